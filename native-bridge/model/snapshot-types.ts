@@ -1,0 +1,247 @@
+/**
+ * The shape of one observation of the kernel: processes, the IPC objects they
+ * reach, and who holds or waits on what. Engine, CLI and renderer all use these
+ * types; the JSON field names are a public contract (`ipcscope snapshot --json`).
+ */
+
+export type ObjectKind =
+  | 'pipe'
+  | 'fifo'
+  | 'unix'
+  | 'tcp'
+  | 'udp'
+  | 'shm'
+  | 'msg'
+  | 'sem'
+  | 'posix_shm'
+  | 'mqueue';
+
+/** Access mode of a descriptor: fdinfo `flags & 3` (0 r, 1 w, 2 rw). */
+export type Access = 'r' | 'w' | 'rw';
+
+/** What a blocked process is waiting for, in the words of the syscall it sits in. */
+export type BlockedOp =
+  | 'read'
+  | 'write'
+  | 'open'
+  | 'accept'
+  | 'connect'
+  | 'recv'
+  | 'send'
+  | 'msgrcv'
+  | 'msgsnd'
+  | 'semop'
+  | 'mq_receive'
+  | 'mq_send'
+  | 'wait'
+  | 'sigwait'
+  | 'sleep'
+  | 'poll'
+  | 'futex'
+  | 'other';
+
+export interface Blocked {
+  op: BlockedOp;
+  /** Syscall name from /proc/PID/syscall, e.g. "read", "openat". */
+  syscall: string;
+  syscallNr: number;
+  /** First argument when it is a descriptor (read, write, recv ...), else null. */
+  fd: number | null;
+  /** Kernel function the task sleeps in (/proc/PID/wchan), e.g. "anon_pipe_read". */
+  wchan: string;
+  /** Object id this process waits on, when it can be named (e.g. "pipe:4614"). */
+  object: string | null;
+}
+
+export interface FdEntry {
+  fd: number;
+  /** Object id ("pipe:4614", "unix:991"), or "file:<path>" / "other:<link>" for non-IPC descriptors. */
+  object: string;
+  access: Access;
+  /** The raw readlink of /proc/PID/fd/N. */
+  target: string;
+}
+
+export interface SignalSet {
+  /** Signal names, e.g. ["SIGINT", "SIGTERM"]. */
+  pending: string[];
+  /** Pending for the whole process (ShdPnd). */
+  sharedPending: string[];
+  blocked: string[];
+  ignored: string[];
+  caught: string[];
+}
+
+/** /proc/PID/stat state letter. */
+export type ProcessState = 'R' | 'S' | 'D' | 'T' | 't' | 'Z' | 'X' | 'I' | 'P' | 'W' | 'K' | '?';
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  comm: string;
+  state: ProcessState;
+  /** null when running or when the process is not waiting in a syscall we can name. */
+  blocked: Blocked | null;
+  fds: FdEntry[];
+  /** Object ids this process maps (System V shm, POSIX shm). */
+  maps?: string[];
+  signals?: SignalSet;
+  uid?: number;
+  /** False when some of /proc/PID could not be read; `error` says why. */
+  readable: boolean;
+  error?: string;
+}
+
+export interface Holder {
+  pid: number;
+  fd: number;
+  access: Access;
+}
+
+interface ObjectBase {
+  /** "<kind>:<inode or id or name>" */
+  id: string;
+  kind: ObjectKind;
+  holders: Holder[];
+  /** Bytes waiting to be read, when the kernel tells; null when it does not. */
+  queued?: number | null;
+  /** Up to 256 queued bytes, base64, copied without consuming them. */
+  peek?: string | null;
+}
+
+export interface PipeObject extends ObjectBase {
+  kind: 'pipe' | 'fifo';
+  inode: number;
+  /** F_GETPIPE_SZ; null when no holder could be duplicated. */
+  capacity: number | null;
+  queued: number | null;
+  /** FIFO path when known. */
+  path?: string;
+  readers: number;
+  writers: number;
+}
+
+export interface UnixSocketObject extends ObjectBase {
+  kind: 'unix';
+  inode: number;
+  type: 'stream' | 'dgram' | 'seqpacket' | 'unknown';
+  state: string;
+  /** Object id of the other end, or null. */
+  peer: string | null;
+  /** Bound path; abstract names start with "@". */
+  path?: string;
+  queued: number | null;
+  /** Listening sockets: connections waiting for accept(), and the backlog. */
+  pending?: number;
+  backlog?: number;
+}
+
+export interface InetSocketObject extends ObjectBase {
+  kind: 'tcp' | 'udp';
+  inode: number;
+  family: 'inet' | 'inet6';
+  state: string;
+  local: string;
+  remote: string;
+  /** Receive queue (bytes waiting to be read). */
+  queued: number | null;
+  sendQueue: number | null;
+  peer: string | null;
+  pending?: number;
+  backlog?: number;
+}
+
+export interface ShmObject extends ObjectBase {
+  kind: 'shm';
+  shmid: number;
+  key: number;
+  size: number;
+  nattch: number;
+  /** PIDs that map the segment (from /proc/PID/maps). */
+  attached: number[];
+  owner: number;
+  mode: number;
+  cpid: number;
+  lpid: number;
+  markedForDeletion: boolean;
+}
+
+export interface MsgQueueObject extends ObjectBase {
+  kind: 'msg';
+  msqid: number;
+  key: number;
+  messages: number;
+  bytes: number;
+  maxBytes: number;
+  owner: number;
+  mode: number;
+  lastSender: number;
+  lastReceiver: number;
+  /** First messages, copied with MSG_COPY (not removed). */
+  firstMessages?: { type: number; bytes: number; peek: string }[];
+  waitingSenders: number[];
+  waitingReceivers: number[];
+}
+
+export interface SemaphoreValue {
+  value: number;
+  waitingForIncrease: number;
+  waitingForZero: number;
+  /** sempid: last process to operate on this semaphore. */
+  lastPid: number;
+}
+
+export interface SemSetObject extends ObjectBase {
+  kind: 'sem';
+  semid: number;
+  key: number;
+  owner: number;
+  mode: number;
+  semaphores: SemaphoreValue[];
+  /** PIDs blocked in semop on this set. */
+  waiting: number[];
+}
+
+export interface PosixShmObject extends ObjectBase {
+  kind: 'posix_shm';
+  name: string;
+  path: string;
+  size: number | null;
+  attached: number[];
+}
+
+export interface MqueueObject extends ObjectBase {
+  kind: 'mqueue';
+  name: string;
+  /** Payload bytes queued (QSIZE); null when no mqueue filesystem is mounted. */
+  queued: number | null;
+  messages: number | null;
+  maxMessages: number | null;
+  messageSize: number | null;
+}
+
+export type IpcObject =
+  | PipeObject
+  | UnixSocketObject
+  | InetSocketObject
+  | ShmObject
+  | MsgQueueObject
+  | SemSetObject
+  | PosixShmObject
+  | MqueueObject;
+
+/** A process that could not be (fully) read: it never stops the snapshot. */
+export interface ProbeProblem {
+  pid: number;
+  reason: string;
+}
+
+export interface Snapshot {
+  /** Milliseconds since the epoch when sampling started. */
+  takenAt: number;
+  /** How long sampling took, in milliseconds. */
+  durationMs: number;
+  processes: ProcessInfo[];
+  objects: IpcObject[];
+  problems: ProbeProblem[];
+}

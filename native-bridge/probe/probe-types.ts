@@ -1,0 +1,92 @@
+/**
+ * Internal shapes shared by the probe's parts. The process scanner fills a
+ * ScannedProcess per PID; each kind probe (pipes, sockets, System V, POSIX)
+ * turns the scan into objects and tells which descriptor targets it owns.
+ */
+import type { Access, IpcObject, ProcessState, SignalSet } from '../model/snapshot-types';
+
+export interface ScannedFd {
+  fd: number;
+  /** readlink of /proc/PID/fd/N, e.g. "pipe:[4614]", "socket:[991]", "/tmp/f". */
+  target: string;
+  /** Inode for pipe:[N] / socket:[N], or the stat inode of a path target when it was stat'ed. */
+  inode: number | null;
+  /** fdinfo flags (octal in the file), null when unread. */
+  flags: number | null;
+  access: Access;
+  /** For path targets that were stat'ed: the file type from st_mode. */
+  fileType?: 'fifo' | 'file' | 'dir' | 'char' | 'block' | 'socket' | 'link' | 'other';
+  /** Device number of the file (st_dev) for path targets that were stat'ed. */
+  dev?: number;
+}
+
+export interface MapsEntry {
+  /** e.g. "rw-s" */
+  perms: string;
+  /** inode column: for System V shm this is the shmid. */
+  inode: number;
+  /** path column, e.g. "/SYSV0000162e (deleted)" or "/dev/shm/name". */
+  path: string;
+}
+
+export interface ScannedProcess {
+  pid: number;
+  ppid: number;
+  comm: string;
+  state: ProcessState;
+  uid: number | null;
+  /** /proc/PID/wchan, "" when it reads 0 or cannot be read. */
+  wchan: string;
+  /** /proc/PID/syscall: number, or -1 when not in a syscall / "running" / unreadable. */
+  syscallNr: number;
+  /** Syscall arguments (up to 6), as read from /proc/PID/syscall. */
+  syscallArgs: bigint[];
+  fds: ScannedFd[];
+  /** Shared mappings only (System V and POSIX shm), null when maps were not read. */
+  maps: MapsEntry[] | null;
+  signals: SignalSet | null;
+  readable: boolean;
+  error?: string;
+}
+
+export interface ProbeOptions {
+  /** Copy up to this many queued bytes of pipes/sockets/queues without consuming them (0 = off). Max 256. */
+  peekBytes: number;
+  /** Read /proc/PID/maps (needed for shm attachers). */
+  readMaps: boolean;
+  /** Read signal masks from /proc/PID/status. */
+  readSignals: boolean;
+}
+
+export const DEFAULT_PROBE_OPTIONS: ProbeOptions = { peekBytes: 256, readMaps: true, readSignals: true };
+
+/** Who holds a descriptor target ("pipe:[4614]") across the scanned processes. */
+export interface HolderRef {
+  pid: number;
+  fd: number;
+  access: Access;
+  scanned: ScannedFd;
+}
+
+export interface ProbeContext {
+  processes: Map<number, ScannedProcess>;
+  /** Descriptor target -> holders, over every scanned process. */
+  holdersByTarget: Map<string, HolderRef[]>;
+  options: ProbeOptions;
+  /** True for a whole-machine snapshot: kind probes then report every object they can see. */
+  wholeMachine: boolean;
+}
+
+export interface KindProbeResult {
+  objects: IpcObject[];
+  /**
+   * Descriptor target -> object id for the targets this probe recognised
+   * (e.g. "socket:[991]" -> "unix:991"). The snapshot uses it to name fds.
+   */
+  targets: Map<string, string>;
+}
+
+export interface KindProbe {
+  name: string;
+  collect(ctx: ProbeContext): KindProbeResult;
+}
