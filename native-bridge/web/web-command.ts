@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { markInheritedCloexec } from '../libc/fd-hygiene';
+import type { EngineSession } from '../model/session-api';
+import { createSession } from '../session/session';
+import { ensureRendererBuilt } from './renderer-build';
+import { defaultStaticRoot } from './static-files';
+import { parseWebOptions, WEB_USAGE } from './web-options';
+import type { WebOptions } from './web-options';
+import { startWebServer } from './web-server';
+import type { WebServer } from './web-server';
+
+/**
+ * `ipcscope web` (`npm run web`): builds the renderer when needed, starts an
+ * engine session and serves it to a browser until SIGINT/SIGTERM. Resolves
+ * with the process exit code once everything it started is gone.
+ */
+
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+async function listenWithFallback(session: EngineSession, staticRoot: string, options: WebOptions): Promise<WebServer> {
+  try {
+    return await startWebServer({ session, staticRoot, port: options.port });
+  } catch (err) {
+    const busy = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    if (!busy || options.portExplicit) throw err;
+    process.stderr.write(`ipcscope: port ${options.port} is taken, using a free port\n`);
+    return startWebServer({ session, staticRoot, port: 0 });
+  }
+}
+
+export async function runWeb(argv: string[]): Promise<number> {
+  let options: WebOptions;
+  try {
+    options = parseWebOptions(argv);
+  } catch (err) {
+    process.stderr.write(`ipcscope web: ${(err as Error).message}\n${WEB_USAGE}\n`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(WEB_USAGE + '\n');
+    return 0;
+  }
+  markInheritedCloexec();
+  const staticRoot = defaultStaticRoot(PROJECT_ROOT);
+  try {
+    if (options.build) await ensureRendererBuilt(PROJECT_ROOT, (line) => process.stderr.write(line + '\n'));
+  } catch (err) {
+    process.stderr.write(`ipcscope web: renderer build failed: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if (!existsSync(join(staticRoot, 'index.html'))) {
+    process.stderr.write('ipcscope web: renderer/dist/index.html is missing; run without --no-build\n');
+    return 1;
+  }
+
+  const session: EngineSession = await createSession();
+  let disposed = false;
+  const disposeSession = (): Promise<void> => {
+    if (disposed) return Promise.resolve();
+    disposed = true;
+    return session.dispose();
+  };
+  // Last resort (an uncaught error, process.exit elsewhere): only synchronous
+  // work runs here, and dispose() sends its kill signals before its first await.
+  const onExit = (): void => void disposeSession();
+  process.on('exit', onExit);
+
+  let server: WebServer;
+  try {
+    server = await listenWithFallback(session, staticRoot, options);
+  } catch (err) {
+    await disposeSession();
+    process.off('exit', onExit);
+    process.stderr.write(`ipcscope web: cannot listen on 127.0.0.1:${options.port}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(`ipcscope web: open ${server.url}\n`);
+
+  return new Promise<number>((resolveExit) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`ipcscope web: ${signal}, stopping lesson processes and the server\n`);
+      void Promise.allSettled([disposeSession(), server.close()]).then(() => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        process.off('exit', onExit);
+        // The CLI sets exitCode and lets Node drain; should any handle linger,
+        // this unref'd timer ends the process anyway (it never keeps it alive).
+        setTimeout(() => process.exit(0), 3000).unref();
+        resolveExit(0);
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

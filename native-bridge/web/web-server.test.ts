@@ -1,0 +1,246 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { CommandError, parseCommand } from '../model/commands';
+import type { CommandResult } from '../model/commands';
+import type { Frame } from '../model/frame-types';
+import type { EngineSession } from '../model/session-api';
+import { startWebServer } from './web-server';
+import type { WebServer } from './web-server';
+import type { ServerMessage } from './wire-protocol';
+
+/*
+ * A real server on 127.0.0.1 with a minimal session: these tests are about the
+ * door (token, Host, Origin, JSON, static root), not the kernel; the kernel is
+ * asserted end to end in e2e/pipe-lesson.e2e.ts with the real engine.
+ */
+
+class TestSession implements EngineSession {
+  private listeners = new Set<(frame: Frame) => void>();
+  disposed = false;
+  async handle(command: unknown): Promise<CommandResult> {
+    try {
+      const parsed = parseCommand(command);
+      return { ok: true, data: parsed.type };
+    } catch (err) {
+      if (err instanceof CommandError) return { ok: false, error: err.message };
+      throw err;
+    }
+  }
+  onFrame(listener: (frame: Frame) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  lessons() {
+    return [{ id: 'pipe-basics', title: { en: 'Pipe', 'zh-Hans': '管道', 'zh-Hant': '管道' }, summary: { en: '', 'zh-Hans': '', 'zh-Hant': '' } }];
+  }
+  emit(frame: Frame): void {
+    for (const listener of this.listeners) listener(frame);
+  }
+  listenerCount(): number {
+    return this.listeners.size;
+  }
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+}
+
+function frame(seq: number): Frame {
+  return { seq, rateHz: 30, takenAt: Date.now(), durationMs: 1, processes: [], objects: [], problems: [], events: [], lesson: null };
+}
+
+let dir: string;
+let root: string;
+let server: WebServer;
+let session: TestSession;
+const sockets: WebSocket[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ipcscope-web-test-'));
+  root = join(dir, 'dist');
+  mkdirSync(join(root, 'assets'), { recursive: true });
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>ipcscope</title>');
+  writeFileSync(join(root, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(dir, 'secret.txt'), 'outside the root');
+  symlinkSync(join(dir, 'secret.txt'), join(root, 'escape.txt'));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function start(highWaterBytes?: number): Promise<void> {
+  session = new TestSession();
+  server = await startWebServer({ session, staticRoot: root, port: 0, ...(highWaterBytes === undefined ? {} : { highWaterBytes }) });
+}
+
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate();
+  await server?.close();
+});
+
+interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function get(path: string, host = `127.0.0.1:${server.port}`, method = 'GET'): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, method, headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function wsUrl(token: string | null): string {
+  return `ws://127.0.0.1:${server.port}/ws${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
+}
+
+/** Opens a WebSocket; resolves with the socket, or the HTTP status that refused it. */
+function connect(token: string | null, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; messages: ServerMessage[] } | number> {
+  return new Promise((resolve, reject) => {
+    const origin = headers.origin ?? `http://127.0.0.1:${server.port}`;
+    const ws = new WebSocket(wsUrl(token), { headers: { ...headers }, origin: origin === '-' ? undefined : origin });
+    sockets.push(ws);
+    const messages: ServerMessage[] = [];
+    ws.on('message', (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
+    ws.once('open', () => resolve({ ws, messages }));
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('error', (err) => reject(err));
+  });
+}
+
+async function waitFor<T>(probe: () => T | undefined, what: string, ms = 3000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('static files', () => {
+  it('serves index.html with a strict CSP, nosniff and no referrer', async () => {
+    await start();
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>ipcscope</title>');
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect((await get('/assets/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('never leaves the root: .., encoded dots and slashes, symlinks, NUL', async () => {
+    await start();
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/escape.txt', '/index.html%00', '/%5c..%5csecret.txt', '/%']) {
+      const answer = await get(path);
+      expect(answer.status, path).toBe(404);
+      expect(answer.body).not.toContain('outside the root');
+    }
+    expect((await get('/', undefined, 'POST')).status).toBe(405);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    await start();
+    expect((await get('/', 'evil.example:80')).status).toBe(421);
+    expect((await get('/', `evil.example:${server.port}`)).status).toBe(421);
+    expect((await get('/', `localhost:${server.port}`)).status).toBe(200);
+  });
+});
+
+describe('WebSocket door', () => {
+  it('listens on 127.0.0.1 only and prints a URL with the token', async () => {
+    await start();
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    expect(server.token.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('requires the token', async () => {
+    await start();
+    expect(await connect(null)).toBe(401);
+    expect(await connect('wrong')).toBe(401);
+    expect(await connect(server.token.slice(0, -1) + (server.token.endsWith('A') ? 'B' : 'A'))).toBe(401);
+    expect(server.clientCount()).toBe(0);
+  });
+
+  it('refuses a wrong Host or a cross-site or missing Origin', async () => {
+    await start();
+    expect(await connect(server.token, { host: 'attacker.example' })).toBe(421);
+    expect(await connect(server.token, { origin: 'http://attacker.example' })).toBe(403);
+    expect(await connect(server.token, { origin: `http://localhost:${server.port}` })).toBe(403);
+    expect(await connect(server.token, { origin: '-' })).toBe(403);
+    expect(server.clientCount()).toBe(0);
+  });
+
+  it('greets with the lessons, answers commands, rejects bad JSON and bad commands', async () => {
+    await start();
+    const client = await connect(server.token);
+    if (typeof client === 'number') throw new Error(`refused with ${client}`);
+    const { ws, messages } = client;
+    await waitFor(() => messages.find((m) => m.type === 'status'), 'greeting');
+    expect(messages[0]).toMatchObject({ type: 'status', status: 'open', lessons: [{ id: 'pipe-basics' }] });
+
+    ws.send('{"id": 1, "command": ');
+    const error = await waitFor(() => messages.find((m) => m.type === 'error'), 'error');
+    expect(error).toMatchObject({ type: 'error', error: expect.stringMatching(/^malformed JSON/) });
+    ws.send(JSON.stringify({ command: { type: 'play' } }));
+    await waitFor(() => (messages.filter((m) => m.type === 'error').length === 2 ? true : undefined), 'second error');
+
+    ws.send(JSON.stringify({ id: 2, command: { type: 'rm -rf' } }));
+    ws.send(JSON.stringify({ id: 3, command: { type: 'speed', value: 1e9 } }));
+    ws.send(JSON.stringify({ id: 'four', command: { type: 'play' } }));
+    const results = await waitFor(() => {
+      const found = messages.filter((m) => m.type === 'result');
+      return found.length === 3 ? found : undefined;
+    }, 'three results');
+    const byId = new Map(results.map((m) => (m.type === 'result' ? [m.id, m.result] : [null, null])));
+    expect(byId.get(2)).toMatchObject({ ok: false, error: expect.stringContaining('unknown command') });
+    expect(byId.get(3)).toMatchObject({ ok: false, error: expect.stringContaining('out of range') });
+    expect(byId.get('four')).toEqual({ ok: true, data: 'play' });
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('closes a client whose message is too large (1009)', async () => {
+    await start();
+    const client = await connect(server.token);
+    if (typeof client === 'number') throw new Error(`refused with ${client}`);
+    const closed = new Promise<number>((resolve) => client.ws.once('close', (code) => resolve(code)));
+    client.ws.send(JSON.stringify({ id: 1, command: { type: 'play', pad: 'x'.repeat(100_000) } }));
+    expect(await closed).toBe(1009);
+  });
+
+  it('streams frames to every client and stops when closed', async () => {
+    await start();
+    const a = await connect(server.token);
+    const b = await connect(server.token);
+    if (typeof a === 'number' || typeof b === 'number') throw new Error('refused');
+    await waitFor(() => (server.clientCount() === 2 ? true : undefined), 'two clients');
+    for (let seq = 1; seq <= 5; seq += 1) session.emit(frame(seq));
+    for (const client of [a, b]) {
+      const seqs = await waitFor(() => {
+        const got = client.messages.flatMap((m) => (m.type === 'frame' ? [m.frame.seq] : []));
+        return got.length === 5 ? got : undefined;
+      }, 'five frames');
+      expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    }
+    const closed = new Promise<number>((resolve) => a.ws.once('close', (code) => resolve(code)));
+    await server.close();
+    expect(await closed).toBe(1001);
+    expect(session.listenerCount()).toBe(0);
+    expect(session.disposed).toBe(false);
+  });
+});
