@@ -1,0 +1,114 @@
+import { app, BrowserWindow, session, utilityProcess } from 'electron';
+import type { WebContents } from 'electron';
+import { join } from 'node:path';
+import { CommandError, parseCommand } from '../native-bridge/model/commands';
+import type { CommandResult } from '../native-bridge/model/commands';
+import { ActorSweep } from './actor-sweep';
+import { registerAppScheme, serveAppScheme } from './app-protocol';
+import { EngineClient } from './engine-client';
+import { handleCall, sendEvent } from './ipc-main';
+import { isTrustedSender } from './trusted-sender';
+import { APP_PAGE_URL, contentSecurityPolicy, guardNavigation, guardSession, mainWindowOptions } from './window-security';
+
+export interface ShellOptions {
+  /** Directory holding the built preload.js and engine-process.js (`.vite/build`). */
+  buildDir: string;
+  /** Directory of the built renderer (index.html), served on app://ipcscope/. */
+  rendererDir: string;
+  /** The Vite dev server in development; undefined in a packaged app. */
+  devServerUrl: string | undefined;
+}
+
+export interface Shell {
+  window: BrowserWindow;
+  engine: EngineClient;
+  /** The only page the window may show and the only origin it may talk to. */
+  appUrl: string;
+  /** Disposes the engine session (its processes killed and reaped); idempotent. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Wires the engine utility process to one hardened window. Call once, at
+ * start-up, before app 'ready'. Resolves when the window exists.
+ */
+export function startShell(options: ShellOptions): Promise<Shell> {
+  registerAppScheme();
+  app.enableSandbox();
+  /* whatever webContents appears (devtools, a stray popup), it gets no <webview> and no new windows */
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  return app.whenReady().then(() => openShell(options));
+}
+
+function openShell(options: ShellOptions): Shell {
+  const appUrl = options.devServerUrl ?? APP_PAGE_URL;
+  const csp = contentSecurityPolicy(options.devServerUrl);
+  guardSession(session.defaultSession, appUrl, csp);
+  if (options.devServerUrl === undefined) serveAppScheme(options.rendererDir, csp);
+
+  const engine = new EngineClient(
+    utilityProcess.fork(join(options.buildDir, 'engine-process.js'), [], { serviceName: 'ipcscope engine', stdio: 'inherit' }),
+  );
+  const window = new BrowserWindow(mainWindowOptions(join(options.buildDir, 'preload.js')));
+  const contents = window.webContents;
+  guardNavigation(contents, appUrl);
+  window.once('ready-to-show', () => window.show());
+
+  const sweep = new ActorSweep();
+  let lastStatus = 'connecting';
+  engine.onFrame((frame) => {
+    sweep.note(frame);
+    sendEvent(contents, 'frame', frame);
+  });
+  engine.onStatus((status) => {
+    lastStatus = status;
+    sendEvent(contents, 'status', status);
+  });
+  /* a status sent before the page listened is lost: repeat it on every load */
+  contents.on('did-finish-load', () => sendEvent(contents, 'status', lastStatus));
+
+  const liveContents = (): WebContents | null => (window.isDestroyed() ? null : contents);
+  const removeCommandHandler = handleCall(
+    'command',
+    (event) => isTrustedSender(event, liveContents(), appUrl),
+    async (request): Promise<CommandResult> => {
+      try {
+        return await engine.send(parseCommand(request));
+      } catch (error) {
+        if (error instanceof CommandError) return { ok: false, error: error.message };
+        throw error;
+      }
+    },
+  );
+
+  let shuttingDown: Promise<void> | null = null;
+  let finished = false;
+  const shutdown = (): Promise<void> => {
+    shuttingDown ??= (async () => {
+      removeCommandHandler();
+      await engine.dispose();
+      sweep.sweep();
+      finished = true;
+    })();
+    return shuttingDown;
+  };
+
+  /* the engine died on its own: its session never disposed, so its actors are orphans */
+  engine.onExit(() => {
+    if (shuttingDown === null) sweep.sweep();
+  });
+  window.on('closed', () => {
+    void shutdown().then(() => app.quit());
+  });
+  app.on('before-quit', (event) => {
+    if (finished) return;
+    event.preventDefault();
+    void shutdown().then(() => app.quit());
+  });
+
+  void window.loadURL(appUrl);
+  return { window, engine, appUrl, shutdown };
+}

@@ -1,0 +1,167 @@
+import type { Command, CommandResult } from '../native-bridge/model/commands';
+import type { Frame } from '../native-bridge/model/frame-types';
+import { parseFromEngine } from './engine-protocol';
+import type { ToEngine } from './engine-protocol';
+
+/** The parts of Electron's UtilityProcess that main uses. */
+export interface EngineChild {
+  readonly pid: number | undefined;
+  postMessage(message: ToEngine): void;
+  kill(): boolean;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+}
+
+export const COMMAND_TIMEOUT_MS = 30_000;
+export const DISPOSE_TIMEOUT_MS = 5_000;
+const KILL_TIMEOUT_MS = 2_000;
+
+interface Pending {
+  resolve(result: CommandResult): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Main's handle on the engine utility process: commands go out with an id and
+ * come back as Promises; frames and the process's exit are events.
+ */
+export class EngineClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly frameListeners = new Set<(frame: Frame) => void>();
+  private readonly statusListeners = new Set<(status: string) => void>();
+  private readonly exitListeners = new Set<(code: number) => void>();
+  private exitCode: number | null = null;
+  private disposing: Promise<void> | null = null;
+  private disposedSeen = false;
+  private readonly exited: Promise<number>;
+
+  constructor(
+    private readonly child: EngineChild,
+    private readonly timeouts = { command: COMMAND_TIMEOUT_MS, dispose: DISPOSE_TIMEOUT_MS, kill: KILL_TIMEOUT_MS },
+  ) {
+    child.on('message', (data) => this.receive(data));
+    this.exited = new Promise((resolve) => {
+      child.on('exit', (code) => {
+        this.exitCode = code;
+        this.failPending(`the engine process exited (code ${code})`);
+        for (const listener of this.exitListeners) listener(code);
+        this.emitStatus(this.disposing === null ? `engine exited unexpectedly (code ${code})` : 'closed');
+        resolve(code);
+      });
+    });
+  }
+
+  get running(): boolean {
+    return this.exitCode === null;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  send(command: Command): Promise<CommandResult> {
+    if (!this.running || this.disposing !== null) return Promise.resolve({ ok: false, error: 'the engine is not running' });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve({ ok: false, error: `the engine did not answer "${command.type}" within ${this.timeouts.command} ms` });
+      }, this.timeouts.command);
+      this.pending.set(id, { resolve, timer });
+      this.child.postMessage({ kind: 'command', id, command });
+    });
+  }
+
+  onFrame(listener: (frame: Frame) => void): () => void {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
+  }
+
+  onStatus(listener: (status: string) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  onExit(listener: (code: number) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  /**
+   * Asks the engine to dispose its session (kill and reap its processes,
+   * remove its objects), waits for it to say so, then ends the utility
+   * process. Kills it when it does not answer in time. Safe to call twice.
+   */
+  dispose(): Promise<void> {
+    this.disposing ??= this.runDispose();
+    return this.disposing;
+  }
+
+  private async runDispose(): Promise<void> {
+    if (!this.running) return;
+    this.child.postMessage({ kind: 'dispose' });
+    await this.waitFor(() => this.disposedSeen || !this.running, this.timeouts.dispose);
+    if (!this.running) return;
+    /* the engine exits by itself after 'disposed'; kill() sends SIGTERM, which the engine also turns into a dispose */
+    const ended = await Promise.race([this.exited.then(() => true), delay(this.timeouts.kill).then(() => false)]);
+    if (!ended) {
+      this.child.kill();
+      await Promise.race([this.exited, delay(this.timeouts.kill)]);
+    }
+  }
+
+  private waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const started = Date.now();
+      const poll = (): void => {
+        if (done() || Date.now() - started >= timeoutMs) resolve();
+        else setTimeout(poll, 10);
+      };
+      poll();
+    });
+  }
+
+  private receive(data: unknown): void {
+    const message = parseFromEngine(data);
+    if (message === null) return;
+    switch (message.kind) {
+      case 'frame':
+        for (const listener of this.frameListeners) listener(message.frame);
+        break;
+      case 'result': {
+        const pending = this.pending.get(message.id);
+        if (pending === undefined) break;
+        this.pending.delete(message.id);
+        clearTimeout(pending.timer);
+        pending.resolve(message.result);
+        break;
+      }
+      case 'ready':
+        this.emitStatus('open');
+        break;
+      case 'disposed':
+        this.disposedSeen = true;
+        break;
+      case 'fatal':
+        this.emitStatus(`engine error: ${message.error}`);
+        break;
+    }
+  }
+
+  private failPending(error: string): void {
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.resolve({ ok: false, error });
+    }
+    this.pending.clear();
+  }
+
+  private emitStatus(status: string): void {
+    for (const listener of this.statusListeners) listener(status);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

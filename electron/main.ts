@@ -1,0 +1,21 @@
+/**
+ * Entry of Electron's main process (package.json "main": .vite/build/main.js).
+ * Everything it does lives in app-shell.ts so that tests can drive it.
+ */
+import { app } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startShell } from './app-shell';
+
+/* defined by @electron-forge/plugin-vite for the renderer named "main_window" */
+declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
+declare const MAIN_WINDOW_VITE_NAME: string | undefined;
+
+const buildDir = dirname(fileURLToPath(import.meta.url));
+const devServerUrl = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined;
+const rendererName = typeof MAIN_WINDOW_VITE_NAME === 'string' ? MAIN_WINDOW_VITE_NAME : 'main_window';
+
+startShell({ buildDir, rendererDir: join(buildDir, '..', 'renderer', rendererName), devServerUrl }).catch((error: unknown) => {
+  console.error('ipcscope: could not start', error);
+  app.exit(1);
+});
