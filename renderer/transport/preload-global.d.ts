@@ -1,0 +1,19 @@
+import type { Command, CommandResult } from '../../native-bridge/model/commands';
+import type { Frame } from '../../native-bridge/model/frame-types';
+
+/**
+ * The API electron/preload exposes on `window.ipcscope` through
+ * contextBridge: a small named surface, never ipcRenderer itself.
+ */
+export interface IpcscopePreloadApi {
+  send(command: Command): Promise<CommandResult>;
+  onFrame(listener: (frame: Frame) => void): () => void;
+  onStatus(listener: (status: string) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    /** Present only inside the Electron shell. */
+    ipcscope?: IpcscopePreloadApi;
+  }
+}
