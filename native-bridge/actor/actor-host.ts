@@ -1,0 +1,345 @@
+/**
+ * The engine's side of the actors: a control server on an abstract Unix
+ * socket, and a small API for tests and sessions.
+ *
+ *   const team = await ActorTeam.start();
+ *   const parent = await team.spawn('parent');
+ *   const { result, data } = await parent.call('pipe2', {});
+ *   const child = await parent.spawnChild('child');
+ *   ...
+ *   await team.dispose(); // kills and reaps every actor, also their children
+ *
+ * `call()` settles when the syscall returns; a blocking call simply stays
+ * pending. `blockedIn()` asks the kernel whether the actor sleeps in a syscall.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { actorCommand } from './actor-command';
+import {
+  ENV_COMMAND,
+  ENV_CONTROL,
+  ENV_DIE_WITH_PARENT,
+  ENV_ROLE,
+  ENV_TOKEN,
+  isActorHello,
+  isActorReply,
+  type ActorHello,
+  type ActorReply,
+  type OpArgs,
+} from './actor-protocol';
+import { isAsleepIn, readKernelWait, type KernelWait } from './kernel-wait';
+import { findOp } from './ops/registry';
+import { becomeSubreaper, killAndReap, killAndReapSync, processExists } from './reaper';
+
+const HELLO_TIMEOUT_MS = 20_000;
+
+/** A reply, or `gone` when the actor went away before replying (exit, a signal, dispose). */
+export type CallReply = ActorReply | (Omit<ActorReply, 'result'> & { result: null; gone: true });
+
+export interface ActorOutput {
+  /** Role of the engine-spawned actor whose stdout/stderr pipe carried it (its children share it). */
+  role: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+interface PendingHello {
+  role: string;
+  resolve: (actor: Actor) => void;
+  reject: (err: Error) => void;
+  parent: Actor | null;
+  process: ChildProcess | null;
+}
+
+export class Actor {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { op: string; resolve: (reply: CallReply) => void }>();
+  private buffered = '';
+  private closed = false;
+  /** Settles when the control connection closes (the process exited or was killed). */
+  readonly gone: Promise<void>;
+  private markGone!: () => void;
+
+  constructor(
+    readonly team: ActorTeam,
+    readonly role: string,
+    readonly pid: number,
+    readonly parent: Actor | null,
+    private readonly socket: Socket,
+    /** Set for actors the engine spawned itself (child_process); null for children of actors. */
+    readonly process: ChildProcess | null,
+  ) {
+    this.gone = new Promise((resolve) => (this.markGone = resolve));
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => this.receive(chunk));
+    socket.on('close', () => this.close());
+    socket.on('error', () => this.close());
+  }
+
+  get alive(): boolean {
+    return !this.closed;
+  }
+
+  /** Ops sent and not yet returned. */
+  get inFlight(): string[] {
+    return [...this.waiting.values()].map((w) => w.op);
+  }
+
+  /** Runs one op in the actor; settles when its syscall returns (or the actor dies). */
+  call(op: string, args: OpArgs = {}): Promise<CallReply> {
+    if (this.closed) return Promise.resolve({ id: 0, result: null, errno: null, gone: true });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, { op, resolve });
+      this.socket.write(`${JSON.stringify({ id, op, args })}\n`);
+    });
+  }
+
+  /** The lesson's "fork": this actor posix_spawns a child actor; settles once the child has connected. */
+  async spawnChild(role: string, fds?: number[]): Promise<{ child: Actor; reply: CallReply }> {
+    return this.team.spawnChildOf(this, role, fds);
+  }
+
+  /** What the kernel says this actor's main thread is doing (null once gone from /proc). */
+  kernelWait(): KernelWait | null {
+    return readKernelWait(this.pid);
+  }
+
+  /**
+   * True when the kernel shows this actor asleep inside `op`'s syscall
+   * (e.g. read: syscall 0 on args.fd). Reads /proc, never guesses from time.
+   */
+  blockedIn(op: string, args: OpArgs = {}): boolean {
+    const spec = findOp(op);
+    if (!spec || spec.sleepsIn.length === 0) return false;
+    const fdValue = spec.fdArg ? args[spec.fdArg] : undefined;
+    return isAsleepIn(this.kernelWait(), spec.sleepsIn, typeof fdValue === 'number' ? fdValue : undefined);
+  }
+
+  /**
+   * Settles with "blocked" as soon as the kernel shows the actor asleep in the
+   * op, or with "returned" when `reply` settles first. Polls /proc every `everyMs`.
+   */
+  async watchBlocked(op: string, args: OpArgs, reply: Promise<CallReply>, everyMs = 5): Promise<'blocked' | 'returned'> {
+    let settled = false;
+    void reply.then(() => (settled = true));
+    for (;;) {
+      await new Promise((r) => setTimeout(r, everyMs));
+      if (settled) return 'returned';
+      if (!this.alive) return 'returned';
+      if (this.blockedIn(op, args)) return 'blocked';
+    }
+  }
+
+  private receive(chunk: string): void {
+    this.buffered += chunk;
+    let newline = this.buffered.indexOf('\n');
+    while (newline >= 0) {
+      const line = this.buffered.slice(0, newline);
+      this.buffered = this.buffered.slice(newline + 1);
+      newline = this.buffered.indexOf('\n');
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (!isActorReply(value)) continue;
+      const waiter = this.waiting.get(value.id);
+      if (!waiter) continue;
+      this.waiting.delete(value.id);
+      waiter.resolve(value);
+    }
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [id, waiter] of this.waiting) waiter.resolve({ id, result: null, errno: null, gone: true });
+    this.waiting.clear();
+    this.socket.destroy();
+    this.markGone();
+  }
+
+  /** Used by the team on dispose. */
+  disconnect(): void {
+    this.close();
+  }
+}
+
+export class ActorTeam {
+  private readonly pendingHellos = new Map<string, PendingHello>();
+  private readonly members: Actor[] = [];
+  /** Every pid an actor spawned, connected or not, parents before children. */
+  private readonly spawnedPids: number[] = [];
+  private readonly direct = new Map<number, ChildProcess>();
+  private readonly outputListeners = new Set<(output: ActorOutput) => void>();
+  private disposed = false;
+  private readonly onExit = (): void => this.killSync();
+
+  private constructor(
+    private readonly server: Server,
+    /** Abstract socket name, without the leading NUL. */
+    readonly controlName: string,
+  ) {
+    server.on('connection', (socket) => this.accept(socket));
+    process.on('exit', this.onExit);
+  }
+
+  static async start(): Promise<ActorTeam> {
+    becomeSubreaper();
+    const controlName = `ipcscope-${process.pid}-${randomBytes(6).toString('hex')}`;
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ path: `\0${controlName}` }, () => resolve());
+    });
+    return new ActorTeam(server, controlName);
+  }
+
+  get actors(): readonly Actor[] {
+    return this.members;
+  }
+
+  /** Every pid started for this team (engine-spawned actors and their children). */
+  pids(): number[] {
+    return [...this.spawnedPids];
+  }
+
+  onOutput(listener: (output: ActorOutput) => void): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
+  /** Starts an actor process from the engine (its parent is the engine). */
+  spawn(role: string): Promise<Actor> {
+    if (this.disposed) return Promise.reject(new Error('actor team is disposed'));
+    const command = actorCommand();
+    const token = randomBytes(12).toString('hex');
+    const child = spawn(command.file, command.args, {
+      cwd: command.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ...command.env,
+        [ENV_CONTROL]: this.controlName,
+        [ENV_ROLE]: role,
+        [ENV_TOKEN]: token,
+        [ENV_COMMAND]: JSON.stringify(command),
+        [ENV_DIE_WITH_PARENT]: '1',
+      },
+    });
+    if (child.pid !== undefined) {
+      this.spawnedPids.push(child.pid);
+      this.direct.set(child.pid, child);
+    }
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => this.emitOutput({ role, stream: 'stdout', text }));
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      stderr = (stderr + text).slice(-2000);
+      this.emitOutput({ role, stream: 'stderr', text });
+    });
+    const connected = this.expectHello(token, role, null, child);
+    child.once('exit', (code, signal) => {
+      const pending = this.pendingHellos.get(token);
+      if (pending) {
+        this.pendingHellos.delete(token);
+        pending.reject(new Error(`actor ${role} exited before connecting (${signal ?? code}): ${stderr.trim()}`));
+      }
+    });
+    child.once('error', (err) => this.pendingHellos.get(token)?.reject(err));
+    return connected;
+  }
+
+  /** Used by Actor.spawnChild: the parent actor posix_spawns, the child connects here. */
+  async spawnChildOf(parent: Actor, role: string, fds?: number[]): Promise<{ child: Actor; reply: CallReply }> {
+    if (this.disposed) throw new Error('actor team is disposed');
+    const token = randomBytes(12).toString('hex');
+    const connected = this.expectHello(token, role, parent, null);
+    const args: OpArgs = fds ? { role, token, fds } : { role, token };
+    const reply = await parent.call('spawn-child', args);
+    if (reply.result === null || reply.result < 0) {
+      this.pendingHellos.delete(token);
+      throw new Error(`spawn-child failed: ${reply.errno ?? ('error' in reply ? reply.error : 'actor gone')}`);
+    }
+    this.spawnedPids.push(reply.result);
+    const child = await connected;
+    return { child, reply };
+  }
+
+  /** Kills and reaps every actor and child actor, closes the control server. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    process.off('exit', this.onExit);
+    for (const pending of this.pendingHellos.values()) pending.reject(new Error('actor team disposed'));
+    this.pendingHellos.clear();
+    const exits = [...this.direct.values()].map((child) =>
+      child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r())),
+    );
+    for (const child of this.direct.values()) child.kill('SIGKILL');
+    const others = this.spawnedPids.filter((pid) => !this.direct.has(pid));
+    /* libuv reaps the children it spawned; we reap the rest (reparented to us: subreaper) */
+    await Promise.all([...exits, killAndReap(others)]);
+    for (const actor of this.members) actor.disconnect();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private killSync(): void {
+    killAndReapSync(this.spawnedPids);
+  }
+
+  private emitOutput(output: ActorOutput): void {
+    for (const listener of this.outputListeners) listener(output);
+  }
+
+  private expectHello(token: string, role: string, parent: Actor | null, child: ChildProcess | null): Promise<Actor> {
+    return new Promise<Actor>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this.pendingHellos.delete(token)) reject(new Error(`actor ${role} did not connect within ${HELLO_TIMEOUT_MS} ms`));
+      }, HELLO_TIMEOUT_MS);
+      const done = <T>(fn: (v: T) => void) => (v: T) => {
+        clearTimeout(timer);
+        fn(v);
+      };
+      this.pendingHellos.set(token, { role, parent, process: child, resolve: done(resolve), reject: done(reject) });
+    });
+  }
+
+  private accept(socket: Socket): void {
+    let first = '';
+    const onData = (chunk: Buffer): void => {
+      first += chunk.toString('utf8');
+      const newline = first.indexOf('\n');
+      if (newline < 0) {
+        if (first.length > 4096) socket.destroy();
+        return;
+      }
+      socket.off('data', onData);
+      let hello: unknown;
+      try {
+        hello = JSON.parse(first.slice(0, newline));
+      } catch {
+        hello = null;
+      }
+      const pending = isActorHello(hello) ? this.pendingHellos.get(hello.token) : undefined;
+      if (!pending || !isActorHello(hello) || this.disposed) {
+        socket.destroy();
+        return;
+      }
+      this.pendingHellos.delete(hello.token);
+      pending.resolve(this.adopt(hello, pending, socket));
+    };
+    socket.on('data', onData);
+    socket.on('error', () => socket.destroy());
+  }
+
+  private adopt(hello: ActorHello, pending: PendingHello, socket: Socket): Actor {
+    const actor = new Actor(this, pending.role, hello.pid, pending.parent, socket, pending.process);
+    this.members.push(actor);
+    return actor;
+  }
+}
+
+export { processExists };

@@ -1,0 +1,72 @@
+/**
+ * The control channel between the engine and each actor: one JSON object per
+ * line over a Unix socket in the abstract namespace. Every actor has its own
+ * connection, so a parent blocked in a syscall never delays its child's
+ * commands.
+ */
+
+/** Environment variables an actor is started with. */
+export const ENV_CONTROL = 'IPCSCOPE_CONTROL';
+export const ENV_ROLE = 'IPCSCOPE_ROLE';
+export const ENV_TOKEN = 'IPCSCOPE_TOKEN';
+/** JSON ActorCommand: how to start another actor (a parent actor re-uses it for posix_spawn). */
+export const ENV_COMMAND = 'IPCSCOPE_ACTOR_COMMAND';
+/** Comma-separated lesson descriptors the actor inherited from its parent actor. */
+export const ENV_FDS = 'IPCSCOPE_FDS';
+/** "1" when the engine itself is the parent: the actor then dies with the engine (PR_SET_PDEATHSIG). */
+export const ENV_DIE_WITH_PARENT = 'IPCSCOPE_DIE_WITH_PARENT';
+
+export type OpArgs = Record<string, unknown>;
+export type OpDataValue = string | number | boolean | null | number[];
+export type OpData = Record<string, OpDataValue>;
+
+/** Sent by the engine: run one op (one syscall) now. */
+export interface ActorRequest {
+  id: number;
+  op: string;
+  args: OpArgs;
+}
+
+/** What an op produced: the syscall's return value and errno, plus op-specific facts. */
+export interface OpOutcome {
+  /** Return value of the syscall; -1 on failure (errno then names why). */
+  result: number;
+  errno: string | null;
+  /** e.g. pipe2: {fds:[r,w], inode, object}; read: {bytes: base64}; spawn-child: {pid}. */
+  data?: OpData;
+  /** A request the op could not even attempt (unknown op, bad argument). */
+  error?: string;
+}
+
+export interface ActorReply extends OpOutcome {
+  id: number;
+}
+
+/** First line an actor sends after connecting. */
+export interface ActorHello {
+  hello: true;
+  role: string;
+  token: string;
+  pid: number;
+}
+
+/** How to start an actor process: argv[0] is `file`. */
+export interface ActorCommand {
+  file: string;
+  args: string[];
+  /** Extra environment the command needs (e.g. ELECTRON_RUN_AS_NODE=1). */
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export function isActorHello(value: unknown): value is ActorHello {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return v.hello === true && typeof v.role === 'string' && typeof v.token === 'string' && typeof v.pid === 'number';
+}
+
+export function isActorReply(value: unknown): value is ActorReply {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.id === 'number' && typeof v.result === 'number' && (v.errno === null || typeof v.errno === 'string');
+}

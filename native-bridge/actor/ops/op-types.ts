@@ -1,0 +1,67 @@
+/**
+ * What an op file provides: a record of op name -> OpSpec. Each op makes one
+ * syscall (or one libc call that makes one blocking syscall) synchronously on
+ * the actor's main thread, so a blocking call really puts the process to sleep
+ * in the kernel.
+ */
+import type { OpArgs, OpData, OpOutcome } from '../actor-protocol';
+
+/** Per-actor state the ops share. */
+export interface ActorState {
+  role: string;
+  /** Abstract socket name of the engine's control server (without the leading NUL). */
+  controlName: string;
+  /** Descriptors created (or inherited) for the lesson; spawn-child passes these on by default. */
+  lessonFds: Set<number>;
+}
+
+export interface OpSpec {
+  /**
+   * x86_64 syscall numbers this op may sleep in (first field of /proc/PID/syscall),
+   * e.g. read 0, write 1, wait4 61. The engine uses them to tell "blocked in this op".
+   */
+  sleepsIn: number[];
+  /** Name of the argument that is the descriptor the op sleeps on (arg0 in /proc/PID/syscall). */
+  fdArg?: string;
+  run(args: OpArgs, state: ActorState): OpOutcome;
+}
+
+export type OpTable = Record<string, OpSpec>;
+
+export class OpArgError extends Error {
+  override name = 'OpArgError';
+}
+
+export function intArg(args: OpArgs, name: string, fallback?: number): number {
+  const value = args[name] ?? fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new OpArgError(`argument "${name}" must be an integer`);
+  return value;
+}
+
+export function stringArg(args: OpArgs, name: string, fallback?: string): string {
+  const value = args[name] ?? fallback;
+  if (typeof value !== 'string') throw new OpArgError(`argument "${name}" must be a string`);
+  return value;
+}
+
+export function intListArg(args: OpArgs, name: string): number[] | undefined {
+  const value = args[name];
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' && Number.isInteger(v))) {
+    throw new OpArgError(`argument "${name}" must be a list of integers`);
+  }
+  return value as number[];
+}
+
+/** Bytes for write-like ops: `text` (UTF-8) or `data` (base64). */
+export function bytesArg(args: OpArgs): Uint8Array {
+  if (typeof args.text === 'string') return new Uint8Array(Buffer.from(args.text, 'utf8'));
+  if (typeof args.data === 'string') return new Uint8Array(Buffer.from(args.data, 'base64'));
+  throw new OpArgError('give "text" (UTF-8) or "data" (base64)');
+}
+
+/** The usual C convention: -1 means failure and errno says why. */
+export function syscallOutcome(result: number, errno: () => string, data?: OpData): OpOutcome {
+  if (result < 0) return { result: -1, errno: errno() };
+  return data ? { result, errno: null, data } : { result, errno: null };
+}

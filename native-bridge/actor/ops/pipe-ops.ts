@@ -1,0 +1,86 @@
+/**
+ * Pipe ops: pipe2, close, read, write, set-pipe-size. Each is one syscall.
+ * x86_64 syscall numbers: read 0, write 1 (a read on an empty pipe sleeps in
+ * wchan anon_pipe_read, a write on a full one in anon_pipe_write).
+ */
+import { readlinkSync } from 'node:fs';
+import { errnoName } from '../../libc/errno';
+import { F_SETPIPE_SZ, O_CLOEXEC, lastErrno, native } from '../../libc/libc';
+import { type OpTable, OpArgError, bytesArg, intArg, syscallOutcome } from './op-types';
+
+const errno = (): string => errnoName(lastErrno());
+/* One read moves at most this much: a pipe holds 65536 bytes by default */
+const MAX_READ = 1 << 20;
+
+/** "pipe:[4614]" -> 4614, read from our own descriptor table. */
+function pipeInode(fd: number): number | null {
+  try {
+    const match = /^pipe:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+export const pipeOps: OpTable = {
+  pipe2: {
+    sleepsIn: [],
+    run(_args, state) {
+      const fds = new Int32Array(2);
+      /* Always O_CLOEXEC: children get descriptors only through posix_spawn file actions */
+      const result = native.pipe2(fds, O_CLOEXEC);
+      if (result < 0) return { result: -1, errno: errno() };
+      const [readFd, writeFd] = [fds[0]!, fds[1]!];
+      state.lessonFds.add(readFd);
+      state.lessonFds.add(writeFd);
+      const inode = pipeInode(readFd);
+      return {
+        result,
+        errno: null,
+        data: { fds: [readFd, writeFd], inode, object: inode === null ? null : `pipe:${inode}` },
+      };
+    },
+  },
+  close: {
+    sleepsIn: [],
+    run(args, state) {
+      const fd = intArg(args, 'fd');
+      const result = native.close(fd);
+      if (result === 0) state.lessonFds.delete(fd);
+      return syscallOutcome(result, errno);
+    },
+  },
+  read: {
+    sleepsIn: [0],
+    fdArg: 'fd',
+    run(args) {
+      const fd = intArg(args, 'fd');
+      const count = intArg(args, 'count', 64);
+      if (count < 0 || count > MAX_READ) throw new OpArgError(`count must be 0 to ${MAX_READ}`);
+      const buf = new Uint8Array(count);
+      const result = native.read(fd, buf, count);
+      if (result < 0) return { result: -1, errno: errno() };
+      return { result, errno: null, data: { bytes: Buffer.from(buf.subarray(0, result)).toString('base64') } };
+    },
+  },
+  write: {
+    sleepsIn: [1],
+    fdArg: 'fd',
+    run(args) {
+      const fd = intArg(args, 'fd');
+      const bytes = bytesArg(args);
+      /* With SIGPIPE at its default, a write with no reader left kills the actor here */
+      const result = native.write(fd, bytes, bytes.length);
+      return syscallOutcome(result, errno, { offered: bytes.length });
+    },
+  },
+  'set-pipe-size': {
+    sleepsIn: [],
+    run(args) {
+      const fd = intArg(args, 'fd');
+      const size = intArg(args, 'size');
+      /* F_SETPIPE_SZ: 1031; returns the capacity granted (rounded up to a power-of-two of pages) */
+      return syscallOutcome(native.fcntlInt(fd, F_SETPIPE_SZ, size), errno);
+    },
+  },
+};

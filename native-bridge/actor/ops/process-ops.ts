@@ -1,0 +1,114 @@
+/**
+ * Process ops: spawn-child (the lesson's "fork"), waitpid, exit, kill, sleep.
+ *
+ * spawn-child uses posix_spawn from this actor, so the child's PPid is this
+ * actor and this actor's own waitpid reaps it (the actor never uses
+ * child_process, so libuv never installs a SIGCHLD reaper that would steal the
+ * status). File actions dup2(fd, fd) each descriptor the child must inherit:
+ * glibc 2.36 clears FD_CLOEXEC on dup2(fd, fd), and every lesson descriptor is
+ * O_CLOEXEC, as are Node's own 0-2. The child thus holds the same objects at
+ * the same fd numbers, as after a real fork.
+ */
+import { errnoName } from '../../libc/errno';
+import { WNOHANG, lastErrno, native } from '../../libc/libc';
+import { FILE_ACTIONS_SIZE, actorNative } from '../actor-libc';
+import { ENV_COMMAND, ENV_CONTROL, ENV_FDS, ENV_ROLE, ENV_TOKEN, type ActorCommand } from '../actor-protocol';
+import { type ActorState, type OpTable, OpArgError, intArg, intListArg, stringArg, syscallOutcome } from './op-types';
+
+const errno = (): string => errnoName(lastErrno());
+/* Environment a child actor needs besides the IPCSCOPE_* variables */
+const PASSED_ENV = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'ELECTRON_RUN_AS_NODE'];
+
+function commandFromEnv(): ActorCommand {
+  const raw = process.env[ENV_COMMAND];
+  if (!raw) throw new OpArgError(`${ENV_COMMAND} is not set: this actor cannot start others`);
+  return JSON.parse(raw) as ActorCommand;
+}
+
+function childEnv(command: ActorCommand, state: ActorState, role: string, token: string, fds: number[]): string[] {
+  const env: Record<string, string> = {};
+  for (const name of PASSED_ENV) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  Object.assign(env, command.env, {
+    [ENV_CONTROL]: state.controlName,
+    [ENV_ROLE]: role,
+    [ENV_TOKEN]: token,
+    [ENV_COMMAND]: JSON.stringify(command),
+    [ENV_FDS]: fds.join(','),
+  });
+  return Object.entries(env).map(([k, v]) => `${k}=${v}`);
+}
+
+/** WIFEXITED / WEXITSTATUS / WIFSIGNALED / WTERMSIG from <sys/wait.h>. */
+export function decodeWaitStatus(status: number): { exitCode: number | null; signal: number | null } {
+  const low = status & 0x7f;
+  if (low === 0) return { exitCode: (status >> 8) & 0xff, signal: null };
+  if (low !== 0x7f) return { exitCode: null, signal: low };
+  return { exitCode: null, signal: null };
+}
+
+export const processOps: OpTable = {
+  'spawn-child': {
+    sleepsIn: [],
+    run(args, state) {
+      const role = stringArg(args, 'role');
+      const token = stringArg(args, 'token');
+      const fds = intListArg(args, 'fds') ?? [...state.lessonFds].sort((a, b) => a - b);
+      const command = commandFromEnv();
+      const fa = new Uint8Array(FILE_ACTIONS_SIZE);
+      if (actorNative.fileActionsInit(fa) !== 0) return { result: -1, errno: 'ENOMEM' };
+      try {
+        for (const fd of [0, 1, 2, ...fds]) {
+          const rc = actorNative.fileActionsAddDup2(fa, fd, fd);
+          if (rc !== 0) return { result: -1, errno: errnoName(rc) };
+        }
+        const pid = new Int32Array(1);
+        const argv = [command.file, ...command.args, null];
+        const envp = [...childEnv(command, state, role, token, fds), null];
+        /* posix_spawn returns the error number itself instead of setting errno */
+        const rc = actorNative.posixSpawn(pid, command.file, fa, null, argv, envp);
+        if (rc !== 0) return { result: -1, errno: errnoName(rc) };
+        return { result: pid[0]!, errno: null, data: { pid: pid[0]!, fds } };
+      } finally {
+        actorNative.fileActionsDestroy(fa);
+      }
+    },
+  },
+  waitpid: {
+    /* glibc waitpid is wait4 (61); it sleeps in wchan do_wait */
+    sleepsIn: [61],
+    run(args) {
+      const pid = intArg(args, 'pid');
+      const status = new Int32Array(1);
+      const result = native.waitpid(pid, status, args.nohang === true ? WNOHANG : 0);
+      if (result <= 0) return syscallOutcome(result, errno);
+      const { exitCode, signal } = decodeWaitStatus(status[0]!);
+      return { result, errno: null, data: { status: status[0]!, exitCode, signal } };
+    },
+  },
+  exit: {
+    sleepsIn: [],
+    run(args) {
+      /* _exit is exit_group (231): no atexit handlers, no reply; the engine sees the control socket close */
+      actorNative.exit(intArg(args, 'code', 0));
+      return { result: 0, errno: null };
+    },
+  },
+  kill: {
+    sleepsIn: [],
+    run(args) {
+      return syscallOutcome(native.kill(intArg(args, 'pid'), intArg(args, 'signal')), errno);
+    },
+  },
+  sleep: {
+    /* usleep -> clock_nanosleep (230), wchan hrtimer_nanosleep */
+    sleepsIn: [230],
+    run(args) {
+      const ms = intArg(args, 'ms');
+      if (ms < 0 || ms > 600_000) throw new OpArgError('ms must be 0 to 600000');
+      return syscallOutcome(actorNative.usleep(ms * 1000), errno);
+    },
+  },
+};

@@ -1,0 +1,26 @@
+/**
+ * Every op an actor can run, by name.
+ *
+ * Adding a mechanism is a two-line change: write `ops/<mechanism>-ops.ts`
+ * exporting an `OpTable` (see op-types.ts: each op makes one syscall and
+ * declares the syscall numbers it may sleep in), then
+ *   1. import it here:            import { socketOps } from './socket-ops';
+ *   2. list it in `opTables`:     socket: socketOps,
+ * Op names must be unique across files (the registry test checks it). An op
+ * that creates descriptors a forked child should inherit adds them to
+ * `state.lessonFds` (and `close` removes them).
+ */
+import type { OpSpec, OpTable } from './op-types';
+import { pipeOps } from './pipe-ops';
+import { processOps } from './process-ops';
+
+export const opTables: Record<string, OpTable> = {
+  pipe: pipeOps,
+  process: processOps,
+};
+
+export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;
+
+export function findOp(name: string): OpSpec | undefined {
+  return Object.hasOwn(actorOps, name) ? actorOps[name] : undefined;
+}

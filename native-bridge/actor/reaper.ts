@@ -1,0 +1,59 @@
+/**
+ * Killing and reaping actors so nothing is left behind.
+ *
+ * On this machine PID 1 does not reap orphans: a child actor whose parent
+ * actor is killed would stay a zombie forever. The engine therefore makes
+ * itself a child subreaper (PR_SET_CHILD_SUBREAPER): orphaned descendants are
+ * reparented to the engine, which reaps the ones it spawned by pid. Side
+ * effect, documented for lessons about orphans: an orphaned lesson process
+ * shows the engine as its new parent (as under a desktop's `systemd --user`).
+ */
+import { existsSync } from 'node:fs';
+import { ECHILD_ERRNO, killQuietly, waitpidNoHang, waitpidBlocking } from './reaper-libc';
+import { actorNative, PR_SET_CHILD_SUBREAPER } from './actor-libc';
+
+let subreaper = false;
+
+export function becomeSubreaper(): void {
+  if (subreaper) return;
+  actorNative.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  subreaper = true;
+}
+
+export function processExists(pid: number): boolean {
+  return existsSync(`/proc/${pid}`);
+}
+
+/** Kills `pid` (SIGKILL) and waits until it is reaped, by us or by its parent. */
+export async function killAndReap(pids: number[], timeoutMs = 5000): Promise<number[]> {
+  for (const pid of pids) killQuietly(pid);
+  const deadline = Date.now() + timeoutMs;
+  let left = [...pids];
+  while (left.length > 0 && Date.now() < deadline) {
+    left = left.filter((pid) => {
+      const reaped = waitpidNoHang(pid);
+      if (reaped === pid) return false;
+      /* ECHILD: not (yet) ours; gone once /proc/PID disappears */
+      if (reaped === -ECHILD_ERRNO) return processExists(pid);
+      return true;
+    });
+    if (left.length > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+  return left;
+}
+
+/**
+ * Synchronous version for the engine's 'exit' handler: `pids` ordered parents
+ * first. Waiting on a parent makes its children ours (subreaper) before we
+ * wait on them.
+ */
+export function killAndReapSync(pids: number[]): void {
+  for (const pid of pids) killQuietly(pid);
+  for (const pid of pids) {
+    const deadline = Date.now() + 1000;
+    while (Date.now() < deadline) {
+      const reaped = waitpidBlocking(pid);
+      if (reaped === pid || !processExists(pid)) break;
+    }
+  }
+}
