@@ -1,0 +1,118 @@
+/**
+ * System V shared memory: the list from /proc/sysvipc/shm, the attaching PIDs
+ * from each process's maps (`rw-s ... <shmid> /SYSV<key> (deleted)`: the
+ * inode column is the shmid; `ipcs` only gives a count), and up to 256 bytes
+ * of content.
+ */
+import { readFileSync } from 'node:fs';
+import type { ShmObject } from '../model/snapshot-types';
+import { O_CLOEXEC, O_RDONLY, native } from '../libc/libc';
+import { SHM_DEST, peekShmAttached } from '../libc/sysv';
+import type { KindProbe, KindProbeResult, ProbeContext, ScannedProcess } from './probe-types';
+import { col, readSysvTable } from './sysvipc-table';
+
+const MAX_PEEK = 256;
+
+/** shmid -> PIDs mapping it, from the scanned maps (shared mappings of /SYSV* files). */
+export function shmAttachers(processes: Iterable<ScannedProcess>): Map<number, number[]> {
+  const byId = new Map<number, number[]>();
+  for (const p of processes) {
+    for (const m of p.maps ?? []) {
+      if (!m.path.startsWith('/SYSV')) continue;
+      const pids = byId.get(m.inode) ?? [];
+      if (!pids.includes(p.pid)) pids.push(p.pid);
+      byId.set(m.inode, pids);
+    }
+  }
+  for (const pids of byId.values()) pids.sort((a, b) => a - b);
+  return byId;
+}
+
+/** Start address of `shmid`'s mapping in `pid`, from /proc/PID/maps. */
+function mappingAddress(pid: number, shmid: number): number | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/maps`, 'latin1');
+  } catch {
+    return null;
+  }
+  for (const line of text.split('\n')) {
+    /* 7f..-7f.. rw-s 00000000 00:01 <shmid>   /SYSV0000162e (deleted) */
+    const f = line.split(/\s+/);
+    if (f.length >= 6 && f[4] === String(shmid) && f[5]!.startsWith('/SYSV')) {
+      return parseInt(f[0]!.split('-')[0]!, 16);
+    }
+  }
+  return null;
+}
+
+/**
+ * Reads the segment through an attacher's /proc/PID/mem: unlike shmat, this
+ * leaves the segment's lpid and atime alone. Needs ptrace access (same uid or root).
+ */
+function peekThroughMem(pid: number, shmid: number, len: number): Uint8Array | null {
+  const addr = mappingAddress(pid, shmid);
+  if (addr === null) return null;
+  const fd = native.open(`/proc/${pid}/mem`, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0) return null;
+  try {
+    const buf = new Uint8Array(len);
+    const n = native.pread(fd, buf, len, addr);
+    return n === len ? buf : null;
+  } finally {
+    native.close(fd);
+  }
+}
+
+/**
+ * Content of a segment: through an attacher's memory when one can be read,
+ * else a read-only attach detached at once (SHM_RDONLY; this one does set lpid).
+ */
+export function peekShm(shmid: number, size: number, attached: number[], peekBytes: number): string | null {
+  const len = Math.min(size, peekBytes, MAX_PEEK);
+  if (len <= 0) return null;
+  for (const pid of attached) {
+    const bytes = peekThroughMem(pid, shmid, len);
+    if (bytes) return Buffer.from(bytes).toString('base64');
+  }
+  try {
+    return Buffer.from(peekShmAttached(shmid, len)).toString('base64');
+  } catch {
+    return null;
+  }
+}
+
+function collect(ctx: ProbeContext): KindProbeResult {
+  const attachers = shmAttachers(ctx.processes.values());
+  const objects: ShmObject[] = [];
+  for (const row of readSysvTable('shm')) {
+    const shmid = col(row, 'shmid');
+    const attached = (attachers.get(shmid) ?? []).filter((pid) => ctx.processes.has(pid));
+    const cpid = col(row, 'cpid');
+    const lpid = col(row, 'lpid');
+    const inScope = ctx.wholeMachine || attached.length > 0 || ctx.processes.has(cpid) || ctx.processes.has(lpid);
+    if (!inScope) continue;
+    const perms = col(row, 'perms');
+    const size = col(row, 'size');
+    objects.push({
+      id: `shm:${shmid}`,
+      kind: 'shm',
+      holders: [],
+      shmid,
+      key: col(row, 'key') >>> 0,
+      size,
+      nattch: col(row, 'nattch'),
+      attached,
+      owner: col(row, 'uid'),
+      mode: perms & 0o777,
+      cpid,
+      lpid,
+      /* SHM_DEST 01000: IPC_RMID'ed while attached; the key reads 0 from then on */
+      markedForDeletion: (perms & SHM_DEST) !== 0,
+      peek: ctx.options.peekBytes > 0 ? peekShm(shmid, size, attached, ctx.options.peekBytes) : null,
+    });
+  }
+  return { objects, targets: new Map() };
+}
+
+export const sysvShmProbe: KindProbe = { name: 'sysv-shm', collect };
