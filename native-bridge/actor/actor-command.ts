@@ -1,7 +1,11 @@
 /**
- * The one place that says how an actor process is started. The Electron build
- * will point this at a bundled actor.js run with ELECTRON_RUN_AS_NODE=1; under
- * plain Node (tests, CLI, web mode) it runs actor-main.ts through tsx.
+ * The one place that says how an actor process is started.
+ * - Under plain Node (tests, CLI, web mode): node --import tsx actor-main.ts.
+ * - In the Electron build, electron/engine-process.ts sets IPCSCOPE_ACTOR_JS
+ *   (the bundled actor-main.mjs) and IPCSCOPE_ACTOR_NODE (Electron's binary),
+ *   which then runs as plain Node with ELECTRON_RUN_AS_NODE=1.
+ * A parent actor re-uses the same command (passed in its environment) when it
+ * posix_spawns a child actor.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +17,15 @@ export const actorMainPath = resolve(here, 'actor-main.ts');
 /** Repository root: `--import tsx` is resolved from the working directory. */
 const projectRoot = resolve(here, '..', '..');
 
-export function actorCommand(): ActorCommand {
+export function actorCommand(env: NodeJS.ProcessEnv = process.env): ActorCommand {
+  const bundled = env.IPCSCOPE_ACTOR_JS;
+  if (bundled) {
+    return {
+      file: env.IPCSCOPE_ACTOR_NODE ?? process.execPath,
+      args: [bundled],
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+      cwd: dirname(bundled),
+    };
+  }
   return { file: process.execPath, args: ['--import', 'tsx', actorMainPath], env: {}, cwd: projectRoot };
 }
