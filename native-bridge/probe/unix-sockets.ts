@@ -1,0 +1,189 @@
+/**
+ * Unix sockets as the kernel lists them through NETLINK_SOCK_DIAG
+ * (unix_diag): type, state, bound name, peer, receive queue; for listeners
+ * the pending connections, backlog and the pending clients (ICONS).
+ */
+import type { UnixSocketObject } from '../model/snapshot-types';
+import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
+import { TCP_LISTEN, forEachAttribute, sockDiagRequest, stateName } from './sock-diag';
+import { heldSocketInodes, holderRefsOf, holdersOf, socketTarget } from './socket-holders';
+import { peekHeldSocket } from './socket-peek';
+
+/* linux/unix_diag.h */
+const AF_UNIX = 1;
+const UDIAG_SHOW_NAME = 0x1;
+const UDIAG_SHOW_PEER = 0x4;
+const UDIAG_SHOW_ICONS = 0x8;
+const UDIAG_SHOW_RQLEN = 0x10;
+const UNIX_DIAG_NAME = 0;
+const UNIX_DIAG_PEER = 2;
+const UNIX_DIAG_ICONS = 3;
+const UNIX_DIAG_RQLEN = 4;
+/* unix_diag_msg: {u8 family, u8 type, u8 state, u8 pad, u32 ino, u32 cookie[2]} */
+const UNIX_DIAG_MSG_BYTES = 16;
+
+/** One socket as unix_diag reports it. */
+export interface UnixDiagEntry {
+  inode: number;
+  /** SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_SEQPACKET 5 */
+  type: number;
+  /** tcp_states numbering: ESTAB 1, UNCONN 7, LISTEN 10 */
+  state: number;
+  /** Bound path; abstract names start with "@"; null when unbound. */
+  path: string | null;
+  /** Peer inode; 0 for a client still waiting in a listener's queue (its peer has no inode yet). */
+  peer: number;
+  /** Bytes queued for reading (stream, seqpacket: all; dgram: the first datagram); on LISTEN: pending connections. */
+  rqueue: number;
+  /** Sender skb truesize (not bytes); on LISTEN: the backlog. */
+  wqueue: number;
+  /** On LISTEN: inodes of the clients waiting to be accepted. */
+  icons: number[];
+}
+
+/* unix_diag_req (24 bytes): {u8 family, u8 protocol, u16 pad, u32 states, u32 ino, u32 show, u32 cookie[2]} */
+function unixDiagRequest(inode: number): Uint8Array {
+  const body = new Uint8Array(24);
+  const view = new DataView(body.buffer);
+  view.setUint8(0, AF_UNIX);
+  view.setUint32(4, 0xffffffff, true);
+  view.setUint32(8, inode, true);
+  view.setUint32(12, UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN, true);
+  /* cookie ~0: "any socket with this inode" */
+  view.setUint32(16, 0xffffffff, true);
+  view.setUint32(20, 0xffffffff, true);
+  return body;
+}
+
+const latin1 = new TextDecoder('latin1');
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * An abstract name starts with NUL and is shown as "@name", every NUL in it
+ * as "@" (as `ss` prints it); a path ends at its first NUL (the kernel may
+ * store the terminating NUL).
+ */
+function decodeName(view: DataView, offset: number, length: number): string | null {
+  if (length === 0) return null;
+  const bytes = new Uint8Array(view.buffer, view.byteOffset + offset, length);
+  if (bytes[0] === 0) return latin1.decode(bytes).replace(/\0/g, '@');
+  const nul = bytes.indexOf(0);
+  return utf8.decode(nul < 0 ? bytes : bytes.subarray(0, nul));
+}
+
+function parseUnixDiag(view: DataView, offset: number, end: number): UnixDiagEntry {
+  const entry: UnixDiagEntry = {
+    inode: view.getUint32(offset + 4, true),
+    type: view.getUint8(offset + 1),
+    state: view.getUint8(offset + 2),
+    path: null,
+    peer: 0,
+    rqueue: 0,
+    wqueue: 0,
+    icons: [],
+  };
+  forEachAttribute(view, offset + UNIX_DIAG_MSG_BYTES, end, (type, off, len) => {
+    if (type === UNIX_DIAG_NAME) entry.path = decodeName(view, off, len);
+    else if (type === UNIX_DIAG_PEER && len >= 4) entry.peer = view.getUint32(off, true);
+    else if (type === UNIX_DIAG_RQLEN && len >= 8) {
+      entry.rqueue = view.getUint32(off, true);
+      entry.wqueue = view.getUint32(off + 4, true);
+    } else if (type === UNIX_DIAG_ICONS) {
+      for (let i = 0; i + 4 <= len; i += 4) entry.icons.push(view.getUint32(off + i, true));
+    }
+  });
+  return entry;
+}
+
+/** Every Unix socket in this network namespace: one netlink dump. */
+export function dumpUnixSockets(): UnixDiagEntry[] {
+  const out: UnixDiagEntry[] = [];
+  sockDiagRequest(unixDiagRequest(0), true, (view, offset, end) => {
+    if (end - offset >= UNIX_DIAG_MSG_BYTES) out.push(parseUnixDiag(view, offset, end));
+  });
+  return out;
+}
+
+/** One Unix socket by inode, or null when the kernel no longer has it. */
+export function queryUnixSocket(inode: number): UnixDiagEntry | null {
+  let found: UnixDiagEntry | null = null;
+  sockDiagRequest(unixDiagRequest(inode), false, (view, offset, end) => {
+    if (end - offset >= UNIX_DIAG_MSG_BYTES) found = parseUnixDiag(view, offset, end);
+  });
+  return found;
+}
+
+const TYPE_NAMES: Record<number, UnixSocketObject['type']> = { 1: 'stream', 2: 'dgram', 5: 'seqpacket' };
+
+export function unixId(inode: number): string {
+  return `unix:${inode}`;
+}
+
+/**
+ * The socket objects from one dump. A client still waiting in a listener's
+ * queue has no peer socket yet (peer inode 0): its `peer` names the listener
+ * it waits in, found through the listener's ICONS.
+ */
+export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext): KindProbeResult {
+  const byInode = new Map<number, UnixDiagEntry>();
+  const listenerOfClient = new Map<number, number>();
+  for (const e of entries) {
+    byInode.set(e.inode, e);
+    for (const client of e.icons) listenerOfClient.set(client, e.inode);
+  }
+  const peerOf = (e: UnixDiagEntry): number => (e.peer !== 0 ? e.peer : (listenerOfClient.get(e.inode) ?? 0));
+
+  let report: Iterable<number>;
+  if (ctx.wholeMachine) {
+    report = byInode.keys();
+  } else {
+    const wanted = new Set<number>();
+    for (const inode of heldSocketInodes(ctx)) {
+      const e = byInode.get(inode);
+      if (!e) continue;
+      wanted.add(inode);
+      const peer = peerOf(e);
+      if (peer !== 0) wanted.add(peer);
+      for (const client of e.icons) wanted.add(client);
+    }
+    report = wanted;
+  }
+
+  const objects: UnixSocketObject[] = [];
+  const targets = new Map<string, string>();
+  for (const inode of report) {
+    const e = byInode.get(inode);
+    if (!e) continue;
+    const id = unixId(inode);
+    targets.set(socketTarget(inode), id);
+    const peer = peerOf(e);
+    const listening = e.state === TCP_LISTEN;
+    const obj: UnixSocketObject = {
+      id,
+      kind: 'unix',
+      inode,
+      holders: holdersOf(ctx, inode),
+      type: TYPE_NAMES[e.type] ?? 'unknown',
+      state: stateName(e.state),
+      peer: peer !== 0 && byInode.has(peer) ? unixId(peer) : null,
+      queued: listening ? null : e.rqueue,
+      peek: null,
+    };
+    if (e.path !== null) obj.path = e.path;
+    if (listening) {
+      obj.pending = e.rqueue;
+      obj.backlog = e.wqueue;
+    } else if (e.rqueue > 0 && ctx.options.peekBytes > 0) {
+      obj.peek = peekHeldSocket(holderRefsOf(ctx, inode), ctx.options.peekBytes);
+    }
+    objects.push(obj);
+  }
+  return { objects, targets };
+}
+
+export const unixSocketProbe: KindProbe = {
+  name: 'unix-sockets',
+  collect(ctx: ProbeContext): KindProbeResult {
+    return unixObjectsFrom(dumpUnixSockets(), ctx);
+  },
+};
