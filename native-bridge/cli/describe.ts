@@ -1,0 +1,168 @@
+/**
+ * Words for what a snapshot holds, shared by the table, Graphviz and watch
+ * outputs: how a blocked process, a holder, peeked bytes and an object's key
+ * numbers are written.
+ */
+import type { Blocked, Holder, IpcObject, ProcessInfo } from '../model/snapshot-types';
+
+/** "read(fd 3) on pipe:4614 [anon_pipe_read]" */
+export function describeBlocked(blocked: Blocked): string {
+  const call = blocked.op === 'other' ? blocked.syscall || `syscall ${blocked.syscallNr}` : blocked.op;
+  const args = blocked.fd === null ? '' : `(fd ${blocked.fd})`;
+  const on = blocked.object ? ` on ${blocked.object}` : '';
+  const wchan = blocked.wchan ? ` [${blocked.wchan}]` : '';
+  return `${call}${args}${on}${wchan}`;
+}
+
+/** "1234/3(r)" */
+export function describeHolder(holder: Holder): string {
+  return `${holder.pid}/${holder.fd}(${holder.access})`;
+}
+
+export function describeHolders(holders: Holder[]): string {
+  return holders.length === 0 ? '-' : holders.map(describeHolder).join(' ');
+}
+
+/** Bytes as C would write them in a string literal: printable ASCII kept, the rest escaped. */
+export function escapeBytes(bytes: Uint8Array, limit: number): string {
+  let text = '';
+  const shown = Math.min(bytes.length, limit);
+  for (let i = 0; i < shown; i++) {
+    const byte = bytes[i]!;
+    if (byte === 0x0a) text += '\\n';
+    else if (byte === 0x09) text += '\\t';
+    else if (byte === 0x0d) text += '\\r';
+    else if (byte === 0x5c) text += '\\\\';
+    else if (byte === 0x22) text += '\\"';
+    else if (byte >= 0x20 && byte < 0x7f) text += String.fromCharCode(byte);
+    else text += `\\x${byte.toString(16).padStart(2, '0')}`;
+  }
+  return `"${text}"${bytes.length > shown ? '...' : ''}`;
+}
+
+/** Peeked bytes (base64 in the snapshot) as escaped text, or null when nothing was peeked. */
+export function describePeek(peek: string | null | undefined, limit = 48): string | null {
+  if (!peek) return null;
+  return escapeBytes(Buffer.from(peek, 'base64'), limit);
+}
+
+export function describeSize(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '?';
+  return `${bytes}`;
+}
+
+function hexKey(key: number): string {
+  /* keys are signed 32-bit in ipc_perm; print them as ipcs does */
+  return `0x${(key >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+function pidList(pids: number[]): string {
+  return pids.length === 0 ? '-' : pids.join(',');
+}
+
+/**
+ * The key numbers of an object, as label/value pairs in reading order:
+ * capacity and queued for pipes, peer and pending for sockets, nattch for
+ * shm, messages for queues, values and waiters for semaphores.
+ */
+export function keyNumbers(object: IpcObject): [string, string][] {
+  switch (object.kind) {
+    case 'pipe':
+    case 'fifo': {
+      const pairs: [string, string][] = [
+        ['queued', `${describeSize(object.queued)}/${describeSize(object.capacity)}`],
+        ['readers', `${object.readers}`],
+        ['writers', `${object.writers}`],
+      ];
+      if (object.path) pairs.push(['path', object.path]);
+      return pairs;
+    }
+    case 'unix': {
+      const pairs: [string, string][] = [
+        ['type', object.type],
+        ['state', object.state],
+        ['peer', object.peer ?? '-'],
+        ['queued', describeSize(object.queued)],
+      ];
+      if (object.pending !== undefined || object.backlog !== undefined) {
+        pairs.push(['pending', `${object.pending ?? '?'}/${object.backlog ?? '?'}`]);
+      }
+      if (object.path) pairs.push(['path', object.path]);
+      return pairs;
+    }
+    case 'tcp':
+    case 'udp': {
+      const pairs: [string, string][] = [
+        ['state', object.state],
+        ['local', object.local],
+        ['remote', object.remote],
+        ['recv-q', describeSize(object.queued)],
+        ['send-q', describeSize(object.sendQueue)],
+      ];
+      if (object.peer) pairs.push(['peer', object.peer]);
+      if (object.pending !== undefined || object.backlog !== undefined) {
+        pairs.push(['pending', `${object.pending ?? '?'}/${object.backlog ?? '?'}`]);
+      }
+      return pairs;
+    }
+    case 'shm':
+      return [
+        ['key', hexKey(object.key)],
+        ['size', `${object.size}`],
+        ['nattch', `${object.nattch}`],
+        ['attached', pidList(object.attached)],
+        ['cpid', `${object.cpid}`],
+        ['lpid', `${object.lpid}`],
+        ['mode', object.mode.toString(8)],
+        ...(object.markedForDeletion ? ([['dest', 'yes']] as [string, string][]) : []),
+      ];
+    case 'msg':
+      return [
+        ['key', hexKey(object.key)],
+        ['messages', `${object.messages}`],
+        ['bytes', `${object.bytes}/${object.maxBytes}`],
+        ['lspid', `${object.lastSender}`],
+        ['lrpid', `${object.lastReceiver}`],
+        ['waiting-send', pidList(object.waitingSenders)],
+        ['waiting-recv', pidList(object.waitingReceivers)],
+      ];
+    case 'sem':
+      return [
+        ['key', hexKey(object.key)],
+        ['values', `[${object.semaphores.map((s) => s.value).join(',')}]`],
+        ['ncnt', `[${object.semaphores.map((s) => s.waitingForIncrease).join(',')}]`],
+        ['zcnt', `[${object.semaphores.map((s) => s.waitingForZero).join(',')}]`],
+        ['waiting', pidList(object.waiting)],
+      ];
+    case 'posix_shm':
+      return [
+        ['name', object.name],
+        ['size', describeSize(object.size)],
+        ['attached', pidList(object.attached)],
+      ];
+    case 'mqueue':
+      return [
+        ['name', object.name],
+        ['messages', `${object.messages ?? '?'}/${object.maxMessages ?? '?'}`],
+        ['queued', describeSize(object.queued)],
+        ['msgsize', describeSize(object.messageSize)],
+      ];
+  }
+}
+
+export function describeProcess(process: ProcessInfo): string {
+  return `${process.pid} (${process.comm})`;
+}
+
+export const KIND_TITLES: Record<IpcObject['kind'], string> = {
+  pipe: 'PIPES',
+  fifo: 'FIFOS',
+  unix: 'UNIX SOCKETS',
+  tcp: 'TCP SOCKETS',
+  udp: 'UDP SOCKETS',
+  shm: 'SYSTEM V SHARED MEMORY',
+  msg: 'SYSTEM V MESSAGE QUEUES',
+  sem: 'SYSTEM V SEMAPHORES',
+  posix_shm: 'POSIX SHARED MEMORY',
+  mqueue: 'POSIX MESSAGE QUEUES',
+};

@@ -1,0 +1,65 @@
+/**
+ * `ipcscope help` and `--version`. Kept free of heavy imports: printing help
+ * must not load koffi or the probe.
+ */
+import { readFileSync } from 'node:fs';
+import { PEEK_DEFAULT, PEEK_MAX, WATCH_RATE_DEFAULT, WATCH_RATE_MAX, WATCH_RATE_MIN } from './args';
+
+const OVERVIEW = `ipcscope - Linux inter-process communication as it really happens
+
+Usage:
+  ipcscope snapshot [--pid PID[,PID...]] [--tree] [--all] [--json | --dot] [--peek N] [--no-maps]
+  ipcscope watch    [--pid PID[,PID...] [--tree] | --all] [--rate HZ] [--json]
+  ipcscope web      [options]       browser mode (see: ipcscope web --help)
+  ipcscope help [COMMAND]
+  ipcscope --version
+
+Every process shown is a real OS process and every number is read from the
+kernel (/proc, fdinfo, sock_diag, System V IPC_STAT).`;
+
+const SNAPSHOT = `ipcscope snapshot: one observation of processes and the IPC objects they reach
+
+Options:
+  --pid, -p PID[,PID...]  only these processes (repeatable); default: the whole machine
+  --tree                  with --pid: include every descendant
+  --all, -a               the whole machine (the default); unreadable processes are
+                          listed with the reason instead of failing
+  --json                  print exactly one JSON document (the Snapshot contract of
+                          native-bridge/model/snapshot-types.ts) and nothing else
+  --dot                   print a Graphviz digraph (pipe it to: dot -Tsvg > ipc.svg)
+  --peek N                copy up to N queued bytes per object without consuming
+                          them (0 to ${PEEK_MAX}, default ${PEEK_DEFAULT}; 0 turns peeking off)
+  --no-maps               skip /proc/PID/maps (faster; shm attachers are then unknown)
+
+Exit status: 0 ok, 1 a process is missing or unreadable, 2 malformed arguments.`;
+
+const WATCH = `ipcscope watch: print changes as they happen, one line each
+
+Options:
+  --pid, -p PID[,PID...]  only these processes; default: the whole machine
+  --tree                  with --pid: follow descendants as they appear
+  --all, -a               the whole machine (the default)
+  --rate HZ               samples per second, ${WATCH_RATE_MIN} to ${WATCH_RATE_MAX} (default ${WATCH_RATE_DEFAULT})
+  --json                  one JSON object per line
+
+Changes: processes appearing/exiting, state and blocked-on changes, descriptors
+opened/closed, objects appearing/removed, queued bytes, capacity, readers and
+writers, peers, pending connections, nattch, messages, semaphore values.
+Ctrl-C stops cleanly. With --pid (no --tree) it also stops once every watched
+process has exited.`;
+
+export const HELP_TEXT: Record<string, string> = { overview: OVERVIEW, snapshot: SNAPSHOT, watch: WATCH };
+
+export function helpFor(topic: string | undefined): string | null {
+  if (topic === undefined) return `${OVERVIEW}\n\nRun "ipcscope help snapshot" or "ipcscope help watch" for their options.`;
+  return HELP_TEXT[topic] ?? null;
+}
+
+export function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string') {
+    return parsed.version;
+  }
+  return 'unknown';
+}

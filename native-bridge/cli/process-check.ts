@@ -1,0 +1,45 @@
+/**
+ * Checks the PIDs named on the command line before and after probing, so a
+ * missing or unreadable process is reported once, by name, as the user typed it.
+ */
+import { readFileSync } from 'node:fs';
+import type { Snapshot } from '../model/snapshot-types';
+import { CliError } from './args';
+
+function errnoCode(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : 'unknown error';
+}
+
+/**
+ * Throws "no such process: PID" unless /proc/PID is a process (thread-group
+ * leader). /proc/TID also exists for threads, hidden from readdir: the Tgid
+ * line of status tells them apart.
+ */
+export function requireProcesses(pids: number[]): void {
+  for (const pid of pids) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === 'ENOENT' || code === 'ESRCH') throw new CliError(`no such process: ${pid}`);
+      throw new CliError(`cannot read process ${pid}: ${code}`);
+    }
+    const tgid = /^Tgid:\s+(\d+)/m.exec(status)?.[1];
+    if (tgid !== undefined && Number(tgid) !== pid) throw new CliError(`no such process: ${pid} (it is a thread of process ${tgid})`);
+  }
+}
+
+/** After a --pid snapshot: every named process must be there and readable. */
+export function requireInSnapshot(pids: number[], snapshot: Snapshot): void {
+  for (const pid of pids) {
+    const process = snapshot.processes.find((p) => p.pid === pid);
+    if (!process) {
+      const problem = snapshot.problems.find((p) => p.pid === pid);
+      if (problem && problem.reason !== 'no such process') throw new CliError(`cannot read process ${pid}: ${problem.reason}`);
+      throw new CliError(`no such process: ${pid} (it exited while being read)`);
+    }
+    if (!process.readable) throw new CliError(`cannot read process ${pid}: ${process.error ?? 'permission denied'}`);
+  }
+}
