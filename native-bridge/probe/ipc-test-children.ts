@@ -87,3 +87,14 @@ export async function waitForSyscall(pid: number, nrs: number[], timeoutMs = 5_0
 export function wchanOf(pid: number): string {
   return readFileSync(`/proc/${pid}/wchan`, 'latin1').trim();
 }
+
+/** Waits until the child printed a line starting with `prefix`. */
+export async function waitForLine(child: ScriptChild, prefix: string, timeoutMs = 5_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = child.lines.find((l) => l.startsWith(prefix));
+    if (line !== undefined) return line;
+    if (Date.now() > deadline) throw new Error(`child ${child.pid} never printed "${prefix}"`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
