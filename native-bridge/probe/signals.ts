@@ -1,0 +1,90 @@
+/**
+ * Signal masks from /proc/PID/status (SigPnd, ShdPnd, SigBlk, SigIgn, SigCgt),
+ * hex, bit n-1 = signal n (KERNEL-FACTS "POSIX IPC and signals").
+ * These are the main thread's masks; other threads: /proc/PID/task/TID/status.
+ */
+import { readFileSync } from 'node:fs';
+import type { SignalSet } from '../model/snapshot-types';
+
+/* x86_64 numbering, signal(7) */
+const CLASSIC: readonly string[] = [
+  '',
+  'SIGHUP',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGILL',
+  'SIGTRAP',
+  'SIGABRT',
+  'SIGBUS',
+  'SIGFPE',
+  'SIGKILL',
+  'SIGUSR1',
+  'SIGSEGV',
+  'SIGUSR2',
+  'SIGPIPE',
+  'SIGALRM',
+  'SIGTERM',
+  'SIGSTKFLT',
+  'SIGCHLD',
+  'SIGCONT',
+  'SIGSTOP',
+  'SIGTSTP',
+  'SIGTTIN',
+  'SIGTTOU',
+  'SIGURG',
+  'SIGXCPU',
+  'SIGXFSZ',
+  'SIGVTALRM',
+  'SIGPROF',
+  'SIGWINCH',
+  'SIGIO',
+  'SIGPWR',
+  'SIGSYS',
+];
+
+/* glibc reserves 32 and 33 for itself; its SIGRTMIN is 34 */
+const SIGRTMIN = 34;
+
+export function signalName(n: number): string {
+  if (n >= 1 && n < CLASSIC.length) return CLASSIC[n]!;
+  if (n === SIGRTMIN) return 'SIGRTMIN';
+  if (n > SIGRTMIN && n <= 64) return `SIGRTMIN+${n - SIGRTMIN}`;
+  return `SIG${n}`;
+}
+
+/** "0000000000000200" -> ["SIGUSR1"]: bit n-1 set means signal n. */
+export function decodeSignalMask(hex: string): string[] {
+  let mask = BigInt(`0x${hex.trim() || '0'}`);
+  const names: string[] = [];
+  for (let n = 1; mask !== 0n; n++, mask >>= 1n) {
+    if (mask & 1n) names.push(signalName(n));
+  }
+  return names;
+}
+
+export function parseSignalStatus(status: string): SignalSet | null {
+  const field = (name: string): string | null => new RegExp(`^${name}:\\s*([0-9a-fA-F]+)$`, 'm').exec(status)?.[1] ?? null;
+  const pnd = field('SigPnd');
+  const shd = field('ShdPnd');
+  const blk = field('SigBlk');
+  const ign = field('SigIgn');
+  const cgt = field('SigCgt');
+  if (pnd === null || shd === null || blk === null || ign === null || cgt === null) return null;
+  return {
+    pending: decodeSignalMask(pnd),
+    sharedPending: decodeSignalMask(shd),
+    blocked: decodeSignalMask(blk),
+    ignored: decodeSignalMask(ign),
+    caught: decodeSignalMask(cgt),
+  };
+}
+
+/** Signal sets of a process (or of one thread with `tid`); null when it is gone or unreadable. */
+export function readSignals(pid: number, tid?: number): SignalSet | null {
+  const path = tid === undefined ? `/proc/${pid}/status` : `/proc/${pid}/task/${tid}/status`;
+  try {
+    return parseSignalStatus(readFileSync(path, 'latin1'));
+  } catch {
+    return null;
+  }
+}
