@@ -7,12 +7,12 @@
  * Mechanism-specific bindings live beside this file (sysv.ts, sockets.ts,
  * posix-ipc.ts) and load the library through `libc()`.
  */
-import koffi from 'koffi';
+import koffi, { type LibraryHandle } from 'koffi';
 import { errnoName } from './errno';
 
-let handle: koffi.LibraryHandle | null = null;
+let handle: LibraryHandle | null = null;
 
-export function libc(): koffi.LibraryHandle {
+export function libc(): LibraryHandle {
   handle ??= koffi.load('libc.so.6');
   return handle;
 }
@@ -22,6 +22,10 @@ export const O_WRONLY = 1;
 export const O_RDWR = 2;
 export const O_NONBLOCK = 0o4000;
 export const O_CLOEXEC = 0o2000000;
+export const O_DIRECTORY = 0o200000;
+/* struct stat on x86_64 is 144 bytes; st_size is the s64 at offset 48 */
+export const STAT_SIZE = 144;
+export const STAT_ST_SIZE_OFFSET = 48;
 export const F_GETFD = 1;
 export const F_SETFD = 2;
 export const F_GETFL = 3;
@@ -70,6 +74,7 @@ export const native = {
     targetFd: number,
     flags: number,
   ) => number,
+  fstat: lib.func('int fstat(int fd, _Out_ uint8_t *statbuf)') as (fd: number, statbuf: Uint8Array) => number,
   kill: lib.func('int kill(int pid, int sig)') as (pid: number, sig: number) => number,
   waitpid: lib.func('int waitpid(int pid, _Out_ int *status, int options)') as (pid: number, status: Int32Array, options: number) => number,
   mkfifo: lib.func('int mkfifo(const char *path, unsigned int mode)') as (path: string, mode: number) => number,

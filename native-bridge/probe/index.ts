@@ -3,5 +3,5 @@
  * and pidfds open between ticks.
  */
 export type { ProbeOptions } from './probe-types';
-export type Scope = { pids: number[]; tree?: boolean } | { all: true };
-export { takeSnapshot, Sampler } from './sampler';
+export type { Scope } from './sampler';
+export { takeSnapshot, Sampler, type SamplerOptions } from './sampler';

@@ -1,0 +1,110 @@
+/**
+ * Classifies a sleeping process by the syscall it sits in (/proc/PID/syscall,
+ * x86_64 numbers) and its wchan, and points it at the object it waits on.
+ */
+import type { Blocked, BlockedOp } from '../model/snapshot-types';
+import type { ScannedProcessWithExtras } from './process-scan';
+
+type ArgKind = 'fd' | 'msqid' | 'semid' | 'path' | 'none';
+
+interface SyscallInfo {
+  name: string;
+  op: BlockedOp;
+  arg: ArgKind;
+}
+
+/* x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl) */
+const SYSCALLS: Record<number, SyscallInfo> = {
+  0: { name: 'read', op: 'read', arg: 'fd' },
+  1: { name: 'write', op: 'write', arg: 'fd' },
+  2: { name: 'open', op: 'open', arg: 'path' },
+  7: { name: 'poll', op: 'poll', arg: 'none' },
+  17: { name: 'pread64', op: 'read', arg: 'fd' },
+  18: { name: 'pwrite64', op: 'write', arg: 'fd' },
+  19: { name: 'readv', op: 'read', arg: 'fd' },
+  20: { name: 'writev', op: 'write', arg: 'fd' },
+  23: { name: 'select', op: 'poll', arg: 'none' },
+  34: { name: 'pause', op: 'sigwait', arg: 'none' },
+  35: { name: 'nanosleep', op: 'sleep', arg: 'none' },
+  40: { name: 'sendfile', op: 'write', arg: 'fd' },
+  42: { name: 'connect', op: 'connect', arg: 'fd' },
+  43: { name: 'accept', op: 'accept', arg: 'fd' },
+  44: { name: 'sendto', op: 'send', arg: 'fd' },
+  45: { name: 'recvfrom', op: 'recv', arg: 'fd' },
+  46: { name: 'sendmsg', op: 'send', arg: 'fd' },
+  47: { name: 'recvmsg', op: 'recv', arg: 'fd' },
+  61: { name: 'wait4', op: 'wait', arg: 'none' },
+  65: { name: 'semop', op: 'semop', arg: 'semid' },
+  69: { name: 'msgsnd', op: 'msgsnd', arg: 'msqid' },
+  70: { name: 'msgrcv', op: 'msgrcv', arg: 'msqid' },
+  128: { name: 'rt_sigtimedwait', op: 'sigwait', arg: 'none' },
+  130: { name: 'rt_sigsuspend', op: 'sigwait', arg: 'none' },
+  202: { name: 'futex', op: 'futex', arg: 'none' },
+  220: { name: 'semtimedop', op: 'semop', arg: 'semid' },
+  230: { name: 'clock_nanosleep', op: 'sleep', arg: 'none' },
+  232: { name: 'epoll_wait', op: 'poll', arg: 'none' },
+  242: { name: 'mq_timedsend', op: 'mq_send', arg: 'fd' },
+  243: { name: 'mq_timedreceive', op: 'mq_receive', arg: 'fd' },
+  247: { name: 'waitid', op: 'wait', arg: 'none' },
+  257: { name: 'openat', op: 'open', arg: 'path' },
+  270: { name: 'pselect6', op: 'poll', arg: 'none' },
+  271: { name: 'ppoll', op: 'poll', arg: 'none' },
+  275: { name: 'splice', op: 'read', arg: 'fd' },
+  276: { name: 'tee', op: 'read', arg: 'fd' },
+  281: { name: 'epoll_pwait', op: 'poll', arg: 'none' },
+  288: { name: 'accept4', op: 'accept', arg: 'fd' },
+  299: { name: 'recvmmsg', op: 'recv', arg: 'fd' },
+  307: { name: 'sendmmsg', op: 'send', arg: 'fd' },
+  437: { name: 'openat2', op: 'open', arg: 'path' },
+  441: { name: 'epoll_pwait2', op: 'poll', arg: 'none' },
+};
+
+export function syscallName(nr: number): string {
+  return SYSCALLS[nr]?.name ?? `syscall_${nr}`;
+}
+
+const SOCKET_KINDS = ['unix:', 'tcp:', 'udp:'];
+
+/**
+ * `objectOfFd(fd)` names the object behind one of this process's descriptors
+ * (e.g. "pipe:4614"), or null.
+ */
+export function classifyBlocked(proc: ScannedProcessWithExtras, objectOfFd: (fd: number) => string | null): Blocked | null {
+  if (proc.state !== 'S' && proc.state !== 'D') return null;
+  if (proc.syscallNr < 0) return null;
+  const info = SYSCALLS[proc.syscallNr];
+  const arg0 = proc.syscallArgs[0];
+  let fd: number | null = null;
+  let object: string | null = null;
+  let op: BlockedOp = info?.op ?? 'other';
+  switch (info?.arg) {
+    case 'fd':
+      fd = arg0 === undefined ? null : Number(BigInt.asIntN(32, arg0));
+      object = fd === null ? null : objectOfFd(fd);
+      // read()/write() on a socket is a recv/send in the picture's words.
+      if (object && SOCKET_KINDS.some((k) => object!.startsWith(k))) {
+        if (op === 'read') op = 'recv';
+        else if (op === 'write') op = 'send';
+      }
+      break;
+    case 'msqid':
+      object = arg0 === undefined ? null : `msg:${Number(arg0)}`;
+      break;
+    case 'semid':
+      object = arg0 === undefined ? null : `sem:${Number(arg0)}`;
+      break;
+    case 'path':
+      object = proc.fifoOpen ? `fifo:${proc.fifoOpen.inode}` : null;
+      break;
+    default:
+      break;
+  }
+  return {
+    op,
+    syscall: info?.name ?? `syscall_${proc.syscallNr}`,
+    syscallNr: proc.syscallNr,
+    fd,
+    wchan: proc.wchan,
+    object,
+  };
+}

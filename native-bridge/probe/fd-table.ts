@@ -1,0 +1,126 @@
+/**
+ * Reads a process's descriptor table from /proc/PID/fd without opening any of
+ * the files: readlink names the object, lstat of the link gives the access
+ * mode (the kernel sets the link's r/w permission bits from the file's
+ * f_mode), and stat through the link tells FIFOs from regular files. Nothing
+ * here opens /proc/PID/fd/N, which would change what is observed
+ * (KERNEL-FACTS: an extra reader suppresses EPIPE and releases FIFO opens).
+ */
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import type { Access } from '../model/snapshot-types';
+import type { ScannedFd } from './probe-types';
+
+const S_IFMT = 0o170000;
+const FILE_TYPES: Record<number, ScannedFd['fileType']> = {
+  0o010000: 'fifo',
+  0o100000: 'file',
+  0o040000: 'dir',
+  0o020000: 'char',
+  0o060000: 'block',
+  0o140000: 'socket',
+  0o120000: 'link',
+};
+
+/** "pipe:[4614]" -> 4614; null for other targets. */
+export function bracketInode(target: string): number | null {
+  const open = target.indexOf(':[');
+  if (open < 0 || !target.endsWith(']')) return null;
+  const inode = Number(target.slice(open + 2, -1));
+  return Number.isFinite(inode) ? inode : null;
+}
+
+/** Access mode from the link's permission bits: S_IRUSR 0o400, S_IWUSR 0o200. */
+export function accessFromLinkMode(mode: number): Access {
+  const r = (mode & 0o400) !== 0;
+  const w = (mode & 0o200) !== 0;
+  if (r && w) return 'rw';
+  return w ? 'w' : 'r';
+}
+
+/** Targets that can never be an IPC object: skip the stat through the link for them. */
+function isPlainTarget(target: string): boolean {
+  return (
+    target.startsWith('anon_inode:') ||
+    target.startsWith('/dev/pts/') ||
+    target === '/dev/null' ||
+    target.startsWith('/proc/') ||
+    target.startsWith('/sys/') ||
+    target.startsWith('net:[') ||
+    target.startsWith('mnt:[') ||
+    target.startsWith('user:[') ||
+    target.startsWith('pid:[')
+  );
+}
+
+/** Descriptors that can be IPC objects: pipes, sockets, FIFOs, POSIX shm and mqueue files. */
+export function isIpcCandidate(fd: ScannedFd): boolean {
+  if (fd.target.startsWith('pipe:[') || fd.target.startsWith('socket:[')) return true;
+  if (fd.fileType === 'fifo') return true;
+  // POSIX shm lives in /dev/shm; an mqueue descriptor's link reads "/NAME" (KERNEL-FACTS)
+  return fd.target.startsWith('/dev/shm/') || fd.target.startsWith('/dev/mqueue/') || (fd.fileType === 'file' && fd.target.lastIndexOf('/') === 0);
+}
+
+export interface FdTableResult {
+  fds: ScannedFd[];
+  error?: string;
+}
+
+/**
+ * Lists the descriptors of `pid`. Path targets are stat'ed through the link
+ * (to find FIFOs, POSIX shm and mqueue descriptors). With `ipcOnly`, only
+ * descriptors that can be IPC objects are kept (whole-machine scans).
+ */
+export function readFdTable(pid: number, ipcOnly = false): FdTableResult {
+  const dir = `/proc/${pid}/fd`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    return { fds: [], error: describeFsError(error) };
+  }
+  const fds: ScannedFd[] = [];
+  for (const name of names) {
+    const fd = Number(name);
+    const link = `${dir}/${name}`;
+    let target: string;
+    try {
+      target = readlinkSync(link);
+    } catch {
+      continue; // closed between readdir and readlink
+    }
+    const entry: ScannedFd = { fd, target, inode: bracketInode(target), flags: null, access: 'r' };
+    if (target.startsWith('/') && !isPlainTarget(target)) {
+      try {
+        const st = statSync(link);
+        entry.fileType = FILE_TYPES[st.mode & S_IFMT] ?? 'other';
+        entry.inode = st.ino;
+        entry.dev = st.dev;
+      } catch {
+        // deleted or unreachable file: keep the link text only
+      }
+    }
+    if (ipcOnly && !isIpcCandidate(entry)) continue;
+    try {
+      entry.access = accessFromLinkMode(lstatSync(link).mode);
+    } catch {
+      continue;
+    }
+    fds.push(entry);
+  }
+  fds.sort((a, b) => a.fd - b.fd);
+  return { fds };
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ESRCH':
+      return 'no such process';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return code ?? String(error);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * A process waiting in open() for the other end of a FIFO holds no descriptor
+ * yet: /proc/PID/fd does not name the FIFO. The path is the open's argument,
+ * so it is read from the process's memory (/proc/PID/mem, ptrace access) and
+ * stat'ed - never opened, which would release the waiter (KERNEL-FACTS).
+ */
+import { closeSync, openSync, readlinkSync, readSync, statSync } from 'node:fs';
+
+/* x86_64 syscall numbers; wchan while waiting: wait_for_partner */
+const SYS_OPEN = 2;
+const SYS_OPENAT = 257;
+const SYS_OPENAT2 = 437;
+const AT_FDCWD = -100;
+const PATH_MAX = 4096;
+
+export interface FifoOpenTarget {
+  path: string;
+  inode: number;
+  dev: number;
+  /** open flags & 3: 0 read, 1 write */
+  access: 'r' | 'w' | 'rw';
+}
+
+export function isFifoOpenWait(nr: number, wchan: string): boolean {
+  return (nr === SYS_OPEN || nr === SYS_OPENAT || nr === SYS_OPENAT2) && wchan === 'wait_for_partner';
+}
+
+/** Reads a NUL-terminated string at `address` in the process's memory. */
+export function readProcessString(pid: number, address: bigint, max = PATH_MAX): string | null {
+  let fd: number;
+  try {
+    fd = openSync(`/proc/${pid}/mem`, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let at = address;
+    while (total < max) {
+      const toPageEnd = 4096 - Number(at % 4096n);
+      const buf = Buffer.alloc(Math.min(toPageEnd, max - total));
+      let got: number;
+      try {
+        got = readSync(fd, buf, 0, buf.length, at);
+      } catch {
+        break;
+      }
+      if (got <= 0) break;
+      const nul = buf.indexOf(0);
+      if (nul >= 0 && nul < got) {
+        chunks.push(buf.subarray(0, nul));
+        return Buffer.concat(chunks).toString('utf8');
+      }
+      chunks.push(buf.subarray(0, got));
+      total += got;
+      at += BigInt(got);
+    }
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function toSigned32(value: bigint): number {
+  return Number(BigInt.asIntN(32, value));
+}
+
+/** Resolves the FIFO a process is waiting to open, from its syscall arguments. */
+export function resolveFifoOpen(pid: number, nr: number, args: bigint[]): FifoOpenTarget | null {
+  let dirfd = AT_FDCWD;
+  let pathArg: bigint | undefined;
+  let flags: number;
+  if (nr === SYS_OPEN) {
+    pathArg = args[0];
+    flags = Number(args[1] ?? 0n);
+  } else {
+    dirfd = toSigned32(args[0] ?? 0n);
+    pathArg = args[1];
+    flags = nr === SYS_OPENAT ? Number(args[2] ?? 0n) : 0;
+  }
+  if (pathArg === undefined || pathArg === 0n) return null;
+  const raw = readProcessString(pid, pathArg);
+  if (raw === null) return null;
+  const base = raw.startsWith('/') ? '' : dirfd === AT_FDCWD ? `/proc/${pid}/cwd/` : `/proc/${pid}/fd/${dirfd}/`;
+  try {
+    const st = statSync(base + raw);
+    const mode = flags & 3;
+    const display = raw.startsWith('/') ? raw : resolveDisplay(pid, raw);
+    return { path: display, inode: st.ino, dev: st.dev, access: mode === 1 ? 'w' : mode === 2 ? 'rw' : 'r' };
+  } catch {
+    return null;
+  }
+}
+
+function resolveDisplay(pid: number, relative: string): string {
+  try {
+    const cwd = readlinkCwd(pid);
+    return cwd ? `${cwd.replace(/\/$/, '')}/${relative}` : relative;
+  } catch {
+    return relative;
+  }
+}
+
+function readlinkCwd(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return null;
+  }
+}

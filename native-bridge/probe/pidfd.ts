@@ -1,0 +1,49 @@
+/**
+ * Borrowing another process's descriptor for a few microseconds.
+ * pidfd_getfd (438) returns a duplicate that shares the open file description:
+ * it adds no reader or writer, unlike reopening /proc/PID/fd/N. Holding it
+ * still delays EOF/EPIPE, so every duplicate is closed before `use` returns.
+ */
+import { native, SYS_PIDFD_GETFD, SYS_PIDFD_OPEN } from '../libc/libc';
+
+export class PidfdTable {
+  private readonly pidfds = new Map<number, number>();
+
+  /** A pidfd for `pid`, opened once and kept (a pidfd does not affect the process). */
+  pidfd(pid: number): number | null {
+    const known = this.pidfds.get(pid);
+    if (known !== undefined) return known;
+    const fd = native.pidfdOpen(SYS_PIDFD_OPEN, pid, 0);
+    if (fd < 0) return null;
+    this.pidfds.set(pid, fd);
+    return fd;
+  }
+
+  /** Runs `use` on a duplicate of `pid`'s descriptor `targetFd`; null when it cannot be borrowed. */
+  borrow<T>(pid: number, targetFd: number, use: (fd: number) => T): T | null {
+    const pidfd = this.pidfd(pid);
+    if (pidfd === null) return null;
+    const dup = native.pidfdGetfd(SYS_PIDFD_GETFD, pidfd, targetFd, 0);
+    if (dup < 0) return null;
+    try {
+      return use(dup);
+    } finally {
+      native.close(dup);
+    }
+  }
+
+  /** Closes pidfds of processes not in `alive`. */
+  retain(alive: Set<number>): void {
+    for (const [pid, fd] of this.pidfds) {
+      if (!alive.has(pid)) {
+        native.close(fd);
+        this.pidfds.delete(pid);
+      }
+    }
+  }
+
+  close(): void {
+    for (const fd of this.pidfds.values()) native.close(fd);
+    this.pidfds.clear();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Pipes and FIFOs: ends and holders from the descriptor tables, fill and
+ * capacity from a borrowed read end (FIONREAD, F_GETPIPE_SZ), and up to 256
+ * queued bytes copied with tee() into a private pipe, which leaves them in
+ * place for the real reader.
+ */
+import { F_GETPIPE_SZ, FIONREAD, makePipe, native, O_NONBLOCK, SPLICE_F_NONBLOCK } from '../libc/libc';
+import type { Holder, PipeObject } from '../model/snapshot-types';
+import type { HolderRef, KindProbe, KindProbeResult, ProbeContext } from './probe-types';
+import type { PidfdTable } from './pidfd';
+import type { ScannedProcessWithExtras } from './process-scan';
+
+export const MAX_PEEK = 256;
+
+interface PipeGroup {
+  kind: 'pipe' | 'fifo';
+  inode: number;
+  path?: string;
+  holders: HolderRef[];
+  targets: Set<string>;
+}
+
+export class PipeProbe implements KindProbe {
+  readonly name = 'pipes';
+  private scratch: [number, number] | null = null;
+  private readonly fionread = new Int32Array(1);
+
+  constructor(private readonly pidfds: PidfdTable) {}
+
+  collect(ctx: ProbeContext): KindProbeResult {
+    const groups = new Map<string, PipeGroup>();
+    for (const [target, holders] of ctx.holdersByTarget) {
+      const first = holders[0]?.scanned;
+      if (!first || first.inode === null) continue;
+      let key: string;
+      let group: PipeGroup;
+      if (target.startsWith('pipe:[')) {
+        key = `pipe:${first.inode}`;
+        group = groups.get(key) ?? { kind: 'pipe', inode: first.inode, holders: [], targets: new Set() };
+      } else if (first.fileType === 'fifo') {
+        // One FIFO may be reached through several paths (links): group by inode.
+        key = `fifo:${first.inode}`;
+        group = groups.get(key) ?? { kind: 'fifo', inode: first.inode, path: target, holders: [], targets: new Set() };
+      } else {
+        continue;
+      }
+      group.holders.push(...holders);
+      group.targets.add(target);
+      groups.set(key, group);
+    }
+    // FIFOs that someone is still waiting to open have no holder yet.
+    for (const proc of ctx.processes.values() as Iterable<ScannedProcessWithExtras>) {
+      const waiting = proc.fifoOpen;
+      if (!waiting) continue;
+      const key = `fifo:${waiting.inode}`;
+      if (!groups.has(key)) groups.set(key, { kind: 'fifo', inode: waiting.inode, path: waiting.path, holders: [], targets: new Set() });
+    }
+    const objects: PipeObject[] = [];
+    const targets = new Map<string, string>();
+    for (const [id, group] of groups) {
+      objects.push(this.describe(id, group, ctx.options.peekBytes));
+      for (const target of group.targets) targets.set(target, id);
+    }
+    return { objects, targets };
+  }
+
+  private describe(id: string, group: PipeGroup, peekBytes: number): PipeObject {
+    const holders: Holder[] = group.holders.map(({ pid, fd, access }) => ({ pid, fd, access }));
+    const readers = holders.filter((h) => h.access !== 'w').length;
+    const writers = holders.filter((h) => h.access !== 'r').length;
+    const object: PipeObject = {
+      id,
+      kind: group.kind,
+      inode: group.inode,
+      holders,
+      capacity: null,
+      queued: null,
+      peek: null,
+      readers,
+      writers,
+    };
+    if (group.path !== undefined) object.path = group.path;
+    // Borrow a read end: a borrowed write end would delay the reader's EOF.
+    const source = group.holders.find((h) => h.access !== 'w') ?? group.holders[0];
+    if (!source) return object;
+    this.pidfds.borrow(source.pid, source.fd, (fd) => {
+      const capacity = native.fcntlInt(fd, F_GETPIPE_SZ, 0);
+      if (capacity > 0) object.capacity = capacity;
+      if (native.ioctlInt(fd, FIONREAD, this.fionread) === 0) object.queued = this.fionread[0]!;
+      if (peekBytes > 0 && source.access !== 'w' && (object.queued ?? 0) > 0) {
+        object.peek = this.peek(fd, Math.min(peekBytes, MAX_PEEK));
+      }
+    });
+    return object;
+  }
+
+  /** tee() copies without consuming; the copy is then drained from our private pipe. */
+  private peek(fd: number, bytes: number): string | null {
+    this.scratch ??= makePipe(O_NONBLOCK);
+    const [scratchRead, scratchWrite] = this.scratch;
+    const copied = native.tee(fd, scratchWrite, bytes, SPLICE_F_NONBLOCK);
+    if (copied <= 0) return null;
+    // A fresh scratch pipe always has room for 256 bytes, so one read drains it.
+    const copy = Buffer.alloc(copied);
+    const got = native.read(scratchRead, copy, copied);
+    return got > 0 ? copy.subarray(0, got).toString('base64') : null;
+  }
+
+  close(): void {
+    if (this.scratch) {
+      native.close(this.scratch[0]);
+      native.close(this.scratch[1]);
+      this.scratch = null;
+    }
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Puts a snapshot together: resolve the scope, scan each process, let each
+ * kind probe describe its objects, then name every descriptor and every
+ * blocked-on edge. A Sampler keeps /proc files and pidfds open between ticks.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { FdEntry, IpcObject, ProbeProblem, ProcessInfo, Snapshot } from '../model/snapshot-types';
+import { classifyBlocked } from './blocked';
+import { isIpcCandidate } from './fd-table';
+import { findOtherHolders } from './holder-search';
+import { createKindProbes, type ClosableKindProbe } from './kind-probes';
+import { PidfdTable } from './pidfd';
+import { HeldProcFiles, oneShotReader, type ProcFileReader } from './proc-files';
+import { scanProcess, type ScannedProcessWithExtras } from './process-scan';
+import { DEFAULT_PROBE_OPTIONS, type HolderRef, type ProbeContext, type ProbeOptions, type ScannedFd } from './probe-types';
+import { listAllPids, withDescendants } from './scope';
+
+export type Scope = { pids: number[]; tree?: boolean } | { all: true };
+
+export interface SamplerOptions extends Partial<ProbeOptions> {
+  /** Keep /proc files open between samples (ticks). Default true. */
+  holdFiles?: boolean;
+  /** For PID-scoped snapshots, look through every other process for the other holders. Default true. */
+  completeHolders?: boolean;
+  /** Re-read descriptor tables at most this often (ms); 0 = every sample. `invalidate()` forces it. */
+  fdRefreshMs?: number;
+}
+
+export class Sampler {
+  private readonly options: ProbeOptions;
+  private readonly reader: ProcFileReader;
+  private readonly pidfds = new PidfdTable();
+  private readonly probes: ClosableKindProbe[];
+  private readonly completeHolders: boolean;
+  private readonly fdRefreshMs: number;
+  private readonly previous = new Map<number, { scan: ScannedProcessWithExtras; at: number; fdCount: number }>();
+
+  constructor(options: SamplerOptions = {}) {
+    this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
+    this.options.peekBytes = Math.max(0, Math.min(256, Math.floor(this.options.peekBytes)));
+    this.reader = options.holdFiles === false ? oneShotReader : new HeldProcFiles();
+    this.completeHolders = options.completeHolders ?? true;
+    this.fdRefreshMs = options.fdRefreshMs ?? 0;
+    this.probes = createKindProbes(this.pidfds);
+  }
+
+  /** Forces the next sample to re-read descriptor tables (e.g. right after a close()). */
+  invalidate(): void {
+    this.previous.clear();
+  }
+
+  sample(scope: Scope): Snapshot {
+    const started = performance.now();
+    const takenAt = Date.now();
+    const wholeMachine = 'all' in scope;
+    const requested = wholeMachine ? listAllPids() : scope.tree ? withDescendants(scope.pids) : [...new Set(scope.pids)];
+    const problems: ProbeProblem[] = [];
+    const processes = new Map<number, ScannedProcessWithExtras>();
+    const now = Date.now();
+    const options = { ...this.options, readMaps: this.options.readMaps && sharedMemoryExists() };
+    for (const pid of requested) {
+      const previous = this.previous.get(pid);
+      const readSlow = !previous || now - previous.at >= this.fdRefreshMs || this.fdCountChanged(pid, previous.fdCount);
+      const scanned = scanProcess(pid, this.reader, { options, readSlow, previous: previous?.scan, ipcFdsOnly: wholeMachine });
+      if (!scanned) {
+        if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
+        continue;
+      }
+      if (readSlow && this.fdRefreshMs > 0) this.previous.set(pid, { scan: scanned, at: now, fdCount: this.reader.fdCount(pid) });
+      if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
+      processes.set(pid, scanned);
+    }
+    this.forgetExited(processes);
+
+    const holdersByTarget = indexHolders(processes);
+    if (!wholeMachine && this.completeHolders) findOtherHolders(holdersByTarget, new Set(processes.keys()));
+    const ctx: ProbeContext = { processes, holdersByTarget, options: this.options, wholeMachine };
+    const objects: IpcObject[] = [];
+    const objectOfTarget = new Map<string, string>();
+    for (const probe of this.probes) {
+      const result = probe.collect(ctx);
+      objects.push(...result.objects);
+      for (const [target, id] of result.targets) objectOfTarget.set(target, id);
+    }
+    const infos = [...processes.values()].map((proc) => describeProcess(proc, objectOfTarget));
+    return { takenAt, durationMs: performance.now() - started, processes: infos, objects, problems };
+  }
+
+  private forgetExited(alive: Map<number, unknown>): void {
+    if (!(this.reader instanceof HeldProcFiles)) return;
+    const pids = new Set(alive.keys());
+    this.reader.retain(pids);
+    this.pidfds.retain(pids);
+    for (const pid of this.previous.keys()) if (!pids.has(pid)) this.previous.delete(pid);
+  }
+
+  /**
+   * /proc/PID/fd's size is the number of open descriptors (Linux 6.2+): one
+   * fstat notices an open or close between full refreshes.
+   */
+  private fdCountChanged(pid: number, count: number): boolean {
+    const now = this.reader.fdCount(pid);
+    return now > 0 && now !== count;
+  }
+
+  close(): void {
+    this.reader.close();
+    this.pidfds.close();
+    for (const probe of this.probes) probe.close?.();
+  }
+}
+
+/** One snapshot, with nothing held afterwards. */
+export function takeSnapshot(scope: Scope, options: SamplerOptions = {}): Snapshot {
+  const sampler = new Sampler({ ...options, holdFiles: false });
+  try {
+    return sampler.sample(scope);
+  } finally {
+    sampler.close();
+  }
+}
+
+/** Maps are read only when some shared memory exists to be found in them. */
+function sharedMemoryExists(): boolean {
+  try {
+    if (readdirSync('/dev/shm').length > 0) return true;
+  } catch {
+    // no /dev/shm
+  }
+  try {
+    const lines = readFileSync('/proc/sysvipc/shm', 'latin1').trim().split('\n');
+    return lines.length > 1;
+  } catch {
+    return true;
+  }
+}
+
+/** Descriptor target -> holders, for targets that can be IPC objects. */
+function indexHolders(processes: Map<number, ScannedProcessWithExtras>): Map<string, HolderRef[]> {
+  const index = new Map<string, HolderRef[]>();
+  for (const proc of processes.values()) {
+    for (const fd of proc.fds) {
+      if (!isIpcCandidate(fd)) continue;
+      const list = index.get(fd.target);
+      const ref = { pid: proc.pid, fd: fd.fd, access: fd.access, scanned: fd };
+      if (list) list.push(ref);
+      else index.set(fd.target, [ref]);
+    }
+  }
+  return index;
+}
+
+function describeProcess(proc: ScannedProcessWithExtras, objectOfTarget: Map<string, string>): ProcessInfo {
+  const fds: FdEntry[] = proc.fds.map((fd) => ({
+    fd: fd.fd,
+    object: objectOfTarget.get(fd.target) ?? fallbackObjectId(fd),
+    access: fd.access,
+    target: fd.target,
+  }));
+  const byFd = new Map(fds.map((entry) => [entry.fd, entry.object]));
+  const info: ProcessInfo = {
+    pid: proc.pid,
+    ppid: proc.ppid,
+    comm: proc.comm,
+    state: proc.state,
+    blocked: classifyBlocked(proc, (fd) => byFd.get(fd) ?? null),
+    fds,
+    readable: proc.readable,
+  };
+  const maps = proc.maps ? mappedObjectIds(proc.maps) : [];
+  if (maps.length > 0) info.maps = maps;
+  if (proc.signals) info.signals = proc.signals;
+  if (proc.uid !== null) info.uid = proc.uid;
+  if (proc.error) info.error = proc.error;
+  return info;
+}
+
+function mappedObjectIds(maps: NonNullable<ScannedProcessWithExtras['maps']>): string[] {
+  const ids = new Set<string>();
+  for (const entry of maps) {
+    if (entry.path.startsWith('/SYSV')) ids.add(`shm:${entry.inode}`);
+    else if (entry.path.startsWith('/dev/shm/')) ids.add(`posix_shm:${entry.path.slice('/dev/shm/'.length).replace(/ \(deleted\)$/, '')}`);
+  }
+  return [...ids];
+}
+
+function fallbackObjectId(fd: ScannedFd): string {
+  if (fd.target.startsWith('/')) return `file:${fd.target}`;
+  return `other:${fd.target}`;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

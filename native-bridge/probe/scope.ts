@@ -1,0 +1,83 @@
+/**
+ * Which PIDs a snapshot covers: a list, a list and its descendants, or every
+ * process. Descendants come from /proc/PID/task/TID/children (one small read
+ * per process in the tree) with a fallback to reading every stat.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseStat } from './proc-stat';
+
+export function listAllPids(): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    const code = name.charCodeAt(0);
+    if (code < 48 || code > 57) continue;
+    const pid = Number(name);
+    if (Number.isInteger(pid)) pids.push(pid);
+  }
+  return pids.sort((a, b) => a - b);
+}
+
+function childrenOf(pid: number): number[] | null {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const tid of tasks) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'latin1');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && tid === String(pid)) return null; // no CONFIG_PROC_CHILDREN
+      continue;
+    }
+    for (const part of text.split(' ')) if (part) children.push(Number(part));
+  }
+  return children;
+}
+
+function descendantsByStat(roots: number[]): number[] {
+  const byParent = new Map<number, number[]>();
+  for (const pid of listAllPids()) {
+    try {
+      const stat = parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+      if (!stat) continue;
+      const list = byParent.get(stat.ppid) ?? [];
+      list.push(pid);
+      byParent.set(stat.ppid, list);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const out = new Set(roots);
+  const queue = [...roots];
+  while (queue.length > 0) {
+    for (const child of byParent.get(queue.shift()!) ?? []) {
+      if (!out.has(child)) {
+        out.add(child);
+        queue.push(child);
+      }
+    }
+  }
+  return [...out];
+}
+
+/** The roots and all their descendants, roots first. */
+export function withDescendants(roots: number[]): number[] {
+  const out = new Set(roots);
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    const children = childrenOf(pid);
+    if (children === null) return descendantsByStat(roots);
+    for (const child of children) {
+      if (!out.has(child)) {
+        out.add(child);
+        queue.push(child);
+      }
+    }
+  }
+  return [...out];
+}
