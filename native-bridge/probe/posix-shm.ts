@@ -1,0 +1,92 @@
+/**
+ * POSIX shared memory: files in /dev/shm. Holders come from descriptors whose
+ * link reads `/dev/shm/NAME`, mappers from maps lines with that path
+ * (KERNEL-FACTS "POSIX IPC"). An unlinked object keeps its link with
+ * " (deleted)" appended and is reported under that name.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import type { Holder, PosixShmObject } from '../model/snapshot-types';
+import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
+
+const SHM_DIR = '/dev/shm/';
+
+/** "/dev/shm/x" -> "/x", "/dev/shm/x (deleted)" -> "/x (deleted)", anything else -> null. */
+export function posixShmName(target: string): string | null {
+  if (!target.startsWith(SHM_DIR)) return null;
+  const rest = target.slice(SHM_DIR.length);
+  if (rest === '' || rest.replace(/ \(deleted\)$/, '').includes('/')) return null;
+  return `/${rest}`;
+}
+
+interface Found {
+  name: string;
+  targets: Set<string>;
+  holders: Holder[];
+  attached: Set<number>;
+  /** A /proc/PID/fd/N path to stat when the name is gone from /dev/shm. */
+  fdPath: string | null;
+}
+
+function sizeOf(found: Found): number | null {
+  const paths = found.name.endsWith(' (deleted)') ? [] : [`${SHM_DIR}${found.name.slice(1)}`];
+  if (found.fdPath) paths.push(found.fdPath);
+  for (const p of paths) {
+    try {
+      return statSync(p).size;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return null;
+}
+
+function collect(ctx: ProbeContext): KindProbeResult {
+  const byName = new Map<string, Found>();
+  const get = (name: string): Found => {
+    let f = byName.get(name);
+    if (!f) {
+      f = { name, targets: new Set(), holders: [], attached: new Set(), fdPath: null };
+      byName.set(name, f);
+    }
+    return f;
+  };
+  for (const p of ctx.processes.values()) {
+    for (const fd of p.fds) {
+      const name = posixShmName(fd.target);
+      if (!name) continue;
+      const f = get(name);
+      f.targets.add(fd.target);
+      f.holders.push({ pid: p.pid, fd: fd.fd, access: fd.access });
+      f.fdPath ??= `/proc/${p.pid}/fd/${fd.fd}`;
+    }
+    for (const m of p.maps ?? []) {
+      const name = posixShmName(m.path);
+      if (name) get(name).attached.add(p.pid);
+    }
+  }
+  if (ctx.wholeMachine) {
+    try {
+      for (const e of readdirSync(SHM_DIR, { withFileTypes: true })) if (e.isFile()) get(`/${e.name}`);
+    } catch {
+      /* no /dev/shm */
+    }
+  }
+  const objects: PosixShmObject[] = [];
+  const targets = new Map<string, string>();
+  for (const f of byName.values()) {
+    const id = `posix_shm:${f.name}`;
+    for (const t of f.targets) targets.set(t, id);
+    objects.push({
+      id,
+      kind: 'posix_shm',
+      name: f.name,
+      path: `${SHM_DIR}${f.name.slice(1)}`,
+      size: sizeOf(f),
+      holders: f.holders.sort((a, b) => a.pid - b.pid || a.fd - b.fd),
+      attached: [...f.attached].sort((a, b) => a - b),
+    });
+  }
+  return { objects, targets };
+}
+
+export const posixShmProbe: KindProbe = { name: 'posix-shm', collect };
