@@ -38,7 +38,9 @@ describe('posixShmProbe', () => {
     fds.push(fd);
     check('ftruncate', posix.ftruncate(fd, 8192));
 
-    let { obj, targets } = probe([process.pid], name);
+    const first = probe([process.pid], name);
+    const targets = first.targets;
+    let obj = first.obj;
     expect(obj).toMatchObject({ name, path: `/dev/shm${name}`, size: 8192, holders: [{ pid: process.pid, fd, access: 'rw' }], attached: [] });
     expect(targets.get(`/dev/shm${name}`)).toBe(`posix_shm:${name}`);
 
