@@ -3,7 +3,8 @@
  * change (bytes queued in a watched process's pipe, a stop, an exit), one JSON
  * object per line with --json, and stop cleanly on Ctrl-C (SIGINT).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { markInheritedCloexec } from '../libc/fd-hygiene';
 import { makePipe, native } from '../libc/libc';
@@ -11,7 +12,7 @@ import { BIN, ChildSet, killAndReap, pipeInode, unusedPid, waitFor, wchanOf } fr
 import type { Change } from './snapshot-diff';
 
 const children = new ChildSet();
-const watchers: ChildProcessWithoutNullStreams[] = [];
+const watchers: ChildProcessByStdio<null, Readable, Readable>[] = [];
 
 beforeAll(() => {
   markInheritedCloexec();
@@ -23,7 +24,7 @@ afterEach(async () => {
 });
 
 interface Watch {
-  process: ChildProcessWithoutNullStreams;
+  process: ChildProcessByStdio<null, Readable, Readable>;
   lines: () => string[];
   stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
