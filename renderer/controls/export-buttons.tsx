@@ -1,0 +1,58 @@
+import { useRef, useState } from 'react';
+import { exportPng } from '../export/export-png';
+import { startRecording, webmMimeType, type Recording } from '../export/record-webm';
+import { useT } from '../i18n/use-t';
+import { useAppStore } from '../store/app-store';
+
+function currentName() {
+  const frame = useAppStore.getState().frame;
+  return { lessonId: frame?.lesson?.id ?? null, seq: frame?.seq ?? null };
+}
+
+/** PNG of the picture now; WebM of the picture over time where MediaRecorder exists. */
+export function ExportButtons() {
+  const t = useT();
+  const [recording, setRecording] = useState(false);
+  const recorder = useRef<Recording | null>(null);
+  const canRecord = webmMimeType() !== null;
+  const fail = (error: unknown) => useAppStore.setState({ commandError: error instanceof Error ? error.message : String(error) });
+  return (
+    <div className="setting export">
+      <button
+        type="button"
+        className="control small"
+        data-testid="export-png"
+        onClick={() => {
+          const { lessonId, seq } = currentName();
+          exportPng(lessonId, seq).catch(fail);
+        }}
+      >
+        ⤓ {t('exportPng')}
+      </button>
+      <button
+        type="button"
+        className={`control small${recording ? ' recording' : ''}`}
+        data-testid="record-webm"
+        disabled={!canRecord}
+        title={canRecord ? t('recordWebm') : t('recordUnsupported')}
+        aria-pressed={recording}
+        onClick={() => {
+          if (recorder.current) {
+            recorder.current.stop();
+            recorder.current = null;
+            setRecording(false);
+            return;
+          }
+          try {
+            recorder.current = startRecording(currentName);
+            setRecording(true);
+          } catch (error) {
+            fail(error);
+          }
+        }}
+      >
+        {recording ? `■ ${t('stopRecording')}` : `● ${t('recordWebm')}`}
+      </button>
+    </div>
+  );
+}

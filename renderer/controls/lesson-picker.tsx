@@ -1,0 +1,34 @@
+import { useT } from '../i18n/use-t';
+import { useAppStore } from '../store/app-store';
+import { selectLesson, selectLessons, selectLocale } from '../store/selectors';
+
+/** Chooses the lesson the engine runs; the list comes from the engine ("lessons.list"). */
+export function LessonPicker() {
+  const t = useT();
+  const lessons = useAppStore(selectLessons);
+  const current = useAppStore(selectLesson);
+  const locale = useAppStore(selectLocale);
+  const send = useAppStore((s) => s.send);
+  const options = [...lessons];
+  if (current && !options.some((l) => l.id === current.id)) options.push({ id: current.id, title: current.title, summary: current.summary });
+  return (
+    <label className="lesson-picker">
+      <span>{t('lesson')}</span>
+      <select
+        data-testid="lesson-picker"
+        value={current?.id ?? ''}
+        onChange={(e) => {
+          const id = e.currentTarget.value;
+          void send(id ? { type: 'lesson.start', lesson: id } : { type: 'lesson.stop' });
+        }}
+      >
+        <option value="">{t('noLesson')}</option>
+        {options.map((lesson) => (
+          <option key={lesson.id} value={lesson.id} title={lesson.summary[locale]}>
+            {lesson.title[locale]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

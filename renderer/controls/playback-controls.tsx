@@ -1,0 +1,74 @@
+import { ACTIONS, actionTitle, runAction, SPEED_PRESETS, type ActionName } from '../actions';
+import { useT } from '../i18n/use-t';
+import { useAppStore } from '../store/app-store';
+import { selectLessonId, selectPlaying, selectSpeed } from '../store/selectors';
+
+interface ButtonProps {
+  name: ActionName;
+  testId: string;
+  icon: string;
+  disabled: boolean;
+  pressed?: boolean;
+}
+
+function ActionButton({ name, testId, icon, disabled, pressed }: ButtonProps) {
+  const t = useT();
+  const title = actionTitle(name, t);
+  return (
+    <button
+      type="button"
+      className="control"
+      data-testid={testId}
+      title={title}
+      aria-label={title}
+      aria-pressed={pressed}
+      disabled={disabled}
+      onClick={() => void runAction(name)}
+    >
+      <span aria-hidden="true" className="control-icon">
+        {icon}
+      </span>
+      <span className="control-label">{t(ACTIONS[name].label)}</span>
+    </button>
+  );
+}
+
+function speedLabel(speed: number): string {
+  return `${speed}×`;
+}
+
+/** Play, pause, step, restart and speed: each a named action with its shortcut in the tooltip. */
+export function PlaybackControls() {
+  const t = useT();
+  const lessonId = useAppStore(selectLessonId);
+  const playing = useAppStore(selectPlaying);
+  const speed = useAppStore(selectSpeed);
+  const send = useAppStore((s) => s.send);
+  const noLesson = lessonId === null;
+  const presets: number[] = [...SPEED_PRESETS];
+  if (speed !== null && !presets.some((p) => Math.abs(p - speed) < 1e-9)) presets.push(speed);
+  presets.sort((a, b) => a - b);
+  return (
+    <div className="playback" role="toolbar" aria-label={t('lesson')}>
+      <ActionButton name="play" testId="btn-play" icon="▶" disabled={noLesson} pressed={playing} />
+      <ActionButton name="pause" testId="btn-pause" icon="⏸" disabled={noLesson} pressed={!playing && !noLesson} />
+      <ActionButton name="step" testId="btn-step" icon="⏭" disabled={noLesson} />
+      <ActionButton name="restart" testId="btn-restart" icon="↻" disabled={noLesson} />
+      <label className="speed" title={`${t('speed')} (${t('slower')} [ · ${t('faster')} ])`}>
+        <span>{t('speed')}</span>
+        <select
+          data-testid="speed"
+          disabled={noLesson}
+          value={speed ?? 1}
+          onChange={(e) => void send({ type: 'speed', value: Number(e.currentTarget.value) })}
+        >
+          {presets.map((p) => (
+            <option key={p} value={p}>
+              {speedLabel(p)}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { PICTURE_SVG_ID } from '../picture/picture';
+import { VIEW_HEIGHT, VIEW_WIDTH } from '../picture/layout';
+
+/**
+ * The picture is SVG with literal colours, so it can be serialised and drawn
+ * onto a canvas as it is: the PNG and the WebM show exactly the screen.
+ */
+export function pictureSvg(): SVGSVGElement | null {
+  const el = document.getElementById(PICTURE_SVG_ID);
+  return el instanceof SVGSVGElement ? el : null;
+}
+
+export function svgMarkup(svg: SVGSVGElement, width: number, height: number): string {
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  copy.setAttribute('width', String(width));
+  copy.setAttribute('height', String(height));
+  copy.removeAttribute('style');
+  return new XMLSerializer().serializeToString(copy);
+}
+
+/** Draws the current picture onto a canvas (scale 2 = sharp on projectors). */
+export function drawPicture(svg: SVGSVGElement, canvas: HTMLCanvasElement, scale = 2): Promise<void> {
+  const width = VIEW_WIDTH * scale;
+  const height = VIEW_HEIGHT * scale;
+  canvas.width = width;
+  canvas.height = height;
+  const url = URL.createObjectURL(new Blob([svgMarkup(svg, width, height)], { type: 'image/svg+xml' }));
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => {
+      canvas.getContext('2d')?.drawImage(image, 0, 0, width, height);
+      URL.revokeObjectURL(url);
+      resolve();
+    };
+    image.onerror = () => {
+      URL.revokeObjectURL(url);
+      reject(new Error('the picture could not be rasterised'));
+    };
+    image.src = url;
+  });
+}
+
+export function download(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function exportName(extension: string, lessonId: string | null, seq: number | null): string {
+  return `ipcscope-${lessonId ?? 'snapshot'}-${seq ?? 0}.${extension}`;
+}

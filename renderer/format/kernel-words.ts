@@ -1,0 +1,79 @@
+import type { Blocked, IpcObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
+import type { SyscallEvent } from '../../native-bridge/model/frame-types';
+import type { Translate } from '../i18n/strings';
+import { peekText } from './bytes-text';
+
+/** "pipe:4614" -> "pipe 4614": how the kernel's object ids read in a sentence. */
+export function objectLabel(id: string): string {
+  const colon = id.indexOf(':');
+  return colon < 0 ? id : `${id.slice(0, colon)} ${id.slice(colon + 1)}`;
+}
+
+/** "read(fd 3)" from /proc/PID/syscall's number and first argument. */
+export function blockedCall(blocked: Blocked): string {
+  const name = blocked.op === 'other' ? blocked.syscall : blocked.op;
+  return blocked.fd === null ? `${name}()` : `${name}(fd ${blocked.fd})`;
+}
+
+/** "blocked in read(fd 3) on pipe 4614". */
+export function blockedSentence(blocked: Blocked, t: Translate): string {
+  const call = blockedCall(blocked);
+  return blocked.object
+    ? t('blockedIn', { call, object: objectLabel(blocked.object) })
+    : t('blockedInNoObject', { call });
+}
+
+export function stateWord(process: ProcessInfo, t: Translate): string {
+  switch (process.state) {
+    case 'R':
+      return t('stateR');
+    case 'S':
+      return t('stateS');
+    case 'D':
+      return t('stateD');
+    case 'T':
+    case 't':
+      return t('stateT');
+    case 'Z':
+      return t('stateZ');
+    default:
+      return t('stateOther', { state: process.state });
+  }
+}
+
+const DATA_SYSCALLS = new Set(['write', 'read', 'send', 'recv', 'sendto', 'recvfrom']);
+
+/** The call as a line of C: `write(4, "hello world\n", 12)`. */
+export function eventCall(event: SyscallEvent): string {
+  const args: string[] = [];
+  if (event.fd !== null) args.push(String(event.fd));
+  if (event.data && DATA_SYSCALLS.has(event.syscall) && event.syscall.startsWith('write')) {
+    args.push(`"${peekText(event.data, 40)}"`);
+  }
+  if (event.bytes !== null) args.push(String(event.bytes));
+  return `${event.syscall}(${args.join(', ')})`;
+}
+
+/** "pid role syscall(...) = result errno", with EOF spelled out for a read that returned 0. */
+export function eventLine(event: SyscallEvent, t: Translate): string {
+  return `${event.pid} ${event.role} ${eventResult(event, t)}`;
+}
+
+/** "read(3, 64) = 0  EOF": the call and what it returned, without who made it. */
+export function eventResult(event: SyscallEvent, t: Translate): string {
+  const head = eventCall(event);
+  if (event.phase === 'call') return `${head} …`;
+  if (event.phase === 'blocked') return `${head} ⏳ ${t('statusBlocked')}`;
+  let line = `${head} = ${event.result ?? '?'}`;
+  if (event.errno) line += ` ${event.errno}`;
+  if (event.result === 0 && event.syscall === 'read' && !event.errno) line += `  ${t('eof')}`;
+  if (event.syscall === 'read' && event.data && (event.result ?? 0) > 0) line += `  "${peekText(event.data, 40)}"`;
+  return line;
+}
+
+/** Objects the lesson made, in the lesson's order; without a lesson, every object in the frame. */
+export function lessonObjects(objects: IpcObject[], lessonObjectIds: string[] | null): IpcObject[] {
+  if (!lessonObjectIds) return objects;
+  const byId = new Map(objects.map((o) => [o.id, o]));
+  return lessonObjectIds.map((id) => byId.get(id)).filter((o): o is IpcObject => o !== undefined);
+}

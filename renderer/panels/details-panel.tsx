@@ -1,0 +1,63 @@
+import { peekText } from '../format/bytes-text';
+import { blockedSentence, objectLabel, stateWord } from '../format/kernel-words';
+import { useT } from '../i18n/use-t';
+import { useAppStore } from '../store/app-store';
+import { selectSelection } from '../store/selectors';
+
+/** What the kernel says about the selected process or object, field by field. */
+export function DetailsPanel() {
+  const t = useT();
+  const selection = useAppStore(selectSelection);
+  const process = useAppStore((s) =>
+    selection?.startsWith('process:') ? (s.frame?.processes.find((p) => `process:${p.pid}` === selection) ?? null) : null,
+  );
+  const object = useAppStore((s) => (selection && !selection.startsWith('process:') ? (s.frame?.objects.find((o) => o.id === selection) ?? null) : null));
+  return (
+    <section className="panel details-panel" aria-labelledby="details-title" data-testid="details-panel">
+      <h2 id="details-title">{t('details')}</h2>
+      {!process && !object && <p className="empty">{t('detailsHint')}</p>}
+      {process && (
+        <dl className="facts">
+          <dt>PID</dt>
+          <dd>{`${process.pid} (ppid ${process.ppid}) ${process.comm}`}</dd>
+          <dt>{t('state')}</dt>
+          <dd>{`${stateWord(process, t)} (${process.state})`}</dd>
+          {process.blocked && (
+            <>
+              <dt>⏳</dt>
+              <dd>
+                {blockedSentence(process.blocked, t)} · {t('wchan', { wchan: process.blocked.wchan })} · syscall {process.blocked.syscallNr}
+              </dd>
+            </>
+          )}
+          <dt>{t('descriptors')}</dt>
+          <dd>
+            <ul className="fd-table">
+              {process.fds.map((fd) => (
+                <li key={fd.fd}>
+                  <code>{`${fd.fd} ${fd.access.padEnd(2)} ${fd.target}`}</code>
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </dl>
+      )}
+      {object && (
+        <dl className="facts">
+          <dt>id</dt>
+          <dd>{objectLabel(object.id)}</dd>
+          <dt>{t('holders')}</dt>
+          <dd>{object.holders.map((h) => `${h.pid}:fd ${h.fd} ${h.access}`).join(', ') || '—'}</dd>
+          {object.queued != null && (
+            <>
+              <dt>{t('peek')}</dt>
+              <dd>
+                <code>{`${object.queued} B  "${peekText(object.peek)}"`}</code>
+              </dd>
+            </>
+          )}
+        </dl>
+      )}
+    </section>
+  );
+}

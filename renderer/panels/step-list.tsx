@@ -1,0 +1,54 @@
+import { useEffect, useRef } from 'react';
+import type { StepStatus } from '../../native-bridge/model/frame-types';
+import type { StringKey } from '../i18n/strings';
+import { useT } from '../i18n/use-t';
+import { useAppStore } from '../store/app-store';
+import { selectLocale, selectNextStep, selectSteps } from '../store/selectors';
+
+const STATUS_KEY: Record<StepStatus, StringKey> = {
+  pending: 'statusPending',
+  running: 'statusRunning',
+  blocked: 'statusBlocked',
+  done: 'statusDone',
+  failed: 'statusFailed',
+};
+
+const STATUS_ICON: Record<StepStatus, string> = { pending: '○', running: '▶', blocked: '⏳', done: '✓', failed: '✗' };
+
+/** The lesson's steps as C, with the engine's status of each and the explanation in the chosen language. */
+export function StepList() {
+  const t = useT();
+  const steps = useAppStore(selectSteps);
+  const next = useAppStore(selectNextStep);
+  const locale = useAppStore(selectLocale);
+  const current = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    current.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [next]);
+  return (
+    <section className="panel step-list" aria-labelledby="steps-title">
+      <h2 id="steps-title">{t('steps')}</h2>
+      <ol data-testid="step-list" className="steps">
+        {steps.map((step) => (
+          <li
+            key={step.index}
+            ref={step.index === next ? current : undefined}
+            data-testid={`step-${step.index}`}
+            data-status={step.status}
+            className={`step status-${step.status}${step.index === next ? ' next' : ''}`}
+          >
+            <div className="step-head">
+              <span className="step-icon" aria-hidden="true">
+                {STATUS_ICON[step.status]}
+              </span>
+              <span className="step-role">{step.role}</span>
+              <code className="step-code">{step.code}</code>
+              <span className="step-status">{t(STATUS_KEY[step.status])}</span>
+            </div>
+            <p className="step-explain">{step.explain[locale]}</p>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+import { edgePath, pointOnEdge, type EdgeGeometry } from './layout';
+import type { Palette } from './palette';
+
+interface Props {
+  edge: EdgeGeometry;
+  palette: Palette;
+}
+
+/**
+ * One descriptor: process -> object, labelled "fd 4 w". The arrow follows the
+ * data: into the pipe from a write end, out of it to a read end.
+ */
+export function FdEdge({ edge, palette }: Props) {
+  const { holder } = edge;
+  const color = holder.access === 'r' ? palette.readEdge : holder.access === 'w' ? palette.writeEdge : palette.otherEdge;
+  const mid = pointOnEdge(edge, 0.32);
+  const label = `fd ${holder.fd} ${holder.access}`;
+  const s = palette.scale;
+  const width = (label.length * 8.4 + 16) * s;
+  const marker = holder.access === 'r' ? 'url(#arrow-start-r)' : undefined;
+  const markerEnd = holder.access === 'w' ? 'url(#arrow-end-w)' : holder.access === 'rw' ? 'url(#arrow-end-rw)' : undefined;
+  return (
+    <g data-testid={`edge-${holder.pid}-${holder.fd}`} data-object={edge.objectId} data-access={holder.access}>
+      <path d={edgePath(edge)} fill="none" stroke={color} strokeWidth={3} strokeLinecap="round" markerStart={marker} markerEnd={markerEnd} />
+      <rect x={mid.x - width / 2} y={mid.y - 13 * s} width={width} height={26 * s} rx={13 * s} fill={palette.background} stroke={color} strokeWidth={1.5} />
+      <text x={mid.x} y={mid.y + 5 * s} textAnchor="middle" fill={color} fontFamily={palette.mono} fontSize={14 * s} fontWeight={700}>
+        {label}
+      </text>
+    </g>
+  );
+}
+
+/** Arrowheads, defined once per picture. */
+export function EdgeMarkers({ palette }: { palette: Palette }) {
+  return (
+    <defs>
+      <marker id="arrow-end-w" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+        <path d="M0,0 L10,5 L0,10 z" fill={palette.writeEdge} />
+      </marker>
+      <marker id="arrow-end-rw" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+        <path d="M0,0 L10,5 L0,10 z" fill={palette.otherEdge} />
+      </marker>
+      <marker id="arrow-start-r" viewBox="0 0 10 10" refX="2" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+        <path d="M0,0 L10,5 L0,10 z" fill={palette.readEdge} />
+      </marker>
+    </defs>
+  );
+}

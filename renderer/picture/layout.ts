@@ -1,0 +1,162 @@
+import { scalePoint } from 'd3';
+import type { Frame } from '../../native-bridge/model/frame-types';
+import type { Holder, IpcObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
+import { lessonObjects } from '../format/kernel-words';
+
+/**
+ * Where things go in the picture. Positions come from stable keys (the
+ * lesson's role order, the lesson's object order, pids sorted), never from
+ * a simulation, so nothing jumps when a new frame arrives.
+ */
+export const VIEW_WIDTH = 1100;
+export const VIEW_HEIGHT = 620;
+export const NODE_WIDTH = 250;
+export const NODE_HEIGHT = 150;
+export const RING_RADIUS = 110;
+const MARGIN_X = 40;
+
+export interface PlacedProcess {
+  pid: number;
+  role: string | null;
+  /** null when the lesson names this role but the process has exited (or not been forked yet). */
+  process: ProcessInfo | null;
+  x: number;
+  y: number;
+  /** Side the process sits on: edges leave from the inner side of the node. */
+  side: 'left' | 'right';
+}
+
+export interface PlacedObject {
+  object: IpcObject;
+  x: number;
+  y: number;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** A cubic Bézier from a process's fd to an object. */
+export interface EdgeGeometry {
+  id: string;
+  pid: number;
+  objectId: string;
+  holder: Holder;
+  from: Point;
+  c1: Point;
+  c2: Point;
+  to: Point;
+}
+
+export interface PictureLayout {
+  processes: PlacedProcess[];
+  objects: PlacedObject[];
+  edges: EdgeGeometry[];
+}
+
+export function pointOnEdge(edge: EdgeGeometry, t: number): Point {
+  const u = 1 - t;
+  const a = u * u * u;
+  const b = 3 * u * u * t;
+  const c = 3 * u * t * t;
+  const d = t * t * t;
+  return {
+    x: a * edge.from.x + b * edge.c1.x + c * edge.c2.x + d * edge.to.x,
+    y: a * edge.from.y + b * edge.c1.y + c * edge.c2.y + d * edge.to.y,
+  };
+}
+
+export function edgePath(edge: EdgeGeometry): string {
+  const { from, c1, c2, to } = edge;
+  return `M${from.x},${from.y} C${c1.x},${c1.y} ${c2.x},${c2.y} ${to.x},${to.y}`;
+}
+
+interface Slot {
+  pid: number;
+  role: string | null;
+}
+
+/** Lesson roles in the lesson's order; without a lesson, every process that holds a shown object. */
+function processSlots(frame: Frame, shown: IpcObject[], showAll: boolean): Slot[] {
+  const slots: Slot[] = [];
+  const seen = new Set<number>();
+  const roles = frame.lesson?.roles ?? {};
+  for (const [role, pid] of Object.entries(roles)) {
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    slots.push({ pid, role });
+  }
+  if (!frame.lesson || showAll) {
+    const holders = new Set(shown.flatMap((o) => o.holders.map((h) => h.pid)));
+    const extra = frame.processes
+      .filter((p) => !seen.has(p.pid) && (showAll || holders.has(p.pid)))
+      .map((p) => p.pid)
+      .sort((a, b) => a - b);
+    for (const pid of extra) slots.push({ pid, role: null });
+  }
+  return slots;
+}
+
+export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
+  const shown = lessonObjects(frame.objects, frame.lesson?.objects ?? null);
+  const byPid = new Map(frame.processes.map((p) => [p.pid, p]));
+  const slots = processSlots(frame, shown, showAll);
+
+  // Two columns of processes around a column of objects: writers usually come first (parent), readers second.
+  const rows = Math.max(1, Math.ceil(slots.length / 2));
+  const rowY = scalePoint<number>()
+    .domain([...Array(rows).keys()])
+    .range([NODE_HEIGHT / 2 + 30, VIEW_HEIGHT - NODE_HEIGHT / 2 - 30])
+    .align(0.5)
+    .padding(rows === 1 ? 1 : 0.3);
+  const processes: PlacedProcess[] = slots.map((slot, i) => {
+    const side = i % 2 === 0 ? 'left' : 'right';
+    return {
+      pid: slot.pid,
+      role: slot.role,
+      process: byPid.get(slot.pid) ?? null,
+      x: side === 'left' ? MARGIN_X + NODE_WIDTH / 2 : VIEW_WIDTH - MARGIN_X - NODE_WIDTH / 2,
+      y: rowY(Math.floor(i / 2)) ?? VIEW_HEIGHT / 2,
+      side,
+    };
+  });
+
+  const objectY = scalePoint<string>()
+    .domain(shown.map((o) => o.id))
+    .range([RING_RADIUS + 40, VIEW_HEIGHT - RING_RADIUS - 40])
+    .padding(shown.length === 1 ? 1 : 0.2);
+  const objects: PlacedObject[] = shown.map((object) => ({ object, x: VIEW_WIDTH / 2, y: objectY(object.id) ?? VIEW_HEIGHT / 2 }));
+
+  return { processes, objects, edges: layoutEdges(processes, objects) };
+}
+
+function layoutEdges(processes: PlacedProcess[], objects: PlacedObject[]): EdgeGeometry[] {
+  const placed = new Map(processes.filter((p) => p.process).map((p) => [p.pid, p]));
+  const edges: EdgeGeometry[] = [];
+  for (const { object, x: ox, y: oy } of objects) {
+    const holders = object.holders.filter((h) => placed.has(h.pid)).sort((a, b) => a.pid - b.pid || a.fd - b.fd);
+    for (const holder of holders) {
+      const node = placed.get(holder.pid)!;
+      // Several fds of one process on one object fan out so their labels never overlap.
+      const mine = holders.filter((h) => h.pid === holder.pid);
+      const k = mine.indexOf(holder) - (mine.length - 1) / 2;
+      const dir = node.side === 'left' ? 1 : -1;
+      const from = { x: node.x + (dir * NODE_WIDTH) / 2, y: node.y + k * 34 };
+      const angle = Math.atan2(from.y - oy, from.x - ox) + k * 0.28;
+      const to = { x: ox + Math.cos(angle) * (RING_RADIUS + 6), y: oy + Math.sin(angle) * (RING_RADIUS + 6) };
+      const span = Math.abs(to.x - from.x);
+      edges.push({
+        id: `${object.id}/${holder.pid}/${holder.fd}`,
+        pid: holder.pid,
+        objectId: object.id,
+        holder,
+        from,
+        c1: { x: from.x + dir * span * 0.45, y: from.y },
+        c2: { x: to.x - dir * span * 0.35, y: to.y + (from.y - to.y) * 0.2 },
+        to,
+      });
+    }
+  }
+  return edges;
+}

@@ -1,0 +1,106 @@
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { Frame, SyscallEvent } from '../../native-bridge/model/frame-types';
+import { eventResult } from '../format/kernel-words';
+import { useT } from '../i18n/use-t';
+import { useAppStore } from '../store/app-store';
+import { selectEvents, selectLecture, selectSelection, selectShowAll, selectTheme } from '../store/selectors';
+import { ByteFlights } from './byte-flight';
+import { EdgeMarkers, FdEdge } from './fd-edge';
+import { layoutPicture, VIEW_HEIGHT, VIEW_WIDTH } from './layout';
+import { ObjectGlyph } from './object-glyph';
+import { paletteFor } from './palette';
+import { PipeRing } from './pipe-ring';
+import { ProcessNode } from './process-node';
+import { usePictureFrame } from './use-picture-clock';
+
+export const PICTURE_SVG_ID = 'ipc-picture';
+
+/** Each process's latest syscall, newest wins. */
+function lastCalls(events: { event: SyscallEvent }[]): Map<number, SyscallEvent> {
+  const last = new Map<number, SyscallEvent>();
+  for (const { event } of events) last.set(event.pid, event);
+  return last;
+}
+
+function otherDescriptors(frame: Frame, pid: number, shownIds: Set<string>) {
+  const process = frame.processes.find((p) => p.pid === pid);
+  if (!process) return [];
+  return process.fds.filter((fd) => !shownIds.has(fd.object)).map((fd) => ({ fd: fd.fd, access: fd.access, target: fd.target }));
+}
+
+/** The live picture: processes, their descriptors, the kernel objects, bytes in flight. */
+export function Picture() {
+  const frame = usePictureFrame();
+  const t = useT();
+  const { theme, lecture, showAll, selection } = useAppStore(
+    useShallow((s) => ({ theme: selectTheme(s), lecture: selectLecture(s), showAll: selectShowAll(s), selection: selectSelection(s) })),
+  );
+  const select = useAppStore((s) => s.select);
+  const events = useAppStore(selectEvents);
+  const palette = paletteFor(theme, lecture);
+  const layout = useMemo(() => (frame ? layoutPicture(frame, showAll) : null), [frame, showAll]);
+  const calls = useMemo(() => lastCalls(events), [events]);
+
+  if (!frame || !layout) {
+    return (
+      <div className="picture-empty" data-testid="picture-waiting">
+        {t('waitingForFrame')}
+      </div>
+    );
+  }
+  const shownIds = new Set(layout.objects.map((o) => o.object.id));
+  const lesson = frame.lesson;
+  return (
+    <svg
+      id={PICTURE_SVG_ID}
+      data-testid="picture"
+      data-frame-seq={frame.seq}
+      viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
+      xmlns="http://www.w3.org/2000/svg"
+      role="img"
+      aria-label={lesson ? lesson.title[useAppStore.getState().locale] : 'ipcscope'}
+      style={{ width: '100%', height: '100%', background: palette.background }}
+    >
+      <rect width={VIEW_WIDTH} height={VIEW_HEIGHT} fill={palette.background} />
+      <EdgeMarkers palette={palette} />
+      {layout.objects.length === 0 && (
+        <text x={VIEW_WIDTH / 2} y={VIEW_HEIGHT / 2} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={16 * palette.scale}>
+          {t('noObjects')}
+        </text>
+      )}
+      <g data-testid="edges">
+        {layout.edges.map((edge) => (
+          <FdEdge key={edge.id} edge={edge} palette={palette} />
+        ))}
+      </g>
+      {layout.objects.map(({ object, x, y }) =>
+        object.kind === 'pipe' || object.kind === 'fifo' ? (
+          <PipeRing key={object.id} pipe={object} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
+        ) : (
+          <ObjectGlyph key={object.id} object={object} x={x} y={y} palette={palette} selected={selection === object.id} onSelect={select} />
+        ),
+      )}
+      {layout.processes.map((placed) => {
+        const last = calls.get(placed.pid) ?? null;
+        return (
+          <ProcessNode
+            key={placed.pid}
+            placed={placed}
+            palette={palette}
+            t={t}
+            selected={selection === `process:${placed.pid}`}
+            lastCall={last ? eventResult(last, t) : null}
+            lastCallIsEof={!!last && last.syscall === 'read' && last.phase === 'return' && last.result === 0}
+            otherFds={showAll ? otherDescriptors(frame, placed.pid, shownIds) : []}
+            onSelect={select}
+          />
+        );
+      })}
+      <ByteFlights edges={layout.edges} palette={palette} speed={lesson?.speed ?? 1} />
+      <text x={16} y={VIEW_HEIGHT - 14} fill={palette.muted} fontFamily={palette.mono} fontSize={11 * palette.scale}>
+        {`${t('frame', { seq: frame.seq })} · ${new Date(frame.takenAt).toISOString().slice(11, 23)} · ${t('sampledIn', { ms: frame.durationMs.toFixed(2) })} · ${frame.rateHz} Hz`}
+      </text>
+    </svg>
+  );
+}

@@ -1,0 +1,100 @@
+import { arc } from 'd3';
+import type { PipeObject } from '../../native-bridge/model/snapshot-types';
+import { peekText } from '../format/bytes-text';
+import { objectLabel } from '../format/kernel-words';
+import type { Translate } from '../i18n/strings';
+import { RING_RADIUS } from './layout';
+import type { Palette } from './palette';
+import { useTweened } from './use-picture-clock';
+
+/* PIPE_BUF / page size: the kernel's pipe ring holds page-sized buffers (16 by default, F_GETPIPE_SZ 65536). */
+const PAGE = 4096;
+const DEFAULT_SLOTS = 16;
+const THICKNESS = 30;
+/** A few bytes in a 4 KiB slot would be invisible; the exact number is printed in the middle. */
+const MIN_VISIBLE = 0.12;
+
+interface Props {
+  pipe: PipeObject;
+  x: number;
+  y: number;
+  palette: Palette;
+  t: Translate;
+  selected: boolean;
+  onSelect(id: string): void;
+}
+
+const slotArc = arc<{ start: number; end: number; inner: number; outer: number }>()
+  .innerRadius((d) => d.inner)
+  .outerRadius((d) => d.outer)
+  .startAngle((d) => d.start)
+  .endAngle((d) => d.end)
+  .padAngle(0.025)
+  .cornerRadius(3);
+
+export function slotFill(queued: number, slot: number): number {
+  const fraction = Math.max(0, Math.min(1, (queued - slot * PAGE) / PAGE));
+  return fraction > 0 ? Math.max(MIN_VISIBLE, fraction) : 0;
+}
+
+export function PipeRing({ pipe, x, y, palette, t, selected, onSelect }: Props) {
+  const slots = pipe.capacity ? Math.max(1, Math.round(pipe.capacity / PAGE)) : DEFAULT_SLOTS;
+  const queued = useTweened(pipe.queued ?? 0);
+  const outer = RING_RADIUS;
+  const inner = RING_RADIUS - THICKNESS;
+  const step = (2 * Math.PI) / slots;
+  const s = palette.scale;
+  const fillText =
+    pipe.queued === null || pipe.capacity === null
+      ? t('fillUnknown')
+      : t('fillBytes', { queued: pipe.queued, capacity: pipe.capacity });
+  const peek = pipe.peek ? peekText(pipe.peek, 22) : t('emptyPipe');
+  return (
+    <g
+      data-testid={`object-${pipe.id}`}
+      data-kind={pipe.kind}
+      transform={`translate(${x},${y})`}
+      onClick={() => onSelect(pipe.id)}
+      style={{ cursor: 'pointer' }}
+      role="button"
+      aria-label={`${objectLabel(pipe.id)}: ${fillText}`}
+    >
+      <circle r={outer + 14} fill={palette.background} stroke={selected ? palette.lessonAccent : 'none'} strokeWidth={3} />
+      {Array.from({ length: slots }, (_, k) => {
+        const f = slotFill(queued, k);
+        const start = k * step;
+        return (
+          <g key={k} data-testid={`slot-${pipe.id}-${k}`} data-fill={f.toFixed(3)}>
+            <path d={slotArc({ start, end: start + step, inner, outer }) ?? ''} fill={palette.slotEmpty} stroke={palette.slotStroke} strokeWidth={1} />
+            {f > 0 && (
+              <path d={slotArc({ start, end: start + step, inner, outer: inner + THICKNESS * f }) ?? ''} fill={palette.slotFill} />
+            )}
+          </g>
+        );
+      })}
+      <text y={-38 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s} fontWeight={600}>
+        {pipe.kind === 'fifo' && pipe.path ? pipe.path : objectLabel(pipe.id)}
+      </text>
+      <text
+        data-testid={`fill-${pipe.id}`}
+        y={-10 * s}
+        textAnchor="middle"
+        fill={palette.text}
+        fontFamily={palette.font}
+        fontSize={16 * s}
+        fontWeight={700}
+      >
+        {fillText}
+      </text>
+      <text data-testid={`peek-${pipe.id}`} y={16 * s} textAnchor="middle" fill={pipe.peek ? palette.flight : palette.muted} fontFamily={palette.mono} fontSize={14 * s}>
+        {peek}
+      </text>
+      <text y={40 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={11 * s}>
+        {t('readersWriters', { readers: pipe.readers, writers: pipe.writers })}
+      </text>
+      <text y={outer + 32 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={12 * s}>
+        {t('slots', { slots, page: PAGE })}
+      </text>
+    </g>
+  );
+}

@@ -1,0 +1,71 @@
+import type { StateCreator } from 'zustand';
+import type { Locale } from '../../native-bridge/model/frame-types';
+import type { AppStore } from './app-store';
+
+export type Theme = 'dark' | 'light';
+
+export interface ViewPrefs {
+  theme: Theme;
+  locale: Locale;
+  /** Large type for screen-recorded lectures. */
+  lecture: boolean;
+  /** Draw every descriptor, not only the lesson's objects. */
+  showAll: boolean;
+}
+
+export interface ViewSlice extends ViewPrefs {
+  /** A process ("process:<pid>") or an object id chosen for the details panel. */
+  selection: string | null;
+  setTheme(theme: Theme): void;
+  setLocale(locale: Locale): void;
+  setLecture(lecture: boolean): void;
+  setShowAll(showAll: boolean): void;
+  select(selection: string | null): void;
+}
+
+const PREFS_KEY = 'ipcscope.view';
+const LOCALES: Locale[] = ['en', 'zh-Hans', 'zh-Hant'];
+
+export const viewDefaults: ViewPrefs = { theme: 'dark', locale: 'en', lecture: false, showAll: false };
+
+/** Preferences survive a reload; anything unreadable falls back to the defaults. */
+export function loadPrefs(): ViewPrefs {
+  try {
+    const raw = globalThis.localStorage?.getItem(PREFS_KEY);
+    if (!raw) return { ...viewDefaults };
+    const saved = JSON.parse(raw) as Partial<Record<keyof ViewPrefs, unknown>>;
+    return {
+      theme: saved.theme === 'light' ? 'light' : 'dark',
+      locale: LOCALES.includes(saved.locale as Locale) ? (saved.locale as Locale) : viewDefaults.locale,
+      lecture: saved.lecture === true,
+      showAll: saved.showAll === true,
+    };
+  } catch {
+    return { ...viewDefaults };
+  }
+}
+
+function savePrefs(state: ViewPrefs): void {
+  try {
+    const { theme, locale, lecture, showAll } = state;
+    globalThis.localStorage?.setItem(PREFS_KEY, JSON.stringify({ theme, locale, lecture, showAll }));
+  } catch {
+    /* private mode or no storage: preferences just do not persist */
+  }
+}
+
+export const createViewSlice: StateCreator<AppStore, [], [], ViewSlice> = (set, get) => {
+  const update = (patch: Partial<ViewPrefs>) => {
+    set(patch);
+    savePrefs(get());
+  };
+  return {
+    ...loadPrefs(),
+    selection: null,
+    setTheme: (theme) => update({ theme }),
+    setLocale: (locale) => update({ locale }),
+    setLecture: (lecture) => update({ lecture }),
+    setShowAll: (showAll) => update({ showAll }),
+    select: (selection) => set({ selection }),
+  };
+};
