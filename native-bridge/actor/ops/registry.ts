@@ -12,11 +12,15 @@
  */
 import type { OpSpec, OpTable } from './op-types';
 import { pipeOps } from './pipe-ops';
+import { posixOps } from './posix-ops';
 import { processOps } from './process-ops';
+import { sysvOps } from './sysv-ops';
 
 export const opTables: Record<string, OpTable> = {
   pipe: pipeOps,
   process: processOps,
+  sysv: sysvOps,
+  posix: posixOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;

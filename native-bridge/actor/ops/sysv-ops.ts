@@ -1,0 +1,175 @@
+/**
+ * System V IPC ops: shmget/shmat/shmdt/shmctl, msgget/msgsnd/msgrcv/msgctl,
+ * semget/semop/semctl, and write-memory into a mapping of ours. Each is one
+ * libc call. Sleeping syscalls (x86_64, KERNEL-FACTS): msgsnd 69 (wchan
+ * do_msgsnd), msgrcv 70 (do_msgrcv), semop -> semtimedop 220
+ * (__do_semtimedop); their arg0 is the msqid / semid.
+ */
+import koffi from 'koffi';
+import { errnoName } from '../../libc/errno';
+import { lastErrno } from '../../libc/libc';
+import {
+  GETNCNT,
+  GETPID,
+  GETVAL,
+  GETZCNT,
+  IPC_CREAT,
+  IPC_NOWAIT,
+  IPC_PRIVATE,
+  IPC_RMID,
+  SETVAL,
+  SHM_RDONLY,
+  SYS_MSGRCV,
+  SYS_MSGSND,
+  SYS_SEMOP,
+  SYS_SEMTIMEDOP,
+  encodeMsgbuf,
+  encodeSembufs,
+  shmStat,
+  sysv,
+} from '../../libc/sysv';
+import { addMapping, addressArg, findMapping, hexAddress, latestMappingOf, removeMapping } from './mappings';
+import { type OpTable, OpArgError, bytesArg, intArg, intListArg, syscallOutcome } from './op-types';
+
+const errno = (): string => errnoName(lastErrno());
+const MAP_FAILED = 0xffffffffffffffffn;
+/* msgmax default: 8192 bytes per message */
+const MAX_MSG = 8192;
+const SEMCTL_CMDS: Record<string, number> = { GETVAL, GETNCNT, GETZCNT, GETPID, SETVAL, IPC_RMID };
+
+/* key 0 = IPC_PRIVATE; perms default 0600, always IPC_CREAT unless create=false */
+function getFlags(args: Record<string, unknown>): number {
+  const perms = intArg(args, 'perms', 0o600);
+  if (perms < 0 || perms > 0o777) throw new OpArgError('perms must be 0 to 0777');
+  return (args.create === false ? 0 : IPC_CREAT) | perms;
+}
+
+const rmidOnly = (args: Record<string, unknown>): void => {
+  const cmd = args.cmd ?? 'IPC_RMID';
+  if (cmd !== 'IPC_RMID') throw new OpArgError('only cmd "IPC_RMID" is supported');
+};
+
+export const sysvOps: OpTable = {
+  shmget: {
+    sleepsIn: [],
+    run(args) {
+      const size = intArg(args, 'size', 4096);
+      const id = sysv.shmget(intArg(args, 'key', IPC_PRIVATE), size, getFlags(args));
+      return syscallOutcome(id, errno, { shmid: id, object: `shm:${id}` });
+    },
+  },
+  shmat: {
+    sleepsIn: [],
+    run(args) {
+      const shmid = intArg(args, 'shmid');
+      const readonly = args.readonly === true;
+      const address = sysv.shmat(shmid, null, readonly ? SHM_RDONLY : 0);
+      if (address === MAP_FAILED) return { result: -1, errno: errno() };
+      /* the segment size, as the kernel has it (IPC_STAT) */
+      const length = shmStat(shmid).size;
+      addMapping({ address, length, writable: !readonly, object: `shm:${shmid}` });
+      return { result: 0, errno: null, data: { address: hexAddress(address), length } };
+    },
+  },
+  shmdt: {
+    sleepsIn: [],
+    run(args) {
+      const mapping = args.address !== undefined ? findMapping(addressArg(args)) : latestMappingOf(`shm:${intArg(args, 'shmid')}`);
+      if (!mapping || !mapping.object.startsWith('shm:')) throw new OpArgError('no such attachment in this actor');
+      const result = sysv.shmdt(mapping.address);
+      if (result === 0) removeMapping(mapping.address);
+      return syscallOutcome(result, errno);
+    },
+  },
+  shmctl: {
+    sleepsIn: [],
+    run(args) {
+      rmidOnly(args);
+      return syscallOutcome(sysv.shmctl(intArg(args, 'shmid'), IPC_RMID, null), errno);
+    },
+  },
+  'write-memory': {
+    sleepsIn: [],
+    run(args) {
+      const mapping = findMapping(addressArg(args));
+      if (!mapping) throw new OpArgError('no such mapping in this actor');
+      if (!mapping.writable) throw new OpArgError('the mapping is read-only');
+      const offset = intArg(args, 'offset', 0);
+      const bytes = bytesArg(args);
+      if (offset < 0 || offset + bytes.length > mapping.length) throw new OpArgError(`write must fit in ${mapping.length} bytes`);
+      new Uint8Array(koffi.view(mapping.address, mapping.length)).set(bytes, offset);
+      return { result: bytes.length, errno: null };
+    },
+  },
+  msgget: {
+    sleepsIn: [],
+    run(args) {
+      const id = sysv.msgget(intArg(args, 'key', IPC_PRIVATE), getFlags(args));
+      return syscallOutcome(id, errno, { msqid: id, object: `msg:${id}` });
+    },
+  },
+  msgsnd: {
+    sleepsIn: [SYS_MSGSND],
+    fdArg: 'msqid',
+    run(args) {
+      const type = intArg(args, 'type', 1);
+      if (type < 1) throw new OpArgError('type must be 1 or more');
+      const text = bytesArg(args);
+      if (text.length > MAX_MSG) throw new OpArgError(`a message holds at most ${MAX_MSG} bytes`);
+      const msg = encodeMsgbuf(type, text);
+      return syscallOutcome(sysv.msgsnd(intArg(args, 'msqid'), msg, text.length, args.nowait === true ? IPC_NOWAIT : 0), errno);
+    },
+  },
+  msgrcv: {
+    sleepsIn: [SYS_MSGRCV],
+    fdArg: 'msqid',
+    run(args) {
+      const size = intArg(args, 'size', MAX_MSG);
+      if (size < 0 || size > MAX_MSG) throw new OpArgError(`size must be 0 to ${MAX_MSG}`);
+      const buf = new Uint8Array(8 + size);
+      const n = sysv.msgrcv(intArg(args, 'msqid'), buf, size, intArg(args, 'type', 0), args.nowait === true ? IPC_NOWAIT : 0);
+      if (n < 0) return { result: -1, errno: errno() };
+      const type = Number(new DataView(buf.buffer).getBigInt64(0, true));
+      return { result: n, errno: null, data: { type, bytes: Buffer.from(buf.subarray(8, 8 + n)).toString('base64') } };
+    },
+  },
+  msgctl: {
+    sleepsIn: [],
+    run(args) {
+      rmidOnly(args);
+      return syscallOutcome(sysv.msgctl(intArg(args, 'msqid'), IPC_RMID, null), errno);
+    },
+  },
+  semget: {
+    sleepsIn: [],
+    run(args) {
+      const nsems = intArg(args, 'nsems', 1);
+      if (nsems < 1 || nsems > 32) throw new OpArgError('nsems must be 1 to 32');
+      const id = sysv.semget(intArg(args, 'key', IPC_PRIVATE), nsems, getFlags(args));
+      return syscallOutcome(id, errno, { semid: id, object: `sem:${id}` });
+    },
+  },
+  semop: {
+    /* glibc's semop is the semtimedop syscall (220) on x86_64 */
+    sleepsIn: [SYS_SEMTIMEDOP, SYS_SEMOP],
+    fdArg: 'semid',
+    run(args) {
+      /* either num/op (one operation) or sops: [num, op, flags, num, op, flags, ...] */
+      const flat = intListArg(args, 'sops') ?? [intArg(args, 'num', 0), intArg(args, 'op'), args.nowait === true ? IPC_NOWAIT : 0];
+      if (flat.length === 0 || flat.length % 3 !== 0 || flat.length > 96) throw new OpArgError('sops is [num, op, flags] repeated, 1 to 32 times');
+      const ops: { num: number; op: number; flags: number }[] = [];
+      for (let i = 0; i < flat.length; i += 3) ops.push({ num: flat[i]!, op: flat[i + 1]!, flags: flat[i + 2]! });
+      return syscallOutcome(sysv.semop(intArg(args, 'semid'), encodeSembufs(ops), ops.length), errno);
+    },
+  },
+  semctl: {
+    sleepsIn: [],
+    run(args) {
+      const cmdName = args.cmd;
+      const cmd = typeof cmdName === 'string' ? SEMCTL_CMDS[cmdName] : undefined;
+      if (cmd === undefined) throw new OpArgError(`cmd must be one of ${Object.keys(SEMCTL_CMDS).join(', ')}`);
+      const value = cmd === SETVAL ? intArg(args, 'value') : 0;
+      return syscallOutcome(sysv.semctlInt(intArg(args, 'semid'), intArg(args, 'num', 0), cmd, value), errno);
+    },
+  },
+};
