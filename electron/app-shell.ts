@@ -58,7 +58,7 @@ function openShell(options: ShellOptions): Shell {
   window.once('ready-to-show', () => window.show());
 
   const sweep = new ActorSweep();
-  let lastStatus = 'connecting';
+  let lastStatus: string | null = null;
   engine.onFrame((frame) => {
     sweep.note(frame);
     sendEvent(contents, 'frame', frame);
@@ -68,7 +68,9 @@ function openShell(options: ShellOptions): Shell {
     sendEvent(contents, 'status', status);
   });
   /* a status sent before the page listened is lost: repeat it on every load */
-  contents.on('did-finish-load', () => sendEvent(contents, 'status', lastStatus));
+  contents.on('did-finish-load', () => {
+    if (lastStatus !== null) sendEvent(contents, 'status', lastStatus);
+  });
 
   const liveContents = (): WebContents | null => (window.isDestroyed() ? null : contents);
   const removeCommandHandler = handleCall(

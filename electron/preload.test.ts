@@ -3,6 +3,7 @@ import type { Frame } from '../native-bridge/model/frame-types';
 import * as electron from './fake-electron';
 import { CALL_CHANNELS, EVENT_CHANNELS } from './ipc-channels';
 import type { IpcscopeBridge } from './ipc-channels';
+import type { IpcscopePreloadApi } from '../renderer/transport/preload-global';
 
 vi.mock('electron', async () => await import('./fake-electron'));
 
@@ -25,6 +26,10 @@ describe('preload', () => {
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
     /* ipcRenderer itself must not leak through any property */
     expect(Object.values(bridge)).not.toContain(electron.ipcRenderer);
+    /* type-checked: the shape is what the renderer's Electron transport expects, both ways */
+    const asRenderer: IpcscopePreloadApi = bridge;
+    const asShell: IpcscopeBridge = asRenderer;
+    expect(asShell).toBe(bridge);
   });
 
   it('send() invokes the command channel with the command alone and returns its answer', async () => {

@@ -59,7 +59,9 @@ export function contentSecurityPolicy(devServerUrl: string | undefined): string 
     `script-src ${script}`,
     /* D3 and React write style attributes; no script comes from this */
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    /* blob: for pictures the page exports itself (renderer/export) */
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
     "font-src 'self'",
     `connect-src ${connect}`,
     "worker-src 'self'",
