@@ -1,0 +1,60 @@
+/**
+ * Human summaries of syscall events, e.g. `read(3, 64) = 12`,
+ * `write(4, "hello world\n", 12) = 12`, `close(3) = -1 EBADF`.
+ */
+import type { OpArgs } from '../actor/actor-protocol';
+
+const SHOWN_BYTES = 24;
+
+function quoted(bytes: Buffer): string {
+  const text = bytes.subarray(0, SHOWN_BYTES).toString('latin1');
+  const escaped = JSON.stringify(text).slice(1, -1);
+  return `"${escaped}${bytes.length > SHOWN_BYTES ? '...' : ''}"`;
+}
+
+/** The bytes a write-like op offers, from its `text` or base64 `data` argument. */
+export function offeredBytes(args: OpArgs): Buffer | null {
+  if (typeof args.text === 'string') return Buffer.from(args.text, 'utf8');
+  if (typeof args.data === 'string') return Buffer.from(args.data, 'base64');
+  return null;
+}
+
+function num(args: OpArgs, name: string): string {
+  const value = args[name];
+  return typeof value === 'number' ? String(value) : '?';
+}
+
+/** The call as issued, without its result. */
+export function callText(syscall: string, args: OpArgs, extra: { fds?: number[]; spawned?: string } = {}): string {
+  switch (syscall) {
+    case 'read':
+      return `read(${num(args, 'fd')}, ${num(args, 'count')})`;
+    case 'write': {
+      const bytes = offeredBytes(args) ?? Buffer.alloc(0);
+      return `write(${num(args, 'fd')}, ${quoted(bytes)}, ${bytes.length})`;
+    }
+    case 'close':
+      return `close(${num(args, 'fd')})`;
+    case 'pipe2':
+      return extra.fds ? `pipe2([${extra.fds.join(', ')}], O_CLOEXEC)` : 'pipe2(fd, O_CLOEXEC)';
+    case 'fork':
+      return `fork() /* posix_spawn of ${extra.spawned ?? 'a child'} */`;
+    case 'waitpid':
+      return `waitpid(${num(args, 'pid')}, &status, 0)`;
+    case 'exit':
+      return `exit(${num(args, 'code')})`;
+    case 'kill':
+      return `kill(${num(args, 'pid')}, ${num(args, 'signal')})`;
+    default: {
+      const list = Object.values(args)
+        .map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v)))
+        .join(', ');
+      return `${syscall}(${list})`;
+    }
+  }
+}
+
+export function resultText(call: string, result: number | null, errno: string | null): string {
+  if (result === null) return `${call} /* no return: the process is gone */`;
+  return errno ? `${call} = ${result} ${errno}` : `${call} = ${result}`;
+}

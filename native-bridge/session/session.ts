@@ -1,0 +1,222 @@
+/**
+ * The engine session: validated commands in, frames out.
+ *
+ * - Commands (model/commands.ts): lesson.start/stop/restart, play, pause,
+ *   step, speed, rate, lessons.list. Bad input gives { ok: false, error } and
+ *   changes nothing.
+ * - Frames: while at least one listener is subscribed, a timer at the sampling
+ *   rate samples the lesson's processes with the probe and emits a Frame; a
+ *   frame is also emitted right after every syscall event, so a close or a
+ *   return shows at once. With no lesson running, frames keep flowing with an
+ *   empty scope (the view stays live and shows the rate in force).
+ * - Nothing is left behind: stop, restart, dispose and the engine's 'exit'
+ *   handler (ActorTeam) kill and reap every actor.
+ */
+import { CommandError, RATE_DEFAULT_HZ, parseCommand, type Command, type CommandResult } from '../model/commands';
+import type { Frame, LessonSummary, SyscallEvent } from '../model/frame-types';
+import type { EngineSession } from '../model/session-api';
+import type { Snapshot } from '../model/snapshot-types';
+import { findLesson, lessonSummaries } from '../lessons/registry';
+import { Sampler, type SamplerOptions } from '../probe';
+import { processExists } from '../actor/reaper';
+import { LessonRunner, type RunnerEvent } from './lesson-runner';
+
+export interface SessionOptions {
+  /** Pause after each step while playing, at speed 1 (ms). */
+  stepDelayMs?: number;
+  rateHz?: number;
+  sampler?: SamplerOptions;
+}
+
+/* events kept for a frame when no one listens, so memory stays bounded */
+const MAX_QUEUED_EVENTS = 500;
+
+export class Session implements EngineSession {
+  private runner: LessonRunner | null = null;
+  private playing = false;
+  private playGeneration = 0;
+  private speed = 1;
+  private rateHz: number;
+  private frameSeq = 0;
+  private eventSeq = 0;
+  private events: SyscallEvent[] = [];
+  private readonly listeners = new Set<(frame: Frame) => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly sampler: Sampler;
+  private readonly stepDelayMs: number;
+  /** lesson.start/stop/restart and dispose run one at a time */
+  private lifecycle: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(options: SessionOptions = {}) {
+    this.stepDelayMs = options.stepDelayMs ?? 1200;
+    this.rateHz = options.rateHz ?? RATE_DEFAULT_HZ;
+    this.sampler = new Sampler(options.sampler);
+  }
+
+  async handle(input: unknown): Promise<CommandResult> {
+    let command: Command;
+    try {
+      command = parseCommand(input);
+    } catch (err) {
+      return { ok: false, error: err instanceof CommandError ? err.message : String(err) };
+    }
+    if (this.disposed) return { ok: false, error: 'the session is closed' };
+    try {
+      return await this.run(command);
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
+  }
+
+  onFrame(listener: (frame: Frame) => void): () => void {
+    this.listeners.add(listener);
+    this.restartTimer();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.stopTimer();
+    };
+  }
+
+  lessons(): LessonSummary[] {
+    return lessonSummaries();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stopTimer();
+    await this.exclusive(() => this.stopLesson());
+    this.sampler.close();
+    this.listeners.clear();
+  }
+
+  private async run(command: Command): Promise<CommandResult> {
+    switch (command.type) {
+      case 'lessons.list':
+        return { ok: true, data: this.lessons() };
+      case 'lesson.start': {
+        const lesson = findLesson(command.lesson);
+        if (!lesson) return { ok: false, error: `unknown lesson "${command.lesson}" (see lessons.list)` };
+        return this.exclusive(async () => {
+          await this.stopLesson();
+          this.runner = await LessonRunner.start(lesson, { onEvent: (e) => this.onEvent(e) });
+          this.emitFrame();
+          return { ok: true, data: { lesson: lesson.id, roles: this.runner.view(false, this.speed).roles } };
+        });
+      }
+      case 'lesson.stop':
+        return this.exclusive(async () => {
+          await this.stopLesson();
+          this.emitFrame();
+          return { ok: true };
+        });
+      case 'lesson.restart': {
+        const lesson = this.runner?.lesson;
+        if (!lesson) return { ok: false, error: 'no lesson to restart' };
+        return this.run({ type: 'lesson.start', lesson: lesson.id });
+      }
+      case 'step': {
+        const runner = this.runner;
+        if (!runner) return { ok: false, error: 'no lesson is running' };
+        if (!runner.hasMoreSteps) return { ok: false, error: 'the lesson has no more steps (restart it)' };
+        const outcome = await runner.step();
+        return { ok: true, data: outcome };
+      }
+      case 'play': {
+        const runner = this.runner;
+        if (!runner) return { ok: false, error: 'no lesson is running' };
+        if (!runner.hasMoreSteps) return { ok: false, error: 'the lesson has no more steps (restart it)' };
+        if (!this.playing) {
+          this.playing = true;
+          void this.playLoop(runner, ++this.playGeneration);
+        }
+        this.emitFrame();
+        return { ok: true };
+      }
+      case 'pause':
+        /* a syscall in flight stays in flight, as in reality: only the issuing stops */
+        this.playing = false;
+        this.playGeneration += 1;
+        this.emitFrame();
+        return { ok: true };
+      case 'speed':
+        this.speed = command.value;
+        return { ok: true };
+      case 'rate':
+        this.rateHz = command.hz;
+        this.restartTimer();
+        return { ok: true };
+    }
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.lifecycle.then(task);
+    this.lifecycle = result.catch(() => undefined);
+    return result;
+  }
+
+  private async stopLesson(): Promise<void> {
+    this.playing = false;
+    this.playGeneration += 1;
+    const runner = this.runner;
+    this.runner = null;
+    if (runner) await runner.dispose();
+  }
+
+  private async playLoop(runner: LessonRunner, generation: number): Promise<void> {
+    const current = (): boolean => this.playing && generation === this.playGeneration && this.runner === runner;
+    while (current() && runner.hasMoreSteps) {
+      await runner.step();
+      if (!current() || !runner.hasMoreSteps) break;
+      await new Promise((resolve) => setTimeout(resolve, this.stepDelayMs / this.speed));
+    }
+    if (generation === this.playGeneration) {
+      this.playing = false;
+      this.emitFrame();
+    }
+  }
+
+  private onEvent(event: RunnerEvent): void {
+    this.events.push({ ...event, seq: ++this.eventSeq, time: Date.now() });
+    if (this.events.length > MAX_QUEUED_EVENTS) this.events.splice(0, this.events.length - MAX_QUEUED_EVENTS);
+    this.emitFrame();
+  }
+
+  private sample(): Snapshot {
+    const pids = this.runner?.pids().filter(processExists) ?? [];
+    try {
+      return this.sampler.sample({ pids });
+    } catch (err) {
+      return { takenAt: Date.now(), durationMs: 0, processes: [], objects: [], problems: [{ pid: 0, reason: String(err) }] };
+    }
+  }
+
+  private emitFrame(): void {
+    if (this.listeners.size === 0 || this.disposed) return;
+    const frame: Frame = {
+      ...this.sample(),
+      seq: ++this.frameSeq,
+      rateHz: this.rateHz,
+      events: this.events,
+      lesson: this.runner?.view(this.playing, this.speed) ?? null,
+    };
+    this.events = [];
+    for (const listener of this.listeners) listener(frame);
+  }
+
+  private restartTimer(): void {
+    this.stopTimer();
+    if (this.listeners.size === 0 || this.disposed) return;
+    this.timer = setInterval(() => this.emitFrame(), 1000 / this.rateHz);
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+export async function createSession(options: SessionOptions = {}): Promise<Session> {
+  return new Session(options);
+}
