@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { actorCommand } from './actor-command';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActorTeam, type Actor, type CallReply } from './actor-host';
 import { readKernelWait } from './kernel-wait';
@@ -146,5 +148,19 @@ describe('actors', () => {
     for (const pid of pids) expect(readKernelWait(pid)).toBeNull();
     expect(holdersOf(target)).toEqual([]);
     expect((await read).result).toBeNull();
+  });
+
+  it('an engine that dies without disposing still kills and reaps its actors (exit handler)', () => {
+    const { file, cwd } = actorCommand({});
+    const run = spawnSync(file, ['--import', 'tsx', new URL('./crash-fixture.ts', import.meta.url).pathname], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(3);
+    const { pids, inode } = JSON.parse(run.stdout.trim()) as { pids: number[]; inode: number };
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) expect(readKernelWait(pid)).toBeNull();
+    expect(holdersOf(`pipe:[${inode}]`)).toEqual([]);
   });
 });
