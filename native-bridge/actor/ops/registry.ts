@@ -14,6 +14,7 @@ import type { OpSpec, OpTable } from './op-types';
 import { pipeOps } from './pipe-ops';
 import { posixOps } from './posix-ops';
 import { processOps } from './process-ops';
+import { socketOps } from './socket-ops';
 import { sysvOps } from './sysv-ops';
 
 export const opTables: Record<string, OpTable> = {
@@ -21,6 +22,7 @@ export const opTables: Record<string, OpTable> = {
   process: processOps,
   sysv: sysvOps,
   posix: posixOps,
+  socket: socketOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;
