@@ -5,7 +5,7 @@ import { IPC_CREAT, IPC_PRIVATE, IPC_RMID, sysv } from '../libc/sysv';
 import { check } from '../libc/libc';
 import { buildTestContext } from './ipc-test-context';
 import { type ScriptChild, spawnScript, stopChild } from './ipc-test-children';
-import { sysvShmProbe } from './sysv-shm';
+import { peekShm, sysvShmProbe } from './sysv-shm';
 
 /* ipcs -m: key shmid owner perms bytes nattch status */
 function ipcsShm(shmid: number): { key: string; nattch: number; status: string } | null {
@@ -74,8 +74,13 @@ describe('sysvShmProbe', () => {
 
     await stopChild(b);
     obj = probeShm([self], shmid);
-    expect(obj).toMatchObject({ nattch: 0, attached: [] });
+    /* nobody attaches: no peek, since a probe shmat would make the probe the lpid */
+    expect(obj).toMatchObject({ nattch: 0, attached: [], lpid: b.pid, peek: null });
     expect(ipcsShm(shmid)?.nattch).toBe(0);
+    expect(probeShm([self], shmid)?.lpid).toBe(b.pid);
+    /* the opt-in read-only attach reads the content, and the kernel then names us as lpid */
+    expect(Buffer.from(peekShm(shmid, 8192, [], 12, true)!, 'base64').toString()).toBe('hello from A');
+    expect(probeShm([self], shmid)).toMatchObject({ nattch: 0, lpid: self });
   });
 
   it('a PID-scoped snapshot leaves out segments the PIDs neither created, used nor map', async () => {

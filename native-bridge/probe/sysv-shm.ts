@@ -65,16 +65,20 @@ function peekThroughMem(pid: number, shmid: number, len: number): Uint8Array | n
 }
 
 /**
- * Content of a segment: through an attacher's memory when one can be read,
- * else a read-only attach detached at once (SHM_RDONLY; this one does set lpid).
+ * Content of a segment, read through an attacher's memory. A segment nobody
+ * attaches is not peeked during sampling: a read-only attach (shmat/shmdt)
+ * would make the probe the segment's lpid and move its atime/dtime, so every
+ * later snapshot would show the observer instead of the last real user.
+ * `allowAttach` opts into that (one-off inspection, e.g. on request).
  */
-export function peekShm(shmid: number, size: number, attached: number[], peekBytes: number): string | null {
+export function peekShm(shmid: number, size: number, attached: number[], peekBytes: number, allowAttach = false): string | null {
   const len = Math.min(size, peekBytes, MAX_PEEK);
   if (len <= 0) return null;
   for (const pid of attached) {
     const bytes = peekThroughMem(pid, shmid, len);
     if (bytes) return Buffer.from(bytes).toString('base64');
   }
+  if (!allowAttach) return null;
   try {
     return Buffer.from(peekShmAttached(shmid, len)).toString('base64');
   } catch {
