@@ -40,7 +40,8 @@ export function mergeEvents(
   frame: Frame,
   cap = EVENT_CAP,
 ): Pick<TimelineSlice, 'events' | 'stdout'> {
-  if (frame.events.length === 0) return state;
+  const unchanged = { events: state.events, stdout: state.stdout };
+  if (frame.events.length === 0) return unchanged;
   const known = new Set(state.events.map((e) => `${e.event.seq}/${e.event.phase}`));
   const receivedAt = animationClock().now();
   const fresh: TimelineEntry[] = [];
@@ -50,7 +51,7 @@ export function mergeEvents(
     known.add(key);
     fresh.push({ event, receivedAt });
   }
-  if (fresh.length === 0) return state;
+  if (fresh.length === 0) return unchanged;
   const events = [...state.events, ...fresh].slice(-cap);
   const printed = fresh.filter((e) => isStdoutWrite(e.event));
   const stdout = printed.length ? [...state.stdout, ...printed].slice(-STDOUT_CAP) : state.stdout;

@@ -1,0 +1,146 @@
+import { act, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Frame } from '../../native-bridge/model/frame-types';
+import type { ManualClock } from '../clock/animation-clock';
+import { CHILD, PARENT, PIPE_ID, pipeMoments } from '../fixtures/pipe-lesson-frames';
+import { freshRenderer } from '../fixtures/test-setup';
+import { useAppStore } from '../store/app-store';
+import { Picture } from './picture';
+
+let clock: ManualClock;
+let teardown: () => void;
+beforeEach(() => ({ clock, teardown } = freshRenderer()));
+afterEach(() => teardown());
+
+/** Frames arrive through the store; the picture draws on the next animation frame. */
+function show(...frames: Frame[]) {
+  act(() => {
+    for (const frame of frames) useAppStore.getState().ingestFrame(frame);
+  });
+  act(() => clock.advance(16));
+}
+
+function frames(): ReturnType<typeof pipeMoments> {
+  return pipeMoments();
+}
+
+describe('the pipe picture', () => {
+  it('waits for the first frame', () => {
+    render(<Picture />);
+    expect(screen.getByTestId('picture-waiting')).toBeTruthy();
+  });
+
+  it('shows a blocked reader with the syscall, the fd, the pipe and the wchan', () => {
+    const { childBlocked } = frames();
+    render(<Picture />);
+    show(childBlocked);
+    const child = screen.getByTestId(`process-${CHILD}`);
+    expect(child.getAttribute('data-blocked')).toBe('true');
+    expect(child.textContent).toContain(`PID ${CHILD}`);
+    expect(child.textContent).toContain('child');
+    expect(screen.getByTestId(`blocked-${CHILD}`).textContent).toBe('⏳ blocked in read(fd 3) on pipe 4614');
+    expect(screen.getByTestId(`wchan-${CHILD}`).textContent).toBe('wchan anon_pipe_read');
+    expect(screen.getByTestId(`process-${PARENT}`).getAttribute('data-blocked')).toBe('false');
+    expect(screen.queryByTestId(`blocked-${PARENT}`)).toBeNull();
+  });
+
+  it('draws the pipe as 16 page slots with the fill and the queued bytes from the frame', () => {
+    const { childBlocked, dataQueued } = frames();
+    render(<Picture />);
+    show(childBlocked);
+    expect(screen.getByTestId(`fill-${PIPE_ID}`).textContent).toBe('0 / 65536 bytes');
+    expect(screen.getByTestId(`peek-${PIPE_ID}`).textContent).toBe('(empty)');
+    const slots = screen.getByTestId(`object-${PIPE_ID}`).querySelectorAll('[data-testid^="slot-"]');
+    expect(slots).toHaveLength(16);
+
+    show(dataQueued);
+    expect(screen.getByTestId(`fill-${PIPE_ID}`).textContent).toBe('12 / 65536 bytes');
+    expect(screen.getByTestId(`peek-${PIPE_ID}`).textContent).toBe('hello world\\n');
+    // The ring eases to the new fill over a few animation frames.
+    for (let i = 0; i < 30; i++) act(() => clock.advance(16));
+    expect(Number(screen.getByTestId(`slot-${PIPE_ID}-0`).getAttribute('data-fill'))).toBeGreaterThan(0);
+    expect(Number(screen.getByTestId(`slot-${PIPE_ID}-1`).getAttribute('data-fill'))).toBe(0);
+  });
+
+  it('labels each descriptor edge with its fd and access, and drops the write end once closed', () => {
+    const { forked, afterClose } = frames();
+    render(<Picture />);
+    show(forked);
+    for (const pid of [PARENT, CHILD]) {
+      expect(screen.getByTestId(`edge-${pid}-3`).textContent).toBe('fd 3 r');
+      expect(screen.getByTestId(`edge-${pid}-4`).textContent).toBe('fd 4 w');
+      expect(screen.getByTestId(`edge-${pid}-4`).getAttribute('data-object')).toBe(PIPE_ID);
+    }
+    show(afterClose);
+    expect(screen.queryByTestId(`edge-${PARENT}-4`)).toBeNull();
+    expect(screen.queryByTestId(`edge-${PARENT}-3`)).toBeNull();
+    expect(screen.getByTestId(`edge-${CHILD}-3`).getAttribute('data-access')).toBe('r');
+    expect(screen.getByTestId(`fill-${PIPE_ID}`).textContent).toBe('0 / 65536 bytes');
+    expect(screen.getByTestId(`object-${PIPE_ID}`).textContent).toContain('1 reader(s) · 0 writer(s)');
+  });
+
+  it('shows the read that returned 0 as EOF', () => {
+    const all = frames();
+    render(<Picture />);
+    show(all.childBlocked, all.dataQueued, all.afterClose);
+    expect(screen.getByTestId(`last-call-${CHILD}`).textContent).toBe('read(3, 64) = 0  EOF');
+    expect(screen.getByTestId(`last-call-${PARENT}`).textContent).toBe('close(4) = 0');
+  });
+
+  it('redraws at most once per animation frame, with the newest frame', () => {
+    const { piped, forked, childBlocked } = frames();
+    render(<Picture />);
+    show(piped);
+    expect(screen.getByTestId('picture').getAttribute('data-frame-seq')).toBe(String(piped.seq));
+    act(() => {
+      useAppStore.getState().ingestFrame(forked);
+      useAppStore.getState().ingestFrame(childBlocked);
+    });
+    expect(screen.getByTestId('picture').getAttribute('data-frame-seq')).toBe(String(piped.seq));
+    act(() => clock.advance(16));
+    expect(screen.getByTestId('picture').getAttribute('data-frame-seq')).toBe(String(childBlocked.seq));
+  });
+
+  it('keeps every node where it was when frames change', () => {
+    const { forked, childBlocked } = frames();
+    render(<Picture />);
+    show(forked);
+    const before = [PARENT, CHILD].map((pid) => screen.getByTestId(`process-${pid}`).getAttribute('transform'));
+    const pipeBefore = screen.getByTestId(`object-${PIPE_ID}`).getAttribute('transform');
+    show(childBlocked);
+    expect([PARENT, CHILD].map((pid) => screen.getByTestId(`process-${pid}`).getAttribute('transform'))).toEqual(before);
+    expect(screen.getByTestId(`object-${PIPE_ID}`).getAttribute('transform')).toBe(pipeBefore);
+  });
+
+  it('flies the written bytes from the writer to the pipe, driven by the write event', () => {
+    const { childBlocked, dataQueued } = frames();
+    render(<Picture />);
+    show(childBlocked);
+    show(dataQueued);
+    const write = dataQueued.events[0]!;
+    act(() => clock.advance(300));
+    const flight = screen.getByTestId(`flight-${write.seq}`);
+    expect(flight.textContent).toBe('hello world\\n');
+    for (let i = 0; i < 20; i++) act(() => clock.advance(100));
+    expect(screen.queryByTestId(`flight-${write.seq}`)).toBeNull();
+  });
+
+  it('shows stdio and control descriptors only when asked', () => {
+    const { childBlocked } = frames();
+    render(<Picture />);
+    show(childBlocked);
+    expect(screen.queryByTestId(`fd-${PARENT}-5`)).toBeNull();
+    act(() => useAppStore.getState().setShowAll(true));
+    expect(screen.getByTestId(`fd-${PARENT}-5`).textContent).toContain('socket:[9001]');
+    expect(screen.getByTestId(`fd-${CHILD}-1`).textContent).toContain('fd 1 w');
+  });
+
+  it('speaks the chosen language', () => {
+    const { childBlocked } = frames();
+    render(<Picture />);
+    act(() => useAppStore.getState().setLocale('zh-Hans'));
+    show(childBlocked);
+    expect(screen.getByTestId(`blocked-${CHILD}`).textContent).toBe('⏳ 阻塞于 read(fd 3)，等待 pipe 4614');
+    expect(screen.getByTestId(`fill-${PIPE_ID}`).textContent).toBe('0 / 65536 字节');
+  });
+});
