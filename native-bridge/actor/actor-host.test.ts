@@ -76,7 +76,8 @@ describe('actors', () => {
   });
 
   it('a read on an empty pipe really sleeps in the kernel until the parent writes', async () => {
-    const { parent, child, r, w } = await parentWithPipe();
+    const { parent, child, r, w, target } = await parentWithPipe();
+    await until(() => child.probeBlocked()?.op === 'poll');
     expect((await parent.call('close', { fd: r })).result).toBe(0);
     expect((await child.call('close', { fd: w })).result).toBe(0);
     const read = child.call('read', { fd: r, count: 64 });
@@ -85,6 +86,7 @@ describe('actors', () => {
     expect(wait?.wchan).toBe('anon_pipe_read');
     expect(wait?.syscallNr).toBe(0);
     expect(wait?.arg0).toBe(r);
+    expect(child.probeBlocked()).toMatchObject({ op: 'read', fd: r, wchan: 'anon_pipe_read', object: target.replace(/[[\]]/g, '') });
     expect((await parent.call('write', { fd: w, text: 'hello world\n' })).result).toBe(12);
     const got = await read;
     expect(got.result).toBe(12);

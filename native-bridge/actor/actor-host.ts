@@ -28,6 +28,8 @@ import {
   type ActorReply,
   type OpArgs,
 } from './actor-protocol';
+import type { Blocked } from '../model/snapshot-types';
+import { takeSnapshot } from '../probe';
 import { isAsleepIn, readKernelWait, type KernelWait } from './kernel-wait';
 import { findOp } from './ops/registry';
 import { becomeSubreaper, killAndReap, killAndReapSync, processExists } from './reaper';
@@ -104,6 +106,17 @@ export class Actor {
   /** What the kernel says this actor's main thread is doing (null once gone from /proc). */
   kernelWait(): KernelWait | null {
     return readKernelWait(this.pid);
+  }
+
+  /**
+   * What the probe says this actor waits on (op, syscall, fd, wchan and the
+   * object id, e.g. "pipe:4614"); null when it is not asleep in a syscall or
+   * is gone. Between commands an actor shows as asleep in epoll_pwait (op
+   * "poll"): that is its "paused between syscalls".
+   */
+  probeBlocked(): Blocked | null {
+    const snapshot = takeSnapshot({ pids: [this.pid] }, { completeHolders: false, peekBytes: 0, readMaps: false, readSignals: false });
+    return snapshot.processes.find((p) => p.pid === this.pid)?.blocked ?? null;
   }
 
   /**
