@@ -18,9 +18,8 @@ const MAX_PEEK = 256;
 type FirstMessage = NonNullable<MsgQueueObject['firstMessages']>[number];
 
 /** Copies the first `count` messages (type, size, up to `peekBytes` of text as base64). */
-export function copyFirstMessages(msqid: number, count: number, peekBytes: number): FirstMessage[] {
+export function copyFirstMessages(msqid: number, count: number, peekBytes: number, stat = msgStat(msqid)): FirstMessage[] {
   /* a buffer the size of the whole queue holds any single message, so none is truncated */
-  const stat = msgStat(msqid);
   const bufSize = Math.max(stat.qbytes, stat.cbytes, 1);
   const out: FirstMessage[] = [];
   for (let i = 0; i < count; i++) {
@@ -49,8 +48,9 @@ function collect(ctx: ProbeContext): KindProbeResult {
     let firstMessages: FirstMessage[] | undefined;
     try {
       /* qbytes is not in /proc/sysvipc/msg; IPC_STAT needs read permission */
-      maxBytes = msgStat(msqid).qbytes;
-      if (ctx.options.peekBytes > 0 && messages > 0) firstMessages = copyFirstMessages(msqid, MAX_COPIED_MESSAGES, ctx.options.peekBytes);
+      const stat = msgStat(msqid);
+      maxBytes = stat.qbytes;
+      if (ctx.options.peekBytes > 0 && messages > 0) firstMessages = copyFirstMessages(msqid, MAX_COPIED_MESSAGES, ctx.options.peekBytes, stat);
     } catch {
       /* EACCES (another user's queue) or EIDRM (removed meanwhile): leave unknown */
     }

@@ -112,4 +112,24 @@ describe('System V actor ops, observed through the probe', () => {
     expect(set.waiting).toEqual([]);
     expect(set.semaphores[0]).toEqual({ value: 0, waitingForIncrease: 0, waitingForZero: 0, lastPid: waiter.pid });
   });
+
+  it('an actor blocked in msgsnd on a full queue is named as a waiting sender', async () => {
+    team = await ActorTeam.start();
+    const writer = await team.spawn('writer');
+    const msqid = (await writer.call('msgget', {})).result!;
+    msqids.push(msqid);
+    const qbytes = msgStat(msqid).qbytes;
+    /* fill the queue to its byte limit (qbytes, 16384 by default) without blocking */
+    for (let left = qbytes; left > 0; left -= Math.min(left, 8192)) {
+      expect((await writer.call('msgsnd', { msqid, data: Buffer.alloc(Math.min(left, 8192)).toString('base64'), nowait: true })).result).toBe(0);
+    }
+    const pending = writer.call('msgsnd', { msqid, text: 'one more' });
+    expect(await writer.watchBlocked('msgsnd', { msqid }, pending)).toBe('blocked');
+    expect(writer.kernelWait()?.wchan).toBe('do_msgsnd');
+    const q = snapshotObject<MsgQueueObject>([writer.pid], `msg:${msqid}`)!;
+    expect(q).toMatchObject({ bytes: qbytes, maxBytes: qbytes, waitingSenders: [writer.pid], waitingReceivers: [] });
+    sysv.msgctl(msqid, IPC_RMID, null);
+    /* removing the queue wakes the sender with EIDRM */
+    expect(await pending).toMatchObject({ result: -1, errno: 'EIDRM' });
+  });
 });
