@@ -6,7 +6,9 @@
  * here opens /proc/PID/fd/N, which would change what is observed
  * (KERNEL-FACTS: an extra reader suppresses EPIPE and releases FIFO opens).
  */
-import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { lastErrno } from '../libc/libc';
+import { errnoName } from '../libc/errno';
+import { listDirectory, lstatMode, readLink, statPath } from './fast-fs';
 import type { Access } from '../model/snapshot-types';
 import type { ScannedFd } from './probe-types';
 
@@ -72,47 +74,42 @@ export interface FdTableResult {
  */
 export function readFdTable(pid: number, ipcOnly = false): FdTableResult {
   const dir = `/proc/${pid}/fd`;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (error) {
-    return { fds: [], error: describeFsError(error) };
-  }
+  const names = listDirectory(dir);
+  if (names === null) return { fds: [], error: describeErrno(lastErrno()) };
   const fds: ScannedFd[] = [];
   for (const name of names) {
     const fd = Number(name);
     const link = `${dir}/${name}`;
-    let target: string;
-    try {
-      target = readlinkSync(link);
-    } catch {
-      continue; // closed between readdir and readlink
-    }
+    const target = readLink(link);
+    if (target === null) continue; // closed between getdents and readlink
     const entry: ScannedFd = { fd, target, inode: bracketInode(target), flags: null, access: 'r' };
-    if (target.startsWith('/') && !isPlainTarget(target)) {
-      try {
-        const st = statSync(link);
+    if (target.charCodeAt(0) === 47 /* / */ && !isPlainTarget(target)) {
+      const st = statPath(link);
+      if (st) {
         entry.fileType = FILE_TYPES[st.mode & S_IFMT] ?? 'other';
-        entry.inode = st.ino;
+        entry.inode = st.inode;
         entry.dev = st.dev;
-      } catch {
-        // deleted or unreachable file: keep the link text only
       }
     }
     if (ipcOnly && !isIpcCandidate(entry)) continue;
-    try {
-      entry.access = accessFromLinkMode(lstatSync(link).mode);
-    } catch {
-      continue;
-    }
+    const mode = lstatMode(link);
+    if (mode === null) continue;
+    entry.access = accessFromLinkMode(mode);
     fds.push(entry);
   }
   fds.sort((a, b) => a.fd - b.fd);
   return { fds };
 }
 
+export function describeErrno(errno: number): string {
+  return describeCode(errnoName(errno));
+}
+
 export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return describeCode((error as NodeJS.ErrnoException | undefined)?.code);
+}
+
+function describeCode(code: string | undefined): string {
   switch (code) {
     case 'ENOENT':
     case 'ESRCH':
@@ -121,6 +118,6 @@ export function describeFsError(error: unknown): string {
     case 'EPERM':
       return 'permission denied';
     default:
-      return code ?? String(error);
+      return code ?? 'unreadable';
   }
 }

@@ -4,7 +4,7 @@
  * only the descriptor links of every other process (readlink + lstat for the
  * matches: no file is opened).
  */
-import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { listDirectory, lstatMode, readLink } from './fast-fs';
 import { accessFromLinkMode } from './fd-table';
 import type { HolderRef, ScannedFd } from './probe-types';
 import { listAllPids } from './scope';
@@ -14,28 +14,14 @@ export function findOtherHolders(wanted: Map<string, HolderRef[]>, scanned: Set<
   for (const pid of listAllPids()) {
     if (scanned.has(pid)) continue;
     const dir = `/proc/${pid}/fd`;
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
+    for (const name of listDirectory(dir) ?? []) {
       const link = `${dir}/${name}`;
-      let target: string;
-      try {
-        target = readlinkSync(link);
-      } catch {
-        continue;
-      }
+      const target = readLink(link);
+      if (target === null) continue;
       const holders = wanted.get(target);
       if (!holders || holders.length === 0) continue;
-      let mode: number;
-      try {
-        mode = lstatSync(link).mode;
-      } catch {
-        continue;
-      }
+      const mode = lstatMode(link);
+      if (mode === null) continue;
       const fd = Number(name);
       const template = holders[0]!.scanned;
       const scannedFd: ScannedFd = { ...template, fd, target, access: accessFromLinkMode(mode) };

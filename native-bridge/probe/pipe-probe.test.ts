@@ -93,6 +93,7 @@ describe('pipe probe against the kernel', () => {
     const message = Buffer.from('hello world\n');
     expect(native.write(w, message, message.length)).toBe(12);
     const inode = pipeInode(process.pid, w);
+    await until('the shell waiting on the go pipe', () => kernelWchan(reader.pid!) === 'anon_pipe_read');
 
     const sampler = new Sampler();
     try {

@@ -4,9 +4,9 @@
  * them with pread at offset 0 through koffi (measured here: stat 4 µs against
  * 7 µs through node:fs, syscall 2 µs against 4 µs).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { native, O_CLOEXEC, O_DIRECTORY, STAT_SIZE, STAT_ST_SIZE_OFFSET, lastErrno } from '../libc/libc';
 import { errnoName } from '../libc/errno';
+import { readSmallFile, statPath } from './fast-fs';
 
 export type ProcFileName = 'stat' | 'wchan' | 'syscall' | 'status';
 
@@ -25,14 +25,13 @@ export interface ProcFileReader {
 
 export const oneShotReader: ProcFileReader = {
   read(pid, name) {
-    return readFileSync(`/proc/${pid}/${name}`, 'latin1');
+    const path = `/proc/${pid}/${name}`;
+    const text = readSmallFile(path);
+    if (text === null) throw fsError('read', path);
+    return text;
   },
   fdCount(pid) {
-    try {
-      return statSync(`/proc/${pid}/fd`).size;
-    } catch {
-      return -1;
-    }
+    return statPath(`/proc/${pid}/fd`)?.size ?? -1;
   },
   drop() {},
   close() {},

@@ -57,6 +57,8 @@ export function scanProcess(pid: number, reader: ProcFileReader, request: ScanRe
     signals: null,
     readable: true,
   };
+  // Kernel threads (children of kthreadd, pid 2) have no descriptors, maps or syscalls.
+  if (pid === 2 || stat.ppid === 2) return scanned;
   const sleeping = stat.state === 'S' || stat.state === 'D';
   if (sleeping) {
     try {

@@ -24,6 +24,8 @@ export interface SamplerOptions extends Partial<ProbeOptions> {
   completeHolders?: boolean;
   /** Re-read descriptor tables at most this often (ms); 0 = every sample. `invalidate()` forces it. */
   fdRefreshMs?: number;
+  /** Read signal masks in whole-machine snapshots too (off by default: one more file per process). */
+  signalsEverywhere?: boolean;
 }
 
 export class Sampler {
@@ -33,6 +35,7 @@ export class Sampler {
   private readonly probes: ClosableKindProbe[];
   private readonly completeHolders: boolean;
   private readonly fdRefreshMs: number;
+  private readonly signalsEverywhere: boolean;
   private readonly previous = new Map<number, { scan: ScannedProcessWithExtras; at: number; fdCount: number }>();
 
   constructor(options: SamplerOptions = {}) {
@@ -41,6 +44,7 @@ export class Sampler {
     this.reader = options.holdFiles === false ? oneShotReader : new HeldProcFiles();
     this.completeHolders = options.completeHolders ?? true;
     this.fdRefreshMs = options.fdRefreshMs ?? 0;
+    this.signalsEverywhere = options.signalsEverywhere ?? false;
     this.probes = createKindProbes(this.pidfds);
   }
 
@@ -57,7 +61,12 @@ export class Sampler {
     const problems: ProbeProblem[] = [];
     const processes = new Map<number, ScannedProcessWithExtras>();
     const now = Date.now();
-    const options = { ...this.options, readMaps: this.options.readMaps && sharedMemoryExists() };
+    const options = {
+      ...this.options,
+      readMaps: this.options.readMaps && sharedMemoryExists(),
+      // signal masks cost a /proc/PID/status read each: for the whole machine only when asked
+      readSignals: this.options.readSignals && (!wholeMachine || this.signalsEverywhere),
+    };
     for (const pid of requested) {
       const previous = this.previous.get(pid);
       const readSlow = !previous || now - previous.at >= this.fdRefreshMs || this.fdCountChanged(pid, previous.fdCount);

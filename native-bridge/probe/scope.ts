@@ -4,11 +4,12 @@
  * per process in the tree) with a fallback to reading every stat.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { listDirectory } from './fast-fs';
 import { parseStat } from './proc-stat';
 
 export function listAllPids(): number[] {
   const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
+  for (const name of listDirectory('/proc') ?? []) {
     const code = name.charCodeAt(0);
     if (code < 48 || code > 57) continue;
     const pid = Number(name);
