@@ -1,0 +1,50 @@
+/**
+ * The state the scans are compared on: N small native processes (`sleep`),
+ * each holding both ends of its own pipe on fds 0 and 1, and every fourth one
+ * also both ends of a Unix socketpair on fds 2 and 3. `sleep` keeps it cheap:
+ * PSS ~0.12 MiB each, where a Node child would cost ~10 MiB (KERNEL-FACTS).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { makePipe } from '../native-bridge/libc/libc';
+import { makeSocketPair } from '../native-bridge/libc/sockets';
+import { closeTracked, killTracked, spawnTracked, trackFds } from './bench-children';
+
+export class BenchState {
+  private readonly holders: ChildProcess[] = [];
+  socketpairs = 0;
+
+  pids(): number[] {
+    return this.holders.map((child) => child.pid ?? 0).filter((pid) => pid > 0);
+  }
+
+  get size(): number {
+    return this.holders.length;
+  }
+
+  /** Adds holders until there are `size` of them. */
+  growTo(size: number): void {
+    while (this.holders.length < size) {
+      const index = this.holders.length;
+      const [readEnd, writeEnd] = makePipe();
+      trackFds(readEnd, writeEnd);
+      const stdio: number[] = [readEnd, writeEnd];
+      if (index % 4 === 0) {
+        const [left, right] = makeSocketPair('stream');
+        trackFds(left, right);
+        stdio.push(left, right);
+        this.socketpairs++;
+      }
+      try {
+        this.holders.push(spawnTracked('sleep', ['3600'], stdio));
+      } finally {
+        /* the child has its own copies now (dup2 in the child clears O_CLOEXEC) */
+        closeTracked(...stdio);
+      }
+    }
+  }
+
+  async tearDown(): Promise<void> {
+    await killTracked(this.holders.splice(0));
+    this.socketpairs = 0;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Whole-machine scan against lsof and ss on one state: the in-process
+ * snapshot (warm), the cold `ipcscope snapshot` command, `lsof -n +E` and
+ * `ss -xpa`, run alternately so machine noise hits all of them alike. Each is
+ * timed in wall time and in CPU time (the latter resists a busy run queue).
+ */
+import { fileURLToPath } from 'node:url';
+import type { Snapshot } from '../native-bridge/model/snapshot-types';
+import { takeSnapshot } from '../native-bridge/probe/index';
+import { medianTiming, timeCall, timeCommand, type Timing } from './timing';
+
+const BIN = fileURLToPath(new URL('../bin/ipcscope.js', import.meta.url));
+
+export interface ScanTimes {
+  size: number;
+  processesSeen: number;
+  objectsSeen: number;
+  holdersSeen: number;
+  /** Holders (fds, maps) only: what lsof reports. */
+  snapshot: Timing;
+  /** Default CLI options: peek 64 bytes, maps, signal masks. */
+  fullSnapshot: Timing;
+  cli: Timing;
+  lsof: Timing | null;
+  ss: Timing | null;
+}
+
+export interface ScanTools {
+  lsof: boolean;
+  ss: boolean;
+}
+
+const LEAN = { peekBytes: 0, readMaps: false, readSignals: false };
+const FULL = { peekBytes: 64, readMaps: true, readSignals: true };
+
+/** `holderPids`: the benchmark's own holders, to check the snapshot really saw them. */
+export function compareScans(size: number, holderPids: Set<number>, tools: ScanTools, rounds: number): ScanTimes {
+  /* warm-up: module loading, JIT, dentry cache */
+  takeSnapshot({ all: true }, LEAN);
+  const snapshot: Timing[] = [];
+  const full: Timing[] = [];
+  const cli: Timing[] = [];
+  const lsof: Timing[] = [];
+  const ss: Timing[] = [];
+  let last: Snapshot | null = null;
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < 3; i++) {
+      const lean = timeCall(() => takeSnapshot({ all: true }, LEAN));
+      snapshot.push(lean);
+      last = lean.value;
+    }
+    full.push(timeCall(() => takeSnapshot({ all: true }, FULL)));
+    if (tools.lsof) lsof.push(timeCommand('lsof', ['-n', '+E']));
+    cli.push(timeCommand(process.execPath, [BIN, 'snapshot', '--all', '--json', '--peek', '0', '--no-maps']));
+    if (tools.ss) ss.push(timeCommand('ss', ['-xpa']));
+  }
+  const seen = last?.processes.filter((p) => holderPids.has(p.pid)) ?? [];
+  const holdersSeen = new Set(
+    (last?.objects ?? []).flatMap((object) => object.holders.filter((h) => holderPids.has(h.pid)).map((h) => `${h.pid}/${h.fd}`)),
+  ).size;
+  return {
+    size,
+    processesSeen: seen.length,
+    objectsSeen: last?.objects.length ?? 0,
+    holdersSeen,
+    snapshot: medianTiming(snapshot),
+    fullSnapshot: medianTiming(full),
+    cli: medianTiming(cli),
+    lsof: tools.lsof ? medianTiming(lsof) : null,
+    ss: tools.ss ? medianTiming(ss) : null,
+  };
+}
