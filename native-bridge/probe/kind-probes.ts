@@ -4,6 +4,7 @@
 import { inetSocketProbe } from './inet-sockets';
 import type { PidfdTable } from './pidfd';
 import { PipeProbe } from './pipe-probe';
+import { mqueueProbe } from './posix-mqueue';
 import { posixShmProbe } from './posix-shm';
 import type { KindProbe } from './probe-types';
 import { sysvMsgProbe } from './sysv-msg';
@@ -16,5 +17,5 @@ export interface ClosableKindProbe extends KindProbe {
 }
 
 export function createKindProbes(pidfds: PidfdTable): ClosableKindProbe[] {
-  return [new PipeProbe(pidfds), unixSocketProbe, inetSocketProbe, sysvShmProbe, sysvMsgProbe, sysvSemProbe, posixShmProbe];
+  return [new PipeProbe(pidfds), unixSocketProbe, inetSocketProbe, sysvShmProbe, sysvMsgProbe, sysvSemProbe, posixShmProbe, mqueueProbe];
 }
