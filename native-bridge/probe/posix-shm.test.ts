@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import koffi from 'koffi';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PosixShmObject } from '../model/snapshot-types';
 import { MAP_FAILED, MAP_SHARED, O_CREAT, O_EXCL, PROT_READ, PROT_WRITE, posix } from '../libc/posix-ipc';
@@ -47,6 +48,7 @@ describe('posixShmProbe', () => {
     const addr = posix.mmap(null, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     expect(addr).not.toBe(MAP_FAILED);
     maps.push([addr, 8192]);
+    new Uint8Array(koffi.view(addr, 8192)).set(Buffer.from('shared words'));
     /* a second process maps it and closes its descriptor: a mapper that holds no fd */
     const child = await spawnScript(`
       const shmOpen = lib.func('int shm_open(const char *name, int oflag, unsigned int mode)');
@@ -61,6 +63,8 @@ describe('posixShmProbe', () => {
     `);
     children.push(child);
     ({ obj } = probe([process.pid, child.pid], name));
+    expect(Buffer.from(obj!.peek!, 'base64').subarray(0, 12).toString()).toBe('shared words');
+    expect(Buffer.from(obj!.peek!, 'base64').length).toBe(256);
     expect(obj!.holders).toEqual([{ pid: process.pid, fd, access: 'rw' }]);
     expect(obj!.attached).toEqual([process.pid, child.pid].sort((a, b) => a - b));
 
@@ -74,6 +78,8 @@ describe('posixShmProbe', () => {
     expect(existsSync(`/dev/shm${name}`)).toBe(false);
     ({ obj } = probe([process.pid], `${name} (deleted)`));
     expect(obj).toMatchObject({ size: 8192, holders: [{ pid: process.pid, fd }], attached: [process.pid] });
+    /* read through the holder's descriptor now that the name is gone */
+    expect(Buffer.from(obj!.peek!, 'base64').subarray(0, 12).toString()).toBe('shared words');
   });
 
   it('lists every /dev/shm object for the whole machine, held or not', () => {

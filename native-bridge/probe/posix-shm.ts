@@ -6,6 +6,8 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import type { Holder, PosixShmObject } from '../model/snapshot-types';
+import { O_CLOEXEC, O_RDONLY, native } from '../libc/libc';
+import { withDuplicate } from '../libc/posix-ipc';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
 
 const SHM_DIR = '/dev/shm/';
@@ -36,6 +38,37 @@ function sizeOf(found: Found): number | null {
     } catch {
       /* gone meanwhile */
     }
+  }
+  return null;
+}
+
+function preadStart(fd: number, len: number): string | null {
+  const buf = new Uint8Array(len);
+  const n = native.pread(fd, buf, len, 0);
+  return n > 0 ? Buffer.from(buf.subarray(0, n)).toString('base64') : null;
+}
+
+/**
+ * The first bytes, by pread at offset 0 (no file position moves): through the
+ * name while it exists, else through a holder's pidfd_getfd duplicate.
+ */
+function peekPosixShm(found: Found, size: number | null, peekBytes: number): string | null {
+  const len = Math.min(size ?? 0, peekBytes, 256);
+  if (len <= 0) return null;
+  if (!found.name.endsWith(' (deleted)')) {
+    const fd = native.open(`${SHM_DIR}${found.name.slice(1)}`, O_RDONLY | O_CLOEXEC, 0);
+    if (fd >= 0) {
+      try {
+        return preadStart(fd, len);
+      } finally {
+        native.close(fd);
+      }
+    }
+  }
+  for (const h of found.holders) {
+    if (h.access === 'w') continue;
+    const peek = withDuplicate(h.pid, h.fd, (dup) => preadStart(dup, len));
+    if (peek !== null) return peek;
   }
   return null;
 }
@@ -76,12 +109,14 @@ function collect(ctx: ProbeContext): KindProbeResult {
   for (const f of byName.values()) {
     const id = `posix_shm:${f.name}`;
     for (const t of f.targets) targets.set(t, id);
+    const size = sizeOf(f);
     objects.push({
       id,
       kind: 'posix_shm',
       name: f.name,
       path: `${SHM_DIR}${f.name.slice(1)}`,
-      size: sizeOf(f),
+      size,
+      peek: ctx.options.peekBytes > 0 ? peekPosixShm(f, size, ctx.options.peekBytes) : null,
       holders: f.holders.sort((a, b) => a.pid - b.pid || a.fd - b.fd),
       attached: [...f.attached].sort((a, b) => a - b),
     });
