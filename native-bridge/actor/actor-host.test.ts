@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { native } from '../libc/libc';
 import { actorCommand } from './actor-command';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActorTeam, type Actor, type CallReply } from './actor-host';
@@ -164,5 +165,18 @@ describe('actors', () => {
     expect(pids).toHaveLength(2);
     for (const pid of pids) expect(readKernelWait(pid)).toBeNull();
     expect(holdersOf(`pipe:[${inode}]`)).toEqual([]);
+  });
+
+  it('a descriptor the engine inherited without FD_CLOEXEC does not reach the actors', async () => {
+    const leaked = new Int32Array(2);
+    expect(native.pipe2(leaked, 0)).toBe(0);
+    try {
+      const target = readlinkSync(`/proc/self/fd/${leaked[0]}`);
+      const { parent, child } = await parentWithPipe();
+      expect(holdersOf(target).filter((h) => h.startsWith(`${parent.pid}/`) || h.startsWith(`${child.pid}/`))).toEqual([]);
+    } finally {
+      native.close(leaked[0]!);
+      native.close(leaked[1]!);
+    }
   });
 });

@@ -15,6 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
+import { markInheritedCloexec } from '../libc/fd-hygiene';
 import { actorCommand } from './actor-command';
 import {
   ENV_COMMAND,
@@ -201,6 +202,8 @@ export class ActorTeam {
   }
 
   static async start(): Promise<ActorTeam> {
+    /* a descriptor the engine inherited without FD_CLOEXEC would reach every actor as a false holder */
+    markInheritedCloexec();
     becomeSubreaper();
     const controlName = `ipcscope-${process.pid}-${randomBytes(6).toString('hex')}`;
     const server = createServer();
