@@ -7,9 +7,21 @@ import { native } from '../native-bridge/libc/libc';
 
 const children = new Set<ChildProcess>();
 const descriptors = new Set<number>();
+let stopping = false;
+
+export class Interrupted extends Error {
+  override name = 'Interrupted';
+}
+
+/** Lets the event loop run (signal handlers included); throws once clean-up has begun. */
+export async function yieldToSignals(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (stopping) throw new Interrupted('interrupted');
+}
 
 /** Spawns a program; descriptors reach it only through `stdio` (all ours are O_CLOEXEC). */
 export function spawnTracked(command: string, args: string[], stdio: StdioOptions): ChildProcess & { pid: number } {
+  if (stopping) throw new Interrupted('interrupted');
   const child = spawn(command, args, { stdio });
   if (child.pid === undefined) throw new Error(`could not spawn ${command}`);
   children.add(child);
@@ -43,6 +55,7 @@ export async function killTracked(list: Iterable<ChildProcess>): Promise<void> {
 }
 
 export async function cleanUpEverything(): Promise<void> {
+  stopping = true;
   closeTracked(...descriptors);
   await killTracked([...children]);
 }

@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { makePipe } from '../native-bridge/libc/libc';
 import { makeSocketPair } from '../native-bridge/libc/sockets';
-import { closeTracked, killTracked, spawnTracked, trackFds } from './bench-children';
+import { closeTracked, killTracked, spawnTracked, trackFds, yieldToSignals } from './bench-children';
 
 export class BenchState {
   private readonly holders: ChildProcess[] = [];
@@ -21,10 +21,11 @@ export class BenchState {
     return this.holders.length;
   }
 
-  /** Adds holders until there are `size` of them. */
-  growTo(size: number): void {
+  /** Adds holders until there are `size` of them, yielding now and then so Ctrl-C is heard. */
+  async growTo(size: number): Promise<void> {
     while (this.holders.length < size) {
       const index = this.holders.length;
+      if (index % 25 === 0) await yieldToSignals();
       const [readEnd, writeEnd] = makePipe();
       trackFds(readEnd, writeEnd);
       const stdio: number[] = [readEnd, writeEnd];

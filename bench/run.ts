@@ -5,7 +5,7 @@
  */
 import { availableParallelism, loadavg, release } from 'node:os';
 import { markInheritedCloexec } from '../native-bridge/libc/fd-hygiene';
-import { cleanUpEverything, trackedCount } from './bench-children';
+import { Interrupted, cleanUpEverything, trackedCount } from './bench-children';
 import { BenchState } from './bench-state';
 import { measureObserverEffect, type ObserverEffect } from './observer-effect';
 import { compareScans, type ScanTimes } from './scan-compare';
@@ -122,16 +122,16 @@ async function main(): Promise<void> {
   try {
     for (const size of SIZES) {
       const started = performance.now();
-      state.growTo(size);
+      await state.growTo(size);
       process.stderr.write(`bench: ${size} holders ready in ${ms(performance.now() - started)}, scanning...\n`);
       const pids = new Set(state.pids());
-      scans.push(compareScans(size, pids, tools, ROUNDS));
+      scans.push(await compareScans(size, pids, tools, ROUNDS));
     }
     scanTable(scans);
     await state.tearDown();
 
     say('2. Tick cost (60 Hz, 32 watched processes)');
-    state.growTo(32);
+    await state.growTo(32);
     const watched = state.pids();
     ticks.push(await measureTicks('default Sampler (peek 256 B, maps, signals, other holders searched)', watched, {}, TICK_SECONDS));
     ticks.push(await measureTicks('no peek, no maps, no signals', watched, { peekBytes: 0, readMaps: false, readSignals: false }, TICK_SECONDS));
@@ -161,6 +161,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
+  if (error instanceof Interrupted) return; /* the signal handler cleans up and exits */
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
   await cleanUpEverything();
   process.exitCode = 1;

@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Snapshot } from '../native-bridge/model/snapshot-types';
 import { takeSnapshot } from '../native-bridge/probe/index';
+import { yieldToSignals } from './bench-children';
 import { medianTiming, timeCall, timeCommand, type Timing } from './timing';
 
 const BIN = fileURLToPath(new URL('../bin/ipcscope.js', import.meta.url));
@@ -34,7 +35,7 @@ const LEAN = { peekBytes: 0, readMaps: false, readSignals: false };
 const FULL = { peekBytes: 64, readMaps: true, readSignals: true };
 
 /** `holderPids`: the benchmark's own holders, to check the snapshot really saw them. */
-export function compareScans(size: number, holderPids: Set<number>, tools: ScanTools, rounds: number): ScanTimes {
+export async function compareScans(size: number, holderPids: Set<number>, tools: ScanTools, rounds: number): Promise<ScanTimes> {
   /* warm-up: module loading, JIT, dentry cache */
   takeSnapshot({ all: true }, LEAN);
   const snapshot: Timing[] = [];
@@ -44,6 +45,7 @@ export function compareScans(size: number, holderPids: Set<number>, tools: ScanT
   const ss: Timing[] = [];
   let last: Snapshot | null = null;
   for (let round = 0; round < rounds; round++) {
+    await yieldToSignals();
     for (let i = 0; i < 3; i++) {
       const lean = timeCall(() => takeSnapshot({ all: true }, LEAN));
       snapshot.push(lean);
@@ -51,6 +53,7 @@ export function compareScans(size: number, holderPids: Set<number>, tools: ScanT
     }
     full.push(timeCall(() => takeSnapshot({ all: true }, FULL)));
     if (tools.lsof) lsof.push(timeCommand('lsof', ['-n', '+E']));
+    await yieldToSignals();
     cli.push(timeCommand(process.execPath, [BIN, 'snapshot', '--all', '--json', '--peek', '0', '--no-maps']));
     if (tools.ss) ss.push(timeCommand('ss', ['-xpa']));
   }
