@@ -33,7 +33,7 @@ import type { Blocked } from '../model/snapshot-types';
 import { takeSnapshot } from '../probe';
 import { isAsleepIn, readKernelWait, type KernelWait } from './kernel-wait';
 import { findOp } from './ops/registry';
-import { becomeSubreaper, killAndReap, killAndReapSync, processExists } from './reaper';
+import { becomeSubreaper, killAndReap, killAndReapSync, processExists, stillOurs } from './reaper';
 
 const HELLO_TIMEOUT_MS = 20_000;
 
@@ -295,7 +295,7 @@ export class ActorTeam {
       child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r())),
     );
     for (const child of this.direct.values()) child.kill('SIGKILL');
-    const others = this.spawnedPids.filter((pid) => !this.direct.has(pid));
+    const others = stillOurs(this.spawnedPids).filter((pid) => !this.direct.has(pid));
     /* libuv reaps the children it spawned; we reap the rest (reparented to us: subreaper) */
     await Promise.all([...exits, killAndReap(others)]);
     for (const actor of this.members) actor.disconnect();

@@ -8,7 +8,7 @@
  * effect, documented for lessons about orphans: an orphaned lesson process
  * shows the engine as its new parent (as under a desktop's `systemd --user`).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ECHILD_ERRNO, killQuietly, waitpidNoHang, waitpidBlocking } from './reaper-libc';
 import { actorNative, PR_SET_CHILD_SUBREAPER } from './actor-libc';
 
@@ -22,6 +22,29 @@ export function becomeSubreaper(): void {
 
 export function processExists(pid: number): boolean {
   return existsSync(`/proc/${pid}`);
+}
+
+/** PPid from /proc/PID/stat, null when the process is gone. */
+export function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The pids that are still processes we started: their parent is one of them
+ * or the engine (after reparenting). A pid already reaped by a lesson's own
+ * waitpid may have been reused by someone else: that one is left alone.
+ */
+export function stillOurs(pids: number[]): number[] {
+  const family = new Set([process.pid, ...pids]);
+  return pids.filter((pid) => {
+    const ppid = parentOf(pid);
+    return ppid !== null && family.has(ppid);
+  });
 }
 
 /** Kills `pid` (SIGKILL) and waits until it is reaped, by us or by its parent. */
@@ -47,7 +70,8 @@ export async function killAndReap(pids: number[], timeoutMs = 5000): Promise<num
  * first. Waiting on a parent makes its children ours (subreaper) before we
  * wait on them.
  */
-export function killAndReapSync(pids: number[]): void {
+export function killAndReapSync(all: number[]): void {
+  const pids = stillOurs(all);
   for (const pid of pids) killQuietly(pid);
   for (const pid of pids) {
     const deadline = Date.now() + 1000;
