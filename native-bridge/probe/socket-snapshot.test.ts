@@ -23,7 +23,7 @@ function objectOfFd(snapshot: Snapshot, pid: number, fd: number): string {
 }
 
 describe('sockets in a whole snapshot (probe core + socket probes)', () => {
-  it('socketpair split between parent and child actors: each end's holder, peers, and the child blocked in recv names its socket', async () => {
+  it('socketpair split between parent and child actors: each end has its holder and peer, and the child blocked in recv names its socket', async () => {
     team = await ActorTeam.start();
     const parent = await team.spawn('parent');
     const pair = await parent.call('socketpair', { type: 'seqpacket' });
