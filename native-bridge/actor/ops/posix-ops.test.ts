@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MqueueObject, PosixShmObject } from '../../model/snapshot-types';
 import { posix } from '../../libc/posix-ipc';
-import { buildTestContext } from '../../probe/ipc-test-context';
-import { mqueueProbe } from '../../probe/posix-mqueue';
 import { takeSnapshot } from '../../probe/sampler';
 import { ActorTeam } from '../actor-host';
 
@@ -61,9 +59,9 @@ describe('POSIX actor ops, observed through the probe', () => {
     expect(await receiver.watchBlocked('mq_receive', { fd: rfd }, pending)).toBe('blocked');
     expect(receiver.kernelWait()).toMatchObject({ wchan: 'wq_sleep', syscallNr: 243, arg0: rfd });
 
-    const q = mqueueProbe
-      .collect(buildTestContext([sender.pid, receiver.pid]))
-      .objects.find((o): o is MqueueObject => o.id === `mqueue:${name}`)!;
+    const snap = takeSnapshot({ pids: [sender.pid, receiver.pid] });
+    const q = snap.objects.find((o): o is MqueueObject => o.id === `mqueue:${name}`)!;
+    expect(snap.processes.find((p) => p.pid === receiver.pid)?.blocked).toMatchObject({ op: 'mq_receive', fd: rfd, object: `mqueue:${name}` });
     expect(q).toMatchObject({ messages: 0, maxMessages: 4, messageSize: 128, queued: 0 });
     expect(q.holders.map((h) => [h.pid, h.access]).sort()).toEqual(
       [

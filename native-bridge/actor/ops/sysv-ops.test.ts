@@ -75,7 +75,9 @@ describe('System V actor ops, observed through the probe', () => {
     expect(await reader.watchBlocked('msgrcv', { msqid }, pending)).toBe('blocked');
     expect(reader.kernelWait()?.wchan).toBe('do_msgrcv');
 
-    let q = snapshotObject<MsgQueueObject>([reader.pid], `msg:${msqid}`)!;
+    const snap = takeSnapshot({ pids: [reader.pid] });
+    expect(snap.processes.find((p) => p.pid === reader.pid)?.blocked).toMatchObject({ op: 'msgrcv', wchan: 'do_msgrcv', object: `msg:${msqid}` });
+    let q = snap.objects.find((o): o is MsgQueueObject => o.id === `msg:${msqid}`)!;
     expect(q).toMatchObject({ messages: 0, waitingReceivers: [reader.pid], waitingSenders: [] });
 
     expect((await writer.call('msgsnd', { msqid, type: 5, text: 'wake up' })).result).toBe(0);
@@ -98,7 +100,9 @@ describe('System V actor ops, observed through the probe', () => {
     expect(await waiter.watchBlocked('semop', { semid }, pending)).toBe('blocked');
     expect(waiter.kernelWait()?.wchan).toBe('__do_semtimedop');
 
-    let set = snapshotObject<SemSetObject>([waiter.pid], `sem:${semid}`)!;
+    const snap = takeSnapshot({ pids: [waiter.pid] });
+    expect(snap.processes.find((p) => p.pid === waiter.pid)?.blocked).toMatchObject({ op: 'semop', object: `sem:${semid}` });
+    let set = snap.objects.find((o): o is SemSetObject => o.id === `sem:${semid}`)!;
     expect(set.waiting).toEqual([waiter.pid]);
     expect(set.semaphores).toEqual([
       { value: 0, waitingForIncrease: 1, waitingForZero: 0, lastPid: 0 },
