@@ -197,6 +197,22 @@ describe('inet socket probe against the kernel and ss', () => {
     expect(objects.get(ic)!.peer).toBe(`tcp:${socketInode(server)}`);
   });
 
+  it('pid-scoped and whole-machine views: unscanned sockets only in the whole-machine one', () => {
+    const a = track(openSocket(AF_INET, SOCK_DGRAM));
+    const b = track(openSocket(AF_INET6, SOCK_STREAM));
+    bindTo(a, inet4Address('127.0.0.1', 0));
+    bindTo(b, inet6Address('::1', 0));
+    listenOn(b, 2);
+    const [ia, ib] = [socketInode(a), socketInode(b)];
+    const nobody = inetSocketProbe.collect(contextFor([]));
+    expect(nobody.objects.some((o) => o.id === `udp:${ia}` || o.id === `tcp:${ib}`)).toBe(false);
+    const whole = inetSocketProbe.collect(contextFor([], true));
+    const ids = new Map(whole.objects.map((o) => [o.id, o]));
+    expect(ids.get(`udp:${ia}`)).toMatchObject({ holders: [], state: 'UNCONN' });
+    expect(ids.get(`tcp:${ib}`)).toMatchObject({ holders: [], state: 'LISTEN', backlog: 2 });
+    expect(whole.targets.get(`socket:[${ib}]`)).toBe(`tcp:${ib}`);
+  });
+
   it('formats IPv6 like inet_ntop', () => {
     const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
     expect(formatIpv6(bytes('00000000000000000000000000000001'))).toBe('::1');
