@@ -91,7 +91,7 @@ function collect(ctx: ProbeContext): KindProbeResult {
   const objects: ShmObject[] = [];
   for (const row of readSysvTable('shm')) {
     const shmid = col(row, 'shmid');
-    const attached = (attachers.get(shmid) ?? []).filter((pid) => ctx.processes.has(pid));
+    const attached = attachers.get(shmid) ?? [];
     const cpid = col(row, 'cpid');
     const lpid = col(row, 'lpid');
     const inScope = ctx.wholeMachine || attached.length > 0 || ctx.processes.has(cpid) || ctx.processes.has(lpid);
