@@ -31,7 +31,12 @@ export function requireProcesses(pids: number[]): void {
   }
 }
 
-/** After a --pid snapshot: every named process must be there and readable. */
+/**
+ * After a --pid snapshot: every named process must be there, and readable
+ * enough to show its descriptors. A partly readable one (e.g. pid 1 in a
+ * container: fds readable, /proc/1/syscall EACCES even for root) is shown,
+ * with one warning line on stderr.
+ */
 export function requireInSnapshot(pids: number[], snapshot: Snapshot): void {
   for (const pid of pids) {
     const process = snapshot.processes.find((p) => p.pid === pid);
@@ -40,6 +45,9 @@ export function requireInSnapshot(pids: number[], snapshot: Snapshot): void {
       if (problem && problem.reason !== 'no such process') throw new CliError(`cannot read process ${pid}: ${problem.reason}`);
       throw new CliError(`no such process: ${pid} (it exited while being read)`);
     }
-    if (!process.readable) throw new CliError(`cannot read process ${pid}: ${process.error ?? 'permission denied'}`);
+    if (process.readable) continue;
+    const reason = process.error ?? 'permission denied';
+    if (process.fds.length === 0) throw new CliError(`cannot read process ${pid}: ${reason}`);
+    globalThis.process.stderr.write(`ipcscope: warning: process ${pid} is only partly readable: ${reason}\n`);
   }
 }
