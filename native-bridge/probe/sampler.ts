@@ -10,6 +10,7 @@ import { isIpcCandidate } from './fd-table';
 import { findOtherHolders } from './holder-search';
 import { createKindProbes, type ClosableKindProbe } from './kind-probes';
 import { PidfdTable } from './pidfd';
+import { posixShmName } from './posix-shm';
 import { HeldProcFiles, oneShotReader, type ProcFileReader } from './proc-files';
 import { scanProcess, type ScannedProcessWithExtras } from './process-scan';
 import { DEFAULT_PROBE_OPTIONS, type HolderRef, type ProbeContext, type ProbeOptions, type ScannedFd } from './probe-types';
@@ -188,7 +189,10 @@ function mappedObjectIds(maps: NonNullable<ScannedProcessWithExtras['maps']>): s
   const ids = new Set<string>();
   for (const entry of maps) {
     if (entry.path.startsWith('/SYSV')) ids.add(`shm:${entry.inode}`);
-    else if (entry.path.startsWith('/dev/shm/')) ids.add(`posix_shm:${entry.path.slice('/dev/shm/'.length).replace(/ \(deleted\)$/, '')}`);
+    else {
+      const name = posixShmName(entry.path);
+      if (name !== null) ids.add(`posix_shm:${name}`);
+    }
   }
   return [...ids];
 }
