@@ -2,6 +2,7 @@
  * Entry of the engine's Electron utility process: the engine runs here, off
  * the UI thread, and talks to main over process.parentPort.
  */
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markInheritedCloexec } from '../native-bridge/libc/fd-hygiene';
@@ -13,8 +14,16 @@ import type { ParentPortLike } from './engine-host';
 /* first thing: a descriptor inherited from whoever started Electron would show up in every actor as a false holder */
 markInheritedCloexec();
 
-process.env.IPCSCOPE_ACTOR_JS ??= bundledActorPath(dirname(fileURLToPath(import.meta.url)));
-process.env.IPCSCOPE_ACTOR_NODE ??= process.execPath;
+/*
+ * Actors run with Electron's own Node (ELECTRON_RUN_AS_NODE=1) on the bundled
+ * actor entry built beside this file; actorCommand() reads these two. Run from
+ * sources (tsx, tests) there is no bundle, and actors start through tsx.
+ */
+const actorBundle = bundledActorPath(dirname(fileURLToPath(import.meta.url)));
+if (process.env.IPCSCOPE_ACTOR_JS === undefined && existsSync(actorBundle)) {
+  process.env.IPCSCOPE_ACTOR_JS = actorBundle;
+  process.env.IPCSCOPE_ACTOR_NODE ??= process.execPath;
+}
 
 const port = (process as NodeJS.Process & { parentPort?: ParentPortLike }).parentPort;
 if (port === undefined) {
@@ -23,7 +32,8 @@ if (port === undefined) {
 }
 
 const session = await createSession();
-const host = runEngineHost(port, session, (code) => process.exit(code));
+/* exit a moment after 'disposed' is posted: process.exit() would drop a message still queued on the port */
+const host = runEngineHost(port, session, (code) => setTimeout(() => process.exit(code), 50));
 
 /* utilityProcess.kill() sends SIGTERM: dispose first, so no actor outlives the engine */
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
