@@ -133,7 +133,8 @@ export class Actor {
 
   /**
    * Settles with "blocked" as soon as the kernel shows the actor asleep in the
-   * op, or with "returned" when `reply` settles first. Polls /proc every `everyMs`.
+   * op (polled from /proc every `everyMs`, then confirmed by the probe), or
+   * with "returned" when `reply` settles first.
    */
   async watchBlocked(op: string, args: OpArgs, reply: Promise<CallReply>, everyMs = 5): Promise<'blocked' | 'returned'> {
     let settled = false;
@@ -142,8 +143,17 @@ export class Actor {
       await new Promise((r) => setTimeout(r, everyMs));
       if (settled) return 'returned';
       if (!this.alive) return 'returned';
-      if (this.blockedIn(op, args)) return 'blocked';
+      /* cheap /proc poll first, then the probe's own verdict on the very same syscall */
+      if (this.blockedIn(op, args) && this.probeConfirms(op, args)) return 'blocked';
     }
+  }
+
+  private probeConfirms(op: string, args: OpArgs): boolean {
+    const spec = findOp(op);
+    const blocked = this.probeBlocked();
+    if (!spec || !blocked || !spec.sleepsIn.includes(blocked.syscallNr)) return false;
+    const fdValue = spec.fdArg ? args[spec.fdArg] : undefined;
+    return typeof fdValue !== 'number' || blocked.fd === null || blocked.fd === fdValue;
   }
 
   private receive(chunk: string): void {
