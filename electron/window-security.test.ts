@@ -92,6 +92,13 @@ describe('window hardening', () => {
     expect(isAllowedRequest('ws://localhost:9999/', dev)).toBe(false);
     expect(isAllowedRequest('http://example.com/', dev)).toBe(false);
   });
+
+  it('lets the page use its own blobs and data: URLs, not another origin\'s blobs', () => {
+    expect(isAllowedRequest('blob:app://ipcscope/5f0c1f7e-2d1b-4c1e-9a43-0d3c2b1a0f00', APP_PAGE_URL)).toBe(true);
+    expect(isAllowedRequest('data:image/png;base64,iVBORw0KGgo=', APP_PAGE_URL)).toBe(true);
+    expect(isAllowedRequest('blob:https://evil.example/5f0c1f7e', APP_PAGE_URL)).toBe(false);
+    expect(isAllowedRequest('https://ipcscope/index.html', APP_PAGE_URL)).toBe(false);
+  });
 });
 
 describe('app:// scheme', () => {

@@ -88,9 +88,12 @@ export function guardNavigation(contents: WebContents, appUrl: string): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-/** True for requests the page may make: its own origin, and DevTools' internal pages. */
+/** True for requests the page may make: its own origin, its own blobs, data: URLs, DevTools' internal pages. */
 export function isAllowedRequest(url: string, appUrl: string): boolean {
   if (url.startsWith('devtools://')) return true;
+  /* inline data, and blobs the page made itself (exports): no network involved */
+  if (url.startsWith('data:')) return true;
+  if (url.startsWith('blob:')) return isAppUrl(url.slice('blob:'.length), appUrl);
   if (isAppUrl(url, appUrl)) return true;
   /* the dev server's HMR websocket lives on the page's host */
   const app = new URL(appUrl);
