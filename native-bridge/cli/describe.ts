@@ -19,8 +19,11 @@ export function describeHolder(holder: Holder): string {
   return `${holder.pid}/${holder.fd}(${holder.access})`;
 }
 
-export function describeHolders(holders: Holder[]): string {
-  return holders.length === 0 ? '-' : holders.map(describeHolder).join(' ');
+/** At most `limit` holders, then "+N more" (--json has them all). */
+export function describeHolders(holders: Holder[], limit = 6): string {
+  if (holders.length === 0) return '-';
+  const shown = holders.slice(0, limit).map(describeHolder).join(' ');
+  return holders.length > limit ? `${shown} +${holders.length - limit} more` : shown;
 }
 
 /** Bytes as C would write them in a string literal: printable ASCII kept, the rest escaped. */

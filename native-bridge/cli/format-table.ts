@@ -41,16 +41,27 @@ function unionLabels(objects: IpcObject[]): string[] {
 }
 
 function objectSection(kind: IpcObject['kind'], objects: IpcObject[]): string[] {
-  const labels = unionLabels(objects);
+  /* a long path would push every other column away: it goes last */
+  const labels = unionLabels(objects).filter((label) => label !== 'path');
+  const withPath = objects.some((object) => keyNumbers(object).some(([label]) => label === 'path'));
+  /* System V objects have no descriptors: their users are in ATTACHED / WAITING instead */
+  const withHolders = objects.some((object) => object.holders.length > 0);
   const withPeek = objects.some((object) => object.peek);
-  const header = ['ID', ...labels.map((label) => label.toUpperCase()), 'HOLDERS', ...(withPeek ? ['PEEK'] : [])];
+  const header = [
+    'ID',
+    ...labels.map((label) => label.toUpperCase()),
+    ...(withHolders ? ['HOLDERS'] : []),
+    ...(withPeek ? ['PEEK'] : []),
+    ...(withPath ? ['PATH'] : []),
+  ];
   const rows = objects.map((object) => {
     const values = new Map(keyNumbers(object));
     return [
       object.id,
       ...labels.map((label) => values.get(label) ?? '-'),
-      describeHolders(object.holders),
+      ...(withHolders ? [describeHolders(object.holders)] : []),
       ...(withPeek ? [describePeek(object.peek) ?? ''] : []),
+      ...(withPath ? [values.get('path') ?? '-'] : []),
     ];
   });
   return [`${KIND_TITLES[kind]} (${objects.length})`, ...indent(renderColumns(header, rows))];
