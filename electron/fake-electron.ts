@@ -5,8 +5,12 @@
  * play the parts Electron would (frames sending IPC, the utility process
  * answering or dying, the app quitting). It fakes no kernel object.
  */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { constants } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export class FakeFrame {
@@ -109,6 +113,38 @@ export class FakeUtilityProcess extends EventEmitter {
   }
 }
 
+/**
+ * A utility process that really runs: `modulePath` (a .ts source) forked under
+ * Node with tsx, `process.parentPort` played over the fork IPC channel
+ * (parent-port-shim.ts). Exit codes follow Electron: a signal death reports 128+signo.
+ */
+export class NodeUtilityProcess extends EventEmitter {
+  readonly child: ChildProcess;
+  constructor(public readonly modulePath: string) {
+    super();
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+    this.child = fork(modulePath, [], {
+      cwd: root,
+      execArgv: ['--import', 'tsx', '--import', resolve(root, 'electron', 'parent-port-shim.ts')],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (message) => this.emit('message', message));
+    this.child.once('exit', (code, signal) => this.emit('exit', code ?? 128 + (signal ? constants.signals[signal] : 0)));
+  }
+  get pid(): number | undefined {
+    return this.child.exitCode === null && this.child.signalCode === null ? this.child.pid : undefined;
+  }
+  postMessage(message: unknown): void {
+    if (this.child.connected) this.child.send(message as object);
+  }
+  kill(): boolean {
+    return this.child.kill('SIGTERM');
+  }
+}
+
+/** Where utilityProcess.fork sends its module: a recording fake, or a real Node process running it. */
+export const utilityMode: { real: null | ((modulePath: string) => string) } = { real: null };
+
 type InvokeHandler = (event: unknown, ...args: unknown[]) => unknown;
 
 class FakeIpcMain {
@@ -207,7 +243,8 @@ export const session = { defaultSession: new FakeSession() };
 export const protocol = new FakeProtocol();
 export const BrowserWindow = FakeBrowserWindow;
 export const utilityProcess = {
-  fork(modulePath: string, _args: string[], options: Record<string, unknown>): FakeUtilityProcess {
+  fork(modulePath: string, _args: string[], options: Record<string, unknown>): FakeUtilityProcess | NodeUtilityProcess {
+    if (utilityMode.real !== null) return new NodeUtilityProcess(utilityMode.real(modulePath));
     return new FakeUtilityProcess(modulePath, options);
   },
 };
@@ -237,4 +274,5 @@ export function resetFakeElectron(): void {
   protocol.privileged.length = 0;
   FakeBrowserWindow.all.length = 0;
   FakeUtilityProcess.all.length = 0;
+  utilityMode.real = null;
 }

@@ -1,0 +1,104 @@
+import { resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CommandResult } from '../native-bridge/model/commands';
+import type { Frame } from '../native-bridge/model/frame-types';
+import { startTime } from './actor-sweep';
+import { startShell } from './app-shell';
+import type { Shell } from './app-shell';
+import * as electron from './fake-electron';
+import { CALL_CHANNELS, EVENT_CHANNELS } from './ipc-channels';
+
+vi.mock('electron', async () => await import('./fake-electron'));
+
+/**
+ * The whole desktop path with only Electron stood in for: the window's
+ * command goes through the trusted-sender check and parseCommand, main
+ * forwards it to the REAL engine-process.ts (forked under Node), real actor
+ * processes start, frames come back to the window; quitting or the engine
+ * dying leaves no actor behind, as /proc shows.
+ */
+const SOURCES = resolve(import.meta.dirname);
+
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The pids still alive (not gone, not a zombie) after waiting up to timeoutMs for them to go. */
+async function gone(pids: number[], timeoutMs = 5_000): Promise<number[]> {
+  const alive = (): number[] => pids.filter((pid) => startTime(pid) !== null);
+  await until(() => (alive().length === 0 ? true : undefined), 'the actors to be gone', timeoutMs).catch(() => undefined);
+  return alive();
+}
+
+describe('shell + real engine', () => {
+  let shell: Shell;
+  let window: electron.FakeBrowserWindow;
+  const actors: Array<{ pid: number; started: string }> = [];
+
+  beforeEach(async () => {
+    electron.resetFakeElectron();
+    electron.utilityMode.real = () => resolve(SOURCES, 'engine-process.ts');
+    shell = await startShell({ buildDir: SOURCES, rendererDir: SOURCES, devServerUrl: undefined });
+    window = electron.FakeBrowserWindow.all[0]!;
+  });
+
+  afterEach(async () => {
+    const pid = shell.engine.pid;
+    if (pid !== undefined) process.kill(pid, 'SIGKILL');
+    await until(() => (shell.engine.running ? undefined : true), 'engine exit').catch(() => undefined);
+    for (const { pid: actor, started } of actors.splice(0)) {
+      if (startTime(actor) === started) process.kill(actor, 'SIGKILL');
+    }
+  });
+
+  const command = (request: unknown): Promise<CommandResult> =>
+    electron.ipcMain.invoke(CALL_CHANNELS.command, { sender: window.webContents, senderFrame: window.webContents.mainFrame }, request) as Promise<CommandResult>;
+
+  async function startLesson(): Promise<number[]> {
+    await until(() => window.webContents.sent.find((m) => m.channel === EVENT_CHANNELS.status && m.payload === 'open'), 'engine ready');
+    const list = await command({ type: 'lessons.list' });
+    expect(list.ok).toBe(true);
+    const lessons = (list as { data: Array<{ id: string }> }).data;
+    const started = await command({ type: 'lesson.start', lesson: lessons[0]!.id });
+    expect(started, JSON.stringify(started)).toMatchObject({ ok: true });
+    const pids = Object.values((started as { data: { roles: Record<string, number> } }).data.roles);
+    for (const pid of pids) {
+      const at = startTime(pid);
+      expect(at, `actor ${pid} is alive`).not.toBeNull();
+      actors.push({ pid, started: at! });
+    }
+    /* the window receives frames naming those very processes */
+    const frame = await until(
+      () => window.webContents.sent.find((m) => m.channel === EVENT_CHANNELS.frame && (m.payload as Frame).lesson !== null),
+      'a frame with the lesson',
+    );
+    expect(Object.values((frame.payload as Frame).lesson!.roles).sort()).toEqual([...pids].sort());
+    return pids;
+  }
+
+  it('quitting disposes the session: the actors are killed and reaped, the engine exits 0', async () => {
+    const pids = await startLesson();
+    const exitCode = new Promise<number>((done) => shell.engine.onExit(done));
+    electron.app.quit();
+    await shell.shutdown();
+    expect(await exitCode).toBe(0);
+    expect(await gone(pids)).toEqual([]);
+    expect(electron.app.quitCalls).toBe(2);
+  });
+
+  /* the actors die with it (PR_SET_PDEATHSIG, set by actor-main); main's ActorSweep is the backup, proven in app-shell.test.ts */
+  it('when the engine is SIGKILLed, no actor outlives it and the window is told', async () => {
+    const pids = await startLesson();
+    const exitCode = new Promise<number>((done) => shell.engine.onExit(done));
+    process.kill(shell.engine.pid!, 'SIGKILL');
+    expect(await exitCode).toBe(137);
+    expect(await gone(pids)).toEqual([]);
+    expect(window.webContents.sent.at(-1)).toEqual({ channel: EVENT_CHANNELS.status, payload: 'engine exited unexpectedly (code 137)' });
+  });
+});
