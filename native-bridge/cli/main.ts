@@ -35,7 +35,7 @@ async function runWebCommand(rest: string[]): Promise<number> {
     web = await import('../web/web-command');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND') throw new CliError('the web mode is not available (native-bridge/web/web-command.ts is missing)');
+    if (code === 'ERR_MODULE_NOT_FOUND' && error instanceof Error) throw new CliError(`the web mode cannot be loaded: ${error.message}`);
     throw error;
   }
   const result = await web.runWeb(rest);

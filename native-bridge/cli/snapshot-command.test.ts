@@ -238,6 +238,12 @@ describe('ipcscope errors', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('web is handed to runWeb (its own --help)', async () => {
+    const web = await runCli(['web', '--help']);
+    expect(web.code).toBe(0);
+    expect(web.stdout).toContain('ipcscope web');
+  });
+
   it('--version and help print to stdout and exit 0', async () => {
     const version = await runCli(['--version']);
     expect(version.stdout).toMatch(/^ipcscope \d+\.\d+\.\d+\n$/);
