@@ -30,6 +30,12 @@ describe('actions', () => {
     expect(actionForKey(key('r', { ctrlKey: true }))).toBeNull();
     expect(actionForKey(key('x'))).toBeNull();
     expect(actionForKey(key(' ', { target: document.createElement('select') }))).toBeNull();
+    const text = document.createElement('input');
+    expect(actionForKey(key('s', { target: text }))).toBeNull();
+    const checkbox = document.createElement('input');
+    checkbox.type = 'checkbox';
+    expect(actionForKey(key('ArrowRight', { target: checkbox }))).toBe('step');
+    expect(actionForKey(key(' ', { target: checkbox }))).toBeNull();
   });
 
   it('walk the speed presets within 0.1..4', () => {

@@ -96,13 +96,18 @@ export function runAction(name: ActionName): Promise<CommandResult> | null {
   return command ? useAppStore.getState().send(command) : null;
 }
 
-const TYPING = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
+const TEXT_ENTRY = new Set(['TEXTAREA', 'SELECT']);
+/** Inputs where only Space has a meaning of its own (it ticks a checkbox). */
+const TOGGLES = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'color', 'file']);
 
 /** Which action a key press means; null for keys we do not own or while typing in a field. */
 export function actionForKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target'>): ActionName | null {
   if (event.ctrlKey || event.metaKey || event.altKey) return null;
-  const target = event.target as { tagName?: string; isContentEditable?: boolean } | null;
-  if (target && (TYPING.has(target.tagName ?? '') || target.isContentEditable)) return null;
+  const target = event.target as { tagName?: string; type?: string; isContentEditable?: boolean } | null;
+  if (target) {
+    if (TEXT_ENTRY.has(target.tagName ?? '') || target.isContentEditable) return null;
+    if (target.tagName === 'INPUT' && !(TOGGLES.has(target.type ?? '') && event.key !== ' ')) return null;
+  }
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
   for (const action of Object.values(ACTIONS)) {
     if (action.keys.includes(key)) return action.name;

@@ -19,6 +19,8 @@ export function LessonPicker() {
         value={current?.id ?? ''}
         onChange={(e) => {
           const id = e.currentTarget.value;
+          // Hand the keyboard back to the shortcuts (a focused select would eat "s" and Space).
+          e.currentTarget.blur();
           void send(id ? { type: 'lesson.start', lesson: id } : { type: 'lesson.stop' });
         }}
       >

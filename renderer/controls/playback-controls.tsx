@@ -1,3 +1,4 @@
+import { Icon, type IconName } from './icons';
 import { ACTIONS, actionTitle, runAction, SPEED_PRESETS, type ActionName } from '../actions';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
@@ -6,7 +7,7 @@ import { selectLessonId, selectPlaying, selectSpeed } from '../store/selectors';
 interface ButtonProps {
   name: ActionName;
   testId: string;
-  icon: string;
+  icon: IconName;
   disabled: boolean;
   pressed?: boolean;
 }
@@ -25,9 +26,7 @@ function ActionButton({ name, testId, icon, disabled, pressed }: ButtonProps) {
       disabled={disabled}
       onClick={() => void runAction(name)}
     >
-      <span aria-hidden="true" className="control-icon">
-        {icon}
-      </span>
+      <Icon name={icon} />
       <span className="control-label">{t(ACTIONS[name].label)}</span>
     </button>
   );
@@ -50,17 +49,20 @@ export function PlaybackControls() {
   presets.sort((a, b) => a - b);
   return (
     <div className="playback" role="toolbar" aria-label={t('lesson')}>
-      <ActionButton name="play" testId="btn-play" icon="▶" disabled={noLesson} pressed={playing} />
-      <ActionButton name="pause" testId="btn-pause" icon="⏸" disabled={noLesson} pressed={!playing && !noLesson} />
-      <ActionButton name="step" testId="btn-step" icon="⏭" disabled={noLesson} />
-      <ActionButton name="restart" testId="btn-restart" icon="↻" disabled={noLesson} />
+      <ActionButton name="play" testId="btn-play" icon="play" disabled={noLesson} pressed={playing} />
+      <ActionButton name="pause" testId="btn-pause" icon="pause" disabled={noLesson} pressed={!playing && !noLesson} />
+      <ActionButton name="step" testId="btn-step" icon="step" disabled={noLesson} />
+      <ActionButton name="restart" testId="btn-restart" icon="restart" disabled={noLesson} />
       <label className="speed" title={`${t('speed')} (${t('slower')} [ · ${t('faster')} ])`}>
         <span>{t('speed')}</span>
         <select
           data-testid="speed"
           disabled={noLesson}
           value={speed ?? 1}
-          onChange={(e) => void send({ type: 'speed', value: Number(e.currentTarget.value) })}
+          onChange={(e) => {
+            e.currentTarget.blur();
+            void send({ type: 'speed', value: Number(e.currentTarget.value) });
+          }}
         >
           {presets.map((p) => (
             <option key={p} value={p}>

@@ -14,7 +14,10 @@ export function LanguageSwitch() {
   return (
     <label className="setting">
       <span className="sr-only">{t('language')}</span>
-      <select data-testid="language" aria-label={t('language')} value={locale} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
+      <select data-testid="language" aria-label={t('language')} value={locale} onChange={(e) => {
+          e.currentTarget.blur();
+          setLocale(e.currentTarget.value as Locale);
+        }}>
         {LOCALES.map((l) => (
           <option key={l.id} value={l.id} lang={l.id}>
             {l.name}
@@ -64,7 +67,10 @@ export function RatePicker() {
   return (
     <label className="setting">
       <span>{t('rate')}</span>
-      <select data-testid="rate" disabled={rate === null} value={rate ?? ''} onChange={(e) => void send({ type: 'rate', hz: Number(e.currentTarget.value) })}>
+      <select data-testid="rate" disabled={rate === null} value={rate ?? ''} onChange={(e) => {
+          e.currentTarget.blur();
+          void send({ type: 'rate', hz: Number(e.currentTarget.value) });
+        }}>
         {rate === null && <option value="">—</option>}
         {options.map((hz) => (
           <option key={hz} value={hz}>

@@ -1,5 +1,4 @@
 import { PICTURE_SVG_ID } from '../picture/picture';
-import { VIEW_HEIGHT, VIEW_WIDTH } from '../picture/layout';
 
 /**
  * The picture is SVG with literal colours, so it can be serialised and drawn
@@ -21,8 +20,9 @@ export function svgMarkup(svg: SVGSVGElement, width: number, height: number): st
 
 /** Draws the current picture onto a canvas (scale 2 = sharp on projectors). */
 export function drawPicture(svg: SVGSVGElement, canvas: HTMLCanvasElement, scale = 2): Promise<void> {
-  const width = VIEW_WIDTH * scale;
-  const height = VIEW_HEIGHT * scale;
+  const box = svg.viewBox.baseVal;
+  const width = Math.round(box.width * scale);
+  const height = Math.round(box.height * scale);
   canvas.width = width;
   canvas.height = height;
   const url = URL.createObjectURL(new Blob([svgMarkup(svg, width, height)], { type: 'image/svg+xml' }));

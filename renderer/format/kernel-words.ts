@@ -59,16 +59,48 @@ export function eventLine(event: SyscallEvent, t: Translate): string {
   return `${event.pid} ${event.role} ${eventResult(event, t)}`;
 }
 
+/** The call as issued: the engine's own text when it sent one, else built from the fields. */
+function callPart(event: SyscallEvent): string {
+  return event.phase !== 'return' && event.text ? event.text : eventCall(event);
+}
+
+/** The engine's "call = result errno" text when it has that shape. */
+function returnText(event: SyscallEvent): string {
+  if (event.text && (event.text.includes(' = ') || event.text.includes('/*'))) return event.text;
+  let line = `${eventCall(event)} = ${event.result ?? '?'}`;
+  if (event.errno) line += ` ${event.errno}`;
+  return line;
+}
+
 /** "read(3, 64) = 0  EOF": the call and what it returned, without who made it. */
 export function eventResult(event: SyscallEvent, t: Translate): string {
-  const head = eventCall(event);
-  if (event.phase === 'call') return `${head} …`;
-  if (event.phase === 'blocked') return `${head} ⏳ ${t('statusBlocked')}`;
-  let line = `${head} = ${event.result ?? '?'}`;
-  if (event.errno) line += ` ${event.errno}`;
+  if (event.phase === 'call') return `${callPart(event)} …`;
+  // The engine's text for this phase carries its own comment ("asleep in the kernel"); the word "blocked" says it.
+  if (event.phase === 'blocked') return `${eventCall(event)} … ${t('statusBlocked')}`;
+  let line = returnText(event);
   if (event.result === 0 && event.syscall === 'read' && !event.errno) line += `  ${t('eof')}`;
   if (event.syscall === 'read' && event.data && (event.result ?? 0) > 0) line += `  "${peekText(event.data, 40)}"`;
   return line;
+}
+
+/**
+ * A call line says nothing new once the same step of the same process has
+ * reported "blocked" or "return": the log hides it then.
+ */
+export function supersededCalls(events: SyscallEvent[]): Set<number> {
+  const later = new Set<string>();
+  const hidden = new Set<number>();
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    const key = `${e.pid}/${e.step}/${e.syscall}`;
+    if (e.phase === 'call') {
+      if (later.has(key)) hidden.add(e.seq);
+      later.delete(key);
+    } else {
+      later.add(key);
+    }
+  }
+  return hidden;
 }
 
 /** Objects the lesson made, in the lesson's order; without a lesson, every object in the frame. */

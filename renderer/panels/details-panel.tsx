@@ -24,7 +24,7 @@ export function DetailsPanel() {
           <dd>{`${stateWord(process, t)} (${process.state})`}</dd>
           {process.blocked && (
             <>
-              <dt>⏳</dt>
+              <dt>{t('statusBlocked')}</dt>
               <dd>
                 {blockedSentence(process.blocked, t)} · {t('wchan', { wchan: process.blocked.wchan })} · syscall {process.blocked.syscallNr}
               </dd>

@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
-import { eventLine } from '../format/kernel-words';
+import { useEffect, useMemo, useRef } from 'react';
+import { eventLine, supersededCalls } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectEvents } from '../store/selectors';
@@ -10,6 +10,8 @@ export function EventLog() {
   const events = useAppStore(selectEvents);
   const list = useRef<HTMLOListElement>(null);
   const stickToBottom = useRef(true);
+  const hidden = useMemo(() => supersededCalls(events.map((e) => e.event)), [events]);
+  const shown = events.filter((e) => !hidden.has(e.event.seq));
 
   useEffect(() => {
     const el = list.current;
@@ -29,8 +31,8 @@ export function EventLog() {
           stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
         }}
       >
-        {events.length === 0 && <li className="empty">{t('eventLogEmpty')}</li>}
-        {events.map(({ event }) => (
+        {shown.length === 0 && <li className="empty">{t('eventLogEmpty')}</li>}
+        {shown.map(({ event }) => (
           <li
             key={`${event.seq}/${event.phase}`}
             data-testid={`event-${event.seq}-${event.phase}`}

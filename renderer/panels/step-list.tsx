@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { StepStatus } from '../../native-bridge/model/frame-types';
+import { Icon } from '../controls/icons';
 import type { StringKey } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
@@ -13,7 +14,7 @@ const STATUS_KEY: Record<StepStatus, StringKey> = {
   failed: 'statusFailed',
 };
 
-const STATUS_ICON: Record<StepStatus, string> = { pending: '○', running: '▶', blocked: '⏳', done: '✓', failed: '✗' };
+const STATUS_ICON: Record<StepStatus, string> = { pending: '○', running: '▶', blocked: '', done: '✓', failed: '✗' };
 
 /** The lesson's steps as C, with the engine's status of each and the explanation in the chosen language. */
 export function StepList() {
@@ -39,7 +40,7 @@ export function StepList() {
           >
             <div className="step-head">
               <span className="step-icon" aria-hidden="true">
-                {STATUS_ICON[step.status]}
+                {step.status === 'blocked' ? <Icon name="hourglass" size={14} /> : STATUS_ICON[step.status]}
               </span>
               <span className="step-role">{step.role}</span>
               <code className="step-code">{step.code}</code>

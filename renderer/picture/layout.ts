@@ -9,10 +9,17 @@ import { lessonObjects } from '../format/kernel-words';
  * a simulation, so nothing jumps when a new frame arrives.
  */
 export const VIEW_WIDTH = 1100;
-export const VIEW_HEIGHT = 620;
-export const NODE_WIDTH = 250;
-export const NODE_HEIGHT = 150;
-export const RING_RADIUS = 110;
+/** Smallest picture height; more rows of processes or objects make it taller (never between frames of one lesson run). */
+export const VIEW_HEIGHT = 470;
+export const NODE_WIDTH = 270;
+export const NODE_HEIGHT = 118;
+export const RING_RADIUS = 112;
+/** Room under a node for its blocked badge. */
+const BADGE_ROOM = 70;
+const ROW_HEIGHT = NODE_HEIGHT + BADGE_ROOM + 40;
+const OBJECT_HEIGHT = 2 * RING_RADIUS + 80;
+/** One line of the "show all" descriptor list (process-node.tsx draws 19 px at scale 1). */
+const FD_ROW = 21;
 const MARGIN_X = 40;
 
 export interface PlacedProcess {
@@ -53,6 +60,8 @@ export interface PictureLayout {
   processes: PlacedProcess[];
   objects: PlacedObject[];
   edges: EdgeGeometry[];
+  /** Height of the viewBox; the width is always VIEW_WIDTH. */
+  height: number;
 }
 
 export function pointOnEdge(edge: EdgeGeometry, t: number): Point {
@@ -105,9 +114,17 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
 
   // Two columns of processes around a column of objects: writers usually come first (parent), readers second.
   const rows = Math.max(1, Math.ceil(slots.length / 2));
+  // "Show all" lists each process's other descriptors under it: make room for the longest list.
+  const shownIds = new Set(shown.map((o) => o.id));
+  const fdRoom = showAll
+    ? Math.max(0, ...slots.map((slot) => (byPid.get(slot.pid)?.fds ?? []).filter((fd) => !shownIds.has(fd.object)).length)) * FD_ROW
+    : 0;
+  const rowHeight = ROW_HEIGHT + fdRoom;
+  const height = Math.max(VIEW_HEIGHT + fdRoom, rows * rowHeight + 40, shown.length * OBJECT_HEIGHT + 40);
+  // Nodes sit a little above the middle: their blocked badge hangs below them.
   const rowY = scalePoint<number>()
     .domain([...Array(rows).keys()])
-    .range([NODE_HEIGHT / 2 + 30, VIEW_HEIGHT - NODE_HEIGHT / 2 - 30])
+    .range([NODE_HEIGHT / 2 + 20, height - NODE_HEIGHT / 2 - BADGE_ROOM - fdRoom - 20])
     .align(0.5)
     .padding(rows === 1 ? 1 : 0.3);
   const processes: PlacedProcess[] = slots.map((slot, i) => {
@@ -117,18 +134,18 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
       role: slot.role,
       process: byPid.get(slot.pid) ?? null,
       x: side === 'left' ? MARGIN_X + NODE_WIDTH / 2 : VIEW_WIDTH - MARGIN_X - NODE_WIDTH / 2,
-      y: rowY(Math.floor(i / 2)) ?? VIEW_HEIGHT / 2,
+      y: (rowY(Math.floor(i / 2)) ?? height / 2) - (rows === 1 ? 20 : 0),
       side,
     };
   });
 
   const objectY = scalePoint<string>()
     .domain(shown.map((o) => o.id))
-    .range([RING_RADIUS + 40, VIEW_HEIGHT - RING_RADIUS - 40])
+    .range(shown.length === 1 ? rowY.range() : [RING_RADIUS + 30, height - RING_RADIUS - 50])
     .padding(shown.length === 1 ? 1 : 0.2);
-  const objects: PlacedObject[] = shown.map((object) => ({ object, x: VIEW_WIDTH / 2, y: objectY(object.id) ?? VIEW_HEIGHT / 2 }));
+  const objects: PlacedObject[] = shown.map((object) => ({ object, x: VIEW_WIDTH / 2, y: (objectY(object.id) ?? height / 2) - (shown.length === 1 ? 20 : 0) }));
 
-  return { processes, objects, edges: layoutEdges(processes, objects) };
+  return { processes, objects, edges: layoutEdges(processes, objects), height };
 }
 
 function layoutEdges(processes: PlacedProcess[], objects: PlacedObject[]): EdgeGeometry[] {

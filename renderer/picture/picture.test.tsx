@@ -38,10 +38,22 @@ describe('the pipe picture', () => {
     expect(child.getAttribute('data-blocked')).toBe('true');
     expect(child.textContent).toContain(`PID ${CHILD}`);
     expect(child.textContent).toContain('child');
-    expect(screen.getByTestId(`blocked-${CHILD}`).textContent).toBe('⏳ blocked in read(fd 3) on pipe 4614');
+    expect(screen.getByTestId(`blocked-${CHILD}`).textContent).toBe('blocked in read(fd 3) on pipe 4614');
     expect(screen.getByTestId(`wchan-${CHILD}`).textContent).toBe('wchan anon_pipe_read');
     expect(screen.getByTestId(`process-${PARENT}`).getAttribute('data-blocked')).toBe('false');
     expect(screen.queryByTestId(`blocked-${PARENT}`)).toBeNull();
+  });
+
+  it('draws a sleep that is not on a lesson object quietly, still with the kernel\'s words', () => {
+    const { childBlocked } = frames();
+    const idle = { op: 'poll' as const, syscall: 'epoll_wait', syscallNr: 232, fd: null, wchan: 'do_epoll_wait', object: null };
+    const frame = { ...childBlocked, processes: childBlocked.processes.map((p) => (p.pid === PARENT ? { ...p, blocked: idle } : p)) };
+    render(<Picture />);
+    show(frame);
+    expect(screen.getByTestId(`process-${PARENT}`).getAttribute('data-blocked')).toBe('true');
+    expect(screen.getByTestId(`blocked-${PARENT}`).textContent).toBe('waiting in poll()');
+    expect(screen.getByTestId(`wchan-${PARENT}`).textContent).toBe('wchan do_epoll_wait');
+    expect(screen.getByTestId(`process-${CHILD}`).getAttribute('data-waits-on')).toBe(PIPE_ID);
   });
 
   it('draws the pipe as 16 page slots with the fill and the queued bytes from the frame', () => {
@@ -140,7 +152,7 @@ describe('the pipe picture', () => {
     render(<Picture />);
     act(() => useAppStore.getState().setLocale('zh-Hans'));
     show(childBlocked);
-    expect(screen.getByTestId(`blocked-${CHILD}`).textContent).toBe('⏳ 阻塞于 read(fd 3)，等待 pipe 4614');
+    expect(screen.getByTestId(`blocked-${CHILD}`).textContent).toBe('阻塞于 read(fd 3)，等待 pipe 4614');
     expect(screen.getByTestId(`fill-${PIPE_ID}`).textContent).toBe('0 / 65536 字节');
   });
 });

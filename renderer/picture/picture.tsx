@@ -7,7 +7,7 @@ import { useAppStore } from '../store/app-store';
 import { selectEvents, selectLecture, selectSelection, selectShowAll, selectTheme } from '../store/selectors';
 import { ByteFlights } from './byte-flight';
 import { EdgeMarkers, FdEdge } from './fd-edge';
-import { layoutPicture, VIEW_HEIGHT, VIEW_WIDTH } from './layout';
+import { layoutPicture, VIEW_WIDTH } from './layout';
 import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
 import { PipeRing } from './pipe-ring';
@@ -50,6 +50,7 @@ export function Picture() {
     );
   }
   const shownIds = new Set(layout.objects.map((o) => o.object.id));
+  const VIEW_HEIGHT = layout.height;
   const lesson = frame.lesson;
   return (
     <svg
@@ -93,6 +94,7 @@ export function Picture() {
             lastCall={last ? eventResult(last, t) : null}
             lastCallIsEof={!!last && last.syscall === 'read' && last.phase === 'return' && last.result === 0}
             otherFds={showAll ? otherDescriptors(frame, placed.pid, shownIds) : []}
+            waitsOnShownObject={!!placed.process?.blocked?.object && shownIds.has(placed.process.blocked.object)}
             onSelect={select}
           />
         );

@@ -72,7 +72,7 @@ export function PipeRing({ pipe, x, y, palette, t, selected, onSelect }: Props) 
           </g>
         );
       })}
-      <text y={-38 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s} fontWeight={600}>
+      <text y={-42 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={14 * s} fontWeight={600}>
         {pipe.kind === 'fifo' && pipe.path ? pipe.path : objectLabel(pipe.id)}
       </text>
       <text
@@ -81,18 +81,18 @@ export function PipeRing({ pipe, x, y, palette, t, selected, onSelect }: Props) 
         textAnchor="middle"
         fill={palette.text}
         fontFamily={palette.font}
-        fontSize={16 * s}
+        fontSize={19 * s}
         fontWeight={700}
       >
         {fillText}
       </text>
-      <text data-testid={`peek-${pipe.id}`} y={16 * s} textAnchor="middle" fill={pipe.peek ? palette.flight : palette.muted} fontFamily={palette.mono} fontSize={14 * s}>
+      <text data-testid={`peek-${pipe.id}`} y={18 * s} textAnchor="middle" fill={pipe.peek ? palette.flight : palette.muted} fontFamily={palette.mono} fontSize={16 * s}>
         {peek}
       </text>
-      <text y={40 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={11 * s}>
+      <text y={42 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={12.5 * s}>
         {t('readersWriters', { readers: pipe.readers, writers: pipe.writers })}
       </text>
-      <text y={outer + 32 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={12 * s}>
+      <text y={outer + 32 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s}>
         {t('slots', { slots, page: PAGE })}
       </text>
     </g>

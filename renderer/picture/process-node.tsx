@@ -1,4 +1,5 @@
-import { blockedSentence, stateWord } from '../format/kernel-words';
+import { HourglassGlyph } from '../controls/icons';
+import { blockedCall, blockedSentence, stateWord } from '../format/kernel-words';
 import type { Translate } from '../i18n/strings';
 import { NODE_HEIGHT, NODE_WIDTH, type PlacedProcess } from './layout';
 import type { Palette } from './palette';
@@ -11,25 +12,73 @@ interface Props {
   /** The process's latest syscall as the log writes it (e.g. "read(3, 64) = 0  EOF"). */
   lastCall: string | null;
   lastCallIsEof: boolean;
+  /**
+   * The process sleeps on an object the picture shows (a lesson's pipe): drawn
+   * loud. A sleep elsewhere (the actor's poll() between steps) is drawn quiet.
+   */
+  waitsOnShownObject: boolean;
   /** Descriptors that are not lesson objects (stdio, control socket), drawn when "show all" is on. */
   otherFds: { fd: number; access: string; target: string }[];
   onSelect(id: string): void;
 }
 
-const LINE = 19;
+const FD_LINE = 19;
 
-export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIsEof, otherFds, onSelect }: Props) {
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function BlockedBadge({ placed, palette, t, loud }: { placed: PlacedProcess; palette: Palette; t: Translate; loud: boolean }) {
+  const blocked = placed.process!.blocked!;
+  const s = palette.scale;
+  const top = NODE_HEIGHT / 2 + 12;
+  if (!loud) {
+    return (
+      <g transform={`translate(0,${top + 16 * s})`}>
+        <text textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s} data-testid={`blocked-${placed.pid}`}>
+          {t('waitingIn', { call: blockedCall(blocked) })}
+        </text>
+        <text y={17 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.mono} fontSize={11.5 * s} data-testid={`wchan-${placed.pid}`}>
+          {t('wchan', { wchan: blocked.wchan })}
+        </text>
+      </g>
+    );
+  }
+  const sentence = blockedSentence(blocked, t);
+  const width = Math.max(NODE_WIDTH, (sentence.length * 9.3 + 60) * s);
+  const height = 52 * s;
+  // A badge wider than its node grows toward the middle of the picture, never off its edge.
+  const shift = placed.side === 'left' ? (width - NODE_WIDTH) / 2 : -(width - NODE_WIDTH) / 2;
+  return (
+    <g transform={`translate(${shift},${top})`}>
+      <rect x={-width / 2} y={0} width={width} height={height} rx={10} fill={palette.node} stroke={palette.blocked} strokeWidth={2} />
+      <HourglassGlyph x={-width / 2 + 12} y={height / 2 - 11 * s} size={22 * s} color={palette.blocked} />
+      <text x={-width / 2 + 42 * s} y={21 * s} fill={palette.blocked} fontFamily={palette.font} fontSize={15.5 * s} fontWeight={700} data-testid={`blocked-${placed.pid}`}>
+        {sentence}
+      </text>
+      <text x={-width / 2 + 42 * s} y={40 * s} fill={palette.muted} fontFamily={palette.mono} fontSize={12 * s} data-testid={`wchan-${placed.pid}`}>
+        {t('wchan', { wchan: blocked.wchan })}
+      </text>
+    </g>
+  );
+}
+
+export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIsEof, waitsOnShownObject, otherFds, onSelect }: Props) {
   const { pid, role, process, x, y } = placed;
   const s = palette.scale;
   const blocked = process?.blocked ?? null;
-  const height = NODE_HEIGHT + otherFds.length * LINE;
-  const left = -NODE_WIDTH / 2 + 16;
-  const stroke = blocked ? palette.blocked : selected ? palette.lessonAccent : palette.nodeStroke;
+  const loud = !!blocked && waitsOnShownObject;
+  const left = -NODE_WIDTH / 2 + 18;
+  const top = -NODE_HEIGHT / 2;
+  const stroke = loud ? palette.blocked : selected ? palette.lessonAccent : palette.nodeStroke;
+  const dot = !process ? palette.muted : loud ? palette.blocked : process.state === 'R' ? palette.running : palette.muted;
+  const fdTop = NODE_HEIGHT / 2 + (blocked ? 86 : 24) * s;
   return (
     <g
       data-testid={`process-${pid}`}
       data-state={process?.state ?? 'gone'}
       data-blocked={blocked ? 'true' : 'false'}
+      data-waits-on={blocked?.object ?? ''}
       transform={`translate(${x},${y})`}
       onClick={() => onSelect(`process:${pid}`)}
       style={{ cursor: 'pointer' }}
@@ -37,54 +86,43 @@ export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIs
     >
       <rect
         x={-NODE_WIDTH / 2}
-        y={-NODE_HEIGHT / 2}
+        y={top}
         width={NODE_WIDTH}
-        height={height}
+        height={NODE_HEIGHT}
         rx={14}
         fill={palette.node}
         stroke={stroke}
-        strokeWidth={blocked || selected ? 3 : 1.5}
+        strokeWidth={loud || selected ? 3 : 1.5}
         strokeDasharray={process ? undefined : '6 5'}
       >
-        {blocked && <animate attributeName="stroke-opacity" values="1;0.25;1" dur="1.4s" repeatCount="indefinite" />}
+        {loud && <animate attributeName="stroke-opacity" values="1;0.2;1" dur="1.4s" repeatCount="indefinite" />}
       </rect>
-      <text x={left} y={-NODE_HEIGHT / 2 + 28 * s} fill={palette.text} fontFamily={palette.font} fontSize={19 * s} fontWeight={700}>
+      <text x={left} y={top + 32 * s} fill={palette.text} fontFamily={palette.font} fontSize={22 * s} fontWeight={700}>
         {role ?? process?.comm ?? '?'}
       </text>
-      <text x={NODE_WIDTH / 2 - 16} y={-NODE_HEIGHT / 2 + 28 * s} textAnchor="end" fill={palette.muted} fontFamily={palette.mono} fontSize={14 * s}>
+      <text x={NODE_WIDTH / 2 - 18} y={top + 32 * s} textAnchor="end" fill={palette.muted} fontFamily={palette.mono} fontSize={15 * s}>
         PID {pid}
       </text>
-      <g transform={`translate(0,${-NODE_HEIGHT / 2 + 52 * s})`}>
-        <circle cx={left + 5} cy={-5} r={5} fill={!process ? palette.muted : blocked ? palette.blocked : process.state === 'R' ? palette.running : palette.muted} />
-        <text x={left + 16} fill={palette.muted} fontFamily={palette.font} fontSize={13 * s}>
-          {process ? `${process.comm} · ${stateWord(process, t)} (${process.state})` : t('processExited')}
-        </text>
-      </g>
-      {blocked && (
-        <g transform={`translate(0,${-NODE_HEIGHT / 2 + 80 * s})`}>
-          <text x={left} fill={palette.blocked} fontFamily={palette.font} fontSize={14 * s} fontWeight={600} data-testid={`blocked-${pid}`}>
-            ⏳ {blockedSentence(blocked, t)}
-          </text>
-          <text x={left + 20} y={17 * s} fill={palette.muted} fontFamily={palette.mono} fontSize={11 * s} data-testid={`wchan-${pid}`}>
-            {t('wchan', { wchan: blocked.wchan })}
-          </text>
-        </g>
-      )}
+      <circle cx={left + 5} cy={top + 55 * s} r={5} fill={dot} />
+      <text x={left + 17} y={top + 60 * s} fill={palette.muted} fontFamily={palette.font} fontSize={14 * s}>
+        {process ? `${process.comm} · ${stateWord(process, t)} (${process.state})` : t('processExited')}
+      </text>
       {lastCall && (
         <text
           x={left}
-          y={NODE_HEIGHT / 2 - 14}
+          y={NODE_HEIGHT / 2 - 18}
           fill={lastCallIsEof ? palette.eof : palette.text}
           fontFamily={palette.mono}
-          fontSize={12.5 * s}
+          fontSize={14 * s}
           fontWeight={lastCallIsEof ? 700 : 400}
           data-testid={`last-call-${pid}`}
         >
-          {lastCall}
+          {clip(lastCall, Math.floor(34 / s))}
         </text>
       )}
+      {blocked && <BlockedBadge placed={placed} palette={palette} t={t} loud={loud} />}
       {otherFds.map((fd, i) => (
-        <text key={fd.fd} x={left} y={NODE_HEIGHT / 2 + 8 + i * LINE} fill={palette.muted} fontFamily={palette.mono} fontSize={11.5 * s} data-testid={`fd-${pid}-${fd.fd}`}>
+        <text key={fd.fd} x={left} y={fdTop + i * FD_LINE * s} fill={palette.muted} fontFamily={palette.mono} fontSize={12 * s} data-testid={`fd-${pid}-${fd.fd}`}>
           {`fd ${fd.fd} ${fd.access.padEnd(2)} ${fd.target}`}
         </text>
       ))}
