@@ -7,7 +7,14 @@ import {
   AF_INET,
   MSG_DONTWAIT,
   MSG_NOSIGNAL,
+  MSG_PEEK,
   SOCK_STREAM,
+  SOL_SOCKET,
+  SO_PEEK_OFF,
+  getIntOption,
+  recvBytes,
+  sendBytes,
+  setIntOption,
   acceptFrom,
   bindTo,
   connectTo,
@@ -108,13 +115,19 @@ describe('peeking at a socket does not change what its owner sees', () => {
     let peeks = 0;
     let peeksWithData = 0;
     let foreign = 0;
+    let writerClosed = false;
+    let unreachableBeforeClose = 0;
     const check = (bytes: Buffer | null): void => {
       peeks++;
-      expect(bytes).not.toBeNull();
-      if (bytes!.length === 0) return;
+      /* null = the reader could not be reached: fine only once it may have read EOF and exited */
+      if (bytes === null) {
+        if (!writerClosed) unreachableBeforeClose++;
+        return;
+      }
+      if (bytes.length === 0) return;
       peeksWithData++;
       /* what we saw is a piece of what was sent: nothing invented, nothing reordered */
-      if (data.indexOf(bytes!) < 0) foreign++;
+      if (data.indexOf(bytes) < 0) foreign++;
     };
     const writeTimer = setInterval(() => {
       while (sent < data.length) {
@@ -135,6 +148,7 @@ describe('peeking at a socket does not change what its owner sees', () => {
       clearInterval(writeTimer);
       /* the writer closes while bytes are still queued and peeks go on: the reader must still see EOF */
       closeTracked(writer);
+      writerClosed = true;
       const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 20_000))]);
       expect(code).toBe(0);
     } finally {
@@ -145,8 +159,22 @@ describe('peeking at a socket does not change what its owner sees', () => {
     expect(Number(bytes)).toBe(data.length);
     expect(sha).toBe(createHash('sha256').update(data).digest('hex'));
     expect(foreign).toBe(0);
+    expect(unreachableBeforeClose).toBe(0);
     expect(peeks).toBeGreaterThan(100);
     expect(peeksWithData).toBeGreaterThan(50);
+  });
+
+  it('refuses to peek when the owner enabled SO_PEEK_OFF (MSG_PEEK would move the owner\'s offset)', () => {
+    const [a, b] = makeSocketPair('stream');
+    opened.add(a);
+    opened.add(b);
+    sendBytes(a, Buffer.from('abcdef'));
+    expect(peekSocket(process.pid, b, 3)!.toString()).toBe('abc');
+    setIntOption(b, SOL_SOCKET, SO_PEEK_OFF, 0);
+    expect(peekSocket(process.pid, b, 3)).toBeNull();
+    /* the owner's own peek still starts at its offset 0: we did not move it */
+    expect(recvBytes(b, 3, MSG_PEEK).toString()).toBe('abc');
+    expect(getIntOption(b, SOL_SOCKET, SO_PEEK_OFF)).toBe(3);
   });
 
   it('gives null for a process that is gone and an empty buffer for an empty queue', () => {
