@@ -1,0 +1,137 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
+import type { IpcscopeWeb } from './ipcscope-web-process';
+import { descendsFrom, exists, isLive, procState, procSyscallArgs, procWchan } from './proc-facts';
+import { pidsOnPage, stepUntil } from './page-driver';
+
+/*
+ * The first lesson, end to end: `node bin/ipcscope.js web --port 0` (what
+ * `npm run web` runs), Debian's Chromium through playwright-core, the real
+ * engine. Whatever the page claims is checked against /proc at that moment.
+ */
+
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const RESULTS = join(PROJECT_ROOT, 'test-results');
+
+let web: IpcscopeWeb | null = null;
+let context: BrowserContext | null = null;
+let userDataDir = '';
+const lessonPids = new Set<number>();
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(RESULTS, { recursive: true });
+  web = await startIpcscopeWeb();
+  userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 900 },
+    colorScheme: 'light',
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await web?.stop();
+  // Only if the test failed before its own checks: leave nothing behind.
+  for (const pid of lessonPids) {
+    if (isLive(pid) && web !== null && descendsFrom(pid, web.pid)) process.kill(pid, 'SIGKILL');
+  }
+});
+
+async function screenshot(page: Page, name: string): Promise<string> {
+  const path = join(RESULTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+async function useLightTheme(page: Page): Promise<void> {
+  for (let i = 0; i < 2; i += 1) {
+    if ((await page.evaluate(() => document.documentElement.dataset.theme)) === 'light') return;
+    await page.getByTestId('theme').click();
+  }
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+}
+
+describe('pipe-parent-child through npm run web', () => {
+  it('shows the real child blocked in anon_pipe_read, the bytes, EOF, and leaves nothing behind', async () => {
+    if (web === null || context === null) throw new Error('setup failed');
+    const server = web;
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (message) => {
+      const text = message.text();
+      // A refused inline style or script would mean the page breaks under our CSP.
+      if (/Content Security Policy|Refused to/i.test(text)) pageProblems.push(text);
+    });
+    page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+
+    await page.goto(server.url);
+    await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 15_000 });
+    await useLightTheme(page);
+    await page.locator('[data-testid="lesson-picker"] option[value="pipe-parent-child"]').waitFor({ state: 'attached' });
+    await page.getByTestId('lesson-picker').selectOption('pipe-parent-child');
+    await page.locator('[data-testid="step-0"]').waitFor();
+
+    // 1. Step until the page shows a process blocked in read.
+    const blockedText = page.locator('[data-testid^="blocked-"]', { hasText: 'blocked in read' });
+    await stepUntil(page, async () => (await blockedText.count()) > 0, 'a process shown "blocked in read"');
+    for (const pid of await pidsOnPage(page)) lessonPids.add(pid);
+    expect(lessonPids.size).toBeGreaterThanOrEqual(2);
+    for (const pid of lessonPids) {
+      expect(isLive(pid), `pid ${pid} shown on the page is live in /proc`).toBe(true);
+      expect(descendsFrom(pid, server.pid), `pid ${pid} descends from the ipcscope web process ${server.pid}`).toBe(true);
+    }
+    const blockedId = (await blockedText.first().getAttribute('data-testid')) ?? '';
+    const child = Number(blockedId.replace('blocked-', ''));
+    const shown = (await blockedText.first().textContent()) ?? '';
+    const [, fdText, inodeText] = /read\(fd (\d+)\) on pipe (\d+)/.exec(shown) ?? [];
+    expect(fdText, `blocked text names fd and pipe: ${shown}`).toBeDefined();
+    // The kernel, right now: asleep in the pipe read, in read(2) on that very fd of that very pipe.
+    expect(procWchan(child)).toBe('anon_pipe_read');
+    expect(procState(child)).toBe('S');
+    const syscall = procSyscallArgs(child);
+    expect(syscall?.nr).toBe(0); /* x86_64 read */
+    expect(syscall?.arg0).toBe(Number(fdText));
+    expect(readlinkSync(`/proc/${child}/fd/${fdText}`)).toBe(`pipe:[${inodeText}]`);
+    await expect.poll(() => page.getByTestId(`object-pipe:${inodeText}`).count()).toBe(1);
+    await screenshot(page, 'pipe-lesson-1-blocked');
+
+    // 2. Step until the bytes arrive: the child prints what it read.
+    await stepUntil(page, async () => ((await page.getByTestId('stdout-panel').textContent()) ?? '').includes('hello world'), 'hello world on stdout');
+    await expect.poll(async () => (await page.getByTestId('event-log').textContent()) ?? '').toContain('hello world');
+    const good = await screenshot(page, 'pipe-lesson-2-hello-world');
+
+    // 3. Step until EOF: the last writer closed, the child's read returned 0.
+    await stepUntil(page, async () => ((await page.getByTestId('event-log').textContent()) ?? '').includes('EOF'), 'EOF in the event log');
+    await screenshot(page, 'pipe-lesson-3-eof');
+    await stepUntil(page, async () => (await page.getByTestId('lesson-banner').count()) > 0, 'the lesson banner');
+    await screenshot(page, 'pipe-lesson-4-finished');
+    mkdirSync(join(PROJECT_ROOT, 'assets'), { recursive: true });
+    copyFileSync(good, join(PROJECT_ROOT, 'assets', 'screenshot.png'));
+
+    // 4. Stop the server the way a user does (SIGTERM / Ctrl+C): nothing may be left.
+    await context.close();
+    context = null;
+    expect(await server.stop()).toBe(0);
+    for (const pid of lessonPids) {
+      await expect.poll(() => exists(pid), { message: `lesson pid ${pid} is gone from /proc`, timeout: 5000 }).toBe(false);
+    }
+    expect(pageProblems).toEqual([]);
+  });
+});

@@ -1,0 +1,97 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * What the kernel says about a process, read straight from /proc: the e2e
+ * test checks the page against these, never against the engine's own words.
+ */
+
+function readProc(pid: number, file: string): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** State letter after the last ")" of /proc/PID/stat, or null when gone. */
+export function procState(pid: number): string | null {
+  const stat = readProc(pid, 'stat');
+  if (stat === null) return null;
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+}
+
+export function procPpid(pid: number): number | null {
+  const stat = readProc(pid, 'stat');
+  if (stat === null) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[1]);
+}
+
+/** Kernel function the main thread sleeps in, e.g. "anon_pipe_read" (KERNEL-FACTS). */
+export function procWchan(pid: number): string | null {
+  return readProc(pid, 'wchan');
+}
+
+/** First field of /proc/PID/syscall: 0 = read on x86_64. */
+export function procSyscallNr(pid: number): number | null {
+  const text = readProc(pid, 'syscall');
+  if (text === null) return null;
+  const nr = Number(text.split(' ')[0]);
+  return Number.isInteger(nr) ? nr : null;
+}
+
+/** Live: /proc/PID exists and is not a zombie. */
+export function isLive(pid: number): boolean {
+  const state = procState(pid);
+  return state !== null && state !== 'Z' && state !== 'X';
+}
+
+export function exists(pid: number): boolean {
+  return existsSync(`/proc/${pid}`);
+}
+
+/** True when `pid` is `ancestor` or descends from it. */
+export function descendsFrom(pid: number, ancestor: number): boolean {
+  let current: number | null = pid;
+  for (let hops = 0; current !== null && current > 1 && hops < 64; hops += 1) {
+    if (current === ancestor) return true;
+    current = procPpid(current);
+  }
+  return false;
+}
+
+/** Children of every thread of `pid` (/proc/PID/task/TID/children). */
+export function childrenOf(pid: number): number[] {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  return tids.flatMap((tid) => {
+    const text = (readProc(pid, `task/${tid}/children`) ?? '').trim();
+    return text === '' ? [] : text.split(' ').map(Number);
+  });
+}
+
+/** Every descendant of `root`, breadth first. */
+export function descendants(root: number): number[] {
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of childrenOf(queue.shift() as number)) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/** /proc/PID/syscall: number and first argument (the fd for read/write). */
+export function procSyscallArgs(pid: number): { nr: number; arg0: number } | null {
+  const text = readProc(pid, 'syscall');
+  if (text === null) return null;
+  const [nr, arg0] = text.trim().split(' ');
+  if (nr === undefined || arg0 === undefined || !/^\d+$/.test(nr)) return null;
+  return { nr: Number(nr), arg0: Number(BigInt(arg0)) };
+}
