@@ -86,6 +86,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/* `ipcscope snapshot --json | head -c 100`: the reader left; stop quietly, not with a stack trace */
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  process.exitCode = reportError(error);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     /* exitCode, not exit(): a large --json document to a pipe must drain first */

@@ -238,6 +238,18 @@ describe('ipcscope errors', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('a reader that leaves early (| head -c) ends the command quietly', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('./cli-test-support');
+    const child = spawn(process.execPath, [BIN, 'snapshot', '--all', '--json', '--peek', '256'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('web is handed to runWeb (its own --help)', async () => {
     const web = await runCli(['web', '--help']);
     expect(web.code).toBe(0);
