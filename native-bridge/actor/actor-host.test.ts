@@ -179,4 +179,14 @@ describe('actors', () => {
       native.close(leaked[1]!);
     }
   });
+
+  it('a child that outlives its parent actor is reparented to the engine and reaped when it exits', async () => {
+    const { parent, child } = await parentWithPipe();
+    expect(await parent.call('exit', { code: 0 })).toMatchObject({ result: null, gone: true });
+    /* PID 1 here does not reap orphans; the engine is a child subreaper */
+    await until(() => ppidOf(child.pid) === process.pid);
+    expect(readKernelWait(child.pid)?.state).not.toBe('Z');
+    expect(await child.call('exit', { code: 0 })).toMatchObject({ result: null, gone: true });
+    await until(() => readKernelWait(child.pid) === null);
+  });
 });

@@ -33,7 +33,8 @@ import type { Blocked } from '../model/snapshot-types';
 import { takeSnapshot } from '../probe';
 import { isAsleepIn, readKernelWait, type KernelWait } from './kernel-wait';
 import { findOp } from './ops/registry';
-import { becomeSubreaper, killAndReap, killAndReapSync, processExists, stillOurs } from './reaper';
+import { becomeSubreaper, killAndReap, killAndReapSync, parentOf, processExists, stillOurs } from './reaper';
+import { waitpidNoHang } from './reaper-libc';
 
 const HELLO_TIMEOUT_MS = 20_000;
 
@@ -184,6 +185,7 @@ export class Actor {
     this.waiting.clear();
     this.socket.destroy();
     this.markGone();
+    this.team.reapOrphans();
   }
 
   /** Used by the team on dispose. */
@@ -310,6 +312,25 @@ export class ActorTeam {
     await Promise.all([...exits, killAndReap(others)]);
     for (const actor of this.members) actor.disconnect();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /**
+   * Actor-spawned processes that outlived their parent actor are reparented
+   * to the engine (subreaper): reap those that have exited, as init would.
+   * One whose parent is still alive is left for that parent's own waitpid.
+   * Called whenever an actor goes away.
+   */
+  reapOrphans(): void {
+    const deadline = Date.now() + 2000;
+    const attempt = (): void => {
+      let running = false;
+      for (const pid of this.spawnedPids) {
+        if (this.direct.has(pid) || parentOf(pid) !== process.pid) continue;
+        if (waitpidNoHang(pid) === 0) running = true;
+      }
+      if (running && !this.disposed && Date.now() < deadline) setTimeout(attempt, 20);
+    };
+    attempt();
   }
 
   private killSync(): void {
