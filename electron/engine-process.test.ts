@@ -1,7 +1,9 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { native, O_CLOEXEC } from '../native-bridge/libc/libc';
 import { startTime } from './actor-sweep';
 import type { FromEngine, ToEngine } from './engine-protocol';
 
@@ -18,11 +20,12 @@ class EngineUnderTest {
   private readonly waiters: Array<() => void> = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor() {
+  constructor(inherited: number[] = []) {
     this.child = fork(resolve(ROOT, 'electron', 'engine-process.ts'), [], {
       cwd: ROOT,
       execArgv: ['--import', 'tsx', '--import', resolve(ROOT, 'electron', 'parent-port-shim.ts')],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      /* extra descriptors land at fd 4, 5, ... without close-on-exec, as a sloppy launcher would leave them */
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc', ...inherited],
       env: { ...process.env, IPCSCOPE_ACTOR_JS: undefined },
     });
     this.child.on('message', (message) => {
@@ -113,6 +116,45 @@ describe('engine-process (real session, real actors)', () => {
     await engine.next('disposed');
     expect(await engine.exited).toEqual({ code: 0, signal: null });
     expect(await gone(pids)).toEqual([]);
+  });
+
+  /*
+   * Measured here: Node 20 already marks fds > 2 it inherits close-on-exec at start-up (bash `exec 7<&0`:
+   * cat sees fdinfo flags 00, node sees 02000000), and Chromium closes unmapped fds when it launches a
+   * utility process; markInheritedCloexec() in engine-process.ts is the guarantee where neither holds.
+   * So this checks the property, not which of the three provided it.
+   */
+  it('an inherited descriptor is close-on-exec in the engine and held by no actor', async () => {
+    const fds = new Int32Array(2);
+    expect(native.pipe2(fds, O_CLOEXEC)).toBe(0);
+    try {
+      const pipe = readlinkSync(`/proc/self/fd/${fds[0]}`);
+      const engine = new EngineUnderTest([fds[0]!]);
+      engines.push(engine);
+      await engine.next('ready');
+      const enginePid = engine.child.pid!;
+      /* already at 'ready', before any lesson code ran: the engine holds it at fd 4, flagged O_CLOEXEC (02000000 in fdinfo's octal flags) */
+      expect(readlinkSync(`/proc/${enginePid}/fd/4`)).toBe(pipe);
+      const flags = /flags:\s+([0-7]+)/.exec(readFileSync(`/proc/${enginePid}/fdinfo/4`, 'utf8'))![1]!;
+      expect(Number.parseInt(flags, 8) & O_CLOEXEC).toBe(O_CLOEXEC);
+      const pids = await startLesson(engine);
+      for (const pid of pids) {
+        const held = readdirSync(`/proc/${pid}/fd`).map((fd) => {
+          try {
+            return readlinkSync(`/proc/${pid}/fd/${fd}`);
+          } catch {
+            return '';
+          }
+        });
+        expect(held, `actor ${pid} must not hold ${pipe}`).not.toContain(pipe);
+      }
+      engine.post({ kind: 'dispose' });
+      await engine.exited;
+      expect(await gone(pids)).toEqual([]);
+    } finally {
+      native.close(fds[0]!);
+      native.close(fds[1]!);
+    }
   });
 
   it('on SIGTERM (what utilityProcess.kill() sends) disposes the same way', async () => {
