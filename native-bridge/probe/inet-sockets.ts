@@ -9,7 +9,7 @@ import { endpointKey, formatEndpoint, isWildcard } from './inet-address';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
 import { TCP_LISTEN, sockDiagRequest, stateName } from './sock-diag';
 import { heldSocketInodes, holderRefsOf, holdersOf, socketTarget } from './socket-holders';
-import { peekHeldSocket } from './socket-peek';
+import { type DescriptorBorrower, borrowOnce, peekHeldSocket } from './socket-peek';
 
 /* inet_diag_msg (72 bytes): family@0 state@1 timer@2 retrans@3, inet_diag_sockid@4
    {sport be16 @4, dport be16 @6, src[16] @8, dst[16] @24, if @40, cookie[2] @44},
@@ -120,7 +120,7 @@ function matchPeers(entries: InetDiagEntry[]): Map<InetDiagEntry, number> {
 }
 
 /** The socket objects from the TCP and UDP dumps. */
-export function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext): KindProbeResult {
+export function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
   const peers = matchPeers(entries);
   const byId = new Map<string, InetDiagEntry>();
   const pendingClients = new Map<string, string[]>();
@@ -175,16 +175,21 @@ export function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext): Ki
       obj.pending = e.rqueue;
       obj.backlog = e.wqueue;
     } else if (e.rqueue > 0 && ctx.options.peekBytes > 0) {
-      obj.peek = peekHeldSocket(holderRefsOf(ctx, e.inode), ctx.options.peekBytes);
+      obj.peek = peekHeldSocket(holderRefsOf(ctx, e.inode), ctx.options.peekBytes, borrow);
     }
     objects.push(obj);
   }
   return { objects, targets };
 }
 
-export const inetSocketProbe: KindProbe = {
-  name: 'inet-sockets',
-  collect(ctx: ProbeContext): KindProbeResult {
-    return inetObjectsFrom([...dumpInetSockets('tcp'), ...dumpInetSockets('udp')], ctx);
-  },
-};
+/** A probe that peeks through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
+export function createInetSocketProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
+  return {
+    name: 'inet-sockets',
+    collect(ctx: ProbeContext): KindProbeResult {
+      return inetObjectsFrom([...dumpInetSockets('tcp'), ...dumpInetSockets('udp')], ctx, borrow);
+    },
+  };
+}
+
+export const inetSocketProbe: KindProbe = createInetSocketProbe();

@@ -13,14 +13,13 @@ import type { HolderRef } from './probe-types';
 export const MAX_PEEK_BYTES = 256;
 
 /**
- * Up to `maxBytes` bytes from the head of the receive queue of descriptor
- * `fd` in process `pid`: an empty buffer when nothing is queued, null when
- * the socket could not be reached (process gone, no ptrace access) or when
- * peeking would change what the owner sees (SO_PEEK_OFF enabled: MSG_PEEK
- * then moves the owner's peek offset).
+ * Runs `use` on a duplicate of `pid`'s descriptor `fd` and closes it; null
+ * when it cannot be borrowed. The probe core's PidfdTable.borrow fits (it
+ * keeps pidfds between ticks); the default opens a pidfd for each call.
  */
-export function peekSocket(pid: number, fd: number, maxBytes: number): Buffer | null {
-  const n = Math.max(0, Math.min(maxBytes, MAX_PEEK_BYTES));
+export type DescriptorBorrower = <T>(pid: number, fd: number, use: (dup: number) => T) => T | null;
+
+export const borrowOnce: DescriptorBorrower = (pid, fd, use) => {
   const pidfd = native.pidfdOpen(SYS_PIDFD_OPEN, pid, 0);
   if (pidfd < 0) return null;
   let dup: number;
@@ -31,22 +30,36 @@ export function peekSocket(pid: number, fd: number, maxBytes: number): Buffer | 
   }
   if (dup < 0) return null;
   try {
+    return use(dup);
+  } finally {
+    native.close(dup);
+  }
+};
+
+/**
+ * Up to `maxBytes` bytes from the head of the receive queue of descriptor
+ * `fd` in process `pid`: an empty buffer when nothing is queued, null when
+ * the socket could not be reached (process gone, no ptrace access) or when
+ * peeking would change what the owner sees (SO_PEEK_OFF enabled: MSG_PEEK
+ * then moves the owner's peek offset).
+ */
+export function peekSocket(pid: number, fd: number, maxBytes: number, borrow: DescriptorBorrower = borrowOnce): Buffer | null {
+  const n = Math.max(0, Math.min(maxBytes, MAX_PEEK_BYTES));
+  return borrow(pid, fd, (dup) => {
     const peekOffset = getIntOption(dup, SOL_SOCKET, SO_PEEK_OFF);
     if (peekOffset === null || peekOffset >= 0) return null;
     const buf = Buffer.alloc(n);
     const got = sock.recv(dup, buf, n, MSG_PEEK | MSG_DONTWAIT);
-    /* EAGAIN: nothing queued (or a datagram socket with an empty queue) */
+    /* EAGAIN: nothing queued */
     return got < 0 ? Buffer.alloc(0) : buf.subarray(0, got);
-  } finally {
-    native.close(dup);
-  }
+  });
 }
 
 /** Peeks through the first holder that can be reached; base64, or null. */
-export function peekHeldSocket(holders: HolderRef[], maxBytes: number): string | null {
+export function peekHeldSocket(holders: HolderRef[], maxBytes: number, borrow: DescriptorBorrower = borrowOnce): string | null {
   if (maxBytes <= 0) return null;
   for (const holder of holders) {
-    const bytes = peekSocket(holder.pid, holder.fd, maxBytes);
+    const bytes = peekSocket(holder.pid, holder.fd, maxBytes, borrow);
     if (bytes !== null) return bytes.toString('base64');
   }
   return null;

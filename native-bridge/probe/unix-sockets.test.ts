@@ -21,7 +21,8 @@ import {
 import type { UnixSocketObject } from '../model/snapshot-types';
 import { fillSocketPeerHolders } from './socket-holders';
 import { contextFor, ssUnix } from './socket-test-context';
-import { dumpUnixSockets, queryUnixSocket, unixSocketProbe } from './unix-sockets';
+import { PidfdTable } from './pidfd';
+import { createUnixSocketProbe, dumpUnixSockets, queryUnixSocket, unixSocketProbe } from './unix-sockets';
 
 const opened: number[] = [];
 const children: ChildProcess[] = [];
@@ -177,6 +178,20 @@ describe('unix socket probe against the kernel and ss', () => {
     const whole = collectSelf(true);
     expect(whole.has(socketInode(other1))).toBe(true);
     expect(whole.get(it_)!.holders).toEqual([]);
+  });
+
+  it('peeks through the core\'s PidfdTable when given one', () => {
+    const [a, b] = track(makeSocketPair('dgram'));
+    sendBytes(a, Buffer.from('through a kept pidfd'));
+    const pidfds = new PidfdTable();
+    try {
+      const probe = createUnixSocketProbe((pid, fd, use) => pidfds.borrow(pid, fd, use));
+      const ob = probe.collect(contextFor([process.pid])).objects.find((o) => o.id === `unix:${socketInode(b)}`)!;
+      expect(Buffer.from(ob.peek!, 'base64').toString()).toBe('through a kept pidfd');
+    } finally {
+      pidfds.close();
+    }
+    expect(recvBytes(b, 100).toString()).toBe('through a kept pidfd');
   });
 
   it('one dump stays fast: under 20 ms for what this machine holds', () => {

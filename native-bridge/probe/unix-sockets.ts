@@ -7,7 +7,7 @@ import type { UnixSocketObject } from '../model/snapshot-types';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
 import { TCP_LISTEN, forEachAttribute, sockDiagRequest, stateName } from './sock-diag';
 import { heldSocketInodes, holderRefsOf, holdersOf, socketTarget } from './socket-holders';
-import { peekHeldSocket } from './socket-peek';
+import { type DescriptorBorrower, borrowOnce, peekHeldSocket } from './socket-peek';
 
 /* linux/unix_diag.h */
 const AF_UNIX = 1;
@@ -124,7 +124,7 @@ export function unixId(inode: number): string {
  * queue has no peer socket yet (peer inode 0): its `peer` names the listener
  * it waits in, found through the listener's ICONS.
  */
-export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext): KindProbeResult {
+export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
   const byInode = new Map<number, UnixDiagEntry>();
   const listenerOfClient = new Map<number, number>();
   for (const e of entries) {
@@ -174,16 +174,21 @@ export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext): Ki
       obj.pending = e.rqueue;
       obj.backlog = e.wqueue;
     } else if (e.rqueue > 0 && ctx.options.peekBytes > 0) {
-      obj.peek = peekHeldSocket(holderRefsOf(ctx, inode), ctx.options.peekBytes);
+      obj.peek = peekHeldSocket(holderRefsOf(ctx, inode), ctx.options.peekBytes, borrow);
     }
     objects.push(obj);
   }
   return { objects, targets };
 }
 
-export const unixSocketProbe: KindProbe = {
-  name: 'unix-sockets',
-  collect(ctx: ProbeContext): KindProbeResult {
-    return unixObjectsFrom(dumpUnixSockets(), ctx);
-  },
-};
+/** A probe that peeks through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
+export function createUnixSocketProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
+  return {
+    name: 'unix-sockets',
+    collect(ctx: ProbeContext): KindProbeResult {
+      return unixObjectsFrom(dumpUnixSockets(), ctx, borrow);
+    },
+  };
+}
+
+export const unixSocketProbe: KindProbe = createUnixSocketProbe();
