@@ -15,6 +15,9 @@ const buildDir = dirname(fileURLToPath(import.meta.url));
 const devServerUrl = typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined;
 const rendererName = typeof MAIN_WINDOW_VITE_NAME === 'string' ? MAIN_WINDOW_VITE_NAME : 'main_window';
 
+/* Ctrl+C in the terminal of `npm start`, or a service manager: quit through before-quit, so the session is disposed */
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => app.quit());
+
 startShell({ buildDir, rendererDir: join(buildDir, '..', 'renderer', rendererName), devServerUrl }).catch((error: unknown) => {
   console.error('ipcscope: could not start', error);
   app.exit(1);
