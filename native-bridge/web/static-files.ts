@@ -95,6 +95,12 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
   }
   const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
   const file = resolveStaticPath(root, rawPath);
+  if (file === null && rawPath === '/favicon.ico') {
+    // Browsers ask for it unprompted; an empty answer keeps the console clean.
+    res.writeHead(204, { ...securityHeaders(port), 'Cache-Control': 'public, max-age=3600' });
+    res.end();
+    return;
+  }
   if (file === null) {
     sendPlain(res, 404, 'not found', port);
     return;

@@ -63,7 +63,8 @@ export async function runWeb(argv: string[]): Promise<number> {
     return session.dispose();
   };
   // Last resort (an uncaught error, process.exit elsewhere): only synchronous
-  // work runs here, and dispose() sends its kill signals before its first await.
+  // work runs on 'exit'. dispose() starts the orderly stop; the actor team's own
+  // 'exit' hook (native-bridge/actor/actor-host.ts) kills and reaps synchronously.
   const onExit = (): void => void disposeSession();
   process.on('exit', onExit);
 

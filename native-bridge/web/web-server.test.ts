@@ -152,6 +152,8 @@ describe('static files', () => {
       expect(answer.body).not.toContain('outside the root');
     }
     expect((await get('/', undefined, 'POST')).status).toBe(405);
+    expect((await get('/favicon.ico')).status).toBe(204);
+    expect((await get('/nothing-here.js')).status).toBe(404);
   });
 
   it('refuses a foreign Host header (DNS rebinding)', async () => {
