@@ -95,9 +95,13 @@ function verdicts(scans: ScanTimes[], ticks: TickCost[], effects: ObserverEffect
     }
   }
   const main = ticks[0];
-  if (main) say(`   ${main.coreShare < 0.03 ? 'met   ' : 'MISSED'} 60 Hz tick over 32 processes: ${(main.coreShare * 100).toFixed(2)}% of a core (target < 3%)`);
+  if (main) {
+    const share = Math.max(main.coreShare, main.projectedShare);
+    say(`   ${share < 0.03 ? 'met   ' : 'MISSED'} 60 Hz tick over 32 processes: ${(share * 100).toFixed(2)}% of a core (target < 3%)`);
+  }
   for (const effect of effects) {
-    say(`   ${effect.ratio >= 0.95 ? 'met   ' : 'MISSED'} observer effect, ${effect.channel}: ${effect.ratio.toFixed(3)} of unobserved throughput (target >= 0.95)`);
+    const slow = effect.achievedHz < 50 ? ` (but the observer reached only ${effect.achievedHz.toFixed(0)} Hz)` : '';
+    say(`   ${effect.ratio >= 0.95 ? 'met   ' : 'MISSED'} observer effect, ${effect.channel}: ${effect.ratio.toFixed(3)} of unobserved throughput (target >= 0.95)${slow}`);
   }
 }
 
@@ -136,9 +140,18 @@ async function main(): Promise<void> {
     ticks.push(await measureTicks('default Sampler (peek 256 B, maps, signals, other holders searched)', watched, {}, TICK_SECONDS));
     ticks.push(await measureTicks('no peek, no maps, no signals', watched, { peekBytes: 0, readMaps: false, readSignals: false }, TICK_SECONDS));
     ticks.push(await measureTicks('same, other holders not searched (completeHolders: false)', watched, { peekBytes: 0, readMaps: false, readSignals: false, completeHolders: false }, TICK_SECONDS));
+    say('   measured share  at 60 Hz  sample()   achieved  sampler');
     for (const tick of ticks) {
-      say(`   ${pad(`${(tick.coreShare * 100).toFixed(2)}% of a core`, 18)}${pad(`sample() ${ms(tick.sampleMs)}`, 22)}${tick.ticks} ticks  ${tick.label}`);
+      const cells = [
+        pad(`${(tick.coreShare * 100).toFixed(2)}%`, 16),
+        pad(`${(tick.projectedShare * 100).toFixed(2)}%`, 10),
+        pad(ms(tick.sampleMs), 11),
+        pad(`${tick.achievedHz.toFixed(1)} Hz`, 10),
+        tick.label,
+      ];
+      say(`   ${cells.join('')}`);
     }
+    say('   (at 60 Hz: CPU per tick x 60, what ticking at the full rate would cost when the timer falls behind)');
     await state.tearDown();
     say('');
 
@@ -148,7 +161,7 @@ async function main(): Promise<void> {
       const effect = await measureObserverEffect(channel, TRANSFER_SECONDS, TRANSFER_PAIRS);
       effects.push(effect);
       const list = (values: number[]): string => values.map((v) => v.toFixed(0)).join(' ');
-      say(`   ${pad(channel, 11)} unobserved ${pad(list(effect.unobserved), 24)} observed ${pad(list(effect.observed), 24)} paired ${effect.ratio.toFixed(3)}, of medians ${effect.ratioOfMedians.toFixed(3)}  (${effect.mebibytes} MiB/run, ${effect.ticksPerRun} ticks/run)`);
+      say(`   ${pad(channel, 11)} unobserved ${pad(list(effect.unobserved), 24)} observed ${pad(list(effect.observed), 24)} paired ${effect.ratio.toFixed(3)}, of medians ${effect.ratioOfMedians.toFixed(3)}  (${effect.mebibytes} MiB/run, observer at ${effect.achievedHz.toFixed(1)} Hz)`);
     }
     say('');
     verdicts(scans, ticks, effects);

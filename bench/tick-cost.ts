@@ -12,6 +12,10 @@ export interface TickCost {
   cpuMs: number;
   /** CPU time / wall time, 1 = one full core. */
   coreShare: number;
+  /** Ticks per second actually achieved (below 60 when a tick takes longer than 16.7 ms). */
+  achievedHz: number;
+  /** CPU time per tick x 60: the share one core would need to really tick at 60 Hz. */
+  projectedShare: number;
   /** Wall time of sample() itself, median (ms). */
   sampleMs: number;
 }
@@ -40,7 +44,16 @@ export async function measureTicks(label: string, pids: number[], options: Sampl
     const cpu = process.cpuUsage(cpuBefore);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     durations.sort((a, b) => a - b);
-    return { label, ticks, wallMs, cpuMs, coreShare: cpuMs / wallMs, sampleMs: durations[Math.floor(durations.length / 2)] ?? NaN };
+    return {
+      label,
+      ticks,
+      wallMs,
+      cpuMs,
+      coreShare: cpuMs / wallMs,
+      achievedHz: ticks / (wallMs / 1000),
+      projectedShare: ((cpuMs / ticks) * hz) / 1000,
+      sampleMs: durations[Math.floor(durations.length / 2)] ?? NaN,
+    };
   } finally {
     sampler.close();
   }
