@@ -1,0 +1,154 @@
+/**
+ * One actor process as the engine sees it: its own control connection, calls
+ * that settle when the syscall returns, and what the kernel says it is doing.
+ * Created by ActorTeam (actor-host.ts).
+ */
+import type { Socket } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import type { Blocked } from '../model/snapshot-types';
+import { takeSnapshot } from '../probe';
+import { isActorReply, type ActorReply, type OpArgs } from './actor-protocol';
+import type { ActorTeam } from './actor-host';
+import { isAsleepIn, readKernelWait, type KernelWait } from './kernel-wait';
+import { findOp } from './ops/registry';
+
+/** A reply, or `gone` when the actor went away before replying (exit, a signal, dispose). */
+export type CallReply = ActorReply | (Omit<ActorReply, 'result'> & { result: null; gone: true });
+
+export class Actor {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { op: string; resolve: (reply: CallReply) => void }>();
+  private buffered = '';
+  private closed = false;
+  /** Settles when the control connection closes (the process exited or was killed). */
+  readonly gone: Promise<void>;
+  private markGone!: () => void;
+
+  constructor(
+    readonly team: ActorTeam,
+    readonly role: string,
+    readonly pid: number,
+    readonly parent: Actor | null,
+    private readonly socket: Socket,
+    /** Set for actors the engine spawned itself (child_process); null for children of actors. */
+    readonly process: ChildProcess | null,
+  ) {
+    this.gone = new Promise((resolve) => (this.markGone = resolve));
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => this.receive(chunk));
+    socket.on('close', () => this.close());
+    socket.on('error', () => this.close());
+  }
+
+  get alive(): boolean {
+    return !this.closed;
+  }
+
+  /** Ops sent and not yet returned. */
+  get inFlight(): string[] {
+    return [...this.waiting.values()].map((w) => w.op);
+  }
+
+  /** Runs one op in the actor; settles when its syscall returns (or the actor dies). */
+  call(op: string, args: OpArgs = {}): Promise<CallReply> {
+    if (this.closed) return Promise.resolve({ id: 0, result: null, errno: null, gone: true });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, { op, resolve });
+      this.socket.write(`${JSON.stringify({ id, op, args })}\n`);
+    });
+  }
+
+  /** The lesson's "fork": this actor posix_spawns a child actor; settles once the child has connected. */
+  async spawnChild(role: string, fds?: number[]): Promise<{ child: Actor; reply: CallReply }> {
+    return this.team.spawnChildOf(this, role, fds);
+  }
+
+  /** What the kernel says this actor's main thread is doing (null once gone from /proc). */
+  kernelWait(): KernelWait | null {
+    return readKernelWait(this.pid);
+  }
+
+  /**
+   * What the probe says this actor waits on (op, syscall, fd, wchan and the
+   * object id, e.g. "pipe:4614"); null when it is not asleep in a syscall or
+   * is gone. Between commands an actor shows as asleep in epoll_pwait (op
+   * "poll"): that is its "paused between syscalls".
+   */
+  probeBlocked(): Blocked | null {
+    const snapshot = takeSnapshot({ pids: [this.pid] }, { completeHolders: false, peekBytes: 0, readMaps: false, readSignals: false });
+    return snapshot.processes.find((p) => p.pid === this.pid)?.blocked ?? null;
+  }
+
+  /**
+   * True when the kernel shows this actor asleep inside `op`'s syscall
+   * (e.g. read: syscall 0 on args.fd). Reads /proc, never guesses from time.
+   */
+  blockedIn(op: string, args: OpArgs = {}): boolean {
+    const spec = findOp(op);
+    if (!spec || spec.sleepsIn.length === 0) return false;
+    const fdValue = spec.fdArg ? args[spec.fdArg] : undefined;
+    return isAsleepIn(this.kernelWait(), spec.sleepsIn, typeof fdValue === 'number' ? fdValue : undefined);
+  }
+
+  /**
+   * Settles with "blocked" as soon as the kernel shows the actor asleep in the
+   * op (polled from /proc every `everyMs`, then confirmed by the probe), or
+   * with "returned" when `reply` settles first.
+   */
+  async watchBlocked(op: string, args: OpArgs, reply: Promise<CallReply>, everyMs = 5): Promise<'blocked' | 'returned'> {
+    let settled = false;
+    void reply.then(() => (settled = true));
+    for (;;) {
+      await new Promise((r) => setTimeout(r, everyMs));
+      if (settled) return 'returned';
+      if (!this.alive) return 'returned';
+      /* cheap /proc poll first, then the probe's own verdict on the very same syscall */
+      if (this.blockedIn(op, args) && this.probeConfirms(op, args)) return 'blocked';
+    }
+  }
+
+  private probeConfirms(op: string, args: OpArgs): boolean {
+    const spec = findOp(op);
+    const blocked = this.probeBlocked();
+    if (!spec || !blocked || !spec.sleepsIn.includes(blocked.syscallNr)) return false;
+    const fdValue = spec.fdArg ? args[spec.fdArg] : undefined;
+    return typeof fdValue !== 'number' || blocked.fd === null || blocked.fd === fdValue;
+  }
+
+  private receive(chunk: string): void {
+    this.buffered += chunk;
+    let newline = this.buffered.indexOf('\n');
+    while (newline >= 0) {
+      const line = this.buffered.slice(0, newline);
+      this.buffered = this.buffered.slice(newline + 1);
+      newline = this.buffered.indexOf('\n');
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (!isActorReply(value)) continue;
+      const waiter = this.waiting.get(value.id);
+      if (!waiter) continue;
+      this.waiting.delete(value.id);
+      waiter.resolve(value);
+    }
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [id, waiter] of this.waiting) waiter.resolve({ id, result: null, errno: null, gone: true });
+    this.waiting.clear();
+    this.socket.destroy();
+    this.markGone();
+    this.team.reapOrphans();
+  }
+
+  /** Used by the team on dispose. */
+  disconnect(): void {
+    this.close();
+  }
+}
