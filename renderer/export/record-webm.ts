@@ -42,9 +42,12 @@ export function startRecording(name: () => { lessonId: string | null; seq: numbe
     const svg = pictureSvg();
     if (svg && !drawing) {
       drawing = true;
-      void drawPicture(svg, canvas, 1.5).finally(() => {
-        drawing = false;
-      });
+      // A frame that fails to rasterise is skipped; the recording goes on with the next one.
+      drawPicture(svg, canvas, 1.5)
+        .catch(() => undefined)
+        .finally(() => {
+          drawing = false;
+        });
     }
     id = clock.request(tick);
   };

@@ -25,18 +25,15 @@ export function drawPicture(svg: SVGSVGElement, canvas: HTMLCanvasElement, scale
   const height = Math.round(box.height * scale);
   canvas.width = width;
   canvas.height = height;
-  const url = URL.createObjectURL(new Blob([svgMarkup(svg, width, height)], { type: 'image/svg+xml' }));
+  // A data: URL, not a blob: one: the web mode's Content-Security-Policy allows img-src data: only.
+  const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgMarkup(svg, width, height))}`;
   return new Promise((resolve, reject) => {
     const image = new Image();
     image.onload = () => {
       canvas.getContext('2d')?.drawImage(image, 0, 0, width, height);
-      URL.revokeObjectURL(url);
       resolve();
     };
-    image.onerror = () => {
-      URL.revokeObjectURL(url);
-      reject(new Error('the picture could not be rasterised'));
-    };
+    image.onerror = () => reject(new Error('the picture could not be rasterised'));
     image.src = url;
   });
 }

@@ -1,10 +1,11 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { StepStatus } from '../../native-bridge/model/frame-types';
 import { Icon } from '../controls/icons';
 import type { StringKey } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
-import { selectLocale, selectNextStep, selectSteps } from '../store/selectors';
+import { selectLessonId, selectLocale, selectNextStep, selectStepStatuses } from '../store/selectors';
 
 const STATUS_KEY: Record<StepStatus, StringKey> = {
   pending: 'statusPending',
@@ -19,7 +20,13 @@ const STATUS_ICON: Record<StepStatus, string> = { pending: '○', running: '▶'
 /** The lesson's steps as C, with the engine's status of each and the explanation in the chosen language. */
 export function StepList() {
   const t = useT();
-  const steps = useAppStore(selectSteps);
+  // Frames arrive many times a second; the list re-renders only when a status, the next step or the lesson changes.
+  const statuses = useAppStore(useShallow(selectStepStatuses));
+  const lessonId = useAppStore(selectLessonId);
+  const steps = useMemo(
+    () => (useAppStore.getState().frame?.lesson?.steps ?? []).map((step, i) => ({ ...step, status: statuses[i] ?? step.status })),
+    [lessonId, statuses],
+  );
   const next = useAppStore(selectNextStep);
   const locale = useAppStore(selectLocale);
   const current = useRef<HTMLLIElement>(null);

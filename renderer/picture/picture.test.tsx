@@ -91,6 +91,14 @@ describe('the pipe picture', () => {
     expect(screen.getByTestId(`object-${PIPE_ID}`).textContent).toContain('1 reader(s) · 0 writer(s)');
   });
 
+  it('says when a lesson object is no longer in the kernel', () => {
+    const { afterClose } = frames();
+    render(<Picture />);
+    show({ ...afterClose, seq: 99, objects: [], processes: [] });
+    expect(screen.getByTestId(`gone-${PIPE_ID}`).textContent).toContain('pipe 4614 is gone');
+    expect(screen.getByTestId(`process-${CHILD}`).getAttribute('data-state')).toBe('gone');
+  });
+
   it('shows the read that returned 0 as EOF', () => {
     const all = frames();
     render(<Picture />);

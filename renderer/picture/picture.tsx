@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Frame, SyscallEvent } from '../../native-bridge/model/frame-types';
-import { eventResult } from '../format/kernel-words';
+import { eventResult, objectLabel } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectEvents, selectLecture, selectSelection, selectShowAll, selectTheme } from '../store/selectors';
@@ -51,6 +51,8 @@ export function Picture() {
   }
   const shownIds = new Set(layout.objects.map((o) => o.object.id));
   const VIEW_HEIGHT = layout.height;
+  // Lesson objects the kernel no longer reports (a pipe freed when its last holder closed it).
+  const gone = (frame.lesson?.objects ?? []).filter((id) => !shownIds.has(id));
   const lesson = frame.lesson;
   return (
     <svg
@@ -66,10 +68,24 @@ export function Picture() {
       <rect width={VIEW_WIDTH} height={VIEW_HEIGHT} fill={palette.background} />
       <EdgeMarkers palette={palette} />
       {layout.objects.length === 0 && (
-        <text x={VIEW_WIDTH / 2} y={VIEW_HEIGHT / 2} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={16 * palette.scale}>
+        <text x={VIEW_WIDTH / 2} y={VIEW_HEIGHT / 2 - 20} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={16 * palette.scale}>
           {t('noObjects')}
         </text>
       )}
+      {gone.map((id, i) => (
+        <text
+          key={id}
+          data-testid={`gone-${id}`}
+          x={VIEW_WIDTH / 2}
+          y={VIEW_HEIGHT / 2 + 10 + i * 24 * palette.scale}
+          textAnchor="middle"
+          fill={palette.muted}
+          fontFamily={palette.font}
+          fontSize={15 * palette.scale}
+        >
+          {t('objectGone', { object: objectLabel(id) })}
+        </text>
+      ))}
       <g data-testid="edges">
         {layout.edges.map((edge) => (
           <FdEdge key={edge.id} edge={edge} palette={palette} />

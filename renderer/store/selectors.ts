@@ -12,6 +12,7 @@ export const selectSpeed = (s: AppStore): number | null => s.frame?.lesson?.spee
 export const selectRateHz = (s: AppStore): number | null => s.frame?.rateHz ?? null;
 export const selectFrameSeq = (s: AppStore): number | null => s.frame?.seq ?? null;
 export const selectSteps = (s: AppStore) => s.frame?.lesson?.steps ?? EMPTY;
+export const selectStepStatuses = (s: AppStore) => (s.frame?.lesson?.steps ?? EMPTY).map((step) => step.status);
 export const selectNextStep = (s: AppStore): number => s.frame?.lesson?.next ?? 0;
 export const selectLessonError = (s: AppStore): string | null => s.frame?.lesson?.error ?? null;
 export const selectLessonFinished = (s: AppStore): boolean => s.frame?.lesson?.finished ?? false;
