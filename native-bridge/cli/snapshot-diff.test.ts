@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { markInheritedCloexec } from '../libc/fd-hygiene';
 import { makePipe, native } from '../libc/libc';
+import { IPC_CREAT, IPC_NOWAIT, IPC_PRIVATE, IPC_RMID, encodeMsgbuf, sysv } from '../libc/sysv';
 import type { Snapshot } from '../model/snapshot-types';
 import { takeSnapshot, type Scope } from '../probe/index';
 import { ChildSet, pipeInode, waitFor, wchanOf } from './cli-test-support';
@@ -109,5 +110,47 @@ describe('diffSnapshots on real snapshots', () => {
     const changes = diffSnapshots(before, after);
     expect(changes).toContainEqual(expect.objectContaining({ kind: 'process.exited', pid: first }));
     expect(changes).toContainEqual(expect.objectContaining({ kind: 'process.appeared', pid: second, to: 'sleep' }));
+  });
+});
+
+describe('diffSnapshots on System V objects (whole-machine snapshots, filtered to our ids)', () => {
+  const wholeMachine = (): Snapshot => takeSnapshot({ all: true }, { peekBytes: 0, readMaps: true, readSignals: false });
+
+  it('a message sent shows as messages 0 -> 1 and bytes 0 -> 5', () => {
+    const msqid = sysv.msgget(IPC_PRIVATE, IPC_CREAT | 0o600);
+    expect(msqid).toBeGreaterThanOrEqual(0);
+    try {
+      const id = `msg:${msqid}`;
+      const before = wholeMachine();
+      const text = Buffer.from('hello');
+      expect(sysv.msgsnd(msqid, encodeMsgbuf(1, text), text.length, IPC_NOWAIT)).toBe(0);
+      const changes = diffSnapshots(before, wholeMachine()).filter((c) => c.object === id);
+      expect(changes).toContainEqual(expect.objectContaining({ kind: 'object.messages', from: 0, to: 1 }));
+      expect(changes).toContainEqual(expect.objectContaining({ kind: 'object.bytes', from: 0, to: 5 }));
+    } finally {
+      sysv.msgctl(msqid, IPC_RMID, null);
+    }
+  });
+
+  it('attaching a segment shows as nattch 0 -> 1 with this process attached, detaching as 1 -> 0', () => {
+    const shmid = sysv.shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0o600);
+    expect(shmid).toBeGreaterThanOrEqual(0);
+    let address: bigint | null = null;
+    try {
+      const id = `shm:${shmid}`;
+      const before = wholeMachine();
+      address = sysv.shmat(shmid, null, 0);
+      const attached = wholeMachine();
+      const changes = diffSnapshots(before, attached).filter((c) => c.object === id);
+      expect(changes).toContainEqual(expect.objectContaining({ kind: 'object.nattch', from: 0, to: 1 }));
+      expect(changes).toContainEqual(expect.objectContaining({ kind: 'object.attached', from: [], to: [process.pid] }));
+      expect(sysv.shmdt(address)).toBe(0);
+      address = null;
+      const detached = diffSnapshots(attached, wholeMachine()).filter((c) => c.object === id);
+      expect(detached).toContainEqual(expect.objectContaining({ kind: 'object.nattch', from: 1, to: 0 }));
+    } finally {
+      if (address !== null) sysv.shmdt(address);
+      sysv.shmctl(shmid, IPC_RMID, null);
+    }
   });
 });
