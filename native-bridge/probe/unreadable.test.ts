@@ -7,11 +7,13 @@
  * fd/N give EACCES; stat and status stay readable).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markInheritedCloexec } from '../libc/fd-hygiene';
+import { closeFd, makePipe } from '../libc/libc';
 import { IPC_CREAT, IPC_PRIVATE, IPC_RMID, encodeMsgbuf, sysv } from '../libc/sysv';
 import type { MsgQueueObject, ProcessInfo, SemSetObject, ShmObject, Snapshot } from '../model/snapshot-types';
 import type { UnreadableReport, WholeSummary } from './accuracy-unreadable-probe';
@@ -31,6 +33,8 @@ interface Run {
 
 let home = '';
 let rootSleep: ChildProcess | null = null;
+/** Every process this file starts, killed and reaped in afterAll. */
+const children: ChildProcess[] = [];
 const made = { shm: -1, msg: -1, sem: -1 };
 
 /** Runs `node args...` as uid/gid 65534 with no groups; TMPDIR/HOME are a directory nobody owns (tsx writes its cache there). */
@@ -80,9 +84,12 @@ function expectListedUnreadable(proc: ProcessInfo | undefined, pid: number, maps
 
 describe.skipIf(!isRoot)('a process nobody may read (probe run as uid 65534 against root processes)', () => {
   beforeAll(async () => {
+    /* no descriptor this worker inherited may reach the children as a false holder */
+    markInheritedCloexec();
     home = mkdtempSync(join(tmpdir(), 'ipcscope-nobody-'));
     chownSync(home, NOBODY, NOBODY);
     rootSleep = spawn('sleep', ['600'], { stdio: 'ignore' });
+    children.push(rootSleep);
     /* root-owned System V objects (mode 0600): listed in /proc/sysvipc for all, IPC_STAT/GETVAL refused to nobody */
     made.shm = sysv.shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0o600);
     made.msg = sysv.msgget(IPC_PRIVATE, IPC_CREAT | 0o600);
@@ -105,8 +112,8 @@ describe.skipIf(!isRoot)('a process nobody may read (probe run as uid 65534 agai
       if (made.msg >= 0) sysv.msgctl(made.msg, IPC_RMID, null);
       if (made.sem >= 0) sysv.semctlInt(made.sem, 0, IPC_RMID, 0);
     } finally {
-      const child = rootSleep;
-      if (child && child.exitCode === null && child.signalCode === null) {
+      for (const child of children.splice(0)) {
+        if (child.exitCode !== null || child.signalCode !== null) continue;
         await new Promise<void>((resolve) => {
           child.once('exit', () => resolve());
           child.kill('SIGKILL');
@@ -180,5 +187,42 @@ describe.skipIf(!isRoot)('a process nobody may read (probe run as uid 65534 agai
     const init = snapshot.processes.find((p) => p.pid === 1);
     expect(init).toMatchObject({ pid: 1, ppid: 0, comm: statAsRoot(1).comm, readable: false, fds: [] });
     expect(snapshot.problems.find((p) => p.pid === 1)?.reason).toMatch(/permission denied/);
+  });
+
+  it("nobody's own reader of a pipe whose writer is root: fully read, blocked on that pipe; the root writer never stops the scan", async () => {
+    const [readEnd, writeEnd] = makePipe();
+    let writer: ChildProcess;
+    let reader: ChildProcess;
+    try {
+      writer = spawn('sleep', ['600'], { stdio: ['ignore', writeEnd, 'ignore'] });
+      children.push(writer);
+      /* setpriv execs cat: same pid, uid 65534 */
+      reader = spawn('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'cat'], { stdio: [readEnd, 'ignore', 'ignore'] });
+      children.push(reader);
+    } finally {
+      closeFd(readEnd);
+      closeFd(writeEnd);
+    }
+    const catPid = reader.pid!;
+    const deadline = Date.now() + 5000;
+    while (!(statAsRoot(catPid).comm === 'cat' && readFileSync(`/proc/${catPid}/wchan`, 'latin1') === 'anon_pipe_read')) {
+      if (Date.now() > deadline) throw new Error('cat never slept in anon_pipe_read');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const pipeId = `pipe:${/^pipe:\[(\d+)\]$/.exec(readlinkSync(`/proc/${catPid}/fd/0`))![1]}`;
+
+    const run = await runAsNobody(['--import', 'tsx', SCRIPT, String(catPid), String(writer.pid!)]);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as UnreadableReport;
+    expect(threw(report.scoped)).toBeNull();
+    const scoped = report.scoped as Snapshot;
+    const cat = scoped.processes.find((p) => p.pid === catPid);
+    expect(cat).toMatchObject({ comm: 'cat', readable: true, uid: NOBODY });
+    expect(cat!.fds.find((f) => f.fd === 0)).toMatchObject({ object: pipeId, access: 'r' });
+    expect(cat!.blocked).toEqual({ op: 'read', syscall: 'read', syscallNr: 0, fd: 0, wchan: 'anon_pipe_read', object: pipeId });
+    expect(scoped.objects.find((o) => o.id === pipeId)?.holders).toContainEqual({ pid: catPid, fd: 0, access: 'r' });
+    /* the root writer: listed from stat, its descriptors refused */
+    expectListedUnreadable(scoped.processes.find((p) => p.pid === writer.pid), writer.pid!, true);
+    expect(scoped.problems.map((p) => p.pid)).toEqual([writer.pid]);
   });
 });
