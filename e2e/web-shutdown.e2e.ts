@@ -71,7 +71,7 @@ async function until<T>(probe: () => T | null | undefined, what: string, ms = 10
 
 describe('ipcscope web shutdown', () => {
   it('SIGINT while the child is blocked in read kills and reaps every lesson process', async () => {
-    web = await startIpcscopeWeb(['--no-build']);
+    web = await startIpcscopeWeb();
     const server = web;
     const client = await connect(server);
     expect(await client.command({ type: 'lesson.start', lesson: 'pipe-parent-child' })).toMatchObject({ ok: true });

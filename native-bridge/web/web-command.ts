@@ -19,14 +19,16 @@ import type { WebServer } from './web-server';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+const onRefused = (line: string): void => void process.stderr.write(`ipcscope web: ${line}\n`);
+
 async function listenWithFallback(session: EngineSession, staticRoot: string, options: WebOptions): Promise<WebServer> {
   try {
-    return await startWebServer({ session, staticRoot, port: options.port });
+    return await startWebServer({ session, staticRoot, port: options.port, onRefused });
   } catch (err) {
     const busy = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
     if (!busy || options.portExplicit) throw err;
     process.stderr.write(`ipcscope: port ${options.port} is taken, using a free port\n`);
-    return startWebServer({ session, staticRoot, port: 0 });
+    return startWebServer({ session, staticRoot, port: 0, onRefused });
   }
 }
 

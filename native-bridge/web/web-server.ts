@@ -26,7 +26,11 @@ export interface WebServerOptions {
   token?: string;
   /** bufferedAmount above which frames to a client are held back. */
   highWaterBytes?: number;
+  /** Told about each refused WebSocket (the first 50), e.g. to print on stderr. */
+  onRefused?: (line: string) => void;
 }
+
+const MAX_REFUSALS_REPORTED = 50;
 
 export interface WebServer {
   port: number;
@@ -98,10 +102,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false });
   const senders = new Map<WebSocket, FrameSender>();
+  let refusals = 0;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const verdict = checkUpgrade(req, port, token, WS_PATH);
     if (!verdict.ok) {
+      if (refusals++ < MAX_REFUSALS_REPORTED) {
+        const origin = JSON.stringify(req.headers.origin ?? null);
+        options.onRefused?.(`refused a WebSocket (${verdict.status} ${verdict.reason}) from origin ${origin}, host ${JSON.stringify(req.headers.host ?? null)}`);
+      }
       socket.end(`HTTP/1.1 ${verdict.status} ${verdict.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
