@@ -40,6 +40,7 @@ const SYSCALLS: Record<number, SyscallInfo> = {
   128: { name: 'rt_sigtimedwait', op: 'sigwait', arg: 'none' },
   130: { name: 'rt_sigsuspend', op: 'sigwait', arg: 'none' },
   202: { name: 'futex', op: 'futex', arg: 'none' },
+  219: { name: 'restart_syscall', op: 'other', arg: 'none' },
   220: { name: 'semtimedop', op: 'semop', arg: 'semid' },
   230: { name: 'clock_nanosleep', op: 'sleep', arg: 'none' },
   232: { name: 'epoll_wait', op: 'poll', arg: 'none' },
@@ -66,6 +67,31 @@ export function syscallName(nr: number): string {
 const SOCKET_KINDS = ['unix:', 'tcp:', 'udp:'];
 
 /**
+ * When the syscall alone does not say what the wait is (restart_syscall after
+ * SIGCONT, an unlisted call), the kernel function it sleeps in often does.
+ */
+const OP_BY_WCHAN: Record<string, BlockedOp> = {
+  hrtimer_nanosleep: 'sleep',
+  do_nanosleep: 'sleep',
+  do_wait: 'wait',
+  do_sigtimedwait: 'sigwait',
+  sigsuspend: 'sigwait',
+  do_epoll_wait: 'poll',
+  do_sys_poll: 'poll',
+  do_select: 'poll',
+  futex_wait_queue: 'futex',
+  anon_pipe_read: 'read',
+  pipe_read: 'read',
+  anon_pipe_write: 'write',
+  pipe_write: 'write',
+  wait_for_partner: 'open',
+  do_msgrcv: 'msgrcv',
+  do_msgsnd: 'msgsnd',
+  __do_semtimedop: 'semop',
+  wq_sleep: 'mq_receive',
+};
+
+/**
  * `objectOfFd(fd)` names the object behind one of this process's descriptors
  * (e.g. "pipe:4614"), or null.
  */
@@ -77,6 +103,7 @@ export function classifyBlocked(proc: ScannedProcessWithExtras, objectOfFd: (fd:
   let fd: number | null = null;
   let object: string | null = null;
   let op: BlockedOp = info?.op ?? 'other';
+  if (op === 'other') op = OP_BY_WCHAN[proc.wchan] ?? 'other';
   switch (info?.arg) {
     case 'fd':
       fd = arg0 === undefined ? null : Number(BigInt.asIntN(32, arg0));

@@ -4,13 +4,15 @@
  * only the descriptor links of every other process (readlink + lstat for the
  * matches: no file is opened).
  */
-import { listDirectory, lstatMode, readLink } from './fast-fs';
 import { accessFromLinkMode } from './fd-table';
-import type { HolderRef, ScannedFd } from './probe-types';
+import { listDirectory, lstatMode, readLink } from './fast-fs';
+import type { HolderRef } from './probe-types';
 import { listAllPids } from './scope';
 
-export function findOtherHolders(wanted: Map<string, HolderRef[]>, scanned: Set<number>): void {
-  if (wanted.size === 0) return;
+/** Holders outside `scanned` of the targets in `wanted`, by target. */
+export function findOtherHolders(wanted: Map<string, HolderRef[]>, scanned: Set<number>): Map<string, HolderRef[]> {
+  const found = new Map<string, HolderRef[]>();
+  if (wanted.size === 0) return found;
   for (const pid of listAllPids()) {
     if (scanned.has(pid)) continue;
     const dir = `/proc/${pid}/fd`;
@@ -18,14 +20,43 @@ export function findOtherHolders(wanted: Map<string, HolderRef[]>, scanned: Set<
       const link = `${dir}/${name}`;
       const target = readLink(link);
       if (target === null) continue;
-      const holders = wanted.get(target);
-      if (!holders || holders.length === 0) continue;
+      const template = wanted.get(target)?.[0]?.scanned;
+      if (!template) continue;
       const mode = lstatMode(link);
       if (mode === null) continue;
       const fd = Number(name);
-      const template = holders[0]!.scanned;
-      const scannedFd: ScannedFd = { ...template, fd, target, access: accessFromLinkMode(mode) };
-      holders.push({ pid, fd, access: scannedFd.access, scanned: scannedFd });
+      const access = accessFromLinkMode(mode);
+      const list = found.get(target) ?? [];
+      list.push({ pid, fd, access, scanned: { ...template, fd, target, access } });
+      found.set(target, list);
     }
+  }
+  return found;
+}
+
+/**
+ * Remembers the last search so a Sampler ticking at 60 Hz does not walk every
+ * process's descriptors on every tick: the search runs again when asked
+ * targets appear that were not searched for, or after `refreshMs`.
+ */
+export class OtherHolderCache {
+  private searched = new Set<string>();
+  private found = new Map<string, HolderRef[]>();
+  private at = -Infinity;
+
+  constructor(private readonly refreshMs: number) {}
+
+  lookup(wanted: Map<string, HolderRef[]>, scanned: Set<number>, now: number): Map<string, HolderRef[]> {
+    const stale = now - this.at >= this.refreshMs || [...wanted.keys()].some((target) => !this.searched.has(target));
+    if (stale) {
+      this.found = findOtherHolders(wanted, scanned);
+      this.searched = new Set(wanted.keys());
+      this.at = now;
+    }
+    return this.found;
+  }
+
+  clear(): void {
+    this.at = -Infinity;
   }
 }

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { FdEntry, IpcObject, ProbeProblem, ProcessInfo, Snapshot } from '../model/snapshot-types';
 import { classifyBlocked } from './blocked';
 import { isIpcCandidate } from './fd-table';
-import { findOtherHolders } from './holder-search';
+import { OtherHolderCache } from './holder-search';
 import { createKindProbes, type ClosableKindProbe } from './kind-probes';
 import { PidfdTable } from './pidfd';
 import { posixShmName } from './posix-shm';
@@ -23,6 +23,8 @@ export interface SamplerOptions extends Partial<ProbeOptions> {
   holdFiles?: boolean;
   /** For PID-scoped snapshots, look through every other process for the other holders. Default true. */
   completeHolders?: boolean;
+  /** How long a Sampler reuses that search (ms) while no new object appears. Default 1000. */
+  holderRefreshMs?: number;
   /** Re-read descriptor tables at most this often (ms); 0 = every sample. `invalidate()` forces it. */
   fdRefreshMs?: number;
   /** Read signal masks in whole-machine snapshots too (off by default: one more file per process). */
@@ -34,7 +36,7 @@ export class Sampler {
   private readonly reader: ProcFileReader;
   private readonly pidfds = new PidfdTable();
   private readonly probes: ClosableKindProbe[];
-  private readonly completeHolders: boolean;
+  private readonly otherHolders: OtherHolderCache | null;
   private readonly fdRefreshMs: number;
   private readonly signalsEverywhere: boolean;
   private readonly previous = new Map<number, { scan: ScannedProcessWithExtras; at: number; fdCount: number }>();
@@ -43,7 +45,7 @@ export class Sampler {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
     this.options.peekBytes = Math.max(0, Math.min(256, Math.floor(this.options.peekBytes)));
     this.reader = options.holdFiles === false ? oneShotReader : new HeldProcFiles();
-    this.completeHolders = options.completeHolders ?? true;
+    this.otherHolders = options.completeHolders === false ? null : new OtherHolderCache(options.holderRefreshMs ?? 1000);
     this.fdRefreshMs = options.fdRefreshMs ?? 0;
     this.signalsEverywhere = options.signalsEverywhere ?? false;
     this.probes = createKindProbes(this.pidfds);
@@ -52,6 +54,7 @@ export class Sampler {
   /** Forces the next sample to re-read descriptor tables (e.g. right after a close()). */
   invalidate(): void {
     this.previous.clear();
+    this.otherHolders?.clear();
   }
 
   sample(scope: Scope): Snapshot {
@@ -83,7 +86,10 @@ export class Sampler {
     this.forgetExited(processes);
 
     const holdersByTarget = indexHolders(processes);
-    if (!wholeMachine && this.completeHolders) findOtherHolders(holdersByTarget, new Set(processes.keys()));
+    if (!wholeMachine && this.otherHolders) {
+      const extra = this.otherHolders.lookup(holdersByTarget, new Set(processes.keys()), now);
+      for (const [target, holders] of extra) holdersByTarget.get(target)?.push(...holders);
+    }
     const ctx: ProbeContext = { processes, holdersByTarget, options: this.options, wholeMachine };
     const objects: IpcObject[] = [];
     const objectOfTarget = new Map<string, string>();
