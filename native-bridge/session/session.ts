@@ -51,7 +51,9 @@ export class Session implements EngineSession {
   constructor(options: SessionOptions = {}) {
     this.stepDelayMs = options.stepDelayMs ?? 1200;
     this.rateHz = options.rateHz ?? RATE_DEFAULT_HZ;
-    this.sampler = new Sampler(options.sampler);
+    // Descriptor tables are re-read every 200 ms, when a process's fd count
+    // changes, and right after every syscall event (invalidate below).
+    this.sampler = new Sampler({ fdRefreshMs: 200, ...options.sampler });
   }
 
   async handle(input: unknown): Promise<CommandResult> {
@@ -180,6 +182,7 @@ export class Session implements EngineSession {
   private onEvent(event: RunnerEvent): void {
     this.events.push({ ...event, seq: ++this.eventSeq, time: Date.now() });
     if (this.events.length > MAX_QUEUED_EVENTS) this.events.splice(0, this.events.length - MAX_QUEUED_EVENTS);
+    this.sampler.invalidate();
     this.emitFrame();
   }
 
