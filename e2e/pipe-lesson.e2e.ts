@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
-import { descendsFrom, exists, isLive, procState, procSyscallArgs, procWchan } from './proc-facts';
+import { descendsFrom, exists, isLive, killIfStillSame, procStartTime, procState, procSyscallArgs, procWchan } from './proc-facts';
 import { pidsOnPage, stepUntil } from './page-driver';
 
 /*
@@ -31,6 +31,8 @@ let web: IpcscopeWeb | null = null;
 let context: BrowserContext | null = null;
 let userDataDir = '';
 const lessonPids = new Set<number>();
+/** pid -> start time, for cleanup that cannot hit a reused pid. */
+const seen = new Map<number, number>();
 const pageProblems: string[] = [];
 
 beforeAll(async () => {
@@ -50,10 +52,14 @@ afterAll(async () => {
   if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   await web?.stop();
   // Only if the test failed before its own checks: leave nothing behind.
-  for (const pid of lessonPids) {
-    if (isLive(pid) && web !== null && descendsFrom(pid, web.pid)) process.kill(pid, 'SIGKILL');
-  }
+  killIfStillSame(seen);
 });
+
+function remember(pid: number): void {
+  lessonPids.add(pid);
+  const start = procStartTime(pid);
+  if (start !== null) seen.set(pid, start);
+}
 
 async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(RESULTS, `${name}.png`);
@@ -91,7 +97,7 @@ describe('pipe-parent-child through npm run web', () => {
     // 1. Step until the page shows a process blocked in read.
     const blockedText = page.locator('[data-testid^="blocked-"]', { hasText: 'blocked in read' });
     await stepUntil(page, async () => (await blockedText.count()) > 0, 'a process shown "blocked in read"');
-    for (const pid of await pidsOnPage(page)) lessonPids.add(pid);
+    for (const pid of await pidsOnPage(page)) remember(pid);
     expect(lessonPids.size).toBeGreaterThanOrEqual(2);
     for (const pid of lessonPids) {
       expect(isLive(pid), `pid ${pid} shown on the page is live in /proc`).toBe(true);

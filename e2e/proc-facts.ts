@@ -95,3 +95,27 @@ export function procSyscallArgs(pid: number): { nr: number; arg0: number } | nul
   if (nr === undefined || arg0 === undefined || !/^\d+$/.test(nr)) return null;
   return { nr: Number(nr), arg0: Number(BigInt(arg0)) };
 }
+
+/** starttime (field 22 of /proc/PID/stat, clock ticks since boot): with the pid, names one process for good. */
+export function procStartTime(pid: number): number | null {
+  const stat = readProc(pid, 'stat');
+  if (stat === null) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[19]);
+}
+
+/**
+ * Cleanup after a failed test: SIGKILL each process that is still the very
+ * one seen during the test (same pid and start time), never a reused pid.
+ */
+export function killIfStillSame(seen: Map<number, number>): void {
+  for (const [pid, start] of seen) {
+    if (procStartTime(pid) === start) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+}

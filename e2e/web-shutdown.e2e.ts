@@ -4,7 +4,7 @@ import type { Frame } from '../native-bridge/model/frame-types';
 import type { ServerMessage } from '../native-bridge/web/wire-protocol';
 import { startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
-import { descendsFrom, exists, isLive, procWchan } from './proc-facts';
+import { descendsFrom, exists, killIfStillSame, procStartTime, procWchan } from './proc-facts';
 
 /*
  * Ctrl+C in the middle of a lesson, while the child sleeps in read(): the
@@ -14,14 +14,15 @@ import { descendsFrom, exists, isLive, procWchan } from './proc-facts';
 
 let web: IpcscopeWeb | null = null;
 const lessonPids = new Set<number>();
+/** pid -> start time, for cleanup that cannot hit a reused pid. */
+const seen = new Map<number, number>();
 
 afterEach(async () => {
   await web?.stop();
-  for (const pid of lessonPids) {
-    if (isLive(pid) && web !== null && descendsFrom(pid, web.pid)) process.kill(pid, 'SIGKILL');
-  }
+  killIfStillSame(seen);
   web = null;
   lessonPids.clear();
+  seen.clear();
 });
 
 interface Client {
@@ -88,7 +89,11 @@ describe('ipcscope web shutdown', () => {
       }, 'the step to settle');
     }
     expect(child).toBeGreaterThan(0);
-    for (const pid of Object.values(client.latest()?.lesson?.roles ?? {})) lessonPids.add(pid);
+    for (const pid of Object.values(client.latest()?.lesson?.roles ?? {})) {
+      lessonPids.add(pid);
+      const start = procStartTime(pid);
+      if (start !== null) seen.set(pid, start);
+    }
     expect(lessonPids.has(child)).toBe(true);
     for (const pid of lessonPids) expect(descendsFrom(pid, server.pid)).toBe(true);
     expect(procWchan(child)).toBe('anon_pipe_read');
