@@ -44,10 +44,10 @@ export function stateWord(process: ProcessInfo, t: Translate): string {
 const DATA_SYSCALLS = new Set(['write', 'read', 'send', 'recv', 'sendto', 'recvfrom']);
 
 /** The call as a line of C: `write(4, "hello world\n", 12)`. */
-export function eventCall(event: SyscallEvent): string {
+export function eventCall(event: SyscallEvent, withData = true): string {
   const args: string[] = [];
   if (event.fd !== null) args.push(String(event.fd));
-  if (event.data && DATA_SYSCALLS.has(event.syscall) && event.syscall.startsWith('write')) {
+  if (withData && event.data && DATA_SYSCALLS.has(event.syscall) && event.syscall.startsWith('write')) {
     args.push(`"${peekText(event.data, 40)}"`);
   }
   if (event.bytes !== null) args.push(String(event.bytes));
@@ -80,6 +80,17 @@ export function eventResult(event: SyscallEvent, t: Translate): string {
   let line = returnText(event);
   if (event.result === 0 && event.syscall === 'read' && !event.errno) line += `  ${t('eof')}`;
   if (event.syscall === 'read' && event.data && (event.result ?? 0) > 0) line += `  "${peekText(event.data, 40)}"`;
+  return line;
+}
+
+/** Short form for a process node: `write(4, 12) = 12`, `read(3, 64) = 0  EOF`; the log has the bytes. */
+export function eventShort(event: SyscallEvent, t: Translate): string {
+  const call = eventCall(event, false);
+  if (event.phase === 'call') return `${call} …`;
+  if (event.phase === 'blocked') return `${call} … ${t('statusBlocked')}`;
+  let line = `${call} = ${event.result ?? '?'}`;
+  if (event.errno) line += ` ${event.errno}`;
+  if (event.result === 0 && event.syscall === 'read' && !event.errno) line += `  ${t('eof')}`;
   return line;
 }
 

@@ -46,6 +46,12 @@ export function DetailsPanel() {
         <dl className="facts">
           <dt>id</dt>
           <dd>{objectLabel(object.id)}</dd>
+          {(object.kind === 'pipe' || object.kind === 'fifo') && (
+            <>
+              <dt>inode</dt>
+              <dd>{`${object.inode}${object.path ? ` ${object.path}` : ''} · F_GETPIPE_SZ ${object.capacity ?? '?'} · ${t('readersWriters', { readers: object.readers, writers: object.writers })}`}</dd>
+            </>
+          )}
           <dt>{t('holders')}</dt>
           <dd>{object.holders.map((h) => `${h.pid}:fd ${h.fd} ${h.access}`).join(', ') || '—'}</dd>
           {object.queued != null && (

@@ -24,6 +24,10 @@ function movesBytes(event: SyscallEvent): boolean {
   return event.syscall === 'read' && event.result !== null && event.result >= 0;
 }
 
+function rank(event: SyscallEvent): number {
+  return event.syscall === 'write' ? 0 : 1;
+}
+
 /**
  * Bytes in the air: each write that returned flies from the writer's fd to the
  * object, each read flies from the object to the reader (a read of 0 carries
@@ -32,8 +36,11 @@ function movesBytes(event: SyscallEvent): boolean {
 export function activeFlights(entries: TimelineEntry[], edges: EdgeGeometry[], now: number, durationMs: number): Flight[] {
   const flights: Flight[] = [];
   const batchIndex = new Map<number, number>();
-  for (const { event, receivedAt } of entries) {
-    if (!movesBytes(event)) continue;
+  // Within one frame, bytes go into an object before they come out of it: writes fly first.
+  const ordered = entries
+    .filter((e) => movesBytes(e.event))
+    .sort((a, b) => a.receivedAt - b.receivedAt || rank(a.event) - rank(b.event) || a.event.seq - b.event.seq);
+  for (const { event, receivedAt } of ordered) {
     // Calls reported in one frame take off one after another, in the order the engine saw them.
     const index = batchIndex.get(receivedAt) ?? 0;
     batchIndex.set(receivedAt, index + 1);

@@ -8,19 +8,19 @@ import { lessonObjects } from '../format/kernel-words';
  * lesson's role order, the lesson's object order, pids sorted), never from
  * a simulation, so nothing jumps when a new frame arrives.
  */
-export const VIEW_WIDTH = 1100;
+export const VIEW_WIDTH = 1000;
 /** Smallest picture height; more rows of processes or objects make it taller (never between frames of one lesson run). */
 export const VIEW_HEIGHT = 470;
-export const NODE_WIDTH = 270;
+export const NODE_WIDTH = 256;
 export const NODE_HEIGHT = 118;
-export const RING_RADIUS = 112;
+export const RING_RADIUS = 120;
 /** Room under a node for its blocked badge. */
 const BADGE_ROOM = 70;
 const ROW_HEIGHT = NODE_HEIGHT + BADGE_ROOM + 40;
 const OBJECT_HEIGHT = 2 * RING_RADIUS + 80;
 /** One line of the "show all" descriptor list (process-node.tsx draws 19 px at scale 1). */
 const FD_ROW = 21;
-const MARGIN_X = 40;
+const MARGIN_X = 22;
 
 export interface PlacedProcess {
   pid: number;

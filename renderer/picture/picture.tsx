@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Frame, SyscallEvent } from '../../native-bridge/model/frame-types';
-import { eventResult, objectLabel } from '../format/kernel-words';
+import { eventShort, objectLabel } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectEvents, selectLecture, selectSelection, selectShowAll, selectTheme } from '../store/selectors';
@@ -107,7 +107,7 @@ export function Picture() {
             palette={palette}
             t={t}
             selected={selection === `process:${placed.pid}`}
-            lastCall={last ? eventResult(last, t) : null}
+            lastCall={last ? eventShort(last, t) : null}
             lastCallIsEof={!!last && last.syscall === 'read' && last.phase === 'return' && last.result === 0}
             otherFds={showAll ? otherDescriptors(frame, placed.pid, shownIds) : []}
             waitsOnShownObject={!!placed.process?.blocked?.object && shownIds.has(placed.process.blocked.object)}

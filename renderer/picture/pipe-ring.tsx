@@ -10,7 +10,7 @@ import { useTweened } from './use-picture-clock';
 /* PIPE_BUF / page size: the kernel's pipe ring holds page-sized buffers (16 by default, F_GETPIPE_SZ 65536). */
 const PAGE = 4096;
 const DEFAULT_SLOTS = 16;
-const THICKNESS = 30;
+const THICKNESS = 26;
 /** A few bytes in a 4 KiB slot would be invisible; the exact number is printed in the middle. */
 const MIN_VISIBLE = 0.12;
 
@@ -43,7 +43,8 @@ export function PipeRing({ pipe, x, y, palette, t, selected, onSelect }: Props) 
   const outer = RING_RADIUS;
   const inner = RING_RADIUS - THICKNESS;
   const step = (2 * Math.PI) / slots;
-  const s = palette.scale;
+  // The middle of the ring has a fixed size: lecture mode enlarges its text only a little.
+  const s = Math.min(palette.scale, 1.08);
   const fillText =
     pipe.queued === null || pipe.capacity === null
       ? t('fillUnknown')
