@@ -52,6 +52,19 @@ describe('FrameSender', () => {
     sender.close();
   });
 
+  it('cuts off a client that never drains instead of holding events without bound', () => {
+    vi.useFakeTimers();
+    const sink = new SlowSink();
+    let cut = 0;
+    const sender = new FrameSender(sink, 10, () => (cut += 1), 100);
+    sink.bufferedAmount = 1000;
+    for (let seq = 1; seq <= 200; seq += 1) offer(sender, frame(seq, [event(seq)]));
+    expect(cut).toBe(1);
+    sink.bufferedAmount = 0;
+    vi.advanceTimersByTime(1000);
+    expect(sink.sent).toEqual([]);
+  });
+
   it('stops retrying once closed', () => {
     vi.useFakeTimers();
     const sink = new SlowSink();

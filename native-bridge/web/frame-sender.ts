@@ -15,6 +15,12 @@ export interface FrameSink {
 }
 
 export const DEFAULT_HIGH_WATER_BYTES = 512 * 1024;
+/**
+ * Events carried for a client that does not drain. Past this the client is
+ * cut off (it reconnects and starts from a fresh frame) rather than losing
+ * events silently or holding them without bound.
+ */
+export const MAX_CARRIED_EVENTS = 5000;
 const RETRY_MS = 20;
 
 export class FrameSender {
@@ -29,6 +35,8 @@ export class FrameSender {
   constructor(
     private readonly sink: FrameSink,
     private readonly highWater = DEFAULT_HIGH_WATER_BYTES,
+    private readonly onOverflow: () => void = () => undefined,
+    private readonly maxCarriedEvents = MAX_CARRIED_EVENTS,
   ) {}
 
   /** Offers a frame; `encoded` is the shared JSON message when nothing was carried. */
@@ -37,6 +45,11 @@ export class FrameSender {
     if (this.held !== null) {
       this.dropped += 1;
       this.carriedEvents = mergeEvents(this.carriedEvents, this.held.events);
+      if (this.carriedEvents.length > this.maxCarriedEvents) {
+        this.close();
+        this.onOverflow();
+        return;
+      }
     }
     this.held = frame;
     this.heldEncoded = encoded;

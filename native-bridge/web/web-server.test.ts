@@ -225,6 +225,30 @@ describe('WebSocket door', () => {
     expect(await closed).toBe(1009);
   });
 
+  it('a client that stops reading gets fewer frames but every event, in order', async () => {
+    await start(256 * 1024);
+    const client = await connect(server.token);
+    if (typeof client === 'number') throw new Error(`refused with ${client}`);
+    await waitFor(() => client.messages.find((m) => m.type === 'status'), 'greeting');
+    client.ws.pause(); /* stop reading: the TCP window closes, the server's buffer fills */
+    const padding = 'x'.repeat(100_000);
+    const total = 300;
+    for (let seq = 1; seq <= total; seq += 1) {
+      const f = frame(seq);
+      f.events = [{ seq, time: 0, pid: 1, role: 'parent', step: 0, syscall: 'write', phase: 'return', fd: 4, bytes: 1, result: 1, errno: null, data: null, text: padding }];
+      session.emit(f);
+      await new Promise((r) => setImmediate(r));
+    }
+    client.ws.resume();
+    const frames = await waitFor(() => {
+      const got = client.messages.flatMap((m) => (m.type === 'frame' ? [m.frame] : []));
+      return got.at(-1)?.seq === total ? got : undefined;
+    }, 'the last frame', 10_000);
+    const events = frames.flatMap((f) => f.events.map((e) => e.seq));
+    expect(events).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(frames.length).toBeLessThan(total);
+  });
+
   it('streams frames to every client and stops when closed', async () => {
     await start();
     const a = await connect(server.token);

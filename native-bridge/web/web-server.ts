@@ -118,7 +118,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   function onConnection(ws: WebSocket): void {
-    senders.set(ws, new FrameSender(ws, options.highWaterBytes));
+    senders.set(ws, new FrameSender(ws, options.highWaterBytes, () => ws.close(1013, 'too far behind; reconnect')));
     ws.on('message', (data, isBinary) => {
       const request = parseClientMessage(data, isBinary);
       if (typeof request === 'string') {
