@@ -68,6 +68,9 @@ function lsofHolders(files: LsofFile[]): Map<string, Holder[]> {
   }
   return out;
 }
+function isActor(pid: number): boolean {
+  return [state.pairA.pid, state.pairB.pid, state.server.pid].includes(pid);
+}
 function statOf(pid: number): { ppid: number; comm: string; state: string } {
   const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
@@ -97,7 +100,9 @@ describe('the probe on one mixed IPC state, compared with lsof, ss, ipcs and /pr
       const p = processOf(scoped, pid);
       const kernel = statOf(pid);
       expect({ pid: p.pid, ppid: p.ppid, comm: p.comm, readable: p.readable }).toEqual({ pid, ppid: kernel.ppid, comm: kernel.comm, readable: true });
-      expect(p.state).toBe(kernel.state);
+      /* an actor idling in epoll_pwait may be running for an instant; the others sleep for good */
+      if (isActor(pid)) expect(['S', 'R']).toContain(p.state);
+      else expect(p.state).toBe(kernel.state);
     }
     expect(processOf(scoped, state.sh).ppid).toBe(process.pid);
     for (const cat of state.cats) expect(processOf(scoped, cat)).toMatchObject({ ppid: state.sh, comm: 'cat', state: 'S' });
