@@ -6,12 +6,12 @@
  */
 import { accessFromLinkMode } from './fd-table';
 import { listDirectory, lstatMode, readLink } from './fast-fs';
-import type { HolderRef } from './probe-types';
+import type { Holder } from '../model/snapshot-types';
 import { listAllPids } from './scope';
 
-/** Holders outside `scanned` of the targets in `wanted`, by target. */
-export function findOtherHolders(wanted: Map<string, HolderRef[]>, scanned: Set<number>): Map<string, HolderRef[]> {
-  const found = new Map<string, HolderRef[]>();
+/** Holders outside `scanned` of the descriptor targets in `wanted` ("pipe:[12]"), by target. */
+export function findOtherHolders(wanted: ReadonlySet<string>, scanned: Set<number>): Map<string, Holder[]> {
+  const found = new Map<string, Holder[]>();
   if (wanted.size === 0) return found;
   for (const pid of listAllPids()) {
     if (scanned.has(pid)) continue;
@@ -20,14 +20,11 @@ export function findOtherHolders(wanted: Map<string, HolderRef[]>, scanned: Set<
       const link = `${dir}/${name}`;
       const target = readLink(link);
       if (target === null) continue;
-      const template = wanted.get(target)?.[0]?.scanned;
-      if (!template) continue;
+      if (!wanted.has(target)) continue;
       const mode = lstatMode(link);
       if (mode === null) continue;
-      const fd = Number(name);
-      const access = accessFromLinkMode(mode);
       const list = found.get(target) ?? [];
-      list.push({ pid, fd, access, scanned: { ...template, fd, target, access } });
+      list.push({ pid, fd: Number(name), access: accessFromLinkMode(mode) });
       found.set(target, list);
     }
   }
@@ -41,16 +38,17 @@ export function findOtherHolders(wanted: Map<string, HolderRef[]>, scanned: Set<
  */
 export class OtherHolderCache {
   private searched = new Set<string>();
-  private found = new Map<string, HolderRef[]>();
+  private found = new Map<string, Holder[]>();
   private at = -Infinity;
 
   constructor(private readonly refreshMs: number) {}
 
-  lookup(wanted: Map<string, HolderRef[]>, scanned: Set<number>, now: number): Map<string, HolderRef[]> {
-    const stale = now - this.at >= this.refreshMs || [...wanted.keys()].some((target) => !this.searched.has(target));
+  lookup(wanted: ReadonlySet<string>, scanned: Set<number>, now: number): Map<string, Holder[]> {
+    if (wanted.size === 0) return new Map();
+    const stale = now - this.at >= this.refreshMs || [...wanted].some((target) => !this.searched.has(target));
     if (stale) {
       this.found = findOtherHolders(wanted, scanned);
-      this.searched = new Set(wanted.keys());
+      this.searched = new Set(wanted);
       this.at = now;
     }
     return this.found;

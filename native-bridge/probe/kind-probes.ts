@@ -1,7 +1,7 @@
 /**
  * The kind probes a snapshot runs, in order. Adding a kind is one line here.
  */
-import { inetSocketProbe } from './inet-sockets';
+import { createInetSocketProbe } from './inet-sockets';
 import type { PidfdTable } from './pidfd';
 import { PipeProbe } from './pipe-probe';
 import { mqueueProbe } from './posix-mqueue';
@@ -10,12 +10,22 @@ import type { KindProbe } from './probe-types';
 import { sysvMsgProbe } from './sysv-msg';
 import { sysvSemProbe } from './sysv-sem';
 import { sysvShmProbe } from './sysv-shm';
-import { unixSocketProbe } from './unix-sockets';
+import { createUnixSocketProbe } from './unix-sockets';
 
 export interface ClosableKindProbe extends KindProbe {
   close?(): void;
 }
 
 export function createKindProbes(pidfds: PidfdTable): ClosableKindProbe[] {
-  return [new PipeProbe(pidfds), unixSocketProbe, inetSocketProbe, sysvShmProbe, sysvMsgProbe, sysvSemProbe, posixShmProbe, mqueueProbe];
+  const borrow = <T>(pid: number, fd: number, use: (dup: number) => T): T | null => pidfds.borrow(pid, fd, use);
+  return [
+    new PipeProbe(pidfds),
+    createUnixSocketProbe(borrow),
+    createInetSocketProbe(borrow),
+    sysvShmProbe,
+    sysvMsgProbe,
+    sysvSemProbe,
+    posixShmProbe,
+    mqueueProbe,
+  ];
 }

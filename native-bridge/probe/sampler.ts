@@ -37,6 +37,7 @@ export class Sampler {
   private readonly pidfds = new PidfdTable();
   private readonly probes: ClosableKindProbe[];
   private readonly otherHolders: OtherHolderCache | null;
+  private readonly peerHolders: OtherHolderCache | null;
   private readonly fdRefreshMs: number;
   private readonly signalsEverywhere: boolean;
   private readonly previous = new Map<number, { scan: ScannedProcessWithExtras; at: number; fdCount: number }>();
@@ -45,7 +46,9 @@ export class Sampler {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
     this.options.peekBytes = Math.max(0, Math.min(256, Math.floor(this.options.peekBytes)));
     this.reader = options.holdFiles === false ? oneShotReader : new HeldProcFiles();
-    this.otherHolders = options.completeHolders === false ? null : new OtherHolderCache(options.holderRefreshMs ?? 1000);
+    const complete = options.completeHolders !== false;
+    this.otherHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000) : null;
+    this.peerHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000) : null;
     this.fdRefreshMs = options.fdRefreshMs ?? 0;
     this.signalsEverywhere = options.signalsEverywhere ?? false;
     this.probes = createKindProbes(this.pidfds);
@@ -55,6 +58,7 @@ export class Sampler {
   invalidate(): void {
     this.previous.clear();
     this.otherHolders?.clear();
+    this.peerHolders?.clear();
   }
 
   sample(scope: Scope): Snapshot {
@@ -86,20 +90,47 @@ export class Sampler {
     this.forgetExited(processes);
 
     const holdersByTarget = indexHolders(processes);
+    const scannedPids = new Set(processes.keys());
     if (!wholeMachine && this.otherHolders) {
-      const extra = this.otherHolders.lookup(holdersByTarget, new Set(processes.keys()), now);
-      for (const [target, holders] of extra) holdersByTarget.get(target)?.push(...holders);
+      const extra = this.otherHolders.lookup(new Set(holdersByTarget.keys()), scannedPids, now);
+      for (const [target, holders] of extra) {
+        const known = holdersByTarget.get(target);
+        const template = known?.[0]?.scanned;
+        if (!known || !template) continue;
+        for (const h of holders) known.push({ ...h, scanned: { ...template, fd: h.fd, access: h.access } });
+      }
     }
     const ctx: ProbeContext = { processes, holdersByTarget, options: this.options, wholeMachine };
     const objects: IpcObject[] = [];
     const objectOfTarget = new Map<string, string>();
     for (const probe of this.probes) {
-      const result = probe.collect(ctx);
-      objects.push(...result.objects);
-      for (const [target, id] of result.targets) objectOfTarget.set(target, id);
+      try {
+        const result = probe.collect(ctx);
+        objects.push(...result.objects);
+        for (const [target, id] of result.targets) objectOfTarget.set(target, id);
+      } catch (error) {
+        // one kernel source failing (netlink refused, say) never stops the snapshot
+        problems.push({ pid: 0, reason: `${probe.name}: ${error instanceof Error ? error.message : String(error)}` });
+      }
     }
+    if (!wholeMachine && this.peerHolders) this.fillPeerHolders(objects, scannedPids, now);
     const infos = [...processes.values()].map((proc) => describeProcess(proc, objectOfTarget));
     return { takenAt, durationMs: performance.now() - started, processes: infos, objects, problems };
+  }
+
+  /**
+   * The far end of a socket has its own inode, held by a process we did not
+   * scan: find the holders of such peer sockets (cached like the search above).
+   */
+  private fillPeerHolders(objects: IpcObject[], scanned: Set<number>, now: number): void {
+    const orphans = new Map<string, IpcObject>();
+    for (const object of objects) {
+      if ((object.kind === 'unix' || object.kind === 'tcp' || object.kind === 'udp') && object.holders.length === 0) {
+        orphans.set(`socket:[${object.inode}]`, object);
+      }
+    }
+    const found = this.peerHolders!.lookup(new Set(orphans.keys()), scanned, now);
+    for (const [target, holders] of found) orphans.get(target)?.holders.push(...holders);
   }
 
   private forgetExited(alive: Map<number, unknown>): void {

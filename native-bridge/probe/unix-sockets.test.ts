@@ -19,7 +19,7 @@ import {
   unixSocket,
 } from '../libc/sockets';
 import type { UnixSocketObject } from '../model/snapshot-types';
-import { fillSocketPeerHolders } from './socket-holders';
+import { takeSnapshot } from './sampler';
 import { contextFor, ssUnix } from './socket-test-context';
 import { PidfdTable } from './pidfd';
 import { createUnixSocketProbe, dumpUnixSockets, queryUnixSocket, unixSocketProbe } from './unix-sockets';
@@ -169,9 +169,9 @@ describe('unix socket probe against the kernel and ss', () => {
     /* the peer is held by this (unscanned) test process: reported, without holders we did not scan */
     expect(byInode.get(im)).toMatchObject({ peer: `unix:${it_}`, holders: [] });
     expect(targets.get(`socket:[${it_}]`)).toBe(`unix:${it_}`);
-    /* the core can look up the unscanned far end's holders in one pass over /proc */
-    expect(fillSocketPeerHolders(objects, new Set([child.pid!]))).toBe(1);
-    expect(byInode.get(im)!.holders).toEqual([{ pid: process.pid, fd: mine, access: 'rw' }]);
+    /* a full PID-scoped snapshot looks up the unscanned far end's holders */
+    const peer = takeSnapshot({ pids: [child.pid!] }).objects.find((o) => o.id === `unix:${im}`);
+    expect(peer?.holders).toEqual([{ pid: process.pid, fd: mine, access: 'rw' }]);
     expect(byInode.has(socketInode(other1))).toBe(false);
     expect(byInode.has(socketInode(other2))).toBe(false);
 
