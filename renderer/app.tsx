@@ -13,6 +13,7 @@
  *   language, theme, lecture, show-all, export-png, record-webm, connection-status (data-status)
  *   event-log (event-<seq>-<phase>), stdout-panel, step-list (step-<i>, data-status), details-panel
  *   lesson-banner                           lesson finished / lesson error / command error
+ *   gone-<objectId>, picture-hidden         freed lesson objects; "+N not drawn"
  */
 import { useEffect } from 'react';
 import type { ViewApi } from '../native-bridge/model/session-api';

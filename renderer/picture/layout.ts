@@ -21,6 +21,9 @@ const OBJECT_HEIGHT = 2 * RING_RADIUS + 80;
 /** One line of the "show all" descriptor list (process-node.tsx draws 19 px at scale 1). */
 const FD_ROW = 21;
 const MARGIN_X = 22;
+/** Beyond these the picture would be unreadable; the details panel and log still list everything. */
+export const MAX_PROCESSES = 12;
+export const MAX_OBJECTS = 6;
 
 export interface PlacedProcess {
   pid: number;
@@ -62,6 +65,8 @@ export interface PictureLayout {
   edges: EdgeGeometry[];
   /** Height of the viewBox; the width is always VIEW_WIDTH. */
   height: number;
+  /** Processes and objects left out to keep the picture readable. */
+  hidden: { processes: number; objects: number };
 }
 
 export function pointOnEdge(edge: EdgeGeometry, t: number): Point {
@@ -108,9 +113,11 @@ function processSlots(frame: Frame, shown: IpcObject[], showAll: boolean): Slot[
 }
 
 export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
-  const shown = lessonObjects(frame.objects, frame.lesson?.objects ?? null);
+  const allShown = lessonObjects(frame.objects, frame.lesson?.objects ?? null);
+  const shown = allShown.slice(0, MAX_OBJECTS);
   const byPid = new Map(frame.processes.map((p) => [p.pid, p]));
-  const slots = processSlots(frame, shown, showAll);
+  const allSlots = processSlots(frame, shown, showAll);
+  const slots = allSlots.slice(0, MAX_PROCESSES);
 
   // Two columns of processes around a column of objects: writers usually come first (parent), readers second.
   const rows = Math.max(1, Math.ceil(slots.length / 2));
@@ -145,7 +152,8 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
     .padding(shown.length === 1 ? 1 : 0.2);
   const objects: PlacedObject[] = shown.map((object) => ({ object, x: VIEW_WIDTH / 2, y: (objectY(object.id) ?? height / 2) - (shown.length === 1 ? 20 : 0) }));
 
-  return { processes, objects, edges: layoutEdges(processes, objects), height };
+  const hidden = { processes: allSlots.length - slots.length, objects: allShown.length - shown.length };
+  return { processes, objects, edges: layoutEdges(processes, objects), height, hidden };
 }
 
 function layoutEdges(processes: PlacedProcess[], objects: PlacedObject[]): EdgeGeometry[] {

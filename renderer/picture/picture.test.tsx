@@ -1,6 +1,7 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
+import type { PipeObject } from '../../native-bridge/model/snapshot-types';
 import type { ManualClock } from '../clock/animation-clock';
 import { CHILD, PARENT, PIPE_ID, pipeMoments } from '../fixtures/pipe-lesson-frames';
 import { freshRenderer } from '../fixtures/test-setup';
@@ -97,6 +98,23 @@ describe('the pipe picture', () => {
     show({ ...afterClose, seq: 99, objects: [], processes: [] });
     expect(screen.getByTestId(`gone-${PIPE_ID}`).textContent).toContain('pipe 4614 is gone');
     expect(screen.getByTestId(`process-${CHILD}`).getAttribute('data-state')).toBe('gone');
+  });
+
+  it('without a lesson draws every process holding an object, up to a readable limit', () => {
+    const { forked } = frames();
+    const many: Frame = {
+      ...forked,
+      seq: 200,
+      lesson: null,
+      events: [],
+      processes: Array.from({ length: 20 }, (_, i) => ({ ...forked.processes[0]!, pid: 7000 + i, fds: [{ fd: 3, object: PIPE_ID, access: 'r' as const, target: 'pipe:[4614]' }] })),
+      objects: [{ ...(forked.objects[0] as PipeObject), holders: Array.from({ length: 20 }, (_, i) => ({ pid: 7000 + i, fd: 3, access: 'r' as const })) }],
+    };
+    render(<Picture />);
+    show(many);
+    expect(screen.getAllByTestId(/^process-/)).toHaveLength(12);
+    expect(screen.getByTestId('process-7000')).toBeTruthy();
+    expect(screen.getByTestId('picture-hidden').textContent).toContain('+8 processes');
   });
 
   it('shows the read that returned 0 as EOF', () => {

@@ -115,6 +115,11 @@ export function Picture() {
           />
         );
       })}
+      {(layout.hidden.processes > 0 || layout.hidden.objects > 0) && (
+        <text data-testid="picture-hidden" x={VIEW_WIDTH - 16} y={VIEW_HEIGHT - 14} textAnchor="end" fill={palette.muted} fontFamily={palette.font} fontSize={12 * palette.scale}>
+          {t('moreHidden', { processes: layout.hidden.processes, objects: layout.hidden.objects })}
+        </text>
+      )}
       <ByteFlights edges={layout.edges} palette={palette} speed={lesson?.speed ?? 1} />
       <text x={16} y={VIEW_HEIGHT - 14} fill={palette.muted} fontFamily={palette.mono} fontSize={11 * palette.scale}>
         {`${t('frame', { seq: frame.seq })} · ${new Date(frame.takenAt).toISOString().slice(11, 23)} · ${t('sampledIn', { ms: frame.durationMs.toFixed(2) })} · ${frame.rateHz} Hz`}
