@@ -140,16 +140,8 @@ describe('the probe on one mixed IPC state, compared with lsof, ss, ipcs and /pr
     }
   });
 
-  /*
-   * Known gap (it.fails until fixed): in a PID-scoped snapshot the far end of
-   * a Unix connection held by a process outside the scope is listed with
-   * `holders: []`; lsof +E names its holder. The far end has its own inode, so
-   * findOtherHolders (same target) never finds it. Fix: sampler.ts calling
-   * socket-holders.ts fillSocketPeerHolders(objects, scannedPids) after the
-   * kind probes, when completing holders (checked by hand: fills all of them).
-   * Remove `.fails` once it is wired.
-   */
-  it.fails('lsof +E: the holder of a unix socket\'s peer in another process (this test process) is in the PID-scoped snapshot', () => {
+  /* the far end has its own inode: found by the probe's socket-peer holder search, not by the same-target one */
+  it('lsof +E: the holder of a unix socket\'s peer in another process (this test process) is in the PID-scoped snapshot', () => {
     const endpoints = lsof.filter((f) => !state.pids.includes(f.pid) && f.type === 'unix');
     expect(endpoints.length).toBeGreaterThan(0);
     const missing: string[] = [];
