@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.vite/', 'out/', 'dist/', 'test-results/', 'renderer/dist/'] },
+  { ignores: ['node_modules/', 'tmp-exp/', '.vite/', 'out/', 'dist/', 'test-results/', 'renderer/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
