@@ -4,7 +4,7 @@ import type { Frame, SyscallEvent } from '../../native-bridge/model/frame-types'
 import { eventShort, objectLabel } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
-import { selectEvents, selectLecture, selectSelection, selectShowAll, selectTheme } from '../store/selectors';
+import { selectEvents, selectLecture, selectLocale, selectSelection, selectShowAll, selectTheme } from '../store/selectors';
 import { ByteFlights } from './byte-flight';
 import { EdgeMarkers, FdEdge } from './fd-edge';
 import { layoutPicture, VIEW_WIDTH } from './layout';
@@ -38,6 +38,7 @@ export function Picture() {
   );
   const select = useAppStore((s) => s.select);
   const events = useAppStore(selectEvents);
+  const locale = useAppStore(selectLocale);
   const palette = paletteFor(theme, lecture);
   const layout = useMemo(() => (frame ? layoutPicture(frame, showAll) : null), [frame, showAll]);
   const calls = useMemo(() => lastCalls(events), [events]);
@@ -62,7 +63,7 @@ export function Picture() {
       viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
       xmlns="http://www.w3.org/2000/svg"
       role="img"
-      aria-label={lesson ? lesson.title[useAppStore.getState().locale] : 'ipcscope'}
+      aria-label={lesson ? lesson.title[locale] : 'ipcscope'}
       style={{ width: '100%', height: '100%', background: palette.background }}
     >
       <rect width={VIEW_WIDTH} height={VIEW_HEIGHT} fill={palette.background} />
