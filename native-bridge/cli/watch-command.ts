@@ -4,7 +4,7 @@
  * object per line with --json. Ctrl-C (SIGINT) or SIGTERM stop it cleanly.
  */
 import type { Snapshot } from '../model/snapshot-types';
-import { Sampler } from '../probe/index';
+import { Sampler, WATCH_SAMPLER_OPTIONS } from '../probe/index';
 import type { WatchArgs } from './args';
 import { requireInSnapshot, requireProcesses } from './process-check';
 import { keepStdoutClean } from './snapshot-command';
@@ -25,7 +25,7 @@ export async function runWatch(args: WatchArgs): Promise<number> {
   const pids = 'pids' in args.scope ? args.scope.pids : [];
   requireProcesses(pids);
   /* no peeking: watch reports numbers, and holding pidfd duplicates every tick would change what is observed */
-  const sampler = new Sampler({ peekBytes: 0, readMaps: true, readSignals: false });
+  const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readMaps: true, readSignals: false });
   let previous: Snapshot;
   try {
     previous = sampler.sample(args.scope);

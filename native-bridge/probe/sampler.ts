@@ -31,6 +31,13 @@ export interface SamplerOptions extends Partial<ProbeOptions> {
   signalsEverywhere?: boolean;
 }
 
+/**
+ * How the app and `ipcscope watch` tick: descriptor tables, maps and signal
+ * masks are re-read every 200 ms or when a process's descriptor count changes
+ * (one fstat), state/wchan/syscall and fills on every tick.
+ */
+export const WATCH_SAMPLER_OPTIONS: Readonly<SamplerOptions> = { fdRefreshMs: 200 };
+
 export class Sampler {
   private readonly options: ProbeOptions;
   private readonly reader: ProcFileReader;

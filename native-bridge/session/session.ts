@@ -17,7 +17,7 @@ import type { Frame, LessonSummary, SyscallEvent } from '../model/frame-types';
 import type { EngineSession } from '../model/session-api';
 import type { Snapshot } from '../model/snapshot-types';
 import { findLesson, lessonSummaries } from '../lessons/registry';
-import { Sampler, type SamplerOptions } from '../probe';
+import { Sampler, WATCH_SAMPLER_OPTIONS, type SamplerOptions } from '../probe';
 import { processExists } from '../actor/reaper';
 import { LessonRunner, type RunnerEvent } from './lesson-runner';
 
@@ -53,7 +53,7 @@ export class Session implements EngineSession {
     this.rateHz = options.rateHz ?? RATE_DEFAULT_HZ;
     // Descriptor tables are re-read every 200 ms, when a process's fd count
     // changes, and right after every syscall event (invalidate below).
-    this.sampler = new Sampler({ fdRefreshMs: 200, ...options.sampler });
+    this.sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, ...options.sampler });
   }
 
   async handle(input: unknown): Promise<CommandResult> {
