@@ -1,16 +1,29 @@
+import type { Translate } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectStatus } from '../store/selectors';
 
-/** The transport's word on the connection: "open", "closed", or what went wrong. */
+export type StatusKind = 'open' | 'closed' | 'connecting' | 'error';
+
+/**
+ * The transport's words: "open", "connecting", "closed" or "closed: why",
+ * "error: why" (or any other text, which is an error too).
+ */
+export function describeStatus(status: string, t: Translate): { kind: StatusKind; text: string } {
+  const [head = '', ...rest] = status.split(':');
+  const detail = rest.join(':').trim();
+  if (status === 'open') return { kind: 'open', text: t('statusOpen') };
+  if (status === 'connecting') return { kind: 'connecting', text: t('statusConnecting') };
+  if (head === 'closed') return { kind: 'closed', text: detail ? `${t('statusClosed')}: ${detail}` : t('statusClosed') };
+  return { kind: 'error', text: t('statusError', { text: head === 'error' ? detail : status }) };
+}
+
 export function ConnectionStatus() {
   const t = useT();
   const status = useAppStore(selectStatus);
-  const kind = status === 'open' ? 'open' : status === 'closed' ? 'closed' : status === 'connecting' ? 'connecting' : 'error';
-  const text =
-    kind === 'open' ? t('statusOpen') : kind === 'closed' ? t('statusClosed') : kind === 'connecting' ? t('statusConnecting') : t('statusError', { text: status });
+  const { kind, text } = describeStatus(status, t);
   return (
-    <span className={`status status-${kind}`} data-testid="connection-status" data-status={kind} role="status">
+    <span className={`status status-${kind}`} data-testid="connection-status" data-status={kind} role="status" title={status}>
       <span className="status-dot" aria-hidden="true" />
       {text}
     </span>
