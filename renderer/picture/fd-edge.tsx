@@ -46,3 +46,22 @@ export function EdgeMarkers({ palette }: { palette: Palette }) {
     </defs>
   );
 }
+
+/** Which colour is which end: read ends carry bytes to a process, write ends into the object. */
+export function EdgeLegend({ palette, x, y, readLabel, writeLabel }: { palette: Palette; x: number; y: number; readLabel: string; writeLabel: string }) {
+  const s = palette.scale;
+  const row = (dy: number, color: string, label: string) => (
+    <g transform={`translate(0,${dy})`}>
+      <line x1={0} x2={28 * s} y1={-4} y2={-4} stroke={color} strokeWidth={3} strokeLinecap="round" />
+      <text x={36 * s} fill={palette.muted} fontFamily={palette.font} fontSize={12 * s}>
+        {label}
+      </text>
+    </g>
+  );
+  return (
+    <g data-testid="edge-legend" transform={`translate(${x},${y})`}>
+      {row(0, palette.writeEdge, writeLabel)}
+      {row(18 * s, palette.readEdge, readLabel)}
+    </g>
+  );
+}

@@ -6,7 +6,7 @@ import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectEvents, selectLecture, selectLocale, selectSelection, selectShowAll, selectTheme } from '../store/selectors';
 import { ByteFlights } from './byte-flight';
-import { EdgeMarkers, FdEdge } from './fd-edge';
+import { EdgeLegend, EdgeMarkers, FdEdge } from './fd-edge';
 import { layoutPicture, VIEW_WIDTH } from './layout';
 import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
@@ -120,6 +120,9 @@ export function Picture() {
         <text data-testid="picture-hidden" x={VIEW_WIDTH - 16} y={VIEW_HEIGHT - 14} textAnchor="end" fill={palette.muted} fontFamily={palette.font} fontSize={12 * palette.scale}>
           {t('moreHidden', { processes: layout.hidden.processes, objects: layout.hidden.objects })}
         </text>
+      )}
+      {layout.edges.length > 0 && (
+        <EdgeLegend palette={palette} x={VIEW_WIDTH - 250 * palette.scale} y={22} writeLabel={t('legendWrite')} readLabel={t('legendRead')} />
       )}
       <ByteFlights edges={layout.edges} palette={palette} speed={lesson?.speed ?? 1} />
       <text x={16} y={VIEW_HEIGHT - 14} fill={palette.muted} fontFamily={palette.mono} fontSize={11 * palette.scale}>
