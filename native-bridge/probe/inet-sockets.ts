@@ -187,6 +187,10 @@ export function createInetSocketProbe(borrow: DescriptorBorrower = borrowOnce): 
   return {
     name: 'inet-sockets',
     collect(ctx: ProbeContext): KindProbeResult {
+      // PID scope: when every held socket was already named (as a Unix socket), there is nothing to dump.
+      if (!ctx.wholeMachine && [...heldSocketInodes(ctx)].every((inode) => ctx.claimed.has(socketTarget(inode)))) {
+        return { objects: [], targets: new Map() };
+      }
       return inetObjectsFrom([...dumpInetSockets('tcp'), ...dumpInetSockets('udp')], ctx, borrow);
     },
   };

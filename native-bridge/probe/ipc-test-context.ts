@@ -97,5 +97,5 @@ export function buildTestContext(pids: number[], opts: { wholeMachine?: boolean;
       holdersByTarget.set(fd.target, list);
     }
   }
-  return { processes, holdersByTarget, options: { ...DEFAULT_PROBE_OPTIONS, ...opts.options }, wholeMachine };
+  return { processes, holdersByTarget, options: { ...DEFAULT_PROBE_OPTIONS, ...opts.options }, wholeMachine, claimed: new Set() };
 }

@@ -75,6 +75,8 @@ export interface ProbeContext {
   options: ProbeOptions;
   /** True for a whole-machine snapshot: kind probes then report every object they can see. */
   wholeMachine: boolean;
+  /** Descriptor targets already named by an earlier kind probe of this snapshot. */
+  claimed: Set<string>;
 }
 
 export interface KindProbeResult {

@@ -107,14 +107,19 @@ export class Sampler {
         for (const h of holders) known.push({ ...h, scanned: { ...template, fd: h.fd, access: h.access } });
       }
     }
-    const ctx: ProbeContext = { processes, holdersByTarget, options: this.options, wholeMachine };
+    const ctx: ProbeContext = { processes, holdersByTarget, options: this.options, wholeMachine, claimed: new Set() };
     const objects: IpcObject[] = [];
     const objectOfTarget = new Map<string, string>();
-    for (const probe of this.probes) {
+    // An empty PID scope has no objects: skip the kernel-wide sources.
+    const probes = !wholeMachine && processes.size === 0 ? [] : this.probes;
+    for (const probe of probes) {
       try {
         const result = probe.collect(ctx);
         objects.push(...result.objects);
-        for (const [target, id] of result.targets) objectOfTarget.set(target, id);
+        for (const [target, id] of result.targets) {
+          objectOfTarget.set(target, id);
+          ctx.claimed.add(target);
+        }
       } catch (error) {
         // one kernel source failing (netlink refused, say) never stops the snapshot
         problems.push({ pid: 0, reason: `${probe.name}: ${error instanceof Error ? error.message : String(error)}` });

@@ -59,7 +59,7 @@ export function contextFor(pids: number[], wholeMachine = false, options: Partia
       holdersByTarget.set(scanned.target, list);
     }
   }
-  return { processes, holdersByTarget, options: { ...DEFAULT_PROBE_OPTIONS, ...options }, wholeMachine };
+  return { processes, holdersByTarget, options: { ...DEFAULT_PROBE_OPTIONS, ...options }, wholeMachine, claimed: new Set() };
 }
 
 /** One line of `ss -...eH` output, split on whitespace (our test names contain no spaces). */

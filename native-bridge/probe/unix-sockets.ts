@@ -181,12 +181,44 @@ export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, bor
   return { objects, targets };
 }
 
+/* Up to this many held sockets, a PID-scoped snapshot asks for each by inode instead of dumping all. */
+const QUERY_ONE_BY_ONE = 32;
+
+/**
+ * The entries a PID-scoped snapshot needs: the held sockets, their peers and
+ * a listener's pending clients. A few by inode are cheaper than a dump of
+ * every socket on a busy desktop; a client still in some listener's queue
+ * (peer 0) can only be matched to its listener through a dump.
+ */
+function scopedEntries(ctx: ProbeContext): UnixDiagEntry[] {
+  const held = heldSocketInodes(ctx);
+  if (held.size === 0) return [];
+  if (held.size > QUERY_ONE_BY_ONE) return dumpUnixSockets();
+  const found = new Map<number, UnixDiagEntry>();
+  const fetch = (inode: number): UnixDiagEntry | null => {
+    if (found.has(inode)) return found.get(inode)!;
+    const entry = queryUnixSocket(inode);
+    if (entry) found.set(inode, entry);
+    return entry;
+  };
+  for (const inode of held) {
+    const entry = fetch(inode);
+    if (!entry) continue;
+    if (entry.peer === 0 && entry.type !== 2 /* dgram */ && entry.state !== TCP_LISTEN && entry.state !== 7 /* unconnected */) {
+      return dumpUnixSockets();
+    }
+    if (entry.peer !== 0) fetch(entry.peer);
+    for (const client of entry.icons) fetch(client);
+  }
+  return [...found.values()];
+}
+
 /** A probe that peeks through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
 export function createUnixSocketProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
   return {
     name: 'unix-sockets',
     collect(ctx: ProbeContext): KindProbeResult {
-      return unixObjectsFrom(dumpUnixSockets(), ctx, borrow);
+      return unixObjectsFrom(ctx.wholeMachine ? dumpUnixSockets() : scopedEntries(ctx), ctx, borrow);
     },
   };
 }
