@@ -20,6 +20,8 @@ const ROW_HEIGHT = NODE_HEIGHT + BADGE_ROOM + 40;
 const OBJECT_HEIGHT = 2 * RING_RADIUS + 80;
 /** One line of the "show all" descriptor list (process-node.tsx draws 19 px at scale 1). */
 const FD_ROW = 21;
+/** Descriptors listed under a node with "show all"; the rest are counted, and listed in the details panel. */
+export const MAX_FD_LINES = 8;
 const MARGIN_X = 22;
 /** Beyond these the picture would be unreadable; the details panel and log still list everything. */
 export const MAX_PROCESSES = 12;
@@ -124,7 +126,7 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   // "Show all" lists each process's other descriptors under it: make room for the longest list.
   const shownIds = new Set(shown.map((o) => o.id));
   const fdRoom = showAll
-    ? Math.max(0, ...slots.map((slot) => (byPid.get(slot.pid)?.fds ?? []).filter((fd) => !shownIds.has(fd.object)).length)) * FD_ROW
+    ? Math.min(MAX_FD_LINES + 1, Math.max(0, ...slots.map((slot) => (byPid.get(slot.pid)?.fds ?? []).filter((fd) => !shownIds.has(fd.object)).length))) * FD_ROW
     : 0;
   const rowHeight = ROW_HEIGHT + fdRoom;
   const height = Math.max(VIEW_HEIGHT + fdRoom, rows * rowHeight + 40, shown.length * OBJECT_HEIGHT + 40);

@@ -1,7 +1,7 @@
 import { HourglassGlyph } from '../controls/icons';
 import { blockedCall, blockedSentence, stateWord } from '../format/kernel-words';
 import type { Translate } from '../i18n/strings';
-import { NODE_HEIGHT, NODE_WIDTH, type PlacedProcess } from './layout';
+import { MAX_FD_LINES, NODE_HEIGHT, NODE_WIDTH, type PlacedProcess } from './layout';
 import type { Palette } from './palette';
 
 interface Props {
@@ -121,7 +121,12 @@ export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIs
         </text>
       )}
       {blocked && <BlockedBadge placed={placed} palette={palette} t={t} loud={loud} />}
-      {otherFds.map((fd, i) => (
+      {otherFds.length > MAX_FD_LINES && (
+        <text x={left} y={fdTop + MAX_FD_LINES * FD_LINE * s} fill={palette.muted} fontFamily={palette.font} fontSize={12 * s} fontStyle="italic">
+          {t('moreFds', { count: otherFds.length - MAX_FD_LINES })}
+        </text>
+      )}
+      {otherFds.slice(0, MAX_FD_LINES).map((fd, i) => (
         <text key={fd.fd} x={left} y={fdTop + i * FD_LINE * s} fill={palette.muted} fontFamily={palette.mono} fontSize={12 * s} data-testid={`fd-${pid}-${fd.fd}`}>
           {`fd ${fd.fd} ${fd.access.padEnd(2)} ${fd.target}`}
         </text>
