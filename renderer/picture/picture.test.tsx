@@ -173,6 +173,18 @@ describe('the pipe picture', () => {
     expect(screen.getByTestId(`fd-${CHILD}-1`).textContent).toContain('fd 1 w');
   });
 
+  it('lists at most 8 other descriptors under a node and counts the rest', () => {
+    const { childBlocked } = frames();
+    const extra = Array.from({ length: 8 }, (_, i) => ({ fd: 20 + i, object: 'file:/dev/null', access: 'r' as const, target: '/dev/null' }));
+    const frame = { ...childBlocked, processes: childBlocked.processes.map((p) => (p.pid === PARENT ? { ...p, fds: [...p.fds, ...extra] } : p)) };
+    render(<Picture />);
+    act(() => useAppStore.getState().setShowAll(true));
+    show(frame);
+    const node = screen.getByTestId(`process-${PARENT}`);
+    expect(node.querySelectorAll('[data-testid^="fd-"]')).toHaveLength(8);
+    expect(node.textContent).toContain('+4 more');
+  });
+
   it('speaks the chosen language', () => {
     const { childBlocked } = frames();
     render(<Picture />);
