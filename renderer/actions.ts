@@ -1,4 +1,4 @@
-import type { Command, CommandResult } from '../native-bridge/model/commands';
+import { SPEED_MAX, SPEED_MIN, type Command, type CommandResult } from '../native-bridge/model/commands';
 import type { StringKey, Translate } from './i18n/strings';
 import { useAppStore } from './store/app-store';
 
@@ -27,9 +27,7 @@ export interface Action {
   command(state: ActionState): Command | null;
 }
 
-/* Bounds of commands.ts (SPEED_MIN / SPEED_MAX), repeated because the renderer imports only types; the engine validates again. */
-export const SPEED_MIN = 0.1;
-export const SPEED_MAX = 4;
+export { SPEED_MIN, SPEED_MAX };
 
 /** Speeds offered by the picker and walked by "[" and "]". */
 export const SPEED_PRESETS = [0.1, 0.25, 0.5, 1, 2, 4] as const;

@@ -1,11 +1,11 @@
+import { RATE_MAX_HZ, RATE_MIN_HZ } from '../../native-bridge/model/commands';
 import type { Locale } from '../../native-bridge/model/frame-types';
 import { LOCALES } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectLecture, selectLocale, selectRateHz, selectShowAll, selectTheme } from '../store/selectors';
 
-/* Within commands.ts RATE_MIN_HZ..RATE_MAX_HZ (1..60). */
-const RATES = [1, 2, 5, 10, 15, 30, 60];
+const RATES = [1, 2, 5, 10, 15, 30, 60].filter((hz) => hz >= RATE_MIN_HZ && hz <= RATE_MAX_HZ);
 
 export function LanguageSwitch() {
   const t = useT();
