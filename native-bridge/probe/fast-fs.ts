@@ -13,6 +13,25 @@ const readlinkRaw = lib.func('long readlink(const char *path, _Out_ uint8_t *buf
   size: number,
 ) => number;
 const statRaw = lib.func('int stat(const char *path, _Out_ uint8_t *buf)') as (path: string, buf: Uint8Array) => number;
+const openatRaw = lib.func('int openat(int dirfd, const char *path, int flags, int mode)') as (
+  dirfd: number,
+  path: string,
+  flags: number,
+  mode: number,
+) => number;
+const readlinkatRaw = lib.func('long readlinkat(int dirfd, const char *path, _Out_ uint8_t *buf, size_t size)') as (
+  dirfd: number,
+  path: string,
+  buf: Uint8Array,
+  size: number,
+) => number;
+const fstatatRaw = lib.func('int fstatat(int dirfd, const char *path, _Out_ uint8_t *buf, int flags)') as (
+  dirfd: number,
+  path: string,
+  buf: Uint8Array,
+  flags: number,
+) => number;
+const AT_SYMLINK_NOFOLLOW = 0x100;
 const lstatRaw = lib.func('int lstat(const char *path, _Out_ uint8_t *buf)') as (path: string, buf: Uint8Array) => number;
 /* getdents64 is syscall 217 on x86_64 */
 const getdents64 = lib.func('long syscall(long nr, int fd, _Out_ uint8_t *buf, size_t size)') as (
@@ -59,34 +78,72 @@ export function lstatMode(path: string): number | null {
   return lstatRaw(path, statBuffer) === 0 ? statBuffer.readUInt32LE(24) : null;
 }
 
-/** Directory entry names (without "." and ".."), or null when it cannot be opened. */
-export function listDirectory(path: string): string[] | null {
-  const fd = native.open(path, O_CLOEXEC | O_DIRECTORY, 0);
-  if (fd < 0) return null;
+/**
+ * Calls relative to an open directory (/proc/PID, /proc/PID/fd) spare the
+ * kernel the path walk to it on every file: a whole-machine scan makes
+ * several per process and one or two per descriptor.
+ */
+export function openDirectory(path: string): number {
+  return native.open(path, O_CLOEXEC | O_DIRECTORY, 0);
+}
+
+export function openDirectoryAt(dirfd: number, name: string): number {
+  return openatRaw(dirfd, name, O_CLOEXEC | O_DIRECTORY, 0);
+}
+
+export function readLinkAt(dirfd: number, name: string): string | null {
+  const length = readlinkatRaw(dirfd, name, linkBuffer, linkBuffer.length);
+  return length < 0 ? null : linkBuffer.toString('utf8', 0, length);
+}
+
+export function statAt(dirfd: number, name: string): StatInfo | null {
+  return fstatatRaw(dirfd, name, statBuffer, 0) === 0 ? decodeStat() : null;
+}
+
+export function lstatModeAt(dirfd: number, name: string): number | null {
+  return fstatatRaw(dirfd, name, statBuffer, AT_SYMLINK_NOFOLLOW) === 0 ? statBuffer.readUInt32LE(24) : null;
+}
+
+/** Entry names of an already open directory (read from its start). */
+export function listOpenDirectory(fd: number): string[] {
   const names: string[] = [];
-  try {
-    for (;;) {
-      const length = getdents64(SYS_GETDENTS64, fd, direntBuffer, direntBuffer.length);
-      if (length <= 0) break;
-      // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
-      for (let at = 0; at < length; ) {
-        const reclen = direntBuffer.readUInt16LE(at + 16);
-        const nameStart = at + 19;
-        const nameEnd = direntBuffer.indexOf(0, nameStart);
-        const name = direntBuffer.toString('latin1', nameStart, nameEnd);
-        if (name !== '.' && name !== '..') names.push(name);
-        at += reclen;
-      }
+  for (;;) {
+    const length = getdents64(SYS_GETDENTS64, fd, direntBuffer, direntBuffer.length);
+    if (length <= 0) break;
+    // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+    for (let at = 0; at < length; ) {
+      const reclen = direntBuffer.readUInt16LE(at + 16);
+      const nameStart = at + 19;
+      const name = direntBuffer.toString('latin1', nameStart, direntBuffer.indexOf(0, nameStart));
+      if (name !== '.' && name !== '..') names.push(name);
+      at += reclen;
     }
-  } finally {
-    native.close(fd);
   }
   return names;
 }
 
+/** Directory entry names (without "." and ".."), or null when it cannot be opened. */
+export function listDirectory(path: string): string[] | null {
+  const fd = openDirectory(path);
+  if (fd < 0) return null;
+  try {
+    return listOpenDirectory(fd);
+  } finally {
+    native.close(fd);
+  }
+}
+
+/** A small file's whole text, opened relative to `dirfd`, or null. */
+export function readFileAt(dirfd: number, name: string): string | null {
+  return readOpened(openatRaw(dirfd, name, O_CLOEXEC, 0));
+}
+
 /** A small file's whole text (latin1), or null when it cannot be read. */
 export function readSmallFile(path: string): string | null {
-  const fd = native.open(path, O_CLOEXEC, 0);
+  return readOpened(native.open(path, O_CLOEXEC, 0));
+}
+
+function readOpened(fd: number): string | null {
   if (fd < 0) return null;
   try {
     let length = 0;

@@ -6,9 +6,9 @@
  * here opens /proc/PID/fd/N, which would change what is observed
  * (KERNEL-FACTS: an extra reader suppresses EPIPE and releases FIFO opens).
  */
-import { lastErrno } from '../libc/libc';
+import { lastErrno, native } from '../libc/libc';
 import { errnoName } from '../libc/errno';
-import { listDirectory, lstatMode, readLink, statPath } from './fast-fs';
+import { listOpenDirectory, lstatModeAt, openDirectory, readLinkAt, statAt } from './fast-fs';
 import type { Access } from '../model/snapshot-types';
 import type { ScannedFd } from './probe-types';
 
@@ -62,6 +62,26 @@ export function isIpcCandidate(fd: ScannedFd): boolean {
   return fd.target.startsWith('/dev/shm/') || fd.target.startsWith('/dev/mqueue/') || (fd.fileType === 'file' && fd.target.lastIndexOf('/') === 0);
 }
 
+/** One descriptor, read relative to its /proc/PID/fd directory; null when closed meanwhile or filtered out. */
+function readFdEntry(dirfd: number, name: string, ipcOnly: boolean): ScannedFd | null {
+  const target = readLinkAt(dirfd, name);
+  if (target === null) return null; // closed between getdents and readlink
+  const entry: ScannedFd = { fd: Number(name), target, inode: bracketInode(target), flags: null, access: 'r' };
+  if (target.charCodeAt(0) === 47 /* / */ && !isPlainTarget(target)) {
+    const st = statAt(dirfd, name);
+    if (st) {
+      entry.fileType = FILE_TYPES[st.mode & S_IFMT] ?? 'other';
+      entry.inode = st.inode;
+      entry.dev = st.dev;
+    }
+  }
+  if (ipcOnly && !isIpcCandidate(entry)) return null;
+  const mode = lstatModeAt(dirfd, name);
+  if (mode === null) return null;
+  entry.access = accessFromLinkMode(mode);
+  return entry;
+}
+
 export interface FdTableResult {
   fds: ScannedFd[];
   error?: string;
@@ -73,29 +93,16 @@ export interface FdTableResult {
  * descriptors that can be IPC objects are kept (whole-machine scans).
  */
 export function readFdTable(pid: number, ipcOnly = false): FdTableResult {
-  const dir = `/proc/${pid}/fd`;
-  const names = listDirectory(dir);
-  if (names === null) return { fds: [], error: describeErrno(lastErrno()) };
+  const dirfd = openDirectory(`/proc/${pid}/fd`);
+  if (dirfd < 0) return { fds: [], error: describeErrno(lastErrno()) };
   const fds: ScannedFd[] = [];
-  for (const name of names) {
-    const fd = Number(name);
-    const link = `${dir}/${name}`;
-    const target = readLink(link);
-    if (target === null) continue; // closed between getdents and readlink
-    const entry: ScannedFd = { fd, target, inode: bracketInode(target), flags: null, access: 'r' };
-    if (target.charCodeAt(0) === 47 /* / */ && !isPlainTarget(target)) {
-      const st = statPath(link);
-      if (st) {
-        entry.fileType = FILE_TYPES[st.mode & S_IFMT] ?? 'other';
-        entry.inode = st.inode;
-        entry.dev = st.dev;
-      }
+  try {
+    for (const name of listOpenDirectory(dirfd)) {
+      const entry = readFdEntry(dirfd, name, ipcOnly);
+      if (entry) fds.push(entry);
     }
-    if (ipcOnly && !isIpcCandidate(entry)) continue;
-    const mode = lstatMode(link);
-    if (mode === null) continue;
-    entry.access = accessFromLinkMode(mode);
-    fds.push(entry);
+  } finally {
+    native.close(dirfd);
   }
   fds.sort((a, b) => a.fd - b.fd);
   return { fds };

@@ -59,6 +59,8 @@ function collect(ctx: ProbeContext): KindProbeResult {
       byName.set(fd.target, f);
     }
   }
+  /* nothing held in a PID scope: no need to look for a mount (a mountinfo read per tick) */
+  if (!ctx.wholeMachine && byName.size === 0) return { objects: [], targets: new Map() };
   const mount = mqueueMount();
   if (ctx.wholeMachine && mount) {
     try {

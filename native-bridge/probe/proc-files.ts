@@ -6,7 +6,7 @@
  */
 import { native, O_CLOEXEC, O_DIRECTORY, STAT_SIZE, STAT_ST_SIZE_OFFSET, lastErrno } from '../libc/libc';
 import { errnoName } from '../libc/errno';
-import { readSmallFile, statPath } from './fast-fs';
+import { openDirectory, readFileAt, statPath } from './fast-fs';
 
 export type ProcFileName = 'stat' | 'wchan' | 'syscall' | 'status';
 
@@ -23,19 +23,45 @@ export interface ProcFileReader {
   close(): void;
 }
 
-export const oneShotReader: ProcFileReader = {
-  read(pid, name) {
-    const path = `/proc/${pid}/${name}`;
-    const text = readSmallFile(path);
-    if (text === null) throw fsError('read', path);
+/**
+ * Opens, reads and closes, relative to the /proc/PID directory of the process
+ * being scanned (kept open only while that process is read).
+ */
+export class OneShotProcFiles implements ProcFileReader {
+  private pid = -1;
+  private dirfd = -1;
+
+  private directory(pid: number): number {
+    if (pid !== this.pid) {
+      this.drop(this.pid);
+      this.dirfd = openDirectory(`/proc/${pid}`);
+      if (this.dirfd < 0) throw fsError('open', `/proc/${pid}`);
+      this.pid = pid;
+    }
+    return this.dirfd;
+  }
+
+  read(pid: number, name: ProcFileName): string {
+    const text = readFileAt(this.directory(pid), name);
+    if (text === null) throw fsError('read', `/proc/${pid}/${name}`);
     return text;
-  },
-  fdCount(pid) {
+  }
+
+  fdCount(pid: number): number {
     return statPath(`/proc/${pid}/fd`)?.size ?? -1;
-  },
-  drop() {},
-  close() {},
-};
+  }
+
+  drop(pid: number): void {
+    if (pid !== this.pid || this.dirfd < 0) return;
+    native.close(this.dirfd);
+    this.dirfd = -1;
+    this.pid = -1;
+  }
+
+  close(): void {
+    this.drop(this.pid);
+  }
+}
 
 function fsError(syscall: string, path: string): NodeJS.ErrnoException {
   const code = errnoName(lastErrno());

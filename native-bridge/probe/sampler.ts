@@ -11,7 +11,7 @@ import { OtherHolderCache } from './holder-search';
 import { createKindProbes, type ClosableKindProbe } from './kind-probes';
 import { PidfdTable } from './pidfd';
 import { posixShmName } from './posix-shm';
-import { HeldProcFiles, oneShotReader, type ProcFileReader } from './proc-files';
+import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './proc-files';
 import { scanProcess, type ScannedProcessWithExtras } from './process-scan';
 import { DEFAULT_PROBE_OPTIONS, type HolderRef, type ProbeContext, type ProbeOptions, type ScannedFd } from './probe-types';
 import { listAllPids, withDescendants } from './scope';
@@ -52,7 +52,7 @@ export class Sampler {
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
     this.options.peekBytes = Math.max(0, Math.min(256, Math.floor(this.options.peekBytes)));
-    this.reader = options.holdFiles === false ? oneShotReader : new HeldProcFiles();
+    this.reader = options.holdFiles === false ? new OneShotProcFiles() : new HeldProcFiles();
     const complete = options.completeHolders !== false;
     this.otherHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000) : null;
     this.peerHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000) : null;
