@@ -4,7 +4,7 @@
  * descriptor from a file at the root whose link also reads "/NAME".
  * mq_open is variadic in C: declared with its fixed four-argument prototype.
  */
-import { O_CLOEXEC, O_RDONLY, SYS_PIDFD_GETFD, SYS_PIDFD_OPEN, check, libc, native } from './libc';
+import { O_CLOEXEC, O_RDONLY, check, libc, native } from './libc';
 
 export const O_CREAT = 0o100;
 export const O_EXCL = 0o200;
@@ -86,29 +86,6 @@ export function fsMagic(path: string): number | null {
   const buf = new Uint8Array(120);
   if (posix.statfs(path, buf) < 0) return null;
   return Number(new DataView(buf.buffer).getBigInt64(0, true));
-}
-
-/**
- * Runs `use` on a pidfd_getfd duplicate of another process's descriptor and
- * closes it at once. The duplicate shares the open file description, so it
- * adds no holder; it is held for microseconds only (KERNEL-FACTS).
- * Returns null when the duplicate cannot be made (process gone, EPERM).
- */
-export function withDuplicate<T>(pid: number, fd: number, use: (dup: number) => T): T | null {
-  if (pid === native.getpid()) return use(fd);
-  const pidfd = native.pidfdOpen(SYS_PIDFD_OPEN, pid, 0);
-  if (pidfd < 0) return null;
-  try {
-    const dup = native.pidfdGetfd(SYS_PIDFD_GETFD, pidfd, fd, 0);
-    if (dup < 0) return null;
-    try {
-      return use(dup);
-    } finally {
-      native.close(dup);
-    }
-  } finally {
-    native.close(pidfd);
-  }
 }
 
 /** Reads the "QSIZE:n" line of an mqueue file through pread at offset 0 (the shared file position is not moved). */

@@ -9,7 +9,8 @@ import { endpointKey, formatEndpoint, isWildcard } from './inet-address';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
 import { TCP_LISTEN, sockDiagRequest, stateName } from './sock-diag';
 import { heldSocketInodes, holderRefsOf, holdersOf, socketTarget } from './socket-holders';
-import { type DescriptorBorrower, borrowOnce, peekHeldSocket } from './socket-peek';
+import { type DescriptorBorrower, borrowOnce } from './pidfd';
+import { peekHeldSocket } from './socket-peek';
 
 /* inet_diag_msg (72 bytes): family@0 state@1 timer@2 retrans@3, inet_diag_sockid@4
    {sport be16 @4, dport be16 @6, src[16] @8, dst[16] @24, if @40, cookie[2] @44},

@@ -6,6 +6,19 @@
  */
 import { native, SYS_PIDFD_GETFD, SYS_PIDFD_OPEN } from '../libc/libc';
 
+/** Runs `use` on a duplicate of `pid`'s descriptor `fd` and closes it; null when it cannot be borrowed. */
+export type DescriptorBorrower = <T>(pid: number, fd: number, use: (dup: number) => T) => T | null;
+
+/** A borrow that opens (and closes) its own pidfd: for one-off reads outside a Sampler. */
+export const borrowOnce: DescriptorBorrower = (pid, fd, use) => {
+  const table = new PidfdTable();
+  try {
+    return table.borrow(pid, fd, use);
+  } finally {
+    table.close();
+  }
+};
+
 export class PidfdTable {
   private readonly pidfds = new Map<number, number>();
 

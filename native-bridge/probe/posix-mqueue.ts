@@ -9,7 +9,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Holder, MqueueObject } from '../model/snapshot-types';
 import { O_CLOEXEC, O_RDONLY, native } from '../libc/libc';
-import { MQUEUE_MAGIC, type MqAttr, fsMagic, mqGetattr, readQsize, readQsizeAt, withDuplicate } from '../libc/posix-ipc';
+import { MQUEUE_MAGIC, type MqAttr, fsMagic, mqGetattr, readQsize, readQsizeAt } from '../libc/posix-ipc';
+import { borrowOnce } from './pidfd';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
 
 /** Mount point of an mqueue filesystem visible to this process, or null (none on this machine by default). */
@@ -80,7 +81,7 @@ function collect(ctx: ProbeContext): KindProbeResult {
     const holders = f.holders.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
     let attr: MqAttr | null = null;
     for (const h of holders) {
-      attr = withDuplicate(h.pid, h.fd, (dup) => {
+      attr = borrowOnce(h.pid, h.fd, (dup) => {
         try {
           return mqGetattr(dup);
         } catch {
@@ -94,7 +95,7 @@ function collect(ctx: ProbeContext): KindProbeResult {
     let queued: number | null = mount && live ? readQsizeAt(mount, f.name) : null;
     for (const h of holders) {
       if (queued !== null) break;
-      if (h.access !== 'w') queued = withDuplicate(h.pid, h.fd, (dup) => readQsize(dup));
+      if (h.access !== 'w') queued = borrowOnce(h.pid, h.fd, (dup) => readQsize(dup));
     }
     objects.push({
       id,

@@ -7,7 +7,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import type { Holder, PosixShmObject } from '../model/snapshot-types';
 import { O_CLOEXEC, O_RDONLY, native } from '../libc/libc';
-import { withDuplicate } from '../libc/posix-ipc';
+import { borrowOnce } from './pidfd';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
 
 const SHM_DIR = '/dev/shm/';
@@ -67,7 +67,7 @@ function peekPosixShm(found: Found, size: number | null, peekBytes: number): str
   }
   for (const h of found.holders) {
     if (h.access === 'w') continue;
-    const peek = withDuplicate(h.pid, h.fd, (dup) => preadStart(dup, len));
+    const peek = borrowOnce(h.pid, h.fd, (dup) => preadStart(dup, len));
     if (peek !== null) return peek;
   }
   return null;

@@ -5,36 +5,13 @@
  * The duplicate shares the open file description, so it adds no reader; it
  * only keeps the socket alive while held, which is why it lives microseconds.
  */
-import { SYS_PIDFD_GETFD, SYS_PIDFD_OPEN, native } from '../libc/libc';
 import { MSG_DONTWAIT, MSG_PEEK, SOL_SOCKET, SO_PEEK_OFF, getIntOption, sock } from '../libc/sockets';
+import { borrowOnce, type DescriptorBorrower } from './pidfd';
 import type { HolderRef } from './probe-types';
 
 /** The model caps peeks at 256 bytes. */
 export const MAX_PEEK_BYTES = 256;
 
-/**
- * Runs `use` on a duplicate of `pid`'s descriptor `fd` and closes it; null
- * when it cannot be borrowed. The probe core's PidfdTable.borrow fits (it
- * keeps pidfds between ticks); the default opens a pidfd for each call.
- */
-export type DescriptorBorrower = <T>(pid: number, fd: number, use: (dup: number) => T) => T | null;
-
-export const borrowOnce: DescriptorBorrower = (pid, fd, use) => {
-  const pidfd = native.pidfdOpen(SYS_PIDFD_OPEN, pid, 0);
-  if (pidfd < 0) return null;
-  let dup: number;
-  try {
-    dup = native.pidfdGetfd(SYS_PIDFD_GETFD, pidfd, fd, 0);
-  } finally {
-    native.close(pidfd);
-  }
-  if (dup < 0) return null;
-  try {
-    return use(dup);
-  } finally {
-    native.close(dup);
-  }
-};
 
 /**
  * Up to `maxBytes` bytes from the head of the receive queue of descriptor

@@ -7,7 +7,8 @@ import type { UnixSocketObject } from '../model/snapshot-types';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
 import { TCP_LISTEN, forEachAttribute, sockDiagRequest, stateName } from './sock-diag';
 import { heldSocketInodes, holderRefsOf, holdersOf, socketTarget } from './socket-holders';
-import { type DescriptorBorrower, borrowOnce, peekHeldSocket } from './socket-peek';
+import { type DescriptorBorrower, borrowOnce } from './pidfd';
+import { peekHeldSocket } from './socket-peek';
 
 /* linux/unix_diag.h */
 const AF_UNIX = 1;
