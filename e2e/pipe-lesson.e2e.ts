@@ -116,12 +116,12 @@ describe('pipe-parent-child through npm run web', () => {
     expect(syscall?.arg0).toBe(Number(fdText));
     expect(readlinkSync(`/proc/${child}/fd/${fdText}`)).toBe(`pipe:[${inodeText}]`);
     await expect.poll(() => page.getByTestId(`object-pipe:${inodeText}`).count()).toBe(1);
-    await screenshot(page, 'pipe-lesson-1-blocked');
+    const blockedShot = await screenshot(page, 'pipe-lesson-1-blocked');
 
     // 2. Step until the bytes arrive: the child prints what it read.
     await stepUntil(page, async () => ((await page.getByTestId('stdout-panel').textContent()) ?? '').includes('hello world'), 'hello world on stdout');
     await expect.poll(async () => (await page.getByTestId('event-log').textContent()) ?? '').toContain('hello world');
-    const good = await screenshot(page, 'pipe-lesson-2-hello-world');
+    await screenshot(page, 'pipe-lesson-2-hello-world');
 
     // 3. Step until EOF: the last writer closed, the child's read returned 0.
     await stepUntil(page, async () => ((await page.getByTestId('event-log').textContent()) ?? '').includes('EOF'), 'EOF in the event log');
@@ -133,7 +133,7 @@ describe('pipe-parent-child through npm run web', () => {
     const readmeShot = join(PROJECT_ROOT, 'assets', 'screenshot.png');
     if (!existsSync(readmeShot) || process.env.IPCSCOPE_UPDATE_SCREENSHOT === '1') {
       mkdirSync(join(PROJECT_ROOT, 'assets'), { recursive: true });
-      copyFileSync(good, readmeShot);
+      copyFileSync(blockedShot, readmeShot); // the child asleep in read(): the lesson's key moment
     }
 
     // 4. Stop the server the way a user does (SIGTERM / Ctrl+C): nothing may be left.

@@ -51,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'help':
     case '--help':
     case '-h': {
+      if (rest[0] === 'web') return runWebCommand(['--help']);
       const text = helpFor(rest[0]);
       if (text === null) throw new UsageError(`no help for "${rest[0]}" (commands: snapshot, watch, web)`);
       say(process.stdout, text);
