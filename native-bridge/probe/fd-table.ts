@@ -76,6 +76,11 @@ function readFdEntry(dirfd: number, name: string, ipcOnly: boolean): ScannedFd |
     }
   }
   if (ipcOnly && !isIpcCandidate(entry)) return null;
+  // A socket's file is always opened read-write (sock_alloc_file: O_RDWR): no lstat needed.
+  if (entry.inode !== null && target.startsWith('socket:[')) {
+    entry.access = 'rw';
+    return entry;
+  }
   const mode = lstatModeAt(dirfd, name);
   if (mode === null) return null;
   entry.access = accessFromLinkMode(mode);
