@@ -52,7 +52,8 @@ describe('the pipe picture', () => {
     render(<Picture />);
     show(frame);
     expect(screen.getByTestId(`process-${PARENT}`).getAttribute('data-blocked')).toBe('true');
-    expect(screen.getByTestId(`blocked-${PARENT}`).textContent).toBe('waiting in poll()');
+    // the parent has no step in flight: its sleep is the actor's loop waiting for the next step
+    expect(screen.getByTestId(`blocked-${PARENT}`).textContent).toBe('between steps: idle in poll()');
     expect(screen.getByTestId(`wchan-${PARENT}`).textContent).toBe('wchan do_epoll_wait');
     expect(screen.getByTestId(`process-${CHILD}`).getAttribute('data-waits-on')).toBe(PIPE_ID);
   });

@@ -112,6 +112,7 @@ export function Picture() {
             lastCallIsEof={!!last && last.syscall === 'read' && last.phase === 'return' && last.result === 0}
             otherFds={showAll ? otherDescriptors(frame, placed.pid, shownIds) : []}
             waitsOnShownObject={!!placed.process?.blocked?.object && shownIds.has(placed.process.blocked.object)}
+            betweenSteps={!!placed.role && !!lesson && !lesson.steps.some((step) => step.role === placed.role && (step.status === 'running' || step.status === 'blocked'))}
             onSelect={select}
           />
         );

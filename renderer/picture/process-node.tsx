@@ -17,6 +17,8 @@ interface Props {
    * loud. A sleep elsewhere (the actor's poll() between steps) is drawn quiet.
    */
   waitsOnShownObject: boolean;
+  /** A lesson process with no step in flight: its sleep is ipcscope's own loop waiting for the next step. */
+  betweenSteps: boolean;
   /** Descriptors that are not lesson objects (stdio, control socket), drawn when "show all" is on. */
   otherFds: { fd: number; access: string; target: string }[];
   onSelect(id: string): void;
@@ -28,7 +30,7 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function BlockedBadge({ placed, palette, t, loud }: { placed: PlacedProcess; palette: Palette; t: Translate; loud: boolean }) {
+function BlockedBadge({ placed, palette, t, loud, betweenSteps }: { placed: PlacedProcess; palette: Palette; t: Translate; loud: boolean; betweenSteps: boolean }) {
   const blocked = placed.process!.blocked!;
   const s = palette.scale;
   const top = NODE_HEIGHT / 2 + 12;
@@ -36,7 +38,7 @@ function BlockedBadge({ placed, palette, t, loud }: { placed: PlacedProcess; pal
     return (
       <g transform={`translate(0,${top + 16 * s})`}>
         <text textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s} data-testid={`blocked-${placed.pid}`}>
-          {t('waitingIn', { call: blockedCall(blocked) })}
+          {t(betweenSteps ? 'betweenSteps' : 'waitingIn', { call: blockedCall(blocked) })}
         </text>
         <text y={17 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.mono} fontSize={11.5 * s} data-testid={`wchan-${placed.pid}`}>
           {t('wchan', { wchan: blocked.wchan })}
@@ -63,7 +65,7 @@ function BlockedBadge({ placed, palette, t, loud }: { placed: PlacedProcess; pal
   );
 }
 
-export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIsEof, waitsOnShownObject, otherFds, onSelect }: Props) {
+export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIsEof, waitsOnShownObject, betweenSteps, otherFds, onSelect }: Props) {
   const { pid, role, process, x, y } = placed;
   const s = palette.scale;
   const blocked = process?.blocked ?? null;
@@ -120,7 +122,7 @@ export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIs
           {clip(lastCall, Math.floor(34 / s))}
         </text>
       )}
-      {blocked && <BlockedBadge placed={placed} palette={palette} t={t} loud={loud} />}
+      {blocked && <BlockedBadge placed={placed} palette={palette} t={t} loud={loud} betweenSteps={betweenSteps} />}
       {otherFds.length > MAX_FD_LINES && (
         <text x={left} y={fdTop + MAX_FD_LINES * FD_LINE * s} fill={palette.muted} fontFamily={palette.font} fontSize={12 * s} fontStyle="italic">
           {t('moreFds', { count: otherFds.length - MAX_FD_LINES })}
