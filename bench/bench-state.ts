@@ -28,18 +28,20 @@ export class BenchState {
       if (index % 25 === 0) await yieldToSignals();
       const [readEnd, writeEnd] = makePipe();
       trackFds(readEnd, writeEnd);
-      const stdio: number[] = [readEnd, writeEnd];
+      const stdio: Array<number | 'ignore'> = [readEnd, writeEnd];
       if (index % 4 === 0) {
         const [left, right] = makeSocketPair('stream');
         trackFds(left, right);
         stdio.push(left, right);
         this.socketpairs++;
+      } else {
+        stdio.push('ignore'); /* else Node gives fd 2 a socket to this process */
       }
       try {
         this.holders.push(spawnTracked('sleep', ['3600'], stdio));
       } finally {
         /* the child has its own copies now (dup2 in the child clears O_CLOEXEC) */
-        closeTracked(...stdio);
+        closeTracked(...stdio.filter((fd): fd is number => typeof fd === 'number'));
       }
     }
   }

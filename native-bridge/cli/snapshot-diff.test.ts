@@ -104,7 +104,13 @@ describe('diffSnapshots on real snapshots', () => {
     process.kill(first, 'SIGKILL');
     const second = await waitFor('the second sleep', () => {
       const now = childOf(shell.pid);
-      return now !== undefined && now !== first ? now : undefined;
+      /* right after fork the child is still "sh": wait until it has exec'd sleep */
+      if (now === undefined || now === first) return undefined;
+      try {
+        return readFileSync(`/proc/${now}/comm`, 'latin1').trim() === 'sleep' ? now : undefined;
+      } catch {
+        return undefined;
+      }
     });
     const after = snap(scope);
     const changes = diffSnapshots(before, after);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeFd, makePipe, native } from '../libc/libc';
 import type { PipeObject, Snapshot } from '../model/snapshot-types';
-import { Sampler, takeSnapshot } from './sampler';
+import { Sampler, WATCH_SAMPLER_OPTIONS, takeSnapshot } from './sampler';
 
 const children: ChildProcess[] = [];
 const openFds = new Set<number>();
@@ -203,6 +203,28 @@ describe('pipe probe against the kernel', () => {
     expect(object.holders.map((h) => h.pid).sort()).toEqual([process.pid, shell.pid, catPid].sort());
     expect(all.processes.find((p) => p.pid === catPid)?.blocked?.object).toBe(`pipe:${inode}`);
     close(w);
+  });
+
+  it('a watch Sampler reuses nothing stale: bytes written by any holder show at the next tick', async () => {
+    const [r, w] = pipe();
+    // sleep holds the read end and never runs again: it is "idle" between ticks
+    const sleeper = start('sleep', ['30'], [r, 'ignore', 'ignore']);
+    close(r);
+    await until('sleep asleep', () => kernelWchan(sleeper.pid!) === 'hrtimer_nanosleep');
+    const inode = pipeInode(process.pid, w);
+    const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS });
+    try {
+      for (let i = 0; i < 3; i++) expect(pipeObject(sampler.sample({ pids: [sleeper.pid!] }), `pipe:${inode}`).queued).toBe(0);
+      // the writer is this test process, outside the scope: the pipe must be read again
+      native.write(w, Buffer.from('abc'), 3);
+      expect(pipeObject(sampler.sample({ pids: [sleeper.pid!] }), `pipe:${inode}`).queued).toBe(3);
+      native.write(w, Buffer.from('defg'), 4);
+      const object = pipeObject(sampler.sample({ pids: [sleeper.pid!] }), `pipe:${inode}`);
+      expect(object.queued).toBe(7);
+      expect(Buffer.from(object.peek!, 'base64').toString()).toBe('abcdefg');
+    } finally {
+      sampler.close();
+    }
   });
 
   it('names a PID that does not exist instead of failing', () => {

@@ -23,6 +23,8 @@ interface PipeGroup {
 export class PipeProbe implements KindProbe {
   readonly name = 'pipes';
   private scratch: [number, number] | null = null;
+  /** Last description of each pipe, reused while none of its holders has run. */
+  private last = new Map<string, { holders: string; object: PipeObject }>();
   private readonly fionread = new Int32Array(1);
 
   constructor(private readonly pidfds: PidfdTable) {}
@@ -57,10 +59,19 @@ export class PipeProbe implements KindProbe {
     }
     const objects: PipeObject[] = [];
     const targets = new Map<string, string>();
+    const described = new Map<string, { holders: string; object: PipeObject }>();
     for (const [id, group] of groups) {
-      objects.push(this.describe(id, group, ctx.options.peekBytes));
+      const holders = group.holders.map((h) => `${h.pid}/${h.fd}/${h.access}`).join(' ');
+      // Only a holder can change a pipe's contents; if none has run since the
+      // last sample (ctx.idle), what was read then is still what is there.
+      const previous = this.last.get(id);
+      const reuse = previous?.holders === holders && group.holders.length > 0 && group.holders.every((h) => ctx.idle?.has(h.pid));
+      const object = reuse ? previous.object : this.describe(id, group, ctx.options.peekBytes);
+      described.set(id, { holders, object });
+      objects.push(reuse ? { ...object, holders: [...object.holders] } : object);
       for (const target of group.targets) targets.set(target, id);
     }
+    this.last = described;
     return { objects, targets };
   }
 

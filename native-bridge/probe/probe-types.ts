@@ -77,6 +77,11 @@ export interface ProbeContext {
   wholeMachine: boolean;
   /** Descriptor targets already named by an earlier kind probe of this snapshot. */
   claimed: Set<string>;
+  /**
+   * Processes that have not been on a CPU since this Sampler's previous sample
+   * (schedstat unchanged): nothing they hold can have changed through them.
+   */
+  idle?: Set<number>;
 }
 
 export interface KindProbeResult {

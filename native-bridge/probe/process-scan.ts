@@ -14,6 +14,8 @@ import { decodeStatusSignals } from './signal-masks';
 export interface ScanExtras {
   /** Set when the process waits in open() for the other end of a FIFO. */
   fifoOpen?: FifoOpenTarget | null;
+  /** /proc/PID/schedstat when it was read: "cpu ns, runqueue wait ns, timeslices". */
+  schedstat?: string;
 }
 
 export type ScannedProcessWithExtras = ScannedProcess & ScanExtras;
@@ -31,8 +33,39 @@ export interface ScanRequest {
   ipcFdsOnly: boolean;
 }
 
+/**
+ * Between full refreshes, a process that has not been on a CPU since the
+ * previous tick (its schedstat, which counts every timeslice, reads the same)
+ * cannot have changed its own syscall, wchan or state: one 1.5 µs read instead
+ * of stat + wchan + syscall (~9 µs). The one change it can miss is a wakeup
+ * still waiting for a CPU (S shown until the task first runs).
+ */
+function unchangedSinceLastTick(pid: number, reader: ProcFileReader, request: ScanRequest): ScannedProcessWithExtras | null {
+  const previous = request.previous;
+  if (request.readSlow || !previous?.schedstat) return null;
+  let now: string;
+  try {
+    now = reader.read(pid, 'schedstat');
+  } catch {
+    return null;
+  }
+  return now === previous.schedstat ? previous : null;
+}
+
+function readSchedstat(pid: number, reader: ProcFileReader): string | undefined {
+  try {
+    return reader.read(pid, 'schedstat');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Returns null when the process does not exist (any more). */
 export function scanProcess(pid: number, reader: ProcFileReader, request: ScanRequest): ScannedProcessWithExtras | null {
+  const unchanged = unchangedSinceLastTick(pid, reader, request);
+  if (unchanged) return unchanged;
+  // read before stat: a change after this read shows up at the next tick
+  const schedstat = request.previous || !request.readSlow ? readSchedstat(pid, reader) : undefined;
   let statText: string;
   try {
     statText = reader.read(pid, 'stat');
@@ -57,6 +90,7 @@ export function scanProcess(pid: number, reader: ProcFileReader, request: ScanRe
     signals: null,
     readable: true,
   };
+  if (schedstat !== undefined) scanned.schedstat = schedstat;
   // Kernel threads (children of kthreadd, pid 2) have no descriptors, maps or syscalls.
   if (pid === 2 || stat.ppid === 2) return scanned;
   const sleeping = stat.state === 'S' || stat.state === 'D';

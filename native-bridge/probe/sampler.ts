@@ -3,9 +3,9 @@
  * kind probe describe its objects, then name every descriptor and every
  * blocked-on edge. A Sampler keeps /proc files and pidfds open between ticks.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import type { FdEntry, IpcObject, ProbeProblem, ProcessInfo, Snapshot } from '../model/snapshot-types';
 import { classifyBlocked } from './blocked';
+import { listDirectory, readSmallFile } from './fast-fs';
 import { isIpcCandidate } from './fd-table';
 import { OtherHolderCache } from './holder-search';
 import { createKindProbes, type ClosableKindProbe } from './kind-probes';
@@ -75,6 +75,7 @@ export class Sampler {
     const requested = wholeMachine ? listAllPids() : scope.tree ? withDescendants(scope.pids) : [...new Set(scope.pids)];
     const problems: ProbeProblem[] = [];
     const processes = new Map<number, ScannedProcessWithExtras>();
+    const idle = new Set<number>();
     const now = Date.now();
     const options = {
       ...this.options,
@@ -86,11 +87,17 @@ export class Sampler {
       const previous = this.previous.get(pid);
       const readSlow = !previous || now - previous.at >= this.fdRefreshMs || this.fdCountChanged(pid, previous.fdCount);
       const scanned = scanProcess(pid, this.reader, { options, readSlow, previous: previous?.scan, ipcFdsOnly: wholeMachine });
+      if (scanned && scanned === previous?.scan) idle.add(pid);
       if (!scanned) {
         if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
         continue;
       }
-      if (readSlow && this.fdRefreshMs > 0) this.previous.set(pid, { scan: scanned, at: now, fdCount: this.reader.fdCount(pid) });
+      if (this.fdRefreshMs > 0) {
+        // the latest scan is the next tick's baseline; the refresh clock only moves on full reads
+        const at = readSlow || !previous ? now : previous.at;
+        const fdCount = readSlow || !previous ? this.reader.fdCount(pid) : previous.fdCount;
+        this.previous.set(pid, { scan: scanned, at, fdCount });
+      }
       if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
       processes.set(pid, scanned);
     }
@@ -107,7 +114,7 @@ export class Sampler {
         for (const h of holders) known.push({ ...h, scanned: { ...template, fd: h.fd, access: h.access } });
       }
     }
-    const ctx: ProbeContext = { processes, holdersByTarget, options: this.options, wholeMachine, claimed: new Set() };
+    const ctx: ProbeContext = { processes, holdersByTarget, options: this.options, wholeMachine, claimed: new Set(), idle };
     const objects: IpcObject[] = [];
     const objectOfTarget = new Map<string, string>();
     // An empty PID scope has no objects: skip the kernel-wide sources.
@@ -181,17 +188,9 @@ export function takeSnapshot(scope: Scope, options: SamplerOptions = {}): Snapsh
 
 /** Maps are read only when some shared memory exists to be found in them. */
 function sharedMemoryExists(): boolean {
-  try {
-    if (readdirSync('/dev/shm').length > 0) return true;
-  } catch {
-    // no /dev/shm
-  }
-  try {
-    const lines = readFileSync('/proc/sysvipc/shm', 'latin1').trim().split('\n');
-    return lines.length > 1;
-  } catch {
-    return true;
-  }
+  if ((listDirectory('/dev/shm') ?? []).length > 0) return true;
+  const table = readSmallFile('/proc/sysvipc/shm');
+  return table === null || table.trim().includes('\n');
 }
 
 /** Descriptor target -> holders, for targets that can be IPC objects. */

@@ -3,7 +3,7 @@
  * header line (KERNEL-FACTS "System V": key is in decimal, perms in octal).
  * Readable by every user, unlike IPC_STAT, so it is the list of record.
  */
-import { readFileSync } from 'node:fs';
+import { readSmallFile } from './fast-fs';
 
 export type SysvTable = 'shm' | 'msg' | 'sem';
 
@@ -25,11 +25,8 @@ export function parseSysvTable(text: string): SysvRow[] {
 }
 
 export function readSysvTable(table: SysvTable): SysvRow[] {
-  try {
-    return parseSysvTable(readFileSync(`/proc/sysvipc/${table}`, 'latin1'));
-  } catch {
-    return [];
-  }
+  const text = readSmallFile(`/proc/sysvipc/${table}`);
+  return text === null ? [] : parseSysvTable(text);
 }
 
 /** The column, or 0 when absent (older kernels lack rss/swap). */

@@ -81,6 +81,7 @@ export async function runWeb(argv: string[]): Promise<number> {
   }
   process.stdout.write(`ipcscope web: open ${server.url}\n`);
 
+  const exitNow = (): void => process.exit(0);
   return new Promise<number>((resolveExit) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
@@ -90,6 +91,10 @@ export async function runWeb(argv: string[]): Promise<number> {
       void Promise.allSettled([disposeSession(), server.close()]).then(() => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        // Everything is cleaned up: a signal that arrives while Node drains
+        // ends the process with success instead of killing it.
+        process.once('SIGINT', exitNow);
+        process.once('SIGTERM', exitNow);
         process.off('exit', onExit);
         // The CLI sets exitCode and lets Node drain; should any handle linger,
         // this unref'd timer ends the process anyway (it never keeps it alive).
