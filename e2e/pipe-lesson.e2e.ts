@@ -8,6 +8,7 @@ import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
 import { descendsFrom, exists, isLive, killIfStillSame, procStartTime, procState, procSyscallArgs, procWchan } from './proc-facts';
 import { pidsOnPage, stepUntil } from './page-driver';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium-launch';
 
 /*
  * The first lesson, end to end: `node bin/ipcscope.js web --port 0` (what
@@ -15,16 +16,6 @@ import { pidsOnPage, stepUntil } from './page-driver';
  * engine. Whatever the page claims is checked against /proc at that moment.
  */
 
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RESULTS = join(PROJECT_ROOT, 'test-results');
 
 let web: IpcscopeWeb | null = null;
@@ -40,7 +31,7 @@ beforeAll(async () => {
   web = await startIpcscopeWeb();
   userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
     viewport: { width: 1440, height: 900 },
     colorScheme: 'light',

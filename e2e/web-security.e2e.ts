@@ -9,6 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium-launch';
 
 /*
  * The browser-mode door seen from a real browser: a page of another origin
@@ -31,16 +32,9 @@ beforeAll(async () => {
   web = await startIpcscopeWeb();
   userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_ARGS,
       // An attacker's name that resolves to our loopback address: DNS rebinding.
       `--host-resolver-rules=MAP ${REBIND_HOST} 127.0.0.1`,
     ],

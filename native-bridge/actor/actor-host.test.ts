@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { native } from '../libc/libc';
 import { actorCommand } from './actor-command';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActorTeam, type Actor, type CallReply } from './actor-host';
 import { readKernelWait } from './kernel-wait';
+import { holdersOf, until } from './kernel-test-helpers';
 
 let team: ActorTeam | null = null;
 
@@ -24,28 +25,6 @@ function fdTarget(pid: number, fd: number): string | null {
 function ppidOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-}
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function holdersOf(target: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) if (fdTarget(Number(pid), Number(fd)) === target) found.push(`${pid}/${fd}`);
-  }
-  return found;
 }
 
 function fdsOf(reply: CallReply): [number, number] {
