@@ -33,14 +33,14 @@ function fdsOf(reply: CallReply): [number, number] {
   return [fds[0]!, fds[1]!];
 }
 
-async function parentWithPipe(): Promise<{ parent: Actor; child: Actor; r: number; w: number; target: string }> {
+async function parentWithPipe(outlivesParent = false): Promise<{ parent: Actor; child: Actor; r: number; w: number; target: string }> {
   team = await ActorTeam.start();
   const parent = await team.spawn('parent');
   const piped = await parent.call('pipe2');
   expect(piped.result).toBe(0);
   const [r, w] = fdsOf(piped);
   const target = `pipe:[${String(piped.data?.inode)}]`;
-  const { child } = await parent.spawnChild('child');
+  const { child } = await parent.spawnChild('child', undefined, outlivesParent);
   return { parent, child, r, w, target };
 }
 
@@ -146,6 +146,26 @@ describe('actors', () => {
     expect(holdersOf(`pipe:[${inode}]`)).toEqual([]);
   });
 
+  it('an engine killed outright (SIGKILL) takes every actor with it, even a child asleep in a read that never returns', () => {
+    const { file, cwd } = actorCommand({});
+    const run = spawnSync(file, ['--import', 'tsx', new URL('./crash-fixture.ts', import.meta.url).pathname, 'SIGKILL'], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.signal).toBe('SIGKILL');
+    const { pids, inode } = JSON.parse(run.stdout.trim()) as { pids: number[]; inode: number };
+    expect(pids).toHaveLength(2);
+    return until(() => {
+      /* dead: gone, or a zombie nobody reaps (PID 1 here does not); a zombie holds nothing */
+      const dead = pids.every((pid) => {
+        const wait = readKernelWait(pid);
+        return wait === null || wait.state === 'Z';
+      });
+      return dead && holdersOf(`pipe:[${inode}]`).length === 0;
+    }, 5000);
+  });
+
   it('a descriptor the engine inherited without FD_CLOEXEC does not reach the actors', async () => {
     const leaked = new Int32Array(2);
     expect(native.pipe2(leaked, 0)).toBe(0);
@@ -159,8 +179,8 @@ describe('actors', () => {
     }
   });
 
-  it('a child that outlives its parent actor is reparented to the engine and reaped when it exits', async () => {
-    const { parent, child } = await parentWithPipe();
+  it('a child allowed to outlive its parent actor is reparented to the engine and reaped when it exits', async () => {
+    const { parent, child } = await parentWithPipe(true);
     expect(await parent.call('exit', { code: 0 })).toMatchObject({ result: null, gone: true });
     /* PID 1 here does not reap orphans; the engine is a child subreaper */
     await until(() => ppidOf(child.pid) === process.pid);

@@ -136,11 +136,18 @@ export class ActorTeam {
   }
 
   /** Used by Actor.spawnChild: the parent actor posix_spawns, the child connects here. */
-  async spawnChildOf(parent: Actor, role: string, fds?: number[]): Promise<{ child: Actor; reply: CallReply }> {
+  /**
+   * Has `parent` start a child actor. Unless `outlivesParent`, the child dies
+   * with its parent (PR_SET_PDEATHSIG), so a killed engine takes the whole
+   * family with it: the engine's actors die with the engine, their children
+   * with them, even when asleep in a syscall that would never return.
+   */
+  async spawnChildOf(parent: Actor, role: string, fds?: number[], outlivesParent = false): Promise<{ child: Actor; reply: CallReply }> {
     if (this.disposed) throw new Error('actor team is disposed');
     const token = randomBytes(12).toString('hex');
     const connected = this.expectHello(token, role, parent, null);
-    const args: OpArgs = fds ? { role, token, fds } : { role, token };
+    const args: OpArgs = { role, token, outlivesParent };
+    if (fds) args.fds = fds;
     const reply = await parent.call('spawn-child', args);
     if (reply.result === null || reply.result < 0) {
       this.pendingHellos.delete(token);

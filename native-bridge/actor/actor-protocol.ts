@@ -13,7 +13,7 @@ export const ENV_TOKEN = 'IPCSCOPE_TOKEN';
 export const ENV_COMMAND = 'IPCSCOPE_ACTOR_COMMAND';
 /** Comma-separated lesson descriptors the actor inherited from its parent actor. */
 export const ENV_FDS = 'IPCSCOPE_FDS';
-/** "1" when the engine itself is the parent: the actor then dies with the engine (PR_SET_PDEATHSIG). */
+/** "1": the actor dies with its parent (PR_SET_PDEATHSIG): the engine's actors, and children unless a lesson lets them outlive it. */
 export const ENV_DIE_WITH_PARENT = 'IPCSCOPE_DIE_WITH_PARENT';
 
 export type OpArgs = Record<string, unknown>;

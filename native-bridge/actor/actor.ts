@@ -60,8 +60,8 @@ export class Actor {
   }
 
   /** The lesson's "fork": this actor posix_spawns a child actor; settles once the child has connected. */
-  async spawnChild(role: string, fds?: number[]): Promise<{ child: Actor; reply: CallReply }> {
-    return this.team.spawnChildOf(this, role, fds);
+  async spawnChild(role: string, fds?: number[], outlivesParent = false): Promise<{ child: Actor; reply: CallReply }> {
+    return this.team.spawnChildOf(this, role, fds, outlivesParent);
   }
 
   /** What the kernel says this actor's main thread is doing (null once gone from /proc). */

@@ -12,7 +12,7 @@
 import { errnoName } from '../../libc/errno';
 import { WNOHANG, lastErrno, native } from '../../libc/libc';
 import { FILE_ACTIONS_SIZE, actorNative } from '../actor-libc';
-import { ENV_COMMAND, ENV_CONTROL, ENV_FDS, ENV_ROLE, ENV_TOKEN, type ActorCommand } from '../actor-protocol';
+import { ENV_COMMAND, ENV_CONTROL, ENV_DIE_WITH_PARENT, ENV_FDS, ENV_ROLE, ENV_TOKEN, type ActorCommand } from '../actor-protocol';
 import { type ActorState, type OpTable, OpArgError, intArg, intListArg, stringArg, syscallOutcome } from './op-types';
 
 const errno = (): string => errnoName(lastErrno());
@@ -25,7 +25,7 @@ function commandFromEnv(): ActorCommand {
   return JSON.parse(raw) as ActorCommand;
 }
 
-function childEnv(command: ActorCommand, state: ActorState, role: string, token: string, fds: number[]): string[] {
+function childEnv(command: ActorCommand, state: ActorState, role: string, token: string, fds: number[], dieWithParent: boolean): string[] {
   const env: Record<string, string> = {};
   for (const name of PASSED_ENV) {
     const value = process.env[name];
@@ -38,6 +38,7 @@ function childEnv(command: ActorCommand, state: ActorState, role: string, token:
     [ENV_COMMAND]: JSON.stringify(command),
     [ENV_FDS]: fds.join(','),
   });
+  if (dieWithParent) env[ENV_DIE_WITH_PARENT] = '1';
   return Object.entries(env).map(([k, v]) => `${k}=${v}`);
 }
 
@@ -66,7 +67,7 @@ export const processOps: OpTable = {
         }
         const pid = new Int32Array(1);
         const argv = [command.file, ...command.args, null];
-        const envp = [...childEnv(command, state, role, token, fds), null];
+        const envp = [...childEnv(command, state, role, token, fds, args.outlivesParent !== true), null];
         /* posix_spawn returns the error number itself instead of setting errno */
         const rc = actorNative.posixSpawn(pid, command.file, fa, null, argv, envp);
         if (rc !== 0) return { result: -1, errno: errnoName(rc) };
