@@ -19,7 +19,7 @@ import {
   unixSocket,
 } from '../libc/sockets';
 import type { UnixSocketObject } from '../model/snapshot-types';
-import { takeSnapshot } from './sampler';
+import { Sampler, WATCH_SAMPLER_OPTIONS, takeSnapshot } from './sampler';
 import { contextFor, ssUnix } from './socket-test-context';
 import { PidfdTable } from './pidfd';
 import { createUnixSocketProbe, dumpUnixSockets, queryUnixSocket, unixSocketProbe } from './unix-sockets';
@@ -192,6 +192,35 @@ describe('unix socket probe against the kernel and ss', () => {
       pidfds.close();
     }
     expect(recvBytes(b, 100).toString()).toBe('through a kept pidfd');
+  });
+
+  it('a watch Sampler re-asks the kernel as soon as a holder has run: bytes sent by an idle pair\'s writer show at once', async () => {
+    const [left, right] = track(makeSocketPair('stream'));
+    const [goRead, goWrite] = track(makeSocketPair('stream'));
+    // the reader only sleeps; the writer waits for "go", then sends 3 bytes and sleeps
+    const reader = spawn('sleep', ['30'], { stdio: [right, 'ignore', 'ignore'] });
+    const writer = spawn('sh', ['-c', 'read _ <&3; printf abc; exec sleep 30'], { stdio: ['ignore', left, 'ignore', goRead] });
+    children.push(reader, writer);
+    await Promise.all([reader, writer].map((c) => new Promise((resolve) => c.once('spawn', resolve))));
+    const inode = socketInode(right);
+    const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, fdRefreshMs: 60_000 });
+    const queued = (): number | null | undefined =>
+      (sampler.sample({ pids: [reader.pid!, writer.pid!] }).objects.find((o) => o.id === `unix:${inode}`) as UnixSocketObject | undefined)?.queued;
+    try {
+      // both asleep: ticks reuse what the kernel said before
+      for (let i = 0; i < 20 && queued() === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 5; i++) expect(queued()).toBe(0);
+      sendBytes(goWrite, Buffer.from('go\n'));
+      let seen: number | null | undefined = 0;
+      for (let i = 0; i < 200 && seen !== 3; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+        seen = queued();
+      }
+      expect(seen).toBe(3);
+      expect(queued()).toBe(3);
+    } finally {
+      sampler.close();
+    }
   });
 
   it('one dump stays fast: under 20 ms for what this machine holds', () => {

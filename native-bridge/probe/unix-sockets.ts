@@ -191,14 +191,14 @@ const QUERY_ONE_BY_ONE = 32;
  * every socket on a busy desktop; a client still in some listener's queue
  * (peer 0) can only be matched to its listener through a dump.
  */
-function scopedEntries(ctx: ProbeContext): UnixDiagEntry[] {
+function scopedEntries(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>): UnixDiagEntry[] {
   const held = heldSocketInodes(ctx);
   if (held.size === 0) return [];
   if (held.size > QUERY_ONE_BY_ONE) return dumpUnixSockets();
   const found = new Map<number, UnixDiagEntry>();
   const fetch = (inode: number): UnixDiagEntry | null => {
     if (found.has(inode)) return found.get(inode)!;
-    const entry = queryUnixSocket(inode);
+    const entry = unchangedEntry(ctx, previous, inode) ?? queryUnixSocket(inode);
     if (entry) found.set(inode, entry);
     return entry;
   };
@@ -214,12 +214,35 @@ function scopedEntries(ctx: ProbeContext): UnixDiagEntry[] {
   return [...found.values()];
 }
 
+const TCP_ESTABLISHED = 1;
+const SOCK_DGRAM_TYPE = 2;
+
+/**
+ * The previous sample's entry, while it cannot have changed: a connected
+ * stream or seqpacket socket changes only through its own holders or its
+ * peer's, and none of them has run since (ctx.idle). Listeners (any process
+ * may connect) and datagram sockets (any process may send) are always asked.
+ */
+function unchangedEntry(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>, inode: number): UnixDiagEntry | null {
+  const entry = previous.get(inode);
+  if (!entry || !ctx.idle || entry.state !== TCP_ESTABLISHED || entry.type === SOCK_DGRAM_TYPE || entry.peer === 0) return null;
+  const idle = (socket: number): boolean => {
+    const holders = holderRefsOf(ctx, socket);
+    return holders.length > 0 && holders.every((h) => ctx.idle!.has(h.pid));
+  };
+  return idle(inode) && idle(entry.peer) ? entry : null;
+}
+
 /** A probe that peeks through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
 export function createUnixSocketProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
+  let previous = new Map<number, UnixDiagEntry>();
   return {
     name: 'unix-sockets',
     collect(ctx: ProbeContext): KindProbeResult {
-      return unixObjectsFrom(ctx.wholeMachine ? dumpUnixSockets() : scopedEntries(ctx), ctx, borrow);
+      if (ctx.wholeMachine) return unixObjectsFrom(dumpUnixSockets(), ctx, borrow);
+      const entries = scopedEntries(ctx, previous);
+      previous = new Map(entries.map((e) => [e.inode, e]));
+      return unixObjectsFrom(entries, ctx, borrow);
     },
   };
 }
