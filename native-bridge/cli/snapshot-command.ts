@@ -20,7 +20,7 @@ export function keepStdoutClean(): void {
 export async function captureSnapshot(args: SnapshotArgs): Promise<Snapshot> {
   const pids = 'pids' in args.scope ? args.scope.pids : [];
   requireProcesses(pids);
-  const snapshot = await takeSnapshot(args.scope, { peekBytes: args.peekBytes, readMaps: args.readMaps, readSignals: true });
+  const snapshot = await takeSnapshot(args.scope, { peekBytes: args.peekBytes, readMaps: args.readMaps, readSignals: true, signalsEverywhere: true });
   requireInSnapshot(pids, snapshot);
   return snapshot;
 }
