@@ -8,6 +8,8 @@ export interface StatFields {
   comm: string;
   state: ProcessState;
   ppid: number;
+  /** num_threads (field 20). */
+  threads: number;
 }
 
 const STATES = new Set(['R', 'S', 'D', 'T', 't', 'Z', 'X', 'I', 'P', 'W', 'K']);
@@ -23,7 +25,9 @@ export function parseStat(text: string): StatFields | null {
   const letter = rest.slice(0, space);
   const ppid = Number.parseInt(rest.slice(space + 1), 10);
   const state = (STATES.has(letter) ? letter : '?') as ProcessState;
-  return { comm, state, ppid: Number.isFinite(ppid) ? ppid : 0 };
+  // fields after the comm start at field 3 (state); num_threads is field 20
+  const threads = Number.parseInt(rest.split(' ', 18)[17] ?? '', 10);
+  return { comm, state, ppid: Number.isFinite(ppid) ? ppid : 0, threads: Number.isFinite(threads) ? threads : 0 };
 }
 
 export interface SyscallFields {

@@ -14,7 +14,11 @@ import { decodeStatusSignals } from './signal-masks';
 export interface ScanExtras {
   /** Set when the process waits in open() for the other end of a FIFO. */
   fifoOpen?: FifoOpenTarget | null;
-  /** /proc/PID/schedstat when it was read: "cpu ns, runqueue wait ns, timeslices". */
+  /**
+   * /proc/PID/schedstat when it was read ("cpu ns, runqueue wait ns,
+   * timeslices"): only for a single-threaded process, whose main thread is all
+   * that can act.
+   */
   schedstat?: string;
 }
 
@@ -34,11 +38,13 @@ export interface ScanRequest {
 }
 
 /**
- * Between full refreshes, a process that has not been on a CPU since the
- * previous tick (its schedstat, which counts every timeslice, reads the same)
- * cannot have changed its own syscall, wchan or state: one 1.5 µs read instead
- * of stat + wchan + syscall (~9 µs). The one change it can miss is a wakeup
- * still waiting for a CPU (S shown until the task first runs).
+ * Between full refreshes, a single-threaded process that has not been on a
+ * CPU since the previous tick (its schedstat, which counts every timeslice,
+ * reads the same) cannot have changed its syscall, wchan, state or anything it
+ * holds: one 1.5 µs read instead of stat + wchan + syscall (~9 µs). schedstat
+ * is per thread, so a process with more threads is always read in full (it
+ * can only gain a thread by running). The one change this can miss is a
+ * wakeup still waiting for a CPU (S shown until the task first runs).
  */
 function unchangedSinceLastTick(pid: number, reader: ProcFileReader, request: ScanRequest): ScannedProcessWithExtras | null {
   const previous = request.previous;
@@ -90,7 +96,7 @@ export function scanProcess(pid: number, reader: ProcFileReader, request: ScanRe
     signals: null,
     readable: true,
   };
-  if (schedstat !== undefined) scanned.schedstat = schedstat;
+  if (schedstat !== undefined && stat.threads === 1) scanned.schedstat = schedstat;
   // Kernel threads (children of kthreadd, pid 2) have no descriptors, maps or syscalls.
   if (pid === 2 || stat.ppid === 2) return scanned;
   const sleeping = stat.state === 'S' || stat.state === 'D';

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeFd, makePipe } from '../libc/libc';
+import type { PipeObject } from '../model/snapshot-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
 
 const children: ChildProcess[] = [];
@@ -42,6 +44,41 @@ describe('the watch Sampler between full refreshes', () => {
       const again = sampler.sample({ pids: [pid] }).processes[0]!;
       expect(again.state).toBe('S');
       expect(again.blocked?.wchan).toBe(readFileSync(`/proc/${pid}/wchan`, 'latin1'));
+    } finally {
+      sampler.close();
+    }
+  });
+});
+
+describe('the watch Sampler and multi-threaded processes', () => {
+  it('sees bytes a worker thread writes while the main thread sleeps (schedstat is per thread)', async () => {
+    const [r, w] = makePipe();
+    // the reader only sleeps; the writer is Node: its main thread waits on a futex, a worker writes
+    const reader = spawn('sleep', ['30'], { stdio: [r, 'ignore', 'ignore'] });
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      new Worker("setTimeout(() => require('node:fs').writeSync(1, 'abc'), 700); setTimeout(() => {}, 30000)", { eval: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30000);`;
+    children.push(reader);
+    const inode = Number(/pipe:\[(\d+)\]/.exec(readlinkSync(`/proc/self/fd/${w}`))![1]);
+    const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, fdRefreshMs: 60_000 });
+    try {
+      await until('sleep asleep', () => readFileSync(`/proc/${reader.pid}/wchan`, 'latin1') === 'hrtimer_nanosleep');
+      const writer = spawn(process.execPath, ['-e', script], { stdio: ['ignore', w, 'ignore'] });
+      children.push(writer);
+      closeFd(r);
+      closeFd(w);
+      const queued = (): number | null | undefined =>
+        (sampler.sample({ pids: [reader.pid!, writer.pid!] }).objects.find((o) => o.id === `pipe:${inode}`) as PipeObject | undefined)?.queued;
+      // the main thread parks in a futex before the worker has even started
+      await until('the main thread parked', () => readFileSync(`/proc/${writer.pid}/wchan`, 'latin1').startsWith('futex'));
+      for (let i = 0; i < 3; i++) expect(queued()).toBe(0); // before the worker writes
+      let seen = queued();
+      for (let i = 0; i < 300 && seen !== 3; i++) {
+        await new Promise((res) => setTimeout(res, 10));
+        seen = queued();
+      }
+      expect(seen).toBe(3);
     } finally {
       sampler.close();
     }
