@@ -91,22 +91,38 @@ const OP_BY_WCHAN: Record<string, BlockedOp> = {
   wq_sleep: 'mq_receive',
 };
 
+/** What a syscall, given its arguments, waits on: op, name, fd and object (when they can be named). */
+export interface SyscallWait {
+  op: BlockedOp;
+  syscall: string;
+  fd: number | null;
+  object: string | null;
+}
+
+/* System V ids and descriptors are C ints: the kernel prints the whole register */
+function intArg(value: bigint): number {
+  return Number(BigInt.asIntN(32, value));
+}
+
 /**
- * `objectOfFd(fd)` names the object behind one of this process's descriptors
- * (e.g. "pipe:4614"), or null.
+ * The pure part of the classification: syscall number and arguments to an
+ * operation on an object. `objectOfFd(fd)` names the object behind one of the
+ * process's descriptors; `fifoInode` is the FIFO an open() waits for.
  */
-export function classifyBlocked(proc: ScannedProcessWithExtras, objectOfFd: (fd: number) => string | null): Blocked | null {
-  if (proc.state !== 'S' && proc.state !== 'D') return null;
-  if (proc.syscallNr < 0) return null;
-  const info = SYSCALLS[proc.syscallNr];
-  const arg0 = proc.syscallArgs[0];
+export function describeSyscallWait(
+  nr: number,
+  args: readonly bigint[],
+  objectOfFd: (fd: number) => string | null,
+  fifoInode: number | null = null,
+): SyscallWait {
+  const info = SYSCALLS[nr];
+  const arg0 = args[0];
   let fd: number | null = null;
   let object: string | null = null;
   let op: BlockedOp = info?.op ?? 'other';
-  if (op === 'other') op = OP_BY_WCHAN[proc.wchan] ?? 'other';
   switch (info?.arg) {
     case 'fd':
-      fd = arg0 === undefined ? null : Number(BigInt.asIntN(32, arg0));
+      fd = arg0 === undefined ? null : intArg(arg0);
       object = fd === null ? null : objectOfFd(fd);
       // read()/write() on a socket is a recv/send in the picture's words.
       if (object && SOCKET_KINDS.some((k) => object!.startsWith(k))) {
@@ -115,23 +131,28 @@ export function classifyBlocked(proc: ScannedProcessWithExtras, objectOfFd: (fd:
       }
       break;
     case 'msqid':
-      object = arg0 === undefined ? null : `msg:${Number(arg0)}`;
+      object = arg0 === undefined ? null : `msg:${intArg(arg0)}`;
       break;
     case 'semid':
-      object = arg0 === undefined ? null : `sem:${Number(arg0)}`;
+      object = arg0 === undefined ? null : `sem:${intArg(arg0)}`;
       break;
     case 'path':
-      object = proc.fifoOpen ? `fifo:${proc.fifoOpen.inode}` : null;
+      object = fifoInode === null ? null : `fifo:${fifoInode}`;
       break;
     default:
       break;
   }
-  return {
-    op,
-    syscall: info?.name ?? `syscall_${proc.syscallNr}`,
-    syscallNr: proc.syscallNr,
-    fd,
-    wchan: proc.wchan,
-    object,
-  };
+  return { op, syscall: info?.name ?? `syscall_${nr}`, fd, object };
+}
+
+/**
+ * A sleeping process as an operation on an object; null when it is not asleep
+ * in a syscall. `objectOfFd(fd)` names the object behind one of its descriptors.
+ */
+export function classifyBlocked(proc: ScannedProcessWithExtras, objectOfFd: (fd: number) => string | null): Blocked | null {
+  if (proc.state !== 'S' && proc.state !== 'D') return null;
+  if (proc.syscallNr < 0) return null;
+  const wait = describeSyscallWait(proc.syscallNr, proc.syscallArgs, objectOfFd, proc.fifoOpen?.inode ?? null);
+  const op = wait.op === 'other' ? (OP_BY_WCHAN[proc.wchan] ?? 'other') : wait.op;
+  return { op, syscall: wait.syscall, syscallNr: proc.syscallNr, fd: wait.fd, wchan: proc.wchan, object: wait.object };
 }

@@ -4,7 +4,7 @@
  * (KERNEL-FACTS "Who is blocked": 69 msgsnd, 70 msgrcv, 220 semtimedop, 65 semop).
  */
 import type { BlockedOp } from '../model/snapshot-types';
-import { SYS_MSGRCV, SYS_MSGSND, SYS_SEMOP, SYS_SEMTIMEDOP } from '../libc/sysv';
+import { describeSyscallWait } from './blocked';
 import type { ScannedProcess } from './probe-types';
 
 export interface SysvWait {
@@ -16,23 +16,11 @@ export interface SysvWait {
 }
 
 export function blockedSysvObject(nr: number, args: readonly bigint[]): SysvWait | null {
-  const arg0 = args[0];
-  if (arg0 === undefined) return null;
-  /* ids are ints; the kernel prints the register, so keep the low 32 bits */
-  const id = Number(arg0 & 0xffffffffn) | 0;
-  if (id < 0) return null;
-  switch (nr) {
-    case SYS_MSGSND:
-      return { op: 'msgsnd', syscall: 'msgsnd', object: `msg:${id}`, id };
-    case SYS_MSGRCV:
-      return { op: 'msgrcv', syscall: 'msgrcv', object: `msg:${id}`, id };
-    case SYS_SEMOP:
-      return { op: 'semop', syscall: 'semop', object: `sem:${id}`, id };
-    case SYS_SEMTIMEDOP:
-      return { op: 'semop', syscall: 'semtimedop', object: `sem:${id}`, id };
-    default:
-      return null;
-  }
+  // the one syscall table: blocked.ts
+  const wait = describeSyscallWait(nr, args, () => null);
+  if ((wait.op !== 'msgsnd' && wait.op !== 'msgrcv' && wait.op !== 'semop') || wait.object === null) return null;
+  const id = Number(wait.object.slice(wait.object.indexOf(':') + 1));
+  return id < 0 ? null : { op: wait.op, syscall: wait.syscall, object: wait.object, id };
 }
 
 /** PIDs among the scanned processes blocked in one of `ops` on System V object `id`. */
