@@ -9,7 +9,7 @@ import type { ProcFileReader } from './proc-files';
 import { parseStat, parseStatus, parseSyscall, parseWchan } from './proc-stat';
 import { describeFsError, readFdTable } from './fd-table';
 import { isFifoOpenWait, resolveFifoOpen, type FifoOpenTarget } from './fifo-open';
-import { decodeStatusSignals } from './signal-masks';
+import { decodeStatusSignals } from './signals';
 
 export interface ScanExtras {
   /** Set when the process waits in open() for the other end of a FIFO. */

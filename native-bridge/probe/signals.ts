@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SignalSet } from '../model/snapshot-types';
+import { parseStatus, type StatusFields } from './proc-stat';
 
 /* x86_64 numbering, signal(7) */
 const CLASSIC: readonly string[] = [
@@ -62,20 +63,14 @@ export function decodeSignalMask(hex: string): string[] {
   return names;
 }
 
-export function parseSignalStatus(status: string): SignalSet | null {
-  const field = (name: string): string | null => new RegExp(`^${name}:\\s*([0-9a-fA-F]+)$`, 'm').exec(status)?.[1] ?? null;
-  const pnd = field('SigPnd');
-  const shd = field('ShdPnd');
-  const blk = field('SigBlk');
-  const ign = field('SigIgn');
-  const cgt = field('SigCgt');
-  if (pnd === null || shd === null || blk === null || ign === null || cgt === null) return null;
+/** The five masks of a parsed /proc/PID/status, as signal names. */
+export function decodeStatusSignals(status: StatusFields): SignalSet {
   return {
-    pending: decodeSignalMask(pnd),
-    sharedPending: decodeSignalMask(shd),
-    blocked: decodeSignalMask(blk),
-    ignored: decodeSignalMask(ign),
-    caught: decodeSignalMask(cgt),
+    pending: decodeSignalMask(status.sigPnd),
+    sharedPending: decodeSignalMask(status.shdPnd),
+    blocked: decodeSignalMask(status.sigBlk),
+    ignored: decodeSignalMask(status.sigIgn),
+    caught: decodeSignalMask(status.sigCgt),
   };
 }
 
@@ -83,7 +78,7 @@ export function parseSignalStatus(status: string): SignalSet | null {
 export function readSignals(pid: number, tid?: number): SignalSet | null {
   const path = tid === undefined ? `/proc/${pid}/status` : `/proc/${pid}/task/${tid}/status`;
   try {
-    return parseSignalStatus(readFileSync(path, 'latin1'));
+    return decodeStatusSignals(parseStatus(readFileSync(path, 'latin1')));
   } catch {
     return null;
   }
