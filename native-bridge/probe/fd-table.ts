@@ -66,7 +66,7 @@ export function isIpcCandidate(fd: ScannedFd): boolean {
 function readFdEntry(dirfd: number, name: string, ipcOnly: boolean): ScannedFd | null {
   const target = readLinkAt(dirfd, name);
   if (target === null) return null; // closed between getdents and readlink
-  const entry: ScannedFd = { fd: Number(name), target, inode: bracketInode(target), flags: null, access: 'r' };
+  const entry: ScannedFd = { fd: Number(name), target, inode: bracketInode(target), access: 'r' };
   if (target.charCodeAt(0) === 47 /* / */ && !isPlainTarget(target)) {
     const st = statAt(dirfd, name);
     if (st) {

@@ -37,7 +37,7 @@ function scanFds(pid: number): ScannedFd[] {
     const flags = flagsText === undefined ? null : parseInt(flagsText, 8);
     const access: Access = flags === null ? 'r' : (['r', 'w', 'rw'] as const)[flags & 3] ?? 'rw';
     const inode = /^\w+:\[(\d+)\]$/.exec(target)?.[1];
-    fds.push({ fd, target, inode: inode === undefined ? null : Number(inode), flags, access });
+    fds.push({ fd, target, inode: inode === undefined ? null : Number(inode), access });
   }
   return fds;
 }

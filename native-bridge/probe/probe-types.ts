@@ -11,8 +11,6 @@ export interface ScannedFd {
   target: string;
   /** Inode for pipe:[N] / socket:[N], or the stat inode of a path target when it was stat'ed. */
   inode: number | null;
-  /** fdinfo flags (octal in the file), null when unread. */
-  flags: number | null;
   access: Access;
   /** For path targets that were stat'ed: the file type from st_mode. */
   fileType?: 'fifo' | 'file' | 'dir' | 'char' | 'block' | 'socket' | 'link' | 'other';

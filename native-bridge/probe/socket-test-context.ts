@@ -26,7 +26,7 @@ function scanFds(pid: number): ScannedFd[] {
       const m = /^(?:socket|pipe):\[(\d+)\]$/.exec(target);
       const flagsLine = /flags:\s+([0-7]+)/.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
       const flags = flagsLine ? parseInt(flagsLine[1]!, 8) : null;
-      fds.push({ fd, target, inode: m ? Number(m[1]) : null, flags, access: ACCESS[(flags ?? 2) & 3]! });
+      fds.push({ fd, target, inode: m ? Number(m[1]) : null, access: ACCESS[(flags ?? 2) & 3]! });
     } catch {
       /* descriptor closed while we looked */
     }
