@@ -77,15 +77,19 @@ export class Sampler {
     const processes = new Map<number, ScannedProcessWithExtras>();
     const idle = new Set<number>();
     const now = Date.now();
-    const options = {
-      ...this.options,
-      readMaps: this.options.readMaps && sharedMemoryExists(),
-      // signal masks cost a /proc/PID/status read each: for the whole machine only when asked
-      readSignals: this.options.readSignals && (!wholeMachine || this.signalsEverywhere),
-    };
+    // Options for full reads, worked out on the first one: a watch tick often has none.
+    let slowOptions: ProbeOptions | null = null;
+    const optionsForSlowReads = (): ProbeOptions =>
+      (slowOptions ??= {
+        ...this.options,
+        readMaps: this.options.readMaps && sharedMemoryExists(),
+        // signal masks cost a /proc/PID/status read each: for the whole machine only when asked
+        readSignals: this.options.readSignals && (!wholeMachine || this.signalsEverywhere),
+      });
     for (const pid of requested) {
       const previous = this.previous.get(pid);
       const readSlow = !previous || now - previous.at >= this.fdRefreshMs || this.fdCountChanged(pid, previous.fdCount);
+      const options = readSlow ? optionsForSlowReads() : this.options;
       const scanned = scanProcess(pid, this.reader, { options, readSlow, previous: previous?.scan, ipcFdsOnly: wholeMachine });
       if (scanned && scanned === previous?.scan) idle.add(pid);
       if (!scanned) {
