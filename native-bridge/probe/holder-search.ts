@@ -4,31 +4,91 @@
  * only the descriptor links of every other process (readlink + lstat for the
  * matches: no file is opened).
  */
+import { native } from '../libc/libc';
+import { processCpuNs } from '../libc/cpu-clock';
 import { accessFromLinkMode } from './fd-table';
-import { listDirectory, lstatMode, readLink } from './fast-fs';
-import type { Holder } from '../model/snapshot-types';
+import { listOpenDirectory, lstatModeAt, openDirectory, readLinkAt } from './fast-fs';
+import type { Access, Holder } from '../model/snapshot-types';
 import { listAllPids } from './scope';
 
-/** Holders outside `scanned` of the descriptor targets in `wanted` ("pipe:[12]"), by target. */
-export function findOtherHolders(wanted: ReadonlySet<string>, scanned: Set<number>): Map<string, Holder[]> {
-  const found = new Map<string, Holder[]>();
-  if (wanted.size === 0) return found;
-  for (const pid of listAllPids()) {
-    if (scanned.has(pid)) continue;
-    const dir = `/proc/${pid}/fd`;
-    for (const name of listDirectory(dir) ?? []) {
-      const link = `${dir}/${name}`;
-      const target = readLink(link);
-      if (target === null) continue;
-      if (!wanted.has(target)) continue;
-      const mode = lstatMode(link);
-      if (mode === null) continue;
-      const list = found.get(target) ?? [];
-      list.push({ pid, fd: Number(name), access: accessFromLinkMode(mode) });
-      found.set(target, list);
+interface Link {
+  fd: number;
+  target: string;
+  /** Read (lstat of the link) the first time the target is wanted. */
+  access?: Access | null;
+}
+
+interface LinkTable {
+  /** CPU time when the links were read: unchanged means the table is too. */
+  cpuNs: number;
+  links: Link[];
+}
+
+/**
+ * Every other process's descriptor links, re-read only for processes that
+ * have been on a CPU since they were last read: a process that has not run
+ * cannot have opened, closed or received a descriptor. (Another process
+ * duplicating one with pidfd_getfd leaves this table as it is.)
+ */
+export class OtherLinkTables {
+  private tables = new Map<number, LinkTable>();
+
+  /** Holders outside `scanned` of the descriptor targets in `wanted` ("pipe:[12]"), by target. */
+  find(wanted: ReadonlySet<string>, scanned: ReadonlySet<number>): Map<string, Holder[]> {
+    const found = new Map<string, Holder[]>();
+    if (wanted.size === 0) return found;
+    const next = new Map<number, LinkTable>();
+    for (const pid of listAllPids()) {
+      if (scanned.has(pid)) continue;
+      const table = this.tableOf(pid);
+      if (!table) continue;
+      next.set(pid, table);
+      for (const link of table.links) {
+        if (!wanted.has(link.target)) continue;
+        link.access ??= readAccess(pid, link.fd);
+        if (!link.access) continue;
+        const list = found.get(link.target) ?? [];
+        list.push({ pid, fd: link.fd, access: link.access });
+        found.set(link.target, list);
+      }
     }
+    this.tables = next;
+    return found;
   }
-  return found;
+
+  private tableOf(pid: number): LinkTable | null {
+    const cpuNs = processCpuNs(pid);
+    if (cpuNs === null) return null;
+    const known = this.tables.get(pid);
+    if (known?.cpuNs === cpuNs) return known;
+    return { cpuNs, links: readLinks(pid) };
+  }
+}
+
+function readLinks(pid: number): Link[] {
+  const dirfd = openDirectory(`/proc/${pid}/fd`);
+  if (dirfd < 0) return [];
+  try {
+    const links: Link[] = [];
+    for (const name of listOpenDirectory(dirfd)) {
+      const target = readLinkAt(dirfd, name);
+      if (target !== null) links.push({ fd: Number(name), target });
+    }
+    return links;
+  } finally {
+    native.close(dirfd);
+  }
+}
+
+function readAccess(pid: number, fd: number): Access | null {
+  const dirfd = openDirectory(`/proc/${pid}/fd`);
+  if (dirfd < 0) return null;
+  try {
+    const mode = lstatModeAt(dirfd, String(fd));
+    return mode === null ? null : accessFromLinkMode(mode);
+  } finally {
+    native.close(dirfd);
+  }
 }
 
 /**
@@ -41,13 +101,16 @@ export class OtherHolderCache {
   private found = new Map<string, Holder[]>();
   private at = -Infinity;
 
-  constructor(private readonly refreshMs: number) {}
+  constructor(
+    private readonly refreshMs: number,
+    private readonly tables: OtherLinkTables = new OtherLinkTables(),
+  ) {}
 
   lookup(wanted: ReadonlySet<string>, scanned: Set<number>, now: number): Map<string, Holder[]> {
     if (wanted.size === 0) return new Map();
     const stale = now - this.at >= this.refreshMs || [...wanted].some((target) => !this.searched.has(target));
     if (stale) {
-      this.found = findOtherHolders(wanted, scanned);
+      this.found = this.tables.find(wanted, scanned);
       this.searched = new Set(wanted);
       this.at = now;
     }
