@@ -77,7 +77,7 @@ export interface ProbeContext {
   claimed: Set<string>;
   /**
    * Processes that have not been on a CPU since this Sampler's previous sample
-   * (schedstat unchanged): nothing they hold can have changed through them.
+   * (CPU time unchanged): nothing they hold can have changed through them.
    */
   idle?: Set<number>;
 }

@@ -8,7 +8,7 @@ import { native, O_CLOEXEC, O_DIRECTORY, STAT_SIZE, STAT_ST_SIZE_OFFSET, lastErr
 import { errnoName } from '../libc/errno';
 import { openDirectory, readFileAt, statPath } from './fast-fs';
 
-export type ProcFileName = 'stat' | 'wchan' | 'syscall' | 'status' | 'schedstat';
+export type ProcFileName = 'stat' | 'wchan' | 'syscall' | 'status';
 
 export interface ProcFileReader {
   /** File text, or throws an error with `code` (ENOENT/ESRCH when the process is gone, EACCES when not ours). */

@@ -10,16 +10,17 @@ import { parseStat, parseStatus, parseSyscall, parseWchan } from './proc-stat';
 import { describeFsError, readFdTable } from './fd-table';
 import { isFifoOpenWait, resolveFifoOpen, type FifoOpenTarget } from './fifo-open';
 import { decodeStatusSignals } from './signals';
+import { processCpuNs } from '../libc/cpu-clock';
 
 export interface ScanExtras {
   /** Set when the process waits in open() for the other end of a FIFO. */
   fifoOpen?: FifoOpenTarget | null;
   /**
-   * /proc/PID/schedstat when it was read ("cpu ns, runqueue wait ns,
-   * timeslices"): only for a single-threaded process, whose main thread is all
-   * that can act.
+   * The process's CPU time (all threads) read just before its stat, when the
+   * scan was asked to track idleness: the next tick compares it to tell, with
+   * one syscall, whether the process has run since.
    */
-  schedstat?: string;
+  cpuNs?: number;
 }
 
 export type ScannedProcessWithExtras = ScannedProcess & ScanExtras;
@@ -35,43 +36,14 @@ export interface ScanRequest {
   previous?: ScannedProcessWithExtras;
   /** Keep only descriptors that can be IPC objects (whole-machine scans). */
   ipcFdsOnly: boolean;
-}
-
-/**
- * Between full refreshes, a single-threaded process that has not been on a
- * CPU since the previous tick (its schedstat, which counts every timeslice,
- * reads the same) cannot have changed its syscall, wchan, state or anything it
- * holds: one 1.5 µs read instead of stat + wchan + syscall (~9 µs). schedstat
- * is per thread, so a process with more threads is always read in full (it
- * can only gain a thread by running). The one change this can miss is a
- * wakeup still waiting for a CPU (S shown until the task first runs).
- */
-function unchangedSinceLastTick(pid: number, reader: ProcFileReader, request: ScanRequest): ScannedProcessWithExtras | null {
-  const previous = request.previous;
-  if (request.readSlow || !previous?.schedstat) return null;
-  let now: string;
-  try {
-    now = reader.read(pid, 'schedstat');
-  } catch {
-    return null;
-  }
-  return now === previous.schedstat ? previous : null;
-}
-
-function readSchedstat(pid: number, reader: ProcFileReader): string | undefined {
-  try {
-    return reader.read(pid, 'schedstat');
-  } catch {
-    return undefined;
-  }
+  /** Record the process's CPU time (ScanExtras.cpuNs), for Sampler ticks. */
+  trackIdle?: boolean;
 }
 
 /** Returns null when the process does not exist (any more). */
 export function scanProcess(pid: number, reader: ProcFileReader, request: ScanRequest): ScannedProcessWithExtras | null {
-  const unchanged = unchangedSinceLastTick(pid, reader, request);
-  if (unchanged) return unchanged;
   // read before stat: a change after this read shows up at the next tick
-  const schedstat = request.previous || !request.readSlow ? readSchedstat(pid, reader) : undefined;
+  const cpuNs = request.trackIdle ? processCpuNs(pid) : null;
   let statText: string;
   try {
     statText = reader.read(pid, 'stat');
@@ -96,7 +68,7 @@ export function scanProcess(pid: number, reader: ProcFileReader, request: ScanRe
     signals: null,
     readable: true,
   };
-  if (schedstat !== undefined && stat.threads === 1) scanned.schedstat = schedstat;
+  if (cpuNs !== null) scanned.cpuNs = cpuNs;
   // Kernel threads (children of kthreadd, pid 2) have no descriptors, maps or syscalls.
   if (pid === 2 || stat.ppid === 2) return scanned;
   const sleeping = stat.state === 'S' || stat.state === 'D';
@@ -184,4 +156,31 @@ export function readSharedMaps(pid: number): MapsEntry[] {
     maps.push({ perms: cols[1] ?? '', inode: Number(cols[4] ?? 0), path });
   }
   return maps;
+}
+
+/**
+ * A process that has not run since it was last read can still change in two
+ * ways: its parent may die (a new ppid), and a signal it blocks may be left
+ * pending. Re-reads stat and, when masks are shown, status; returns
+ * `previous` itself when neither changed, a copy when one did, null when the
+ * process is gone.
+ */
+export function refreshIdleProcess(pid: number, reader: ProcFileReader, previous: ScannedProcessWithExtras): ScannedProcessWithExtras | null {
+  let stat: ReturnType<typeof parseStat>;
+  let status: ReturnType<typeof parseStatus> | null = null;
+  try {
+    stat = parseStat(reader.read(pid, 'stat'));
+    if (previous.signals) status = parseStatus(reader.read(pid, 'status'));
+  } catch {
+    return null;
+  }
+  if (!stat) return null;
+  const signals = status ? decodeStatusSignals(status) : previous.signals;
+  const same =
+    stat.ppid === previous.ppid &&
+    stat.state === previous.state &&
+    stat.comm === previous.comm &&
+    JSON.stringify(signals) === JSON.stringify(previous.signals);
+  if (same) return previous;
+  return { ...previous, ppid: stat.ppid, state: stat.state, comm: stat.comm, signals, uid: status?.uid ?? previous.uid };
 }

@@ -28,7 +28,7 @@ describe('the watch Sampler between full refreshes', () => {
     children.push(sleeper);
     const pid = sleeper.pid!;
     await until('sleep asleep', () => readFileSync(`/proc/${pid}/wchan`, 'latin1') === 'hrtimer_nanosleep');
-    // a long refresh period: every tick below goes through the schedstat fast path
+    // a long refresh period: every tick below goes through the CPU-time fast path
     const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, fdRefreshMs: 60_000 });
     try {
       const first = sampler.sample({ pids: [pid] }).processes[0]!;
@@ -51,7 +51,7 @@ describe('the watch Sampler between full refreshes', () => {
 });
 
 describe('the watch Sampler and multi-threaded processes', () => {
-  it('sees bytes a worker thread writes while the main thread sleeps (schedstat is per thread)', async () => {
+  it('sees bytes a worker thread writes while the main thread sleeps (the CPU clock counts every thread)', async () => {
     const [r, w] = makePipe();
     // the reader only sleeps; the writer is Node: its main thread waits on a futex, a worker writes
     const reader = spawn('sleep', ['30'], { stdio: [r, 'ignore', 'ignore'] });
@@ -79,6 +79,89 @@ describe('the watch Sampler and multi-threaded processes', () => {
         seen = queued();
       }
       expect(seen).toBe(3);
+    } finally {
+      sampler.close();
+    }
+  });
+});
+
+function statusMask(pid: number, field: string): bigint {
+  const line = readFileSync(`/proc/${pid}/status`, 'latin1').split('\n').find((l) => l.startsWith(`${field}:`))!;
+  return BigInt(`0x${line.split(':')[1]!.trim()}`);
+}
+
+describe('what changes while a watched process does not run', () => {
+  it('a signal left pending on a stopped process shows within the idle refresh, though the process never ran', async () => {
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    children.push(sleeper);
+    const pid = sleeper.pid!;
+    const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, fdRefreshMs: 60_000, idleRefreshMs: 100 });
+    try {
+      process.kill(pid, 'SIGSTOP');
+      await until('the kernel to show it stopped', () => kernelState(pid) === 'T');
+      for (let i = 0; i < 3; i++) sampler.sample({ pids: [pid] });
+      expect(sampler.sample({ pids: [pid] }).processes[0]!.signals?.sharedPending).toEqual([]);
+      process.kill(pid, 'SIGHUP');
+      // the kernel holds it for the stopped process: ShdPnd bit 0 (SIGHUP), and the process stays stopped
+      await until('SIGHUP pending in /proc', () => (statusMask(pid, 'ShdPnd') & 1n) === 1n);
+      expect(kernelState(pid)).toBe('T');
+      let pending: string[] = [];
+      await until('the sampler to show SIGHUP pending', () => {
+        pending = sampler.sample({ pids: [pid] }).processes[0]!.signals?.sharedPending ?? [];
+        return pending.includes('SIGHUP');
+      });
+      expect(pending).toContain('SIGHUP');
+    } finally {
+      sampler.close();
+    }
+  });
+
+  it('a new parent after the old one died shows within the idle refresh', async () => {
+    // sh starts a sleep and waits for it; killing sh leaves the sleep to be adopted
+    const shell = spawn('sh', ['-c', 'sleep 30 & echo $!; wait'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(shell);
+    const pid = Number(await new Promise<string>((resolve) => shell.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()))));
+    const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, fdRefreshMs: 60_000, idleRefreshMs: 100 });
+    try {
+      await until('sleep asleep', () => readFileSync(`/proc/${pid}/wchan`, 'latin1') === 'hrtimer_nanosleep');
+      expect(sampler.sample({ pids: [pid] }).processes[0]!.ppid).toBe(shell.pid);
+      shell.kill('SIGKILL');
+      const kernelPpid = (): number => Number(readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[1]);
+      await until('the kernel to reparent the sleep', () => kernelPpid() !== shell.pid);
+      let ppid = 0;
+      await until('the sampler to show the new parent', () => {
+        ppid = sampler.sample({ pids: [pid] }).processes[0]!.ppid;
+        return ppid !== shell.pid;
+      });
+      expect(ppid).toBe(kernelPpid());
+    } finally {
+      sampler.close();
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+
+  it('bytes an unwatched writer puts into a pipe a watched sleeper holds show at the next tick', async () => {
+    const [r, w] = makePipe();
+    const reader = spawn('sleep', ['30'], { stdio: [r, 'ignore', 'ignore'] });
+    children.push(reader);
+    const writer = spawn('sh', ['-c', 'read go; printf hello'], { stdio: ['pipe', w, 'ignore'] });
+    children.push(writer);
+    closeFd(r);
+    closeFd(w);
+    const inode = Number(/pipe:\[(\d+)\]/.exec(readlinkSync(`/proc/${reader.pid}/fd/0`))![1]);
+    const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, fdRefreshMs: 60_000 });
+    const queued = (): number | null | undefined =>
+      (sampler.sample({ pids: [reader.pid!] }).objects.find((o) => o.id === `pipe:${inode}`) as PipeObject | undefined)?.queued;
+    try {
+      await until('sleep asleep', () => readFileSync(`/proc/${reader.pid}/wchan`, 'latin1') === 'hrtimer_nanosleep');
+      for (let i = 0; i < 5; i++) expect(queued()).toBe(0);
+      writer.stdin!.end('go\n');
+      await until('the writer to exit', () => writer.exitCode !== null);
+      expect(queued()).toBe(5);
     } finally {
       sampler.close();
     }

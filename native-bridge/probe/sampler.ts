@@ -3,16 +3,18 @@
  * kind probe describe its objects, then name every descriptor and every
  * blocked-on edge. A Sampler keeps /proc files and pidfds open between ticks.
  */
+import { processCpuNs } from '../libc/cpu-clock';
 import type { FdEntry, IpcObject, ProbeProblem, ProcessInfo, Snapshot } from '../model/snapshot-types';
 import { classifyBlocked } from './blocked';
 import { listDirectory, readSmallFile } from './fast-fs';
 import { isIpcCandidate } from './fd-table';
-import { OtherHolderCache } from './holder-search';
+import { OtherHolderCache, OtherLinkTables } from './holder-search';
+import { changesOnlyThroughScope, scopeKeyOf, type ReusableSnapshot } from './idle-reuse';
 import { createKindProbes, type ClosableKindProbe } from './kind-probes';
 import { PidfdTable } from './pidfd';
 import { posixShmName } from './posix-shm';
 import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './proc-files';
-import { scanProcess, type ScannedProcessWithExtras } from './process-scan';
+import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process-scan';
 import { DEFAULT_PROBE_OPTIONS, type HolderRef, type ProbeContext, type ProbeOptions, type ScannedFd } from './probe-types';
 import { listAllPids, withDescendants } from './scope';
 
@@ -27,14 +29,34 @@ export interface SamplerOptions extends Partial<ProbeOptions> {
   holderRefreshMs?: number;
   /** Re-read descriptor tables at most this often (ms); 0 = every sample. `invalidate()` forces it. */
   fdRefreshMs?: number;
+  /**
+   * A process that has not run since the last sample is reused as it was for
+   * up to this long (ms); then its stat and signal masks are read again,
+   * which is what can change without it running (a new parent after the old
+   * one died, a signal left pending while blocked or stopped). Default 1000.
+   */
+  idleRefreshMs?: number;
   /** Read signal masks in whole-machine snapshots too (off by default: one more file per process). */
   signalsEverywhere?: boolean;
 }
 
+const IDLE_REFRESH_MS = 1000;
+
+/** A process as last read, when (ms) its slow parts were, and its descriptor count then. */
+interface PreviousScan {
+  scan: ScannedProcessWithExtras;
+  at: number;
+  fdCount: number;
+}
+
 /**
- * How the app and `ipcscope watch` tick: descriptor tables, maps and signal
- * masks are re-read every 200 ms or when a process's descriptor count changes
- * (one fstat), state/wchan/syscall and fills on every tick.
+ * How the app and `ipcscope watch` tick: a process's CPU time is read every
+ * tick; one that has not run is reused as it was (its stat and signal masks
+ * re-read every second), and when none of the watched processes has run and
+ * nothing outside them can reach what they hold, the whole previous snapshot
+ * is. A process that ran gets stat/wchan/syscall re-read; its descriptor
+ * table, maps and signal masks every 200 ms or when its descriptor count
+ * changes (one fstat). Fills are re-read whenever a holder ran.
  */
 export const WATCH_SAMPLER_OPTIONS: Readonly<SamplerOptions> = { fdRefreshMs: 200 };
 
@@ -46,17 +68,22 @@ export class Sampler {
   private readonly otherHolders: OtherHolderCache | null;
   private readonly peerHolders: OtherHolderCache | null;
   private readonly fdRefreshMs: number;
+  private readonly idleRefreshMs: number;
   private readonly signalsEverywhere: boolean;
-  private readonly previous = new Map<number, { scan: ScannedProcessWithExtras; at: number; fdCount: number }>();
+  private readonly previous = new Map<number, PreviousScan>();
+  /** The last snapshot, when it can only change through its own processes (see idle-reuse.ts). */
+  private reusable: ReusableSnapshot | null = null;
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
     this.options.peekBytes = Math.max(0, Math.min(256, Math.floor(this.options.peekBytes)));
     this.reader = options.holdFiles === false ? new OneShotProcFiles() : new HeldProcFiles();
     const complete = options.completeHolders !== false;
-    this.otherHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000) : null;
-    this.peerHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000) : null;
+    const linkTables = new OtherLinkTables();
+    this.otherHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000, linkTables) : null;
+    this.peerHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000, linkTables) : null;
     this.fdRefreshMs = options.fdRefreshMs ?? 0;
+    this.idleRefreshMs = options.idleRefreshMs ?? IDLE_REFRESH_MS;
     this.signalsEverywhere = options.signalsEverywhere ?? false;
     this.probes = createKindProbes(this.pidfds);
   }
@@ -64,6 +91,7 @@ export class Sampler {
   /** Forces the next sample to re-read descriptor tables (e.g. right after a close()). */
   invalidate(): void {
     this.previous.clear();
+    this.reusable = null;
     this.otherHolders?.clear();
     this.peerHolders?.clear();
   }
@@ -76,6 +104,7 @@ export class Sampler {
     const problems: ProbeProblem[] = [];
     const processes = new Map<number, ScannedProcessWithExtras>();
     const idle = new Set<number>();
+    let unchanged = 0;
     const now = Date.now();
     // Options for full reads, worked out on the first one: a watch tick often has none.
     let slowOptions: ProbeOptions | null = null;
@@ -88,10 +117,24 @@ export class Sampler {
       });
     for (const pid of requested) {
       const previous = this.previous.get(pid);
+      if (previous && this.stillIdle(pid, previous.scan)) {
+        const scan = now - previous.at < this.idleRefreshMs ? previous.scan : this.refreshIdle(pid, previous, now);
+        if (scan) {
+          idle.add(pid);
+          if (scan === previous.scan) unchanged++;
+          processes.set(pid, scan);
+          continue;
+        }
+      }
       const readSlow = !previous || now - previous.at >= this.fdRefreshMs || this.fdCountChanged(pid, previous.fdCount);
       const options = readSlow ? optionsForSlowReads() : this.options;
-      const scanned = scanProcess(pid, this.reader, { options, readSlow, previous: previous?.scan, ipcFdsOnly: wholeMachine });
-      if (scanned && scanned === previous?.scan) idle.add(pid);
+      const scanned = scanProcess(pid, this.reader, {
+        options,
+        readSlow,
+        previous: previous?.scan,
+        ipcFdsOnly: wholeMachine,
+        trackIdle: this.fdRefreshMs > 0,
+      });
       if (!scanned) {
         if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
         continue;
@@ -104,6 +147,12 @@ export class Sampler {
       }
       if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
       processes.set(pid, scanned);
+    }
+    const scopeKey = wholeMachine ? '' : scopeKeyOf(requested);
+    const reusable = this.reusable;
+    if (reusable && reusable.scopeKey === scopeKey && unchanged === requested.length) {
+      // no watched process has run, and nothing else can reach what they hold
+      return { ...reusable.snapshot, takenAt, durationMs: performance.now() - started };
     }
     this.forgetExited(processes);
 
@@ -138,7 +187,10 @@ export class Sampler {
     }
     if (!wholeMachine && this.peerHolders) this.fillPeerHolders(objects, scannedPids, now);
     const infos = [...processes.values()].map((proc) => describeProcess(proc, objectOfTarget));
-    return { takenAt, durationMs: performance.now() - started, processes: infos, objects, problems };
+    const snapshot: Snapshot = { takenAt, durationMs: performance.now() - started, processes: infos, objects, problems };
+    const reusableNext = this.fdRefreshMs > 0 && !wholeMachine && changesOnlyThroughScope(snapshot, scannedPids);
+    this.reusable = reusableNext ? { scopeKey, snapshot } : null;
+    return snapshot;
   }
 
   /**
@@ -162,6 +214,23 @@ export class Sampler {
     this.reader.retain(pids);
     this.pidfds.retain(pids);
     for (const pid of this.previous.keys()) if (!pids.has(pid)) this.previous.delete(pid);
+  }
+
+  /** An idle process due for its periodic read: only what can change without it running. */
+  private refreshIdle(pid: number, previous: PreviousScan, now: number): ScannedProcessWithExtras | null {
+    const scan = refreshIdleProcess(pid, this.reader, previous.scan);
+    if (scan) this.previous.set(pid, { ...previous, scan, at: now });
+    return scan;
+  }
+
+  /**
+   * A process whose CPU time (all its threads) reads as it did at the last
+   * tick has not been on a CPU since: it cannot have changed its syscall,
+   * its wait, its descriptors or its maps. One clock read replaces stat,
+   * wchan, syscall and the descriptor-count fstat.
+   */
+  private stillIdle(pid: number, previous: ScannedProcessWithExtras): boolean {
+    return previous.cpuNs !== undefined && processCpuNs(pid) === previous.cpuNs;
   }
 
   /**

@@ -1,0 +1,38 @@
+/**
+ * When may a Sampler hand out its previous snapshot again? Only when nothing
+ * in it could have changed without one of the watched processes running, and
+ * none of them has run (their CPU time reads the same). Everything else is
+ * read again.
+ */
+import type { IpcObject, Snapshot } from '../model/snapshot-types';
+
+/**
+ * True when every object of `snapshot` can only change through processes of
+ * `scope`: pipes all of whose holders are in scope, and unbound, non-listening
+ * Unix sockets whose own holders and whose peer's holders are all in scope.
+ * Anything another process can reach by name or by id (a FIFO's path, a bound
+ * or listening socket, System V and POSIX objects, TCP/UDP) disqualifies it.
+ */
+export function changesOnlyThroughScope(snapshot: Snapshot, scope: ReadonlySet<number>): boolean {
+  const byId = new Map<string, IpcObject>(snapshot.objects.map((object) => [object.id, object]));
+  const heldInScope = (object: IpcObject | undefined): boolean =>
+    object !== undefined && object.holders.length > 0 && object.holders.every((holder) => scope.has(holder.pid));
+  for (const object of snapshot.objects) {
+    if (!heldInScope(object)) return false;
+    if (object.kind === 'pipe') continue;
+    if (object.kind !== 'unix') return false;
+    if (object.path !== undefined || object.pending !== undefined || object.peer === null) return false;
+    if (!heldInScope(byId.get(object.peer))) return false;
+  }
+  return snapshot.problems.length === 0;
+}
+
+/** The previous snapshot of one scope, and when its processes were last read in full. */
+export interface ReusableSnapshot {
+  scopeKey: string;
+  snapshot: Snapshot;
+}
+
+export function scopeKeyOf(pids: readonly number[]): string {
+  return pids.join(',');
+}
