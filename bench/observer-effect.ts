@@ -8,7 +8,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { makePipe } from '../native-bridge/libc/libc';
 import { makeSocketPair } from '../native-bridge/libc/sockets';
-import { Sampler } from '../native-bridge/probe/index';
+import { Sampler, WATCH_SAMPLER_OPTIONS } from '../native-bridge/probe/index';
 import { closeTracked, exited, spawnTracked, trackFds } from './bench-children';
 import { median } from './timing';
 
@@ -49,7 +49,8 @@ async function transfer(channel: Channel, blocks: number, observe: boolean): Pro
   let sampler: Sampler | null = null;
   let timer: NodeJS.Timeout | null = null;
   if (observe) {
-    sampler = new Sampler({ peekBytes: 256, readMaps: true, readSignals: true });
+    /* as the app and `ipcscope watch` observe: WATCH_SAMPLER_OPTIONS, with peek, maps and signal masks on */
+    sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 256, readMaps: true, readSignals: true });
     const scope = { pids: [writer.pid, reader.pid] };
     const watching = sampler;
     timer = setInterval(() => {
