@@ -17,7 +17,7 @@ const SIZES = [0, 100, 1000];
 const ROUNDS = 3;
 const TICK_SECONDS = 3;
 const TRANSFER_SECONDS = 1;
-const TRANSFER_PAIRS = 5;
+const TRANSFER_PAIRS = 7;
 
 function say(line = ''): void {
   process.stdout.write(`${line}\n`);
