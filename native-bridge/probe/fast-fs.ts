@@ -44,7 +44,7 @@ const SYS_GETDENTS64 = 217;
 
 const linkBuffer = Buffer.alloc(4096);
 const statBuffer = Buffer.alloc(144);
-const direntBuffer = Buffer.alloc(32768);
+const direntBuffer = Buffer.alloc(65536);
 const fileBuffer = Buffer.alloc(65536);
 
 /** readlink(2) as a string, or null (gone, not a link, no permission). */
@@ -72,6 +72,11 @@ function decodeStat(): StatInfo {
 
 export function statPath(path: string): StatInfo | null {
   return statRaw(path, statBuffer) === 0 ? decodeStat() : null;
+}
+
+/** fstat(2) of an open descriptor. */
+export function statOpened(fd: number): StatInfo | null {
+  return native.fstat(fd, statBuffer) === 0 ? decodeStat() : null;
 }
 
 export function lstatMode(path: string): number | null {
@@ -104,55 +109,81 @@ export function lstatModeAt(dirfd: number, name: string): number | null {
   return fstatatRaw(dirfd, name, statBuffer, AT_SYMLINK_NOFOLLOW) === 0 ? statBuffer.readUInt32LE(24) : null;
 }
 
-/** Entry names of an already open directory (read from its start). */
-export function listOpenDirectory(fd: number): string[] {
+/**
+ * How a directory shows that a getdents64 call returned its last entry: the
+ * d_off the kernel leaves on the last entry returned (the directory's f_pos).
+ * A short buffer alone does not prove it: filldir64 stops early, leaving room,
+ * when a signal is pending (fs/readdir.c), and the next call goes on.
+ */
+export type ListingEnd = (lastOffset: number) => boolean;
+
+/**
+ * Entry names of an already open directory (read from its start). With `end`,
+ * the getdents64 call that would return 0 is skipped once `end` says the last
+ * entry was listed.
+ */
+export function listOpenDirectory(fd: number, end?: ListingEnd): string[] {
   const names: string[] = [];
   for (;;) {
     const length = getdents64(SYS_GETDENTS64, fd, direntBuffer, direntBuffer.length);
     if (length <= 0) break;
     // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+    let lastAt = 0;
     for (let at = 0; at < length; ) {
       const reclen = direntBuffer.readUInt16LE(at + 16);
       const nameStart = at + 19;
       const name = direntBuffer.toString('latin1', nameStart, direntBuffer.indexOf(0, nameStart));
       if (name !== '.' && name !== '..') names.push(name);
+      lastAt = at;
       at += reclen;
     }
+    // d_off fits in 53 bits on procfs (pid or fd + a small offset)
+    if (end && end(direntBuffer.readUInt32LE(lastAt + 8) + direntBuffer.readInt32LE(lastAt + 12) * 2 ** 32)) break;
   }
   return names;
 }
 
 /** Directory entry names (without "." and ".."), or null when it cannot be opened. */
-export function listDirectory(path: string): string[] | null {
+export function listDirectory(path: string, end?: ListingEnd): string[] | null {
   const fd = openDirectory(path);
   if (fd < 0) return null;
   try {
-    return listOpenDirectory(fd);
+    return listOpenDirectory(fd, end);
   } finally {
     native.close(fd);
   }
 }
 
+/**
+ * /proc/PID files the kernel prints as one record (proc_single_show:
+ * single_open): seq_read returns the whole record at once, so a read that
+ * leaves room in the buffer has reached the end of the file. Multi-record
+ * seq_files (maps, /proc/sysvipc/*) stop at each full kernel page (~4 KB) and
+ * need reading until 0.
+ */
+const SINGLE_RECORD = new Set(['stat', 'status', 'wchan', 'syscall', 'schedstat', 'comm']);
+
 /** A small file's whole text, opened relative to `dirfd`, or null. */
 export function readFileAt(dirfd: number, name: string): string | null {
-  return readOpened(openatRaw(dirfd, name, O_CLOEXEC, 0));
+  return readOpened(openatRaw(dirfd, name, O_CLOEXEC, 0), SINGLE_RECORD.has(name));
 }
 
 /** A small file's whole text (latin1), or null when it cannot be read. */
 export function readSmallFile(path: string): string | null {
-  return readOpened(native.open(path, O_CLOEXEC, 0));
+  return readOpened(native.open(path, O_CLOEXEC, 0), false);
 }
 
-function readOpened(fd: number): string | null {
+function readOpened(fd: number, shortReadIsEnd: boolean): string | null {
   if (fd < 0) return null;
   try {
     let length = 0;
     for (;;) {
-      const got = native.read(fd, length === 0 ? fileBuffer : fileBuffer.subarray(length), fileBuffer.length - length);
+      const room = fileBuffer.length - length;
+      const got = native.read(fd, length === 0 ? fileBuffer : fileBuffer.subarray(length), room);
       if (got < 0) return length > 0 ? fileBuffer.toString('latin1', 0, length) : null;
       if (got === 0) break;
       length += got;
-      if (length === fileBuffer.length) break;
+      if (length === fileBuffer.length || (shortReadIsEnd && got < room)) break;
     }
     return fileBuffer.toString('latin1', 0, length);
   } finally {

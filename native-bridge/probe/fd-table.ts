@@ -8,7 +8,7 @@
  */
 import { lastErrno, native } from '../libc/libc';
 import { errnoName } from '../libc/errno';
-import { listOpenDirectory, lstatModeAt, openDirectory, readLinkAt, statAt } from './fast-fs';
+import { listOpenDirectory, lstatModeAt, openDirectory, openDirectoryAt, readLinkAt, statAt, statOpened, type ListingEnd } from './fast-fs';
 import type { Access } from '../model/snapshot-types';
 import type { ScannedFd } from './probe-types';
 
@@ -63,8 +63,7 @@ export function isIpcCandidate(fd: ScannedFd): boolean {
 }
 
 /** One descriptor, read relative to its /proc/PID/fd directory; null when closed meanwhile or filtered out. */
-function readFdEntry(dirfd: number, name: string, ipcOnly: boolean): ScannedFd | null {
-  const target = readLinkAt(dirfd, name);
+function readFdEntry(dirfd: number, name: string, ipcOnly: boolean, target = readLinkAt(dirfd, name)): ScannedFd | null {
   if (target === null) return null; // closed between getdents and readlink
   const entry: ScannedFd = { fd: Number(name), target, inode: bracketInode(target), access: 'r' };
   if (target.charCodeAt(0) === 47 /* / */ && !isPlainTarget(target)) {
@@ -93,18 +92,99 @@ export interface FdTableResult {
 }
 
 /**
+ * The open /proc/PID directory of the process being scanned, when the scanner
+ * keeps one (scan-share.ts): /proc/PID/fd is then opened relative to it, which
+ * spares the kernel the walk through /proc and the pid lookup (~2.8 µs of
+ * ~3.6 µs a process here). process-scan calls readFdTable with the pid only,
+ * so the scanner lends the directory for the length of its scan.
+ */
+export type ProcDirectoryLookup = (pid: number) => number;
+let procDirectoryOf: ProcDirectoryLookup | null = null;
+
+export function withProcDirectories<T>(lookup: ProcDirectoryLookup, run: () => T): T {
+  const outer = procDirectoryOf;
+  procDirectoryOf = lookup;
+  try {
+    return run();
+  } finally {
+    procDirectoryOf = outer;
+  }
+}
+
+/**
+ * proc_readfd_common leaves f_pos at max_fds + 2 once every descriptor is
+ * listed, and max_fds is a multiple of BITS_PER_LONG (alloc_fdtable). A call
+ * cut short by a pending signal leaves it at (next open fd) + 2, which may be
+ * a multiple of 64 too: the shortcut is only for threads that block every
+ * asynchronous signal (the scan workers), where nothing but a stop of the
+ * whole process can cut a call short.
+ */
+export const fdListingEnd: ListingEnd = (offset) => offset >= 2 && (offset - 2) % 64 === 0;
+let trustFdListingEnd = false;
+
+/** Called by a thread that has blocked asynchronous signals (see fdListingEnd). */
+export function trustShortFdListings(trust = true): void {
+  trustFdListingEnd = trust;
+}
+
+function openFdDirectory(pid: number): number {
+  const procDir = procDirectoryOf ? procDirectoryOf(pid) : -1;
+  return procDir >= 0 ? openDirectoryAt(procDir, 'fd') : openDirectory(`/proc/${pid}/fd`);
+}
+
+/** A sparse table (more misses than this) is listed with getdents64 instead. */
+const MAX_PROBE_MISSES = 3;
+const fdNames: string[] = [];
+const fdName = (fd: number): string => (fdNames[fd] ??= String(fd));
+
+/**
+ * Reads the descriptors by number, 0, 1, 2 ..., without listing the
+ * directory: its st_size is the number of open descriptors (Linux 6.2+,
+ * proc_fd_getattr) and most tables are dense from 0. The fstat costs ~0.6 µs
+ * here against ~6.8 µs for getdents64 on a 4-descriptor table (procfs builds a
+ * dentry per entry). Not `complete` when the size is unknown (older kernels
+ * say 0) or after MAX_PROBE_MISSES gaps: the caller then lists the directory
+ * and reads the descriptors from `next` on.
+ */
+function probeFdTable(dirfd: number, ipcOnly: boolean, fds: ScannedFd[]): { next: number; complete: boolean } {
+  const count = statOpened(dirfd)?.size ?? 0;
+  if (count <= 0) return { next: 0, complete: false };
+  let found = 0;
+  let misses = 0;
+  let fd = 0;
+  for (; found < count; fd++) {
+    const name = fdName(fd);
+    const target = readLinkAt(dirfd, name);
+    if (target === null) {
+      if (++misses > MAX_PROBE_MISSES) return { next: fd + 1, complete: false };
+      continue;
+    }
+    found++;
+    const entry = readFdEntry(dirfd, name, ipcOnly, target);
+    if (entry) fds.push(entry);
+  }
+  return { next: fd, complete: true };
+}
+
+/**
  * Lists the descriptors of `pid`. Path targets are stat'ed through the link
  * (to find FIFOs, POSIX shm and mqueue descriptors). With `ipcOnly`, only
- * descriptors that can be IPC objects are kept (whole-machine scans).
+ * descriptors that can be IPC objects are kept (whole-machine scans), and the
+ * table is read by probing descriptor numbers when that is cheaper.
  */
 export function readFdTable(pid: number, ipcOnly = false): FdTableResult {
-  const dirfd = openDirectory(`/proc/${pid}/fd`);
+  const dirfd = openFdDirectory(pid);
   if (dirfd < 0) return { fds: [], error: describeErrno(lastErrno()) };
   const fds: ScannedFd[] = [];
   try {
-    for (const name of listOpenDirectory(dirfd)) {
-      const entry = readFdEntry(dirfd, name, ipcOnly);
-      if (entry) fds.push(entry);
+    const probed = ipcOnly ? probeFdTable(dirfd, ipcOnly, fds) : { next: 0, complete: false };
+    if (!probed.complete) {
+      // descriptors below `next` were probed already (a gap there opened since is as if opened after the read)
+      for (const name of listOpenDirectory(dirfd, trustFdListingEnd ? fdListingEnd : undefined)) {
+        if (Number(name) < probed.next) continue;
+        const entry = readFdEntry(dirfd, name, ipcOnly);
+        if (entry) fds.push(entry);
+      }
     }
   } finally {
     native.close(dirfd);

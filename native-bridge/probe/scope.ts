@@ -7,9 +7,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { listDirectory } from './fast-fs';
 import { parseStat } from './proc-stat';
 
+/**
+ * proc_pid_readdir leaves f_pos at PID_MAX_LIMIT + TGID_OFFSET (4194304 + 258
+ * on 64-bit) after the last process, and at pid + 258 when it stops early
+ * (buffer full, signal pending): no pid entry can reach the end mark.
+ */
+const PROC_LISTING_END = 4194304 + 258;
+export const procListingEnd = (offset: number): boolean => offset >= PROC_LISTING_END;
+
 export function listAllPids(): number[] {
   const pids: number[] = [];
-  for (const name of listDirectory('/proc') ?? []) {
+  for (const name of listDirectory('/proc', procListingEnd) ?? []) {
     const code = name.charCodeAt(0);
     if (code < 48 || code > 57) continue;
     const pid = Number(name);
