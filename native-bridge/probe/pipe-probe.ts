@@ -2,15 +2,27 @@
  * Pipes and FIFOs: ends and holders from the descriptor tables, fill and
  * capacity from a borrowed read end (FIONREAD, F_GETPIPE_SZ), and up to 256
  * queued bytes copied with tee() into a private pipe, which leaves them in
- * place for the real reader.
+ * place for the real reader. A whole-machine scan has already measured each
+ * pipe through a read end while it scanned the holders (scan-share.ts): that
+ * reading is used unless bytes are to be peeked.
  */
 import { F_GETPIPE_SZ, FIONREAD, makePipe, native, O_NONBLOCK, SPLICE_F_NONBLOCK } from '../libc/libc';
 import type { Holder, PipeObject } from '../model/snapshot-types';
 import type { HolderRef, KindProbe, KindProbeResult, ProbeContext } from './probe-types';
 import type { PidfdTable } from './pidfd';
 import type { ScannedProcessWithExtras } from './process-scan';
+import { pipeReadingOf, type PipeReading } from './pipe-reading';
 
 export const MAX_PEEK = 256;
+
+/** Any holder's reading of the pipe: fill and capacity are the pipe's, whichever end they were read through. */
+function anyReading(holders: HolderRef[]): PipeReading | undefined {
+  for (const holder of holders) {
+    const reading = pipeReadingOf(holder.scanned);
+    if (reading) return reading;
+  }
+  return undefined;
+}
 
 interface PipeGroup {
   kind: 'pipe' | 'fifo';
@@ -94,6 +106,13 @@ export class PipeProbe implements KindProbe {
     // Borrow a read end: a borrowed write end would delay the reader's EOF.
     const source = group.holders.find((h) => h.access !== 'w') ?? group.holders[0];
     if (!source) return object;
+    const reading = pipeReadingOf(source.scanned) ?? anyReading(group.holders);
+    const peekWanted = peekBytes > 0 && source.access !== 'w';
+    if (reading && !(peekWanted && (reading.queued ?? 0) > 0)) {
+      object.capacity = reading.capacity;
+      object.queued = reading.queued;
+      return object;
+    }
     this.pidfds.borrow(source.pid, source.fd, (fd) => {
       const capacity = native.fcntlInt(fd, F_GETPIPE_SZ, 0);
       if (capacity > 0) object.capacity = capacity;

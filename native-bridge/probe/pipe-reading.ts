@@ -1,0 +1,26 @@
+/**
+ * A pipe's fill and capacity as a whole-machine scan measured them, carried
+ * on the read end's scanned descriptor from the scan (scan-share.ts, in any
+ * thread) to PipeProbe, which then need not borrow that pipe again.
+ */
+import type { ScannedFd } from './probe-types';
+
+/** FIONREAD and F_GETPIPE_SZ through one read end: null where the borrow or the call failed. */
+export interface PipeReading {
+  capacity: number | null;
+  queued: number | null;
+}
+
+/** A scanned descriptor, with `pipeReading` on the read end that was measured. */
+export type ReadScannedFd = ScannedFd & { pipeReading?: PipeReading };
+
+export function pipeReadingOf(fd: ScannedFd): PipeReading | undefined {
+  return (fd as ReadScannedFd).pipeReading;
+}
+
+/** The object a descriptor reaches when it is a pipe or FIFO, keyed as PipeProbe groups them; else null. */
+export function pipeKey(fd: ScannedFd): string | null {
+  if (fd.inode === null) return null;
+  if (fd.target.startsWith('pipe:[')) return `pipe:${fd.inode}`;
+  return fd.fileType === 'fifo' ? `fifo:${fd.inode}` : null;
+}

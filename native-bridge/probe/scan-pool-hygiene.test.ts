@@ -1,0 +1,165 @@
+/**
+ * What the scan pool must not change: under whole-machine snapshots scanned
+ * by the pool, a reader still gets EOF, a writer still gets SIGPIPE, a FIFO
+ * open() still waits and queued bytes stay queued; the pool leaves no
+ * descriptor behind and marks none inheritable; and it never keeps a process
+ * alive or hangs its exit.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { markInheritedCloexec } from '../libc/fd-hygiene';
+import { FD_CLOEXEC, F_GETFD, native } from '../libc/libc';
+import type { PipeObject, Snapshot } from '../model/snapshot-types';
+import { takeSnapshot } from './sampler';
+import { lastScanSplit, stopScanPool, warmScanPool } from './scan-pool';
+import { TestProcesses, exited, until, wchan } from './scan-pool-test-support';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const processes = new TestProcesses();
+
+function pooledSnapshot(peekBytes = 0): Snapshot {
+  return takeSnapshot({ all: true }, { peekBytes, readMaps: false, readSignals: false });
+}
+
+/** Takes pooled snapshots back to back (~60 Hz) until the returned stop() is called. */
+function observe(peekBytes = 0): { stop: () => void; snapshots: () => number; pooled: () => number } {
+  let count = 0;
+  let pooled = 0;
+  const timer = setInterval(() => {
+    pooledSnapshot(peekBytes);
+    count++;
+    if ((lastScanSplit()?.byWorkers ?? 0) > 0) pooled++;
+  }, 1000 / 60);
+  return { stop: () => clearInterval(timer), snapshots: () => count, pooled: () => pooled };
+}
+
+beforeAll(async () => {
+  markInheritedCloexec();
+  expect(await warmScanPool(1)).toBe(1);
+});
+
+afterEach(async () => {
+  await processes.cleanUp();
+});
+
+afterAll(() => {
+  stopScanPool();
+});
+
+describe('observed through the scan pool', () => {
+  it('a reader still gets EOF when the last writer closes', async () => {
+    const [r, w] = processes.pipe();
+    const cat = processes.start('cat', [], [r, 'ignore', 'ignore']);
+    processes.close(r);
+    await until('cat blocked', () => wchan(cat.pid!) === 'anon_pipe_read');
+    const watch = observe();
+    try {
+      await until('pooled snapshots', () => watch.pooled() >= 3);
+      processes.close(w);
+      expect(await exited(cat)).toEqual({ code: 0, signal: null });
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('a writer still gets SIGPIPE when the last reader closes', async () => {
+    const [r, w] = processes.pipe();
+    const yes = processes.start('yes', [], ['ignore', w, 'ignore']);
+    processes.close(w);
+    await until('yes blocked on the full pipe', () => wchan(yes.pid!) === 'anon_pipe_write');
+    const watch = observe();
+    try {
+      await until('pooled snapshots', () => watch.pooled() >= 3);
+      processes.close(r);
+      expect(await exited(yes)).toEqual({ code: null, signal: 'SIGPIPE' });
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('a FIFO open() keeps waiting for its other end', async () => {
+    const path = join(processes.tempDir(), 'fifo');
+    expect(native.mkfifo(path, 0o600)).toBe(0);
+    const inode = statSync(path).ino;
+    const writer = processes.start('sh', ['-c', `exec 3>${path}; echo sent >&3`], ['ignore', 'ignore', 'ignore']);
+    await until('writer waiting in open', () => wchan(writer.pid!) === 'wait_for_partner');
+    for (let i = 0; i < 10; i++) {
+      const snapshot = pooledSnapshot();
+      expect(snapshot.processes.find((p) => p.pid === writer.pid)?.blocked).toMatchObject({ op: 'open', object: `fifo:${inode}` });
+    }
+    expect(wchan(writer.pid!)).toBe('wait_for_partner');
+  });
+
+  it('queued bytes are peeked and stay for the real reader', async () => {
+    const [r, w] = processes.pipe();
+    const [outR, outW] = processes.pipe();
+    const [goR, goW] = processes.pipe();
+    // the reader waits on a second pipe before it reads, so the bytes stay queued
+    const reader = processes.start('sh', ['-c', 'read _ <&3; exec cat'], [r, outW, 'ignore', goR]);
+    for (const fd of [r, outW, goR]) processes.close(fd);
+    expect(native.write(w, Buffer.from('hello world\n'), 12)).toBe(12);
+    const inode = statSync(`/proc/self/fd/${w}`).ino;
+    await until('the shell waiting on the go pipe', () => wchan(reader.pid!) === 'anon_pipe_read');
+    for (let i = 0; i < 5; i++) {
+      const object = pooledSnapshot(64).objects.find((o) => o.id === `pipe:${inode}`) as PipeObject;
+      expect(object.queued).toBe(12);
+      expect(Buffer.from(object.peek!, 'base64').toString()).toBe('hello world\n');
+    }
+    native.write(goW, Buffer.from('go\n'), 3);
+    processes.close(w);
+    expect(await exited(reader)).toEqual({ code: 0, signal: null });
+    const out = Buffer.alloc(64);
+    expect(out.subarray(0, native.read(outR, out, 64)).toString()).toBe('hello world\n');
+  });
+
+  it('leaves no descriptor behind and marks none inheritable', () => {
+    pooledSnapshot();
+    const before = descriptors();
+    for (let i = 0; i < 10; i++) pooledSnapshot(64);
+    expect(lastScanSplit()?.byWorkers).toBeGreaterThan(0);
+    expect(descriptors()).toEqual(before);
+  });
+});
+
+describe('the pool and the life of its process', () => {
+  /** Runs a script that takes whole-machine snapshots with the pool, then ends as `ending` says. */
+  function runScript(ending: string): { status: number | null; signal: string | null; stdout: string } {
+    const file = join(processes.tempDir(), 'script.mts');
+    const url = (name: string): string => JSON.stringify(new URL(`./${name}`, import.meta.url).href);
+    writeFileSync(
+      file,
+      `const { takeSnapshot } = await import(${url('sampler.ts')});
+const { lastScanSplit, warmScanPool } = await import(${url('scan-pool.ts')});
+const lean = { peekBytes: 0, readMaps: false, readSignals: false };
+${ending}
+`,
+    );
+    // a hang would show as the timeout's SIGTERM
+    const run = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    return { status: run.status, signal: run.signal, stdout: run.stdout };
+  }
+
+  it('does not keep a process alive once its work is done', () => {
+    const run = runScript(`await warmScanPool(1); takeSnapshot({ all: true }, lean); console.log(lastScanSplit().byWorkers > 0);`);
+    expect(run).toEqual({ status: 0, signal: null, stdout: 'true\n' });
+  });
+
+  it('ends with process.exit, with a job done or a worker still starting', () => {
+    expect(runScript(`await warmScanPool(1); takeSnapshot({ all: true }, lean); process.exit(3);`)).toMatchObject({ status: 3, signal: null });
+    // the second whole-machine snapshot starts the pool; the process ends while the worker loads
+    expect(runScript(`takeSnapshot({ all: true }, lean); takeSnapshot({ all: true }, lean); process.exit(4);`)).toMatchObject({ status: 4, signal: null });
+    expect(runScript(`takeSnapshot({ all: true }, lean); takeSnapshot({ all: true }, lean);`)).toMatchObject({ status: 0, signal: null });
+  });
+});
+
+/** This process's descriptors, with whether each is close-on-exec. */
+function descriptors(): Array<[number, boolean]> {
+  return readdirSync('/proc/self/fd')
+    .map(Number)
+    .map((fd): [number, number] => [fd, native.fcntlInt(fd, F_GETFD, 0)])
+    .filter(([, flags]) => flags >= 0) // the directory listing's own descriptor, closed by now
+    .map(([fd, flags]): [number, boolean] => [fd, (flags & FD_CLOEXEC) !== 0])
+    .sort((a, b) => a[0] - b[0]);
+}

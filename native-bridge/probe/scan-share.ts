@@ -1,0 +1,139 @@
+/**
+ * Scans a share of a whole-machine snapshot's processes. The same code runs on
+ * the calling thread and in each scan worker (scan-pool.ts), so a snapshot
+ * scanned in parallel is the one a single thread would have taken. Besides
+ * what scanProcess reads, each read end of a pipe or FIFO is measured here
+ * (fill and capacity through a borrowed descriptor), so that work is shared
+ * out too; PipeProbe uses these readings instead of borrowing again.
+ */
+import { errnoName } from '../libc/errno';
+import { F_GETPIPE_SZ, FIONREAD, lastErrno, native } from '../libc/libc';
+import { openDirectory, readFileAt, statPath } from './fast-fs';
+import { withProcDirectories } from './fd-table';
+import { PidfdTable } from './pidfd';
+import { pipeKey, type PipeReading, type ReadScannedFd } from './pipe-reading';
+import type { ProbeOptions, ScannedFd } from './probe-types';
+import type { ProcFileName, ProcFileReader } from './proc-files';
+import { scanProcess, type ScannedProcessWithExtras } from './process-scan';
+
+/**
+ * Opens, reads and closes relative to the /proc/PID directory of the process
+ * being scanned (as OneShotProcFiles does), and lends that directory to the
+ * descriptor table read, which opens "fd" relative to it.
+ */
+class ProcDirectoryReader implements ProcFileReader {
+  private pid = -1;
+  private dirfd = -1;
+
+  directoryOf(pid: number): number {
+    return pid === this.pid ? this.dirfd : -1;
+  }
+
+  private directory(pid: number): number {
+    if (pid !== this.pid) {
+      this.drop(this.pid);
+      this.dirfd = openDirectory(`/proc/${pid}`);
+      if (this.dirfd < 0) throw fsError('open', `/proc/${pid}`);
+      this.pid = pid;
+    }
+    return this.dirfd;
+  }
+
+  read(pid: number, name: ProcFileName): string {
+    const text = readFileAt(this.directory(pid), name);
+    if (text === null) throw fsError('read', `/proc/${pid}/${name}`);
+    return text;
+  }
+
+  fdCount(pid: number): number {
+    return statPath(`/proc/${pid}/fd`)?.size ?? -1;
+  }
+
+  drop(pid: number): void {
+    if (pid !== this.pid || this.dirfd < 0) return;
+    native.close(this.dirfd);
+    this.dirfd = -1;
+    this.pid = -1;
+  }
+
+  close(): void {
+    this.drop(this.pid);
+  }
+}
+
+function fsError(syscall: string, path: string): NodeJS.ErrnoException {
+  const code = errnoName(lastErrno());
+  const error: NodeJS.ErrnoException = new Error(`${syscall} ${path}: ${code}`);
+  error.code = code;
+  return error;
+}
+
+/** Where a share's processes come from: the next chunk's first index, or -1 when none is left. */
+export type ChunkClaim = () => number;
+
+export interface Share {
+  pids: ArrayLike<number>;
+  chunkSize: number;
+  claim: ChunkClaim;
+  options: ProbeOptions;
+  /** Each process scanned, by its index in `pids` (null: it exited). */
+  take(index: number, scanned: ScannedProcessWithExtras | null): void;
+}
+
+/** Scans processes; keep one per thread and reuse it across snapshots. */
+export class ShareScanner {
+  private readonly reader = new ProcDirectoryReader();
+  private readonly pidfds = new PidfdTable();
+  private readonly fionread = new Int32Array(1);
+  /** Pipes measured during the current share: one reading per pipe and thread is enough. */
+  private readonly measured = new Set<string>();
+  private readonly lookup = (pid: number): number => this.reader.directoryOf(pid);
+
+  /** Scans chunk after chunk until none is left; returns how many chunks this thread took. */
+  scanShare(share: Share): number {
+    this.measured.clear();
+    let chunks = 0;
+    try {
+      withProcDirectories(this.lookup, () => {
+        for (let first = share.claim(); first >= 0; first = share.claim()) {
+          chunks++;
+          const end = Math.min(first + share.chunkSize, share.pids.length);
+          for (let index = first; index < end; index++) share.take(index, this.scan(share.pids[index]!, share.options));
+        }
+      });
+    } finally {
+      this.reader.close();
+      this.pidfds.close();
+    }
+    return chunks;
+  }
+
+  private scan(pid: number, options: ProbeOptions): ScannedProcessWithExtras | null {
+    const scanned = scanProcess(pid, this.reader, { options, readSlow: true, ipcFdsOnly: true });
+    if (scanned) this.measurePipes(pid, scanned.fds);
+    return scanned;
+  }
+
+  /**
+   * Borrows each read end for the few calls it takes (KERNEL-FACTS: a held
+   * duplicate delays EOF/EPIPE), and closes the pidfd once the process is done.
+   */
+  private measurePipes(pid: number, fds: ScannedFd[]): void {
+    let borrowed = false;
+    for (const fd of fds) {
+      if (fd.access === 'w') continue;
+      const key = pipeKey(fd);
+      if (key === null || this.measured.has(key)) continue;
+      this.measured.add(key);
+      const reading: PipeReading = { capacity: null, queued: null };
+      borrowed = true;
+      this.pidfds.borrow(pid, fd.fd, (dup) => {
+        const capacity = native.fcntlInt(dup, F_GETPIPE_SZ, 0);
+        if (capacity > 0) reading.capacity = capacity;
+        if (native.ioctlInt(dup, FIONREAD, this.fionread) === 0) reading.queued = this.fionread[0]!;
+      });
+      (fd as ReadScannedFd).pipeReading = reading;
+    }
+    if (borrowed) this.pidfds.close();
+  }
+}
