@@ -1,12 +1,14 @@
 /**
  * Whole-machine scan against lsof and ss on one state: the in-process
- * snapshot (warm), the cold `ipcscope snapshot` command, `lsof -n +E` and
- * `ss -xpa`, run alternately so machine noise hits all of them alike. Each is
+ * snapshot (warm: modules loaded, scan pool started), the cold `ipcscope
+ * snapshot` command, `lsof -n +E` and `ss -xpa`, run alternately so machine
+ * noise hits all of them alike. Each is
  * timed in wall time and in CPU time (the latter resists a busy run queue).
  */
 import { fileURLToPath } from 'node:url';
 import type { Snapshot } from '../native-bridge/model/snapshot-types';
 import { takeSnapshot } from '../native-bridge/probe/index';
+import { warmScanPool } from '../native-bridge/probe/scan-pool';
 import { yieldToSignals } from './bench-children';
 import { medianTiming, timeCall, timeCommand, type Timing } from './timing';
 
@@ -36,7 +38,12 @@ const FULL = { peekBytes: 64, readMaps: true, readSignals: true };
 
 /** `holderPids`: the benchmark's own holders, to check the snapshot really saw them. */
 export async function compareScans(size: number, holderPids: Set<number>, tools: ScanTools, rounds: number): Promise<ScanTimes> {
-  /* warm-up: module loading, JIT, dentry cache */
+  /*
+   * warm-up: module loading, JIT, dentry cache, and the scan pool's workers,
+   * which a process taking whole-machine snapshots keeps (every snapshot
+   * still reads everything from /proc afresh)
+   */
+  await warmScanPool();
   takeSnapshot({ all: true }, LEAN);
   const snapshot: Timing[] = [];
   const full: Timing[] = [];
