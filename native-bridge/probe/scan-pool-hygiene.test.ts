@@ -114,7 +114,12 @@ describe('observed through the scan pool', () => {
     expect(out.subarray(0, native.read(outR, out, 64)).toString()).toBe('hello world\n');
   });
 
-  it('leaves no descriptor behind and marks none inheritable', () => {
+  it('leaves no descriptor behind and marks none inheritable', async () => {
+    // starting a worker adds descriptors (its event loop's): none of them inheritable
+    stopScanPool();
+    const inheritable = descriptors().filter(([, cloexec]) => !cloexec);
+    expect(await warmScanPool(1)).toBe(1);
+    expect(descriptors().filter(([, cloexec]) => !cloexec)).toEqual(inheritable);
     pooledSnapshot();
     const before = descriptors();
     // ten snapshots the worker took part in (on a busy machine this thread may claim every chunk first)
