@@ -13,11 +13,12 @@ import { markInheritedCloexec } from '../libc/fd-hygiene';
 import { FD_CLOEXEC, F_GETFD, native } from '../libc/libc';
 import type { PipeObject, Snapshot } from '../model/snapshot-types';
 import { takeSnapshot } from './sampler';
-import { lastScanSplit, stopScanPool, warmScanPool } from './scan-pool';
-import { TestProcesses, exited, until, wchan } from './scan-pool-test-support';
+import { MIN_POOLED_PROCESSES, lastScanSplit, stopScanPool, warmScanPool } from './scan-pool';
+import { TestProcesses, exited, fillMachine, until, wchan } from './scan-pool-test-support';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const processes = new TestProcesses();
+const filler = new TestProcesses();
 
 function pooledSnapshot(peekBytes = 0): Snapshot {
   return takeSnapshot({ all: true }, { peekBytes, readMaps: false, readSignals: false });
@@ -37,6 +38,7 @@ function observe(peekBytes = 0): { stop: () => void; snapshots: () => number; po
 
 beforeAll(async () => {
   markInheritedCloexec();
+  await fillMachine(filler, MIN_POOLED_PROCESSES + 32);
   expect(await warmScanPool(1)).toBe(1);
 });
 
@@ -44,8 +46,9 @@ afterEach(async () => {
   await processes.cleanUp();
 });
 
-afterAll(() => {
+afterAll(async () => {
   stopScanPool();
+  await filler.cleanUp();
 });
 
 describe('observed through the scan pool', () => {

@@ -4,7 +4,7 @@
  * snapshot that belongs to the test's own processes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -54,6 +54,23 @@ export class TestProcesses {
     for (const fd of [...this.fds]) this.close(fd);
     for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Starts `count` `sleep`s, each holding the read end of a pipe, and waits until they sleep. */
+export async function startSleepers(processes: TestProcesses, count: number): Promise<void> {
+  const started: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const [r] = processes.pipe();
+    started.push(processes.start('sleep', ['120'], [r, 'ignore', 'ignore']).pid ?? 0);
+    processes.close(r);
+  }
+  await until('the sleepers asleep', () => started.every((pid) => wchan(pid) === 'hrtimer_nanosleep'));
+}
+
+/** Starts sleepers until the machine has `atLeast` processes: whole-machine snapshots big enough to share out. */
+export async function fillMachine(processes: TestProcesses, atLeast: number): Promise<void> {
+  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).length;
+  await startSleepers(processes, atLeast - pids);
 }
 
 export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

@@ -12,12 +12,13 @@ import { F_SETPIPE_SZ, native } from '../libc/libc';
 import { makeSocketPair } from '../libc/sockets';
 import type { PipeObject, Snapshot } from '../model/snapshot-types';
 import { takeSnapshot } from './sampler';
-import { ScanPool, lastScanSplit, stopScanPool, warmScanPool } from './scan-pool';
-import { TestProcesses, fakeWorkerEntry, partOf, until, wchan } from './scan-pool-test-support';
+import { MIN_POOLED_PROCESSES, ScanPool, lastScanSplit, stopScanPool, warmScanPool } from './scan-pool';
+import { TestProcesses, fakeWorkerEntry, fillMachine, partOf, startSleepers, until, wchan } from './scan-pool-test-support';
 
 const OPTIONS = { peekBytes: 64, readMaps: true, readSignals: true, signalsEverywhere: true };
 const LEAN = { peekBytes: 0, readMaps: false, readSignals: false };
 const state = new TestProcesses();
+const filler = new TestProcesses();
 const scratch = new TestProcesses();
 let queuedPipe = 0;
 
@@ -48,6 +49,7 @@ beforeAll(async () => {
   // the test keeps the other ends: emptyW (cat waits for it), fullR (never read: yes stays blocked), queuedW
   for (const fd of [emptyR, fullW, queuedR]) state.close(fd);
   queuedPipe = statSync(`/proc/self/fd/${queuedW}`).ino;
+  await fillMachine(filler, MIN_POOLED_PROCESSES + 32);
   await until('the children asleep', () =>
     wchan(reader.pid!) === 'anon_pipe_read' &&
     wchan(writer.pid!) === 'anon_pipe_write' &&
@@ -64,6 +66,7 @@ afterEach(async () => {
 afterAll(async () => {
   stopScanPool();
   await state.cleanUp();
+  await filler.cleanUp();
 });
 
 /** A whole-machine snapshot the worker took part in (on a busy machine this thread may claim every chunk first). */
@@ -110,15 +113,10 @@ describe('whole-machine snapshots through the scan pool', () => {
 });
 
 describe('the scan pool falls back to the calling thread', () => {
-  // enough processes for the pool to share them out (MIN_POOLED_PROCESSES), each asleep holding a pipe's read end
+  // enough processes for the pool to share them out, each asleep holding a pipe's read end
   const sleepers = new TestProcesses();
   beforeAll(async () => {
-    for (let i = 0; i < 40; i++) {
-      const [r] = sleepers.pipe();
-      sleepers.start('sleep', ['120'], [r, 'ignore', 'ignore']);
-      sleepers.close(r);
-    }
-    await until('the sleepers asleep', () => sleepers.pids.every((pid) => wchan(pid) === 'hrtimer_nanosleep'));
+    await startSleepers(sleepers, MIN_POOLED_PROCESSES + 16);
   });
   afterAll(async () => {
     await sleepers.cleanUp();

@@ -35,12 +35,13 @@ export interface ScanSplit {
 /** Processes per claim: small enough that the threads finish within ~0.3 ms of each other. */
 const CHUNK_SIZE = 8;
 /**
- * Below this many processes the split does not pay: the calling thread has
- * claimed every chunk before a worker wakes (~0.1-0.2 ms), so the job only
- * adds its cost. Measured here: 16 processes 1.0 ms alone, 1.2 ms pooled;
- * 24: 1.06 / 0.99; 64: 1.5 / 1.1; a whole idle machine (67): 2.2 / 1.5.
+ * Below this many processes the split does not pay. Back to back, the pool
+ * wins from ~32 processes here (64: 2.1 ms alone, 1.6 pooled); but after an
+ * idle gap, as between snapshots that are not ticks, waking the worker (and
+ * its CPU) costs as much as it saves up to ~130 processes (100: 4.9 / 4.3,
+ * 130: 6.6 / 7.1, 160: 8.8 / 7.5, 218: 15.1 / 8.6).
  */
-export const MIN_POOLED_PROCESSES = 24;
+export const MIN_POOLED_PROCESSES = 128;
 const MAX_WORKERS = 7;
 /**
  * A worker that finishes no process for this long is taken for dead and the
