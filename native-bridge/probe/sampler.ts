@@ -15,6 +15,7 @@ import { PidfdTable } from './pidfd';
 import { posixShmName } from './posix-shm';
 import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './proc-files';
 import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process-scan';
+import { scanWholeMachine } from './scan-pool';
 import { DEFAULT_PROBE_OPTIONS, type HolderRef, type ProbeContext, type ProbeOptions, type ScannedFd } from './probe-types';
 import { listAllPids, withDescendants } from './scope';
 
@@ -115,7 +116,14 @@ export class Sampler {
         // signal masks cost a /proc/PID/status read each: for the whole machine only when asked
         readSignals: this.options.readSignals && (!wholeMachine || this.signalsEverywhere),
       });
-    for (const pid of requested) {
+    // The whole machine with nothing kept between samples: scanned across threads (scan-pool.ts).
+    const pooled = wholeMachine && this.fdRefreshMs === 0 ? scanWholeMachine(requested, optionsForSlowReads()) : null;
+    for (const [pid, scanned] of pooled ?? []) {
+      if (!scanned) continue;
+      if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
+      processes.set(pid, scanned);
+    }
+    for (const pid of pooled ? [] : requested) {
       const previous = this.previous.get(pid);
       if (previous && this.stillIdle(pid, previous.scan)) {
         const scan = now - previous.at < this.idleRefreshMs ? previous.scan : this.refreshIdle(pid, previous, now);
