@@ -31,6 +31,11 @@ export class OneShotProcFiles implements ProcFileReader {
   private pid = -1;
   private dirfd = -1;
 
+  /** The open /proc/PID directory while `pid` is being read, else -1 (lent to the descriptor-table read). */
+  directoryOf(pid: number): number {
+    return pid === this.pid ? this.dirfd : -1;
+  }
+
   private directory(pid: number): number {
     if (pid !== this.pid) {
       this.drop(this.pid);

@@ -6,67 +6,13 @@
  * (fill and capacity through a borrowed descriptor), so that work is shared
  * out too; PipeProbe uses these readings instead of borrowing again.
  */
-import { errnoName } from '../libc/errno';
-import { F_GETPIPE_SZ, FIONREAD, lastErrno, native } from '../libc/libc';
-import { openDirectory, readFileAt, statPath } from './fast-fs';
+import { F_GETPIPE_SZ, FIONREAD, native } from '../libc/libc';
 import { withProcDirectories } from './fd-table';
 import { PidfdTable } from './pidfd';
 import { pipeKey, type PipeReading, type ReadScannedFd } from './pipe-reading';
 import type { ProbeOptions, ScannedFd } from './probe-types';
-import type { ProcFileName, ProcFileReader } from './proc-files';
+import { OneShotProcFiles } from './proc-files';
 import { scanProcess, type ScannedProcessWithExtras } from './process-scan';
-
-/**
- * Opens, reads and closes relative to the /proc/PID directory of the process
- * being scanned (as OneShotProcFiles does), and lends that directory to the
- * descriptor table read, which opens "fd" relative to it.
- */
-class ProcDirectoryReader implements ProcFileReader {
-  private pid = -1;
-  private dirfd = -1;
-
-  directoryOf(pid: number): number {
-    return pid === this.pid ? this.dirfd : -1;
-  }
-
-  private directory(pid: number): number {
-    if (pid !== this.pid) {
-      this.drop(this.pid);
-      this.dirfd = openDirectory(`/proc/${pid}`);
-      if (this.dirfd < 0) throw fsError('open', `/proc/${pid}`);
-      this.pid = pid;
-    }
-    return this.dirfd;
-  }
-
-  read(pid: number, name: ProcFileName): string {
-    const text = readFileAt(this.directory(pid), name);
-    if (text === null) throw fsError('read', `/proc/${pid}/${name}`);
-    return text;
-  }
-
-  fdCount(pid: number): number {
-    return statPath(`/proc/${pid}/fd`)?.size ?? -1;
-  }
-
-  drop(pid: number): void {
-    if (pid !== this.pid || this.dirfd < 0) return;
-    native.close(this.dirfd);
-    this.dirfd = -1;
-    this.pid = -1;
-  }
-
-  close(): void {
-    this.drop(this.pid);
-  }
-}
-
-function fsError(syscall: string, path: string): NodeJS.ErrnoException {
-  const code = errnoName(lastErrno());
-  const error: NodeJS.ErrnoException = new Error(`${syscall} ${path}: ${code}`);
-  error.code = code;
-  return error;
-}
 
 /** Where a share's processes come from: the next chunk's first index, or -1 when none is left. */
 export type ChunkClaim = () => number;
@@ -82,7 +28,7 @@ export interface Share {
 
 /** Scans processes; keep one per thread and reuse it across snapshots. */
 export class ShareScanner {
-  private readonly reader = new ProcDirectoryReader();
+  private readonly reader = new OneShotProcFiles();
   private readonly pidfds = new PidfdTable();
   private readonly fionread = new Int32Array(1);
   /** Pipes measured during the current share: one reading per pipe and thread is enough. */
