@@ -4,6 +4,7 @@
  * turns the scan into objects and tells which descriptor targets it owns.
  */
 import type { Access, IpcObject, ProcessState, SignalSet } from '../model/snapshot-types';
+import type { SysvTableSource } from './sysvipc-table';
 
 export interface ScannedFd {
   fd: number;
@@ -80,6 +81,8 @@ export interface ProbeContext {
    * (CPU time unchanged): nothing they hold can have changed through them.
    */
   idle?: Set<number>;
+  /** Where /proc/sysvipc tables are read from (a Sampler keeps them open); default: open, read, close. */
+  readSysvTable?: SysvTableSource;
 }
 
 export interface KindProbeResult {

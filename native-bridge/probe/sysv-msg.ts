@@ -33,7 +33,7 @@ export function copyFirstMessages(msqid: number, count: number, peekBytes: numbe
 function collect(ctx: ProbeContext): KindProbeResult {
   const objects: MsgQueueObject[] = [];
   const procs = [...ctx.processes.values()];
-  for (const row of readSysvTable('msg')) {
+  for (const row of (ctx.readSysvTable ?? readSysvTable)('msg')) {
     const msqid = col(row, 'msqid');
     const lspid = col(row, 'lspid');
     const lrpid = col(row, 'lrpid');

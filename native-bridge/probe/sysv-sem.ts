@@ -28,7 +28,7 @@ export function readSemaphores(semid: number, nsems: number): SemaphoreValue[] {
 function collect(ctx: ProbeContext): KindProbeResult {
   const objects: SemSetObject[] = [];
   const procs = [...ctx.processes.values()];
-  for (const row of readSysvTable('sem')) {
+  for (const row of (ctx.readSysvTable ?? readSysvTable)('sem')) {
     const semid = col(row, 'semid');
     const waiting = sysvWaiters(procs, ['semop'], semid, 'sem');
     let semaphores: SemaphoreValue[] = [];

@@ -89,7 +89,7 @@ export function peekShm(shmid: number, size: number, attached: number[], peekByt
 function collect(ctx: ProbeContext): KindProbeResult {
   const attachers = shmAttachers(ctx.processes.values());
   const objects: ShmObject[] = [];
-  for (const row of readSysvTable('shm')) {
+  for (const row of (ctx.readSysvTable ?? readSysvTable)('shm')) {
     const shmid = col(row, 'shmid');
     const attached = attachers.get(shmid) ?? [];
     const cpid = col(row, 'cpid');

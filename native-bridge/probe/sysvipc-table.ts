@@ -3,6 +3,7 @@
  * header line (KERNEL-FACTS "System V": key is in decimal, perms in octal).
  * Readable by every user, unlike IPC_STAT, so it is the list of record.
  */
+import { native, O_CLOEXEC } from '../libc/libc';
 import { readSmallFile } from './fast-fs';
 
 export type SysvTable = 'shm' | 'msg' | 'sem';
@@ -32,4 +33,48 @@ export function readSysvTable(table: SysvTable): SysvRow[] {
 /** The column, or 0 when absent (older kernels lack rss/swap). */
 export function col(row: SysvRow, name: string): number {
   return row[name] ?? 0;
+}
+
+/** Reads one table: the one-shot readSysvTable, or a HeldSysvTables' read. */
+export type SysvTableSource = (table: SysvTable) => SysvRow[];
+
+/*
+ * A seq_file read returns at most one kernel buffer (a page, 4 KB) of whole
+ * rows. A read that leaves room for another row (rows are ~200 bytes) means
+ * the table ended: no second read is needed to see 0.
+ */
+const ROOM_FOR_ANOTHER_ROW = 2048;
+
+/**
+ * Keeps /proc/sysvipc/{shm,msg,sem} open for a Sampler and re-reads them with
+ * pread from offset 0 (the seq_file starts over): one syscall per table and
+ * tick instead of open, read, read and close.
+ */
+export class HeldSysvTables {
+  private readonly fds = new Map<SysvTable, number>();
+  private buffer = Buffer.alloc(65536);
+
+  readonly read: SysvTableSource = (table) => {
+    let fd = this.fds.get(table);
+    if (fd === undefined) {
+      fd = native.open(`/proc/sysvipc/${table}`, O_CLOEXEC, 0);
+      if (fd < 0) return [];
+      this.fds.set(table, fd);
+    }
+    let length = 0;
+    for (;;) {
+      if (length === this.buffer.length) this.buffer = Buffer.concat([this.buffer, Buffer.alloc(this.buffer.length)]);
+      const got = native.pread(fd, this.buffer.subarray(length), this.buffer.length - length, length);
+      if (got < 0 && length === 0) return [];
+      if (got <= 0) break;
+      length += got;
+      if (got < ROOM_FOR_ANOTHER_ROW) break;
+    }
+    return parseSysvTable(this.buffer.toString('latin1', 0, length));
+  };
+
+  close(): void {
+    for (const fd of this.fds.values()) native.close(fd);
+    this.fds.clear();
+  }
 }
