@@ -10,7 +10,6 @@ import { parseStat, parseStatus, parseSyscall, parseWchan } from './proc-stat';
 import { describeFsError, readFdTable } from './fd-table';
 import { isFifoOpenWait, resolveFifoOpen, type FifoOpenTarget } from './fifo-open';
 import { decodeStatusSignals } from './signals';
-import { processCpuNs } from '../libc/cpu-clock';
 
 export interface ScanExtras {
   /** Set when the process waits in open() for the other end of a FIFO. */
@@ -36,14 +35,16 @@ export interface ScanRequest {
   previous?: ScannedProcessWithExtras;
   /** Keep only descriptors that can be IPC objects (whole-machine scans). */
   ipcFdsOnly: boolean;
-  /** Record the process's CPU time (ScanExtras.cpuNs), for Sampler ticks. */
-  trackIdle?: boolean;
+  /**
+   * The process's CPU time, read by the caller just before this scan (a
+   * Sampler's tick): kept in ScanExtras.cpuNs for the next tick to compare.
+   */
+  cpuNs?: number | null;
 }
 
 /** Returns null when the process does not exist (any more). */
 export function scanProcess(pid: number, reader: ProcFileReader, request: ScanRequest): ScannedProcessWithExtras | null {
-  // read before stat: a change after this read shows up at the next tick
-  const cpuNs = request.trackIdle ? processCpuNs(pid) : null;
+  const cpuNs = request.cpuNs ?? null;
   let statText: string;
   try {
     statText = reader.read(pid, 'stat');

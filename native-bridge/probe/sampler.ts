@@ -18,6 +18,7 @@ import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from '
 import { scanWholeMachine } from './scan-pool';
 import { DEFAULT_PROBE_OPTIONS, type HolderRef, type ProbeContext, type ProbeOptions, type ScannedFd } from './probe-types';
 import { listAllPids, withDescendants } from './scope';
+import { HeldSysvTables } from './sysvipc-table';
 
 export type Scope = { pids: number[]; tree?: boolean } | { all: true };
 
@@ -74,11 +75,14 @@ export class Sampler {
   private readonly previous = new Map<number, PreviousScan>();
   /** The last snapshot, when it can only change through its own processes (see idle-reuse.ts). */
   private reusable: ReusableSnapshot | null = null;
+  /** Held open between ticks, like the /proc/PID files. */
+  private readonly sysvTables: HeldSysvTables | null;
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
     this.options.peekBytes = Math.max(0, Math.min(256, Math.floor(this.options.peekBytes)));
     this.reader = options.holdFiles === false ? new OneShotProcFiles() : new HeldProcFiles();
+    this.sysvTables = options.holdFiles === false ? null : new HeldSysvTables();
     const complete = options.completeHolders !== false;
     const linkTables = new OtherLinkTables();
     this.otherHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000, linkTables) : null;
@@ -125,7 +129,11 @@ export class Sampler {
     }
     for (const pid of pooled ? [] : requested) {
       const previous = this.previous.get(pid);
-      if (previous && this.stillIdle(pid, previous.scan)) {
+      // read before anything else: a change after this read shows at the next tick
+      const cpuNs = this.fdRefreshMs > 0 ? processCpuNs(pid) : null;
+      if (previous && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
+        // Its CPU time (all threads) has not moved: it has not been on a CPU
+        // since, so its syscall, wait, descriptors and maps are as they were.
         const scan = now - previous.at < this.idleRefreshMs ? previous.scan : this.refreshIdle(pid, previous, now);
         if (scan) {
           idle.add(pid);
@@ -141,7 +149,7 @@ export class Sampler {
         readSlow,
         previous: previous?.scan,
         ipcFdsOnly: wholeMachine,
-        trackIdle: this.fdRefreshMs > 0,
+        cpuNs,
       });
       if (!scanned) {
         if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
@@ -175,7 +183,15 @@ export class Sampler {
         for (const h of holders) known.push({ ...h, scanned: { ...template, fd: h.fd, access: h.access } });
       }
     }
-    const ctx: ProbeContext = { processes, holdersByTarget, options: this.options, wholeMachine, claimed: new Set(), idle };
+    const ctx: ProbeContext = {
+      processes,
+      holdersByTarget,
+      options: this.options,
+      wholeMachine,
+      claimed: new Set(),
+      idle,
+      readSysvTable: this.sysvTables?.read,
+    };
     const objects: IpcObject[] = [];
     const objectOfTarget = new Map<string, string>();
     // An empty PID scope has no objects: skip the kernel-wide sources.
@@ -232,16 +248,6 @@ export class Sampler {
   }
 
   /**
-   * A process whose CPU time (all its threads) reads as it did at the last
-   * tick has not been on a CPU since: it cannot have changed its syscall,
-   * its wait, its descriptors or its maps. One clock read replaces stat,
-   * wchan, syscall and the descriptor-count fstat.
-   */
-  private stillIdle(pid: number, previous: ScannedProcessWithExtras): boolean {
-    return previous.cpuNs !== undefined && processCpuNs(pid) === previous.cpuNs;
-  }
-
-  /**
    * /proc/PID/fd's size is the number of open descriptors (Linux 6.2+): one
    * fstat notices an open or close between full refreshes.
    */
@@ -252,6 +258,7 @@ export class Sampler {
 
   close(): void {
     this.reader.close();
+    this.sysvTables?.close();
     this.pidfds.close();
     for (const probe of this.probes) probe.close?.();
   }
