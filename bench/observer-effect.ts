@@ -1,103 +1,129 @@
 /**
  * Does watching slow down what is watched? A writer and a reader (two real
- * `dd` processes) move a fixed volume through a pipe or a Unix socketpair,
- * once with nobody looking and once with a Sampler ticking at 60 Hz over
- * both, peeking queued bytes and reading fill; runs alternate so drift in
- * machine load hits both sides.
+ * `dd` processes) stream through a pipe or a Unix socketpair, and a Sampler
+ * ticking at 60 Hz over both (as the app ticks: fill, peek 256 B, maps,
+ * signal masks) is switched on and off in alternating windows. The bytes the
+ * reader has read (`rchar` in /proc/PID/io, read at each window's edges)
+ * give each window's throughput, and each observed window is compared with
+ * the unobserved windows on either side of it.
+ *
+ * Why windows and not whole runs: a pipe's throughput drifts by a third from
+ * one run to the next on this kind of machine (where the scheduler puts the
+ * pair, cache state), which drowns a few percent of observer effect. Windows
+ * a fraction of a second apart see the same drift.
  */
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { makePipe } from '../native-bridge/libc/libc';
 import { makeSocketPair } from '../native-bridge/libc/sockets';
-import { Sampler, WATCH_SAMPLER_OPTIONS } from '../native-bridge/probe/index';
-import { closeTracked, exited, spawnTracked, trackFds } from './bench-children';
+import { Sampler, WATCH_SAMPLER_OPTIONS, type SamplerOptions } from '../native-bridge/probe/index';
+import { closeTracked, killTracked, spawnTracked, trackFds } from './bench-children';
 import { median } from './timing';
 
 export type Channel = 'pipe' | 'socketpair';
 
 export interface ObserverEffect {
   channel: Channel;
+  /** Bytes the reader read during the measured windows, MiB. */
   mebibytes: number;
-  /** Throughput, MiB/s, one per run. */
+  /** Throughput, MiB/s, one per window. */
   unobserved: number[];
   observed: number[];
-  ticksPerRun: number;
-  /** Observer ticks per second actually achieved during observed runs (target 60). */
+  windowMs: number;
+  /** Observer ticks per second actually achieved during observed windows (target 60). */
   achievedHz: number;
   /** median(observed) / median(unobserved). */
   ratioOfMedians: number;
-  /** Median over pairs of observed / unobserved: cancels load drift between pairs. */
+  /** Median over observed windows of observed / mean of the two unobserved windows around it. */
   ratio: number;
 }
 
 const BLOCK = '64K';
-const BLOCK_BYTES = 64 * 1024;
+/* the first windows warm dd, the caches and the sampler; they are not counted */
+const WARM_WINDOWS = 2;
 
-async function transfer(channel: Channel, blocks: number, observe: boolean): Promise<{ mibPerSecond: number; ticks: number; seconds: number }> {
-  const [readEnd, writeEnd] = channel === 'pipe' ? makePipe() : makeSocketPair('stream');
-  trackFds(readEnd, writeEnd);
-  let writer: ChildProcess & { pid: number };
-  let reader: ChildProcess & { pid: number };
-  const started = performance.now();
-  try {
-    reader = spawnTracked('dd', ['of=/dev/null', `bs=${BLOCK}`, 'status=none'], [readEnd, 'ignore', 'ignore']);
-    writer = spawnTracked('dd', ['if=/dev/zero', `bs=${BLOCK}`, `count=${blocks}`, 'status=none'], ['ignore', writeEnd, 'ignore']);
-  } finally {
-    /* only the two dd processes may hold the ends, or the reader never sees EOF */
-    closeTracked(readEnd, writeEnd);
-  }
-  let ticks = 0;
-  let sampler: Sampler | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  if (observe) {
-    /* as the app and `ipcscope watch` observe: WATCH_SAMPLER_OPTIONS, with peek, maps and signal masks on */
-    sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 256, readMaps: true, readSignals: true });
-    const scope = { pids: [writer.pid, reader.pid] };
-    const watching = sampler;
-    timer = setInterval(() => {
-      watching.sample(scope);
-      ticks++;
-    }, 1000 / 60);
-  }
-  try {
-    await Promise.all([exited(writer), exited(reader)]);
-  } finally {
-    if (timer) clearInterval(timer);
-    sampler?.close();
-  }
-  const seconds = (performance.now() - started) / 1000;
-  return { mibPerSecond: (blocks * BLOCK_BYTES) / (1024 * 1024) / seconds, ticks, seconds };
+/** Bytes `pid` has read so far (read(2) and friends), from /proc/PID/io. */
+function bytesRead(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/io`, 'latin1');
+  const match = /^rchar: (\d+)$/m.exec(text);
+  if (!match) throw new Error(`no rchar in /proc/${pid}/io`);
+  return Number(match[1]);
 }
 
-/** Each run moves as much as one unobserved second carries (measured first), 128 MiB to 8 GiB. */
-export async function measureObserverEffect(channel: Channel, secondsPerRun: number, pairs: number): Promise<ObserverEffect> {
-  const probe = await transfer(channel, 2048, false); /* 128 MiB: warms dd, sizes the runs */
-  const mebibytes = Math.max(128, Math.min(8192, Math.round((probe.mibPerSecond * secondsPerRun) / 64) * 64));
-  const blocks = Math.round((mebibytes * 1024 * 1024) / BLOCK_BYTES);
-  const unobserved: number[] = [];
-  const observed: number[] = [];
-  const ticks: number[] = [];
-  const rates: number[] = [];
-  for (let pair = 0; pair < pairs; pair++) {
-    /* alternate which side goes first, so neither always runs on a warmer machine */
-    const order = pair % 2 === 0 ? [false, true] : [true, false];
-    for (const observe of order) {
-      const run = await transfer(channel, blocks, observe);
-      (observe ? observed : unobserved).push(run.mibPerSecond);
-      if (observe) {
-        ticks.push(run.ticks);
-        rates.push(run.ticks / run.seconds);
-      }
-    }
+async function sleep(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * `pairs` observed windows, each between unobserved ones: U O U O ... U,
+ * every window `windowMs` long.
+ */
+export async function measureObserverEffect(
+  channel: Channel,
+  windowMs: number,
+  pairs: number,
+  options: SamplerOptions = { ...WATCH_SAMPLER_OPTIONS, peekBytes: 256, readMaps: true, readSignals: true },
+): Promise<ObserverEffect> {
+  const [readEnd, writeEnd] = channel === 'pipe' ? makePipe() : makeSocketPair('stream');
+  trackFds(readEnd, writeEnd);
+  let reader: ChildProcess & { pid: number };
+  let writer: ChildProcess & { pid: number };
+  try {
+    reader = spawnTracked('dd', ['of=/dev/null', `bs=${BLOCK}`, 'status=none'], [readEnd, 'ignore', 'ignore']);
+    writer = spawnTracked('dd', ['if=/dev/zero', `bs=${BLOCK}`, 'status=none'], ['ignore', writeEnd, 'ignore']);
+  } finally {
+    /* only the two dd processes may hold the ends */
+    closeTracked(readEnd, writeEnd);
   }
-  const paired = observed.map((value, i) => value / (unobserved[i] ?? NaN));
+  const sampler = new Sampler(options);
+  const scope = { pids: [writer.pid, reader.pid] };
+  const rates: Array<{ observed: boolean; mibPerSecond: number }> = [];
+  let ticks = 0;
+  let observedMs = 0;
+  let total = 0;
+  try {
+    const windows = WARM_WINDOWS * 2 + pairs * 2 + 1;
+    for (let i = 0; i < windows; i++) {
+      const observed = i % 2 === 1;
+      const timer = observed
+        ? setInterval(() => {
+            sampler.sample(scope);
+            ticks++;
+          }, 1000 / 60)
+        : null;
+      const before = bytesRead(reader.pid);
+      const started = performance.now();
+      await sleep(windowMs);
+      const after = bytesRead(reader.pid);
+      const elapsed = performance.now() - started;
+      if (timer) clearInterval(timer);
+      if (i < WARM_WINDOWS * 2) {
+        ticks = 0;
+        continue;
+      }
+      if (observed) observedMs += elapsed;
+      total += after - before;
+      rates.push({ observed, mibPerSecond: (after - before) / (1024 * 1024) / (elapsed / 1000) });
+    }
+  } finally {
+    sampler.close();
+    await killTracked([writer, reader]);
+  }
+  const ratios: number[] = [];
+  for (let i = 1; i < rates.length - 1; i += 2) {
+    const around = (rates[i - 1]!.mibPerSecond + rates[i + 1]!.mibPerSecond) / 2;
+    ratios.push(rates[i]!.mibPerSecond / around);
+  }
+  const unobserved = rates.filter((r) => !r.observed).map((r) => r.mibPerSecond);
+  const observed = rates.filter((r) => r.observed).map((r) => r.mibPerSecond);
   return {
     channel,
-    mebibytes,
+    mebibytes: Math.round(total / (1024 * 1024)),
     unobserved,
     observed,
-    ticksPerRun: median(ticks),
-    achievedHz: median(rates),
+    windowMs,
+    achievedHz: ticks / (observedMs / 1000),
     ratioOfMedians: median(observed) / median(unobserved),
-    ratio: median(paired),
+    ratio: median(ratios),
   };
 }

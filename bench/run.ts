@@ -16,8 +16,8 @@ import { available, ms, pad, ratio } from './timing';
 const SIZES = [0, 100, 1000];
 const ROUNDS = 3;
 const TICK_SECONDS = 3;
-const TRANSFER_SECONDS = 1;
-const TRANSFER_PAIRS = 7;
+const WINDOW_MS = 500;
+const OBSERVED_WINDOWS = 12;
 
 function say(line = ''): void {
   process.stdout.write(`${line}\n`);
@@ -42,9 +42,13 @@ function header(tools: { lsof: boolean; ss: boolean }): void {
   say('   Targets: snapshot >= 10x faster than lsof, and no slower than `ss -xpa`, at every size.');
   say(`2. Tick cost: a Sampler ticking at 60 Hz over 32 watched processes for ${TICK_SECONDS} s; CPU time of this`);
   say('   process (user+system, process.cpuUsage) / wall time = share of one core. Target < 3%.');
-  say(`3. Observer effect: dd writer -> dd reader moving ~${TRANSFER_SECONDS} s worth of bytes through a pipe and a socketpair,`);
-  say(`   unobserved vs observed at 60 Hz (peek 256 B, fill, maps), ${TRANSFER_PAIRS} alternating pairs; median`);
-  say('   of the per-pair ratios observed/unobserved (ratio of medians shown too). Target >= 0.95.');
+  say('3. Observer effect: a dd writer -> dd reader pair streaming through a pipe, then a socketpair, in');
+  say(`   ${WINDOW_MS} ms windows, unobserved and observed at 60 Hz (as the app ticks: fill, peek 256 B, maps, signal`);
+  say(`   masks) in turn, ${OBSERVED_WINDOWS} observed windows each between two unobserved ones; throughput from the`);
+  say('   bytes the reader has read (/proc/PID/io rchar, read at the window edges). Ratio: median over the');
+  say('   observed windows of observed / mean of the two unobserved neighbours (ratio of medians shown too).');
+  say('   Neighbouring windows share the machine\'s drift, which varies a pipe\'s throughput by a third');
+  say('   from one whole run to the next here. Target >= 0.95.');
   const busy = loadavg()[0]! / availableParallelism();
   if (busy > 1) {
     say(`   NOTE: the machine is busy (load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores): wall times and`);
@@ -157,13 +161,15 @@ async function main(): Promise<void> {
     await state.tearDown();
     say('');
 
-    say('3. Observer effect (MiB/s per run)');
+    say(`3. Observer effect (MiB/s per ${WINDOW_MS} ms window)`);
     for (const channel of ['pipe', 'socketpair'] as const) {
       process.stderr.write(`bench: observer effect through a ${channel}...\n`);
-      const effect = await measureObserverEffect(channel, TRANSFER_SECONDS, TRANSFER_PAIRS);
+      const effect = await measureObserverEffect(channel, WINDOW_MS, OBSERVED_WINDOWS);
       effects.push(effect);
       const list = (values: number[]): string => values.map((v) => v.toFixed(0)).join(' ');
-      say(`   ${pad(channel, 11)} unobserved ${pad(list(effect.unobserved), 24)} observed ${pad(list(effect.observed), 24)} paired ${effect.ratio.toFixed(3)}, of medians ${effect.ratioOfMedians.toFixed(3)}  (${effect.mebibytes} MiB/run, observer at ${effect.achievedHz.toFixed(1)} Hz)`);
+      say(`   ${channel}: observed / neighbours ${effect.ratio.toFixed(3)}, of medians ${effect.ratioOfMedians.toFixed(3)} (${effect.mebibytes} MiB read, observer at ${effect.achievedHz.toFixed(1)} Hz)`);
+      say(`     unobserved ${list(effect.unobserved)}`);
+      say(`     observed   ${list(effect.observed)}`);
     }
     say('');
     verdicts(scans, ticks, effects);
