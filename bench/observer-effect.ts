@@ -18,7 +18,7 @@ import { makePipe } from '../native-bridge/libc/libc';
 import { makeSocketPair } from '../native-bridge/libc/sockets';
 import { Sampler, WATCH_SAMPLER_OPTIONS, type SamplerOptions } from '../native-bridge/probe/index';
 import { closeTracked, killTracked, spawnTracked, trackFds } from './bench-children';
-import { median } from './timing';
+import { available, median } from './timing';
 
 export type Channel = 'pipe' | 'socketpair';
 
@@ -41,6 +41,18 @@ export interface ObserverEffect {
 const BLOCK = '64K';
 /* the first windows warm dd, the caches and the sampler; they are not counted */
 const WARM_WINDOWS = 2;
+
+/* 1 TiB: the stream is stopped long before, but a writer left behind by a crash still ends */
+const MAX_BLOCKS = 1 << 24;
+/*
+ * setpriv execs dd (same PID) after asking the kernel to kill it when this
+ * process dies: the stream never outlives a benchmark killed with SIGKILL.
+ */
+const PDEATHSIG = available('setpriv', '--version');
+
+function spawnDd(args: string[], stdio: Array<number | 'ignore'>): ChildProcess & { pid: number } {
+  return PDEATHSIG ? spawnTracked('setpriv', ['--pdeathsig', 'KILL', 'dd', ...args], stdio) : spawnTracked('dd', args, stdio);
+}
 
 /** Bytes `pid` has read so far (read(2) and friends), from /proc/PID/io. */
 function bytesRead(pid: number): number {
@@ -69,8 +81,8 @@ export async function measureObserverEffect(
   let reader: ChildProcess & { pid: number };
   let writer: ChildProcess & { pid: number };
   try {
-    reader = spawnTracked('dd', ['of=/dev/null', `bs=${BLOCK}`, 'status=none'], [readEnd, 'ignore', 'ignore']);
-    writer = spawnTracked('dd', ['if=/dev/zero', `bs=${BLOCK}`, 'status=none'], ['ignore', writeEnd, 'ignore']);
+    reader = spawnDd(['of=/dev/null', `bs=${BLOCK}`, 'status=none'], [readEnd, 'ignore', 'ignore']);
+    writer = spawnDd(['if=/dev/zero', `bs=${BLOCK}`, `count=${MAX_BLOCKS}`, 'status=none'], ['ignore', writeEnd, 'ignore']);
   } finally {
     /* only the two dd processes may hold the ends */
     closeTracked(readEnd, writeEnd);
