@@ -15,16 +15,20 @@ import type { IpcObject, Snapshot } from '../model/snapshot-types';
  */
 export function changesOnlyThroughScope(snapshot: Snapshot, scope: ReadonlySet<number>): boolean {
   const byId = new Map<string, IpcObject>(snapshot.objects.map((object) => [object.id, object]));
-  const heldInScope = (object: IpcObject | undefined): boolean =>
-    object !== undefined && object.holders.length > 0 && object.holders.every((holder) => scope.has(holder.pid));
   for (const object of snapshot.objects) {
-    if (!heldInScope(object)) return false;
+    if (!heldInScope(object, scope)) return false;
     if (object.kind === 'pipe') continue;
     if (object.kind !== 'unix') return false;
     if (object.path !== undefined || object.pending !== undefined || object.peer === null) return false;
-    if (!heldInScope(byId.get(object.peer))) return false;
+    if (!heldInScope(byId.get(object.peer), scope)) return false;
   }
   return snapshot.problems.length === 0;
+}
+
+function heldInScope(object: IpcObject | undefined, scope: ReadonlySet<number>): boolean {
+  if (object === undefined || object.holders.length === 0) return false;
+  for (const holder of object.holders) if (!scope.has(holder.pid)) return false;
+  return true;
 }
 
 /** The previous snapshot of one scope, and when its processes were last read in full. */

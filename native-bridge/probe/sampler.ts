@@ -112,16 +112,10 @@ export class Sampler {
     let unchanged = 0;
     const now = Date.now();
     // Options for full reads, worked out on the first one: a watch tick often has none.
+    // (No closure here: one made per tick costs more than it saves at 60 Hz.)
     let slowOptions: ProbeOptions | null = null;
-    const optionsForSlowReads = (): ProbeOptions =>
-      (slowOptions ??= {
-        ...this.options,
-        readMaps: this.options.readMaps && sharedMemoryExists(),
-        // signal masks cost a /proc/PID/status read each: for the whole machine only when asked
-        readSignals: this.options.readSignals && (!wholeMachine || this.signalsEverywhere),
-      });
     // The whole machine with nothing kept between samples: scanned across threads (scan-pool.ts).
-    const pooled = wholeMachine && this.fdRefreshMs === 0 ? scanWholeMachine(requested, optionsForSlowReads()) : null;
+    const pooled = wholeMachine && this.fdRefreshMs === 0 ? scanWholeMachine(requested, (slowOptions = this.slowReadOptions(wholeMachine))) : null;
     for (const [pid, scanned] of pooled ?? []) {
       if (!scanned) continue;
       if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
@@ -143,7 +137,7 @@ export class Sampler {
         }
       }
       const readSlow = !previous || now - previous.at >= this.fdRefreshMs || this.fdCountChanged(pid, previous.fdCount);
-      const options = readSlow ? optionsForSlowReads() : this.options;
+      const options = readSlow ? (slowOptions ??= this.slowReadOptions(wholeMachine)) : this.options;
       const scanned = scanProcess(pid, this.reader, {
         options,
         readSlow,
@@ -238,6 +232,16 @@ export class Sampler {
     this.reader.retain(pids);
     this.pidfds.retain(pids);
     for (const pid of this.previous.keys()) if (!pids.has(pid)) this.previous.delete(pid);
+  }
+
+  /** Options for reading a process in full: maps only when shared memory exists to be found in them. */
+  private slowReadOptions(wholeMachine: boolean): ProbeOptions {
+    return {
+      ...this.options,
+      readMaps: this.options.readMaps && sharedMemoryExists(),
+      // signal masks cost a /proc/PID/status read each: for the whole machine only when asked
+      readSignals: this.options.readSignals && (!wholeMachine || this.signalsEverywhere),
+    };
   }
 
   /** An idle process due for its periodic read: only what can change without it running. */

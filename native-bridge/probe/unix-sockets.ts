@@ -125,6 +125,11 @@ export function unixId(inode: number): string {
  * queue has no peer socket yet (peer inode 0): its `peer` names the listener
  * it waits in, found through the listener's ICONS.
  */
+/** The peer socket's inode; for a client still in a listener's queue, the listener's. */
+function peerOf(e: UnixDiagEntry, listenerOfClient: Map<number, number>): number {
+  return e.peer !== 0 ? e.peer : (listenerOfClient.get(e.inode) ?? 0);
+}
+
 export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
   const byInode = new Map<number, UnixDiagEntry>();
   const listenerOfClient = new Map<number, number>();
@@ -132,7 +137,6 @@ export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, bor
     byInode.set(e.inode, e);
     for (const client of e.icons) listenerOfClient.set(client, e.inode);
   }
-  const peerOf = (e: UnixDiagEntry): number => (e.peer !== 0 ? e.peer : (listenerOfClient.get(e.inode) ?? 0));
 
   let report: Iterable<number>;
   if (ctx.wholeMachine) {
@@ -143,7 +147,7 @@ export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, bor
       const e = byInode.get(inode);
       if (!e) continue;
       wanted.add(inode);
-      const peer = peerOf(e);
+      const peer = peerOf(e, listenerOfClient);
       if (peer !== 0) wanted.add(peer);
       for (const client of e.icons) wanted.add(client);
     }
@@ -157,7 +161,7 @@ export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, bor
     if (!e) continue;
     const id = unixId(inode);
     targets.set(socketTarget(inode), id);
-    const peer = peerOf(e);
+    const peer = peerOf(e, listenerOfClient);
     const listening = e.state === TCP_LISTEN;
     const obj: UnixSocketObject = {
       id,
@@ -196,22 +200,25 @@ function scopedEntries(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>):
   if (held.size === 0) return [];
   if (held.size > QUERY_ONE_BY_ONE) return dumpUnixSockets();
   const found = new Map<number, UnixDiagEntry>();
-  const fetch = (inode: number): UnixDiagEntry | null => {
-    if (found.has(inode)) return found.get(inode)!;
-    const entry = unchangedEntry(ctx, previous, inode) ?? queryUnixSocket(inode);
-    if (entry) found.set(inode, entry);
-    return entry;
-  };
   for (const inode of held) {
-    const entry = fetch(inode);
+    const entry = fetchEntry(ctx, previous, found, inode);
     if (!entry) continue;
     if (entry.peer === 0 && entry.type !== 2 /* dgram */ && entry.state !== TCP_LISTEN && entry.state !== 7 /* unconnected */) {
       return dumpUnixSockets();
     }
-    if (entry.peer !== 0) fetch(entry.peer);
-    for (const client of entry.icons) fetch(client);
+    if (entry.peer !== 0) fetchEntry(ctx, previous, found, entry.peer);
+    for (const client of entry.icons) fetchEntry(ctx, previous, found, client);
   }
   return [...found.values()];
+}
+
+/** One socket's entry, asked of the kernel at most once per sample (kept in `found`). */
+function fetchEntry(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>, found: Map<number, UnixDiagEntry>, inode: number): UnixDiagEntry | null {
+  const known = found.get(inode);
+  if (known) return known;
+  const entry = unchangedEntry(ctx, previous, inode) ?? queryUnixSocket(inode);
+  if (entry) found.set(inode, entry);
+  return entry;
 }
 
 const TCP_ESTABLISHED = 1;
@@ -226,11 +233,14 @@ const SOCK_DGRAM_TYPE = 2;
 function unchangedEntry(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>, inode: number): UnixDiagEntry | null {
   const entry = previous.get(inode);
   if (!entry || !ctx.idle || entry.state !== TCP_ESTABLISHED || entry.type === SOCK_DGRAM_TYPE || entry.peer === 0) return null;
-  const idle = (socket: number): boolean => {
-    const holders = holderRefsOf(ctx, socket);
-    return holders.length > 0 && holders.every((h) => ctx.idle!.has(h.pid));
-  };
-  return idle(inode) && idle(entry.peer) ? entry : null;
+  return heldOnlyByIdle(ctx, inode) && heldOnlyByIdle(ctx, entry.peer) ? entry : null;
+}
+
+function heldOnlyByIdle(ctx: ProbeContext, socket: number): boolean {
+  const holders = holderRefsOf(ctx, socket);
+  if (holders.length === 0 || !ctx.idle) return false;
+  for (const holder of holders) if (!ctx.idle.has(holder.pid)) return false;
+  return true;
 }
 
 /** A probe that peeks through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
