@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeFd, makePipe } from '../libc/libc';
-import type { PipeObject } from '../model/snapshot-types';
+import type { PipeObject, UnixSocketObject } from '../model/snapshot-types';
+import { bindTo, connectTo, listenOn, socketInode, unixAddress, unixSocket } from '../libc/sockets';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
 
 const children: ChildProcess[] = [];
@@ -164,6 +165,33 @@ describe('what changes while a watched process does not run', () => {
       expect(queued()).toBe(5);
     } finally {
       sampler.close();
+    }
+  });
+});
+
+describe('a listener held by a watched process that does not run', () => {
+  it('shows a client that an unwatched process connects at the next tick (the snapshot is not reused)', async () => {
+    const name = `\0ipcscope-idle-listener-${process.pid}`;
+    const listener = unixSocket('stream');
+    bindTo(listener, unixAddress(name));
+    listenOn(listener, 4);
+    const inode = socketInode(listener);
+    // the sleep holds the listener and never accepts: connecting does not wake it
+    const holder = spawn('sleep', ['30'], { stdio: [listener, 'ignore', 'ignore'] });
+    children.push(holder);
+    closeFd(listener);
+    const client = unixSocket('stream');
+    const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, fdRefreshMs: 60_000 });
+    const pending = (): number | undefined =>
+      (sampler.sample({ pids: [holder.pid!] }).objects.find((o) => o.id === `unix:${inode}`) as UnixSocketObject | undefined)?.pending;
+    try {
+      await until('sleep asleep', () => readFileSync(`/proc/${holder.pid}/wchan`, 'latin1') === 'hrtimer_nanosleep');
+      for (let i = 0; i < 5; i++) expect(pending()).toBe(0);
+      expect(connectTo(client, unixAddress(name))).toBe(0);
+      expect(pending()).toBe(1);
+    } finally {
+      sampler.close();
+      closeFd(client);
     }
   });
 });
