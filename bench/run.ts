@@ -33,7 +33,10 @@ function header(tools: { lsof: boolean; ss: boolean }): void {
   say(`1. Whole-machine scan. The same state at ${SIZES.join(', ')} extra processes (\`sleep\`, each holding both`);
   say('   ends of its own pipe; every 4th also both ends of a Unix socketpair). On each state, alternately:');
   say('   - snapshot: takeSnapshot({all}) in this process, warm, holders only (no peek/maps/signals),');
-  say(`     median of ${ROUNDS * 3}; "full" adds peek 64 B, maps and signal masks (median of ${ROUNDS});`);
+  say(`     median of ${ROUNDS * 3}: what a process taking snapshot after snapshot gets, its scan-pool workers`);
+  say('     started (from 128 processes up they scan beside this thread; every snapshot reads /proc afresh);');
+  say('     "1 thread" is the same with every read on this thread (parallel: false), as in a one-shot process;');
+  say(`     "full" adds peek 64 B, maps and signal masks (median of ${ROUNDS});`);
   say('   - cli: `ipcscope snapshot --all --json --peek 0 --no-maps`, a cold Node+tsx process;');
   say('   - `lsof -n +E` and `ss -xpa`, output discarded; median of ' + ROUNDS + ' each.');
   say('   Each is timed in wall time and in CPU time (process.cpuUsage for the in-process snapshot,');
@@ -60,14 +63,14 @@ function header(tools: { lsof: boolean; ss: boolean }): void {
 }
 
 function scanRows(rows: ScanTimes[], which: 'wallMs' | 'cpuMs'): void {
-  const head = ['extra', 'snapshot', 'full', 'cli', 'lsof -n +E', 'ss -xpa', 'lsof/snap', 'ss/snap'];
-  const widths = [8, 11, 11, 11, 12, 11, 11, 8];
+  const head = ['extra', 'snapshot', '1 thread', 'full', 'cli', 'lsof -n +E', 'ss -xpa', 'lsof/snap', 'ss/snap'];
+  const widths = [8, 11, 11, 11, 11, 12, 11, 11, 8];
   say(`   ${head.map((h, i) => pad(h, widths[i]!)).join('')}`);
   for (const row of rows) {
     const snap = row.snapshot[which];
     const lsof = row.lsof?.[which] ?? NaN;
     const ss = row.ss?.[which] ?? NaN;
-    const cells = [`${row.size}`, ms(snap), ms(row.fullSnapshot[which]), ms(row.cli[which]), ms(lsof), ms(ss), ratio(lsof / snap), ratio(ss / snap)];
+    const cells = [`${row.size}`, ms(snap), ms(row.oneThread[which]), ms(row.fullSnapshot[which]), ms(row.cli[which]), ms(lsof), ms(ss), ratio(lsof / snap), ratio(ss / snap)];
     say(`   ${cells.map((c, i) => pad(c, widths[i]!)).join('')}`);
   }
 }

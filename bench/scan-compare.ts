@@ -21,6 +21,8 @@ export interface ScanTimes {
   holdersSeen: number;
   /** Holders (fds, maps) only: what lsof reports. */
   snapshot: Timing;
+  /** The same, every read on this thread (no scan pool): what a one-shot process gets. */
+  oneThread: Timing;
   /** Default CLI options: peek 64 bytes, maps, signal masks. */
   fullSnapshot: Timing;
   cli: Timing;
@@ -34,6 +36,7 @@ export interface ScanTools {
 }
 
 const LEAN = { peekBytes: 0, readMaps: false, readSignals: false };
+const LEAN_ONE_THREAD = { ...LEAN, parallel: false };
 const FULL = { peekBytes: 64, readMaps: true, readSignals: true };
 const WARM_UP_SNAPSHOTS = 40;
 const WARM_UP_MAX_MS = 2500;
@@ -50,10 +53,11 @@ export async function compareScans(size: number, holderPids: Set<number>, tools:
   await warmScanPool();
   const warmUntil = performance.now() + WARM_UP_MAX_MS;
   for (let i = 0; i < WARM_UP_SNAPSHOTS && performance.now() < warmUntil; i++) {
-    takeSnapshot({ all: true }, i % 4 === 3 ? FULL : LEAN);
+    takeSnapshot({ all: true }, i % 4 === 3 ? FULL : i % 4 === 1 ? LEAN_ONE_THREAD : LEAN);
     if (i % 8 === 7) await yieldToSignals();
   }
   const snapshot: Timing[] = [];
+  const oneThread: Timing[] = [];
   const full: Timing[] = [];
   const cli: Timing[] = [];
   const lsof: Timing[] = [];
@@ -66,6 +70,7 @@ export async function compareScans(size: number, holderPids: Set<number>, tools:
       snapshot.push(lean);
       last = lean.value;
     }
+    for (let i = 0; i < 3; i++) oneThread.push(timeCall(() => takeSnapshot({ all: true }, LEAN_ONE_THREAD)));
     full.push(timeCall(() => takeSnapshot({ all: true }, FULL)));
     if (tools.lsof) lsof.push(timeCommand('lsof', ['-n', '+E']));
     await yieldToSignals();
@@ -82,6 +87,7 @@ export async function compareScans(size: number, holderPids: Set<number>, tools:
     objectsSeen: last?.objects.length ?? 0,
     holdersSeen,
     snapshot: medianTiming(snapshot),
+    oneThread: medianTiming(oneThread),
     fullSnapshot: medianTiming(full),
     cli: medianTiming(cli),
     lsof: tools.lsof ? medianTiming(lsof) : null,

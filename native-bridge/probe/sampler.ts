@@ -38,6 +38,12 @@ export interface SamplerOptions extends Partial<ProbeOptions> {
    * one died, a signal left pending while blocked or stopped). Default 1000.
    */
   idleRefreshMs?: number;
+  /**
+   * Whole-machine snapshots of 128 processes or more may be scanned on the
+   * worker threads of scan-pool.ts, once a process has taken two. False keeps
+   * every read on the calling thread. Default true.
+   */
+  parallel?: boolean;
   /** Read signal masks in whole-machine snapshots too (off by default: one more file per process). */
   signalsEverywhere?: boolean;
 }
@@ -72,6 +78,7 @@ export class Sampler {
   private readonly fdRefreshMs: number;
   private readonly idleRefreshMs: number;
   private readonly signalsEverywhere: boolean;
+  private readonly parallel: boolean;
   private readonly previous = new Map<number, PreviousScan>();
   /** The last snapshot, when it can only change through its own processes (see idle-reuse.ts). */
   private reusable: ReusableSnapshot | null = null;
@@ -90,6 +97,7 @@ export class Sampler {
     this.fdRefreshMs = options.fdRefreshMs ?? 0;
     this.idleRefreshMs = options.idleRefreshMs ?? IDLE_REFRESH_MS;
     this.signalsEverywhere = options.signalsEverywhere ?? false;
+    this.parallel = options.parallel ?? true;
     this.probes = createKindProbes(this.pidfds);
   }
 
@@ -115,7 +123,7 @@ export class Sampler {
     // (No closure here: one made per tick costs more than it saves at 60 Hz.)
     let slowOptions: ProbeOptions | null = null;
     // The whole machine with nothing kept between samples: scanned across threads (scan-pool.ts).
-    const pooled = wholeMachine && this.fdRefreshMs === 0 ? scanWholeMachine(requested, (slowOptions = this.slowReadOptions(wholeMachine))) : null;
+    const pooled = wholeMachine && this.fdRefreshMs === 0 && this.parallel ? scanWholeMachine(requested, (slowOptions = this.slowReadOptions(wholeMachine))) : null;
     for (const [pid, scanned] of pooled ?? []) {
       if (!scanned) continue;
       if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
