@@ -64,7 +64,9 @@ interface PreviousScan {
  * nothing outside them can reach what they hold, the whole previous snapshot
  * is. A process that ran gets stat/wchan/syscall re-read; its descriptor
  * table, maps and signal masks every 200 ms or when its descriptor count
- * changes (one fstat). Fills are re-read whenever a holder ran.
+ * changes (one fstat). Fills are re-read whenever a holder ran. A System V
+ * table (/proc/sysvipc) found empty is looked at again every 200 ms; one
+ * with objects on every tick.
  */
 export const WATCH_SAMPLER_OPTIONS: Readonly<SamplerOptions> = { fdRefreshMs: 200 };
 
@@ -89,7 +91,7 @@ export class Sampler {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
     this.options.peekBytes = Math.max(0, Math.min(256, Math.floor(this.options.peekBytes)));
     this.reader = options.holdFiles === false ? new OneShotProcFiles() : new HeldProcFiles();
-    this.sysvTables = options.holdFiles === false ? null : new HeldSysvTables();
+    this.sysvTables = options.holdFiles === false ? null : new HeldSysvTables(options.fdRefreshMs ?? 0);
     const complete = options.completeHolders !== false;
     const linkTables = new OtherLinkTables();
     this.otherHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000, linkTables) : null;
@@ -105,6 +107,7 @@ export class Sampler {
   invalidate(): void {
     this.previous.clear();
     this.reusable = null;
+    this.sysvTables?.forget();
     this.otherHolders?.clear();
     this.peerHolders?.clear();
   }

@@ -32,4 +32,30 @@ describe('System V tables held open between ticks', () => {
       tables.close();
     }
   });
+
+  it('looks at an empty table again only after its period or forget(); a table with rows on every read', () => {
+    const tables = new HeldSysvTables(60_000);
+    try {
+      const first = tables.read('msg');
+      const id = sysv.msgget(IPC_PRIVATE, IPC_CREAT | 0o600);
+      expect(id).toBeGreaterThanOrEqual(0);
+      queues.push(id);
+      expect(parseSysvTable(readFileSync('/proc/sysvipc/msg', 'latin1')).some((row) => row.msqid === id)).toBe(true);
+      const second = tables.read('msg');
+      if (first.length === 0) {
+        // empty a moment ago: not read again within the period
+        expect(second).toEqual([]);
+        tables.forget();
+      } else {
+        // other queues exist on this machine: the table is read on every call
+        expect(second.some((row) => row.msqid === id)).toBe(true);
+      }
+      expect(tables.read('msg').some((row) => row.msqid === id)).toBe(true);
+      // with rows in it, the table is read on every call: the removal shows at once
+      sysv.msgctl(queues.pop()!, IPC_RMID, null);
+      expect(tables.read('msg').some((row) => row.msqid === id)).toBe(false);
+    } finally {
+      tables.close();
+    }
+  });
 });

@@ -53,8 +53,31 @@ const ROOM_FOR_ANOTHER_ROW = 2048;
 export class HeldSysvTables {
   private readonly fds = new Map<SysvTable, number>();
   private buffer = Buffer.alloc(65536);
+  /** When each table was last read and found empty. */
+  private readonly emptyAt = new Map<SysvTable, number>();
+
+  /**
+   * `emptyRecheckMs`: a table found empty is read again only after this long
+   * (the Sampler's descriptor-table period), or after forget(). A table with
+   * rows is read on every call.
+   */
+  constructor(private readonly emptyRecheckMs = 0) {}
+
+  /** The next read of every table goes to the kernel. */
+  forget(): void {
+    this.emptyAt.clear();
+  }
 
   readonly read: SysvTableSource = (table) => {
+    const empty = this.emptyAt.get(table);
+    if (empty !== undefined && performance.now() - empty < this.emptyRecheckMs) return [];
+    const rows = this.readNow(table);
+    if (rows.length === 0) this.emptyAt.set(table, performance.now());
+    else this.emptyAt.delete(table);
+    return rows;
+  };
+
+  private readNow(table: SysvTable): SysvRow[] {
     let fd = this.fds.get(table);
     if (fd === undefined) {
       fd = native.open(`/proc/sysvipc/${table}`, O_CLOEXEC, 0);
@@ -71,7 +94,7 @@ export class HeldSysvTables {
       if (got < ROOM_FOR_ANOTHER_ROW) break;
     }
     return parseSysvTable(this.buffer.toString('latin1', 0, length));
-  };
+  }
 
   close(): void {
     for (const fd of this.fds.values()) native.close(fd);
