@@ -17,7 +17,7 @@ const SIZES = [0, 100, 1000];
 const ROUNDS = 3;
 const TICK_SECONDS = 3;
 const WINDOW_MS = 500;
-const OBSERVED_WINDOWS = 12;
+const OBSERVED_WINDOWS = 16;
 
 function say(line = ''): void {
   process.stdout.write(`${line}\n`);
