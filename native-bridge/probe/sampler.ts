@@ -126,7 +126,8 @@ export class Sampler {
     // (No closure here: one made per tick costs more than it saves at 60 Hz.)
     let slowOptions: ProbeOptions | null = null;
     // The whole machine with nothing kept between samples: scanned across threads (scan-pool.ts).
-    const pooled = wholeMachine && this.fdRefreshMs === 0 && this.parallel ? scanWholeMachine(requested, (slowOptions = this.slowReadOptions(wholeMachine))) : null;
+    if (wholeMachine && this.fdRefreshMs === 0 && this.parallel) slowOptions = this.slowReadOptions(wholeMachine);
+    const pooled = slowOptions ? scanWholeMachine(requested, slowOptions) : null;
     for (const [pid, scanned] of pooled ?? []) {
       if (!scanned) continue;
       if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
