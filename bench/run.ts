@@ -37,7 +37,7 @@ function header(tools: { lsof: boolean; ss: boolean }): void {
   say('     started (from 128 processes up they scan beside this thread; every snapshot reads /proc afresh);');
   say('     "1 thread" is the same with every read on this thread (parallel: false), as in a one-shot process;');
   say(`     "full" adds peek 64 B, maps and signal masks (median of ${ROUNDS});`);
-  say('   - cli: `ipcscope snapshot --all --json --peek 0 --no-maps`, a cold Node+tsx process;');
+  say('   - cli: `ipcscope snapshot --all --json --peek 0 --no-maps`, a cold process (Node start-up, the bundled CLI);');
   say('   - `lsof -n +E` and `ss -xpa`, output discarded; median of ' + ROUNDS + ' each.');
   say('   Each is timed in wall time and in CPU time (process.cpuUsage for the in-process snapshot,');
   say('   getrusage(RUSAGE_CHILDREN) for the commands): on a busy machine wall times stretch with the');
