@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { native } from '../libc/libc';
 import { actorCommand } from './actor-command';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActorTeam, type Actor, type CallReply } from './actor-host';
 import { readKernelWait } from './kernel-wait';
+import { parentOf } from './reaper';
 import { holdersOf, until } from './kernel-test-helpers';
 
 let team: ActorTeam | null = null;
@@ -20,11 +21,6 @@ function fdTarget(pid: number, fd: number): string | null {
   } catch {
     return null;
   }
-}
-
-function ppidOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 function fdsOf(reply: CallReply): [number, number] {
@@ -47,7 +43,7 @@ async function parentWithPipe(outlivesParent = false): Promise<{ parent: Actor; 
 describe('actors', () => {
   it('a posix_spawned child is the parent actor\'s child and holds the pipe at the same fds', async () => {
     const { parent, child, r, w, target } = await parentWithPipe();
-    expect(ppidOf(child.pid)).toBe(parent.pid);
+    expect(parentOf(child.pid)).toBe(parent.pid);
     expect(fdTarget(parent.pid, r)).toBe(target);
     expect(fdTarget(child.pid, r)).toBe(target);
     expect(fdTarget(child.pid, w)).toBe(target);
@@ -183,7 +179,7 @@ describe('actors', () => {
     const { parent, child } = await parentWithPipe(true);
     expect(await parent.call('exit', { code: 0 })).toMatchObject({ result: null, gone: true });
     /* PID 1 here does not reap orphans; the engine is a child subreaper */
-    await until(() => ppidOf(child.pid) === process.pid);
+    await until(() => parentOf(child.pid) === process.pid);
     expect(readKernelWait(child.pid)?.state).not.toBe('Z');
     expect(await child.call('exit', { code: 0 })).toMatchObject({ result: null, gone: true });
     await until(() => readKernelWait(child.pid) === null);

@@ -22,14 +22,8 @@ export function holdersOf(target: string): string[] {
   return found;
 }
 
-export function alive(pid: number): boolean {
-  try {
-    readdirSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/* the reaper's own check: a test asks "still there?" the way the engine does */
+export { processExists as alive } from './reaper';
 
 export async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

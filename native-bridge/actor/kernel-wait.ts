@@ -5,6 +5,7 @@
  * runs its ops.
  */
 import { readFileSync } from 'node:fs';
+import { parseStat, parseSyscall, parseWchan } from '../probe/proc-stat';
 
 export interface KernelWait {
   /** /proc/PID/stat state letter: S sleeping, D uninterruptible, R running, Z zombie ... */
@@ -17,9 +18,6 @@ export interface KernelWait {
   arg0: number | null;
 }
 
-/* epoll_wait 232, epoll_pwait 281, epoll_pwait2 441: an actor idling between commands */
-export const IDLE_SYSCALLS = new Set([232, 281, 441]);
-
 function readOrEmpty(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -30,15 +28,13 @@ function readOrEmpty(path: string): string {
 
 /** null when the process is gone. */
 export function readKernelWait(pid: number): KernelWait | null {
-  const stat = readOrEmpty(`/proc/${pid}/stat`);
-  if (stat === '') return null;
-  /* comm may hold spaces and parentheses: the state follows the last ')' */
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  const wchan = readOrEmpty(`/proc/${pid}/wchan`).trim();
-  const fields = readOrEmpty(`/proc/${pid}/syscall`).trim().split(' ');
-  const syscallNr = /^\d+$/.test(fields[0] ?? '') ? Number(fields[0]) : -1;
-  const arg0 = syscallNr >= 0 && fields[1] ? Number(BigInt.asIntN(32, BigInt(fields[1]))) : null;
-  return { state, wchan: wchan === '0' ? '' : wchan, syscallNr, arg0 };
+  const stat = parseStat(readOrEmpty(`/proc/${pid}/stat`));
+  if (!stat) return null;
+  const wchan = parseWchan(readOrEmpty(`/proc/${pid}/wchan`));
+  const { nr, args } = parseSyscall(readOrEmpty(`/proc/${pid}/syscall`));
+  /* the descriptor is a C int: 0xffffffff... reads as -1, as the caller passed it */
+  const arg0 = args[0] === undefined ? null : Number(BigInt.asIntN(32, args[0]));
+  return { state: stat.state, wchan, syscallNr: nr, arg0 };
 }
 
 /** True when the kernel shows the process asleep in one of `syscalls` (on `fd`, when given). */

@@ -9,6 +9,7 @@
  * shows the engine as its new parent (as under a desktop's `systemd --user`).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { parseStat } from '../probe/proc-stat';
 import { ECHILD_ERRNO, killQuietly, waitpidNoHang, waitpidBlocking } from './reaper-libc';
 import { actorNative, PR_SET_CHILD_SUBREAPER } from './actor-libc';
 
@@ -27,8 +28,7 @@ export function processExists(pid: number): boolean {
 /** PPid from /proc/PID/stat, null when the process is gone. */
 export function parentOf(pid: number): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.ppid ?? null;
   } catch {
     return null;
   }
