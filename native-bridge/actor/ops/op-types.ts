@@ -4,6 +4,8 @@
  * the actor's main thread, so a blocking call really puts the process to sleep
  * in the kernel.
  */
+import { errnoName } from '../../libc/errno';
+import { lastErrno } from '../../libc/libc';
 import type { OpArgs, OpData, OpOutcome } from '../actor-protocol';
 
 /** Per-actor state the ops share. */
@@ -60,8 +62,13 @@ export function bytesArg(args: OpArgs): Uint8Array {
   throw new OpArgError('give "text" (UTF-8) or "data" (base64)');
 }
 
+/** -1 and the errno the failed call left: call it straight after that call, before anything else can overwrite errno. */
+export function failed(): OpOutcome {
+  return { result: -1, errno: errnoName(lastErrno()) };
+}
+
 /** The usual C convention: -1 means failure and errno says why. */
-export function syscallOutcome(result: number, errno: () => string, data?: OpData): OpOutcome {
-  if (result < 0) return { result: -1, errno: errno() };
+export function syscallOutcome(result: number, data?: OpData): OpOutcome {
+  if (result < 0) return failed();
   return data ? { result, errno: null, data } : { result, errno: null };
 }

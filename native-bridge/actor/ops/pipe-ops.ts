@@ -4,11 +4,9 @@
  * wchan anon_pipe_read, a write on a full one in anon_pipe_write).
  */
 import { readlinkSync } from 'node:fs';
-import { errnoName } from '../../libc/errno';
-import { F_SETPIPE_SZ, O_CLOEXEC, lastErrno, native } from '../../libc/libc';
-import { type OpTable, OpArgError, bytesArg, intArg, syscallOutcome } from './op-types';
+import { F_SETPIPE_SZ, O_CLOEXEC, native } from '../../libc/libc';
+import { type OpTable, OpArgError, bytesArg, intArg, failed, syscallOutcome } from './op-types';
 
-const errno = (): string => errnoName(lastErrno());
 /* One read moves at most this much: a pipe holds 65536 bytes by default */
 const MAX_READ = 1 << 20;
 
@@ -29,7 +27,7 @@ export const pipeOps: OpTable = {
       const fds = new Int32Array(2);
       /* Always O_CLOEXEC: children get descriptors only through posix_spawn file actions */
       const result = native.pipe2(fds, O_CLOEXEC);
-      if (result < 0) return { result: -1, errno: errno() };
+      if (result < 0) return failed();
       const [readFd, writeFd] = [fds[0]!, fds[1]!];
       state.lessonFds.add(readFd);
       state.lessonFds.add(writeFd);
@@ -47,7 +45,7 @@ export const pipeOps: OpTable = {
       const fd = intArg(args, 'fd');
       const result = native.close(fd);
       if (result === 0) state.lessonFds.delete(fd);
-      return syscallOutcome(result, errno);
+      return syscallOutcome(result);
     },
   },
   read: {
@@ -59,7 +57,7 @@ export const pipeOps: OpTable = {
       if (count < 0 || count > MAX_READ) throw new OpArgError(`count must be 0 to ${MAX_READ}`);
       const buf = new Uint8Array(count);
       const result = native.read(fd, buf, count);
-      if (result < 0) return { result: -1, errno: errno() };
+      if (result < 0) return failed();
       return { result, errno: null, data: { bytes: Buffer.from(buf.subarray(0, result)).toString('base64') } };
     },
   },
@@ -71,7 +69,7 @@ export const pipeOps: OpTable = {
       const bytes = bytesArg(args);
       /* With SIGPIPE at its default, a write with no reader left kills the actor here */
       const result = native.write(fd, bytes, bytes.length);
-      return syscallOutcome(result, errno, { offered: bytes.length });
+      return syscallOutcome(result, { offered: bytes.length });
     },
   },
   'set-pipe-size': {
@@ -80,7 +78,7 @@ export const pipeOps: OpTable = {
       const fd = intArg(args, 'fd');
       const size = intArg(args, 'size');
       /* F_SETPIPE_SZ: 1031; returns the capacity granted (rounded up to a power-of-two of pages) */
-      return syscallOutcome(native.fcntlInt(fd, F_SETPIPE_SZ, size), errno);
+      return syscallOutcome(native.fcntlInt(fd, F_SETPIPE_SZ, size));
     },
   },
 };

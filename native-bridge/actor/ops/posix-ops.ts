@@ -5,13 +5,11 @@
  * Sleeping syscalls (x86_64, KERNEL-FACTS): mq_timedsend 242 and
  * mq_timedreceive 243 (wchan wq_sleep), arg0 = the queue descriptor.
  */
-import { errnoName } from '../../libc/errno';
-import { O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, lastErrno } from '../../libc/libc';
+import { O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from '../../libc/libc';
 import { MAP_FAILED, MAP_SHARED, O_CREAT, PROT_READ, PROT_WRITE, encodeMqAttr, posix } from '../../libc/posix-ipc';
 import { addMapping, addressArg, findMapping, hexAddress, removeMapping } from './mappings';
-import { type OpTable, OpArgError, bytesArg, intArg, stringArg, syscallOutcome } from './op-types';
+import { type OpTable, OpArgError, bytesArg, intArg, stringArg, failed, syscallOutcome } from './op-types';
 
-const errno = (): string => errnoName(lastErrno());
 const SYS_MQ_TIMEDSEND = 242;
 const SYS_MQ_TIMEDRECEIVE = 243;
 /* default /proc/sys/fs/mqueue/msgsize_max */
@@ -41,7 +39,7 @@ export const posixOps: OpTable = {
       if (access === O_WRONLY) throw new OpArgError('shm_open takes "r" or "rw"');
       const fd = posix.shmOpen(nameArg(args), access | O_CLOEXEC | (args.create === false ? 0 : O_CREAT), 0o600);
       if (fd >= 0) state.lessonFds.add(fd);
-      return syscallOutcome(fd, errno, { fd });
+      return syscallOutcome(fd, { fd });
     },
   },
   ftruncate: {
@@ -49,7 +47,7 @@ export const posixOps: OpTable = {
     run(args) {
       const size = intArg(args, 'size');
       if (size < 0 || size > MAX_SHM) throw new OpArgError(`size must be 0 to ${MAX_SHM}`);
-      return syscallOutcome(posix.ftruncate(intArg(args, 'fd'), size), errno);
+      return syscallOutcome(posix.ftruncate(intArg(args, 'fd'), size));
     },
   },
   mmap: {
@@ -60,7 +58,7 @@ export const posixOps: OpTable = {
       if (length < 1 || length > MAX_SHM) throw new OpArgError(`size must be 1 to ${MAX_SHM}`);
       const writable = args.write !== false;
       const address = posix.mmap(null, length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, 0);
-      if (address === MAP_FAILED) return { result: -1, errno: errno() };
+      if (address === MAP_FAILED) return failed();
       addMapping({ address, length, writable, object: `fd:${fd}` });
       return { result: 0, errno: null, data: { address: hexAddress(address), length } };
     },
@@ -72,13 +70,13 @@ export const posixOps: OpTable = {
       if (!mapping || mapping.object.startsWith('shm:')) throw new OpArgError('no such mmap in this actor');
       const result = posix.munmap(mapping.address, mapping.length);
       if (result === 0) removeMapping(mapping.address);
-      return syscallOutcome(result, errno);
+      return syscallOutcome(result);
     },
   },
   shm_unlink: {
     sleepsIn: [],
     run(args) {
-      return syscallOutcome(posix.shmUnlink(nameArg(args)), errno);
+      return syscallOutcome(posix.shmUnlink(nameArg(args)));
     },
   },
   mq_open: {
@@ -97,7 +95,7 @@ export const posixOps: OpTable = {
       const flags = accessFlags(args, 'rw') | O_CLOEXEC | (create ? O_CREAT : 0) | (args.nonblock === true ? O_NONBLOCK : 0);
       const mqd = posix.mqOpen(nameArg(args), flags, 0o600, attr);
       if (mqd >= 0) state.lessonFds.add(mqd);
-      return syscallOutcome(mqd, errno, { fd: mqd });
+      return syscallOutcome(mqd, { fd: mqd });
     },
   },
   mq_send: {
@@ -107,7 +105,7 @@ export const posixOps: OpTable = {
       const bytes = bytesArg(args);
       const priority = intArg(args, 'priority', 0);
       if (priority < 0 || priority > 32767) throw new OpArgError('priority must be 0 to 32767');
-      return syscallOutcome(posix.mqSend(intArg(args, 'fd'), bytes, bytes.length, priority), errno);
+      return syscallOutcome(posix.mqSend(intArg(args, 'fd'), bytes, bytes.length, priority));
     },
   },
   mq_receive: {
@@ -120,14 +118,14 @@ export const posixOps: OpTable = {
       const buf = new Uint8Array(size);
       const prio = new Uint32Array(1);
       const n = posix.mqReceive(intArg(args, 'fd'), buf, size, prio);
-      if (n < 0) return { result: -1, errno: errno() };
+      if (n < 0) return failed();
       return { result: n, errno: null, data: { bytes: Buffer.from(buf.subarray(0, n)).toString('base64'), priority: prio[0]! } };
     },
   },
   mq_unlink: {
     sleepsIn: [],
     run(args) {
-      return syscallOutcome(posix.mqUnlink(nameArg(args)), errno);
+      return syscallOutcome(posix.mqUnlink(nameArg(args)));
     },
   },
 };

@@ -10,12 +10,11 @@
  * the same fd numbers, as after a real fork.
  */
 import { errnoName } from '../../libc/errno';
-import { WNOHANG, lastErrno, native } from '../../libc/libc';
+import { WNOHANG, native } from '../../libc/libc';
 import { FILE_ACTIONS_SIZE, actorNative } from '../actor-libc';
 import { ENV_COMMAND, ENV_CONTROL, ENV_DIE_WITH_PARENT, ENV_FDS, ENV_ROLE, ENV_TOKEN, type ActorCommand } from '../actor-protocol';
 import { type ActorState, type OpTable, OpArgError, intArg, intListArg, stringArg, syscallOutcome } from './op-types';
 
-const errno = (): string => errnoName(lastErrno());
 /* Environment a child actor needs besides the IPCSCOPE_* variables */
 const PASSED_ENV = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'ELECTRON_RUN_AS_NODE'];
 
@@ -84,7 +83,7 @@ export const processOps: OpTable = {
       const pid = intArg(args, 'pid');
       const status = new Int32Array(1);
       const result = native.waitpid(pid, status, args.nohang === true ? WNOHANG : 0);
-      if (result <= 0) return syscallOutcome(result, errno);
+      if (result <= 0) return syscallOutcome(result);
       const { exitCode, signal } = decodeWaitStatus(status[0]!);
       return { result, errno: null, data: { status: status[0]!, exitCode, signal } };
     },
@@ -100,7 +99,7 @@ export const processOps: OpTable = {
   kill: {
     sleepsIn: [],
     run(args) {
-      return syscallOutcome(native.kill(intArg(args, 'pid'), intArg(args, 'signal')), errno);
+      return syscallOutcome(native.kill(intArg(args, 'pid'), intArg(args, 'signal')));
     },
   },
   sleep: {
@@ -109,7 +108,7 @@ export const processOps: OpTable = {
     run(args) {
       const ms = intArg(args, 'ms');
       if (ms < 0 || ms > 600_000) throw new OpArgError('ms must be 0 to 600000');
-      return syscallOutcome(actorNative.usleep(ms * 1000), errno);
+      return syscallOutcome(actorNative.usleep(ms * 1000));
     },
   },
 };

@@ -8,8 +8,6 @@
  * `path` ("@name" = abstract) for Unix, `host` + `port` for IPv4/IPv6.
  */
 import { readlinkSync } from 'node:fs';
-import { errnoName } from '../../libc/errno';
-import { lastErrno } from '../../libc/libc';
 import {
   AF_INET,
   AF_INET6,
@@ -35,9 +33,8 @@ import {
   unixAddress,
 } from '../../libc/sockets';
 import type { OpArgs, OpData } from '../actor-protocol';
-import { type ActorState, type OpTable, OpArgError, bytesArg, intArg, stringArg, syscallOutcome } from './op-types';
+import { type ActorState, type OpTable, OpArgError, bytesArg, intArg, stringArg, failed, syscallOutcome } from './op-types';
 
-const errno = (): string => errnoName(lastErrno());
 const MAX_RECV = 1 << 20;
 
 const TYPES: Record<string, number> = { stream: SOCK_STREAM, dgram: SOCK_DGRAM, seqpacket: SOCK_SEQPACKET };
@@ -106,7 +103,7 @@ export const socketOps: OpTable = {
       const type = choice(args, 'type', TYPES, 'stream');
       const sv = new Int32Array(2);
       const result = sock.socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv);
-      if (result < 0) return { result: -1, errno: errno() };
+      if (result < 0) return failed();
       const [a, b] = [sv[0]!, sv[1]!];
       remember(state, a, b);
       /* object ids are unix:<inode> */
@@ -120,7 +117,7 @@ export const socketOps: OpTable = {
       const family = choice(args, 'family', FAMILIES, 'unix');
       const type = choice(args, 'type', TYPES, 'stream');
       const fd = sock.socket(family, type | SOCK_CLOEXEC | (flag(args, 'nonblock') ? SOCK_NONBLOCK : 0), 0);
-      if (fd < 0) return { result: -1, errno: errno() };
+      if (fd < 0) return failed();
       remember(state, fd);
       return { result: fd, errno: null, data: describeSocket(fd) };
     },
@@ -132,13 +129,13 @@ export const socketOps: OpTable = {
       const addr = addressArg(args);
       const result = sock.bind(fd, addr.bytes, addr.length);
       /* an inet socket bound to port 0 gets one from the kernel: tell which */
-      return syscallOutcome(result, errno, args.path === undefined && result === 0 ? { port: localPort(fd) } : undefined);
+      return syscallOutcome(result, args.path === undefined && result === 0 ? { port: localPort(fd) } : undefined);
     },
   },
   listen: {
     sleepsIn: [],
     run(args) {
-      return syscallOutcome(sock.listen(intArg(args, 'fd'), intArg(args, 'backlog', 5)), errno);
+      return syscallOutcome(sock.listen(intArg(args, 'fd'), intArg(args, 'backlog', 5)));
     },
   },
   accept4: {
@@ -147,7 +144,7 @@ export const socketOps: OpTable = {
     run(args, state) {
       const fd = intArg(args, 'fd');
       const result = sock.accept4(fd, null, null, SOCK_CLOEXEC | (flag(args, 'nonblock') ? SOCK_NONBLOCK : 0));
-      if (result < 0) return { result: -1, errno: errno() };
+      if (result < 0) return failed();
       remember(state, result);
       return { result, errno: null, data: describeSocket(result) };
     },
@@ -157,7 +154,7 @@ export const socketOps: OpTable = {
     fdArg: 'fd',
     run(args) {
       const addr = addressArg(args);
-      return syscallOutcome(sock.connect(intArg(args, 'fd'), addr.bytes, addr.length), errno);
+      return syscallOutcome(sock.connect(intArg(args, 'fd'), addr.bytes, addr.length));
     },
   },
   send: {
@@ -168,7 +165,7 @@ export const socketOps: OpTable = {
       const bytes = bytesArg(args);
       /* SIGPIPE keeps its default unless the lesson asks for MSG_NOSIGNAL */
       const flags = (flag(args, 'nonblock') ? MSG_DONTWAIT : 0) | (flag(args, 'nosignal') ? MSG_NOSIGNAL : 0);
-      return syscallOutcome(sock.send(fd, bytes, bytes.length, flags), errno, { offered: bytes.length });
+      return syscallOutcome(sock.send(fd, bytes, bytes.length, flags), { offered: bytes.length });
     },
   },
   sendto: {
@@ -179,7 +176,7 @@ export const socketOps: OpTable = {
       const bytes = bytesArg(args);
       const addr = addressArg(args);
       const flags = (flag(args, 'nonblock') ? MSG_DONTWAIT : 0) | (flag(args, 'nosignal') ? MSG_NOSIGNAL : 0);
-      return syscallOutcome(sock.sendto(fd, bytes, bytes.length, flags, addr.bytes, addr.length), errno, { offered: bytes.length });
+      return syscallOutcome(sock.sendto(fd, bytes, bytes.length, flags, addr.bytes, addr.length), { offered: bytes.length });
     },
   },
   recv: {
@@ -192,14 +189,14 @@ export const socketOps: OpTable = {
       const flags = (flag(args, 'nonblock') ? MSG_DONTWAIT : 0) | (flag(args, 'peek') ? MSG_PEEK : 0);
       const buf = new Uint8Array(count);
       const result = sock.recv(fd, buf, count, flags);
-      if (result < 0) return { result: -1, errno: errno() };
+      if (result < 0) return failed();
       return { result, errno: null, data: { bytes: Buffer.from(buf.subarray(0, result)).toString('base64') } };
     },
   },
   shutdown: {
     sleepsIn: [],
     run(args) {
-      return syscallOutcome(sock.shutdown(intArg(args, 'fd'), choice(args, 'how', SHUTDOWN, 'write')), errno);
+      return syscallOutcome(sock.shutdown(intArg(args, 'fd'), choice(args, 'how', SHUTDOWN, 'write')));
     },
   },
 };

@@ -6,8 +6,6 @@
  * (__do_semtimedop); their arg0 is the msqid / semid.
  */
 import koffi from 'koffi';
-import { errnoName } from '../../libc/errno';
-import { lastErrno } from '../../libc/libc';
 import {
   GETNCNT,
   GETPID,
@@ -29,9 +27,8 @@ import {
   sysv,
 } from '../../libc/sysv';
 import { addMapping, addressArg, findMapping, hexAddress, latestMappingOf, removeMapping } from './mappings';
-import { type OpTable, OpArgError, bytesArg, intArg, intListArg, syscallOutcome } from './op-types';
+import { type OpTable, OpArgError, bytesArg, intArg, intListArg, failed, syscallOutcome } from './op-types';
 
-const errno = (): string => errnoName(lastErrno());
 const MAP_FAILED = 0xffffffffffffffffn;
 /* msgmax default: 8192 bytes per message */
 const MAX_MSG = 8192;
@@ -55,7 +52,7 @@ export const sysvOps: OpTable = {
     run(args) {
       const size = intArg(args, 'size', 4096);
       const id = sysv.shmget(intArg(args, 'key', IPC_PRIVATE), size, getFlags(args));
-      return syscallOutcome(id, errno, { shmid: id, object: `shm:${id}` });
+      return syscallOutcome(id, { shmid: id, object: `shm:${id}` });
     },
   },
   shmat: {
@@ -64,7 +61,7 @@ export const sysvOps: OpTable = {
       const shmid = intArg(args, 'shmid');
       const readonly = args.readonly === true;
       const address = sysv.shmat(shmid, null, readonly ? SHM_RDONLY : 0);
-      if (address === MAP_FAILED) return { result: -1, errno: errno() };
+      if (address === MAP_FAILED) return failed();
       /* the segment size, as the kernel has it (IPC_STAT) */
       const length = shmStat(shmid).size;
       addMapping({ address, length, writable: !readonly, object: `shm:${shmid}` });
@@ -78,14 +75,14 @@ export const sysvOps: OpTable = {
       if (!mapping || !mapping.object.startsWith('shm:')) throw new OpArgError('no such attachment in this actor');
       const result = sysv.shmdt(mapping.address);
       if (result === 0) removeMapping(mapping.address);
-      return syscallOutcome(result, errno);
+      return syscallOutcome(result);
     },
   },
   shmctl: {
     sleepsIn: [],
     run(args) {
       rmidOnly(args);
-      return syscallOutcome(sysv.shmctl(intArg(args, 'shmid'), IPC_RMID, null), errno);
+      return syscallOutcome(sysv.shmctl(intArg(args, 'shmid'), IPC_RMID, null));
     },
   },
   'write-memory': {
@@ -105,7 +102,7 @@ export const sysvOps: OpTable = {
     sleepsIn: [],
     run(args) {
       const id = sysv.msgget(intArg(args, 'key', IPC_PRIVATE), getFlags(args));
-      return syscallOutcome(id, errno, { msqid: id, object: `msg:${id}` });
+      return syscallOutcome(id, { msqid: id, object: `msg:${id}` });
     },
   },
   msgsnd: {
@@ -117,7 +114,7 @@ export const sysvOps: OpTable = {
       const text = bytesArg(args);
       if (text.length > MAX_MSG) throw new OpArgError(`a message holds at most ${MAX_MSG} bytes`);
       const msg = encodeMsgbuf(type, text);
-      return syscallOutcome(sysv.msgsnd(intArg(args, 'msqid'), msg, text.length, args.nowait === true ? IPC_NOWAIT : 0), errno);
+      return syscallOutcome(sysv.msgsnd(intArg(args, 'msqid'), msg, text.length, args.nowait === true ? IPC_NOWAIT : 0));
     },
   },
   msgrcv: {
@@ -128,7 +125,7 @@ export const sysvOps: OpTable = {
       if (size < 0 || size > MAX_MSG) throw new OpArgError(`size must be 0 to ${MAX_MSG}`);
       const buf = new Uint8Array(8 + size);
       const n = sysv.msgrcv(intArg(args, 'msqid'), buf, size, intArg(args, 'type', 0), args.nowait === true ? IPC_NOWAIT : 0);
-      if (n < 0) return { result: -1, errno: errno() };
+      if (n < 0) return failed();
       const type = Number(new DataView(buf.buffer).getBigInt64(0, true));
       return { result: n, errno: null, data: { type, bytes: Buffer.from(buf.subarray(8, 8 + n)).toString('base64') } };
     },
@@ -137,7 +134,7 @@ export const sysvOps: OpTable = {
     sleepsIn: [],
     run(args) {
       rmidOnly(args);
-      return syscallOutcome(sysv.msgctl(intArg(args, 'msqid'), IPC_RMID, null), errno);
+      return syscallOutcome(sysv.msgctl(intArg(args, 'msqid'), IPC_RMID, null));
     },
   },
   semget: {
@@ -146,7 +143,7 @@ export const sysvOps: OpTable = {
       const nsems = intArg(args, 'nsems', 1);
       if (nsems < 1 || nsems > 32) throw new OpArgError('nsems must be 1 to 32');
       const id = sysv.semget(intArg(args, 'key', IPC_PRIVATE), nsems, getFlags(args));
-      return syscallOutcome(id, errno, { semid: id, object: `sem:${id}` });
+      return syscallOutcome(id, { semid: id, object: `sem:${id}` });
     },
   },
   semop: {
@@ -159,7 +156,7 @@ export const sysvOps: OpTable = {
       if (flat.length === 0 || flat.length % 3 !== 0 || flat.length > 96) throw new OpArgError('sops is [num, op, flags] repeated, 1 to 32 times');
       const ops: { num: number; op: number; flags: number }[] = [];
       for (let i = 0; i < flat.length; i += 3) ops.push({ num: flat[i]!, op: flat[i + 1]!, flags: flat[i + 2]! });
-      return syscallOutcome(sysv.semop(intArg(args, 'semid'), encodeSembufs(ops), ops.length), errno);
+      return syscallOutcome(sysv.semop(intArg(args, 'semid'), encodeSembufs(ops), ops.length));
     },
   },
   semctl: {
@@ -169,7 +166,7 @@ export const sysvOps: OpTable = {
       const cmd = typeof cmdName === 'string' ? SEMCTL_CMDS[cmdName] : undefined;
       if (cmd === undefined) throw new OpArgError(`cmd must be one of ${Object.keys(SEMCTL_CMDS).join(', ')}`);
       const value = cmd === SETVAL ? intArg(args, 'value') : 0;
-      return syscallOutcome(sysv.semctlInt(intArg(args, 'semid'), intArg(args, 'num', 0), cmd, value), errno);
+      return syscallOutcome(sysv.semctlInt(intArg(args, 'semid'), intArg(args, 'num', 0), cmd, value));
     },
   },
 };
