@@ -29,7 +29,7 @@ import {
   type OpArgs,
 } from './actor-protocol';
 import { Actor, type CallReply } from './actor';
-import { becomeSubreaper, killAndReap, killAndReapSync, parentOf, processExists, stillOurs } from './reaper';
+import { becomeSubreaper, killAndReap, killAndReapSync, parentOf, stillOurs } from './reaper';
 import { waitpidNoHang } from './reaper-libc';
 
 const HELLO_TIMEOUT_MS = 20_000;
@@ -45,7 +45,6 @@ interface PendingHello {
   role: string;
   resolve: (actor: Actor) => void;
   reject: (err: Error) => void;
-  parent: Actor | null;
   process: ChildProcess | null;
 }
 
@@ -79,10 +78,6 @@ export class ActorTeam {
       server.listen({ path: `\0${controlName}` }, () => resolve());
     });
     return new ActorTeam(server, controlName);
-  }
-
-  get actors(): readonly Actor[] {
-    return this.members;
   }
 
   /** Every pid started for this team (engine-spawned actors and their children). */
@@ -123,7 +118,7 @@ export class ActorTeam {
       stderr = (stderr + text).slice(-2000);
       this.emitOutput({ role, stream: 'stderr', text });
     });
-    const connected = this.expectHello(token, role, null, child);
+    const connected = this.expectHello(token, role, child);
     child.once('exit', (code, signal) => {
       const pending = this.pendingHellos.get(token);
       if (pending) {
@@ -145,7 +140,7 @@ export class ActorTeam {
   async spawnChildOf(parent: Actor, role: string, fds?: number[], outlivesParent = false): Promise<{ child: Actor; reply: CallReply }> {
     if (this.disposed) throw new Error('actor team is disposed');
     const token = randomBytes(12).toString('hex');
-    const connected = this.expectHello(token, role, parent, null);
+    const connected = this.expectHello(token, role, null);
     const args: OpArgs = { role, token, outlivesParent };
     if (fds) args.fds = fds;
     const reply = await parent.call('spawn-child', args);
@@ -203,7 +198,7 @@ export class ActorTeam {
     for (const listener of this.outputListeners) listener(output);
   }
 
-  private expectHello(token: string, role: string, parent: Actor | null, child: ChildProcess | null): Promise<Actor> {
+  private expectHello(token: string, role: string, child: ChildProcess | null): Promise<Actor> {
     return new Promise<Actor>((resolve, reject) => {
       const timer = setTimeout(() => {
         if (this.pendingHellos.delete(token)) reject(new Error(`actor ${role} did not connect within ${HELLO_TIMEOUT_MS} ms`));
@@ -212,7 +207,7 @@ export class ActorTeam {
         clearTimeout(timer);
         fn(v);
       };
-      this.pendingHellos.set(token, { role, parent, process: child, resolve: done(resolve), reject: done(reject) });
+      this.pendingHellos.set(token, { role, process: child, resolve: done(resolve), reject: done(reject) });
     });
   }
 
@@ -245,11 +240,10 @@ export class ActorTeam {
   }
 
   private adopt(hello: ActorHello, pending: PendingHello, socket: Socket): Actor {
-    const actor = new Actor(this, pending.role, hello.pid, pending.parent, socket, pending.process);
+    const actor = new Actor(this, pending.role, hello.pid, socket, pending.process);
     this.members.push(actor);
     return actor;
   }
 }
 
-export { processExists };
 export { Actor, type CallReply } from './actor';

@@ -28,7 +28,6 @@ export class Actor {
     readonly team: ActorTeam,
     readonly role: string,
     readonly pid: number,
-    readonly parent: Actor | null,
     private readonly socket: Socket,
     /** Set for actors the engine spawned itself (child_process); null for children of actors. */
     readonly process: ChildProcess | null,
@@ -42,11 +41,6 @@ export class Actor {
 
   get alive(): boolean {
     return !this.closed;
-  }
-
-  /** Ops sent and not yet returned. */
-  get inFlight(): string[] {
-    return [...this.waiting.values()].map((w) => w.op);
   }
 
   /** Runs one op in the actor; settles when its syscall returns (or the actor dies). */

@@ -47,8 +47,11 @@ export function stillOurs(pids: number[]): number[] {
   });
 }
 
-/** Kills `pid` (SIGKILL) and waits until it is reaped, by us or by its parent. */
-export async function killAndReap(pids: number[], timeoutMs = 5000): Promise<number[]> {
+/**
+ * Kills `pids` (SIGKILL) and waits until each is reaped, by us or by its
+ * parent; after `timeoutMs` it stops waiting for the ones still there.
+ */
+export async function killAndReap(pids: number[], timeoutMs = 5000): Promise<void> {
   for (const pid of pids) killQuietly(pid);
   const deadline = Date.now() + timeoutMs;
   let left = [...pids];
@@ -62,7 +65,6 @@ export async function killAndReap(pids: number[], timeoutMs = 5000): Promise<num
     });
     if (left.length > 0) await new Promise((r) => setTimeout(r, 5));
   }
-  return left;
 }
 
 /**

@@ -49,9 +49,4 @@ export function errnoName(errno: number): string {
 
 export const EINTR = 4;
 export const EAGAIN = 11;
-export const ESRCH = 3;
-export const EPERM = 1;
-export const EACCES = 13;
-export const EBADF = 9;
-export const EPIPE = 32;
 export const ENOMSG = 42;

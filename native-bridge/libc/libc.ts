@@ -28,7 +28,6 @@ export const STAT_SIZE = 144;
 export const STAT_ST_SIZE_OFFSET = 48;
 export const F_GETFD = 1;
 export const F_SETFD = 2;
-export const F_GETFL = 3;
 export const FD_CLOEXEC = 1;
 /* F_GETPIPE_SZ / F_SETPIPE_SZ: 1032 / 1031 on Linux */
 export const F_SETPIPE_SZ = 1031;

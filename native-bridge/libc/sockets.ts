@@ -25,7 +25,6 @@ export const MSG_PEEK = 0x2;
 export const MSG_DONTWAIT = 0x40;
 export const MSG_NOSIGNAL = 0x4000;
 export const SOL_SOCKET = 1;
-export const SO_REUSEADDR = 2;
 export const SO_RCVBUF = 8;
 export const SO_RCVBUFFORCE = 33;
 /* SO_PEEK_OFF: when >= 0, MSG_PEEK advances a per-socket offset (an observer effect) */

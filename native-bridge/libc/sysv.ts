@@ -2,28 +2,24 @@
  * koffi bindings to System V IPC (shm, msg, sem) and decoders for the
  * x86_64 kernel structs they fill. Layouts: KERNEL-FACTS "System V"
  * (checked with gcc offsetof). semctl is variadic in C: declared here with
- * fixed prototypes, one per argument shape.
+ * a fixed prototype for the int-argument shape, the only one used.
  */
 import koffi from 'koffi';
 import { check, lastErrno, libc } from './libc';
 
 export const IPC_PRIVATE = 0;
 export const IPC_RMID = 0;
-export const IPC_SET = 1;
 export const IPC_STAT = 2;
 export const IPC_CREAT = 0o1000;
-export const IPC_EXCL = 0o2000;
 export const IPC_NOWAIT = 0o4000;
 /* SHM_RDONLY 010000; SHM_DEST 01000 in shm_perm.mode once IPC_RMID'ed while attached */
 export const SHM_RDONLY = 0o10000;
 export const SHM_DEST = 0o1000;
 export const GETPID = 11;
 export const GETVAL = 12;
-export const GETALL = 13;
 export const GETNCNT = 14;
 export const GETZCNT = 15;
 export const SETVAL = 16;
-export const MSG_NOERROR = 0o10000;
 /* MSG_COPY: copy message number `msgtyp` (0-based) without removing it; needs IPC_NOWAIT */
 export const MSG_COPY = 0o40000;
 
@@ -60,13 +56,6 @@ export const sysv = {
   semop: lib.func('int semop(int id, const uint8_t *sops, size_t nsops)') as (id: number, sops: Uint8Array, nsops: number) => number,
   /* semctl(id, num, cmd, int val): GETVAL/GETNCNT/GETZCNT/GETPID/SETVAL/IPC_RMID */
   semctlInt: lib.func('int semctl(int id, int num, int cmd, int val)') as (id: number, num: number, cmd: number, val: number) => number,
-  /* semctl(id, 0, IPC_STAT, struct semid_ds *) */
-  semctlBuf: lib.func('int semctl(int id, int num, int cmd, _Out_ uint8_t *buf)') as (
-    id: number,
-    num: number,
-    cmd: number,
-    buf: Uint8Array,
-  ) => number,
 };
 
 const MAP_FAILED = 0xffffffffffffffffn;
@@ -147,19 +136,6 @@ export function msgStat(msqid: number): MsqidDs {
     lspid: dv.getInt32(96, true),
     lrpid: dv.getInt32(100, true),
   };
-}
-
-export interface SemidDs {
-  perm: IpcPerm;
-  nsems: number;
-}
-
-/** semctl(IPC_STAT): semid_ds is 104 bytes, nsems@80. */
-export function semStat(semid: number): SemidDs {
-  const buf = new Uint8Array(104);
-  check('semctl(IPC_STAT)', sysv.semctlBuf(semid, 0, IPC_STAT, buf));
-  const dv = new DataView(buf.buffer);
-  return { perm: decodePerm(dv), nsems: Number(dv.getBigUint64(80, true)) };
 }
 
 /** One sembuf (6 bytes: u16 num, i16 op, i16 flg) per operation. */

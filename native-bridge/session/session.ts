@@ -17,15 +17,13 @@ import type { Frame, LessonSummary, SyscallEvent } from '../model/frame-types';
 import type { EngineSession } from '../model/session-api';
 import type { Snapshot } from '../model/snapshot-types';
 import { findLesson, lessonSummaries } from '../lessons/registry';
-import { Sampler, WATCH_SAMPLER_OPTIONS, type SamplerOptions } from '../probe';
+import { Sampler, WATCH_SAMPLER_OPTIONS } from '../probe';
 import { processExists } from '../actor/reaper';
 import { LessonRunner, type RunnerEvent } from './lesson-runner';
 
 export interface SessionOptions {
   /** Pause after each step while playing, at speed 1 (ms). */
   stepDelayMs?: number;
-  rateHz?: number;
-  sampler?: SamplerOptions;
 }
 
 /* events kept for a frame when no one listens, so memory stays bounded */
@@ -36,7 +34,7 @@ export class Session implements EngineSession {
   private playing = false;
   private playGeneration = 0;
   private speed = 1;
-  private rateHz: number;
+  private rateHz = RATE_DEFAULT_HZ;
   private frameSeq = 0;
   private eventSeq = 0;
   private events: SyscallEvent[] = [];
@@ -50,10 +48,9 @@ export class Session implements EngineSession {
 
   constructor(options: SessionOptions = {}) {
     this.stepDelayMs = options.stepDelayMs ?? 1200;
-    this.rateHz = options.rateHz ?? RATE_DEFAULT_HZ;
     // Descriptor tables are re-read every 200 ms, when a process's fd count
     // changes, and right after every syscall event (invalidate below).
-    this.sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, ...options.sampler });
+    this.sampler = new Sampler(WATCH_SAMPLER_OPTIONS);
   }
 
   async handle(input: unknown): Promise<CommandResult> {
