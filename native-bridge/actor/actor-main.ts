@@ -12,7 +12,6 @@
  * kills it with SIGPIPE, as it would kill a C program.
  */
 import { createConnection, type Socket } from 'node:net';
-import { errnoName } from '../libc/errno';
 import { markInheritedCloexec } from '../libc/fd-hygiene';
 import { actorNative, PR_SET_PDEATHSIG, SIGKILL, SIGPIPE, SIG_DFL } from './actor-libc';
 import {
@@ -44,7 +43,7 @@ function runRequest(request: ActorRequest, state: ActorState): ActorReply {
     return { id: request.id, ...op.run(request.args ?? {}, state) };
   } catch (err) {
     const error = err instanceof OpArgError ? err.message : `op ${request.op} failed: ${String(err)}`;
-    return { id: request.id, result: -1, errno: errnoName(22), error };
+    return { id: request.id, result: -1, errno: 'EINVAL', error };
   }
 }
 

@@ -1,9 +1,7 @@
 /** waitpid/kill wrappers for the reaper that report errno as a negative number. */
+import { EINTR } from '../libc/errno';
 import { WNOHANG, lastErrno, native } from '../libc/libc';
-
-export const ECHILD_ERRNO = 10;
-const EINTR = 4;
-const SIGKILL = 9;
+import { SIGKILL } from './actor-libc';
 
 export function killQuietly(pid: number): void {
   native.kill(pid, SIGKILL);

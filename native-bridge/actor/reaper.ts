@@ -10,7 +10,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseStat } from '../probe/proc-stat';
-import { ECHILD_ERRNO, killQuietly, waitpidNoHang, waitpidBlocking } from './reaper-libc';
+import { ECHILD } from '../libc/errno';
+import { killQuietly, waitpidNoHang, waitpidBlocking } from './reaper-libc';
 import { actorNative, PR_SET_CHILD_SUBREAPER } from './actor-libc';
 
 let subreaper = false;
@@ -60,7 +61,7 @@ export async function killAndReap(pids: number[], timeoutMs = 5000): Promise<voi
       const reaped = waitpidNoHang(pid);
       if (reaped === pid) return false;
       /* ECHILD: not (yet) ours; gone once /proc/PID disappears */
-      if (reaped === -ECHILD_ERRNO) return processExists(pid);
+      if (reaped === -ECHILD) return processExists(pid);
       return true;
     });
     if (left.length > 0) await new Promise((r) => setTimeout(r, 5));

@@ -5,6 +5,7 @@
  * a fixed prototype for the int-argument shape, the only one used.
  */
 import koffi from 'koffi';
+import { ENOMSG } from './errno';
 import { check, lastErrno, libc } from './libc';
 
 export const IPC_PRIVATE = 0;
@@ -177,8 +178,7 @@ export function copyMessage(msqid: number, index: number, maxBytes: number, peek
   const buf = new Uint8Array(8 + size);
   const n = sysv.msgrcv(msqid, buf, size, index, MSG_COPY | IPC_NOWAIT);
   if (n < 0) {
-    const errno = lastErrno();
-    if (errno === 42 /* ENOMSG */) return null;
+    if (lastErrno() === ENOMSG) return null;
     check('msgrcv(MSG_COPY)', n);
   }
   const type = Number(new DataView(buf.buffer).getBigInt64(0, true));
