@@ -63,8 +63,11 @@ export function activeFlights(entries: TimelineEntry[], edges: EdgeGeometry[], n
 
 function recentEntries(entries: TimelineEntry[], now: number, durationMs: number): TimelineEntry[] {
   // Only the tail can still be flying; a long log is not scanned every frame.
-  const tail = entries.slice(-24);
-  return tail.filter((e) => now - e.receivedAt < durationMs * (1 + 0.6 * tail.length));
+  // Closes, forks and blocked calls never fly: counting them would keep the
+  // per-frame clock running (and widen the window) with nothing drawn.
+  const moving = entries.slice(-24).filter((e) => movesBytes(e.event));
+  // The last of n staggered flights lands (1 + 0.6 (n - 1)) durations after its frame.
+  return moving.filter((e) => now - e.receivedAt < durationMs * (1 + 0.6 * moving.length));
 }
 
 interface Props {
