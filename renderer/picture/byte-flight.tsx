@@ -1,8 +1,6 @@
 import type { SyscallEvent } from '../../native-bridge/model/frame-types';
 import { animationClock } from '../clock/animation-clock';
 import { peekText } from '../format/bytes-text';
-import { useAppStore } from '../store/app-store';
-import { selectEvents } from '../store/selectors';
 import type { TimelineEntry } from '../store/timeline-slice';
 import { pointOnEdge, type EdgeGeometry, type Point } from './layout';
 import type { Palette } from './palette';
@@ -71,13 +69,14 @@ function recentEntries(entries: TimelineEntry[], now: number, durationMs: number
 }
 
 interface Props {
+  /** The event log read with the drawn frame (usePictureFrame), not a store subscription of its own. */
+  entries: TimelineEntry[];
   edges: EdgeGeometry[];
   palette: Palette;
   speed: number;
 }
 
-export function ByteFlights({ edges, palette, speed }: Props) {
-  const entries = useAppStore(selectEvents);
+export function ByteFlights({ entries, edges, palette, speed }: Props) {
   const duration = FLIGHT_MS / Math.max(0.1, speed);
   const recent = recentEntries(entries, animationClock().now(), duration);
   const now = useAnimationTime(recent.length > 0);

@@ -4,7 +4,7 @@ import type { Frame, SyscallEvent } from '../../native-bridge/model/frame-types'
 import { eventShort, objectLabel } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
-import { selectEvents, selectLecture, selectLocale, selectSelection, selectShowAll, selectTheme } from '../store/selectors';
+import { selectLecture, selectLocale, selectSelection, selectShowAll, selectTheme } from '../store/selectors';
 import { ByteFlights } from './byte-flight';
 import { EdgeLegend, EdgeMarkers, FdEdge } from './fd-edge';
 import { layoutPicture, VIEW_WIDTH } from './layout';
@@ -31,13 +31,12 @@ function otherDescriptors(frame: Frame, pid: number, shownIds: Set<string>) {
 
 /** The live picture: processes, their descriptors, the kernel objects, bytes in flight. */
 export function Picture() {
-  const frame = usePictureFrame();
+  const { frame, events } = usePictureFrame();
   const t = useT();
   const { theme, lecture, showAll, selection } = useAppStore(
     useShallow((s) => ({ theme: selectTheme(s), lecture: selectLecture(s), showAll: selectShowAll(s), selection: selectSelection(s) })),
   );
   const select = useAppStore((s) => s.select);
-  const events = useAppStore(selectEvents);
   const locale = useAppStore(selectLocale);
   const palette = paletteFor(theme, lecture);
   const layout = useMemo(() => (frame ? layoutPicture(frame, showAll) : null), [frame, showAll]);
@@ -125,7 +124,7 @@ export function Picture() {
       {layout.edges.length > 0 && (
         <EdgeLegend palette={palette} x={VIEW_WIDTH - 250 * palette.scale} y={22} writeLabel={t('legendWrite')} readLabel={t('legendRead')} />
       )}
-      <ByteFlights edges={layout.edges} palette={palette} speed={lesson?.speed ?? 1} />
+      <ByteFlights entries={events} edges={layout.edges} palette={palette} speed={lesson?.speed ?? 1} />
       <text x={16} y={VIEW_HEIGHT - 14} fill={palette.muted} fontFamily={palette.mono} fontSize={11 * palette.scale}>
         {`${t('frame', { seq: frame.seq })} · ${new Date(frame.takenAt).toISOString().slice(11, 23)} · ${t('sampledIn', { ms: frame.durationMs.toFixed(2) })} · ${frame.rateHz} Hz`}
       </text>

@@ -2,32 +2,49 @@ import { useEffect, useRef, useState } from 'react';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import { animationClock } from '../clock/animation-clock';
 import { useAppStore } from '../store/app-store';
+import type { TimelineEntry } from '../store/timeline-slice';
+
+/** What the picture draws from: one frame and the event log as it stood with it. */
+export interface PictureState {
+  frame: Frame | null;
+  events: TimelineEntry[];
+}
+
+function pictureState(previous?: PictureState): PictureState {
+  const { frame, events } = useAppStore.getState();
+  // Same inputs, same object: React skips the render.
+  if (previous && previous.frame === frame && previous.events === events) return previous;
+  return { frame, events };
+}
 
 /**
- * The latest frame, but redrawn at most once per animation frame: frames can
- * arrive at 60 Hz while the picture only needs the newest one
- * (zustand transient updates + one requestAnimationFrame).
+ * The latest frame and event log, redrawn at most once per animation frame:
+ * frames can arrive at 60 Hz while the picture only needs the newest one
+ * (zustand transient updates + one requestAnimationFrame). Both are read in
+ * the same callback, so a drawing never pairs frame N with frame N+1's calls.
  */
-export function usePictureFrame(): Frame | null {
-  const [frame, setFrame] = useState<Frame | null>(() => useAppStore.getState().frame);
+export function usePictureFrame(): PictureState {
+  const [picture, setPicture] = useState<PictureState>(() => pictureState());
   useEffect(() => {
     let pending: number | null = null;
     const clock = animationClock();
     const unsubscribe = useAppStore.subscribe((state, previous) => {
-      if (state.frame === previous.frame || pending !== null) return;
+      // The log also changes alone (cleared when a lesson restarts).
+      const changed = state.frame !== previous.frame || state.events !== previous.events;
+      if (!changed || pending !== null) return;
       pending = clock.request(() => {
         pending = null;
-        setFrame(useAppStore.getState().frame);
+        setPicture(pictureState);
       });
     });
     // A frame may have landed between the first render and this effect.
-    setFrame(useAppStore.getState().frame);
+    setPicture(pictureState);
     return () => {
       unsubscribe();
       if (pending !== null) clock.cancel(pending);
     };
   }, []);
-  return frame;
+  return picture;
 }
 
 /** Animation-clock time, ticking every animation frame while `active`. */
