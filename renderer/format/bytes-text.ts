@@ -15,11 +15,15 @@ export function decodeBase64(data: string | null | undefined): Uint8Array {
   }
 }
 
+/* One decoder for every call: this runs per flight and per ring tween frame. Without
+   `stream`, decode() keeps no state between calls, so sharing it is safe. */
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
 const ESCAPES: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r', '\0': '\\0', '\\': '\\\\', '"': '\\"' };
 
 /** UTF-8 text with control characters written as C escapes (`\n`, `\x1b`). */
 export function escapeBytes(bytes: Uint8Array): string {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  const text = utf8.decode(bytes);
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0) ?? 0;
@@ -39,5 +43,5 @@ export function peekText(data: string | null | undefined, max = Infinity): strin
 
 /** Plain UTF-8 (for the stdout panel, where a newline should break the line). */
 export function plainText(data: string | null | undefined): string {
-  return new TextDecoder('utf-8', { fatal: false }).decode(decodeBase64(data));
+  return utf8.decode(decodeBase64(data));
 }

@@ -1,4 +1,5 @@
 import { arc } from 'd3';
+import { useMemo } from 'react';
 import type { PipeObject } from '../../native-bridge/model/snapshot-types';
 import { peekText } from '../format/bytes-text';
 import { objectLabel } from '../format/kernel-words';
@@ -43,6 +44,15 @@ export function PipeRing({ pipe, x, y, palette, t, selected, onSelect }: Props) 
   const outer = RING_RADIUS;
   const inner = RING_RADIUS - THICKNESS;
   const step = (2 * Math.PI) / slots;
+  // The empty ring depends only on the slot count; only the fills move while the queue eases.
+  const emptyArcs = useMemo(
+    () =>
+      Array.from({ length: slots }, (_, k) => {
+        const start = k * step;
+        return slotArc({ start, end: start + step, inner, outer }) ?? '';
+      }),
+    [slots, step, inner, outer],
+  );
   // The middle of the ring has a fixed size: lecture mode enlarges its text only a little.
   const s = Math.min(palette.scale, 1.08);
   const fillText =
@@ -66,7 +76,7 @@ export function PipeRing({ pipe, x, y, palette, t, selected, onSelect }: Props) 
         const start = k * step;
         return (
           <g key={k} data-testid={`slot-${pipe.id}-${k}`} data-fill={f.toFixed(3)}>
-            <path d={slotArc({ start, end: start + step, inner, outer }) ?? ''} fill={palette.slotEmpty} stroke={palette.slotStroke} strokeWidth={1} />
+            <path d={emptyArcs[k]} fill={palette.slotEmpty} stroke={palette.slotStroke} strokeWidth={1} />
             {f > 0 && (
               <path d={slotArc({ start, end: start + step, inner, outer: inner + THICKNESS * f }) ?? ''} fill={palette.slotFill} />
             )}
