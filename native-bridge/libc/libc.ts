@@ -7,6 +7,7 @@
  * Mechanism-specific bindings live beside this file (sysv.ts, sockets.ts,
  * posix-ipc.ts) and load the library through `libc()`.
  */
+import { readlinkSync } from 'node:fs';
 import koffi, { type LibraryHandle } from 'koffi';
 import { errnoName } from './errno';
 
@@ -38,6 +39,8 @@ export const SPLICE_F_NONBLOCK = 2;
 export const WNOHANG = 1;
 export const SYS_PIDFD_OPEN = 434;
 export const SYS_PIDFD_GETFD = 438;
+/* (void *)-1: what mmap and shmat return on failure */
+export const MAP_FAILED = 0xffffffffffffffffn;
 
 const lib = libc();
 
@@ -113,4 +116,18 @@ export function makePipe(extraFlags = 0): [number, number] {
 
 export function closeFd(fd: number): void {
   check('close', native.close(fd));
+}
+
+/** Inode of the pipe or socket behind a descriptor of this process ("pipe:[N]" / "socket:[N]" in /proc/self/fd), null when it is not one. */
+export function selfFdInode(fd: number, kind: 'pipe' | 'socket'): number | null {
+  let link: string;
+  try {
+    link = readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return null;
+  }
+  const prefix = `${kind}:[`;
+  if (!link.startsWith(prefix) || !link.endsWith(']')) return null;
+  const inode = link.slice(prefix.length, -1);
+  return /^\d+$/.test(inode) ? Number(inode) : null;
 }

@@ -6,6 +6,9 @@
  */
 import { O_CLOEXEC, O_RDONLY, check, libc, native } from './libc';
 
+/* defined in libc.ts, since shmat fails with the same (void *)-1; re-exported beside mmap for its callers */
+export { MAP_FAILED } from './libc';
+
 export const O_CREAT = 0o100;
 export const O_EXCL = 0o200;
 export const PROT_READ = 1;
@@ -53,8 +56,6 @@ export const posix = {
   mqGetattr: lib.func('int mq_getattr(int mqd, _Out_ uint8_t *attr)') as (mqd: number, attr: Uint8Array) => number,
   statfs: lib.func('int statfs(const char *path, _Out_ uint8_t *buf)') as (path: string, buf: Uint8Array) => number,
 };
-
-export const MAP_FAILED = 0xffffffffffffffffn;
 
 export interface MqAttr {
   maxMessages: number;

@@ -5,8 +5,7 @@
  * (SOCK_CLOEXEC, accept4) so it never leaks into children as a false holder.
  * Addresses are plain byte buffers: koffi passes a Uint8Array as a pointer.
  */
-import { readlinkSync } from 'node:fs';
-import { check, lastErrno, libc } from './libc';
+import { check, lastErrno, libc, selfFdInode } from './libc';
 
 export const AF_UNIX = 1;
 export const AF_INET = 2;
@@ -35,7 +34,7 @@ export const SHUT_RDWR = 2;
 
 export type SocketKind = 'stream' | 'dgram' | 'seqpacket';
 
-const TYPE_OF_KIND: Record<SocketKind, number> = { stream: SOCK_STREAM, dgram: SOCK_DGRAM, seqpacket: SOCK_SEQPACKET };
+export const TYPE_OF_KIND: Record<SocketKind, number> = { stream: SOCK_STREAM, dgram: SOCK_DGRAM, seqpacket: SOCK_SEQPACKET };
 
 const lib = libc();
 
@@ -237,10 +236,9 @@ export function getIntOption(fd: number, level: number, name: number): number | 
   return sock.getsockoptInt(fd, level, name, value, len) < 0 ? null : value[0]!;
 }
 
-/** Inode of the socket behind a descriptor of this process ("socket:[N]" in /proc/self/fd). */
+/** Inode of the socket behind a descriptor of this process; throws when the descriptor is not a socket. */
 export function socketInode(fd: number): number {
-  const link = readlinkSync(`/proc/self/fd/${fd}`);
-  const m = /^socket:\[(\d+)\]$/.exec(link);
-  if (!m) throw new Error(`fd ${fd} is not a socket: ${link}`);
-  return Number(m[1]);
+  const inode = selfFdInode(fd, 'socket');
+  if (inode === null) throw new Error(`fd ${fd} is not a socket`);
+  return inode;
 }

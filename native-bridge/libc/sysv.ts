@@ -6,7 +6,7 @@
  */
 import koffi from 'koffi';
 import { ENOMSG } from './errno';
-import { check, lastErrno, libc } from './libc';
+import { MAP_FAILED, check, lastErrno, libc } from './libc';
 
 export const IPC_PRIVATE = 0;
 export const IPC_RMID = 0;
@@ -58,8 +58,6 @@ export const sysv = {
   /* semctl(id, num, cmd, int val): GETVAL/GETNCNT/GETZCNT/GETPID/SETVAL/IPC_RMID */
   semctlInt: lib.func('int semctl(int id, int num, int cmd, int val)') as (id: number, num: number, cmd: number, val: number) => number,
 };
-
-const MAP_FAILED = 0xffffffffffffffffn;
 
 export interface IpcPerm {
   key: number;

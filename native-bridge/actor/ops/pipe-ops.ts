@@ -3,22 +3,11 @@
  * x86_64 syscall numbers: read 0, write 1 (a read on an empty pipe sleeps in
  * wchan anon_pipe_read, a write on a full one in anon_pipe_write).
  */
-import { readlinkSync } from 'node:fs';
-import { F_SETPIPE_SZ, O_CLOEXEC, native } from '../../libc/libc';
+import { F_SETPIPE_SZ, O_CLOEXEC, native, selfFdInode } from '../../libc/libc';
 import { type OpTable, OpArgError, bytesArg, intArg, failed, syscallOutcome } from './op-types';
 
 /* One read moves at most this much: a pipe holds 65536 bytes by default */
 const MAX_READ = 1 << 20;
-
-/** "pipe:[4614]" -> 4614, read from our own descriptor table. */
-function pipeInode(fd: number): number | null {
-  try {
-    const match = /^pipe:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`));
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
-}
 
 export const pipeOps: OpTable = {
   pipe2: {
@@ -31,7 +20,7 @@ export const pipeOps: OpTable = {
       const [readFd, writeFd] = [fds[0]!, fds[1]!];
       state.lessonFds.add(readFd);
       state.lessonFds.add(writeFd);
-      const inode = pipeInode(readFd);
+      const inode = selfFdInode(readFd, 'pipe');
       return {
         result,
         errno: null,

@@ -5,8 +5,8 @@
  * Sleeping syscalls (x86_64, KERNEL-FACTS): mq_timedsend 242 and
  * mq_timedreceive 243 (wchan wq_sleep), arg0 = the queue descriptor.
  */
-import { O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from '../../libc/libc';
-import { MAP_FAILED, MAP_SHARED, O_CREAT, PROT_READ, PROT_WRITE, encodeMqAttr, posix } from '../../libc/posix-ipc';
+import { MAP_FAILED, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from '../../libc/libc';
+import { MAP_SHARED, O_CREAT, PROT_READ, PROT_WRITE, encodeMqAttr, posix } from '../../libc/posix-ipc';
 import { addMapping, addressArg, findMapping, hexAddress, removeMapping } from './mappings';
 import { type OpTable, OpArgError, bytesArg, intArg, stringArg, failed, syscallOutcome } from './op-types';
 

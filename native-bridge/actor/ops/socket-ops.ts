@@ -7,7 +7,7 @@
  * through spawn-child's file actions. Addresses are named, never raw bytes:
  * `path` ("@name" = abstract) for Unix, `host` + `port` for IPv4/IPv6.
  */
-import { readlinkSync } from 'node:fs';
+import { selfFdInode } from '../../libc/libc';
 import {
   AF_INET,
   AF_INET6,
@@ -21,9 +21,8 @@ import {
   SOCK_CLOEXEC,
   SOCK_DGRAM,
   SOCK_NONBLOCK,
-  SOCK_SEQPACKET,
-  SOCK_STREAM,
   SOL_SOCKET,
+  TYPE_OF_KIND,
   type SockAddr,
   getIntOption,
   inet4Address,
@@ -37,7 +36,6 @@ import { type ActorState, type OpTable, OpArgError, bytesArg, intArg, stringArg,
 
 const MAX_RECV = 1 << 20;
 
-const TYPES: Record<string, number> = { stream: SOCK_STREAM, dgram: SOCK_DGRAM, seqpacket: SOCK_SEQPACKET };
 const FAMILIES: Record<string, number> = { unix: AF_UNIX, inet: AF_INET, inet6: AF_INET6 };
 const SHUTDOWN: Record<string, number> = { read: SHUT_RD, write: SHUT_WR, both: SHUT_RDWR };
 
@@ -76,20 +74,9 @@ const SO_DOMAIN = 39;
 function describeSocket(fd: number): OpData {
   const family = getIntOption(fd, SOL_SOCKET, SO_DOMAIN);
   const type = getIntOption(fd, SOL_SOCKET, SO_TYPE);
-  let inode: number | null;
-  try {
-    const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`));
-    inode = match ? Number(match[1]) : null;
-  } catch {
-    inode = null;
-  }
+  const inode = selfFdInode(fd, 'socket');
   const kind = family === AF_UNIX ? 'unix' : type === SOCK_DGRAM ? 'udp' : 'tcp';
   return { fd, inode, object: inode === null ? null : `${kind}:${inode}` };
-}
-
-function inodeOf(fd: number): number | null {
-  const inode = describeSocket(fd).inode;
-  return typeof inode === 'number' ? inode : null;
 }
 
 function remember(state: ActorState, ...fds: number[]): void {
@@ -100,14 +87,14 @@ export const socketOps: OpTable = {
   socketpair: {
     sleepsIn: [],
     run(args, state) {
-      const type = choice(args, 'type', TYPES, 'stream');
+      const type = choice(args, 'type', TYPE_OF_KIND, 'stream');
       const sv = new Int32Array(2);
       const result = sock.socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv);
       if (result < 0) return failed();
       const [a, b] = [sv[0]!, sv[1]!];
       remember(state, a, b);
       /* object ids are unix:<inode> */
-      const inodes = [inodeOf(a), inodeOf(b)].filter((i) => i !== null);
+      const inodes = [selfFdInode(a, 'socket'), selfFdInode(b, 'socket')].filter((i) => i !== null);
       return { result, errno: null, data: { fds: [a, b], inodes } };
     },
   },
@@ -115,7 +102,7 @@ export const socketOps: OpTable = {
     sleepsIn: [],
     run(args, state) {
       const family = choice(args, 'family', FAMILIES, 'unix');
-      const type = choice(args, 'type', TYPES, 'stream');
+      const type = choice(args, 'type', TYPE_OF_KIND, 'stream');
       const fd = sock.socket(family, type | SOCK_CLOEXEC | (flag(args, 'nonblock') ? SOCK_NONBLOCK : 0), 0);
       if (fd < 0) return failed();
       remember(state, fd);

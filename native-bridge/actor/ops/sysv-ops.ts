@@ -6,6 +6,7 @@
  * (__do_semtimedop); their arg0 is the msqid / semid.
  */
 import koffi from 'koffi';
+import { MAP_FAILED } from '../../libc/libc';
 import {
   GETNCNT,
   GETPID,
@@ -29,7 +30,6 @@ import {
 import { addMapping, addressArg, findMapping, hexAddress, latestMappingOf, removeMapping } from './mappings';
 import { type OpTable, OpArgError, bytesArg, intArg, intListArg, failed, syscallOutcome } from './op-types';
 
-const MAP_FAILED = 0xffffffffffffffffn;
 /* msgmax default: 8192 bytes per message */
 const MAX_MSG = 8192;
 const SEMCTL_CMDS: Record<string, number> = { GETVAL, GETNCNT, GETZCNT, GETPID, SETVAL, IPC_RMID };
