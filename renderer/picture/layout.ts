@@ -1,6 +1,6 @@
 import { scalePoint } from 'd3';
 import type { Frame } from '../../native-bridge/model/frame-types';
-import type { Holder, IpcObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
+import type { FdEntry, Holder, IpcObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import { lessonObjects } from '../format/kernel-words';
 
 /**
@@ -36,6 +36,8 @@ export interface PlacedProcess {
   y: number;
   /** Side the process sits on: edges leave from the inner side of the node. */
   side: 'left' | 'right';
+  /** With "show all": descriptors on nothing the picture shows (stdio, control socket), listed under the node; empty otherwise. */
+  otherFds: FdEntry[];
 }
 
 export interface PlacedObject {
@@ -65,6 +67,8 @@ export interface PictureLayout {
   processes: PlacedProcess[];
   objects: PlacedObject[];
   edges: EdgeGeometry[];
+  /** Ids of the objects drawn (`objects`), for lookups. */
+  shownIds: Set<string>;
   /** Height of the viewBox; the width is always VIEW_WIDTH. */
   height: number;
   /** Processes and objects left out to keep the picture readable. */
@@ -125,9 +129,9 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   const rows = Math.max(1, Math.ceil(slots.length / 2));
   // "Show all" lists each process's other descriptors under it: make room for the longest list.
   const shownIds = new Set(shown.map((o) => o.id));
-  const fdRoom = showAll
-    ? Math.min(MAX_FD_LINES + 1, Math.max(0, ...slots.map((slot) => (byPid.get(slot.pid)?.fds ?? []).filter((fd) => !shownIds.has(fd.object)).length))) * FD_ROW
-    : 0;
+  const otherFds = (pid: number): FdEntry[] => (showAll ? (byPid.get(pid)?.fds ?? []).filter((fd) => !shownIds.has(fd.object)) : []);
+  const others = new Map(slots.map((slot) => [slot.pid, otherFds(slot.pid)]));
+  const fdRoom = Math.min(MAX_FD_LINES + 1, Math.max(0, ...[...others.values()].map((fds) => fds.length))) * FD_ROW;
   const rowHeight = ROW_HEIGHT + fdRoom;
   const height = Math.max(VIEW_HEIGHT + fdRoom, rows * rowHeight + 40, shown.length * OBJECT_HEIGHT + 40);
   // Nodes sit a little above the middle: their blocked badge hangs below them.
@@ -145,6 +149,7 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
       x: side === 'left' ? MARGIN_X + NODE_WIDTH / 2 : VIEW_WIDTH - MARGIN_X - NODE_WIDTH / 2,
       y: (rowY(Math.floor(i / 2)) ?? height / 2) - (rows === 1 ? 20 : 0),
       side,
+      otherFds: others.get(slot.pid) ?? [],
     };
   });
 
@@ -155,7 +160,7 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   const objects: PlacedObject[] = shown.map((object) => ({ object, x: VIEW_WIDTH / 2, y: (objectY(object.id) ?? height / 2) - (shown.length === 1 ? 20 : 0) }));
 
   const hidden = { processes: allSlots.length - slots.length, objects: allShown.length - shown.length };
-  return { processes, objects, edges: layoutEdges(processes, objects), height, hidden };
+  return { processes, objects, edges: layoutEdges(processes, objects), shownIds, height, hidden };
 }
 
 function layoutEdges(processes: PlacedProcess[], objects: PlacedObject[]): EdgeGeometry[] {

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { Frame, SyscallEvent } from '../../native-bridge/model/frame-types';
+import type { SyscallEvent } from '../../native-bridge/model/frame-types';
 import { eventShort, objectLabel } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
@@ -23,12 +23,6 @@ function lastCalls(events: { event: SyscallEvent }[]): Map<number, SyscallEvent>
   return last;
 }
 
-function otherDescriptors(frame: Frame, pid: number, shownIds: Set<string>) {
-  const process = frame.processes.find((p) => p.pid === pid);
-  if (!process) return [];
-  return process.fds.filter((fd) => !shownIds.has(fd.object)).map((fd) => ({ fd: fd.fd, access: fd.access, target: fd.target }));
-}
-
 /** The live picture: processes, their descriptors, the kernel objects, bytes in flight. */
 export function Picture() {
   const { frame, events } = usePictureFrame();
@@ -49,7 +43,7 @@ export function Picture() {
       </div>
     );
   }
-  const shownIds = new Set(layout.objects.map((o) => o.object.id));
+  const { shownIds } = layout;
   const VIEW_HEIGHT = layout.height;
   // Lesson objects the kernel no longer reports (a pipe freed when its last holder closed it).
   const gone = (frame.lesson?.objects ?? []).filter((id) => !shownIds.has(id));
@@ -109,7 +103,6 @@ export function Picture() {
             selected={selection === `process:${placed.pid}`}
             lastCall={last ? eventShort(last, t) : null}
             lastCallIsEof={!!last && last.syscall === 'read' && last.phase === 'return' && last.result === 0}
-            otherFds={showAll ? otherDescriptors(frame, placed.pid, shownIds) : []}
             waitsOnShownObject={!!placed.process?.blocked?.object && shownIds.has(placed.process.blocked.object)}
             betweenSteps={!!placed.role && !!lesson && !lesson.steps.some((step) => step.role === placed.role && (step.status === 'running' || step.status === 'blocked'))}
             onSelect={select}

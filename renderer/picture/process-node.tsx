@@ -19,8 +19,6 @@ interface Props {
   waitsOnShownObject: boolean;
   /** A lesson process with no step in flight: its sleep is ipcscope's own loop waiting for the next step. */
   betweenSteps: boolean;
-  /** Descriptors that are not lesson objects (stdio, control socket), drawn when "show all" is on. */
-  otherFds: { fd: number; access: string; target: string }[];
   onSelect(id: string): void;
 }
 
@@ -65,8 +63,8 @@ function BlockedBadge({ placed, palette, t, loud, betweenSteps }: { placed: Plac
   );
 }
 
-export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIsEof, waitsOnShownObject, betweenSteps, otherFds, onSelect }: Props) {
-  const { pid, role, process, x, y } = placed;
+export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIsEof, waitsOnShownObject, betweenSteps, onSelect }: Props) {
+  const { pid, role, process, x, y, otherFds } = placed;
   const s = palette.scale;
   const blocked = process?.blocked ?? null;
   const loud = !!blocked && waitsOnShownObject;
