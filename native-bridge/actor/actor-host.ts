@@ -5,7 +5,7 @@
  *   const team = await ActorTeam.start();
  *   const parent = await team.spawn('parent');
  *   const { result, data } = await parent.call('pipe2', {});
- *   const child = await parent.spawnChild('child');
+ *   const { child } = await parent.spawnChild('child');
  *   ...
  *   await team.dispose(); // kills and reaps every actor, also their children
  *
@@ -130,9 +130,9 @@ export class ActorTeam {
     return connected;
   }
 
-  /** Used by Actor.spawnChild: the parent actor posix_spawns, the child connects here. */
   /**
-   * Has `parent` start a child actor. Unless `outlivesParent`, the child dies
+   * Used by Actor.spawnChild: `parent` posix_spawns a child actor, which
+   * connects here; settles once it has. Unless `outlivesParent`, the child dies
    * with its parent (PR_SET_PDEATHSIG), so a killed engine takes the whole
    * family with it: the engine's actors die with the engine, their children
    * with them, even when asleep in a syscall that would never return.
@@ -221,14 +221,15 @@ export class ActorTeam {
         return;
       }
       socket.off('data', onData);
-      let hello: unknown;
+      let hello: ActorHello | null;
       try {
-        hello = JSON.parse(first.slice(0, newline));
+        const value: unknown = JSON.parse(first.slice(0, newline));
+        hello = isActorHello(value) ? value : null;
       } catch {
         hello = null;
       }
-      const pending = isActorHello(hello) ? this.pendingHellos.get(hello.token) : undefined;
-      if (!pending || !isActorHello(hello) || this.disposed) {
+      const pending = hello ? this.pendingHellos.get(hello.token) : undefined;
+      if (!hello || !pending || this.disposed) {
         socket.destroy();
         return;
       }

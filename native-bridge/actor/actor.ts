@@ -15,6 +15,20 @@ import { findOp } from './ops/registry';
 /** A reply, or `gone` when the actor went away before replying (exit, a signal, dispose). */
 export type CallReply = ActorReply | (Omit<ActorReply, 'result'> & { result: null; gone: true });
 
+/** Where an op sleeps: its syscall numbers and, when it has one, the descriptor argument it sleeps on. */
+interface SleepTarget {
+  syscalls: number[];
+  fd: number | undefined;
+}
+
+/** null for an op that never sleeps in the kernel (or is unknown). */
+function sleepTarget(op: string, args: OpArgs): SleepTarget | null {
+  const spec = findOp(op);
+  if (!spec || spec.sleepsIn.length === 0) return null;
+  const fdValue = spec.fdArg ? args[spec.fdArg] : undefined;
+  return { syscalls: spec.sleepsIn, fd: typeof fdValue === 'number' ? fdValue : undefined };
+}
+
 export class Actor {
   private nextId = 1;
   private readonly waiting = new Map<number, { op: string; resolve: (reply: CallReply) => void }>();
@@ -79,10 +93,8 @@ export class Actor {
    * (e.g. read: syscall 0 on args.fd). Reads /proc, never guesses from time.
    */
   blockedIn(op: string, args: OpArgs = {}): boolean {
-    const spec = findOp(op);
-    if (!spec || spec.sleepsIn.length === 0) return false;
-    const fdValue = spec.fdArg ? args[spec.fdArg] : undefined;
-    return isAsleepIn(this.kernelWait(), spec.sleepsIn, typeof fdValue === 'number' ? fdValue : undefined);
+    const target = sleepTarget(op, args);
+    return target !== null && this.asleepIn(target);
   }
 
   /**
@@ -93,21 +105,25 @@ export class Actor {
   async watchBlocked(op: string, args: OpArgs, reply: Promise<CallReply>, everyMs = 5): Promise<'blocked' | 'returned'> {
     let settled = false;
     void reply.then(() => (settled = true));
+    /* looked up once: the poll below runs every few ms */
+    const target = sleepTarget(op, args);
     for (;;) {
       await new Promise((r) => setTimeout(r, everyMs));
       if (settled) return 'returned';
       if (!this.alive) return 'returned';
       /* cheap /proc poll first, then the probe's own verdict on the very same syscall */
-      if (this.blockedIn(op, args) && this.probeConfirms(op, args)) return 'blocked';
+      if (target && this.asleepIn(target) && this.probeConfirms(target)) return 'blocked';
     }
   }
 
-  private probeConfirms(op: string, args: OpArgs): boolean {
-    const spec = findOp(op);
+  private asleepIn(target: SleepTarget): boolean {
+    return isAsleepIn(this.kernelWait(), target.syscalls, target.fd);
+  }
+
+  private probeConfirms(target: SleepTarget): boolean {
     const blocked = this.probeBlocked();
-    if (!spec || !blocked || !spec.sleepsIn.includes(blocked.syscallNr)) return false;
-    const fdValue = spec.fdArg ? args[spec.fdArg] : undefined;
-    return typeof fdValue !== 'number' || blocked.fd === null || blocked.fd === fdValue;
+    if (!blocked || !target.syscalls.includes(blocked.syscallNr)) return false;
+    return target.fd === undefined || blocked.fd === null || blocked.fd === target.fd;
   }
 
   private receive(chunk: string): void {
