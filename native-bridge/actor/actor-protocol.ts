@@ -20,6 +20,13 @@ export type OpArgs = Record<string, unknown>;
 export type OpDataValue = string | number | boolean | null | number[];
 export type OpData = Record<string, OpDataValue>;
 
+/** The bytes a write-like op offers: its `text` (UTF-8) or `data` (base64) argument; null when it has neither. */
+export function offeredBytes(args: OpArgs): Buffer | null {
+  if (typeof args.text === 'string') return Buffer.from(args.text, 'utf8');
+  if (typeof args.data === 'string') return Buffer.from(args.data, 'base64');
+  return null;
+}
+
 /** Sent by the engine: run one op (one syscall) now. */
 export interface ActorRequest {
   id: number;

@@ -2,7 +2,7 @@
  * Human summaries of syscall events, e.g. `read(3, 64) = 12`,
  * `write(4, "hello world\n", 12) = 12`, `close(3) = -1 EBADF`.
  */
-import type { OpArgs } from '../actor/actor-protocol';
+import { offeredBytes, type OpArgs } from '../actor/actor-protocol';
 
 const SHOWN_BYTES = 24;
 
@@ -10,13 +10,6 @@ function quoted(bytes: Buffer): string {
   const text = bytes.subarray(0, SHOWN_BYTES).toString('latin1');
   const escaped = JSON.stringify(text).slice(1, -1);
   return `"${escaped}${bytes.length > SHOWN_BYTES ? '...' : ''}"`;
-}
-
-/** The bytes a write-like op offers, from its `text` or base64 `data` argument. */
-export function offeredBytes(args: OpArgs): Buffer | null {
-  if (typeof args.text === 'string') return Buffer.from(args.text, 'utf8');
-  if (typeof args.data === 'string') return Buffer.from(args.data, 'base64');
-  return null;
 }
 
 function num(args: OpArgs, name: string): string {

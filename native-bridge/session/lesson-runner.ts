@@ -6,10 +6,10 @@
  * for an actor whose previous call is still blocked waits until it returns.
  */
 import { ActorTeam, type Actor, type CallReply } from '../actor/actor-host';
-import type { OpArgs } from '../actor/actor-protocol';
+import { offeredBytes, type OpArgs } from '../actor/actor-protocol';
 import type { Lesson, LessonStep, LessonVars } from '../lessons/lesson-types';
 import type { LessonView, StepStatus, SyscallEvent } from '../model/frame-types';
-import { callText, offeredBytes, resultText } from './event-text';
+import { callText, resultText } from './event-text';
 
 export type RunnerEvent = Omit<SyscallEvent, 'seq' | 'time'>;
 

@@ -179,7 +179,8 @@ export class Session implements EngineSession {
   private onEvent(event: RunnerEvent): void {
     this.events.push({ ...event, seq: ++this.eventSeq, time: Date.now() });
     if (this.events.length > MAX_QUEUED_EVENTS) this.events.splice(0, this.events.length - MAX_QUEUED_EVENTS);
-    this.sampler.invalidate();
+    /* a 'call' is announced before the op is sent: no descriptor has changed yet */
+    if (event.phase !== 'call') this.sampler.invalidate();
     this.emitFrame();
   }
 

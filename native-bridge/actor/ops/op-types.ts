@@ -6,7 +6,7 @@
  */
 import { errnoName } from '../../libc/errno';
 import { lastErrno } from '../../libc/libc';
-import type { OpArgs, OpData, OpOutcome } from '../actor-protocol';
+import { offeredBytes, type OpArgs, type OpData, type OpOutcome } from '../actor-protocol';
 
 /** Per-actor state the ops share. */
 export interface ActorState {
@@ -57,9 +57,9 @@ export function intListArg(args: OpArgs, name: string): number[] | undefined {
 
 /** Bytes for write-like ops: `text` (UTF-8) or `data` (base64). */
 export function bytesArg(args: OpArgs): Uint8Array {
-  if (typeof args.text === 'string') return new Uint8Array(Buffer.from(args.text, 'utf8'));
-  if (typeof args.data === 'string') return new Uint8Array(Buffer.from(args.data, 'base64'));
-  throw new OpArgError('give "text" (UTF-8) or "data" (base64)');
+  const bytes = offeredBytes(args);
+  if (!bytes) throw new OpArgError('give "text" (UTF-8) or "data" (base64)');
+  return new Uint8Array(bytes);
 }
 
 /** -1 and the errno the failed call left: call it straight after that call, before anything else can overwrite errno. */
