@@ -19,6 +19,10 @@ export interface EngineSession {
 export interface ViewApi {
   send(command: Command): Promise<CommandResult>;
   onFrame(listener: (frame: Frame) => void): () => void;
-  /** Connection state changes ("open", "closed", an error text). */
+  /**
+   * Connection state ("connecting", "open", "closed", an error text): the
+   * current one at once, to each listener as it subscribes, then every change.
+   * A view that subscribes late still learns the door is open.
+   */
   onStatus(listener: (status: string) => void): () => void;
 }

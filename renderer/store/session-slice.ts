@@ -36,14 +36,7 @@ export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = 
   ...sessionInitial,
   connect: (api) => {
     set({ api, status: 'connecting' });
-    const offFrame = api.onFrame((frame) => {
-      // A frame proves the door is open even if its "open" status came before we listened.
-      if (get().status === 'connecting') {
-        set({ status: 'open' });
-        void get().loadLessons();
-      }
-      get().ingestFrame(frame);
-    });
+    const offFrame = api.onFrame((frame) => get().ingestFrame(frame));
     const offStatus = api.onStatus((status) => {
       set({ status });
       if (status === 'open') void get().loadLessons();
