@@ -13,6 +13,11 @@ import { callText, resultText } from './event-text';
 
 export type RunnerEvent = Omit<SyscallEvent, 'seq' | 'time'>;
 
+/** The syscall a step shows: a step that spawns is the lesson's fork, whatever op carries it. */
+function syscallOf(step: LessonStep): string {
+  return step.spawns ? 'fork' : step.op;
+}
+
 export interface RunnerHooks {
   onEvent(event: RunnerEvent): void;
 }
@@ -26,8 +31,8 @@ export interface StepOutcome {
 export class LessonRunner {
   private readonly statuses: StepStatus[];
   private nextIndex = 0;
+  /** role -> its process, in the order they started */
   private readonly actors = new Map<string, Actor>();
-  private readonly roles: Record<string, number> = {};
   /** role -> the return of a call that is blocked in the kernel */
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly vars: LessonVars = {};
@@ -67,7 +72,7 @@ export class LessonRunner {
 
   /** PIDs of every process the lesson started (some may have exited). */
   pids(): number[] {
-    return Object.values(this.roles);
+    return [...this.actors.values()].map((actor) => actor.pid);
   }
 
   /** Issues the next step; settles when it returned or blocked. Calls are serialized. */
@@ -88,7 +93,7 @@ export class LessonRunner {
       playing,
       speed,
       finished: this.finished,
-      roles: { ...this.roles },
+      roles: Object.fromEntries([...this.actors].map(([role, actor]) => [role, actor.pid])),
       objects: [...this.objects],
       error: this.error,
     };
@@ -102,7 +107,6 @@ export class LessonRunner {
 
   private adopt(actor: Actor): void {
     this.actors.set(actor.role, actor);
-    this.roles[actor.role] = actor.pid;
   }
 
   private async issueNext(): Promise<StepOutcome> {
@@ -123,7 +127,7 @@ export class LessonRunner {
       return this.fail(index, `step ${index}: ${(err as Error).message}`);
     }
     this.statuses[index] = 'running';
-    const syscall = step.spawns ? 'fork' : step.op;
+    const syscall = syscallOf(step);
     this.emit(index, step, actor, 'call', args, { text: callText(syscall, args, { spawned: step.spawns }) });
     if (step.spawns) return this.fork(index, step, actor);
     const reply = actor.call(step.op, args);
@@ -156,7 +160,7 @@ export class LessonRunner {
 
   private finish(index: number, step: LessonStep, actor: Actor, args: OpArgs, reply: CallReply): void {
     if (this.disposed) return;
-    const syscall = step.spawns ? 'fork' : step.op;
+    const syscall = syscallOf(step);
     let errno = reply.errno;
     if (reply.result === null) {
       /* exit never returns; any other call that got no reply means the process died in it (e.g. SIGPIPE) */
@@ -206,7 +210,7 @@ export class LessonRunner {
       pid: actor.pid,
       role: step.role,
       step: index,
-      syscall: step.spawns ? 'fork' : step.op,
+      syscall: syscallOf(step),
       phase,
       fd,
       bytes,
