@@ -8,7 +8,7 @@
  */
 import { lastErrno, native } from '../libc/libc';
 import { errnoName } from '../libc/errno';
-import { listOpenDirectory, lstatModeAt, openDirectory, openDirectoryAt, readLinkAt, statAt, statOpened, type ListingEnd } from './fast-fs';
+import { listOpenDirectory, lstatModeAt, openDirectory, openDirectoryAt, openedSize, readLinkAt, statAt, type ListingEnd } from './fast-fs';
 import type { Access } from '../model/snapshot-types';
 import type { ScannedFd } from './probe-types';
 
@@ -92,26 +92,6 @@ export interface FdTableResult {
 }
 
 /**
- * The open /proc/PID directory of the process being scanned, when the scanner
- * keeps one (scan-share.ts): /proc/PID/fd is then opened relative to it, which
- * spares the kernel the walk through /proc and the pid lookup (~2.8 µs of
- * ~3.6 µs a process here). process-scan calls readFdTable with the pid only,
- * so the scanner lends the directory for the length of its scan.
- */
-export type ProcDirectoryLookup = (pid: number) => number;
-let procDirectoryOf: ProcDirectoryLookup | null = null;
-
-export function withProcDirectories<T>(lookup: ProcDirectoryLookup, run: () => T): T {
-  const outer = procDirectoryOf;
-  procDirectoryOf = lookup;
-  try {
-    return run();
-  } finally {
-    procDirectoryOf = outer;
-  }
-}
-
-/**
  * proc_readfd_common leaves f_pos at max_fds + 2 once every descriptor is
  * listed, and max_fds is a multiple of BITS_PER_LONG (alloc_fdtable). A call
  * cut short by a pending signal leaves it at (next open fd) + 2, which may be
@@ -127,8 +107,12 @@ export function trustShortFdListings(trust = true): void {
   trustFdListingEnd = trust;
 }
 
-function openFdDirectory(pid: number): number {
-  const procDir = procDirectoryOf ? procDirectoryOf(pid) : -1;
+/**
+ * /proc/PID/fd, opened relative to the process's /proc/PID directory when the
+ * caller has it open: that spares the kernel the walk through /proc and the
+ * pid lookup (~2.8 µs of ~3.6 µs a process here).
+ */
+function openFdDirectory(pid: number, procDir: number): number {
   return procDir >= 0 ? openDirectoryAt(procDir, 'fd') : openDirectory(`/proc/${pid}/fd`);
 }
 
@@ -146,8 +130,8 @@ const fdName = (fd: number): string => (fdNames[fd] ??= String(fd));
  * say 0) or after MAX_PROBE_MISSES gaps: the caller then lists the directory
  * and reads the descriptors from `next` on.
  */
-function probeFdTable(dirfd: number, ipcOnly: boolean, fds: ScannedFd[]): { next: number; complete: boolean } {
-  const count = statOpened(dirfd)?.size ?? 0;
+function probeFdTable(dirfd: number, fds: ScannedFd[]): { next: number; complete: boolean } {
+  const count = openedSize(dirfd);
   if (count <= 0) return { next: 0, complete: false };
   let found = 0;
   let misses = 0;
@@ -160,7 +144,7 @@ function probeFdTable(dirfd: number, ipcOnly: boolean, fds: ScannedFd[]): { next
       continue;
     }
     found++;
-    const entry = readFdEntry(dirfd, name, ipcOnly, target);
+    const entry = readFdEntry(dirfd, name, true, target);
     if (entry) fds.push(entry);
   }
   return { next: fd, complete: true };
@@ -171,13 +155,14 @@ function probeFdTable(dirfd: number, ipcOnly: boolean, fds: ScannedFd[]): { next
  * (to find FIFOs, POSIX shm and mqueue descriptors). With `ipcOnly`, only
  * descriptors that can be IPC objects are kept (whole-machine scans), and the
  * table is read by probing descriptor numbers when that is cheaper.
+ * `procDir`: the process's /proc/PID directory when the caller has it open.
  */
-export function readFdTable(pid: number, ipcOnly = false): FdTableResult {
-  const dirfd = openFdDirectory(pid);
+export function readFdTable(pid: number, ipcOnly = false, procDir = -1): FdTableResult {
+  const dirfd = openFdDirectory(pid, procDir);
   if (dirfd < 0) return { fds: [], error: describeErrno(lastErrno()) };
   const fds: ScannedFd[] = [];
   try {
-    const probed = ipcOnly ? probeFdTable(dirfd, ipcOnly, fds) : { next: 0, complete: false };
+    const probed = ipcOnly ? probeFdTable(dirfd, fds) : { next: 0, complete: false };
     if (!probed.complete) {
       // descriptors below `next` were probed already (a gap there opened since is as if opened after the read)
       for (const name of listOpenDirectory(dirfd, trustFdListingEnd ? fdListingEnd : undefined)) {

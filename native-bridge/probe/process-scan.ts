@@ -27,12 +27,11 @@ export type ScannedProcessWithExtras = ScannedProcess & ScanExtras;
 export interface ScanRequest {
   options: ProbeOptions;
   /**
-   * Re-read the slow-changing parts (descriptor table, maps, status). A Sampler
-   * reuses the previous ones between refreshes; stat, wchan and syscall are
-   * read every time.
+   * A previous scan whose slow-changing parts (descriptor table, maps,
+   * status) are kept instead of read again: a Sampler between refreshes.
+   * Stat, wchan and syscall are read every time.
    */
-  readSlow: boolean;
-  previous?: ScannedProcessWithExtras;
+  reuse?: ScannedProcessWithExtras;
   /** Keep only descriptors that can be IPC objects (whole-machine scans). */
   ipcFdsOnly: boolean;
   /**
@@ -87,7 +86,7 @@ export function scanProcess(pid: number, reader: ProcFileReader, request: ScanRe
       problems.push(`syscall: ${describeFsError(error)}`);
     }
   }
-  const previous = request.readSlow ? undefined : request.previous;
+  const previous = request.reuse;
   if (previous) {
     scanned.uid = previous.uid;
     scanned.signals = previous.signals;
@@ -122,7 +121,7 @@ function readSlowParts(
       problems.push(`status: ${describeFsError(error)}`);
     }
   }
-  const table = readFdTable(pid, request.ipcFdsOnly);
+  const table = readFdTable(pid, request.ipcFdsOnly, reader.directoryOf?.(pid) ?? -1);
   scanned.fds = table.fds;
   if (table.error) problems.push(`fd: ${table.error}`);
   if (request.options.readMaps) {

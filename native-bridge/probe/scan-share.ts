@@ -6,10 +6,8 @@
  * (fill and capacity through a borrowed descriptor), so that work is shared
  * out too; PipeProbe uses these readings instead of borrowing again.
  */
-import { F_GETPIPE_SZ, FIONREAD, native } from '../libc/libc';
-import { withProcDirectories } from './fd-table';
 import { PidfdTable } from './pidfd';
-import { pipeKey, type PipeReading, type ReadScannedFd } from './pipe-reading';
+import { pipeKey, readPipeFill, type ReadScannedFd } from './pipe-reading';
 import type { ProbeOptions, ScannedFd } from './probe-types';
 import { OneShotProcFiles } from './proc-files';
 import { scanProcess, type ScannedProcessWithExtras } from './process-scan';
@@ -30,23 +28,19 @@ export interface Share {
 export class ShareScanner {
   private readonly reader = new OneShotProcFiles();
   private readonly pidfds = new PidfdTable();
-  private readonly fionread = new Int32Array(1);
   /** Pipes measured during the current share: one reading per pipe and thread is enough. */
   private readonly measured = new Set<string>();
-  private readonly lookup = (pid: number): number => this.reader.directoryOf(pid);
 
   /** Scans chunk after chunk until none is left; returns how many chunks this thread took. */
   scanShare(share: Share): number {
     this.measured.clear();
     let chunks = 0;
     try {
-      withProcDirectories(this.lookup, () => {
-        for (let first = share.claim(); first >= 0; first = share.claim()) {
-          chunks++;
-          const end = Math.min(first + share.chunkSize, share.pids.length);
-          for (let index = first; index < end; index++) share.take(index, this.scan(share.pids[index]!, share.options));
-        }
-      });
+      for (let first = share.claim(); first >= 0; first = share.claim()) {
+        chunks++;
+        const end = Math.min(first + share.chunkSize, share.pids.length);
+        for (let index = first; index < end; index++) share.take(index, this.scan(share.pids[index]!, share.options));
+      }
     } finally {
       this.reader.close();
       this.pidfds.close();
@@ -55,7 +49,7 @@ export class ShareScanner {
   }
 
   private scan(pid: number, options: ProbeOptions): ScannedProcessWithExtras | null {
-    const scanned = scanProcess(pid, this.reader, { options, readSlow: true, ipcFdsOnly: true });
+    const scanned = scanProcess(pid, this.reader, { options, ipcFdsOnly: true });
     if (scanned) this.measurePipes(pid, scanned.fds);
     return scanned;
   }
@@ -71,14 +65,8 @@ export class ShareScanner {
       const key = pipeKey(fd);
       if (key === null || this.measured.has(key)) continue;
       this.measured.add(key);
-      const reading: PipeReading = { capacity: null, queued: null };
       borrowed = true;
-      this.pidfds.borrow(pid, fd.fd, (dup) => {
-        const capacity = native.fcntlInt(dup, F_GETPIPE_SZ, 0);
-        if (capacity > 0) reading.capacity = capacity;
-        if (native.ioctlInt(dup, FIONREAD, this.fionread) === 0) reading.queued = this.fionread[0]!;
-      });
-      (fd as ReadScannedFd).pipeReading = reading;
+      (fd as ReadScannedFd).pipeReading = this.pidfds.borrow(pid, fd.fd, readPipeFill) ?? { capacity: null, queued: null };
     }
     if (borrowed) this.pidfds.close();
   }
