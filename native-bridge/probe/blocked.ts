@@ -3,6 +3,7 @@
  * x86_64 numbers) and its wchan, and points it at the object it waits on.
  */
 import type { Blocked, BlockedOp } from '../model/snapshot-types';
+import { intArg } from './proc-stat';
 import type { ScannedProcessWithExtras } from './process-scan';
 
 type ArgKind = 'fd' | 'msqid' | 'semid' | 'path' | 'none';
@@ -60,10 +61,6 @@ const SYSCALLS: Record<number, SyscallInfo> = {
   441: { name: 'epoll_pwait2', op: 'poll', arg: 'none' },
 };
 
-export function syscallName(nr: number): string {
-  return SYSCALLS[nr]?.name ?? `syscall_${nr}`;
-}
-
 const SOCKET_KINDS = ['unix:', 'tcp:', 'udp:'];
 
 /**
@@ -97,11 +94,6 @@ export interface SyscallWait {
   syscall: string;
   fd: number | null;
   object: string | null;
-}
-
-/* System V ids and descriptors are C ints: the kernel prints the whole register */
-function intArg(value: bigint): number {
-  return Number(BigInt.asIntN(32, value));
 }
 
 /**

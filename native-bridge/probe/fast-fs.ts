@@ -4,14 +4,9 @@
  * Stats objects, no exceptions for the common "process just exited" case.
  * (node:fs costs ~5 µs a readlink and ~7 µs a stat here; these ~1-2 µs.)
  */
-import { libc, native, O_CLOEXEC, O_DIRECTORY } from '../libc/libc';
+import { libc, native, O_CLOEXEC, O_DIRECTORY, STAT_SIZE, STAT_ST_SIZE_OFFSET } from '../libc/libc';
 
 const lib = libc();
-const readlinkRaw = lib.func('long readlink(const char *path, _Out_ uint8_t *buf, size_t size)') as (
-  path: string,
-  buf: Uint8Array,
-  size: number,
-) => number;
 const statRaw = lib.func('int stat(const char *path, _Out_ uint8_t *buf)') as (path: string, buf: Uint8Array) => number;
 const openatRaw = lib.func('int openat(int dirfd, const char *path, int flags, int mode)') as (
   dirfd: number,
@@ -32,7 +27,6 @@ const fstatatRaw = lib.func('int fstatat(int dirfd, const char *path, _Out_ uint
   flags: number,
 ) => number;
 const AT_SYMLINK_NOFOLLOW = 0x100;
-const lstatRaw = lib.func('int lstat(const char *path, _Out_ uint8_t *buf)') as (path: string, buf: Uint8Array) => number;
 /* getdents64 is syscall 217 on x86_64 */
 const getdents64 = lib.func('long syscall(long nr, int fd, _Out_ uint8_t *buf, size_t size)') as (
   nr: number,
@@ -43,15 +37,9 @@ const getdents64 = lib.func('long syscall(long nr, int fd, _Out_ uint8_t *buf, s
 const SYS_GETDENTS64 = 217;
 
 const linkBuffer = Buffer.alloc(4096);
-const statBuffer = Buffer.alloc(144);
+const statBuffer = Buffer.alloc(STAT_SIZE);
 const direntBuffer = Buffer.alloc(65536);
 const fileBuffer = Buffer.alloc(65536);
-
-/** readlink(2) as a string, or null (gone, not a link, no permission). */
-export function readLink(path: string): string | null {
-  const length = readlinkRaw(path, linkBuffer, linkBuffer.length);
-  return length < 0 ? null : linkBuffer.toString('utf8', 0, length);
-}
 
 export interface StatInfo {
   dev: number;
@@ -66,21 +54,20 @@ function decodeStat(): StatInfo {
     dev: Number(statBuffer.readBigUInt64LE(0)),
     inode: Number(statBuffer.readBigUInt64LE(8)),
     mode: statBuffer.readUInt32LE(24),
-    size: Number(statBuffer.readBigInt64LE(48)),
+    size: Number(statBuffer.readBigInt64LE(STAT_ST_SIZE_OFFSET)),
   };
 }
 
-export function statPath(path: string): StatInfo | null {
-  return statRaw(path, statBuffer) === 0 ? decodeStat() : null;
+/**
+ * st_size of a path or an open descriptor, -1 when it cannot be had. For
+ * /proc/PID/fd that is the number of open descriptors (Linux 6.2+).
+ */
+export function pathSize(path: string): number {
+  return statRaw(path, statBuffer) === 0 ? Number(statBuffer.readBigInt64LE(STAT_ST_SIZE_OFFSET)) : -1;
 }
 
-/** fstat(2) of an open descriptor. */
-export function statOpened(fd: number): StatInfo | null {
-  return native.fstat(fd, statBuffer) === 0 ? decodeStat() : null;
-}
-
-export function lstatMode(path: string): number | null {
-  return lstatRaw(path, statBuffer) === 0 ? statBuffer.readUInt32LE(24) : null;
+export function openedSize(fd: number): number {
+  return native.fstat(fd, statBuffer) === 0 ? Number(statBuffer.readBigInt64LE(STAT_ST_SIZE_OFFSET)) : -1;
 }
 
 /**
@@ -161,7 +148,7 @@ export function listDirectory(path: string, end?: ListingEnd): string[] | null {
  * seq_files (maps, /proc/sysvipc/*) stop at each full kernel page (~4 KB) and
  * need reading until 0.
  */
-const SINGLE_RECORD = new Set(['stat', 'status', 'wchan', 'syscall', 'schedstat', 'comm']);
+const SINGLE_RECORD = new Set(['stat', 'status', 'wchan', 'syscall']);
 
 /** A small file's whole text, opened relative to `dirfd`, or null. */
 export function readFileAt(dirfd: number, name: string): string | null {

@@ -5,6 +5,7 @@
  * stat'ed - never opened, which would release the waiter (KERNEL-FACTS).
  */
 import { closeSync, openSync, readlinkSync, readSync, statSync } from 'node:fs';
+import { intArg } from './proc-stat';
 
 /* x86_64 syscall numbers; wchan while waiting: wait_for_partner */
 const SYS_OPEN = 2;
@@ -16,9 +17,6 @@ const PATH_MAX = 4096;
 export interface FifoOpenTarget {
   path: string;
   inode: number;
-  dev: number;
-  /** open flags & 3: 0 read, 1 write */
-  access: 'r' | 'w' | 'rw';
 }
 
 export function isFifoOpenWait(nr: number, wchan: string): boolean {
@@ -62,22 +60,15 @@ export function readProcessString(pid: number, address: bigint, max = PATH_MAX):
   }
 }
 
-function toSigned32(value: bigint): number {
-  return Number(BigInt.asIntN(32, value));
-}
-
 /** Resolves the FIFO a process is waiting to open, from its syscall arguments. */
 export function resolveFifoOpen(pid: number, nr: number, args: bigint[]): FifoOpenTarget | null {
   let dirfd = AT_FDCWD;
   let pathArg: bigint | undefined;
-  let flags: number;
   if (nr === SYS_OPEN) {
     pathArg = args[0];
-    flags = Number(args[1] ?? 0n);
   } else {
-    dirfd = toSigned32(args[0] ?? 0n);
+    dirfd = intArg(args[0] ?? 0n);
     pathArg = args[1];
-    flags = nr === SYS_OPENAT ? Number(args[2] ?? 0n) : 0;
   }
   if (pathArg === undefined || pathArg === 0n) return null;
   const raw = readProcessString(pid, pathArg);
@@ -85,21 +76,16 @@ export function resolveFifoOpen(pid: number, nr: number, args: bigint[]): FifoOp
   const base = raw.startsWith('/') ? '' : dirfd === AT_FDCWD ? `/proc/${pid}/cwd/` : `/proc/${pid}/fd/${dirfd}/`;
   try {
     const st = statSync(base + raw);
-    const mode = flags & 3;
     const display = raw.startsWith('/') ? raw : resolveDisplay(pid, raw);
-    return { path: display, inode: st.ino, dev: st.dev, access: mode === 1 ? 'w' : mode === 2 ? 'rw' : 'r' };
+    return { path: display, inode: st.ino };
   } catch {
     return null;
   }
 }
 
 function resolveDisplay(pid: number, relative: string): string {
-  try {
-    const cwd = readlinkCwd(pid);
-    return cwd ? `${cwd.replace(/\/$/, '')}/${relative}` : relative;
-  } catch {
-    return relative;
-  }
+  const cwd = readlinkCwd(pid);
+  return cwd ? `${cwd.replace(/\/$/, '')}/${relative}` : relative;
 }
 
 function readlinkCwd(pid: number): string | null {

@@ -8,8 +8,6 @@ export interface StatFields {
   comm: string;
   state: ProcessState;
   ppid: number;
-  /** num_threads (field 20). */
-  threads: number;
 }
 
 const STATES = new Set(['R', 'S', 'D', 'T', 't', 'Z', 'X', 'I', 'P', 'W', 'K']);
@@ -25,15 +23,21 @@ export function parseStat(text: string): StatFields | null {
   const letter = rest.slice(0, space);
   const ppid = Number.parseInt(rest.slice(space + 1), 10);
   const state = (STATES.has(letter) ? letter : '?') as ProcessState;
-  // fields after the comm start at field 3 (state); num_threads is field 20
-  const threads = Number.parseInt(rest.split(' ', 18)[17] ?? '', 10);
-  return { comm, state, ppid: Number.isFinite(ppid) ? ppid : 0, threads: Number.isFinite(threads) ? threads : 0 };
+  return { comm, state, ppid: Number.isFinite(ppid) ? ppid : 0 };
 }
 
 export interface SyscallFields {
   /** -1 when the task is not in a syscall ("running", or "-1 ..."). */
   nr: number;
   args: bigint[];
+}
+
+/**
+ * A syscall argument that is a C int (a descriptor, a System V id, AT_FDCWD):
+ * /proc/PID/syscall prints the whole 64-bit register.
+ */
+export function intArg(value: bigint): number {
+  return Number(BigInt.asIntN(32, value));
 }
 
 /** /proc/PID/syscall: "0 0x3 0x7ffd... 0x40 ..." or "running" or "-1 sp pc". */
