@@ -6,14 +6,12 @@
  * pipe through a read end while it scanned the holders (scan-share.ts): that
  * reading is used unless bytes are to be peeked.
  */
-import { F_GETPIPE_SZ, FIONREAD, makePipe, native, O_NONBLOCK, SPLICE_F_NONBLOCK } from '../libc/libc';
+import { makePipe, native, O_NONBLOCK, SPLICE_F_NONBLOCK } from '../libc/libc';
 import type { Holder, PipeObject } from '../model/snapshot-types';
-import type { HolderRef, KindProbe, KindProbeResult, ProbeContext } from './probe-types';
+import { MAX_PEEK_BYTES, type HolderRef, type KindProbe, type KindProbeResult, type ProbeContext } from './probe-types';
 import type { PidfdTable } from './pidfd';
 import type { ScannedProcessWithExtras } from './process-scan';
-import { pipeReadingOf, type PipeReading } from './pipe-reading';
-
-export const MAX_PEEK = 256;
+import { pipeKey, pipeReadingOf, readPipeFill, type PipeReading } from './pipe-reading';
 
 /** Any holder's reading of the pipe: fill and capacity are the pipe's, whichever end they were read through. */
 function anyReading(holders: HolderRef[]): PipeReading | undefined {
@@ -37,7 +35,6 @@ export class PipeProbe implements KindProbe {
   private scratch: [number, number] | null = null;
   /** Last description of each pipe, reused while none of its holders has run. */
   private last = new Map<string, { holders: string; object: PipeObject }>();
-  private readonly fionread = new Int32Array(1);
 
   constructor(private readonly pidfds: PidfdTable) {}
 
@@ -45,19 +42,16 @@ export class PipeProbe implements KindProbe {
     const groups = new Map<string, PipeGroup>();
     for (const [target, holders] of ctx.holdersByTarget) {
       const first = holders[0]?.scanned;
-      if (!first || first.inode === null) continue;
-      let key: string;
-      let group: PipeGroup;
-      if (target.startsWith('pipe:[')) {
-        key = `pipe:${first.inode}`;
-        group = groups.get(key) ?? { kind: 'pipe', inode: first.inode, holders: [], targets: new Set() };
-      } else if (first.fileType === 'fifo') {
-        // One FIFO may be reached through several paths (links): group by inode.
-        key = `fifo:${first.inode}`;
-        group = groups.get(key) ?? { kind: 'fifo', inode: first.inode, path: target, holders: [], targets: new Set() };
-      } else {
-        continue;
-      }
+      // One FIFO may be reached through several paths (links): grouped by inode.
+      const key = first ? pipeKey(first) : null;
+      if (!first || key === null) continue;
+      const group: PipeGroup = groups.get(key) ?? {
+        kind: key.startsWith('pipe:') ? 'pipe' : 'fifo',
+        inode: first.inode!,
+        ...(key.startsWith('fifo:') ? { path: target } : {}),
+        holders: [],
+        targets: new Set(),
+      };
       group.holders.push(...holders);
       group.targets.add(target);
       groups.set(key, group);
@@ -80,7 +74,7 @@ export class PipeProbe implements KindProbe {
       const reuse = previous?.holders === holders && group.holders.length > 0 && group.holders.every((h) => ctx.idle?.has(h.pid));
       const object = reuse ? previous.object : this.describe(id, group, ctx.options.peekBytes);
       described.set(id, { holders, object });
-      objects.push(reuse ? { ...object, holders: [...object.holders] } : object);
+      objects.push(object);
       for (const target of group.targets) targets.set(target, id);
     }
     this.last = described;
@@ -114,12 +108,10 @@ export class PipeProbe implements KindProbe {
       return object;
     }
     this.pidfds.borrow(source.pid, source.fd, (fd) => {
-      const capacity = native.fcntlInt(fd, F_GETPIPE_SZ, 0);
-      if (capacity > 0) object.capacity = capacity;
-      if (native.ioctlInt(fd, FIONREAD, this.fionread) === 0) object.queued = this.fionread[0]!;
-      if (peekBytes > 0 && source.access !== 'w' && (object.queued ?? 0) > 0) {
-        object.peek = this.peek(fd, Math.min(peekBytes, MAX_PEEK));
-      }
+      const fill = readPipeFill(fd);
+      object.capacity = fill.capacity;
+      object.queued = fill.queued;
+      if (peekWanted && (object.queued ?? 0) > 0) object.peek = this.peek(fd, Math.min(peekBytes, MAX_PEEK_BYTES));
     });
     return object;
   }

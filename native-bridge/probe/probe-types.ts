@@ -48,6 +48,9 @@ export interface ScannedProcess {
   error?: string;
 }
 
+/** The most queued bytes any probe copies (the snapshot model's `peek` holds up to 256). */
+export const MAX_PEEK_BYTES = 256;
+
 export interface ProbeOptions {
   /** Copy up to this many queued bytes of pipes/sockets/queues without consuming them (0 = off). Max 256. */
   peekBytes: number;

@@ -7,10 +7,8 @@
  */
 import { MSG_DONTWAIT, MSG_PEEK, SOL_SOCKET, SO_PEEK_OFF, getIntOption, sock } from '../libc/sockets';
 import { borrowOnce, type DescriptorBorrower } from './pidfd';
-import type { HolderRef } from './probe-types';
+import { MAX_PEEK_BYTES, type HolderRef } from './probe-types';
 
-/** The model caps peeks at 256 bytes. */
-export const MAX_PEEK_BYTES = 256;
 
 
 /**

@@ -8,12 +8,11 @@
  */
 import type { MsgQueueObject } from '../model/snapshot-types';
 import { copyMessage, msgStat } from '../libc/sysv';
-import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
+import { MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext } from './probe-types';
 import { sysvWaiters } from './sysv-blocked';
 import { col, readSysvTable } from './sysvipc-table';
 
 export const MAX_COPIED_MESSAGES = 8;
-const MAX_PEEK = 256;
 
 type FirstMessage = NonNullable<MsgQueueObject['firstMessages']>[number];
 
@@ -23,7 +22,7 @@ export function copyFirstMessages(msqid: number, count: number, peekBytes: numbe
   const bufSize = Math.max(stat.qbytes, stat.cbytes, 1);
   const out: FirstMessage[] = [];
   for (let i = 0; i < count; i++) {
-    const m = copyMessage(msqid, i, bufSize, Math.min(peekBytes, MAX_PEEK));
+    const m = copyMessage(msqid, i, bufSize, Math.min(peekBytes, MAX_PEEK_BYTES));
     if (!m) break;
     out.push({ type: m.type, bytes: m.bytes, peek: Buffer.from(m.text).toString('base64') });
   }

@@ -8,10 +8,9 @@ import { readFileSync } from 'node:fs';
 import type { ShmObject } from '../model/snapshot-types';
 import { O_CLOEXEC, O_RDONLY, native } from '../libc/libc';
 import { SHM_DEST, peekShmAttached } from '../libc/sysv';
-import type { KindProbe, KindProbeResult, ProbeContext, ScannedProcess } from './probe-types';
+import { MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext, type ScannedProcess } from './probe-types';
 import { col, readSysvTable } from './sysvipc-table';
 
-const MAX_PEEK = 256;
 
 /** shmid -> PIDs mapping it, from the scanned maps (shared mappings of /SYSV* files). */
 export function shmAttachers(processes: Iterable<ScannedProcess>): Map<number, number[]> {
@@ -72,7 +71,7 @@ function peekThroughMem(pid: number, shmid: number, len: number): Uint8Array | n
  * `allowAttach` opts into that (one-off inspection, e.g. on request).
  */
 export function peekShm(shmid: number, size: number, attached: number[], peekBytes: number, allowAttach = false): string | null {
-  const len = Math.min(size, peekBytes, MAX_PEEK);
+  const len = Math.min(size, peekBytes, MAX_PEEK_BYTES);
   if (len <= 0) return null;
   for (const pid of attached) {
     const bytes = peekThroughMem(pid, shmid, len);
