@@ -16,7 +16,7 @@ import { posixShmName } from './posix-shm';
 import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './proc-files';
 import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process-scan';
 import { scanWholeMachine } from './scan-pool';
-import { DEFAULT_PROBE_OPTIONS, type HolderRef, type ProbeContext, type ProbeOptions, type ScannedFd } from './probe-types';
+import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type HolderRef, type ProbeContext, type ProbeOptions, type ScannedFd } from './probe-types';
 import { listAllPids, withDescendants } from './scope';
 import { HeldSysvTables } from './sysvipc-table';
 
@@ -89,7 +89,7 @@ export class Sampler {
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
-    this.options.peekBytes = Math.max(0, Math.min(256, Math.floor(this.options.peekBytes)));
+    this.options.peekBytes = Math.max(0, Math.min(MAX_PEEK_BYTES, Math.floor(this.options.peekBytes)));
     this.reader = options.holdFiles === false ? new OneShotProcFiles() : new HeldProcFiles();
     this.sysvTables = options.holdFiles === false ? null : new HeldSysvTables(options.fdRefreshMs ?? 0);
     const complete = options.completeHolders !== false;
@@ -114,7 +114,6 @@ export class Sampler {
 
   sample(scope: Scope): Snapshot {
     const started = performance.now();
-    const takenAt = Date.now();
     const wholeMachine = 'all' in scope;
     const requested = wholeMachine ? listAllPids() : scope.tree ? withDescendants(scope.pids) : [...new Set(scope.pids)];
     const problems: ProbeProblem[] = [];
@@ -122,6 +121,7 @@ export class Sampler {
     const idle = new Set<number>();
     let unchanged = 0;
     const now = Date.now();
+    const takenAt = now;
     // Options for full reads, worked out on the first one: a watch tick often has none.
     // (No closure here: one made per tick costs more than it saves at 60 Hz.)
     let slowOptions: ProbeOptions | null = null;
@@ -148,12 +148,13 @@ export class Sampler {
           continue;
         }
       }
-      const readSlow = !previous || now - previous.at >= this.fdRefreshMs || this.fdCountChanged(pid, previous.fdCount);
+      // one fstat of /proc/PID/fd notices an open or close between full refreshes
+      const fdCountNow = previous && now - previous.at < this.fdRefreshMs ? this.reader.fdCount(pid) : -1;
+      const readSlow = !previous || now - previous.at >= this.fdRefreshMs || (fdCountNow > 0 && fdCountNow !== previous.fdCount);
       const options = readSlow ? (slowOptions ??= this.slowReadOptions(wholeMachine)) : this.options;
       const scanned = scanProcess(pid, this.reader, {
         options,
-        readSlow,
-        previous: previous?.scan,
+        reuse: readSlow ? undefined : previous?.scan,
         ipcFdsOnly: wholeMachine,
         cpuNs,
       });
@@ -164,7 +165,7 @@ export class Sampler {
       if (this.fdRefreshMs > 0) {
         // the latest scan is the next tick's baseline; the refresh clock only moves on full reads
         const at = readSlow || !previous ? now : previous.at;
-        const fdCount = readSlow || !previous ? this.reader.fdCount(pid) : previous.fdCount;
+        const fdCount = fdCountNow > 0 ? fdCountNow : readSlow || !previous ? this.reader.fdCount(pid) : previous.fdCount;
         this.previous.set(pid, { scan: scanned, at, fdCount });
       }
       if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
@@ -176,10 +177,10 @@ export class Sampler {
       // no watched process has run, and nothing else can reach what they hold
       return { ...reusable.snapshot, takenAt, durationMs: performance.now() - started };
     }
-    this.forgetExited(processes);
+    const scannedPids = new Set(processes.keys());
+    this.forgetExited(scannedPids);
 
     const holdersByTarget = indexHolders(processes);
-    const scannedPids = new Set(processes.keys());
     if (!wholeMachine && this.otherHolders) {
       const extra = this.otherHolders.lookup(new Set(holdersByTarget.keys()), scannedPids, now);
       for (const [target, holders] of extra) {
@@ -238,9 +239,8 @@ export class Sampler {
     for (const [target, holders] of found) orphans.get(target)?.holders.push(...holders);
   }
 
-  private forgetExited(alive: Map<number, unknown>): void {
+  private forgetExited(pids: Set<number>): void {
     if (!(this.reader instanceof HeldProcFiles)) return;
-    const pids = new Set(alive.keys());
     this.reader.retain(pids);
     this.pidfds.retain(pids);
     for (const pid of this.previous.keys()) if (!pids.has(pid)) this.previous.delete(pid);
@@ -250,7 +250,7 @@ export class Sampler {
   private slowReadOptions(wholeMachine: boolean): ProbeOptions {
     return {
       ...this.options,
-      readMaps: this.options.readMaps && sharedMemoryExists(),
+      readMaps: this.options.readMaps && sharedMemoryExists(this.sysvTables),
       // signal masks cost a /proc/PID/status read each: for the whole machine only when asked
       readSignals: this.options.readSignals && (!wholeMachine || this.signalsEverywhere),
     };
@@ -261,15 +261,6 @@ export class Sampler {
     const scan = refreshIdleProcess(pid, this.reader, previous.scan);
     if (scan) this.previous.set(pid, { ...previous, scan, at: now });
     return scan;
-  }
-
-  /**
-   * /proc/PID/fd's size is the number of open descriptors (Linux 6.2+): one
-   * fstat notices an open or close between full refreshes.
-   */
-  private fdCountChanged(pid: number, count: number): boolean {
-    const now = this.reader.fdCount(pid);
-    return now > 0 && now !== count;
   }
 
   close(): void {
@@ -290,9 +281,16 @@ export function takeSnapshot(scope: Scope, options: SamplerOptions = {}): Snapsh
   }
 }
 
-/** Maps are read only when some shared memory exists to be found in them. */
-function sharedMemoryExists(): boolean {
+/**
+ * Maps are read only when some shared memory exists to be found in them (an
+ * unreadable table counts as some). A Sampler's held table costs one pread.
+ */
+function sharedMemoryExists(tables: HeldSysvTables | null): boolean {
   if ((listDirectory('/dev/shm') ?? []).length > 0) return true;
+  if (tables) {
+    const rows = tables.rowsNow('shm');
+    return rows === null || rows.length > 0;
+  }
   const table = readSmallFile('/proc/sysvipc/shm');
   return table === null || table.trim().includes('\n');
 }
@@ -319,13 +317,13 @@ function describeProcess(proc: ScannedProcessWithExtras, objectOfTarget: Map<str
     access: fd.access,
     target: fd.target,
   }));
-  const byFd = new Map(fds.map((entry) => [entry.fd, entry.object]));
   const info: ProcessInfo = {
     pid: proc.pid,
     ppid: proc.ppid,
     comm: proc.comm,
     state: proc.state,
-    blocked: classifyBlocked(proc, (fd) => byFd.get(fd) ?? null),
+    // asked at most once, and only for a process asleep on a descriptor: no index worth building
+    blocked: classifyBlocked(proc, (fd) => fds.find((entry) => entry.fd === fd)?.object ?? null),
     fds,
     readable: proc.readable,
   };

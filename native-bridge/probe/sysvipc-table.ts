@@ -71,24 +71,25 @@ export class HeldSysvTables {
   readonly read: SysvTableSource = (table) => {
     const empty = this.emptyAt.get(table);
     if (empty !== undefined && performance.now() - empty < this.emptyRecheckMs) return [];
-    const rows = this.readNow(table);
+    const rows = this.rowsNow(table) ?? [];
     if (rows.length === 0) this.emptyAt.set(table, performance.now());
     else this.emptyAt.delete(table);
     return rows;
   };
 
-  private readNow(table: SysvTable): SysvRow[] {
+  /** The table as the kernel has it now (whatever the empty-table period), or null when it cannot be read. */
+  rowsNow(table: SysvTable): SysvRow[] | null {
     let fd = this.fds.get(table);
     if (fd === undefined) {
       fd = native.open(`/proc/sysvipc/${table}`, O_CLOEXEC, 0);
-      if (fd < 0) return [];
+      if (fd < 0) return null;
       this.fds.set(table, fd);
     }
     let length = 0;
     for (;;) {
       if (length === this.buffer.length) this.buffer = Buffer.concat([this.buffer, Buffer.alloc(this.buffer.length)]);
       const got = native.pread(fd, this.buffer.subarray(length), this.buffer.length - length, length);
-      if (got < 0 && length === 0) return [];
+      if (got < 0 && length === 0) return null;
       if (got <= 0) break;
       length += got;
       if (got < ROOM_FOR_ANOTHER_ROW) break;
