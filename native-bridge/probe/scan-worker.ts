@@ -9,16 +9,11 @@ import { libc } from '../libc/libc';
 import { trustShortFdListings } from './fd-table';
 import { ScanEncoder } from './scan-codec';
 import { ShareScanner } from './scan-share';
+import { signalName } from './signals';
 import { ACTIVE, NEXT_CHUNK, PROGRESS, READY, type ScanJob, type ScanJobResult, type ScanWorkerData } from './scan-protocol';
 
 /* Synchronous fault signals stay deliverable (blocked, the kernel would kill the process instead). */
-const SIGILL = 4;
-const SIGTRAP = 5;
-const SIGABRT = 6;
-const SIGBUS = 7;
-const SIGFPE = 8;
-const SIGSEGV = 11;
-const SIGSYS = 31;
+const FAULT_SIGNALS = new Set(['SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGSEGV', 'SIGSYS']);
 const SIG_BLOCK = 0;
 
 /**
@@ -34,9 +29,8 @@ function blockAsyncSignals(): boolean {
     old: Uint8Array | null,
   ) => number;
   const set = new Uint8Array(128); /* sigset_t: 1024 bits, bit n-1 = signal n */
-  const keep = new Set([SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGSYS]);
   for (let signal = 1; signal <= 64; signal++) {
-    if (!keep.has(signal)) set[(signal - 1) >> 3]! |= 1 << ((signal - 1) & 7);
+    if (!FAULT_SIGNALS.has(signalName(signal))) set[(signal - 1) >> 3]! |= 1 << ((signal - 1) & 7);
   }
   return sigmask(SIG_BLOCK, set, null) === 0;
 }
