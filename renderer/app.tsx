@@ -1,19 +1,6 @@
 /**
- * ipcscope's window. Test ids the end-to-end tests drive (see TEST-IDS.md):
- *   picture, picture-waiting                the SVG picture / placeholder before the first frame
- *   process-<pid>                           a process node (data-state, data-blocked)
- *   blocked-<pid>, wchan-<pid>              "blocked in read(fd 3) on pipe 4614", "wchan anon_pipe_read"
- *   last-call-<pid>                         the process's latest syscall ("read(3, 64) = 0  EOF")
- *   object-<objectId>                       an IPC object, e.g. object-pipe:4614
- *   fill-<objectId>, peek-<objectId>        "12 / 65536 bytes", "hello world\n"
- *   slot-<objectId>-<k>                     ring slot k (data-fill 0..1)
- *   edge-<pid>-<fd>                         an fd edge (data-access r|w|rw, data-object)
- *   flight-<seq>                            bytes in flight for syscall event <seq>
- *   btn-play, btn-pause, btn-step, btn-restart, speed, lesson-picker, rate
- *   language, theme, lecture, show-all, export-png, record-webm, connection-status (data-status)
- *   event-log (event-<seq>-<phase>), stdout-panel, step-list (step-<i>, data-status), details-panel
- *   lesson-banner                           lesson finished / lesson error / command error
- *   gone-<objectId>, picture-hidden         freed lesson objects; "+N not drawn"
+ * ipcscope's window. The test ids end-to-end tests drive are listed in
+ * TEST-IDS.md (one list, so it cannot drift from a copy here).
  */
 import { useEffect } from 'react';
 import type { ViewApi } from '../native-bridge/model/session-api';
