@@ -41,13 +41,12 @@ export function stateWord(process: ProcessInfo, t: Translate): string {
   }
 }
 
-const DATA_SYSCALLS = new Set(['write', 'read', 'send', 'recv', 'sendto', 'recvfrom']);
-
 /** The call as a line of C: `write(4, "hello world\n", 12)`. */
 export function eventCall(event: SyscallEvent, withData = true): string {
   const args: string[] = [];
   if (event.fd !== null) args.push(String(event.fd));
-  if (withData && event.data && DATA_SYSCALLS.has(event.syscall) && event.syscall.startsWith('write')) {
+  // Only a write's bytes are part of the call; a read's arrive with its result.
+  if (withData && event.data && event.syscall === 'write') {
     args.push(`"${peekText(event.data, 40)}"`);
   }
   if (event.bytes !== null) args.push(String(event.bytes));
