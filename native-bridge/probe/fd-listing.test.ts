@@ -45,12 +45,14 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 /** Reads a directory to the end with `end`, then proves the next getdents64 finds nothing more. */
-function listedWithEnd(path: string, end: (offset: number) => boolean): { names: string[]; after: string[] } {
+/** Lists with the end mark; `fired`: the mark was seen, so the last getdents64 (the one returning 0) was spared. */
+function listedWithEnd(path: string, end: (offset: number) => boolean): { names: string[]; after: string[]; fired: boolean } {
   const fd = openDirectory(path);
   expect(fd).toBeGreaterThanOrEqual(0);
+  let fired = false;
   try {
-    const names = listOpenDirectory(fd, end);
-    return { names, after: listOpenDirectory(fd) };
+    const names = listOpenDirectory(fd, (offset) => (fired ||= end(offset)));
+    return { names, after: listOpenDirectory(fd), fired };
   } finally {
     native.close(fd);
   }
@@ -93,7 +95,8 @@ describe('whole-machine scan shortcuts give what the full loops give', () => {
     trustShortFdListings(true);
     try {
       for (const pid of [dense, sparse]) {
-        const { names, after } = listedWithEnd(`/proc/${pid}/fd`, fdListingEnd);
+        const { names, after, fired } = listedWithEnd(`/proc/${pid}/fd`, fdListingEnd);
+        expect(fired).toBe(true);
         expect(after).toEqual([]);
         expect(names.map(Number).sort((a, b) => a - b)).toEqual(readdirNumbers(pid));
         expect(readFdTable(pid, true).fds).toEqual(readFdTable(pid, false).fds.filter(isIpcCandidate));
@@ -104,7 +107,8 @@ describe('whole-machine scan shortcuts give what the full loops give', () => {
   });
 
   it('stops listing /proc at its end mark only when every process was listed', () => {
-    const { names, after } = listedWithEnd('/proc', procListingEnd);
+    const { names, after, fired } = listedWithEnd('/proc', procListingEnd);
+    expect(fired).toBe(true);
     expect(after).toEqual([]);
     const pids = names.filter((n) => /^\d+$/.test(n)).map(Number);
     expect(pids).toEqual(expect.arrayContaining([process.pid, dense, sparse]));

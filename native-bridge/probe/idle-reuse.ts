@@ -31,7 +31,7 @@ function heldInScope(object: IpcObject | undefined, scope: ReadonlySet<number>):
   return true;
 }
 
-/** The previous snapshot of one scope, and when its processes were last read in full. */
+/** The previous snapshot of one scope (the PIDs it was taken for, in order). */
 export interface ReusableSnapshot {
   scopeKey: string;
   snapshot: Snapshot;

@@ -88,10 +88,14 @@ describe('observed through the scan pool', () => {
     const inode = statSync(path).ino;
     const writer = processes.start('sh', ['-c', `exec 3>${path}; echo sent >&3`], ['ignore', 'ignore', 'ignore']);
     await until('writer waiting in open', () => wchan(writer.pid!) === 'wait_for_partner');
-    for (let i = 0; i < 10; i++) {
+    // at least ten snapshots, and on until the workers took part in one
+    let pooled = 0;
+    for (let i = 0; i < 200 && (i < 10 || pooled === 0); i++) {
       const snapshot = pooledSnapshot();
+      if ((lastScanSplit()?.byWorkers ?? 0) > 0) pooled++;
       expect(snapshot.processes.find((p) => p.pid === writer.pid)?.blocked).toMatchObject({ op: 'open', object: `fifo:${inode}` });
     }
+    expect(pooled).toBeGreaterThan(0);
     expect(wchan(writer.pid!)).toBe('wait_for_partner');
   });
 
@@ -105,11 +109,14 @@ describe('observed through the scan pool', () => {
     expect(native.write(w, Buffer.from('hello world\n'), 12)).toBe(12);
     const inode = statSync(`/proc/self/fd/${w}`).ino;
     await until('the shell waiting on the go pipe', () => wchan(reader.pid!) === 'anon_pipe_read');
-    for (let i = 0; i < 5; i++) {
+    let pooled = 0;
+    for (let i = 0; i < 200 && (i < 5 || pooled === 0); i++) {
       const object = pooledSnapshot(64).objects.find((o) => o.id === `pipe:${inode}`) as PipeObject;
+      if ((lastScanSplit()?.byWorkers ?? 0) > 0) pooled++;
       expect(object.queued).toBe(12);
       expect(Buffer.from(object.peek!, 'base64').toString()).toBe('hello world\n');
     }
+    expect(pooled).toBeGreaterThan(0);
     native.write(goW, Buffer.from('go\n'), 3);
     processes.close(w);
     expect(await exited(reader)).toEqual({ code: 0, signal: null });

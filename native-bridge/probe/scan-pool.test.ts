@@ -101,6 +101,7 @@ describe('whole-machine snapshots through the scan pool', () => {
   it('measures pipes as a PID-scoped snapshot does (fill and capacity through a borrowed read end)', async () => {
     expect(await warmScanPool(1)).toBe(1);
     const pooled = pooledSnapshot(LEAN);
+    expect(lastScanSplit()?.byWorkers).toBeGreaterThan(0);
     const scoped = takeSnapshot({ pids: state.pids }, LEAN);
     const pipes = (snapshot: Snapshot): Array<[string, number | null, number | null]> =>
       snapshot.objects
