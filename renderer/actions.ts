@@ -27,8 +27,6 @@ export interface Action {
   command(state: ActionState): Command | null;
 }
 
-export { SPEED_MIN, SPEED_MAX };
-
 /** Speeds offered by the picker and walked by "[" and "]". */
 export const SPEED_PRESETS = [0.1, 0.25, 0.5, 1, 2, 4] as const;
 

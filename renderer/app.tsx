@@ -76,7 +76,7 @@ export function App({ api }: { api?: ViewApi | null }) {
   }, [theme, lecture, locale]);
 
   return (
-    <div className={`app theme-${theme}${lecture ? ' lecture' : ''}`} data-testid="app">
+    <div className="app" data-testid="app">
       <header className="app-header">
         <div className="brand">
           <span className="logo" aria-hidden="true">

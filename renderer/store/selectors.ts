@@ -1,16 +1,13 @@
-import type { Frame, LessonView } from '../../native-bridge/model/frame-types';
-import type { Locale } from '../../native-bridge/model/frame-types';
+import type { LessonView, Locale } from '../../native-bridge/model/frame-types';
 import { translate, type StringKey, type Translate } from '../i18n/strings';
 import type { AppStore } from './app-store';
 
 /* Named selectors: components pick one small value each. */
-export const selectFrame = (s: AppStore): Frame | null => s.frame;
 export const selectLesson = (s: AppStore): LessonView | null => s.frame?.lesson ?? null;
 export const selectLessonId = (s: AppStore): string | null => s.frame?.lesson?.id ?? null;
 export const selectPlaying = (s: AppStore): boolean => s.frame?.lesson?.playing ?? false;
 export const selectSpeed = (s: AppStore): number | null => s.frame?.lesson?.speed ?? null;
 export const selectRateHz = (s: AppStore): number | null => s.frame?.rateHz ?? null;
-export const selectFrameSeq = (s: AppStore): number | null => s.frame?.seq ?? null;
 export const selectSteps = (s: AppStore) => s.frame?.lesson?.steps ?? EMPTY;
 export const selectStepStatuses = (s: AppStore) => (s.frame?.lesson?.steps ?? EMPTY).map((step) => step.status);
 export const selectNextStep = (s: AppStore): number => s.frame?.lesson?.next ?? 0;

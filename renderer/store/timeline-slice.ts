@@ -35,11 +35,7 @@ function isStdoutWrite(event: SyscallEvent): boolean {
  * Adds a frame's events to the timeline. Frames may repeat an event the view
  * already has (a reconnect, a resent frame); an event is known by seq + phase.
  */
-export function mergeEvents(
-  state: Pick<TimelineSlice, 'events' | 'stdout'>,
-  frame: Frame,
-  cap = EVENT_CAP,
-): Pick<TimelineSlice, 'events' | 'stdout'> {
+export function mergeEvents(state: Pick<TimelineSlice, 'events' | 'stdout'>, frame: Frame): Pick<TimelineSlice, 'events' | 'stdout'> {
   const unchanged = { events: state.events, stdout: state.stdout };
   if (frame.events.length === 0) return unchanged;
   const known = new Set(state.events.map((e) => `${e.event.seq}/${e.event.phase}`));
@@ -52,7 +48,7 @@ export function mergeEvents(
     fresh.push({ event, receivedAt });
   }
   if (fresh.length === 0) return unchanged;
-  const events = [...state.events, ...fresh].slice(-cap);
+  const events = [...state.events, ...fresh].slice(-EVENT_CAP);
   const printed = fresh.filter((e) => isStdoutWrite(e.event));
   const stdout = printed.length ? [...state.stdout, ...printed].slice(-STDOUT_CAP) : state.stdout;
   return { events, stdout };

@@ -2,10 +2,6 @@ import { createElectronTransport } from './electron-transport';
 import type { ViewApi } from './transport';
 import { createWebSocketTransport } from './websocket-transport';
 
-export type { ViewApi } from './transport';
-export { createElectronTransport } from './electron-transport';
-export { createWebSocketTransport } from './websocket-transport';
-
 /** Electron when the preload exposed `window.ipcscope`, else the browser-mode WebSocket. */
 export function connectTransport(): ViewApi {
   const preload = window.ipcscope;

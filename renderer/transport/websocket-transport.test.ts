@@ -109,7 +109,6 @@ describe('websocket transport', () => {
       expect(ScriptedSocket.made).toHaveLength(before + 1);
       ScriptedSocket.made.at(-1)!.drop();
     }
-    ScriptedSocket.made.at(-1)!.onclose = null;
     vi.advanceTimersByTime(400);
     const last = ScriptedSocket.made.at(-1)!;
     last.open();

@@ -28,7 +28,6 @@ export interface WebSocketTransportOptions {
 export interface WebSocketTransport extends ViewApi {
   /** Closes for good: no reconnect. */
   close(): void;
-  status(): string;
 }
 
 const WS_PATH = '/ws'; /* native-bridge/web/wire-protocol.ts WS_PATH; the renderer imports only types */
@@ -176,6 +175,5 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
       ws?.close();
       setStatus(STATUS_CLOSED);
     },
-    status: () => status,
   };
 }
