@@ -1,6 +1,7 @@
 import { SPEED_MAX, SPEED_MIN, type Command, type CommandResult } from '../native-bridge/model/commands';
 import type { StringKey, Translate } from './i18n/strings';
 import { useAppStore } from './store/app-store';
+import { selectLessonId, selectPlaying, selectSpeed } from './store/selectors';
 
 /**
  * Everything the user can ask of the engine, as data: a name, a label, the
@@ -82,8 +83,8 @@ export function actionTitle(name: ActionName, t: Translate): string {
 }
 
 export function currentActionState(): ActionState {
-  const lesson = useAppStore.getState().frame?.lesson ?? null;
-  return { playing: lesson?.playing ?? false, speed: lesson?.speed ?? null, lessonId: lesson?.id ?? null };
+  const state = useAppStore.getState();
+  return { playing: selectPlaying(state), speed: selectSpeed(state), lessonId: selectLessonId(state) };
 }
 
 /** Runs an action against the engine; null when it means nothing right now. */

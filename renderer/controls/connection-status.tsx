@@ -2,6 +2,7 @@ import type { Translate } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectStatus } from '../store/selectors';
+import { STATUS_CLOSED, STATUS_CONNECTING, STATUS_OPEN } from '../transport/transport';
 
 export type StatusKind = 'open' | 'closed' | 'connecting' | 'error';
 
@@ -12,9 +13,9 @@ export type StatusKind = 'open' | 'closed' | 'connecting' | 'error';
 export function describeStatus(status: string, t: Translate): { kind: StatusKind; text: string } {
   const [head = '', ...rest] = status.split(':');
   const detail = rest.join(':').trim();
-  if (status === 'open') return { kind: 'open', text: t('statusOpen') };
-  if (status === 'connecting') return { kind: 'connecting', text: t('statusConnecting') };
-  if (head === 'closed') return { kind: 'closed', text: detail ? `${t('statusClosed')}: ${detail}` : t('statusClosed') };
+  if (status === STATUS_OPEN) return { kind: 'open', text: t('statusOpen') };
+  if (status === STATUS_CONNECTING) return { kind: 'connecting', text: t('statusConnecting') };
+  if (head === STATUS_CLOSED) return { kind: 'closed', text: detail ? `${t('statusClosed')}: ${detail}` : t('statusClosed') };
   return { kind: 'error', text: t('statusError', { text: head === 'error' ? detail : status }) };
 }
 

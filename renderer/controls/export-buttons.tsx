@@ -3,10 +3,12 @@ import { exportPng } from '../export/export-png';
 import { startRecording, webmMimeType, type Recording } from '../export/record-webm';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
+import { selectFrameSeq, selectLessonId } from '../store/selectors';
 
+/** Names an export after what is on screen: the lesson and the frame seq. */
 function currentName() {
-  const frame = useAppStore.getState().frame;
-  return { lessonId: frame?.lesson?.id ?? null, seq: frame?.seq ?? null };
+  const state = useAppStore.getState();
+  return { lessonId: selectLessonId(state), seq: selectFrameSeq(state) };
 }
 
 /** PNG of the picture now; WebM of the picture over time where MediaRecorder exists. */

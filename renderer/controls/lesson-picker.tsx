@@ -1,6 +1,7 @@
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectLesson, selectLessons, selectLocale } from '../store/selectors';
+import { withCurrent } from './with-current';
 
 /** Chooses the lesson the engine runs; the list comes from the engine ("lessons.list"). */
 export function LessonPicker() {
@@ -9,8 +10,8 @@ export function LessonPicker() {
   const current = useAppStore(selectLesson);
   const locale = useAppStore(selectLocale);
   const send = useAppStore((s) => s.send);
-  const options = [...lessons];
-  if (current && !options.some((l) => l.id === current.id)) options.push({ id: current.id, title: current.title, summary: current.summary });
+  const running = current && { id: current.id, title: current.title, summary: current.summary };
+  const options = withCurrent(lessons, running, (a, b) => a.id === b.id);
   return (
     <label className="lesson-picker">
       <span>{t('lesson')}</span>

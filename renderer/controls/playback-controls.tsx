@@ -3,6 +3,7 @@ import { ACTIONS, actionTitle, runAction, SPEED_PRESETS, type ActionName } from 
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectLessonId, selectPlaying, selectSpeed } from '../store/selectors';
+import { withCurrent } from './with-current';
 
 interface ButtonProps {
   name: ActionName;
@@ -44,9 +45,7 @@ export function PlaybackControls() {
   const speed = useAppStore(selectSpeed);
   const send = useAppStore((s) => s.send);
   const noLesson = lessonId === null;
-  const presets: number[] = [...SPEED_PRESETS];
-  if (speed !== null && !presets.some((p) => Math.abs(p - speed) < 1e-9)) presets.push(speed);
-  presets.sort((a, b) => a - b);
+  const presets = withCurrent<number>(SPEED_PRESETS, speed, (a, b) => Math.abs(a - b) < 1e-9, (a, b) => a - b);
   return (
     <div className="playback" role="toolbar" aria-label={t('lesson')}>
       <ActionButton name="play" testId="btn-play" icon="play" disabled={noLesson} pressed={playing} />

@@ -4,6 +4,7 @@ import { LOCALES } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectLecture, selectLocale, selectRateHz, selectShowAll, selectTheme } from '../store/selectors';
+import { withCurrent } from './with-current';
 
 const RATES = [1, 2, 5, 10, 15, 30, 60].filter((hz) => hz >= RATE_MIN_HZ && hz <= RATE_MAX_HZ);
 
@@ -63,7 +64,7 @@ export function RatePicker() {
   const t = useT();
   const rate = useAppStore(selectRateHz);
   const send = useAppStore((s) => s.send);
-  const options = rate !== null && !RATES.includes(rate) ? [...RATES, rate].sort((a, b) => a - b) : RATES;
+  const options = withCurrent(RATES, rate, (a, b) => a === b, (a, b) => a - b);
   return (
     <label className="setting">
       <span>{t('rate')}</span>

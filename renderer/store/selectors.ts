@@ -8,6 +8,7 @@ export const selectLessonId = (s: AppStore): string | null => s.frame?.lesson?.i
 export const selectPlaying = (s: AppStore): boolean => s.frame?.lesson?.playing ?? false;
 export const selectSpeed = (s: AppStore): number | null => s.frame?.lesson?.speed ?? null;
 export const selectRateHz = (s: AppStore): number | null => s.frame?.rateHz ?? null;
+export const selectFrameSeq = (s: AppStore): number | null => s.frame?.seq ?? null;
 export const selectSteps = (s: AppStore) => s.frame?.lesson?.steps ?? EMPTY;
 export const selectStepStatuses = (s: AppStore) => (s.frame?.lesson?.steps ?? EMPTY).map((step) => step.status);
 export const selectNextStep = (s: AppStore): number => s.frame?.lesson?.next ?? 0;

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { Command, CommandResult } from '../../native-bridge/model/commands';
 import type { LessonSummary } from '../../native-bridge/model/frame-types';
 import type { ViewApi } from '../../native-bridge/model/session-api';
+import { STATUS_CLOSED, STATUS_CONNECTING, STATUS_OPEN } from '../transport/transport';
 import type { AppStore } from './app-store';
 
 /** "connecting" until the transport speaks; then "open", "closed" or an error text. */
@@ -21,7 +22,7 @@ export interface SessionSlice {
 
 export const sessionInitial = {
   api: null as ViewApi | null,
-  status: 'connecting' as ConnectionStatus,
+  status: STATUS_CONNECTING as ConnectionStatus,
   lessons: [] as LessonSummary[],
   commandError: null as string | null,
 };
@@ -35,16 +36,16 @@ function isLessonSummary(value: unknown): value is LessonSummary {
 export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = (set, get) => ({
   ...sessionInitial,
   connect: (api) => {
-    set({ api, status: 'connecting' });
+    set({ api, status: STATUS_CONNECTING });
     const offFrame = api.onFrame((frame) => get().ingestFrame(frame));
     const offStatus = api.onStatus((status) => {
       set({ status });
-      if (status === 'open') void get().loadLessons();
+      if (status === STATUS_OPEN) void get().loadLessons();
     });
     return () => {
       offFrame();
       offStatus();
-      if (get().api === api) set({ api: null, status: 'closed' });
+      if (get().api === api) set({ api: null, status: STATUS_CLOSED });
     };
   },
   send: async (command) => {
