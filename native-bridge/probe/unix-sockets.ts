@@ -5,7 +5,8 @@
  */
 import type { UnixSocketObject } from '../model/snapshot-types';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
-import { TCP_LISTEN, forEachAttribute, sockDiagRequest, stateName } from './sock-diag';
+import { SOCK_DGRAM } from '../libc/sockets';
+import { TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, forEachAttribute, sockDiagRequest, stateName } from './sock-diag';
 import { heldSocketInodes, holderRefsOf, holdersOf, socketTarget } from './socket-holders';
 import { type DescriptorBorrower, borrowOnce } from './pidfd';
 import { peekHeldSocket } from './socket-peek';
@@ -120,16 +121,16 @@ export function unixId(inode: number): string {
   return `unix:${inode}`;
 }
 
-/**
- * The socket objects from one dump. A client still waiting in a listener's
- * queue has no peer socket yet (peer inode 0): its `peer` names the listener
- * it waits in, found through the listener's ICONS.
- */
 /** The peer socket's inode; for a client still in a listener's queue, the listener's. */
 function peerOf(e: UnixDiagEntry, listenerOfClient: Map<number, number>): number {
   return e.peer !== 0 ? e.peer : (listenerOfClient.get(e.inode) ?? 0);
 }
 
+/**
+ * The socket objects from one dump. A client still waiting in a listener's
+ * queue has no peer socket yet (peer inode 0): its `peer` names the listener
+ * it waits in, found through the listener's ICONS.
+ */
 export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
   const byInode = new Map<number, UnixDiagEntry>();
   const listenerOfClient = new Map<number, number>();
@@ -203,7 +204,7 @@ function scopedEntries(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>):
   for (const inode of held) {
     const entry = fetchEntry(ctx, previous, found, inode);
     if (!entry) continue;
-    if (entry.peer === 0 && entry.type !== 2 /* dgram */ && entry.state !== TCP_LISTEN && entry.state !== 7 /* unconnected */) {
+    if (entry.peer === 0 && entry.type !== SOCK_DGRAM && entry.state !== TCP_LISTEN && entry.state !== TCP_CLOSE /* UNCONN */) {
       return dumpUnixSockets();
     }
     if (entry.peer !== 0) fetchEntry(ctx, previous, found, entry.peer);
@@ -221,9 +222,6 @@ function fetchEntry(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>, fou
   return entry;
 }
 
-const TCP_ESTABLISHED = 1;
-const SOCK_DGRAM_TYPE = 2;
-
 /**
  * The previous sample's entry, while it cannot have changed: a connected
  * stream or seqpacket socket changes only through its own holders or its
@@ -232,14 +230,15 @@ const SOCK_DGRAM_TYPE = 2;
  */
 function unchangedEntry(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>, inode: number): UnixDiagEntry | null {
   const entry = previous.get(inode);
-  if (!entry || !ctx.idle || entry.state !== TCP_ESTABLISHED || entry.type === SOCK_DGRAM_TYPE || entry.peer === 0) return null;
-  return heldOnlyByIdle(ctx, inode) && heldOnlyByIdle(ctx, entry.peer) ? entry : null;
+  const idle = ctx.idle;
+  if (!entry || !idle || entry.state !== TCP_ESTABLISHED || entry.type === SOCK_DGRAM || entry.peer === 0) return null;
+  return heldOnlyByIdle(ctx, idle, inode) && heldOnlyByIdle(ctx, idle, entry.peer) ? entry : null;
 }
 
-function heldOnlyByIdle(ctx: ProbeContext, socket: number): boolean {
+function heldOnlyByIdle(ctx: ProbeContext, idle: Set<number>, socket: number): boolean {
   const holders = holderRefsOf(ctx, socket);
-  if (holders.length === 0 || !ctx.idle) return false;
-  for (const holder of holders) if (!ctx.idle.has(holder.pid)) return false;
+  if (holders.length === 0) return false;
+  for (const holder of holders) if (!idle.has(holder.pid)) return false;
   return true;
 }
 
