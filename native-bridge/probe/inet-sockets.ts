@@ -121,7 +121,7 @@ function matchPeers(entries: InetDiagEntry[]): Map<InetDiagEntry, number> {
 }
 
 /** The socket objects from the TCP and UDP dumps. */
-export function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
+export function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext, held: Set<number>, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
   const peers = matchPeers(entries);
   const byId = new Map<string, InetDiagEntry>();
   const pendingClients = new Map<string, string[]>();
@@ -139,7 +139,6 @@ export function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext, bor
     report = byId.keys();
   } else {
     const wanted = new Set<string>();
-    const held = heldSocketInodes(ctx);
     for (const [id, e] of byId) {
       if (!held.has(e.inode)) continue;
       wanted.add(id);
@@ -188,11 +187,12 @@ export function createInetSocketProbe(borrow: DescriptorBorrower = borrowOnce): 
   return {
     name: 'inet-sockets',
     collect(ctx: ProbeContext): KindProbeResult {
+      const held = heldSocketInodes(ctx);
       // PID scope: when every held socket was already named (as a Unix socket), there is nothing to dump.
-      if (!ctx.wholeMachine && [...heldSocketInodes(ctx)].every((inode) => ctx.claimed.has(socketTarget(inode)))) {
+      if (!ctx.wholeMachine && [...held].every((inode) => ctx.claimed.has(socketTarget(inode)))) {
         return { objects: [], targets: new Map() };
       }
-      return inetObjectsFrom([...dumpInetSockets('tcp'), ...dumpInetSockets('udp')], ctx, borrow);
+      return inetObjectsFrom([...dumpInetSockets('tcp'), ...dumpInetSockets('udp')], ctx, held, borrow);
     },
   };
 }

@@ -6,18 +6,20 @@
 import type { Holder } from '../model/snapshot-types';
 import type { HolderRef, ProbeContext } from './probe-types';
 
-const SOCKET_TARGET = /^socket:\[(\d+)\]$/;
-
 export function socketTarget(inode: number): string {
   return `socket:[${inode}]`;
 }
 
-/** Inodes of every socket some scanned process holds. */
+/**
+ * Inodes of every socket some scanned process holds. The scan already parsed
+ * each "socket:[N]" into ScannedFd.inode; a socket probe calls this once per
+ * collect and passes the set on.
+ */
 export function heldSocketInodes(ctx: ProbeContext): Set<number> {
   const inodes = new Set<number>();
-  for (const target of ctx.holdersByTarget.keys()) {
-    const m = SOCKET_TARGET.exec(target);
-    if (m) inodes.add(Number(m[1]));
+  for (const [target, holders] of ctx.holdersByTarget) {
+    const inode = holders[0]?.scanned.inode;
+    if (inode != null && target.startsWith('socket:[')) inodes.add(inode);
   }
   return inodes;
 }

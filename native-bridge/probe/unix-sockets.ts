@@ -131,7 +131,7 @@ function peerOf(e: UnixDiagEntry, listenerOfClient: Map<number, number>): number
  * queue has no peer socket yet (peer inode 0): its `peer` names the listener
  * it waits in, found through the listener's ICONS.
  */
-export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
+export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, held: Set<number>, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
   const byInode = new Map<number, UnixDiagEntry>();
   const listenerOfClient = new Map<number, number>();
   for (const e of entries) {
@@ -144,7 +144,7 @@ export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, bor
     report = byInode.keys();
   } else {
     const wanted = new Set<number>();
-    for (const inode of heldSocketInodes(ctx)) {
+    for (const inode of held) {
       const e = byInode.get(inode);
       if (!e) continue;
       wanted.add(inode);
@@ -196,8 +196,7 @@ const QUERY_ONE_BY_ONE = 32;
  * every socket on a busy desktop; a client still in some listener's queue
  * (peer 0) can only be matched to its listener through a dump.
  */
-function scopedEntries(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>): UnixDiagEntry[] {
-  const held = heldSocketInodes(ctx);
+function scopedEntries(ctx: ProbeContext, held: Set<number>, previous: Map<number, UnixDiagEntry>): UnixDiagEntry[] {
   if (held.size === 0) return [];
   if (held.size > QUERY_ONE_BY_ONE) return dumpUnixSockets();
   const found = new Map<number, UnixDiagEntry>();
@@ -248,10 +247,11 @@ export function createUnixSocketProbe(borrow: DescriptorBorrower = borrowOnce): 
   return {
     name: 'unix-sockets',
     collect(ctx: ProbeContext): KindProbeResult {
-      if (ctx.wholeMachine) return unixObjectsFrom(dumpUnixSockets(), ctx, borrow);
-      const entries = scopedEntries(ctx, previous);
+      const held = heldSocketInodes(ctx);
+      if (ctx.wholeMachine) return unixObjectsFrom(dumpUnixSockets(), ctx, held, borrow);
+      const entries = scopedEntries(ctx, held, previous);
       previous = new Map(entries.map((e) => [e.inode, e]));
-      return unixObjectsFrom(entries, ctx, borrow);
+      return unixObjectsFrom(entries, ctx, held, borrow);
     },
   };
 }
