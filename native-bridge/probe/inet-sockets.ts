@@ -182,17 +182,42 @@ export function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext, hel
   return { objects, targets };
 }
 
+/**
+ * The protocols a PID-scoped sample must dump: those its unclaimed held
+ * sockets were listed under by the latest dumps (a socket never changes
+ * protocol, and the objects reported start from held sockets, whose peers
+ * and pending clients share their protocol). A held socket no dump listed
+ * (netlink, packet, or an unbound or closed TCP/UDP socket, which no hash
+ * table and so no dump holds) could be either: then both.
+ */
+function protocolsToDump(unclaimed: Iterable<number>, listed: Record<InetProtocol, Set<number>>): InetProtocol[] {
+  const wanted = new Set<InetProtocol>();
+  for (const inode of unclaimed) {
+    if (listed.tcp.has(inode)) wanted.add('tcp');
+    else if (listed.udp.has(inode)) wanted.add('udp');
+    else return ['tcp', 'udp'];
+  }
+  return (['tcp', 'udp'] as const).filter((p) => wanted.has(p));
+}
+
 /** A probe that peeks through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
 export function createInetSocketProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
+  /* the inodes each protocol's latest dump listed (both families): a TCP dump pair costs ~600 µs */
+  const listed: Record<InetProtocol, Set<number>> = { tcp: new Set(), udp: new Set() };
+  const dump = (protocol: InetProtocol): InetDiagEntry[] => {
+    const entries = dumpInetSockets(protocol);
+    listed[protocol] = new Set(entries.map((e) => e.inode));
+    return entries;
+  };
   return {
     name: 'inet-sockets',
     collect(ctx: ProbeContext): KindProbeResult {
       const held = heldSocketInodes(ctx);
-      // PID scope: when every held socket was already named (as a Unix socket), there is nothing to dump.
-      if (!ctx.wholeMachine && [...held].every((inode) => ctx.claimed.has(socketTarget(inode)))) {
-        return { objects: [], targets: new Map() };
-      }
-      return inetObjectsFrom([...dumpInetSockets('tcp'), ...dumpInetSockets('udp')], ctx, held, borrow);
+      if (ctx.wholeMachine) return inetObjectsFrom([...dump('tcp'), ...dump('udp')], ctx, held, borrow);
+      // PID scope: sockets already named (as Unix sockets) need no dump; when none is left, nothing does.
+      const unclaimed = [...held].filter((inode) => !ctx.claimed.has(socketTarget(inode)));
+      if (unclaimed.length === 0) return { objects: [], targets: new Map() };
+      return inetObjectsFrom(protocolsToDump(unclaimed, listed).flatMap(dump), ctx, held, borrow);
     },
   };
 }
