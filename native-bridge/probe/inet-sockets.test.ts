@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EAGAIN } from '../libc/errno';
 import { lastErrno, native } from '../libc/libc';
@@ -24,19 +25,37 @@ import {
 } from '../libc/sockets';
 import type { InetSocketObject } from '../model/snapshot-types';
 import { formatIpv6 } from './inet-address';
-import { inetSocketProbe } from './inet-sockets';
+import { createInetSocketProbe, inetSocketProbe } from './inet-sockets';
 import { contextFor, ssInet } from './socket-test-context';
 
 const opened: number[] = [];
+const children: ChildProcess[] = [];
 
 function track(fd: number): number {
   opened.push(fd);
   return fd;
 }
 
-afterEach(() => {
+afterEach(async () => {
   for (const fd of opened.splice(0)) native.close(fd);
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }
 });
+
+/** A `sleep` holding `fd` as its stdin (a real second process); our copy of `fd` is closed. */
+async function heldBySleep(fd: number): Promise<ChildProcess> {
+  const child = spawn('sleep', ['30'], { stdio: [fd, 'ignore', 'ignore'] });
+  children.push(child);
+  await new Promise((resolve) => child.once('spawn', resolve));
+  native.close(fd);
+  opened.splice(opened.indexOf(fd), 1);
+  return child;
+}
 
 function collectSelf(wholeMachine = false): Map<number, InetSocketObject> {
   const { objects } = inetSocketProbe.collect(contextFor([process.pid], wholeMachine));
@@ -197,20 +216,41 @@ describe('inet socket probe against the kernel and ss', () => {
     expect(objects.get(ic)!.peer).toBe(`tcp:${socketInode(server)}`);
   });
 
-  it('pid-scoped and whole-machine views: unscanned sockets only in the whole-machine one', () => {
+  it('pid-scoped and whole-machine views: unscanned sockets only in the whole-machine one', async () => {
     const a = track(openSocket(AF_INET, SOCK_DGRAM));
     const b = track(openSocket(AF_INET6, SOCK_STREAM));
     bindTo(a, inet4Address('127.0.0.1', 0));
     bindTo(b, inet6Address('::1', 0));
     listenOn(b, 2);
     const [ia, ib] = [socketInode(a), socketInode(b)];
-    const nobody = inetSocketProbe.collect(contextFor([]));
-    expect(nobody.objects.some((o) => o.id === `udp:${ia}` || o.id === `tcp:${ib}`)).toBe(false);
+    /* the scoped process holds one unrelated socket, so the probe does dump, and must still leave a and b out */
+    const unrelated = track(openSocket(AF_INET, SOCK_DGRAM));
+    bindTo(unrelated, inet4Address('127.0.0.1', 0));
+    const iu = socketInode(unrelated);
+    const child = await heldBySleep(unrelated);
+    const scoped = inetSocketProbe.collect(contextFor([child.pid!]));
+    expect(scoped.objects.map((o) => o.id)).toEqual([`udp:${iu}`]);
+    expect(scoped.objects.some((o) => o.id === `udp:${ia}` || o.id === `tcp:${ib}`)).toBe(false);
     const whole = inetSocketProbe.collect(contextFor([], true));
     const ids = new Map(whole.objects.map((o) => [o.id, o]));
     expect(ids.get(`udp:${ia}`)).toMatchObject({ holders: [], state: 'UNCONN' });
     expect(ids.get(`tcp:${ib}`)).toMatchObject({ holders: [], state: 'LISTEN', backlog: 2 });
     expect(whole.targets.get(`socket:[${ib}]`)).toBe(`tcp:${ib}`);
+  });
+
+  it('a pid-scoped probe that dumps only the protocol its held sockets were listed under reports what a full dump does', async () => {
+    const probe = createInetSocketProbe();
+    const listener = tcpListener(AF_INET, inet4Address, '127.0.0.1', 4);
+    const il = socketInode(listener);
+    const client = track(openSocket(AF_INET, SOCK_STREAM));
+    expect(connectTo(client, inet4Address('127.0.0.1', localPort(listener)))).toBe(0);
+    const child = await heldBySleep(listener);
+    /* first sample: the listener is in no earlier dump, so TCP and UDP are both dumped */
+    const first = probe.collect(contextFor([child.pid!]));
+    expect(new Map(first.objects.map((o) => [o.id, o])).get(`tcp:${il}`)).toMatchObject({ state: 'LISTEN', pending: 1, backlog: 4 });
+    expect(first.objects.find((o) => o.id === `tcp:${socketInode(client)}`)).toMatchObject({ peer: `tcp:${il}`, holders: [] });
+    /* later samples know it as TCP: the same objects, from the TCP dump alone */
+    expect(probe.collect(contextFor([child.pid!])).objects).toEqual(first.objects);
   });
 
   it('formats IPv6 like inet_ntop', () => {
