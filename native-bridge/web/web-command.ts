@@ -57,25 +57,15 @@ export async function runWeb(argv: string[]): Promise<number> {
     return 1;
   }
 
+  // No 'exit' hook here: on an uncaught error or a stray process.exit the actor
+  // team's own 'exit' hook (native-bridge/actor/actor-host.ts) kills and reaps.
   const session: EngineSession = await createSession();
-  let disposed = false;
-  const disposeSession = (): Promise<void> => {
-    if (disposed) return Promise.resolve();
-    disposed = true;
-    return session.dispose();
-  };
-  // Last resort (an uncaught error, process.exit elsewhere): only synchronous
-  // work runs on 'exit'. dispose() starts the orderly stop; the actor team's own
-  // 'exit' hook (native-bridge/actor/actor-host.ts) kills and reaps synchronously.
-  const onExit = (): void => void disposeSession();
-  process.on('exit', onExit);
 
   let server: WebServer;
   try {
     server = await listenWithFallback(session, staticRoot, options);
   } catch (err) {
-    await disposeSession();
-    process.off('exit', onExit);
+    await session.dispose();
     process.stderr.write(`ipcscope web: cannot listen on 127.0.0.1:${options.port}: ${(err as Error).message}\n`);
     return 1;
   }
@@ -88,14 +78,13 @@ export async function runWeb(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       process.stderr.write(`ipcscope web: ${signal}, stopping lesson processes and the server\n`);
-      void Promise.allSettled([disposeSession(), server.close()]).then(() => {
+      void Promise.allSettled([session.dispose(), server.close()]).then(() => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         // Everything is cleaned up: a signal that arrives while Node drains
         // ends the process with success instead of killing it.
         process.once('SIGINT', exitNow);
         process.once('SIGTERM', exitNow);
-        process.off('exit', onExit);
         // The CLI sets exitCode and lets Node drain; should any handle linger,
         // this unref'd timer ends the process anyway (it never keeps it alive).
         setTimeout(() => process.exit(0), 3000).unref();
