@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { waitFor } from '../native-bridge/cli/wait-for';
 import type { Frame } from '../native-bridge/model/frame-types';
 import type { ServerMessage } from '../native-bridge/web/wire-protocol';
 import { startIpcscopeWeb } from './ipcscope-web-process';
@@ -60,16 +61,6 @@ async function connect(server: IpcscopeWeb): Promise<Client> {
   };
 }
 
-async function until<T>(probe: () => T | null | undefined, what: string, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('ipcscope web shutdown', () => {
   it('SIGINT while the child is blocked in read kills and reaps every lesson process', async () => {
     web = await startIpcscopeWeb();
@@ -81,12 +72,18 @@ describe('ipcscope web shutdown', () => {
     for (let steps = 0; steps < 12 && child === 0; steps += 1) {
       expect(await client.command({ type: 'step' })).toMatchObject({ ok: true });
       // Wait for a frame that shows this step issued, then look for a reader asleep in the kernel.
-      child = await until(() => {
-        const lesson = client.latest()?.lesson;
-        if (!lesson || lesson.steps.some((s) => s.status === 'running')) return null;
-        const blocked = client.latest()?.processes.find((p) => p.blocked?.wchan === 'anon_pipe_read');
-        return blocked ? blocked.pid : lesson.steps.filter((s) => s.status !== 'pending').length > steps ? 0 : null;
-      }, 'the step to settle');
+      // (0 means settled with no reader asleep yet: it counts as an answer, null does not)
+      child = await waitFor(
+        'the step to settle',
+        () => {
+          const lesson = client.latest()?.lesson;
+          if (!lesson || lesson.steps.some((s) => s.status === 'running')) return null;
+          const blocked = client.latest()?.processes.find((p) => p.blocked?.wchan === 'anon_pipe_read');
+          return blocked ? blocked.pid : lesson.steps.filter((s) => s.status !== 'pending').length > steps ? 0 : null;
+        },
+        10_000,
+        20,
+      );
     }
     expect(child).toBeGreaterThan(0);
     for (const pid of Object.values(client.latest()?.lesson?.roles ?? {})) {

@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { native, O_CLOEXEC } from '../native-bridge/libc/libc';
 import { startTime } from './actor-sweep';
+import { gone } from './actors-gone';
 import type { FromEngine, ToEngine } from './engine-protocol';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -57,16 +58,6 @@ class EngineUnderTest {
     const reply = await this.next('result', (m) => m.id === id);
     return reply.result as { ok: boolean; data?: unknown; error?: string };
   }
-}
-
-async function gone(pids: number[], timeoutMs = 5_000): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
-  let alive = pids;
-  while (alive.length > 0 && Date.now() < deadline) {
-    alive = pids.filter((pid) => startTime(pid) !== null);
-    if (alive.length > 0) await new Promise((r) => setTimeout(r, 50));
-  }
-  return alive;
 }
 
 describe('engine-process (real session, real actors)', () => {

@@ -28,8 +28,7 @@ describe('preload', () => {
     expect(Object.values(bridge)).not.toContain(electron.ipcRenderer);
     /* type-checked: the shape is what the renderer's Electron transport expects, both ways */
     const asRenderer: IpcscopePreloadApi = bridge;
-    const asShell: IpcscopeBridge = asRenderer;
-    expect(asShell).toBe(bridge);
+    const _asShell: IpcscopeBridge = asRenderer;
   });
 
   it('send() invokes the command channel with the command alone and returns its answer', async () => {

@@ -2,7 +2,9 @@ import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CommandResult } from '../native-bridge/model/commands';
 import type { Frame } from '../native-bridge/model/frame-types';
+import { waitFor } from '../native-bridge/cli/wait-for';
 import { startTime } from './actor-sweep';
+import { gone } from './actors-gone';
 import { startShell } from './app-shell';
 import type { Shell } from './app-shell';
 import * as electron from './fake-electron';
@@ -19,23 +21,6 @@ vi.mock('electron', async () => await import('./fake-electron'));
  */
 const SOURCES = resolve(import.meta.dirname);
 
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** The pids still alive (not gone, not a zombie) after waiting up to timeoutMs for them to go. */
-async function gone(pids: number[], timeoutMs = 5_000): Promise<number[]> {
-  const alive = (): number[] => pids.filter((pid) => startTime(pid) !== null);
-  await until(() => (alive().length === 0 ? true : undefined), 'the actors to be gone', timeoutMs).catch(() => undefined);
-  return alive();
-}
-
 describe('shell + real engine', () => {
   let shell: Shell;
   let window: electron.FakeBrowserWindow;
@@ -51,7 +36,7 @@ describe('shell + real engine', () => {
   afterEach(async () => {
     const pid = shell.engine.pid;
     if (pid !== undefined) process.kill(pid, 'SIGKILL');
-    await until(() => (shell.engine.running ? undefined : true), 'engine exit').catch(() => undefined);
+    await waitFor('engine exit', () => !shell.engine.running, 20_000, 50).catch(() => undefined);
     for (const { pid: actor, started } of actors.splice(0)) {
       if (startTime(actor) === started) process.kill(actor, 'SIGKILL');
     }
@@ -61,7 +46,7 @@ describe('shell + real engine', () => {
     electron.ipcMain.invoke(CALL_CHANNELS.command, { sender: window.webContents, senderFrame: window.webContents.mainFrame }, request) as Promise<CommandResult>;
 
   async function startLesson(): Promise<number[]> {
-    await until(() => window.webContents.sent.find((m) => m.channel === EVENT_CHANNELS.status && m.payload === 'open'), 'engine ready');
+    await waitFor('engine ready', () => window.webContents.sent.find((m) => m.channel === EVENT_CHANNELS.status && m.payload === 'open'), 20_000, 50);
     const list = await command({ type: 'lessons.list' });
     expect(list.ok).toBe(true);
     const lessons = (list as { data: Array<{ id: string }> }).data;
@@ -74,9 +59,11 @@ describe('shell + real engine', () => {
       actors.push({ pid, started: at! });
     }
     /* the window receives frames naming those very processes */
-    const frame = await until(
-      () => window.webContents.sent.find((m) => m.channel === EVENT_CHANNELS.frame && (m.payload as Frame).lesson !== null),
+    const frame = await waitFor(
       'a frame with the lesson',
+      () => window.webContents.sent.find((m) => m.channel === EVENT_CHANNELS.frame && (m.payload as Frame).lesson !== null),
+      20_000,
+      50,
     );
     expect(Object.values((frame.payload as Frame).lesson!.roles).sort()).toEqual([...pids].sort());
     return pids;

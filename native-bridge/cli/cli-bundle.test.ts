@@ -1,27 +1,15 @@
-import { spawn } from 'node:child_process';
 import { statSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makePipe } from '../libc/libc';
 import type { Snapshot } from '../model/snapshot-types';
-import { BIN, ChildSet, type CliResult } from './cli-test-support';
+import { ChildSet, runCli } from './cli-test-support';
 
-const BUNDLE = join(fileURLToPath(new URL('../../', import.meta.url)), 'node_modules', '.ipcscope', 'cli.mjs');
+/* bin/ is plain JavaScript without types: imported as start-script.test.ts imports scripts/start.js */
+const CLI_BUNDLE_MODULE = fileURLToPath(new URL('../../bin/cli-bundle.js', import.meta.url));
+const { BUNDLE } = (await import(CLI_BUNDLE_MODULE)) as { BUNDLE: string };
 const children = new ChildSet();
 afterEach(() => children.killAll());
-
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
 
 /** What the kernel showed of one process and its pipe, without the timings. */
 function essentials(snapshot: Snapshot, pid: number): unknown {
@@ -42,10 +30,10 @@ describe('the bundled snapshot and watch commands', () => {
     children.close(w);
     const args = ['snapshot', '--pid', String(sleeper.pid), '--json'];
 
-    const bundled = await run(args);
+    const bundled = await runCli(args);
     expect(bundled.code).toBe(0);
     expect(statSync(BUNDLE).isFile()).toBe(true);
-    const viaTsx = await run(args, { IPCSCOPE_NO_BUNDLE: '1' });
+    const viaTsx = await runCli(args, undefined, { IPCSCOPE_NO_BUNDLE: '1' });
     expect(viaTsx.code).toBe(0);
     const fromBundle = essentials(JSON.parse(bundled.stdout) as Snapshot, sleeper.pid);
     expect(fromBundle).toEqual(essentials(JSON.parse(viaTsx.stdout) as Snapshot, sleeper.pid));
@@ -53,15 +41,15 @@ describe('the bundled snapshot and watch commands', () => {
 
     // a bundle older than the sources is built again before it runs
     utimesSync(BUNDLE, new Date(0), new Date(0));
-    const again = await run(args);
+    const again = await runCli(args);
     expect(again.code).toBe(0);
     expect(statSync(BUNDLE).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
     expect(essentials(JSON.parse(again.stdout) as Snapshot, sleeper.pid)).toEqual(fromBundle);
   });
 
   it('fails with the same one-line message for a PID that does not exist', async () => {
-    const bundled = await run(['snapshot', '--pid', '4194303']);
-    const viaTsx = await run(['snapshot', '--pid', '4194303'], { IPCSCOPE_NO_BUNDLE: '1' });
+    const bundled = await runCli(['snapshot', '--pid', '4194303']);
+    const viaTsx = await runCli(['snapshot', '--pid', '4194303'], undefined, { IPCSCOPE_NO_BUNDLE: '1' });
     expect(bundled.code).toBe(viaTsx.code);
     expect(bundled.stderr).toBe(viaTsx.stderr);
     expect(bundled.stderr.trim().split('\n')).toHaveLength(1);

@@ -17,10 +17,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `node bin/ipcscope.js ...args` to completion. */
-export function runCli(args: string[], timeoutMs = 20_000): Promise<CliResult> {
+/** Runs `node bin/ipcscope.js ...args` to completion; `env` is added to ours. */
+export function runCli(args: string[], timeoutMs = 20_000, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -91,17 +91,6 @@ function isGroupLeader(pid: number): boolean {
     return Number(fields[2]) === pid;
   } catch {
     return false;
-  }
-}
-
-/** Polls until `check` returns a value (not undefined/false), or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -3,13 +3,14 @@
  * blocked reading an empty pipe whose writer is a `sleep`, checked against
  * /proc and lsof on the same state.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readlinkSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markInheritedCloexec } from '../libc/fd-hygiene';
-import { makePipe } from '../libc/libc';
+import { makePipe, native } from '../libc/libc';
 import type { PipeObject, Snapshot } from '../model/snapshot-types';
-import { ChildSet, accessFromFdinfo, pipeInode, runCli, unusedPid, waitFor, wchanOf } from './cli-test-support';
+import { BIN, ChildSet, accessFromFdinfo, pipeInode, runCli, unusedPid, wchanOf } from './cli-test-support';
+import { waitFor } from './wait-for';
 
 const children = new ChildSet();
 let catPid = 0;
@@ -162,6 +163,7 @@ describe('ipcscope snapshot (table and Graphviz)', () => {
     }
     expect(edges.some(([, from, to, attrs]) => from === `"p${catPid}"` && to === `"${pipeId}"` && attrs?.includes('label="fd 0 r"'))).toBe(true);
     expect(edges.some(([, from, to, attrs]) => from === `"p${catPid}"` && to === `"${pipeId}"` && /style=dashed, color=red/.test(attrs ?? ''))).toBe(true);
+    /* .ci/run installs Graphviz, so CI always parses; a machine without `dot` skips only this step */
     if (!spawnSync('dot', ['-V']).error) {
       const parsed = spawnSync('dot', ['-Tsvg'], { input: dot });
       expect(parsed.status).toBe(0);
@@ -174,7 +176,6 @@ describe('ipcscope snapshot --peek', () => {
     const [readEnd, writeEnd] = makePipe();
     children.own(readEnd, writeEnd);
     const reader = children.spawn('sleep', ['300'], [readEnd, 'ignore', 'ignore']);
-    const { native } = await import('../libc/libc');
     const message = Buffer.from('hi "there"\n\x01');
     expect(native.write(writeEnd, message, message.length)).toBe(message.length);
     const id = `pipe:${pipeInode(reader.pid, 0)}`;
@@ -239,8 +240,6 @@ describe('ipcscope errors', () => {
   });
 
   it('a reader that leaves early (| head -c) ends the command quietly', async () => {
-    const { spawn } = await import('node:child_process');
-    const { BIN } = await import('./cli-test-support');
     const child = spawn(process.execPath, [BIN, 'snapshot', '--all', '--json', '--peek', '256'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

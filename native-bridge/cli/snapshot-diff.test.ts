@@ -10,7 +10,8 @@ import { makePipe, native } from '../libc/libc';
 import { IPC_CREAT, IPC_NOWAIT, IPC_PRIVATE, IPC_RMID, encodeMsgbuf, sysv } from '../libc/sysv';
 import type { Snapshot } from '../model/snapshot-types';
 import { takeSnapshot, type Scope } from '../probe/index';
-import { ChildSet, pipeInode, waitFor, wchanOf } from './cli-test-support';
+import { ChildSet, pipeInode, wchanOf } from './cli-test-support';
+import { waitFor } from './wait-for';
 import { diffSnapshots } from './snapshot-diff';
 
 const children = new ChildSet();

@@ -8,7 +8,8 @@ import type { Readable } from 'node:stream';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { markInheritedCloexec } from '../libc/fd-hygiene';
 import { makePipe, native } from '../libc/libc';
-import { BIN, ChildSet, killAndReap, pipeInode, unusedPid, waitFor, wchanOf } from './cli-test-support';
+import { BIN, ChildSet, killAndReap, pipeInode, unusedPid, wchanOf } from './cli-test-support';
+import { waitFor } from './wait-for';
 import type { Change } from './snapshot-diff';
 
 const children = new ChildSet();

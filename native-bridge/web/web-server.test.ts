@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { EngineSession } from '../model/session-api';
 import { startWebServer } from './web-server';
 import type { WebServer } from './web-server';
 import type { ServerMessage } from './wire-protocol';
+import { waitFor } from '../cli/wait-for';
 
 /*
  * A real server on 127.0.0.1 with a minimal session: these tests are about the
@@ -117,14 +118,22 @@ function connect(token: string | null, headers: Record<string, string> = {}): Pr
   });
 }
 
-async function waitFor<T>(probe: () => T | undefined, what: string, ms = 3000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
+/**
+ * Local addresses the kernel has a listening TCP socket on for `port`, in
+ * /proc/net/tcp's hex notation ("0100007F" is 127.0.0.1, "00000000" any);
+ * tcp6 is included so that a dual-stack "::" bind would show up too.
+ */
+function listeningAddresses(port: number): string[] {
+  const portHex = port.toString(16).toUpperCase().padStart(4, '0');
+  const addresses: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'latin1').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      const [address, localPort] = (local ?? '').split(':');
+      if (state === '0A' && localPort === portHex && address !== undefined) addresses.push(address);
+    }
   }
+  return addresses;
 }
 
 describe('static files', () => {
@@ -167,6 +176,7 @@ describe('static files', () => {
 describe('WebSocket door', () => {
   it('listens on 127.0.0.1 only and prints a URL with the token', async () => {
     await start();
+    expect(listeningAddresses(server.port)).toEqual(['0100007F']);
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
     expect(server.token.length).toBeGreaterThanOrEqual(40);
   });
@@ -193,22 +203,22 @@ describe('WebSocket door', () => {
     const client = await connect(server.token);
     if (typeof client === 'number') throw new Error(`refused with ${client}`);
     const { ws, messages } = client;
-    await waitFor(() => messages.find((m) => m.type === 'status'), 'greeting');
+    await waitFor('greeting', () => messages.find((m) => m.type === 'status'));
     expect(messages[0]).toMatchObject({ type: 'status', status: 'open', lessons: [{ id: 'pipe-basics' }] });
 
     ws.send('{"id": 1, "command": ');
-    const error = await waitFor(() => messages.find((m) => m.type === 'error'), 'error');
+    const error = await waitFor('error', () => messages.find((m) => m.type === 'error'));
     expect(error).toMatchObject({ type: 'error', error: expect.stringMatching(/^malformed JSON/) });
     ws.send(JSON.stringify({ command: { type: 'play' } }));
-    await waitFor(() => (messages.filter((m) => m.type === 'error').length === 2 ? true : undefined), 'second error');
+    await waitFor('second error', () => messages.filter((m) => m.type === 'error').length === 2);
 
     ws.send(JSON.stringify({ id: 2, command: { type: 'rm -rf' } }));
     ws.send(JSON.stringify({ id: 3, command: { type: 'speed', value: 1e9 } }));
     ws.send(JSON.stringify({ id: 'four', command: { type: 'play' } }));
-    const results = await waitFor(() => {
+    const results = await waitFor('three results', () => {
       const found = messages.filter((m) => m.type === 'result');
       return found.length === 3 ? found : undefined;
-    }, 'three results');
+    });
     const byId = new Map(results.map((m) => (m.type === 'result' ? [m.id, m.result] : [null, null])));
     expect(byId.get(2)).toMatchObject({ ok: false, error: expect.stringContaining('unknown command') });
     expect(byId.get(3)).toMatchObject({ ok: false, error: expect.stringContaining('out of range') });
@@ -229,7 +239,7 @@ describe('WebSocket door', () => {
     await start(256 * 1024);
     const client = await connect(server.token);
     if (typeof client === 'number') throw new Error(`refused with ${client}`);
-    await waitFor(() => client.messages.find((m) => m.type === 'status'), 'greeting');
+    await waitFor('greeting', () => client.messages.find((m) => m.type === 'status'));
     client.ws.pause(); /* stop reading: the TCP window closes, the server's buffer fills */
     const padding = 'x'.repeat(100_000);
     const total = 300;
@@ -240,10 +250,10 @@ describe('WebSocket door', () => {
       await new Promise((r) => setImmediate(r));
     }
     client.ws.resume();
-    const frames = await waitFor(() => {
+    const frames = await waitFor('the last frame', () => {
       const got = client.messages.flatMap((m) => (m.type === 'frame' ? [m.frame] : []));
       return got.at(-1)?.seq === total ? got : undefined;
-    }, 'the last frame', 10_000);
+    }, 10_000);
     const events = frames.flatMap((f) => f.events.map((e) => e.seq));
     expect(events).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(frames.length).toBeLessThan(total);
@@ -254,13 +264,13 @@ describe('WebSocket door', () => {
     const a = await connect(server.token);
     const b = await connect(server.token);
     if (typeof a === 'number' || typeof b === 'number') throw new Error('refused');
-    await waitFor(() => (server.clientCount() === 2 ? true : undefined), 'two clients');
+    await waitFor('two clients', () => server.clientCount() === 2);
     for (let seq = 1; seq <= 5; seq += 1) session.emit(frame(seq));
     for (const client of [a, b]) {
-      const seqs = await waitFor(() => {
+      const seqs = await waitFor('five frames', () => {
         const got = client.messages.flatMap((m) => (m.type === 'frame' ? [m.frame.seq] : []));
         return got.length === 5 ? got : undefined;
-      }, 'five frames');
+      });
       expect(seqs).toEqual([1, 2, 3, 4, 5]);
     }
     const closed = new Promise<number>((resolve) => a.ws.once('close', (code) => resolve(code)));
