@@ -3,7 +3,7 @@
  * outputs: how a blocked process, a holder, peeked bytes and an object's key
  * numbers are written.
  */
-import type { Blocked, Holder, IpcObject, ProcessInfo } from '../model/snapshot-types';
+import type { Blocked, FdEntry, Holder, IpcObject } from '../model/snapshot-types';
 
 /** "read(fd 3) on pipe:4614 [anon_pipe_read]" */
 export function describeBlocked(blocked: Blocked): string {
@@ -15,7 +15,7 @@ export function describeBlocked(blocked: Blocked): string {
 }
 
 /** "1234/3(r)" */
-export function describeHolder(holder: Holder): string {
+function describeHolder(holder: Holder): string {
   return `${holder.pid}/${holder.fd}(${holder.access})`;
 }
 
@@ -49,7 +49,7 @@ export function describePeek(peek: string | null | undefined, limit = 48): strin
   return escapeBytes(Buffer.from(peek, 'base64'), limit);
 }
 
-export function describeSize(bytes: number | null | undefined): string {
+function describeSize(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined) return '?';
   return `${bytes}`;
 }
@@ -153,8 +153,9 @@ export function keyNumbers(object: IpcObject): [string, string][] {
   }
 }
 
-export function describeProcess(process: ProcessInfo): string {
-  return `${process.pid} (${process.comm})`;
+/** Descriptors that reach an IPC object (not plain files or other links). */
+export function isIpcFd(fd: FdEntry): boolean {
+  return !fd.object.startsWith('file:') && !fd.object.startsWith('other:');
 }
 
 export const KIND_TITLES: Record<IpcObject['kind'], string> = {

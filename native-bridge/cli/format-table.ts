@@ -3,10 +3,10 @@
  * objects grouped by kind with their key numbers and holders.
  */
 import type { IpcObject, Snapshot } from '../model/snapshot-types';
-import { KIND_TITLES, describeBlocked, describeHolders, describePeek, keyNumbers } from './describe';
+import { KIND_TITLES, describeBlocked, describeHolders, describePeek, isIpcFd, keyNumbers } from './describe';
 
 /** Left-aligned columns, two spaces apart; the last column is never padded. */
-export function renderColumns(header: string[], rows: string[][]): string[] {
+function renderColumns(header: string[], rows: string[][]): string[] {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]): string =>
     cells
@@ -24,7 +24,7 @@ function processSection(snapshot: Snapshot): string[] {
   const rows = [...snapshot.processes]
     .sort((a, b) => a.pid - b.pid)
     .map((p) => {
-      const ipcFds = p.fds.filter((fd) => !fd.object.startsWith('file:') && !fd.object.startsWith('other:')).length;
+      const ipcFds = p.fds.filter(isIpcFd).length;
       const blocked = p.blocked ? describeBlocked(p.blocked) : p.readable ? '-' : `unreadable: ${p.error ?? 'unknown reason'}`;
       return [`${p.pid}`, `${p.ppid}`, p.state, `${p.fds.length}/${ipcFds}`, p.comm, blocked];
     });
@@ -42,8 +42,9 @@ function unionLabels(objects: IpcObject[]): string[] {
 
 function objectSection(kind: IpcObject['kind'], objects: IpcObject[]): string[] {
   /* a long path would push every other column away: it goes last */
-  const labels = unionLabels(objects).filter((label) => label !== 'path');
-  const withPath = objects.some((object) => keyNumbers(object).some(([label]) => label === 'path'));
+  const all = unionLabels(objects);
+  const withPath = all.includes('path');
+  const labels = all.filter((label) => label !== 'path');
   /* System V objects have no descriptors: their users are in ATTACHED / WAITING instead */
   const withHolders = objects.some((object) => object.holders.length > 0);
   const withPeek = objects.some((object) => object.peek);

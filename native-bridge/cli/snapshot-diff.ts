@@ -3,8 +3,8 @@
  * `ipcscope watch` prints. Pure: it compares what the kernel showed at two
  * moments and never looks at the kernel itself.
  */
-import type { Blocked, FdEntry, IpcObject, ProcessInfo, Snapshot } from '../model/snapshot-types';
-import { describeBlocked } from './describe';
+import type { Blocked, IpcObject, ProcessInfo, Snapshot } from '../model/snapshot-types';
+import { describeBlocked, isIpcFd } from './describe';
 
 export type ChangeValue = string | number | boolean | null | number[];
 
@@ -54,18 +54,13 @@ export interface Change {
   text: string;
 }
 
-/** Descriptors that reach an IPC object (not plain files or other links). */
-export function isIpcFd(fd: FdEntry): boolean {
-  return !fd.object.startsWith('file:') && !fd.object.startsWith('other:');
-}
-
 function blockedKey(blocked: Blocked | null): string {
   if (!blocked) return '';
   return `${blocked.op}|${blocked.syscallNr}|${blocked.fd}|${blocked.object}|${blocked.wchan}`;
 }
 
 /** The numbers worth a line when they move, per kind. */
-export function watchedFields(object: IpcObject): Partial<Record<ObjectField, ChangeValue>> {
+function watchedFields(object: IpcObject): Partial<Record<ObjectField, ChangeValue>> {
   switch (object.kind) {
     case 'pipe':
     case 'fifo':
@@ -159,6 +154,8 @@ function diffObject(time: number, before: IpcObject, after: IpcObject, changes: 
 
 /** Changes from `before` to `after`, processes first (by pid), then objects (by id). */
 export function diffSnapshots(before: Snapshot, after: Snapshot): Change[] {
+  /* the Sampler hands back its previous snapshot's arrays when nothing moved */
+  if (before.processes === after.processes && before.objects === after.objects) return [];
   const time = after.takenAt;
   const changes: Change[] = [];
   const oldProcesses = new Map(before.processes.map((p) => [p.pid, p]));

@@ -16,7 +16,7 @@ function clock(time: number): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
-export function formatChange(change: Change, json: boolean): string {
+function formatChange(change: Change, json: boolean): string {
   return json ? JSON.stringify(change) : `${clock(change.time)}  ${change.text}`;
 }
 
@@ -53,8 +53,13 @@ export async function runWatch(args: WatchArgs): Promise<number> {
     const onSignal = (): void => stop(0);
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    /* a reader that went away (watch ... | head) ends the watch quietly */
-    process.stdout.on('error', () => stop(0));
+    /*
+     * main.ts's stdout 'error' listener runs first: on EPIPE (watch ... | head)
+     * it exits 0 at once; any other error it has already reported in one line
+     * with exit code 1. Here the watch only stops and keeps that 1 (passing the
+     * error on would report it a second time).
+     */
+    process.stdout.on('error', () => stop(1));
 
     const tick = (): void => {
       try {
