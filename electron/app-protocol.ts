@@ -1,6 +1,7 @@
 import { net, protocol } from 'electron';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isInside } from '../native-bridge/web/static-files';
 import { APP_HOST, APP_SCHEME } from './window-security';
 
 /**
@@ -33,9 +34,7 @@ export function resolveAppFile(requestUrl: string, rootDir: string): string | nu
   }
   if (pathname.includes('\0')) return null;
   const file = resolve(rootDir, `.${pathname === '/' ? '/index.html' : pathname}`);
-  const inside = relative(rootDir, file);
-  if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) return null;
-  return file;
+  return isInside(rootDir, file) ? file : null;
 }
 
 /** Must run after app 'ready'. Every response carries the CSP header. */

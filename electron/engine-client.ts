@@ -12,8 +12,8 @@ export interface EngineChild {
   on(event: 'exit', listener: (code: number) => void): unknown;
 }
 
-export const COMMAND_TIMEOUT_MS = 30_000;
-export const DISPOSE_TIMEOUT_MS = 5_000;
+const COMMAND_TIMEOUT_MS = 30_000;
+const DISPOSE_TIMEOUT_MS = 5_000;
 const KILL_TIMEOUT_MS = 2_000;
 
 interface Pending {
@@ -33,7 +33,9 @@ export class EngineClient {
   private readonly exitListeners = new Set<(code: number) => void>();
   private exitCode: number | null = null;
   private disposing: Promise<void> | null = null;
-  private disposedSeen = false;
+  private markDisposed: () => void = () => undefined;
+  /** Settles when the engine says its session is disposed. */
+  private readonly disposed = new Promise<void>((resolve) => (this.markDisposed = resolve));
   private readonly exited: Promise<number>;
 
   constructor(
@@ -101,7 +103,7 @@ export class EngineClient {
   private async runDispose(): Promise<void> {
     if (!this.running) return;
     this.child.postMessage({ kind: 'dispose' });
-    await this.waitFor(() => this.disposedSeen || !this.running, this.timeouts.dispose);
+    await Promise.race([this.disposed, this.exited, delay(this.timeouts.dispose)]);
     if (!this.running) return;
     /* the engine exits by itself after 'disposed'; kill() sends SIGTERM, which the engine also turns into a dispose */
     const ended = await Promise.race([this.exited.then(() => true), delay(this.timeouts.kill).then(() => false)]);
@@ -109,17 +111,6 @@ export class EngineClient {
       this.child.kill();
       await Promise.race([this.exited, delay(this.timeouts.kill)]);
     }
-  }
-
-  private waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const started = Date.now();
-      const poll = (): void => {
-        if (done() || Date.now() - started >= timeoutMs) resolve();
-        else setTimeout(poll, 10);
-      };
-      poll();
-    });
   }
 
   private receive(data: unknown): void {
@@ -141,7 +132,7 @@ export class EngineClient {
         this.emitStatus('open');
         break;
       case 'disposed':
-        this.disposedSeen = true;
+        this.markDisposed();
         break;
       case 'fatal':
         this.emitStatus(`engine error: ${message.error}`);

@@ -23,7 +23,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Headers on every response, static or error. */
-export function securityHeaders(port: number): Record<string, string> {
+function securityHeaders(port: number): Record<string, string> {
   const ws = `ws://127.0.0.1:${port} ws://localhost:${port}`;
   return {
     'Content-Security-Policy': [
@@ -50,7 +50,7 @@ export function securityHeaders(port: number): Record<string, string> {
  * Maps a request path to a file under root, or null when the path is malformed
  * or leaves the root (`..`, encoded slashes, NUL, symlinks pointing outside).
  */
-export function resolveStaticPath(root: string, requestPath: string): string | null {
+function resolveStaticPath(root: string, requestPath: string): string | null {
   let decoded: string;
   try {
     decoded = decodeURIComponent(requestPath);
@@ -76,7 +76,8 @@ export function resolveStaticPath(root: string, requestPath: string): string | n
   return real;
 }
 
-function isInside(root: string, path: string): boolean {
+/** True when `path` lies strictly below `root` (not the root itself); the Electron app:// scheme uses it too. */
+export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel !== '' && !rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel);
 }
