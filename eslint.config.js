@@ -61,7 +61,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.config.{js,ts}', 'forge.config.ts', 'eslint.config.js', 'renderer/vite.config.ts', 'electron/vite.*.config.ts'],
+    files: ['**/*.config.{js,ts}'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

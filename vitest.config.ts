@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'engine',
-          include: ['native-bridge/**/*.test.ts', 'electron/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['native-bridge/**/*.test.ts', 'electron/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
           testTimeout: 30_000,
@@ -17,7 +17,6 @@ export default defineConfig({
         },
       },
       {
-        esbuild: { jsx: 'automatic' },
         test: {
           name: 'renderer',
           include: ['renderer/**/*.test.{ts,tsx}'],

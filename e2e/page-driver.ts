@@ -11,7 +11,7 @@ async function issuedSteps(page: Page): Promise<number> {
 }
 
 /** Clicks Step once and waits until the step list shows one more step issued and none running. */
-export async function clickStep(page: Page): Promise<void> {
+async function clickStep(page: Page): Promise<void> {
   const before = await issuedSteps(page);
   await page.getByTestId('btn-step').click();
   await page.waitForFunction(

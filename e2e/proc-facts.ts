@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 /**
  * What the kernel says about a process, read straight from /proc: the e2e
@@ -20,7 +20,7 @@ export function procState(pid: number): string | null {
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
 }
 
-export function procPpid(pid: number): number | null {
+function procPpid(pid: number): number | null {
   const stat = readProc(pid, 'stat');
   if (stat === null) return null;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -30,14 +30,6 @@ export function procPpid(pid: number): number | null {
 /** Kernel function the main thread sleeps in, e.g. "anon_pipe_read" (KERNEL-FACTS). */
 export function procWchan(pid: number): string | null {
   return readProc(pid, 'wchan');
-}
-
-/** First field of /proc/PID/syscall: 0 = read on x86_64. */
-export function procSyscallNr(pid: number): number | null {
-  const text = readProc(pid, 'syscall');
-  if (text === null) return null;
-  const nr = Number(text.split(' ')[0]);
-  return Number.isInteger(nr) ? nr : null;
 }
 
 /** Live: /proc/PID exists and is not a zombie. */
@@ -58,33 +50,6 @@ export function descendsFrom(pid: number, ancestor: number): boolean {
     current = procPpid(current);
   }
   return false;
-}
-
-/** Children of every thread of `pid` (/proc/PID/task/TID/children). */
-export function childrenOf(pid: number): number[] {
-  let tids: string[];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return [];
-  }
-  return tids.flatMap((tid) => {
-    const text = (readProc(pid, `task/${tid}/children`) ?? '').trim();
-    return text === '' ? [] : text.split(' ').map(Number);
-  });
-}
-
-/** Every descendant of `root`, breadth first. */
-export function descendants(root: number): number[] {
-  const found: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const child of childrenOf(queue.shift() as number)) {
-      found.push(child);
-      queue.push(child);
-    }
-  }
-  return found;
 }
 
 /** /proc/PID/syscall: number and first argument (the fd for read/write). */

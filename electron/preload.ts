@@ -9,7 +9,7 @@ import { invoke, subscribe } from './ipc-renderer';
  * `window.ipcscope`: never ipcRenderer itself and never a send-anything. Main
  * validates every command again; nothing here is trusted by the engine.
  */
-export const ipcscopeBridge: IpcscopeBridge = {
+const ipcscopeBridge: IpcscopeBridge = {
   send: (command: Command): Promise<CommandResult> => invoke('command', command),
   onFrame: (listener: (frame: Frame) => void): (() => void) => subscribe('frame', listener),
   onStatus: (listener: (status: string) => void): (() => void) => subscribe('status', listener),

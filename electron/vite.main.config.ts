@@ -12,7 +12,7 @@ interface ForgeEnv extends ConfigEnv {
   forgeConfigSelf: { entry: string };
 }
 
-export const NATIVE_EXTERNALS = ['koffi'];
+const NATIVE_EXTERNALS = ['koffi'];
 
 export default defineConfig((env) => {
   const entry = (env as ForgeEnv).forgeConfigSelf.entry;

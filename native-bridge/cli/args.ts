@@ -61,7 +61,7 @@ class Words {
   }
 }
 
-export function parsePidList(text: string): number[] {
+function parsePidList(text: string): number[] {
   if (text.trim() === '') throw new UsageError('--pid needs at least one PID');
   const pids: number[] = [];
   for (const part of text.split(',')) {

@@ -8,7 +8,7 @@ import type { IpcObject, ProcessInfo, Snapshot } from '../model/snapshot-types';
 import { describeBlocked, keyNumbers } from './describe';
 
 /** A Graphviz double-quoted string. */
-export function dotString(text: string): string {
+function dotString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 

@@ -48,7 +48,7 @@ writers, peers, pending connections, nattch, messages, semaphore values.
 Ctrl-C stops cleanly. With --pid (no --tree) it also stops once every watched
 process has exited.`;
 
-export const HELP_TEXT: Record<string, string> = { overview: OVERVIEW, snapshot: SNAPSHOT, watch: WATCH };
+const HELP_TEXT: Record<string, string> = { overview: OVERVIEW, snapshot: SNAPSHOT, watch: WATCH };
 
 export function helpFor(topic: string | undefined): string | null {
   if (topic === undefined) return `${OVERVIEW}\n\nRun "ipcscope help snapshot" or "ipcscope help watch" for their options.`;

@@ -14,7 +14,7 @@ function say(stream: NodeJS.WriteStream, text: string): void {
 }
 
 /** One line, whatever the error: the message, never the stack (unless IPCSCOPE_DEBUG is set). */
-export function reportError(error: unknown): number {
+function reportError(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`ipcscope: ${message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
   if (process.env.IPCSCOPE_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

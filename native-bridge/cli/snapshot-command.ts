@@ -17,7 +17,7 @@ export function keepStdoutClean(): void {
   console.debug = toStderr;
 }
 
-export async function captureSnapshot(args: SnapshotArgs): Promise<Snapshot> {
+async function captureSnapshot(args: SnapshotArgs): Promise<Snapshot> {
   const pids = 'pids' in args.scope ? args.scope.pids : [];
   requireProcesses(pids);
   const snapshot = await takeSnapshot(args.scope, { peekBytes: args.peekBytes, readMaps: args.readMaps, readSignals: true, signalsEverywhere: true });

@@ -14,13 +14,13 @@ export interface FrameSink {
   send(data: string): void;
 }
 
-export const DEFAULT_HIGH_WATER_BYTES = 512 * 1024;
+const DEFAULT_HIGH_WATER_BYTES = 512 * 1024;
 /**
  * Events carried for a client that does not drain. Past this the client is
  * cut off (it reconnects and starts from a fresh frame) rather than losing
  * events silently or holding them without bound.
  */
-export const MAX_CARRIED_EVENTS = 5000;
+const MAX_CARRIED_EVENTS = 5000;
 const RETRY_MS = 20;
 
 export class FrameSender {
@@ -29,7 +29,7 @@ export class FrameSender {
   private carriedEvents: SyscallEvent[] = [];
   private retry: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
-  /** Frames not sent because a newer one replaced them (for the status line and tests). */
+  /** Frames not sent because a newer one replaced them: counted so the tests can see the coalescing. */
   dropped = 0;
 
   constructor(

@@ -10,7 +10,7 @@ const BUILD_PREFIX = '.dist-build-';
 const SKIP_DIRS = new Set(['dist', 'node_modules', 'fixtures']);
 
 /** Newest modification time (ms) of the renderer's sources, tests excluded. */
-export function newestSourceMtime(rendererDir: string): number {
+function newestSourceMtime(rendererDir: string): number {
   let newest = 0;
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {

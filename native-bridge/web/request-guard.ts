@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
  */
 
 /** Host header values the server answers to. */
-export function allowedHosts(port: number): string[] {
+function allowedHosts(port: number): string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];
 }
 
@@ -22,12 +22,12 @@ export function isAllowedHost(host: string | undefined, port: number): boolean {
  * very Host it connects to. A missing Origin is refused too: browsers always
  * send one on WebSocket handshakes.
  */
-export function isSameOrigin(origin: string | undefined, host: string | undefined, port: number): boolean {
+function isSameOrigin(origin: string | undefined, host: string | undefined, port: number): boolean {
   if (origin === undefined || !isAllowedHost(host, port)) return false;
   return origin.toLowerCase() === `http://${(host ?? '').toLowerCase()}`;
 }
 
-export function tokenMatches(given: string | null, expected: string): boolean {
+function tokenMatches(given: string | null, expected: string): boolean {
   if (given === null) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(expected);

@@ -42,9 +42,9 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export const LISTEN_HOST = '127.0.0.1';
+const LISTEN_HOST = '127.0.0.1';
 
-export function newToken(): string {
+function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
@@ -57,7 +57,7 @@ function isRequestId(value: unknown): value is number | string {
 }
 
 /** Parses one client message, or says in plain words why it cannot. */
-export function parseClientMessage(data: RawData, isBinary: boolean): ClientRequest | string {
+function parseClientMessage(data: RawData, isBinary: boolean): ClientRequest | string {
   if (isBinary) return 'binary messages are not accepted; send JSON text';
   const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
   let parsed: unknown;
