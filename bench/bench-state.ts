@@ -11,14 +11,9 @@ import { closeTracked, killTracked, spawnTracked, trackFds, yieldToSignals } fro
 
 export class BenchState {
   private readonly holders: ChildProcess[] = [];
-  socketpairs = 0;
 
   pids(): number[] {
     return this.holders.map((child) => child.pid ?? 0).filter((pid) => pid > 0);
-  }
-
-  get size(): number {
-    return this.holders.length;
   }
 
   /** Adds holders until there are `size` of them, yielding now and then so Ctrl-C is heard. */
@@ -33,7 +28,6 @@ export class BenchState {
         const [left, right] = makeSocketPair('stream');
         trackFds(left, right);
         stdio.push(left, right);
-        this.socketpairs++;
       } else {
         stdio.push('ignore'); /* else Node gives fd 2 a socket to this process */
       }
@@ -48,6 +42,5 @@ export class BenchState {
 
   async tearDown(): Promise<void> {
     await killTracked(this.holders.splice(0));
-    this.socketpairs = 0;
   }
 }

@@ -18,7 +18,7 @@ import { makePipe } from '../native-bridge/libc/libc';
 import { makeSocketPair } from '../native-bridge/libc/sockets';
 import { Sampler, WATCH_SAMPLER_OPTIONS, type SamplerOptions } from '../native-bridge/probe/index';
 import { closeTracked, killTracked, spawnTracked, trackFds } from './bench-children';
-import { available, median } from './timing';
+import { available, median, sleepMs } from './timing';
 
 export type Channel = 'pipe' | 'socketpair';
 
@@ -62,10 +62,6 @@ function bytesRead(pid: number): number {
   return Number(match[1]);
 }
 
-async function sleep(ms: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /**
  * `pairs` observed windows, each between unobserved ones: U O U O ... U,
  * every window `windowMs` long.
@@ -74,7 +70,8 @@ export async function measureObserverEffect(
   channel: Channel,
   windowMs: number,
   pairs: number,
-  options: SamplerOptions = { ...WATCH_SAMPLER_OPTIONS, peekBytes: 256, readMaps: true, readSignals: true },
+  /* as the app ticks: peek 256 B, maps and signals are the Sampler's defaults (DEFAULT_PROBE_OPTIONS) */
+  options: SamplerOptions = WATCH_SAMPLER_OPTIONS,
 ): Promise<ObserverEffect> {
   const [readEnd, writeEnd] = channel === 'pipe' ? makePipe() : makeSocketPair('stream');
   trackFds(readEnd, writeEnd);
@@ -105,7 +102,7 @@ export async function measureObserverEffect(
         : null;
       const before = bytesRead(reader.pid);
       const started = performance.now();
-      await sleep(windowMs);
+      await sleepMs(windowMs);
       const after = bytesRead(reader.pid);
       const elapsed = performance.now() - started;
       if (timer) clearInterval(timer);

@@ -4,6 +4,7 @@
  * over wall time, i.e. a share of one core. Includes the timer's own cost.
  */
 import { Sampler, type SamplerOptions } from '../native-bridge/probe/index';
+import { median } from './timing';
 
 export interface TickCost {
   label: string;
@@ -43,7 +44,6 @@ export async function measureTicks(label: string, pids: number[], options: Sampl
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const cpuMs = (cpu.user + cpu.system) / 1000;
-    durations.sort((a, b) => a - b);
     return {
       label,
       ticks,
@@ -52,7 +52,7 @@ export async function measureTicks(label: string, pids: number[], options: Sampl
       coreShare: cpuMs / wallMs,
       achievedHz: ticks / (wallMs / 1000),
       projectedShare: ((cpuMs / ticks) * hz) / 1000,
-      sampleMs: durations[Math.floor(durations.length / 2)] ?? NaN,
+      sampleMs: median(durations),
     };
   } finally {
     sampler.close();
