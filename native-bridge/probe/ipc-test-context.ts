@@ -52,9 +52,9 @@ export function scanSharedMaps(pid: number): MapsEntry[] | null {
   }
   const maps: MapsEntry[] = [];
   for (const line of text.split('\n')) {
-    const m = /^\S+\s+(\S{4})\s+\S+\s+\S+\s+(\d+)\s*(.*)$/.exec(line);
-    if (!m || m[1]![3] !== 's') continue;
-    maps.push({ perms: m[1]!, inode: Number(m[2]), path: m[3]! });
+    const m = /^([0-9a-f]+)-\S+\s+(\S{4})\s+\S+\s+\S+\s+(\d+)\s*(.*)$/.exec(line);
+    if (!m || m[2]![3] !== 's') continue;
+    maps.push({ start: m[1]!, perms: m[2]!, inode: Number(m[3]), path: m[4]! });
   }
   return maps;
 }

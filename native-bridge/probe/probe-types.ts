@@ -20,6 +20,8 @@ export interface ScannedFd {
 }
 
 export interface MapsEntry {
+  /** Start address in hex, without "0x" (the first column's "7f3a...-7f3b..."): where a System V segment is read in /proc/PID/mem. */
+  start: string;
   /** e.g. "rw-s" */
   perms: string;
   /** inode column: for System V shm this is the shmid. */

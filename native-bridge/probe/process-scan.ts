@@ -153,7 +153,8 @@ export function readSharedMaps(pid: number): MapsEntry[] {
     const cols = line.split(/\s+/);
     const path = cols.slice(5).join(' ');
     if (!path.startsWith('/SYSV') && !path.startsWith('/dev/shm/')) continue;
-    maps.push({ perms: cols[1] ?? '', inode: Number(cols[4] ?? 0), path });
+    const range = cols[0]!;
+    maps.push({ start: range.slice(0, range.indexOf('-')), perms: cols[1] ?? '', inode: Number(cols[4] ?? 0), path });
   }
   return maps;
 }

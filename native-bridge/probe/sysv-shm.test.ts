@@ -58,6 +58,8 @@ describe('sysvShmProbe', () => {
     expect(obj).toMatchObject({ nattch: 1, attached: [a.pid], lpid: a.pid });
     expect(ipcsShm(shmid)?.nattch).toBe(1);
     expect(Buffer.from(obj!.peek!, 'base64').subarray(0, 12).toString()).toBe('hello from A');
+    /* an attacher known by PID alone: the segment is found in a fresh read of its maps */
+    expect(Buffer.from(peekShm(shmid, 8192, [{ pid: a.pid }], 12)!, 'base64').toString()).toBe('hello from A');
 
     const b = await attacher(shmid);
     children.push(b);

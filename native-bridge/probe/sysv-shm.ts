@@ -4,55 +4,56 @@
  * inode column is the shmid; `ipcs` only gives a count), and up to 256 bytes
  * of content.
  */
-import { readFileSync } from 'node:fs';
 import type { ShmObject } from '../model/snapshot-types';
 import { O_CLOEXEC, O_RDONLY, native } from '../libc/libc';
 import { SHM_DEST, peekShmAttached } from '../libc/sysv';
+import { readSharedMaps } from './process-scan';
 import { MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext, type ScannedProcess } from './probe-types';
 import { col, readSysvTable } from './sysvipc-table';
 
+/** A process attaching a segment, and where (hex start address) when its scanned maps said so. */
+interface ShmAttacher {
+  pid: number;
+  start?: string;
+}
 
-/** shmid -> PIDs mapping it, from the scanned maps (shared mappings of /SYSV* files). */
-export function shmAttachers(processes: Iterable<ScannedProcess>): Map<number, number[]> {
-  const byId = new Map<number, number[]>();
+/** shmid -> processes mapping it, by PID, from the scanned maps (shared mappings of /SYSV* files). */
+function shmAttachers(processes: Iterable<ScannedProcess>): Map<number, ShmAttacher[]> {
+  const byId = new Map<number, ShmAttacher[]>();
   for (const p of processes) {
     for (const m of p.maps ?? []) {
       if (!m.path.startsWith('/SYSV')) continue;
-      const pids = byId.get(m.inode) ?? [];
-      if (!pids.includes(p.pid)) pids.push(p.pid);
-      byId.set(m.inode, pids);
+      const attachers = byId.get(m.inode) ?? [];
+      /* a segment attached twice: its first mapping, as the maps list it */
+      if (!attachers.some((a) => a.pid === p.pid)) attachers.push({ pid: p.pid, start: m.start });
+      byId.set(m.inode, attachers);
     }
   }
-  for (const pids of byId.values()) pids.sort((a, b) => a - b);
+  for (const attachers of byId.values()) attachers.sort((a, b) => a.pid - b.pid);
   return byId;
 }
 
-/** Start address of `shmid`'s mapping in `pid`, from /proc/PID/maps. */
-function mappingAddress(pid: number, shmid: number): number | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/maps`, 'latin1');
-  } catch {
-    return null;
-  }
-  for (const line of text.split('\n')) {
-    /* 7f..-7f.. rw-s 00000000 00:01 <shmid>   /SYSV0000162e (deleted) */
-    const f = line.split(/\s+/);
-    if (f.length >= 6 && f[4] === String(shmid) && f[5]!.startsWith('/SYSV')) {
-      return parseInt(f[0]!.split('-')[0]!, 16);
+/** Where `shmid` starts in the attacher's memory: the scanned mapping, else a fresh read of its maps. */
+function mappingStart(attacher: ShmAttacher, shmid: number): number | null {
+  let start = attacher.start;
+  if (start === undefined) {
+    try {
+      start = readSharedMaps(attacher.pid).find((m) => m.inode === shmid && m.path.startsWith('/SYSV'))?.start;
+    } catch {
+      return null;
     }
   }
-  return null;
+  return start === undefined ? null : parseInt(start, 16);
 }
 
 /**
  * Reads the segment through an attacher's /proc/PID/mem: unlike shmat, this
  * leaves the segment's lpid and atime alone. Needs ptrace access (same uid or root).
  */
-function peekThroughMem(pid: number, shmid: number, len: number): Uint8Array | null {
-  const addr = mappingAddress(pid, shmid);
+function peekThroughMem(attacher: ShmAttacher, shmid: number, len: number): Uint8Array | null {
+  const addr = mappingStart(attacher, shmid);
   if (addr === null) return null;
-  const fd = native.open(`/proc/${pid}/mem`, O_RDONLY | O_CLOEXEC, 0);
+  const fd = native.open(`/proc/${attacher.pid}/mem`, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return null;
   try {
     const buf = new Uint8Array(len);
@@ -70,11 +71,11 @@ function peekThroughMem(pid: number, shmid: number, len: number): Uint8Array | n
  * later snapshot would show the observer instead of the last real user.
  * `allowAttach` opts into that (one-off inspection, e.g. on request).
  */
-export function peekShm(shmid: number, size: number, attached: number[], peekBytes: number, allowAttach = false): string | null {
+export function peekShm(shmid: number, size: number, attached: readonly ShmAttacher[], peekBytes: number, allowAttach = false): string | null {
   const len = Math.min(size, peekBytes, MAX_PEEK_BYTES);
   if (len <= 0) return null;
-  for (const pid of attached) {
-    const bytes = peekThroughMem(pid, shmid, len);
+  for (const attacher of attached) {
+    const bytes = peekThroughMem(attacher, shmid, len);
     if (bytes) return Buffer.from(bytes).toString('base64');
   }
   if (!allowAttach) return null;
@@ -90,7 +91,8 @@ function collect(ctx: ProbeContext): KindProbeResult {
   const objects: ShmObject[] = [];
   for (const row of (ctx.readSysvTable ?? readSysvTable)('shm')) {
     const shmid = col(row, 'shmid');
-    const attached = attachers.get(shmid) ?? [];
+    const mappers = attachers.get(shmid) ?? [];
+    const attached = mappers.map((a) => a.pid);
     const cpid = col(row, 'cpid');
     const lpid = col(row, 'lpid');
     const inScope = ctx.wholeMachine || attached.length > 0 || ctx.processes.has(cpid) || ctx.processes.has(lpid);
@@ -112,7 +114,7 @@ function collect(ctx: ProbeContext): KindProbeResult {
       lpid,
       /* SHM_DEST 01000: IPC_RMID'ed while attached; the key reads 0 from then on */
       markedForDeletion: (perms & SHM_DEST) !== 0,
-      peek: ctx.options.peekBytes > 0 ? peekShm(shmid, size, attached, ctx.options.peekBytes) : null,
+      peek: ctx.options.peekBytes > 0 ? peekShm(shmid, size, mappers, ctx.options.peekBytes) : null,
     });
   }
   return { objects, targets: new Map() };
