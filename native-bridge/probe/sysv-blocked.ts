@@ -7,7 +7,7 @@ import type { BlockedOp } from '../model/snapshot-types';
 import { describeSyscallWait } from './blocked';
 import type { ScannedProcess } from './probe-types';
 
-export interface SysvWait {
+interface SysvWait {
   op: Extract<BlockedOp, 'msgsnd' | 'msgrcv' | 'semop'>;
   syscall: string;
   /** "msg:<msqid>" or "sem:<semid>" */
@@ -23,12 +23,30 @@ export function blockedSysvObject(nr: number, args: readonly bigint[]): SysvWait
   return id < 0 ? null : { op: wait.op, syscall: wait.syscall, object: wait.object, id };
 }
 
-/** PIDs among the scanned processes blocked in one of `ops` on System V object `id`. */
-export function sysvWaiters(processes: Iterable<ScannedProcess>, ops: readonly SysvWait['op'][], id: number, kind: 'msg' | 'sem'): number[] {
-  const pids: number[] = [];
+/** PIDs blocked on one System V object, by operation, in ascending order. */
+export interface SysvWaiters {
+  msgsnd: number[];
+  msgrcv: number[];
+  semop: number[];
+}
+
+/**
+ * Object id ("msg:<msqid>", "sem:<semid>", as blocked.ts names them) -> the
+ * scanned PIDs blocked on it: one pass over the processes per collect,
+ * instead of one per table row.
+ */
+export function sysvWaitersByObject(processes: Iterable<ScannedProcess>): Map<string, SysvWaiters> {
+  const byObject = new Map<string, SysvWaiters>();
   for (const p of processes) {
-    const wait = blockedSysvObject(p.syscallNr, p.syscallArgs);
-    if (wait && wait.id === id && ops.includes(wait.op) && wait.object.startsWith(`${kind}:`)) pids.push(p.pid);
+    const wait = describeSyscallWait(p.syscallNr, p.syscallArgs, () => null);
+    if ((wait.op !== 'msgsnd' && wait.op !== 'msgrcv' && wait.op !== 'semop') || wait.object === null) continue;
+    let waiters = byObject.get(wait.object);
+    if (!waiters) {
+      waiters = { msgsnd: [], msgrcv: [], semop: [] };
+      byObject.set(wait.object, waiters);
+    }
+    waiters[wait.op].push(p.pid);
   }
-  return pids.sort((a, b) => a - b);
+  for (const w of byObject.values()) for (const pids of [w.msgsnd, w.msgrcv, w.semop]) pids.sort((a, b) => a - b);
+  return byObject;
 }

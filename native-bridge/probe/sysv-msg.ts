@@ -9,7 +9,7 @@
 import type { MsgQueueObject } from '../model/snapshot-types';
 import { copyMessage, msgStat } from '../libc/sysv';
 import { MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext } from './probe-types';
-import { sysvWaiters } from './sysv-blocked';
+import { sysvWaitersByObject } from './sysv-blocked';
 import { col, readSysvTable } from './sysvipc-table';
 
 export const MAX_COPIED_MESSAGES = 8;
@@ -31,13 +31,14 @@ export function copyFirstMessages(msqid: number, count: number, peekBytes: numbe
 
 function collect(ctx: ProbeContext): KindProbeResult {
   const objects: MsgQueueObject[] = [];
-  const procs = [...ctx.processes.values()];
+  const blocked = sysvWaitersByObject(ctx.processes.values());
   for (const row of (ctx.readSysvTable ?? readSysvTable)('msg')) {
     const msqid = col(row, 'msqid');
     const lspid = col(row, 'lspid');
     const lrpid = col(row, 'lrpid');
-    const waitingSenders = sysvWaiters(procs, ['msgsnd'], msqid, 'msg');
-    const waitingReceivers = sysvWaiters(procs, ['msgrcv'], msqid, 'msg');
+    const waiters = blocked.get(`msg:${msqid}`);
+    const waitingSenders = waiters?.msgsnd ?? [];
+    const waitingReceivers = waiters?.msgrcv ?? [];
     const inScope =
       ctx.wholeMachine || ctx.processes.has(lspid) || ctx.processes.has(lrpid) || waitingSenders.length > 0 || waitingReceivers.length > 0;
     if (!inScope) continue;

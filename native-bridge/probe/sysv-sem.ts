@@ -8,11 +8,11 @@ import type { SemaphoreValue, SemSetObject } from '../model/snapshot-types';
 import { GETNCNT, GETPID, GETVAL, GETZCNT, sysv } from '../libc/sysv';
 import { check } from '../libc/libc';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
-import { sysvWaiters } from './sysv-blocked';
+import { sysvWaitersByObject } from './sysv-blocked';
 import { col, readSysvTable } from './sysvipc-table';
 
 /** Values and waiter counts of every semaphore in the set; throws (EACCES, EIDRM, EINVAL) when unreadable. */
-export function readSemaphores(semid: number, nsems: number): SemaphoreValue[] {
+function readSemaphores(semid: number, nsems: number): SemaphoreValue[] {
   const sems: SemaphoreValue[] = [];
   for (let num = 0; num < nsems; num++) {
     sems.push({
@@ -25,20 +25,40 @@ export function readSemaphores(semid: number, nsems: number): SemaphoreValue[] {
   return sems;
 }
 
+/**
+ * Whether a scanned process last operated on some semaphore of the set (one
+ * GETPID each, before the three other reads per semaphore). False when a
+ * GETPID fails: the set would then be unreadable and left out anyway.
+ */
+function lastOperatedByScanned(ctx: ProbeContext, semid: number, nsems: number): boolean {
+  let found = false;
+  for (let num = 0; num < nsems; num++) {
+    const pid = sysv.semctlInt(semid, num, GETPID, 0);
+    if (pid < 0) return false;
+    if (ctx.processes.has(pid)) found = true;
+  }
+  return found;
+}
+
 function collect(ctx: ProbeContext): KindProbeResult {
   const objects: SemSetObject[] = [];
-  const procs = [...ctx.processes.values()];
+  const blocked = sysvWaitersByObject(ctx.processes.values());
   for (const row of (ctx.readSysvTable ?? readSysvTable)('sem')) {
     const semid = col(row, 'semid');
-    const waiting = sysvWaiters(procs, ['semop'], semid, 'sem');
+    const nsems = col(row, 'nsems');
+    const waiting = blocked.get(`sem:${semid}`)?.semop ?? [];
+    /* scope first: the four semctl per semaphore only for sets in scope */
+    const certain = ctx.wholeMachine || waiting.length > 0;
+    if (!certain && !lastOperatedByScanned(ctx, semid, nsems)) continue;
     let semaphores: SemaphoreValue[] = [];
     try {
-      semaphores = readSemaphores(semid, col(row, 'nsems'));
+      semaphores = readSemaphores(semid, nsems);
     } catch {
-      /* another user's set without read permission, or removed meanwhile */
+      /* another user's set without read permission, or removed meanwhile: kept only when certainly in scope */
+      if (!certain) continue;
     }
-    const inScope = ctx.wholeMachine || waiting.length > 0 || semaphores.some((s) => ctx.processes.has(s.lastPid));
-    if (!inScope) continue;
+    /* the values just read decide, as they are what the object shows */
+    if (!certain && !semaphores.some((s) => ctx.processes.has(s.lastPid))) continue;
     objects.push({
       id: `sem:${semid}`,
       kind: 'sem',
