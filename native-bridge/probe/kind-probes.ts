@@ -4,8 +4,8 @@
 import { createInetSocketProbe } from './inet-sockets';
 import type { PidfdTable } from './pidfd';
 import { PipeProbe } from './pipe-probe';
-import { mqueueProbe } from './posix-mqueue';
-import { posixShmProbe } from './posix-shm';
+import { createMqueueProbe } from './posix-mqueue';
+import { createPosixShmProbe } from './posix-shm';
 import type { KindProbe } from './probe-types';
 import { sysvMsgProbe } from './sysv-msg';
 import { sysvSemProbe } from './sysv-sem';
@@ -25,7 +25,7 @@ export function createKindProbes(pidfds: PidfdTable): ClosableKindProbe[] {
     sysvShmProbe,
     sysvMsgProbe,
     sysvSemProbe,
-    posixShmProbe,
-    mqueueProbe,
+    createPosixShmProbe(borrow),
+    createMqueueProbe(borrow),
   ];
 }

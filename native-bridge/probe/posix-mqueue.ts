@@ -10,7 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import type { Holder, MqueueObject } from '../model/snapshot-types';
 import { O_CLOEXEC, O_RDONLY, native } from '../libc/libc';
 import { MQUEUE_MAGIC, type MqAttr, fsMagic, mqGetattr, readQsize, readQsizeAt } from '../libc/posix-ipc';
-import { borrowOnce } from './pidfd';
+import { type DescriptorBorrower, borrowOnce } from './pidfd';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
 
 /** Mount point of an mqueue filesystem visible to this process, or null (none on this machine by default). */
@@ -31,31 +31,61 @@ const CANDIDATE = /^\/[^/]+$/;
 
 interface Found {
   name: string;
-  targets: Set<string>;
+  /** Descriptors on it; each one's link reads the name: its one target. */
   holders: Holder[];
+}
+
+function attrsOf(fd: number): MqAttr | null {
+  try {
+    return mqGetattr(fd);
+  } catch {
+    return null;
+  }
 }
 
 function attrsThroughMount(mount: string, name: string): MqAttr | null {
   const fd = native.open(`${mount}/${name.slice(1)}`, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return null;
   try {
-    return mqGetattr(fd);
-  } catch {
-    return null;
+    return attrsOf(fd);
   } finally {
     native.close(fd);
   }
 }
 
-function collect(ctx: ProbeContext): KindProbeResult {
+interface QueueReading {
+  attr: MqAttr | null;
+  queued: number | null;
+}
+
+/**
+ * Attributes and QSIZE through the holders, one borrow per holder: attributes
+ * from the first that yields them, QSIZE (a pread at offset 0) from the first
+ * readable one that yields it, unless `queued` is already known.
+ */
+function readThroughHolders(holders: Holder[], queuedKnown: number | null, borrow: DescriptorBorrower): QueueReading {
+  const read: QueueReading = { attr: null, queued: queuedKnown };
+  for (const h of holders) {
+    const wantAttr = read.attr === null;
+    const wantQueued = read.queued === null && h.access !== 'w';
+    if (!wantAttr && read.queued !== null) break;
+    if (!wantAttr && !wantQueued) continue;
+    borrow(h.pid, h.fd, (dup) => {
+      if (wantAttr) read.attr = attrsOf(dup);
+      if (wantQueued) read.queued = readQsize(dup);
+    });
+  }
+  return read;
+}
+
+function collect(ctx: ProbeContext, borrow: DescriptorBorrower): KindProbeResult {
   const byName = new Map<string, Found>();
   for (const p of ctx.processes.values()) {
     for (const fd of p.fds) {
       if (!CANDIDATE.test(fd.target)) continue;
       if (fsMagic(`/proc/${p.pid}/fd/${fd.fd}`) !== MQUEUE_MAGIC) continue;
       /* an unlinked queue reads "/NAME (deleted)" and stays a separate object */
-      const f = byName.get(fd.target) ?? { name: fd.target, targets: new Set<string>(), holders: [] };
-      f.targets.add(fd.target);
+      const f = byName.get(fd.target) ?? { name: fd.target, holders: [] };
       f.holders.push({ pid: p.pid, fd: fd.fd, access: fd.access });
       byName.set(fd.target, f);
     }
@@ -67,7 +97,7 @@ function collect(ctx: ProbeContext): KindProbeResult {
     try {
       for (const entry of readdirSync(mount)) {
         const name = `/${entry}`;
-        if (!byName.has(name)) byName.set(name, { name, targets: new Set(), holders: [] });
+        if (!byName.has(name)) byName.set(name, { name, holders: [] });
       }
     } catch {
       /* unreadable mount */
@@ -77,26 +107,12 @@ function collect(ctx: ProbeContext): KindProbeResult {
   const targets = new Map<string, string>();
   for (const f of byName.values()) {
     const id = `mqueue:${f.name}`;
-    for (const t of f.targets) targets.set(t, id);
+    if (f.holders.length > 0) targets.set(f.name, id);
     const holders = f.holders.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
-    let attr: MqAttr | null = null;
-    for (const h of holders) {
-      attr = borrowOnce(h.pid, h.fd, (dup) => {
-        try {
-          return mqGetattr(dup);
-        } catch {
-          return null;
-        }
-      });
-      if (attr) break;
-    }
     const live = !f.name.endsWith(' (deleted)');
-    if (!attr && mount && live) attr = attrsThroughMount(mount, f.name);
-    let queued: number | null = mount && live ? readQsizeAt(mount, f.name) : null;
-    for (const h of holders) {
-      if (queued !== null) break;
-      if (h.access !== 'w') queued = borrowOnce(h.pid, h.fd, (dup) => readQsize(dup));
-    }
+    const read = readThroughHolders(holders, mount && live ? readQsizeAt(mount, f.name) : null, borrow);
+    const attr = read.attr ?? (mount && live ? attrsThroughMount(mount, f.name) : null);
+    const queued = read.queued;
     objects.push({
       id,
       kind: 'mqueue',
@@ -111,4 +127,9 @@ function collect(ctx: ProbeContext): KindProbeResult {
   return { objects, targets };
 }
 
-export const mqueueProbe: KindProbe = { name: 'mqueue', collect };
+/** A probe that reads queues through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
+export function createMqueueProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
+  return { name: 'mqueue', collect: (ctx) => collect(ctx, borrow) };
+}
+
+export const mqueueProbe: KindProbe = createMqueueProbe();

@@ -7,8 +7,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import type { Holder, PosixShmObject } from '../model/snapshot-types';
 import { O_CLOEXEC, O_RDONLY, native } from '../libc/libc';
-import { borrowOnce } from './pidfd';
-import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
+import { type DescriptorBorrower, borrowOnce } from './pidfd';
+import { MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext } from './probe-types';
 
 const SHM_DIR = '/dev/shm/';
 
@@ -22,7 +22,7 @@ export function posixShmName(target: string): string | null {
 
 interface Found {
   name: string;
-  targets: Set<string>;
+  /** Descriptors on it; each one's link reads the object's path: its one target. */
   holders: Holder[];
   attached: Set<number>;
   /** A /proc/PID/fd/N path to stat when the name is gone from /dev/shm. */
@@ -52,8 +52,8 @@ function preadStart(fd: number, len: number): string | null {
  * The first bytes, by pread at offset 0 (no file position moves): through the
  * name while it exists, else through a holder's pidfd_getfd duplicate.
  */
-function peekPosixShm(found: Found, size: number | null, peekBytes: number): string | null {
-  const len = Math.min(size ?? 0, peekBytes, 256);
+function peekPosixShm(found: Found, size: number | null, peekBytes: number, borrow: DescriptorBorrower): string | null {
+  const len = Math.min(size ?? 0, peekBytes, MAX_PEEK_BYTES);
   if (len <= 0) return null;
   if (!found.name.endsWith(' (deleted)')) {
     const fd = native.open(`${SHM_DIR}${found.name.slice(1)}`, O_RDONLY | O_CLOEXEC, 0);
@@ -67,18 +67,18 @@ function peekPosixShm(found: Found, size: number | null, peekBytes: number): str
   }
   for (const h of found.holders) {
     if (h.access === 'w') continue;
-    const peek = borrowOnce(h.pid, h.fd, (dup) => preadStart(dup, len));
+    const peek = borrow(h.pid, h.fd, (dup) => preadStart(dup, len));
     if (peek !== null) return peek;
   }
   return null;
 }
 
-function collect(ctx: ProbeContext): KindProbeResult {
+function collect(ctx: ProbeContext, borrow: DescriptorBorrower): KindProbeResult {
   const byName = new Map<string, Found>();
   const get = (name: string): Found => {
     let f = byName.get(name);
     if (!f) {
-      f = { name, targets: new Set(), holders: [], attached: new Set(), fdPath: null };
+      f = { name, holders: [], attached: new Set(), fdPath: null };
       byName.set(name, f);
     }
     return f;
@@ -88,7 +88,6 @@ function collect(ctx: ProbeContext): KindProbeResult {
       const name = posixShmName(fd.target);
       if (!name) continue;
       const f = get(name);
-      f.targets.add(fd.target);
       f.holders.push({ pid: p.pid, fd: fd.fd, access: fd.access });
       f.fdPath ??= `/proc/${p.pid}/fd/${fd.fd}`;
     }
@@ -108,15 +107,16 @@ function collect(ctx: ProbeContext): KindProbeResult {
   const targets = new Map<string, string>();
   for (const f of byName.values()) {
     const id = `posix_shm:${f.name}`;
-    for (const t of f.targets) targets.set(t, id);
+    const path = `${SHM_DIR}${f.name.slice(1)}`;
+    if (f.holders.length > 0) targets.set(path, id);
     const size = sizeOf(f);
     objects.push({
       id,
       kind: 'posix_shm',
       name: f.name,
-      path: `${SHM_DIR}${f.name.slice(1)}`,
+      path,
       size,
-      peek: ctx.options.peekBytes > 0 ? peekPosixShm(f, size, ctx.options.peekBytes) : null,
+      peek: ctx.options.peekBytes > 0 ? peekPosixShm(f, size, ctx.options.peekBytes, borrow) : null,
       holders: f.holders.sort((a, b) => a.pid - b.pid || a.fd - b.fd),
       attached: [...f.attached].sort((a, b) => a - b),
     });
@@ -124,4 +124,9 @@ function collect(ctx: ProbeContext): KindProbeResult {
   return { objects, targets };
 }
 
-export const posixShmProbe: KindProbe = { name: 'posix-shm', collect };
+/** A probe that peeks held, unlinked objects through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
+export function createPosixShmProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
+  return { name: 'posix-shm', collect: (ctx) => collect(ctx, borrow) };
+}
+
+export const posixShmProbe: KindProbe = createPosixShmProbe();
