@@ -13,7 +13,7 @@ interface FieldSet {
 
 const OBJECT_BASE: FieldSet = { required: ['id', 'kind', 'holders'], optional: ['queued', 'peek'] };
 
-export const OBJECT_FIELDS: Partial<Record<ObjectKind, FieldSet>> = {
+const OBJECT_FIELDS: Partial<Record<ObjectKind, FieldSet>> = {
   pipe: { required: ['inode', 'capacity', 'queued', 'readers', 'writers'], optional: ['path'] },
   fifo: { required: ['inode', 'capacity', 'queued', 'readers', 'writers'], optional: ['path'] },
   unix: { required: ['inode', 'type', 'state', 'peer', 'queued'], optional: ['path', 'pending', 'backlog'] },
@@ -28,20 +28,16 @@ export const OBJECT_FIELDS: Partial<Record<ObjectKind, FieldSet>> = {
   sem: { required: ['semid', 'key', 'owner', 'mode', 'semaphores', 'waiting'], optional: [] },
 };
 
-export const PROCESS_FIELDS: FieldSet = {
+const PROCESS_FIELDS: FieldSet = {
   required: ['pid', 'ppid', 'comm', 'state', 'blocked', 'fds', 'readable'],
   optional: ['maps', 'signals', 'uid', 'error'],
 };
-export const BLOCKED_FIELDS = ['op', 'syscall', 'syscallNr', 'fd', 'wchan', 'object'];
-export const FD_FIELDS = ['fd', 'object', 'access', 'target'];
-export const HOLDER_FIELDS = ['pid', 'fd', 'access'];
-export const SNAPSHOT_FIELDS = ['takenAt', 'durationMs', 'processes', 'objects', 'problems'];
-export const SEMAPHORE_FIELDS = ['value', 'waitingForIncrease', 'waitingForZero', 'lastPid'];
-export const FIRST_MESSAGE_FIELDS = ['type', 'bytes', 'peek'];
-
-function sorted(keys: Iterable<string>): string[] {
-  return [...keys].sort();
-}
+const BLOCKED_FIELDS = ['op', 'syscall', 'syscallNr', 'fd', 'wchan', 'object'];
+const FD_FIELDS = ['fd', 'object', 'access', 'target'];
+const HOLDER_FIELDS = ['pid', 'fd', 'access'];
+const SNAPSHOT_FIELDS = ['takenAt', 'durationMs', 'processes', 'objects', 'problems'];
+const SEMAPHORE_FIELDS = ['value', 'waitingForIncrease', 'waitingForZero', 'lastPid'];
+const FIRST_MESSAGE_FIELDS = ['type', 'bytes', 'peek'];
 
 /** Fields that are missing or not in the contract, as readable strings ("missing x", "stray y"). */
 function fieldProblems(where: string, value: object, fields: FieldSet): string[] {
@@ -57,7 +53,7 @@ function exactly(where: string, value: object, names: string[]): string[] {
   return fieldProblems(where, value, { required: names, optional: [] });
 }
 
-export function processContractProblems(p: ProcessInfo): string[] {
+function processContractProblems(p: ProcessInfo): string[] {
   const where = `process ${p.pid}`;
   const out = fieldProblems(where, p, PROCESS_FIELDS);
   if (p.blocked !== null) out.push(...exactly(`${where}.blocked`, p.blocked, BLOCKED_FIELDS));
@@ -66,11 +62,11 @@ export function processContractProblems(p: ProcessInfo): string[] {
 }
 
 /** Problems for the kinds this file knows; other kinds are checked for the base fields only. */
-export function objectContractProblems(o: IpcObject): string[] {
+function objectContractProblems(o: IpcObject): string[] {
   const kind = OBJECT_FIELDS[o.kind];
   const fields: FieldSet = kind
     ? { required: [...OBJECT_BASE.required, ...kind.required], optional: [...OBJECT_BASE.optional, ...kind.optional] }
-    : { required: OBJECT_BASE.required, optional: sorted(Object.keys(o)) };
+    : { required: OBJECT_BASE.required, optional: Object.keys(o) };
   const out = fieldProblems(o.id, o, fields);
   for (const h of o.holders) out.push(...exactly(`${o.id}.holders`, h, HOLDER_FIELDS));
   if (o.kind === 'sem') o.semaphores.forEach((s, i) => out.push(...exactly(`${o.id}.semaphores[${i}]`, s, SEMAPHORE_FIELDS)));

@@ -33,7 +33,7 @@ export function lsofFiles(pids: number[]): LsofFile[] {
   return parseLsofFields(run.stdout);
 }
 
-export function parseLsofFields(text: string): LsofFile[] {
+function parseLsofFields(text: string): LsofFile[] {
   const files: LsofFile[] = [];
   let pid = 0;
   let current: LsofFile | null = null;

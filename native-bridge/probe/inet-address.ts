@@ -4,7 +4,7 @@
  * (longest run of zero words as "::", "::ffff:a.b.c.d" for v4-mapped).
  */
 
-export function formatIpv4(bytes: Uint8Array): string {
+function formatIpv4(bytes: Uint8Array): string {
   return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
 }
 

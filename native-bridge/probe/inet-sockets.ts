@@ -17,11 +17,11 @@ import { peekHeldSocket } from './socket-peek';
    expires@52 rqueue@56 wqueue@60 uid@64 inode@68 */
 const INET_DIAG_MSG_BYTES = 72;
 
-export type InetProtocol = 'tcp' | 'udp';
-export type InetFamily = 'inet' | 'inet6';
+type InetProtocol = 'tcp' | 'udp';
+type InetFamily = 'inet' | 'inet6';
 
 /** One socket as inet_diag reports it. */
-export interface InetDiagEntry {
+interface InetDiagEntry {
   protocol: InetProtocol;
   family: InetFamily;
   /** tcp_states numbering: ESTAB 1, UNCONN (TCP_CLOSE) 7, LISTEN 10 */
@@ -80,7 +80,7 @@ export function dumpInetSockets(protocol: InetProtocol): InetDiagEntry[] {
   return out;
 }
 
-export function inetId(protocol: InetProtocol, inode: number): string {
+function inetId(protocol: InetProtocol, inode: number): string {
   return `${protocol}:${inode}`;
 }
 
@@ -121,7 +121,7 @@ function matchPeers(entries: InetDiagEntry[]): Map<InetDiagEntry, number> {
 }
 
 /** The socket objects from the TCP and UDP dumps. */
-export function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext, held: Set<number>, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
+function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext, held: Set<number>, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
   const peers = matchPeers(entries);
   const byId = new Map<string, InetDiagEntry>();
   const pendingClients = new Map<string, string[]>();

@@ -74,11 +74,10 @@ export function decodeStatusSignals(status: StatusFields): SignalSet {
   };
 }
 
-/** Signal sets of a process (or of one thread with `tid`); null when it is gone or unreadable. */
-export function readSignals(pid: number, tid?: number): SignalSet | null {
-  const path = tid === undefined ? `/proc/${pid}/status` : `/proc/${pid}/task/${tid}/status`;
+/** Signal sets of a process; null when it is gone or unreadable. */
+export function readSignals(pid: number): SignalSet | null {
   try {
-    return decodeStatusSignals(parseStatus(readFileSync(path, 'latin1')));
+    return decodeStatusSignals(parseStatus(readFileSync(`/proc/${pid}/status`, 'latin1')));
   } catch {
     return null;
   }

@@ -21,13 +21,13 @@ import {
 } from '../libc/sockets';
 
 /* linux/sock_diag.h */
-export const SOCK_DIAG_BY_FAMILY = 20;
+const SOCK_DIAG_BY_FAMILY = 20;
 /* linux/netlink.h */
 const NLM_F_REQUEST = 0x1;
 const NLM_F_DUMP = 0x300; /* NLM_F_ROOT | NLM_F_MATCH */
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
-export const NLMSG_HDRLEN = 16;
+const NLMSG_HDRLEN = 16;
 /* Netlink caps one dump datagram near 32 KiB (max_recvmsg_len); twice that never truncates. */
 const RECV_BYTES = 65536;
 const RCVBUF_BYTES = 1 << 20;
@@ -47,13 +47,13 @@ function netlinkSocket(): number {
 }
 
 /** Closes the kept netlink socket (the next request opens a new one). */
-export function closeSockDiag(): void {
+function closeSockDiag(): void {
   if (diagSocket >= 0) closeFd(diagSocket);
   diagSocket = -1;
 }
 
 /** One reply message: its payload is view[offset, end). */
-export type DiagMessageHandler = (view: DataView, offset: number, end: number) => void;
+type DiagMessageHandler = (view: DataView, offset: number, end: number) => void;
 
 /** Writes nlmsghdr + request body into one buffer. */
 function buildRequest(body: Uint8Array, dump: boolean, seq: number): Uint8Array {
@@ -118,7 +118,7 @@ export function sockDiagRequest(body: Uint8Array, dump: boolean, onMessage: Diag
   }
 }
 
-export function align4(n: number): number {
+function align4(n: number): number {
   return (n + 3) & ~3;
 }
 

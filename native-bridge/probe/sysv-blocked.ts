@@ -24,7 +24,7 @@ export function blockedSysvObject(nr: number, args: readonly bigint[]): SysvWait
 }
 
 /** PIDs blocked on one System V object, by operation, in ascending order. */
-export interface SysvWaiters {
+interface SysvWaiters {
   msgsnd: number[];
   msgrcv: number[];
   semop: number[];

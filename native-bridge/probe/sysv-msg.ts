@@ -7,17 +7,17 @@
  * before the bookkeeping), so peeking changes nothing the kernel reports.
  */
 import type { MsgQueueObject } from '../model/snapshot-types';
-import { copyMessage, msgStat } from '../libc/sysv';
+import { type MsqidDs, copyMessage, msgStat } from '../libc/sysv';
 import { MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext } from './probe-types';
 import { sysvWaitersByObject } from './sysv-blocked';
 import { col, readSysvTable } from './sysvipc-table';
 
-export const MAX_COPIED_MESSAGES = 8;
+const MAX_COPIED_MESSAGES = 8;
 
 type FirstMessage = NonNullable<MsgQueueObject['firstMessages']>[number];
 
 /** Copies the first `count` messages (type, size, up to `peekBytes` of text as base64). */
-export function copyFirstMessages(msqid: number, count: number, peekBytes: number, stat = msgStat(msqid)): FirstMessage[] {
+function copyFirstMessages(msqid: number, count: number, peekBytes: number, stat: MsqidDs): FirstMessage[] {
   /* a buffer the size of the whole queue holds any single message, so none is truncated */
   const bufSize = Math.max(stat.qbytes, stat.cbytes, 1);
   const out: FirstMessage[] = [];

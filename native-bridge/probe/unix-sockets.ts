@@ -25,7 +25,7 @@ const UNIX_DIAG_RQLEN = 4;
 const UNIX_DIAG_MSG_BYTES = 16;
 
 /** One socket as unix_diag reports it. */
-export interface UnixDiagEntry {
+interface UnixDiagEntry {
   inode: number;
   /** SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_SEQPACKET 5 */
   type: number;
@@ -117,7 +117,7 @@ export function queryUnixSocket(inode: number): UnixDiagEntry | null {
 
 const TYPE_NAMES: Record<number, UnixSocketObject['type']> = { 1: 'stream', 2: 'dgram', 5: 'seqpacket' };
 
-export function unixId(inode: number): string {
+function unixId(inode: number): string {
   return `unix:${inode}`;
 }
 
@@ -131,7 +131,7 @@ function peerOf(e: UnixDiagEntry, listenerOfClient: Map<number, number>): number
  * queue has no peer socket yet (peer inode 0): its `peer` names the listener
  * it waits in, found through the listener's ICONS.
  */
-export function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, held: Set<number>, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
+function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, held: Set<number>, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
   const byInode = new Map<number, UnixDiagEntry>();
   const listenerOfClient = new Map<number, number>();
   for (const e of entries) {
