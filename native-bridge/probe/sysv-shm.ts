@@ -11,10 +11,9 @@ import { readSharedMaps } from './process-scan';
 import { MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext, type ScannedProcess } from './probe-types';
 import { col, readSysvTable } from './sysvipc-table';
 
-/** A process attaching a segment, and where (hex start address) when its scanned maps said so. */
+/** A process attaching a segment. */
 interface ShmAttacher {
   pid: number;
-  start?: string;
 }
 
 /** shmid -> processes mapping it, by PID, from the scanned maps (shared mappings of /SYSV* files). */
@@ -25,7 +24,7 @@ function shmAttachers(processes: Iterable<ScannedProcess>): Map<number, ShmAttac
       if (!m.path.startsWith('/SYSV')) continue;
       const attachers = byId.get(m.inode) ?? [];
       /* a segment attached twice: its first mapping, as the maps list it */
-      if (!attachers.some((a) => a.pid === p.pid)) attachers.push({ pid: p.pid, start: m.start });
+      if (!attachers.some((a) => a.pid === p.pid)) attachers.push({ pid: p.pid });
       byId.set(m.inode, attachers);
     }
   }
@@ -33,15 +32,17 @@ function shmAttachers(processes: Iterable<ScannedProcess>): Map<number, ShmAttac
   return byId;
 }
 
-/** Where `shmid` starts in the attacher's memory: the scanned mapping, else a fresh read of its maps. */
+/**
+ * Where `shmid` starts in the attacher's memory, from a fresh read of its
+ * maps: the scanned maps may be up to a refresh period old, and a segment
+ * detached and attached again meanwhile would sit elsewhere.
+ */
 function mappingStart(attacher: ShmAttacher, shmid: number): number | null {
-  let start = attacher.start;
-  if (start === undefined) {
-    try {
-      start = readSharedMaps(attacher.pid).find((m) => m.inode === shmid && m.path.startsWith('/SYSV'))?.start;
-    } catch {
-      return null;
-    }
+  let start: string | undefined;
+  try {
+    start = readSharedMaps(attacher.pid).find((m) => m.inode === shmid && m.path.startsWith('/SYSV'))?.start;
+  } catch {
+    return null;
   }
   return start === undefined ? null : parseInt(start, 16);
 }
