@@ -223,12 +223,15 @@ describe('unix socket probe against the kernel and ss', () => {
     }
   });
 
-  it('one dump stays fast: under 20 ms for what this machine holds', () => {
-    dumpUnixSockets();
-    const t0 = performance.now();
-    const entries = dumpUnixSockets();
-    const ms = performance.now() - t0;
-    expect(entries.length).toBeGreaterThan(0);
-    expect(ms).toBeLessThan(20);
+  it('one dump lists the sockets this process holds', () => {
+    const [a, b] = makeSocketPair('stream');
+    try {
+      const listed = new Set(dumpUnixSockets().map((e) => e.inode));
+      expect(listed.has(socketInode(a))).toBe(true);
+      expect(listed.has(socketInode(b))).toBe(true);
+    } finally {
+      native.close(a);
+      native.close(b);
+    }
   });
 });
