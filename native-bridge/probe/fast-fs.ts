@@ -27,6 +27,8 @@ const fstatatRaw = lib.func('int fstatat(int dirfd, const char *path, _Out_ uint
   flags: number,
 ) => number;
 const AT_SYMLINK_NOFOLLOW = 0x100;
+const lseekRaw = lib.func('long lseek(int fd, long offset, int whence)') as (fd: number, offset: number, whence: number) => number;
+const SEEK_SET = 0;
 /* getdents64 is syscall 217 on x86_64 */
 const getdents64 = lib.func('long syscall(long nr, int fd, _Out_ uint8_t *buf, size_t size)') as (
   nr: number,
@@ -81,6 +83,16 @@ export function openDirectory(path: string): number {
 
 export function openDirectoryAt(dirfd: number, name: string): number {
   return openatRaw(dirfd, name, O_CLOEXEC | O_DIRECTORY, 0);
+}
+
+/** Opens a file read-only relative to `dirfd` (-100, AT_FDCWD, for a path); -1 with errno set on failure. */
+export function openFileAt(dirfd: number, name: string): number {
+  return openatRaw(dirfd, name, O_CLOEXEC, 0);
+}
+
+/** Back to a held directory's first entry before listing it again. */
+export function rewindDirectory(fd: number): boolean {
+  return lseekRaw(fd, 0, SEEK_SET) === 0;
 }
 
 export function readLinkAt(dirfd: number, name: string): string | null {
@@ -163,17 +175,32 @@ export function readSmallFile(path: string): string | null {
 function readOpened(fd: number, shortReadIsEnd: boolean): string | null {
   if (fd < 0) return null;
   try {
-    let length = 0;
-    for (;;) {
-      const room = fileBuffer.length - length;
-      const got = native.read(fd, length === 0 ? fileBuffer : fileBuffer.subarray(length), room);
-      if (got < 0) return length > 0 ? fileBuffer.toString('latin1', 0, length) : null;
-      if (got === 0) break;
-      length += got;
-      if (length === fileBuffer.length || (shortReadIsEnd && got < room)) break;
-    }
-    return fileBuffer.toString('latin1', 0, length);
+    return readHeld(fd, shortReadIsEnd);
   } finally {
     native.close(fd);
   }
+}
+
+/**
+ * The whole text of an open /proc file, read from offset 0 with pread: the
+ * kernel generates it afresh (seq_file restarts at position 0), so a file
+ * kept open reads as if just opened. Null when the first read fails (ESRCH:
+ * the process it was opened for is gone).
+ */
+export function readHeld(fd: number, shortReadIsEnd: boolean): string | null {
+  let length = 0;
+  for (;;) {
+    const room = fileBuffer.length - length;
+    const got = native.pread(fd, length === 0 ? fileBuffer : fileBuffer.subarray(length), room, length);
+    if (got < 0) return length > 0 ? fileBuffer.toString('latin1', 0, length) : null;
+    if (got === 0) break;
+    length += got;
+    if (length === fileBuffer.length || (shortReadIsEnd && got < room)) break;
+  }
+  return fileBuffer.toString('latin1', 0, length);
+}
+
+/** Whether /proc/PID/NAME prints one record (a short read is its end). */
+export function isSingleRecord(name: string): boolean {
+  return SINGLE_RECORD.has(name);
 }

@@ -8,7 +8,17 @@
  */
 import { lastErrno, native } from '../libc/libc';
 import { errnoName } from '../libc/errno';
-import { listOpenDirectory, lstatModeAt, openDirectory, openDirectoryAt, openedSize, readLinkAt, statAt, type ListingEnd } from './fast-fs';
+import {
+  listOpenDirectory,
+  lstatModeAt,
+  openDirectory,
+  openDirectoryAt,
+  openedSize,
+  readLinkAt,
+  rewindDirectory,
+  statAt,
+  type ListingEnd,
+} from './fast-fs';
 import type { Access } from '../model/snapshot-types';
 import type { ScannedFd } from './probe-types';
 
@@ -155,15 +165,18 @@ function probeFdTable(dirfd: number, fds: ScannedFd[]): { next: number; complete
  * (to find FIFOs, POSIX shm and mqueue descriptors). With `ipcOnly`, only
  * descriptors that can be IPC objects are kept (whole-machine scans), and the
  * table is read by probing descriptor numbers when that is cheaper.
- * `procDir`: the process's /proc/PID directory when the caller has it open.
+ * `procDir`: the process's /proc/PID directory when the caller has it open;
+ * `heldFdDir`: its /proc/PID/fd kept open across snapshots (used, not closed).
  */
-export function readFdTable(pid: number, ipcOnly = false, procDir = -1): FdTableResult {
-  const dirfd = openFdDirectory(pid, procDir);
+export function readFdTable(pid: number, ipcOnly = false, procDir = -1, heldFdDir = -1): FdTableResult {
+  const dirfd = heldFdDir >= 0 ? heldFdDir : openFdDirectory(pid, procDir);
   if (dirfd < 0) return { fds: [], error: describeErrno(lastErrno()) };
   const fds: ScannedFd[] = [];
   try {
     const probed = ipcOnly ? probeFdTable(dirfd, fds) : { next: 0, complete: false };
     if (!probed.complete) {
+      // a held directory's position is where its last listing ended
+      if (dirfd === heldFdDir && !rewindDirectory(dirfd)) return { fds: [], error: describeErrno(lastErrno()) };
       // descriptors below `next` were probed already (a gap there opened since is as if opened after the read)
       for (const name of listOpenDirectory(dirfd, trustFdListingEnd ? fdListingEnd : undefined)) {
         if (Number(name) < probed.next) continue;
@@ -172,7 +185,7 @@ export function readFdTable(pid: number, ipcOnly = false, procDir = -1): FdTable
       }
     }
   } finally {
-    native.close(dirfd);
+    if (dirfd !== heldFdDir) native.close(dirfd);
   }
   fds.sort((a, b) => a.fd - b.fd);
   return { fds };

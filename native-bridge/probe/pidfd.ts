@@ -5,6 +5,7 @@
  * still delays EOF/EPIPE, so every duplicate is closed before `use` returns.
  */
 import { native, SYS_PIDFD_GETFD, SYS_PIDFD_OPEN } from '../libc/libc';
+import type { HeldProcTable } from './held-proc-table';
 
 /** Runs `use` on a duplicate of `pid`'s descriptor `fd` and closes it; null when it cannot be borrowed. */
 export type DescriptorBorrower = <T>(pid: number, fd: number, use: (dup: number) => T) => T | null;
@@ -35,14 +36,7 @@ export class PidfdTable {
   /** Runs `use` on a duplicate of `pid`'s descriptor `targetFd`; null when it cannot be borrowed. */
   borrow<T>(pid: number, targetFd: number, use: (fd: number) => T): T | null {
     const pidfd = this.pidfd(pid);
-    if (pidfd === null) return null;
-    const dup = native.pidfdGetfd(SYS_PIDFD_GETFD, pidfd, targetFd, 0);
-    if (dup < 0) return null;
-    try {
-      return use(dup);
-    } finally {
-      native.close(dup);
-    }
+    return pidfd === null ? null : borrowThrough(pidfd, targetFd, use);
   }
 
   /** Closes pidfds of processes not in `alive`. */
@@ -58,5 +52,33 @@ export class PidfdTable {
   close(): void {
     for (const fd of this.pidfds.values()) native.close(fd);
     this.pidfds.clear();
+  }
+}
+
+function borrowThrough<T>(pidfd: number, targetFd: number, use: (fd: number) => T): T | null {
+  const dup = native.pidfdGetfd(SYS_PIDFD_GETFD, pidfd, targetFd, 0);
+  if (dup < 0) return null;
+  try {
+    return use(dup);
+  } finally {
+    native.close(dup);
+  }
+}
+
+/**
+ * Borrows through the pidfd a HeldProcTable keeps for `pid` (opened here the
+ * first time; closed by the table's owner), or through one opened for this
+ * borrow alone when the table has no room for it.
+ */
+export function borrowThroughTable<T>(table: HeldProcTable, pid: number, targetFd: number, use: (fd: number) => T): T | null {
+  const held = table.get(pid, 'pidfd');
+  if (held >= 0) return borrowThrough(held, targetFd, use);
+  const pidfd = native.pidfdOpen(SYS_PIDFD_OPEN, pid, 0);
+  if (pidfd < 0) return null;
+  const kept = table.hold(pid, 'pidfd', pidfd);
+  try {
+    return borrowThrough(pidfd, targetFd, use);
+  } finally {
+    if (!kept) native.close(pidfd);
   }
 }

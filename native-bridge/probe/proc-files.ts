@@ -6,7 +6,8 @@
  */
 import { native, O_CLOEXEC, O_DIRECTORY, lastErrno } from '../libc/libc';
 import { errnoName } from '../libc/errno';
-import { openDirectory, openedSize, pathSize, readFileAt } from './fast-fs';
+import { isSingleRecord, openDirectory, openedSize, openFileAt, pathSize, readFileAt, readHeld } from './fast-fs';
+import type { HeldProcTable } from './held-proc-table';
 
 export type ProcFileName = 'stat' | 'wchan' | 'syscall' | 'status';
 
@@ -22,6 +23,8 @@ export interface ProcFileReader {
   drop(pid: number): void;
   /** The open /proc/PID directory while `pid` is being read, else -1; readers that keep none leave this out. */
   directoryOf?(pid: number): number;
+  /** A /proc/PID/fd directory the reader keeps open (the caller must not close it), else -1. */
+  heldFdDirectory?(pid: number): number;
   close(): void;
 }
 
@@ -67,6 +70,61 @@ export class OneShotProcFiles implements ProcFileReader {
   close(): void {
     this.drop(this.pid);
   }
+}
+
+const AT_FDCWD = -100;
+
+/**
+ * Reads through a HeldProcTable shared by the scan pool's threads: a file
+ * opened once is re-read with pread at every later snapshot. When a held
+ * file fails (its process is gone, the pid perhaps reused), everything held
+ * for that pid is closed and the file is opened afresh once. What the table
+ * has no room for is read with open-read-close.
+ */
+export class TableProcFiles implements ProcFileReader {
+  constructor(private readonly table: HeldProcTable) {}
+
+  read(pid: number, name: ProcFileName): string {
+    const held = this.table.get(pid, name);
+    if (held >= 0) {
+      const text = readHeld(held, isSingleRecord(name));
+      if (text !== null) return text;
+      this.table.release(pid);
+    }
+    const path = `/proc/${pid}/${name}`;
+    const fd = openFileAt(AT_FDCWD, path);
+    if (fd < 0) throw fsError('open', path);
+    const text = readHeld(fd, isSingleRecord(name));
+    if (text === null) {
+      const error = fsError('read', path);
+      native.close(fd);
+      throw error;
+    }
+    if (!this.table.hold(pid, name, fd)) native.close(fd);
+    return text;
+  }
+
+  heldFdDirectory(pid: number): number {
+    const held = this.table.get(pid, 'fd');
+    if (held >= 0) return held;
+    const fd = openDirectory(`/proc/${pid}/fd`);
+    if (fd < 0) return -1;
+    if (this.table.hold(pid, 'fd', fd)) return fd;
+    native.close(fd);
+    return -1;
+  }
+
+  fdCount(pid: number): number {
+    const held = this.table.get(pid, 'fd');
+    return held >= 0 ? openedSize(held) : pathSize(`/proc/${pid}/fd`);
+  }
+
+  drop(pid: number): void {
+    this.table.release(pid);
+  }
+
+  /** The table's owner closes what it holds. */
+  close(): void {}
 }
 
 function fsError(syscall: string, path: string): NodeJS.ErrnoException {

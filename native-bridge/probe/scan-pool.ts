@@ -16,6 +16,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { HeldProcTable } from './held-proc-table';
 import type { ProbeOptions } from './probe-types';
 import type { ScannedProcessWithExtras } from './process-scan';
 import { decodeScan } from './scan-codec';
@@ -65,14 +66,25 @@ export class ScanPool {
   private readonly local = new ShareScanner();
   private jobs = 0;
   private closed = false;
+  /** /proc files and pidfds kept open between scans (held-proc-table.ts), when asked for. */
+  private table: HeldProcTable | null;
+  /** The pids of the last scan: what the table may hold. */
+  private heldPids: number[] = [];
+  /** The last job's control array: a worker still inside it may be reading held files. */
+  private lastControl: Int32Array | null = null;
   lastSplit: ScanSplit | null = null;
 
-  /** Starts `size` workers from `entry`; none when the file is missing or a worker cannot be created. */
+  /**
+   * Starts `size` workers from `entry`; none when the file is missing or a
+   * worker cannot be created. `hold`: keep /proc files open between scans.
+   */
   constructor(
     entry: URL,
     size: number,
     private readonly stallMs = STALL_MS,
+    hold = false,
   ) {
+    this.table = hold ? HeldProcTable.create() : null;
     if (entry.protocol !== 'file:' || !existsSync(fileURLToPath(entry))) return;
     for (let i = 0; i < size; i++) {
       try {
@@ -121,6 +133,7 @@ export class ScanPool {
       split.recovered = missing.length;
     }
     this.lastSplit = split;
+    this.releaseExited(pids);
     const byPid: ScanResult = new Map();
     pids.forEach((pid, index) => byPid.set(pid, results[index] ?? null));
     return byPid;
@@ -133,7 +146,15 @@ export class ScanPool {
       next += CHUNK_SIZE;
       return first < pids.length ? first : -1;
     };
-    this.local.scanShare({ pids, chunkSize: CHUNK_SIZE, options, claim, take });
+    this.local.scanShare({ pids, chunkSize: CHUNK_SIZE, options, claim, take, table: this.table });
+  }
+
+  /** Closes what the table holds for processes that were in the last scan and are not in this one. */
+  private releaseExited(pids: number[]): void {
+    if (!this.table) return;
+    const now = new Set(pids);
+    for (const pid of this.heldPids) if (!now.has(pid)) this.table.release(pid);
+    this.heldPids = pids;
   }
 
   /** Returns how many processes the workers delivered. */
@@ -142,13 +163,21 @@ export class ScanPool {
     const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
     const shared = new Int32Array(new SharedArrayBuffer(pids.length * 4));
     shared.set(pids);
-    const job: ScanJob = { id, control: control.buffer as SharedArrayBuffer, pids: shared.buffer as SharedArrayBuffer, chunkSize: CHUNK_SIZE, options };
+    const job: ScanJob = {
+      id,
+      control: control.buffer as SharedArrayBuffer,
+      pids: shared.buffer as SharedArrayBuffer,
+      chunkSize: CHUNK_SIZE,
+      options,
+      table: this.table?.buffer ?? null,
+    };
+    this.lastControl = control;
     for (const helper of helpers) helper.port?.postMessage(job);
     const claim = (): number => {
       const first = Atomics.add(control, NEXT_CHUNK, CHUNK_SIZE);
       return first < pids.length ? first : -1;
     };
-    this.local.scanShare({ pids, chunkSize: CHUNK_SIZE, options, claim, take });
+    this.local.scanShare({ pids, chunkSize: CHUNK_SIZE, options, claim, take, table: this.table });
     const finished = waitForWorkers(control, this.stallMs);
     let delivered = 0;
     for (const { port } of helpers) {
@@ -176,6 +205,21 @@ export class ScanPool {
   private abandon(): void {
     this.closed = true;
     for (const w of this.workers) w.dead = true;
+    this.releaseHeld();
+  }
+
+  /**
+   * Closes every held file, unless a worker may still be inside a job and
+   * reading them: then they stay open (they are /proc files and pidfds,
+   * which hold no process or IPC object) until the process exits, and the
+   * table is no longer used.
+   */
+  private releaseHeld(): void {
+    const table = this.table;
+    this.table = null;
+    if (!table || (this.lastControl && Atomics.load(this.lastControl, ACTIVE) !== 0)) return;
+    for (const pid of this.heldPids) table.release(pid);
+    this.heldPids = [];
   }
 
   /** Ends the workers; between scans they hold nothing borrowed. */
@@ -236,7 +280,8 @@ let exitHooked = false;
 
 function startSharedPool(size = Math.min(MAX_WORKERS, Math.max(0, availableParallelism() - 1))): ScanPool {
   if (!shared) {
-    shared = new ScanPool(DEFAULT_ENTRY, size);
+    // a process that takes whole-machine snapshot after snapshot keeps its /proc files open between them
+    shared = new ScanPool(DEFAULT_ENTRY, size, STALL_MS, true);
     if (!exitHooked) {
       exitHooked = true;
       // unref()ed workers never hold the process open; this ends them before exit handlers of others run long

@@ -32,6 +32,8 @@ export interface ScanJob {
   pids: SharedArrayBuffer;
   chunkSize: number;
   options: ProbeOptions;
+  /** The pool's HeldProcTable buffer, when it keeps /proc files open between snapshots. */
+  table: SharedArrayBuffer | null;
 }
 
 export type ScanJobResult = { job: number; encoded: EncodedScan } | { job: number; error: string };

@@ -6,10 +6,11 @@
  * (fill and capacity through a borrowed descriptor), so that work is shared
  * out too; PipeProbe uses these readings instead of borrowing again.
  */
-import { PidfdTable } from './pidfd';
+import type { HeldProcTable } from './held-proc-table';
+import { PidfdTable, borrowThroughTable } from './pidfd';
 import { pipeKey, readPipeFill, type ReadScannedFd } from './pipe-reading';
 import type { ProbeOptions, ScannedFd } from './probe-types';
-import { OneShotProcFiles } from './proc-files';
+import { OneShotProcFiles, TableProcFiles, type ProcFileReader } from './proc-files';
 import { scanProcess, type ScannedProcessWithExtras } from './process-scan';
 
 /** Where a share's processes come from: the next chunk's first index, or -1 when none is left. */
@@ -22,41 +23,54 @@ export interface Share {
   options: ProbeOptions;
   /** Each process scanned, by its index in `pids` (null: it exited). */
   take(index: number, scanned: ScannedProcessWithExtras | null): void;
+  /** Files and pidfds kept open between snapshots (held-proc-table.ts); without it each is opened and closed. */
+  table?: HeldProcTable | null;
 }
 
 /** Scans processes; keep one per thread and reuse it across snapshots. */
 export class ShareScanner {
-  private readonly reader = new OneShotProcFiles();
+  private readonly oneShot = new OneShotProcFiles();
   private readonly pidfds = new PidfdTable();
+  private table: HeldProcTable | null = null;
+  private tableReader: TableProcFiles | null = null;
   /** Pipes measured during the current share: one reading per pipe and thread is enough. */
   private readonly measured = new Set<string>();
 
   /** Scans chunk after chunk until none is left; returns how many chunks this thread took. */
   scanShare(share: Share): number {
     this.measured.clear();
+    this.useTable(share.table ?? null);
+    const reader = this.tableReader ?? this.oneShot;
     let chunks = 0;
     try {
       for (let first = share.claim(); first >= 0; first = share.claim()) {
         chunks++;
         const end = Math.min(first + share.chunkSize, share.pids.length);
-        for (let index = first; index < end; index++) share.take(index, this.scan(share.pids[index]!, share.options));
+        for (let index = first; index < end; index++) share.take(index, this.scan(share.pids[index]!, share.options, reader));
       }
     } finally {
-      this.reader.close();
+      this.oneShot.close();
       this.pidfds.close();
     }
     return chunks;
   }
 
-  private scan(pid: number, options: ProbeOptions): ScannedProcessWithExtras | null {
-    const scanned = scanProcess(pid, this.reader, { options, ipcFdsOnly: true });
+  private useTable(table: HeldProcTable | null): void {
+    if (table?.buffer === this.table?.buffer) return;
+    this.table = table;
+    this.tableReader = table ? new TableProcFiles(table) : null;
+  }
+
+  private scan(pid: number, options: ProbeOptions, reader: ProcFileReader): ScannedProcessWithExtras | null {
+    const scanned = scanProcess(pid, reader, { options, ipcFdsOnly: true });
     if (scanned) this.measurePipes(pid, scanned.fds);
     return scanned;
   }
 
   /**
    * Borrows each read end for the few calls it takes (KERNEL-FACTS: a held
-   * duplicate delays EOF/EPIPE), and closes the pidfd once the process is done.
+   * duplicate delays EOF/EPIPE). A pidfd is kept in the table, or closed
+   * once the process is done.
    */
   private measurePipes(pid: number, fds: ScannedFd[]): void {
     let borrowed = false;
@@ -66,7 +80,8 @@ export class ShareScanner {
       if (key === null || this.measured.has(key)) continue;
       this.measured.add(key);
       borrowed = true;
-      (fd as ReadScannedFd).pipeReading = this.pidfds.borrow(pid, fd.fd, readPipeFill) ?? { capacity: null, queued: null };
+      const reading = this.table ? borrowThroughTable(this.table, pid, fd.fd, readPipeFill) : this.pidfds.borrow(pid, fd.fd, readPipeFill);
+      (fd as ReadScannedFd).pipeReading = reading ?? { capacity: null, queued: null };
     }
     if (borrowed) this.pidfds.close();
   }

@@ -7,6 +7,7 @@
 import { workerData } from 'node:worker_threads';
 import { libc } from '../libc/libc';
 import { trustShortFdListings } from './fd-table';
+import { HeldProcTable } from './held-proc-table';
 import { ScanEncoder } from './scan-codec';
 import { ShareScanner } from './scan-share';
 import { signalName } from './signals';
@@ -38,6 +39,7 @@ function blockAsyncSignals(): boolean {
 function run({ port, state }: ScanWorkerData): void {
   if (blockAsyncSignals()) trustShortFdListings();
   const scanner = new ShareScanner();
+  let table: HeldProcTable | null = null;
   port.on('message', (job: ScanJob) => {
     const control = new Int32Array(job.control);
     const pids = new Int32Array(job.pids);
@@ -49,6 +51,7 @@ function run({ port, state }: ScanWorkerData): void {
         pids,
         chunkSize: job.chunkSize,
         options: job.options,
+        table: job.table ? (table = table?.buffer === job.table ? table : new HeldProcTable(job.table)) : null,
         claim: () => {
           const first = Atomics.add(control, NEXT_CHUNK, job.chunkSize);
           return first < pids.length ? first : -1;
