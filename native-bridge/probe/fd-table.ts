@@ -96,6 +96,18 @@ function readFdEntry(dirfd: number, name: string, ipcOnly: boolean, target = rea
   return entry;
 }
 
+/** Descriptors a whole-machine scan need not read: ones the scanning process holds itself that are never IPC objects. */
+export type SkipDescriptor = (fd: number) => boolean;
+
+export interface FdTableSource {
+  /** The process's /proc/PID directory, when the caller has it open. */
+  procDir?: number;
+  /** Its /proc/PID/fd, kept open across snapshots: used, not closed. */
+  heldFdDir?: number;
+  /** Only with `ipcOnly`. */
+  skip?: SkipDescriptor;
+}
+
 export interface FdTableResult {
   fds: ScannedFd[];
   error?: string;
@@ -140,13 +152,17 @@ const fdName = (fd: number): string => (fdNames[fd] ??= String(fd));
  * say 0) or after MAX_PROBE_MISSES gaps: the caller then lists the directory
  * and reads the descriptors from `next` on.
  */
-function probeFdTable(dirfd: number, fds: ScannedFd[]): { next: number; complete: boolean } {
+function probeFdTable(dirfd: number, fds: ScannedFd[], skip: SkipDescriptor | undefined): { next: number; complete: boolean } {
   const count = openedSize(dirfd);
   if (count <= 0) return { next: 0, complete: false };
   let found = 0;
   let misses = 0;
   let fd = 0;
   for (; found < count; fd++) {
+    if (skip?.(fd)) {
+      found++;
+      continue;
+    }
     const name = fdName(fd);
     const target = readLinkAt(dirfd, name);
     if (target === null) {
@@ -165,21 +181,22 @@ function probeFdTable(dirfd: number, fds: ScannedFd[]): { next: number; complete
  * (to find FIFOs, POSIX shm and mqueue descriptors). With `ipcOnly`, only
  * descriptors that can be IPC objects are kept (whole-machine scans), and the
  * table is read by probing descriptor numbers when that is cheaper.
- * `procDir`: the process's /proc/PID directory when the caller has it open;
- * `heldFdDir`: its /proc/PID/fd kept open across snapshots (used, not closed).
  */
-export function readFdTable(pid: number, ipcOnly = false, procDir = -1, heldFdDir = -1): FdTableResult {
-  const dirfd = heldFdDir >= 0 ? heldFdDir : openFdDirectory(pid, procDir);
+export function readFdTable(pid: number, ipcOnly = false, where: FdTableSource = {}): FdTableResult {
+  const heldFdDir = where.heldFdDir ?? -1;
+  const skip = ipcOnly ? where.skip : undefined;
+  const dirfd = heldFdDir >= 0 ? heldFdDir : openFdDirectory(pid, where.procDir ?? -1);
   if (dirfd < 0) return { fds: [], error: describeErrno(lastErrno()) };
   const fds: ScannedFd[] = [];
   try {
-    const probed = ipcOnly ? probeFdTable(dirfd, fds) : { next: 0, complete: false };
+    const probed = ipcOnly ? probeFdTable(dirfd, fds, skip) : { next: 0, complete: false };
     if (!probed.complete) {
       // a held directory's position is where its last listing ended
       if (dirfd === heldFdDir && !rewindDirectory(dirfd)) return { fds: [], error: describeErrno(lastErrno()) };
       // descriptors below `next` were probed already (a gap there opened since is as if opened after the read)
       for (const name of listOpenDirectory(dirfd, trustFdListingEnd ? fdListingEnd : undefined)) {
-        if (Number(name) < probed.next) continue;
+        const number = Number(name);
+        if (number < probed.next || skip?.(number)) continue;
         const entry = readFdEntry(dirfd, name, ipcOnly);
         if (entry) fds.push(entry);
       }

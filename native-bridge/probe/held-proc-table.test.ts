@@ -5,8 +5,9 @@
  * for it closed, and the table never holds more than its budget.
  */
 import { readdirSync, readlinkSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { native } from '../libc/libc';
+import { readFdTable } from './fd-table';
 import { HeldProcTable } from './held-proc-table';
 import { TableProcFiles } from './proc-files';
 import { ScanPool } from './scan-pool';
@@ -39,11 +40,8 @@ function heldFor(pid: number): string[] {
 }
 
 afterEach(async () => {
+  for (const pool of pools.splice(0)) pool.close();
   await processes.cleanUp();
-});
-
-afterAll(() => {
-  for (const pool of pools) pool.close();
 });
 
 describe('a pool that keeps /proc files open between scans', () => {
@@ -82,6 +80,22 @@ describe('a pool that keeps /proc files open between scans', () => {
     // a scan without it (as /proc no longer lists it) closes its files
     pool.scan([], LEAN);
     expect(heldFor(pid)).toEqual([]);
+  });
+
+  it('reads its own process without the files it holds, and still finds that process\'s pipes', async () => {
+    const sleepers = [1, 2, 3].map(() => processes.start('sleep', ['30'], ['ignore', 'ignore', 'ignore']).pid!);
+    const [r, w] = processes.pipe();
+    const pool = holdingPool();
+    pool.scan([...sleepers, process.pid], LEAN);
+    const own = pool.scan([...sleepers, process.pid], LEAN).get(process.pid)!;
+    expect(own.fds.find((fd) => fd.fd === r)).toMatchObject({ access: 'r', target: expect.stringMatching(/^pipe:/) });
+    expect(own.fds.find((fd) => fd.fd === w)).toMatchObject({ access: 'w', target: expect.stringMatching(/^pipe:/) });
+    // what a scan that reads every descriptor finds, the held /proc files being no IPC objects
+    // (the scan also measured each pipe's fill through its read end: pipeReading, left out here)
+    expect(own.fds.map(({ fd, target, access }) => ({ fd, target, access }))).toEqual(
+      readFdTable(process.pid, true).fds.map(({ fd, target, access }) => ({ fd, target, access })),
+    );
+    expect(heldFor(sleepers[0]!).length).toBeGreaterThan(0);
   });
 });
 

@@ -25,10 +25,12 @@ export type HeldFile = 'stat' | 'wchan' | 'syscall' | 'status' | 'fd' | 'pidfd';
 
 const SLOT: Record<HeldFile, number> = { stat: 0, wchan: 1, syscall: 2, status: 3, fd: 4, pidfd: 5 };
 const SLOTS = 6;
-/* header: [0] descriptors held, [1] at most this many */
+/* header: [0] descriptors held, [1] at most this many, [2] pid max, [3] highest descriptor number + 1 */
 const HELD = 0;
 const BUDGET = 1;
-const HEADER = 2;
+const PID_MAX = 2;
+const FD_LIMIT = 3;
+const HEADER = 4;
 /** PID_MAX_LIMIT on 64-bit kernels. */
 const PID_LIMIT = 4 * 1024 * 1024;
 /** Descriptors left for everything else the process opens. */
@@ -38,10 +40,15 @@ export class HeldProcTable {
   private readonly cells: Int32Array;
   /** Highest pid the table has a row for. */
   readonly pidMax: number;
+  private readonly fdLimit: number;
+  /** Where the bitmap of held descriptor numbers starts in `cells`. */
+  private readonly bitmap: number;
 
   constructor(readonly buffer: SharedArrayBuffer) {
     this.cells = new Int32Array(buffer);
-    this.pidMax = (this.cells.length - HEADER) / SLOTS - 1;
+    this.pidMax = this.cells[PID_MAX]!;
+    this.fdLimit = this.cells[FD_LIMIT]!;
+    this.bitmap = HEADER + (this.pidMax + 1) * SLOTS;
   }
 
   /**
@@ -52,9 +59,28 @@ export class HeldProcTable {
    */
   static create(budget = defaultBudget()): HeldProcTable {
     const pidMax = Math.min(PID_LIMIT, readPidMax());
-    const table = new HeldProcTable(new SharedArrayBuffer((HEADER + (pidMax + 1) * SLOTS) * 4));
-    table.cells[BUDGET] = Math.max(0, budget);
-    return table;
+    const fdLimit = descriptorLimit();
+    const cells = new Int32Array(new SharedArrayBuffer((HEADER + (pidMax + 1) * SLOTS + Math.ceil(fdLimit / 32)) * 4));
+    cells[BUDGET] = Math.max(0, budget);
+    cells[PID_MAX] = pidMax;
+    cells[FD_LIMIT] = fdLimit;
+    return new HeldProcTable(cells.buffer as SharedArrayBuffer);
+  }
+
+  /**
+   * Whether descriptor `fd` of this process is one the table holds: such a
+   * /proc file or pidfd is never an IPC object, and a whole-machine scan
+   * skips it when it reads this process's own table (thousands of them at
+   * a thousand processes). Set while the descriptor is open.
+   */
+  holdsDescriptor(fd: number): boolean {
+    return fd >= 0 && fd < this.fdLimit && (Atomics.load(this.cells, this.bitmap + (fd >>> 5)) & (1 << (fd & 31))) !== 0;
+  }
+
+  private mark(fd: number, held: boolean): void {
+    if (fd < 0 || fd >= this.fdLimit) return;
+    if (held) Atomics.or(this.cells, this.bitmap + (fd >>> 5), 1 << (fd & 31));
+    else Atomics.and(this.cells, this.bitmap + (fd >>> 5), ~(1 << (fd & 31)));
   }
 
   /** The held descriptor, or -1. */
@@ -76,6 +102,7 @@ export class HeldProcTable {
       return false;
     }
     this.cells[HEADER + pid * SLOTS + SLOT[file]] = fd + 1;
+    this.mark(fd, true);
     return true;
   }
 
@@ -87,6 +114,8 @@ export class HeldProcTable {
       const fd = this.cells[row + slot]! - 1;
       if (fd < 0) continue;
       this.cells[row + slot] = 0;
+      // unmarked before it is closed: a marked number is always one of ours
+      this.mark(fd, false);
       native.close(fd);
       Atomics.sub(this.cells, HELD, 1);
     }
@@ -107,13 +136,17 @@ function readPidMax(): number {
   }
 }
 
-/** Half the descriptors the soft limit leaves beside RESERVED_DESCRIPTORS (Node raises it to the hard limit). */
-function defaultBudget(): number {
+/** The soft limit on open descriptors (Node raises it to the hard limit at start-up). */
+function descriptorLimit(): number {
   try {
     const line = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'latin1'));
-    const limit = !line || line[1] === 'unlimited' ? 1 << 20 : Number(line[1]);
-    return Math.floor(Math.max(0, limit - RESERVED_DESCRIPTORS) / 2);
+    return !line || line[1] === 'unlimited' ? 1 << 20 : Math.min(1 << 24, Number(line[1]));
   } catch {
-    return 0;
+    return 1024;
   }
+}
+
+/** Half the descriptors the limit leaves beside RESERVED_DESCRIPTORS. */
+function defaultBudget(): number {
+  return Math.floor(Math.max(0, descriptorLimit() - RESERVED_DESCRIPTORS) / 2);
 }

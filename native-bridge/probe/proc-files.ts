@@ -7,6 +7,7 @@
 import { native, O_CLOEXEC, O_DIRECTORY, lastErrno } from '../libc/libc';
 import { errnoName } from '../libc/errno';
 import { isSingleRecord, openDirectory, openedSize, openFileAt, pathSize, readFileAt, readHeld } from './fast-fs';
+import type { SkipDescriptor } from './fd-table';
 import type { HeldProcTable } from './held-proc-table';
 
 export type ProcFileName = 'stat' | 'wchan' | 'syscall' | 'status';
@@ -25,6 +26,8 @@ export interface ProcFileReader {
   directoryOf?(pid: number): number;
   /** A /proc/PID/fd directory the reader keeps open (the caller must not close it), else -1. */
   heldFdDirectory?(pid: number): number;
+  /** For the calling process: the descriptors the reader itself holds (never IPC objects), to leave unread. */
+  ownDescriptors?(pid: number): SkipDescriptor | undefined;
   close(): void;
 }
 
@@ -82,7 +85,15 @@ const AT_FDCWD = -100;
  * has no room for is read with open-read-close.
  */
 export class TableProcFiles implements ProcFileReader {
-  constructor(private readonly table: HeldProcTable) {}
+  private readonly held: SkipDescriptor;
+
+  constructor(private readonly table: HeldProcTable) {
+    this.held = (fd) => table.holdsDescriptor(fd);
+  }
+
+  ownDescriptors(pid: number): SkipDescriptor | undefined {
+    return pid === process.pid ? this.held : undefined;
+  }
 
   read(pid: number, name: ProcFileName): string {
     const held = this.table.get(pid, name);

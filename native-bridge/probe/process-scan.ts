@@ -121,7 +121,11 @@ function readSlowParts(
       problems.push(`status: ${describeFsError(error)}`);
     }
   }
-  const table = readFdTable(pid, request.ipcFdsOnly, reader.directoryOf?.(pid) ?? -1, reader.heldFdDirectory?.(pid) ?? -1);
+  const table = readFdTable(pid, request.ipcFdsOnly, {
+    procDir: reader.directoryOf?.(pid) ?? -1,
+    heldFdDir: reader.heldFdDirectory?.(pid) ?? -1,
+    skip: reader.ownDescriptors?.(pid),
+  });
   scanned.fds = table.fds;
   if (table.error) problems.push(`fd: ${table.error}`);
   if (request.options.readMaps) {
