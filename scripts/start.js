@@ -15,7 +15,7 @@ const FETCH_TIMEOUT_MS = 120_000;
 export const EXIT_NO_ELECTRON = 1;
 
 /** node_modules/electron, found without require('electron') (which would start a download). */
-export function electronDir() {
+function electronDir() {
   return dirname(createRequire(join(root, 'package.json')).resolve('electron/package.json'));
 }
 
@@ -33,7 +33,7 @@ export function electronBinary(dir, env = process.env) {
 }
 
 /** Runs Electron's own installer once, quietly. Returns null on success or a one-line reason. */
-export function fetchElectron(dir, env = process.env) {
+function fetchElectron(dir, env = process.env) {
   if (env.ELECTRON_SKIP_BINARY_DOWNLOAD) return 'ELECTRON_SKIP_BINARY_DOWNLOAD is set, so no download was tried';
   const result = spawnSync(process.execPath, [join(dir, 'install.js')], {
     env,
