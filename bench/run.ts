@@ -34,7 +34,9 @@ function header(tools: { lsof: boolean; ss: boolean }): void {
   say('   ends of its own pipe; every 4th also both ends of a Unix socketpair). On each state, alternately:');
   say('   - snapshot: takeSnapshot({all}) in this process, warm, holders only (no peek/maps/signals),');
   say(`     median of ${ROUNDS * 3}: what a process taking snapshot after snapshot gets, its scan-pool workers`);
-  say('     started (from 128 processes up they scan beside this thread; every snapshot reads /proc afresh);');
+  say('     started (from 128 processes up they scan beside this thread) and each process\'s /proc files and');
+  say('     pidfd kept open between snapshots, re-read with pread: every snapshot reads every value afresh.');
+  say('     Those files are closed while the other tools run (they would read them all too);');
   say('     "1 thread" is the same with every read on this thread (parallel: false), as in a one-shot process;');
   say(`     "full" adds peek 64 B, maps and signal masks (median of ${ROUNDS});`);
   say('   - cli: `ipcscope snapshot --all --json --peek 0 --no-maps`, a cold process (Node start-up, the bundled CLI);');

@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Snapshot } from '../native-bridge/model/snapshot-types';
 import { takeSnapshot } from '../native-bridge/probe/index';
-import { warmScanPool } from '../native-bridge/probe/scan-pool';
+import { closeHeldFiles, warmScanPool } from '../native-bridge/probe/scan-pool';
 import { yieldToSignals } from './bench-children';
 import { medianTiming, timeCall, timeCommand, type Timing } from './timing';
 
@@ -65,17 +65,25 @@ export async function compareScans(size: number, holderPids: Set<number>, tools:
   let last: Snapshot | null = null;
   for (let round = 0; round < rounds; round++) {
     await yieldToSignals();
+    /*
+     * The pool keeps ~5 /proc files and pidfds open per process between
+     * snapshots: closed while the others run, as lsof, ss, a one-shot
+     * process and the one-thread path would otherwise read all of those
+     * descriptors of this process too. Opened again by an untimed snapshot.
+     */
+    closeHeldFiles();
+    if (tools.lsof) lsof.push(timeCommand('lsof', ['-n', '+E']));
+    if (tools.ss) ss.push(timeCommand('ss', ['-xpa']));
+    await yieldToSignals();
+    cli.push(timeCommand(process.execPath, [BIN, 'snapshot', '--all', '--json', '--peek', '0', '--no-maps']));
+    for (let i = 0; i < 3; i++) oneThread.push(timeCall(() => takeSnapshot({ all: true }, LEAN_ONE_THREAD)));
+    takeSnapshot({ all: true }, LEAN);
     for (let i = 0; i < 3; i++) {
       const lean = timeCall(() => takeSnapshot({ all: true }, LEAN));
       snapshot.push(lean);
       last = lean.value;
     }
-    for (let i = 0; i < 3; i++) oneThread.push(timeCall(() => takeSnapshot({ all: true }, LEAN_ONE_THREAD)));
     full.push(timeCall(() => takeSnapshot({ all: true }, FULL)));
-    if (tools.lsof) lsof.push(timeCommand('lsof', ['-n', '+E']));
-    await yieldToSignals();
-    cli.push(timeCommand(process.execPath, [BIN, 'snapshot', '--all', '--json', '--peek', '0', '--no-maps']));
-    if (tools.ss) ss.push(timeCommand('ss', ['-xpa']));
   }
   const seen = last?.processes.filter((p) => holderPids.has(p.pid)) ?? [];
   const holdersSeen = new Set(

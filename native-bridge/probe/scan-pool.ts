@@ -217,9 +217,15 @@ export class ScanPool {
   private releaseHeld(): void {
     const table = this.table;
     this.table = null;
-    if (!table || (this.lastControl && Atomics.load(this.lastControl, ACTIVE) !== 0)) return;
+    this.closeHeld(table);
+  }
+
+  /** Closes every held file now, the table kept for the next scans; false when a worker may be reading them. */
+  closeHeld(table = this.table): boolean {
+    if (!table || (this.lastControl && Atomics.load(this.lastControl, ACTIVE) !== 0)) return false;
     for (const pid of this.heldPids) table.release(pid);
     this.heldPids = [];
+    return true;
   }
 
   /** Ends the workers; between scans they hold nothing borrowed. */
@@ -323,6 +329,15 @@ export function stopScanPool(): void {
   shared?.close();
   shared = null;
   wholeMachineScans = 0;
+}
+
+/**
+ * Closes the /proc files and pidfds the pool keeps between snapshots (the
+ * next snapshot opens them again): for a benchmark that times other tools,
+ * which would otherwise read thousands of this process's descriptors.
+ */
+export function closeHeldFiles(): void {
+  shared?.closeHeld();
 }
 
 /** How the last whole-machine scan was shared out (tests check the pool really took part). */
