@@ -8,6 +8,8 @@ import { libc } from './libc';
 
 const clockGettime = libc().func('int clock_gettime(int clockid, _Out_ uint8_t *ts)') as (clockid: number, ts: Uint8Array) => number;
 const timespec = Buffer.alloc(16);
+/* the same bytes as 32-bit words: tv_sec = [0] + [1] * 2^32, tv_nsec = [2] (little-endian x86_64); no BigInt made per call */
+const words = new Uint32Array(timespec.buffer, timespec.byteOffset, 4);
 
 /* MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED) from include/linux/posix-timers.h: (~pid << 3) | 2 */
 const CPUCLOCK_SCHED = 2;
@@ -22,5 +24,5 @@ export function processCpuNs(pid: number): number | null {
   // PID_MAX_LIMIT is 2^22: larger values would not fit the clock id (and 0 would name our own clock)
   if (!Number.isInteger(pid) || pid <= 0 || pid > PID_MAX_LIMIT) return null;
   if (clockGettime((~pid << 3) | CPUCLOCK_SCHED, timespec) !== 0) return null;
-  return Number(timespec.readBigInt64LE(0)) * 1e9 + Number(timespec.readBigInt64LE(8));
+  return (words[0]! + words[1]! * 2 ** 32) * 1e9 + words[2]!;
 }

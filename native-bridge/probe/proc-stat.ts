@@ -12,18 +12,32 @@ export interface StatFields {
 
 const STATES = new Set(['R', 'S', 'D', 'T', 't', 'Z', 'X', 'I', 'P', 'W', 'K']);
 
-/** /proc/PID/stat: "pid (comm) S ppid ...". comm may hold spaces and ")", so split at the LAST ")". */
+/**
+ * /proc/PID/stat: "pid (comm) S ppid ...". comm may hold spaces and ")", so
+ * split at the LAST ")". Read with charCodeAt rather than slices: a watch tick
+ * parses this for every process that ran, 60 times a second.
+ */
 export function parseStat(text: string): StatFields | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  const comm = text.slice(open + 1, close);
-  const rest = text.slice(close + 2);
-  const space = rest.indexOf(' ');
-  const letter = rest.slice(0, space);
-  const ppid = Number.parseInt(rest.slice(space + 1), 10);
-  const state = (STATES.has(letter) ? letter : '?') as ProcessState;
-  return { comm, state, ppid: Number.isFinite(ppid) ? ppid : 0 };
+  // the state is one letter between two spaces
+  const letter = text.charAt(close + 2);
+  const state = (text.charCodeAt(close + 3) === SPACE && STATES.has(letter) ? letter : '?') as ProcessState;
+  return { comm: text.slice(open + 1, close), state, ppid: leadingDecimal(text, close + 4) };
+}
+
+const SPACE = 32;
+
+/** The decimal number starting at `from` (0 when there is none), without slicing the text. */
+function leadingDecimal(text: string, from: number): number {
+  let value = 0;
+  for (let i = from; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 export interface SyscallFields {
@@ -40,18 +54,30 @@ export function intArg(value: bigint): number {
   return Number(BigInt.asIntN(32, value));
 }
 
-/** /proc/PID/syscall: "0 0x3 0x7ffd... 0x40 ..." or "running" or "-1 sp pc". */
+/**
+ * /proc/PID/syscall: "0 0x3 0x7ffd... 0x40 ..." (number, six arguments, then
+ * stack and instruction pointers) or "running" or "-1 sp pc". Walked with
+ * indexOf rather than split: read at every tick for each sleeping process.
+ */
 export function parseSyscall(text: string): SyscallFields {
-  const parts = text.trim().split(' ');
-  const nr = Number.parseInt(parts[0] ?? '', 10);
-  if (!Number.isFinite(nr) || nr < 0) return { nr: -1, args: [] };
+  // "running" and "-1 ..." do not start with a digit
+  const code = text.charCodeAt(0) - 48;
+  if (!(code >= 0 && code <= 9)) return { nr: -1, args: [] };
+  const nr = leadingDecimal(text, 0);
   const args: bigint[] = [];
-  for (let i = 1; i <= 6 && i < parts.length; i++) {
+  let start = text.indexOf(' ') + 1;
+  if (start === 0) return { nr, args };
+  while (args.length < 6 && start < text.length) {
+    let end = text.indexOf(' ', start);
+    if (end < 0) end = text.length;
+    // the last word may carry the line's newline
+    const stop = text.charCodeAt(end - 1) === 10 ? end - 1 : end;
     try {
-      args.push(BigInt(parts[i]!));
+      args.push(BigInt(text.slice(start, stop)));
     } catch {
       args.push(0n);
     }
+    start = end + 1;
   }
   return { nr, args };
 }
