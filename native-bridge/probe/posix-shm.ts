@@ -73,36 +73,40 @@ function peekPosixShm(found: Found, size: number | null, peekBytes: number, borr
   return null;
 }
 
+/** The entry for `name`, added to `byName` the first time. */
+function foundIn(byName: Map<string, Found>, name: string): Found {
+  let f = byName.get(name);
+  if (!f) {
+    f = { name, holders: [], attached: new Set(), fdPath: null };
+    byName.set(name, f);
+  }
+  return f;
+}
+
 function collect(ctx: ProbeContext, borrow: DescriptorBorrower): KindProbeResult {
-  const byName = new Map<string, Found>();
-  const get = (name: string): Found => {
-    let f = byName.get(name);
-    if (!f) {
-      f = { name, holders: [], attached: new Set(), fdPath: null };
-      byName.set(name, f);
-    }
-    return f;
-  };
+  // Made on the first name found: a watch tick over processes that hold none allocates nothing.
+  let byName: Map<string, Found> | null = null;
   for (const p of ctx.processes.values()) {
     for (const fd of p.fds) {
       const name = posixShmName(fd.target);
       if (!name) continue;
-      const f = get(name);
+      const f = foundIn((byName ??= new Map()), name);
       f.holders.push({ pid: p.pid, fd: fd.fd, access: fd.access });
       f.fdPath ??= `/proc/${p.pid}/fd/${fd.fd}`;
     }
     for (const m of p.maps ?? []) {
       const name = posixShmName(m.path);
-      if (name) get(name).attached.add(p.pid);
+      if (name) foundIn((byName ??= new Map()), name).attached.add(p.pid);
     }
   }
   if (ctx.wholeMachine) {
     try {
-      for (const e of readdirSync(SHM_DIR, { withFileTypes: true })) if (e.isFile()) get(`/${e.name}`);
+      for (const e of readdirSync(SHM_DIR, { withFileTypes: true })) if (e.isFile()) foundIn((byName ??= new Map()), `/${e.name}`);
     } catch {
       /* no /dev/shm */
     }
   }
+  if (byName === null) return { objects: [], targets: new Map() };
   const objects: PosixShmObject[] = [];
   const targets = new Map<string, string>();
   for (const f of byName.values()) {

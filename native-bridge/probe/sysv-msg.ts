@@ -30,9 +30,12 @@ function copyFirstMessages(msqid: number, count: number, peekBytes: number, stat
 }
 
 function collect(ctx: ProbeContext): KindProbeResult {
+  const rows = (ctx.readSysvTable ?? readSysvTable)('msg');
+  // no queue on the machine (the usual watch tick): no waiters to look for
+  if (rows.length === 0) return { objects: [], targets: new Map() };
   const objects: MsgQueueObject[] = [];
   const blocked = sysvWaitersByObject(ctx.processes.values());
-  for (const row of (ctx.readSysvTable ?? readSysvTable)('msg')) {
+  for (const row of rows) {
     const msqid = col(row, 'msqid');
     const lspid = col(row, 'lspid');
     const lrpid = col(row, 'lrpid');

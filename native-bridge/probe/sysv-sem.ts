@@ -41,9 +41,12 @@ function lastOperatedByScanned(ctx: ProbeContext, semid: number, nsems: number):
 }
 
 function collect(ctx: ProbeContext): KindProbeResult {
+  const rows = (ctx.readSysvTable ?? readSysvTable)('sem');
+  // no set on the machine (the usual watch tick): no waiters to look for
+  if (rows.length === 0) return { objects: [], targets: new Map() };
   const objects: SemSetObject[] = [];
   const blocked = sysvWaitersByObject(ctx.processes.values());
-  for (const row of (ctx.readSysvTable ?? readSysvTable)('sem')) {
+  for (const row of rows) {
     const semid = col(row, 'semid');
     const nsems = col(row, 'nsems');
     const waiting = blocked.get(`sem:${semid}`)?.semop ?? [];

@@ -88,9 +88,12 @@ export function peekShm(shmid: number, size: number, attached: readonly ShmAttac
 }
 
 function collect(ctx: ProbeContext): KindProbeResult {
+  const rows = (ctx.readSysvTable ?? readSysvTable)('shm');
+  // no segment on the machine (the usual watch tick): no maps to go through
+  if (rows.length === 0) return { objects: [], targets: new Map() };
   const attachers = shmAttachers(ctx.processes.values());
   const objects: ShmObject[] = [];
-  for (const row of (ctx.readSysvTable ?? readSysvTable)('shm')) {
+  for (const row of rows) {
     const shmid = col(row, 'shmid');
     const mappers = attachers.get(shmid) ?? [];
     const attached = mappers.map((a) => a.pid);
