@@ -50,4 +50,5 @@ export function errnoName(errno: number): string {
 export const EINTR = 4;
 export const ECHILD = 10;
 export const EAGAIN = 11;
+export const EACCES = 13;
 export const ENOMSG = 42;

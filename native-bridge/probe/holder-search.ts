@@ -4,7 +4,8 @@
  * only the descriptor links of every other process (readlink + lstat for the
  * matches: no file is opened).
  */
-import { native } from '../libc/libc';
+import { EACCES } from '../libc/errno';
+import { lastErrno, native } from '../libc/libc';
 import { processCpuNs } from '../libc/cpu-clock';
 import { accessFromLinkMode } from './fd-table';
 import { listOpenDirectory, lstatModeAt, openDirectory, readLinkAt } from './fast-fs';
@@ -73,6 +74,9 @@ function readLinks(pid: number): Link[] {
     for (const name of listOpenDirectory(dirfd)) {
       const target = readLinkAt(dirfd, name);
       if (target !== null) links.push({ fd: Number(name), target });
+      // EACCES is the ptrace access check, the same for every descriptor of the
+      // process (a service of another user lists hundreds): the rest would fail too.
+      else if (lastErrno() === EACCES) break;
     }
     return links;
   } finally {
@@ -91,6 +95,8 @@ function readAccess(pid: number, fd: number): Access | null {
   }
 }
 
+const NOTHING_WANTED: ReadonlyMap<string, Holder[]> = new Map();
+
 /**
  * Remembers the last search so a Sampler ticking at 60 Hz does not walk every
  * process's descriptors on every tick: the search runs again when asked
@@ -106,15 +112,23 @@ export class OtherHolderCache {
     private readonly tables: OtherLinkTables = new OtherLinkTables(),
   ) {}
 
-  lookup(wanted: ReadonlySet<string>, scanned: Set<number>, now: number): Map<string, Holder[]> {
-    if (wanted.size === 0) return new Map();
-    const stale = now - this.at >= this.refreshMs || [...wanted].some((target) => !this.searched.has(target));
-    if (stale) {
+  /**
+   * The holders found by the latest search: the same Map object until the
+   * next search, so a caller can tell an unchanged answer by identity.
+   */
+  lookup(wanted: ReadonlySet<string>, scanned: Set<number>, now: number): ReadonlyMap<string, Holder[]> {
+    if (wanted.size === 0) return NOTHING_WANTED;
+    if (now - this.at >= this.refreshMs || !this.searchedAll(wanted)) {
       this.found = this.tables.find(wanted, scanned);
       this.searched = new Set(wanted);
       this.at = now;
     }
     return this.found;
+  }
+
+  private searchedAll(wanted: ReadonlySet<string>): boolean {
+    for (const target of wanted) if (!this.searched.has(target)) return false;
+    return true;
   }
 
   clear(): void {
