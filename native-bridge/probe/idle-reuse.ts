@@ -14,15 +14,18 @@ import type { IpcObject, Snapshot } from '../model/snapshot-types';
  * or listening socket, System V and POSIX objects, TCP/UDP) disqualifies it.
  */
 export function changesOnlyThroughScope(snapshot: Snapshot, scope: ReadonlySet<number>): boolean {
-  const byId = new Map<string, IpcObject>(snapshot.objects.map((object) => [object.id, object]));
+  if (snapshot.problems.length > 0) return false;
+  // made for the first Unix socket: a watch tick over pipes alone needs no index
+  let byId: Map<string, IpcObject> | null = null;
   for (const object of snapshot.objects) {
     if (!heldInScope(object, scope)) return false;
     if (object.kind === 'pipe') continue;
     if (object.kind !== 'unix') return false;
     if (object.path !== undefined || object.pending !== undefined || object.peer === null) return false;
+    byId ??= new Map(snapshot.objects.map((o) => [o.id, o]));
     if (!heldInScope(byId.get(object.peer), scope)) return false;
   }
-  return snapshot.problems.length === 0;
+  return true;
 }
 
 function heldInScope(object: IpcObject | undefined, scope: ReadonlySet<number>): boolean {

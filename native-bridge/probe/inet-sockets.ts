@@ -121,7 +121,7 @@ function matchPeers(entries: InetDiagEntry[]): Map<InetDiagEntry, number> {
 }
 
 /** The socket objects from the TCP and UDP dumps. */
-function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext, held: Set<number>, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
+function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext, held: ReadonlySet<number>, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
   const peers = matchPeers(entries);
   const byId = new Map<string, InetDiagEntry>();
   const pendingClients = new Map<string, string[]>();

@@ -22,12 +22,24 @@ function anyReading(holders: HolderRef[]): PipeReading | undefined {
   return undefined;
 }
 
+/* where tee()'s copy is read back: one buffer for every peek */
+const peekCopy = Buffer.alloc(MAX_PEEK_BYTES);
+
 interface PipeGroup {
   kind: 'pipe' | 'fifo';
   inode: number;
   path?: string;
   holders: HolderRef[];
   targets: Set<string>;
+  /** The holders as a snapshot lists them, and "pid/fd/access ..." of them all: made once per group. */
+  described?: { holders: Holder[]; key: string; readers: number; writers: number };
+}
+
+/** The pipes and FIFOs of one holders index, and the descriptor targets that name them. */
+interface PipeGroups {
+  from: ProbeContext['holdersByTarget'];
+  groups: Map<string, PipeGroup>;
+  targets: Map<string, string>;
 }
 
 export class PipeProbe implements KindProbe {
@@ -35,39 +47,32 @@ export class PipeProbe implements KindProbe {
   private scratch: [number, number] | null = null;
   /** Last description of each pipe, reused while none of its holders has run. */
   private last = new Map<string, { holders: string; object: PipeObject }>();
+  /**
+   * The grouping of the latest holders index: a Sampler hands the same index
+   * (the same Map) again until a descriptor table or the other holders change,
+   * so a watch tick between refreshes groups nothing.
+   */
+  private grouped: PipeGroups | null = null;
 
   constructor(private readonly pidfds: PidfdTable) {}
 
   collect(ctx: ProbeContext): KindProbeResult {
-    const groups = new Map<string, PipeGroup>();
-    for (const [target, holders] of ctx.holdersByTarget) {
-      const first = holders[0]?.scanned;
-      // One FIFO may be reached through several paths (links): grouped by inode.
-      const key = first ? pipeKey(first) : null;
-      if (!first || key === null) continue;
-      const group: PipeGroup = groups.get(key) ?? {
-        kind: key.startsWith('pipe:') ? 'pipe' : 'fifo',
-        inode: first.inode!,
-        ...(key.startsWith('fifo:') ? { path: target } : {}),
-        holders: [],
-        targets: new Set(),
-      };
-      group.holders.push(...holders);
-      group.targets.add(target);
-      groups.set(key, group);
-    }
-    // FIFOs that someone is still waiting to open have no holder yet.
+    const grouped = this.grouped?.from === ctx.holdersByTarget ? this.grouped : groupPipes(ctx.holdersByTarget);
+    this.grouped = grouped;
+    let groups = grouped.groups;
+    // FIFOs that someone is still waiting to open have no holder yet (a wait read at this tick).
     for (const proc of ctx.processes.values() as Iterable<ScannedProcessWithExtras>) {
       const waiting = proc.fifoOpen;
       if (!waiting) continue;
       const key = `fifo:${waiting.inode}`;
-      if (!groups.has(key)) groups.set(key, { kind: 'fifo', inode: waiting.inode, path: waiting.path, holders: [], targets: new Set() });
+      if (groups.has(key)) continue;
+      if (groups === grouped.groups) groups = new Map(groups);
+      groups.set(key, { kind: 'fifo', inode: waiting.inode, path: waiting.path, holders: [], targets: new Set() });
     }
     const objects: PipeObject[] = [];
-    const targets = new Map<string, string>();
     const described = new Map<string, { holders: string; object: PipeObject }>();
     for (const [id, group] of groups) {
-      const holders = group.holders.map((h) => `${h.pid}/${h.fd}/${h.access}`).join(' ');
+      const holders = describeHolders(group).key;
       // Only a holder can change a pipe's contents; if none has run since the
       // last sample (ctx.idle), what was read then is still what is there.
       const previous = this.last.get(id);
@@ -75,16 +80,14 @@ export class PipeProbe implements KindProbe {
       const object = reuse ? previous.object : this.describe(id, group, ctx.options.peekBytes);
       described.set(id, { holders, object });
       objects.push(object);
-      for (const target of group.targets) targets.set(target, id);
     }
     this.last = described;
-    return { objects, targets };
+    // a waiting FIFO has no descriptor yet: the targets are those of the holders' groups
+    return { objects, targets: grouped.targets };
   }
 
   private describe(id: string, group: PipeGroup, peekBytes: number): PipeObject {
-    const holders: Holder[] = group.holders.map(({ pid, fd, access }) => ({ pid, fd, access }));
-    const readers = holders.filter((h) => h.access !== 'w').length;
-    const writers = holders.filter((h) => h.access !== 'r').length;
+    const { holders, readers, writers } = describeHolders(group);
     const object: PipeObject = {
       id,
       kind: group.kind,
@@ -123,9 +126,8 @@ export class PipeProbe implements KindProbe {
     const copied = native.tee(fd, scratchWrite, bytes, SPLICE_F_NONBLOCK);
     if (copied <= 0) return null;
     // A fresh scratch pipe always has room for 256 bytes, so one read drains it.
-    const copy = Buffer.alloc(copied);
-    const got = native.read(scratchRead, copy, copied);
-    return got > 0 ? copy.subarray(0, got).toString('base64') : null;
+    const got = native.read(scratchRead, peekCopy, copied);
+    return got > 0 ? peekCopy.toString('base64', 0, got) : null;
   }
 
   close(): void {
@@ -135,4 +137,38 @@ export class PipeProbe implements KindProbe {
       this.scratch = null;
     }
   }
+}
+
+/** Groups the pipes and FIFOs of a holders index by object: one FIFO may be reached through several paths (links), so by inode. */
+function groupPipes(holdersByTarget: ProbeContext['holdersByTarget']): PipeGroups {
+  const groups = new Map<string, PipeGroup>();
+  const targets = new Map<string, string>();
+  for (const [target, holders] of holdersByTarget) {
+    const first = holders[0]?.scanned;
+    const key = first ? pipeKey(first) : null;
+    if (!first || key === null) continue;
+    let group = groups.get(key);
+    if (!group) {
+      group = { kind: key.startsWith('pipe:') ? 'pipe' : 'fifo', inode: first.inode!, holders: [], targets: new Set() };
+      if (group.kind === 'fifo') group.path = target;
+      groups.set(key, group);
+    }
+    group.holders.push(...holders);
+    group.targets.add(target);
+    targets.set(target, key);
+  }
+  return { from: holdersByTarget, groups, targets };
+}
+
+/** The group's holders as objects list them (shared by the snapshots of one grouping, like a reused object). */
+function describeHolders(group: PipeGroup): NonNullable<PipeGroup['described']> {
+  if (group.described) return group.described;
+  const holders: Holder[] = group.holders.map(({ pid, fd, access }) => ({ pid, fd, access }));
+  group.described = {
+    holders,
+    key: group.holders.map((h) => `${h.pid}/${h.fd}/${h.access}`).join(' '),
+    readers: holders.filter((h) => h.access !== 'w').length,
+    writers: holders.filter((h) => h.access !== 'r').length,
+  };
+  return group.described;
 }

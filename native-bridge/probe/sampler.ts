@@ -4,7 +4,7 @@
  * blocked-on edge. A Sampler keeps /proc files and pidfds open between ticks.
  */
 import { processCpuNs } from '../libc/cpu-clock';
-import type { FdEntry, IpcObject, ProbeProblem, ProcessInfo, Snapshot } from '../model/snapshot-types';
+import type { FdEntry, Holder, IpcObject, ProbeProblem, ProcessInfo, Snapshot } from '../model/snapshot-types';
 import { classifyBlocked } from './blocked';
 import { listDirectory, readSmallFile } from './fast-fs';
 import { isIpcCandidate } from './fd-table';
@@ -12,6 +12,7 @@ import { OtherHolderCache, OtherLinkTables } from './holder-search';
 import { changesOnlyThroughScope, scopeKeyOf, type ReusableSnapshot } from './idle-reuse';
 import { createKindProbes, type ClosableKindProbe } from './kind-probes';
 import { PidfdTable } from './pidfd';
+import { pipeReadingOf } from './pipe-reading';
 import { posixShmName } from './posix-shm';
 import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './proc-files';
 import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process-scan';
@@ -57,6 +58,17 @@ interface PreviousScan {
   fdCount: number;
 }
 
+/** The holders index of the latest sample, and what it was built from (see Sampler.holdersIndex). */
+interface HoldersIndex {
+  /** Each scanned process's descriptor list, in scan order: the same arrays hold the same descriptors. */
+  fdLists: ScannedFd[][];
+  /** The targets the scanned processes hold: what the search for other holders is asked. */
+  held: Set<string>;
+  /** The search's answer merged in (OtherHolderCache keeps one Map per search), null when none was. */
+  extra: ReadonlyMap<string, Holder[]> | null;
+  holdersByTarget: Map<string, HolderRef[]>;
+}
+
 /**
  * How the app and `ipcscope watch` tick: a process's CPU time is read every
  * tick; one that has not run is reused as it was (its stat and signal masks
@@ -82,6 +94,10 @@ export class Sampler {
   private readonly signalsEverywhere: boolean;
   private readonly parallel: boolean;
   private readonly previous = new Map<number, PreviousScan>();
+  private index: HoldersIndex | null = null;
+  /** The processes scanned when exited ones were last forgotten, and when (ms). */
+  private forgotFor: number[] = [];
+  private forgotAt = -Infinity;
   /** The last snapshot, when it can only change through its own processes (see idle-reuse.ts). */
   private reusable: ReusableSnapshot | null = null;
   /** Held open between ticks, like the /proc/PID files. */
@@ -106,6 +122,7 @@ export class Sampler {
   /** Forces the next sample to re-read descriptor tables (e.g. right after a close()). */
   invalidate(): void {
     this.previous.clear();
+    this.index = null;
     this.reusable = null;
     this.sysvTables?.forget();
     this.otherHolders?.clear();
@@ -162,11 +179,20 @@ export class Sampler {
         if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
         continue;
       }
+      // a table read again and found as it was keeps its identity: what was built from it holds
+      if (readSlow && previous && sameDescriptors(previous.scan.fds, scanned.fds)) scanned.fds = previous.scan.fds;
       if (this.fdRefreshMs > 0) {
         // the latest scan is the next tick's baseline; the refresh clock only moves on full reads
         const at = readSlow || !previous ? now : previous.at;
         const fdCount = fdCountNow > 0 ? fdCountNow : readSlow || !previous ? this.reader.fdCount(pid) : previous.fdCount;
-        this.previous.set(pid, { scan: scanned, at, fdCount });
+        if (previous) {
+          // updated in place: nothing else holds it, and a tick then allocates nothing for it
+          previous.scan = scanned;
+          previous.at = at;
+          previous.fdCount = fdCount;
+        } else {
+          this.previous.set(pid, { scan: scanned, at, fdCount });
+        }
       }
       if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
       processes.set(pid, scanned);
@@ -178,18 +204,15 @@ export class Sampler {
       return { ...reusable.snapshot, takenAt, durationMs: performance.now() - started };
     }
     const scannedPids = new Set(processes.keys());
-    this.forgetExited(scannedPids);
-
-    const holdersByTarget = indexHolders(processes);
-    if (!wholeMachine && this.otherHolders) {
-      const extra = this.otherHolders.lookup(new Set(holdersByTarget.keys()), scannedPids, now);
-      for (const [target, holders] of extra) {
-        const known = holdersByTarget.get(target);
-        const template = known?.[0]?.scanned;
-        if (!known || !template) continue;
-        for (const h of holders) known.push({ ...h, scanned: { ...template, fd: h.fd, access: h.access } });
-      }
+    // Exited processes show as a change in who was scanned; the periodic pass
+    // also lets go of pidfds borrowed from holders outside the scope.
+    if (now - this.forgotAt >= this.fdRefreshMs || !sameKeys(this.forgotFor, processes)) {
+      this.forgetExited(scannedPids);
+      this.forgotFor = [...scannedPids];
+      this.forgotAt = now;
     }
+
+    const holdersByTarget = this.holdersIndex(processes, wholeMachine ? null : this.otherHolders, scannedPids, now);
     const ctx: ProbeContext = {
       processes,
       holdersByTarget,
@@ -225,6 +248,39 @@ export class Sampler {
   }
 
   /**
+   * Descriptor target -> holders over the scanned processes, with the other
+   * holders `search` found. Built again only when some process's descriptor
+   * list (by identity) or the search's answer changed: between descriptor-table
+   * refreshes a watch tick gets the index of the previous one, built from the
+   * very same descriptors, and the same Map object.
+   */
+  private holdersIndex(
+    processes: Map<number, ScannedProcessWithExtras>,
+    search: OtherHolderCache | null,
+    scanned: Set<number>,
+    now: number,
+  ): Map<string, HolderRef[]> {
+    let index = this.index;
+    let built = false;
+    if (!index || !sameDescriptorLists(index.fdLists, processes)) {
+      const holdersByTarget = indexHolders(processes);
+      const fdLists: ScannedFd[][] = [];
+      for (const proc of processes.values()) fdLists.push(proc.fds);
+      index = { fdLists, held: new Set(holdersByTarget.keys()), extra: null, holdersByTarget };
+      built = true;
+    }
+    const extra = search ? search.lookup(index.held, scanned, now) : null;
+    if (index.extra !== extra) {
+      // an index another answer was merged into holds those holders: start again from the descriptors
+      const holdersByTarget = built ? index.holdersByTarget : indexHolders(processes);
+      if (extra) mergeOtherHolders(holdersByTarget, extra);
+      index = { ...index, extra, holdersByTarget };
+    }
+    this.index = index;
+    return index.holdersByTarget;
+  }
+
+  /**
    * The far end of a socket has its own inode, held by a process we did not
    * scan: find the holders of such peer sockets (cached like the search above).
    */
@@ -235,6 +291,7 @@ export class Sampler {
         orphans.set(`socket:[${object.inode}]`, object);
       }
     }
+    if (orphans.size === 0) return;
     const found = this.peerHolders!.lookup(new Set(orphans.keys()), scanned, now);
     for (const [target, holders] of found) orphans.get(target)?.holders.push(...holders);
   }
@@ -293,6 +350,49 @@ function sharedMemoryExists(tables: HeldSysvTables | null): boolean {
   }
   const table = readSmallFile('/proc/sysvipc/shm');
   return table === null || table.trim().includes('\n');
+}
+
+/** Other holders (found outside the scanned processes) added to the targets they hold, described like the first known holder. */
+function mergeOtherHolders(holdersByTarget: Map<string, HolderRef[]>, extra: ReadonlyMap<string, Holder[]>): void {
+  for (const [target, holders] of extra) {
+    const known = holdersByTarget.get(target);
+    const template = known?.[0]?.scanned;
+    if (!known || !template) continue;
+    for (const h of holders) known.push({ ...h, scanned: { ...template, fd: h.fd, access: h.access } });
+  }
+}
+
+/** True when `fdLists` are, in order and by identity, the descriptor lists of `processes`. */
+function sameDescriptorLists(fdLists: ScannedFd[][], processes: Map<number, ScannedProcessWithExtras>): boolean {
+  if (fdLists.length !== processes.size) return false;
+  let i = 0;
+  for (const proc of processes.values()) if (fdLists[i++] !== proc.fds) return false;
+  return true;
+}
+
+/* Every field of a ScannedFd (a new one fails to compile until it is named here): what two reads must agree on. */
+const SCANNED_FD_FIELDS: Record<keyof ScannedFd, true> = { fd: true, target: true, inode: true, access: true, fileType: true, dev: true };
+const FD_FIELD_NAMES = Object.keys(SCANNED_FD_FIELDS) as Array<keyof ScannedFd>;
+
+/** True when two reads of a descriptor table found the same descriptors, every field alike. */
+function sameDescriptors(a: readonly ScannedFd[], b: readonly ScannedFd[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    for (const field of FD_FIELD_NAMES) if (x[field] !== y[field]) return false;
+    // a whole-machine scan's pipe reading belongs to that scan
+    if (pipeReadingOf(x) !== undefined || pipeReadingOf(y) !== undefined) return false;
+  }
+  return true;
+}
+
+/** True when `pids` are, in order, the keys of `processes`. */
+function sameKeys(pids: number[], processes: Map<number, unknown>): boolean {
+  if (pids.length !== processes.size) return false;
+  let i = 0;
+  for (const pid of processes.keys()) if (pids[i++] !== pid) return false;
+  return true;
 }
 
 /** Descriptor target -> holders, for targets that can be IPC objects. */

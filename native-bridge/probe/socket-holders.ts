@@ -10,17 +10,24 @@ export function socketTarget(inode: number): string {
   return `socket:[${inode}]`;
 }
 
+/** The held sockets of each holders index a probe was given (a Sampler hands one index out again while no descriptor changed). */
+const heldByIndex = new WeakMap<ProbeContext['holdersByTarget'], ReadonlySet<number>>();
+
 /**
  * Inodes of every socket some scanned process holds. The scan already parsed
  * each "socket:[N]" into ScannedFd.inode; a socket probe calls this once per
- * collect and passes the set on.
+ * collect and passes the set on. Worked out once per holders index: the Unix
+ * and inet probes of one tick, and the ticks that reuse the index, share it.
  */
-export function heldSocketInodes(ctx: ProbeContext): Set<number> {
+export function heldSocketInodes(ctx: ProbeContext): ReadonlySet<number> {
+  const known = heldByIndex.get(ctx.holdersByTarget);
+  if (known) return known;
   const inodes = new Set<number>();
   for (const [target, holders] of ctx.holdersByTarget) {
     const inode = holders[0]?.scanned.inode;
     if (inode != null && target.startsWith('socket:[')) inodes.add(inode);
   }
+  heldByIndex.set(ctx.holdersByTarget, inodes);
   return inodes;
 }
 

@@ -131,7 +131,7 @@ function peerOf(e: UnixDiagEntry, listenerOfClient: Map<number, number>): number
  * queue has no peer socket yet (peer inode 0): its `peer` names the listener
  * it waits in, found through the listener's ICONS.
  */
-function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, held: Set<number>, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
+function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, held: ReadonlySet<number>, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
   const byInode = new Map<number, UnixDiagEntry>();
   const listenerOfClient = new Map<number, number>();
   for (const e of entries) {
@@ -196,7 +196,7 @@ const QUERY_ONE_BY_ONE = 32;
  * every socket on a busy desktop; a client still in some listener's queue
  * (peer 0) can only be matched to its listener through a dump.
  */
-function scopedEntries(ctx: ProbeContext, held: Set<number>, previous: Map<number, UnixDiagEntry>): UnixDiagEntry[] {
+function scopedEntries(ctx: ProbeContext, held: ReadonlySet<number>, previous: Map<number, UnixDiagEntry>): UnixDiagEntry[] {
   if (held.size === 0) return [];
   if (held.size > QUERY_ONE_BY_ONE) return dumpUnixSockets();
   const found = new Map<number, UnixDiagEntry>();
