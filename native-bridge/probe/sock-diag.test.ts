@@ -3,7 +3,7 @@ import { native } from '../libc/libc';
 import { AF_INET, SOCK_DGRAM, bindTo, inet4Address, makeSocketPair, openSocket, socketInode } from '../libc/sockets';
 import { dumpInetSockets } from './inet-sockets';
 import { contextFor } from './socket-test-context';
-import { dumpUnixSockets, unixSocketProbe } from './unix-sockets';
+import { dumpUnixSockets, queryUnixSockets, unixSocketProbe } from './unix-sockets';
 
 const opened: number[] = [];
 
@@ -29,6 +29,28 @@ describe('sock_diag dumps at scale', () => {
     const ctx = contextFor([process.pid], true, { peekBytes: 0 });
     const ids = new Set(unixSocketProbe.collect(ctx).objects.map((o) => o.id));
     for (const inode of inodes.keys()) expect(ids.has(`unix:${inode}`)).toBe(true);
+  });
+
+  it('300 Unix sockets asked by inode in batched datagrams: each answered as the dump lists it; a closed one left out', () => {
+    const asked: number[] = [];
+    for (let i = 0; i < 150; i++) {
+      const [a, b] = makeSocketPair(i % 2 === 0 ? 'stream' : 'seqpacket');
+      opened.push(a, b);
+      asked.push(socketInode(a), socketInode(b));
+    }
+    const [gone, peerOfGone] = makeSocketPair('stream');
+    opened.push(peerOfGone);
+    const goneInode = socketInode(gone);
+    native.close(gone);
+    asked.splice(100, 0, goneInode);
+
+    const found = new Map<number, ReturnType<typeof dumpUnixSockets>[number]>();
+    queryUnixSockets(asked, found);
+    const dumped = new Map(dumpUnixSockets().map((e) => [e.inode, e]));
+    expect(found.has(goneInode)).toBe(false);
+    expect(dumped.has(goneInode)).toBe(false);
+    expect(found.size).toBe(asked.length - 1);
+    for (const inode of asked) if (inode !== goneInode) expect(found.get(inode)).toEqual(dumped.get(inode));
   });
 
   it('500 UDP sockets: every one listed by the IPv4 dump', () => {

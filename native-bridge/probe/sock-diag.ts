@@ -10,6 +10,7 @@ import { EINTR } from '../libc/errno';
 import { SyscallError, closeFd, lastErrno } from '../libc/libc';
 import {
   AF_NETLINK,
+  MSG_DONTWAIT,
   NETLINK_SOCK_DIAG,
   SOCK_DGRAM,
   SOL_SOCKET,
@@ -18,6 +19,7 @@ import {
   netlinkKernelAddress,
   openSocket,
   sock,
+  type SockAddr,
 } from '../libc/sockets';
 
 /* linux/sock_diag.h */
@@ -33,8 +35,14 @@ const RECV_BYTES = 65536;
 const RCVBUF_BYTES = 1 << 20;
 
 let recvBuffer: Buffer | null = null;
+let recvView: DataView | null = null;
+/* a batch of queries is written in place here (see sockDiagQueries) */
+let requestBuffer: Uint8Array | null = null;
+let requestView: DataView | null = null;
+let kernelAddress: SockAddr | null = null;
 let sequence = 1;
 let diagSocket = -1;
+const ENOENT = 2;
 
 function netlinkSocket(): number {
   if (diagSocket >= 0) return diagSocket;
@@ -79,11 +87,9 @@ export function sockDiagRequest(body: Uint8Array, dump: boolean, onMessage: Diag
   try {
     const seq = sequence++ & 0x7fffffff;
     const request = buildRequest(body, dump, seq);
-    const kernel = netlinkKernelAddress();
-    if (sock.sendto(fd, request, request.length, 0, kernel.bytes, kernel.length) < 0) throw new SyscallError('sendto(netlink)', lastErrno());
-    recvBuffer ??= Buffer.alloc(RECV_BYTES);
-    const buf = recvBuffer;
-    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    sendToKernel(fd, request, request.length);
+    const buf = receiveBuffer();
+    const view = recvView!;
     let count = 0;
     for (;;) {
       const n = sock.recv(fd, buf, RECV_BYTES, 0);
@@ -103,7 +109,7 @@ export function sockDiagRequest(body: Uint8Array, dump: boolean, onMessage: Diag
         if (type === NLMSG_DONE) return count;
         if (type === NLMSG_ERROR) {
           const errno = -view.getInt32(off + NLMSG_HDRLEN, true);
-          if (errno === 0 || errno === 2 /* ENOENT: no such socket */) return count;
+          if (errno === 0 || errno === ENOENT /* no such socket */) return count;
           throw new SyscallError('sock_diag', errno);
         }
         onMessage(view, off + NLMSG_HDRLEN, off + len);
@@ -116,6 +122,104 @@ export function sockDiagRequest(body: Uint8Array, dump: boolean, onMessage: Diag
     closeSockDiag(); // start the next request on a clean socket
     throw error;
   }
+}
+
+/** Writes the body of query `index` (bodyBytes long) at `offset` of `view`. */
+type QueryWriter = (index: number, view: DataView, offset: number) => void;
+/** The reply to query `index`: its payload is view[offset, end). */
+type QueryReplyHandler = (index: number, view: DataView, offset: number, end: number) => void;
+
+/**
+ * Sends `count` single-socket queries (SOCK_DIAG_BY_FAMILY without DUMP), each
+ * body written in place by `writeBody`, as the messages of one datagram (up to
+ * QUERIES_PER_DATAGRAM each), and hands each reply to `onReply`; a socket the
+ * kernel no longer has (ENOENT) gets no call. The kernel answers every message
+ * of a datagram in turn within that one sendto (netlink_rcv_skb walks them
+ * all), so N sockets cost one sendto and N receives instead of N of each, and
+ * nothing is built per query. Throws SyscallError on any other netlink error.
+ */
+export function sockDiagQueries(count: number, bodyBytes: number, writeBody: QueryWriter, onReply: QueryReplyHandler): void {
+  for (let start = 0; start < count; start += QUERIES_PER_DATAGRAM) {
+    queryChunk(start, Math.min(QUERIES_PER_DATAGRAM, count - start), bodyBytes, writeBody, onReply);
+  }
+}
+
+/*
+ * Replies wait in the receive buffer until read: a few hundred bytes of
+ * truesize each, so a datagram asks at most this many (far below what even a
+ * capped SO_RCVBUF holds) and a listener's many pending clients take several.
+ */
+const QUERIES_PER_DATAGRAM = 64;
+
+/** Queries start .. start + count - 1, in one datagram. */
+function queryChunk(start: number, count: number, bodyBytes: number, writeBody: QueryWriter, onReply: QueryReplyHandler): void {
+  const fd = netlinkSocket();
+  try {
+    const messageBytes = NLMSG_HDRLEN + align4(bodyBytes);
+    const total = messageBytes * count;
+    if (!requestBuffer || requestBuffer.length < total) {
+      requestBuffer = new Uint8Array(Math.max(total, 1024));
+      requestView = new DataView(requestBuffer.buffer);
+    }
+    const request = requestView!;
+    if (sequence + count > 0x7fffffff) sequence = 1;
+    const first = sequence;
+    sequence += count;
+    for (let i = 0; i < count; i++) {
+      const at = i * messageBytes;
+      request.setUint32(at, messageBytes, true);
+      request.setUint16(at + 4, SOCK_DIAG_BY_FAMILY, true);
+      request.setUint16(at + 6, NLM_F_REQUEST, true);
+      request.setUint32(at + 8, first + i, true);
+      request.setUint32(at + 12, 0, true);
+      writeBody(start + i, request, at + NLMSG_HDRLEN);
+    }
+    sendToKernel(fd, requestBuffer, total);
+    const buf = receiveBuffer();
+    const view = recvView!;
+    let answered = 0;
+    while (answered < count) {
+      // every reply was queued during the sendto: nothing to wait for (EAGAIN means one was lost)
+      const n = sock.recv(fd, buf, RECV_BYTES, MSG_DONTWAIT);
+      if (n < 0 && lastErrno() === EINTR) continue;
+      if (n < 0) throw new SyscallError('recv(netlink)', lastErrno());
+      if (n === 0) throw new Error('sock_diag: empty reply');
+      let off = 0;
+      while (off + NLMSG_HDRLEN <= n) {
+        const len = view.getUint32(off, true);
+        if (len < NLMSG_HDRLEN || off + len > n) break;
+        const index = view.getUint32(off + 8, true) - first;
+        /* a reply left over from an interrupted earlier request has another sequence number: skipped */
+        if (index >= 0 && index < count) {
+          answered++;
+          const type = view.getUint16(off + 4, true);
+          if (type === NLMSG_ERROR) {
+            const errno = -view.getInt32(off + NLMSG_HDRLEN, true);
+            if (errno !== 0 && errno !== ENOENT) throw new SyscallError('sock_diag', errno);
+          } else if (type !== NLMSG_DONE) {
+            onReply(start + index, view, off + NLMSG_HDRLEN, off + len);
+          }
+        }
+        off += align4(len);
+      }
+    }
+  } catch (error) {
+    closeSockDiag(); // start the next request on a clean socket
+    throw error;
+  }
+}
+
+function sendToKernel(fd: number, request: Uint8Array, length: number): void {
+  kernelAddress ??= netlinkKernelAddress();
+  if (sock.sendto(fd, request, length, 0, kernelAddress.bytes, kernelAddress.length) < 0) throw new SyscallError('sendto(netlink)', lastErrno());
+}
+
+function receiveBuffer(): Buffer {
+  if (!recvBuffer) {
+    recvBuffer = Buffer.alloc(RECV_BYTES);
+    recvView = new DataView(recvBuffer.buffer, recvBuffer.byteOffset, recvBuffer.byteLength);
+  }
+  return recvBuffer;
 }
 
 function align4(n: number): number {

@@ -6,7 +6,7 @@
 import type { UnixSocketObject } from '../model/snapshot-types';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
 import { SOCK_DGRAM } from '../libc/sockets';
-import { TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, forEachAttribute, sockDiagRequest, stateName } from './sock-diag';
+import { TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, forEachAttribute, sockDiagQueries, sockDiagRequest, stateName } from './sock-diag';
 import { heldSocketInodes, holderRefsOf, holdersOf, socketTarget } from './socket-holders';
 import { type DescriptorBorrower, borrowOnce } from './pidfd';
 import { peekHeldSocket } from './socket-peek';
@@ -44,16 +44,24 @@ interface UnixDiagEntry {
 }
 
 /* unix_diag_req (24 bytes): {u8 family, u8 protocol, u16 pad, u32 states, u32 ino, u32 show, u32 cookie[2]} */
-function unixDiagRequest(inode: number): Uint8Array {
-  const body = new Uint8Array(24);
-  const view = new DataView(body.buffer);
-  view.setUint8(0, AF_UNIX);
-  view.setUint32(4, 0xffffffff, true);
-  view.setUint32(8, inode, true);
-  view.setUint32(12, UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN, true);
+const UNIX_DIAG_REQ_BYTES = 24;
+
+/** Writes a unix_diag_req for `inode` (0 with a dump: every socket) at `offset` of `view`. */
+function writeUnixDiagRequest(view: DataView, offset: number, inode: number): void {
+  view.setUint8(offset, AF_UNIX);
+  view.setUint8(offset + 1, 0);
+  view.setUint16(offset + 2, 0, true);
+  view.setUint32(offset + 4, 0xffffffff, true);
+  view.setUint32(offset + 8, inode, true);
+  view.setUint32(offset + 12, UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN, true);
   /* cookie ~0: "any socket with this inode" */
-  view.setUint32(16, 0xffffffff, true);
-  view.setUint32(20, 0xffffffff, true);
+  view.setUint32(offset + 16, 0xffffffff, true);
+  view.setUint32(offset + 20, 0xffffffff, true);
+}
+
+function unixDiagRequest(inode: number): Uint8Array {
+  const body = new Uint8Array(UNIX_DIAG_REQ_BYTES);
+  writeUnixDiagRequest(new DataView(body.buffer), 0, inode);
   return body;
 }
 
@@ -106,13 +114,28 @@ export function dumpUnixSockets(): UnixDiagEntry[] {
   return out;
 }
 
+/**
+ * Unix sockets by inode, asked in one datagram (sockDiagQueries), added to
+ * `into` by inode; a socket the kernel no longer has is left out.
+ */
+export function queryUnixSockets(inodes: readonly number[], into: Map<number, UnixDiagEntry>): void {
+  sockDiagQueries(
+    inodes.length,
+    UNIX_DIAG_REQ_BYTES,
+    (index, view, offset) => writeUnixDiagRequest(view, offset, inodes[index]!),
+    (_index, view, offset, end) => {
+      if (end - offset < UNIX_DIAG_MSG_BYTES) return;
+      const entry = parseUnixDiag(view, offset, end);
+      into.set(entry.inode, entry);
+    },
+  );
+}
+
 /** One Unix socket by inode, or null when the kernel no longer has it. */
 export function queryUnixSocket(inode: number): UnixDiagEntry | null {
-  let found: UnixDiagEntry | null = null;
-  sockDiagRequest(unixDiagRequest(inode), false, (view, offset, end) => {
-    if (end - offset >= UNIX_DIAG_MSG_BYTES) found = parseUnixDiag(view, offset, end);
-  });
-  return found;
+  const found = new Map<number, UnixDiagEntry>();
+  queryUnixSockets([inode], found);
+  return found.get(inode) ?? null;
 }
 
 const TYPE_NAMES: Record<number, UnixSocketObject['type']> = { 1: 'stream', 2: 'dgram', 5: 'seqpacket' };
@@ -194,31 +217,41 @@ const QUERY_ONE_BY_ONE = 32;
  * The entries a PID-scoped snapshot needs: the held sockets, their peers and
  * a listener's pending clients. A few by inode are cheaper than a dump of
  * every socket on a busy desktop; a client still in some listener's queue
- * (peer 0) can only be matched to its listener through a dump.
+ * (peer 0) can only be matched to its listener through a dump. The held
+ * sockets are asked in one datagram, then their peers and pending clients
+ * outside the scope in a second.
  */
 function scopedEntries(ctx: ProbeContext, held: ReadonlySet<number>, previous: Map<number, UnixDiagEntry>): UnixDiagEntry[] {
   if (held.size === 0) return [];
   if (held.size > QUERY_ONE_BY_ONE) return dumpUnixSockets();
   const found = new Map<number, UnixDiagEntry>();
+  queryChanged(ctx, previous, found, held);
+  const further = new Set<number>();
   for (const inode of held) {
-    const entry = fetchEntry(ctx, previous, found, inode);
+    const entry = found.get(inode);
     if (!entry) continue;
     if (entry.peer === 0 && entry.type !== SOCK_DGRAM && entry.state !== TCP_LISTEN && entry.state !== TCP_CLOSE /* UNCONN */) {
       return dumpUnixSockets();
     }
-    if (entry.peer !== 0) fetchEntry(ctx, previous, found, entry.peer);
-    for (const client of entry.icons) fetchEntry(ctx, previous, found, client);
+    if (entry.peer !== 0 && !found.has(entry.peer)) further.add(entry.peer);
+    for (const client of entry.icons) if (!found.has(client)) further.add(client);
   }
+  queryChanged(ctx, previous, found, further);
   return [...found.values()];
 }
 
-/** One socket's entry, asked of the kernel at most once per sample (kept in `found`). */
-function fetchEntry(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>, found: Map<number, UnixDiagEntry>, inode: number): UnixDiagEntry | null {
-  const known = found.get(inode);
-  if (known) return known;
-  const entry = unchangedEntry(ctx, previous, inode) ?? queryUnixSocket(inode);
-  if (entry) found.set(inode, entry);
-  return entry;
+/**
+ * Adds the entries of `inodes` to `found`: the previous sample's where it
+ * cannot have changed, the others asked of the kernel together.
+ */
+function queryChanged(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>, found: Map<number, UnixDiagEntry>, inodes: Iterable<number>): void {
+  const ask: number[] = [];
+  for (const inode of inodes) {
+    const entry = unchangedEntry(ctx, previous, inode);
+    if (entry) found.set(inode, entry);
+    else ask.push(inode);
+  }
+  queryUnixSockets(ask, found);
 }
 
 /**
@@ -228,9 +261,11 @@ function fetchEntry(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>, fou
  * may connect) and datagram sockets (any process may send) are always asked.
  */
 function unchangedEntry(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>, inode: number): UnixDiagEntry | null {
-  const entry = previous.get(inode);
   const idle = ctx.idle;
-  if (!entry || !idle || entry.state !== TCP_ESTABLISHED || entry.type === SOCK_DGRAM || entry.peer === 0) return null;
+  // nobody idle (the watched processes all ran): nothing can be as it was
+  if (!idle || idle.size === 0) return null;
+  const entry = previous.get(inode);
+  if (!entry || entry.state !== TCP_ESTABLISHED || entry.type === SOCK_DGRAM || entry.peer === 0) return null;
   return heldOnlyByIdle(ctx, idle, inode) && heldOnlyByIdle(ctx, idle, entry.peer) ? entry : null;
 }
 
@@ -249,6 +284,11 @@ export function createUnixSocketProbe(borrow: DescriptorBorrower = borrowOnce): 
     collect(ctx: ProbeContext): KindProbeResult {
       const held = heldSocketInodes(ctx);
       if (ctx.wholeMachine) return unixObjectsFrom(dumpUnixSockets(), ctx, held, borrow);
+      // a PID scope that holds no socket reaches no Unix socket: nothing to ask or to build
+      if (held.size === 0) {
+        previous.clear();
+        return { objects: [], targets: new Map() };
+      }
       const entries = scopedEntries(ctx, held, previous);
       previous = new Map(entries.map((e) => [e.inode, e]));
       return unixObjectsFrom(entries, ctx, held, borrow);
