@@ -9,6 +9,7 @@ import { lastErrno, native } from '../libc/libc';
 import { processCpuNs } from '../libc/cpu-clock';
 import { accessFromLinkMode } from './fd-table';
 import { listOpenDirectory, lstatModeAt, openDirectory, readLinkAt } from './fast-fs';
+import { ownDescriptors } from './own-descriptors';
 import type { Access, Holder } from '../model/snapshot-types';
 import { listAllPids } from './scope';
 
@@ -58,6 +59,8 @@ export class OtherLinkTables {
   }
 
   private tableOf(pid: number): LinkTable | null {
+    // this process runs at every search (it is the one searching): its table is read each time, by fstat
+    if (pid === process.pid) return { cpuNs: -1, links: ownDescriptors() ?? readLinks(pid) };
     const cpuNs = processCpuNs(pid);
     if (cpuNs === null) return null;
     const known = this.tables.get(pid);
