@@ -211,6 +211,8 @@ export function createInetSocketProbe(borrow: DescriptorBorrower = borrowOnce): 
   };
   return {
     name: 'inet-sockets',
+    /* `listed` only narrows which protocols a dump asks: a socket never changes protocol */
+    reaches: (target) => target.startsWith('socket:['),
     collect(ctx: ProbeContext): KindProbeResult {
       const held = heldSocketInodes(ctx);
       if (ctx.wholeMachine) return inetObjectsFrom([...dump('tcp'), ...dump('udp')], ctx, held, borrow);

@@ -129,7 +129,7 @@ function collect(ctx: ProbeContext, borrow: DescriptorBorrower): KindProbeResult
 
 /** A probe that reads queues through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
 export function createMqueueProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
-  return { name: 'mqueue', collect: (ctx) => collect(ctx, borrow) };
+  return { name: 'mqueue', reaches: (target) => CANDIDATE.test(target), collect: (ctx) => collect(ctx, borrow) };
 }
 
 export const mqueueProbe: KindProbe = createMqueueProbe();

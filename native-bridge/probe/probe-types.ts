@@ -4,7 +4,7 @@
  * turns the scan into objects and tells which descriptor targets it owns.
  */
 import type { Access, IpcObject, ProcessState, SignalSet } from '../model/snapshot-types';
-import type { SysvTableSource } from './sysvipc-table';
+import type { SysvTable, SysvTableSource } from './sysvipc-table';
 
 export interface ScannedFd {
   fd: number;
@@ -101,5 +101,20 @@ export interface KindProbeResult {
 
 export interface KindProbe {
   name: string;
+  /**
+   * Set by a probe that, in a PID scope, reports only objects some scanned
+   * process holds a descriptor of or maps, with a target (or mapped path) this
+   * accepts, and keeps nothing from one collect to the next: a Sampler does
+   * not call it while nothing held or mapped is accepted (a watch tick over a
+   * pipe asks no POSIX or inet probe). Asked of descriptors that can be IPC
+   * objects (isIpcCandidate) and of shared mappings.
+   */
+  readonly reaches?: (target: string) => boolean;
+  /**
+   * Set by a probe that lists every one of its objects from this
+   * /proc/sysvipc table and keeps nothing between collects: a Sampler that
+   * holds the table and knows it empty does not call it.
+   */
+  readonly sysvTable?: SysvTable;
   collect(ctx: ProbeContext): KindProbeResult;
 }

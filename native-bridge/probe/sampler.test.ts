@@ -4,6 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeFd, makePipe } from '../libc/libc';
 import type { PipeObject, UnixSocketObject } from '../model/snapshot-types';
 import { bindTo, connectTo, listenOn, socketInode, unixAddress, unixSocket } from '../libc/sockets';
+import { posix } from '../libc/posix-ipc';
+import { IPC_RMID, sysv } from '../libc/sysv';
+import { spawnScript, stopChild, waitForLine } from './ipc-test-children';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
 
 const children: ChildProcess[] = [];
@@ -192,6 +195,47 @@ describe('a listener held by a watched process that does not run', () => {
     } finally {
       sampler.close();
       closeFd(client);
+    }
+  });
+});
+
+describe('the probes a watch tick does not ask', () => {
+  it('a watched process that held only pipes opens POSIX shm, a System V segment and a TCP listener: each shows within the next samples', async () => {
+    const name = `/ipcscope-reach-${process.pid}`;
+    const child = await spawnScript(`
+      const shmOpen = lib.func('int shm_open(const char *name, int oflag, unsigned int mode)');
+      const shmget = lib.func('int shmget(int key, size_t size, int flags)');
+      const shmat = lib.func('void *shmat(int id, void *addr, int flags)');
+      const net = await import('node:net');
+      process.on('SIGUSR1', () => {
+        const fd = shmOpen(${JSON.stringify(name)}, 0o100 | 0o2 | 0o2000000, 0o600);
+        const shmid = shmget(0, 4096, 0o1000 | 0o600);
+        shmat(shmid, null, 0);
+        const server = net.createServer().listen(0, '127.0.0.1', () => console.log('opened ' + fd + ' ' + shmid));
+      });
+      keepAlive();
+      console.log('ready');
+    `);
+    const sampler = new Sampler(WATCH_SAMPLER_OPTIONS);
+    const kinds = (): Set<string> => new Set(sampler.sample({ pids: [child.pid] }).objects.map((o) => o.kind));
+    let shmid = -1;
+    try {
+      // its stdio only (pipes, perhaps a socket): the POSIX, System V and inet probes have nothing to look at
+      const added = ['posix_shm', 'shm', 'tcp'];
+      for (let i = 0; i < 5; i++) expect([...kinds()].filter((kind) => added.includes(kind))).toEqual([]);
+      child.process.kill('SIGUSR1');
+      shmid = Number((await waitForLine(child, 'opened')).split(' ')[2]);
+      let seen = kinds();
+      for (let i = 0; i < 500 && !added.every((kind) => seen.has(kind)); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        seen = kinds();
+      }
+      expect(added.filter((kind) => seen.has(kind))).toEqual(added);
+    } finally {
+      sampler.close();
+      await stopChild(child);
+      posix.shmUnlink(name);
+      if (shmid >= 0) sysv.shmctl(shmid, IPC_RMID, null);
     }
   });
 });

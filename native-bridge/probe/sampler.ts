@@ -17,7 +17,7 @@ import { posixShmName } from './posix-shm';
 import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './proc-files';
 import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process-scan';
 import { scanWholeMachine } from './scan-pool';
-import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type HolderRef, type ProbeContext, type ProbeOptions, type ScannedFd } from './probe-types';
+import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type HolderRef, type KindProbe, type ProbeContext, type ProbeOptions, type ScannedFd } from './probe-types';
 import { listAllPids, withDescendants } from './scope';
 import { HeldSysvTables } from './sysvipc-table';
 
@@ -95,6 +95,8 @@ export class Sampler {
   private readonly parallel: boolean;
   private readonly previous = new Map<number, PreviousScan>();
   private index: HoldersIndex | null = null;
+  /** For each probe that says what it reaches: whether the targets of a holders index include any. */
+  private readonly reach = new Map<KindProbe, { index: Map<string, HolderRef[]>; any: boolean }>();
   /** The processes scanned when exited ones were last forgotten, and when (ms). */
   private forgotFor: number[] = [];
   private forgotAt = -Infinity;
@@ -227,6 +229,7 @@ export class Sampler {
     // An empty PID scope has no objects: skip the kernel-wide sources.
     const probes = !wholeMachine && processes.size === 0 ? [] : this.probes;
     for (const probe of probes) {
+      if (!this.mayReport(probe, ctx)) continue;
       try {
         const result = probe.collect(ctx);
         objects.push(...result.objects);
@@ -278,6 +281,26 @@ export class Sampler {
     }
     this.index = index;
     return index.holdersByTarget;
+  }
+
+  /**
+   * Whether `probe` may have anything to report: not while its System V table
+   * is known empty, nor, in a PID scope, while the scanned processes hold and
+   * map nothing it reaches (the held targets looked at once per holders index).
+   */
+  private mayReport(probe: KindProbe, ctx: ProbeContext): boolean {
+    if (probe.sysvTable !== undefined && this.sysvTables?.knownEmpty(probe.sysvTable)) return false;
+    const reaches = probe.reaches;
+    if (ctx.wholeMachine || !reaches) return true;
+    let held = this.reach.get(probe);
+    if (held?.index !== ctx.holdersByTarget) {
+      held = { index: ctx.holdersByTarget, any: false };
+      for (const target of ctx.holdersByTarget.keys()) if (reaches(target)) held.any = true;
+      this.reach.set(probe, held);
+    }
+    if (held.any) return true;
+    for (const proc of ctx.processes.values()) for (const entry of proc.maps ?? []) if (reaches(entry.path)) return true;
+    return false;
   }
 
   /**

@@ -79,4 +79,4 @@ function collect(ctx: ProbeContext): KindProbeResult {
   return { objects, targets: new Map() };
 }
 
-export const sysvMsgProbe: KindProbe = { name: 'sysv-msg', collect };
+export const sysvMsgProbe: KindProbe = { name: 'sysv-msg', sysvTable: 'msg', collect };

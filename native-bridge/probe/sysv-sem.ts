@@ -77,4 +77,4 @@ function collect(ctx: ProbeContext): KindProbeResult {
   return { objects, targets: new Map() };
 }
 
-export const sysvSemProbe: KindProbe = { name: 'sysv-sem', collect };
+export const sysvSemProbe: KindProbe = { name: 'sysv-sem', sysvTable: 'sem', collect };

@@ -124,4 +124,4 @@ function collect(ctx: ProbeContext): KindProbeResult {
   return { objects, targets: new Map() };
 }
 
-export const sysvShmProbe: KindProbe = { name: 'sysv-shm', collect };
+export const sysvShmProbe: KindProbe = { name: 'sysv-shm', sysvTable: 'shm', collect };

@@ -68,9 +68,14 @@ export class HeldSysvTables {
     this.emptyAt.clear();
   }
 
-  readonly read: SysvTableSource = (table) => {
+  /** True while `table` was found empty less than the recheck period ago: read() answers [] without asking the kernel. */
+  knownEmpty(table: SysvTable): boolean {
     const empty = this.emptyAt.get(table);
-    if (empty !== undefined && performance.now() - empty < this.emptyRecheckMs) return [];
+    return empty !== undefined && performance.now() - empty < this.emptyRecheckMs;
+  }
+
+  readonly read: SysvTableSource = (table) => {
+    if (this.knownEmpty(table)) return [];
     const rows = this.rowsNow(table) ?? [];
     if (rows.length === 0) this.emptyAt.set(table, performance.now());
     else this.emptyAt.delete(table);
