@@ -110,23 +110,27 @@ export class PipeProbe implements KindProbe {
       object.queued = reading.queued;
       return object;
     }
+    let copied = 0;
     this.pidfds.borrow(source.pid, source.fd, (fd) => {
       const fill = readPipeFill(fd);
       object.capacity = fill.capacity;
       object.queued = fill.queued;
-      if (peekWanted && (object.queued ?? 0) > 0) object.peek = this.peek(fd, Math.min(peekBytes, MAX_PEEK_BYTES));
+      if (peekWanted && (object.queued ?? 0) > 0) copied = this.teeInto(fd, Math.min(peekBytes, MAX_PEEK_BYTES));
     });
+    // the copy is drained once the borrowed end is closed again: it is held only for the reads of the pipe itself
+    if (copied > 0) object.peek = this.drainCopy(copied);
     return object;
   }
 
-  /** tee() copies without consuming; the copy is then drained from our private pipe. */
-  private peek(fd: number, bytes: number): string | null {
+  /** tee() copies up to `bytes` queued bytes into our private pipe without consuming them: how many. */
+  private teeInto(fd: number, bytes: number): number {
     this.scratch ??= makePipe(O_NONBLOCK);
-    const [scratchRead, scratchWrite] = this.scratch;
-    const copied = native.tee(fd, scratchWrite, bytes, SPLICE_F_NONBLOCK);
-    if (copied <= 0) return null;
-    // A fresh scratch pipe always has room for 256 bytes, so one read drains it.
-    const got = native.read(scratchRead, peekCopy, copied);
+    return Math.max(0, native.tee(fd, this.scratch[1], bytes, SPLICE_F_NONBLOCK));
+  }
+
+  /** The `copied` bytes tee() left in our private pipe, as base64. A fresh scratch pipe always has room for 256 bytes, so one read drains it. */
+  private drainCopy(copied: number): string | null {
+    const got = native.read(this.scratch![0], peekCopy, copied);
     return got > 0 ? peekCopy.toString('base64', 0, got) : null;
   }
 
