@@ -9,7 +9,7 @@ import type { ProcFileReader } from './proc-files';
 import { parseStat, parseStatus, parseSyscall, parseWchan } from './proc-stat';
 import { describeFsError, readFdTable } from './fd-table';
 import { isFifoOpenWait, resolveFifoOpen, type FifoOpenTarget } from './fifo-open';
-import { decodeStatusSignals } from './signals';
+import { decodeStatusSignals, sameSignalSets } from './signals';
 
 export interface ScanExtras {
   /** Set when the process waits in open() for the other end of a FIFO. */
@@ -185,7 +185,7 @@ export function refreshIdleProcess(pid: number, reader: ProcFileReader, previous
     stat.ppid === previous.ppid &&
     stat.state === previous.state &&
     stat.comm === previous.comm &&
-    JSON.stringify(signals) === JSON.stringify(previous.signals);
+    sameSignalSets(signals, previous.signals);
   if (same) return previous;
   return { ...previous, ppid: stat.ppid, state: stat.state, comm: stat.comm, signals, uid: status?.uid ?? previous.uid };
 }

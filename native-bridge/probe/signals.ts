@@ -74,6 +74,23 @@ export function decodeStatusSignals(status: StatusFields): SignalSet {
   };
 }
 
+/** True when two signal sets name the same signals in every mask (null only equals null). */
+export function sameSignalSets(a: SignalSet | null, b: SignalSet | null): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return (
+    sameNames(a.pending, b.pending) &&
+    sameNames(a.sharedPending, b.sharedPending) &&
+    sameNames(a.blocked, b.blocked) &&
+    sameNames(a.ignored, b.ignored) &&
+    sameNames(a.caught, b.caught)
+  );
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
+}
+
 /** Signal sets of a process; null when it is gone or unreadable. */
 export function readSignals(pid: number): SignalSet | null {
   try {
