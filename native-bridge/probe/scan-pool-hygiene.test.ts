@@ -149,11 +149,14 @@ describe('observed through the scan pool', () => {
   });
 });
 
-/** A /proc/PID file of another process, or a pidfd: what the pool keeps open between snapshots. */
+/**
+ * A /proc/PID file or a pidfd: what the pool keeps open between snapshots
+ * (for this process too: its wchan and syscall once a worker finds it asleep).
+ */
 function isHeldKind(fd: number): boolean {
   try {
     const target = readlinkSync(`/proc/self/fd/${fd}`);
-    return target === 'anon_inode:[pidfd]' || (/^\/proc\/\d+\//.test(target) && !target.startsWith(`/proc/${process.pid}/`));
+    return target === 'anon_inode:[pidfd]' || /^\/proc\/\d+\//.test(target);
   } catch {
     return false;
   }
