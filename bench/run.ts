@@ -6,6 +6,7 @@
 import { availableParallelism, loadavg, release } from 'node:os';
 import { markInheritedCloexec } from '../native-bridge/libc/fd-hygiene';
 import { WATCH_SAMPLER_OPTIONS } from '../native-bridge/probe/index';
+import { stopScanPool } from '../native-bridge/probe/scan-pool';
 import { Interrupted, cleanUpEverything, trackedCount } from './bench-children';
 import { BenchState } from './bench-state';
 import { measureObserverEffect, type ObserverEffect } from './observer-effect';
@@ -143,6 +144,8 @@ async function main(): Promise<void> {
     }
     scanTable(scans);
     await state.tearDown();
+    // the pool's workers and held files served the scans; the ticks below are a watching process's own
+    stopScanPool();
 
     say('2. Tick cost (60 Hz, 32 watched processes)');
     await state.growTo(32);

@@ -13,7 +13,7 @@ import { markInheritedCloexec } from '../libc/fd-hygiene';
 import { FD_CLOEXEC, F_GETFD, native } from '../libc/libc';
 import type { PipeObject, Snapshot } from '../model/snapshot-types';
 import { takeSnapshot } from './sampler';
-import { MIN_POOLED_PROCESSES, lastScanSplit, stopScanPool, warmScanPool } from './scan-pool';
+import { HELD_IDLE_MS, MIN_POOLED_PROCESSES, lastScanSplit, stopScanPool, warmScanPool } from './scan-pool';
 import { TestProcesses, exited, fillMachine, until, wchan } from './scan-pool-test-support';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -146,6 +146,20 @@ describe('observed through the scan pool', () => {
     stopScanPool();
     const heldNow = descriptors().filter(([fd]) => isHeldKind(fd)).map(([fd]) => fd);
     expect(heldNow).toEqual(beforePool.filter(([fd]) => isHeldKind(fd)).map(([fd]) => fd));
+  });
+});
+
+describe('files the pool keeps open', () => {
+  it('are closed once whole-machine snapshots stop coming', async () => {
+    const heldNow = (): number[] => descriptors().filter(([fd]) => isHeldKind(fd)).map(([fd]) => fd);
+    stopScanPool();
+    const beforePool = heldNow();
+    expect(await warmScanPool(1)).toBe(1);
+    pooledSnapshot();
+    pooledSnapshot();
+    expect(heldNow().length).toBeGreaterThan(beforePool.length + MIN_POOLED_PROCESSES);
+    await new Promise((resolve) => setTimeout(resolve, HELD_IDLE_MS + 500));
+    expect(heldNow()).toEqual(beforePool);
   });
 });
 

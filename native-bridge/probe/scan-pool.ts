@@ -307,7 +307,28 @@ function startSharedPool(size = Math.min(MAX_WORKERS, Math.max(0, availableParal
 export function scanWholeMachine(pids: number[], options: ProbeOptions): ScanResult {
   wholeMachineScans++;
   const pool = shared ?? (wholeMachineScans >= 2 ? startSharedPool() : null);
-  return (pool ?? callingThreadOnly()).scan(pids, options);
+  const result = (pool ?? callingThreadOnly()).scan(pids, options);
+  if (pool) closeHeldWhenIdle();
+  return result;
+}
+
+/**
+ * Held files serve snapshot after snapshot; once none has come for this
+ * long they are closed (a process that stopped taking whole-machine
+ * snapshots keeps nothing open for processes that may be long gone).
+ */
+export const HELD_IDLE_MS = 2000;
+let idleTimer: NodeJS.Timeout | null = null;
+
+function closeHeldWhenIdle(): void {
+  if (idleTimer) idleTimer.refresh();
+  else {
+    idleTimer = setTimeout(() => {
+      idleTimer = null;
+      shared?.closeHeld();
+    }, HELD_IDLE_MS);
+    idleTimer.unref();
+  }
 }
 
 let lonePool: ScanPool | null = null;
