@@ -2,10 +2,12 @@
  * /proc/PID files and pidfds kept open between whole-machine snapshots, for
  * a process that takes one snapshot after another (the scan pool's). Opening
  * is most of what reading a small /proc file costs (the path walk, the pid
- * lookup, a new file): held open, stat, wchan and syscall are re-read with
- * (and status, when signal masks are read) with one pread each, the descriptor table through the held /proc/PID/fd, and a
- * pipe's fill through the held pidfd. Nothing read is kept: every snapshot
- * still reads every value afresh from the kernel.
+ * lookup, a new file): held open, stat, wchan and syscall (and status, when
+ * signal masks are read) are re-read with one pread each, the descriptor
+ * table through the held /proc/PID/fd, and a pipe's fill through the held
+ * pidfd. Each read is the kernel's answer at that moment (what a process
+ * that has not run since cannot have changed is not read again: see
+ * idle-scans.ts).
  *
  * The table is indexed by pid in a SharedArrayBuffer, so the scan pool's
  * threads share it: descriptors belong to the whole process, and a file one

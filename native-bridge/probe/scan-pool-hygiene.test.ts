@@ -13,27 +13,51 @@ import { markInheritedCloexec } from '../libc/fd-hygiene';
 import { FD_CLOEXEC, F_GETFD, native } from '../libc/libc';
 import type { PipeObject, Snapshot } from '../model/snapshot-types';
 import { takeSnapshot } from './sampler';
-import { HELD_IDLE_MS, MIN_POOLED_PROCESSES, lastScanSplit, stopScanPool, warmScanPool } from './scan-pool';
+import { HELD_IDLE_MS, MIN_POOLED_PROCESSES, closeHeldFiles, lastScanSplit, stopScanPool, warmScanPool } from './scan-pool';
 import { TestProcesses, exited, fillMachine, until, wchan } from './scan-pool-test-support';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const processes = new TestProcesses();
 const filler = new TestProcesses();
 
+let taken = 0;
+
+/**
+ * A whole-machine snapshot through the pool. Every other one starts from
+ * closed files, so it reads every process in full across the workers; the
+ * ones between find the processes that have not run as the last one left
+ * them, and only measure their pipes again (idle-scans.ts).
+ */
 function pooledSnapshot(peekBytes = 0): Snapshot {
+  if (taken++ % 2 === 0) closeHeldFiles();
   return takeSnapshot({ all: true }, { peekBytes, readMaps: false, readSignals: false });
 }
 
+/** Counts the snapshots the workers took part in and those that reused idle processes. */
+class Paths {
+  pooled = 0;
+  reused = 0;
+
+  count(): void {
+    const split = lastScanSplit();
+    if ((split?.byWorkers ?? 0) > 0) this.pooled++;
+    if ((split?.reused ?? 0) > 0) this.reused++;
+  }
+
+  /** At least `n` of each. */
+  both(n: number): boolean {
+    return this.pooled >= n && this.reused >= n;
+  }
+}
+
 /** Takes pooled snapshots back to back (~60 Hz) until the returned stop() is called. */
-function observe(peekBytes = 0): { stop: () => void; snapshots: () => number; pooled: () => number } {
-  let count = 0;
-  let pooled = 0;
+function observe(peekBytes = 0): { stop: () => void; paths: Paths } {
+  const paths = new Paths();
   const timer = setInterval(() => {
     pooledSnapshot(peekBytes);
-    count++;
-    if ((lastScanSplit()?.byWorkers ?? 0) > 0) pooled++;
+    paths.count();
   }, 1000 / 60);
-  return { stop: () => clearInterval(timer), snapshots: () => count, pooled: () => pooled };
+  return { stop: () => clearInterval(timer), paths };
 }
 
 beforeAll(async () => {
@@ -59,7 +83,7 @@ describe('observed through the scan pool', () => {
     await until('cat blocked', () => wchan(cat.pid!) === 'anon_pipe_read');
     const watch = observe();
     try {
-      await until('pooled snapshots', () => watch.pooled() >= 3);
+      await until('pooled snapshots, read in full and reused', () => watch.paths.both(3));
       processes.close(w);
       expect(await exited(cat)).toEqual({ code: 0, signal: null });
     } finally {
@@ -74,7 +98,7 @@ describe('observed through the scan pool', () => {
     await until('yes blocked on the full pipe', () => wchan(yes.pid!) === 'anon_pipe_write');
     const watch = observe();
     try {
-      await until('pooled snapshots', () => watch.pooled() >= 3);
+      await until('pooled snapshots, read in full and reused', () => watch.paths.both(3));
       processes.close(r);
       expect(await exited(yes)).toEqual({ code: null, signal: 'SIGPIPE' });
     } finally {
@@ -88,14 +112,14 @@ describe('observed through the scan pool', () => {
     const inode = statSync(path).ino;
     const writer = processes.start('sh', ['-c', `exec 3>${path}; echo sent >&3`], ['ignore', 'ignore', 'ignore']);
     await until('writer waiting in open', () => wchan(writer.pid!) === 'wait_for_partner');
-    // at least ten snapshots, and on until the workers took part in one
-    let pooled = 0;
-    for (let i = 0; i < 200 && (i < 10 || pooled === 0); i++) {
+    // at least ten snapshots, and on until the workers took part in one and one reused the waiting writer
+    const paths = new Paths();
+    for (let i = 0; i < 200 && (i < 10 || !paths.both(1)); i++) {
       const snapshot = pooledSnapshot();
-      if ((lastScanSplit()?.byWorkers ?? 0) > 0) pooled++;
+      paths.count();
       expect(snapshot.processes.find((p) => p.pid === writer.pid)?.blocked).toMatchObject({ op: 'open', object: `fifo:${inode}` });
     }
-    expect(pooled).toBeGreaterThan(0);
+    expect(paths.both(1)).toBe(true);
     expect(wchan(writer.pid!)).toBe('wait_for_partner');
   });
 
@@ -109,14 +133,14 @@ describe('observed through the scan pool', () => {
     expect(native.write(w, Buffer.from('hello world\n'), 12)).toBe(12);
     const inode = statSync(`/proc/self/fd/${w}`).ino;
     await until('the shell waiting on the go pipe', () => wchan(reader.pid!) === 'anon_pipe_read');
-    let pooled = 0;
-    for (let i = 0; i < 200 && (i < 5 || pooled === 0); i++) {
+    const paths = new Paths();
+    for (let i = 0; i < 200 && (i < 5 || !paths.both(1)); i++) {
       const object = pooledSnapshot(64).objects.find((o) => o.id === `pipe:${inode}`) as PipeObject;
-      if ((lastScanSplit()?.byWorkers ?? 0) > 0) pooled++;
+      paths.count();
       expect(object.queued).toBe(12);
       expect(Buffer.from(object.peek!, 'base64').toString()).toBe('hello world\n');
     }
-    expect(pooled).toBeGreaterThan(0);
+    expect(paths.both(1)).toBe(true);
     native.write(goW, Buffer.from('go\n'), 3);
     processes.close(w);
     expect(await exited(reader)).toEqual({ code: 0, signal: null });
@@ -133,13 +157,13 @@ describe('observed through the scan pool', () => {
     expect(descriptors().filter(([, cloexec]) => !cloexec)).toEqual(inheritable);
     pooledSnapshot();
     const before = new Set(descriptors().map(([fd]) => fd));
-    // ten snapshots the worker took part in (on a busy machine this thread may claim every chunk first)
-    let pooled = 0;
-    for (let i = 0; i < 500 && pooled < 10; i++) {
+    // ten snapshots the worker took part in (on a busy machine this thread may claim every chunk first), ten reusing idle processes
+    const paths = new Paths();
+    for (let i = 0; i < 500 && !paths.both(10); i++) {
       pooledSnapshot(64);
-      if ((lastScanSplit()?.byWorkers ?? 0) > 0) pooled++;
+      paths.count();
     }
-    expect(pooled).toBe(10);
+    expect(paths.both(10)).toBe(true);
     // what is new since is held for processes that appeared meanwhile: never a borrowed pipe or socket
     const added = descriptors().filter(([fd]) => !before.has(fd));
     expect(added.filter(([fd, cloexec]) => !cloexec || !isHeldKind(fd))).toEqual([]);

@@ -129,7 +129,7 @@ describe('the scan pool falls back to the calling thread', () => {
     const pool = new ScanPool(new URL('./no-such-worker.mjs', import.meta.url), 1);
     expect(await pool.whenReady()).toBe(0);
     const scanned = pool.scan(pids(), LEAN);
-    expect(pool.lastSplit).toEqual({ processes: pids().length, byWorkers: 0, recovered: 0 });
+    expect(pool.lastSplit).toEqual({ processes: pids().length, byWorkers: 0, recovered: 0, reused: 0 });
     expect([...scanned.keys()]).toEqual(pids());
     pool.close();
   });
@@ -175,7 +175,7 @@ Atomics.store(state, protocol.READY, 1);`;
     const { pool, scanned } = await failingPool(claimThen('process.exit(1);'));
     expect(scanned).toEqual(alone());
     pool.scan(pids(), LEAN);
-    expect(pool.lastSplit).toEqual({ processes: pids().length, byWorkers: 0, recovered: 0 });
+    expect(pool.lastSplit).toEqual({ processes: pids().length, byWorkers: 0, recovered: 0, reused: 0 });
     pool.close();
   });
 

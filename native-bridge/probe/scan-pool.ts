@@ -17,6 +17,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { HeldProcTable } from './held-proc-table';
+import { IdleScans } from './idle-scans';
 import type { ProbeOptions } from './probe-types';
 import type { ScannedProcessWithExtras } from './process-scan';
 import { decodeScan } from './scan-codec';
@@ -31,6 +32,8 @@ export interface ScanSplit {
   byWorkers: number;
   /** Processes scanned here after a worker failed to deliver them. */
   recovered: number;
+  /** Processes that had not run since the previous scan: only their stat and pipe fills were read. */
+  reused: number;
 }
 
 /** Processes per claim: small enough that the threads finish within ~0.3 ms of each other. */
@@ -68,6 +71,8 @@ export class ScanPool {
   private closed = false;
   /** /proc files and pidfds kept open between scans (held-proc-table.ts), when asked for. */
   private table: HeldProcTable | null;
+  /** Scans kept for processes that may not run before the next one (with the table only). */
+  private idle: IdleScans | null;
   /** The pids of the last scan: what the table may hold. */
   private heldPids: number[] = [];
   /** The last job's control array: a worker still inside it may be reading held files. */
@@ -85,6 +90,7 @@ export class ScanPool {
     hold = false,
   ) {
     this.table = hold ? HeldProcTable.create() : null;
+    this.idle = this.table ? new IdleScans(this.table) : null;
     if (entry.protocol !== 'file:' || !existsSync(fileURLToPath(entry))) return;
     for (let i = 0; i < size; i++) {
       try {
@@ -109,14 +115,45 @@ export class ScanPool {
     return this.readyWorkers;
   }
 
-  /** Scans `pids` (whole-machine options) and returns each one's scan, null for those that exited. */
+  /**
+   * Scans `pids` (whole-machine options) and returns each one's scan, null
+   * for those that exited. With held files, a process that has not run since
+   * the previous scan is not read again beyond its stat and pipe fills
+   * (idle-scans.ts).
+   */
   scan(pids: number[], options: ProbeOptions): ScanResult {
+    const results: Array<ScannedProcessWithExtras | null | undefined> = new Array(pids.length);
+    const idle = this.idle && IdleScans.applies(options) ? this.idle : null;
+    const clocks = idle?.clocks(pids) ?? null;
+    let rest = pids;
+    let restIndexes: number[] | null = null;
+    if (idle && clocks) {
+      restIndexes = idle.reuse(pids, clocks, options, (index, scanned) => {
+        results[index] = scanned;
+      });
+      rest = restIndexes.map((index) => pids[index]!);
+    }
+    const scanned = this.scanAll(rest, options);
+    scanned.forEach((scan, i) => {
+      const index = restIndexes ? restIndexes[i]! : i;
+      results[index] = scan;
+      if (clocks) idle!.remember(pids[index]!, scan, clocks[index]!, options);
+    });
+    this.lastSplit = { ...this.lastSplit!, processes: pids.length, reused: pids.length - rest.length };
+    this.releaseExited(pids);
+    const byPid: ScanResult = new Map();
+    pids.forEach((pid, index) => byPid.set(pid, results[index] ?? null));
+    return byPid;
+  }
+
+  /** Reads each of `pids` in full, on the workers and this thread. */
+  private scanAll(pids: number[], options: ProbeOptions): Array<ScannedProcessWithExtras | null | undefined> {
     const results: Array<ScannedProcessWithExtras | null | undefined> = new Array(pids.length);
     const take = (index: number, scanned: ScannedProcessWithExtras | null): void => {
       results[index] = scanned;
     };
     const helpers = this.closed ? [] : this.workers.filter(isReady);
-    const split: ScanSplit = { processes: pids.length, byWorkers: 0, recovered: 0 };
+    const split: ScanSplit = { processes: pids.length, byWorkers: 0, recovered: 0, reused: 0 };
     if (helpers.length === 0 || pids.length < MIN_POOLED_PROCESSES) {
       this.scanHere(pids, options, take);
     } else {
@@ -133,10 +170,7 @@ export class ScanPool {
       split.recovered = missing.length;
     }
     this.lastSplit = split;
-    this.releaseExited(pids);
-    const byPid: ScanResult = new Map();
-    pids.forEach((pid, index) => byPid.set(pid, results[index] ?? null));
-    return byPid;
+    return results;
   }
 
   private scanHere(pids: number[], options: ProbeOptions, take: Share['take']): void {
@@ -153,7 +187,11 @@ export class ScanPool {
   private releaseExited(pids: number[]): void {
     if (!this.table) return;
     const now = new Set(pids);
-    for (const pid of this.heldPids) if (!now.has(pid)) this.table.release(pid);
+    for (const pid of this.heldPids) {
+      if (now.has(pid)) continue;
+      this.table.release(pid);
+      this.idle?.forget(pid);
+    }
     this.heldPids = pids;
   }
 
@@ -217,6 +255,7 @@ export class ScanPool {
   private releaseHeld(): void {
     const table = this.table;
     this.table = null;
+    this.idle = null;
     this.closeHeld(table);
   }
 
@@ -225,6 +264,7 @@ export class ScanPool {
     if (!table || (this.lastControl && Atomics.load(this.lastControl, ACTIVE) !== 0)) return false;
     for (const pid of this.heldPids) table.release(pid);
     this.heldPids = [];
+    this.idle?.clear();
     return true;
   }
 
