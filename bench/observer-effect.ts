@@ -18,6 +18,7 @@ import { makePipe } from '../native-bridge/libc/libc';
 import { makeSocketPair } from '../native-bridge/libc/sockets';
 import { Sampler, WATCH_SAMPLER_OPTIONS, type SamplerOptions } from '../native-bridge/probe/index';
 import { closeTracked, killTracked, spawnTracked, trackFds } from './bench-children';
+import { WARM_SAMPLES } from './tick-cost';
 import { available, median, sleepMs } from './timing';
 
 export type Channel = 'pipe' | 'socketpair';
@@ -86,6 +87,8 @@ export async function measureObserverEffect(
   }
   const sampler = new Sampler(options);
   const scope = { pids: [writer.pid, reader.pid] };
+  // as a watching app's sampler after its first minute (before the warm windows, which are not counted)
+  for (let i = 0; i < WARM_SAMPLES; i++) sampler.sample(scope);
   const rates: Array<{ observed: boolean; mibPerSecond: number }> = [];
   let ticks = 0;
   let observedMs = 0;
