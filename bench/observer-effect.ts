@@ -11,6 +11,11 @@
  * one run to the next on this kind of machine (where the scheduler puts the
  * pair, cache state), which drowns a few percent of observer effect. Windows
  * a fraction of a second apart see the same drift.
+ *
+ * A control arm runs beside it: windows in which the same 60 Hz timer fires
+ * with nothing to do. Its ratio shows what the wake-ups alone cost, and how
+ * far the noise of one run reaches: on a quiet machine it reads ~0.98 to 1,
+ * on a noisy one it strays as far as the observed windows do.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -30,6 +35,8 @@ export interface ObserverEffect {
   /** Throughput, MiB/s, one per window. */
   unobserved: number[];
   observed: number[];
+  /** Windows with the control running: the same 60 Hz timer with an empty callback. */
+  control: number[];
   windowMs: number;
   /** Observer ticks per second actually achieved during observed windows (target 60). */
   achievedHz: number;
@@ -37,6 +44,10 @@ export interface ObserverEffect {
   ratioOfMedians: number;
   /** Median over observed windows of observed / mean of the two unobserved windows around it. */
   ratio: number;
+  /** The quartiles of those per-window ratios: how far one window's noise reaches. */
+  ratioQuartiles: [number, number];
+  /** The same median ratio for the control windows: what the timer alone, and the noise, make of it. */
+  controlRatio: number;
 }
 
 const BLOCK = '64K';
@@ -64,8 +75,9 @@ function bytesRead(pid: number): number {
 }
 
 /**
- * `pairs` observed windows, each between unobserved ones: U O U O ... U,
- * every window `windowMs` long.
+ * `pairs` observed windows and as many control windows (the timer alone),
+ * each between unobserved ones: U O U C U O U C ... U, every window
+ * `windowMs` long.
  */
 export async function measureObserverEffect(
   channel: Channel,
@@ -89,53 +101,75 @@ export async function measureObserverEffect(
   const scope = { pids: [writer.pid, reader.pid] };
   // as a watching app's sampler after its first minute (before the warm windows, which are not counted)
   for (let i = 0; i < WARM_SAMPLES; i++) sampler.sample(scope);
-  const rates: Array<{ observed: boolean; mibPerSecond: number }> = [];
+  const arms: Record<Arm, () => void> = { observed: () => sampler.sample(scope), control: () => undefined, unobserved: () => undefined };
+  const windows: Array<{ arm: Arm; mibPerSecond: number }> = [];
   let ticks = 0;
   let observedMs = 0;
   let total = 0;
   try {
-    const windows = WARM_WINDOWS * 2 + pairs * 2 + 1;
-    for (let i = 0; i < windows; i++) {
-      const observed = i % 2 === 1;
-      const timer = observed
-        ? setInterval(() => {
-            sampler.sample(scope);
-            ticks++;
-          }, 1000 / 60)
-        : null;
+    const count = WARM_WINDOWS * 2 + pairs * 4 + 1;
+    for (let i = 0; i < count; i++) {
+      const arm: Arm = i % 2 === 0 ? 'unobserved' : i % 4 === 1 ? 'observed' : 'control';
+      const tick = arms[arm];
+      let armTicks = 0;
+      const timer =
+        arm === 'unobserved'
+          ? null
+          : setInterval(() => {
+              tick();
+              armTicks++;
+            }, 1000 / 60);
       const before = bytesRead(reader.pid);
       const started = performance.now();
       await sleepMs(windowMs);
       const after = bytesRead(reader.pid);
       const elapsed = performance.now() - started;
       if (timer) clearInterval(timer);
-      if (i < WARM_WINDOWS * 2) {
-        ticks = 0;
-        continue;
+      if (i < WARM_WINDOWS * 2) continue;
+      if (arm === 'observed') {
+        observedMs += elapsed;
+        ticks += armTicks;
       }
-      if (observed) observedMs += elapsed;
       total += after - before;
-      rates.push({ observed, mibPerSecond: (after - before) / (1024 * 1024) / (elapsed / 1000) });
+      windows.push({ arm, mibPerSecond: (after - before) / (1024 * 1024) / (elapsed / 1000) });
     }
   } finally {
     sampler.close();
     await killTracked([writer, reader]);
   }
-  const ratios: number[] = [];
-  for (let i = 1; i < rates.length - 1; i += 2) {
-    const around = (rates[i - 1]!.mibPerSecond + rates[i + 1]!.mibPerSecond) / 2;
-    ratios.push(rates[i]!.mibPerSecond / around);
-  }
-  const unobserved = rates.filter((r) => !r.observed).map((r) => r.mibPerSecond);
-  const observed = rates.filter((r) => r.observed).map((r) => r.mibPerSecond);
+  const ratios = (arm: Arm): number[] => {
+    const list: number[] = [];
+    for (let i = 1; i < windows.length - 1; i++) {
+      if (windows[i]!.arm !== arm) continue;
+      const around = (windows[i - 1]!.mibPerSecond + windows[i + 1]!.mibPerSecond) / 2;
+      list.push(windows[i]!.mibPerSecond / around);
+    }
+    return list;
+  };
+  const rates = (arm: Arm): number[] => windows.filter((w) => w.arm === arm).map((w) => w.mibPerSecond);
+  const observedRatios = ratios('observed').sort((a, b) => a - b);
   return {
     channel,
     mebibytes: Math.round(total / (1024 * 1024)),
-    unobserved,
-    observed,
+    unobserved: rates('unobserved'),
+    observed: rates('observed'),
+    control: rates('control'),
     windowMs,
     achievedHz: ticks / (observedMs / 1000),
-    ratioOfMedians: median(observed) / median(unobserved),
-    ratio: median(ratios),
+    ratioOfMedians: median(rates('observed')) / median(rates('unobserved')),
+    ratio: median(observedRatios),
+    ratioQuartiles: [quantile(observedRatios, 0.25), quantile(observedRatios, 0.75)],
+    controlRatio: median(ratios('control')),
   };
+}
+
+type Arm = 'unobserved' | 'observed' | 'control';
+
+/** The q-quantile of sorted values (linear between neighbours). */
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const high = Math.min(sorted.length - 1, low + 1);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
 }
