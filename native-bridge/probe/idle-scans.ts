@@ -9,6 +9,14 @@
  *
  * Its state and name change only when it runs too (a wake-up is followed
  * by running within microseconds: a full scan reads no more atomically).
+ *
+ * The clock of a process that is on a CPU right now counts only up to the
+ * last scheduler tick (thread_group_cputime does not bring other CPUs'
+ * running threads up to date): one that began running since the previous
+ * snapshot, less than a tick ago (4 ms at HZ=250; up to a second on a
+ * nohz_full CPU), still looks idle and shows as it was until the next
+ * snapshot. That is no older than what a full scan of a thousand processes
+ * has read by the time it ends.
  * What can change while it sleeps is checked or read at every snapshot:
  * - that it is the same process (its pid may have been reused) and that its
  *   parent has not exited (it would have been reparented): see verified();
