@@ -24,7 +24,7 @@ import { makeSocketPair } from '../native-bridge/libc/sockets';
 import { Sampler, WATCH_SAMPLER_OPTIONS, type SamplerOptions } from '../native-bridge/probe/index';
 import { closeTracked, killTracked, spawnTracked, trackFds } from './bench-children';
 import { WARM_SAMPLES } from './tick-cost';
-import { available, median, sleepMs } from './timing';
+import { available, median, quantile, sleepMs } from './timing';
 
 export type Channel = 'pipe' | 'socketpair';
 
@@ -101,7 +101,6 @@ export async function measureObserverEffect(
   const scope = { pids: [writer.pid, reader.pid] };
   // as a watching app's sampler after its first minute (before the warm windows, which are not counted)
   for (let i = 0; i < WARM_SAMPLES; i++) sampler.sample(scope);
-  const arms: Record<Arm, () => void> = { observed: () => sampler.sample(scope), control: () => undefined, unobserved: () => undefined };
   const windows: Array<{ arm: Arm; mibPerSecond: number }> = [];
   let ticks = 0;
   let observedMs = 0;
@@ -110,13 +109,12 @@ export async function measureObserverEffect(
     const count = WARM_WINDOWS * 2 + pairs * 4 + 1;
     for (let i = 0; i < count; i++) {
       const arm: Arm = i % 2 === 0 ? 'unobserved' : i % 4 === 1 ? 'observed' : 'control';
-      const tick = arms[arm];
       let armTicks = 0;
       const timer =
         arm === 'unobserved'
           ? null
           : setInterval(() => {
-              tick();
+              if (arm === 'observed') sampler.sample(scope);
               armTicks++;
             }, 1000 / 60);
       const before = bytesRead(reader.pid);
@@ -147,16 +145,18 @@ export async function measureObserverEffect(
     return list;
   };
   const rates = (arm: Arm): number[] => windows.filter((w) => w.arm === arm).map((w) => w.mibPerSecond);
-  const observedRatios = ratios('observed').sort((a, b) => a - b);
+  const observedRatios = ratios('observed');
+  const unobserved = rates('unobserved');
+  const observed = rates('observed');
   return {
     channel,
     mebibytes: Math.round(total / (1024 * 1024)),
-    unobserved: rates('unobserved'),
-    observed: rates('observed'),
+    unobserved,
+    observed,
     control: rates('control'),
     windowMs,
     achievedHz: ticks / (observedMs / 1000),
-    ratioOfMedians: median(rates('observed')) / median(rates('unobserved')),
+    ratioOfMedians: median(observed) / median(unobserved),
     ratio: median(observedRatios),
     ratioQuartiles: [quantile(observedRatios, 0.25), quantile(observedRatios, 0.75)],
     controlRatio: median(ratios('control')),
@@ -164,12 +164,3 @@ export async function measureObserverEffect(
 }
 
 type Arm = 'unobserved' | 'observed' | 'control';
-
-/** The q-quantile of sorted values (linear between neighbours). */
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  const high = Math.min(sorted.length - 1, low + 1);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
-}

@@ -48,9 +48,8 @@ export async function compareScans(size: number, holderPids: Set<number>, tools:
   /*
    * warm-up: module loading, dentry cache, the scan pool's workers (a process
    * taking whole-machine snapshots keeps them, with its /proc files), and
-   * the JIT: Node 20 has no tier between
-   * baseline code and TurboFan, and the first ~30 snapshots here run up to
-   * twice as slow as the rest.
+   * the JIT: Node 20 has no tier between baseline code and TurboFan, and the
+   * first ~30 snapshots here run up to twice as slow as the rest.
    */
   await warmScanPool();
   const warmUntil = performance.now() + WARM_UP_MAX_MS;

@@ -5,11 +5,10 @@
  * which is also measured alone (an empty callback at the same rate): on a VM
  * each wake-up from idle costs far more than on bare metal.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Sampler, type SamplerOptions } from '../native-bridge/probe/index';
-import { median } from './timing';
+import { median, sleepMs } from './timing';
 
 export interface TickCost {
   label: string;
@@ -34,14 +33,15 @@ export interface TickCost {
 export async function settle(): Promise<void> {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
-  await sleep(1000);
+  await sleepMs(1000);
 }
 
 /**
  * Samples taken back to back before a measurement: they open the held /proc
  * files and pidfds, and let V8 optimize the sampling code. At 60 Hz a few
- * hundred ticks still run it unoptimized (baseline code, ~1.4x the CPU time
- * per tick here); a watching app gets there within its first minute.
+ * hundred ticks still run it unoptimized (baseline code: ~1.4x the wall time
+ * per tick in a one-off comparison here); a watching app gets there within
+ * its first minute.
  */
 export const WARM_SAMPLES = 2000;
 

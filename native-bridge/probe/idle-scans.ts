@@ -17,6 +17,7 @@
  * nohz_full CPU), still looks idle and shows as it was until the next
  * snapshot. That is no older than what a full scan of a thousand processes
  * has read by the time it ends.
+ *
  * What can change while it sleeps is checked or read at every snapshot:
  * - that it is the same process (its pid may have been reused) and that its
  *   parent has not exited (it would have been reparented): see verified();
@@ -64,8 +65,8 @@ export class IdleScans {
 
   /**
    * Hands each process that has not run since its previous scan to `take`,
-   * with its stat checked and its pipes measured now; returns the indexes of
-   * the others, to be scanned in full.
+   * once it and its parent are found alive and its pipes measured now;
+   * returns the indexes of the others, to be scanned in full.
    */
   reuse(
     pids: readonly number[],

@@ -32,7 +32,7 @@ export interface ScanSplit {
   byWorkers: number;
   /** Processes scanned here after a worker failed to deliver them. */
   recovered: number;
-  /** Processes that had not run since the previous scan: only their stat and pipe fills were read. */
+  /** Processes that had not run since the previous scan: only their liveness and pipe fills were read. */
   reused: number;
 }
 
@@ -118,36 +118,29 @@ export class ScanPool {
   /**
    * Scans `pids` (whole-machine options) and returns each one's scan, null
    * for those that exited. With held files, a process that has not run since
-   * the previous scan is not read again beyond its stat and pipe fills
+   * the previous scan is not read again beyond its liveness and pipe fills
    * (idle-scans.ts).
    */
   scan(pids: number[], options: ProbeOptions): ScanResult {
     const results: Array<ScannedProcessWithExtras | null | undefined> = new Array(pids.length);
     const idle = this.idle && IdleScans.applies(options) ? this.idle : null;
-    const clocks = idle?.clocks(pids) ?? null;
-    let rest = pids;
-    let restIndexes: number[] | null = null;
-    if (idle && clocks) {
-      restIndexes = idle.reuse(pids, clocks, options, (index, scanned) => {
-        results[index] = scanned;
-      });
-      rest = restIndexes.map((index) => pids[index]!);
-    }
-    const scanned = this.scanAll(rest, options);
-    scanned.forEach((scan, i) => {
+    const clocks = idle ? idle.clocks(pids) : null;
+    const restIndexes = idle && clocks ? idle.reuse(pids, clocks, options, (index, scanned) => (results[index] = scanned)) : null;
+    const rest = restIndexes ? restIndexes.map((index) => pids[index]!) : pids;
+    const split = this.scanAll(rest, options, (i, scan) => {
       const index = restIndexes ? restIndexes[i]! : i;
       results[index] = scan;
-      if (clocks) idle!.remember(pids[index]!, scan, clocks[index]!, options);
+      if (idle && clocks) idle.remember(pids[index]!, scan, clocks[index]!, options);
     });
-    this.lastSplit = { ...this.lastSplit!, processes: pids.length, reused: pids.length - rest.length };
+    this.lastSplit = { ...split, processes: pids.length, reused: pids.length - rest.length };
     this.releaseExited(pids);
     const byPid: ScanResult = new Map();
     pids.forEach((pid, index) => byPid.set(pid, results[index] ?? null));
     return byPid;
   }
 
-  /** Reads each of `pids` in full, on the workers and this thread. */
-  private scanAll(pids: number[], options: ProbeOptions): Array<ScannedProcessWithExtras | null | undefined> {
+  /** Reads each of `pids` in full, on the workers and this thread, and hands each to `deliver` (by index, null: exited). */
+  private scanAll(pids: number[], options: ProbeOptions, deliver: (index: number, scanned: ScannedProcessWithExtras | null) => void): ScanSplit {
     const results: Array<ScannedProcessWithExtras | null | undefined> = new Array(pids.length);
     const take = (index: number, scanned: ScannedProcessWithExtras | null): void => {
       results[index] = scanned;
@@ -169,8 +162,8 @@ export class ScanPool {
       if (missing.length > 0) this.scanHere(missing.map((index) => pids[index]!), options, (i, scanned) => take(missing[i]!, scanned));
       split.recovered = missing.length;
     }
-    this.lastSplit = split;
-    return results;
+    for (let index = 0; index < pids.length; index++) deliver(index, results[index] ?? null);
+    return split;
   }
 
   private scanHere(pids: number[], options: ProbeOptions, take: Share['take']): void {
