@@ -12,10 +12,15 @@
  * pair, cache state), which drowns a few percent of observer effect. Windows
  * a fraction of a second apart see the same drift.
  *
- * A control arm runs beside it: windows in which the same 60 Hz timer fires
- * with nothing to do. Its ratio shows what the wake-ups alone cost, and how
- * far the noise of one run reaches: on a quiet machine it reads ~0.98 to 1,
- * on a noisy one it strays as far as the observed windows do.
+ * Two more arms run beside it:
+ * - control: the same 60 Hz timer with nothing to do. Its ratio shows what
+ *   the wake-ups alone cost, and how far the noise of one run reaches: on a
+ *   quiet machine it reads ~0.98 to 1, on a noisy one it strays as far as
+ *   the observed windows do.
+ * - spin: the same timer spinning, without a syscall, for as long as an
+ *   observed tick's sample took (the median so far). When it costs the pair
+ *   as much as observing does, the observer's cost is its CPU time, not what
+ *   it does to the kernel objects (locks, queues) while it reads them.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -37,6 +42,8 @@ export interface ObserverEffect {
   observed: number[];
   /** Windows with the control running: the same 60 Hz timer with an empty callback. */
   control: number[];
+  /** Windows with the timer spinning for as long as a sample takes. */
+  spin: number[];
   windowMs: number;
   /** Observer ticks per second actually achieved during observed windows (target 60). */
   achievedHz: number;
@@ -48,6 +55,10 @@ export interface ObserverEffect {
   ratioQuartiles: [number, number];
   /** The same median ratio for the control windows: what the timer alone, and the noise, make of it. */
   controlRatio: number;
+  /** The same median ratio for the spin windows: what the observer's CPU time alone makes of it. */
+  spinRatio: number;
+  /** CPU time of this process per tick (µs) in the observed and the spin windows: how well they match. */
+  cpuPerTickUs: { observed: number; spin: number };
 }
 
 const BLOCK = '64K';
@@ -75,9 +86,8 @@ function bytesRead(pid: number): number {
 }
 
 /**
- * `pairs` observed windows and as many control windows (the timer alone),
- * each between unobserved ones: U O U C U O U C ... U, every window
- * `windowMs` long.
+ * `pairs` observed windows, as many control and as many spin windows, each
+ * between unobserved ones: U O U C U S U O ... U, every window `windowMs` long.
  */
 export async function measureObserverEffect(
   channel: Channel,
@@ -102,32 +112,43 @@ export async function measureObserverEffect(
   // as a watching app's sampler after its first minute (before the warm windows, which are not counted)
   for (let i = 0; i < WARM_SAMPLES; i++) sampler.sample(scope);
   const windows: Array<{ arm: Arm; mibPerSecond: number }> = [];
-  let ticks = 0;
+  const sampleMs: number[] = [];
+  const cpu = { observed: { us: 0, ticks: 0 }, spin: { us: 0, ticks: 0 } };
   let observedMs = 0;
   let total = 0;
   try {
-    const count = WARM_WINDOWS * 2 + pairs * 4 + 1;
+    const count = WARM_WINDOWS * 2 + pairs * ARMS.length * 2 + 1;
     for (let i = 0; i < count; i++) {
-      const arm: Arm = i % 2 === 0 ? 'unobserved' : i % 4 === 1 ? 'observed' : 'control';
+      const arm: Arm = i % 2 === 0 ? 'unobserved' : ARMS[((i - 1) / 2) % ARMS.length]!;
+      const spinMs = arm === 'spin' ? median(sampleMs) : 0;
       let armTicks = 0;
       const timer =
         arm === 'unobserved'
           ? null
           : setInterval(() => {
-              if (arm === 'observed') sampler.sample(scope);
+              if (arm === 'observed') {
+                const started = performance.now();
+                sampler.sample(scope);
+                sampleMs.push(performance.now() - started);
+              } else if (arm === 'spin') {
+                spin(spinMs);
+              }
               armTicks++;
             }, 1000 / 60);
+      const cpuBefore = process.cpuUsage();
       const before = bytesRead(reader.pid);
       const started = performance.now();
       await sleepMs(windowMs);
       const after = bytesRead(reader.pid);
       const elapsed = performance.now() - started;
       if (timer) clearInterval(timer);
+      const used = process.cpuUsage(cpuBefore);
       if (i < WARM_WINDOWS * 2) continue;
-      if (arm === 'observed') {
-        observedMs += elapsed;
-        ticks += armTicks;
+      if (arm === 'observed' || arm === 'spin') {
+        cpu[arm].us += used.user + used.system;
+        cpu[arm].ticks += armTicks;
       }
+      if (arm === 'observed') observedMs += elapsed;
       total += after - before;
       windows.push({ arm, mibPerSecond: (after - before) / (1024 * 1024) / (elapsed / 1000) });
     }
@@ -154,13 +175,25 @@ export async function measureObserverEffect(
     unobserved,
     observed,
     control: rates('control'),
+    spin: rates('spin'),
     windowMs,
-    achievedHz: ticks / (observedMs / 1000),
+    achievedHz: cpu.observed.ticks / (observedMs / 1000),
     ratioOfMedians: median(observed) / median(unobserved),
     ratio: median(observedRatios),
     ratioQuartiles: [quantile(observedRatios, 0.25), quantile(observedRatios, 0.75)],
     controlRatio: median(ratios('control')),
+    spinRatio: median(ratios('spin')),
+    cpuPerTickUs: { observed: cpu.observed.us / cpu.observed.ticks, spin: cpu.spin.us / cpu.spin.ticks },
   };
 }
 
-type Arm = 'unobserved' | 'observed' | 'control';
+const ARMS = ['observed', 'control', 'spin'] as const;
+type Arm = 'unobserved' | (typeof ARMS)[number];
+
+/** Keeps this thread on the CPU for `ms` without a syscall (performance.now is read from the vDSO). */
+function spin(ms: number): number {
+  const end = performance.now() + ms;
+  let turns = 0;
+  while (performance.now() < end) turns++;
+  return turns;
+}

@@ -56,7 +56,9 @@ function header(tools: { lsof: boolean; ss: boolean }): void {
   say('3. Observer effect: a dd writer -> dd reader pair streaming through a pipe, then a socketpair, in');
   say(`   ${WINDOW_MS} ms windows, unobserved and observed at 60 Hz (as the app ticks: fill, peek 256 B, maps, signal`);
   say(`   masks) in turn, ${OBSERVED_WINDOWS} observed windows each between two unobserved ones, and as many control`);
-  say('   windows (the same timer with an empty callback: its cost, and the run\'s noise); throughput from the');
+  say('   windows (the same timer with an empty callback: its cost, and the run\'s noise), and as many spin');
+  say('   windows (the same timer spinning, with no syscall, as long as a sample takes: the observer\'s CPU');
+  say('   time alone, without its reads of the kernel objects); throughput from the');
   say('   bytes the reader has read (/proc/PID/io rchar, read at the window edges). Ratio: median over the');
   say('   observed windows of observed / mean of the two unobserved neighbours (ratio of medians shown too).');
   say('   Neighbouring windows share the machine\'s drift, which varies a pipe\'s throughput by a third');
@@ -122,7 +124,7 @@ function verdicts(scans: ScanTimes[], ticks: TickCost[], timerAlone: TickCost | 
   for (const effect of effects) {
     const slow = effect.achievedHz < 50 ? ` (but the observer reached only ${effect.achievedHz.toFixed(0)} Hz)` : '';
     say(`   ${effect.ratio >= 0.95 ? 'met   ' : 'MISSED'} observer effect, ${effect.channel}: ${effect.ratio.toFixed(3)} of unobserved throughput (target >= 0.95)${slow}`);
-    say(`          (windows' quartiles ${effect.ratioQuartiles.map((q) => q.toFixed(3)).join(' to ')}; the control, the timer alone: ${effect.controlRatio.toFixed(3)})`);
+    say(`          (windows' quartiles ${effect.ratioQuartiles.map((q) => q.toFixed(3)).join(' to ')}; the timer alone: ${effect.controlRatio.toFixed(3)}; the same CPU time spun: ${effect.spinRatio.toFixed(3)})`);
   }
 }
 
@@ -190,9 +192,11 @@ async function main(): Promise<void> {
       const list = (values: number[]): string => values.map((v) => v.toFixed(0)).join(' ');
       say(`   ${channel}: observed / neighbours ${effect.ratio.toFixed(3)}, of medians ${effect.ratioOfMedians.toFixed(3)} (${effect.mebibytes} MiB read, observer at ${effect.achievedHz.toFixed(1)} Hz)`);
       say(`     control (the timer alone) / neighbours ${effect.controlRatio.toFixed(3)}`);
+      say(`     spin (the same CPU time, no syscall) / neighbours ${effect.spinRatio.toFixed(3)}; CPU per tick ${effect.cpuPerTickUs.observed.toFixed(0)} µs observed, ${effect.cpuPerTickUs.spin.toFixed(0)} µs spinning`);
       say(`     unobserved ${list(effect.unobserved)}`);
       say(`     observed   ${list(effect.observed)}`);
       say(`     control    ${list(effect.control)}`);
+      say(`     spin       ${list(effect.spin)}`);
     }
     say('');
     verdicts(scans, ticks, timerAlone, effects);
