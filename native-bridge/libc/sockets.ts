@@ -28,6 +28,9 @@ export const SO_RCVBUF = 8;
 export const SO_RCVBUFFORCE = 33;
 /* SO_PEEK_OFF: when >= 0, MSG_PEEK advances a per-socket offset (an observer effect) */
 export const SO_PEEK_OFF = 42;
+/* what a socket is, asked of the socket itself: its protocol number and its address family */
+export const SO_PROTOCOL = 38;
+export const SO_DOMAIN = 39;
 export const SHUT_RD = 0;
 export const SHUT_WR = 1;
 export const SHUT_RDWR = 2;

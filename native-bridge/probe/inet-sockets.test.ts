@@ -6,6 +6,7 @@ import type { SockAddr } from '../libc/sockets';
 import {
   AF_INET,
   AF_INET6,
+  AF_NETLINK,
   MSG_DONTWAIT,
   MSG_NOSIGNAL,
   SOCK_DGRAM,
@@ -54,6 +55,14 @@ async function heldBySleep(fd: number): Promise<ChildProcess> {
   await new Promise((resolve) => child.once('spawn', resolve));
   native.close(fd);
   opened.splice(opened.indexOf(fd), 1);
+  return child;
+}
+
+/** A `sleep` holding `fd` as its stdin, while this process keeps its own descriptor too. */
+async function sharedWithSleep(fd: number): Promise<ChildProcess> {
+  const child = spawn('sleep', ['30'], { stdio: [fd, 'ignore', 'ignore'] });
+  children.push(child);
+  await new Promise((resolve) => child.once('spawn', resolve));
   return child;
 }
 
@@ -251,6 +260,28 @@ describe('inet socket probe against the kernel and ss', () => {
     expect(first.objects.find((o) => o.id === `tcp:${socketInode(client)}`)).toMatchObject({ peer: `tcp:${il}`, holders: [] });
     /* later samples know it as TCP: the same objects, from the TCP dump alone */
     expect(probe.collect(contextFor([child.pid!])).objects).toEqual(first.objects);
+  });
+
+  it('held sockets no dump lists are asked what they are: a netlink socket costs no dump, an unbound TCP socket the TCP pair only', async () => {
+    const dumps: string[] = [];
+    const probe = createInetSocketProbe(undefined, (protocol) => dumps.push(protocol));
+    const netlink = await heldBySleep(track(openSocket(AF_NETLINK, SOCK_DGRAM, 0 /* NETLINK_ROUTE */)));
+    expect(probe.collect(contextFor([netlink.pid!])).objects).toEqual([]);
+    expect(probe.collect(contextFor([netlink.pid!])).objects).toEqual([]);
+    expect(dumps).toEqual([]);
+    /* socket() only: in no hash table, so no dump lists it until it is bound */
+    const tcp = track(openSocket(AF_INET, SOCK_STREAM));
+    const holder = await sharedWithSleep(tcp);
+    expect(probe.collect(contextFor([holder.pid!])).objects).toEqual([]);
+    expect(dumps).toEqual(['tcp']);
+    bindTo(tcp, inet4Address('127.0.0.1', 0));
+    listenOn(tcp, 3);
+    const inode = socketInode(tcp);
+    expect(ssInet('tcp').get(inode)?.fields[0]).toBe('LISTEN');
+    expect(probe.collect(contextFor([holder.pid!])).objects).toMatchObject([
+      { id: `tcp:${inode}`, state: 'LISTEN', backlog: 3, holders: [{ pid: holder.pid, fd: 0 }] },
+    ]);
+    expect(dumps).toEqual(['tcp', 'tcp']);
   });
 
   it('formats IPv6 like inet_ntop', () => {

@@ -4,7 +4,8 @@
  * Peers are matched by address pairs when both ends live on this machine.
  */
 import type { InetSocketObject } from '../model/snapshot-types';
-import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP } from '../libc/sockets';
+import { selfFdInode } from '../libc/libc';
+import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, SOL_SOCKET, SO_DOMAIN, SO_PROTOCOL, getIntOption } from '../libc/sockets';
 import { endpointKey, formatEndpoint, isWildcard } from './inet-address';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
 import { TCP_LISTEN, sockDiagRequest, stateName } from './sock-diag';
@@ -188,26 +189,78 @@ function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext, held: Read
  * protocol, and the objects reported start from held sockets, whose peers
  * and pending clients share their protocol). A held socket no dump listed
  * (netlink, packet, or an unbound or closed TCP/UDP socket, which no hash
- * table and so no dump holds) could be either: then both.
+ * table and so no dump holds) is asked what it is (`askedProtocol`): a
+ * netlink socket then costs no dump at all, an unbound TCP socket only the
+ * TCP pair. One that cannot be asked could be either: then both.
  */
-function protocolsToDump(unclaimed: Iterable<number>, listed: Record<InetProtocol, Set<number>>): InetProtocol[] {
+function protocolsToDump(
+  unclaimed: Iterable<number>,
+  listed: Record<InetProtocol, Set<number>>,
+  ctx: ProbeContext,
+  asked: (ctx: ProbeContext, inode: number) => AskedProtocol | undefined,
+): InetProtocol[] {
   const wanted = new Set<InetProtocol>();
   for (const inode of unclaimed) {
     if (listed.tcp.has(inode)) wanted.add('tcp');
     else if (listed.udp.has(inode)) wanted.add('udp');
-    else return ['tcp', 'udp'];
+    else {
+      const protocol = asked(ctx, inode);
+      if (protocol === undefined) return ['tcp', 'udp'];
+      if (protocol !== 'other') wanted.add(protocol);
+    }
   }
   return (['tcp', 'udp'] as const).filter((p) => wanted.has(p));
 }
 
-/** A probe that peeks through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
-export function createInetSocketProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
+/** What a socket said it is: TCP or UDP (over IPv4 or IPv6), or something no inet dump lists. */
+type AskedProtocol = InetProtocol | 'other';
+
+/**
+ * What the socket behind `dup` is, from SO_DOMAIN and SO_PROTOCOL: 'other'
+ * for netlink, packet, raw and the like; undefined when the kernel would not say.
+ */
+function socketProtocol(dup: number): AskedProtocol | undefined {
+  const domain = getIntOption(dup, SOL_SOCKET, SO_DOMAIN);
+  const protocol = getIntOption(dup, SOL_SOCKET, SO_PROTOCOL);
+  if (domain === null || protocol === null) return undefined;
+  if (domain !== AF_INET && domain !== AF_INET6) return 'other';
+  return protocol === IPPROTO_TCP ? 'tcp' : protocol === IPPROTO_UDP ? 'udp' : 'other';
+}
+
+/* answers kept per socket inode; past this many (sockets come and go) they are forgotten and asked again */
+const MAX_ASKED = 4096;
+
+/**
+ * A probe that peeks through `borrow` (the core's PidfdTable.borrow keeps
+ * pidfds between ticks). `onDump` hears of every dump pair it makes.
+ */
+export function createInetSocketProbe(
+  borrow: DescriptorBorrower = borrowOnce,
+  onDump?: (protocol: InetProtocol) => void,
+): KindProbe {
   /* the inodes each protocol's latest dump listed (both families): a TCP dump pair costs ~600 µs */
   const listed: Record<InetProtocol, Set<number>> = { tcp: new Set(), udp: new Set() };
+  /* what the held sockets no dump listed said they are: a socket never changes family or protocol */
+  const asked = new Map<number, AskedProtocol>();
   const dump = (protocol: InetProtocol): InetDiagEntry[] => {
+    onDump?.(protocol);
     const entries = dumpInetSockets(protocol);
     listed[protocol] = new Set(entries.map((e) => e.inode));
     return entries;
+  };
+  const askedProtocol = (ctx: ProbeContext, inode: number): AskedProtocol | undefined => {
+    const known = asked.get(inode);
+    if (known) return known;
+    for (const holder of holderRefsOf(ctx, inode)) {
+      // null: that holder could not be reached (gone, or not ours to borrow from); the
+      // inode check: its descriptor may have been closed and reused since it was listed
+      const answer = borrow(holder.pid, holder.fd, (dup) => (selfFdInode(dup, 'socket') === inode ? socketProtocol(dup) : undefined));
+      if (answer === undefined || answer === null) continue;
+      if (asked.size >= MAX_ASKED) asked.clear();
+      asked.set(inode, answer);
+      return answer;
+    }
+    return undefined;
   };
   return {
     name: 'inet-sockets',
@@ -219,7 +272,8 @@ export function createInetSocketProbe(borrow: DescriptorBorrower = borrowOnce): 
       // PID scope: sockets already named (as Unix sockets) need no dump; when none is left, nothing does.
       const unclaimed = [...held].filter((inode) => !ctx.claimed.has(socketTarget(inode)));
       if (unclaimed.length === 0) return { objects: [], targets: new Map() };
-      return inetObjectsFrom(protocolsToDump(unclaimed, listed).flatMap(dump), ctx, held, borrow);
+      const protocols = protocolsToDump(unclaimed, listed, ctx, askedProtocol);
+      return inetObjectsFrom(protocols.flatMap(dump), ctx, held, borrow);
     },
   };
 }
