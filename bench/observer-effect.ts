@@ -127,9 +127,7 @@ export async function measureObserverEffect(
           ? null
           : setInterval(() => {
               if (arm === 'observed') {
-                const started = performance.now();
-                sampler.sample(scope);
-                sampleMs.push(performance.now() - started);
+                sampleMs.push(sampler.sample(scope).durationMs);
               } else if (arm === 'spin') {
                 spin(spinMs);
               }

@@ -48,6 +48,8 @@ export class IdleScans {
   private readonly measured = new Set<string>();
   /** Parents found alive (or gone) in the current pass. */
   private readonly parents = new Map<number, boolean>();
+  /** Each process's CPU clock read at the start of the current pass (-1: unreadable), by index. */
+  private clocks = new Float64Array(0);
 
   constructor(private readonly table: HeldProcTable) {}
 
@@ -56,31 +58,25 @@ export class IdleScans {
     return !options.readSignals;
   }
 
-  /** Each process's CPU clock now (-1 when unreadable): read before any of its files. */
-  clocks(pids: readonly number[]): Float64Array {
+  /**
+   * Starts a pass: reads every process's CPU clock (before any of its
+   * files), hands each process that has not run since its previous scan to
+   * `take`, once it and its parent are found alive and its pipes measured
+   * now, and returns the indexes of the others, to be scanned in full and
+   * handed to remember().
+   */
+  reuse(pids: readonly number[], options: ProbeOptions, take: (index: number, scan: ScannedProcessWithExtras) => void): number[] {
     const clocks = new Float64Array(pids.length);
     for (let index = 0; index < pids.length; index++) clocks[index] = processCpuNs(pids[index]!) ?? -1;
-    return clocks;
-  }
-
-  /**
-   * Hands each process that has not run since its previous scan to `take`,
-   * once it and its parent are found alive and its pipes measured now;
-   * returns the indexes of the others, to be scanned in full.
-   */
-  reuse(
-    pids: readonly number[],
-    clocks: Float64Array,
-    options: ProbeOptions,
-    take: (index: number, scan: ScannedProcessWithExtras) => void,
-  ): number[] {
+    this.clocks = clocks;
     const rest: number[] = [];
     this.measured.clear();
     this.parents.clear();
     for (let index = 0; index < pids.length; index++) {
       const pid = pids[index]!;
       const before = this.previous.get(pid);
-      const idle = before !== undefined && before.clock === clocks[index] && before.clock >= 0 && before.readMaps === options.readMaps;
+      // remembered clocks are never -1 (remember): an unreadable clock never matches
+      const idle = before !== undefined && before.clock === clocks[index] && before.readMaps === options.readMaps;
       const scan = idle ? this.verified(pid, before.scan) : null;
       if (scan) take(index, scan);
       else rest.push(index);
@@ -143,8 +139,9 @@ export class IdleScans {
     return fresh ?? fds;
   }
 
-  /** Keeps a full scan (and the clock read before it) for the next snapshot. */
-  remember(pid: number, scan: ScannedProcessWithExtras | null | undefined, clock: number, options: ProbeOptions): void {
+  /** Keeps the full scan of the pass's process `index` (with the clock read before it) for the next snapshot. */
+  remember(index: number, pid: number, scan: ScannedProcessWithExtras | null | undefined, options: ProbeOptions): void {
+    const clock = this.clocks[index] ?? -1;
     if (scan && scan.readable && clock >= 0 && IdleScans.applies(options)) {
       this.previous.set(pid, { scan, clock, readMaps: options.readMaps });
     } else {

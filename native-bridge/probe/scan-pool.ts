@@ -124,13 +124,12 @@ export class ScanPool {
   scan(pids: number[], options: ProbeOptions): ScanResult {
     const results: Array<ScannedProcessWithExtras | null | undefined> = new Array(pids.length);
     const idle = this.idle && IdleScans.applies(options) ? this.idle : null;
-    const clocks = idle ? idle.clocks(pids) : null;
-    const restIndexes = idle && clocks ? idle.reuse(pids, clocks, options, (index, scanned) => (results[index] = scanned)) : null;
+    const restIndexes = idle ? idle.reuse(pids, options, (index, scanned) => (results[index] = scanned)) : null;
     const rest = restIndexes ? restIndexes.map((index) => pids[index]!) : pids;
     const split = this.scanAll(rest, options, (i, scan) => {
       const index = restIndexes ? restIndexes[i]! : i;
       results[index] = scan;
-      if (idle && clocks) idle.remember(pids[index]!, scan, clocks[index]!, options);
+      idle?.remember(index, pids[index]!, scan, options);
     });
     this.lastSplit = { ...split, processes: pids.length, reused: pids.length - rest.length };
     this.releaseExited(pids);
