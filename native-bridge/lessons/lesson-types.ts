@@ -4,7 +4,7 @@
  * lists them.
  */
 import type { ActorReply, OpArgs } from '../actor/actor-protocol';
-import type { LocalizedText } from '../model/frame-types';
+import type { LessonMechanism, LessonProgram, LocalizedText } from '../model/frame-types';
 
 /** Facts a lesson remembers between steps (descriptor numbers, pids, bytes read). */
 export type LessonVars = Record<string, number | string>;
@@ -22,6 +22,9 @@ export interface LessonStep {
   save?: (reply: ActorReply, vars: LessonVars) => void;
   /** The call as C would write it. */
   code: string;
+  /** Program (LessonProgram.file) and 1-based line this step executes. */
+  program?: string;
+  line?: number;
   explain: LocalizedText;
 }
 
@@ -29,6 +32,8 @@ export interface Lesson {
   id: string;
   title: LocalizedText;
   summary: LocalizedText;
+  mechanism: LessonMechanism;
+  programs: LessonProgram[];
   /** Role of the process the engine starts before step 0. */
   firstRole: string;
   steps: LessonStep[];

@@ -10,6 +10,8 @@ const HELLO = 'hello world\n';
 export const pipeParentChild: Lesson = {
   id: 'pipe-parent-child',
   firstRole: 'parent',
+  mechanism: 'pipe',
+  programs: [],
   title: {
     en: 'A pipe from parent to child',
     'zh-Hans': '从父进程到子进程的管道',

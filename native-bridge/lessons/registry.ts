@@ -13,5 +13,5 @@ export function findLesson(id: string): Lesson | undefined {
 }
 
 export function lessonSummaries(): LessonSummary[] {
-  return allLessons.map(({ id, title, summary }) => ({ id, title, summary }));
+  return allLessons.map(({ id, title, summary, mechanism, steps }) => ({ id, title, summary, mechanism, stepCount: steps.length, params: [] }));
 }

@@ -11,12 +11,19 @@ export const RATE_MAX_HZ = 60;
 export const RATE_DEFAULT_HZ = 30;
 
 export type Command =
-  | { type: 'lesson.start'; lesson: string }
+  /** params: validated against the lesson's LessonParamSpec list by the session */
+  | { type: 'lesson.start'; lesson: string; params?: Record<string, string | number> }
   | { type: 'lesson.stop' }
   | { type: 'lesson.restart' }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
+  /** Restart on new processes and replay steps 0..step-1 at full speed (honest re-execution). */
+  | { type: 'step.back'; step: number }
+  /** The learner's prediction for the question on `step` (before it runs). */
+  | { type: 'answer'; step: number; choice: string }
+  /** Ask prediction questions (off for a lecture). */
+  | { type: 'questions'; on: boolean }
   | { type: 'speed'; value: number }
   | { type: 'rate'; hz: number }
   | { type: 'lessons.list' };
@@ -49,6 +56,31 @@ function boundedNumber(value: unknown, name: string, min: number, max: number): 
   return value;
 }
 
+const MAX_STEP = 10_000;
+const MAX_PARAMS = 8;
+
+function stepIndex(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_STEP) {
+    throw new CommandError(`step must be a whole number from 0 to ${MAX_STEP}`);
+  }
+  return value;
+}
+
+/** Shape only (names, bounded strings, finite numbers); the lesson's own spec checks names and ranges. */
+function lessonParams(value: unknown): Record<string, string | number> {
+  if (!isRecord(value)) throw new CommandError('lesson.start params must be an object');
+  const entries = Object.entries(value);
+  if (entries.length > MAX_PARAMS) throw new CommandError(`lesson.start takes at most ${MAX_PARAMS} params`);
+  const params: Record<string, string | number> = {};
+  for (const [name, param] of entries) {
+    if (!/^[a-zA-Z][a-zA-Z0-9]{0,31}$/.test(name)) throw new CommandError(`bad parameter name "${name.slice(0, 40)}"`);
+    if (typeof param === 'number' && Number.isFinite(param)) params[name] = param;
+    else if (typeof param === 'string' && /^[a-z0-9-]{1,32}$/.test(param)) params[name] = param;
+    else throw new CommandError(`parameter "${name}" must be a number or a short lowercase word`);
+  }
+  return params;
+}
+
 /** Turns untrusted input into a Command, or throws a CommandError that says what is wrong. */
 export function parseCommand(input: unknown): Command {
   if (!isRecord(input)) throw new CommandError('a command must be an object with a "type"');
@@ -60,12 +92,27 @@ export function parseCommand(input: unknown): Command {
   }
   switch (type) {
     case 'lesson.start': {
-      onlyKeys(input, ['type', 'lesson']);
+      onlyKeys(input, ['type', 'lesson', 'params']);
       if (typeof input.lesson !== 'string' || !/^[a-z0-9-]{1,64}$/.test(input.lesson)) {
         throw new CommandError('lesson.start needs a lesson id (lowercase letters, digits and dashes)');
       }
-      return { type, lesson: input.lesson };
+      if (input.params === undefined) return { type, lesson: input.lesson };
+      return { type, lesson: input.lesson, params: lessonParams(input.params) };
     }
+    case 'step.back':
+      onlyKeys(input, ['type', 'step']);
+      return { type, step: stepIndex(input.step) };
+    case 'answer': {
+      onlyKeys(input, ['type', 'step', 'choice']);
+      if (typeof input.choice !== 'string' || !/^[a-z0-9-]{1,32}$/.test(input.choice)) {
+        throw new CommandError('answer needs a choice id (lowercase letters, digits and dashes)');
+      }
+      return { type, step: stepIndex(input.step), choice: input.choice };
+    }
+    case 'questions':
+      onlyKeys(input, ['type', 'on']);
+      if (typeof input.on !== 'boolean') throw new CommandError('questions needs "on": true or false');
+      return { type, on: input.on };
     case 'speed':
       onlyKeys(input, ['type', 'value']);
       return { type, value: boundedNumber(input.value, 'speed', SPEED_MIN, SPEED_MAX) };

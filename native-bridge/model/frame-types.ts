@@ -32,6 +32,67 @@ export interface SyscallEvent {
 
 export type StepStatus = 'pending' | 'running' | 'blocked' | 'done' | 'failed';
 
+/** IPC mechanism a lesson teaches (the picker groups and labels lessons by it). */
+export type LessonMechanism = 'pipe' | 'fifo' | 'shm' | 'msg' | 'sem' | 'signal' | 'socket' | 'mmap' | 'lock' | 'pool';
+
+/**
+ * A complete, compilable C program shown beside the picture (one per program
+ * the lesson's processes run: a fork lesson has one, a FIFO server and client
+ * two). Written by us; compiled by a test with `cc -Wall -Werror`.
+ */
+export interface LessonProgram {
+  /** File name, e.g. "pipe_both_ways.c": the code pane's tab, and the name Copy suggests. */
+  file: string;
+  /** Roles whose steps point into this program (e.g. ["parent", "child"]). */
+  roles: string[];
+  /**
+   * The source, once per language: only comments differ, so every version
+   * has the same lines and a step's `line` points at the same code in each.
+   */
+  source: LocalizedText;
+}
+
+/** One answer of a prediction question. */
+export interface QuestionChoice {
+  id: string;
+  text: LocalizedText;
+}
+
+/**
+ * "Predict, then reveal": asked before a step runs. The verdict is computed by
+ * the engine from the kernel's state once the step has settled (returned or
+ * blocked), never from a stored answer alone.
+ */
+export interface QuestionView {
+  prompt: LocalizedText;
+  /** 2 to 4 choices; keys 1-4 pick them in order. */
+  choices: QuestionChoice[];
+  /** The learner's answer (choice id), null while unanswered. */
+  answer: string | null;
+  /** Set once the step has settled: the choice the kernel's state shows, and the evidence read. */
+  verdict: { correct: string; evidence: LocalizedText } | null;
+}
+
+/**
+ * A factual statement from the course material, in our words, with the
+ * kernel's verdict measured in this run (e.g. F_GETPIPE_SZ read from the
+ * lesson's own pipe).
+ */
+export interface ClaimView {
+  id: string;
+  claim: LocalizedText;
+  /** null until the lesson reaches a step where the kernel can answer. */
+  verdict: {
+    /** "holds": the kernel agrees; "differs": it shows otherwise; "partly": true with a caveat. */
+    holds: 'holds' | 'differs' | 'partly';
+    text: LocalizedText;
+    /** What was measured, as shown (e.g. {"F_GETPIPE_SZ": 65536, "PIPE_BUF": 4096}). */
+    measured: Record<string, string | number>;
+    /** Step after which it was measured. */
+    step: number;
+  } | null;
+}
+
 export interface LessonStepView {
   index: number;
   role: string;
@@ -39,7 +100,27 @@ export interface LessonStepView {
   code: string;
   explain: LocalizedText;
   status: StepStatus;
+  /** Program (LessonProgram.file) and 1-based line this step executes. */
+  program: string;
+  line: number;
+  /** The live return as the code pane shows it beside the line ("= 12", "= -1 EPIPE"), once returned. */
+  result: string | null;
+  /** Asked before this step runs, when questions are on; null for most steps. */
+  question: QuestionView | null;
 }
+
+/** A parameter a learner may choose when starting a lesson (validated by the engine). */
+export type LessonParamSpec =
+  | {
+      name: string;
+      label: LocalizedText;
+      kind: 'choice';
+      choices: { value: string; label: LocalizedText }[];
+      default: string;
+    }
+  | { name: string; label: LocalizedText; kind: 'int'; min: number; max: number; default: number };
+
+export type LessonParams = Record<string, string | number>;
 
 export interface LessonView {
   id: string;
@@ -58,6 +139,17 @@ export interface LessonView {
   objects: string[];
   /** Last error the lesson hit, if any. */
   error: string | null;
+  /** Parameters this run was started with (defaults filled in). */
+  params: LessonParams;
+  programs: LessonProgram[];
+  claims: ClaimView[];
+  /** Questions are asked (false for a lecture: steps run without stopping). */
+  questionsOn: boolean;
+  /**
+   * Set after a step back: steps [from, to] (1-based, as shown) were re-run
+   * at full speed on new processes; null otherwise.
+   */
+  replayed: { from: number; to: number } | null;
 }
 
 /** What the engine streams to a view, once per tick. */
@@ -73,4 +165,8 @@ export interface LessonSummary {
   id: string;
   title: LocalizedText;
   summary: LocalizedText;
+  mechanism: LessonMechanism;
+  /** Number of steps (with default parameters). */
+  stepCount: number;
+  params: LessonParamSpec[];
 }

@@ -11,6 +11,8 @@ const readThenClose: Lesson = {
   title: none,
   summary: none,
   firstRole: 'parent',
+  mechanism: 'pipe',
+  programs: [],
   steps: [
     {
       role: 'parent',

@@ -88,7 +88,17 @@ export class LessonRunner {
       id,
       title,
       summary,
-      steps: steps.map((s, index) => ({ index, role: s.role, code: s.code, explain: s.explain, status: this.statuses[index]! })),
+      steps: steps.map((s, index) => ({
+        index,
+        role: s.role,
+        code: s.code,
+        explain: s.explain,
+        status: this.statuses[index]!,
+        program: s.program ?? '',
+        line: s.line ?? 0,
+        result: null,
+        question: null,
+      })),
       next: this.nextIndex,
       playing,
       speed,
@@ -96,6 +106,11 @@ export class LessonRunner {
       roles: Object.fromEntries([...this.actors].map(([role, actor]) => [role, actor.pid])),
       objects: [...this.objects],
       error: this.error,
+      params: {},
+      programs: this.lesson.programs,
+      claims: [],
+      questionsOn: true,
+      replayed: null,
     };
   }
 

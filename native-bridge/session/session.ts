@@ -146,6 +146,10 @@ export class Session implements EngineSession {
         this.rateHz = command.hz;
         this.restartTimer();
         return { ok: true };
+      case 'step.back':
+      case 'answer':
+      case 'questions':
+        return { ok: false, error: `${command.type} is not available yet` };
     }
   }
 

@@ -36,7 +36,7 @@ class TestSession implements EngineSession {
     return () => this.listeners.delete(listener);
   }
   lessons() {
-    return [{ id: 'pipe-basics', title: { en: 'Pipe', 'zh-Hans': '管道', 'zh-Hant': '管道' }, summary: { en: '', 'zh-Hans': '', 'zh-Hant': '' } }];
+    return [{ id: 'pipe-basics', title: { en: 'Pipe', 'zh-Hans': '管道', 'zh-Hant': '管道' }, summary: { en: '', 'zh-Hans': '', 'zh-Hant': '' }, mechanism: 'pipe' as const, stepCount: 1, params: [] }];
   }
   emit(frame: Frame): void {
     for (const listener of this.listeners) listener(frame);
