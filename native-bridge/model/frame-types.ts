@@ -135,6 +135,12 @@ export interface LessonView {
   finished: boolean;
   /** PIDs of the lesson's processes by role (role -> pid). */
   roles: Record<string, number>;
+  /**
+   * Roles whose process is alive with no lesson call in flight: it waits for
+   * ipcscope's next command (the picture says "paused by ipcscope between
+   * steps" instead of showing an unexplained epoll_wait).
+   */
+  idleRoles: string[];
   /** Object ids the lesson created (highlighted in the picture). */
   objects: string[];
   /** Last error the lesson hit, if any. */

@@ -107,6 +107,7 @@ export class LessonRunner {
       objects: [...this.objects],
       error: this.error,
       params: {},
+      idleRoles: [],
       programs: this.lesson.programs,
       claims: [],
       questionsOn: true,
