@@ -4,13 +4,14 @@
  * numbers are written.
  */
 import type { Blocked, FdEntry, Holder, IpcObject } from '../model/snapshot-types';
+import { escapeCode, escapeText } from './safe-text';
 
-/** "read(fd 3) on pipe:4614 [anon_pipe_read]" */
+/** "read(fd 3) on pipe:4614 [anon_pipe_read]"; the object id escaped (a POSIX shm or queue name is anyone's choice). */
 export function describeBlocked(blocked: Blocked): string {
-  const call = blocked.op === 'other' ? blocked.syscall || `syscall ${blocked.syscallNr}` : blocked.op;
+  const call = blocked.op === 'other' ? escapeText(blocked.syscall) || `syscall ${blocked.syscallNr}` : blocked.op;
   const args = blocked.fd === null ? '' : `(fd ${blocked.fd})`;
-  const on = blocked.object ? ` on ${blocked.object}` : '';
-  const wchan = blocked.wchan ? ` [${blocked.wchan}]` : '';
+  const on = blocked.object ? ` on ${escapeText(blocked.object)}` : '';
+  const wchan = blocked.wchan ? ` [${escapeText(blocked.wchan)}]` : '';
   return `${call}${args}${on}${wchan}`;
 }
 
@@ -26,21 +27,29 @@ export function describeHolders(holders: Holder[], limit = 6): string {
   return holders.length > limit ? `${shown} +${holders.length - limit} more` : shown;
 }
 
-/** Bytes as C would write them in a string literal: printable ASCII kept, the rest escaped. */
+/** A trailing run of zero bytes at least this long is counted, not spelled out (an shm segment's unused tail). */
+const ZERO_RUN = 4;
+
+/**
+ * Bytes as C would write them in a string literal: printable ASCII kept, the
+ * rest escaped (the same escapes as names, see safe-text.ts, plus the quote
+ * and every byte from 0x7f up); a trailing run of zero bytes as its length.
+ */
 export function escapeBytes(bytes: Uint8Array, limit: number): string {
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--;
+  const zeros = bytes.length - end >= ZERO_RUN ? bytes.length - end : 0;
+  const content = bytes.length - zeros;
   let text = '';
-  const shown = Math.min(bytes.length, limit);
+  const shown = Math.min(content, limit);
   for (let i = 0; i < shown; i++) {
     const byte = bytes[i]!;
-    if (byte === 0x0a) text += '\\n';
-    else if (byte === 0x09) text += '\\t';
-    else if (byte === 0x0d) text += '\\r';
-    else if (byte === 0x5c) text += '\\\\';
-    else if (byte === 0x22) text += '\\"';
-    else if (byte >= 0x20 && byte < 0x7f) text += String.fromCharCode(byte);
-    else text += `\\x${byte.toString(16).padStart(2, '0')}`;
+    if (byte === 0x22) text += '\\"';
+    else if (byte >= 0x7f) text += `\\x${byte.toString(16).padStart(2, '0')}`;
+    else text += escapeCode(byte) ?? String.fromCharCode(byte);
   }
-  return `"${text}"${bytes.length > shown ? '...' : ''}`;
+  if (content > shown) return `"${text}"...`;
+  return zeros > 0 ? `"${text}" + ${zeros} zero bytes` : `"${text}"`;
 }
 
 /** Peeked bytes (base64 in the snapshot) as escaped text, or null when nothing was peeked. */
@@ -77,32 +86,32 @@ export function keyNumbers(object: IpcObject): [string, string][] {
         ['readers', `${object.readers}`],
         ['writers', `${object.writers}`],
       ];
-      if (object.path) pairs.push(['path', object.path]);
+      if (object.path) pairs.push(['path', escapeText(object.path)]);
       return pairs;
     }
     case 'unix': {
       const pairs: [string, string][] = [
         ['type', object.type],
-        ['state', object.state],
-        ['peer', object.peer ?? '-'],
+        ['state', escapeText(object.state)],
+        ['peer', object.peer === null ? '-' : escapeText(object.peer)],
         ['queued', describeSize(object.queued)],
       ];
       if (object.pending !== undefined || object.backlog !== undefined) {
         pairs.push(['pending', `${object.pending ?? '?'}/${object.backlog ?? '?'}`]);
       }
-      if (object.path) pairs.push(['path', object.path]);
+      if (object.path) pairs.push(['path', escapeText(object.path)]);
       return pairs;
     }
     case 'tcp':
     case 'udp': {
       const pairs: [string, string][] = [
-        ['state', object.state],
-        ['local', object.local],
-        ['remote', object.remote],
+        ['state', escapeText(object.state)],
+        ['local', escapeText(object.local)],
+        ['remote', escapeText(object.remote)],
         ['recv-q', describeSize(object.queued)],
         ['send-q', describeSize(object.sendQueue)],
       ];
-      if (object.peer) pairs.push(['peer', object.peer]);
+      if (object.peer) pairs.push(['peer', escapeText(object.peer)]);
       if (object.pending !== undefined || object.backlog !== undefined) {
         pairs.push(['pending', `${object.pending ?? '?'}/${object.backlog ?? '?'}`]);
       }
@@ -139,18 +148,23 @@ export function keyNumbers(object: IpcObject): [string, string][] {
       ];
     case 'posix_shm':
       return [
-        ['name', object.name],
+        ['name', escapeText(object.name)],
         ['size', describeSize(object.size)],
         ['attached', pidList(object.attached)],
       ];
     case 'mqueue':
       return [
-        ['name', object.name],
+        ['name', escapeText(object.name)],
         ['messages', `${object.messages ?? '?'}/${object.maxMessages ?? '?'}`],
         ['queued', describeSize(object.queued)],
         ['msgsize', describeSize(object.messageSize)],
       ];
   }
+}
+
+/** "1 process", "2 processes". */
+export function counted(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 /** Descriptors that reach an IPC object (not plain files or other links). */

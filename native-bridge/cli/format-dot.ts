@@ -6,10 +6,19 @@
  */
 import type { IpcObject, ProcessInfo, Snapshot } from '../model/snapshot-types';
 import { describeBlocked, keyNumbers } from './describe';
+import { escapeText } from './safe-text';
 
-/** A Graphviz double-quoted string. */
+/**
+ * A Graphviz double-quoted string. Its parts are already escaped (a name
+ * holds no control character by then); the newlines are our own line breaks.
+ */
 function dotString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** An object id as a node name: a POSIX shm or queue name is anyone's choice. */
+function objectNode(id: string): string {
+  return dotString(escapeText(id));
 }
 
 function processNode(process: ProcessInfo): string {
@@ -17,8 +26,8 @@ function processNode(process: ProcessInfo): string {
 }
 
 function processLabel(process: ProcessInfo): string {
-  const lines = [`${process.pid} ${process.comm}`, `state ${process.state}`];
-  if (!process.readable) lines.push(`unreadable: ${process.error ?? '?'}`);
+  const lines = [`${process.pid} ${escapeText(process.comm)}`, `state ${process.state}`];
+  if (!process.readable) lines.push(`unreadable: ${escapeText(process.error ?? '?')}`);
   return lines.join('\n');
 }
 
@@ -40,7 +49,7 @@ function objectLabel(object: IpcObject): string {
     .filter(([, value]) => value !== '-')
     .slice(0, 4)
     .map(([label, value]) => `${label} ${value}`);
-  return [object.id, ...numbers].join('\n');
+  return [escapeText(object.id), ...numbers].join('\n');
 }
 
 export function formatDot(snapshot: Snapshot): string {
@@ -52,7 +61,7 @@ export function formatDot(snapshot: Snapshot): string {
     lines.push(`  ${dotString(processNode(process))} [shape=box, label=${dotString(processLabel(process))}${colour}];`);
   }
   for (const object of snapshot.objects) {
-    lines.push(`  ${dotString(object.id)} [shape=${SHAPES[object.kind]}, label=${dotString(objectLabel(object))}];`);
+    lines.push(`  ${objectNode(object.id)} [shape=${SHAPES[object.kind]}, label=${dotString(objectLabel(object))}];`);
   }
 
   for (const process of snapshot.processes) {
@@ -61,14 +70,14 @@ export function formatDot(snapshot: Snapshot): string {
       if (!objectIds.has(fd.object)) continue;
       /* data flows from a writer into the object and out to a reader */
       const direction = fd.access === 'r' ? 'back' : fd.access === 'rw' ? 'both' : 'forward';
-      lines.push(`  ${from} -> ${dotString(fd.object)} [label=${dotString(`fd ${fd.fd} ${fd.access}`)}, dir=${direction}];`);
+      lines.push(`  ${from} -> ${objectNode(fd.object)} [label=${dotString(`fd ${fd.fd} ${fd.access}`)}, dir=${direction}];`);
     }
     for (const mapped of process.maps ?? []) {
-      if (objectIds.has(mapped)) lines.push(`  ${from} -> ${dotString(mapped)} [label="mapped", dir=both, style=bold];`);
+      if (objectIds.has(mapped)) lines.push(`  ${from} -> ${objectNode(mapped)} [label="mapped", dir=both, style=bold];`);
     }
     const waitsOn = process.blocked?.object;
     if (process.blocked && waitsOn && objectIds.has(waitsOn)) {
-      lines.push(`  ${from} -> ${dotString(waitsOn)} [style=dashed, color=red, fontcolor=red, label=${dotString(describeBlocked(process.blocked))}];`);
+      lines.push(`  ${from} -> ${objectNode(waitsOn)} [style=dashed, color=red, fontcolor=red, label=${dotString(describeBlocked(process.blocked))}];`);
     }
   }
 
@@ -79,7 +88,7 @@ export function formatDot(snapshot: Snapshot): string {
     const pair = [object.id, peer].sort().join(' ');
     if (joined.has(pair)) continue;
     joined.add(pair);
-    lines.push(`  ${dotString(object.id)} -> ${dotString(peer)} [style=dotted, dir=none, label="peer"];`);
+    lines.push(`  ${objectNode(object.id)} -> ${objectNode(peer)} [style=dotted, dir=none, label="peer"];`);
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;

@@ -1,9 +1,11 @@
 /**
  * The default `snapshot` output: a readable table of processes, then the
- * objects grouped by kind with their key numbers and holders.
+ * objects grouped by kind with their key numbers and holders. Every string
+ * the kernel hands over (names, paths, reasons) is escaped (safe-text.ts).
  */
 import type { IpcObject, Snapshot } from '../model/snapshot-types';
-import { KIND_TITLES, describeBlocked, describeHolders, describePeek, isIpcFd, keyNumbers } from './describe';
+import { KIND_TITLES, counted, describeBlocked, describeHolders, describePeek, isIpcFd, keyNumbers } from './describe';
+import { escapeText } from './safe-text';
 
 /** Left-aligned columns, two spaces apart; the last column is never padded. */
 function renderColumns(header: string[], rows: string[][]): string[] {
@@ -25,8 +27,8 @@ function processSection(snapshot: Snapshot): string[] {
     .sort((a, b) => a.pid - b.pid)
     .map((p) => {
       const ipcFds = p.fds.filter(isIpcFd).length;
-      const blocked = p.blocked ? describeBlocked(p.blocked) : p.readable ? '-' : `unreadable: ${p.error ?? 'unknown reason'}`;
-      return [`${p.pid}`, `${p.ppid}`, p.state, `${p.fds.length}/${ipcFds}`, p.comm, blocked];
+      const blocked = p.blocked ? describeBlocked(p.blocked) : p.readable ? '-' : `unreadable: ${escapeText(p.error ?? 'unknown reason')}`;
+      return [`${p.pid}`, `${p.ppid}`, p.state, `${p.fds.length}/${ipcFds}`, escapeText(p.comm), blocked];
     });
   return [`PROCESSES (${rows.length})`, ...indent(renderColumns(['PID', 'PPID', 'S', 'FDS/IPC', 'COMM', 'BLOCKED'], rows))];
 }
@@ -58,7 +60,7 @@ function objectSection(kind: IpcObject['kind'], objects: IpcObject[]): string[] 
   const rows = objects.map((object) => {
     const values = new Map(keyNumbers(object));
     return [
-      object.id,
+      escapeText(object.id),
       ...labels.map((label) => values.get(label) ?? '-'),
       ...(withHolders ? [describeHolders(object.holders)] : []),
       ...(withPeek ? [describePeek(object.peek) ?? ''] : []),
@@ -87,8 +89,8 @@ export function formatTable(snapshot: Snapshot): string {
   if (snapshot.objects.length === 0) lines.push('', 'No IPC objects held by these processes.');
   if (snapshot.problems.length > 0) {
     lines.push('', `UNREADABLE (${snapshot.problems.length})`);
-    lines.push(...indent(renderColumns(['PID', 'REASON'], snapshot.problems.map((p) => [`${p.pid}`, p.reason]))));
+    lines.push(...indent(renderColumns(['PID', 'REASON'], snapshot.problems.map((p) => [`${p.pid}`, escapeText(p.reason)]))));
   }
-  lines.push('', `${snapshot.processes.length} processes, ${snapshot.objects.length} objects, sampled in ${snapshot.durationMs.toFixed(1)} ms`);
+  lines.push('', `${counted(snapshot.processes.length, 'process', 'processes')}, ${counted(snapshot.objects.length, 'object')}, sampled in ${snapshot.durationMs.toFixed(1)} ms`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,10 +1,13 @@
 /**
  * What changed between two snapshots, as one record per change: the lines
  * `ipcscope watch` prints. Pure: it compares what the kernel showed at two
- * moments and never looks at the kernel itself.
+ * moments and never looks at the kernel itself. Not every difference is
+ * worth a line: a process going between running and sleeping is not (it
+ * does so all the time), one blocking on an object, or leaving it, is.
  */
-import type { Blocked, IpcObject, ProcessInfo, Snapshot } from '../model/snapshot-types';
+import type { Blocked, IpcObject, ProcessInfo, ProcessState, Snapshot } from '../model/snapshot-types';
 import { describeBlocked, isIpcFd } from './describe';
+import { escapeText } from './safe-text';
 
 export type ChangeValue = string | number | boolean | null | number[];
 
@@ -40,6 +43,8 @@ export type ChangeKind =
   | 'fd.closed'
   | 'object.appeared'
   | 'object.removed'
+  /** No watched process holds or maps it any more; it may well still exist. */
+  | 'object.left'
   | `object.${ObjectField}`;
 
 export interface Change {
@@ -54,8 +59,24 @@ export interface Change {
   text: string;
 }
 
+export interface DiffOptions {
+  /** Both snapshots cover the whole machine: an object no one holds is gone. Default false (a PID scope). */
+  wholeMachine?: boolean;
+}
+
+/*
+ * Running, sleeping, in disk sleep, idle: a process moves between these all
+ * the time, and what it waits on is told by its blocked changes. Stopped,
+ * traced, zombie, dead are worth a line.
+ */
+const ACTIVE_STATES: ReadonlySet<ProcessState> = new Set(['R', 'S', 'D', 'I']);
+
+/* Kinds that live only as long as a descriptor (or a mapping) of theirs is held. */
+const DESCRIPTOR_KINDS: ReadonlySet<IpcObject['kind']> = new Set(['pipe', 'fifo', 'unix', 'tcp', 'udp']);
+
+/** What a process waits on, when it is an object: sleeping in nanosleep or poll is not worth a line. */
 function blockedKey(blocked: Blocked | null): string {
-  if (!blocked) return '';
+  if (!blocked?.object) return '';
   return `${blocked.op}|${blocked.syscallNr}|${blocked.fd}|${blocked.object}|${blocked.wchan}`;
 }
 
@@ -104,21 +125,21 @@ function same(a: ChangeValue | undefined, b: ChangeValue | undefined): boolean {
 }
 
 function who(process: ProcessInfo): string {
-  return `pid ${process.pid} (${process.comm})`;
+  return `pid ${process.pid} (${escapeText(process.comm)})`;
 }
 
 function diffProcess(time: number, before: ProcessInfo, after: ProcessInfo, changes: Change[]): void {
   const pid = after.pid;
-  if (before.state !== after.state) {
+  if (before.state !== after.state && !(ACTIVE_STATES.has(before.state) && ACTIVE_STATES.has(after.state))) {
     changes.push({ time, kind: 'process.state', pid, from: before.state, to: after.state, text: `${who(after)} state ${before.state} -> ${after.state}` });
   }
   if (before.readable !== after.readable) {
-    const text = after.readable ? `${who(after)} readable again` : `${who(after)} unreadable: ${after.error ?? '?'}`;
+    const text = after.readable ? `${who(after)} readable again` : `${who(after)} unreadable: ${escapeText(after.error ?? '?')}`;
     changes.push({ time, kind: 'process.readable', pid, from: before.readable, to: after.readable, text });
   }
   if (blockedKey(before.blocked) !== blockedKey(after.blocked)) {
-    const from = before.blocked ? describeBlocked(before.blocked) : null;
-    const to = after.blocked ? describeBlocked(after.blocked) : null;
+    const from = before.blocked?.object ? describeBlocked(before.blocked) : null;
+    const to = after.blocked?.object ? describeBlocked(after.blocked) : null;
     const text = to ? `${who(after)} blocked in ${to}` : `${who(after)} no longer blocked (was ${from})`;
     changes.push({ time, kind: 'process.blocked', pid, from, to, object: after.blocked?.object ?? before.blocked?.object ?? undefined, text });
   }
@@ -127,12 +148,12 @@ function diffProcess(time: number, before: ProcessInfo, after: ProcessInfo, chan
   for (const [fd, entry] of beforeFds) {
     const now = afterFds.get(fd);
     if (now && now.object === entry.object) continue;
-    changes.push({ time, kind: 'fd.closed', pid, fd, object: entry.object, text: `${who(after)} closed fd ${fd} (${entry.object}, ${entry.access})` });
+    changes.push({ time, kind: 'fd.closed', pid, fd, object: entry.object, text: `${who(after)} closed fd ${fd} (${escapeText(entry.object)}, ${entry.access})` });
   }
   for (const [fd, entry] of afterFds) {
     const was = beforeFds.get(fd);
     if (was && was.object === entry.object) continue;
-    changes.push({ time, kind: 'fd.opened', pid, fd, object: entry.object, text: `${who(after)} opened fd ${fd} -> ${entry.object} (${entry.access})` });
+    changes.push({ time, kind: 'fd.opened', pid, fd, object: entry.object, text: `${who(after)} opened fd ${fd} -> ${escapeText(entry.object)} (${entry.access})` });
   }
 }
 
@@ -147,13 +168,29 @@ function diffObject(time: number, before: IpcObject, after: IpcObject, changes: 
       object: after.id,
       from: old[field] ?? null,
       to: now[field] ?? null,
-      text: `${after.id} ${field} ${show(old[field])} -> ${show(now[field])}`,
+      text: `${escapeText(after.id)} ${field} ${show(old[field])} -> ${show(now[field])}`,
     });
   }
 }
 
+/**
+ * An object gone from the snapshot. In a PID scope that says only that no
+ * watched process reaches it: it is gone only when it lives by descriptors
+ * and every holder seen at the last sample was a watched one.
+ */
+function objectGone(time: number, object: IpcObject, watched: ReadonlySet<number>, wholeMachine: boolean): Change {
+  const id = escapeText(object.id);
+  if (wholeMachine) return { time, kind: 'object.removed', object: object.id, text: `${id} removed` };
+  const outside = [...new Set(object.holders.map((h) => h.pid).filter((pid) => !watched.has(pid)))];
+  if (outside.length === 0 && DESCRIPTOR_KINDS.has(object.kind)) {
+    return { time, kind: 'object.removed', object: object.id, text: `${id} closed by its last holder` };
+  }
+  const others = outside.length > 0 ? ` (${outside.length === 1 ? 'pid' : 'pids'} ${outside.join(', ')} held it too at the last sample)` : '';
+  return { time, kind: 'object.left', object: object.id, text: `${id} no longer held by a watched process${others}` };
+}
+
 /** Changes from `before` to `after`, processes first (by pid), then objects (by id). */
-export function diffSnapshots(before: Snapshot, after: Snapshot): Change[] {
+export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOptions = {}): Change[] {
   /* the Sampler hands back its previous snapshot's arrays when nothing moved */
   if (before.processes === after.processes && before.objects === after.objects) return [];
   const time = after.takenAt;
@@ -178,10 +215,11 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): Change[] {
   for (const object of after.objects) {
     const was = oldObjects.get(object.id);
     if (was) diffObject(time, was, object, changes);
-    else changes.push({ time, kind: 'object.appeared', object: object.id, text: `${object.id} appeared` });
+    else changes.push({ time, kind: 'object.appeared', object: object.id, text: `${escapeText(object.id)} appeared` });
   }
+  const watched = new Set(oldProcesses.keys());
   for (const object of before.objects) {
-    if (!newObjects.has(object.id)) changes.push({ time, kind: 'object.removed', object: object.id, text: `${object.id} removed` });
+    if (!newObjects.has(object.id)) changes.push(objectGone(time, object, watched, options.wholeMachine ?? false));
   }
   return changes;
 }

@@ -8,7 +8,8 @@ import { Sampler, WATCH_SAMPLER_OPTIONS } from '../probe/index';
 import type { WatchArgs } from './args';
 import { requireInSnapshot, requireProcesses } from './process-check';
 import { keepStdoutClean } from './snapshot-command';
-import { diffSnapshots, type Change } from './snapshot-diff';
+import { counted } from './describe';
+import { diffSnapshots, type Change, type DiffOptions } from './snapshot-diff';
 
 function clock(time: number): string {
   const date = new Date(time);
@@ -36,8 +37,9 @@ export async function runWatch(args: WatchArgs): Promise<number> {
   }
   const followsFixedSet = 'pids' in args.scope && !args.scope.tree;
   process.stderr.write(
-    `ipcscope: watching ${previous.processes.length} processes and ${previous.objects.length} objects at ${args.rateHz} Hz (Ctrl-C to stop)\n`,
+    `ipcscope: watching ${counted(previous.processes.length, 'process', 'processes')} and ${counted(previous.objects.length, 'object')} at ${args.rateHz} Hz (Ctrl-C to stop)\n`,
   );
+  const diffOptions: DiffOptions = { wholeMachine: 'all' in args.scope };
 
   return new Promise<number>((resolve, reject) => {
     let timer: NodeJS.Timeout | null = null;
@@ -64,7 +66,7 @@ export async function runWatch(args: WatchArgs): Promise<number> {
     const tick = (): void => {
       try {
         const next = sampler.sample(args.scope);
-        const lines = diffSnapshots(previous, next).map((change) => formatChange(change, args.json));
+        const lines = diffSnapshots(previous, next, diffOptions).map((change) => formatChange(change, args.json));
         if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
         previous = next;
         if (followsFixedSet && next.processes.length === 0) {
