@@ -20,7 +20,9 @@ export function keepStdoutClean(): void {
 async function captureSnapshot(args: SnapshotArgs): Promise<Snapshot> {
   const pids = 'pids' in args.scope ? args.scope.pids : [];
   requireProcesses(pids);
-  const snapshot = await takeSnapshot(args.scope, { peekBytes: args.peekBytes, readMaps: args.readMaps, readSignals: true, signalsEverywhere: true });
+  /* /proc/PID/io for the processes named: one small file each, not the whole machine's */
+  const readIo = !('all' in args.scope);
+  const snapshot = await takeSnapshot(args.scope, { peekBytes: args.peekBytes, readMaps: args.readMaps, readSignals: true, signalsEverywhere: true, readIo });
   requireInSnapshot(pids, snapshot);
   return snapshot;
 }

@@ -5,8 +5,9 @@
  * worth a line: a process going between running and sleeping is not (it
  * does so all the time), one blocking on an object, or leaving it, is.
  */
-import type { Blocked, IpcObject, ProcessInfo, ProcessState, Snapshot } from '../model/snapshot-types';
+import type { Access, Blocked, IpcObject, ProcessInfo, ProcessState, Snapshot } from '../model/snapshot-types';
 import { describeBlocked, isIpcFd } from './describe';
+import { ioChanges } from './io-activity';
 import { escapeText } from './safe-text';
 
 export type ChangeValue = string | number | boolean | null | number[];
@@ -45,6 +46,11 @@ export type ChangeKind =
   | 'object.removed'
   /** No watched process holds or maps it any more; it may well still exist. */
   | 'object.left'
+  /** Bytes a process moved between samples through its only descriptor able to (io-activity.ts). */
+  | 'object.carried'
+  /** Bytes a process moved between samples, through descriptors unknown (/proc/PID/io). */
+  | 'process.wrote'
+  | 'process.read'
   | `object.${ObjectField}`;
 
 export interface Change {
@@ -56,12 +62,19 @@ export interface Change {
   object?: string;
   from?: ChangeValue;
   to?: ChangeValue;
+  /** object.carried: whether the bytes went into the object (w) or out of it (r). */
+  access?: Access;
+  /** Traffic changes: bytes moved and read/write calls made between the samples. */
+  bytes?: number;
+  calls?: number;
   text: string;
 }
 
 export interface DiffOptions {
   /** Both snapshots cover the whole machine: an object no one holds is gone. Default false (a PID scope). */
   wholeMachine?: boolean;
+  /** A pid whose traffic is left out: the watching process itself, whose reads of /proc would show every tick. */
+  observer?: number;
 }
 
 /*
@@ -205,6 +218,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
       changes.push({ time, kind: 'process.appeared', pid: process.pid, to: process.comm, text });
     } else {
       diffProcess(time, was, process, changes);
+      if (process.pid !== options.observer) ioChanges(time, was, process, { attribute: !options.wholeMachine }, changes);
     }
   }
   for (const process of [...before.processes].sort((a, b) => a.pid - b.pid)) {

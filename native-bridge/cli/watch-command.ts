@@ -25,8 +25,12 @@ export async function runWatch(args: WatchArgs): Promise<number> {
   if (args.json) keepStdoutClean();
   const pids = 'pids' in args.scope ? args.scope.pids : [];
   requireProcesses(pids);
-  /* no peeking: watch reports numbers, and holding pidfd duplicates every tick would change what is observed */
-  const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readMaps: true, readSignals: false });
+  /*
+   * No peeking: watch reports numbers, and holding pidfd duplicates every tick
+   * would change what is observed. /proc/PID/io shows the traffic no tick
+   * catches queued (read only for processes that ran since the last tick).
+   */
+  const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readMaps: true, readSignals: false, readIo: true });
   let previous: Snapshot;
   try {
     previous = sampler.sample(args.scope);
@@ -39,7 +43,7 @@ export async function runWatch(args: WatchArgs): Promise<number> {
   process.stderr.write(
     `ipcscope: watching ${counted(previous.processes.length, 'process', 'processes')} and ${counted(previous.objects.length, 'object')} at ${args.rateHz} Hz (Ctrl-C to stop)\n`,
   );
-  const diffOptions: DiffOptions = { wholeMachine: 'all' in args.scope };
+  const diffOptions: DiffOptions = { wholeMachine: 'all' in args.scope, observer: process.pid };
 
   return new Promise<number>((resolve, reject) => {
     let timer: NodeJS.Timeout | null = null;

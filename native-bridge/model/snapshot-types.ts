@@ -90,6 +90,24 @@ export interface ProcessInfo {
   /** False when some of /proc/PID could not be read; `error` says why. */
   readable: boolean;
   error?: string;
+  /** /proc/PID/io when it was read (own processes, or as root): absent otherwise. */
+  io?: ProcessIo;
+}
+
+/**
+ * /proc/PID/io: what the whole process (every thread, living or exited) has
+ * moved through read- and write-family calls since it started, cumulative,
+ * counted by the kernel at each call: traffic no sample caught still shows.
+ */
+export interface ProcessIo {
+  /** Bytes returned by read-family calls (read, pread, readv, sendfile ...), from any descriptor. */
+  rchar: number;
+  /** Bytes accepted by write-family calls. */
+  wchar: number;
+  /** Read-family calls made, failed ones included. */
+  syscr: number;
+  /** Write-family calls made, failed ones included. */
+  syscw: number;
 }
 
 export interface Holder {

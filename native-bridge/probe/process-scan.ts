@@ -4,6 +4,7 @@
  * may not fully read is still returned, with what could be read and why.
  */
 import { readFileSync } from 'node:fs';
+import type { ProcessIo } from '../model/snapshot-types';
 import type { ProbeOptions, MapsEntry, ScannedProcess } from './probe-types';
 import type { ProcFileReader } from './proc-files';
 import { parseStat, parseStatus, parseSyscall, parseWchan } from './proc-stat';
@@ -20,6 +21,8 @@ export interface ScanExtras {
    * one syscall, whether the process has run since.
    */
   cpuNs?: number;
+  /** /proc/PID/io, when the Sampler reads it (it kept with the scan while the process does not run). */
+  io?: ProcessIo;
 }
 
 export type ScannedProcessWithExtras = ScannedProcess & ScanExtras;

@@ -12,6 +12,7 @@ import { OtherHolderCache, OtherLinkTables } from './holder-search';
 import { changesOnlyThroughScope, scopeKeyOf, type ReusableSnapshot } from './idle-reuse';
 import { createKindProbes, type ClosableKindProbe } from './kind-probes';
 import { PidfdTable } from './pidfd';
+import { ProcIoFiles } from './proc-io';
 import { pipeReadingOf } from './pipe-reading';
 import { posixShmName } from './posix-shm';
 import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './proc-files';
@@ -47,6 +48,12 @@ export interface SamplerOptions extends Partial<ProbeOptions> {
   parallel?: boolean;
   /** Read signal masks in whole-machine snapshots too (off by default: one more file per process). */
   signalsEverywhere?: boolean;
+  /**
+   * Read /proc/PID/io (ProcessInfo.io) for each process read afresh; one
+   * reused because it has not run keeps its counts (no CPU time, no calls).
+   * Not read in whole-machine snapshots scanned across threads. Default false.
+   */
+  readIo?: boolean;
 }
 
 const IDLE_REFRESH_MS = 1000;
@@ -104,6 +111,8 @@ export class Sampler {
   private reusable: ReusableSnapshot | null = null;
   /** Held open between ticks, like the /proc/PID files. */
   private readonly sysvTables: HeldSysvTables | null;
+  /** /proc/PID/io files, when asked for (held between ticks like the others). */
+  private readonly io: ProcIoFiles | null;
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
@@ -119,6 +128,7 @@ export class Sampler {
     this.signalsEverywhere = options.signalsEverywhere ?? false;
     this.parallel = options.parallel ?? true;
     this.probes = createKindProbes(this.pidfds);
+    this.io = options.readIo ? new ProcIoFiles(options.holdFiles !== false) : null;
   }
 
   /** Forces the next sample to re-read descriptor tables (e.g. right after a close()). */
@@ -180,6 +190,10 @@ export class Sampler {
       if (!scanned) {
         if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
         continue;
+      }
+      if (this.io) {
+        const io = this.io.read(pid);
+        if (io) scanned.io = io;
       }
       // a table read again and found as it was keeps its identity: what was built from it holds
       if (readSlow && previous && sameDescriptors(previous.scan.fds, scanned.fds)) scanned.fds = previous.scan.fds;
@@ -323,6 +337,7 @@ export class Sampler {
     if (!(this.reader instanceof HeldProcFiles)) return;
     this.reader.retain(pids);
     this.pidfds.retain(pids);
+    this.io?.retain(pids);
     for (const pid of this.previous.keys()) if (!pids.has(pid)) this.previous.delete(pid);
   }
 
@@ -347,6 +362,7 @@ export class Sampler {
     this.reader.close();
     this.sysvTables?.close();
     this.pidfds.close();
+    this.io?.close();
     for (const probe of this.probes) probe.close?.();
   }
 }
@@ -455,6 +471,7 @@ function describeProcess(proc: ScannedProcessWithExtras, objectOfTarget: Map<str
   if (proc.signals) info.signals = proc.signals;
   if (proc.uid !== null) info.uid = proc.uid;
   if (proc.error) info.error = proc.error;
+  if (proc.io) info.io = proc.io;
   return info;
 }
 
