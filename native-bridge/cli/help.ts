@@ -42,9 +42,15 @@ Options:
   --rate HZ               samples per second, ${WATCH_RATE_MIN} to ${WATCH_RATE_MAX} (default ${WATCH_RATE_DEFAULT})
   --json                  one JSON object per line
 
-Changes: processes appearing/exiting, state and blocked-on changes, descriptors
-opened/closed, objects appearing/removed, queued bytes, capacity, readers and
-writers, peers, pending connections, nattch, messages, semaphore values.
+Changes: processes appearing/exiting, stopping or resuming, blocking on an
+object or leaving it (not every flip between running and sleeping),
+descriptors opened/closed, objects appearing, removed or leaving the watched
+processes, queued bytes, capacity, readers and writers, peers, pending
+connections, nattch, messages, semaphore values, and the bytes each process
+read or wrote since the last sample (/proc/PID/io, counted by the kernel even
+when no sample saw them queued): given to an object only when the process had
+one descriptor able to carry them, else for the whole process.
+Names are printed with C escapes (\\n, \\x1b); --json keeps them exact.
 Ctrl-C stops cleanly. With --pid (no --tree) it also stops once every watched
 process has exited.`;
 

@@ -149,6 +149,14 @@ describe('names chosen by another user', () => {
     expect(svg.stdout).toContain('ipcscope\\x1b[1m\\n&quot;abs');
   });
 
+  it('an error quoting what was typed is one line with no control character', async () => {
+    const result = await runCli(['snapshot', '--pid', '12\x1b[2J\n99']);
+    expect(result.code).toBe(2);
+    expect(controlCharacters(result.stderr)).toEqual([]);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('12\\x1b[2J');
+  });
+
   it('watch: a child with that comm appearing and the shm object opened print escaped', async () => {
     const child = spawn(process.execPath, [BIN, 'watch', '--pid', `${owner!.pid}`, '--tree', '--rate', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
     watchers.push(child);

@@ -5,6 +5,7 @@
  */
 import { CliError, UsageError, parseSnapshotArgs, parseWatchArgs } from './args';
 import { helpFor, packageVersion } from './help';
+import { escapeText } from './safe-text';
 
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
@@ -16,7 +17,8 @@ function say(stream: NodeJS.WriteStream, text: string): void {
 /** One line, whatever the error: the message, never the stack (unless IPCSCOPE_DEBUG is set). */
 function reportError(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`ipcscope: ${message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
+  /* a message may quote a name from the kernel (a path, a reason): one line, no control character */
+  process.stderr.write(`ipcscope: ${escapeText(message.replace(/\s*\n\s*/g, ' ').trim())}\n`);
   if (process.env.IPCSCOPE_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Snapshot } from '../model/snapshot-types';
 import { CliError } from './args';
+import { escapeText } from './safe-text';
 
 function errnoCode(error: unknown): string {
   const code = (error as { code?: unknown }).code;
@@ -48,6 +49,6 @@ export function requireInSnapshot(pids: number[], snapshot: Snapshot): void {
     if (process.readable) continue;
     const reason = process.error ?? 'permission denied';
     if (process.fds.length === 0) throw new CliError(`cannot read process ${pid}: ${reason}`);
-    globalThis.process.stderr.write(`ipcscope: warning: process ${pid} is only partly readable: ${reason}\n`);
+    globalThis.process.stderr.write(`ipcscope: warning: process ${pid} is only partly readable: ${escapeText(reason)}\n`);
   }
 }
