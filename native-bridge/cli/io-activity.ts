@@ -4,7 +4,8 @@
  * but it moves the writer's wchar/syscw and the reader's rchar/syscr. The
  * counters are per process (every descriptor, files and terminals too): a
  * count is tied to an object only when the process held one descriptor that
- * could have carried it, the same one at both samples.
+ * could have carried it, the same one at both samples. send/recv on a
+ * socket bypass these counters (see ProcessIo): such traffic shows nowhere.
  */
 import type { FdEntry, ProcessInfo } from '../model/snapshot-types';
 import { isIpcFd } from './describe';

@@ -98,6 +98,8 @@ export interface ProcessInfo {
  * /proc/PID/io: what the whole process (every thread, living or exited) has
  * moved through read- and write-family calls since it started, cumulative,
  * counted by the kernel at each call: traffic no sample caught still shows.
+ * Only calls through the VFS count: read/write on a socket do, send/recv and
+ * sendmsg/recvmsg do not (measured: send() of 4 bytes leaves wchar as it was).
  */
 export interface ProcessIo {
   /** Bytes returned by read-family calls (read, pread, readv, sendfile ...), from any descriptor. */
