@@ -109,8 +109,7 @@ describe('watch: traffic between samples', () => {
     expect(sum(reads, 'bytes')).toBe(4 * WRITES);
     expect(sum(reads, 'calls')).toBe(WRITES);
     for (const change of [...writes, ...reads]) expect(change.object).toBe(id);
-    /* 200 ms apart at 60 Hz: each write in a tick of its own, unless the machine stalled the watch */
-    expect(writes.length).toBeGreaterThanOrEqual(2);
+    /* 200 ms apart at 60 Hz, each write usually lands in a tick of its own; a stalled watch adds them up, never loses one */
     expect(writes[0]?.text).toMatch(new RegExp(`^${id} carried \\d+ bytes from pid ${parent.pid} \\(python3(\\.\\d+)?\\) fd \\d+ in \\d+ calls? \\(its only writable descriptor\\)$`));
   });
 });
