@@ -107,6 +107,12 @@ interface ObjectBase {
   queued?: number | null;
   /** Up to 256 queued bytes, base64, copied without consuming them. */
   peek?: string | null;
+  /**
+   * Set when this sample could not read the object from the kernel (its
+   * source failed): why. The object still exists; its numbers are the last
+   * ones read, or unknown. A reader must not take it for a change.
+   */
+  stale?: string;
 }
 
 export interface PipeObject extends ObjectBase {

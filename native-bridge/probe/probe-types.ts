@@ -97,6 +97,8 @@ export interface KindProbeResult {
    * (e.g. "socket:[991]" -> "unix:991"). The snapshot uses it to name fds.
    */
   targets: Map<string, string>;
+  /** What this probe could not read this time while still reporting the rest (a socket sock_diag refused). */
+  problems?: string[];
 }
 
 export interface KindProbe {

@@ -17,7 +17,16 @@ import { posixShmName } from './posix-shm';
 import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './proc-files';
 import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process-scan';
 import { scanWholeMachine } from './scan-pool';
-import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type HolderRef, type KindProbe, type ProbeContext, type ProbeOptions, type ScannedFd } from './probe-types';
+import {
+  DEFAULT_PROBE_OPTIONS,
+  MAX_PEEK_BYTES,
+  type HolderRef,
+  type KindProbe,
+  type KindProbeResult,
+  type ProbeContext,
+  type ProbeOptions,
+  type ScannedFd,
+} from './probe-types';
 import { listAllPids, withDescendants } from './scope';
 import { HeldSysvTables } from './sysvipc-table';
 
@@ -104,6 +113,8 @@ export class Sampler {
   private reusable: ReusableSnapshot | null = null;
   /** Held open between ticks, like the /proc/PID files. */
   private readonly sysvTables: HeldSysvTables | null;
+  /** Each probe's latest answer, and for which scope: what a failed collect shows instead of nothing. */
+  private readonly lastCollected = new Map<KindProbe, { scopeKey: string; result: KindProbeResult }>();
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
@@ -229,17 +240,25 @@ export class Sampler {
     // An empty PID scope has no objects: skip the kernel-wide sources.
     const probes = !wholeMachine && processes.size === 0 ? [] : this.probes;
     for (const probe of probes) {
-      if (!this.mayReport(probe, ctx)) continue;
+      if (!this.mayReport(probe, ctx)) {
+        this.lastCollected.delete(probe);
+        continue;
+      }
+      let result: KindProbeResult;
       try {
-        const result = probe.collect(ctx);
-        objects.push(...result.objects);
-        for (const [target, id] of result.targets) {
-          objectOfTarget.set(target, id);
-          ctx.claimed.add(target);
-        }
+        result = probe.collect(ctx);
+        this.lastCollected.set(probe, { scopeKey: wholeMachine ? '' : scopeKeyOf(requested), result });
       } catch (error) {
         // one kernel source failing (netlink refused, say) never stops the snapshot
-        problems.push({ pid: 0, reason: `${probe.name}: ${error instanceof Error ? error.message : String(error)}` });
+        const reason = `${probe.name}: ${error instanceof Error ? error.message : String(error)}`;
+        problems.push({ pid: 0, reason });
+        result = this.lastResultOf(probe, wholeMachine ? '' : scopeKeyOf(requested), reason);
+      }
+      for (const problem of result.problems ?? []) problems.push({ pid: 0, reason: `${probe.name}: ${problem}` });
+      objects.push(...result.objects);
+      for (const [target, id] of result.targets) {
+        objectOfTarget.set(target, id);
+        ctx.claimed.add(target);
       }
     }
     if (!wholeMachine && this.peerHolders) this.fillPeerHolders(objects, scannedPids, now);
@@ -248,6 +267,19 @@ export class Sampler {
     const reusableNext = this.fdRefreshMs > 0 && !wholeMachine && changesOnlyThroughScope(snapshot, scannedPids);
     this.reusable = reusableNext ? { scopeKey, snapshot } : null;
     return snapshot;
+  }
+
+  /**
+   * What a probe whose kernel source failed this time reports: its previous
+   * answer for the same scope, each object marked stale with the reason. A
+   * failed read is never a change in the kernel: without this a watch would
+   * report every object of that kind closed, and opened again a tick later.
+   */
+  private lastResultOf(probe: KindProbe, scopeKey: string, reason: string): KindProbeResult {
+    const last = this.lastCollected.get(probe);
+    if (!last || last.scopeKey !== scopeKey) return { objects: [], targets: new Map() };
+    const objects = last.result.objects.map((o) => ({ ...o, holders: [...o.holders], stale: reason }));
+    return { objects, targets: last.result.targets };
   }
 
   /**

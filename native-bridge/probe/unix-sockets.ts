@@ -10,6 +10,7 @@ import { TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, forEachAttribute, sockDiagQueri
 import { heldSocketInodes, holderRefsOf, holdersOf, socketTarget } from './socket-holders';
 import { type DescriptorBorrower, borrowOnce } from './pidfd';
 import { peekHeldSocket } from './socket-peek';
+import { errnoName } from '../libc/errno';
 
 /* linux/unix_diag.h */
 const AF_UNIX = 1;
@@ -99,7 +100,11 @@ function parseUnixDiag(view: DataView, offset: number, end: number): UnixDiagEnt
       entry.rqueue = view.getUint32(off, true);
       entry.wqueue = view.getUint32(off + 4, true);
     } else if (type === UNIX_DIAG_ICONS) {
-      for (let i = 0; i + 4 <= len; i += 4) entry.icons.push(view.getUint32(off + i, true));
+      // a pending connection whose client already closed reads inode 0: it has no socket left to name (still counted in rqueue)
+      for (let i = 0; i + 4 <= len; i += 4) {
+        const client = view.getUint32(off + i, true);
+        if (client !== 0) entry.icons.push(client);
+      }
     }
   });
   return entry;
@@ -116,9 +121,11 @@ export function dumpUnixSockets(): UnixDiagEntry[] {
 
 /**
  * Unix sockets by inode, asked in one datagram (sockDiagQueries), added to
- * `into` by inode; a socket the kernel no longer has is left out.
+ * `into` by inode; a socket the kernel no longer has is left out. With
+ * `failed`, a socket the kernel refuses to describe is recorded there (inode
+ * -> errno) and the others are still read; without it, that throws.
  */
-export function queryUnixSockets(inodes: readonly number[], into: Map<number, UnixDiagEntry>): void {
+export function queryUnixSockets(inodes: readonly number[], into: Map<number, UnixDiagEntry>, failed?: Map<number, number>): void {
   sockDiagQueries(
     inodes.length,
     UNIX_DIAG_REQ_BYTES,
@@ -128,6 +135,7 @@ export function queryUnixSockets(inodes: readonly number[], into: Map<number, Un
       const entry = parseUnixDiag(view, offset, end);
       into.set(entry.inode, entry);
     },
+    failed ? (index, errno) => failed.set(inodes[index]!, errno) : undefined,
   );
 }
 
@@ -154,7 +162,13 @@ function peerOf(e: UnixDiagEntry, listenerOfClient: Map<number, number>): number
  * queue has no peer socket yet (peer inode 0): its `peer` names the listener
  * it waits in, found through the listener's ICONS.
  */
-function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, held: ReadonlySet<number>, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
+function unixObjectsFrom(
+  entries: UnixDiagEntry[],
+  ctx: ProbeContext,
+  held: ReadonlySet<number>,
+  borrow: DescriptorBorrower = borrowOnce,
+  failed: ReadonlyMap<number, number> = new Map(),
+): KindProbeResult {
   const byInode = new Map<number, UnixDiagEntry>();
   const listenerOfClient = new Map<number, number>();
   for (const e of entries) {
@@ -207,7 +221,18 @@ function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, held: Read
     }
     objects.push(obj);
   }
-  return { objects, targets };
+  const problems: string[] = [];
+  for (const [inode, errno] of failed) {
+    if (byInode.has(inode)) continue;
+    const reason = `sock_diag refused socket ${inode}: ${errnoName(errno)}`;
+    problems.push(reason);
+    if (!held.has(inode)) continue;
+    // still held: shown as a socket the kernel would not describe, never as gone
+    const id = unixId(inode);
+    targets.set(socketTarget(inode), id);
+    objects.push({ id, kind: 'unix', inode, holders: holdersOf(ctx, inode), type: 'unknown', state: 'unknown', peer: null, queued: null, peek: null, stale: reason });
+  }
+  return problems.length > 0 ? { objects, targets, problems } : { objects, targets };
 }
 
 /* Up to this many held sockets, a PID-scoped snapshot asks for each by inode instead of dumping all. */
@@ -221,11 +246,11 @@ const QUERY_ONE_BY_ONE = 32;
  * sockets are asked in one datagram, then their peers and pending clients
  * outside the scope in a second.
  */
-function scopedEntries(ctx: ProbeContext, held: ReadonlySet<number>, previous: Map<number, UnixDiagEntry>): UnixDiagEntry[] {
+function scopedEntries(ctx: ProbeContext, held: ReadonlySet<number>, previous: Map<number, UnixDiagEntry>, failed: Map<number, number>): UnixDiagEntry[] {
   if (held.size === 0) return [];
   if (held.size > QUERY_ONE_BY_ONE) return dumpUnixSockets();
   const found = new Map<number, UnixDiagEntry>();
-  queryChanged(ctx, previous, found, held);
+  queryChanged(ctx, previous, found, held, failed);
   const further = new Set<number>();
   for (const inode of held) {
     const entry = found.get(inode);
@@ -236,7 +261,7 @@ function scopedEntries(ctx: ProbeContext, held: ReadonlySet<number>, previous: M
     if (entry.peer !== 0 && !found.has(entry.peer)) further.add(entry.peer);
     for (const client of entry.icons) if (!found.has(client)) further.add(client);
   }
-  queryChanged(ctx, previous, found, further);
+  queryChanged(ctx, previous, found, further, failed);
   return [...found.values()];
 }
 
@@ -244,14 +269,21 @@ function scopedEntries(ctx: ProbeContext, held: ReadonlySet<number>, previous: M
  * Adds the entries of `inodes` to `found`: the previous sample's where it
  * cannot have changed, the others asked of the kernel together.
  */
-function queryChanged(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>, found: Map<number, UnixDiagEntry>, inodes: Iterable<number>): void {
+function queryChanged(
+  ctx: ProbeContext,
+  previous: Map<number, UnixDiagEntry>,
+  found: Map<number, UnixDiagEntry>,
+  inodes: Iterable<number>,
+  failed: Map<number, number>,
+): void {
   const ask: number[] = [];
   for (const inode of inodes) {
     const entry = unchangedEntry(ctx, previous, inode);
     if (entry) found.set(inode, entry);
     else ask.push(inode);
   }
-  queryUnixSockets(ask, found);
+  // one socket the kernel refuses never hides the others: each message of the batch is answered on its own
+  queryUnixSockets(ask, found, failed);
 }
 
 /**
@@ -289,9 +321,10 @@ export function createUnixSocketProbe(borrow: DescriptorBorrower = borrowOnce): 
         previous.clear();
         return { objects: [], targets: new Map() };
       }
-      const entries = scopedEntries(ctx, held, previous);
+      const failed = new Map<number, number>();
+      const entries = scopedEntries(ctx, held, previous, failed);
       previous = new Map(entries.map((e) => [e.inode, e]));
-      return unixObjectsFrom(entries, ctx, held, borrow);
+      return unixObjectsFrom(entries, ctx, held, borrow, failed);
     },
   };
 }
