@@ -139,12 +139,18 @@ export function describeSyscallWait(
 
 /**
  * A sleeping process as an operation on an object; null when it is not asleep
- * in a syscall. `objectOfFd(fd)` names the object behind one of its descriptors.
+ * in a syscall. `objectOfFd(fd)` names the object behind one of its
+ * descriptors; `waitsOn` is the object a kind probe found it waits on.
  */
-export function classifyBlocked(proc: ScannedProcessWithExtras, objectOfFd: (fd: number) => string | null): Blocked | null {
+export function classifyBlocked(
+  proc: ScannedProcessWithExtras,
+  objectOfFd: (fd: number) => string | null,
+  waitsOn: string | null = null,
+): Blocked | null {
   if (proc.state !== 'S' && proc.state !== 'D') return null;
   if (proc.syscallNr < 0) return null;
   const wait = describeSyscallWait(proc.syscallNr, proc.syscallArgs, objectOfFd, proc.fifoOpen?.inode ?? null);
   const op = wait.op === 'other' ? (OP_BY_WCHAN[proc.wchan] ?? 'other') : wait.op;
-  return { op, syscall: wait.syscall, syscallNr: proc.syscallNr, fd: wait.fd, wchan: proc.wchan, object: wait.object };
+  // a kind probe that found what the wait is on (a listener for connect()) overrides the descriptor's object
+  return { op, syscall: wait.syscall, syscallNr: proc.syscallNr, fd: wait.fd, wchan: proc.wchan, object: waitsOn ?? wait.object };
 }

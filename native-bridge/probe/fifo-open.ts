@@ -83,6 +83,11 @@ export function resolveFifoOpen(pid: number, nr: number, args: bigint[]): FifoOp
   }
 }
 
+/** A path a process passed to a syscall, canonical: resolved against its cwd, symlinks followed. */
+export function canonicalPathOf(pid: number, raw: string): string {
+  return canonicalPath(pid, raw.startsWith('/') ? '' : `/proc/${pid}/cwd/`, raw, AT_FDCWD);
+}
+
 /**
  * The path as the kernel names the FIFO once it is open (the readlink of
  * /proc/PID/fd/N): whatever the program wrote (`./f`, `sub/../f`, `//f`),

@@ -237,6 +237,7 @@ export class Sampler {
     };
     const objects: IpcObject[] = [];
     const objectOfTarget = new Map<string, string>();
+    const waits = new Map<number, string>();
     // An empty PID scope has no objects: skip the kernel-wide sources.
     const probes = !wholeMachine && processes.size === 0 ? [] : this.probes;
     for (const probe of probes) {
@@ -255,6 +256,7 @@ export class Sampler {
         result = this.lastResultOf(probe, wholeMachine ? '' : scopeKeyOf(requested), reason);
       }
       for (const problem of result.problems ?? []) problems.push({ pid: 0, reason: `${probe.name}: ${problem}` });
+      for (const [pid, object] of result.waits ?? []) waits.set(pid, object);
       objects.push(...result.objects);
       for (const [target, id] of result.targets) {
         objectOfTarget.set(target, id);
@@ -262,7 +264,7 @@ export class Sampler {
       }
     }
     if (!wholeMachine && this.peerHolders) this.fillPeerHolders(objects, scannedPids, now);
-    const infos = [...processes.values()].map((proc) => describeProcess(proc, objectOfTarget));
+    const infos = [...processes.values()].map((proc) => describeProcess(proc, objectOfTarget, waits.get(proc.pid) ?? null));
     const snapshot: Snapshot = { takenAt, durationMs: performance.now() - started, processes: infos, objects, problems };
     const reusableNext = this.fdRefreshMs > 0 && !wholeMachine && changesOnlyThroughScope(snapshot, scannedPids);
     this.reusable = reusableNext ? { scopeKey, snapshot } : null;
@@ -465,7 +467,7 @@ function indexHolders(processes: Map<number, ScannedProcessWithExtras>): Map<str
   return index;
 }
 
-function describeProcess(proc: ScannedProcessWithExtras, objectOfTarget: Map<string, string>): ProcessInfo {
+function describeProcess(proc: ScannedProcessWithExtras, objectOfTarget: Map<string, string>, waitsOn: string | null): ProcessInfo {
   const fds: FdEntry[] = proc.fds.map((fd) => ({
     fd: fd.fd,
     object: objectOfTarget.get(fd.target) ?? fallbackObjectId(fd),
@@ -478,7 +480,7 @@ function describeProcess(proc: ScannedProcessWithExtras, objectOfTarget: Map<str
     comm: proc.comm,
     state: proc.state,
     // asked at most once, and only for a process asleep on a descriptor: no index worth building
-    blocked: classifyBlocked(proc, (fd) => fds.find((entry) => entry.fd === fd)?.object ?? null),
+    blocked: classifyBlocked(proc, (fd) => fds.find((entry) => entry.fd === fd)?.object ?? null, waitsOn),
     fds,
     readable: proc.readable,
   };
