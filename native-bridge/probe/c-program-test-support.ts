@@ -30,12 +30,12 @@ export class CWorkspace {
   readonly dir = mkdtempSync(join(tmpdir(), 'ipcscope-c-'));
   private readonly running: CProgram[] = [];
 
-  /** Compiles `source` to `<dir>/<name>`; returns the binary's path. */
-  compile(name: string, source: string): string {
+  /** Compiles `source` to `<dir>/<name>` (with `flags`, e.g. -pthread); returns the binary's path. */
+  compile(name: string, source: string, flags: string[] = []): string {
     const src = join(this.dir, `${name}.c`);
     const bin = join(this.dir, name);
     writeFileSync(src, source);
-    execFileSync('cc', ['-O0', '-o', bin, src], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('cc', ['-O0', ...flags, '-o', bin, src], { stdio: ['ignore', 'ignore', 'pipe'] });
     return bin;
   }
 
