@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { libc } from '../libc/libc';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UnixSocketObject } from '../model/snapshot-types';
@@ -108,5 +109,52 @@ describe.skipIf(skip !== null)('a listener whose pending client closed', () => {
     /* EINVAL 22: unix_diag_get_exact refuses inode 0 */
     expect([...failed]).toEqual([[0, 22]]);
     expect([...found.keys()].sort()).toEqual([...inodes].sort());
+  });
+
+  it('shows the previous sockets marked stale, not closed, when sock_diag itself fails', async () => {
+    ws = new CWorkspace();
+    const program = ws.run(ws.compile('listener', LISTENER), [join(ws.dir, 'sock')]);
+    await lineOf(program, 'fds ');
+    const sampler = new Sampler(WATCH_SAMPLER_OPTIONS);
+    try {
+      const before = unixOf(sampler.sample({ pids: [program.pid] }).objects);
+      expect(before.size).toBeGreaterThanOrEqual(3);
+      // the kept NETLINK_SOCK_DIAG socket (protocol 4 in /proc/net/netlink) replaced by /dev/null: the kernel answers ENOTSOCK
+      const diagInodes = new Set(
+        readFileSync('/proc/net/netlink', 'latin1')
+          .split('\n')
+          .slice(1)
+          .map((l) => l.trim().split(/\s+/))
+          .filter((f) => f[1] === '4')
+          .map((f) => f[9]),
+      );
+      const diagFd = readdirSync('/proc/self/fd')
+        .map(Number)
+        .find((fd) => {
+          try {
+            return diagInodes.has(/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1]);
+          } catch {
+            return false;
+          }
+        });
+      expect(diagFd).toBeDefined();
+      const devNull = openSync('/dev/null', 'r');
+      const dup2 = libc().func('int dup2(int oldfd, int newfd)') as (oldfd: number, newfd: number) => number;
+      expect(dup2(devNull, diagFd!)).toBe(diagFd);
+      closeSync(devNull);
+      sampler.invalidate();
+      const failed = sampler.sample({ pids: [program.pid] });
+      expect(failed.problems.some((p) => p.reason.startsWith('unix-sockets:'))).toBe(true);
+      const kept = unixOf(failed.objects);
+      expect([...kept.keys()].sort()).toEqual([...before.keys()].sort());
+      for (const object of kept.values()) expect(object.stale).toMatch(/^unix-sockets:/);
+      // the next tick asks the kernel again, on a new netlink socket
+      sampler.invalidate();
+      const again = sampler.sample({ pids: [program.pid] });
+      expect(again.problems).toEqual([]);
+      for (const object of unixOf(again.objects).values()) expect(object.stale).toBeUndefined();
+    } finally {
+      sampler.close();
+    }
   });
 });
