@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import type { Access, FileLock, FileLockObject, Holder } from '../model/snapshot-types';
 import { describeSyscallWait } from './blocked';
+import { readSmallFile } from './fast-fs';
 import type { KindProbe, KindProbeResult, ProbeContext, ScannedProcess } from './probe-types';
 
 /** One line of /proc/locks. */
@@ -127,12 +128,9 @@ function lockingFdsOf(pid: number, file: string, into: LockedFile): void {
 }
 
 function collect(ctx: ProbeContext): KindProbeResult {
-  let text: string;
-  try {
-    text = readFileSync('/proc/locks', 'latin1');
-  } catch {
-    return { objects: [], targets: new Map() };
-  }
+  // read on every tick (no descriptor says a lock exists): one open, read, close
+  const text = readSmallFile('/proc/locks');
+  if (text === null) throw new Error('/proc/locks could not be read');
   const lines = parseProcLocks(text);
   if (lines.length === 0) return { objects: [], targets: new Map() };
   const files = new Map<string, LockedFile>();
