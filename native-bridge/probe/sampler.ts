@@ -248,12 +248,12 @@ export class Sampler {
       let result: KindProbeResult;
       try {
         result = probe.collect(ctx);
-        this.lastCollected.set(probe, { scopeKey: wholeMachine ? '' : scopeKeyOf(requested), result });
+        this.lastCollected.set(probe, { scopeKey, result });
       } catch (error) {
         // one kernel source failing (netlink refused, say) never stops the snapshot
         const reason = `${probe.name}: ${error instanceof Error ? error.message : String(error)}`;
         problems.push({ pid: 0, reason });
-        result = this.lastResultOf(probe, wholeMachine ? '' : scopeKeyOf(requested), reason);
+        result = this.lastResultOf(probe, scopeKey, reason);
       }
       for (const problem of result.problems ?? []) problems.push({ pid: 0, reason: `${probe.name}: ${problem}` });
       for (const [pid, object] of result.waits ?? []) waits.set(pid, object);
