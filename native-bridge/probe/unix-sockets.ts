@@ -386,6 +386,7 @@ export function createUnixSocketProbe(borrow: DescriptorBorrower = borrowOnce): 
       if (ctx.wholeMachine || waiters.length > 0) {
         // a listener a process waits to connect to may be held by no scanned process: only a dump finds it by its file
         const all = dumpUnixSockets();
+        if (!ctx.wholeMachine) previous = new Map(all.filter((e) => held.has(e.inode)).map((e) => [e.inode, e]));
         return addConnectWaits(unixObjectsFrom(all, ctx, held, borrow), waiters, all, ctx, borrow);
       }
       // a PID scope that holds no socket reaches no Unix socket: nothing to ask or to build
