@@ -10,6 +10,7 @@ import { SHM_DEST, peekShmAttached } from '../libc/sysv';
 import { readSharedMaps } from './process-scan';
 import { MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type MapsEntry, type ProbeContext, type ScannedProcess } from './probe-types';
 import { listAllPids } from './scope';
+import { processCpuNs } from '../libc/cpu-clock';
 import { col, readSysvTable, type SysvRow } from './sysvipc-table';
 
 /** A process attaching a segment. */
@@ -26,6 +27,29 @@ function mappingCounts(processes: Iterable<ScannedProcess>): Map<number, number>
   return counts;
 }
 
+/** The System V mappings of a process outside the scope, and its CPU time when they were read. */
+interface OutsideMaps {
+  cpuNs: number;
+  sysv: MapsEntry[];
+}
+
+/*
+ * Kept between collects (a watch asks every tick while a segment is attached
+ * outside its scope): a process whose CPU clock has not moved has not run, so
+ * it has not attached or detached anything (shmat/shmdt are its own calls).
+ */
+let outsideMaps = new Map<number, OutsideMaps>();
+
+function sysvMapsOutside(pid: number, cpuNs: number): MapsEntry[] | null {
+  const known = outsideMaps.get(pid);
+  if (known?.cpuNs === cpuNs) return known.sysv;
+  try {
+    return readSharedMaps(pid).filter((m) => m.path.startsWith('/SYSV'));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The attachers of `shmids` among the processes outside the scope, from
  * their maps: as a pipe's holders outside a PID scope are found by their
@@ -34,21 +58,23 @@ function mappingCounts(processes: Iterable<ScannedProcess>): Map<number, number>
  */
 function attachersOutside(shmids: ReadonlySet<number>, scanned: ReadonlyMap<number, unknown>): Map<number, ShmAttacher[]> {
   const found = new Map<number, ShmAttacher[]>();
+  const next = new Map<number, OutsideMaps>();
   for (const pid of listAllPids()) {
     if (scanned.has(pid)) continue;
-    let maps: MapsEntry[];
-    try {
-      maps = readSharedMaps(pid);
-    } catch {
-      continue;
-    }
+    // read before the maps: a change after this read shows at the next collect
+    const cpuNs = processCpuNs(pid);
+    if (cpuNs === null) continue;
+    const maps = sysvMapsOutside(pid, cpuNs);
+    if (maps === null) continue;
+    next.set(pid, { cpuNs, sysv: maps });
     for (const m of maps) {
-      if (!m.path.startsWith('/SYSV') || !shmids.has(m.inode)) continue;
+      if (!shmids.has(m.inode)) continue;
       const list = found.get(m.inode) ?? [];
       if (!list.some((a) => a.pid === pid)) list.push({ pid });
       found.set(m.inode, list);
     }
   }
+  outsideMaps = next;
   return found;
 }
 
