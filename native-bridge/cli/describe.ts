@@ -3,7 +3,7 @@
  * outputs: how a blocked process, a holder, peeked bytes and an object's key
  * numbers are written.
  */
-import type { Blocked, FdEntry, Holder, IpcObject } from '../model/snapshot-types';
+import type { Blocked, FdEntry, FileLock, Holder, IpcObject } from '../model/snapshot-types';
 import { escapeCode, escapeText } from './safe-text';
 
 /** "read(fd 3) on pipe:4614 [anon_pipe_read]"; the object id escaped (a POSIX shm or queue name is anyone's choice). */
@@ -159,12 +159,25 @@ export function keyNumbers(object: IpcObject): [string, string][] {
         ['queued', describeSize(object.queued)],
         ['msgsize', describeSize(object.messageSize)],
       ];
+    case 'lock':
+      return [
+        ['file', object.path ?? `${object.device}:${object.inode}`],
+        ['locks', describeLocks(object.locks)],
+        ['waiters', describeLocks(object.waiters)],
+        ['waiting', pidList(object.waiting)],
+      ];
   }
 }
 
 /** "1 process", "2 processes". */
 export function counted(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "FLOCK WRITE 1234 0-EOF, POSIX READ 99 10-29" as /proc/locks gives them (OFD locks have no PID: "-"). */
+function describeLocks(locks: FileLock[]): string {
+  if (locks.length === 0) return '-';
+  return locks.map((l) => `${l.type} ${l.mode} ${l.pid ?? '-'} ${l.start}-${l.end ?? 'EOF'}`).join(', ');
 }
 
 /** Descriptors that reach an IPC object (not plain files or other links). */
@@ -183,4 +196,5 @@ export const KIND_TITLES: Record<IpcObject['kind'], string> = {
   sem: 'SYSTEM V SEMAPHORES',
   posix_shm: 'POSIX SHARED MEMORY',
   mqueue: 'POSIX MESSAGE QUEUES',
+  lock: 'FILE LOCKS',
 };

@@ -42,6 +42,7 @@ const SHAPES: Record<IpcObject['kind'], string> = {
   sem: 'octagon',
   posix_shm: 'cylinder',
   mqueue: 'folder',
+  lock: 'box3d',
 };
 
 function objectLabel(object: IpcObject): string {

@@ -14,7 +14,8 @@ export type ObjectKind =
   | 'msg'
   | 'sem'
   | 'posix_shm'
-  | 'mqueue';
+  | 'mqueue'
+  | 'lock';
 
 /** Access mode of a descriptor: fdinfo `flags & 3` (0 r, 1 w, 2 rw). */
 export type Access = 'r' | 'w' | 'rw';
@@ -38,6 +39,7 @@ export type BlockedOp =
   | 'sleep'
   | 'poll'
   | 'futex'
+  | 'lock'
   | 'other';
 
 export interface Blocked {
@@ -127,6 +129,12 @@ interface ObjectBase {
   queued?: number | null;
   /** Up to 256 queued bytes, base64, copied without consuming them. */
   peek?: string | null;
+  /**
+   * Set when this sample could not read the object from the kernel (its
+   * source failed): why. The object still exists; its numbers are the last
+   * ones read, or unknown. A reader must not take it for a change.
+   */
+  stale?: string;
 }
 
 export interface PipeObject extends ObjectBase {
@@ -240,6 +248,34 @@ export interface MqueueObject extends ObjectBase {
   messageSize: number | null;
 }
 
+/** One line of /proc/locks: a lock held, or (among `waiters`) one asked for and waited on. */
+export interface FileLock {
+  /** FLOCK (flock), POSIX (fcntl F_SETLK/F_SETLKW), OFDLCK (fcntl F_OFD_SETLK/F_OFD_SETLKW); LEASE and others as the kernel writes them. */
+  type: string;
+  /** READ or WRITE (shared or exclusive). */
+  mode: string;
+  /** The PID /proc/locks gives; null for OFD locks (it writes -1: they belong to an open file, not a process). */
+  pid: number | null;
+  /** Byte range, inclusive; end null = to the end of the file (EOF). */
+  start: number;
+  end: number | null;
+}
+
+/** The advisory locks on one file (/proc/locks, and the holders' fdinfo `lock:` lines). */
+export interface FileLockObject extends ObjectBase {
+  kind: 'lock';
+  /** The locked file's device as /proc/locks writes it ("fe:00": major:minor, hex). */
+  device: string;
+  inode: number;
+  /** The file's path, from a holder's or waiter's descriptor, when one was seen. */
+  path?: string;
+  locks: FileLock[];
+  /** Lock requests blocked behind `locks` (the "->" lines). */
+  waiters: FileLock[];
+  /** Scanned PIDs asleep in flock() / fcntl(F_SETLKW, F_OFD_SETLKW) on this file. */
+  waiting: number[];
+}
+
 export type IpcObject =
   | PipeObject
   | UnixSocketObject
@@ -248,7 +284,8 @@ export type IpcObject =
   | MsgQueueObject
   | SemSetObject
   | PosixShmObject
-  | MqueueObject;
+  | MqueueObject
+  | FileLockObject;
 
 /** A process that could not be (fully) read: it never stops the snapshot. */
 export interface ProbeProblem {

@@ -38,6 +38,9 @@ const SYSCALLS: Record<number, SyscallInfo> = {
   65: { name: 'semop', op: 'semop', arg: 'semid' },
   69: { name: 'msgsnd', op: 'msgsnd', arg: 'msqid' },
   70: { name: 'msgrcv', op: 'msgrcv', arg: 'msqid' },
+  /* fcntl waits only in F_SETLKW 7 / F_OFD_SETLKW 38 (a file lock): see describeSyscallWait */
+  72: { name: 'fcntl', op: 'other', arg: 'fd' },
+  73: { name: 'flock', op: 'lock', arg: 'fd' },
   128: { name: 'rt_sigtimedwait', op: 'sigwait', arg: 'none' },
   130: { name: 'rt_sigsuspend', op: 'sigwait', arg: 'none' },
   202: { name: 'futex', op: 'futex', arg: 'none' },
@@ -86,7 +89,13 @@ const OP_BY_WCHAN: Record<string, BlockedOp> = {
   do_msgsnd: 'msgsnd',
   __do_semtimedop: 'semop',
   wq_sleep: 'mq_receive',
+  locks_lock_inode_wait: 'lock',
+  fcntl_setlk: 'lock',
 };
+
+/* fcntl commands that sleep until a file lock is granted (x86_64: F_SETLKW64 is F_SETLKW) */
+const F_SETLKW = 7;
+const F_OFD_SETLKW = 38;
 
 /** What a syscall, given its arguments, waits on: op, name, fd and object (when they can be named). */
 export interface SyscallWait {
@@ -112,6 +121,7 @@ export function describeSyscallWait(
   let fd: number | null = null;
   let object: string | null = null;
   let op: BlockedOp = info?.op ?? 'other';
+  if (nr === 72 && (args[1] === BigInt(F_SETLKW) || args[1] === BigInt(F_OFD_SETLKW))) op = 'lock';
   switch (info?.arg) {
     case 'fd':
       fd = arg0 === undefined ? null : intArg(arg0);
@@ -139,12 +149,18 @@ export function describeSyscallWait(
 
 /**
  * A sleeping process as an operation on an object; null when it is not asleep
- * in a syscall. `objectOfFd(fd)` names the object behind one of its descriptors.
+ * in a syscall. `objectOfFd(fd)` names the object behind one of its
+ * descriptors; `waitsOn` is the object a kind probe found it waits on.
  */
-export function classifyBlocked(proc: ScannedProcessWithExtras, objectOfFd: (fd: number) => string | null): Blocked | null {
+export function classifyBlocked(
+  proc: ScannedProcessWithExtras,
+  objectOfFd: (fd: number) => string | null,
+  waitsOn: string | null = null,
+): Blocked | null {
   if (proc.state !== 'S' && proc.state !== 'D') return null;
   if (proc.syscallNr < 0) return null;
   const wait = describeSyscallWait(proc.syscallNr, proc.syscallArgs, objectOfFd, proc.fifoOpen?.inode ?? null);
   const op = wait.op === 'other' ? (OP_BY_WCHAN[proc.wchan] ?? 'other') : wait.op;
-  return { op, syscall: wait.syscall, syscallNr: proc.syscallNr, fd: wait.fd, wchan: proc.wchan, object: wait.object };
+  // a kind probe that found what the wait is on (a listener for connect()) overrides the descriptor's object
+  return { op, syscall: wait.syscall, syscallNr: proc.syscallNr, fd: wait.fd, wchan: proc.wchan, object: waitsOn ?? wait.object };
 }

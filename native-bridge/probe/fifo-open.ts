@@ -4,7 +4,8 @@
  * so it is read from the process's memory (/proc/PID/mem, ptrace access) and
  * stat'ed - never opened, which would release the waiter (KERNEL-FACTS).
  */
-import { closeSync, openSync, readlinkSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
+import { posix } from 'node:path';
 import { intArg } from './proc-stat';
 
 /* x86_64 syscall numbers; wchan while waiting: wait_for_partner */
@@ -76,21 +77,36 @@ export function resolveFifoOpen(pid: number, nr: number, args: bigint[]): FifoOp
   const base = raw.startsWith('/') ? '' : dirfd === AT_FDCWD ? `/proc/${pid}/cwd/` : `/proc/${pid}/fd/${dirfd}/`;
   try {
     const st = statSync(base + raw);
-    const display = raw.startsWith('/') ? raw : resolveDisplay(pid, raw);
-    return { path: display, inode: st.ino };
+    return { path: canonicalPath(pid, base, raw, dirfd), inode: st.ino };
   } catch {
     return null;
   }
 }
 
-function resolveDisplay(pid: number, relative: string): string {
-  const cwd = readlinkCwd(pid);
-  return cwd ? `${cwd.replace(/\/$/, '')}/${relative}` : relative;
+/** A path a process passed to a syscall, canonical: resolved against its cwd, symlinks followed. */
+export function canonicalPathOf(pid: number, raw: string): string {
+  return canonicalPath(pid, raw.startsWith('/') ? '' : `/proc/${pid}/cwd/`, raw, AT_FDCWD);
 }
 
-function readlinkCwd(pid: number): string | null {
+/**
+ * The path as the kernel names the FIFO once it is open (the readlink of
+ * /proc/PID/fd/N): whatever the program wrote (`./f`, `sub/../f`, `//f`),
+ * resolved against its cwd or dirfd with symlinks followed. realpath() only
+ * lstats and readlinks, it opens nothing (an open would release the waiter).
+ */
+function canonicalPath(pid: number, base: string, raw: string, dirfd: number): string {
   try {
-    return readlinkSync(`/proc/${pid}/cwd`);
+    return realpathSync.native(base + raw);
+  } catch {
+    // the directory went away meanwhile: normalise the text as written
+    const dir = raw.startsWith('/') ? '/' : readlinkOrNull(dirfd === AT_FDCWD ? `/proc/${pid}/cwd` : `/proc/${pid}/fd/${dirfd}`);
+    return dir === null ? posix.normalize(raw) : posix.resolve(dir, raw);
+  }
+}
+
+function readlinkOrNull(path: string): string | null {
+  try {
+    return readlinkSync(path);
   } catch {
     return null;
   }

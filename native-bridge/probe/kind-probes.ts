@@ -1,6 +1,7 @@
 /**
  * The kind probes a snapshot runs, in order. Adding a kind is one line here.
  */
+import { fileLockProbe } from './file-locks';
 import { createInetSocketProbe } from './inet-sockets';
 import type { PidfdTable } from './pidfd';
 import { PipeProbe } from './pipe-probe';
@@ -27,5 +28,6 @@ export function createKindProbes(pidfds: PidfdTable): ClosableKindProbe[] {
     sysvSemProbe,
     createPosixShmProbe(borrow),
     createMqueueProbe(borrow),
+    fileLockProbe,
   ];
 }

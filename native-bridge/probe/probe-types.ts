@@ -5,6 +5,7 @@
  */
 import type { Access, IpcObject, ProcessState, SignalSet } from '../model/snapshot-types';
 import type { SysvTable, SysvTableSource } from './sysvipc-table';
+import type { UnixConnectTarget } from './unix-connect';
 
 export interface ScannedFd {
   fd: number;
@@ -48,6 +49,8 @@ export interface ScannedProcess {
   signals: SignalSet | null;
   readable: boolean;
   error?: string;
+  /** Set while the process sleeps in connect() on a Unix listener whose backlog is full: the address it connects to. */
+  unixConnect?: UnixConnectTarget | null;
 }
 
 /** The most queued bytes any probe copies (the snapshot model's `peek` holds up to 256). */
@@ -97,6 +100,14 @@ export interface KindProbeResult {
    * (e.g. "socket:[991]" -> "unix:991"). The snapshot uses it to name fds.
    */
   targets: Map<string, string>;
+  /** What this probe could not read this time while still reporting the rest (a socket sock_diag refused). */
+  problems?: string[];
+  /**
+   * PID -> object id it waits on, for a blocked process whose syscall names
+   * no descriptor of that object (connect() waits on a listener while
+   * holding only its own socket).
+   */
+  waits?: Map<number, string>;
 }
 
 export interface KindProbe {

@@ -11,6 +11,7 @@ import { parseStat, parseStatus, parseSyscall, parseWchan } from './proc-stat';
 import { describeFsError, readFdTable } from './fd-table';
 import { isFifoOpenWait, resolveFifoOpen, type FifoOpenTarget } from './fifo-open';
 import { decodeStatusSignals, sameSignalSets } from './signals';
+import { isUnixConnectWait, resolveUnixConnect } from './unix-connect';
 
 export interface ScanExtras {
   /** Set when the process waits in open() for the other end of a FIFO. */
@@ -100,6 +101,9 @@ export function scanProcess(pid: number, reader: ProcFileReader, request: ScanRe
   }
   if (sleeping && isFifoOpenWait(scanned.syscallNr, scanned.wchan)) {
     scanned.fifoOpen = resolveFifoOpen(pid, scanned.syscallNr, scanned.syscallArgs);
+  }
+  if (sleeping && isUnixConnectWait(scanned.syscallNr, scanned.wchan)) {
+    scanned.unixConnect = resolveUnixConnect(pid, scanned.syscallArgs);
   }
   if (problems.length > 0) {
     scanned.readable = false;

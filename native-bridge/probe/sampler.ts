@@ -18,7 +18,16 @@ import { posixShmName } from './posix-shm';
 import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './proc-files';
 import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process-scan';
 import { scanWholeMachine } from './scan-pool';
-import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type HolderRef, type KindProbe, type ProbeContext, type ProbeOptions, type ScannedFd } from './probe-types';
+import {
+  DEFAULT_PROBE_OPTIONS,
+  MAX_PEEK_BYTES,
+  type HolderRef,
+  type KindProbe,
+  type KindProbeResult,
+  type ProbeContext,
+  type ProbeOptions,
+  type ScannedFd,
+} from './probe-types';
 import { listAllPids, withDescendants } from './scope';
 import { HeldSysvTables } from './sysvipc-table';
 
@@ -113,6 +122,8 @@ export class Sampler {
   private readonly sysvTables: HeldSysvTables | null;
   /** /proc/PID/io files, when asked for (held between ticks like the others). */
   private readonly io: ProcIoFiles | null;
+  /** Each probe's latest answer, and for which scope: what a failed collect shows instead of nothing. */
+  private readonly lastCollected = new Map<KindProbe, { scopeKey: string; result: KindProbeResult }>();
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
@@ -240,28 +251,51 @@ export class Sampler {
     };
     const objects: IpcObject[] = [];
     const objectOfTarget = new Map<string, string>();
+    const waits = new Map<number, string>();
     // An empty PID scope has no objects: skip the kernel-wide sources.
     const probes = !wholeMachine && processes.size === 0 ? [] : this.probes;
     for (const probe of probes) {
-      if (!this.mayReport(probe, ctx)) continue;
+      if (!this.mayReport(probe, ctx)) {
+        this.lastCollected.delete(probe);
+        continue;
+      }
+      let result: KindProbeResult;
       try {
-        const result = probe.collect(ctx);
-        objects.push(...result.objects);
-        for (const [target, id] of result.targets) {
-          objectOfTarget.set(target, id);
-          ctx.claimed.add(target);
-        }
+        result = probe.collect(ctx);
+        this.lastCollected.set(probe, { scopeKey, result });
       } catch (error) {
         // one kernel source failing (netlink refused, say) never stops the snapshot
-        problems.push({ pid: 0, reason: `${probe.name}: ${error instanceof Error ? error.message : String(error)}` });
+        const reason = `${probe.name}: ${error instanceof Error ? error.message : String(error)}`;
+        problems.push({ pid: 0, reason });
+        result = this.lastResultOf(probe, scopeKey, reason);
+      }
+      for (const problem of result.problems ?? []) problems.push({ pid: 0, reason: `${probe.name}: ${problem}` });
+      for (const [pid, object] of result.waits ?? []) waits.set(pid, object);
+      objects.push(...result.objects);
+      for (const [target, id] of result.targets) {
+        objectOfTarget.set(target, id);
+        ctx.claimed.add(target);
       }
     }
     if (!wholeMachine && this.peerHolders) this.fillPeerHolders(objects, scannedPids, now);
-    const infos = [...processes.values()].map((proc) => describeProcess(proc, objectOfTarget));
+    const infos = [...processes.values()].map((proc) => describeProcess(proc, objectOfTarget, waits.get(proc.pid) ?? null));
     const snapshot: Snapshot = { takenAt, durationMs: performance.now() - started, processes: infos, objects, problems };
     const reusableNext = this.fdRefreshMs > 0 && !wholeMachine && changesOnlyThroughScope(snapshot, scannedPids);
     this.reusable = reusableNext ? { scopeKey, snapshot } : null;
     return snapshot;
+  }
+
+  /**
+   * What a probe whose kernel source failed this time reports: its previous
+   * answer for the same scope, each object marked stale with the reason. A
+   * failed read is never a change in the kernel: without this a watch would
+   * report every object of that kind closed, and opened again a tick later.
+   */
+  private lastResultOf(probe: KindProbe, scopeKey: string, reason: string): KindProbeResult {
+    const last = this.lastCollected.get(probe);
+    if (!last || last.scopeKey !== scopeKey) return { objects: [], targets: new Map() };
+    const objects = last.result.objects.map((o) => ({ ...o, holders: [...o.holders], stale: reason }));
+    return { objects, targets: last.result.targets };
   }
 
   /**
@@ -449,7 +483,7 @@ function indexHolders(processes: Map<number, ScannedProcessWithExtras>): Map<str
   return index;
 }
 
-function describeProcess(proc: ScannedProcessWithExtras, objectOfTarget: Map<string, string>): ProcessInfo {
+function describeProcess(proc: ScannedProcessWithExtras, objectOfTarget: Map<string, string>, waitsOn: string | null): ProcessInfo {
   const fds: FdEntry[] = proc.fds.map((fd) => ({
     fd: fd.fd,
     object: objectOfTarget.get(fd.target) ?? fallbackObjectId(fd),
@@ -462,7 +496,7 @@ function describeProcess(proc: ScannedProcessWithExtras, objectOfTarget: Map<str
     comm: proc.comm,
     state: proc.state,
     // asked at most once, and only for a process asleep on a descriptor: no index worth building
-    blocked: classifyBlocked(proc, (fd) => fds.find((entry) => entry.fd === fd)?.object ?? null),
+    blocked: classifyBlocked(proc, (fd) => fds.find((entry) => entry.fd === fd)?.object ?? null, waitsOn),
     fds,
     readable: proc.readable,
   };

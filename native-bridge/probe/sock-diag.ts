@@ -128,6 +128,8 @@ export function sockDiagRequest(body: Uint8Array, dump: boolean, onMessage: Diag
 type QueryWriter = (index: number, view: DataView, offset: number) => void;
 /** The reply to query `index`: its payload is view[offset, end). */
 type QueryReplyHandler = (index: number, view: DataView, offset: number, end: number) => void;
+/** The kernel refused query `index` with `errno` (EINVAL for an inode it will not look up): the others still answer. */
+type QueryErrorHandler = (index: number, errno: number) => void;
 
 /**
  * Sends `count` single-socket queries (SOCK_DIAG_BY_FAMILY without DUMP), each
@@ -136,11 +138,13 @@ type QueryReplyHandler = (index: number, view: DataView, offset: number, end: nu
  * kernel no longer has (ENOENT) gets no call. The kernel answers every message
  * of a datagram in turn within that one sendto (netlink_rcv_skb walks them
  * all), so N sockets cost one sendto and N receives instead of N of each, and
- * nothing is built per query. Throws SyscallError on any other netlink error.
+ * nothing is built per query. Each message is answered on its own: a query
+ * the kernel refuses (any error but ENOENT) goes to `onError` and the rest of
+ * the batch is still read; without `onError` it throws SyscallError.
  */
-export function sockDiagQueries(count: number, bodyBytes: number, writeBody: QueryWriter, onReply: QueryReplyHandler): void {
+export function sockDiagQueries(count: number, bodyBytes: number, writeBody: QueryWriter, onReply: QueryReplyHandler, onError?: QueryErrorHandler): void {
   for (let start = 0; start < count; start += QUERIES_PER_DATAGRAM) {
-    queryChunk(start, Math.min(QUERIES_PER_DATAGRAM, count - start), bodyBytes, writeBody, onReply);
+    queryChunk(start, Math.min(QUERIES_PER_DATAGRAM, count - start), bodyBytes, writeBody, onReply, onError);
   }
 }
 
@@ -152,7 +156,14 @@ export function sockDiagQueries(count: number, bodyBytes: number, writeBody: Que
 const QUERIES_PER_DATAGRAM = 64;
 
 /** Queries start .. start + count - 1, in one datagram. */
-function queryChunk(start: number, count: number, bodyBytes: number, writeBody: QueryWriter, onReply: QueryReplyHandler): void {
+function queryChunk(
+  start: number,
+  count: number,
+  bodyBytes: number,
+  writeBody: QueryWriter,
+  onReply: QueryReplyHandler,
+  onError: QueryErrorHandler | undefined,
+): void {
   const fd = netlinkSocket();
   try {
     const messageBytes = NLMSG_HDRLEN + align4(bodyBytes);
@@ -195,7 +206,10 @@ function queryChunk(start: number, count: number, bodyBytes: number, writeBody: 
           const type = view.getUint16(off + 4, true);
           if (type === NLMSG_ERROR) {
             const errno = -view.getInt32(off + NLMSG_HDRLEN, true);
-            if (errno !== 0 && errno !== ENOENT) throw new SyscallError('sock_diag', errno);
+            if (errno !== 0 && errno !== ENOENT) {
+              if (!onError) throw new SyscallError('sock_diag', errno);
+              onError(start + index, errno);
+            }
           } else if (type !== NLMSG_DONE) {
             onReply(start + index, view, off + NLMSG_HDRLEN, off + len);
           }

@@ -5,7 +5,9 @@
  */
 import type { BlockedOp } from '../model/snapshot-types';
 import { describeSyscallWait } from './blocked';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { ScannedProcess } from './probe-types';
+import { parseSyscall } from './proc-stat';
 
 interface SysvWait {
   op: Extract<BlockedOp, 'msgsnd' | 'msgrcv' | 'semop'>;
@@ -48,5 +50,44 @@ export function sysvWaitersByObject(processes: Iterable<ScannedProcess>): Map<st
     waiters[wait.op].push(p.pid);
   }
   for (const w of byObject.values()) for (const pids of [w.msgsnd, w.msgrcv, w.semop]) pids.sort((a, b) => a - b);
+  return byObject;
+}
+
+/**
+ * The same, for the other threads of the given processes: /proc/PID/syscall
+ * describes the main thread only, and a worker thread asleep in semop or
+ * msgrcv while the main thread sits in pthread_join is a waiter too
+ * (/proc/PID/task/TID/syscall, KERNEL-FACTS). One directory listing per
+ * process and one read per extra thread: asked only when the kernel's waiter
+ * counts say some waiter was not found among the main threads.
+ */
+export function threadSysvWaiters(processes: Iterable<ScannedProcess>): Map<string, SysvWaiters> {
+  const byObject = new Map<string, SysvWaiters>();
+  for (const p of processes) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${p.pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      if (tid === String(p.pid)) continue;
+      let text: string;
+      try {
+        text = readFileSync(`/proc/${p.pid}/task/${tid}/syscall`, 'latin1');
+      } catch {
+        continue;
+      }
+      const { nr, args } = parseSyscall(text);
+      const wait = blockedSysvObject(nr, args);
+      if (!wait) continue;
+      let waiters = byObject.get(wait.object);
+      if (!waiters) {
+        waiters = { msgsnd: [], msgrcv: [], semop: [] };
+        byObject.set(wait.object, waiters);
+      }
+      if (!waiters[wait.op].includes(p.pid)) waiters[wait.op].push(p.pid);
+    }
+  }
   return byObject;
 }

@@ -8,12 +8,74 @@ import type { ShmObject } from '../model/snapshot-types';
 import { O_CLOEXEC, O_RDONLY, native } from '../libc/libc';
 import { SHM_DEST, peekShmAttached } from '../libc/sysv';
 import { readSharedMaps } from './process-scan';
-import { MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext, type ScannedProcess } from './probe-types';
-import { col, readSysvTable } from './sysvipc-table';
+import { MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type MapsEntry, type ProbeContext, type ScannedProcess } from './probe-types';
+import { listAllPids } from './scope';
+import { processCpuNs } from '../libc/cpu-clock';
+import { col, readSysvTable, type SysvRow } from './sysvipc-table';
 
 /** A process attaching a segment. */
 interface ShmAttacher {
   pid: number;
+}
+
+/** shmid -> how many mappings of it the processes have (nattch counts attachments, not processes). */
+function mappingCounts(processes: Iterable<ScannedProcess>): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const p of processes) {
+    for (const m of p.maps ?? []) if (m.path.startsWith('/SYSV')) counts.set(m.inode, (counts.get(m.inode) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The System V mappings of a process outside the scope, and its CPU time when they were read. */
+interface OutsideMaps {
+  cpuNs: number;
+  sysv: MapsEntry[];
+}
+
+/*
+ * Kept between collects (a watch asks every tick while a segment is attached
+ * outside its scope): a process whose CPU clock has not moved has not run, so
+ * it has not attached or detached anything (shmat/shmdt are its own calls).
+ */
+let outsideMaps = new Map<number, OutsideMaps>();
+
+function sysvMapsOutside(pid: number, cpuNs: number): MapsEntry[] | null {
+  const known = outsideMaps.get(pid);
+  if (known?.cpuNs === cpuNs) return known.sysv;
+  try {
+    return readSharedMaps(pid).filter((m) => m.path.startsWith('/SYSV'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The attachers of `shmids` among the processes outside the scope, from
+ * their maps: as a pipe's holders outside a PID scope are found by their
+ * descriptor links. Asked only when nattch says the scope does not map every
+ * attachment; a process we may not read is left out.
+ */
+function attachersOutside(shmids: ReadonlySet<number>, scanned: ReadonlyMap<number, unknown>): Map<number, ShmAttacher[]> {
+  const found = new Map<number, ShmAttacher[]>();
+  const next = new Map<number, OutsideMaps>();
+  for (const pid of listAllPids()) {
+    if (scanned.has(pid)) continue;
+    // read before the maps: a change after this read shows at the next collect
+    const cpuNs = processCpuNs(pid);
+    if (cpuNs === null) continue;
+    const maps = sysvMapsOutside(pid, cpuNs);
+    if (maps === null) continue;
+    next.set(pid, { cpuNs, sysv: maps });
+    for (const m of maps) {
+      if (!shmids.has(m.inode)) continue;
+      const list = found.get(m.inode) ?? [];
+      if (!list.some((a) => a.pid === pid)) list.push({ pid });
+      found.set(m.inode, list);
+    }
+  }
+  outsideMaps = next;
+  return found;
 }
 
 /** shmid -> processes mapping it, by PID, from the scanned maps (shared mappings of /SYSV* files). */
@@ -92,15 +154,18 @@ function collect(ctx: ProbeContext): KindProbeResult {
   // no segment on the machine (the usual watch tick): no maps to go through
   if (rows.length === 0) return { objects: [], targets: new Map() };
   const attachers = shmAttachers(ctx.processes.values());
+  const inScope = rows.filter((row) => {
+    const shmid = col(row, 'shmid');
+    return ctx.wholeMachine || attachers.has(shmid) || ctx.processes.has(col(row, 'cpid')) || ctx.processes.has(col(row, 'lpid'));
+  });
+  if (!ctx.wholeMachine) addAttachersOutside(ctx, inScope, attachers);
   const objects: ShmObject[] = [];
-  for (const row of rows) {
+  for (const row of inScope) {
     const shmid = col(row, 'shmid');
     const mappers = attachers.get(shmid) ?? [];
     const attached = mappers.map((a) => a.pid);
     const cpid = col(row, 'cpid');
     const lpid = col(row, 'lpid');
-    const inScope = ctx.wholeMachine || attached.length > 0 || ctx.processes.has(cpid) || ctx.processes.has(lpid);
-    if (!inScope) continue;
     const perms = col(row, 'perms');
     const size = col(row, 'size');
     objects.push({
@@ -122,6 +187,21 @@ function collect(ctx: ProbeContext): KindProbeResult {
     });
   }
   return { objects, targets: new Map() };
+}
+
+/** In a PID scope: the attachers outside it of the segments whose nattch exceeds the scope's mappings, merged into `attachers`. */
+function addAttachersOutside(ctx: ProbeContext, rows: readonly SysvRow[], attachers: Map<number, ShmAttacher[]>): void {
+  const counts = mappingCounts(ctx.processes.values());
+  const short = new Set<number>();
+  for (const row of rows) {
+    const shmid = col(row, 'shmid');
+    if (col(row, 'nattch') > (counts.get(shmid) ?? 0)) short.add(shmid);
+  }
+  if (short.size === 0) return;
+  for (const [shmid, outside] of attachersOutside(short, ctx.processes)) {
+    const list = [...(attachers.get(shmid) ?? []), ...outside].sort((a, b) => a.pid - b.pid);
+    attachers.set(shmid, list);
+  }
 }
 
 export const sysvShmProbe: KindProbe = { name: 'sysv-shm', sysvTable: 'shm', collect };

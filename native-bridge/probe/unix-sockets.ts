@@ -10,14 +10,18 @@ import { TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, forEachAttribute, sockDiagQueri
 import { heldSocketInodes, holderRefsOf, holdersOf, socketTarget } from './socket-holders';
 import { type DescriptorBorrower, borrowOnce } from './pidfd';
 import { peekHeldSocket } from './socket-peek';
+import { errnoName } from '../libc/errno';
+import type { UnixConnectTarget } from './unix-connect';
 
 /* linux/unix_diag.h */
 const AF_UNIX = 1;
 const UDIAG_SHOW_NAME = 0x1;
+const UDIAG_SHOW_VFS = 0x2;
 const UDIAG_SHOW_PEER = 0x4;
 const UDIAG_SHOW_ICONS = 0x8;
 const UDIAG_SHOW_RQLEN = 0x10;
 const UNIX_DIAG_NAME = 0;
+const UNIX_DIAG_VFS = 1;
 const UNIX_DIAG_PEER = 2;
 const UNIX_DIAG_ICONS = 3;
 const UNIX_DIAG_RQLEN = 4;
@@ -41,6 +45,8 @@ interface UnixDiagEntry {
   wqueue: number;
   /** On LISTEN: inodes of the clients waiting to be accepted. */
   icons: number[];
+  /** A socket bound to a path: the socket file's inode and device (kernel dev_t, MKDEV = major << 20 | minor); else null. */
+  vfs: { inode: number; dev: number } | null;
 }
 
 /* unix_diag_req (24 bytes): {u8 family, u8 protocol, u16 pad, u32 states, u32 ino, u32 show, u32 cookie[2]} */
@@ -53,7 +59,7 @@ function writeUnixDiagRequest(view: DataView, offset: number, inode: number): vo
   view.setUint16(offset + 2, 0, true);
   view.setUint32(offset + 4, 0xffffffff, true);
   view.setUint32(offset + 8, inode, true);
-  view.setUint32(offset + 12, UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN, true);
+  view.setUint32(offset + 12, UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN, true);
   /* cookie ~0: "any socket with this inode" */
   view.setUint32(offset + 16, 0xffffffff, true);
   view.setUint32(offset + 20, 0xffffffff, true);
@@ -91,15 +97,23 @@ function parseUnixDiag(view: DataView, offset: number, end: number): UnixDiagEnt
     rqueue: 0,
     wqueue: 0,
     icons: [],
+    vfs: null,
   };
   forEachAttribute(view, offset + UNIX_DIAG_MSG_BYTES, end, (type, off, len) => {
     if (type === UNIX_DIAG_NAME) entry.path = decodeName(view, off, len);
+    /* unix_diag_vfs: {u32 udiag_vfs_ino, u32 udiag_vfs_dev} */ else if (type === UNIX_DIAG_VFS && len >= 8) {
+      entry.vfs = { inode: view.getUint32(off, true), dev: view.getUint32(off + 4, true) };
+    }
     else if (type === UNIX_DIAG_PEER && len >= 4) entry.peer = view.getUint32(off, true);
     else if (type === UNIX_DIAG_RQLEN && len >= 8) {
       entry.rqueue = view.getUint32(off, true);
       entry.wqueue = view.getUint32(off + 4, true);
     } else if (type === UNIX_DIAG_ICONS) {
-      for (let i = 0; i + 4 <= len; i += 4) entry.icons.push(view.getUint32(off + i, true));
+      // a pending connection whose client already closed reads inode 0: it has no socket left to name (still counted in rqueue)
+      for (let i = 0; i + 4 <= len; i += 4) {
+        const client = view.getUint32(off + i, true);
+        if (client !== 0) entry.icons.push(client);
+      }
     }
   });
   return entry;
@@ -116,9 +130,11 @@ export function dumpUnixSockets(): UnixDiagEntry[] {
 
 /**
  * Unix sockets by inode, asked in one datagram (sockDiagQueries), added to
- * `into` by inode; a socket the kernel no longer has is left out.
+ * `into` by inode; a socket the kernel no longer has is left out. With
+ * `failed`, a socket the kernel refuses to describe is recorded there (inode
+ * -> errno) and the others are still read; without it, that throws.
  */
-export function queryUnixSockets(inodes: readonly number[], into: Map<number, UnixDiagEntry>): void {
+export function queryUnixSockets(inodes: readonly number[], into: Map<number, UnixDiagEntry>, failed?: Map<number, number>): void {
   sockDiagQueries(
     inodes.length,
     UNIX_DIAG_REQ_BYTES,
@@ -128,6 +144,7 @@ export function queryUnixSockets(inodes: readonly number[], into: Map<number, Un
       const entry = parseUnixDiag(view, offset, end);
       into.set(entry.inode, entry);
     },
+    failed ? (index, errno) => failed.set(inodes[index]!, errno) : undefined,
   );
 }
 
@@ -154,7 +171,14 @@ function peerOf(e: UnixDiagEntry, listenerOfClient: Map<number, number>): number
  * queue has no peer socket yet (peer inode 0): its `peer` names the listener
  * it waits in, found through the listener's ICONS.
  */
-function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, held: ReadonlySet<number>, borrow: DescriptorBorrower = borrowOnce): KindProbeResult {
+function unixObjectsFrom(
+  entries: UnixDiagEntry[],
+  ctx: ProbeContext,
+  held: ReadonlySet<number>,
+  borrow: DescriptorBorrower = borrowOnce,
+  failed: ReadonlyMap<number, number> = new Map(),
+  scoped = !ctx.wholeMachine,
+): KindProbeResult {
   const byInode = new Map<number, UnixDiagEntry>();
   const listenerOfClient = new Map<number, number>();
   for (const e of entries) {
@@ -163,7 +187,7 @@ function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, held: Read
   }
 
   let report: Iterable<number>;
-  if (ctx.wholeMachine) {
+  if (!scoped) {
     report = byInode.keys();
   } else {
     const wanted = new Set<number>();
@@ -207,7 +231,18 @@ function unixObjectsFrom(entries: UnixDiagEntry[], ctx: ProbeContext, held: Read
     }
     objects.push(obj);
   }
-  return { objects, targets };
+  const problems: string[] = [];
+  for (const [inode, errno] of failed) {
+    if (byInode.has(inode)) continue;
+    const reason = `sock_diag refused socket ${inode}: ${errnoName(errno)}`;
+    problems.push(reason);
+    if (!held.has(inode)) continue;
+    // still held: shown as a socket the kernel would not describe, never as gone
+    const id = unixId(inode);
+    targets.set(socketTarget(inode), id);
+    objects.push({ id, kind: 'unix', inode, holders: holdersOf(ctx, inode), type: 'unknown', state: 'unknown', peer: null, queued: null, peek: null, stale: reason });
+  }
+  return problems.length > 0 ? { objects, targets, problems } : { objects, targets };
 }
 
 /* Up to this many held sockets, a PID-scoped snapshot asks for each by inode instead of dumping all. */
@@ -221,11 +256,11 @@ const QUERY_ONE_BY_ONE = 32;
  * sockets are asked in one datagram, then their peers and pending clients
  * outside the scope in a second.
  */
-function scopedEntries(ctx: ProbeContext, held: ReadonlySet<number>, previous: Map<number, UnixDiagEntry>): UnixDiagEntry[] {
+function scopedEntries(ctx: ProbeContext, held: ReadonlySet<number>, previous: Map<number, UnixDiagEntry>, failed: Map<number, number>): UnixDiagEntry[] {
   if (held.size === 0) return [];
   if (held.size > QUERY_ONE_BY_ONE) return dumpUnixSockets();
   const found = new Map<number, UnixDiagEntry>();
-  queryChanged(ctx, previous, found, held);
+  queryChanged(ctx, previous, found, held, failed);
   const further = new Set<number>();
   for (const inode of held) {
     const entry = found.get(inode);
@@ -236,7 +271,7 @@ function scopedEntries(ctx: ProbeContext, held: ReadonlySet<number>, previous: M
     if (entry.peer !== 0 && !found.has(entry.peer)) further.add(entry.peer);
     for (const client of entry.icons) if (!found.has(client)) further.add(client);
   }
-  queryChanged(ctx, previous, found, further);
+  queryChanged(ctx, previous, found, further, failed);
   return [...found.values()];
 }
 
@@ -244,14 +279,21 @@ function scopedEntries(ctx: ProbeContext, held: ReadonlySet<number>, previous: M
  * Adds the entries of `inodes` to `found`: the previous sample's where it
  * cannot have changed, the others asked of the kernel together.
  */
-function queryChanged(ctx: ProbeContext, previous: Map<number, UnixDiagEntry>, found: Map<number, UnixDiagEntry>, inodes: Iterable<number>): void {
+function queryChanged(
+  ctx: ProbeContext,
+  previous: Map<number, UnixDiagEntry>,
+  found: Map<number, UnixDiagEntry>,
+  inodes: Iterable<number>,
+  failed: Map<number, number>,
+): void {
   const ask: number[] = [];
   for (const inode of inodes) {
     const entry = unchangedEntry(ctx, previous, inode);
     if (entry) found.set(inode, entry);
     else ask.push(inode);
   }
-  queryUnixSockets(ask, found);
+  // one socket the kernel refuses never hides the others: each message of the batch is answered on its own
+  queryUnixSockets(ask, found, failed);
 }
 
 /**
@@ -276,6 +318,63 @@ function heldOnlyByIdle(ctx: ProbeContext, idle: Set<number>, socket: number): b
   return true;
 }
 
+/** A user-space st_dev (glibc makedev) as the kernel's dev_t (MKDEV: major << 20 | minor), as unix_diag_vfs carries it. */
+function kernelDev(stDev: number): number {
+  const major = Math.floor(stDev / 256) & 0xfff;
+  const minor = (stDev & 0xff) | (Math.floor(stDev / 4096) & 0xfff00);
+  return major * (1 << 20) + minor;
+}
+
+/** The listener a connect() target names: by the socket file's inode and device, or by abstract name. */
+function listenerFor(target: UnixConnectTarget, entries: Iterable<UnixDiagEntry>): UnixDiagEntry | null {
+  for (const e of entries) {
+    if (e.state !== TCP_LISTEN) continue;
+    if (target.inode !== null && target.dev !== null) {
+      if (e.vfs?.inode === target.inode && e.vfs.dev === kernelDev(target.dev)) return e;
+    } else if (target.inode === null && e.path === target.name) {
+      return e;
+    }
+  }
+  return null;
+}
+
+/** The scanned processes blocked in connect() on a Unix listener (unix_wait_for_peer), with their target. */
+function connectWaiters(ctx: ProbeContext): [number, UnixConnectTarget][] {
+  const out: [number, UnixConnectTarget][] = [];
+  for (const p of ctx.processes.values()) if (p.unixConnect) out.push([p.pid, p.unixConnect]);
+  return out;
+}
+
+/**
+ * Adds to `result` the listeners the scanned connect() waiters wait on (and,
+ * in a PID scope, the listener object itself when nothing held reached it),
+ * and which process waits on which.
+ */
+function addConnectWaits(
+  result: KindProbeResult,
+  waiters: readonly [number, UnixConnectTarget][],
+  entries: UnixDiagEntry[],
+  ctx: ProbeContext,
+  borrow: DescriptorBorrower,
+): KindProbeResult {
+  if (waiters.length === 0) return result;
+  const waits = new Map<number, string>();
+  const missing = new Set<number>();
+  const reported = new Set(result.objects.map((o) => o.id));
+  for (const [pid, target] of waiters) {
+    const listener = listenerFor(target, entries);
+    if (!listener) continue;
+    waits.set(pid, unixId(listener.inode));
+    if (!reported.has(unixId(listener.inode))) missing.add(listener.inode);
+  }
+  if (missing.size > 0) {
+    const extra = unixObjectsFrom(entries, ctx, missing, borrow, new Map(), true);
+    result.objects.push(...extra.objects.filter((o) => !reported.has(o.id)));
+    for (const [target, id] of extra.targets) result.targets.set(target, id);
+  }
+  return { ...result, waits };
+}
+
 /** A probe that peeks through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
 export function createUnixSocketProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
   let previous = new Map<number, UnixDiagEntry>();
@@ -283,15 +382,22 @@ export function createUnixSocketProbe(borrow: DescriptorBorrower = borrowOnce): 
     name: 'unix-sockets',
     collect(ctx: ProbeContext): KindProbeResult {
       const held = heldSocketInodes(ctx);
-      if (ctx.wholeMachine) return unixObjectsFrom(dumpUnixSockets(), ctx, held, borrow);
+      const waiters = connectWaiters(ctx);
+      if (ctx.wholeMachine || waiters.length > 0) {
+        // a listener a process waits to connect to may be held by no scanned process: only a dump finds it by its file
+        const all = dumpUnixSockets();
+        if (!ctx.wholeMachine) previous = new Map(all.filter((e) => held.has(e.inode)).map((e) => [e.inode, e]));
+        return addConnectWaits(unixObjectsFrom(all, ctx, held, borrow), waiters, all, ctx, borrow);
+      }
       // a PID scope that holds no socket reaches no Unix socket: nothing to ask or to build
       if (held.size === 0) {
         previous.clear();
         return { objects: [], targets: new Map() };
       }
-      const entries = scopedEntries(ctx, held, previous);
+      const failed = new Map<number, number>();
+      const entries = scopedEntries(ctx, held, previous, failed);
       previous = new Map(entries.map((e) => [e.inode, e]));
-      return unixObjectsFrom(entries, ctx, held, borrow);
+      return unixObjectsFrom(entries, ctx, held, borrow, failed);
     },
   };
 }
