@@ -127,7 +127,21 @@ function lockingFdsOf(pid: number, file: string, into: LockedFile): void {
   }
 }
 
+/**
+ * Whether a scanned process can hold or wait for a lock: flock, fcntl and OFD
+ * locks are all taken through a descriptor of the file (or directory), and a
+ * POSIX lock is dropped when its process closes any descriptor of that file.
+ * A PID scope with none needs no read of /proc/locks.
+ */
+function mayHoldLocks(ctx: ProbeContext): boolean {
+  for (const p of ctx.processes.values()) {
+    for (const fd of p.fds) if (fd.fileType === 'file' || fd.fileType === 'dir') return true;
+  }
+  return false;
+}
+
 function collect(ctx: ProbeContext): KindProbeResult {
+  if (!ctx.wholeMachine && !mayHoldLocks(ctx)) return { objects: [], targets: new Map() };
   // read on every tick (no descriptor says a lock exists): one open, read, close
   const text = readSmallFile('/proc/locks');
   if (text === null) throw new Error('/proc/locks could not be read');
