@@ -163,6 +163,22 @@ describe('connections that never complete a request', () => {
 });
 
 describe('a client that never reads', () => {
+  it('pipelining HTTP requests without reading the answers: the server closes the connection after the bound', async () => {
+    /* larger than the kernel's loopback buffers, so the first answer can never be fully handed over */
+    writeFileSync(join(root, 'big.js'), 'x'.repeat(32 * 1024 * 1024));
+    const web = await start({ idleTimeoutMs: 500 });
+    const socket = await rawConnect(web.port);
+    sockets.push(socket);
+    socket.pause(); /* never reads: the kernel's buffers fill, then the server's answers stall */
+    const port = socket.localPort ?? 0;
+    socket.write(`GET /big.js HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\n\r\n`.repeat(4));
+    expect(tcpState(web.port, port)).toBe('ESTABLISHED');
+    /* the kernel: the server's end leaves ESTABLISHED (closed, or FIN_WAIT while the client's window is shut) */
+    await waitFor('the server to close its end', () => tcpState(web.port, port) !== 'ESTABLISHED', 20_000);
+    await stillServes(web);
+  });
+
+
   it('is dropped once its unread replies pass the bound; its buffer never grows past it; others are unaffected', async () => {
     const maxBufferedBytes = 256 * 1024;
     const web = await start({ maxBufferedBytes });

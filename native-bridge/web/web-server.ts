@@ -31,7 +31,8 @@ export interface WebServerOptions {
   /**
    * A connection that completes neither an HTTP request nor a WebSocket
    * upgrade within this time is closed, so idle sockets cannot pile up until
-   * the process runs out of descriptors (default 5000 ms).
+   * the process runs out of descriptors (default 5000 ms). An HTTP answer
+   * must be taken by the client within the same time.
    */
   idleTimeoutMs?: number;
   /**
@@ -126,8 +127,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 
   const server = createServer((req, res) => {
-    disarmIdle(req.socket);
-    /* keep-alive: the wait for the next request is bounded too */
+    /*
+     * The answer must be taken within the bound too (a client that pipelines
+     * requests and never reads would otherwise hold the connection forever),
+     * and so must the next request on a kept-alive connection.
+     */
+    armIdle(req.socket);
     res.once('finish', () => armIdle(req.socket));
     try {
       if (!isAllowedHost(req.headers.host, port)) {
