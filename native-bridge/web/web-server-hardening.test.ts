@@ -162,6 +162,32 @@ describe('connections that never complete a request', () => {
   });
 });
 
+describe('connections held open', () => {
+  it('past maxPendingConnections a new connection is closed at once; upgraded clients do not count', async () => {
+    const web = await start({ maxPendingConnections: 4 });
+    const watcher = await connect(web); /* upgraded: not pending */
+    const held: Socket[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const socket = await rawConnect(web.port);
+      socket.on('error', () => undefined);
+      held.push(socket);
+    }
+    sockets.push(...held);
+    /* the kernel: the server keeps 4 of them, the others it closed */
+    const ports = held.map((socket) => socket.localPort ?? 0);
+    const kept = (): number => ports.filter((port) => tcpState(web.port, port) === 'ESTABLISHED').length;
+    await waitFor('the server to close the extra connections', () => kept() === 4, 10_000);
+    expect(watcher.ws.readyState).toBe(WebSocket.OPEN);
+    watcher.ws.send(JSON.stringify({ id: 'w', command: { type: 'pause' } }));
+    await waitFor('the watcher answered', () => watcher.messages.find((m) => m.type === 'result'));
+    /* once they go, new clients are served again */
+    for (const socket of held) socket.destroy();
+    /* the server has closed its ends (gone, or TIME_WAIT where it closed first) */
+    await waitFor('the held connections closed', () => ports.every((port) => !['ESTABLISHED', 'CLOSE_WAIT'].includes(tcpState(web.port, port) ?? '')));
+    await stillServes(web);
+  });
+});
+
 describe('a client that never reads', () => {
   it('pipelining HTTP requests without reading the answers: the server closes the connection after the bound', async () => {
     /* larger than the kernel's loopback buffers, so the first answer can never be fully handed over */

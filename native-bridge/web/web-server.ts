@@ -41,11 +41,18 @@ export interface WebServerOptions {
    * (default 4 MiB).
    */
   maxBufferedBytes?: number;
+  /**
+   * Connections not (yet) upgraded to a WebSocket held at once; past this a
+   * new connection is closed at once, so no one can take every descriptor the
+   * engine needs for its lessons (default 64).
+   */
+  maxPendingConnections?: number;
 }
 
 const MAX_REFUSALS_REPORTED = 50;
 const DEFAULT_IDLE_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_PENDING_CONNECTIONS = 64;
 /** Commands of one client in the session's queue; past this its socket is not read (TCP pushes back). */
 const MAX_PENDING_COMMANDS = 32;
 
@@ -111,6 +118,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = options.token ?? newToken();
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  const maxPendingConnections = options.maxPendingConnections ?? DEFAULT_MAX_PENDING_CONNECTIONS;
   let port = 0;
 
   /* connection -> the timer that closes it unless a request or an upgrade completes first */
@@ -147,6 +155,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
   });
   server.on('connection', (socket: Duplex) => {
+    /* every connection not upgraded holds an idle timer until it closes */
+    if (idleTimers.size >= maxPendingConnections) {
+      socket.destroy();
+      return;
+    }
     armIdle(socket);
     socket.once('close', () => disarmIdle(socket));
   });
