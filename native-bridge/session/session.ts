@@ -36,6 +36,8 @@ export interface SessionOptions {
   lessons?: readonly Lesson[];
 }
 
+/* how often a step with a lesson's end queued behind it is checked for waiting on a blocked call */
+const CUT_CHECK_MS = 20;
 /* events kept for a frame when no one listens, so memory stays bounded */
 const MAX_QUEUED_EVENTS = 500;
 
@@ -151,10 +153,12 @@ export class Session implements EngineSession {
         this.steppingRunner = runner;
         try {
           const outcome = runner.step();
-          if (this.endsQueued > 0) {
-            /* the end of this lesson was sent right behind this step: once the step is issued, see whether it waits */
-            await Promise.race([outcome, new Promise((resolve) => setImmediate(resolve))]);
-            this.cutWaitingStep();
+          let settled = false;
+          void outcome.finally(() => (settled = true)).catch(() => undefined);
+          /* the end of this lesson is queued behind this step: should the step come to wait, cut it */
+          while (!settled && this.endsQueued > 0 && this.runner === runner) {
+            await Promise.race([outcome, new Promise((resolve) => setTimeout(resolve, CUT_CHECK_MS))]);
+            if (!settled) this.cutWaitingStep();
           }
           return { ok: true, data: await outcome };
         } finally {
@@ -294,7 +298,6 @@ export class Session implements EngineSession {
     this.timer = null;
   }
 }
-
 
 /**
  * The last step issued has not started: it waits for an earlier call of its
