@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium-launch';
+import { rawConnect, rawExchange, statusOf, tcpState } from '../native-bridge/web/web-test-helpers';
+import { waitFor } from '../native-bridge/cli/wait-for';
 
 /*
  * The browser-mode door seen from a real browser: a page of another origin
@@ -112,5 +114,33 @@ describe('browser mode seen from a browser', () => {
       return (window as unknown as { __injected?: boolean }).__injected === true;
     });
     expect(ran).toBe(false);
+  });
+
+  it('a local user cannot end the server with a malformed request or hold it with idle connections', async () => {
+    if (web === null || context === null) throw new Error('setup failed');
+    const { port, token, pid } = web;
+    const upgrade = (target: string): string =>
+      `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://127.0.0.1:${port}\r\n\r\n`;
+    for (const target of ['//[', '//a:b:c/ws', '//%zz/ws', 'http://[']) {
+      const status = statusOf(await rawExchange(port, upgrade(target)));
+      expect(status, target).toBeGreaterThanOrEqual(400);
+      expect(status, target).toBeLessThan(500);
+    }
+    const idle = await rawConnect(port);
+    idle.on('error', () => undefined);
+    const idlePort = idle.localPort ?? 0;
+    try {
+      /* the process is alive (the kernel still has it) and still serves our page */
+      expect(web.child.exitCode).toBeNull();
+      expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).not.toMatch(/\) [ZX] /);
+      const page = await context.newPage();
+      await page.goto(web.url);
+      expect(await tryWebSocket(page, `ws://127.0.0.1:${port}/ws?token=${token}`)).toBe('open');
+      /* a connection that never sends a byte is closed by the server (default bound 5 s) */
+      await waitFor('the idle connection closed by the server', () => tcpState(port, idlePort) !== 'ESTABLISHED', 60_000, 100);
+    } finally {
+      idle.destroy();
+    }
   });
 });

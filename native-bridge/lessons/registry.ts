@@ -12,6 +12,6 @@ export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);
 }
 
-export function lessonSummaries(): LessonSummary[] {
-  return allLessons.map(({ id, title, summary, mechanism, steps }) => ({ id, title, summary, mechanism, stepCount: steps.length, params: [] }));
+export function lessonSummaries(lessons: readonly Lesson[] = allLessons): LessonSummary[] {
+  return lessons.map(({ id, title, summary, mechanism, steps }) => ({ id, title, summary, mechanism, stepCount: steps.length, params: [] }));
 }

@@ -4,6 +4,13 @@
  * - Commands (model/commands.ts): lesson.start/stop/restart, play, pause,
  *   step, speed, rate, lessons.list. Bad input gives { ok: false, error } and
  *   changes nothing.
+ * - Commands are applied strictly in the order they arrive, from every client:
+ *   one starts only once the previous one is applied. A step is applied when
+ *   its syscall returned or its process is asleep in it (the runner settles it
+ *   as "blocked"), so a blocked read does not hold the queue. A step that must
+ *   wait for its role's blocked call to return can hold it: a lesson.stop,
+ *   start or restart that arrives meanwhile ends that lesson at once (its
+ *   waiting step settles as "stopped") and is then applied in its turn.
  * - Frames: while at least one listener is subscribed, a timer at the sampling
  *   rate samples the lesson's processes with the probe and emits a Frame; a
  *   frame is also emitted right after every syscall event, so a close or a
@@ -13,10 +20,11 @@
  *   handler (ActorTeam) kill and reap every actor.
  */
 import { CommandError, RATE_DEFAULT_HZ, parseCommand, type Command, type CommandResult } from '../model/commands';
-import type { Frame, LessonSummary, SyscallEvent } from '../model/frame-types';
+import type { Frame, LessonSummary, LessonView, SyscallEvent } from '../model/frame-types';
 import type { EngineSession } from '../model/session-api';
 import type { Snapshot } from '../model/snapshot-types';
-import { findLesson, lessonSummaries } from '../lessons/registry';
+import { allLessons, lessonSummaries } from '../lessons/registry';
+import type { Lesson } from '../lessons/lesson-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from '../probe';
 import { processExists } from '../actor/reaper';
 import { LessonRunner, type RunnerEvent } from './lesson-runner';
@@ -24,8 +32,12 @@ import { LessonRunner, type RunnerEvent } from './lesson-runner';
 export interface SessionOptions {
   /** Pause after each step while playing, at speed 1 (ms). */
   stepDelayMs?: number;
+  /** The lessons lesson.start may name (default: lessons/registry.ts); tests add their own. */
+  lessons?: readonly Lesson[];
 }
 
+/* how often a step with a lesson's end queued behind it is checked for waiting on a blocked call */
+const CUT_CHECK_MS = 20;
 /* events kept for a frame when no one listens, so memory stays bounded */
 const MAX_QUEUED_EVENTS = 500;
 
@@ -42,12 +54,20 @@ export class Session implements EngineSession {
   private timer: NodeJS.Timeout | null = null;
   private readonly sampler: Sampler;
   private readonly stepDelayMs: number;
-  /** lesson.start/stop/restart and dispose run one at a time */
-  private lifecycle: Promise<unknown> = Promise.resolve();
+  private readonly lessonSet: readonly Lesson[];
+  /** every command, and dispose, applied one at a time in arrival order */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** the runner whose step the queue is applying now, if any */
+  private steppingRunner: LessonRunner | null = null;
+  /** lesson.stop/start/restart commands queued and not yet begun */
+  private endsQueued = 0;
+  /** each runner's disposal, once begun: ending a lesson twice waits for the same reaping */
+  private readonly endings = new WeakMap<LessonRunner, Promise<void>>();
   private disposed = false;
 
   constructor(options: SessionOptions = {}) {
     this.stepDelayMs = options.stepDelayMs ?? 1200;
+    this.lessonSet = options.lessons ?? allLessons;
     // Descriptor tables are re-read every 200 ms, when a process's fd count
     // changes, and right after every syscall event (invalidate below).
     this.sampler = new Sampler(WATCH_SAMPLER_OPTIONS);
@@ -61,11 +81,24 @@ export class Session implements EngineSession {
       return { ok: false, error: err instanceof CommandError ? err.message : String(err) };
     }
     if (this.disposed) return { ok: false, error: 'the session is closed' };
+    const ends = this.endsLesson(command);
+    if (ends) {
+      this.endsQueued += 1;
+      this.cutWaitingStep();
+    }
     try {
-      return await this.run(command);
+      return await this.enqueue(() => {
+        if (ends) this.endsQueued -= 1;
+        return this.disposed ? { ok: false, error: 'the session is closed' } : this.run(command);
+      });
     } catch (err) {
       return { ok: false, error: (err as Error).message };
     }
+  }
+
+  /** True while a listener is subscribed and the sampling timer runs. */
+  get sampling(): boolean {
+    return this.timer !== null;
   }
 
   onFrame(listener: (frame: Frame) => void): () => void {
@@ -78,14 +111,16 @@ export class Session implements EngineSession {
   }
 
   lessons(): LessonSummary[] {
-    return lessonSummaries();
+    return lessonSummaries(this.lessonSet);
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     this.stopTimer();
-    await this.exclusive(() => this.stopLesson());
+    /* a step waiting in the queue must not keep the processes alive */
+    if (this.runner) void this.endRunner(this.runner);
+    await this.enqueue(() => this.stopLesson());
     this.sampler.close();
     this.listeners.clear();
   }
@@ -95,21 +130,17 @@ export class Session implements EngineSession {
       case 'lessons.list':
         return { ok: true, data: this.lessons() };
       case 'lesson.start': {
-        const lesson = findLesson(command.lesson);
+        const lesson = this.findLesson(command.lesson);
         if (!lesson) return { ok: false, error: `unknown lesson "${command.lesson}" (see lessons.list)` };
-        return this.exclusive(async () => {
-          await this.stopLesson();
-          this.runner = await LessonRunner.start(lesson, { onEvent: (e) => this.onEvent(e) });
-          this.emitFrame();
-          return { ok: true, data: { lesson: lesson.id, roles: this.runner.view(false, this.speed).roles } };
-        });
+        await this.stopLesson();
+        this.runner = await LessonRunner.start(lesson, { onEvent: (e) => this.onEvent(e) });
+        this.emitFrame();
+        return { ok: true, data: { lesson: lesson.id, roles: this.runner.view(false, this.speed).roles } };
       }
       case 'lesson.stop':
-        return this.exclusive(async () => {
-          await this.stopLesson();
-          this.emitFrame();
-          return { ok: true };
-        });
+        await this.stopLesson();
+        this.emitFrame();
+        return { ok: true };
       case 'lesson.restart': {
         const lesson = this.runner?.lesson;
         if (!lesson) return { ok: false, error: 'no lesson to restart' };
@@ -119,8 +150,20 @@ export class Session implements EngineSession {
         const runner = this.runner;
         if (!runner) return { ok: false, error: 'no lesson is running' };
         if (!runner.hasMoreSteps) return { ok: false, error: 'the lesson has no more steps (restart it)' };
-        const outcome = await runner.step();
-        return { ok: true, data: outcome };
+        this.steppingRunner = runner;
+        try {
+          const outcome = runner.step();
+          let settled = false;
+          void outcome.finally(() => (settled = true)).catch(() => undefined);
+          /* the end of this lesson is queued behind this step: should the step come to wait, cut it */
+          while (!settled && this.endsQueued > 0 && this.runner === runner) {
+            await Promise.race([outcome, new Promise((resolve) => setTimeout(resolve, CUT_CHECK_MS))]);
+            if (!settled) this.cutWaitingStep();
+          }
+          return { ok: true, data: await outcome };
+        } finally {
+          this.steppingRunner = null;
+        }
       }
       case 'play': {
         const runner = this.runner;
@@ -153,10 +196,44 @@ export class Session implements EngineSession {
     }
   }
 
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.lifecycle.then(task);
-    this.lifecycle = result.catch(() => undefined);
+  private findLesson(id: string): Lesson | undefined {
+    return this.lessonSet.find((lesson) => lesson.id === id);
+  }
+
+  /** Commands that will end the running lesson, so they may cut a step that waits. */
+  private endsLesson(command: Command): boolean {
+    if (command.type === 'lesson.start') return this.findLesson(command.lesson) !== undefined;
+    return command.type === 'lesson.stop' || command.type === 'lesson.restart';
+  }
+
+  private enqueue<T>(task: () => Promise<T> | T): Promise<T> {
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * A lesson.stop/start/restart arrived while the queue applies a step that
+   * waits for its role's blocked call to return: only another role's step
+   * could wake it, and that step is queued behind it. End the lesson now; the
+   * waiting step settles as "stopped" and the queue moves on.
+   */
+  private cutWaitingStep(): void {
+    const runner = this.steppingRunner;
+    if (runner !== null && runner === this.runner && waitsOnBlockedCall(runner.view(this.playing, this.speed))) {
+      this.playing = false;
+      this.playGeneration += 1;
+      void this.endRunner(runner);
+    }
+  }
+
+  private endRunner(runner: LessonRunner): Promise<void> {
+    let ending = this.endings.get(runner);
+    if (ending === undefined) {
+      ending = runner.dispose();
+      this.endings.set(runner, ending);
+    }
+    return ending;
   }
 
   private async stopLesson(): Promise<void> {
@@ -164,7 +241,7 @@ export class Session implements EngineSession {
     this.playGeneration += 1;
     const runner = this.runner;
     this.runner = null;
-    if (runner) await runner.dispose();
+    if (runner) await this.endRunner(runner);
   }
 
   private async playLoop(runner: LessonRunner, generation: number): Promise<void> {
@@ -220,6 +297,16 @@ export class Session implements EngineSession {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
+}
+
+/**
+ * The last step issued has not started: it waits for an earlier call of its
+ * role that is asleep in the kernel (see LessonRunner.issueNext).
+ */
+function waitsOnBlockedCall(view: LessonView): boolean {
+  const last = view.steps[view.next - 1];
+  if (last === undefined || last.status !== 'pending') return false;
+  return view.steps.some((step) => step.index < last.index && step.role === last.role && step.status === 'blocked');
 }
 
 export async function createSession(options: SessionOptions = {}): Promise<Session> {

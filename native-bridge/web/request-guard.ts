@@ -34,13 +34,29 @@ function tokenMatches(given: string | null, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * The request target as a URL, or null when it is not one. Only origin-form
+ * targets (`/path?query`) are taken: `//[`, `//a:b:c/ws` or `http://[` make
+ * `new URL()` throw, and an absolute-form target would let the request name
+ * another host than its Host header.
+ */
+export function parseRequestTarget(target: string | undefined, port: number): URL | null {
+  if (target === undefined || !target.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    return new URL(target, `http://127.0.0.1:${port}`);
+  } catch {
+    return null;
+  }
+}
+
 export type UpgradeVerdict = { ok: true } | { ok: false; status: number; reason: string };
 
 /** Decides whether a WebSocket upgrade may proceed. */
 export function checkUpgrade(req: IncomingMessage, port: number, token: string, wsPath: string): UpgradeVerdict {
   const host = req.headers.host;
   if (!isAllowedHost(host, port)) return { ok: false, status: 421, reason: 'unexpected Host header' };
-  const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+  const url = parseRequestTarget(req.url, port);
+  if (url === null) return { ok: false, status: 400, reason: 'malformed request target' };
   if (url.pathname !== wsPath) return { ok: false, status: 404, reason: 'no such endpoint' };
   const origin = req.headers.origin;
   if (!isSameOrigin(origin, host, port)) return { ok: false, status: 403, reason: 'cross-origin WebSocket refused' };

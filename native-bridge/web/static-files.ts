@@ -58,7 +58,8 @@ function resolveStaticPath(root: string, requestPath: string): string | null {
     return null;
   }
   if (!decoded.startsWith('/') || decoded.includes('\0') || decoded.includes('\\')) return null;
-  const rootReal = realpathSync(root);
+  const rootReal = realRoot(root);
+  if (rootReal === null) return null;
   const wanted = resolve(rootReal, '.' + (decoded.endsWith('/') ? decoded + 'index.html' : decoded));
   if (!isInside(rootReal, wanted)) return null;
   let real: string;
@@ -74,6 +75,15 @@ function resolveStaticPath(root: string, requestPath: string): string | null {
     return null;
   }
   return real;
+}
+
+/** The root with symlinks resolved, or null while it does not exist (renderer/dist not built yet). */
+function realRoot(root: string): string | null {
+  try {
+    return realpathSync(root);
+  } catch {
+    return null;
+  }
 }
 
 /** True when `path` lies strictly below `root` (not the root itself); the Electron app:// scheme uses it too. */
@@ -94,6 +104,10 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     sendPlain(res, 405, 'method not allowed', port);
     return;
   }
+  if (realRoot(root) === null) {
+    sendPlain(res, 503, 'the renderer is not built (renderer/dist is missing); run `npm run web` without --no-build', port);
+    return;
+  }
   const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
   const file = resolveStaticPath(root, rawPath);
   if (file === null && rawPath === '/favicon.ico') {
@@ -106,12 +120,20 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     sendPlain(res, 404, 'not found', port);
     return;
   }
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    /* removed between resolving and answering (a rebuild of renderer/dist) */
+    sendPlain(res, 404, 'not found', port);
+    return;
+  }
   const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
   const isPage = type.startsWith('text/html');
   res.writeHead(200, {
     ...securityHeaders(port),
     'Content-Type': type,
-    'Content-Length': String(statSync(file).size),
+    'Content-Length': String(size),
     // Vite names assets by content hash; the page itself must always be fresh.
     'Cache-Control': isPage ? 'no-store' : 'public, max-age=3600',
   });

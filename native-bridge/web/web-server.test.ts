@@ -4,14 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { CommandError, parseCommand } from '../model/commands';
-import type { CommandResult } from '../model/commands';
-import type { Frame } from '../model/frame-types';
-import type { EngineSession } from '../model/session-api';
 import { startWebServer } from './web-server';
 import type { WebServer } from './web-server';
 import type { ServerMessage } from './wire-protocol';
 import { waitFor } from '../cli/wait-for';
+import { TestSession, testFrame } from './web-test-helpers';
 
 /*
  * A real server on 127.0.0.1 with a minimal session: these tests are about the
@@ -19,39 +16,7 @@ import { waitFor } from '../cli/wait-for';
  * asserted end to end in e2e/pipe-lesson.e2e.ts with the real engine.
  */
 
-class TestSession implements EngineSession {
-  private listeners = new Set<(frame: Frame) => void>();
-  disposed = false;
-  async handle(command: unknown): Promise<CommandResult> {
-    try {
-      const parsed = parseCommand(command);
-      return { ok: true, data: parsed.type };
-    } catch (err) {
-      if (err instanceof CommandError) return { ok: false, error: err.message };
-      throw err;
-    }
-  }
-  onFrame(listener: (frame: Frame) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  lessons() {
-    return [{ id: 'pipe-basics', title: { en: 'Pipe', 'zh-Hans': '管道', 'zh-Hant': '管道' }, summary: { en: '', 'zh-Hans': '', 'zh-Hant': '' }, mechanism: 'pipe' as const, stepCount: 1, params: [] }];
-  }
-  emit(frame: Frame): void {
-    for (const listener of this.listeners) listener(frame);
-  }
-  listenerCount(): number {
-    return this.listeners.size;
-  }
-  async dispose(): Promise<void> {
-    this.disposed = true;
-  }
-}
-
-function frame(seq: number): Frame {
-  return { seq, rateHz: 30, takenAt: Date.now(), durationMs: 1, processes: [], objects: [], problems: [], events: [], lesson: null };
-}
+const frame = testFrame;
 
 let dir: string;
 let root: string;

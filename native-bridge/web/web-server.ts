@@ -28,9 +28,33 @@ export interface WebServerOptions {
   highWaterBytes?: number;
   /** Told about each refused WebSocket (the first 50), e.g. to print on stderr. */
   onRefused?: (line: string) => void;
+  /**
+   * A connection that completes neither an HTTP request nor a WebSocket
+   * upgrade within this time is closed, so idle sockets cannot pile up until
+   * the process runs out of descriptors (default 5000 ms). An HTTP answer
+   * must be taken by the client within the same time.
+   */
+  idleTimeoutMs?: number;
+  /**
+   * Bytes a client may leave unread (ws bufferedAmount) before it is dropped.
+   * Frames are state, so a client that reconnects gets the current one
+   * (default 4 MiB).
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Connections not (yet) upgraded to a WebSocket held at once; past this a
+   * new connection is closed at once, so no one can take every descriptor the
+   * engine needs for its lessons (default 64).
+   */
+  maxPendingConnections?: number;
 }
 
 const MAX_REFUSALS_REPORTED = 50;
+const DEFAULT_IDLE_TIMEOUT_MS = 5000;
+const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_PENDING_CONNECTIONS = 64;
+/** Commands of one client in the session's queue; past this its socket is not read (TCP pushes back). */
+const MAX_PENDING_COMMANDS = 32;
 
 export interface WebServer {
   port: number;
@@ -38,6 +62,10 @@ export interface WebServer {
   /** Page URL including the token, e.g. http://127.0.0.1:7420/?token=... */
   url: string;
   clientCount(): number;
+  /** Unsent bytes held for each connected client (ws bufferedAmount). */
+  clientBufferedBytes(): number[];
+  /** True while the server listens to the session's frames: only while a client is connected. */
+  watching(): boolean;
   /** Closes every client and the listening socket. Does not dispose the session. */
   close(): Promise<void>;
 }
@@ -48,9 +76,6 @@ function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-function send(ws: WebSocket, message: ServerMessage): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-}
 
 function isRequestId(value: unknown): value is number | string {
   return (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && value.length <= 64);
@@ -91,59 +116,135 @@ function listen(server: Server, port: number): Promise<number> {
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { session, staticRoot } = options;
   const token = options.token ?? newToken();
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  const maxPendingConnections = options.maxPendingConnections ?? DEFAULT_MAX_PENDING_CONNECTIONS;
   let port = 0;
 
+  /* connection -> the timer that closes it unless a request or an upgrade completes first */
+  const idleTimers = new Map<Duplex, NodeJS.Timeout>();
+  const armIdle = (socket: Duplex): void => {
+    disarmIdle(socket);
+    if (socket.destroyed) return;
+    idleTimers.set(socket, setTimeout(() => socket.destroy(), idleTimeoutMs).unref());
+  };
+  const disarmIdle = (socket: Duplex): void => {
+    const timer = idleTimers.get(socket);
+    if (timer !== undefined) clearTimeout(timer);
+    idleTimers.delete(socket);
+  };
+
   const server = createServer((req, res) => {
-    if (!isAllowedHost(req.headers.host, port)) {
-      sendPlain(res, 421, 'unexpected Host header', port);
+    /*
+     * The answer must be taken within the bound too (a client that pipelines
+     * requests and never reads would otherwise hold the connection forever),
+     * and so must the next request on a kept-alive connection.
+     */
+    armIdle(req.socket);
+    res.once('finish', () => armIdle(req.socket));
+    try {
+      if (!isAllowedHost(req.headers.host, port)) {
+        sendPlain(res, 421, 'unexpected Host header', port);
+        return;
+      }
+      serveStatic(staticRoot, req, res, port);
+    } catch (err) {
+      // No request may end the server: whatever slipped through is answered, not thrown.
+      if (!res.headersSent) sendPlain(res, 400, `bad request: ${(err as Error).message}`, port);
+      else res.destroy();
+    }
+  });
+  server.on('connection', (socket: Duplex) => {
+    /* every connection not upgraded holds an idle timer until it closes */
+    if (idleTimers.size >= maxPendingConnections) {
+      socket.destroy();
       return;
     }
-    serveStatic(staticRoot, req, res, port);
+    armIdle(socket);
+    socket.once('close', () => disarmIdle(socket));
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false });
   const senders = new Map<WebSocket, FrameSender>();
   let refusals = 0;
 
+  const refuse = (socket: Duplex, status: number, reason: string): void => {
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const verdict = checkUpgrade(req, port, token, WS_PATH);
-    if (!verdict.ok) {
-      if (refusals++ < MAX_REFUSALS_REPORTED) {
-        const origin = JSON.stringify(req.headers.origin ?? null);
-        options.onRefused?.(`refused a WebSocket (${verdict.status} ${verdict.reason}) from origin ${origin}, host ${JSON.stringify(req.headers.host ?? null)}`);
+    /* node removes its own error listener from an upgraded socket: a reset must not become an uncaught 'error' */
+    socket.on('error', () => socket.destroy());
+    try {
+      const verdict = checkUpgrade(req, port, token, WS_PATH);
+      if (!verdict.ok) {
+        if (refusals++ < MAX_REFUSALS_REPORTED) {
+          const origin = JSON.stringify(req.headers.origin ?? null);
+          options.onRefused?.(`refused a WebSocket (${verdict.status} ${verdict.reason}) from origin ${origin}, host ${JSON.stringify(req.headers.host ?? null)}`);
+        }
+        refuse(socket, verdict.status, verdict.reason);
+        return;
       }
-      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        disarmIdle(socket);
+        onConnection(ws);
+      });
+    } catch (err) {
+      options.onRefused?.(`refused a WebSocket (400 ${(err as Error).message})`);
+      refuse(socket, 400, 'Bad Request');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
   });
+
+  /* the server listens to frames only while someone watches: no client, no sampling */
+  let stopFrames: (() => void) | null = null;
+  const watch = (): void => {
+    stopFrames ??= session.onFrame((frame) => {
+      if (senders.size === 0) return;
+      // One JSON encoding shared by every client that keeps up.
+      const encoded = JSON.stringify({ type: 'frame', frame } satisfies ServerMessage);
+      for (const sender of senders.values()) sender.offer(frame, encoded);
+    });
+  };
+  const unwatch = (): void => {
+    stopFrames?.();
+    stopFrames = null;
+  };
+
+  /** Sends one message; a client that has fallen too far behind is dropped instead. */
+  function send(ws: WebSocket, message: ServerMessage): void {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(JSON.stringify(message));
+    if (ws.bufferedAmount > maxBufferedBytes) ws.terminate();
+  }
 
   function onConnection(ws: WebSocket): void {
     senders.set(ws, new FrameSender(ws, options.highWaterBytes, () => ws.close(1013, 'too far behind; reconnect')));
+    let pending = 0;
     ws.on('message', (data, isBinary) => {
       const request = parseClientMessage(data, isBinary);
       if (typeof request === 'string') {
         send(ws, { type: 'error', error: request });
         return;
       }
+      pending += 1;
+      if (pending >= MAX_PENDING_COMMANDS) ws.pause();
       void session
         .handle(request.command)
         .catch((err: unknown): { ok: false; error: string } => ({ ok: false, error: `engine error: ${String(err)}` }))
-        .then((result) => send(ws, { type: 'result', id: request.id, result }));
+        .then((result) => {
+          pending -= 1;
+          if (pending < MAX_PENDING_COMMANDS && ws.isPaused && ws.readyState === ws.OPEN) ws.resume();
+          send(ws, { type: 'result', id: request.id, result });
+        });
     });
     ws.on('close', () => {
       senders.get(ws)?.close();
       senders.delete(ws);
+      if (senders.size === 0) unwatch();
     });
     ws.on('error', () => ws.terminate());
     send(ws, { type: 'status', status: 'open', lessons: session.lessons() });
+    if (ws.readyState === ws.OPEN) watch();
   }
-
-  const stopFrames = session.onFrame((frame) => {
-    if (senders.size === 0) return;
-    // One JSON encoding shared by every client that keeps up.
-    const encoded = JSON.stringify({ type: 'frame', frame } satisfies ServerMessage);
-    for (const sender of senders.values()) sender.offer(frame, encoded);
-  });
 
   port = await listen(server, options.port);
   let closing: Promise<void> | null = null;
@@ -153,9 +254,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     token,
     url: `http://${LISTEN_HOST}:${port}/?token=${token}`,
     clientCount: () => senders.size,
+    clientBufferedBytes: () => [...senders.keys()].map((ws) => ws.bufferedAmount),
+    watching: () => stopFrames !== null,
     close(): Promise<void> {
       closing ??= new Promise<void>((done) => {
-        stopFrames();
+        unwatch();
         for (const [ws, sender] of senders) {
           sender.close();
           send(ws, { type: 'status', status: 'closing' });
@@ -168,9 +271,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         wss.close();
         server.close(() => {
           clearTimeout(cut);
+          for (const timer of idleTimers.values()) clearTimeout(timer);
+          idleTimers.clear();
           done();
         });
         server.closeAllConnections();
+        /* refused upgrades and idle connections are no longer the http server's to close */
+        for (const socket of idleTimers.keys()) socket.destroy();
       });
       return closing;
     },
