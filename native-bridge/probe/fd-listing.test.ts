@@ -127,7 +127,10 @@ describe('whole-machine scan shortcuts give what the full loops give', () => {
     // smaps comes one kernel page (~4 KB) per read: a short read there is not the end
     const smaps = readFileSync(`/proc/${dense}/smaps`, 'latin1');
     expect(smaps.length).toBeGreaterThan(8192);
-    expect(readSmallFile(`/proc/${dense}/smaps`)).toBe(smaps);
+    // Pss and the like move while other processes map or unmap the same libraries: compare the
+    // mappings and every field name, with the numbers of the field lines masked
+    const shape = (text: string | null): string => (text ?? '').replace(/^([A-Za-z_]+:\s+)\d+/gm, '$1#');
+    expect(shape(readSmallFile(`/proc/${dense}/smaps`))).toBe(shape(smaps));
   });
 });
 
