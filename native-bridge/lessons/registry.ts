@@ -3,7 +3,8 @@
  * exporting a `Lesson`, import it here and add it to `allLessons`.
  */
 import type { LessonSummary } from '../model/frame-types';
-import type { Lesson } from './lesson-types';
+import { defaultParams } from './lesson-params';
+import { stepsOf, type Lesson } from './lesson-types';
 import { pipeParentChild } from './pipe-parent-child';
 
 export const allLessons: readonly Lesson[] = [pipeParentChild];
@@ -13,5 +14,8 @@ export function findLesson(id: string): Lesson | undefined {
 }
 
 export function lessonSummaries(): LessonSummary[] {
-  return allLessons.map(({ id, title, summary, mechanism, steps }) => ({ id, title, summary, mechanism, stepCount: steps.length, params: [] }));
+  return allLessons.map((lesson) => {
+    const { id, title, summary, mechanism, params = [] } = lesson;
+    return { id, title, summary, mechanism, stepCount: stepsOf(lesson, defaultParams(params)).length, params };
+  });
 }

@@ -13,13 +13,15 @@
  *   handler (ActorTeam) kill and reap every actor.
  */
 import { CommandError, RATE_DEFAULT_HZ, parseCommand, type Command, type CommandResult } from '../model/commands';
-import type { Frame, LessonSummary, SyscallEvent } from '../model/frame-types';
+import type { Frame, LessonParams, LessonSummary, SyscallEvent } from '../model/frame-types';
 import type { EngineSession } from '../model/session-api';
 import type { Snapshot } from '../model/snapshot-types';
+import { validateParams } from '../lessons/lesson-params';
+import type { Lesson } from '../lessons/lesson-types';
 import { findLesson, lessonSummaries } from '../lessons/registry';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from '../probe';
 import { processExists } from '../actor/reaper';
-import { LessonRunner, type RunnerEvent } from './lesson-runner';
+import { LessonRunner, type RunnerEvent, type RunnerOptions } from './lesson-runner';
 
 export interface SessionOptions {
   /** Pause after each step while playing, at speed 1 (ms). */
@@ -34,6 +36,7 @@ export class Session implements EngineSession {
   private playing = false;
   private playGeneration = 0;
   private speed = 1;
+  private questionsOn = true;
   private rateHz = RATE_DEFAULT_HZ;
   private frameSeq = 0;
   private eventSeq = 0;
@@ -97,11 +100,15 @@ export class Session implements EngineSession {
       case 'lesson.start': {
         const lesson = findLesson(command.lesson);
         if (!lesson) return { ok: false, error: `unknown lesson "${command.lesson}" (see lessons.list)` };
+        let params: LessonParams;
+        try {
+          params = validateParams(lesson, command.params);
+        } catch (err) {
+          return { ok: false, error: (err as Error).message };
+        }
         return this.exclusive(async () => {
-          await this.stopLesson();
-          this.runner = await LessonRunner.start(lesson, { onEvent: (e) => this.onEvent(e) });
-          this.emitFrame();
-          return { ok: true, data: { lesson: lesson.id, roles: this.runner.view(false, this.speed).roles } };
+          await this.startLesson(lesson, params, { questionsOn: this.questionsOn });
+          return { ok: true, data: { lesson: lesson.id, params, roles: this.runner?.view(false, this.speed).roles ?? {} } };
         });
       }
       case 'lesson.stop':
@@ -111,14 +118,16 @@ export class Session implements EngineSession {
           return { ok: true };
         });
       case 'lesson.restart': {
-        const lesson = this.runner?.lesson;
-        if (!lesson) return { ok: false, error: 'no lesson to restart' };
-        return this.run({ type: 'lesson.start', lesson: lesson.id });
+        const runner = this.runner;
+        if (!runner) return { ok: false, error: 'no lesson to restart' };
+        return this.run({ type: 'lesson.start', lesson: runner.lesson.id, params: runner.params });
       }
       case 'step': {
         const runner = this.runner;
         if (!runner) return { ok: false, error: 'no lesson is running' };
         if (!runner.hasMoreSteps) return { ok: false, error: 'the lesson has no more steps (restart it)' };
+        const asking = runner.awaitingAnswer;
+        if (asking !== null) return { ok: false, error: `step ${asking + 1} asks a question: answer it first (or turn questions off)` };
         const outcome = await runner.step();
         return { ok: true, data: outcome };
       }
@@ -146,11 +155,49 @@ export class Session implements EngineSession {
         this.rateHz = command.hz;
         this.restartTimer();
         return { ok: true };
-      case 'step.back':
-      case 'answer':
+      case 'answer': {
+        const runner = this.runner;
+        if (!runner) return { ok: false, error: 'no lesson is running' };
+        runner.answer(command.step, command.choice);
+        this.emitFrame();
+        return { ok: true };
+      }
       case 'questions':
-        return { ok: false, error: `${command.type} is not available yet` };
+        this.questionsOn = command.on;
+        if (this.runner) this.runner.questionsOn = command.on;
+        this.emitFrame();
+        return { ok: true };
+      case 'step.back':
+        return this.stepBack(command.step);
     }
+  }
+
+  private async startLesson(lesson: Lesson, params: LessonParams, options: RunnerOptions): Promise<LessonRunner> {
+    await this.stopLesson();
+    const runner = await LessonRunner.start(lesson, { onEvent: (e) => this.onEvent(e), onChange: () => this.emitFrame() }, { ...options, params });
+    this.runner = runner;
+    this.emitFrame();
+    return runner;
+  }
+
+  /**
+   * Step back by honest re-execution: the lesson starts again on new
+   * processes with the same parameters, and steps 0..step-1 run again at full
+   * speed (their questions keep their answers and are judged again).
+   */
+  private async stepBack(step: number): Promise<CommandResult> {
+    const old = this.runner;
+    if (!old) return { ok: false, error: 'no lesson is running' };
+    if (step > old.next) return { ok: false, error: `step.back goes back only: step ${step} is past the next step (${old.next})` };
+    return this.exclusive(async () => {
+      const answers = new Map([...old.answersGiven].filter(([index]) => index < step));
+      const runner = await this.startLesson(old.lesson, old.params, { questionsOn: this.questionsOn, answers });
+      for (let i = 0; i < step && this.runner === runner; i += 1) await runner.step();
+      if (this.runner !== runner) return { ok: false, error: 'the lesson was stopped during the step back' };
+      runner.replayed = step > 0 ? { from: 1, to: step } : null;
+      this.emitFrame();
+      return { ok: true, data: { replayed: runner.replayed } };
+    });
   }
 
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
@@ -169,9 +216,10 @@ export class Session implements EngineSession {
 
   private async playLoop(runner: LessonRunner, generation: number): Promise<void> {
     const current = (): boolean => this.playing && generation === this.playGeneration && this.runner === runner;
-    while (current() && runner.hasMoreSteps) {
+    /* with questions on, play stops before a question the learner has not answered */
+    while (current() && runner.hasMoreSteps && runner.awaitingAnswer === null) {
       await runner.step();
-      if (!current() || !runner.hasMoreSteps) break;
+      if (!current() || !runner.hasMoreSteps || runner.awaitingAnswer !== null) break;
       await new Promise((resolve) => setTimeout(resolve, this.stepDelayMs / this.speed));
     }
     if (generation === this.playGeneration) {
