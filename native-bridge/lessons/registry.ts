@@ -5,9 +5,10 @@
 import type { LessonSummary } from '../model/frame-types';
 import { defaultParams } from './lesson-params';
 import { stepsOf, type Lesson } from './lesson-types';
+import { pipeBothWays } from './pipe-both-ways';
 import { pipeParentChild } from './pipe-parent-child';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);
