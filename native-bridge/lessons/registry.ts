@@ -7,8 +7,9 @@ import { defaultParams } from './lesson-params';
 import { stepsOf, type Lesson } from './lesson-types';
 import { pipeBothWays } from './pipe-both-ways';
 import { pipeParentChild } from './pipe-parent-child';
+import { pipeTwoWays } from './pipe-two-ways';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);
