@@ -78,6 +78,8 @@ export interface LessonStep {
   op: string;
   /** Role of the process this step creates (op "spawn-child"). */
   spawns?: string;
+  /** The syscall events name, when the op's name is not it (op "write-fill" is a "write", "get-pipe-size" an "fcntl"). */
+  syscall?: string;
   /** Arguments, from what earlier steps returned. */
   args?: (vars: LessonVars) => OpArgs;
   /** Remembers what the call returned, for later steps. */

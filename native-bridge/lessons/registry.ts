@@ -6,10 +6,11 @@ import type { LessonSummary } from '../model/frame-types';
 import { defaultParams } from './lesson-params';
 import { stepsOf, type Lesson } from './lesson-types';
 import { pipeBothWays } from './pipe-both-ways';
+import { pipeFullWrite } from './pipe-full-write';
 import { pipeParentChild } from './pipe-parent-child';
 import { pipeTwoWays } from './pipe-two-ways';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);

@@ -26,7 +26,7 @@ export type RunnerEvent = Omit<SyscallEvent, 'seq' | 'time'>;
 
 /** The syscall a step shows: a step that spawns is the lesson's fork, whatever op carries it. */
 function syscallOf(step: LessonStep): string {
-  return step.spawns ? 'fork' : step.op;
+  return step.spawns ? 'fork' : (step.syscall ?? step.op);
 }
 
 /** "pipe:INODE" or "fifo:INODE" for a process's descriptor, as the snapshot names it; stat and readlink open nothing. */
