@@ -8,9 +8,10 @@ import { stepsOf, type Lesson } from './lesson-types';
 import { pipeBothWays } from './pipe-both-ways';
 import { pipeFullWrite } from './pipe-full-write';
 import { pipeParentChild } from './pipe-parent-child';
+import { pipeSigpipe } from './pipe-sigpipe';
 import { pipeTwoWays } from './pipe-two-ways';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);

@@ -330,7 +330,10 @@ export class LessonRunner {
       if (!step.expectFailure) this.error = `${syscall} failed: ${errno}${reply.error ? ` (${reply.error})` : ''}`;
     } else {
       this.statuses[index] = 'done';
-      this.results.set(index, `= ${reply.result}`);
+      /* waitpid: how the child ended, as WTERMSIG / WEXITSTATUS would say */
+      const { signal, exitCode } = reply.data ?? {};
+      const how = typeof signal === 'number' ? ` (killed by signal ${signal})` : typeof exitCode === 'number' ? ` (exit status ${exitCode})` : '';
+      this.results.set(index, `= ${reply.result}${how}`);
       step.save?.({ ...reply, result: reply.result }, this.vars);
       const created = reply.data?.object;
       if (typeof created === 'string' && !this.objects.includes(created)) this.objects.push(created);
