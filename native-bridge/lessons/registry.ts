@@ -10,9 +10,10 @@ import { pipeForgottenClose } from './pipe-forgotten-close';
 import { pipeFullWrite } from './pipe-full-write';
 import { pipeParentChild } from './pipe-parent-child';
 import { pipeSigpipe } from './pipe-sigpipe';
+import { pipeTasks } from './pipe-tasks';
 import { pipeTwoWays } from './pipe-two-ways';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);
