@@ -5,6 +5,7 @@
 import type { LessonSummary } from '../model/frame-types';
 import { defaultParams } from './lesson-params';
 import { stepsOf, type Lesson } from './lesson-types';
+import { fifoServerClient } from './fifo-server-client';
 import { pipeBothWays } from './pipe-both-ways';
 import { pipeForgottenClose } from './pipe-forgotten-close';
 import { pipeFullWrite } from './pipe-full-write';
@@ -13,7 +14,7 @@ import { pipeSigpipe } from './pipe-sigpipe';
 import { pipeTasks } from './pipe-tasks';
 import { pipeTwoWays } from './pipe-two-ways';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);

@@ -160,6 +160,11 @@ export class LessonRunner {
     return this.tempDir?.path ?? null;
   }
 
+  /** Pid of the shell that removes the directory if the engine dies (tests check it ends). */
+  get dirWatchdogPid(): number | null {
+    return this.tempDir?.watchdogPid ?? null;
+  }
+
   /** Issues the next step; settles when it returned or blocked. Calls are serialized. */
   step(): Promise<StepOutcome> {
     const outcome = this.chain.then(() => this.issueNext());

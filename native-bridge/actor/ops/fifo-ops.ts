@@ -46,7 +46,11 @@ export const fifoOps: OpTable = {
       const fd = native.open(pathArg(args), (access === 'read' ? O_RDONLY : O_WRONLY) | O_CLOEXEC, 0);
       if (fd < 0) return failed();
       state.lessonFds.add(fd);
-      return { result: fd, errno: null, data: { fd } };
+      /* the object as a snapshot names it: "fifo:<inode>" */
+      const buf = new Uint8Array(STAT_SIZE);
+      const stat = native.fstat(fd, buf) === 0 ? Buffer.from(buf.buffer) : null;
+      const isFifo = stat !== null && (stat.readUInt32LE(24) & S_IFMT) === 0o010000;
+      return { result: fd, errno: null, data: { fd, object: isFifo ? `fifo:${Number(stat.readBigUInt64LE(8))}` : null } };
     },
   },
   stat: {
