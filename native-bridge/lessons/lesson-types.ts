@@ -53,13 +53,16 @@ export interface LessonQuestion {
   judge(settled: SettledStep): Verdict | Promise<Verdict>;
 }
 
+/** A claim's verdict as measured (the step is filled in by the runner). */
+export type ClaimMeasure = Omit<NonNullable<ClaimView['verdict']>, 'step'>;
+
 /** A statement from the course material and how this run's kernel answers it. */
 export interface LessonClaim {
   id: string;
   claim: LocalizedText;
   /** `id` of the step after which the kernel can answer. */
   after: string;
-  measure(settled: SettledStep): Omit<NonNullable<ClaimView['verdict']>, 'step'> | Promise<Omit<NonNullable<ClaimView['verdict']>, 'step'>>;
+  measure(settled: SettledStep): ClaimMeasure | Promise<ClaimMeasure>;
 }
 
 /** A descriptor the picture should point at, with why (e.g. the write end a reader forgot to close). */

@@ -25,6 +25,7 @@ describe('the trap: a reader that forgot to close its write end', () => {
     expect(readKernelWait(child)).toMatchObject({ wchan: 'anon_pipe_read', syscallNr: 0 });
     const step = run.runner.view(false, 1).steps[7]!;
     expect(step.question?.verdict?.correct).toBe('blocks');
+    expect(run.runner.view(false, 1).claims[0]!.verdict).toMatchObject({ holds: 'partly', measured: { wchan: 'anon_pipe_read' } });
     const [forgotten] = step.focus!;
     expect(forgotten!.pid).toBe(child);
     /* the only holders of the pipe are the child's two ends: its read end and the forgotten write end */

@@ -4,7 +4,7 @@
  * closed (rule 3): the child's own fd[1] is one, so its read never returns,
  * and the parent waits for it forever.
  */
-import type { Lesson, LessonQuestion } from './lesson-types';
+import type { Lesson, LessonClaim, LessonQuestion } from './lesson-types';
 import { numberVar } from './lesson-types';
 import { pipeForgottenCloseC as prog } from './programs/pipe-forgotten-close/pipe-forgotten-close';
 import { onFd, printVar, readFd, saveBytes, saveFds, savePid, text, waitFor, writeFd } from './step-kit';
@@ -37,11 +37,37 @@ const eofQuestion: LessonQuestion = {
   },
 };
 
+const eofClaim: LessonClaim = {
+  id: 'eof-when-writers-closed',
+  claim: text(
+    'The course says that once the writer closes, the reader gets end-of-file (read returns 0) after the remaining data.',
+    '课程说：写者关闭后，读者读完剩余数据就会读到文件结束（read 返回 0）。',
+    '課程說：寫者關閉後，讀者讀完剩餘資料就會讀到檔案結尾（read 回傳 0）。',
+  ),
+  after: 'stuck-read',
+  measure(settled) {
+    const wait = settled.wait('child');
+    const asleep = settled.status === 'blocked';
+    return {
+      holds: asleep ? 'partly' : 'holds',
+      measured: { status: settled.status, wchan: wait?.wchan ?? '', 'forgotten fd': numberVar(settled.vars, 'fd1') },
+      text: asleep
+        ? text(
+            `Only when every write end is closed, the reader's own included: the parent closed its end, yet the child sleeps in read (wchan ${wait?.wchan ?? '?'}) because it still holds fd ${numberVar(settled.vars, 'fd1')}.`,
+            `只有当所有写端都关闭时才成立，包括读者自己的：父进程已关闭它的一端，但子进程仍睡在 read 中（wchan ${wait?.wchan ?? '?'}），因为它自己还持有 fd ${numberVar(settled.vars, 'fd1')}。`,
+            `只有當所有寫端都關閉時才成立，包括讀者自己的：父行程已關閉它的一端，但子行程仍睡在 read 中（wchan ${wait?.wchan ?? '?'}），因為它自己還持有 fd ${numberVar(settled.vars, 'fd1')}。`,
+          )
+        : text('read returned 0.', 'read 返回 0。', 'read 回傳 0。'),
+    };
+  },
+};
+
 export const pipeForgottenClose: Lesson = {
   id: 'pipe-forgotten-close',
   firstRole: 'parent',
   mechanism: 'pipe',
   programs: [prog],
+  claims: [eofClaim],
   title: text('The trap: a reader that forgot to close its write end', '陷阱：忘记关闭写端的读者', '陷阱：忘記關閉寫端的讀者'),
   summary: text(
     'The child reads until end-of-file but never closed its own copy of the write end. The parent finishes and closes; the child sleeps in read forever, and the parent waits for it forever.',
@@ -120,6 +146,7 @@ export const pipeForgottenClose: Lesson = {
       ),
     },
     {
+      id: 'stuck-read',
       role: 'child',
       op: 'read',
       args: readFd('fd0', 64),

@@ -17,6 +17,7 @@ describe('pipe rule 4: a write with no reader', () => {
     expect(await run.step()).toEqual({ index: 5, status: 'done' });
     expect((await run.returned(5)).result).toBeNull();
     expect(run.runner.view(false, 1).steps[5]!.question?.verdict?.correct).toBe('sigpipe');
+    expect(run.runner.view(false, 1).claims[0]!.verdict).toMatchObject({ holds: 'holds', measured: { signal: 13 } });
     await run.step();
     expect((await run.returned(6)).result).toBe(child);
     /* the parent's waitpid: the status the kernel gave it */
@@ -35,6 +36,7 @@ describe('pipe rule 4: a write with no reader', () => {
     await run.step();
     expect(await run.returned(6)).toMatchObject({ result: -1, errno: 'EPIPE' });
     expect(run.runner.view(false, 1).steps[6]).toMatchObject({ status: 'done', result: '= -1 EPIPE', question: { verdict: { correct: 'epipe' } } });
+    expect(run.runner.view(false, 1).claims[0]!.verdict).toMatchObject({ holds: 'partly', measured: { errno: 'EPIPE' } });
     await run.stepTo(10);
     expect(run.runner.view(false, 1).steps[9]!.result).toBe(`= ${child} (exit status 1)`);
     await run.stepTo(pipeSigpipe.stepsFor!({ sigpipe: 'ignore' }).length);

@@ -4,7 +4,7 @@
  * shows signal 13); with SIGPIPE ignored the write returns -1, errno EPIPE.
  */
 import type { LessonParams } from '../model/frame-types';
-import type { Lesson, LessonQuestion, LessonStep } from './lesson-types';
+import type { ClaimMeasure, Lesson, LessonClaim, LessonQuestion, LessonStep } from './lesson-types';
 import { pipeSigpipeC as prog } from './programs/pipe-sigpipe/pipe-sigpipe';
 import { exitWith, onFd, saveFds, savePid, text, waitFor, writeFd } from './step-kit';
 
@@ -46,6 +46,41 @@ const writeWithoutReader: LessonQuestion = {
       };
     }
     return { correct: 'writes', evidence: text(`write returned ${reply?.result}.`, `write 返回 ${reply?.result}。`, `write 回傳 ${reply?.result}。`) };
+  },
+};
+
+const sigpipeClaim: LessonClaim = {
+  id: 'write-no-reader-sigpipe',
+  claim: text(
+    'The course says a write to a pipe whose read ends are all closed raises SIGPIPE, which normally ends the process.',
+    '课程说：向所有读端都已关闭的管道写入，会产生 SIGPIPE，通常导致进程终止。',
+    '課程說：向所有讀端都已關閉的管道寫入，會產生 SIGPIPE，通常導致行程終止。',
+  ),
+  after: 'write',
+  async measure(settled): Promise<ClaimMeasure> {
+    const reply = settled.reply;
+    if (reply && reply.result === null) {
+      const status = await settled.zombieStatus('child');
+      const signal = status === null ? null : status & 0x7f;
+      return {
+        holds: signal === SIGPIPE ? 'holds' : 'differs',
+        measured: { 'wait status': status ?? -1, signal: signal ?? -1 },
+        text: text(
+          `It does: the child died in write, killed by signal ${signal} (SIGPIPE).`,
+          `确实如此：子进程死在 write 中，被信号 ${signal}（SIGPIPE）杀死。`,
+          `確實如此：子行程死在 write 中，被訊號 ${signal}（SIGPIPE）殺死。`,
+        ),
+      };
+    }
+    return {
+      holds: 'partly',
+      measured: { result: reply?.result ?? 0, errno: reply?.errno ?? '' },
+      text: text(
+        `The kernel still raised SIGPIPE, but this child ignores it, so it lives and write returned ${reply?.result} with errno ${reply?.errno}: "normally" means "unless the program ignores or catches it".`,
+        `内核仍然产生了 SIGPIPE，但这个子进程忽略了它，所以它活着，write 返回 ${reply?.result}，errno 为 ${reply?.errno}："通常"的意思是"除非程序忽略或捕获它"。`,
+        `核心仍然產生了 SIGPIPE，但這個子行程忽略了它，所以它活著，write 回傳 ${reply?.result}，errno 為 ${reply?.errno}：「通常」的意思是「除非程式忽略或捕捉它」。`,
+      ),
+    };
   },
 };
 
@@ -113,6 +148,7 @@ function steps(ignore: boolean): LessonStep[] {
         ]
       : []),
     {
+      id: 'write',
       role: 'child',
       op: 'write',
       args: writeFd('fd1', 'hello\n'),
@@ -201,6 +237,7 @@ export const pipeSigpipe: Lesson = {
       ],
     },
   ],
+  claims: [sigpipeClaim],
   steps: steps(false),
   stepsFor: (params: LessonParams) => steps(params.sigpipe === 'ignore'),
 };
