@@ -25,7 +25,7 @@ describe('lesson registry', () => {
   it('every lesson step is written in three languages, by a known role', () => {
     expect(findLesson('pipe-parent-child')).toBe(pipeParentChild);
     for (const lesson of allLessons) {
-      const roles = new Set([lesson.firstRole, ...lesson.steps.flatMap((s) => (s.spawns ? [s.spawns] : []))]);
+      const roles = new Set([lesson.firstRole, ...(lesson.alsoStarts ?? []), ...lesson.steps.flatMap((s) => (s.spawns ? [s.spawns] : []))]);
       for (const text of [lesson.title, lesson.summary, ...lesson.steps.map((s) => s.explain)]) {
         expect(text.en.length).toBeGreaterThan(0);
         expect(text['zh-Hans'].length).toBeGreaterThan(0);

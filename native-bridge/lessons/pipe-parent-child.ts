@@ -4,6 +4,10 @@
  * Every step is one real syscall of one real process.
  */
 import { numberVar, type Lesson } from './lesson-types';
+import { pipeParentChildC as prog } from './programs/pipe-parent-child/pipe-parent-child';
+import { pipeCapacityClaim } from './pipe-claims';
+
+const at = (needle: string, nth = 1) => ({ program: prog.file, line: prog.line(needle, nth) });
 
 const HELLO = 'hello world\n';
 
@@ -11,7 +15,8 @@ export const pipeParentChild: Lesson = {
   id: 'pipe-parent-child',
   firstRole: 'parent',
   mechanism: 'pipe',
-  programs: [],
+  programs: [prog],
+  claims: [pipeCapacityClaim('pipe')],
   title: {
     en: 'A pipe from parent to child',
     'zh-Hans': '从父进程到子进程的管道',
@@ -24,6 +29,7 @@ export const pipeParentChild: Lesson = {
   },
   steps: [
     {
+      id: 'pipe',
       role: 'parent',
       op: 'pipe2',
       save: (reply, vars) => {
@@ -31,6 +37,7 @@ export const pipeParentChild: Lesson = {
         if (Array.isArray(fds)) [vars.fd0, vars.fd1] = [fds[0]!, fds[1]!];
       },
       code: 'pipe2(fd, O_CLOEXEC);',
+      ...at('pipe2('),
       explain: {
         en: 'The kernel creates a pipe: a small buffer inside the kernel (64 KiB by default) with a read end and a write end. The parent gets two descriptors: fd[0] to read from it, fd[1] to write into it. Nothing is queued yet.',
         'zh-Hans': '内核创建一个管道：位于内核中的一小块缓冲区（默认 64 KiB），有读端和写端。父进程得到两个描述符：fd[0] 用来读，fd[1] 用来写。此时管道里还没有数据。',
@@ -45,6 +52,7 @@ export const pipeParentChild: Lesson = {
         vars.child = reply.result;
       },
       code: 'pid = fork();',
+      ...at('fork('),
       explain: {
         en: 'The parent starts a child process. The child inherits the parent\'s open descriptors, so it holds the same pipe at the same numbers fd[0] and fd[1]. (ipcscope starts the child with posix_spawn and asks it to keep both pipe descriptors: the result is what fork gives you.) The pipe now has two readers and two writers.',
         'zh-Hans': '父进程创建一个子进程。子进程继承父进程打开的描述符，所以它以相同的编号 fd[0] 和 fd[1] 持有同一个管道。（ipcscope 用 posix_spawn 启动子进程，并让它保留这两个管道描述符，结果与 fork 相同。）现在管道有两个读者和两个写者。',
@@ -56,6 +64,7 @@ export const pipeParentChild: Lesson = {
       op: 'close',
       args: (v) => ({ fd: numberVar(v, 'fd0') }),
       code: 'close(fd[0]);',
+      ...at('close(fd[0])'),
       explain: {
         en: 'The parent only writes, so it closes its read end. The pipe itself lives on: the child still holds a read end.',
         'zh-Hans': '父进程只负责写，所以关闭自己的读端。管道本身仍然存在：子进程还持有一个读端。',
@@ -67,6 +76,7 @@ export const pipeParentChild: Lesson = {
       op: 'close',
       args: (v) => ({ fd: numberVar(v, 'fd1') }),
       code: 'close(fd[1]);',
+      ...at('close(fd[1])', 1),
       explain: {
         en: 'The child only reads, so it closes its write end. Now data can flow one way only: parent to child. This close matters: as long as any write end stays open, a reader never sees end-of-file.',
         'zh-Hans': '子进程只负责读，所以关闭自己的写端。现在数据只能单向流动：从父进程到子进程。这次关闭很重要：只要还有任何一个写端开着，读者就永远读不到文件结束（EOF）。',
@@ -81,6 +91,7 @@ export const pipeParentChild: Lesson = {
         if (typeof reply.data?.bytes === 'string') vars.received = reply.data.bytes;
       },
       code: 'n = read(fd[0], buf, 64);',
+      ...at('read(fd[0]', 1),
       explain: {
         en: 'The child asks for up to 64 bytes. The pipe is empty, so the kernel puts the child to sleep inside read() (wchan anon_pipe_read). It uses no CPU; it waits until someone writes.',
         'zh-Hans': '子进程请求最多 64 个字节。管道是空的，于是内核让子进程在 read() 里睡眠（wchan 为 anon_pipe_read）。它不占用 CPU，一直等到有人写入。',
@@ -92,6 +103,7 @@ export const pipeParentChild: Lesson = {
       op: 'write',
       args: (v) => ({ fd: numberVar(v, 'fd1'), text: HELLO }),
       code: 'write(fd[1], "hello world\\n", 12);',
+      ...at('write(fd[1]'),
       explain: {
         en: 'The parent writes 12 bytes into the pipe. The kernel copies them into the pipe buffer and wakes the sleeping reader: the child\'s read() returns 12.',
         'zh-Hans': '父进程向管道写入 12 个字节。内核把它们复制进管道缓冲区，并唤醒正在睡眠的读者：子进程的 read() 返回 12。',
@@ -103,6 +115,7 @@ export const pipeParentChild: Lesson = {
       op: 'write',
       args: (v) => ({ fd: 1, data: typeof v.received === 'string' ? v.received : '' }),
       code: 'write(STDOUT_FILENO, buf, n);',
+      ...at('write(STDOUT_FILENO'),
       explain: {
         en: 'The child prints what it received on its standard output (descriptor 1). The bytes crossed from one process to another only through the kernel.',
         'zh-Hans': '子进程把收到的内容写到标准输出（描述符 1）。这些字节从一个进程到另一个进程，只经过了内核。',
@@ -114,6 +127,7 @@ export const pipeParentChild: Lesson = {
       op: 'read',
       args: (v) => ({ fd: numberVar(v, 'fd0'), count: 64 }),
       code: 'n = read(fd[0], buf, 64);',
+      ...at('read(fd[0]', 2),
       explain: {
         en: 'The child reads again. The pipe is empty but the parent still holds the write end, so more data could come: the child sleeps in read() again.',
         'zh-Hans': '子进程再次读取。管道是空的，但父进程仍持有写端，之后可能还有数据：子进程再次在 read() 里睡眠。',
@@ -125,6 +139,7 @@ export const pipeParentChild: Lesson = {
       op: 'close',
       args: (v) => ({ fd: numberVar(v, 'fd1') }),
       code: 'close(fd[1]);',
+      ...at('close(fd[1])', 2),
       explain: {
         en: 'The parent closes the last write end. No one can write any more, so the kernel wakes the reader and its read() returns 0: end-of-file.',
         'zh-Hans': '父进程关闭最后一个写端。再也没有人能写入，于是内核唤醒读者，它的 read() 返回 0，也就是文件结束（EOF）。',
@@ -136,6 +151,7 @@ export const pipeParentChild: Lesson = {
       op: 'exit',
       args: () => ({ code: 0 }),
       code: 'exit(0);',
+      ...at('exit(0)', 1),
       explain: {
         en: 'The child exits. The kernel closes its descriptors, and the pipe, with no holder left, is freed. The child stays a zombie until its parent collects its exit status.',
         'zh-Hans': '子进程退出。内核关闭它的描述符；管道不再有任何持有者，随之被释放。子进程会保持僵尸状态，直到父进程取走它的退出状态。',
@@ -147,6 +163,7 @@ export const pipeParentChild: Lesson = {
       op: 'waitpid',
       args: (v) => ({ pid: numberVar(v, 'child') }),
       code: 'waitpid(pid, &status, 0);',
+      ...at('waitpid('),
       explain: {
         en: 'The parent collects the child\'s exit status (0). Only now does the zombie disappear from the process table.',
         'zh-Hans': '父进程取走子进程的退出状态（0）。直到这时，僵尸进程才从进程表中消失。',
@@ -158,6 +175,7 @@ export const pipeParentChild: Lesson = {
       op: 'exit',
       args: () => ({ code: 0 }),
       code: 'exit(0);',
+      ...at('exit(0)', 2),
       explain: {
         en: 'The parent exits too. Every process and kernel object of this lesson is gone.',
         'zh-Hans': '父进程也退出了。本课的所有进程和内核对象都已不复存在。',

@@ -3,15 +3,26 @@
  * exporting a `Lesson`, import it here and add it to `allLessons`.
  */
 import type { LessonSummary } from '../model/frame-types';
-import type { Lesson } from './lesson-types';
+import { defaultParams } from './lesson-params';
+import { stepsOf, type Lesson } from './lesson-types';
+import { fifoServerClient } from './fifo-server-client';
+import { pipeBothWays } from './pipe-both-ways';
+import { pipeForgottenClose } from './pipe-forgotten-close';
+import { pipeFullWrite } from './pipe-full-write';
 import { pipeParentChild } from './pipe-parent-child';
+import { pipeSigpipe } from './pipe-sigpipe';
+import { pipeTasks } from './pipe-tasks';
+import { pipeTwoWays } from './pipe-two-ways';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);
 }
 
 export function lessonSummaries(lessons: readonly Lesson[] = allLessons): LessonSummary[] {
-  return lessons.map(({ id, title, summary, mechanism, steps }) => ({ id, title, summary, mechanism, stepCount: steps.length, params: [] }));
+  return lessons.map((lesson) => {
+    const { id, title, summary, mechanism, params = [] } = lesson;
+    return { id, title, summary, mechanism, stepCount: stepsOf(lesson, defaultParams(params)).length, params };
+  });
 }

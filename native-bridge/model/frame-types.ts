@@ -28,6 +28,13 @@ export interface SyscallEvent {
   data: string | null;
   /** Human summary, e.g. "read(3, 64) = 12". */
   text: string;
+  /**
+   * Snapshot object id (e.g. "pipe:4614", "fifo:812") of the descriptor `fd`,
+   * read when the call was issued: the picture moves bytes into (write
+   * return) and out of (read return) this object's ring. Absent when the call
+   * has no such descriptor.
+   */
+  object?: string | null;
 }
 
 export type StepStatus = 'pending' | 'running' | 'blocked' | 'done' | 'failed';
@@ -107,6 +114,12 @@ export interface LessonStepView {
   result: string | null;
   /** Asked before this step runs, when questions are on; null for most steps. */
   question: QuestionView | null;
+  /**
+   * Descriptors the picture should point at once the step has settled, and
+   * why: e.g. the write end a reader forgot to close, or the read end a
+   * parent sleeps on forever. Absent or empty for most steps.
+   */
+  focus?: { role: string; pid: number; fd: number; note: LocalizedText }[];
 }
 
 /** A parameter a learner may choose when starting a lesson (validated by the engine). */

@@ -23,9 +23,14 @@ export function callText(syscall: string, args: OpArgs, extra: { fds?: number[];
     case 'read':
       return `read(${num(args, 'fd')}, ${num(args, 'count')})`;
     case 'write': {
-      const bytes = offeredBytes(args) ?? Buffer.alloc(0);
+      const bytes = offeredBytes(args);
+      /* write-fill: `count` bytes the engine never sees */
+      if (!bytes && typeof args.count === 'number') return `write(${num(args, 'fd')}, <${args.count} bytes>, ${args.count})`;
+      if (!bytes) return `write(${num(args, 'fd')}, "", 0)`;
       return `write(${num(args, 'fd')}, ${quoted(bytes)}, ${bytes.length})`;
     }
+    case 'fcntl':
+      return `fcntl(${num(args, 'fd')}, F_GETPIPE_SZ)`;
     case 'close':
       return `close(${num(args, 'fd')})`;
     case 'pipe2':

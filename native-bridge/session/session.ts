@@ -2,7 +2,7 @@
  * The engine session: validated commands in, frames out.
  *
  * - Commands (model/commands.ts): lesson.start/stop/restart, play, pause,
- *   step, speed, rate, lessons.list. Bad input gives { ok: false, error } and
+ *   step, step.back, answer, questions, speed, rate, lessons.list. Bad input gives { ok: false, error } and
  *   changes nothing.
  * - Commands are applied strictly in the order they arrive, from every client:
  *   one starts only once the previous one is applied. A step is applied when
@@ -20,14 +20,15 @@
  *   handler (ActorTeam) kill and reap every actor.
  */
 import { CommandError, RATE_DEFAULT_HZ, parseCommand, type Command, type CommandResult } from '../model/commands';
-import type { Frame, LessonSummary, LessonView, SyscallEvent } from '../model/frame-types';
+import type { Frame, LessonParams, LessonSummary, LessonView, SyscallEvent } from '../model/frame-types';
 import type { EngineSession } from '../model/session-api';
 import type { Snapshot } from '../model/snapshot-types';
+import { validateParams } from '../lessons/lesson-params';
 import { allLessons, lessonSummaries } from '../lessons/registry';
 import type { Lesson } from '../lessons/lesson-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from '../probe';
 import { processExists } from '../actor/reaper';
-import { LessonRunner, type RunnerEvent } from './lesson-runner';
+import { LessonRunner, type RunnerEvent, type RunnerOptions } from './lesson-runner';
 
 export interface SessionOptions {
   /** Pause after each step while playing, at speed 1 (ms). */
@@ -45,6 +46,7 @@ export class Session implements EngineSession {
   private runner: LessonRunner | null = null;
   private playing = false;
   private playGeneration = 0;
+  private questionsOn = true;
   private speed = 1;
   private rateHz = RATE_DEFAULT_HZ;
   private frameSeq = 0;
@@ -132,24 +134,30 @@ export class Session implements EngineSession {
       case 'lesson.start': {
         const lesson = this.findLesson(command.lesson);
         if (!lesson) return { ok: false, error: `unknown lesson "${command.lesson}" (see lessons.list)` };
-        await this.stopLesson();
-        this.runner = await LessonRunner.start(lesson, { onEvent: (e) => this.onEvent(e) });
-        this.emitFrame();
-        return { ok: true, data: { lesson: lesson.id, roles: this.runner.view(false, this.speed).roles } };
+        let params: LessonParams;
+        try {
+          params = validateParams(lesson, command.params);
+        } catch (err) {
+          return { ok: false, error: (err as Error).message };
+        }
+        const runner = await this.startLesson(lesson, params, { questionsOn: this.questionsOn });
+        return { ok: true, data: { lesson: lesson.id, params, roles: runner.view(false, this.speed).roles } };
       }
       case 'lesson.stop':
         await this.stopLesson();
         this.emitFrame();
         return { ok: true };
       case 'lesson.restart': {
-        const lesson = this.runner?.lesson;
-        if (!lesson) return { ok: false, error: 'no lesson to restart' };
-        return this.run({ type: 'lesson.start', lesson: lesson.id });
+        const runner = this.runner;
+        if (!runner) return { ok: false, error: 'no lesson to restart' };
+        return this.run({ type: 'lesson.start', lesson: runner.lesson.id, params: runner.params });
       }
       case 'step': {
         const runner = this.runner;
         if (!runner) return { ok: false, error: 'no lesson is running' };
         if (!runner.hasMoreSteps) return { ok: false, error: 'the lesson has no more steps (restart it)' };
+        const asking = runner.awaitingAnswer;
+        if (asking !== null) return { ok: false, error: `step ${asking + 1} asks a question: answer it first (or turn questions off)` };
         this.steppingRunner = runner;
         try {
           const outcome = runner.step();
@@ -189,10 +197,20 @@ export class Session implements EngineSession {
         this.rateHz = command.hz;
         this.restartTimer();
         return { ok: true };
-      case 'step.back':
-      case 'answer':
+      case 'answer': {
+        const runner = this.runner;
+        if (!runner) return { ok: false, error: 'no lesson is running' };
+        runner.answer(command.step, command.choice);
+        this.emitFrame();
+        return { ok: true };
+      }
       case 'questions':
-        return { ok: false, error: `${command.type} is not available yet` };
+        this.questionsOn = command.on;
+        if (this.runner) this.runner.questionsOn = command.on;
+        this.emitFrame();
+        return { ok: true };
+      case 'step.back':
+        return this.stepBack(command.step);
     }
   }
 
@@ -203,7 +221,33 @@ export class Session implements EngineSession {
   /** Commands that will end the running lesson, so they may cut a step that waits. */
   private endsLesson(command: Command): boolean {
     if (command.type === 'lesson.start') return this.findLesson(command.lesson) !== undefined;
-    return command.type === 'lesson.stop' || command.type === 'lesson.restart';
+    return command.type === 'lesson.stop' || command.type === 'lesson.restart' || command.type === 'step.back';
+  }
+
+  private async startLesson(lesson: Lesson, params: LessonParams, options: RunnerOptions): Promise<LessonRunner> {
+    await this.stopLesson();
+    const runner = await LessonRunner.start(lesson, { onEvent: (e) => this.onEvent(e), onChange: () => this.emitFrame() }, { ...options, params });
+    this.runner = runner;
+    this.emitFrame();
+    return runner;
+  }
+
+  /**
+   * Step back by honest re-execution: the lesson starts again on new
+   * processes with the same parameters, and steps 0..step-1 run again at full
+   * speed (their questions keep their answers and are judged again).
+   */
+  private async stepBack(step: number): Promise<CommandResult> {
+    const old = this.runner;
+    if (!old) return { ok: false, error: 'no lesson is running' };
+    if (step > old.next) return { ok: false, error: `step.back goes back only: step ${step} is past the next step (${old.next})` };
+    const answers = new Map([...old.answersGiven].filter(([index]) => index < step));
+    const runner = await this.startLesson(old.lesson, old.params, { questionsOn: this.questionsOn, answers });
+    for (let i = 0; i < step && this.runner === runner; i += 1) await runner.step();
+    if (this.runner !== runner) return { ok: false, error: 'the lesson was stopped during the step back' };
+    runner.replayed = step > 0 ? { from: 1, to: step } : null;
+    this.emitFrame();
+    return { ok: true, data: { replayed: runner.replayed } };
   }
 
   private enqueue<T>(task: () => Promise<T> | T): Promise<T> {
@@ -246,9 +290,10 @@ export class Session implements EngineSession {
 
   private async playLoop(runner: LessonRunner, generation: number): Promise<void> {
     const current = (): boolean => this.playing && generation === this.playGeneration && this.runner === runner;
-    while (current() && runner.hasMoreSteps) {
+    /* with questions on, play stops before a question the learner has not answered */
+    while (current() && runner.hasMoreSteps && runner.awaitingAnswer === null) {
       await runner.step();
-      if (!current() || !runner.hasMoreSteps) break;
+      if (!current() || !runner.hasMoreSteps || runner.awaitingAnswer !== null) break;
       await new Promise((resolve) => setTimeout(resolve, this.stepDelayMs / this.speed));
     }
     if (generation === this.playGeneration) {

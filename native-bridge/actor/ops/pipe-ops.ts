@@ -1,9 +1,10 @@
 /**
- * Pipe ops: pipe2, close, read, write, set-pipe-size. Each is one syscall.
+ * Pipe ops: pipe2, close, read, write, write-fill, get-pipe-size,
+ * set-pipe-size. Each is one syscall.
  * x86_64 syscall numbers: read 0, write 1 (a read on an empty pipe sleeps in
  * wchan anon_pipe_read, a write on a full one in anon_pipe_write).
  */
-import { F_SETPIPE_SZ, O_CLOEXEC, native, selfFdInode } from '../../libc/libc';
+import { F_GETPIPE_SZ, F_SETPIPE_SZ, O_CLOEXEC, native, selfFdInode } from '../../libc/libc';
 import { type OpTable, OpArgError, bytesArg, intArg, failed, syscallOutcome } from './op-types';
 
 /* One read moves at most this much: a pipe holds 65536 bytes by default */
@@ -68,6 +69,25 @@ export const pipeOps: OpTable = {
       const size = intArg(args, 'size');
       /* F_SETPIPE_SZ: 1031; returns the capacity granted (rounded up to a power-of-two of pages) */
       return syscallOutcome(native.fcntlInt(fd, F_SETPIPE_SZ, size));
+    },
+  },
+  'get-pipe-size': {
+    sleepsIn: [],
+    run(args) {
+      /* F_GETPIPE_SZ: 1032; the capacity in bytes (65536 by default: 16 page-sized slots) */
+      return syscallOutcome(native.fcntlInt(intArg(args, 'fd'), F_GETPIPE_SZ, 0));
+    },
+  },
+  'write-fill': {
+    sleepsIn: [1],
+    fdArg: 'fd',
+    run(args) {
+      /* one write of `count` bytes of "x": fills a pipe without sending its content through the control channel */
+      const fd = intArg(args, 'fd');
+      const count = intArg(args, 'count');
+      if (count < 1 || count > MAX_READ) throw new OpArgError(`count must be 1 to ${MAX_READ}`);
+      const bytes = new Uint8Array(count).fill(0x78);
+      return syscallOutcome(native.write(fd, bytes, count), { offered: count });
     },
   },
 };

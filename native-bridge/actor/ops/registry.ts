@@ -10,10 +10,12 @@
  * that creates descriptors a forked child should inherit adds them to
  * `state.lessonFds` (and `close` removes them).
  */
+import { fifoOps } from './fifo-ops';
 import type { OpSpec, OpTable } from './op-types';
 import { pipeOps } from './pipe-ops';
 import { posixOps } from './posix-ops';
 import { processOps } from './process-ops';
+import { processSetupOps } from './process-setup-ops';
 import { socketOps } from './socket-ops';
 import { sysvOps } from './sysv-ops';
 
@@ -23,6 +25,8 @@ export const opTables: Record<string, OpTable> = {
   sysv: sysvOps,
   posix: posixOps,
   socket: socketOps,
+  fifo: fifoOps,
+  processSetup: processSetupOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;

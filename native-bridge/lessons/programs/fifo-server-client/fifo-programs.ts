@@ -1,0 +1,52 @@
+/** fifo_server.c and fifo_client.c: two unrelated programs meeting at a FIFO (the seeds' serveFifo/clientFifo idea, in our words). */
+import { cProgram } from '../../program-source';
+import { text } from '../../step-kit';
+
+export const fifoServerC = cProgram('fifo_server.c', ['server'], [
+  '#include <fcntl.h>',
+  '#include <stdlib.h>',
+  '#include <sys/stat.h>',
+  '#include <unistd.h>',
+  '',
+  'int main(int argc, char **argv)',
+  '{',
+  '    const char *path = argc > 1 ? argv[1] : "/tmp/demo.fifo";',
+  '    struct stat st;',
+  '    char buf[64];',
+  '    ssize_t n;',
+  '',
+  ['    if (mkfifo(path, 0600) < 0)', text('a name in the file system, type p', '文件系统里的一个名字，类型为 p', '檔案系統裡的一個名字，類型為 p')],
+  '        return 1;',
+  ['    if (stat(path, &st) < 0)', text('size 0, no blocks: the data will live in the kernel', '大小为 0，没有数据块：数据将存放在内核里', '大小為 0，沒有資料塊：資料將存放在核心裡')],
+  '        return 1;',
+  ['    int fd = open(path, O_RDONLY);', text('sleeps until a writer opens the other end', '睡眠直到有写者打开另一端', '睡眠直到有寫者開啟另一端')],
+  '    if (fd < 0)',
+  '        return 1;',
+  ['    while ((n = read(fd, buf, sizeof buf)) > 0)', text('0 once every writer has closed', '所有写者都关闭后返回 0', '所有寫者都關閉後回傳 0')],
+  '        n = write(STDOUT_FILENO, buf, n);',
+  '    close(fd);',
+  ['    unlink(path);', text('remove the name; nothing else was ever on disk', '删除这个名字；磁盘上从来没有别的东西', '刪除這個名字；磁碟上從來沒有別的東西')],
+  '    exit(0);',
+  '}',
+]);
+
+export const fifoClientC = cProgram('fifo_client.c', ['client'], [
+  '#include <fcntl.h>',
+  '#include <stdlib.h>',
+  '#include <unistd.h>',
+  '',
+  'int main(int argc, char **argv)',
+  '{',
+  '    const char *path = argc > 1 ? argv[1] : "/tmp/demo.fifo";',
+  '',
+  ['    int fd = open(path, O_WRONLY);', text('found by its name: no shared parent needed', '通过名字找到：不需要共同的父进程', '透過名字找到：不需要共同的父行程')],
+  '    if (fd < 0)',
+  '        return 1;',
+  '    if (write(fd, "hello\\n", 6) < 0)',
+  '        return 1;',
+  '    if (write(fd, "bye\\n", 4) < 0)',
+  '        return 1;',
+  ['    close(fd);', text('the server\'s read will return 0', '服务器的 read 将返回 0', '伺服器的 read 將回傳 0')],
+  '    exit(0);',
+  '}',
+]);

@@ -1,0 +1,35 @@
+/** pipe_both_ways.c: one pipe used in both directions (the seed's pipe2.c idea, in our words). */
+import { cProgram } from '../../program-source';
+import { text } from '../../step-kit';
+
+export const pipeBothWaysC = cProgram('pipe_both_ways.c', ['parent', 'child'], [
+  '#define _GNU_SOURCE',
+  '#include <fcntl.h>',
+  '#include <stdlib.h>',
+  '#include <sys/wait.h>',
+  '#include <unistd.h>',
+  '',
+  'int main(void)',
+  '{',
+  '    int fd[2];',
+  '    char buf[64];',
+  '    ssize_t n;',
+  '    int status;',
+  '',
+  ['    ', text('one pipe for both directions: nobody closes an end', '一个管道用于两个方向：谁都不关闭任何一端', '一個管道用於兩個方向：誰都不關閉任何一端')],
+  '    if (pipe2(fd, O_CLOEXEC) < 0)',
+  '        return 1;',
+  '    pid_t pid = fork();',
+  '    if (pid == 0) {',
+  ['        n = write(fd[1], "ping\\n", 5);', text('the child speaks first', '子进程先说话', '子行程先說話')],
+  ['        sleep(1);', text('remove this pause and the child may read back its own "ping"', '去掉这次停顿，子进程可能读回自己的 "ping"', '拿掉這次停頓，子行程可能讀回自己的 "ping"')],
+  ['        n = read(fd[0], buf, sizeof buf);', text('whoever reads first gets the bytes', '谁先读，字节就归谁', '誰先讀，位元組就歸誰')],
+  '        n = write(STDOUT_FILENO, buf, n);',
+  '        exit(0);',
+  '    }',
+  ['    n = read(fd[0], buf, sizeof buf);', text('the parent waits for the child\'s message', '父进程等待子进程的消息', '父行程等待子行程的訊息')],
+  '    n = write(fd[1], "pong\\n", 5);',
+  '    waitpid(pid, &status, 0);',
+  '    exit(0);',
+  '}',
+]);

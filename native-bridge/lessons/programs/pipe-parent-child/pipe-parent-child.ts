@@ -1,0 +1,38 @@
+/** pipe_parent_child.c: the program both processes of "A pipe from parent to child" run. */
+import { cProgram } from '../../program-source';
+import { text } from '../../step-kit';
+
+export const pipeParentChildC = cProgram('pipe_parent_child.c', ['parent', 'child'], [
+  '#define _GNU_SOURCE',
+  '#include <fcntl.h>',
+  '#include <stdlib.h>',
+  '#include <sys/wait.h>',
+  '#include <unistd.h>',
+  '',
+  'int main(void)',
+  '{',
+  '    int fd[2];',
+  '    char buf[64];',
+  '    ssize_t n;',
+  '    int status;',
+  '',
+  ['    ', text('fd[0] is the read end, fd[1] the write end', 'fd[0] 是读端，fd[1] 是写端', 'fd[0] 是讀端，fd[1] 是寫端')],
+  '    if (pipe2(fd, O_CLOEXEC) < 0)',
+  '        return 1;',
+  '    pid_t pid = fork();',
+  '    if (pid == 0) {',
+  ['        ', text('child: it only reads', '子进程：只读', '子行程：只讀')],
+  '        close(fd[1]);',
+  ['        n = read(fd[0], buf, 64);', text('sleeps while the pipe is empty', '管道为空时在此睡眠', '管道為空時在此睡眠')],
+  '        n = write(STDOUT_FILENO, buf, n);',
+  ['        n = read(fd[0], buf, 64);', text('returns 0 once no write end is open', '没有任何写端打开时返回 0', '沒有任何寫端開著時回傳 0')],
+  '        exit(0);',
+  '    }',
+  ['    ', text('parent: it only writes', '父进程：只写', '父行程：只寫')],
+  '    close(fd[0]);',
+  '    n = write(fd[1], "hello world\\n", 12);',
+  '    close(fd[1]);',
+  '    waitpid(pid, &status, 0);',
+  '    exit(0);',
+  '}',
+]);

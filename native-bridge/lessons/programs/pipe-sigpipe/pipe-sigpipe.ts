@@ -1,0 +1,36 @@
+/** pipe_sigpipe.c: a write after every read end is closed (SIGPIPE, or EPIPE when SIGPIPE is ignored). */
+import { cProgram } from '../../program-source';
+import { text } from '../../step-kit';
+
+export const pipeSigpipeC = cProgram('pipe_sigpipe.c', ['parent', 'child'], [
+  '#define _GNU_SOURCE',
+  '#include <fcntl.h>',
+  '#include <signal.h>',
+  '#include <stdio.h>',
+  '#include <stdlib.h>',
+  '#include <sys/wait.h>',
+  '#include <unistd.h>',
+  '',
+  'int main(int argc, char **argv)',
+  '{',
+  '    int fd[2];',
+  '    int status;',
+  '',
+  '    if (pipe2(fd, O_CLOEXEC) < 0)',
+  '        return 1;',
+  '    pid_t pid = fork();',
+  '    if (pid == 0) {',
+  '        close(fd[0]);',
+  ['        if (argc > 1)', text('run it with an argument to ignore SIGPIPE', '带一个参数运行即可忽略 SIGPIPE', '帶一個參數執行即可忽略 SIGPIPE')],
+  '            signal(SIGPIPE, SIG_IGN);',
+  ['        ssize_t n = write(fd[1], "hello\\n", 6);', text('nobody can read: SIGPIPE, or -1 with errno EPIPE', '没有人能读：收到 SIGPIPE，或返回 -1 且 errno 为 EPIPE', '沒有人能讀：收到 SIGPIPE，或回傳 -1 且 errno 為 EPIPE')],
+  '        if (n < 0)',
+  '            perror("write");',
+  '        exit(n < 0 ? 1 : 0);',
+  '    }',
+  '    close(fd[1]);',
+  ['    close(fd[0]);', text('the last read end goes', '最后一个读端关闭', '最後一個讀端關閉')],
+  ['    waitpid(pid, &status, 0);', text('WIFSIGNALED and WTERMSIG tell how the child ended', '用 WIFSIGNALED 和 WTERMSIG 查看子进程如何结束', '用 WIFSIGNALED 和 WTERMSIG 查看子行程如何結束')],
+  '    exit(0);',
+  '}',
+]);
