@@ -1,11 +1,12 @@
 /**
- * One actor process as the engine sees it: its own control connection, calls
+ * One actor process as the engine sees it: its own control channel, calls
  * that settle when the syscall returns, and what the kernel says it is doing.
  * Created by ActorTeam (actor-host.ts).
  */
 import type { Socket } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import type { Blocked } from '../model/snapshot-types';
+import { native } from '../libc/libc';
 import { takeSnapshot } from '../probe';
 import { isActorReply, type ActorReply, type OpArgs } from './actor-protocol';
 import type { ActorTeam } from './actor-host';
@@ -45,8 +46,13 @@ export class Actor {
     private readonly socket: Socket,
     /** Set for actors the engine spawned itself (child_process); null for children of actors. */
     readonly process: ChildProcess | null,
+    /** The engine's end of this actor's descriptor inbox (control-channel.ts). */
+    readonly inbox: number,
+    /** What arrived on the channel after the hello line. */
+    leftover = '',
   ) {
     this.gone = new Promise((resolve) => (this.markGone = resolve));
+    this.buffered = leftover;
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.receive(chunk));
     socket.on('close', () => this.close());
@@ -153,6 +159,7 @@ export class Actor {
     for (const [id, waiter] of this.waiting) waiter.resolve({ id, result: null, errno: null, gone: true });
     this.waiting.clear();
     this.socket.destroy();
+    native.close(this.inbox);
     this.markGone();
     this.team.reapOrphans();
   }
