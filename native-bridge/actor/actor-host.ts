@@ -32,7 +32,7 @@ import { Actor, type CallReply } from './actor';
 import { ControlChannel } from './control-channel';
 import { sendFds } from './fd-passing';
 import { errnoWithLimit } from './process-limits';
-import { becomeSubreaper, killAndReap, killAndReapSync, parentOf, stillOurs } from './reaper';
+import { becomeSubreaper, killAndReap, killAndReapSync, stillOurs } from './reaper';
 import { waitpidNoHang } from './reaper-libc';
 
 /* a backstop only: an actor that dies before its hello closes its channel, which fails the wait at once */
@@ -227,7 +227,8 @@ export class ActorTeam {
     const attempt = (): void => {
       let running = false;
       for (const pid of this.spawnedPids) {
-        if (this.direct.has(pid) || parentOf(pid) !== process.pid) continue;
+        /* waitpid answers for our own children only (ECHILD otherwise), and needs no descriptor, unlike /proc */
+        if (this.direct.has(pid)) continue;
         if (waitpidNoHang(pid) === 0) running = true;
       }
       if (running && !this.disposed && Date.now() < deadline) setTimeout(attempt, 20);

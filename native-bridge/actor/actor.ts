@@ -10,7 +10,7 @@ import { native } from '../libc/libc';
 import { takeSnapshot } from '../probe';
 import { isActorReply, type ActorReply, type OpArgs } from './actor-protocol';
 import type { ActorTeam } from './actor-host';
-import { isAsleepIn, readKernelWait, type KernelWait } from './kernel-wait';
+import { isAsleepIn, isStopped, readKernelWait, type KernelWait } from './kernel-wait';
 import { findOp } from './ops/registry';
 
 /** A reply, or `gone` when the actor went away before replying (exit, a signal, dispose). */
@@ -105,10 +105,13 @@ export class Actor {
 
   /**
    * Settles with "blocked" as soon as the kernel shows the actor asleep in the
-   * op (polled from /proc every `everyMs`, then confirmed by the probe), or
-   * with "returned" when `reply` settles first.
+   * op (polled from /proc every `everyMs`, then confirmed by the probe),
+   * with "stopped" when the kernel shows it stopped (SIGSTOP, a tracer: state
+   * T or t), as its op cannot finish until it is continued, or with
+   * "returned" when `reply` settles first. Rejects with a ProcReadError when
+   * /proc cannot be read at all (no descriptor free): no answer, not "gone".
    */
-  async watchBlocked(op: string, args: OpArgs, reply: Promise<CallReply>, everyMs = 5): Promise<'blocked' | 'returned'> {
+  async watchBlocked(op: string, args: OpArgs, reply: Promise<CallReply>, everyMs = 5): Promise<'blocked' | 'returned' | 'stopped'> {
     let settled = false;
     void reply.then(() => (settled = true));
     /* looked up once: the poll below runs every few ms */
@@ -117,8 +120,10 @@ export class Actor {
       await new Promise((r) => setTimeout(r, everyMs));
       if (settled) return 'returned';
       if (!this.alive) return 'returned';
+      const wait = this.kernelWait();
+      if (wait && isStopped(wait)) return 'stopped';
       /* cheap /proc poll first, then the probe's own verdict on the very same syscall */
-      if (target && this.asleepIn(target) && this.probeConfirms(target)) return 'blocked';
+      if (target && isAsleepIn(wait, target.syscalls, target.fd) && this.probeConfirms(target)) return 'blocked';
     }
   }
 

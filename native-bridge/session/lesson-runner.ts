@@ -5,7 +5,7 @@
  * state, see actor/kernel-wait.ts); the next step may then be issued. A step
  * for an actor whose previous call is still blocked waits until it returns.
  */
-import { ActorTeam, type Actor, type CallReply } from '../actor/actor-host';
+import { ActorTeam, SpawnChildError, type Actor, type CallReply } from '../actor/actor-host';
 import { offeredBytes, type OpArgs } from '../actor/actor-protocol';
 import type { Lesson, LessonStep, LessonVars } from '../lessons/lesson-types';
 import type { LessonView, StepStatus, SyscallEvent } from '../model/frame-types';
@@ -16,6 +16,11 @@ export type RunnerEvent = Omit<SyscallEvent, 'seq' | 'time'>;
 /** The syscall a step shows: a step that spawns is the lesson's fork, whatever op carries it. */
 function syscallOf(step: LessonStep): string {
   return step.spawns ? 'fork' : step.op;
+}
+
+/** The lesson error while a step's process is stopped; cleared once the call returns. */
+function stoppedText(role: string, syscall: string): string {
+  return `the ${role} process is stopped (SIGSTOP, state T): its ${syscall} cannot finish until it is continued (SIGCONT)`;
 }
 
 export interface RunnerHooks {
@@ -147,18 +152,38 @@ export class LessonRunner {
     this.emit(index, step, actor, 'call', args, { text: callText(syscall, args, { spawned: step.spawns }) });
     if (step.spawns) return this.fork(index, step, actor);
     const reply = actor.call(step.op, args);
-    if ((await actor.watchBlocked(step.op, args, reply)) === 'blocked' && !this.disposed) {
+    let watched: 'blocked' | 'returned' | 'stopped';
+    try {
+      watched = await actor.watchBlocked(step.op, args, reply);
+    } catch (err) {
+      /* no answer from /proc (e.g. EMFILE): say so, and still wait for the call before the role's next step */
+      this.returnLater(index, step, actor, args, reply);
+      return this.fail(index, `step ${index}: cannot watch the ${step.role} process: ${(err as Error).message}`);
+    }
+    if (watched !== 'returned' && !this.disposed) {
       this.statuses[index] = 'blocked';
-      this.emit(index, step, actor, 'blocked', args, { text: `${callText(syscall, args)} /* asleep in the kernel */` });
-      const returned = reply.then((r) => this.finish(index, step, actor, args, r));
-      this.inFlight.set(step.role, returned);
-      void returned.then(() => {
-        if (this.inFlight.get(step.role) === returned) this.inFlight.delete(step.role);
-      });
+      if (watched === 'stopped') {
+        this.error = stoppedText(step.role, syscall);
+      } else {
+        this.emit(index, step, actor, 'blocked', args, { text: `${callText(syscall, args)} /* asleep in the kernel */` });
+      }
+      this.returnLater(index, step, actor, args, reply);
       return { index, status: 'blocked' };
     }
     this.finish(index, step, actor, args, await reply);
     return { index, status: this.statuses[index]! };
+  }
+
+  /** The call has not returned (asleep, stopped, or unwatchable): it finishes when it does; the role's next step waits for it. */
+  private returnLater(index: number, step: LessonStep, actor: Actor, args: OpArgs, reply: Promise<CallReply>): void {
+    const returned = reply.then((r) => {
+      if (this.error === stoppedText(step.role, syscallOf(step))) this.error = null;
+      if (this.statuses[index] === 'blocked') this.finish(index, step, actor, args, r);
+    });
+    this.inFlight.set(step.role, returned);
+    void returned.then(() => {
+      if (this.inFlight.get(step.role) === returned) this.inFlight.delete(step.role);
+    });
   }
 
   private async fork(index: number, step: LessonStep, actor: Actor): Promise<StepOutcome> {
@@ -169,7 +194,7 @@ export class LessonRunner {
       this.finish(index, step, actor, {}, reply);
     } catch (err) {
       if (this.disposed) return { index, status: 'stopped' };
-      return this.fail(index, `fork failed: ${(err as Error).message}`);
+      return this.fail(index, `fork failed: ${err instanceof SpawnChildError ? err.reason : (err as Error).message}`);
     }
     return { index, status: this.statuses[index]! };
   }
