@@ -31,7 +31,7 @@ import {
 import { Actor, type CallReply } from './actor';
 import { ControlChannel } from './control-channel';
 import { sendFds } from './fd-passing';
-import { errnoWithLimit } from './process-limits';
+import { errnoWithLimit } from '../libc/process-limits';
 import { becomeSubreaper, killAndReap, killAndReapSync, stillOurs } from './reaper';
 import { waitpidNoHang } from './reaper-libc';
 

@@ -10,7 +10,7 @@
 import { errnoName } from '../libc/errno';
 import { lastErrno, native } from '../libc/libc';
 import { AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, sock } from '../libc/sockets';
-import { errnoWithLimit } from './process-limits';
+import { errnoWithLimit } from '../libc/process-limits';
 
 export class ControlChannel {
   private actorEndsOpen = true;

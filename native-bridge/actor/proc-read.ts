@@ -6,7 +6,7 @@
  * polling forever and a child actor unreaped until the engine exited.
  */
 import { readFileSync } from 'node:fs';
-import { errnoWithLimit } from './process-limits';
+import { errnoWithLimit } from '../libc/process-limits';
 
 const GONE = new Set(['ENOENT', 'ESRCH']);
 const NO_DESCRIPTOR = new Set(['EMFILE', 'ENFILE']);

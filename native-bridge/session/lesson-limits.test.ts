@@ -16,6 +16,8 @@ import { pipeForkRead } from './limits-lesson';
 
 interface Report {
   case: string;
+  processes?: { pid: number; error: string | null }[];
+  problems?: { pid: number; reason: string }[];
   outcome?: { index: number; status: string };
   error?: string | null;
   pids?: number[];
@@ -76,6 +78,12 @@ describe('steps and limits', () => {
     const read = reports.find((r) => r.case === 'read')!;
     expect(read.outcome).toEqual({ index: 2, status: 'failed' });
     expect(read.error).toMatch(/^step 2: cannot watch the child process: cannot read \/proc\/\d+\/stat: EMFILE, RLIMIT_NOFILE is 200/);
+    /* the probe lists the child it could not read, with the reason, instead of "no such process" */
+    const snapshot = reports.find((r) => r.case === 'snapshot')!;
+    const child = read.pids![1]!;
+    const unreadable = `cannot read /proc/${child}/stat: EMFILE, RLIMIT_NOFILE is 200 (no descriptor free in this process)`;
+    expect(snapshot.processes).toEqual([{ pid: child, error: unreadable }]);
+    expect(snapshot.problems).toEqual([{ pid: child, reason: unreadable }]);
     const fork = reports.find((r) => r.case === 'fork')!;
     expect(fork.outcome).toEqual({ index: 1, status: 'failed' });
     expect(fork.error).toBe('fork failed: socketpair failed: EMFILE, RLIMIT_NOFILE is 200');

@@ -12,6 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { takeSnapshot } from '../probe';
 import { LessonRunner } from './lesson-runner';
 import { pipeForkRead } from './limits-lesson';
 
@@ -40,6 +41,10 @@ async function emfile(): Promise<void> {
   let held = useUpDescriptors();
   const read = await reading.step();
   report({ case: 'read', outcome: read, error: reading.view(false, 1).error, pids: reading.pids() });
+  /* the probe too: a process it cannot read for want of a descriptor is listed as unreadable, not dropped as gone */
+  const child = reading.pids()[1]!;
+  const snapshot = takeSnapshot({ pids: [child] }, { completeHolders: false, peekBytes: 0, readMaps: false, readSignals: false });
+  report({ case: 'snapshot', processes: snapshot.processes.map((p) => ({ pid: p.pid, error: p.error ?? null })), problems: snapshot.problems });
   await reading.dispose();
   for (const fd of held) closeSync(fd);
 

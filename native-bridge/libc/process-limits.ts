@@ -3,7 +3,7 @@
  * another, given ptrace-level access), so that a failure caused by one names
  * the limit and its value: "EAGAIN, RLIMIT_NPROC is 5".
  */
-import { libc } from '../libc/libc';
+import { libc } from './libc';
 
 /* <sys/resource.h> */
 export const RLIMIT_NPROC = 6;
