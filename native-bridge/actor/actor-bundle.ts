@@ -7,13 +7,14 @@
  * in the engine (buildSync: no esbuild service stays behind); any failure
  * (no esbuild, a read-only install) leaves the caller on tsx.
  */
-import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = resolve(here, '..', '..');
 const sources = resolve(here, '..');
+const entry = join(here, 'actor-main.ts');
 export const ACTOR_BUNDLE_PATH = join(projectRoot, 'node_modules', '.ipcscope', 'actor.mjs');
 
 function newestMtime(path: string): number {
@@ -40,13 +41,15 @@ interface EsbuildModule {
 
 /** The bundled actor entry, built or rebuilt first when needed; null when it cannot be had. */
 export async function freshActorBundle(): Promise<string | null> {
+  /* run from a bundle itself (the CLI's), `here` is no source folder: nothing to build from */
+  if (!existsSync(entry)) return null;
   try {
     if (isFresh()) return ACTOR_BUNDLE_PATH;
     const esbuild = (await import('esbuild')) as EsbuildModule;
     mkdirSync(dirname(ACTOR_BUNDLE_PATH), { recursive: true });
     const partial = `${ACTOR_BUNDLE_PATH}.${process.pid}.tmp`;
     esbuild.buildSync({
-      entryPoints: [join(here, 'actor-main.ts')],
+      entryPoints: [entry],
       outfile: partial,
       bundle: true,
       platform: 'node',

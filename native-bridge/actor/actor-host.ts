@@ -280,6 +280,8 @@ export class ActorTeam {
         reject(this.disposed ? new Error('actor team disposed') : err);
       };
       const timer = setTimeout(() => fail(new Error(`the ${role} process was not ready within ${HELLO_TIMEOUT_MS} ms`)), HELLO_TIMEOUT_MS);
+      /* a wait nobody may still care about (a spawn that failed outright) must not keep the engine alive */
+      timer.unref();
       const onData = (chunk: Buffer): void => {
         text += chunk.toString('utf8');
         const newline = text.indexOf('\n');
