@@ -31,7 +31,7 @@ import {
 import { Actor, type CallReply } from './actor';
 import { ControlChannel } from './control-channel';
 import { sendFds } from './fd-passing';
-import { errnoWithLimit } from '../libc/process-limits';
+import { RLIMIT_NPROC, errnoWithLimit, softLimit } from '../libc/process-limits';
 import { becomeSubreaper, killAndReap, killAndReapSync, stillOurs } from './reaper';
 import { waitpidNoHang } from './reaper-libc';
 
@@ -53,10 +53,17 @@ export class SpawnChildError extends Error {
   }
 }
 
-/** What a resource limit explains in an actor's last words on stderr, or "". */
+/**
+ * What a resource limit explains in an actor's last words on stderr, or "".
+ * With no words (Node aborts silently when it cannot start a thread, or hangs
+ * before its hello), a finite RLIMIT_NPROC outside root is named as a fact:
+ * it counts every thread of the user, and a Node process has about ten.
+ */
 function limitHint(stderr: string, pid: number): string {
   if (/EAGAIN|Resource temporarily unavailable/.test(stderr)) return ` (${errnoWithLimit('EAGAIN', pid)})`;
   if (/EMFILE|Too many open files/.test(stderr)) return ` (${errnoWithLimit('EMFILE', pid)})`;
+  const nproc = process.getuid?.() === 0 ? null : softLimit(RLIMIT_NPROC, pid);
+  if (nproc !== null && nproc !== 'unlimited') return ` (RLIMIT_NPROC is ${nproc}, counting every thread of this user)`;
   return '';
 }
 
@@ -279,7 +286,10 @@ export class ActorTeam {
         native.close(channel.engineInbox);
         reject(this.disposed ? new Error('actor team disposed') : err);
       };
-      const timer = setTimeout(() => fail(new Error(`the ${role} process was not ready within ${HELLO_TIMEOUT_MS} ms`)), HELLO_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => fail(new Error(`the ${role} process was not ready within ${HELLO_TIMEOUT_MS} ms${limitHint(this.stderrTail, 0)}`)),
+        HELLO_TIMEOUT_MS,
+      );
       /* a wait nobody may still care about (a spawn that failed outright) must not keep the engine alive */
       timer.unref();
       const onData = (chunk: Buffer): void => {
