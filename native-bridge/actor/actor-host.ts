@@ -149,7 +149,8 @@ export class ActorTeam {
       new Promise((resolve) => {
         const report = (): void => {
           const how = child.signalCode ?? child.exitCode;
-          resolve(new Error(`the ${role} process exited before it was ready (${String(how)}): ${stderr.trim()}${limitHint(stderr, 0)}`));
+          const said = stderr.trim() === '' ? '' : `: ${stderr.trim()}`;
+          resolve(new Error(`the ${role} process exited before it was ready (${String(how)})${said}${limitHint(stderr, 0)}`));
         };
         if (child.exitCode !== null || child.signalCode !== null) report();
         else child.once('close', report);
