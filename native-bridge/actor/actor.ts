@@ -111,9 +111,10 @@ export class Actor {
    * "returned" when `reply` settles first. Rejects with a ProcReadError when
    * /proc cannot be read at all (no descriptor free): no answer, not "gone".
    */
-  async watchBlocked(op: string, args: OpArgs, reply: Promise<CallReply>, everyMs = 5): Promise<'blocked' | 'returned' | 'stopped'> {
+  async watchBlocked(op: string, args: OpArgs, reply: Promise<unknown>, everyMs = 5): Promise<'blocked' | 'returned' | 'stopped'> {
     let settled = false;
-    void reply.then(() => (settled = true));
+    const done = (): void => void (settled = true);
+    reply.then(done, done);
     /* looked up once: the poll below runs every few ms */
     const target = sleepTarget(op, args);
     for (;;) {

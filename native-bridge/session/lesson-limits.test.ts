@@ -120,4 +120,20 @@ describe('steps and limits', () => {
     await until(() => runner!.view(false, 1).steps[3]!.status === 'done');
     expect(runner.view(false, 1).error).toBeNull();
   });
+
+  it('a fork by a stopped parent says so at once, and the child is there once the parent is continued', async () => {
+    runner = await LessonRunner.start(pipeForkRead, { onEvent: () => undefined });
+    await runner.step();
+    const parent = runner.view(false, 1).roles.parent!;
+    process.kill(parent, 'SIGSTOP');
+    await until(() => readKernelWait(parent)?.state === 'T');
+    expect(await runner.step()).toEqual({ index: 1, status: 'blocked' });
+    expect(runner.view(false, 1).error).toBe('the parent process is stopped (SIGSTOP, state T): its fork cannot finish until it is continued (SIGCONT)');
+    expect(readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim()).toBe('');
+    process.kill(parent, 'SIGCONT');
+    await until(() => runner!.view(false, 1).steps[1]!.status === 'done', 20_000);
+    const child = runner.view(false, 1).roles.child!;
+    expect(readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim()).toBe(String(child));
+    expect(runner.view(false, 1).error).toBeNull();
+  });
 });

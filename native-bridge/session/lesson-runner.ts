@@ -187,9 +187,32 @@ export class LessonRunner {
   }
 
   private async fork(index: number, step: LessonStep, actor: Actor): Promise<StepOutcome> {
+    const spawning = actor.spawnChild(step.spawns!);
+    /* a stopped parent cannot spawn: say so at once, and finish the fork once it is continued */
+    const watched = await actor.watchBlocked(step.op, {}, spawning).catch(() => 'returned' as const);
+    if (watched === 'stopped' && !this.disposed) {
+      this.statuses[index] = 'blocked';
+      this.error = stoppedText(step.role, syscallOf(step));
+      const forked = this.completeFork(index, step, actor, spawning).then(() => undefined);
+      this.inFlight.set(step.role, forked);
+      void forked.then(() => {
+        if (this.inFlight.get(step.role) === forked) this.inFlight.delete(step.role);
+      });
+      return { index, status: 'blocked' };
+    }
+    return this.completeFork(index, step, actor, spawning);
+  }
+
+  private async completeFork(
+    index: number,
+    step: LessonStep,
+    actor: Actor,
+    spawning: Promise<{ child: Actor; reply: CallReply }>,
+  ): Promise<StepOutcome> {
     try {
-      const { child, reply } = await actor.spawnChild(step.spawns!);
+      const { child, reply } = await spawning;
       if (this.disposed) return { index, status: 'stopped' };
+      if (this.error === stoppedText(step.role, syscallOf(step))) this.error = null;
       this.adopt(child);
       this.finish(index, step, actor, {}, reply);
     } catch (err) {
