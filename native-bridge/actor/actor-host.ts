@@ -29,7 +29,7 @@ import {
   type OpArgs,
 } from './actor-protocol';
 import { Actor, type CallReply } from './actor';
-import { ControlChannel } from './control-channel';
+import { ControlChannel, abandonChannel } from './control-channel';
 import { sendFds } from './fd-passing';
 import { RLIMIT_NPROC, errnoWithLimit, softLimit } from '../libc/process-limits';
 import { becomeSubreaper, killAndReap, killAndReapSync, stillOurs } from './reaper';
@@ -126,9 +126,11 @@ export class ActorTeam {
           [ENV_PARENT_PID]: String(process.pid),
         },
       });
-    } finally {
-      channel.closeActorEnds();
+    } catch (err) {
+      abandonChannel(channel);
+      return Promise.reject(new Error(`could not start the ${role} process: ${(err as Error).message}`));
     }
+    channel.closeActorEnds();
     if (child.pid !== undefined) {
       this.spawnedPids.push(child.pid);
       this.direct.set(child.pid, child);
@@ -179,9 +181,7 @@ export class ActorTeam {
     try {
       sendFds(parent.inbox, [channel.actorControl, channel.actorInbox]);
     } catch (err) {
-      channel.closeActorEnds();
-      native.close(channel.engineControl);
-      native.close(channel.engineInbox);
+      abandonChannel(channel);
       throw new SpawnChildError((err as Error).message);
     }
     channel.closeActorEnds();

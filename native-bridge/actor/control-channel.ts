@@ -50,6 +50,13 @@ export class ControlChannel {
   }
 }
 
+/** Closes all four ends: the channel is given up before any actor got it. */
+export function abandonChannel(channel: ControlChannel): void {
+  channel.closeActorEnds();
+  native.close(channel.engineControl);
+  native.close(channel.engineInbox);
+}
+
 function pair(type: number): Int32Array {
   const fds = new Int32Array(2);
   if (sock.socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) !== 0) {
