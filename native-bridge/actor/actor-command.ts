@@ -1,6 +1,8 @@
 /**
  * The one place that says how an actor process is started.
- * - Under plain Node (tests, CLI, web mode): node --import tsx actor-main.ts.
+ * - Under plain Node (tests, CLI, web mode): node actor.mjs, bundled from
+ *   the sources (actor-bundle.ts); node --import tsx actor-main.ts when the
+ *   bundle cannot be built.
  * - In the Electron build, electron/engine-process.ts sets IPCSCOPE_ACTOR_JS
  *   (the bundled actor-main.mjs) and IPCSCOPE_ACTOR_NODE (Electron's binary),
  *   which then runs as plain Node with ELECTRON_RUN_AS_NODE=1.
@@ -9,6 +11,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freshActorBundle } from './actor-bundle';
 import type { ActorCommand } from './actor-protocol';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,4 +31,12 @@ export function actorCommand(env: NodeJS.ProcessEnv = process.env): ActorCommand
     };
   }
   return { file: process.execPath, args: ['--import', 'tsx', actorMainPath], env: {}, cwd: projectRoot };
+}
+
+/** actorCommand(), but on the bundled actor entry when one can be built (ActorTeam.start uses this). */
+export async function resolveActorCommand(env: NodeJS.ProcessEnv = process.env): Promise<ActorCommand> {
+  if (env.IPCSCOPE_ACTOR_JS) return actorCommand(env);
+  const bundle = await freshActorBundle();
+  if (bundle === null) return actorCommand(env);
+  return { file: process.execPath, args: [bundle], env: {}, cwd: projectRoot };
 }

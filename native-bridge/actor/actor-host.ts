@@ -1,6 +1,7 @@
 /**
- * The engine's side of the actors: a control server on an abstract Unix
- * socket, and a small API for tests and sessions.
+ * The engine's side of the actors: a control channel per actor (socketpairs
+ * the engine makes before the actor exists: control-channel.ts), and a small
+ * API for tests and sessions.
  *
  *   const team = await ActorTeam.start();
  *   const parent = await team.spawn('parent');
@@ -14,24 +15,27 @@
  * the actor sleeps in a syscall, and on what.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server, type Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { markInheritedCloexec } from '../libc/fd-hygiene';
-import { actorCommand } from './actor-command';
+import { native } from '../libc/libc';
+import { resolveActorCommand } from './actor-command';
 import {
   ENV_COMMAND,
-  ENV_CONTROL,
   ENV_DIE_WITH_PARENT,
+  ENV_PARENT_PID,
   ENV_ROLE,
-  ENV_TOKEN,
   isActorHello,
-  type ActorHello,
+  type ActorCommand,
   type OpArgs,
 } from './actor-protocol';
 import { Actor, type CallReply } from './actor';
-import { becomeSubreaper, killAndReap, killAndReapSync, parentOf, stillOurs } from './reaper';
+import { ControlChannel, abandonChannel } from './control-channel';
+import { sendFds } from './fd-passing';
+import { RLIMIT_NPROC, errnoWithLimit, softLimit } from '../libc/process-limits';
+import { becomeSubreaper, killAndReap, killAndReapSync, stillOurs } from './reaper';
 import { waitpidNoHang } from './reaper-libc';
 
+/* a backstop only: an actor that dies before its hello closes its channel, which fails the wait at once */
 const HELLO_TIMEOUT_MS = 20_000;
 
 export interface ActorOutput {
@@ -41,29 +45,42 @@ export interface ActorOutput {
   text: string;
 }
 
-interface PendingHello {
-  role: string;
-  resolve: (actor: Actor) => void;
-  reject: (err: Error) => void;
-  process: ChildProcess | null;
+/** A child actor that could not be spawned; `reason` names why ("EAGAIN, RLIMIT_NPROC is 5"). */
+export class SpawnChildError extends Error {
+  override name = 'SpawnChildError';
+  constructor(readonly reason: string) {
+    super(`spawn-child failed: ${reason}`);
+  }
+}
+
+/**
+ * What a resource limit explains in an actor's last words on stderr, or "".
+ * With no words (Node aborts silently when it cannot start a thread, or hangs
+ * before its hello), a finite RLIMIT_NPROC outside root is named as a fact:
+ * it counts every thread of the user, and a Node process has about ten.
+ */
+function limitHint(stderr: string, pid: number): string {
+  if (/EAGAIN|Resource temporarily unavailable/.test(stderr)) return ` (${errnoWithLimit('EAGAIN', pid)})`;
+  if (/EMFILE|Too many open files/.test(stderr)) return ` (${errnoWithLimit('EMFILE', pid)})`;
+  const nproc = process.getuid?.() === 0 ? null : softLimit(RLIMIT_NPROC, pid);
+  if (nproc !== null && nproc !== 'unlimited') return ` (RLIMIT_NPROC is ${nproc}, counting every thread of this user)`;
+  return '';
 }
 
 export class ActorTeam {
-  private readonly pendingHellos = new Map<string, PendingHello>();
   private readonly members: Actor[] = [];
+  /** Control sockets of actors not ready yet (no hello). */
+  private readonly unready = new Set<Socket>();
   /** Every pid an actor spawned, connected or not, parents before children. */
   private readonly spawnedPids: number[] = [];
   private readonly direct = new Map<number, ChildProcess>();
   private readonly outputListeners = new Set<(output: ActorOutput) => void>();
+  /** The last of what any actor wrote on stderr (children share their engine-spawned ancestor's pipe). */
+  private stderrTail = '';
   private disposed = false;
   private readonly onExit = (): void => this.killSync();
 
-  private constructor(
-    private readonly server: Server,
-    /** Abstract socket name, without the leading NUL. */
-    readonly controlName: string,
-  ) {
-    server.on('connection', (socket) => this.accept(socket));
+  private constructor(private readonly command: ActorCommand) {
     process.on('exit', this.onExit);
   }
 
@@ -71,13 +88,7 @@ export class ActorTeam {
     /* a descriptor the engine inherited without FD_CLOEXEC would reach every actor as a false holder */
     markInheritedCloexec();
     becomeSubreaper();
-    const controlName = `ipcscope-${process.pid}-${randomBytes(6).toString('hex')}`;
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ path: `\0${controlName}` }, () => resolve());
-    });
-    return new ActorTeam(server, controlName);
+    return new ActorTeam(await resolveActorCommand());
   }
 
   /** Every pid started for this team (engine-spawned actors and their children). */
@@ -93,21 +104,33 @@ export class ActorTeam {
   /** Starts an actor process from the engine (its parent is the engine). */
   spawn(role: string): Promise<Actor> {
     if (this.disposed) return Promise.reject(new Error('actor team is disposed'));
-    const command = actorCommand();
-    const token = randomBytes(12).toString('hex');
-    const child = spawn(command.file, command.args, {
-      cwd: command.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        ...command.env,
-        [ENV_CONTROL]: this.controlName,
-        [ENV_ROLE]: role,
-        [ENV_TOKEN]: token,
-        [ENV_COMMAND]: JSON.stringify(command),
-        [ENV_DIE_WITH_PARENT]: '1',
-      },
-    });
+    let channel: ControlChannel;
+    try {
+      channel = ControlChannel.open();
+    } catch (err) {
+      return Promise.reject(new Error(`could not start the ${role} process: ${(err as Error).message}`));
+    }
+    const { file, args, cwd, env } = this.command;
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, {
+        cwd,
+        /* the actor's control ends land at CONTROL_FD (3) and INBOX_FD (4) */
+        stdio: ['ignore', 'pipe', 'pipe', channel.actorControl, channel.actorInbox],
+        env: {
+          ...process.env,
+          ...env,
+          [ENV_ROLE]: role,
+          [ENV_COMMAND]: JSON.stringify(this.command),
+          [ENV_DIE_WITH_PARENT]: '1',
+          [ENV_PARENT_PID]: String(process.pid),
+        },
+      });
+    } catch (err) {
+      abandonChannel(channel);
+      return Promise.reject(new Error(`could not start the ${role} process: ${(err as Error).message}`));
+    }
+    channel.closeActorEnds();
     if (child.pid !== undefined) {
       this.spawnedPids.push(child.pid);
       this.direct.set(child.pid, child);
@@ -118,48 +141,79 @@ export class ActorTeam {
       stderr = (stderr + text).slice(-2000);
       this.emitOutput({ role, stream: 'stderr', text });
     });
-    const connected = this.expectHello(token, role, child);
-    child.once('exit', (code, signal) => {
-      const pending = this.pendingHellos.get(token);
-      if (pending) {
-        this.pendingHellos.delete(token);
-        pending.reject(new Error(`actor ${role} exited before connecting (${signal ?? code}): ${stderr.trim()}`));
-      }
-    });
-    child.once('error', (err) => this.pendingHellos.get(token)?.reject(err));
-    return connected;
+    /* spawn itself failed (EAGAIN under RLIMIT_NPROC, ENOENT ...): Node reports it as an 'error' event */
+    const failed = new Promise<never>((_, reject) =>
+      child.once('error', (err: NodeJS.ErrnoException) => {
+        reject(new Error(`could not start the ${role} process: spawn failed: ${errnoWithLimit(err.code ?? String(err))}`));
+      }),
+    );
+    const exited = (): Promise<Error> =>
+      new Promise((resolve) => {
+        const report = (): void => {
+          const how = child.signalCode ?? child.exitCode;
+          const said = stderr.trim() === '' ? '' : `: ${stderr.trim()}`;
+          resolve(new Error(`the ${role} process exited before it was ready (${String(how)})${said}${limitHint(stderr, 0)}`));
+        };
+        if (child.exitCode !== null || child.signalCode !== null) report();
+        else child.once('close', report);
+      });
+    const ready = this.awaitHello(channel, role, child, exited);
+    failed.catch(() => undefined);
+    return Promise.race([ready, failed]);
   }
 
   /**
    * Used by Actor.spawnChild: `parent` posix_spawns a child actor, which
-   * connects here; settles once it has. Unless `outlivesParent`, the child dies
-   * with its parent (PR_SET_PDEATHSIG), so a killed engine takes the whole
-   * family with it: the engine's actors die with the engine, their children
-   * with them, even when asleep in a syscall that would never return.
+   * writes its hello on the channel the engine made for it; settles once it
+   * has. Unless `outlivesParent`, the child dies with its parent
+   * (PR_SET_PDEATHSIG), so a killed engine takes the whole family with it:
+   * the engine's actors die with the engine, their children with them, even
+   * when asleep in a syscall that would never return.
    */
   async spawnChildOf(parent: Actor, role: string, fds?: number[], outlivesParent = false): Promise<{ child: Actor; reply: CallReply }> {
     if (this.disposed) throw new Error('actor team is disposed');
-    const token = randomBytes(12).toString('hex');
-    const connected = this.expectHello(token, role, null);
-    const args: OpArgs = { role, token, outlivesParent };
+    let channel: ControlChannel;
+    try {
+      channel = ControlChannel.open();
+    } catch (err) {
+      throw new SpawnChildError((err as Error).message);
+    }
+    try {
+      sendFds(parent.inbox, [channel.actorControl, channel.actorInbox]);
+    } catch (err) {
+      abandonChannel(channel);
+      throw new SpawnChildError((err as Error).message);
+    }
+    channel.closeActorEnds();
+    const ready = this.awaitHello(channel, role, null, () =>
+      Promise.resolve(new Error(`the ${role} process exited before it was ready${limitHint(this.stderrTail, parent.pid)}`)),
+    );
+    ready.catch(() => undefined);
+    const args: OpArgs = { role, outlivesParent };
     if (fds) args.fds = fds;
     const reply = await parent.call('spawn-child', args);
     if (reply.result === null || reply.result < 0) {
-      this.pendingHellos.delete(token);
-      throw new Error(`spawn-child failed: ${reply.errno ?? ('error' in reply ? reply.error : 'actor gone')}`);
+      /* the parent closed the child's ends (or died): the wait for a hello fails on its own */
+      const reason =
+        reply.result === null
+          ? `the ${parent.role} process died before it could spawn ${role}`
+          : reply.error ?? (reply.errno ? errnoWithLimit(reply.errno, parent.pid) : 'unknown error');
+      throw new SpawnChildError(reason);
     }
-    this.spawnedPids.push(reply.result);
-    const child = await connected;
-    return { child, reply };
+    this.notePid(reply.result);
+    try {
+      return { child: await ready, reply };
+    } catch (err) {
+      throw new SpawnChildError((err as Error).message);
+    }
   }
 
-  /** Kills and reaps every actor and child actor, closes the control server. */
+  /** Kills and reaps every actor and child actor, closes every control channel. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     process.off('exit', this.onExit);
-    for (const pending of this.pendingHellos.values()) pending.reject(new Error('actor team disposed'));
-    this.pendingHellos.clear();
+    for (const socket of this.unready) socket.destroy();
     const exits = [...this.direct.values()].map((child) =>
       child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r())),
     );
@@ -168,7 +222,6 @@ export class ActorTeam {
     /* libuv reaps the children it spawned; we reap the rest (reparented to us: subreaper) */
     await Promise.all([...exits, killAndReap(others)]);
     for (const actor of this.members) actor.disconnect();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   /**
@@ -182,7 +235,8 @@ export class ActorTeam {
     const attempt = (): void => {
       let running = false;
       for (const pid of this.spawnedPids) {
-        if (this.direct.has(pid) || parentOf(pid) !== process.pid) continue;
+        /* waitpid answers for our own children only (ECHILD otherwise), and needs no descriptor, unlike /proc */
+        if (this.direct.has(pid)) continue;
         if (waitpidNoHang(pid) === 0) running = true;
       }
       if (running && !this.disposed && Date.now() < deadline) setTimeout(attempt, 20);
@@ -190,60 +244,78 @@ export class ActorTeam {
     attempt();
   }
 
+  private notePid(pid: number): void {
+    if (!this.spawnedPids.includes(pid)) this.spawnedPids.push(pid);
+  }
+
   private killSync(): void {
     killAndReapSync(this.spawnedPids);
   }
 
   private emitOutput(output: ActorOutput): void {
+    if (output.stream === 'stderr') this.stderrTail = (this.stderrTail + output.text).slice(-2000);
     for (const listener of this.outputListeners) listener(output);
   }
 
-  private expectHello(token: string, role: string, child: ChildProcess | null): Promise<Actor> {
+  /**
+   * The actor's first line on its channel is its hello (its pid); the actor
+   * is then ready. `exitedBeforeReady` says why when the channel closes first.
+   */
+  private awaitHello(
+    channel: ControlChannel,
+    role: string,
+    child: ChildProcess | null,
+    exitedBeforeReady: () => Promise<Error>,
+  ): Promise<Actor> {
+    const socket = new Socket({ fd: channel.engineControl, readable: true, writable: true });
+    this.unready.add(socket);
     return new Promise<Actor>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.pendingHellos.delete(token)) reject(new Error(`actor ${role} did not connect within ${HELLO_TIMEOUT_MS} ms`));
-      }, HELLO_TIMEOUT_MS);
-      const done = <T>(fn: (v: T) => void) => (v: T) => {
+      let text = '';
+      let settled = false;
+      const settle = (): boolean => {
+        if (settled) return false;
+        settled = true;
         clearTimeout(timer);
-        fn(v);
+        socket.off('data', onData);
+        socket.off('close', onClose);
+        this.unready.delete(socket);
+        return true;
       };
-      this.pendingHellos.set(token, { role, process: child, resolve: done(resolve), reject: done(reject) });
-    });
-  }
-
-  private accept(socket: Socket): void {
-    let first = '';
-    const onData = (chunk: Buffer): void => {
-      first += chunk.toString('utf8');
-      const newline = first.indexOf('\n');
-      if (newline < 0) {
-        if (first.length > 4096) socket.destroy();
-        return;
-      }
-      socket.off('data', onData);
-      let hello: ActorHello | null;
-      try {
-        const value: unknown = JSON.parse(first.slice(0, newline));
-        hello = isActorHello(value) ? value : null;
-      } catch {
-        hello = null;
-      }
-      const pending = hello ? this.pendingHellos.get(hello.token) : undefined;
-      if (!hello || !pending || this.disposed) {
+      const fail = (err: Error): void => {
+        if (!settle()) return;
         socket.destroy();
-        return;
-      }
-      this.pendingHellos.delete(hello.token);
-      pending.resolve(this.adopt(hello, pending, socket));
-    };
-    socket.on('data', onData);
-    socket.on('error', () => socket.destroy());
-  }
-
-  private adopt(hello: ActorHello, pending: PendingHello, socket: Socket): Actor {
-    const actor = new Actor(this, pending.role, hello.pid, socket, pending.process);
-    this.members.push(actor);
-    return actor;
+        native.close(channel.engineInbox);
+        reject(this.disposed ? new Error('actor team disposed') : err);
+      };
+      const timer = setTimeout(
+        () => fail(new Error(`the ${role} process was not ready within ${HELLO_TIMEOUT_MS} ms${limitHint(this.stderrTail, 0)}`)),
+        HELLO_TIMEOUT_MS,
+      );
+      /* a wait nobody may still care about (a spawn that failed outright) must not keep the engine alive */
+      timer.unref();
+      const onData = (chunk: Buffer): void => {
+        text += chunk.toString('utf8');
+        const newline = text.indexOf('\n');
+        if (newline < 0) return;
+        let hello: unknown = null;
+        try {
+          hello = JSON.parse(text.slice(0, newline));
+        } catch {
+          /* not a hello: handled below */
+        }
+        if (!isActorHello(hello)) return fail(new Error(`the ${role} process sent no hello`));
+        if (!settle()) return;
+        this.notePid(hello.pid);
+        const actor = new Actor(this, role, hello.pid, socket, child, channel.engineInbox, text.slice(newline + 1));
+        this.members.push(actor);
+        resolve(actor);
+      };
+      const onClose = (): void => void exitedBeforeReady().then(fail);
+      socket.on('data', onData);
+      socket.once('close', onClose);
+      /* 'close' follows an error */
+      socket.on('error', () => undefined);
+    });
   }
 }
 

@@ -11,15 +11,16 @@
  * puts back the default disposition, so a write to a pipe nobody can read
  * kills it with SIGPIPE, as it would kill a C program.
  */
-import { createConnection, type Socket } from 'node:net';
+import { writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { markInheritedCloexec } from '../libc/fd-hygiene';
 import { actorNative, PR_SET_PDEATHSIG, SIGKILL, SIGPIPE, SIG_DFL } from './actor-libc';
 import {
-  ENV_CONTROL,
+  CONTROL_FD,
   ENV_DIE_WITH_PARENT,
   ENV_FDS,
+  ENV_PARENT_PID,
   ENV_ROLE,
-  ENV_TOKEN,
   type ActorHello,
   type ActorReply,
   type ActorRequest,
@@ -78,8 +79,29 @@ function serve(socket: Socket, state: ActorState): void {
   socket.on('error', leave);
 }
 
+/**
+ * PR_SET_PDEATHSIG only covers a parent that dies after the call: one that died
+ * while this process was still starting Node (the first few hundred ms) left
+ * it reparented already. The pid we were spawned by is in the environment; a
+ * different parent now means it is gone, and so must we be.
+ */
+function dieWithParent(): void {
+  if (process.env[ENV_DIE_WITH_PARENT] !== '1') return;
+  actorNative.prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  const expected = Number(process.env[ENV_PARENT_PID]);
+  if (Number.isInteger(expected) && expected > 0 && process.ppid !== expected) actorNative.exit(0);
+}
+
 function main(): void {
-  if (process.env[ENV_DIE_WITH_PARENT] === '1') actorNative.prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  const role = env(ENV_ROLE);
+  /*
+   * The hello goes first, even before dieWithParent: the engine learns this
+   * pid from it, so it can reap this process (its subreaper) should the
+   * parent have died before telling it the pid.
+   */
+  const hello: ActorHello = { hello: true, role, pid: process.pid };
+  writeSync(CONTROL_FD, `${JSON.stringify(hello)}\n`);
+  dieWithParent();
   actorNative.signal(SIGPIPE, SIG_DFL);
   const inherited = (process.env[ENV_FDS] ?? '')
     .split(',')
@@ -87,16 +109,8 @@ function main(): void {
     .map(Number);
   /* Lesson descriptors were O_CLOEXEC in the parent; after the dup2 they are not: restore, as a fork keeps flags */
   markInheritedCloexec();
-  const state: ActorState = {
-    role: env(ENV_ROLE),
-    controlName: env(ENV_CONTROL),
-    lessonFds: new Set(inherited),
-  };
-  const hello: ActorHello = { hello: true, role: state.role, token: env(ENV_TOKEN), pid: process.pid };
-  const socket = createConnection({ path: `\0${state.controlName}` }, () => {
-    socket.write(`${JSON.stringify(hello)}\n`);
-  });
-  serve(socket, state);
+  const state: ActorState = { role, lessonFds: new Set(inherited) };
+  serve(new Socket({ fd: CONTROL_FD, readable: true, writable: true }), state);
 }
 
 main();

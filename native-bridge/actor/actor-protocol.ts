@@ -1,14 +1,26 @@
 /**
  * The control channel between the engine and each actor: one JSON object per
- * line over a Unix socket in the abstract namespace. Every actor has its own
- * connection, so a parent blocked in a syscall never delays its child's
+ * line over the actor's end of a socketpair the engine made for it, which the
+ * actor finds at CONTROL_FD when it starts. Nothing listens, so no other
+ * process can connect to an actor or pose as one. Every actor has its own
+ * channel, so a parent blocked in a syscall never delays its child's
  * commands.
  */
 
+/** The actor's end of its control socketpair (stream, JSON lines). */
+export const CONTROL_FD = 3;
+/**
+ * The actor's end of its descriptor inbox (a datagram socketpair): the engine
+ * sends through it, with SCM_RIGHTS, the control ends of a child this actor is
+ * about to spawn. Only spawn-child reads it, so Node never reads (and drops)
+ * the descriptors.
+ */
+export const INBOX_FD = 4;
+
 /** Environment variables an actor is started with. */
-export const ENV_CONTROL = 'IPCSCOPE_CONTROL';
 export const ENV_ROLE = 'IPCSCOPE_ROLE';
-export const ENV_TOKEN = 'IPCSCOPE_TOKEN';
+/** The pid of the process that spawned this actor: a different parent after PR_SET_PDEATHSIG means it already died. */
+export const ENV_PARENT_PID = 'IPCSCOPE_PARENT_PID';
 /** JSON ActorCommand: how to start another actor (a parent actor re-uses it for posix_spawn). */
 export const ENV_COMMAND = 'IPCSCOPE_ACTOR_COMMAND';
 /** Comma-separated lesson descriptors the actor inherited from its parent actor. */
@@ -49,11 +61,10 @@ export interface ActorReply extends OpOutcome {
   id: number;
 }
 
-/** First line an actor sends after connecting. */
+/** First line an actor writes on its control channel, before anything else it does. */
 export interface ActorHello {
   hello: true;
   role: string;
-  token: string;
   pid: number;
 }
 
@@ -69,7 +80,7 @@ export interface ActorCommand {
 export function isActorHello(value: unknown): value is ActorHello {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return v.hello === true && typeof v.role === 'string' && typeof v.token === 'string' && typeof v.pid === 'number';
+  return v.hello === true && typeof v.role === 'string' && typeof v.pid === 'number';
 }
 
 export function isActorReply(value: unknown): value is ActorReply {

@@ -1,15 +1,16 @@
 /**
- * One actor process as the engine sees it: its own control connection, calls
+ * One actor process as the engine sees it: its own control channel, calls
  * that settle when the syscall returns, and what the kernel says it is doing.
  * Created by ActorTeam (actor-host.ts).
  */
 import type { Socket } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import type { Blocked } from '../model/snapshot-types';
+import { native } from '../libc/libc';
 import { takeSnapshot } from '../probe';
 import { isActorReply, type ActorReply, type OpArgs } from './actor-protocol';
 import type { ActorTeam } from './actor-host';
-import { isAsleepIn, readKernelWait, type KernelWait } from './kernel-wait';
+import { isAsleepIn, isStopped, readKernelWait, type KernelWait } from './kernel-wait';
 import { findOp } from './ops/registry';
 
 /** A reply, or `gone` when the actor went away before replying (exit, a signal, dispose). */
@@ -45,8 +46,13 @@ export class Actor {
     private readonly socket: Socket,
     /** Set for actors the engine spawned itself (child_process); null for children of actors. */
     readonly process: ChildProcess | null,
+    /** The engine's end of this actor's descriptor inbox (control-channel.ts). */
+    readonly inbox: number,
+    /** What arrived on the channel after the hello line. */
+    leftover = '',
   ) {
     this.gone = new Promise((resolve) => (this.markGone = resolve));
+    this.buffered = leftover;
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.receive(chunk));
     socket.on('close', () => this.close());
@@ -99,20 +105,26 @@ export class Actor {
 
   /**
    * Settles with "blocked" as soon as the kernel shows the actor asleep in the
-   * op (polled from /proc every `everyMs`, then confirmed by the probe), or
-   * with "returned" when `reply` settles first.
+   * op (polled from /proc every `everyMs`, then confirmed by the probe),
+   * with "stopped" when the kernel shows it stopped (SIGSTOP, a tracer: state
+   * T or t), as its op cannot finish until it is continued, or with
+   * "returned" when `reply` settles first. Rejects with a ProcReadError when
+   * /proc cannot be read at all (no descriptor free): no answer, not "gone".
    */
-  async watchBlocked(op: string, args: OpArgs, reply: Promise<CallReply>, everyMs = 5): Promise<'blocked' | 'returned'> {
+  async watchBlocked(op: string, args: OpArgs, reply: Promise<unknown>, everyMs = 5): Promise<'blocked' | 'returned' | 'stopped'> {
     let settled = false;
-    void reply.then(() => (settled = true));
+    const done = (): void => void (settled = true);
+    reply.then(done, done);
     /* looked up once: the poll below runs every few ms */
     const target = sleepTarget(op, args);
     for (;;) {
       await new Promise((r) => setTimeout(r, everyMs));
       if (settled) return 'returned';
       if (!this.alive) return 'returned';
+      const wait = this.kernelWait();
+      if (wait && isStopped(wait)) return 'stopped';
       /* cheap /proc poll first, then the probe's own verdict on the very same syscall */
-      if (target && this.asleepIn(target) && this.probeConfirms(target)) return 'blocked';
+      if (target && isAsleepIn(wait, target.syscalls, target.fd) && this.probeConfirms(target)) return 'blocked';
     }
   }
 
@@ -153,6 +165,7 @@ export class Actor {
     for (const [id, waiter] of this.waiting) waiter.resolve({ id, result: null, errno: null, gone: true });
     this.waiting.clear();
     this.socket.destroy();
+    native.close(this.inbox);
     this.markGone();
     this.team.reapOrphans();
   }

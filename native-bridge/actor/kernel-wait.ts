@@ -4,8 +4,8 @@
  * arguments in hex). These describe the main thread, which is where an actor
  * runs its ops.
  */
-import { readFileSync } from 'node:fs';
 import { parseStat, parseSyscall, parseWchan } from '../probe/proc-stat';
+import { readProcFile } from './proc-read';
 
 export interface KernelWait {
   /** /proc/PID/stat state letter: S sleeping, D uninterruptible, R running, Z zombie ... */
@@ -19,14 +19,10 @@ export interface KernelWait {
 }
 
 function readOrEmpty(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
+  return readProcFile(path) ?? '';
 }
 
-/** null when the process is gone. */
+/** null when the process is gone; throws ProcReadError when /proc cannot be opened (EMFILE): that is not "gone". */
 export function readKernelWait(pid: number): KernelWait | null {
   const stat = parseStat(readOrEmpty(`/proc/${pid}/stat`));
   if (!stat) return null;
@@ -42,4 +38,9 @@ export function isAsleepIn(wait: KernelWait | null, syscalls: number[], fd?: num
   if (!wait || (wait.state !== 'S' && wait.state !== 'D')) return false;
   if (!syscalls.includes(wait.syscallNr)) return false;
   return fd === undefined || wait.arg0 === fd;
+}
+
+/** True when the kernel shows the process stopped: by a signal (SIGSTOP, SIGTSTP: state T) or by a tracer (t). */
+export function isStopped(wait: KernelWait): boolean {
+  return wait.state === 'T' || wait.state === 't';
 }

@@ -8,11 +8,12 @@
  * effect, documented for lessons about orphans: an orphaned lesson process
  * shows the engine as its new parent (as under a desktop's `systemd --user`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseStat } from '../probe/proc-stat';
 import { ECHILD } from '../libc/errno';
 import { killQuietly, waitpidNoHang, waitpidBlocking } from './reaper-libc';
 import { actorNative, PR_SET_CHILD_SUBREAPER } from './actor-libc';
+import { ProcReadError, readProcFile } from './proc-read';
 
 let subreaper = false;
 
@@ -26,13 +27,10 @@ export function processExists(pid: number): boolean {
   return existsSync(`/proc/${pid}`);
 }
 
-/** PPid from /proc/PID/stat, null when the process is gone. */
+/** PPid from /proc/PID/stat, null when the process is gone; throws ProcReadError when no descriptor is free. */
 export function parentOf(pid: number): number | null {
-  try {
-    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.ppid ?? null;
-  } catch {
-    return null;
-  }
+  const stat = readProcFile(`/proc/${pid}/stat`);
+  return stat === null ? null : (parseStat(stat)?.ppid ?? null);
 }
 
 /**
@@ -43,7 +41,14 @@ export function parentOf(pid: number): number | null {
 export function stillOurs(pids: number[]): number[] {
   const family = new Set([process.pid, ...pids]);
   return pids.filter((pid) => {
-    const ppid = parentOf(pid);
+    let ppid: number | null;
+    try {
+      ppid = parentOf(pid);
+    } catch (err) {
+      /* no descriptor free to read /proc: still one of ours as far as we know (kill + waitpid need none) */
+      if (err instanceof ProcReadError) return processExists(pid);
+      throw err;
+    }
     return ppid !== null && family.has(ppid);
   });
 }

@@ -8,6 +8,7 @@ import type { ProcessIo } from '../model/snapshot-types';
 import type { ProbeOptions, MapsEntry, ScannedProcess } from './probe-types';
 import type { ProcFileReader } from './proc-files';
 import { parseStat, parseStatus, parseSyscall, parseWchan } from './proc-stat';
+import { errnoWithLimit } from '../libc/process-limits';
 import { describeFsError, readFdTable } from './fd-table';
 import { isFifoOpenWait, resolveFifoOpen, type FifoOpenTarget } from './fifo-open';
 import { decodeStatusSignals, sameSignalSets } from './signals';
@@ -45,15 +46,39 @@ export interface ScanRequest {
   cpuNs?: number | null;
 }
 
-/** Returns null when the process does not exist (any more). */
+/* this process could not open a file at all: that says nothing about the other process, least of all that it is gone */
+const NO_DESCRIPTOR = new Set(['EMFILE', 'ENFILE']);
+
+/** A process that could not be read because this one had no descriptor free: listed, unreadable, with the reason. */
+function unreadableForNoDescriptor(pid: number, error: unknown): ScannedProcessWithExtras | null {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined || !NO_DESCRIPTOR.has(code)) return null;
+  return {
+    pid,
+    ppid: 0,
+    comm: '',
+    state: '?',
+    uid: null,
+    wchan: '',
+    syscallNr: -1,
+    syscallArgs: [],
+    fds: [],
+    maps: null,
+    signals: null,
+    readable: false,
+    error: `cannot read /proc/${pid}/stat: ${errnoWithLimit(code)} (no descriptor free in this process)`,
+  };
+}
+
+/** Returns null when the process does not exist (any more); an unreadable entry when no descriptor was free to read it. */
 export function scanProcess(pid: number, reader: ProcFileReader, request: ScanRequest): ScannedProcessWithExtras | null {
   const cpuNs = request.cpuNs ?? null;
   let statText: string;
   try {
     statText = reader.read(pid, 'stat');
-  } catch {
+  } catch (error) {
     reader.drop(pid);
-    return null;
+    return unreadableForNoDescriptor(pid, error);
   }
   const stat = parseStat(statText);
   if (!stat) return null;
@@ -183,8 +208,9 @@ export function refreshIdleProcess(pid: number, reader: ProcFileReader, previous
   try {
     stat = parseStat(reader.read(pid, 'stat'));
     if (previous.signals) status = parseStatus(reader.read(pid, 'status'));
-  } catch {
-    return null;
+  } catch (error) {
+    /* no descriptor free (EMFILE): no news, not gone; it has not run, so what was read last still holds */
+    return unreadableForNoDescriptor(pid, error) ? previous : null;
   }
   if (!stat) return null;
   const signals = status ? decodeStatusSignals(status) : previous.signals;

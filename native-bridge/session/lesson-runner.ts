@@ -14,7 +14,7 @@
  * after it are computed from the kernel (settled-step.ts).
  */
 import { readlinkSync, statSync } from 'node:fs';
-import { ActorTeam, type Actor, type CallReply } from '../actor/actor-host';
+import { ActorTeam, SpawnChildError, type Actor, type CallReply } from '../actor/actor-host';
 import { offeredBytes, type OpArgs } from '../actor/actor-protocol';
 import { stepsOf, type Lesson, type LessonStep, type LessonVars, type StepFocus, type Verdict } from '../lessons/lesson-types';
 import type { ClaimView, LessonParams, LessonView, StepStatus, SyscallEvent } from '../model/frame-types';
@@ -39,6 +39,11 @@ function objectOfFd(pid: number, fd: number): string | null {
   } catch {
     return null;
   }
+}
+
+/** The lesson error while a step's process is stopped; cleared once the call returns. */
+function stoppedText(role: string, syscall: string): string {
+  return `the ${role} process is stopped (SIGSTOP, state T): its ${syscall} cannot finish until it is continued (SIGCONT)`;
 }
 
 export interface RunnerHooks {
@@ -264,21 +269,22 @@ export class LessonRunner {
     this.emit(index, step, actor, 'call', args, object, { text: callText(syscall, args, { spawned: step.spawns }) });
     if (step.spawns) return this.fork(index, step, actor);
     const reply = actor.call(step.op, args);
-    if ((await actor.watchBlocked(step.op, args, reply)) === 'blocked' && !this.disposed) {
+    let watched: 'blocked' | 'returned' | 'stopped';
+    try {
+      watched = await actor.watchBlocked(step.op, args, reply);
+    } catch (err) {
+      /* no answer from /proc (e.g. EMFILE): say so, and still wait for the call before the role's next step */
+      this.returnLater(index, step, actor, args, object, reply);
+      return this.fail(index, `step ${index + 1}: cannot watch the ${step.role} process: ${(err as Error).message}`);
+    }
+    if (watched !== 'returned' && !this.disposed) {
       this.statuses[index] = 'blocked';
-      this.emit(index, step, actor, 'blocked', args, object, { text: `${callText(syscall, args)} /* asleep in the kernel */` });
-      const mine = this.current;
-      const returned = reply.then(async (r) => {
-        /* a call in progress when this one returns is what woke it: its return is told first */
-        const waking = this.current;
-        if (waking && waking !== mine) await waking;
-        this.finish(index, step, actor, args, object, r);
-      });
-      this.inFlight.set(step.role, returned);
-      void returned.then(() => {
-        if (this.inFlight.get(step.role) === returned) this.inFlight.delete(step.role);
-        this.hooks.onChange?.();
-      });
+      if (watched === 'stopped') {
+        this.error = stoppedText(step.role, syscall);
+      } else {
+        this.emit(index, step, actor, 'blocked', args, object, { text: `${callText(syscall, args)} /* asleep in the kernel */` });
+      }
+      this.returnLater(index, step, actor, args, object, reply);
       await this.settled(index, step, null);
       return { index, status: 'blocked' };
     }
@@ -288,16 +294,56 @@ export class LessonRunner {
     return { index, status: this.statuses[index]! };
   }
 
+  /** The call has not returned (asleep, stopped, or unwatchable): it finishes when it does; the role's next step waits for it. */
+  private returnLater(index: number, step: LessonStep, actor: Actor, args: OpArgs, object: string | null, reply: Promise<CallReply>): void {
+    const mine = this.current;
+    const returned = reply.then(async (r) => {
+      /* a call in progress when this one returns is what woke it: its return is told first */
+      const waking = this.current;
+      if (waking && waking !== mine) await waking;
+      if (this.error === stoppedText(step.role, syscallOf(step))) this.error = null;
+      if (this.statuses[index] === 'blocked') this.finish(index, step, actor, args, object, r);
+    });
+    this.inFlight.set(step.role, returned);
+    void returned.then(() => {
+      if (this.inFlight.get(step.role) === returned) this.inFlight.delete(step.role);
+      this.hooks.onChange?.();
+    });
+  }
+
   private async fork(index: number, step: LessonStep, actor: Actor): Promise<StepOutcome> {
+    const spawning = actor.spawnChild(step.spawns!);
+    /* a stopped parent cannot spawn: say so at once, and finish the fork once it is continued */
+    const watched = await actor.watchBlocked(step.op, {}, spawning).catch(() => 'returned' as const);
+    if (watched === 'stopped' && !this.disposed) {
+      this.statuses[index] = 'blocked';
+      this.error = stoppedText(step.role, syscallOf(step));
+      const forked = this.completeFork(index, step, actor, spawning).then(() => undefined);
+      this.inFlight.set(step.role, forked);
+      void forked.then(() => {
+        if (this.inFlight.get(step.role) === forked) this.inFlight.delete(step.role);
+      });
+      return { index, status: 'blocked' };
+    }
+    return this.completeFork(index, step, actor, spawning);
+  }
+
+  private async completeFork(
+    index: number,
+    step: LessonStep,
+    actor: Actor,
+    spawning: Promise<{ child: Actor; reply: CallReply }>,
+  ): Promise<StepOutcome> {
     try {
-      const { child, reply } = await actor.spawnChild(step.spawns!);
+      const { child, reply } = await spawning;
       if (this.disposed) return { index, status: 'stopped' };
+      if (this.error === stoppedText(step.role, syscallOf(step))) this.error = null;
       await this.adopt(child);
       this.finish(index, step, actor, {}, null, reply);
       await this.settled(index, step, reply);
     } catch (err) {
       if (this.disposed) return { index, status: 'stopped' };
-      return this.fail(index, `fork failed: ${(err as Error).message}`);
+      return this.fail(index, `fork failed: ${err instanceof SpawnChildError ? err.reason : (err as Error).message}`);
     }
     return { index, status: this.statuses[index]! };
   }

@@ -11,8 +11,6 @@ import { offeredBytes, type OpArgs, type OpData, type OpOutcome } from '../actor
 /** Per-actor state the ops share. */
 export interface ActorState {
   role: string;
-  /** Abstract socket name of the engine's control server (without the leading NUL). */
-  controlName: string;
   /** Descriptors created (or inherited) for the lesson; spawn-child passes these on by default. */
   lessonFds: Set<number>;
 }

@@ -7,13 +7,26 @@
  * status). File actions dup2(fd, fd) each descriptor the child must inherit:
  * glibc 2.36 clears FD_CLOEXEC on dup2(fd, fd), and every lesson descriptor is
  * O_CLOEXEC, as are Node's own 0-2. The child thus holds the same objects at
- * the same fd numbers, as after a real fork.
+ * the same fd numbers, as after a real fork. The child's own control channel
+ * (CONTROL_FD, INBOX_FD) comes from the engine through this actor's inbox
+ * (SCM_RIGHTS) and is dup2'd into place last.
  */
 import { errnoName } from '../../libc/errno';
 import { WNOHANG, native } from '../../libc/libc';
 import { FILE_ACTIONS_SIZE, actorNative } from '../actor-libc';
-import { ENV_COMMAND, ENV_CONTROL, ENV_DIE_WITH_PARENT, ENV_FDS, ENV_ROLE, ENV_TOKEN, type ActorCommand } from '../actor-protocol';
-import { type ActorState, type OpTable, OpArgError, intArg, intListArg, stringArg, syscallOutcome } from './op-types';
+import {
+  CONTROL_FD,
+  ENV_COMMAND,
+  ENV_DIE_WITH_PARENT,
+  ENV_FDS,
+  ENV_PARENT_PID,
+  ENV_ROLE,
+  INBOX_FD,
+  type ActorCommand,
+  type OpOutcome,
+} from '../actor-protocol';
+import { receiveFds } from '../fd-passing';
+import { type OpTable, OpArgError, intArg, intListArg, stringArg, syscallOutcome } from './op-types';
 
 /* Environment a child actor needs besides the IPCSCOPE_* variables */
 const PASSED_ENV = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'ELECTRON_RUN_AS_NODE'];
@@ -24,18 +37,17 @@ function commandFromEnv(): ActorCommand {
   return JSON.parse(raw) as ActorCommand;
 }
 
-function childEnv(command: ActorCommand, state: ActorState, role: string, token: string, fds: number[], dieWithParent: boolean): string[] {
+function childEnv(command: ActorCommand, role: string, fds: number[], dieWithParent: boolean): string[] {
   const env: Record<string, string> = {};
   for (const name of PASSED_ENV) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
   Object.assign(env, command.env, {
-    [ENV_CONTROL]: state.controlName,
     [ENV_ROLE]: role,
-    [ENV_TOKEN]: token,
     [ENV_COMMAND]: JSON.stringify(command),
     [ENV_FDS]: fds.join(','),
+    [ENV_PARENT_PID]: String(process.pid),
   });
   if (dieWithParent) env[ENV_DIE_WITH_PARENT] = '1';
   return Object.entries(env).map(([k, v]) => `${k}=${v}`);
@@ -49,30 +61,44 @@ export function decodeWaitStatus(status: number): { exitCode: number | null; sig
   return { exitCode: null, signal: null };
 }
 
+/** posix_spawn of an actor holding `fds` at the same numbers and its control channel at 3 and 4. */
+function spawnActor(command: ActorCommand, env: string[], fds: number[], channel: number[]): OpOutcome {
+  const fa = new Uint8Array(FILE_ACTIONS_SIZE);
+  if (actorNative.fileActionsInit(fa) !== 0) return { result: -1, errno: 'ENOMEM' };
+  try {
+    const places = [...[0, 1, 2, ...fds].map((fd) => [fd, fd]), [channel[0]!, CONTROL_FD], [channel[1]!, INBOX_FD]];
+    for (const [fd, newFd] of places) {
+      const rc = actorNative.fileActionsAddDup2(fa, fd!, newFd!);
+      if (rc !== 0) return { result: -1, errno: errnoName(rc) };
+    }
+    const pid = new Int32Array(1);
+    /* posix_spawn returns the error number itself instead of setting errno */
+    const rc = actorNative.posixSpawn(pid, command.file, fa, null, [command.file, ...command.args, null], [...env, null]);
+    if (rc !== 0) return { result: -1, errno: errnoName(rc) };
+    return { result: pid[0]!, errno: null, data: { pid: pid[0]!, fds } };
+  } finally {
+    actorNative.fileActionsDestroy(fa);
+  }
+}
+
 export const processOps: OpTable = {
   'spawn-child': {
     sleepsIn: [],
     run(args, state) {
-      const role = stringArg(args, 'role');
-      const token = stringArg(args, 'token');
-      const fds = intListArg(args, 'fds') ?? [...state.lessonFds].sort((a, b) => a - b);
-      const command = commandFromEnv();
-      const fa = new Uint8Array(FILE_ACTIONS_SIZE);
-      if (actorNative.fileActionsInit(fa) !== 0) return { result: -1, errno: 'ENOMEM' };
+      /* the engine sent the child's two control ends just before this request: taken first, so none is left queued */
+      const channel = receiveFds(INBOX_FD);
       try {
-        for (const fd of [0, 1, 2, ...fds]) {
-          const rc = actorNative.fileActionsAddDup2(fa, fd, fd);
-          if (rc !== 0) return { result: -1, errno: errnoName(rc) };
+        const role = stringArg(args, 'role');
+        const fds = intListArg(args, 'fds') ?? [...state.lessonFds].sort((a, b) => a - b);
+        if (fds.includes(CONTROL_FD) || fds.includes(INBOX_FD)) {
+          throw new OpArgError(`fds ${CONTROL_FD} and ${INBOX_FD} are this actor's control channel, not lesson descriptors`);
         }
-        const pid = new Int32Array(1);
-        const argv = [command.file, ...command.args, null];
-        const envp = [...childEnv(command, state, role, token, fds, args.outlivesParent !== true), null];
-        /* posix_spawn returns the error number itself instead of setting errno */
-        const rc = actorNative.posixSpawn(pid, command.file, fa, null, argv, envp);
-        if (rc !== 0) return { result: -1, errno: errnoName(rc) };
-        return { result: pid[0]!, errno: null, data: { pid: pid[0]!, fds } };
+        if (channel.length !== 2) return { result: -1, errno: null, error: 'no control channel for the child arrived from the engine' };
+        const command = commandFromEnv();
+        return spawnActor(command, childEnv(command, role, fds, args.outlivesParent !== true), fds, channel);
       } finally {
-        actorNative.fileActionsDestroy(fa);
+        /* the child holds them at 3 and 4 now; this actor's copies would keep its channel open after it exits */
+        for (const fd of channel) native.close(fd);
       }
     },
   },

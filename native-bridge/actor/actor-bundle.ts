@@ -1,0 +1,67 @@
+/**
+ * Actors run as plain `node actor.mjs`: one JavaScript file bundled from
+ * actor-main.ts with esbuild into node_modules/.ipcscope (as bin/cli-bundle.js
+ * does for the CLI), rebuilt when a source under native-bridge/ is newer.
+ * Through tsx every actor compiled its modules at start and left tsx's
+ * esbuild helper behind as a zombie child of the actor. The build runs once
+ * in the engine (buildSync: no esbuild service stays behind); any failure
+ * (no esbuild, a read-only install) leaves the caller on tsx.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const projectRoot = resolve(here, '..', '..');
+const sources = resolve(here, '..');
+const entry = join(here, 'actor-main.ts');
+export const ACTOR_BUNDLE_PATH = join(projectRoot, 'node_modules', '.ipcscope', 'actor.mjs');
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+function isFresh(): boolean {
+  let built: number;
+  try {
+    built = statSync(ACTOR_BUNDLE_PATH).mtimeMs;
+  } catch {
+    return false;
+  }
+  return newestMtime(sources) <= built;
+}
+
+interface EsbuildModule {
+  buildSync(options: Record<string, unknown>): unknown;
+}
+
+/** The bundled actor entry, built or rebuilt first when needed; null when it cannot be had. */
+export async function freshActorBundle(): Promise<string | null> {
+  /* run from a bundle itself (the CLI's), `here` is no source folder: nothing to build from */
+  if (!existsSync(entry)) return null;
+  try {
+    if (isFresh()) return ACTOR_BUNDLE_PATH;
+    const esbuild = (await import('esbuild')) as EsbuildModule;
+    mkdirSync(dirname(ACTOR_BUNDLE_PATH), { recursive: true });
+    const partial = `${ACTOR_BUNDLE_PATH}.${process.pid}.tmp`;
+    esbuild.buildSync({
+      entryPoints: [entry],
+      outfile: partial,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'silent',
+    });
+    /* atomic: an engine starting actors meanwhile sees the old bundle or the new one */
+    renameSync(partial, ACTOR_BUNDLE_PATH);
+    return ACTOR_BUNDLE_PATH;
+  } catch {
+    return null;
+  }
+}
