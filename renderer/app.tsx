@@ -81,6 +81,11 @@ function LessonTitle() {
   );
 }
 
+function LessonShowAll() {
+  const hasLesson = useAppStore((s) => s.frame?.lesson != null);
+  return hasLesson ? <ShowAllToggle /> : null;
+}
+
 /** The picture, or the lesson chooser: the first screen when no lesson runs, an overlay when asked for. */
 function Stage() {
   const hasLesson = useAppStore((s) => s.frame?.lesson != null);
@@ -168,7 +173,7 @@ export function App({ api }: { api?: ViewApi | null }) {
         <section className="stage">
           <div className="stage-top">
             <LessonTitle />
-            <ShowAllToggle />
+            <LessonShowAll />
           </div>
           <div className="picture-frame">
             <Stage />

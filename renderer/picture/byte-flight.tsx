@@ -47,7 +47,7 @@ export function recentEntries(entries: TimelineEntry[], now: number, durationMs:
   // per-frame clock running (and widen the window) with nothing drawn.
   const moving = entries.slice(-24).filter((e) => movesBytes(e.event));
   // A read waits for the write before it to land: the last of n flights lands within (2 + 0.6 n) durations.
-  return moving.filter((e) => now - e.receivedAt < durationMs * (2 + 0.6 * moving.length));
+  return moving.filter((e) => now - e.receivedAt < durationMs * (2.5 + 0.6 * moving.length));
 }
 
 interface Props {

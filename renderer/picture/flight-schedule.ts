@@ -4,6 +4,8 @@ import type { EdgeGeometry } from './layout';
 
 /** Flights of one batch take off this fraction of a flight apart. */
 const STAGGER = 0.6;
+/** Written bytes rest in the ring this fraction of a flight before a reader takes them: long enough to be seen. */
+const DWELL = 0.35;
 
 export interface ScheduledFlight {
   event: SyscallEvent;
@@ -40,7 +42,7 @@ export function scheduleFlights(entries: TimelineEntry[], edges: EdgeGeometry[],
     const edge = edges.find((e) => e.pid === event.pid && e.holder.fd === event.fd) ?? null;
     let start = Math.max(receivedAt, previousStart + durationMs * STAGGER);
     if (edge && event.syscall === 'read') start = Math.max(start, writeLands.get(edge.objectId) ?? -Infinity);
-    if (edge && event.syscall === 'write') writeLands.set(edge.objectId, start + durationMs);
+    if (edge && event.syscall === 'write') writeLands.set(edge.objectId, start + durationMs * (1 + DWELL));
     previousStart = start;
     scheduled.push({ event, edge, start });
   }

@@ -8,7 +8,7 @@ import { lessonObjects } from '../format/kernel-words';
  * lesson's role order, the lesson's object order, pids sorted), never from
  * a simulation, so nothing jumps when a new frame arrives.
  */
-export const VIEW_WIDTH = 1000;
+export const VIEW_WIDTH = 1080;
 /** Smallest picture height; more rows of processes or objects make it taller (never between frames of one lesson run). */
 export const VIEW_HEIGHT = 410;
 export const NODE_WIDTH = 256;

@@ -40,8 +40,9 @@ export function Picture() {
   const duration = FLIGHT_MS / Math.max(0.1, frame?.lesson?.speed ?? 1);
   const edges = layout?.edges;
   const scheduled = useMemo(() => scheduleFlights(recentEntries(events, animationClock().now(), duration), edges ?? [], duration), [events, edges, duration]);
-  // The clock runs only while some bytes are still to leave or land.
-  const now = useAnimationTime(flightsPending(scheduled, animationClock().now(), duration));
+  // The clock ticks (re-renders) only while some bytes are still to leave or land; each render reads the time afresh.
+  useAnimationTime(flightsPending(scheduled, animationClock().now(), duration));
+  const now = animationClock().now();
 
   if (!frame || !layout) {
     return (
