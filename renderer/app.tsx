@@ -135,6 +135,7 @@ export function App({ api }: { api?: ViewApi | null }) {
   const lecture = useAppStore(selectLecture);
   const locale = useAppStore(selectLocale);
   const connect = useAppStore((s) => s.connect);
+  const hasLesson = useAppStore((s) => s.frame?.lesson != null);
   useShortcuts();
 
   useEffect(() => (api ? connect(api) : undefined), [api, connect]);
@@ -169,7 +170,7 @@ export function App({ api }: { api?: ViewApi | null }) {
         </div>
       </header>
       <LessonBanner />
-      <main className="app-main">
+      <main className={`app-main${hasLesson ? '' : ' no-lesson'}`}>
         <section className="stage">
           <div className="stage-top">
             <LessonTitle />

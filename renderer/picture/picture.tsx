@@ -9,7 +9,7 @@ import { animationClock } from '../clock/animation-clock';
 import { ByteFlights, FLIGHT_MS, recentEntries } from './byte-flight';
 import { flightsPending, ringBytes, scheduleFlights } from './flight-schedule';
 import { EdgeLegend, EdgeMarkers, FdEdge } from './fd-edge';
-import { layoutPicture, VIEW_WIDTH } from './layout';
+import { layoutPicture, NODE_HEIGHT, VIEW_WIDTH } from './layout';
 import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
 import { PipeRing } from './pipe-ring';
@@ -79,7 +79,8 @@ export function Picture() {
           key={id}
           data-testid={`gone-${id}`}
           x={VIEW_WIDTH / 2}
-          y={VIEW_HEIGHT / 2 + 10 + i * 24 * palette.scale}
+          // Under the process row, never across the nodes (a long sentence in large type is wider than the gap between them).
+          y={Math.max(...layout.processes.map((p) => p.y), VIEW_HEIGHT / 2) + NODE_HEIGHT / 2 + 80 * palette.scale + i * 24 * palette.scale}
           textAnchor="middle"
           fill={palette.muted}
           fontFamily={palette.font}
