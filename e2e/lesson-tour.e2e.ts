@@ -20,6 +20,7 @@ import {
   type Outcome,
 } from './lesson-driver';
 import { pidsOnPage } from './page-driver';
+import { measureFit } from './projector-fit';
 import { exists, isLive, killIfStillSame, procStartTime, procState, procWchan } from './proc-facts';
 
 /*
@@ -99,6 +100,25 @@ async function checkBlockedAgainstProc(page: Page): Promise<number> {
   return blocked.length;
 }
 
+/**
+ * At 1280x720 the header is one row, the picture is the largest thing on
+ * screen, nothing drawn covers anything else, and lecture mode makes the
+ * picture no smaller (its labels grow with it).
+ */
+async function checkProjectorFit(page: Page, lessonId: string): Promise<void> {
+  const normal = await measureFit(page);
+  expect(normal.headerRows, `${lessonId}: header in one row`).toBe(1);
+  expect(normal.pictureArea, `${lessonId}: the picture is the largest thing on screen`).toBeGreaterThan(normal.largestPanelArea * 0.99);
+  expect(normal.overlaps, `${lessonId}: nothing in the picture covers anything else`).toEqual([]);
+  await page.getByTestId('lecture').click();
+  await page.waitForFunction(() => document.documentElement.dataset.lecture === 'true');
+  const lecture = await measureFit(page);
+  await page.getByTestId('lecture').click();
+  expect(lecture.headerRows, `${lessonId}: header in one row in lecture mode`).toBe(1);
+  expect(lecture.pictureWidth, `${lessonId}: lecture mode does not shrink the picture`).toBeGreaterThanOrEqual(normal.pictureWidth - 1);
+  expect(lecture.overlaps, `${lessonId}: nothing overlaps in lecture mode`).toEqual([]);
+}
+
 interface TourResult {
   outcomes: Outcome[];
   asked: boolean;
@@ -119,6 +139,7 @@ async function tour(page: Page, lessonId: string, locale: Locale): Promise<TourR
       // The moment most lessons are about: a real process asleep in the kernel on the lesson's object.
       blockedShot = true;
       await page.screenshot({ path: join(SHOTS, `${lessonId}-${locale}-blocked.png`) });
+      await checkProjectorFit(page, lessonId);
     }
     if (await questionWaiting(page)) {
       result.asked = true;
