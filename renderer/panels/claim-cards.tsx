@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import type { ClaimView, Locale } from '../../native-bridge/model/frame-types';
 import type { StringKey } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
@@ -40,7 +41,9 @@ function ClaimCard({ claim, locale }: { claim: ClaimView; locale: Locale }) {
 
 /** The lesson's claims, each with the verdict the kernel gave in this run (or when it will be asked). */
 export function ClaimCards() {
-  const claims = useAppStore(selectClaims);
+  // Every frame carries the claims anew: compare them as text, re-render only when one changed.
+  const claimsText = useAppStore((s) => JSON.stringify(selectClaims(s)));
+  const claims = useMemo(() => JSON.parse(claimsText) as ClaimView[], [claimsText]);
   const locale = useAppStore(selectLocale);
   return (
     <ul className="claim-cards" data-testid="claim-cards">
