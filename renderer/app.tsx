@@ -9,6 +9,7 @@ import { ExportButtons } from './controls/export-buttons';
 import { HelpOverlay } from './controls/help-overlay';
 import { LessonChooser } from './controls/lesson-chooser';
 import { LessonPicker } from './controls/lesson-picker';
+import { LessonTitle } from './controls/lesson-title';
 import { PlaybackControls } from './controls/playback-controls';
 import { useShortcuts } from './controls/use-shortcuts';
 import { LanguageSwitch, RatePicker, ShowAllToggle, ThemeSwitch } from './controls/view-settings';
@@ -26,7 +27,6 @@ import { selectChooserOpen } from './store/panel-slice';
 import {
   selectCommandError,
   selectLecture,
-  selectLesson,
   selectLessonError,
   selectLessonFinished,
   selectLocale,
@@ -66,18 +66,6 @@ function LessonBanner() {
         </div>
       )}
     </>
-  );
-}
-
-function LessonTitle() {
-  const lesson = useAppStore(selectLesson);
-  const locale = useAppStore(selectLocale);
-  if (!lesson) return null;
-  return (
-    <div className="lesson-title">
-      <h1>{lesson.title[locale]}</h1>
-      <p title={lesson.summary[locale]}>{lesson.summary[locale]}</p>
-    </div>
   );
 }
 

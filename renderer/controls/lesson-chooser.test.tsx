@@ -47,4 +47,13 @@ describe('the lesson chooser', () => {
     fireEvent.click(screen.getByTestId('chooser-close'));
     expect(screen.queryByTestId('lesson-chooser')).toBeNull();
   });
+
+  it('shows the parameters the run was started with beside the title', async () => {
+    const { emit } = await renderApp(clock);
+    const { childBlocked } = pipeMoments();
+    emit({ ...childBlocked, lesson: { ...childBlocked.lesson!, id: 'fifo-race', params: { order: 'unlucky', bytes: 100 } } });
+    expect(screen.getAllByTestId('param-chip').map((c) => c.textContent)).toEqual(['Order: unlucky', 'Bytes per write: 100']);
+    fireEvent.change(screen.getByTestId('language'), { target: { value: 'zh-Hans' } });
+    expect(screen.getAllByTestId('param-chip')[0]!.textContent).toBe('顺序: unlucky');
+  });
 });
