@@ -4,6 +4,7 @@ import type { ManualClock } from '../clock/animation-clock';
 import { pipeMoments } from '../fixtures/pipe-lesson-frames';
 import { renderApp, sentCommands } from '../fixtures/render-app';
 import { freshRenderer } from '../fixtures/test-setup';
+import { useAppStore } from '../store/app-store';
 
 let clock: ManualClock;
 let teardown: () => void;
@@ -55,5 +56,12 @@ describe('the lesson chooser', () => {
     expect(screen.getAllByTestId('param-chip').map((c) => c.textContent)).toEqual(['Order: unlucky', 'Bytes per write: 100']);
     fireEvent.change(screen.getByTestId('language'), { target: { value: 'zh-Hans' } });
     expect(screen.getAllByTestId('param-chip')[0]!.textContent).toBe('顺序: unlucky');
+  });
+
+  it('names a mechanism it has no words for as the engine does, without failing', async () => {
+    const { api } = await renderApp(clock);
+    api.reply = () => ({ ok: true, data: [{ id: 'x-new', title: { en: 'New', 'zh-Hans': '新', 'zh-Hant': '新' }, summary: { en: '', 'zh-Hans': '', 'zh-Hant': '' }, mechanism: 'futex', stepCount: 3, params: [] }] });
+    await act(async () => useAppStore.getState().loadLessons());
+    expect(screen.getByTestId('lesson-card-x-new').textContent).toContain('futex');
   });
 });

@@ -1,9 +1,16 @@
 import { useState } from 'react';
 import type { LessonParams, LessonParamSpec, LessonSummary, Locale } from '../../native-bridge/model/frame-types';
-import type { StringKey } from '../i18n/strings';
+import { STRINGS, type StringKey } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectLessons, selectLocale } from '../store/selectors';
+
+/** The mechanism in the UI language; a mechanism this view does not know yet is shown as the engine names it. */
+function mechanismLabel(mechanism: string | undefined, t: (key: StringKey) => string): string {
+  if (!mechanism) return '';
+  const key = `mech_${mechanism}`;
+  return key in STRINGS.en ? t(key as StringKey) : mechanism;
+}
 
 function defaults(specs: LessonParamSpec[]): LessonParams {
   return Object.fromEntries(specs.map((spec) => [spec.name, spec.default]));
@@ -51,7 +58,7 @@ function LessonCard({ lesson, locale }: { lesson: LessonSummary; locale: Locale 
   return (
     <li className="lesson-card" data-testid={`lesson-card-${lesson.id}`}>
       <div className="lesson-card-head">
-        <span className={`mech mech-${lesson.mechanism ?? 'pipe'}`}>{lesson.mechanism ? t(`mech_${lesson.mechanism}` as StringKey) : ''}</span>
+        <span className={`mech mech-${lesson.mechanism ?? 'pipe'}`}>{mechanismLabel(lesson.mechanism, t)}</span>
         {typeof lesson.stepCount === 'number' && <span className="lesson-length">{t('stepCount', { count: lesson.stepCount })}</span>}
       </div>
       <h3>{lesson.title[locale]}</h3>

@@ -22,6 +22,7 @@ describe('predict, then reveal', () => {
     expect(screen.getByTestId('choice-3').textContent).toContain('EAGAIN');
     expect(screen.queryByTestId('choice-4')).toBeNull();
     // Step is held back while the question waits: the answer runs it.
+    expect((screen.getByTestId('btn-step') as HTMLButtonElement).disabled).toBe(true);
     await key('ArrowRight');
     expect(sentCommands(api)).toEqual([]);
     await key('4'); // there is no fourth answer
