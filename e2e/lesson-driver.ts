@@ -103,7 +103,11 @@ export async function lessonFinished(page: Page): Promise<boolean> {
 export async function stepBackOnce(page: Page): Promise<{ before: number[]; after: number[] }> {
   const before = await pidsOnPage(page);
   await page.getByTestId('btn-step-back').click();
-  await page.getByTestId('replayed-banner').waitFor({ timeout: SETTLE_MS });
+  // Either the engine re-ran the steps, or it refused: then say what it said.
+  await page.locator('[data-testid="replayed-banner"], [data-testid="lesson-banner"].banner-error').first().waitFor({ timeout: SETTLE_MS });
+  if ((await page.getByTestId('replayed-banner').count()) === 0) {
+    throw new Error(`step back was refused: ${(await page.getByTestId('lesson-banner').textContent()) ?? ''}`);
+  }
   await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid^="step-"]')].some((s) => s.getAttribute('data-status') === 'running'), undefined, { timeout: SETTLE_MS });
   return { before, after: await pidsOnPage(page) };
 }
