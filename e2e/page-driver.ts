@@ -13,7 +13,9 @@ async function issuedSteps(page: Page): Promise<number> {
 /** Clicks Step once and waits until the step list shows one more step issued and none running. */
 async function clickStep(page: Page): Promise<void> {
   const before = await issuedSteps(page);
-  await page.getByTestId('btn-step').click();
+  // A waiting prediction holds Step back: answering it (key 1) runs the step.
+  if ((await page.getByTestId('question-card').count()) > 0) await page.keyboard.press('1');
+  else await page.getByTestId('btn-step').click();
   await page.waitForFunction(
     (count) => {
       const steps = [...document.querySelectorAll('[data-testid^="step-"][data-status]')];

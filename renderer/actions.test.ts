@@ -67,6 +67,6 @@ describe('actions', () => {
 
   it('restart means nothing without a lesson', () => {
     expect(runAction('restart')).toBeNull();
-    expect(ACTIONS.restart.command({ playing: false, speed: null, lessonId: null })).toBeNull();
+    expect(ACTIONS.restart.command({ playing: false, speed: null, lessonId: null, next: 0, questionsOn: true, pending: null })).toBeNull();
   });
 });

@@ -1,31 +1,56 @@
 import { SPEED_MAX, SPEED_MIN, type Command, type CommandResult } from '../native-bridge/model/commands';
 import type { StringKey, Translate } from './i18n/strings';
 import { useAppStore } from './store/app-store';
-import { selectLessonId, selectPlaying, selectSpeed } from './store/selectors';
+import { selectPendingQuestion, selectQuestionsOn } from './store/lesson-selectors';
+import { selectLessonId, selectNextStep, selectPlaying, selectSpeed } from './store/selectors';
 
 /**
  * Everything the user can ask of the engine, as data: a name, a label, the
- * keys that trigger it, and the one Command it becomes given what the latest
- * frame says (playing? at what speed?). Buttons, shortcuts and tooltips all
- * read this table.
+ * keys that trigger it, and the Command(s) it becomes given what the latest
+ * frame says (playing? at what speed? a question waiting?). Buttons,
+ * shortcuts, tooltips and the shortcuts overlay all read this table.
  */
-export type ActionName = 'play' | 'pause' | 'togglePlay' | 'step' | 'slower' | 'faster' | 'restart';
+export type ActionName =
+  | 'play'
+  | 'pause'
+  | 'togglePlay'
+  | 'step'
+  | 'stepBack'
+  | 'slower'
+  | 'faster'
+  | 'restart'
+  | 'questions'
+  | 'answer1'
+  | 'answer2'
+  | 'answer3'
+  | 'answer4'
+  | 'help';
 
 export interface ActionState {
   playing: boolean;
   /** Speed the engine reports for the lesson; null before a lesson frame. */
   speed: number | null;
   lessonId: string | null;
+  /** Index of the next step to issue (LessonView.next). */
+  next: number;
+  questionsOn: boolean;
+  /** The step whose question waits for an answer, and its choice ids; null when none waits. */
+  pending: { step: number; choices: string[] } | null;
 }
 
 export interface Action {
   name: ActionName;
   label: StringKey;
+  /** Filled into the label, e.g. {n: 2} for "Answer 2". */
+  labelValues?: Record<string, number>;
   /** KeyboardEvent.key values. */
   keys: string[];
   /** How the keys read in a tooltip. */
   keyHint: string;
-  command(state: ActionState): Command | null;
+  /** Commands sent in order (an answer, then the step it was asked for); null or [] when it means nothing now. */
+  command(state: ActionState): Command | Command[] | null;
+  /** A view-only action (the shortcuts overlay): runs here, sends nothing. */
+  local?: () => void;
 }
 
 /** Speeds offered by the picker and walked by "[" and "]". */
@@ -42,6 +67,22 @@ export function fasterSpeed(speed: number | null): number {
   return SPEED_PRESETS.find((s) => s > current + 1e-9) ?? SPEED_MAX;
 }
 
+/** Keys 1-4 answer the waiting question, then run the step it was asked for. */
+function answerAction(n: 1 | 2 | 3 | 4): Action {
+  return {
+    name: `answer${n}`,
+    label: 'answerKey',
+    labelValues: { n },
+    keys: [String(n)],
+    keyHint: String(n),
+    command: (state) => {
+      const choice = state.pending?.choices[n - 1];
+      if (!state.pending || choice === undefined) return null;
+      return [{ type: 'answer', step: state.pending.step, choice }, { type: 'step' }];
+    },
+  };
+}
+
 export const ACTIONS: Record<ActionName, Action> = {
   play: { name: 'play', label: 'play', keys: [], keyHint: 'Space', command: () => ({ type: 'play' }) },
   pause: { name: 'pause', label: 'pause', keys: [], keyHint: 'Space', command: () => ({ type: 'pause' }) },
@@ -52,7 +93,21 @@ export const ACTIONS: Record<ActionName, Action> = {
     keyHint: 'Space',
     command: (state) => (state.playing ? { type: 'pause' } : { type: 'play' }),
   },
-  step: { name: 'step', label: 'step', keys: ['ArrowRight', 's'], keyHint: '→ / S', command: () => ({ type: 'step' }) },
+  step: {
+    name: 'step',
+    label: 'step',
+    keys: ['ArrowRight', 's'],
+    keyHint: '→ / S',
+    // A waiting question is answered first (keys 1-4): the answer sends the step.
+    command: (state) => (state.pending ? null : { type: 'step' }),
+  },
+  stepBack: {
+    name: 'stepBack',
+    label: 'stepBack',
+    keys: ['ArrowLeft', 'b'],
+    keyHint: '← / B',
+    command: (state) => (state.lessonId && state.next > 0 ? { type: 'step.back', step: state.next - 1 } : null),
+  },
   slower: {
     name: 'slower',
     label: 'slower',
@@ -74,23 +129,67 @@ export const ACTIONS: Record<ActionName, Action> = {
     keyHint: 'R',
     command: (state) => (state.lessonId ? { type: 'lesson.restart' } : null),
   },
+  questions: {
+    name: 'questions',
+    label: 'questions',
+    keys: ['q'],
+    keyHint: 'Q',
+    command: (state) => (state.lessonId ? { type: 'questions', on: !state.questionsOn } : null),
+  },
+  answer1: answerAction(1),
+  answer2: answerAction(2),
+  answer3: answerAction(3),
+  answer4: answerAction(4),
+  help: {
+    name: 'help',
+    label: 'help',
+    keys: ['?'],
+    keyHint: '?',
+    command: () => null,
+    local: () => useAppStore.getState().setHelpOpen(!useAppStore.getState().helpOpen),
+  },
 };
 
-/** "Step (→ / S)": the tooltip of a button names its shortcut. */
+/** "Step (Shortcut: → / S)": the tooltip of a button names its shortcut. */
 export function actionTitle(name: ActionName, t: Translate): string {
   const action = ACTIONS[name];
-  return `${t(action.label)} (${t('shortcut')}: ${action.keyHint})`;
+  return `${t(action.label, action.labelValues)} (${t('shortcut')}: ${action.keyHint})`;
 }
 
 export function currentActionState(): ActionState {
   const state = useAppStore.getState();
-  return { playing: selectPlaying(state), speed: selectSpeed(state), lessonId: selectLessonId(state) };
+  const pending = selectPendingQuestion(state);
+  return {
+    playing: selectPlaying(state),
+    speed: selectSpeed(state),
+    lessonId: selectLessonId(state),
+    next: selectNextStep(state),
+    questionsOn: selectQuestionsOn(state),
+    pending: pending && { step: pending.step, choices: pending.question.choices.map((c) => c.id) },
+  };
+}
+
+/** Sends commands one after another, stopping at the first the engine refuses. */
+async function sendAll(commands: Command[]): Promise<CommandResult> {
+  let result: CommandResult = { ok: true };
+  for (const command of commands) {
+    result = await useAppStore.getState().send(command);
+    if (!result.ok) break;
+  }
+  return result;
 }
 
 /** Runs an action against the engine; null when it means nothing right now. */
 export function runAction(name: ActionName): Promise<CommandResult> | null {
-  const command = ACTIONS[name].command(currentActionState());
-  return command ? useAppStore.getState().send(command) : null;
+  const action = ACTIONS[name];
+  if (action.local) {
+    action.local();
+    return null;
+  }
+  const command = action.command(currentActionState());
+  if (command === null) return null;
+  const commands = Array.isArray(command) ? command : [command];
+  return commands.length ? sendAll(commands) : null;
 }
 
 const TEXT_ENTRY = new Set(['TEXTAREA', 'SELECT']);

@@ -6,21 +6,27 @@ import { useEffect } from 'react';
 import type { ViewApi } from '../native-bridge/model/session-api';
 import { ConnectionStatus } from './controls/connection-status';
 import { ExportButtons } from './controls/export-buttons';
+import { HelpOverlay } from './controls/help-overlay';
+import { LessonChooser } from './controls/lesson-chooser';
 import { LessonPicker } from './controls/lesson-picker';
+import { LessonTitle } from './controls/lesson-title';
 import { PlaybackControls } from './controls/playback-controls';
 import { useShortcuts } from './controls/use-shortcuts';
 import { LanguageSwitch, RatePicker, ShowAllToggle, ThemeSwitch } from './controls/view-settings';
 import { useT } from './i18n/use-t';
-import { DetailsPanel } from './panels/details-panel';
+import { actionTitle, runAction } from './actions';
+import { CodePane } from './panels/code-pane';
 import { EventLog } from './panels/event-log';
 import { StdoutPanel } from './panels/stdout-panel';
-import { StepList } from './panels/step-list';
+import { QuestionCard } from './panels/question-card';
+import { SideTabs } from './panels/side-tabs';
 import { Picture } from './picture/picture';
 import { useAppStore } from './store/app-store';
+import { selectReplayedFrom, selectReplayedTo } from './store/lesson-selectors';
+import { selectChooserOpen } from './store/panel-slice';
 import {
   selectCommandError,
   selectLecture,
-  selectLesson,
   selectLessonError,
   selectLessonFinished,
   selectLocale,
@@ -32,6 +38,14 @@ function LessonBanner() {
   const lessonError = useAppStore(selectLessonError);
   const commandError = useAppStore(selectCommandError);
   const finished = useAppStore(selectLessonFinished);
+  const replayedFrom = useAppStore(selectReplayedFrom);
+  const replayedTo = useAppStore(selectReplayedTo);
+  const replayed =
+    replayedFrom === null || replayedTo === null
+      ? null
+      : replayedTo < replayedFrom
+        ? t('replayedStart')
+        : t('replayed', { from: replayedFrom, to: replayedTo });
   const text = lessonError
     ? t('lessonError', { text: lessonError })
     : commandError
@@ -39,23 +53,67 @@ function LessonBanner() {
       : finished
         ? t('lessonFinished')
         : null;
-  if (!text) return null;
   return (
-    <div className={`banner ${lessonError || commandError ? 'banner-error' : 'banner-done'}`} data-testid="lesson-banner" role="status">
-      {text}
-    </div>
+    <>
+      {text && (
+        <div className={`banner ${lessonError || commandError ? 'banner-error' : 'banner-done'}`} data-testid="lesson-banner" role="status">
+          {text}
+        </div>
+      )}
+      {replayed && (
+        <div className="banner banner-info" data-testid="replayed-banner" role="status">
+          {replayed}
+        </div>
+      )}
+    </>
   );
 }
 
-function LessonTitle() {
-  const lesson = useAppStore(selectLesson);
-  const locale = useAppStore(selectLocale);
-  if (!lesson) return null;
+function LessonShowAll() {
+  const hasLesson = useAppStore((s) => s.frame?.lesson != null);
+  return hasLesson ? <ShowAllToggle /> : null;
+}
+
+/** The picture, or the lesson chooser: the first screen when no lesson runs, an overlay when asked for. */
+function Stage() {
+  const hasLesson = useAppStore((s) => s.frame?.lesson != null);
+  const chooserOpen = useAppStore(selectChooserOpen);
+  const connected = useAppStore((s) => s.status === 'open');
+  if (!hasLesson && connected) return <LessonChooser welcome />;
   return (
-    <div className="lesson-title">
-      <h1>{lesson.title[locale]}</h1>
-      <p>{lesson.summary[locale]}</p>
-    </div>
+    <>
+      <Picture />
+      {chooserOpen && <LessonChooser welcome={false} />}
+    </>
+  );
+}
+
+function HeaderButtons() {
+  const t = useT();
+  const chooserOpen = useAppStore(selectChooserOpen);
+  const setChooserOpen = useAppStore((s) => s.setChooserOpen);
+  return (
+    <>
+      <button type="button" className="control small" data-testid="btn-lessons" aria-pressed={chooserOpen} onClick={(e) => {
+          e.currentTarget.blur();
+          setChooserOpen(!chooserOpen);
+        }}>
+        {t('chooseLesson')}…
+      </button>
+    </>
+  );
+}
+
+function HelpButton() {
+  const t = useT();
+  const title = actionTitle('help', t);
+  return (
+    <button type="button" className="control small" data-testid="btn-help" title={title} aria-label={title} onClick={(e) => {
+        e.currentTarget.blur();
+        void runAction('help');
+      }}>
+      ?
+    </button>
   );
 }
 
@@ -65,6 +123,7 @@ export function App({ api }: { api?: ViewApi | null }) {
   const lecture = useAppStore(selectLecture);
   const locale = useAppStore(selectLocale);
   const connect = useAppStore((s) => s.connect);
+  const hasLesson = useAppStore((s) => s.frame?.lesson != null);
   useShortcuts();
 
   useEffect(() => (api ? connect(api) : undefined), [api, connect]);
@@ -82,38 +141,44 @@ export function App({ api }: { api?: ViewApi | null }) {
           <span className="logo" aria-hidden="true">
             ◎
           </span>
-          {t('appTitle')}
+          <span className="brand-name">{t('appTitle')}</span>
         </div>
-        <LessonPicker />
+        <div className="header-lesson">
+          <LessonPicker />
+          <HeaderButtons />
+        </div>
         <PlaybackControls />
         <div className="header-settings">
           <RatePicker />
           <LanguageSwitch />
           <ThemeSwitch />
           <ExportButtons />
+          <HelpButton />
           <ConnectionStatus />
         </div>
       </header>
       <LessonBanner />
-      <main className="app-main">
+      <main className={`app-main${hasLesson ? '' : ' no-lesson'}`}>
         <section className="stage">
           <div className="stage-top">
             <LessonTitle />
-            <ShowAllToggle />
+            <LessonShowAll />
           </div>
           <div className="picture-frame">
-            <Picture />
+            <Stage />
           </div>
         </section>
         <aside className="side">
-          <StepList />
-          <DetailsPanel />
+          <QuestionCard />
+          <CodePane />
+          <SideTabs />
         </aside>
         <section className="bottom">
           <EventLog />
           <StdoutPanel />
         </section>
       </main>
+      <HelpOverlay />
     </div>
   );
 }

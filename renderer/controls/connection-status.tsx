@@ -26,7 +26,8 @@ export function ConnectionStatus() {
   return (
     <span className={`status status-${kind}`} data-testid="connection-status" data-status={kind} role="status" title={status}>
       <span className="status-dot" aria-hidden="true" />
-      {text}
+      {/* Connected is the usual case: a green dot says it; any other status is spelled out. */}
+      <span className={kind === 'open' ? 'sr-only' : 'status-text'}>{text}</span>
     </span>
   );
 }

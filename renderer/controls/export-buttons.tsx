@@ -24,12 +24,13 @@ export function ExportButtons() {
         type="button"
         className="control small"
         data-testid="export-png"
+        title={t('exportPng')}
         onClick={() => {
           const { lessonId, seq } = currentName();
           exportPng(lessonId, seq).catch(fail);
         }}
       >
-        ⤓ {t('exportPng')}
+        ⤓ <span className="control-label">{t('exportPng')}</span>
       </button>
       <button
         type="button"
@@ -53,7 +54,7 @@ export function ExportButtons() {
           }
         }}
       >
-        {recording ? `■ ${t('stopRecording')}` : `● ${t('recordWebm')}`}
+        {recording ? '■' : '●'} <span className="control-label">{recording ? t('stopRecording') : t('recordWebm')}</span>
       </button>
     </div>
   );

@@ -14,7 +14,7 @@ export function LessonPicker() {
   const options = withCurrent(lessons, running, (a, b) => a.id === b.id);
   return (
     <label className="lesson-picker">
-      <span>{t('lesson')}</span>
+      <span className="sr-only">{t('lesson')}</span>
       <select
         data-testid="lesson-picker"
         value={current?.id ?? ''}

@@ -2,7 +2,8 @@ import { Icon, type IconName } from './icons';
 import { ACTIONS, actionTitle, runAction, SPEED_PRESETS, type ActionName } from '../actions';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
-import { selectLessonId, selectPlaying, selectSpeed } from '../store/selectors';
+import { selectPendingQuestionStep, selectQuestionsOn } from '../store/lesson-selectors';
+import { selectLessonId, selectNextStep, selectPlaying, selectSpeed } from '../store/selectors';
 import { withCurrent } from './with-current';
 
 interface ButtonProps {
@@ -43,6 +44,10 @@ export function PlaybackControls() {
   const lessonId = useAppStore(selectLessonId);
   const playing = useAppStore(selectPlaying);
   const speed = useAppStore(selectSpeed);
+  const next = useAppStore(selectNextStep);
+  const questionsOn = useAppStore(selectQuestionsOn);
+  // A waiting prediction is answered first (keys 1-4): the answer runs the step.
+  const questionWaits = useAppStore(selectPendingQuestionStep) !== null;
   const send = useAppStore((s) => s.send);
   const noLesson = lessonId === null;
   const presets = withCurrent<number>(SPEED_PRESETS, speed, (a, b) => Math.abs(a - b) < 1e-9, (a, b) => a - b);
@@ -50,10 +55,12 @@ export function PlaybackControls() {
     <div className="playback" role="toolbar" aria-label={t('lesson')}>
       <ActionButton name="play" testId="btn-play" icon="play" disabled={noLesson} pressed={playing} />
       <ActionButton name="pause" testId="btn-pause" icon="pause" disabled={noLesson} pressed={!playing && !noLesson} />
-      <ActionButton name="step" testId="btn-step" icon="step" disabled={noLesson} />
+      <ActionButton name="stepBack" testId="btn-step-back" icon="stepBack" disabled={noLesson || next === 0} />
+      <ActionButton name="step" testId="btn-step" icon="step" disabled={noLesson || questionWaits} />
       <ActionButton name="restart" testId="btn-restart" icon="restart" disabled={noLesson} />
+      <ActionButton name="questions" testId="btn-questions" icon="question" disabled={noLesson} pressed={!noLesson && questionsOn} />
       <label className="speed" title={`${t('speed')} (${t('slower')} [ · ${t('faster')} ])`}>
-        <span>{t('speed')}</span>
+        <span className="sr-only">{t('speed')}</span>
         <select
           data-testid="speed"
           disabled={noLesson}

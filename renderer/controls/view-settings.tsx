@@ -66,8 +66,8 @@ export function RatePicker() {
   const send = useAppStore((s) => s.send);
   const options = withCurrent(RATES, rate, (a, b) => a === b, (a, b) => a - b);
   return (
-    <label className="setting">
-      <span>{t('rate')}</span>
+    <label className="setting" title={t('rate')}>
+      <span className="sr-only">{t('rate')}</span>
       <select data-testid="rate" disabled={rate === null} value={rate ?? ''} onChange={(e) => {
           e.currentTarget.blur();
           void send({ type: 'rate', hz: Number(e.currentTarget.value) });

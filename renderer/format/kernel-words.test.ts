@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SyscallEvent } from '../../native-bridge/model/frame-types';
 import { translatorFor } from '../store/selectors';
 import { escapeBytes, peekText, plainText } from './bytes-text';
-import { blockedSentence, eventLine, objectLabel } from './kernel-words';
+import { blockedSentence, eventLine, eventShort, objectLabel } from './kernel-words';
 
 const t = translatorFor('en');
 
@@ -39,5 +39,10 @@ describe('kernel words', () => {
     );
     expect(eventLine(ev({ phase: 'blocked', result: null }), t)).toBe('4101 child read(3, 64) … blocked');
     expect(eventLine(ev({ data: btoa('hello world\n') }), t)).toBe('4101 child read(3, 64) = 12  "hello world\\n"');
+  });
+
+  it('gives a call that never returns (exit) no made-up result in the short form', () => {
+    expect(eventShort(ev({ syscall: 'exit', fd: null, bytes: null, result: null }), t)).toBe('exit()');
+    expect(eventShort(ev({ result: 0 }), t)).toBe('read(3, 64) = 0  EOF');
   });
 });

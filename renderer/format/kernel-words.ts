@@ -87,7 +87,8 @@ export function eventShort(event: SyscallEvent, t: Translate): string {
   const call = eventCall(event, false);
   if (event.phase === 'call') return `${call} …`;
   if (event.phase === 'blocked') return `${call} … ${t('statusBlocked')}`;
-  let line = `${call} = ${event.result ?? '?'}`;
+  // exit() never returns: no "= ?" for a result that cannot exist.
+  let line = event.result === null && !event.errno ? call : `${call} = ${event.result ?? '?'}`;
   if (event.errno) line += ` ${event.errno}`;
   if (event.result === 0 && event.syscall === 'read' && !event.errno) line += `  ${t('eof')}`;
   return line;

@@ -1,4 +1,5 @@
 import type { Locale } from '../../native-bridge/model/frame-types';
+import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
 
 /**
  * Every UI string in the three languages a course may be taught in. English is
@@ -80,6 +81,7 @@ const en = {
   stateT: 'stopped',
   stateZ: 'zombie',
   stateOther: 'state {state}',
+  ...toolkitEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -159,6 +161,7 @@ const zhHans: Table = {
   stateT: '已停止',
   stateZ: '僵尸',
   stateOther: '状态 {state}',
+  ...toolkitZhHans,
 };
 
 const zhHant: Table = {
@@ -235,6 +238,7 @@ const zhHant: Table = {
   stateT: '已停止',
   stateZ: '殭屍',
   stateOther: '狀態 {state}',
+  ...toolkitZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

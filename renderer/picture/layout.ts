@@ -8,9 +8,9 @@ import { lessonObjects } from '../format/kernel-words';
  * lesson's role order, the lesson's object order, pids sorted), never from
  * a simulation, so nothing jumps when a new frame arrives.
  */
-export const VIEW_WIDTH = 1000;
+export const VIEW_WIDTH = 1080;
 /** Smallest picture height; more rows of processes or objects make it taller (never between frames of one lesson run). */
-export const VIEW_HEIGHT = 470;
+export const VIEW_HEIGHT = 410;
 export const NODE_WIDTH = 256;
 export const NODE_HEIGHT = 118;
 export const RING_RADIUS = 120;
@@ -23,6 +23,8 @@ const FD_ROW = 21;
 /** Descriptors listed under a node with "show all"; the rest are counted, and listed in the details panel. */
 export const MAX_FD_LINES = 8;
 const MARGIN_X = 22;
+/** Widest a blocked badge may grow from its node toward the middle without reaching a ring. */
+export const BADGE_MAX_WIDTH = VIEW_WIDTH / 2 - RING_RADIUS - 24 - MARGIN_X;
 /** Beyond these the picture would be unreadable; the details panel and log still list everything. */
 export const MAX_PROCESSES = 12;
 export const MAX_OBJECTS = 6;

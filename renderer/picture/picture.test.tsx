@@ -70,8 +70,8 @@ describe('the pipe picture', () => {
     show(dataQueued);
     expect(screen.getByTestId(`fill-${PIPE_ID}`).textContent).toBe('12 / 65536 bytes');
     expect(screen.getByTestId(`peek-${PIPE_ID}`).textContent).toBe('hello world\\n');
-    // The ring eases to the new fill over a few animation frames.
-    for (let i = 0; i < 30; i++) act(() => clock.advance(16));
+    // The written bytes fly to the ring first (FLIGHT_MS); then the ring eases to the kernel's fill.
+    for (let i = 0; i < 100; i++) act(() => clock.advance(16));
     expect(Number(screen.getByTestId(`slot-${PIPE_ID}-0`).getAttribute('data-fill'))).toBeGreaterThan(0);
     expect(Number(screen.getByTestId(`slot-${PIPE_ID}-1`).getAttribute('data-fill'))).toBe(0);
   });

@@ -5,14 +5,16 @@ import { eventShort, objectLabel } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectLecture, selectLocale, selectSelection, selectShowAll, selectTheme } from '../store/selectors';
-import { ByteFlights } from './byte-flight';
+import { animationClock } from '../clock/animation-clock';
+import { ByteFlights, FLIGHT_MS, recentEntries } from './byte-flight';
+import { flightsPending, ringBytes, scheduleFlights } from './flight-schedule';
 import { EdgeLegend, EdgeMarkers, FdEdge } from './fd-edge';
-import { layoutPicture, VIEW_WIDTH } from './layout';
+import { layoutPicture, NODE_HEIGHT, VIEW_WIDTH } from './layout';
 import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
 import { PipeRing } from './pipe-ring';
 import { ProcessNode } from './process-node';
-import { usePictureFrame } from './use-picture-clock';
+import { useAnimationTime, usePictureFrame } from './use-picture-clock';
 
 export const PICTURE_SVG_ID = 'ipc-picture';
 
@@ -35,6 +37,12 @@ export function Picture() {
   const palette = paletteFor(theme, lecture);
   const layout = useMemo(() => (frame ? layoutPicture(frame, showAll) : null), [frame, showAll]);
   const calls = useMemo(() => lastCalls(events), [events]);
+  const duration = FLIGHT_MS / Math.max(0.1, frame?.lesson?.speed ?? 1);
+  const edges = layout?.edges;
+  const scheduled = useMemo(() => scheduleFlights(recentEntries(events, animationClock().now(), duration), edges ?? [], duration), [events, edges, duration]);
+  // The clock ticks (re-renders) only while some bytes are still to leave or land; each render reads the time afresh.
+  useAnimationTime(flightsPending(scheduled, animationClock().now(), duration));
+  const now = animationClock().now();
 
   if (!frame || !layout) {
     return (
@@ -61,7 +69,7 @@ export function Picture() {
     >
       <rect width={VIEW_WIDTH} height={VIEW_HEIGHT} fill={palette.background} />
       <EdgeMarkers palette={palette} />
-      {layout.objects.length === 0 && (
+      {layout.objects.length === 0 && gone.length === 0 && (
         <text x={VIEW_WIDTH / 2} y={VIEW_HEIGHT / 2 - 20} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={16 * palette.scale}>
           {t('noObjects')}
         </text>
@@ -71,7 +79,8 @@ export function Picture() {
           key={id}
           data-testid={`gone-${id}`}
           x={VIEW_WIDTH / 2}
-          y={VIEW_HEIGHT / 2 + 10 + i * 24 * palette.scale}
+          // Under the process row, never across the nodes (a long sentence in large type is wider than the gap between them).
+          y={Math.max(...layout.processes.map((p) => p.y), VIEW_HEIGHT / 2) + NODE_HEIGHT / 2 + 80 * palette.scale + i * 24 * palette.scale}
           textAnchor="middle"
           fill={palette.muted}
           fontFamily={palette.font}
@@ -87,7 +96,17 @@ export function Picture() {
       </g>
       {layout.objects.map(({ object, x, y }) =>
         object.kind === 'pipe' || object.kind === 'fifo' ? (
-          <PipeRing key={object.id} pipe={object} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
+          <PipeRing
+            key={object.id}
+            pipe={object}
+            ringBytes={ringBytes(object.id, object.queued ?? 0, scheduled, now, duration)}
+            x={x}
+            y={y}
+            palette={palette}
+            t={t}
+            selected={selection === object.id}
+            onSelect={select}
+          />
         ) : (
           <ObjectGlyph key={object.id} object={object} x={x} y={y} palette={palette} selected={selection === object.id} onSelect={select} />
         ),
@@ -105,6 +124,7 @@ export function Picture() {
             lastCallIsEof={!!last && last.syscall === 'read' && last.phase === 'return' && last.result === 0}
             waitsOnShownObject={!!placed.process?.blocked?.object && shownIds.has(placed.process.blocked.object)}
             betweenSteps={!!placed.role && !!lesson && !lesson.steps.some((step) => step.role === placed.role && (step.status === 'running' || step.status === 'blocked'))}
+            pausedByIpcscope={!!placed.role && !!placed.process && (lesson?.idleRoles ?? []).includes(placed.role)}
             onSelect={select}
           />
         );
@@ -117,7 +137,7 @@ export function Picture() {
       {layout.edges.length > 0 && (
         <EdgeLegend palette={palette} x={VIEW_WIDTH - 250 * palette.scale} y={22} writeLabel={t('legendWrite')} readLabel={t('legendRead')} />
       )}
-      <ByteFlights entries={events} edges={layout.edges} palette={palette} speed={lesson?.speed ?? 1} />
+      <ByteFlights scheduled={scheduled} now={now} durationMs={duration} palette={palette} />
       <text x={16} y={VIEW_HEIGHT - 14} fill={palette.muted} fontFamily={palette.mono} fontSize={11 * palette.scale}>
         {`${t('frame', { seq: frame.seq })} · ${new Date(frame.takenAt).toISOString().slice(11, 23)} · ${t('sampledIn', { ms: frame.durationMs.toFixed(2) })} · ${frame.rateHz} Hz`}
       </text>

@@ -17,6 +17,8 @@ const MIN_VISIBLE = 0.12;
 
 interface Props {
   pipe: PipeObject;
+  /** Bytes the slots show: the kernel's queued count while no bytes are in flight to or from this pipe (flight-schedule.ts). */
+  ringBytes?: number;
   x: number;
   y: number;
   palette: Palette;
@@ -38,9 +40,9 @@ export function slotFill(queued: number, slot: number): number {
   return fraction > 0 ? Math.max(MIN_VISIBLE, fraction) : 0;
 }
 
-export function PipeRing({ pipe, x, y, palette, t, selected, onSelect }: Props) {
+export function PipeRing({ pipe, ringBytes, x, y, palette, t, selected, onSelect }: Props) {
   const slots = pipe.capacity ? Math.max(1, Math.round(pipe.capacity / PAGE)) : DEFAULT_SLOTS;
-  const queued = useTweened(pipe.queued ?? 0);
+  const queued = useTweened(ringBytes ?? pipe.queued ?? 0);
   const outer = RING_RADIUS;
   const inner = RING_RADIUS - THICKNESS;
   const step = (2 * Math.PI) / slots;

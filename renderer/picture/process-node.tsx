@@ -1,7 +1,8 @@
 import { HourglassGlyph } from '../controls/icons';
 import { blockedCall, blockedSentence, stateWord } from '../format/kernel-words';
 import type { Translate } from '../i18n/strings';
-import { MAX_FD_LINES, NODE_HEIGHT, NODE_WIDTH, type PlacedProcess } from './layout';
+import { BADGE_MAX_WIDTH, MAX_FD_LINES, NODE_HEIGHT, NODE_WIDTH, type PlacedProcess } from './layout';
+import { clipToWidth, estimateWidth } from './text-fit';
 import type { Palette } from './palette';
 
 interface Props {
@@ -19,13 +20,32 @@ interface Props {
   waitsOnShownObject: boolean;
   /** A lesson process with no step in flight: its sleep is ipcscope's own loop waiting for the next step. */
   betweenSteps: boolean;
+  /** The engine lists the role in LessonView.idleRoles: it waits for ipcscope's next command. */
+  pausedByIpcscope: boolean;
   onSelect(id: string): void;
 }
 
 const FD_LINE = 19;
+/** Room for text inside a node, left padding to right padding. */
+const INNER = NODE_WIDTH - 36;
 
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/** "paused by ipcscope between steps", then the call and wchan the kernel shows, small. */
+function PausedLabel({ placed, palette, t }: { placed: PlacedProcess; palette: Palette; t: Translate }) {
+  const s = palette.scale;
+  const blocked = placed.process?.blocked ?? null;
+  const detail = blocked ? t('idleIn', { call: blockedCall(blocked), wchan: blocked.wchan }) : '';
+  return (
+    <g transform={`translate(0,${NODE_HEIGHT / 2 + 12 + 16 * s})`}>
+      <text textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s} fontStyle="italic" data-testid={`blocked-${placed.pid}`}>
+        {clipToWidth(t('pausedByIpcscope'), NODE_WIDTH, 13 * s)}
+      </text>
+      {blocked && (
+        <text y={17 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.mono} fontSize={11.5 * s} data-testid={`wchan-${placed.pid}`}>
+          {clipToWidth(detail, NODE_WIDTH, 11.5 * s, true)}
+        </text>
+      )}
+    </g>
+  );
 }
 
 function BlockedBadge({ placed, palette, t, loud, betweenSteps }: { placed: PlacedProcess; palette: Palette; t: Translate; loud: boolean; betweenSteps: boolean }) {
@@ -45,7 +65,11 @@ function BlockedBadge({ placed, palette, t, loud, betweenSteps }: { placed: Plac
     );
   }
   const sentence = blockedSentence(blocked, t);
-  const width = Math.max(NODE_WIDTH, (sentence.length * 9.3 + 60) * s);
+  const fontSize = 15.5 * s;
+  const textWidth = estimateWidth(sentence, fontSize) * 1.06; /* bold */
+  // Never wider than the gap between the node's outer edge and the ring: the badge must not cover the pipe.
+  const width = Math.min(BADGE_MAX_WIDTH, Math.max(NODE_WIDTH, textWidth + 56 * s));
+  const room = width - 52 * s;
   const height = 52 * s;
   // A badge wider than its node grows toward the middle of the picture, never off its edge.
   const shift = placed.side === 'left' ? (width - NODE_WIDTH) / 2 : -(width - NODE_WIDTH) / 2;
@@ -53,7 +77,18 @@ function BlockedBadge({ placed, palette, t, loud, betweenSteps }: { placed: Plac
     <g transform={`translate(${shift},${top})`}>
       <rect x={-width / 2} y={0} width={width} height={height} rx={10} fill={palette.node} stroke={palette.blocked} strokeWidth={2} />
       <HourglassGlyph x={-width / 2 + 12} y={height / 2 - 11 * s} size={22 * s} color={palette.blocked} />
-      <text x={-width / 2 + 42 * s} y={21 * s} fill={palette.blocked} fontFamily={palette.font} fontSize={15.5 * s} fontWeight={700} data-testid={`blocked-${placed.pid}`}>
+      <text
+        x={-width / 2 + 42 * s}
+        y={21 * s}
+        fill={palette.blocked}
+        fontFamily={palette.font}
+        fontSize={fontSize}
+        fontWeight={700}
+        data-testid={`blocked-${placed.pid}`}
+        // A long sentence (a long path, Chinese) is narrowed to fit rather than spill onto the ring.
+        textLength={textWidth > room ? room : undefined}
+        lengthAdjust={textWidth > room ? 'spacingAndGlyphs' : undefined}
+      >
         {sentence}
       </text>
       <text x={-width / 2 + 42 * s} y={40 * s} fill={palette.muted} fontFamily={palette.mono} fontSize={12 * s} data-testid={`wchan-${placed.pid}`}>
@@ -63,7 +98,7 @@ function BlockedBadge({ placed, palette, t, loud, betweenSteps }: { placed: Plac
   );
 }
 
-export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIsEof, waitsOnShownObject, betweenSteps, onSelect }: Props) {
+export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIsEof, waitsOnShownObject, betweenSteps, pausedByIpcscope, onSelect }: Props) {
   const { pid, role, process, x, y, otherFds } = placed;
   const s = palette.scale;
   const blocked = process?.blocked ?? null;
@@ -98,14 +133,14 @@ export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIs
         {loud && <animate attributeName="stroke-opacity" values="1;0.2;1" dur="1.4s" repeatCount="indefinite" />}
       </rect>
       <text x={left} y={top + 32 * s} fill={palette.text} fontFamily={palette.font} fontSize={22 * s} fontWeight={700}>
-        {role ?? process?.comm ?? '?'}
+        {clipToWidth(role ?? process?.comm ?? '?', INNER - estimateWidth(`PID ${pid}`, 15 * s, true) - 10, 22 * s)}
       </text>
       <text x={NODE_WIDTH / 2 - 18} y={top + 32 * s} textAnchor="end" fill={palette.muted} fontFamily={palette.mono} fontSize={15 * s}>
         PID {pid}
       </text>
       <circle cx={left + 5} cy={top + 55 * s} r={5} fill={dot} />
       <text x={left + 17} y={top + 60 * s} fill={palette.muted} fontFamily={palette.font} fontSize={14 * s}>
-        {process ? `${process.comm} · ${stateWord(process, t)} (${process.state})` : t('processExited')}
+        {clipToWidth(process ? `${process.comm} · ${stateWord(process, t)} (${process.state})` : t('processExited'), INNER - 17, 14 * s)}
       </text>
       {lastCall && (
         <text
@@ -117,10 +152,14 @@ export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIs
           fontWeight={lastCallIsEof ? 700 : 400}
           data-testid={`last-call-${pid}`}
         >
-          {clip(lastCall, Math.floor(34 / s))}
+          {clipToWidth(lastCall, INNER, 14 * s, true)}
         </text>
       )}
-      {blocked && <BlockedBadge placed={placed} palette={palette} t={t} loud={loud} betweenSteps={betweenSteps} />}
+      {pausedByIpcscope && !loud ? (
+        <PausedLabel placed={placed} palette={palette} t={t} />
+      ) : (
+        blocked && <BlockedBadge placed={placed} palette={palette} t={t} loud={loud} betweenSteps={betweenSteps} />
+      )}
       {otherFds.length > MAX_FD_LINES && (
         <text x={left} y={fdTop + MAX_FD_LINES * FD_LINE * s} fill={palette.muted} fontFamily={palette.font} fontSize={12 * s} fontStyle="italic">
           {t('moreFds', { count: otherFds.length - MAX_FD_LINES })}
@@ -128,7 +167,7 @@ export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIs
       )}
       {otherFds.slice(0, MAX_FD_LINES).map((fd, i) => (
         <text key={fd.fd} x={left} y={fdTop + i * FD_LINE * s} fill={palette.muted} fontFamily={palette.mono} fontSize={12 * s} data-testid={`fd-${pid}-${fd.fd}`}>
-          {`fd ${fd.fd} ${fd.access.padEnd(2)} ${fd.target}`}
+          {clipToWidth(`fd ${fd.fd} ${fd.access.padEnd(2)} ${fd.target}`, INNER, 12 * s, true)}
         </text>
       ))}
     </g>

@@ -1,16 +1,18 @@
 import { create } from 'zustand';
 import { createGraphSlice, graphInitial, type GraphSlice } from './graph-slice';
+import { createPanelSlice, panelInitial, type PanelSlice } from './panel-slice';
 import { createSessionSlice, sessionInitial, type SessionSlice } from './session-slice';
 import { createTimelineSlice, timelineInitial, type TimelineSlice } from './timeline-slice';
 import { createViewSlice, viewDefaults, type ViewSlice } from './view-slice';
 
-export type AppStore = SessionSlice & GraphSlice & TimelineSlice & ViewSlice;
+export type AppStore = SessionSlice & GraphSlice & TimelineSlice & ViewSlice & PanelSlice;
 
 export const useAppStore = create<AppStore>()((...a) => ({
   ...createSessionSlice(...a),
   ...createGraphSlice(...a),
   ...createTimelineSlice(...a),
   ...createViewSlice(...a),
+  ...createPanelSlice(...a),
 }));
 
 /** Back to a fresh store (tests): data only, the actions stay. */
@@ -20,6 +22,7 @@ export function resetStores(): void {
     ...graphInitial,
     ...timelineInitial,
     ...viewDefaults,
+    ...panelInitial,
     selection: null,
   });
 }

@@ -66,6 +66,7 @@ export const createViewSlice: StateCreator<AppStore, [], [], ViewSlice> = (set, 
     setLocale: (locale) => update({ locale }),
     setLecture: (lecture) => update({ lecture }),
     setShowAll: (showAll) => update({ showAll }),
-    select: (selection) => set({ selection }),
+    // A clicked process or object is explained in the side column's Details tab.
+    select: (selection) => set(selection ? { selection, sideTab: 'details' } : { selection }),
   };
 };

@@ -1,0 +1,50 @@
+import { useT } from '../i18n/use-t';
+import { useAppStore } from '../store/app-store';
+import { selectClaims } from '../store/lesson-selectors';
+import { selectSideTab, type SideTab } from '../store/panel-slice';
+import { ClaimCards } from './claim-cards';
+import { DetailsPanel } from './details-panel';
+import { StepList } from './step-list';
+
+const selectClaimCount = (s: Parameters<typeof selectClaims>[0]): number => selectClaims(s).length;
+
+/** Steps, claims and details share the space under the code pane, one at a time. */
+export function SideTabs() {
+  const t = useT();
+  const tab = useAppStore(selectSideTab);
+  const setTab = useAppStore((s) => s.setSideTab);
+  const claimCount = useAppStore(selectClaimCount);
+  const tabs: { id: SideTab; label: string }[] = [
+    { id: 'steps', label: t('tabSteps') },
+    ...(claimCount > 0 ? [{ id: 'claims' as SideTab, label: t('tabClaims', { count: claimCount }) }] : []),
+    { id: 'details', label: t('tabDetails') },
+  ];
+  const shown = tab === 'claims' && claimCount === 0 ? 'steps' : tab;
+  return (
+    <section className="panel side-tabs">
+      <div className="tab-bar" role="tablist">
+        {tabs.map(({ id, label }) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={id === shown}
+            className={`tab${id === shown ? ' active' : ''}`}
+            data-testid={`tab-${id}`}
+            onClick={(e) => {
+              e.currentTarget.blur();
+              setTab(id);
+            }}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <div className="tab-body">
+        {shown === 'steps' && <StepList />}
+        {shown === 'claims' && <ClaimCards />}
+        {shown === 'details' && <DetailsPanel />}
+      </div>
+    </section>
+  );
+}
