@@ -20,9 +20,10 @@ import { EventLog } from './panels/event-log';
 import { StdoutPanel } from './panels/stdout-panel';
 import { QuestionCard } from './panels/question-card';
 import { SideTabs } from './panels/side-tabs';
+import { FocusNotes } from './picture/focus-notes';
 import { Picture } from './picture/picture';
 import { useAppStore } from './store/app-store';
-import { selectReplayedFrom, selectReplayedTo } from './store/lesson-selectors';
+import { selectAsleepAtEnd, selectReplayedFrom, selectReplayedTo } from './store/lesson-selectors';
 import { selectChooserOpen } from './store/panel-slice';
 import {
   selectCommandError,
@@ -46,17 +47,20 @@ function LessonBanner() {
       : replayedTo < replayedFrom
         ? t('replayedStart')
         : t('replayed', { from: replayedFrom, to: replayedTo });
+  const asleep = useAppStore(selectAsleepAtEnd);
   const text = lessonError
     ? t('lessonError', { text: lessonError })
     : commandError
       ? t('commandFailed', { text: commandError })
       : finished
         ? t('lessonFinished')
-        : null;
+        : asleep > 0
+          ? t('lessonAsleep', { count: asleep })
+          : null;
   return (
     <>
       {text && (
-        <div className={`banner ${lessonError || commandError ? 'banner-error' : 'banner-done'}`} data-testid="lesson-banner" role="status">
+        <div className={`banner ${lessonError || commandError ? 'banner-error' : finished ? 'banner-done' : 'banner-info'}`} data-testid="lesson-banner" role="status">
           {text}
         </div>
       )}
@@ -167,6 +171,7 @@ export function App({ api }: { api?: ViewApi | null }) {
           <div className="picture-frame">
             <Stage />
           </div>
+          <FocusNotes />
         </section>
         <aside className="side">
           <QuestionCard />

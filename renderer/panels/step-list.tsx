@@ -43,6 +43,7 @@ export function StepList() {
             ref={step.index === next ? current : undefined}
             data-testid={`step-${step.index}`}
             data-status={step.status}
+            data-question={step.question ? 'true' : undefined}
             className={`step status-${step.status}${step.index === next ? ' next' : ''}`}
           >
             <div className="step-head">
@@ -51,6 +52,11 @@ export function StepList() {
               </span>
               <span className="step-role">{step.role}</span>
               <code className="step-code">{step.code}</code>
+              {step.question ? (
+                <span className="step-asks" title={t('predict')} aria-label={t('predict')}>
+                  ?
+                </span>
+              ) : null}
               <span className="step-status">{t(STATUS_KEY[step.status])}</span>
             </div>
             <p className="step-explain">{step.explain[locale]}</p>

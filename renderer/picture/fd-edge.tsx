@@ -4,13 +4,15 @@ import type { Palette } from './palette';
 interface Props {
   edge: EdgeGeometry;
   palette: Palette;
+  /** 1-based number of the lesson's note that points at this descriptor (focus-notes.tsx); null when none does. */
+  focusMark?: number | null;
 }
 
 /**
  * One descriptor: process -> object, labelled "fd 4 w". The arrow follows the
  * data: into the pipe from a write end, out of it to a read end.
  */
-export function FdEdge({ edge, palette }: Props) {
+export function FdEdge({ edge, palette, focusMark = null }: Props) {
   const { holder } = edge;
   const color = holder.access === 'r' ? palette.readEdge : holder.access === 'w' ? palette.writeEdge : palette.otherEdge;
   const mid = pointOnEdge(edge, 0.32);
@@ -19,13 +21,23 @@ export function FdEdge({ edge, palette }: Props) {
   const width = (label.length * 8.4 + 16) * s;
   const marker = holder.access === 'r' ? 'url(#arrow-start-r)' : undefined;
   const markerEnd = holder.access === 'w' ? 'url(#arrow-end-w)' : holder.access === 'rw' ? 'url(#arrow-end-rw)' : undefined;
+  const mark = focusMark === null ? null : { x: mid.x + width / 2 + 4 * s, y: mid.y - 15 * s };
   return (
-    <g data-testid={`edge-${holder.pid}-${holder.fd}`} data-object={edge.objectId} data-access={holder.access}>
+    <g data-testid={`edge-${holder.pid}-${holder.fd}`} data-object={edge.objectId} data-access={holder.access} data-focus={focusMark ?? undefined}>
+      {mark && <path d={edgePath(edge)} fill="none" stroke={palette.blocked} strokeOpacity={0.45} strokeWidth={12} strokeLinecap="round" />}
       <path d={edgePath(edge)} fill="none" stroke={color} strokeWidth={3} strokeLinecap="round" markerStart={marker} markerEnd={markerEnd} />
       <rect x={mid.x - width / 2} y={mid.y - 13 * s} width={width} height={26 * s} rx={13 * s} fill={palette.background} stroke={color} strokeWidth={1.5} />
       <text x={mid.x} y={mid.y + 5 * s} textAnchor="middle" fill={color} fontFamily={palette.mono} fontSize={14 * s} fontWeight={700}>
         {label}
       </text>
+      {mark && (
+        <g data-testid={`focus-mark-${focusMark}`}>
+          <circle cx={mark.x} cy={mark.y} r={11 * s} fill={palette.blocked} />
+          <text x={mark.x} y={mark.y + 5 * s} textAnchor="middle" fill={palette.background} fontFamily={palette.font} fontSize={14 * s} fontWeight={700}>
+            {focusMark}
+          </text>
+        </g>
+      )}
     </g>
   );
 }

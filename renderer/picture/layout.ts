@@ -158,7 +158,8 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   const objectY = scalePoint<string>()
     .domain(shown.map((o) => o.id))
     .range(shown.length === 1 ? rowY.range() : [RING_RADIUS + 30, height - RING_RADIUS - 50])
-    .padding(shown.length === 1 ? 1 : 0.2);
+    // several objects use the whole column: a ring and its labels need more than 2 radii between centres
+    .padding(shown.length === 1 ? 1 : 0);
   const objects: PlacedObject[] = shown.map((object) => ({ object, x: VIEW_WIDTH / 2, y: (objectY(object.id) ?? height / 2) - (shown.length === 1 ? 20 : 0) }));
 
   const hidden = { processes: allSlots.length - slots.length, objects: allShown.length - shown.length };

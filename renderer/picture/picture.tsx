@@ -9,6 +9,7 @@ import { animationClock } from '../clock/animation-clock';
 import { ByteFlights, FLIGHT_MS, recentEntries } from './byte-flight';
 import { flightsPending, ringBytes, scheduleFlights } from './flight-schedule';
 import { EdgeLegend, EdgeMarkers, FdEdge } from './fd-edge';
+import { useFocusMarks } from './focus-notes';
 import { layoutPicture, NODE_HEIGHT, VIEW_WIDTH } from './layout';
 import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
@@ -34,6 +35,7 @@ export function Picture() {
   );
   const select = useAppStore((s) => s.select);
   const locale = useAppStore(selectLocale);
+  const focusMarks = useFocusMarks();
   const palette = paletteFor(theme, lecture);
   const layout = useMemo(() => (frame ? layoutPicture(frame, showAll) : null), [frame, showAll]);
   const calls = useMemo(() => lastCalls(events), [events]);
@@ -91,7 +93,7 @@ export function Picture() {
       ))}
       <g data-testid="edges">
         {layout.edges.map((edge) => (
-          <FdEdge key={edge.id} edge={edge} palette={palette} />
+          <FdEdge key={edge.id} edge={edge} palette={palette} focusMark={focusMarks.get(`${edge.holder.pid}:${edge.holder.fd}`) ?? null} />
         ))}
       </g>
       {layout.objects.map(({ object, x, y }) =>

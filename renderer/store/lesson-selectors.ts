@@ -51,3 +51,20 @@ export const selectAnsweredStep = (s: AppStore): LessonStepView | null => {
   }
   return null;
 };
+
+/** Calls still asleep in the kernel once every step has been issued (a lesson that ends on a process blocked for good). */
+export const selectAsleepAtEnd = (s: AppStore): number => {
+  const lesson = s.frame?.lesson;
+  if (!lesson || lesson.finished || lesson.next < lesson.steps.length) return 0;
+  return lesson.steps.filter((step) => step.status === 'blocked').length;
+};
+
+/** The latest settled step that points at descriptors (e.g. the forgotten write end); -1 when none. */
+export const selectFocusStep = (s: AppStore): number => {
+  const steps = s.frame?.lesson?.steps ?? [];
+  for (let i = steps.length - 1; i >= 0; i -= 1) {
+    const step = steps[i]!;
+    if (step.focus?.length && (step.status === 'blocked' || step.status === 'done' || step.status === 'failed')) return step.index;
+  }
+  return -1;
+};
