@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 /*
  * `npm test`'s closing line and exit code, on fixture files that fail the ways
  * real suites have failed: a beforeAll that throws (Chromium missing), a hook
- * that times out, a file that does not load, an unhandled error.
+ * that times out, a file that does not load, an unhandled error, an afterAll
+ * that throws once every test has passed.
  */
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -28,17 +29,18 @@ function runTestScript(...args: string[]): { status: number | null; lastLine: st
 afterAll(() => rmSync(join(FIXTURES, 'node_modules'), { recursive: true, force: true }));
 
 describe('scripts/test.js (npm test)', () => {
-  it('counts tests stopped by a failed or timed-out hook, a file that did not load and an unhandled error as failed, and exits non-zero', () => {
+  it('counts tests stopped by a failed or timed-out hook, a file that did not load, a failed afterAll and an unhandled error as failed, and exits non-zero', () => {
     const run = runTestScript();
-    /* passed: good (1) + unhandled-error (2); failed: 2 kept from running by
-       beforeAll, 1 by the hook timeout, 1 file that did not load, 1 unhandled
-       error; skipped: only the two it.skip */
-    expect(run.lastLine, run.output).toBe('3 passed, 5 failed, 2 skipped');
+    /* passed: good (1) + unhandled-error (2) + after-all-throws (1); failed: 2
+       kept from running by beforeAll, 1 by the hook timeout, 1 file that did
+       not load, 1 failed afterAll, 1 unhandled error; skipped: only the two it.skip */
+    expect(run.lastLine, run.output).toBe('4 passed, 6 failed, 2 skipped');
     expect(run.status).toBe(1);
     expect(run.output).toMatch(/before-all-throws\.fixture\.ts > would pass: did not run \(Chromium is not installed\)/);
     expect(run.output).toMatch(/hook-timeout\.fixture\.ts > would pass: did not run \(Hook timed out in 200ms\.\)/);
     expect(run.output).toMatch(/fails-to-load\.fixture\.ts: .*no-such-module/);
     expect(run.output).toMatch(/unhandled error: thrown after the test returned/);
+    expect(run.output).toMatch(/after-all-throws\.fixture\.ts: clean-up failed/);
   });
 
   it('exits 0 with "0 failed" when everything that ran passed, explicit skips aside', () => {
