@@ -2,14 +2,16 @@ import { defineConfig } from 'vitest/config';
 
 // Three projects: the engine against the real kernel (one file at a time, so
 // whole-machine snapshots do not see another test's objects), the renderer in
-// jsdom, and end-to-end runs in Debian's Chromium against `npm run web`.
+// jsdom, and end-to-end runs in Debian's Chromium against `npm run web`. The
+// engine project also runs the unit tests of scripts/ and of the e2e helpers;
+// scripts/test-summary-fixtures/*.fixture.ts match no project on purpose.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'engine',
-          include: ['native-bridge/**/*.test.ts', 'electron/**/*.test.ts'],
+          include: ['native-bridge/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'e2e/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
           testTimeout: 30_000,

@@ -4,7 +4,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locale } from '../native-bridge/model/frame-types';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium-launch';
+import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
 import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
 import {
   answerWith,
@@ -47,7 +47,7 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   web = await startIpcscopeWeb();
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 });
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
 import { descendsFrom, exists, isLive, killIfStillSame, procStartTime, procState, procSyscallArgs, procWchan } from './proc-facts';
 import { pidsOnPage, stepUntil } from './page-driver';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium-launch';
+import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
 
 /*
  * The first lesson, end to end: `node bin/ipcscope.js web --port 0` (what
@@ -31,7 +31,7 @@ beforeAll(async () => {
   web = await startIpcscopeWeb();
   userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: chromiumExecutable(),
     args: CHROMIUM_ARGS,
     viewport: { width: 1440, height: 900 },
     colorScheme: 'light',

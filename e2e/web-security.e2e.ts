@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium-launch';
+import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
 import { rawConnect, rawExchange, statusOf, tcpState } from '../native-bridge/web/web-test-helpers';
 import { waitFor } from '../native-bridge/cli/wait-for';
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
   web = await startIpcscopeWeb();
   userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: chromiumExecutable(),
     args: [
       ...CHROMIUM_ARGS,
       // An attacker's name that resolves to our loopback address: DNS rebinding.

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: builds and launches the desktop app through `electron-forge start`.
 // Electron 42+ downloads its binary on first launch (from GitHub), not at
-// `npm install`. Where that download cannot happen, say so in one paragraph
-// and point at `npm run web`, instead of letting a stack trace scroll past.
+// `npm install`. Where that download cannot happen, say why in one line and
+// start the browser mode instead (`ipcscope web`, the same app and engine),
+// opening its URL with xdg-open where there is a display: `npm install &&
+// npm start` always ends in a working ipcscope.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FETCH_TIMEOUT_MS = 120_000;
-export const EXIT_NO_ELECTRON = 1;
+/** The line on stdout that carries the browser mode's address (web-command.ts prints it). */
+const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+/;
 
 /** node_modules/electron, found without require('electron') (which would start a download). */
 function electronDir() {
@@ -49,15 +52,48 @@ function fetchElectron(dir, env = process.env) {
   return electronBinary(dir, env) === null ? 'the installer ran but left no binary' : null;
 }
 
+/** One line: why the desktop app cannot start, and what happens instead. */
 export function missingElectronMessage(reason) {
-  return (
-    'ipcscope: the desktop app cannot start because the Electron binary is not installed ' +
-    `(node_modules/electron has no dist/ executable; ${reason}). ` +
-    'Since Electron 42, npm install no longer fetches that binary: it is downloaded from GitHub on first launch, ' +
-    'and this machine could not get it (offline, or GitHub blocked). ' +
-    'Nothing is wrong with ipcscope itself: `npm run web` runs the very same app and engine in your browser. ' +
-    'To use the desktop app, allow that download (or point ELECTRON_MIRROR / electron_config_cache at a local copy) and run `npm start` again.'
-  );
+  return `ipcscope: the desktop app cannot start: no Electron binary (${reason}); starting the browser mode instead.`;
+}
+
+/** xdg-open where there is a display to open on; any failure is ignored (the URL is printed anyway). */
+function openInBrowser(url, env) {
+  if (!env.DISPLAY && !env.WAYLAND_DISPLAY) return;
+  const opener = spawn('xdg-open', [url], { env, detached: true, stdio: 'ignore' });
+  opener.on('error', () => {
+    /* no xdg-open here: the printed URL is enough */
+  });
+  opener.unref();
+}
+
+/**
+ * `node bin/ipcscope.js web ARGS` with its output passed through; once it has
+ * printed its URL, that URL is opened. Ctrl+C reaches the server from the
+ * terminal as well; a signal sent to this process alone is passed on, and
+ * this process ends with the server's exit code.
+ */
+function launchWeb(args, env) {
+  const child = spawn(process.execPath, [join(root, 'bin', 'ipcscope.js'), 'web', ...args], {
+    cwd: root,
+    env,
+    stdio: ['inherit', 'pipe', 'inherit'],
+  });
+  let seen = '';
+  let opened = false;
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    process.stdout.write(chunk);
+    if (opened) return;
+    seen += chunk;
+    const url = URL_PATTERN.exec(seen);
+    if (url) {
+      opened = true;
+      seen = '';
+      openInBrowser(url[0], env);
+    }
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));
 }
 
 function launchForge(args) {
@@ -73,14 +109,11 @@ export function main(args = process.argv.slice(2), env = process.env) {
     const reason = fetchElectron(dir, env);
     if (reason !== null) {
       console.error(missingElectronMessage(reason));
-      return EXIT_NO_ELECTRON;
+      launchWeb(args, env);
+      return;
     }
   }
   launchForge(args);
-  return null;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const code = main();
-  if (code !== null) process.exitCode = code;
-}
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

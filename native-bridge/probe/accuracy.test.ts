@@ -35,7 +35,9 @@ beforeAll(async () => {
   lsof = lsofFiles(state.pids).filter((f) => lsofObjectId(f) !== null);
   ss = ssUnix();
   whole = takeSnapshot({ all: true });
-}, 60_000);
+  // a loaded machine (two busy cores, a thousand more processes) starts the
+  // state's processes slowly, and lsof +E reads every process: bounded, generously
+}, 180_000);
 
 afterAll(async () => {
   await state?.dispose();

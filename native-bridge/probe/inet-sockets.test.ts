@@ -27,7 +27,7 @@ import {
 import type { InetSocketObject } from '../model/snapshot-types';
 import { formatIpv6 } from './inet-address';
 import { createInetSocketProbe, inetSocketProbe } from './inet-sockets';
-import { contextFor, ssInet } from './socket-test-context';
+import { contextFor, ssInet, type SsLine } from './socket-test-context';
 
 const opened: number[] = [];
 const children: ChildProcess[] = [];
@@ -99,17 +99,28 @@ function sendUntilFull(fd: number): number {
 
 /**
  * Loopback delivers in softirq context: right after a flood, bytes can be
- * counted both in the receiver's queue and as unacknowledged by the sender.
- * Waits until the kernel's numbers add up (at most 2 s).
+ * counted both in the receiver's queue and as unacknowledged by the sender,
+ * and while the receiver's memory is compacted its window reopens, so bytes
+ * keep moving from the sender's queue to the receiver's for a while (seconds
+ * on a loaded machine). Waits (at most 30 s) until the kernel's numbers add up
+ * and hold still across an `ss` run: the probe's queues read the same before
+ * and after it, so the probe and ss saw the same state.
  */
-async function settled<T>(read: () => T, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 2000;
-  let value = read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    value = read();
+async function settledWithSs(
+  sockets: number[],
+  done: (objects: Map<number, InetSocketObject>) => boolean,
+): Promise<{ objects: Map<number, InetSocketObject>; ss: Map<number, SsLine> }> {
+  const queues = (objects: Map<number, InetSocketObject>): string =>
+    JSON.stringify(sockets.map((inode) => [objects.get(inode)?.queued, objects.get(inode)?.sendQueue]));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const before = collectSelf();
+    const ss = ssInet('tcp');
+    const after = collectSelf();
+    const still = queues(before) === queues(after) && done(after);
+    if (still || Date.now() > deadline) return { objects: after, ss };
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return value;
 }
 
 describe('inet socket probe against the kernel and ss', () => {
@@ -126,8 +137,7 @@ describe('inet socket probe against the kernel and ss', () => {
     expect(flooded).toBeGreaterThan(0);
     const [il, ic, is] = [listener, client, server].map(socketInode) as [number, number, number];
 
-    const objects = await settled(() => collectSelf(), (o) => o.get(ic)!.queued! + o.get(is)!.sendQueue! === flooded);
-    const ss = ssInet('tcp');
+    const { objects, ss } = await settledWithSs([il, ic, is], (o) => o.get(ic)!.queued! + o.get(is)!.sendQueue! === flooded);
     const ol = objects.get(il)!;
     const oc = objects.get(ic)!;
     const os = objects.get(is)!;

@@ -18,8 +18,19 @@ function kernelState(pid: number): string {
   const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
 }
+/**
+ * Asleep for good, not on its way: the kernel shows S from the moment a task
+ * sets its state, while it still runs on a CPU up to schedule() (a loaded
+ * machine may preempt it there); until it is off the CPU its wchan reads
+ * empty and its syscall "running".
+ */
+function asleep(pid: number): boolean {
+  const wchan = readFileSync(`/proc/${pid}/wchan`, 'latin1');
+  return kernelState(pid) === 'S' && wchan !== '' && wchan !== '0' && !readFileSync(`/proc/${pid}/syscall`, 'latin1').startsWith('running');
+}
+/** Bounded generously: on a loaded machine a process may wait seconds for a CPU. */
 async function until(what: string, check: () => boolean): Promise<void> {
-  const end = Date.now() + 5000;
+  const end = Date.now() + 20_000;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
@@ -44,7 +55,8 @@ describe('the watch Sampler between full refreshes', () => {
       expect(sampler.sample({ pids: [pid] }).processes[0]!.state).toBe('T');
 
       process.kill(pid, 'SIGCONT');
-      await until('the kernel to show it asleep again', () => kernelState(pid) === 'S');
+      // after SIGCONT it sleeps again in restart_syscall (219), wchan do_syscall_64 here
+      await until('the kernel to show it asleep again', () => asleep(pid));
       const again = sampler.sample({ pids: [pid] }).processes[0]!;
       expect(again.state).toBe('S');
       expect(again.blocked?.wchan).toBe(readFileSync(`/proc/${pid}/wchan`, 'latin1'));

@@ -22,6 +22,17 @@ const filler = new TestProcesses();
 
 let taken = 0;
 
+/*
+ * On a loaded machine (two busy cores, a thousand more processes) a pooled
+ * whole-machine snapshot takes a few hundred ms and a tsx start-up several
+ * seconds: the waits below are bounded generously, and each test's timeout
+ * leaves room for them. Nothing here asserts speed.
+ */
+const WAIT_MS = 60_000;
+const TEST_MS = 120_000;
+/** A script that has not ended after this long hangs (spawnSync's SIGTERM shows it). */
+const SCRIPT_MS = 60_000;
+
 /**
  * A whole-machine snapshot through the pool. Every other one starts from
  * closed files, so it reads every process in full across the workers; the
@@ -64,7 +75,7 @@ beforeAll(async () => {
   markInheritedCloexec();
   await fillMachine(filler, MIN_POOLED_PROCESSES + 32);
   expect(await warmScanPool(1)).toBe(1);
-});
+}, TEST_MS);
 
 afterEach(async () => {
   await processes.cleanUp();
@@ -73,45 +84,45 @@ afterEach(async () => {
 afterAll(async () => {
   stopScanPool();
   await filler.cleanUp();
-});
+}, TEST_MS);
 
 describe('observed through the scan pool', () => {
   it('a reader still gets EOF when the last writer closes', async () => {
     const [r, w] = processes.pipe();
     const cat = processes.start('cat', [], [r, 'ignore', 'ignore']);
     processes.close(r);
-    await until('cat blocked', () => wchan(cat.pid!) === 'anon_pipe_read');
+    await until('cat blocked', () => wchan(cat.pid!) === 'anon_pipe_read', WAIT_MS);
     const watch = observe();
     try {
-      await until('pooled snapshots, read in full and reused', () => watch.paths.both(3));
+      await until('pooled snapshots, read in full and reused', () => watch.paths.both(3), WAIT_MS);
       processes.close(w);
       expect(await exited(cat)).toEqual({ code: 0, signal: null });
     } finally {
       watch.stop();
     }
-  });
+  }, TEST_MS);
 
   it('a writer still gets SIGPIPE when the last reader closes', async () => {
     const [r, w] = processes.pipe();
     const yes = processes.start('yes', [], ['ignore', w, 'ignore']);
     processes.close(w);
-    await until('yes blocked on the full pipe', () => wchan(yes.pid!) === 'anon_pipe_write');
+    await until('yes blocked on the full pipe', () => wchan(yes.pid!) === 'anon_pipe_write', WAIT_MS);
     const watch = observe();
     try {
-      await until('pooled snapshots, read in full and reused', () => watch.paths.both(3));
+      await until('pooled snapshots, read in full and reused', () => watch.paths.both(3), WAIT_MS);
       processes.close(r);
       expect(await exited(yes)).toEqual({ code: null, signal: 'SIGPIPE' });
     } finally {
       watch.stop();
     }
-  });
+  }, TEST_MS);
 
   it('a FIFO open() keeps waiting for its other end', async () => {
     const path = join(processes.tempDir(), 'fifo');
     expect(native.mkfifo(path, 0o600)).toBe(0);
     const inode = statSync(path).ino;
     const writer = processes.start('sh', ['-c', `exec 3>${path}; echo sent >&3`], ['ignore', 'ignore', 'ignore']);
-    await until('writer waiting in open', () => wchan(writer.pid!) === 'wait_for_partner');
+    await until('writer waiting in open', () => wchan(writer.pid!) === 'wait_for_partner', WAIT_MS);
     // at least ten snapshots, and on until the workers took part in one and one reused the waiting writer
     const paths = new Paths();
     for (let i = 0; i < 200 && (i < 10 || !paths.both(1)); i++) {
@@ -121,7 +132,7 @@ describe('observed through the scan pool', () => {
     }
     expect(paths.both(1)).toBe(true);
     expect(wchan(writer.pid!)).toBe('wait_for_partner');
-  });
+  }, TEST_MS);
 
   it('queued bytes are peeked and stay for the real reader', async () => {
     const [r, w] = processes.pipe();
@@ -132,7 +143,7 @@ describe('observed through the scan pool', () => {
     for (const fd of [r, outW, goR]) processes.close(fd);
     expect(native.write(w, Buffer.from('hello world\n'), 12)).toBe(12);
     const inode = statSync(`/proc/self/fd/${w}`).ino;
-    await until('the shell waiting on the go pipe', () => wchan(reader.pid!) === 'anon_pipe_read');
+    await until('the shell waiting on the go pipe', () => wchan(reader.pid!) === 'anon_pipe_read', WAIT_MS);
     const paths = new Paths();
     for (let i = 0; i < 200 && (i < 5 || !paths.both(1)); i++) {
       const object = pooledSnapshot(64).objects.find((o) => o.id === `pipe:${inode}`) as PipeObject;
@@ -146,7 +157,7 @@ describe('observed through the scan pool', () => {
     expect(await exited(reader)).toEqual({ code: 0, signal: null });
     const out = Buffer.alloc(64);
     expect(out.subarray(0, native.read(outR, out, 64)).toString()).toBe('hello world\n');
-  });
+  }, TEST_MS);
 
   it('borrows nothing past a snapshot, keeps only /proc files and pidfds, closes them when stopped, and marks none inheritable', async () => {
     // starting a worker adds descriptors (its event loop's): none of them inheritable
@@ -170,7 +181,7 @@ describe('observed through the scan pool', () => {
     stopScanPool();
     const heldNow = descriptors().filter(([fd]) => isHeldKind(fd)).map(([fd]) => fd);
     expect(heldNow).toEqual(beforePool.filter(([fd]) => isHeldKind(fd)).map(([fd]) => fd));
-  });
+  }, TEST_MS);
 });
 
 describe('files the pool keeps open', () => {
@@ -182,9 +193,11 @@ describe('files the pool keeps open', () => {
     pooledSnapshot();
     pooledSnapshot();
     expect(heldNow().length).toBeGreaterThan(beforePool.length + MIN_POOLED_PROCESSES);
-    await new Promise((resolve) => setTimeout(resolve, HELD_IDLE_MS + 500));
+    // closed HELD_IDLE_MS after the last snapshot, by a timer a loaded machine may run late
+    await new Promise((resolve) => setTimeout(resolve, HELD_IDLE_MS));
+    await until('the held files closed', () => heldNow().length === beforePool.length, WAIT_MS);
     expect(heldNow()).toEqual(beforePool);
-  });
+  }, TEST_MS);
 });
 
 /**
@@ -214,21 +227,21 @@ ${ending}
 `,
     );
     // a hang would show as the timeout's SIGTERM
-    const run = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, encoding: 'utf8', timeout: SCRIPT_MS });
     return { status: run.status, signal: run.signal, stdout: run.stdout };
   }
 
   it('does not keep a process alive once its work is done', () => {
     const run = runScript(`await warmScanPool(1); takeSnapshot({ all: true }, lean); console.log(lastScanSplit().byWorkers > 0);`);
     expect(run).toEqual({ status: 0, signal: null, stdout: 'true\n' });
-  });
+  }, TEST_MS);
 
   it('ends with process.exit, with a job done or a worker still starting', () => {
     expect(runScript(`await warmScanPool(1); takeSnapshot({ all: true }, lean); process.exit(3);`)).toMatchObject({ status: 3, signal: null });
     // the second whole-machine snapshot starts the pool; the process ends while the worker loads
     expect(runScript(`takeSnapshot({ all: true }, lean); takeSnapshot({ all: true }, lean); process.exit(4);`)).toMatchObject({ status: 4, signal: null });
     expect(runScript(`takeSnapshot({ all: true }, lean); takeSnapshot({ all: true }, lean);`)).toMatchObject({ status: 0, signal: null });
-  });
+  }, 3 * SCRIPT_MS + TEST_MS);
 });
 
 /** This process's descriptors, with whether each is close-on-exec. */

@@ -69,8 +69,6 @@ export async function runWeb(argv: string[]): Promise<number> {
     process.stderr.write(`ipcscope web: cannot listen on 127.0.0.1:${options.port}: ${(err as Error).message}\n`);
     return 1;
   }
-  process.stdout.write(`ipcscope web: open ${server.url}\n`);
-
   const exitNow = (): void => process.exit(0);
   return new Promise<number>((resolveExit) => {
     let stopping = false;
@@ -79,12 +77,15 @@ export async function runWeb(argv: string[]): Promise<number> {
       stopping = true;
       process.stderr.write(`ipcscope web: ${signal}, stopping lesson processes and the server\n`);
       void Promise.allSettled([session.dispose(), server.close()]).then(() => {
+        // Everything is cleaned up: a signal that arrives while Node drains
+        // ends the process with success instead of killing it. Added before
+        // `stop` goes and kept (not once): a process with no listener left is
+        // back to the default action, and a repeated Ctrl+C (a terminal's and
+        // `npm start`'s forwarded copy) arriving then killed it with SIGINT.
+        process.on('SIGINT', exitNow);
+        process.on('SIGTERM', exitNow);
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-        // Everything is cleaned up: a signal that arrives while Node drains
-        // ends the process with success instead of killing it.
-        process.once('SIGINT', exitNow);
-        process.once('SIGTERM', exitNow);
         // The CLI sets exitCode and lets Node drain; should any handle linger,
         // this unref'd timer ends the process anyway (it never keeps it alive).
         setTimeout(() => process.exit(0), 3000).unref();
@@ -93,5 +94,8 @@ export async function runWeb(argv: string[]): Promise<number> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    // Only now: whoever reads the URL may send Ctrl+C at once, and until a
+    // listener is in place Node's default action kills without cleaning up.
+    process.stdout.write(`ipcscope web: open ${server.url}\n`);
   });
 }
