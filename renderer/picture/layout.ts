@@ -120,10 +120,26 @@ function processSlots(frame: Frame, shown: IpcObject[], showAll: boolean): Slot[
   return slots;
 }
 
+/**
+ * The objects a lesson shows: those it made, then any a lesson process is
+ * asleep on without holding it yet (a FIFO its open() waits for, as the
+ * kernel reports it); null without a lesson (every object).
+ */
+function lessonObjectIds(frame: Frame, byPid: Map<number, ProcessInfo>): string[] | null {
+  const lesson = frame.lesson;
+  if (!lesson) return null;
+  const ids = [...lesson.objects];
+  for (const pid of Object.values(lesson.roles)) {
+    const waited = byPid.get(pid)?.blocked?.object;
+    if (waited && !ids.includes(waited)) ids.push(waited);
+  }
+  return ids;
+}
+
 export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
-  const allShown = lessonObjects(frame.objects, frame.lesson?.objects ?? null);
-  const shown = allShown.slice(0, MAX_OBJECTS);
   const byPid = new Map(frame.processes.map((p) => [p.pid, p]));
+  const allShown = lessonObjects(frame.objects, lessonObjectIds(frame, byPid));
+  const shown = allShown.slice(0, MAX_OBJECTS);
   const allSlots = processSlots(frame, shown, showAll);
   const slots = allSlots.slice(0, MAX_PROCESSES);
 
