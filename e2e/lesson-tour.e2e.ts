@@ -224,13 +224,18 @@ describe('every lesson through the lesson toolkit, in three languages', () => {
           if (result.asked) expect([...new Set(result.outcomes)].sort(), `${id}: one prediction right, one wrong`).toEqual(['right', 'wrong']);
           if (locale === 'en') {
             await page.getByTestId('lecture').click();
-            await page.waitForTimeout(300); // layout settles after the type size changes
+            // the type size changed: wait for two painted frames before the picture is taken
+            await page.waitForFunction(() => document.documentElement.dataset.lecture === 'true');
+            await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
             await page.screenshot({ path: join(SHOTS, `${id}-lecture-1280x720.png`) });
             await page.getByTestId('lecture').click();
           }
         }
         if (locale === 'en' && process.env.IPCSCOPE_UPDATE_SCREENSHOT === '1') {
           copyFileSync(join(SHOTS, `${ids[0]}-en-blocked.png`), join(PROJECT_ROOT, 'assets', 'screenshot.png'));
+        }
+        if (locale === 'zh-Hans' && process.env.IPCSCOPE_UPDATE_SCREENSHOT === '1' && ids.includes('pipe-full-write')) {
+          copyFileSync(join(SHOTS, 'pipe-full-write-zh-Hans-blocked.png'), join(PROJECT_ROOT, 'assets', 'screenshot-full-pipe-zh-hans.png'));
         }
       } finally {
         await page.getByTestId('lesson-picker').selectOption('').catch(() => undefined);

@@ -23,9 +23,9 @@ export const pipeParentChild: Lesson = {
     'zh-Hant': '從父行程到子行程的管道',
   },
   summary: {
-    en: 'A parent creates a pipe, forks a child, and sends it one line. Watch the child sleep in read() until bytes arrive, and see EOF when the last writer closes.',
-    'zh-Hans': '父进程创建管道，fork 出子进程，再发给它一行文字。观察子进程在 read() 中睡眠直到数据到达，以及最后一个写端关闭后读到 EOF。',
-    'zh-Hant': '父行程建立管道，fork 出子行程，再傳給它一行文字。觀察子行程在 read() 中睡眠直到資料到達，以及最後一個寫端關閉後讀到 EOF。',
+    en: 'A parent creates a pipe, forks a child, and sends it one line. Watch the child sleep in read() until bytes arrive, and see EOF when the last writer closes: pipe rules 1 and 3.',
+    'zh-Hans': '父进程创建管道，fork 出子进程，再发给它一行文字。观察子进程在 read() 中睡眠直到数据到达，以及最后一个写端关闭后读到 EOF：管道规则一和规则三。',
+    'zh-Hant': '父行程建立管道，fork 出子行程，再傳給它一行文字。觀察子行程在 read() 中睡眠直到資料到達，以及最後一個寫端關閉後讀到 EOF：管道規則一和規則三。',
   },
   steps: [
     {
