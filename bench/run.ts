@@ -6,7 +6,7 @@
 import { availableParallelism, loadavg, release } from 'node:os';
 import { markInheritedCloexec } from '../native-bridge/libc/fd-hygiene';
 import { WATCH_SAMPLER_OPTIONS } from '../native-bridge/probe/index';
-import { stopScanPool } from '../native-bridge/probe/scan-pool';
+import { stopScanPool } from '../native-bridge/probe/pool/scan-pool';
 import { Interrupted, cleanUpEverything, trackedCount } from './bench-children';
 import { BenchState } from './bench-state';
 import { measureObserverEffect, type ObserverEffect } from './observer-effect';

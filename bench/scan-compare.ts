@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Snapshot } from '../native-bridge/model/snapshot-types';
 import { takeSnapshot } from '../native-bridge/probe/index';
-import { closeHeldFiles, warmScanPool } from '../native-bridge/probe/scan-pool';
+import { closeHeldFiles, warmScanPool } from '../native-bridge/probe/pool/scan-pool';
 import { yieldToSignals } from './bench-children';
 import { medianTiming, timeCall, timeCommand, type Timing } from './timing';
 

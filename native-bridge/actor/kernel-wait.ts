@@ -4,7 +4,7 @@
  * arguments in hex). These describe the main thread, which is where an actor
  * runs its ops.
  */
-import { parseStat, parseSyscall, parseWchan } from '../probe/proc-stat';
+import { parseStat, parseSyscall, parseWchan } from '../probe/process/proc-stat';
 import { readProcFile } from './proc-read';
 
 export interface KernelWait {

@@ -9,7 +9,7 @@
  * shows the engine as its new parent (as under a desktop's `systemd --user`).
  */
 import { existsSync } from 'node:fs';
-import { parseStat } from '../probe/proc-stat';
+import { parseStat } from '../probe/process/proc-stat';
 import { ECHILD } from '../libc/errno';
 import { killQuietly, waitpidNoHang, waitpidBlocking } from './reaper-libc';
 import { actorNative, PR_SET_CHILD_SUBREAPER } from './actor-libc';

@@ -7,7 +7,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseStat } from '../probe/proc-stat';
+import { parseStat } from '../probe/process/proc-stat';
 import { ActorTeam } from './actor-host';
 import { alive, until } from './kernel-test-helpers';
 

@@ -11,11 +11,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
 import type { Holder, IpcObject, MsgQueueObject, PipeObject, ProcessInfo, SemSetObject, ShmObject, Snapshot, UnixSocketObject } from '../model/snapshot-types';
-import { snapshotContractProblems } from './accuracy-contract';
-import { LISTEN_BACKLOG, MESSAGES, MixedState, PAIR_TEXT, SHM_TEXT } from './accuracy-state';
-import { ipcsSemaphores, ipcsTable, lsofAccess, lsofFiles, lsofObjectId, sysvipcRow, type LsofFile } from './accuracy-tools';
+import { snapshotContractProblems } from './testing/accuracy-contract';
+import { LISTEN_BACKLOG, MESSAGES, MixedState, PAIR_TEXT, SHM_TEXT } from './testing/accuracy-state';
+import { ipcsSemaphores, ipcsTable, lsofAccess, lsofFiles, lsofObjectId, sysvipcRow, type LsofFile } from './testing/accuracy-tools';
 import { takeSnapshot } from './sampler';
-import { ssUnix, type SsLine } from './socket-test-context';
+import { ssUnix, type SsLine } from './testing/socket-test-context';
 
 let state: MixedState;
 let scoped: Snapshot;

@@ -1,17 +1,17 @@
 /**
  * The kind probes a snapshot runs, in order. Adding a kind is one line here.
  */
-import { fileLockProbe } from './file-locks';
-import { createInetSocketProbe } from './inet-sockets';
-import type { PidfdTable } from './pidfd';
-import { PipeProbe } from './pipe-probe';
-import { createMqueueProbe } from './posix-mqueue';
-import { createPosixShmProbe } from './posix-shm';
+import { fileLockProbe } from './kinds/file-locks';
+import { createInetSocketProbe } from './kinds/inet-sockets';
+import type { PidfdTable } from './process/pidfd';
+import { PipeProbe } from './kinds/pipe-probe';
+import { createMqueueProbe } from './kinds/posix-mqueue';
+import { createPosixShmProbe } from './kinds/posix-shm';
 import type { KindProbe } from './probe-types';
-import { sysvMsgProbe } from './sysv-msg';
-import { sysvSemProbe } from './sysv-sem';
-import { sysvShmProbe } from './sysv-shm';
-import { createUnixSocketProbe } from './unix-sockets';
+import { sysvMsgProbe } from './kinds/sysv-msg';
+import { sysvSemProbe } from './kinds/sysv-sem';
+import { sysvShmProbe } from './kinds/sysv-shm';
+import { createUnixSocketProbe } from './kinds/unix-sockets';
 
 export interface ClosableKindProbe extends KindProbe {
   close?(): void;

@@ -6,7 +6,7 @@ import type { PipeObject, UnixSocketObject } from '../model/snapshot-types';
 import { bindTo, connectTo, listenOn, socketInode, unixAddress, unixSocket } from '../libc/sockets';
 import { posix } from '../libc/posix-ipc';
 import { IPC_RMID, sysv } from '../libc/sysv';
-import { spawnScript, stopChild, waitForLine } from './ipc-test-children';
+import { spawnScript, stopChild, waitForLine } from './testing/ipc-test-children';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
 
 const children: ChildProcess[] = [];

@@ -5,19 +5,19 @@
  */
 import { processCpuNs } from '../libc/cpu-clock';
 import type { FdEntry, Holder, IpcObject, ProbeProblem, ProcessInfo, Snapshot } from '../model/snapshot-types';
-import { classifyBlocked } from './blocked';
-import { listDirectory, readSmallFile } from './fast-fs';
-import { isIpcCandidate } from './fd-table';
-import { OtherHolderCache, OtherLinkTables } from './holder-search';
-import { changesOnlyThroughScope, scopeKeyOf, type ReusableSnapshot } from './idle-reuse';
+import { classifyBlocked } from './blocked/blocked';
+import { listDirectory, readSmallFile } from './process/fast-fs';
+import { isIpcCandidate } from './process/fd-table';
+import { OtherHolderCache, OtherLinkTables } from './process/holder-search';
+import { changesOnlyThroughScope, scopeKeyOf, type ReusableSnapshot } from './process/idle-reuse';
 import { createKindProbes, type ClosableKindProbe } from './kind-probes';
-import { PidfdTable } from './pidfd';
-import { ProcIoFiles } from './proc-io';
-import { pipeReadingOf } from './pipe-reading';
-import { posixShmName } from './posix-shm';
-import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './proc-files';
-import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process-scan';
-import { scanWholeMachine } from './scan-pool';
+import { PidfdTable } from './process/pidfd';
+import { ProcIoFiles } from './process/proc-io';
+import { pipeReadingOf } from './kinds/pipe-reading';
+import { posixShmName } from './kinds/posix-shm';
+import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './process/proc-files';
+import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process/process-scan';
+import { scanWholeMachine } from './pool/scan-pool';
 import {
   DEFAULT_PROBE_OPTIONS,
   MAX_PEEK_BYTES,
@@ -29,7 +29,7 @@ import {
   type ScannedFd,
 } from './probe-types';
 import { listAllPids, withDescendants } from './scope';
-import { HeldSysvTables } from './sysvipc-table';
+import { HeldSysvTables } from './kinds/sysvipc-table';
 
 export type Scope = { pids: number[]; tree?: boolean } | { all: true };
 

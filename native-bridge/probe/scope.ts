@@ -4,8 +4,8 @@
  * per process in the tree) with a fallback to reading every stat.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { listDirectory } from './fast-fs';
-import { parseStat } from './proc-stat';
+import { listDirectory } from './process/fast-fs';
+import { parseStat } from './process/proc-stat';
 
 /**
  * proc_pid_readdir leaves f_pos at PID_MAX_LIMIT + TGID_OFFSET (4194304 + 258

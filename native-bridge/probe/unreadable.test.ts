@@ -16,10 +16,10 @@ import { markInheritedCloexec } from '../libc/fd-hygiene';
 import { closeFd, makePipe } from '../libc/libc';
 import { IPC_CREAT, IPC_PRIVATE, IPC_RMID, encodeMsgbuf, sysv } from '../libc/sysv';
 import type { MsgQueueObject, ProcessInfo, SemSetObject, ShmObject, Snapshot } from '../model/snapshot-types';
-import type { UnreadableReport, WholeSummary } from './accuracy-unreadable-probe';
+import type { UnreadableReport, WholeSummary } from './testing/accuracy-unreadable-probe';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SCRIPT = fileURLToPath(new URL('./accuracy-unreadable-probe.ts', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('./testing/accuracy-unreadable-probe.ts', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/ipcscope.js', import.meta.url));
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;

@@ -1,0 +1,135 @@
+/**
+ * POSIX message queues. A queue descriptor's link reads `/NAME`, which a file
+ * at the root could also read, so candidates are confirmed with statfs
+ * (f_type MQUEUE_MAGIC). Attributes come from mq_getattr on a pidfd_getfd
+ * duplicate. Payload bytes (QSIZE) come from a mounted mqueue filesystem, or
+ * from pread at offset 0 on a duplicate of a readable descriptor (the
+ * holder's file position is not moved); otherwise `queued` is null: unknown.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import type { Holder, MqueueObject } from '../../model/snapshot-types';
+import { O_CLOEXEC, O_RDONLY, native } from '../../libc/libc';
+import { MQUEUE_MAGIC, type MqAttr, fsMagic, mqGetattr, readQsize, readQsizeAt } from '../../libc/posix-ipc';
+import { type DescriptorBorrower, borrowOnce } from '../process/pidfd';
+import type { KindProbe, KindProbeResult, ProbeContext } from '../probe-types';
+
+/** Mount point of an mqueue filesystem visible to this process, or null (none on this machine by default). */
+export function mqueueMount(): string | null {
+  try {
+    for (const line of readFileSync('/proc/self/mountinfo', 'latin1').split('\n')) {
+      /* id parent maj:min root mountpoint opts ... - fstype source superopts */
+      const [left, right] = line.split(' - ');
+      if (right?.split(' ')[0] === 'mqueue') return left!.split(' ')[4]!.replace(/\\040/g, ' ');
+    }
+  } catch {
+    /* no /proc */
+  }
+  return null;
+}
+
+const CANDIDATE = /^\/[^/]+$/;
+
+interface Found {
+  name: string;
+  /** Descriptors on it; each one's link reads the name: its one target. */
+  holders: Holder[];
+}
+
+function attrsOf(fd: number): MqAttr | null {
+  try {
+    return mqGetattr(fd);
+  } catch {
+    return null;
+  }
+}
+
+function attrsThroughMount(mount: string, name: string): MqAttr | null {
+  const fd = native.open(`${mount}/${name.slice(1)}`, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0) return null;
+  try {
+    return attrsOf(fd);
+  } finally {
+    native.close(fd);
+  }
+}
+
+interface QueueReading {
+  attr: MqAttr | null;
+  queued: number | null;
+}
+
+/**
+ * Attributes and QSIZE through the holders, one borrow per holder: attributes
+ * from the first that yields them, QSIZE (a pread at offset 0) from the first
+ * readable one that yields it, unless `queued` is already known.
+ */
+function readThroughHolders(holders: Holder[], queuedKnown: number | null, borrow: DescriptorBorrower): QueueReading {
+  const read: QueueReading = { attr: null, queued: queuedKnown };
+  for (const h of holders) {
+    const wantAttr = read.attr === null;
+    const wantQueued = read.queued === null && h.access !== 'w';
+    if (!wantAttr && read.queued !== null) break;
+    if (!wantAttr && !wantQueued) continue;
+    borrow(h.pid, h.fd, (dup) => {
+      if (wantAttr) read.attr = attrsOf(dup);
+      if (wantQueued) read.queued = readQsize(dup);
+    });
+  }
+  return read;
+}
+
+function collect(ctx: ProbeContext, borrow: DescriptorBorrower): KindProbeResult {
+  const byName = new Map<string, Found>();
+  for (const p of ctx.processes.values()) {
+    for (const fd of p.fds) {
+      if (!CANDIDATE.test(fd.target)) continue;
+      if (fsMagic(`/proc/${p.pid}/fd/${fd.fd}`) !== MQUEUE_MAGIC) continue;
+      /* an unlinked queue reads "/NAME (deleted)" and stays a separate object */
+      const f = byName.get(fd.target) ?? { name: fd.target, holders: [] };
+      f.holders.push({ pid: p.pid, fd: fd.fd, access: fd.access });
+      byName.set(fd.target, f);
+    }
+  }
+  /* nothing held in a PID scope: no need to look for a mount (a mountinfo read per tick) */
+  if (!ctx.wholeMachine && byName.size === 0) return { objects: [], targets: new Map() };
+  const mount = mqueueMount();
+  if (ctx.wholeMachine && mount) {
+    try {
+      for (const entry of readdirSync(mount)) {
+        const name = `/${entry}`;
+        if (!byName.has(name)) byName.set(name, { name, holders: [] });
+      }
+    } catch {
+      /* unreadable mount */
+    }
+  }
+  const objects: MqueueObject[] = [];
+  const targets = new Map<string, string>();
+  for (const f of byName.values()) {
+    const id = `mqueue:${f.name}`;
+    if (f.holders.length > 0) targets.set(f.name, id);
+    const holders = f.holders.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
+    const live = !f.name.endsWith(' (deleted)');
+    const read = readThroughHolders(holders, mount && live ? readQsizeAt(mount, f.name) : null, borrow);
+    const attr = read.attr ?? (mount && live ? attrsThroughMount(mount, f.name) : null);
+    const queued = read.queued;
+    objects.push({
+      id,
+      kind: 'mqueue',
+      name: f.name,
+      holders,
+      queued,
+      messages: attr?.messages ?? null,
+      maxMessages: attr?.maxMessages ?? null,
+      messageSize: attr?.messageSize ?? null,
+    });
+  }
+  return { objects, targets };
+}
+
+/** A probe that reads queues through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
+export function createMqueueProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
+  return { name: 'mqueue', reaches: (target) => CANDIDATE.test(target), collect: (ctx) => collect(ctx, borrow) };
+}
+
+export const mqueueProbe: KindProbe = createMqueueProbe();

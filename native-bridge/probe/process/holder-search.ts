@@ -1,0 +1,140 @@
+/**
+ * For a snapshot of a few PIDs: finds the other holders of the objects those
+ * PIDs hold (the far end of a pipe, the peer process of a socket), by reading
+ * only the descriptor links of every other process (readlink + lstat for the
+ * matches: no file is opened).
+ */
+import { EACCES } from '../../libc/errno';
+import { lastErrno, native } from '../../libc/libc';
+import { processCpuNs } from '../../libc/cpu-clock';
+import { accessFromLinkMode } from './fd-table';
+import { listOpenDirectory, lstatModeAt, openDirectory, readLinkAt } from './fast-fs';
+import { ownDescriptors } from './own-descriptors';
+import type { Access, Holder } from '../../model/snapshot-types';
+import { listAllPids } from '../scope';
+
+interface Link {
+  fd: number;
+  target: string;
+  /** Read (lstat of the link) the first time the target is wanted. */
+  access?: Access | null;
+}
+
+interface LinkTable {
+  /** CPU time when the links were read: unchanged means the table is too. */
+  cpuNs: number;
+  links: Link[];
+}
+
+/**
+ * Every other process's descriptor links, re-read only for processes that
+ * have been on a CPU since they were last read: a process that has not run
+ * cannot have opened, closed or received a descriptor. (Another process
+ * duplicating one with pidfd_getfd leaves this table as it is.)
+ */
+export class OtherLinkTables {
+  private tables = new Map<number, LinkTable>();
+
+  /** Holders outside `scanned` of the descriptor targets in `wanted` ("pipe:[12]"), by target. */
+  find(wanted: ReadonlySet<string>, scanned: ReadonlySet<number>): Map<string, Holder[]> {
+    const found = new Map<string, Holder[]>();
+    if (wanted.size === 0) return found;
+    const next = new Map<number, LinkTable>();
+    for (const pid of listAllPids()) {
+      if (scanned.has(pid)) continue;
+      const table = this.tableOf(pid);
+      if (!table) continue;
+      next.set(pid, table);
+      for (const link of table.links) {
+        if (!wanted.has(link.target)) continue;
+        link.access ??= readAccess(pid, link.fd);
+        if (!link.access) continue;
+        const list = found.get(link.target) ?? [];
+        list.push({ pid, fd: link.fd, access: link.access });
+        found.set(link.target, list);
+      }
+    }
+    this.tables = next;
+    return found;
+  }
+
+  private tableOf(pid: number): LinkTable | null {
+    // this process runs at every search (it is the one searching): its table is read each time, by fstat
+    if (pid === process.pid) return { cpuNs: -1, links: ownDescriptors() ?? readLinks(pid) };
+    const cpuNs = processCpuNs(pid);
+    if (cpuNs === null) return null;
+    const known = this.tables.get(pid);
+    if (known?.cpuNs === cpuNs) return known;
+    return { cpuNs, links: readLinks(pid) };
+  }
+}
+
+function readLinks(pid: number): Link[] {
+  const dirfd = openDirectory(`/proc/${pid}/fd`);
+  if (dirfd < 0) return [];
+  try {
+    const links: Link[] = [];
+    for (const name of listOpenDirectory(dirfd)) {
+      const target = readLinkAt(dirfd, name);
+      if (target !== null) links.push({ fd: Number(name), target });
+      // EACCES is the ptrace access check, the same for every descriptor of the
+      // process (a service of another user lists hundreds): the rest would fail too.
+      else if (lastErrno() === EACCES) break;
+    }
+    return links;
+  } finally {
+    native.close(dirfd);
+  }
+}
+
+function readAccess(pid: number, fd: number): Access | null {
+  const dirfd = openDirectory(`/proc/${pid}/fd`);
+  if (dirfd < 0) return null;
+  try {
+    const mode = lstatModeAt(dirfd, String(fd));
+    return mode === null ? null : accessFromLinkMode(mode);
+  } finally {
+    native.close(dirfd);
+  }
+}
+
+const NOTHING_WANTED: ReadonlyMap<string, Holder[]> = new Map();
+
+/**
+ * Remembers the last search so a Sampler ticking at 60 Hz does not walk every
+ * process's descriptors on every tick: the search runs again when asked
+ * targets appear that were not searched for, or after `refreshMs`.
+ */
+export class OtherHolderCache {
+  private searched = new Set<string>();
+  private found = new Map<string, Holder[]>();
+  private at = -Infinity;
+
+  constructor(
+    private readonly refreshMs: number,
+    private readonly tables: OtherLinkTables = new OtherLinkTables(),
+  ) {}
+
+  /**
+   * The holders found by the latest search: the same Map object until the
+   * next search, so a caller can tell an unchanged answer by identity.
+   */
+  lookup(wanted: ReadonlySet<string>, scanned: Set<number>, now: number): ReadonlyMap<string, Holder[]> {
+    if (wanted.size === 0) return NOTHING_WANTED;
+    if (now - this.at >= this.refreshMs || !this.searchedAll(wanted)) {
+      this.found = this.tables.find(wanted, scanned);
+      this.searched = new Set(wanted);
+      this.at = now;
+    }
+    return this.found;
+  }
+
+  private searchedAll(wanted: ReadonlySet<string>): boolean {
+    for (const target of wanted) if (!this.searched.has(target)) return false;
+    return true;
+  }
+
+  clear(): void {
+    this.at = -Infinity;
+  }
+}
