@@ -140,6 +140,20 @@ async function tour(page: Page, lessonId: string, locale: Locale): Promise<TourR
     if ((await checkBlockedAgainstProc(page)) > 0 && !blockedShot) {
       // The moment most lessons are about: a real process asleep in the kernel on the lesson's object.
       blockedShot = true;
+      // bytes still in flight are drawn out of the ring until they land: picture the state the kernel shows
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid^="flight-"]').length === 0, undefined, { timeout: 15_000 });
+      // and the ring's slots have eased to the kernel's fill: two reads 100 ms apart agree
+      await page.waitForFunction(
+        () => {
+          const fills = [...document.querySelectorAll('[data-testid^="slot-"]')].map((slot) => slot.getAttribute('data-fill')).join();
+          const seen = window as unknown as { lastFills?: string };
+          const settled = seen.lastFills === fills;
+          seen.lastFills = fills;
+          return settled;
+        },
+        undefined,
+        { polling: 100, timeout: 15_000 },
+      );
       await page.screenshot({ path: join(SHOTS, `${lessonId}-${locale}-blocked.png`) });
       await checkProjectorFit(page, lessonId);
     }

@@ -98,7 +98,9 @@ export function CodePane() {
               <span className="code-no" aria-hidden="true">
                 {n}
               </span>
-              <code className="code-text">{text || ' '}</code>
+              <code className="code-text" title={text || undefined}>
+                {text || ' '}
+              </code>
               {mark?.result && (
                 <span className={`code-result${mark.failed ? ' failed' : ''}`} data-testid={`code-result-${n}`}>
                   {mark.result}
