@@ -241,6 +241,8 @@ export class LessonRunner {
     const step = this.steps[index];
     if (!step) return { index: -1, status: 'finished' };
     this.nextIndex += 1;
+    /* "re-ran steps 1-N" describes the state a step back left: the next step moves on from it */
+    this.replayed = null;
     /* the actor is still asleep in its previous call: this step waits for it to return */
     await this.inFlight.get(step.role);
     if (this.disposed) return { index, status: 'stopped' };
