@@ -1,8 +1,10 @@
 /**
  * A writer asleep on a full pipe or socket whose readers are all asleep
  * elsewhere: nobody is draining the queue, so the write waits as long as
- * they do. (A reader that is running, or asleep on this very object, may
- * still drain it: no diagnosis.)
+ * they do. "Elsewhere" is a wait only known processes can end (the wait-for
+ * graph): a reader that is running, asleep in a timed wait (nanosleep ends on
+ * its own), in a wait we cannot pin, or on this very object may still drain
+ * it: no diagnosis.
  */
 import type { Diagnosis } from '../model/diagnosis-types';
 import { fdText, processName, sleepText } from './evidence-text';
@@ -20,8 +22,8 @@ export function findBlockedWriters(graph: Map<number, WaitFor>, index: SnapshotI
     let allElsewhere = true;
     for (const reader of readers) {
       const proc = index.processes.get(reader.pid);
-      // a reader outside the snapshot, running, or asleep on this object can drain the queue
-      if (!proc?.blocked || proc.blocked.object === wait.object) {
+      const readerWait = graph.get(reader.pid);
+      if (!proc || !readerWait || readerWait.object === wait.object) {
         allElsewhere = false;
         break;
       }

@@ -20,11 +20,11 @@ r2, w2 = os.pipe()
 pid = os.fork()
 if pid == 0:
     os.close(r1); os.close(w2)
-    print("child", os.getpid(), r2, w1, flush=True)
+    say("child", os.getpid(), r2, w1)
     ${childWaits}
     os._exit(0)
 os.close(w1); os.close(r2)
-print("parent", os.getpid(), r1, w2, flush=True)
+say("parent", os.getpid(), r1, w2)
 os.read(r1, 1)
 `;
 

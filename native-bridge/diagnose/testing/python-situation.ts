@@ -19,14 +19,17 @@ export function python3MissingReason(): string | null {
   }
 }
 
+const SAY = 'import os as _os\ndef say(*words): _os.write(1, (" ".join(map(str, words)) + "\\n").encode())';
+
 export class PythonSituation {
   readonly pid: number;
-  /** Lines printed on stdout so far (print(..., flush=True)). */
+  /** Lines printed on stdout so far (say(...)). */
   readonly lines: string[] = [];
   private readonly child: ChildProcess;
 
+  /** `source` may call say(*words): one write(2) per line, so lines of forked processes never interleave. */
   constructor(source: string) {
-    this.child = spawn('python3', ['-c', source], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    this.child = spawn('python3', ['-c', `${SAY}\n${source}`], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
     this.pid = this.child.pid!;
     let pending = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
@@ -41,7 +44,9 @@ export class PythonSituation {
 
   /** The words after `name` on the line printed as `name ...`, as numbers (waits for it). */
   async numbers(name: string): Promise<number[]> {
-    const line = await pollFor(`python to print "${name}"`, () => this.lines.find((l) => l.startsWith(`${name} `)));
+    const line = await pollFor(`python ${this.pid} to print "${name}"`, () => this.lines.find((l) => l.startsWith(`${name} `))).catch((error: unknown) => {
+      throw new Error(`${String(error)}; printed so far: ${JSON.stringify(this.lines)}; exited: ${this.exited()}`);
+    });
     return line.split(' ').slice(1).map(Number);
   }
 
