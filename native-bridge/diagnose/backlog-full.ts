@@ -21,7 +21,7 @@ export function findFullBacklogs(index: SnapshotIndex): Diagnosis[] {
     }
     const connecting = [...index.processes.values()].filter((p) => p.blocked?.op === 'connect' && p.blocked.object === object.id);
     for (const proc of connecting) evidence.push(`${processName(proc.pid, index)} is ${sleepText(proc)}`);
-    out.push({ kind: 'backlog-full', processes: [...holders, ...connecting.map((p) => p.pid)], objects: [object.id], evidence });
+    out.push({ kind: 'backlog-full', processes: [...new Set([...holders, ...connecting.map((p) => p.pid)])], objects: [object.id], evidence });
   }
   return out;
 }

@@ -44,7 +44,7 @@ export class PythonSituation {
 
   /** The words after `name` on the line printed as `name ...`, as numbers (waits for it). */
   async numbers(name: string): Promise<number[]> {
-    const line = await pollFor(`python ${this.pid} to print "${name}"`, () => this.lines.find((l) => l.startsWith(`${name} `))).catch((error: unknown) => {
+    const line = await pollFor(`python ${this.pid} to print "${name}"`, () => this.lines.find((l) => l === name || l.startsWith(`${name} `))).catch((error: unknown) => {
       throw new Error(`${String(error)}; printed so far: ${JSON.stringify(this.lines)}; exited: ${this.exited()}`);
     });
     return line.split(' ').slice(1).map(Number);
