@@ -7,7 +7,7 @@
  * are the rings.
  */
 import type { Diagnosis } from '../model/diagnosis-types';
-import { fdText, processName } from './evidence-text';
+import { processName } from './evidence-text';
 import type { SnapshotIndex, WaitFor } from './wait-for';
 
 /** PIDs in `graph` that no chain of wakers leads out of. */
@@ -90,7 +90,7 @@ export function findDeadlocks(graph: Map<number, WaitFor>, index: SnapshotIndex)
     const evidence = ring.map((pid) => {
       const wait = graph.get(pid)!;
       const members = wait.satisfiers.filter((s) => stuck.has(s.pid));
-      const who = members.map((s) => `${processName(s.pid, index)} through ${fdText(s.fd)}`).join(', ');
+      const who = members.map((s) => `${processName(s.pid, index)}${s.fd === null ? '' : ` through fd ${s.fd}`}`).join(', ');
       return `${processName(pid, index)} ${wait.waits}; only ${who} ${wait.needs}, and is asleep too`;
     });
     out.push({ kind: 'deadlock', processes: ring, objects: ring.map((pid) => graph.get(pid)!.object).filter((o, i, all) => all.indexOf(o) === i), evidence });

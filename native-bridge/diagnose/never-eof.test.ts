@@ -6,6 +6,7 @@
  */
 import { readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { snapshotContractProblems } from '../probe/testing/accuracy-contract';
 import { asleepIn, diagnosesOf, pipeIdOf, python3MissingReason, PythonSituation } from './testing/python-situation';
 
 const skip = python3MissingReason();
@@ -34,7 +35,10 @@ while os.read(r, 100):
     const pipe = pipeIdOf(reader!, r!);
     expect(readlinkSync(`/proc/${reader}/fd/${w}`)).toBe(pipe.replace(/^pipe:(\d+)$/, 'pipe:[$1]'));
 
-    const found = diagnosesOf(s.snapshot(), 'never-eof');
+    const snapshot = s.snapshot();
+    /* the diagnosis keeps the JSON contract (descriptors included) */
+    expect(snapshotContractProblems(snapshot, new Set([reader!]), new Set([pipe]))).toEqual([]);
+    const found = diagnosesOf(snapshot, 'never-eof');
     expect(found).toHaveLength(1);
     expect(found[0]!.processes).toEqual([reader]);
     expect(found[0]!.objects).toEqual([pipe]);
