@@ -78,20 +78,23 @@ function ringOrder(part: number[], graph: Map<number, WaitFor>): number[] {
   return ring;
 }
 
-export function findDeadlocks(graph: Map<number, WaitFor>, index: SnapshotIndex): Diagnosis[] {
+/** `neverEof`: pipes already diagnosed as read without EOF (their readers holding the write ends are that, not a ring). */
+export function findDeadlocks(graph: Map<number, WaitFor>, index: SnapshotIndex, neverEof: ReadonlySet<string>): Diagnosis[] {
   const stuck = stuckProcesses(graph);
   const out: Diagnosis[] = [];
   for (const part of stronglyConnected(stuck, graph)) {
-    if (part.length < 2) continue;
+    // a ring of one: a process waiting on itself (flock() on a file it locked through another open)
+    const selfLoop = part.length === 1 && graph.get(part[0]!)!.satisfiers.every((s) => s.pid === part[0]);
+    if (part.length < 2 && !selfLoop) continue;
     const objects = [...new Set(part.map((pid) => graph.get(pid)!.object))];
-    // readers of one pipe holding its write ends among themselves: a never-eof, not a ring of different objects
-    if (objects.length === 1) continue;
+    if (objects.length === 1 && neverEof.has(objects[0]!)) continue;
     const ring = ringOrder(part, graph);
     const evidence = ring.map((pid) => {
       const wait = graph.get(pid)!;
       const members = wait.satisfiers.filter((s) => stuck.has(s.pid));
       const who = members.map((s) => `${processName(s.pid, index)}${s.fd === null ? '' : ` through fd ${s.fd}`}`).join(', ');
-      return `${processName(pid, index)} ${wait.waits}; only ${who} ${wait.needs}, and is asleep too`;
+      const too = members.every((s) => s.pid === pid) ? 'itself' : 'and is asleep too';
+      return `${processName(pid, index)} ${wait.waits}; only ${who} ${wait.needs}, ${too}`;
     });
     out.push({ kind: 'deadlock', processes: ring, objects: ring.map((pid) => graph.get(pid)!.object).filter((o, i, all) => all.indexOf(o) === i), evidence });
   }

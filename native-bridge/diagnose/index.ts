@@ -22,8 +22,8 @@ export const processExistsInProc: ProcessExists = (pid) => existsSync(`/proc/${p
 export function diagnose(snapshot: Snapshot, exists: ProcessExists = processExistsInProc): Diagnosis[] {
   const index = indexSnapshot(snapshot);
   const graph = waitForGraph(index);
-  const deadlocks = findDeadlocks(graph, index);
   const neverEof = findNeverEof(graph, index);
+  const deadlocks = findDeadlocks(graph, index, new Set(neverEof.flatMap((d) => d.objects)));
   const explained = new Set([...deadlocks, ...neverEof].flatMap((d) => d.processes));
   return [
     ...deadlocks,

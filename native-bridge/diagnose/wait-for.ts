@@ -76,10 +76,11 @@ export function waitOf(proc: ProcessInfo, index: SnapshotIndex): WaitFor | null 
       return null;
     }
     case 'lock': {
-      // /proc/locks names the owner of each lock in the way (POSIX/FLOCK); an OFD lock belongs to whoever holds the open file
+      // /proc/locks names the owner of each lock in the way (POSIX/FLOCK; a flock() through a second open of the file waits on its own lock); an OFD lock belongs to whoever holds the open file
       const owners = new Map<number, number | null>();
       for (const lock of object.locks) {
-        if (lock.pid !== null && lock.pid !== proc.pid) owners.set(lock.pid, null);
+        // a process's own POSIX locks never stand in its way (they merge): only another's
+        if (lock.pid !== null && !(lock.type === 'POSIX' && lock.pid === proc.pid)) owners.set(lock.pid, null);
         if (lock.pid === null) for (const h of object.holders) if (h.pid !== proc.pid) owners.set(h.pid, h.fd);
       }
       if (owners.size === 0) return null;
