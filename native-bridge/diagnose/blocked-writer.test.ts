@@ -2,7 +2,8 @@
  * A writer asleep on a full pipe (anon_pipe_write) whose only reader is itself
  * asleep reading another pipe, fed by a third process that only sleeps: the
  * writer is named with its reader and where that reader sleeps. Absent when
- * the reader is in a timed sleep it wakes from by itself.
+ * the reader is in a timed sleep it wakes from by itself. The same through a
+ * Unix socketpair: send() asleep in sock_alloc_send_pskb, the peer unread.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { asleepIn, diagnosesOf, pipeIdOf, python3MissingReason, PythonSituation } from './testing/python-situation';
@@ -64,5 +65,36 @@ describe.skipIf(skip !== null)('blocked-writer', () => {
     const snapshot = s.snapshot();
     expect(snapshot.processes.find((p) => p.pid === writer)?.blocked?.wchan).toBe('anon_pipe_write');
     expect(snapshot.diagnoses).toEqual([]);
+  });
+
+  it('names a writer asleep in send() on a Unix socket whose peer is held by a process asleep reading a pipe', async () => {
+    const s = new PythonSituation(`
+import os, socket, time
+a, b = socket.socketpair()
+r, w = os.pipe()
+if os.fork() == 0:
+    a.close(); b.close(); os.close(r)
+    say("feeder", os.getpid())
+    time.sleep(1000); os._exit(0)
+if os.fork() == 0:
+    a.close(); os.close(w)
+    say("reader", os.getpid(), b.fileno())
+    os.read(r, 1); os._exit(0)
+b.close(); os.close(r); os.close(w)
+say("sender", os.getpid(), a.fileno())
+a.sendall(b"x" * 10000000)
+`);
+    situations.push(s);
+    const [sender, fd] = await s.numbers('sender');
+    const [reader] = await s.numbers('reader');
+    await asleepIn(sender!, 'sock_alloc_send_pskb');
+    await asleepIn(reader!, 'anon_pipe_read');
+    const snapshot = s.snapshot();
+    expect(snapshot.processes.find((p) => p.pid === sender)?.blocked).toMatchObject({ op: 'send', fd });
+    const found = diagnosesOf(snapshot, 'blocked-writer');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.processes).toEqual([sender, reader]);
+    expect(found[0]!.objects[0]).toMatch(/^unix:\d+$/);
+    expect(found[0]!.evidence[1]).toMatch(new RegExp(`^pid ${reader} \\(python3\\) holds the peer unix:\\d+ \\(fd \\d+\\) but is asleep in read\\(\\d+\\), wchan anon_pipe_read, on pipe:\\d+$`));
   });
 });
