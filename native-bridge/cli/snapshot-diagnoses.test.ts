@@ -2,7 +2,8 @@
  * `ipcscope snapshot` on a real deadlock (two python3 processes, each asleep
  * reading the pipe only the other writes): the table ends with a DIAGNOSES
  * section naming the ring and its evidence, and --json carries the same
- * diagnosis in `diagnoses`.
+ * diagnosis in `diagnoses`. The sleeper's name is hostile (an escape
+ * sequence and a newline): the table escapes it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../model/snapshot-types';
@@ -24,6 +25,9 @@ r1, w1 = os.pipe()
 r2, w2 = os.pipe()
 if os.fork() == 0:
     os.close(r1); os.close(w2)
+    # a hostile name (PR_SET_NAME): an escape sequence and a newline in the evidence
+    import ctypes
+    ctypes.CDLL(None).prctl(15, b"evil\\x1b[2J\\nx", 0, 0, 0)
     say("child", os.getpid(), r2)
     os.read(r2, 1); os._exit(0)
 os.close(w1); os.close(r2)
@@ -53,7 +57,9 @@ describe.skipIf(skip !== null)('ipcscope snapshot: diagnoses', () => {
     expect(at).toBeGreaterThan(0);
     expect(lines[at + 1]).toMatch(new RegExp(`^  DEADLOCK: pids (${a} -> ${b}|${b} -> ${a}); (${p1}, ${p2}|${p2}, ${p1})$`));
     expect(lines.slice(at + 2, at + 4).join('\n')).toContain(`- pid ${a} (python3) is asleep in read(`);
-    expect(lines.slice(at + 2, at + 4).join('\n')).toContain(`- pid ${b} (python3) is asleep in read(`);
+    expect(lines.slice(at + 2, at + 4).join('\n')).toContain(`- pid ${b} (evil\\x1b[2J\\nx) is asleep in read(`);
+    /* the name the kernel hands over is escaped, never written raw */
+    expect(result.stdout).not.toContain('\x1b');
   });
 
   it('carries the diagnosis in --json', async () => {

@@ -26,12 +26,15 @@ export class PythonSituation {
   /** Lines printed on stdout so far (say(...)). */
   readonly lines: string[] = [];
   private readonly child: ChildProcess;
+  /** Lines seen when stdout closed: none can follow. */
+  private linesAtExit = -1;
 
   /** `source` may call say(*words): one write(2) per line, so lines of forked processes never interleave. */
   constructor(source: string) {
     this.child = spawn('python3', ['-c', `${SAY}\n${source}`], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
     this.pid = this.child.pid!;
     let pending = '';
+    this.child.stdout!.on('close', () => (this.linesAtExit = this.lines.length));
     this.child.stdout!.on('data', (chunk: Buffer) => {
       pending += chunk.toString('utf8');
       let nl: number;
@@ -44,7 +47,12 @@ export class PythonSituation {
 
   /** The words after `name` on the line printed as `name ...`, as numbers (waits for it). */
   async numbers(name: string): Promise<number[]> {
-    const line = await pollFor(`python ${this.pid} to print "${name}"`, () => this.lines.find((l) => l === name || l.startsWith(`${name} `))).catch((error: unknown) => {
+    const line = await pollFor(`python ${this.pid} to print "${name}"`, () => {
+      const found = this.lines.find((l) => l === name || l.startsWith(`${name} `));
+      // a program that died (a python error, on stderr) will never print it: say so at once
+      if (found === undefined && this.exited() && this.lines.length === this.linesAtExit) throw new Error(`python ${this.pid} exited`);
+      return found;
+    }).catch((error: unknown) => {
       throw new Error(`${String(error)}; printed so far: ${JSON.stringify(this.lines)}; exited: ${this.exited()}`);
     });
     return line.split(' ').slice(1).map(Number);
