@@ -5,6 +5,7 @@
  */
 import type { IpcObject, Snapshot } from '../model/snapshot-types';
 import { KIND_TITLES, counted, describeBlocked, describeHolders, describePeek, isIpcFd, keyNumbers } from './describe';
+import { diagnosesSection } from './format-diagnoses';
 import { escapeText } from './safe-text';
 
 /** Left-aligned columns, two spaces apart; the last column is never padded. */
@@ -87,6 +88,7 @@ export function formatTable(snapshot: Snapshot): string {
     lines.push('', ...objectSection(kind, objects));
   }
   if (snapshot.objects.length === 0) lines.push('', 'No IPC objects held by these processes.');
+  lines.push(...diagnosesSection(snapshot.diagnoses));
   if (snapshot.problems.length > 0) {
     lines.push('', `UNREADABLE (${snapshot.problems.length})`);
     lines.push(...indent(renderColumns(['PID', 'REASON'], snapshot.problems.map((p) => [`${p.pid}`, escapeText(p.reason)]))));

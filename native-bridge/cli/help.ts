@@ -31,6 +31,10 @@ Options:
                           them (0 to ${PEEK_MAX}, default ${PEEK_DEFAULT}; 0 turns peeking off)
   --no-maps               skip /proc/PID/maps (faster; shm attachers are then unknown)
 
+The table ends with DIAGNOSES (--json: "diagnoses"): deadlocks, readers that will
+never see EOF, writers stuck behind sleeping readers, orphaned System V objects,
+listeners whose backlog is full, each with the kernel's evidence.
+
 Exit status: 0 ok, 1 a process is missing or unreadable, 2 malformed arguments.`;
 
 const WATCH = `ipcscope watch: print changes as they happen, one line each

@@ -4,6 +4,8 @@
  * types; the JSON field names are a public contract (`ipcscope snapshot --json`).
  */
 
+import type { Diagnosis } from './diagnosis-types';
+
 export type ObjectKind =
   | 'pipe'
   | 'fifo'
@@ -301,4 +303,6 @@ export interface Snapshot {
   processes: ProcessInfo[];
   objects: IpcObject[];
   problems: ProbeProblem[];
+  /** Problems found in this state (native-bridge/diagnose): absent when not computed. */
+  diagnoses?: Diagnosis[];
 }

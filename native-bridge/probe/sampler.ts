@@ -6,6 +6,7 @@
 import { processCpuNs } from '../libc/cpu-clock';
 import type { FdEntry, Holder, IpcObject, ProbeProblem, ProcessInfo, Snapshot } from '../model/snapshot-types';
 import { classifyBlocked } from './blocked/blocked';
+import { diagnose } from '../diagnose/index';
 import { listDirectory, readSmallFile } from './process/fast-fs';
 import { isIpcCandidate } from './process/fd-table';
 import { OtherHolderCache, OtherLinkTables } from './process/holder-search';
@@ -401,11 +402,12 @@ export class Sampler {
   }
 }
 
-/** One snapshot, with nothing held afterwards. */
+/** One snapshot, with nothing held afterwards, and what it shows wrong (diagnoses: a pure pass over it). */
 export function takeSnapshot(scope: Scope, options: SamplerOptions = {}): Snapshot {
   const sampler = new Sampler({ ...options, holdFiles: false });
   try {
-    return sampler.sample(scope);
+    const snapshot = sampler.sample(scope);
+    return { ...snapshot, diagnoses: diagnose(snapshot) };
   } finally {
     sampler.close();
   }

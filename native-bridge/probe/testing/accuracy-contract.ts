@@ -35,7 +35,9 @@ const PROCESS_FIELDS: FieldSet = {
 const BLOCKED_FIELDS = ['op', 'syscall', 'syscallNr', 'fd', 'wchan', 'object'];
 const FD_FIELDS = ['fd', 'object', 'access', 'target'];
 const HOLDER_FIELDS = ['pid', 'fd', 'access'];
-const SNAPSHOT_FIELDS = ['takenAt', 'durationMs', 'processes', 'objects', 'problems'];
+const SNAPSHOT_FIELDS: FieldSet = { required: ['takenAt', 'durationMs', 'processes', 'objects', 'problems'], optional: ['diagnoses'] };
+const DIAGNOSIS_FIELDS: FieldSet = { required: ['kind', 'processes', 'objects', 'evidence'], optional: ['descriptors'] };
+const DIAGNOSIS_DESCRIPTOR_FIELDS = ['pid', 'fd', 'object'];
 const SEMAPHORE_FIELDS = ['value', 'waitingForIncrease', 'waitingForZero', 'lastPid'];
 const FIRST_MESSAGE_FIELDS = ['type', 'bytes', 'peek'];
 
@@ -75,7 +77,11 @@ function objectContractProblems(o: IpcObject): string[] {
 }
 
 export function snapshotContractProblems(s: Snapshot, pids: Set<number>, objectIds: Set<string>): string[] {
-  const out = exactly('snapshot', s, SNAPSHOT_FIELDS);
+  const out = fieldProblems('snapshot', s, SNAPSHOT_FIELDS);
+  s.diagnoses?.forEach((d, i) => {
+    out.push(...fieldProblems(`diagnoses[${i}]`, d, DIAGNOSIS_FIELDS));
+    d.descriptors?.forEach((fd, j) => out.push(...exactly(`diagnoses[${i}].descriptors[${j}]`, fd, DIAGNOSIS_DESCRIPTOR_FIELDS)));
+  });
   for (const p of s.processes) if (pids.has(p.pid)) out.push(...processContractProblems(p));
   for (const o of s.objects) if (objectIds.has(o.id)) out.push(...objectContractProblems(o));
   return out;

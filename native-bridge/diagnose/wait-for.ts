@@ -1,0 +1,108 @@
+/**
+ * The wait-for graph of a Snapshot: for each process asleep on an object, the
+ * processes that could wake it (the holders of the other end). Only waits the
+ * kernel lets us pin on known processes get an entry: a wait anyone could end
+ * (accept(), open() of a FIFO, msgrcv: any process with the rights may come)
+ * is left out, so it never counts as stuck.
+ */
+import type { Holder, IpcObject, ProcessInfo, Snapshot } from '../model/snapshot-types';
+
+export interface WaitFor {
+  pid: number;
+  /** The object the process sleeps on. */
+  object: string;
+  /** The processes that can end the wait, with the descriptor each holds the other end through (null: no descriptor, e.g. a lock owner). */
+  satisfiers: { pid: number; fd: number | null }[];
+  /** What the process waits for, in words: "reads pipe:4614 (empty)". */
+  waits: string;
+  /** What a satisfier would have to do: "write to it". */
+  needs: string;
+}
+
+export interface SnapshotIndex {
+  processes: Map<number, ProcessInfo>;
+  objects: Map<string, IpcObject>;
+}
+
+export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
+  return {
+    processes: new Map(snapshot.processes.map((p) => [p.pid, p])),
+    objects: new Map(snapshot.objects.map((o) => [o.id, o])),
+  };
+}
+
+const READ_OPS = new Set(['read', 'recv']);
+const WRITE_OPS = new Set(['write', 'send']);
+
+const canRead = (h: Holder): boolean => h.access !== 'w';
+const canWrite = (h: Holder): boolean => h.access !== 'r';
+
+function holdersWhere(object: IpcObject, keep: (h: Holder) => boolean): { pid: number; fd: number | null }[] {
+  return object.holders.filter(keep).map((h) => ({ pid: h.pid, fd: h.fd }));
+}
+
+/** The wait of one process, or null when it is not asleep on something only known processes can end. */
+export function waitOf(proc: ProcessInfo, index: SnapshotIndex): WaitFor | null {
+  const blocked = proc.blocked;
+  if (!blocked || blocked.object === null) return null;
+  const object = index.objects.get(blocked.object);
+  if (!object) return null;
+  const base = { pid: proc.pid, object: object.id };
+  const call = `${blocked.syscall}(${blocked.fd ?? ''})`;
+  switch (object.kind) {
+    case 'pipe':
+    case 'fifo':
+      // anon_pipe_read sleeps only while the pipe is empty and a writer exists; anon_pipe_write only while it is full and a reader exists
+      if (READ_OPS.has(blocked.op) && object.queued !== null && object.queued > 0) return null;
+      if (READ_OPS.has(blocked.op)) {
+        return { ...base, satisfiers: holdersWhere(object, canWrite), waits: `is asleep in ${call} on ${object.id} (empty)`, needs: 'holds a write end' };
+      }
+      if (WRITE_OPS.has(blocked.op)) {
+        return { ...base, satisfiers: holdersWhere(object, canRead), waits: `is asleep in ${call} on ${object.id} (full: ${object.queued ?? '?'} of ${object.capacity ?? '?'} bytes)`, needs: 'holds a read end' };
+      }
+      return null;
+    case 'unix': {
+      // a stream socket is woken by whoever holds its peer: data to read comes from there, room to write is made there
+      const peer = object.peer === null ? undefined : index.objects.get(object.peer);
+      if (READ_OPS.has(blocked.op) && peer) {
+        return { ...base, satisfiers: holdersWhere(peer, () => true), waits: `is asleep in ${call} on ${object.id} (nothing queued)`, needs: `holds the peer ${peer.id}` };
+      }
+      if (WRITE_OPS.has(blocked.op) && peer) {
+        return { ...base, satisfiers: holdersWhere(peer, () => true), waits: `is asleep in ${call} on ${object.id} (peer's queue full)`, needs: `holds the peer ${peer.id}` };
+      }
+      if (blocked.op === 'connect') {
+        return { ...base, satisfiers: holdersWhere(object, () => true), waits: `is asleep in ${call} connecting to ${object.id} (backlog full)`, needs: 'holds the listener' };
+      }
+      return null;
+    }
+    case 'lock': {
+      // /proc/locks names the owner of each lock in the way (POSIX/FLOCK; a flock() through a second open of the file waits on its own lock); an OFD lock belongs to whoever holds the open file
+      const owners = new Map<number, number | null>();
+      for (const lock of object.locks) {
+        // a process's own POSIX locks never stand in its way (they merge): only another's
+        if (lock.pid !== null && !(lock.type === 'POSIX' && lock.pid === proc.pid)) owners.set(lock.pid, null);
+        if (lock.pid === null) for (const h of object.holders) if (h.pid !== proc.pid) owners.set(h.pid, h.fd);
+      }
+      if (owners.size === 0) return null;
+      return { ...base, satisfiers: [...owners].map(([pid, fd]) => ({ pid, fd })), waits: `is asleep in ${blocked.syscall}() waiting for a lock on ${object.path ?? object.id}`, needs: 'holds the lock' };
+    }
+    case 'sem': {
+      // semaphores have no owner in the kernel: sempid (the last process to change one) is the best witness of who took it
+      const last = new Set(object.semaphores.map((s) => s.lastPid).filter((pid) => pid > 0 && pid !== proc.pid));
+      if (last.size === 0) return null;
+      return { ...base, satisfiers: [...last].map((pid) => ({ pid, fd: null })), waits: `is asleep in ${blocked.syscall}() on ${object.id}`, needs: 'was the last to change it (sempid)' };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Every wait of the snapshot that names its possible wakers, by PID. */
+export function waitForGraph(index: SnapshotIndex): Map<number, WaitFor> {
+  const graph = new Map<number, WaitFor>();
+  for (const proc of index.processes.values()) {
+    const wait = waitOf(proc, index);
+    if (wait) graph.set(proc.pid, wait);
+  }
+  return graph;
+}
