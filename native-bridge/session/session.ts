@@ -2,8 +2,12 @@
  * The engine session: validated commands in, frames out.
  *
  * - Commands (model/commands.ts): lesson.start/stop/restart, play, pause,
- *   step, step.back, answer, questions, speed, rate, lessons.list. Bad input gives { ok: false, error } and
- *   changes nothing.
+ *   step, step.back, answer, questions, speed, rate, lessons.list, observe,
+ *   observe.stop. Bad input gives { ok: false, error } and changes nothing.
+ * - A lesson and an observation of real processes never run at once:
+ *   starting one ends the other. Frames carry the observed scope
+ *   (`observing`); a named process that exits, or whose PID another process
+ *   now has, shows as gone.
  * - Commands are applied strictly in the order they arrive, from every client:
  *   one starts only once the previous one is applied. A step is applied when
  *   its syscall returned or its process is asleep in it (the runner settles it
@@ -28,6 +32,8 @@ import { allLessons, lessonSummaries } from '../lessons/registry';
 import type { Lesson } from '../lessons/lesson-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from '../probe';
 import { processExists } from '../actor/reaper';
+import type { ExitStatus } from '../model/frame-types';
+import { Observation, ObserveError } from './observation';
 import { LessonRunner, type RunnerEvent, type RunnerOptions } from './lesson-runner';
 
 export interface SessionOptions {
@@ -66,6 +72,16 @@ export class Session implements EngineSession {
   /** each runner's disposal, once begun: ending a lesson twice waits for the same reaping */
   private readonly endings = new WeakMap<LessonRunner, Promise<void>>();
   private disposed = false;
+  private observation: Observation | null = null;
+  /**
+   * Its own Sampler: no peeking (duplicating a stranger's descriptors would
+   * make us a holder and could hold off its reader's EOF), /proc/PID/io read
+   * for the traffic no sample catches queued.
+   */
+  private observeSampler: Sampler | null = null;
+  /** The last snapshot of the observation, kept as the last frame once `ipcscope run`'s command ended. */
+  private lastObserved: Snapshot | null = null;
+  private frozen: Snapshot | null = null;
 
   constructor(options: SessionOptions = {}) {
     this.stepDelayMs = options.stepDelayMs ?? 1200;
@@ -123,6 +139,7 @@ export class Session implements EngineSession {
     /* a step waiting in the queue must not keep the processes alive */
     if (this.runner) void this.endRunner(this.runner);
     await this.enqueue(() => this.stopLesson());
+    this.endObservation();
     this.sampler.close();
     this.listeners.clear();
   }
@@ -211,7 +228,47 @@ export class Session implements EngineSession {
         return { ok: true };
       case 'step.back':
         return this.stepBack(command.step);
+      case 'observe': {
+        const { type: _type, ...scope } = command;
+        let observation: Observation;
+        try {
+          observation = Observation.open(scope);
+        } catch (err) {
+          if (err instanceof ObserveError) return { ok: false, error: err.message };
+          throw err;
+        }
+        await this.stopLesson();
+        this.endObservation();
+        this.observation = observation;
+        this.observeSampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readIo: true });
+        this.emitFrame();
+        return { ok: true, data: { observing: observation.view() } };
+      }
+      case 'observe.stop':
+        this.endObservation();
+        this.emitFrame();
+        return { ok: true };
     }
+  }
+
+  /**
+   * `ipcscope run`: its command ended with `status`. The observation keeps
+   * showing its last snapshot (taken while the command was alive), with the
+   * status. Not a wire command: the view cannot start or end a program.
+   */
+  markObservedExit(status: ExitStatus): void {
+    if (!this.observation) return;
+    this.observation.exit = status;
+    this.frozen = this.lastObserved;
+    this.emitFrame();
+  }
+
+  private endObservation(): void {
+    this.observation = null;
+    this.observeSampler?.close();
+    this.observeSampler = null;
+    this.lastObserved = null;
+    this.frozen = null;
   }
 
   private findLesson(id: string): Lesson | undefined {
@@ -221,11 +278,22 @@ export class Session implements EngineSession {
   /** Commands that will end the running lesson, so they may cut a step that waits. */
   private endsLesson(command: Command): boolean {
     if (command.type === 'lesson.start') return this.findLesson(command.lesson) !== undefined;
+    if (command.type === 'observe') {
+      /* only an observation that will start ends the lesson (checked again in its turn) */
+      try {
+        const { type: _type, ...scope } = command;
+        Observation.open(scope);
+        return true;
+      } catch {
+        return false;
+      }
+    }
     return command.type === 'lesson.stop' || command.type === 'lesson.restart' || command.type === 'step.back';
   }
 
   private async startLesson(lesson: Lesson, params: LessonParams, options: RunnerOptions): Promise<LessonRunner> {
     await this.stopLesson();
+    this.endObservation();
     const runner = await LessonRunner.start(lesson, { onEvent: (e) => this.onEvent(e), onChange: () => this.emitFrame() }, { ...options, params });
     this.runner = runner;
     this.emitFrame();
@@ -311,9 +379,21 @@ export class Session implements EngineSession {
   }
 
   private sample(): Snapshot {
+    if (this.observation && this.observeSampler) return this.sampleObserved(this.observation, this.observeSampler);
     const pids = this.runner?.pids().filter(processExists) ?? [];
     try {
       return this.sampler.sample({ pids });
+    } catch (err) {
+      return { takenAt: Date.now(), durationMs: 0, processes: [], objects: [], problems: [{ pid: 0, reason: String(err) }] };
+    }
+  }
+
+  private sampleObserved(observation: Observation, sampler: Sampler): Snapshot {
+    if (this.frozen) return this.frozen;
+    try {
+      const snapshot = sampler.sample(observation.scope());
+      this.lastObserved = snapshot;
+      return snapshot;
     } catch (err) {
       return { takenAt: Date.now(), durationMs: 0, processes: [], objects: [], problems: [{ pid: 0, reason: String(err) }] };
     }
@@ -327,6 +407,7 @@ export class Session implements EngineSession {
       rateHz: this.rateHz,
       events: this.events,
       lesson: this.runner?.view(this.playing, this.speed) ?? null,
+      observing: this.observation?.view() ?? null,
     };
     this.events = [];
     for (const listener of this.listeners) listener(frame);
