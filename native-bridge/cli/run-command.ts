@@ -134,6 +134,12 @@ async function runWithWeb(args: RunArgs): Promise<number> {
         return error instanceof Error ? error.message : String(error);
       }
       child = started;
+      /*
+       * Sample from the first instant even while no browser is connected: the
+       * session keeps its last snapshot only from frames it made, and a short
+       * command may be over before anyone opens the page.
+       */
+      session.onFrame(() => undefined);
       const result = await session.handle({ type: 'observe', pids: [started.pid], tree: true });
       void started.exited.then(async (exit) => {
         status = exit;
