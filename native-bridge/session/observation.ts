@@ -9,7 +9,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { ObserveScope } from '../model/commands';
 import type { ExitStatus, ObservingView } from '../model/frame-types';
-import type { Scope } from '../probe/index';
+import type { Snapshot } from '../model/snapshot-types';
+import { Sampler, WATCH_SAMPLER_OPTIONS, type Scope } from '../probe/index';
 
 export class ObserveError extends Error {
   override name = 'ObserveError';
@@ -79,7 +80,16 @@ export class Observation {
   /** Named PIDs seen gone (exited, or reused by another process): they never come back. */
   private readonly goneSet = new Set<number>();
   /** Set by `ipcscope run` once its command has ended. */
-  exit: ExitStatus | null = null;
+  private exit: ExitStatus | null = null;
+  /**
+   * Its own Sampler: no peeking (duplicating a stranger's descriptors would
+   * make us a holder and could hold off its reader's EOF), /proc/PID/io read
+   * for the traffic no sample catches queued.
+   */
+  private readonly sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readIo: true });
+  /** The latest snapshot, and the one kept as the last frame once `ipcscope run`'s command ended. */
+  private latest: Snapshot | null = null;
+  private frozen: Snapshot | null = null;
 
   private constructor(
     readonly request: ObserveScope,
@@ -88,7 +98,12 @@ export class Observation {
     this.targets = targets;
   }
 
-  /** Checks every PID (in order, first failure wins) before anything changes. */
+  /** Checks every PID (in order, first failure wins): throws an ObserveError naming it, opens nothing. */
+  static check(request: ObserveScope): void {
+    if (!('all' in request)) request.pids.forEach(checkTarget);
+  }
+
+  /** Checks every PID (as `check`) before anything changes; close() the result. */
   static open(request: ObserveScope): Observation {
     if ('all' in request) return new Observation(request, []);
     return new Observation(request, request.pids.map(checkTarget));
@@ -113,6 +128,23 @@ export class Observation {
   /** The PIDs found gone, in the order they were named. */
   get gone(): number[] {
     return this.targets.filter((target) => this.goneSet.has(target.pid)).map((target) => target.pid);
+  }
+
+  /** A snapshot of the scope now; once the command of `ipcscope run` ended, the last one taken while it ran. */
+  sample(): Snapshot {
+    if (this.frozen) return this.frozen;
+    this.latest = this.sampler.sample(this.scope());
+    return this.latest;
+  }
+
+  /** `ipcscope run`: its command ended with `status`; the last snapshot taken stays. */
+  ended(status: ExitStatus): void {
+    this.exit = status;
+    this.frozen = this.latest;
+  }
+
+  close(): void {
+    this.sampler.close();
   }
 
   view(): ObservingView {

@@ -73,15 +73,6 @@ export class Session implements EngineSession {
   private readonly endings = new WeakMap<LessonRunner, Promise<void>>();
   private disposed = false;
   private observation: Observation | null = null;
-  /**
-   * Its own Sampler: no peeking (duplicating a stranger's descriptors would
-   * make us a holder and could hold off its reader's EOF), /proc/PID/io read
-   * for the traffic no sample catches queued.
-   */
-  private observeSampler: Sampler | null = null;
-  /** The last snapshot of the observation, kept as the last frame once `ipcscope run`'s command ended. */
-  private lastObserved: Snapshot | null = null;
-  private frozen: Snapshot | null = null;
 
   constructor(options: SessionOptions = {}) {
     this.stepDelayMs = options.stepDelayMs ?? 1200;
@@ -240,7 +231,6 @@ export class Session implements EngineSession {
         await this.stopLesson();
         this.endObservation();
         this.observation = observation;
-        this.observeSampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readIo: true });
         this.emitFrame();
         return { ok: true, data: { observing: observation.view() } };
       }
@@ -258,17 +248,13 @@ export class Session implements EngineSession {
    */
   markObservedExit(status: ExitStatus): void {
     if (!this.observation) return;
-    this.observation.exit = status;
-    this.frozen = this.lastObserved;
+    this.observation.ended(status);
     this.emitFrame();
   }
 
   private endObservation(): void {
+    this.observation?.close();
     this.observation = null;
-    this.observeSampler?.close();
-    this.observeSampler = null;
-    this.lastObserved = null;
-    this.frozen = null;
   }
 
   private findLesson(id: string): Lesson | undefined {
@@ -282,7 +268,7 @@ export class Session implements EngineSession {
       /* only an observation that will start ends the lesson (checked again in its turn) */
       try {
         const { type: _type, ...scope } = command;
-        Observation.open(scope);
+        Observation.check(scope);
         return true;
       } catch {
         return false;
@@ -379,21 +365,9 @@ export class Session implements EngineSession {
   }
 
   private sample(): Snapshot {
-    if (this.observation && this.observeSampler) return this.sampleObserved(this.observation, this.observeSampler);
     const pids = this.runner?.pids().filter(processExists) ?? [];
     try {
-      return this.sampler.sample({ pids });
-    } catch (err) {
-      return { takenAt: Date.now(), durationMs: 0, processes: [], objects: [], problems: [{ pid: 0, reason: String(err) }] };
-    }
-  }
-
-  private sampleObserved(observation: Observation, sampler: Sampler): Snapshot {
-    if (this.frozen) return this.frozen;
-    try {
-      const snapshot = sampler.sample(observation.scope());
-      this.lastObserved = snapshot;
-      return snapshot;
+      return this.observation ? this.observation.sample() : this.sampler.sample({ pids });
     } catch (err) {
       return { takenAt: Date.now(), durationMs: 0, processes: [], objects: [], problems: [{ pid: 0, reason: String(err) }] };
     }
