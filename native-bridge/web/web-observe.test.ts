@@ -5,6 +5,7 @@
  * pipe (checked against /proc/CAT/wchan and fd 0). A PID that does not
  * exist ends the command with status 1 and the PID named, before any build.
  * Observed processes are not the server's: Ctrl+C leaves them running.
+ * `npm start -- --pid` reaches the browser mode it falls back to.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
@@ -49,6 +50,24 @@ describe('ipcscope web --pid', () => {
     expect(run.stderr).toBe(`ipcscope web: no such process: ${missing}\n`);
     expect(run.stdout).toBe('');
   });
+
+  it('npm start -- --pid passes the scope on to the browser mode it falls back to', async () => {
+    const missing = unusedPid();
+    const start = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['scripts/start.js', '--pid', String(missing), '--no-build'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        /* no Electron binary whatever is installed here, and no download: the browser mode */
+        env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent/ipcscope-electron', ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(start.code, start.stderr).toBe(1);
+    expect(start.stderr).toContain(`ipcscope web: no such process: ${missing}\n`);
+  }, 60_000);
 
   it('opens observing the pipeline and its descendants: cat asleep in read on the pipe', async () => {
     const sh = children.spawn('sh', ['-c', 'sleep 1000 | cat'], 'ignore', true).pid;
