@@ -90,6 +90,13 @@ export class Session implements EngineSession {
       return { ok: false, error: err instanceof CommandError ? err.message : String(err) };
     }
     if (this.disposed) return { ok: false, error: 'the session is closed' };
+    /*
+     * A PID that cannot be observed is refused at once, not in its turn: it
+     * changes nothing, and queued behind a step that waits on a blocked call
+     * its answer would never come. (Checked again when applied.)
+     */
+    const refused = command.type === 'observe' ? checkObserve(command) : null;
+    if (refused !== null) return { ok: false, error: refused };
     const ends = this.endsLesson(command);
     if (ends) {
       this.endsQueued += 1;
@@ -264,17 +271,7 @@ export class Session implements EngineSession {
   /** Commands that will end the running lesson, so they may cut a step that waits. */
   private endsLesson(command: Command): boolean {
     if (command.type === 'lesson.start') return this.findLesson(command.lesson) !== undefined;
-    if (command.type === 'observe') {
-      /* only an observation that will start ends the lesson (checked again in its turn) */
-      try {
-        const { type: _type, ...scope } = command;
-        Observation.check(scope);
-        return true;
-      } catch {
-        return false;
-      }
-    }
-    return command.type === 'lesson.stop' || command.type === 'lesson.restart' || command.type === 'step.back';
+    return command.type === 'observe' || command.type === 'lesson.stop' || command.type === 'lesson.restart' || command.type === 'step.back';
   }
 
   private async startLesson(lesson: Lesson, params: LessonParams, options: RunnerOptions): Promise<LessonRunner> {
@@ -396,6 +393,18 @@ export class Session implements EngineSession {
   private stopTimer(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+}
+
+/** The reason an observe cannot start now, or null. */
+function checkObserve(command: Extract<Command, { type: 'observe' }>): string | null {
+  const { type: _type, ...scope } = command;
+  try {
+    Observation.check(scope);
+    return null;
+  } catch (err) {
+    if (err instanceof ObserveError) return err.message;
+    throw err;
   }
 }
 
