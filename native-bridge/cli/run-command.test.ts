@@ -109,6 +109,20 @@ describe('ipcscope run', () => {
     expect(groupMembers(sh)).toEqual([]);
   }, 90_000);
 
+  it('a command that ignores Ctrl+C gets SIGKILL after the grace period', async () => {
+    /* an ignored signal stays ignored across exec: sh and its sleep both ignore SIGINT */
+    const run = startRun(['--', 'sh', '-c', 'trap "" INT; sleep 1000; echo not reached']);
+    const sh = Number(await waitFor('the running line', () => /\(pid (\d+)\), watching/.exec(run.stderr())?.[1], 30_000));
+    groups.push(sh);
+    const sleep = await waitFor('the sleep', () => kids(sh).find((pid) => comm(pid) === 'sleep'), 30_000);
+    await waitFor('SIGINT ignored by the sleep', () => (BigInt(`0x${/^SigIgn:\s+([0-9a-f]+)/m.exec(readFileSync(`/proc/${sleep}/status`, 'latin1'))?.[1] ?? '0'}`) & 2n) !== 0n, 30_000);
+    run.child.kill('SIGINT');
+    const exit = await run.exited;
+    expect(exit, run.stderr()).toEqual({ code: 128 + 9, signal: null });
+    expect(run.stderr()).toMatch(/was killed by signal SIGKILL\n$/);
+    expect(groupMembers(sh)).toEqual([]);
+  }, 90_000);
+
   it('a command that cannot start, and malformed command lines, are told in one line', async () => {
     const missing = await runCli(['run', '--', '/nonexistent/ipcscope-no-such-program']);
     expect(missing).toMatchObject({ code: 1, stderr: 'ipcscope: cannot run "/nonexistent/ipcscope-no-such-program": ENOENT\n' });

@@ -61,13 +61,36 @@ export async function runRun(args: RunArgs): Promise<number> {
   /* made (and the probe loaded) before the command starts, so the first sample follows spawn() at once */
   /* no peeking (it would make us a holder), /proc/PID/io for the traffic between samples */
   const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readMaps: true, readSignals: false, readIo: true });
+  /*
+   * Ctrl+C is ours from before the command starts: until a listener is in
+   * place Node's default action kills ipcscope and leaves the command running.
+   * A signal that comes before the command has a PID is applied once it has.
+   */
+  let started: RunChild | null = null;
+  let pending: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (started === null) {
+      pending = signal;
+      return;
+    }
+    say(`ipcscope: ${signal}, stopping ${name} (process group ${started.pid})`);
+    void started.stop(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const unlisten = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
   let child: RunChild;
   try {
     child = await RunChild.start(args.command);
   } catch (error) {
+    unlisten();
     sampler.close();
     throw error;
   }
+  started = child;
   const scope = { pids: [child.pid], tree: true };
   const diffOptions: DiffOptions = { observer: process.pid };
   say(`ipcscope: running ${name} (pid ${child.pid}), watching it and its descendants at ${args.rateHz} Hz (Ctrl-C stops it)`);
@@ -92,12 +115,7 @@ export async function runRun(args: RunArgs): Promise<number> {
     }
   }, 1000 / args.rateHz);
 
-  const onSignal = (signal: NodeJS.Signals): void => {
-    say(`ipcscope: ${signal}, stopping ${name} (process group ${child.pid})`);
-    void child.stop(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  if (pending !== null) onSignal(pending);
   let status: ExitStatus;
   try {
     status = await child.exited;
@@ -108,8 +126,7 @@ export async function runRun(args: RunArgs): Promise<number> {
     if (left > 0) say(`ipcscope: killed ${left} process${left === 1 ? '' : 'es'} the command left in its process group`);
   } finally {
     clearInterval(timer);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    unlisten();
     sampler.close();
   }
   if (args.json) say(JSON.stringify({ kind: 'run.exited', pid: child.pid, ...status, last: lastAlive }));
