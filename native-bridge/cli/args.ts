@@ -61,14 +61,15 @@ class Words {
   }
 }
 
-function parsePidList(text: string): number[] {
-  if (text.trim() === '') throw new UsageError('--pid needs at least one PID');
+/** "12,34": distinct PIDs, 1 to PID_MAX_LIMIT; `flag` names the option in messages. */
+export function parsePidList(text: string, flag = '--pid'): number[] {
+  if (text.trim() === '') throw new UsageError(`${flag} needs at least one PID`);
   const pids: number[] = [];
   for (const part of text.split(',')) {
     const word = part.trim();
-    if (!/^[0-9]+$/.test(word)) throw new UsageError(`invalid PID "${word}" in --pid (expected positive integers, comma-separated)`);
+    if (!/^[0-9]+$/.test(word)) throw new UsageError(`invalid PID "${word}" in ${flag} (expected positive integers, comma-separated)`);
     const pid = Number(word);
-    if (pid < 1 || pid > PID_MAX_LIMIT) throw new UsageError(`invalid PID ${word} in --pid (expected 1 to ${PID_MAX_LIMIT})`);
+    if (pid < 1 || pid > PID_MAX_LIMIT) throw new UsageError(`invalid PID ${word} in ${flag} (expected 1 to ${PID_MAX_LIMIT})`);
     if (!pids.includes(pid)) pids.push(pid);
   }
   return pids;

@@ -11,6 +11,7 @@ Usage:
   ipcscope snapshot [--pid PID[,PID...]] [--tree] [--all] [--json | --dot] [--peek N] [--no-maps]
   ipcscope watch    [--pid PID[,PID...] [--tree] | --all] [--rate HZ] [--json]
   ipcscope web      [options]       browser mode (see: ipcscope web --help)
+  ipcscope run      [--web] [--rate HZ] [--json] -- COMMAND [ARGS...]
   ipcscope help [COMMAND]
   ipcscope --version
 
@@ -58,7 +59,27 @@ Names are printed with C escapes (\\n, \\x1b); --json keeps them exact.
 Ctrl-C stops cleanly. With --pid (no --tree) it also stops once every watched
 process has exited.`;
 
-const HELP_TEXT: Record<string, string> = { overview: OVERVIEW, snapshot: SNAPSHOT, watch: WATCH };
+const RUN = `ipcscope run: start a command and watch it and its descendants until it exits
+
+Usage: ipcscope run [options] -- COMMAND [ARGS...]
+
+The command runs as a child of ipcscope, in its own process group, with
+ipcscope's stdin, stdout and stderr; changes are printed as by watch, on
+stderr (stdout is the command's). When it exits, the last state seen while it
+ran is printed with its exit status, and ipcscope exits with the command's
+status (128 + N when signal N killed it). Processes it left in its process
+group are killed. Ctrl-C sends SIGINT to the group (SIGKILL 2 s later).
+Being in its own group, a command reading from the terminal is stopped
+(SIGTTIN): give it its input through a pipe or a file.
+
+Options:
+  --rate HZ      samples per second, ${WATCH_RATE_MIN} to ${WATCH_RATE_MAX} (default ${WATCH_RATE_DEFAULT})
+  --json         one JSON object per change; at the end {"kind":"run.exited",...}
+  --web          observe it in the browser mode instead (its last frame stays on
+                 screen with the exit status until Ctrl-C)
+  --port N, --no-build   with --web: as for ipcscope web`;
+
+const HELP_TEXT: Record<string, string> = { overview: OVERVIEW, snapshot: SNAPSHOT, watch: WATCH, run: RUN };
 
 export function helpFor(topic: string | undefined): string | null {
   if (topic === undefined) return `${OVERVIEW}\n\nRun "ipcscope help snapshot" or "ipcscope help watch" for their options.`;

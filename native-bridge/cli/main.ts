@@ -55,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     case '-h': {
       if (rest[0] === 'web') return runWebCommand(['--help']);
       const text = helpFor(rest[0]);
-      if (text === null) throw new UsageError(`no help for "${rest[0]}" (commands: snapshot, watch, web)`);
+      if (text === null) throw new UsageError(`no help for "${rest[0]}" (commands: snapshot, watch, web, run)`);
       say(process.stdout, text);
       return 0;
     }
@@ -82,9 +82,20 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'web':
       return runWebCommand(rest);
+    case 'run': {
+      /* only a first --help is ours: later ones may belong to the command */
+      if (rest[0] === '--help' || rest[0] === '-h') {
+        say(process.stdout, helpFor('run') ?? '');
+        return 0;
+      }
+      const { parseRunArgs } = await import('./run-args');
+      const args = parseRunArgs(rest);
+      const { runRun } = await import('./run-command');
+      return runRun(args);
+    }
     default:
       throw new UsageError(
-        command.startsWith('-') ? `unknown option "${command}" (see: ipcscope help)` : `unknown command "${command}" (commands: snapshot, watch, web, help)`,
+        command.startsWith('-') ? `unknown option "${command}" (see: ipcscope help)` : `unknown command "${command}" (commands: snapshot, watch, web, run, help)`,
       );
   }
 }

@@ -26,7 +26,17 @@ export type Command =
   | { type: 'questions'; on: boolean }
   | { type: 'speed'; value: number }
   | { type: 'rate'; hz: number }
-  | { type: 'lessons.list' };
+  | { type: 'lessons.list' }
+  /** Observe real processes (any the user may read): a list, a list and its descendants, or every process. Ends a lesson. */
+  | ({ type: 'observe' } & ObserveScope)
+  | { type: 'observe.stop' };
+
+/** What an observation covers; the renderer may name PIDs, never a program to start. */
+export type ObserveScope = { pids: number[]; tree: boolean } | { all: true };
+
+export const OBSERVE_MAX_PIDS = 64;
+/* pid_max can be raised to 2^22 (PID_MAX_LIMIT on 64-bit) */
+export const OBSERVE_PID_MAX = 4_194_304;
 
 export type CommandType = Command['type'];
 
@@ -36,7 +46,7 @@ export class CommandError extends Error {
   override name = 'CommandError';
 }
 
-const NO_ARGS = new Set<CommandType>(['lesson.stop', 'lesson.restart', 'play', 'pause', 'step', 'lessons.list']);
+const NO_ARGS = new Set<CommandType>(['lesson.stop', 'lesson.restart', 'play', 'pause', 'step', 'lessons.list', 'observe.stop']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -81,6 +91,30 @@ function lessonParams(value: unknown): Record<string, string | number> {
   return params;
 }
 
+/** {pids: [1..64 distinct PIDs], tree: boolean} or {all: true}, nothing else. */
+function observeScope(input: Record<string, unknown>): ObserveScope {
+  if ('all' in input) {
+    onlyKeys(input, ['type', 'all']);
+    if (input.all !== true) throw new CommandError('observe "all" must be true (or name "pids")');
+    return { all: true };
+  }
+  onlyKeys(input, ['type', 'pids', 'tree']);
+  const pids = input.pids;
+  if (!Array.isArray(pids) || pids.length === 0 || pids.length > OBSERVE_MAX_PIDS) {
+    throw new CommandError(`observe needs "pids": a list of 1 to ${OBSERVE_MAX_PIDS} PIDs (or "all": true)`);
+  }
+  const seen: number[] = [];
+  for (const pid of pids as unknown[]) {
+    if (typeof pid !== 'number' || !Number.isInteger(pid) || pid < 1 || pid > OBSERVE_PID_MAX) {
+      throw new CommandError(`observe: ${JSON.stringify(pid)?.slice(0, 40) ?? 'undefined'} is not a PID (whole numbers 1 to ${OBSERVE_PID_MAX})`);
+    }
+    if (!seen.includes(pid)) seen.push(pid);
+  }
+  const tree = input.tree ?? false;
+  if (typeof tree !== 'boolean') throw new CommandError('observe "tree" must be true or false');
+  return { pids: seen, tree };
+}
+
 /** Turns untrusted input into a Command, or throws a CommandError that says what is wrong. */
 export function parseCommand(input: unknown): Command {
   if (!isRecord(input)) throw new CommandError('a command must be an object with a "type"');
@@ -116,6 +150,8 @@ export function parseCommand(input: unknown): Command {
     case 'speed':
       onlyKeys(input, ['type', 'value']);
       return { type, value: boundedNumber(input.value, 'speed', SPEED_MIN, SPEED_MAX) };
+    case 'observe':
+      return { type, ...observeScope(input) };
     case 'rate':
       onlyKeys(input, ['type', 'hz']);
       return { type, hz: boundedNumber(input.hz, 'sampling rate', RATE_MIN_HZ, RATE_MAX_HZ) };

@@ -178,7 +178,21 @@ export interface Frame extends Snapshot {
   rateHz: number;
   events: SyscallEvent[];
   lesson: LessonView | null;
+  /**
+   * The real processes observed (command "observe"), null or absent while a
+   * lesson or nothing runs. `gone`: named PIDs that exited, or whose PID now
+   * belongs to another process (start time differs), since observing began.
+   * `exit`: how the command of `ipcscope run` ended, once it has.
+   */
+  observing?: ObservingView | null;
 }
+
+export type ObservingView =
+  | { pids: number[]; tree: boolean; gone: number[]; exit?: ExitStatus }
+  | { all: true };
+
+/** How a process ended: its exit code, or the signal that killed it. */
+export type ExitStatus = { code: number; signal: null } | { code: null; signal: string };
 
 export interface LessonSummary {
   id: string;

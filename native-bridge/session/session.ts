@@ -2,8 +2,12 @@
  * The engine session: validated commands in, frames out.
  *
  * - Commands (model/commands.ts): lesson.start/stop/restart, play, pause,
- *   step, step.back, answer, questions, speed, rate, lessons.list. Bad input gives { ok: false, error } and
- *   changes nothing.
+ *   step, step.back, answer, questions, speed, rate, lessons.list, observe,
+ *   observe.stop. Bad input gives { ok: false, error } and changes nothing.
+ * - A lesson and an observation of real processes never run at once:
+ *   starting one ends the other. Frames carry the observed scope
+ *   (`observing`); a named process that exits, or whose PID another process
+ *   now has, shows as gone.
  * - Commands are applied strictly in the order they arrive, from every client:
  *   one starts only once the previous one is applied. A step is applied when
  *   its syscall returned or its process is asleep in it (the runner settles it
@@ -28,6 +32,8 @@ import { allLessons, lessonSummaries } from '../lessons/registry';
 import type { Lesson } from '../lessons/lesson-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from '../probe';
 import { processExists } from '../actor/reaper';
+import type { ExitStatus } from '../model/frame-types';
+import { Observation, ObserveError } from './observation';
 import { LessonRunner, type RunnerEvent, type RunnerOptions } from './lesson-runner';
 
 export interface SessionOptions {
@@ -66,6 +72,7 @@ export class Session implements EngineSession {
   /** each runner's disposal, once begun: ending a lesson twice waits for the same reaping */
   private readonly endings = new WeakMap<LessonRunner, Promise<void>>();
   private disposed = false;
+  private observation: Observation | null = null;
 
   constructor(options: SessionOptions = {}) {
     this.stepDelayMs = options.stepDelayMs ?? 1200;
@@ -83,6 +90,13 @@ export class Session implements EngineSession {
       return { ok: false, error: err instanceof CommandError ? err.message : String(err) };
     }
     if (this.disposed) return { ok: false, error: 'the session is closed' };
+    /*
+     * A PID that cannot be observed is refused at once, not in its turn: it
+     * changes nothing, and queued behind a step that waits on a blocked call
+     * its answer would never come. (Checked again when applied.)
+     */
+    const refused = command.type === 'observe' ? checkObserve(command) : null;
+    if (refused !== null) return { ok: false, error: refused };
     const ends = this.endsLesson(command);
     if (ends) {
       this.endsQueued += 1;
@@ -123,6 +137,7 @@ export class Session implements EngineSession {
     /* a step waiting in the queue must not keep the processes alive */
     if (this.runner) void this.endRunner(this.runner);
     await this.enqueue(() => this.stopLesson());
+    this.endObservation();
     this.sampler.close();
     this.listeners.clear();
   }
@@ -211,7 +226,42 @@ export class Session implements EngineSession {
         return { ok: true };
       case 'step.back':
         return this.stepBack(command.step);
+      case 'observe': {
+        const { type: _type, ...scope } = command;
+        let observation: Observation;
+        try {
+          observation = Observation.open(scope);
+        } catch (err) {
+          if (err instanceof ObserveError) return { ok: false, error: err.message };
+          throw err;
+        }
+        await this.stopLesson();
+        this.endObservation();
+        this.observation = observation;
+        this.emitFrame();
+        return { ok: true, data: { observing: observation.view() } };
+      }
+      case 'observe.stop':
+        this.endObservation();
+        this.emitFrame();
+        return { ok: true };
     }
+  }
+
+  /**
+   * `ipcscope run`: its command ended with `status`. The observation keeps
+   * showing its last snapshot (taken while the command was alive), with the
+   * status. Not a wire command: the view cannot start or end a program.
+   */
+  markObservedExit(status: ExitStatus): void {
+    if (!this.observation) return;
+    this.observation.ended(status);
+    this.emitFrame();
+  }
+
+  private endObservation(): void {
+    this.observation?.close();
+    this.observation = null;
   }
 
   private findLesson(id: string): Lesson | undefined {
@@ -221,11 +271,12 @@ export class Session implements EngineSession {
   /** Commands that will end the running lesson, so they may cut a step that waits. */
   private endsLesson(command: Command): boolean {
     if (command.type === 'lesson.start') return this.findLesson(command.lesson) !== undefined;
-    return command.type === 'lesson.stop' || command.type === 'lesson.restart' || command.type === 'step.back';
+    return command.type === 'observe' || command.type === 'lesson.stop' || command.type === 'lesson.restart' || command.type === 'step.back';
   }
 
   private async startLesson(lesson: Lesson, params: LessonParams, options: RunnerOptions): Promise<LessonRunner> {
     await this.stopLesson();
+    this.endObservation();
     const runner = await LessonRunner.start(lesson, { onEvent: (e) => this.onEvent(e), onChange: () => this.emitFrame() }, { ...options, params });
     this.runner = runner;
     this.emitFrame();
@@ -313,7 +364,7 @@ export class Session implements EngineSession {
   private sample(): Snapshot {
     const pids = this.runner?.pids().filter(processExists) ?? [];
     try {
-      return this.sampler.sample({ pids });
+      return this.observation ? this.observation.sample() : this.sampler.sample({ pids });
     } catch (err) {
       return { takenAt: Date.now(), durationMs: 0, processes: [], objects: [], problems: [{ pid: 0, reason: String(err) }] };
     }
@@ -327,6 +378,7 @@ export class Session implements EngineSession {
       rateHz: this.rateHz,
       events: this.events,
       lesson: this.runner?.view(this.playing, this.speed) ?? null,
+      observing: this.observation?.view() ?? null,
     };
     this.events = [];
     for (const listener of this.listeners) listener(frame);
@@ -341,6 +393,18 @@ export class Session implements EngineSession {
   private stopTimer(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+}
+
+/** The reason an observe cannot start now, or null. */
+function checkObserve(command: Extract<Command, { type: 'observe' }>): string | null {
+  const { type: _type, ...scope } = command;
+  try {
+    Observation.check(scope);
+    return null;
+  } catch (err) {
+    if (err instanceof ObserveError) return err.message;
+    throw err;
   }
 }
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { markInheritedCloexec } from '../libc/fd-hygiene';
 import type { EngineSession } from '../model/session-api';
-import { createSession } from '../session/session';
+import { createSession, type Session } from '../session/session';
 import { ensureRendererBuilt } from './renderer-build';
 import { defaultStaticRoot } from './static-files';
 import { parseWebOptions, WEB_USAGE } from './web-options';
@@ -14,7 +14,9 @@ import type { WebServer } from './web-server';
 /**
  * `ipcscope web` (`npm run web`): builds the renderer when needed, starts an
  * engine session and serves it to a browser until SIGINT/SIGTERM. Resolves
- * with the process exit code once everything it started is gone.
+ * with the process exit code once everything it started is gone. With --pid
+ * or --all the session observes those processes before the server listens.
+ * `ipcscope run --web` serves the same way (serveWeb) around its command.
  */
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,39 +46,65 @@ export async function runWeb(argv: string[]): Promise<number> {
     process.stdout.write(WEB_USAGE + '\n');
     return 0;
   }
+  const scope = options.observe;
+  /* observing before the server listens: the first client's first frame already shows them */
+  const prepare = scope ? async (session: Session): Promise<string | null> => {
+    const result = await session.handle({ type: 'observe', ...scope });
+    return result.ok ? null : result.error;
+  } : undefined;
+  return serveWeb(options, { prepare });
+}
+
+export interface ServeHooks {
+  /** Runs once the session exists, before the server listens; an error text ends the command with status 1. */
+  prepare?: (session: Session) => Promise<string | null>;
+  /** Runs on SIGINT/SIGTERM before the session is disposed (ipcscope run: end its command). */
+  onStop?: () => Promise<void>;
+  /** The exit status once stopped (default 0). */
+  exitCode?: () => number;
+}
+
+/**
+ * Builds the renderer when needed, starts a session, lets `hooks.prepare`
+ * set it up, serves it until SIGINT/SIGTERM. Resolves with the exit status
+ * once everything it started is gone.
+ */
+export async function serveWeb(options: WebOptions, hooks: ServeHooks = {}): Promise<number> {
   markInheritedCloexec();
   const staticRoot = defaultStaticRoot(PROJECT_ROOT);
+  // No 'exit' hook here: on an uncaught error or a stray process.exit the actor
+  // team's own 'exit' hook (native-bridge/actor/actor-host.ts) kills and reaps.
+  const session = await createSession();
+  /* set up before the (slow) build: a PID that cannot be observed fails at once */
+  const refused = hooks.prepare ? await hooks.prepare(session) : null;
+  const failed = async (line: string): Promise<number> => {
+    await Promise.allSettled([hooks.onStop?.(), session.dispose()]);
+    process.stderr.write(`ipcscope web: ${line}\n`);
+    return 1;
+  };
+  if (refused !== null) return failed(refused);
   try {
     if (options.build) await ensureRendererBuilt(PROJECT_ROOT, (line) => process.stderr.write(line + '\n'));
   } catch (err) {
-    process.stderr.write(`ipcscope web: renderer build failed: ${(err as Error).message}\n`);
-    return 1;
+    return failed(`renderer build failed: ${(err as Error).message}`);
   }
-  if (!existsSync(join(staticRoot, 'index.html'))) {
-    process.stderr.write('ipcscope web: renderer/dist/index.html is missing; run without --no-build\n');
-    return 1;
-  }
-
-  // No 'exit' hook here: on an uncaught error or a stray process.exit the actor
-  // team's own 'exit' hook (native-bridge/actor/actor-host.ts) kills and reaps.
-  const session: EngineSession = await createSession();
+  if (!existsSync(join(staticRoot, 'index.html'))) return failed('renderer/dist/index.html is missing; run without --no-build');
 
   let server: WebServer;
   try {
     server = await listenWithFallback(session, staticRoot, options);
   } catch (err) {
-    await session.dispose();
-    process.stderr.write(`ipcscope web: cannot listen on 127.0.0.1:${options.port}: ${(err as Error).message}\n`);
-    return 1;
+    return failed(`cannot listen on 127.0.0.1:${options.port}: ${(err as Error).message}`);
   }
-  const exitNow = (): void => process.exit(0);
+  const exitNow = (): void => process.exit(hooks.exitCode?.() ?? 0);
   return new Promise<number>((resolveExit) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) return;
       stopping = true;
       process.stderr.write(`ipcscope web: ${signal}, stopping lesson processes and the server\n`);
-      void Promise.allSettled([session.dispose(), server.close()]).then(() => {
+      const stopped = hooks.onStop ? hooks.onStop().catch(() => undefined) : Promise.resolve();
+      void Promise.allSettled([stopped.then(() => session.dispose()), server.close()]).then(() => {
         // Everything is cleaned up: a signal that arrives while Node drains
         // ends the process with success instead of killing it. Added before
         // `stop` goes and kept (not once): a process with no listener left is
@@ -88,8 +116,9 @@ export async function runWeb(argv: string[]): Promise<number> {
         process.off('SIGTERM', stop);
         // The CLI sets exitCode and lets Node drain; should any handle linger,
         // this unref'd timer ends the process anyway (it never keeps it alive).
-        setTimeout(() => process.exit(0), 3000).unref();
-        resolveExit(0);
+        const code = hooks.exitCode?.() ?? 0;
+        setTimeout(() => process.exit(code), 3000).unref();
+        resolveExit(code);
       });
     };
     process.on('SIGINT', stop);

@@ -1,0 +1,94 @@
+/**
+ * `ipcscope run --web -- sh -c 'sleep 1000 | cat'`: the browser mode
+ * observes the command and its descendants (cat blocked in read on the pipe,
+ * checked in /proc); once the command is killed, the last frame in which it
+ * ran stays, with observing.exit; the group's leftovers are killed, and
+ * Ctrl+C ends the server with the command's status (128 + 9).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { Frame } from '../model/frame-types';
+import type { ServerMessage } from '../web/wire-protocol';
+import { BIN, wchanOf } from './cli-test-support';
+import { groupMembers } from './run-child';
+import { waitFor } from './wait-for';
+
+const PIPE_READ_WCHAN = /^(anon_pipe_read|pipe_read|pipe_wait)$/;
+/** May build the renderer first, on a loaded machine. */
+const START_MS = 150_000;
+
+let server: ChildProcess | null = null;
+let socket: WebSocket | null = null;
+const groups: number[] = [];
+
+afterEach(async () => {
+  socket?.terminate();
+  socket = null;
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const gone = new Promise((resolve) => server?.once('exit', resolve));
+    server.kill('SIGKILL');
+    await gone;
+  }
+  server = null;
+  for (const pgid of groups.splice(0)) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* already empty */
+    }
+    await waitFor(`process group ${pgid} to be empty`, () => groupMembers(pgid).length === 0, 10_000, 20);
+  }
+});
+
+const kids = (pid: number): number[] => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+const comm = (pid: number): string => readFileSync(`/proc/${pid}/comm`, 'latin1').trim();
+
+describe('ipcscope run --web', () => {
+  it('observes the command in the browser mode and keeps its last frame with the exit status', async () => {
+    const web = spawn(process.execPath, [BIN, 'run', '--web', '--port', '0', '--', 'sh', '-c', 'sleep 1000 | cat'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server = web;
+    let stdout = '';
+    let stderr = '';
+    web.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    web.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => web.once('exit', (code) => resolve(code)));
+    const sh = Number(await waitFor('the running line', () => /running sh -c 'sleep 1000 \| cat' \(pid (\d+)\)/.exec(stderr)?.[1], START_MS, 20));
+    groups.push(sh);
+    const url = await waitFor('the URL', () => /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+)/.exec(stdout), START_MS, 50);
+    const frames: Frame[] = [];
+    socket = new WebSocket(`ws://127.0.0.1:${url[1]}/ws?token=${url[2]}`, { origin: `http://127.0.0.1:${url[1]}` });
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as ServerMessage;
+      if (message.type === 'frame') frames.push(message.frame);
+    });
+    const cat = await waitFor('cat asleep in read', () => kids(sh).find((pid) => comm(pid) === 'cat' && PIPE_READ_WCHAN.test(wchanOf(pid))), 30_000);
+    const inode = /^pipe:\[(\d+)\]$/.exec(readlinkSync(`/proc/${cat}/fd/0`))?.[1];
+    const live = await waitFor('cat blocked in a frame', () => frames.find((f) => f.processes.some((p) => p.pid === cat && p.blocked)), 30_000);
+    expect(live.observing).toEqual({ pids: [sh], tree: true, gone: [] });
+    expect(live.processes.find((p) => p.pid === cat)?.blocked).toMatchObject({ op: 'read', fd: 0, object: `pipe:${inode}` });
+
+    process.kill(sh, 'SIGKILL');
+    const last = await waitFor('a frame with the exit status', () => frames.find((f) => f.observing && 'pids' in f.observing && f.observing.exit), 30_000);
+    expect(last.observing).toEqual({ pids: [sh], tree: true, gone: [], exit: { code: null, signal: 'SIGKILL' } });
+    /* the last frame in which the command ran: sh, sleep and cat, cat still asleep on the pipe */
+    expect(last.processes.map((p) => p.pid)).toContain(sh);
+    expect(last.processes.find((p) => p.pid === cat)?.blocked?.object).toBe(`pipe:${inode}`);
+    await waitFor('the group emptied', () => groupMembers(sh).length === 0, 10_000, 20);
+    await waitFor('the exit told', () => stderr.includes('was killed by signal SIGKILL; its last frame stays on screen'), 10_000);
+    /* frames keep coming, still the same last state */
+    const count = frames.length;
+    await waitFor('more frames', () => frames.length > count + 2, 10_000);
+    expect(frames.at(-1)?.processes.map((p) => p.pid)).toEqual(last.processes.map((p) => p.pid));
+
+    web.kill('SIGINT');
+    expect(await exited, stderr).toBe(128 + 9);
+  }, START_MS + 90_000);
+});
