@@ -15,6 +15,7 @@ import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
 import { PipeRing } from './pipe-ring';
 import { ProcessNode } from './process-node';
+import { ShmGlyph } from './shm-glyph';
 import { useAnimationTime, usePictureFrame } from './use-picture-clock';
 
 export const PICTURE_SVG_ID = 'ipc-picture';
@@ -102,6 +103,18 @@ export function Picture() {
             key={object.id}
             pipe={object}
             ringBytes={ringBytes(object.id, object.queued ?? 0, scheduled, now, duration)}
+            x={x}
+            y={y}
+            palette={palette}
+            t={t}
+            selected={selection === object.id}
+            onSelect={select}
+          />
+        ) : object.kind === 'shm' ? (
+          <ShmGlyph
+            key={object.id}
+            shm={object}
+            attachers={layout.processes.filter((p) => object.attached.includes(p.pid))}
             x={x}
             y={y}
             palette={palette}

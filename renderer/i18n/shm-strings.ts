@@ -1,0 +1,40 @@
+/**
+ * UI strings of the shared-memory segment picture (shm-glyph.tsx), in the
+ * three languages. Spread into the tables of strings.ts, which check them
+ * like every other key.
+ */
+export const shmEn = {
+  shmKey: 'key {key}',
+  shmKeyPrivate: 'key 0 (IPC_PRIVATE or removed)',
+  shmSize: '{size} B asked · {pages} × 4096 B pages',
+  shmNattch: 'nattch {n}',
+  shmPids: 'created by {cpid} · last used by {lpid}',
+  shmMarked: 'marked for deletion (IPC_RMID)',
+  shmMarkedWhen: 'freed at the last shmdt',
+  shmAttached: 'attached',
+  shmEmpty: '(all zero)',
+};
+
+export const shmZhHans: Record<keyof typeof shmEn, string> = {
+  shmKey: '键值 {key}',
+  shmKeyPrivate: '键值 0（IPC_PRIVATE 或已删除）',
+  shmSize: '申请 {size} 字节 · {pages} 个 4096 字节的页',
+  shmNattch: 'nattch {n}',
+  shmPids: '创建者 {cpid} · 最后使用者 {lpid}',
+  shmMarked: '已标记删除（IPC_RMID）',
+  shmMarkedWhen: '最后一次 shmdt 时释放',
+  shmAttached: '已挂接',
+  shmEmpty: '（全为零）',
+};
+
+export const shmZhHant: Record<keyof typeof shmEn, string> = {
+  shmKey: '鍵值 {key}',
+  shmKeyPrivate: '鍵值 0（IPC_PRIVATE 或已刪除）',
+  shmSize: '申請 {size} 位元組 · {pages} 個 4096 位元組的頁',
+  shmNattch: 'nattch {n}',
+  shmPids: '建立者 {cpid} · 最後使用者 {lpid}',
+  shmMarked: '已標記刪除（IPC_RMID）',
+  shmMarkedWhen: '最後一次 shmdt 時釋放',
+  shmAttached: '已掛接',
+  shmEmpty: '（全為零）',
+};
