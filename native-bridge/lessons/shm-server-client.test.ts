@@ -87,6 +87,10 @@ describe('shared memory, server and client', () => {
     await run.returned(6);
     expect(shmRow(shmid)!.nattch).toBe(1);
     expect(mappedLength(server, shmid)).toBe(4096);
+    /* shmat's result is the address the kernel mapped, as the server's maps show it */
+    expect(view().steps[6]!.result).toBe(`= 0x${mappedStart(server, shmid).toString(16)}`);
+    expect((await run.returned(6)).text).toBe(`shmat(${shmid}, NULL, 0) = 0x${mappedStart(server, shmid).toString(16)}`);
+    expect((await run.returned(4)).text).toBe(`shmget(0x${(key >>> 0).toString(16)}, 4000, IPC_CREAT | IPC_EXCL | 0666) = -1 EEXIST`);
     expect(view().claims[1]!.verdict).toMatchObject({ holds: 'holds', measured: { requested: 4000, 'ipcs -m bytes': 4000, 'mapped (/proc/PID/maps)': 4096 } });
     await run.stepTo(8);
     await run.returned(7);

@@ -384,7 +384,9 @@ export class LessonRunner {
       /* waitpid: how the child ended, as WTERMSIG / WEXITSTATUS would say */
       const { signal, exitCode } = reply.data ?? {};
       const how = typeof signal === 'number' ? ` (killed by signal ${signal})` : typeof exitCode === 'number' ? ` (exit status ${exitCode})` : '';
-      this.results.set(index, `= ${reply.result}${how}`);
+      /* shmat returns the address it mapped (as C shows it), carried in data.address */
+      const address = typeof reply.data?.address === 'string' ? reply.data.address : null;
+      this.results.set(index, `= ${address ?? reply.result}${how}`);
       step.save?.({ ...reply, result: reply.result }, this.vars);
       const created = reply.data?.object;
       if (typeof created === 'string' && !this.objects.includes(created)) this.objects.push(created);
@@ -396,7 +398,7 @@ export class LessonRunner {
       result: reply.result,
       errno,
       ...(read === null ? {} : { data: read }),
-      text: resultText(call, reply.result, errno),
+      text: resultText(call, typeof reply.data?.address === 'string' ? reply.data.address : reply.result, errno),
     });
   }
 

@@ -13,6 +13,7 @@ export const shmEn = {
   shmMarkedWhen: 'freed at the last shmdt',
   shmAttached: 'attached',
   shmEmpty: '(all zero)',
+  shmGone: '{object} is gone: removed (IPC_RMID or ipcrm) with nobody attached',
 };
 
 export const shmZhHans: Record<keyof typeof shmEn, string> = {
@@ -25,6 +26,7 @@ export const shmZhHans: Record<keyof typeof shmEn, string> = {
   shmMarkedWhen: '最后一次 shmdt 时释放',
   shmAttached: '已挂接',
   shmEmpty: '（全为零）',
+  shmGone: '{object} 已不存在：在无人挂接时被删除（IPC_RMID 或 ipcrm）',
 };
 
 export const shmZhHant: Record<keyof typeof shmEn, string> = {
@@ -37,4 +39,5 @@ export const shmZhHant: Record<keyof typeof shmEn, string> = {
   shmMarkedWhen: '最後一次 shmdt 時釋放',
   shmAttached: '已掛接',
   shmEmpty: '（全為零）',
+  shmGone: '{object} 已不存在：在無人掛接時被刪除（IPC_RMID 或 ipcrm）',
 };

@@ -89,7 +89,7 @@ export function Picture() {
           fontFamily={palette.font}
           fontSize={15 * palette.scale}
         >
-          {t('objectGone', { object: objectLabel(id) })}
+          {t(id.startsWith('shm:') ? 'shmGone' : 'objectGone', { object: objectLabel(id) })}
         </text>
       ))}
       <g data-testid="edges">

@@ -4,6 +4,7 @@ import type { Frame } from '../../native-bridge/model/frame-types';
 import type { ShmObject, Snapshot } from '../../native-bridge/model/snapshot-types';
 import type { ManualClock } from '../clock/animation-clock';
 import captured from '../fixtures/real-snapshot-shm.json';
+import { pipeMoments } from '../fixtures/pipe-lesson-frames';
 import { freshRenderer } from '../fixtures/test-setup';
 import { useAppStore } from '../store/app-store';
 import { Picture } from './picture';
@@ -73,6 +74,15 @@ describe('the shared-memory segment picture', () => {
     expect(screen.getByTestId(`shm-nattch-${shm.id}`).getAttribute('data-nattch')).toBe('1');
     expect(screen.getByTestId(`shm-peek-${shm.id}`).textContent).toBe('bye');
     expect(screen.queryByTestId(`shm-attach-${shm.id}-${shm.lpid}`)).toBeNull();
+  });
+
+  it('says a segment the lesson made and the kernel no longer lists was removed, not freed by a last holder', () => {
+    const shm = shmOf(live);
+    render(<Picture />);
+    const others = live.objects.filter((o) => o.id !== shm.id);
+    const { childBlocked } = pipeMoments();
+    show({ ...frameOf(live, 1), objects: others, lesson: { ...childBlocked.lesson!, objects: [shm.id], roles: {} } });
+    expect(screen.getByTestId(`gone-${shm.id}`).textContent).toBe(`shm ${shm.shmid} is gone: removed (IPC_RMID or ipcrm) with nobody attached`);
   });
 
   it('pages: rounded up to 4096, the last page covered by what is left', () => {

@@ -10,10 +10,10 @@ import { clipToWidth } from './text-fit';
 export const SHM_PAGE = 4096;
 /** Pages drawn one by one; a bigger segment is drawn as this many with the count printed. */
 const MAX_DRAWN_PAGES = 8;
-const BLOCK_WIDTH = 176;
+const BLOCK_WIDTH = 236;
 const BLOCK_TOP = -84;
-const BLOCK_MAX_HEIGHT = 112;
-const PEEK_CHARS = 22;
+const BLOCK_MAX_HEIGHT = 150;
+const PEEK_CHARS = 26;
 /* the column between the two rows of process nodes is about 500 px wide */
 const TEXT_WIDTH = RING_RADIUS * 2.8;
 
@@ -62,9 +62,9 @@ export function ShmGlyph({ shm, attachers, x, y, palette, t, selected, onSelect 
   const s = Math.min(palette.scale, 1.1);
   const pages = shmPages(shm.size);
   const drawn = Math.min(pages, MAX_DRAWN_PAGES);
-  const pageHeight = Math.min(40, BLOCK_MAX_HEIGHT / drawn);
+  const pageHeight = Math.min(60, BLOCK_MAX_HEIGHT / drawn);
   const blockHeight = pageHeight * drawn;
-  const left = -BLOCK_WIDTH / 2 - 20;
+  const left = -BLOCK_WIDTH / 2 - 24;
   const mid = BLOCK_TOP + blockHeight / 2;
   const below = BLOCK_TOP + blockHeight;
   const dest = shm.markedForDeletion;
@@ -85,17 +85,17 @@ export function ShmGlyph({ shm, attachers, x, y, palette, t, selected, onSelect 
               textAnchor="middle"
               fill={palette.slotFill}
               fontFamily={palette.font}
-              fontSize={12 * s}
+              fontSize={13 * s}
             >
               {t('shmAttached')}
             </text>
           </g>
         );
       })}
-      <text data-testid={`shm-title-${shm.id}`} x={0} y={-120} textAnchor="middle" fill={palette.text} fontFamily={palette.font} fontSize={16 * s} fontWeight={700}>
+      <text data-testid={`shm-title-${shm.id}`} x={0} y={-120} textAnchor="middle" fill={palette.text} fontFamily={palette.font} fontSize={18 * s} fontWeight={700}>
         {objectLabel(shm.id)}
       </text>
-      <text data-testid={`shm-key-${shm.id}`} x={0} y={-98} textAnchor="middle" fill={palette.muted} fontFamily={palette.mono} fontSize={12.5 * s}>
+      <text data-testid={`shm-key-${shm.id}`} x={0} y={-97} textAnchor="middle" fill={palette.muted} fontFamily={palette.mono} fontSize={13.5 * s}>
         {shm.key === 0 ? t('shmKeyPrivate') : t('shmKey', { key: shmKeyHex(shm.key) })}
       </text>
       <g data-testid={`shm-pages-${shm.id}`} data-pages={pages}>
@@ -112,31 +112,31 @@ export function ShmGlyph({ shm, attachers, x, y, palette, t, selected, onSelect 
         <rect x={left} y={BLOCK_TOP} width={BLOCK_WIDTH} height={blockHeight} fill="none" stroke={outline} strokeWidth={selected || dest ? 3 : 1.5} strokeDasharray={dest ? '8 5' : undefined} rx={4} />
       </g>
       {content !== null && (
-        <text data-testid={`shm-peek-${shm.id}`} x={left + 8} y={BLOCK_TOP + Math.min(pageHeight, 40) / 2 + 5} fill={palette.flight} fontFamily={palette.mono} fontSize={12.5 * s}>
+        <text data-testid={`shm-peek-${shm.id}`} x={left + 8} y={BLOCK_TOP + Math.min(pageHeight, 40) / 2 + 6} fill={palette.flight} fontFamily={palette.mono} fontSize={14 * s}>
           {content}
         </text>
       )}
-      <g data-testid={`shm-nattch-${shm.id}`} data-nattch={shm.nattch} transform={`translate(${left + BLOCK_WIDTH + 26},${BLOCK_TOP + 24})`}>
-        <circle r={22} fill={palette.node} stroke={shm.nattch > 0 ? palette.running : palette.muted} strokeWidth={2.5} />
-        <text y={7} textAnchor="middle" fill={palette.text} fontFamily={palette.font} fontSize={20 * s} fontWeight={700}>
+      <g data-testid={`shm-nattch-${shm.id}`} data-nattch={shm.nattch} transform={`translate(${left + BLOCK_WIDTH + 34},${BLOCK_TOP + 36})`}>
+        <circle r={25} fill={palette.node} stroke={shm.nattch > 0 ? palette.running : palette.muted} strokeWidth={2.5} />
+        <text y={8} textAnchor="middle" fill={palette.text} fontFamily={palette.font} fontSize={22 * s} fontWeight={700}>
           {shm.nattch}
         </text>
-        <text y={38} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={11 * s}>
+        <text y={-32} textAnchor="middle" fill={palette.muted} fontFamily={palette.mono} fontSize={12 * s}>
           nattch
         </text>
       </g>
-      <text data-testid={`shm-size-${shm.id}`} x={0} y={below + 20} textAnchor="middle" fill={palette.text} fontFamily={palette.font} fontSize={12.5 * s}>
-        {clipToWidth(t('shmSize', { size: shm.size, pages }), TEXT_WIDTH, 12.5 * s)}
+      <text data-testid={`shm-size-${shm.id}`} x={0} y={below + 24} textAnchor="middle" fill={palette.text} fontFamily={palette.font} fontSize={14 * s}>
+        {clipToWidth(t('shmSize', { size: shm.size, pages }), TEXT_WIDTH, 14 * s)}
       </text>
-      <text data-testid={`shm-pids-${shm.id}`} x={0} y={below + 40} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={12 * s}>
-        {clipToWidth(t('shmPids', { cpid: shm.cpid, lpid: shm.lpid }), TEXT_WIDTH, 12 * s)}
+      <text data-testid={`shm-pids-${shm.id}`} x={0} y={below + 46} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s}>
+        {clipToWidth(t('shmPids', { cpid: shm.cpid, lpid: shm.lpid }), TEXT_WIDTH, 13 * s)}
       </text>
       {dest && (
         <g data-testid={`shm-dest-${shm.id}`} fill={palette.eof} fontFamily={palette.font} fontSize={12.5 * s} textAnchor="middle">
-          <text x={0} y={below + 60} fontWeight={700}>
+          <text x={0} y={below + 68} fontWeight={700}>
             {clipToWidth(t('shmMarked'), TEXT_WIDTH, 12.5 * s)}
           </text>
-          <text x={0} y={below + 78}>
+          <text x={0} y={below + 86}>
             {clipToWidth(t('shmMarkedWhen'), TEXT_WIDTH, 12.5 * s)}
           </text>
         </g>
