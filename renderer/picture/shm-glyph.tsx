@@ -14,6 +14,10 @@ const BLOCK_WIDTH = 236;
 const BLOCK_TOP = -84;
 const BLOCK_MAX_HEIGHT = 150;
 const PEEK_CHARS = 26;
+const BLOCK_LEFT = -BLOCK_WIDTH / 2 - 24;
+const NATTCH_R = 25;
+const NATTCH_X = BLOCK_LEFT + BLOCK_WIDTH + 34;
+const NATTCH_Y = BLOCK_TOP + 36;
 /* the column between the two rows of process nodes is about 500 px wide */
 const TEXT_WIDTH = RING_RADIUS * 2.8;
 
@@ -64,7 +68,7 @@ export function ShmGlyph({ shm, attachers, x, y, palette, t, selected, onSelect 
   const drawn = Math.min(pages, MAX_DRAWN_PAGES);
   const pageHeight = Math.min(60, BLOCK_MAX_HEIGHT / drawn);
   const blockHeight = pageHeight * drawn;
-  const left = -BLOCK_WIDTH / 2 - 24;
+  const left = BLOCK_LEFT;
   const mid = BLOCK_TOP + blockHeight / 2;
   const below = BLOCK_TOP + blockHeight;
   const dest = shm.markedForDeletion;
@@ -75,13 +79,14 @@ export function ShmGlyph({ shm, attachers, x, y, palette, t, selected, onSelect 
       {attachers.map((a) => {
         const nodeX = a.x - x + (a.side === 'left' ? NODE_WIDTH / 2 : -NODE_WIDTH / 2);
         const nodeY = a.y - y;
-        const edgeX = a.side === 'left' ? left : left + BLOCK_WIDTH;
+        // a line from the right lands on the nattch counter, which sits on the block's right side
+        const [edgeX, edgeY] = a.side === 'left' ? [left, mid] : [NATTCH_X + NATTCH_R, NATTCH_Y];
         return (
           <g key={a.pid} data-testid={`shm-attach-${shm.id}-${a.pid}`}>
-            <line x1={nodeX} y1={nodeY} x2={edgeX} y2={mid} stroke={palette.slotFill} strokeWidth={2.5} strokeDasharray="7 5" />
+            <line x1={nodeX} y1={nodeY} x2={edgeX} y2={edgeY} stroke={palette.slotFill} strokeWidth={2.5} strokeDasharray="7 5" />
             <text
-              x={(nodeX + edgeX) / 2}
-              y={(nodeY + mid) / 2 - 8}
+              x={nodeX + (edgeX - nodeX) * 0.4}
+              y={nodeY + (edgeY - nodeY) * 0.4 - 10}
               textAnchor="middle"
               fill={palette.slotFill}
               fontFamily={palette.font}
@@ -116,8 +121,8 @@ export function ShmGlyph({ shm, attachers, x, y, palette, t, selected, onSelect 
           {content}
         </text>
       )}
-      <g data-testid={`shm-nattch-${shm.id}`} data-nattch={shm.nattch} transform={`translate(${left + BLOCK_WIDTH + 34},${BLOCK_TOP + 36})`}>
-        <circle r={25} fill={palette.node} stroke={shm.nattch > 0 ? palette.running : palette.muted} strokeWidth={2.5} />
+      <g data-testid={`shm-nattch-${shm.id}`} data-nattch={shm.nattch} transform={`translate(${NATTCH_X},${NATTCH_Y})`}>
+        <circle r={NATTCH_R} fill={palette.node} stroke={shm.nattch > 0 ? palette.running : palette.muted} strokeWidth={2.5} />
         <text y={8} textAnchor="middle" fill={palette.text} fontFamily={palette.font} fontSize={22 * s} fontWeight={700}>
           {shm.nattch}
         </text>
