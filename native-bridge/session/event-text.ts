@@ -75,3 +75,10 @@ export function resultText(call: string, result: number | string | null, errno: 
   if (result === null) return `${call} /* no return: the process is gone */`;
   return errno ? `${call} = ${result} ${errno}` : `${call} = ${result}`;
 }
+
+/** A result C would print otherwise than as a decimal: the address shmat mapped, an ftok key in hex (as ipcs shows keys). */
+export function shownResult(data: Record<string, unknown> | undefined): string | null {
+  if (typeof data?.address === 'string') return data.address;
+  if (typeof data?.keyHex === 'string') return data.keyHex;
+  return null;
+}

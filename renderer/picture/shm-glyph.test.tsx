@@ -73,6 +73,8 @@ describe('the shared-memory segment picture', () => {
     show({ ...frameOf(live, 2), objects: live.objects.map((o) => (o.id === shm.id ? detached : o)) });
     expect(screen.getByTestId(`shm-nattch-${shm.id}`).getAttribute('data-nattch')).toBe('1');
     expect(screen.getByTestId(`shm-peek-${shm.id}`).textContent).toBe('bye');
+    show({ ...frameOf(live, 3), objects: live.objects.map((o) => (o.id === shm.id ? { ...shm, nattch: 0, attached: [], lpid: 0 } : o)) });
+    expect(screen.getByTestId(`shm-pids-${shm.id}`).textContent).toBe(`created by ${shm.cpid} · never attached yet`);
     expect(screen.queryByTestId(`shm-attach-${shm.id}-${shm.lpid}`)).toBeNull();
   });
 

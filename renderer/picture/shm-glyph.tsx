@@ -134,7 +134,8 @@ export function ShmGlyph({ shm, attachers, x, y, palette, t, selected, onSelect 
         {clipToWidth(t('shmSize', { size: shm.size, pages }), TEXT_WIDTH, 14 * s)}
       </text>
       <text data-testid={`shm-pids-${shm.id}`} x={0} y={below + 46} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s}>
-        {clipToWidth(t('shmPids', { cpid: shm.cpid, lpid: shm.lpid }), TEXT_WIDTH, 13 * s)}
+        {/* lpid 0: no shmat/shmdt yet */}
+        {clipToWidth(t(shm.lpid === 0 ? 'shmPidsUnused' : 'shmPids', { cpid: shm.cpid, lpid: shm.lpid }), TEXT_WIDTH, 13 * s)}
       </text>
       {dest && (
         <g data-testid={`shm-dest-${shm.id}`} fill={palette.eof} fontFamily={palette.font} fontSize={12.5 * s} textAnchor="middle">

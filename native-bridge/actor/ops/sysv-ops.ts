@@ -57,8 +57,8 @@ export const sysvOps: OpTable = {
       const projId = intArg(args, 'projId');
       if (projId < 0 || projId > 0xffff) throw new OpArgError(`projId must be 0 to 65535 (got ${projId})`);
       const key = sysv.ftok(path, projId);
-      /* a key may be negative (proj_id 0x80 and up sets the sign bit); only -1 is a failure */
-      return key === -1 ? failed() : { result: key, errno: null, data: { key } };
+      /* a key may be negative (proj_id 0x80 and up sets the sign bit); only -1 is a failure. keyHex as ipcs prints it */
+      return key === -1 ? failed() : { result: key, errno: null, data: { key, keyHex: `0x${(key >>> 0).toString(16).padStart(8, '0')}` } };
     },
   },
   shmget: {
