@@ -13,6 +13,7 @@ export const shmEn = {
   shmMarked: 'marked for deletion (IPC_RMID)',
   shmMarkedWhen: 'freed at the last shmdt',
   shmAttached: 'attached',
+  shmAttachedAt: 'at {address}',
   shmEmpty: '(all zero)',
   shmGone: '{object} is gone: removed (IPC_RMID or ipcrm) with nobody attached',
 };
@@ -27,6 +28,7 @@ export const shmZhHans: Record<keyof typeof shmEn, string> = {
   shmMarked: '已标记删除（IPC_RMID）',
   shmMarkedWhen: '最后一次 shmdt 时释放',
   shmAttached: '已挂接',
+  shmAttachedAt: '映射于 {address}',
   shmEmpty: '（全为零）',
   shmGone: '{object} 已不存在：在无人挂接时被删除（IPC_RMID 或 ipcrm）',
 };
@@ -41,6 +43,7 @@ export const shmZhHant: Record<keyof typeof shmEn, string> = {
   shmMarked: '已標記刪除（IPC_RMID）',
   shmMarkedWhen: '最後一次 shmdt 時釋放',
   shmAttached: '已掛接',
+  shmAttachedAt: '映射於 {address}',
   shmEmpty: '（全為零）',
   shmGone: '{object} 已不存在：在無人掛接時被刪除（IPC_RMID 或 ipcrm）',
 };

@@ -15,7 +15,8 @@ import { pageCover, shmContent, shmKeyHex, shmPages } from './shm-glyph';
  * of a C program that made a 4000-byte segment with ftok(dir, 0x41) and
  * IPC_CREAT|IPC_EXCL, attached it, stored "hello from the server", forked
  * (the child inherits the attachment) and attached it again in the child:
- * nattch 3 for two processes. `dest` was taken after `ipcrm -m ID`: key 0,
+ * nattch 3 for two processes (the child maps it twice; mappedAt gives its
+ * first mapping, as its maps list it). `dest` was taken after `ipcrm -m ID`: key 0,
  * marked for deletion, still attached.
  */
 const { live, dest } = captured as unknown as { live: Snapshot; dest: Snapshot };
@@ -50,7 +51,11 @@ describe('the shared-memory segment picture', () => {
     expect(screen.getByTestId(`shm-pids-${id}`).textContent).toBe(`created by ${shm.cpid} · last used by ${shm.lpid}`);
     expect(screen.getByTestId(`shm-peek-${id}`).textContent).toBe('hello from the server');
     expect(screen.queryByTestId(`shm-dest-${id}`)).toBeNull();
-    for (const pid of shm.attached) expect(screen.getByTestId(`shm-attach-${id}-${pid}`)).toBeTruthy();
+    for (const pid of shm.attached) {
+      expect(screen.getByTestId(`shm-attach-${id}-${pid}`)).toBeTruthy();
+      // where the probe read it in the process's /proc/PID/maps
+      expect(screen.getByTestId(`shm-at-${id}-${pid}`).textContent).toBe(`at ${shm.mappedAt![String(pid)]}`);
+    }
     expect(shm.attached).toHaveLength(2);
   });
 

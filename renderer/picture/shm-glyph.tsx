@@ -85,14 +85,15 @@ export function ShmGlyph({ shm, attachers, x, y, palette, t, selected, onSelect 
           <g key={a.pid} data-testid={`shm-attach-${shm.id}-${a.pid}`}>
             <line x1={nodeX} y1={nodeY} x2={edgeX} y2={edgeY} stroke={palette.slotFill} strokeWidth={2.5} strokeDasharray="7 5" />
             <text
+              data-testid={`shm-at-${shm.id}-${a.pid}`}
               x={nodeX + (edgeX - nodeX) * 0.4}
               y={nodeY + (edgeY - nodeY) * 0.4 - 10}
               textAnchor="middle"
               fill={palette.slotFill}
-              fontFamily={palette.font}
-              fontSize={13 * s}
+              fontFamily={palette.mono}
+              fontSize={12 * s}
             >
-              {t('shmAttached')}
+              {shm.mappedAt?.[String(a.pid)] ? t('shmAttachedAt', { address: shm.mappedAt[String(a.pid)]! }) : t('shmAttached')}
             </text>
           </g>
         );
