@@ -12,8 +12,8 @@ export const shmEn = {
   shmPidsUnused: 'created by {cpid} · never attached yet',
   shmMarked: 'marked for deletion (IPC_RMID)',
   shmMarkedWhen: 'freed at the last shmdt',
-  shmAttached: 'attached',
-  shmAttachedAt: 'at {address}',
+  shmAttached: 'pid {pid} attached',
+  shmAttachedAt: 'pid {pid} maps it at {address}',
   shmEmpty: '(all zero)',
   shmGone: '{object} is gone: removed (IPC_RMID or ipcrm) with nobody attached',
 };
@@ -27,8 +27,8 @@ export const shmZhHans: Record<keyof typeof shmEn, string> = {
   shmPidsUnused: '创建者 {cpid} · 还没有被挂接过',
   shmMarked: '已标记删除（IPC_RMID）',
   shmMarkedWhen: '最后一次 shmdt 时释放',
-  shmAttached: '已挂接',
-  shmAttachedAt: '映射于 {address}',
+  shmAttached: '进程 {pid} 已挂接',
+  shmAttachedAt: '进程 {pid} 映射于 {address}',
   shmEmpty: '（全为零）',
   shmGone: '{object} 已不存在：在无人挂接时被删除（IPC_RMID 或 ipcrm）',
 };
@@ -42,8 +42,8 @@ export const shmZhHant: Record<keyof typeof shmEn, string> = {
   shmPidsUnused: '建立者 {cpid} · 還沒有被掛接過',
   shmMarked: '已標記刪除（IPC_RMID）',
   shmMarkedWhen: '最後一次 shmdt 時釋放',
-  shmAttached: '已掛接',
-  shmAttachedAt: '映射於 {address}',
+  shmAttached: '行程 {pid} 已掛接',
+  shmAttachedAt: '行程 {pid} 映射於 {address}',
   shmEmpty: '（全為零）',
   shmGone: '{object} 已不存在：在無人掛接時被刪除（IPC_RMID 或 ipcrm）',
 };

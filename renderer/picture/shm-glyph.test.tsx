@@ -54,7 +54,7 @@ describe('the shared-memory segment picture', () => {
     for (const pid of shm.attached) {
       expect(screen.getByTestId(`shm-attach-${id}-${pid}`)).toBeTruthy();
       // where the probe read it in the process's /proc/PID/maps
-      expect(screen.getByTestId(`shm-at-${id}-${pid}`).textContent).toBe(`at ${shm.mappedAt![String(pid)]}`);
+      expect(screen.getByTestId(`shm-at-${id}-${pid}`).textContent).toBe(`pid ${pid} maps it at ${shm.mappedAt![String(pid)]}`);
     }
     expect(shm.attached).toHaveLength(2);
   });

@@ -84,17 +84,6 @@ export function ShmGlyph({ shm, attachers, x, y, palette, t, selected, onSelect 
         return (
           <g key={a.pid} data-testid={`shm-attach-${shm.id}-${a.pid}`}>
             <line x1={nodeX} y1={nodeY} x2={edgeX} y2={edgeY} stroke={palette.slotFill} strokeWidth={2.5} strokeDasharray="7 5" />
-            <text
-              data-testid={`shm-at-${shm.id}-${a.pid}`}
-              x={nodeX + (edgeX - nodeX) * 0.4}
-              y={nodeY + (edgeY - nodeY) * 0.4 - 10}
-              textAnchor="middle"
-              fill={palette.slotFill}
-              fontFamily={palette.mono}
-              fontSize={12 * s}
-            >
-              {shm.mappedAt?.[String(a.pid)] ? t('shmAttachedAt', { address: shm.mappedAt[String(a.pid)]! }) : t('shmAttached')}
-            </text>
           </g>
         );
       })}
@@ -118,7 +107,7 @@ export function ShmGlyph({ shm, attachers, x, y, palette, t, selected, onSelect 
         <rect x={left} y={BLOCK_TOP} width={BLOCK_WIDTH} height={blockHeight} fill="none" stroke={outline} strokeWidth={selected || dest ? 3 : 1.5} strokeDasharray={dest ? '8 5' : undefined} rx={4} />
       </g>
       {content !== null && (
-        <text data-testid={`shm-peek-${shm.id}`} x={left + 8} y={BLOCK_TOP + Math.min(pageHeight, 40) / 2 + 6} fill={palette.flight} fontFamily={palette.mono} fontSize={14 * s}>
+        <text data-testid={`shm-peek-${shm.id}`} x={left + 8} y={BLOCK_TOP + Math.min(pageHeight, 40) / 2 + 6} fill={palette.text} fontFamily={palette.mono} fontSize={14 * s} fontWeight={600}>
           {content}
         </text>
       )}
@@ -138,12 +127,31 @@ export function ShmGlyph({ shm, attachers, x, y, palette, t, selected, onSelect 
         {/* lpid 0: no shmat/shmdt yet */}
         {clipToWidth(t(shm.lpid === 0 ? 'shmPidsUnused' : 'shmPids', { cpid: shm.cpid, lpid: shm.lpid }), TEXT_WIDTH, 13 * s)}
       </text>
+      {attachers.map((a, i) => (
+        <text
+          key={a.pid}
+          data-testid={`shm-at-${shm.id}-${a.pid}`}
+          x={0}
+          y={below + 68 + i * 18}
+          textAnchor="middle"
+          fill={palette.slotFill}
+          fontFamily={palette.mono}
+          fontSize={12.5 * s}
+        >
+          {clipToWidth(
+            shm.mappedAt?.[String(a.pid)] ? t('shmAttachedAt', { pid: a.pid, address: shm.mappedAt[String(a.pid)]! }) : t('shmAttached', { pid: a.pid }),
+            TEXT_WIDTH,
+            12.5 * s,
+            true,
+          )}
+        </text>
+      ))}
       {dest && (
         <g data-testid={`shm-dest-${shm.id}`} fill={palette.eof} fontFamily={palette.font} fontSize={12.5 * s} textAnchor="middle">
-          <text x={0} y={below + 68} fontWeight={700}>
+          <text x={0} y={below + 76 + attachers.length * 18} fontWeight={700}>
             {clipToWidth(t('shmMarked'), TEXT_WIDTH, 12.5 * s)}
           </text>
-          <text x={0} y={below + 86}>
+          <text x={0} y={below + 94 + attachers.length * 18}>
             {clipToWidth(t('shmMarkedWhen'), TEXT_WIDTH, 12.5 * s)}
           </text>
         </g>
