@@ -84,7 +84,9 @@ async function openPage(locale: Locale): Promise<Page> {
 async function lessonIds(page: Page): Promise<string[]> {
   await page.locator('[data-testid^="lesson-card-"]').first().waitFor({ timeout: 15_000 });
   const ids = await page.locator('[data-testid^="lesson-card-"]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-testid') ?? ''));
-  return ids.map((id) => id.replace('lesson-card-', ''));
+  const only = process.env.IPCSCOPE_TOUR_ONLY?.split(',').filter(Boolean);
+  // IPCSCOPE_TOUR_ONLY=shm-server-client tours one lesson (while writing it); the full tour runs every lesson
+  return ids.map((id) => id.replace('lesson-card-', '')).filter((id) => !only || only.includes(id));
 }
 
 /** Whatever the picture calls blocked on a lesson object, the kernel shows asleep right now. */
@@ -188,6 +190,11 @@ async function tour(page: Page, lessonId: string, locale: Locale): Promise<TourR
       continue;
     }
     await clickStep(page);
+    // IPCSCOPE_TOUR_EVERY_STEP=1: a screenshot after every step, to look at a lesson that never blocks as a learner sees it
+    if (process.env.IPCSCOPE_TOUR_EVERY_STEP === '1') {
+      await page.evaluate(() => new Promise((resolve) => setTimeout(() => requestAnimationFrame(resolve), 400)));
+      await page.screenshot({ path: join(SHOTS, `${lessonId}-${locale}-step-${String(n).padStart(2, '0')}.png`) });
+    }
     // A lesson without questions still steps back once, a few steps in.
     if (!result.steppedBack && !hasQuestions && n === 2) {
       const { before, after } = await stepBackOnce(page);

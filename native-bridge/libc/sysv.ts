@@ -12,6 +12,7 @@ export const IPC_PRIVATE = 0;
 export const IPC_RMID = 0;
 export const IPC_STAT = 2;
 export const IPC_CREAT = 0o1000;
+export const IPC_EXCL = 0o2000;
 export const IPC_NOWAIT = 0o4000;
 /* SHM_RDONLY 010000; SHM_DEST 01000 in shm_perm.mode once IPC_RMID'ed while attached */
 export const SHM_RDONLY = 0o10000;
@@ -33,6 +34,8 @@ export const SYS_SEMTIMEDOP = 220;
 const lib = libc();
 
 export const sysv = {
+  /* key_t ftok(path, proj_id): (proj_id & 0xff) << 24 | (st_dev & 0xff) << 16 | (st_ino & 0xffff) (glibc sysvipc/ftok.c) */
+  ftok: lib.func('int ftok(const char *path, int projId)') as (path: string, projId: number) => number,
   shmget: lib.func('int shmget(int key, size_t size, int flags)') as (key: number, size: number, flags: number) => number,
   /* returns the address as BigInt; (void *)-1 on failure */
   shmat: lib.func('void *shmat(int id, void *addr, int flags)') as (id: number, addr: null, flags: number) => bigint,

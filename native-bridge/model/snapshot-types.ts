@@ -189,6 +189,8 @@ export interface ShmObject extends ObjectBase {
   nattch: number;
   /** PIDs that map the segment (from /proc/PID/maps). */
   attached: number[];
+  /** PID -> address where the segment is mapped ("0x7f..."), for the attachers whose maps were scanned. */
+  mappedAt?: Record<string, string>;
   owner: number;
   mode: number;
   cpid: number;

@@ -43,6 +43,25 @@ export function callText(syscall: string, args: OpArgs, extra: { fds?: number[];
       return `exit(${num(args, 'code')})`;
     case 'kill':
       return `kill(${num(args, 'pid')}, ${num(args, 'signal')})`;
+    /* System V shared memory, as the shm lesson's C writes them */
+    case 'ftok':
+      return `ftok(${JSON.stringify(args.path)}, 0x${Number(args.projId).toString(16)})`;
+    case 'shmget': {
+      const flags = [args.create === false ? '' : 'IPC_CREAT', args.excl === true ? 'IPC_EXCL' : '', `0${Number(args.perms ?? 0o600).toString(8)}`];
+      return `shmget(0x${(Number(args.key) >>> 0).toString(16)}, ${num(args, 'size')}, ${flags.filter(Boolean).join(' | ')})`;
+    }
+    case 'shmat':
+      return `shmat(${num(args, 'shmid')}, NULL, ${args.readonly === true ? 'SHM_RDONLY' : '0'})`;
+    case 'shmdt':
+      return `shmdt(${typeof args.address === 'string' ? args.address : `shm ${num(args, 'shmid')}`})`;
+    case 'shmctl':
+      return `shmctl(${num(args, 'shmid')}, IPC_RMID, NULL)`;
+    case 'strcpy': {
+      const bytes = offeredBytes(args);
+      return `strcpy(${String(args.address)}, ${bytes ? quoted(bytes.subarray(0, bytes.indexOf(0) < 0 ? bytes.length : bytes.indexOf(0))) : '""'})`;
+    }
+    case 'memcpy':
+      return `memcpy(buf, ${String(args.address)}, ${num(args, 'count')})`;
     default: {
       const list = Object.values(args)
         .map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v)))
@@ -52,7 +71,14 @@ export function callText(syscall: string, args: OpArgs, extra: { fds?: number[];
   }
 }
 
-export function resultText(call: string, result: number | null, errno: string | null): string {
+export function resultText(call: string, result: number | string | null, errno: string | null): string {
   if (result === null) return `${call} /* no return: the process is gone */`;
   return errno ? `${call} = ${result} ${errno}` : `${call} = ${result}`;
+}
+
+/** A result C would print otherwise than as a decimal: the address shmat mapped, an ftok key in hex (as ipcs shows keys). */
+export function shownResult(data: Record<string, unknown> | undefined): string | null {
+  if (typeof data?.address === 'string') return data.address;
+  if (typeof data?.keyHex === 'string') return data.keyHex;
+  return null;
 }

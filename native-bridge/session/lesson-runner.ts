@@ -18,7 +18,7 @@ import { ActorTeam, SpawnChildError, type Actor, type CallReply } from '../actor
 import { offeredBytes, type OpArgs } from '../actor/actor-protocol';
 import { stepsOf, type Lesson, type LessonStep, type LessonVars, type StepFocus, type Verdict } from '../lessons/lesson-types';
 import type { ClaimView, LessonParams, LessonView, StepStatus, SyscallEvent } from '../model/frame-types';
-import { callText, resultText } from './event-text';
+import { callText, resultText, shownResult } from './event-text';
 import { LessonTempDir } from './lesson-temp-dir';
 import { settledStep } from './settled-step';
 
@@ -386,7 +386,8 @@ export class LessonRunner {
       /* waitpid: how the child ended, as WTERMSIG / WEXITSTATUS would say */
       const { signal, exitCode } = reply.data ?? {};
       const how = typeof signal === 'number' ? ` (killed by signal ${signal})` : typeof exitCode === 'number' ? ` (exit status ${exitCode})` : '';
-      this.results.set(index, `= ${reply.result}${how}`);
+      const shown = shownResult(reply.data);
+      this.results.set(index, `= ${shown ?? reply.result}${how}`);
       step.save?.({ ...reply, result: reply.result }, this.vars);
       const created = reply.data?.object;
       if (typeof created === 'string' && !this.objects.includes(created)) this.objects.push(created);
@@ -398,7 +399,7 @@ export class LessonRunner {
       result: reply.result,
       errno,
       ...(read === null ? {} : { data: read }),
-      text: resultText(call, reply.result, errno),
+      text: resultText(call, shownResult(reply.data) ?? reply.result, errno),
     });
   }
 

@@ -4,7 +4,8 @@
  * watchdog `sh -c 'read _; rm -rf "$0"' DIR` reads a pipe whose write end
  * only the engine holds (O_CLOEXEC, so no actor inherits it). When the
  * engine dies the kernel closes that end, the read sees EOF, and the
- * watchdog removes the directory. It is detached (its own process group), so
+ * watchdog removes the directory, and first the System V segments the lesson
+ * recorded there (lesson-shm-record.ts). It is detached (its own process group), so
  * a Ctrl+C to the engine's group does not kill it before it has cleaned up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
+import { removeRecordedShm, SHM_WATCHDOG_SH } from './lesson-shm-record';
 
 export class LessonTempDir {
   private readonly onExit = (): void => this.removeNow();
@@ -27,7 +29,7 @@ export class LessonTempDir {
   /** mkdtemp gives mode 0700: only this user reaches the lesson's files. */
   static create(): LessonTempDir {
     const path = mkdtempSync(join(tmpdir(), 'ipcscope-lesson-'));
-    const watchdog = spawn('sh', ['-c', 'read _; rm -rf "$0"', path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    const watchdog = spawn('sh', ['-c', `read _; ${SHM_WATCHDOG_SH}rm -rf "$0"`, path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
     /* neither the watchdog nor its pipe keeps the engine alive */
     watchdog.unref();
     (watchdog.stdin as Socket | null)?.unref();
@@ -55,6 +57,7 @@ export class LessonTempDir {
   private removeNow(): void {
     this.done = true;
     process.off('exit', this.onExit);
+    removeRecordedShm(this.path);
     rmSync(this.path, { recursive: true, force: true });
   }
 }

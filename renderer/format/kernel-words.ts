@@ -88,7 +88,9 @@ export function eventShort(event: SyscallEvent, t: Translate): string {
   if (event.phase === 'call') return `${call} …`;
   if (event.phase === 'blocked') return `${call} … ${t('statusBlocked')}`;
   // exit() never returns: no "= ?" for a result that cannot exist.
-  let line = event.result === null && !event.errno ? call : `${call} = ${event.result ?? '?'}`;
+  // shmat returns an address, ftok a key ipcs shows in hex: the engine's text has them as C prints them
+  const address = event.syscall === 'shmat' || event.syscall === 'ftok' ? / = (0x[0-9a-f]+)$/.exec(event.text)?.[1] : undefined;
+  let line = event.result === null && !event.errno ? call : `${call} = ${address ?? event.result ?? '?'}`;
   if (event.errno) line += ` ${event.errno}`;
   if (event.result === 0 && event.syscall === 'read' && !event.errno) line += `  ${t('eof')}`;
   return line;

@@ -1,4 +1,5 @@
 import type { Locale } from '../../native-bridge/model/frame-types';
+import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
 import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
 
 /**
@@ -82,6 +83,7 @@ const en = {
   stateZ: 'zombie',
   stateOther: 'state {state}',
   ...toolkitEn,
+  ...shmEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -162,6 +164,7 @@ const zhHans: Table = {
   stateZ: '僵尸',
   stateOther: '状态 {state}',
   ...toolkitZhHans,
+  ...shmZhHans,
 };
 
 const zhHant: Table = {
@@ -239,6 +242,7 @@ const zhHant: Table = {
   stateZ: '殭屍',
   stateOther: '狀態 {state}',
   ...toolkitZhHant,
+  ...shmZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

@@ -110,7 +110,8 @@ function processSlots(frame: Frame, shown: IpcObject[], showAll: boolean): Slot[
     slots.push({ pid, role });
   }
   if (!frame.lesson || showAll) {
-    const holders = new Set(shown.flatMap((o) => o.holders.map((h) => h.pid)));
+    // a shared-memory segment has no descriptor holders: the processes that attach it (their maps) are its users
+    const holders = new Set(shown.flatMap((o) => [...o.holders.map((h) => h.pid), ...(o.kind === 'shm' ? o.attached : [])]));
     const extra = frame.processes
       .filter((p) => !seen.has(p.pid) && (showAll || holders.has(p.pid)))
       .map((p) => p.pid)

@@ -15,6 +15,7 @@ import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
 import { PipeRing } from './pipe-ring';
 import { ProcessNode } from './process-node';
+import { ShmGlyph } from './shm-glyph';
 import { useAnimationTime, usePictureFrame } from './use-picture-clock';
 
 export const PICTURE_SVG_ID = 'ipc-picture';
@@ -88,7 +89,7 @@ export function Picture() {
           fontFamily={palette.font}
           fontSize={15 * palette.scale}
         >
-          {t('objectGone', { object: objectLabel(id) })}
+          {t(id.startsWith('shm:') ? 'shmGone' : 'objectGone', { object: objectLabel(id) })}
         </text>
       ))}
       <g data-testid="edges">
@@ -102,6 +103,18 @@ export function Picture() {
             key={object.id}
             pipe={object}
             ringBytes={ringBytes(object.id, object.queued ?? 0, scheduled, now, duration)}
+            x={x}
+            y={y}
+            palette={palette}
+            t={t}
+            selected={selection === object.id}
+            onSelect={select}
+          />
+        ) : object.kind === 'shm' ? (
+          <ShmGlyph
+            key={object.id}
+            shm={object}
+            attachers={layout.processes.filter((p) => object.attached.includes(p.pid))}
             x={x}
             y={y}
             palette={palette}

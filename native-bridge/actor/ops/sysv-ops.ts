@@ -13,6 +13,7 @@ import {
   GETVAL,
   GETZCNT,
   IPC_CREAT,
+  IPC_EXCL,
   IPC_NOWAIT,
   IPC_PRIVATE,
   IPC_RMID,
@@ -28,17 +29,17 @@ import {
   sysv,
 } from '../../libc/sysv';
 import { addMapping, addressArg, findMapping, hexAddress, latestMappingOf, removeMapping } from './mappings';
-import { type OpTable, OpArgError, bytesArg, intArg, intListArg, failed, syscallOutcome } from './op-types';
+import { type OpTable, OpArgError, bytesArg, intArg, intListArg, failed, stringArg, syscallOutcome } from './op-types';
 
 /* msgmax default: 8192 bytes per message */
 const MAX_MSG = 8192;
 const SEMCTL_CMDS: Record<string, number> = { GETVAL, GETNCNT, GETZCNT, GETPID, SETVAL, IPC_RMID };
 
-/* key 0 = IPC_PRIVATE; perms default 0600, always IPC_CREAT unless create=false */
+/* key 0 = IPC_PRIVATE; perms default 0600, always IPC_CREAT unless create=false; excl=true adds IPC_EXCL (EEXIST if the key exists) */
 function getFlags(args: Record<string, unknown>): number {
   const perms = intArg(args, 'perms', 0o600);
   if (perms < 0 || perms > 0o777) throw new OpArgError('perms must be 0 to 0777');
-  return (args.create === false ? 0 : IPC_CREAT) | perms;
+  return (args.create === false ? 0 : IPC_CREAT) | (args.excl === true ? IPC_EXCL : 0) | perms;
 }
 
 const rmidOnly = (args: Record<string, unknown>): void => {
@@ -47,6 +48,19 @@ const rmidOnly = (args: Record<string, unknown>): void => {
 };
 
 export const sysvOps: OpTable = {
+  ftok: {
+    /* a library call: stat(path) and arithmetic; the key is returned, -1 if the path does not exist */
+    sleepsIn: [],
+    run(args) {
+      const path = stringArg(args, 'path');
+      if (path.length === 0 || path.length > 4095) throw new OpArgError('path must be 1 to 4095 characters');
+      const projId = intArg(args, 'projId');
+      if (projId < 0 || projId > 0xffff) throw new OpArgError(`projId must be 0 to 65535 (got ${projId})`);
+      const key = sysv.ftok(path, projId);
+      /* a key may be negative (proj_id 0x80 and up sets the sign bit); only -1 is a failure. keyHex as ipcs prints it */
+      return key === -1 ? failed() : { result: key, errno: null, data: { key, keyHex: `0x${(key >>> 0).toString(16).padStart(8, '0')}` } };
+    },
+  },
   shmget: {
     sleepsIn: [],
     run(args) {
@@ -96,6 +110,19 @@ export const sysvOps: OpTable = {
       if (offset < 0 || offset + bytes.length > mapping.length) throw new OpArgError(`write must fit in ${mapping.length} bytes`);
       new Uint8Array(koffi.view(mapping.address, mapping.length)).set(bytes, offset);
       return { result: bytes.length, errno: null };
+    },
+  },
+  'read-memory': {
+    /* plain loads from a mapping of ours: no syscall at all, which is the point of shared memory */
+    sleepsIn: [],
+    run(args) {
+      const mapping = findMapping(addressArg(args));
+      if (!mapping) throw new OpArgError('no such mapping in this actor');
+      const offset = intArg(args, 'offset', 0);
+      const count = intArg(args, 'count');
+      if (offset < 0 || count < 0 || offset + count > mapping.length) throw new OpArgError(`read must fit in ${mapping.length} bytes`);
+      const bytes = new Uint8Array(koffi.view(mapping.address, mapping.length)).slice(offset, offset + count);
+      return { result: count, errno: null, data: { bytes: Buffer.from(bytes).toString('base64') } };
     },
   },
   msgget: {

@@ -16,6 +16,8 @@ import { col, readSysvTable, type SysvRow } from './sysvipc-table';
 /** A process attaching a segment. */
 interface ShmAttacher {
   pid: number;
+  /** Where the segment starts in its memory, hex without "0x" (its maps' first column), when its maps were scanned. */
+  start?: string;
 }
 
 /** shmid -> how many mappings of it the processes have (nattch counts attachments, not processes). */
@@ -86,7 +88,7 @@ function shmAttachers(processes: Iterable<ScannedProcess>): Map<number, ShmAttac
       if (!m.path.startsWith('/SYSV')) continue;
       const attachers = byId.get(m.inode) ?? [];
       /* a segment attached twice: its first mapping, as the maps list it */
-      if (!attachers.some((a) => a.pid === p.pid)) attachers.push({ pid: p.pid });
+      if (!attachers.some((a) => a.pid === p.pid)) attachers.push({ pid: p.pid, start: m.start });
       byId.set(m.inode, attachers);
     }
   }
@@ -164,6 +166,7 @@ function collect(ctx: ProbeContext): KindProbeResult {
     const shmid = col(row, 'shmid');
     const mappers = attachers.get(shmid) ?? [];
     const attached = mappers.map((a) => a.pid);
+    const starts = mappers.filter((a) => a.start !== undefined).map((a) => [String(a.pid), `0x${a.start!}`] as const);
     const cpid = col(row, 'cpid');
     const lpid = col(row, 'lpid');
     const perms = col(row, 'perms');
@@ -177,6 +180,7 @@ function collect(ctx: ProbeContext): KindProbeResult {
       size,
       nattch: col(row, 'nattch'),
       attached,
+      ...(starts.length > 0 ? { mappedAt: Object.fromEntries(starts) } : {}),
       owner: col(row, 'uid'),
       mode: perms & 0o777,
       cpid,

@@ -19,7 +19,7 @@ const OBJECT_FIELDS: Partial<Record<ObjectKind, FieldSet>> = {
   unix: { required: ['inode', 'type', 'state', 'peer', 'queued'], optional: ['path', 'pending', 'backlog'] },
   shm: {
     required: ['shmid', 'key', 'size', 'nattch', 'attached', 'owner', 'mode', 'cpid', 'lpid', 'markedForDeletion'],
-    optional: [],
+    optional: ['mappedAt'],
   },
   msg: {
     required: ['msqid', 'key', 'messages', 'bytes', 'maxBytes', 'owner', 'mode', 'lastSender', 'lastReceiver', 'waitingSenders', 'waitingReceivers'],
