@@ -46,7 +46,9 @@ function LessonBanner() {
       ? null
       : replayedTo < replayedFrom
         ? t('replayedStart')
-        : t('replayed', { from: replayedFrom, to: replayedTo });
+        : replayedTo === replayedFrom
+          ? t('replayedOne', { from: replayedFrom })
+          : t('replayed', { from: replayedFrom, to: replayedTo });
   const asleep = useAppStore(selectAsleepAtEnd);
   const text = lessonError
     ? t('lessonError', { text: lessonError })

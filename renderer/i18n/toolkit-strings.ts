@@ -6,6 +6,7 @@
 export const toolkitEn = {
   stepBack: 'Step back',
   replayed: 'Stepped back: re-ran steps {from}–{to} on new processes',
+  replayedOne: 'Stepped back: re-ran step {from} on new processes',
   lessonAsleep: 'Every step has run. {count} call(s) still asleep in the kernel: they stay so until you stop or restart the lesson.',
   focusTitle: 'Look here',
   focusFd: 'fd {fd} of {role}',
@@ -61,6 +62,7 @@ export type ToolkitKey = keyof typeof toolkitEn;
 export const toolkitZhHans: Record<ToolkitKey, string> = {
   stepBack: '后退一步',
   replayed: '已后退：在新进程上重新执行了第 {from}–{to} 步',
+  replayedOne: '已后退：在新进程上重新执行了第 {from} 步',
   lessonAsleep: '所有步骤都已执行。还有 {count} 个调用睡在内核里：它们会一直睡下去，直到你停止或重新开始本课。',
   focusTitle: '请看这里',
   focusFd: '{role} 的 fd {fd}',
@@ -114,6 +116,7 @@ export const toolkitZhHans: Record<ToolkitKey, string> = {
 export const toolkitZhHant: Record<ToolkitKey, string> = {
   stepBack: '後退一步',
   replayed: '已後退：在新行程上重新執行了第 {from}–{to} 步',
+  replayedOne: '已後退：在新行程上重新執行了第 {from} 步',
   lessonAsleep: '所有步驟都已執行。還有 {count} 個呼叫睡在核心裡：它們會一直睡下去，直到你停止或重新開始本課。',
   focusTitle: '請看這裡',
   focusFd: '{role} 的 fd {fd}',
