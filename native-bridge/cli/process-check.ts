@@ -2,15 +2,10 @@
  * Checks the PIDs named on the command line before and after probing, so a
  * missing or unreadable process is reported once, by name, as the user typed it.
  */
-import { readFileSync } from 'node:fs';
 import type { Snapshot } from '../model/snapshot-types';
+import { namedProcessProblem } from '../probe/process/named-process';
 import { CliError } from './args';
 import { escapeText } from './safe-text';
-
-function errnoCode(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : 'unknown error';
-}
 
 /**
  * Throws "no such process: PID" unless /proc/PID is a process (thread-group
@@ -19,16 +14,8 @@ function errnoCode(error: unknown): string {
  */
 export function requireProcesses(pids: number[]): void {
   for (const pid of pids) {
-    let status: string;
-    try {
-      status = readFileSync(`/proc/${pid}/status`, 'latin1');
-    } catch (error) {
-      const code = errnoCode(error);
-      if (code === 'ENOENT' || code === 'ESRCH') throw new CliError(`no such process: ${pid}`);
-      throw new CliError(`cannot read process ${pid}: ${code}`);
-    }
-    const tgid = /^Tgid:\s+(\d+)/m.exec(status)?.[1];
-    if (tgid !== undefined && Number(tgid) !== pid) throw new CliError(`no such process: ${pid} (it is a thread of process ${tgid})`);
+    const problem = namedProcessProblem(pid);
+    if (problem !== null) throw new CliError(problem);
   }
 }
 

@@ -11,6 +11,7 @@ import type { ObserveScope } from '../model/commands';
 import type { ExitStatus, ObservingView } from '../model/frame-types';
 import type { Snapshot } from '../model/snapshot-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS, type Scope } from '../probe/index';
+import { errnoCode, namedProcessProblem } from '../probe/process/named-process';
 
 export class ObserveError extends Error {
   override name = 'ObserveError';
@@ -36,11 +37,6 @@ export function startTimeOf(pid: number): number | null {
   return Number.isInteger(value) ? value : null;
 }
 
-function errnoCode(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : String(error);
-}
-
 /**
  * The named process must exist, be a process (not a thread: /proc/TID exists
  * too, hidden from readdir) and have a descriptor table we may read. That
@@ -48,16 +44,8 @@ function errnoCode(error: unknown): string {
  * gives EACCES unless we are root (KERNEL-FACTS: fd/N EACCES for another user).
  */
 function checkTarget(pid: number): Target {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'latin1');
-  } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ENOENT' || code === 'ESRCH') throw new ObserveError(`no such process: ${pid}`);
-    throw new ObserveError(`cannot read process ${pid}: ${code}`);
-  }
-  const tgid = /^Tgid:\s+(\d+)/m.exec(status)?.[1];
-  if (tgid !== undefined && Number(tgid) !== pid) throw new ObserveError(`no such process: ${pid} (it is a thread of process ${tgid})`);
+  const problem = namedProcessProblem(pid);
+  if (problem !== null) throw new ObserveError(problem);
   try {
     readdirSync(`/proc/${pid}/fd`);
   } catch (error) {
