@@ -68,8 +68,10 @@ describe.skipIf(skip !== null)('ipcscope snapshot: diagnoses', () => {
     expect(result.code).toBe(0);
     const snapshot = JSON.parse(result.stdout) as Snapshot;
     expect(snapshot.diagnoses).toEqual([
-      { kind: 'deadlock', processes: expect.arrayContaining([a, b]) as number[], objects: expect.arrayContaining([p1, p2]) as string[], evidence: expect.any(Array) as string[] },
+      { kind: 'deadlock', processes: expect.arrayContaining([a, b]) as number[], objects: expect.arrayContaining([p1, p2]) as string[], evidence: expect.any(Array) as string[], facts: expect.any(Array) as unknown[] },
     ]);
     expect(snapshot.diagnoses![0]!.evidence).toHaveLength(2);
+    /* the same evidence as data, one fact a sentence, for the renderer to word */
+    expect(snapshot.diagnoses![0]!.facts.map((f) => f.fact)).toEqual(['ring-member', 'ring-member']);
   });
 });

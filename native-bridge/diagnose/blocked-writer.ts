@@ -6,8 +6,8 @@
  * its own), in a wait we cannot pin, or on this very object may still drain
  * it: no diagnosis.
  */
-import type { Diagnosis } from '../model/diagnosis-types';
-import { fdText, processName, sleepText } from './evidence-text';
+import type { Diagnosis, DiagnosisFact } from '../model/diagnosis-types';
+import { named, sleepOf, withEvidence } from './evidence-text';
 import type { SnapshotIndex, WaitFor } from './wait-for';
 
 export function findBlockedWriters(graph: Map<number, WaitFor>, index: SnapshotIndex, alreadyExplained: Set<number>): Diagnosis[] {
@@ -18,7 +18,7 @@ export function findBlockedWriters(graph: Map<number, WaitFor>, index: SnapshotI
     if (op !== 'write' && op !== 'send') continue;
     const readers = wait.satisfiers.filter((s) => s.pid !== wait.pid);
     if (readers.length === 0) continue;
-    const evidence = [`${processName(wait.pid, index)} ${wait.waits}`];
+    const facts: DiagnosisFact[] = [{ fact: 'waits', process: named(wait.pid, index), wait: wait.wait }];
     let allElsewhere = true;
     for (const reader of readers) {
       const proc = index.processes.get(reader.pid);
@@ -27,10 +27,10 @@ export function findBlockedWriters(graph: Map<number, WaitFor>, index: SnapshotI
         allElsewhere = false;
         break;
       }
-      evidence.push(`${processName(reader.pid, index)} ${wait.needs} (${fdText(reader.fd)}) but is ${sleepText(proc)}`);
+      facts.push({ fact: 'reader-elsewhere', process: named(reader.pid, index), needs: wait.needs, fd: reader.fd, sleep: sleepOf(proc), state: proc.state });
     }
     if (!allElsewhere) continue;
-    out.push({ kind: 'blocked-writer', processes: [wait.pid, ...new Set(readers.map((r) => r.pid))], objects: [wait.object], evidence });
+    out.push({ kind: 'blocked-writer', processes: [wait.pid, ...new Set(readers.map((r) => r.pid))], objects: [wait.object], ...withEvidence(facts) });
   }
   return out;
 }

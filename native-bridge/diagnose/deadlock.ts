@@ -6,8 +6,8 @@
  * is left cannot, and its strongly connected parts of two or more processes
  * are the rings.
  */
-import type { Diagnosis } from '../model/diagnosis-types';
-import { processName } from './evidence-text';
+import type { Diagnosis, DiagnosisFact } from '../model/diagnosis-types';
+import { named, withEvidence } from './evidence-text';
 import type { SnapshotIndex, WaitFor } from './wait-for';
 
 /** PIDs in `graph` that no chain of wakers leads out of. */
@@ -89,14 +89,13 @@ export function findDeadlocks(graph: Map<number, WaitFor>, index: SnapshotIndex,
     const objects = [...new Set(part.map((pid) => graph.get(pid)!.object))];
     if (objects.length === 1 && neverEof.has(objects[0]!)) continue;
     const ring = ringOrder(part, graph);
-    const evidence = ring.map((pid) => {
+    const facts: DiagnosisFact[] = ring.map((pid) => {
       const wait = graph.get(pid)!;
       const members = wait.satisfiers.filter((s) => stuck.has(s.pid));
-      const who = members.map((s) => `${processName(s.pid, index)}${s.fd === null ? '' : ` through fd ${s.fd}`}`).join(', ');
-      const too = members.every((s) => s.pid === pid) ? 'itself' : 'and is asleep too';
-      return `${processName(pid, index)} ${wait.waits}; only ${who} ${wait.needs}, ${too}`;
+      const wakers = members.map((s) => ({ ...named(s.pid, index), fd: s.fd }));
+      return { fact: 'ring-member', process: named(pid, index), wait: wait.wait, wakers, needs: wait.needs, itself: members.every((s) => s.pid === pid) };
     });
-    out.push({ kind: 'deadlock', processes: ring, objects: ring.map((pid) => graph.get(pid)!.object).filter((o, i, all) => all.indexOf(o) === i), evidence });
+    out.push({ kind: 'deadlock', processes: ring, objects: ring.map((pid) => graph.get(pid)!.object).filter((o, i, all) => all.indexOf(o) === i), ...withEvidence(facts) });
   }
   return out;
 }

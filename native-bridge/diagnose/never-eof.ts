@@ -5,8 +5,8 @@
  * (pipe_read: `if (!pipe->writers) break;`), so the forgotten descriptors keep
  * every one of them asleep for good.
  */
-import type { Diagnosis, DiagnosisDescriptor } from '../model/diagnosis-types';
-import { processName } from './evidence-text';
+import type { Diagnosis, DiagnosisDescriptor, DiagnosisFact } from '../model/diagnosis-types';
+import { named, withEvidence } from './evidence-text';
 import type { SnapshotIndex, WaitFor } from './wait-for';
 
 export function findNeverEof(graph: Map<number, WaitFor>, index: SnapshotIndex): Diagnosis[] {
@@ -23,11 +23,9 @@ export function findNeverEof(graph: Map<number, WaitFor>, index: SnapshotIndex):
     const writeEnds = readers[0]!.satisfiers;
     if (writeEnds.length === 0 || !writeEnds.every((w) => asleepReading.has(w.pid))) continue;
     const descriptors: DiagnosisDescriptor[] = writeEnds.map((w) => ({ pid: w.pid, fd: w.fd!, object: objectId }));
-    const evidence = readers.map((r) => `${processName(r.pid, index)} ${r.waits}`);
-    for (const d of descriptors) {
-      evidence.push(`the write end fd ${d.fd} is still open in ${processName(d.pid, index)}, which is itself asleep reading ${objectId}: close it so the reader sees EOF`);
-    }
-    out.push({ kind: 'never-eof', processes: [...asleepReading], objects: [objectId], evidence, descriptors });
+    const facts: DiagnosisFact[] = readers.map((r) => ({ fact: 'waits', process: named(r.pid, index), wait: r.wait }));
+    for (const d of descriptors) facts.push({ fact: 'forgotten-write-end', process: named(d.pid, index), fd: d.fd, object: objectId });
+    out.push({ kind: 'never-eof', processes: [...asleepReading], objects: [objectId], ...withEvidence(facts), descriptors });
   }
   return out;
 }

@@ -5,6 +5,7 @@
  * (accept(), open() of a FIFO, msgrcv: any process with the rights may come)
  * is left out, so it never counts as stuck.
  */
+import type { NeedsFact, WaitFact } from '../model/diagnosis-types';
 import type { Holder, IpcObject, ProcessInfo, Snapshot } from '../model/snapshot-types';
 
 export interface WaitFor {
@@ -13,10 +14,10 @@ export interface WaitFor {
   object: string;
   /** The processes that can end the wait, with the descriptor each holds the other end through (null: no descriptor, e.g. a lock owner). */
   satisfiers: { pid: number; fd: number | null }[];
-  /** What the process waits for, in words: "reads pipe:4614 (empty)". */
-  waits: string;
-  /** What a satisfier would have to do: "write to it". */
-  needs: string;
+  /** What the process waits for (evidence-text.ts words it: "is asleep in read(3) on pipe:4614 (empty)"). */
+  wait: WaitFact;
+  /** What a satisfier holds that could end it (a write end, the peer socket, the lock...). */
+  needs: NeedsFact;
 }
 
 export interface SnapshotIndex {
@@ -48,30 +49,30 @@ export function waitOf(proc: ProcessInfo, index: SnapshotIndex): WaitFor | null 
   const object = index.objects.get(blocked.object);
   if (!object) return null;
   const base = { pid: proc.pid, object: object.id };
-  const call = `${blocked.syscall}(${blocked.fd ?? ''})`;
+  const on = { syscall: blocked.syscall, fd: blocked.fd, object: object.id };
   switch (object.kind) {
     case 'pipe':
     case 'fifo':
       // anon_pipe_read sleeps only while the pipe is empty and a writer exists; anon_pipe_write only while it is full and a reader exists
       if (READ_OPS.has(blocked.op) && object.queued !== null && object.queued > 0) return null;
       if (READ_OPS.has(blocked.op)) {
-        return { ...base, satisfiers: holdersWhere(object, canWrite), waits: `is asleep in ${call} on ${object.id} (empty)`, needs: 'holds a write end' };
+        return { ...base, satisfiers: holdersWhere(object, canWrite), wait: { ...on, reason: 'pipe-empty' }, needs: { end: 'write-end' } };
       }
       if (WRITE_OPS.has(blocked.op)) {
-        return { ...base, satisfiers: holdersWhere(object, canRead), waits: `is asleep in ${call} on ${object.id} (full: ${object.queued ?? '?'} of ${object.capacity ?? '?'} bytes)`, needs: 'holds a read end' };
+        return { ...base, satisfiers: holdersWhere(object, canRead), wait: { ...on, reason: 'pipe-full', queued: object.queued, capacity: object.capacity }, needs: { end: 'read-end' } };
       }
       return null;
     case 'unix': {
       // a stream socket is woken by whoever holds its peer: data to read comes from there, room to write is made there
       const peer = object.peer === null ? undefined : index.objects.get(object.peer);
       if (READ_OPS.has(blocked.op) && peer) {
-        return { ...base, satisfiers: holdersWhere(peer, () => true), waits: `is asleep in ${call} on ${object.id} (nothing queued)`, needs: `holds the peer ${peer.id}` };
+        return { ...base, satisfiers: holdersWhere(peer, () => true), wait: { ...on, reason: 'socket-empty' }, needs: { end: 'peer', peer: peer.id } };
       }
       if (WRITE_OPS.has(blocked.op) && peer) {
-        return { ...base, satisfiers: holdersWhere(peer, () => true), waits: `is asleep in ${call} on ${object.id} (peer's queue full)`, needs: `holds the peer ${peer.id}` };
+        return { ...base, satisfiers: holdersWhere(peer, () => true), wait: { ...on, reason: 'peer-full' }, needs: { end: 'peer', peer: peer.id } };
       }
       if (blocked.op === 'connect') {
-        return { ...base, satisfiers: holdersWhere(object, () => true), waits: `is asleep in ${call} connecting to ${object.id} (backlog full)`, needs: 'holds the listener' };
+        return { ...base, satisfiers: holdersWhere(object, () => true), wait: { ...on, reason: 'backlog-full' }, needs: { end: 'listener' } };
       }
       return null;
     }
@@ -84,13 +85,13 @@ export function waitOf(proc: ProcessInfo, index: SnapshotIndex): WaitFor | null 
         if (lock.pid === null) for (const h of object.holders) if (h.pid !== proc.pid) owners.set(h.pid, h.fd);
       }
       if (owners.size === 0) return null;
-      return { ...base, satisfiers: [...owners].map(([pid, fd]) => ({ pid, fd })), waits: `is asleep in ${blocked.syscall}() waiting for a lock on ${object.path ?? object.id}`, needs: 'holds the lock' };
+      return { ...base, satisfiers: [...owners].map(([pid, fd]) => ({ pid, fd })), wait: { ...on, reason: 'lock', path: object.path ?? null }, needs: { end: 'lock' } };
     }
     case 'sem': {
       // semaphores have no owner in the kernel: sempid (the last process to change one) is the best witness of who took it
       const last = new Set(object.semaphores.map((s) => s.lastPid).filter((pid) => pid > 0 && pid !== proc.pid));
       if (last.size === 0) return null;
-      return { ...base, satisfiers: [...last].map((pid) => ({ pid, fd: null })), waits: `is asleep in ${blocked.syscall}() on ${object.id}`, needs: 'was the last to change it (sempid)' };
+      return { ...base, satisfiers: [...last].map((pid) => ({ pid, fd: null })), wait: { ...on, reason: 'semaphore' }, needs: { end: 'sempid' } };
     }
     default:
       return null;

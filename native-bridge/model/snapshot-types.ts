@@ -307,4 +307,9 @@ export interface Snapshot {
   problems: ProbeProblem[];
   /** Problems found in this state (native-bridge/diagnose): absent when not computed. */
   diagnoses?: Diagnosis[];
+  /**
+   * A Sampler diagnoses on its own cadence (probe/sampler-diagnoses.ts): the
+   * `takenAt` of the sample `diagnoses` were computed from. Absent when not computed.
+   */
+  diagnosedAt?: number;
 }
