@@ -4,6 +4,7 @@
  * shared memory exists for a full read to look for in maps.
  */
 import type { ProbeOptions } from './probe-types';
+import type { DiagnosisCadence } from './sampler-diagnoses';
 import { listDirectory, readSmallFile } from './process/fast-fs';
 import type { HeldSysvTables } from './kinds/sysvipc-table';
 
@@ -39,6 +40,11 @@ export interface SamplerOptions extends Partial<ProbeOptions> {
    * Not read in whole-machine snapshots scanned across threads. Default false.
    */
   readIo?: boolean;
+  /**
+   * Diagnose the samples (Snapshot.diagnoses, diagnosedAt): only states that
+   * persist are published, on a cadence (sampler-diagnoses.ts). Default false.
+   */
+  diagnose?: boolean | DiagnosisCadence;
 }
 
 export const IDLE_REFRESH_MS = 1000;

@@ -23,6 +23,7 @@ import { IDLE_REFRESH_MS, sharedMemoryExists, stripUndefined, type SamplerOption
 import { fillPeerHolders, HoldersIndexCache } from './sampler-holders';
 import { describeProcess } from './sampler-describe';
 import { sameDescriptors, sameKeys } from './sampler-compare';
+import { DiagnosisTracker } from './sampler-diagnoses';
 
 export { WATCH_SAMPLER_OPTIONS, type SamplerOptions, type Scope } from './sampler-options';
 
@@ -57,6 +58,7 @@ export class Sampler {
   private readonly io: ProcIoFiles | null;
   /** Each probe's latest answer, and for which scope: what a failed collect shows instead of nothing. */
   private readonly lastCollected = new Map<KindProbe, { scopeKey: string; result: KindProbeResult }>();
+  private readonly diagnoses: DiagnosisTracker | null;
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
@@ -73,6 +75,7 @@ export class Sampler {
     this.parallel = options.parallel ?? true;
     this.probes = createKindProbes(this.pidfds);
     this.io = options.readIo ? new ProcIoFiles(options.holdFiles !== false) : null;
+    this.diagnoses = options.diagnose ? new DiagnosisTracker(options.diagnose === true ? {} : options.diagnose) : null;
   }
 
   /** Forces the next sample to re-read descriptor tables (e.g. right after a close()). */
@@ -85,7 +88,13 @@ export class Sampler {
     this.peerHolders?.clear();
   }
 
+  /** One sample of `scope`, diagnosed when the Sampler was asked to (sampler-diagnoses.ts). */
   sample(scope: Scope): Snapshot {
+    const snapshot = this.read(scope);
+    return this.diagnoses ? this.diagnoses.attach(snapshot) : snapshot;
+  }
+
+  private read(scope: Scope): Snapshot {
     const started = performance.now();
     const wholeMachine = 'all' in scope;
     const requested = wholeMachine ? listAllPids() : scope.tree ? withDescendants(scope.pids) : [...new Set(scope.pids)];

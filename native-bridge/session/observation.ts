@@ -74,7 +74,7 @@ export class Observation {
    * make us a holder and could hold off its reader's EOF), /proc/PID/io read
    * for the traffic no sample catches queued.
    */
-  private readonly sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readIo: true });
+  private readonly sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readIo: true, diagnose: true });
   /** The latest snapshot, and the one kept as the last frame once `ipcscope run`'s command ended. */
   private latest: Snapshot | null = null;
   private frozen: Snapshot | null = null;

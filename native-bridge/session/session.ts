@@ -79,7 +79,7 @@ export class Session implements EngineSession {
     this.lessonSet = options.lessons ?? allLessons;
     // Descriptor tables are re-read every 200 ms, when a process's fd count
     // changes, and right after every syscall event (invalidate below).
-    this.sampler = new Sampler(WATCH_SAMPLER_OPTIONS);
+    this.sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, diagnose: true });
   }
 
   async handle(input: unknown): Promise<CommandResult> {

@@ -1,0 +1,156 @@
+/**
+ * Diagnoses in a Sampler's frames, on real processes: a frame carries the
+ * deadlock of two python3 processes each asleep reading the pipe only the
+ * other writes, and the never-EOF of a reader holding its own write end;
+ * only after the state has held (the first frames carry none). A healthy
+ * pipeline (a reader asleep on a pipe whose writer sleeps in nanosleep)
+ * carries none over many frames; nor does a reader that keeps being woken
+ * (a SIGALRM handler, which could close the write end) until the alarms stop.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { asleepIn, pipeIdOf, pollFor, python3MissingReason, PythonSituation } from '../diagnose/testing/python-situation';
+import { diagnose } from '../diagnose/index';
+import type { Snapshot } from '../model/snapshot-types';
+import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
+import { timesRunOf } from './sampler-diagnoses';
+
+const skip = python3MissingReason();
+const situations: PythonSituation[] = [];
+const samplers: Sampler[] = [];
+afterEach(async () => {
+  for (const s of samplers.splice(0)) s.close();
+  for (const s of situations.splice(0)) await s.kill();
+});
+
+function watch(s: PythonSituation): () => Snapshot {
+  const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readMaps: false, readSignals: false, diagnose: true });
+  samplers.push(sampler);
+  return () => sampler.sample({ pids: [s.pid], tree: true });
+}
+
+/** Samples every 25 ms (a 40 Hz watch) until a frame carries a diagnosis; returns it and the frames before. */
+async function firstDiagnosedFrame(sample: () => Snapshot): Promise<{ frame: Snapshot; before: Snapshot[] }> {
+  const before: Snapshot[] = [];
+  const frame = await pollFor('a frame carrying a diagnosis', () => {
+    const next = sample();
+    if ((next.diagnoses ?? []).length > 0) return next;
+    before.push(next);
+    return undefined;
+  });
+  return { frame, before };
+}
+
+describe.skipIf(skip !== null)('Sampler frames carry diagnoses', () => {
+  it('a deadlock of two readers, once it has held; the first frames carry none', async () => {
+    const s = new PythonSituation(`
+import os
+r1, w1 = os.pipe()
+r2, w2 = os.pipe()
+if os.fork() == 0:
+    os.close(r1); os.close(w2)
+    say("child", os.getpid(), r2)
+    os.read(r2, 1); os._exit(0)
+os.close(w1); os.close(r2)
+say("parent", os.getpid(), r1)
+os.read(r1, 1)
+`);
+    situations.push(s);
+    const [a, r1] = await s.numbers('parent');
+    const [b, r2] = await s.numbers('child');
+    await asleepIn(a!, 'anon_pipe_read');
+    await asleepIn(b!, 'anon_pipe_read');
+    const sample = watch(s);
+    const { frame, before } = await firstDiagnosedFrame(sample);
+    /* the first pass only sights it: a state seen once is not yet a diagnosis */
+    expect(before.length).toBeGreaterThan(0);
+    expect(before[0]!.diagnoses).toEqual([]);
+    expect(before[0]!.diagnosedAt).toBe(before[0]!.takenAt);
+    expect(frame.diagnoses).toHaveLength(1);
+    const [found] = frame.diagnoses!;
+    expect(found!.kind).toBe('deadlock');
+    expect([...found!.processes].sort()).toEqual([a, b].sort());
+    expect([...found!.objects].sort()).toEqual([pipeIdOf(a!, r1!), pipeIdOf(b!, r2!)].sort());
+    expect(found!.facts.map((f) => f.fact)).toEqual(['ring-member', 'ring-member']);
+    expect(found!.since).toBeLessThanOrEqual(frame.diagnosedAt!);
+    expect(frame.diagnosedAt! - found!.since!).toBeGreaterThanOrEqual(300);
+    /* the kernel still shows both asleep reading */
+    for (const pid of [a!, b!]) expect(frame.processes.find((p) => p.pid === pid)?.blocked?.wchan).toBe('anon_pipe_read');
+  });
+
+  it('a reader that holds its own write end: never-eof pointing at that descriptor', async () => {
+    const s = new PythonSituation(`
+import os
+r, w = os.pipe()
+say("reader", os.getpid(), r, w)
+os.read(r, 1)
+`);
+    situations.push(s);
+    const [reader, r, w] = await s.numbers('reader');
+    await asleepIn(reader!, 'anon_pipe_read');
+    const { frame } = await firstDiagnosedFrame(watch(s));
+    const pipe = pipeIdOf(reader!, r!);
+    expect(frame.diagnoses).toEqual([expect.objectContaining({ kind: 'never-eof', processes: [reader], objects: [pipe], descriptors: [{ pid: reader, fd: w, object: pipe }] })]);
+    expect(frame.diagnoses![0]!.facts).toContainEqual({ fact: 'forgotten-write-end', process: { pid: reader, comm: 'python3' }, fd: w, object: pipe });
+  });
+
+  it('none for a healthy pipeline, over a second of frames', async () => {
+    const s = new PythonSituation(`
+import os, time
+r, w = os.pipe()
+if os.fork() == 0:
+    os.close(w)
+    say("reader", os.getpid())
+    os.read(r, 1); os._exit(0)
+os.close(r)
+say("writer", os.getpid())
+time.sleep(1000)
+`);
+    situations.push(s);
+    const [reader] = await s.numbers('reader');
+    const [writer] = await s.numbers('writer');
+    await asleepIn(reader!, 'anon_pipe_read');
+    await asleepIn(writer!, 'hrtimer_nanosleep');
+    const sample = watch(s);
+    const started = Date.now();
+    let frames = 0;
+    while (Date.now() - started < 1500) {
+      const frame = sample();
+      frames++;
+      expect(frame.diagnoses).toEqual([]);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(frames).toBeGreaterThan(5);
+  });
+
+  it('a reader woken again and again (a signal handler could close the write end) is not diagnosed until it stays asleep', async () => {
+    /* SIGALRM every 50 ms: read() is interrupted and retried (PEP 475), so each sample finds it asleep in read again; SIGUSR1 stops the alarms */
+    const s = new PythonSituation(`
+import os, signal
+r, w = os.pipe()
+signal.signal(signal.SIGALRM, lambda *a: None)
+signal.signal(signal.SIGUSR1, lambda *a: signal.setitimer(signal.ITIMER_REAL, 0))
+signal.setitimer(signal.ITIMER_REAL, 0.05, 0.05)
+say("reader", os.getpid(), r)
+os.read(r, 1)
+`);
+    situations.push(s);
+    const [reader, r] = await s.numbers('reader');
+    const pipe = pipeIdOf(reader!, r!);
+    const sample = watch(s);
+    const started = Date.now();
+    let sightedAsleep = 0;
+    while (Date.now() - started < 1500) {
+      const frame = sample();
+      /* one instant alone looks like never-EOF; the frames must not say so */
+      if (diagnose(frame).some((d) => d.kind === 'never-eof')) sightedAsleep++;
+      expect(frame.diagnoses).toEqual([]);
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    expect(sightedAsleep).toBeGreaterThan(0);
+    const runs = timesRunOf(reader!);
+    process.kill(reader!, 'SIGUSR1');
+    await pollFor('the reader to have run since the alarms stopped', () => (timesRunOf(reader!)! > runs! ? true : undefined));
+    const { frame } = await firstDiagnosedFrame(sample);
+    expect(frame.diagnoses).toEqual([expect.objectContaining({ kind: 'never-eof', objects: [pipe] })]);
+  });
+});
