@@ -4,20 +4,23 @@ import { selectClaims } from '../store/lesson-selectors';
 import { selectSideTab, type SideTab } from '../store/panel-slice';
 import { ClaimCards } from './claim-cards';
 import { DetailsPanel } from './details-panel';
+import { DiagnosesPanel, selectDiagnosisCount } from './diagnoses-panel';
 import { StepList } from './step-list';
 
 const selectClaimCount = (s: Parameters<typeof selectClaims>[0]): number => selectClaims(s).length;
 
-/** Steps, claims and details share the space under the code pane, one at a time. */
+/** Steps, claims, details and diagnoses share the space under the code pane, one at a time. */
 export function SideTabs() {
   const t = useT();
   const tab = useAppStore(selectSideTab);
   const setTab = useAppStore((s) => s.setSideTab);
   const claimCount = useAppStore(selectClaimCount);
+  const diagnosisCount = useAppStore(selectDiagnosisCount);
   const tabs: { id: SideTab; label: string }[] = [
     { id: 'steps', label: t('tabSteps') },
     ...(claimCount > 0 ? [{ id: 'claims' as SideTab, label: t('tabClaims', { count: claimCount }) }] : []),
     { id: 'details', label: t('tabDetails') },
+    { id: 'diagnoses', label: t('tabDiagnoses', { count: diagnosisCount }) },
   ];
   const shown = tab === 'claims' && claimCount === 0 ? 'steps' : tab;
   return (
@@ -29,7 +32,7 @@ export function SideTabs() {
             type="button"
             role="tab"
             aria-selected={id === shown}
-            className={`tab${id === shown ? ' active' : ''}`}
+            className={`tab${id === shown ? ' active' : ''}${id === 'diagnoses' && diagnosisCount > 0 ? ' alarm' : ''}`}
             data-testid={`tab-${id}`}
             onClick={(e) => {
               e.currentTarget.blur();
@@ -44,6 +47,7 @@ export function SideTabs() {
         {shown === 'steps' && <StepList />}
         {shown === 'claims' && <ClaimCards />}
         {shown === 'details' && <DetailsPanel />}
+        {shown === 'diagnoses' && <DiagnosesPanel />}
       </div>
     </section>
   );

@@ -9,7 +9,7 @@ import { animationClock } from '../clock/animation-clock';
 import { ByteFlights, FLIGHT_MS, recentEntries } from './byte-flight';
 import { flightsPending, ringBytes, scheduleFlights } from './flight-schedule';
 import { EdgeLegend, EdgeMarkers, FdEdge } from './fd-edge';
-import { useFocusMarks } from './focus-notes';
+import { DiagnosisMarks, selectDiagnoses, useFdMarks } from './diagnosis-marks';
 import { layoutPicture, NODE_HEIGHT, VIEW_WIDTH } from './layout';
 import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
@@ -36,7 +36,9 @@ export function Picture() {
   );
   const select = useAppStore((s) => s.select);
   const locale = useAppStore(selectLocale);
-  const focusMarks = useFocusMarks();
+  // the lesson's focus marks, then each forgotten descriptor a diagnosis points at
+  const focusMarks = useFdMarks();
+  const diagnoses = useAppStore(selectDiagnoses);
   const palette = paletteFor(theme, lecture);
   const layout = useMemo(() => (frame ? layoutPicture(frame, showAll) : null), [frame, showAll]);
   const calls = useMemo(() => lastCalls(events), [events]);
@@ -72,6 +74,7 @@ export function Picture() {
     >
       <rect width={VIEW_WIDTH} height={VIEW_HEIGHT} fill={palette.background} />
       <EdgeMarkers palette={palette} />
+      <DiagnosisMarks layout={layout} diagnoses={diagnoses} palette={palette} t={t} layer="under" />
       {layout.objects.length === 0 && gone.length === 0 && (
         <text x={VIEW_WIDTH / 2} y={VIEW_HEIGHT / 2 - 20} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={16 * palette.scale}>
           {t('noObjects')}
@@ -144,6 +147,7 @@ export function Picture() {
           />
         );
       })}
+      <DiagnosisMarks layout={layout} diagnoses={diagnoses} palette={palette} t={t} layer="over" />
       {(layout.hidden.processes > 0 || layout.hidden.objects > 0) && (
         <text data-testid="picture-hidden" x={VIEW_WIDTH - 16} y={VIEW_HEIGHT - 14} textAnchor="end" fill={palette.muted} fontFamily={palette.font} fontSize={12 * palette.scale}>
           {t('moreHidden', { processes: layout.hidden.processes, objects: layout.hidden.objects })}

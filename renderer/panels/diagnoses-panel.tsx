@@ -1,0 +1,83 @@
+/**
+ * The diagnoses of the latest frame (Frame.diagnoses, computed by the engine
+ * from the kernel's state and published once it has held): each with its
+ * name, why it cannot resolve itself, the kernel's evidence worded in the
+ * learner's language, and the number of the fd mark the picture draws on a
+ * forgotten descriptor.
+ */
+import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
+import { objectLabel } from '../format/kernel-words';
+import type { Translate } from '../i18n/strings';
+import { useT } from '../i18n/use-t';
+import { useAppStore, type AppStore } from '../store/app-store';
+import { selectDiagnoses, useFdMarks } from '../picture/diagnosis-marks';
+import { DIAGNOSIS_TITLE, DIAGNOSIS_WHY, factWords } from './diagnoses-panel-words';
+
+/** When the shown diagnoses were computed (ms), or null when the frames are not diagnosed. */
+const selectDiagnosedAt = (s: AppStore): number | null => (s.frame?.diagnoses === undefined ? null : (s.frame.diagnosedAt ?? s.frame.takenAt));
+
+/** How many diagnoses the latest frame carries (the side tab's count). */
+export const selectDiagnosisCount = (s: AppStore): number => s.frame?.diagnoses?.length ?? 0;
+
+function DiagnosisCard({ d, index, diagnosedAt, marks, t }: { d: Diagnosis; index: number; diagnosedAt: number; marks: Map<string, number>; t: Translate }) {
+  const seconds = d.since === undefined ? null : Math.max(0, (diagnosedAt - d.since) / 1000);
+  return (
+    <li className="diagnosis-card" data-testid={`diagnosis-card-${index}`} data-kind={d.kind}>
+      <h3>
+        {t(DIAGNOSIS_TITLE[d.kind])}
+        {seconds !== null && <span className="diagnosis-since">{` · ${t('diagnosisSince', { seconds: seconds.toFixed(1) })}`}</span>}
+      </h3>
+      <p className="diagnosis-why">{t(DIAGNOSIS_WHY[d.kind])}</p>
+      <p className="diagnosis-objects">
+        {[...d.processes.map((pid) => `PID ${pid}`), ...d.objects.map(objectLabel)].join(' · ')}
+      </p>
+      <ul className="diagnosis-evidence">
+        {d.facts.map((fact, i) => {
+          const mark = fact.fact === 'forgotten-write-end' ? marks.get(`${fact.process.pid}:${fact.fd}`) : undefined;
+          return (
+            <li key={i} data-testid={`diagnosis-fact-${index}-${i}`}>
+              {mark !== undefined && (
+                <span className="focus-number" title={t('diagMarkedFd', { n: mark })}>
+                  {mark}
+                </span>
+              )}
+              {factWords(fact, t)}
+            </li>
+          );
+        })}
+      </ul>
+    </li>
+  );
+}
+
+export function DiagnosesPanel() {
+  const t = useT();
+  const diagnoses = useAppStore(selectDiagnoses);
+  const diagnosedAt = useAppStore(selectDiagnosedAt);
+  const marks = useFdMarks();
+  return (
+    <section className="panel diagnoses-panel" aria-labelledby="diagnoses-title" data-testid="diagnoses-panel">
+      <h2 id="diagnoses-title">{t('diagnosesTitle')}</h2>
+      {diagnosedAt === null ? (
+        <p className="empty">{t('diagnosesOff')}</p>
+      ) : (
+        <>
+          <p className="diagnosis-when" data-testid="diagnosed-at">
+            {t('diagnosedAt', { time: new Date(diagnosedAt).toISOString().slice(11, 23) })}
+          </p>
+          {diagnoses.length === 0 ? (
+            <p className="empty" data-testid="diagnoses-none">
+              {t('diagnosesNone')}
+            </p>
+          ) : (
+            <ol className="diagnosis-list">
+              {diagnoses.map((d, i) => (
+                <DiagnosisCard key={`${d.kind}:${d.processes.join(',')}:${d.objects.join(',')}`} d={d} index={i} diagnosedAt={diagnosedAt} marks={marks} t={t} />
+              ))}
+            </ol>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
