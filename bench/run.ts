@@ -9,6 +9,7 @@ import { WATCH_SAMPLER_OPTIONS } from '../native-bridge/probe/index';
 import { stopScanPool } from '../native-bridge/probe/pool/scan-pool';
 import { Interrupted, cleanUpEverything, trackedCount } from './bench-children';
 import { BenchState } from './bench-state';
+import { measureObserveCost, observeCostLines, observeCostVerdict, processCount, type ObserveCost } from './observe-cost';
 import { measureObserverEffect, type ObserverEffect } from './observer-effect';
 import { compareScans, type ScanTimes } from './scan-compare';
 import { measureTicks, measureTimerAlone, settle, type TickCost } from './tick-cost';
@@ -63,6 +64,11 @@ function header(tools: { lsof: boolean; ss: boolean }): void {
   say('   observed windows of observed / mean of the two unobserved neighbours (ratio of medians shown too).');
   say('   Neighbouring windows share the machine\'s drift, which varies a pipe\'s throughput by a third');
   say('   from one whole run to the next here. Target >= 0.95.');
+  say('4. Observing the whole machine: 1000 extra idle processes (`sleep`, started for it, killed after);');
+  say('   a Sampler set up as the app\'s observation is (WATCH_SAMPLER_OPTIONS, no peek, /proc/PID/io, diagnoses)');
+  say('   samples {all: true} at 10 Hz for 10 s after 3 s of warming up; CPU time of this process (getrusage');
+  say('   RUSAGE_SELF: every thread) / wall time = share of one core. Other processes that run (on a shared');
+  say('   machine: other users\' busy processes) are re-read and count in. Also the diagnose pass alone. Target < 5%.');
   const busy = loadavg()[0]! / availableParallelism();
   if (busy > 1) {
     say(`   NOTE: the machine is busy (load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores): wall times and`);
@@ -100,7 +106,7 @@ function scanTable(rows: ScanTimes[]): void {
   say('');
 }
 
-function verdicts(scans: ScanTimes[], ticks: TickCost[], timerAlone: TickCost | null, effects: ObserverEffect[]): void {
+function verdicts(scans: ScanTimes[], ticks: TickCost[], timerAlone: TickCost | null, effects: ObserverEffect[], observe: ObserveCost | null): void {
   say('Targets');
   for (const row of scans) {
     if (row.lsof) {
@@ -126,6 +132,7 @@ function verdicts(scans: ScanTimes[], ticks: TickCost[], timerAlone: TickCost | 
     say(`   ${effect.ratio >= 0.95 ? 'met   ' : 'MISSED'} observer effect, ${effect.channel}: ${effect.ratio.toFixed(3)} of unobserved throughput (target >= 0.95)${slow}`);
     say(`          (windows' quartiles ${effect.ratioQuartiles.map((q) => q.toFixed(3)).join(' to ')}; the timer alone: ${effect.controlRatio.toFixed(3)}; the same CPU time spun: ${effect.spinRatio.toFixed(3)})`);
   }
+  if (observe) say(observeCostVerdict(observe));
 }
 
 async function main(): Promise<void> {
@@ -199,7 +206,12 @@ async function main(): Promise<void> {
       say(`     spin       ${list(effect.spin)}`);
     }
     say('');
-    verdicts(scans, ticks, timerAlone, effects);
+    say(`4. Observing the whole machine at 10 Hz (${processCount()} processes before)`);
+    process.stderr.write('bench: observing the whole machine with 1000 idle processes...\n');
+    const observe = await measureObserveCost(1000, 10);
+    for (const line of observeCostLines(observe)) say(line);
+    say('');
+    verdicts(scans, ticks, timerAlone, effects, observe);
   } finally {
     await state.tearDown();
     await cleanUpEverything();
