@@ -80,12 +80,14 @@ function LessonShowAll() {
   return hasLesson ? <ShowAllToggle /> : null;
 }
 
-/** The picture, or the lesson chooser: the first screen when no lesson runs, an overlay when asked for. */
+/** The picture, or the lesson chooser: the first screen when no lesson runs and nothing is observed, an overlay when asked for. */
 function Stage() {
   const hasLesson = useAppStore((s) => s.frame?.lesson != null);
   const chooserOpen = useAppStore(selectChooserOpen);
   const connected = useAppStore((s) => s.status === 'open');
-  if (!hasLesson && connected) return <LessonChooser welcome />;
+  // an observation (ipcscope web --pid/--all, the observe command) is drawn like a lesson's processes
+  const observing = useAppStore((s) => s.frame?.observing != null);
+  if (!hasLesson && !observing && connected) return <LessonChooser welcome />;
   return (
     <>
       <Picture />
@@ -130,6 +132,7 @@ export function App({ api }: { api?: ViewApi | null }) {
   const locale = useAppStore(selectLocale);
   const connect = useAppStore((s) => s.connect);
   const hasLesson = useAppStore((s) => s.frame?.lesson != null);
+  const observing = useAppStore((s) => s.frame?.observing != null);
   useShortcuts();
 
   useEffect(() => (api ? connect(api) : undefined), [api, connect]);
@@ -164,7 +167,7 @@ export function App({ api }: { api?: ViewApi | null }) {
         </div>
       </header>
       <LessonBanner />
-      <main className={`app-main${hasLesson ? '' : ' no-lesson'}`}>
+      <main className={`app-main${hasLesson || observing ? '' : ' no-lesson'}`}>
         <section className="stage">
           <div className="stage-top">
             <LessonTitle />

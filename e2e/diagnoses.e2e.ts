@@ -1,0 +1,115 @@
+import { mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PythonSituation, asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
+import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
+import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
+import type { IpcscopeWeb } from './ipcscope-web-process';
+import { procSyscallArgs, procWchan } from './proc-facts';
+
+/*
+ * Diagnoses end to end: real python3 processes in a deadlock (A reads pipe P1
+ * whose only write end B holds, B reads P2 whose only write end A holds) and
+ * a reader that kept its own write end (C), observed with
+ * `ipcscope web --pid ROOT --tree` in Debian's Chromium. The page must draw
+ * the deadlock as a ring and list both diagnoses in the Diagnoses tab; what
+ * it says is checked against /proc at that moment.
+ */
+
+const RESULTS = join(PROJECT_ROOT, 'test-results');
+const skip = python3MissingReason();
+
+const SITUATION = `
+import os, time
+r1, w1 = os.pipe()
+r2, w2 = os.pipe()
+if os.fork() == 0:
+    os.close(r1); os.close(w2)
+    say("b", os.getpid(), r2)
+    os.read(r2, 1); os._exit(0)
+if os.fork() == 0:
+    for fd in (r1, w1, r2, w2): os.close(fd)
+    r, w = os.pipe()
+    say("c", os.getpid(), r, w)
+    os.read(r, 1); os._exit(0)
+os.close(w1); os.close(r2)
+say("a", os.getpid(), r1)
+os.read(r1, 1)
+`;
+
+let situation: PythonSituation | null = null;
+let web: IpcscopeWeb | null = null;
+let context: BrowserContext | null = null;
+let userDataDir = '';
+
+beforeAll(async () => {
+  if (skip !== null) return;
+  mkdirSync(RESULTS, { recursive: true });
+  situation = new PythonSituation(SITUATION);
+  await situation.numbers('c');
+  web = await startIpcscopeWeb(['--pid', `${situation.pid}`, '--tree']);
+  userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumExecutable(),
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 900 },
+    colorScheme: 'light',
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await web?.stop();
+  await situation?.kill();
+});
+
+describe.skipIf(skip !== null)('diagnoses in the browser', () => {
+  it('draws a real deadlock as a ring and lists it with the never-EOF reader, as the kernel shows them', async () => {
+    if (!situation || !web || !context) throw new Error('setup failed');
+    const [a, r1] = await situation.numbers('a');
+    const [b, r2] = await situation.numbers('b');
+    const [c, cr, cw] = await situation.numbers('c');
+    for (const pid of [a!, b!, c!]) await asleepIn(pid, 'anon_pipe_read');
+
+    const page = context.pages()[0] ?? (await context.newPage());
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(web.url);
+    await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 15_000 });
+
+    // The ring: drawn once the engine has seen the deadlock hold (a few hundred ms).
+    const ring = page.locator('[data-testid^="diagnosis-ring-"]');
+    await ring.first().waitFor({ timeout: 30_000 });
+    const deadlock = page.locator('[data-testid^="diagnosis-"][data-kind="deadlock"]');
+    expect((await deadlock.getAttribute('data-processes'))!.split(' ').map(Number).sort()).toEqual([a, b].sort());
+    for (const id of [`${a}`, `${b}`]) await page.getByTestId(`diagnosis-halo-${id}`).waitFor();
+    const p1 = readlinkSync(`/proc/${a}/fd/${r1}`).replace(/^pipe:\[(\d+)\]$/, 'pipe:$1');
+    const p2 = readlinkSync(`/proc/${b}/fd/${r2}`).replace(/^pipe:\[(\d+)\]$/, 'pipe:$1');
+    expect((await deadlock.getAttribute('data-objects'))!.split(' ').sort()).toEqual([p1, p2].sort());
+    // The forgotten write end of C is numbered on its edge.
+    const forgotten = page.getByTestId(`edge-${c}-${cw}`);
+    await expect.poll(() => forgotten.getAttribute('data-focus'), { timeout: 10_000 }).not.toBeNull();
+
+    // The Diagnoses tab: both, worded from the kernel's evidence.
+    const tab = page.getByTestId('tab-diagnoses');
+    await expect.poll(() => tab.textContent(), { timeout: 10_000 }).toBe('Diagnoses (2)');
+    await tab.click();
+    const kinds = await page.locator('[data-testid^="diagnosis-card-"]').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-kind')));
+    expect(kinds.sort()).toEqual(['deadlock', 'never-eof']);
+    const panel = (await page.getByTestId('diagnoses-panel').textContent()) ?? '';
+    expect(panel).toContain(`pid ${a} (python3) sleeps in read(${r1}) on ${p1.replace(':', ' ')}, which is empty.`);
+    expect(panel).toContain(`Write end fd ${cw} is still open in pid ${c} (python3)`);
+
+    // The kernel, now: all three asleep reading, each on the descriptor the page names.
+    for (const [pid, fd] of [[a!, r1!], [b!, r2!], [c!, cr!]]) {
+      expect(procWchan(pid!)).toBe('anon_pipe_read');
+      expect(procSyscallArgs(pid!)).toMatchObject({ nr: 0, arg0: fd });
+    }
+    await page.screenshot({ path: join(RESULTS, 'diagnoses.png') });
+    expect(problems).toEqual([]);
+  });
+});
