@@ -45,6 +45,7 @@ export interface ObserveCost {
 
 /** Starts `count` idle `sleep` processes and resolves once the kernel shows each asleep (state S). */
 async function startSleepers(count: number): Promise<ChildProcess[]> {
+  if (count === 0) return [];
   const children: (ChildProcess & { pid: number })[] = [];
   for (let i = 0; i < count; i++) {
     children.push(spawnTracked('sleep', ['100000'], 'ignore'));
@@ -137,9 +138,13 @@ export function observeCostLines(cost: ObserveCost): string[] {
   ];
 }
 
-export function observeCostVerdict(cost: ObserveCost): string {
+/** The verdict at +1000; with the same machine measured at +0 (`base`), what the idle processes themselves add. */
+export function observeCostVerdict(cost: ObserveCost, base: ObserveCost | null = null): string {
   const met = cost.coreShare < OBSERVE_BUDGET;
-  return `   ${met ? 'met   ' : 'MISSED'} observing the whole machine at ${OBSERVE_HZ} Hz with +${cost.extra} idle processes: ${(cost.coreShare * 100).toFixed(2)}% of a core, ${(cost.coreShare / OBSERVE_BUDGET).toFixed(2)}x the budget (target < ${OBSERVE_BUDGET * 100}%)`;
+  const verdict = `   ${met ? 'met   ' : 'MISSED'} observing the whole machine at ${OBSERVE_HZ} Hz with +${cost.extra} idle processes: ${(cost.coreShare * 100).toFixed(2)}% of a core, ${(cost.coreShare / OBSERVE_BUDGET).toFixed(2)}x the budget (target < ${OBSERVE_BUDGET * 100}%)`;
+  if (!base) return verdict;
+  const added = cost.coreShare - base.coreShare;
+  return `${verdict}\n          (the machine alone, +0: ${(base.coreShare * 100).toFixed(2)}%; the ${cost.extra} idle processes add ${(added * 100).toFixed(2)}% of a core)`;
 }
 
 /** How many processes the machine has now (for the report). */
@@ -153,7 +158,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.stdout.write(`4. Observing the whole machine (${processCount()} processes before)\n`);
-  measureObserveCost(1000, 10)
-    .then((cost) => process.stdout.write(`${[...observeCostLines(cost), observeCostVerdict(cost)].join('\n')}\n`))
-    .finally(() => cleanUpEverything());
+  void (async () => {
+    try {
+      const base = await measureObserveCost(0, 10);
+      const cost = await measureObserveCost(1000, 10);
+      process.stdout.write(`${[...observeCostLines(base), ...observeCostLines(cost), observeCostVerdict(cost, base)].join('\n')}\n`);
+    } finally {
+      await cleanUpEverything();
+    }
+  })();
 }

@@ -68,7 +68,8 @@ function header(tools: { lsof: boolean; ss: boolean }): void {
   say('   a Sampler set up as the app\'s observation is (WATCH_SAMPLER_OPTIONS, no peek, /proc/PID/io, diagnoses)');
   say('   samples {all: true} at 10 Hz for 10 s after 3 s of warming up; CPU time of this process (getrusage');
   say('   RUSAGE_SELF: every thread) / wall time = share of one core. Other processes that run (on a shared');
-  say('   machine: other users\' busy processes) are re-read and count in. Also the diagnose pass alone. Target < 5%.');
+  say('   machine: other users\' busy processes) are re-read and count in: the same is measured at +0 first, and the');
+  say('   difference is what the idle processes add. Also the diagnose pass alone. Target < 5%.');
   const busy = loadavg()[0]! / availableParallelism();
   if (busy > 1) {
     say(`   NOTE: the machine is busy (load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores): wall times and`);
@@ -106,7 +107,7 @@ function scanTable(rows: ScanTimes[]): void {
   say('');
 }
 
-function verdicts(scans: ScanTimes[], ticks: TickCost[], timerAlone: TickCost | null, effects: ObserverEffect[], observe: ObserveCost | null): void {
+function verdicts(scans: ScanTimes[], ticks: TickCost[], timerAlone: TickCost | null, effects: ObserverEffect[], observe: [ObserveCost, ObserveCost] | null): void {
   say('Targets');
   for (const row of scans) {
     if (row.lsof) {
@@ -132,7 +133,7 @@ function verdicts(scans: ScanTimes[], ticks: TickCost[], timerAlone: TickCost | 
     say(`   ${effect.ratio >= 0.95 ? 'met   ' : 'MISSED'} observer effect, ${effect.channel}: ${effect.ratio.toFixed(3)} of unobserved throughput (target >= 0.95)${slow}`);
     say(`          (windows' quartiles ${effect.ratioQuartiles.map((q) => q.toFixed(3)).join(' to ')}; the timer alone: ${effect.controlRatio.toFixed(3)}; the same CPU time spun: ${effect.spinRatio.toFixed(3)})`);
   }
-  if (observe) say(observeCostVerdict(observe));
+  if (observe) say(observeCostVerdict(observe[1], observe[0]));
 }
 
 async function main(): Promise<void> {
@@ -208,10 +209,11 @@ async function main(): Promise<void> {
     say('');
     say(`4. Observing the whole machine at 10 Hz (${processCount()} processes before)`);
     process.stderr.write('bench: observing the whole machine with 1000 idle processes...\n');
+    const observeBase = await measureObserveCost(0, 10);
     const observe = await measureObserveCost(1000, 10);
-    for (const line of observeCostLines(observe)) say(line);
+    for (const line of [...observeCostLines(observeBase), ...observeCostLines(observe)]) say(line);
     say('');
-    verdicts(scans, ticks, timerAlone, effects, observe);
+    verdicts(scans, ticks, timerAlone, effects, [observeBase, observe]);
   } finally {
     await state.tearDown();
     await cleanUpEverything();
