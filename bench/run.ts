@@ -10,6 +10,7 @@ import { stopScanPool } from '../native-bridge/probe/pool/scan-pool';
 import { Interrupted, cleanUpEverything, trackedCount } from './bench-children';
 import { BenchState } from './bench-state';
 import { measureObserverEffect, type ObserverEffect } from './observer-effect';
+import { measurePool, reportPool, type PoolBench } from './pool-1000';
 import { compareScans, type ScanTimes } from './scan-compare';
 import { measureTicks, measureTimerAlone, settle, type TickCost } from './tick-cost';
 import { available, ms, pad, ratio } from './timing';
@@ -63,6 +64,9 @@ function header(tools: { lsof: boolean; ss: boolean }): void {
   say('   observed windows of observed / mean of the two unobserved neighbours (ratio of medians shown too).');
   say('   Neighbouring windows share the machine\'s drift, which varies a pipe\'s throughput by a third');
   say('   from one whole run to the next here. Target >= 0.95.');
+  say('4. Process pool (bench/pool-1000.ts): the process-pool lesson at 1000 workers, both versions, through an');
+  say('   engine session at 30 Hz: time until every worker sleeps in read (budget 5 s), PSS of the lesson\'s');
+  say('   processes from /proc/PID/smaps_rollup (budget 1 GiB), frames at 30 Hz over 6 s with every worker asleep.');
   const busy = loadavg()[0]! / availableParallelism();
   if (busy > 1) {
     say(`   NOTE: the machine is busy (load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores): wall times and`);
@@ -198,6 +202,11 @@ async function main(): Promise<void> {
       say(`     control    ${list(effect.control)}`);
       say(`     spin       ${list(effect.spin)}`);
     }
+    say('');
+    process.stderr.write('bench: the process pool at 1000 workers...\n');
+    const pools: PoolBench[] = [];
+    for (const version of ['closes', 'keeps'] as const) pools.push(await measurePool(version));
+    reportPool(pools, say);
     say('');
     verdicts(scans, ticks, timerAlone, effects);
   } finally {
