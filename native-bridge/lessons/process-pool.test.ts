@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
 import { becomeSubreaper, parentOf } from '../actor/reaper';
+import { PICTURED_WORKERS } from '../session/lesson-workers';
 import { waitpidNoHang } from '../actor/reaper-libc';
 import { validateParams } from './lesson-params';
 import { processPool } from './process-pool';
@@ -64,6 +65,11 @@ describe.each(['keeps', 'closes'] as const)('the process pool, version %s, 10 wo
       expect(writers([parent!, ...workers], ino), `writers of pipe ${i + 1}`).toEqual(expected.sort((a, b) => a - b));
       expect(holdersOf(`pipe:[${ino}]`).filter((h) => h.endsWith('/0'))).toEqual([`${workers[i]}/0`]);
     }
+    /* the picture's view names the first workers and their pipes, as the kernel numbers them */
+    const view = run.runner.view(false, 1);
+    const pictured = workers.slice(0, PICTURED_WORKERS);
+    expect(view.roles).toEqual({ parent, ...Object.fromEntries(pictured.map((pid, i) => [`worker${i + 1}`, pid])) });
+    expect(view.objects).toEqual(inodes.slice(0, PICTURED_WORKERS).map((ino) => `pipe:${ino}`));
     const claim = run.runner.view(false, 1).claims.find((c) => c.id === 'pool-write-end-holders')!;
     expect(claim.verdict?.holds).toBe(version === 'keeps' ? 'holds' : 'differs');
     expect(claim.verdict?.measured['writers of pipe 1']).toBe(version === 'keeps' ? N : 1);

@@ -50,9 +50,9 @@ function steps({ workers: n, keeps, tasks }: PoolChoice): LessonStep[] {
       syscall: 'fork',
       args: (v) => ({ workers: n, keeps, dir: stringVar(v, 'dir'), calls: `pipe2(fd, ${flags}); fork(); close(fd[0]);  /* × ${n} */` }),
       save: (reply, vars) => {
-        const { spawned, inodes, writeFds } = reply.data ?? {};
+        const { spawned, pipes, writeFds } = reply.data ?? {};
         if (Array.isArray(spawned)) vars.workerPids = spawned.join(',');
-        if (Array.isArray(inodes)) vars.inodes = inodes.join(',');
+        if (Array.isArray(pipes)) vars.inodes = pipes.join(',');
         if (Array.isArray(writeFds) && writeFds[0] !== undefined) vars.wfd1 = writeFds[0];
       },
       code: `pipe2(fd, ${flags}); pid[i] = fork(); close(fd[0]);  /* × ${n} */`,
@@ -145,7 +145,7 @@ export const processPool: Lesson = {
   mechanism: 'pool',
   programs: [prog, workerSh],
   tempDir: true,
-  title: text('A pool of workers, one pipe each', '工作进程池，每个一根管道', '工作行程池，每個一條管道'),
+  title: text('A process pool', '进程池', '行程池'),
   summary: text(
     'Seed 003\'s process pool with 1 to 1000 real workers, each asleep in read on its own pipe until the parent sends it a task. The workers run a small shell loop (worker.sh) instead of the C child: no compiler needed and ~0.1 MiB each, and the kernel sees the same pipes, holders and sleeps. Version "keeps" shows the trap: later workers inherit their elder siblings\' write ends.',
     '种子 003 的进程池，1 到 1000 个真实的工作进程，每个都睡在自己管道的 read 上，直到父进程发来任务。工作进程运行一个小 shell 循环（worker.sh）而不是 C 子进程：不需要编译器，每个约 0.1 MiB，内核看到的管道、持有者和睡眠完全一样。"keeps" 版本展示陷阱：后来的工作进程继承了兄长们的写端。',
@@ -156,11 +156,11 @@ export const processPool: Lesson = {
     {
       name: 'version',
       kind: 'choice',
-      label: text('Write ends', '写端', '寫端'),
+      label: text('O_CLOEXEC', 'O_CLOEXEC', 'O_CLOEXEC'),
       default: 'keeps',
       choices: [
-        { value: 'keeps', label: text('inherited (the seed\'s trap)', '被继承（种子里的陷阱）', '被繼承（種子裡的陷阱）') },
-        { value: 'closes', label: text('closed on exec (the fix)', 'exec 时关闭（修正版）', 'exec 時關閉（修正版）') },
+        { value: 'keeps', label: text('no (trap)', '无（陷阱）', '無（陷阱）') },
+        { value: 'closes', label: text('yes (fix)', '有（修正）', '有（修正）') },
       ],
     },
     { name: 'tasks', kind: 'int', label: text('Tasks', '任务数', '任務數'), min: 1, max: MAX_POOL_TASKS, default: DEFAULT_TASKS },

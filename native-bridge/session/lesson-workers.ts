@@ -31,8 +31,19 @@ function recordedGroup(dir: string | null): number {
   return Number.isInteger(group) && group > 0 ? group : 0;
 }
 
+/**
+ * Workers the lesson view names (roles, objects): the lesson picture draws
+ * at most 12 processes and 6 objects, and a pool of 10 with the trap has
+ * 55 write-end edges, which no longer fit; the first few show the trap
+ * (worker 1's pipe held by the parent and the younger workers). Every
+ * worker is in the frame's processes (the sampler's scope) for the map.
+ */
+export const PICTURED_WORKERS = 4;
+
 export class LessonWorkers {
   private readonly pids: number[] = [];
+  /** "pipe:INODE" of each worker's pipe, as the snapshot names it. */
+  private readonly pipes: string[] = [];
   private disposed = false;
   private readonly onExit = (): void => this.killSync();
 
@@ -40,15 +51,25 @@ export class LessonWorkers {
     if (dir) process.on('exit', this.onExit);
   }
 
-  /** Takes note of the pids an op's reply says it started. */
+  /** Takes note of the pids (`spawned`) and pipe inodes (`pipes`) an op's reply says it made. */
   note(data: Record<string, unknown> | undefined): void {
-    const spawned = data?.spawned;
-    if (!Array.isArray(spawned)) return;
-    for (const pid of spawned) if (typeof pid === 'number' && !this.pids.includes(pid)) this.pids.push(pid);
+    const { spawned, pipes } = data ?? {};
+    if (Array.isArray(spawned)) for (const pid of spawned) if (typeof pid === 'number' && !this.pids.includes(pid)) this.pids.push(pid);
+    if (Array.isArray(pipes)) for (const ino of pipes) if (typeof ino === 'number' && ino > 0) this.pipes.push(`pipe:${ino}`);
   }
 
   all(): readonly number[] {
     return this.pids;
+  }
+
+  /** The first workers as the lesson view's roles: worker1 .. worker4, in the order they were started. */
+  roles(): Record<string, number> {
+    return Object.fromEntries(this.pids.slice(0, PICTURED_WORKERS).map((pid, i) => [`worker${i + 1}`, pid]));
+  }
+
+  /** Their pipes, for the lesson view's objects. */
+  objects(): readonly string[] {
+    return this.pipes.slice(0, PICTURED_WORKERS);
   }
 
   /** Kills the workers' group and, once their parent actor is gone (`parentGone`), reaps every one of them. */

@@ -11,8 +11,9 @@
  *   pool-wait     waitpid for every worker not reaped yet (sleeps in wait4)
  *
  * The workers are not actors: they are `sh` processes, children of this
- * actor, whose pids the reply of pool-start gives the engine (`spawned`)
- * with their process group (`processGroup`) so it can show and remove them.
+ * actor, whose pids the reply of pool-start gives the engine (`spawned`),
+ * with their pipes (`pipes`, inodes), so it can show and remove them; their
+ * process group is recorded in the lesson directory at once.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,8 +68,8 @@ export const poolOps: OpTable = {
         spawned: workers.map((w) => w.pid),
         processGroup,
         writeFds: workers.map((w) => w.writeFd),
-        /* 0: the inode could not be read */
-        inodes: workers.map((w) => w.inode ?? 0),
+        /* the pipes' inodes, worker by worker (0: could not be read) */
+        pipes: workers.map((w) => w.inode ?? 0),
       });
       for (let index = 1; index <= count; index++) {
         /* keeps: no O_CLOEXEC, so this write end reaches every worker spawned after it (the trap) */
