@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -161,6 +161,26 @@ describe('the process pool stopped or killed half-way', () => {
     } finally {
       engine.kill('SIGKILL');
     }
+  }, 120_000);
+});
+
+describe('a pool larger than the parent may hold descriptors for', () => {
+  it('stops at the limit with a message naming RLIMIT_NOFILE and its value; the workers started so far are removed', async () => {
+    run = await LessonRun.start(processPool, { workers: 200, version: 'closes' });
+    const parent = run.pid('parent');
+    /* the parent keeps one write end per worker: 100 descriptors are not enough for 200 */
+    execFileSync('prlimit', ['--pid', String(parent), '--nofile=100:']);
+    expect(await run.step()).toEqual({ index: 0, status: 'failed' });
+    const error = run.runner.view(false, 1).error ?? '';
+    expect(error).toMatch(/pipe2 for worker \d+ of 200 failed: EMFILE, RLIMIT_NOFILE is 100; \d+ workers were started/);
+    const started = Number(/(\d+) workers were started/.exec(error)![1]);
+    const workers = run.runner.pids().slice(1);
+    expect(workers).toHaveLength(started);
+    expect(started).toBeGreaterThan(0);
+    await until(() => workers.every(asleepInRead), LONG);
+    await run.disposeAndCheck();
+    run = null;
+    for (const pid of workers) expect(alive(pid)).toBe(false);
   }, 120_000);
 });
 

@@ -362,7 +362,8 @@ export class LessonRunner {
 
   /** The step returned or blocked: judge its question and measure the claims that wait for it, from the kernel. */
   private async settled(index: number, step: LessonStep, reply: CallReply | null): Promise<void> {
-    if (this.disposed) return;
+    /* a failed step keeps the error that says why; there is no kernel answer to judge */
+    if (this.disposed || this.statuses[index] === 'failed') return;
     const claims = (this.lesson.claims ?? []).filter((c) => step.id !== undefined && c.after === step.id);
     if (!step.question && claims.length === 0 && !step.focus) return;
     const state = settledStep(index, this.statuses[index]!, reply, this.vars, this.params, this.actors);

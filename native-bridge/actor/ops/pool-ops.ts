@@ -17,7 +17,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { O_CLOEXEC, native, selfFdInode } from '../../libc/libc';
+import { errnoName } from '../../libc/errno';
+import { O_CLOEXEC, lastErrno, native, selfFdInode } from '../../libc/libc';
+import { errnoWithLimit } from '../../libc/process-limits';
 import { WORKER_SH_FILE, workerSh } from '../../lessons/programs/process-pool/worker-sh';
 import { decodeWaitStatus } from './process-ops';
 import { recordGroup, spawnWorker } from './pool-ops-spawn';
@@ -73,13 +75,19 @@ export const poolOps: OpTable = {
       });
       for (let index = 1; index <= count; index++) {
         /* keeps: no O_CLOEXEC, so this write end reaches every worker spawned after it (the trap) */
-        if (native.pipe2(fds, keeps ? 0 : O_CLOEXEC) < 0) return { ...failed(), data: report() };
+        if (native.pipe2(fds, keeps ? 0 : O_CLOEXEC) < 0) {
+          /* EMFILE: the parent holds one write end per worker, so RLIMIT_NOFILE bounds the pool */
+          const errno = errnoName(lastErrno());
+          const why = `pipe2 for worker ${index} of ${count} failed: ${errnoWithLimit(errno)}; ${index - 1} workers were started`;
+          return { result: -1, errno, error: why, data: report() };
+        }
         const [readFd, writeFd] = [fds[0]!, fds[1]!];
         const inode = selfFdInode(readFd, 'pipe');
         const pid = spawnWorker({ readFd, writeFd, processGroup, script, index, env });
         if (typeof pid === 'string') {
           abandon(readFd, writeFd);
-          return { result: -1, errno: pid, error: `posix_spawn of worker ${index} failed: ${pid}`, data: report() };
+          const why = `posix_spawn of worker ${index} of ${count} failed: ${errnoWithLimit(pid)}; ${index - 1} workers were started`;
+          return { result: -1, errno: pid, error: why, data: report() };
         }
         if (processGroup === 0) {
           processGroup = pid;
