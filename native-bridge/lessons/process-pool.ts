@@ -53,7 +53,10 @@ function steps({ workers: n, keeps, tasks }: PoolChoice): LessonStep[] {
         const { spawned, pipes, writeFds } = reply.data ?? {};
         if (Array.isArray(spawned)) vars.workerPids = spawned.join(',');
         if (Array.isArray(pipes)) vars.inodes = pipes.join(',');
-        if (Array.isArray(writeFds) && writeFds[0] !== undefined) vars.wfd1 = writeFds[0];
+        if (Array.isArray(writeFds) && writeFds[0] !== undefined) {
+          vars.wfd1 = writeFds[0];
+          vars.writeFds = writeFds.join(',');
+        }
       },
       code: `pipe2(fd, ${flags}); pid[i] = fork(); close(fd[0]);  /* × ${n} */`,
       ...at('pipe2('),
