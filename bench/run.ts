@@ -11,6 +11,7 @@ import { Interrupted, cleanUpEverything, trackedCount } from './bench-children';
 import { BenchState } from './bench-state';
 import { measureObserveCost, observeCostLines, observeCostVerdict, processCount, type ObserveCost } from './observe-cost';
 import { measureObserverEffect, type ObserverEffect } from './observer-effect';
+import { measurePool, reportPool, type PoolBench } from './pool-1000';
 import { compareScans, type ScanTimes } from './scan-compare';
 import { measureTicks, measureTimerAlone, settle, type TickCost } from './tick-cost';
 import { available, ms, pad, ratio } from './timing';
@@ -70,6 +71,9 @@ function header(tools: { lsof: boolean; ss: boolean }): void {
   say('   RUSAGE_SELF: every thread) / wall time = share of one core. Other processes that run (on a shared');
   say('   machine: other users\' busy processes) are re-read and count in: the same is measured at +0 first, and the');
   say('   difference is what the idle processes add. Also the diagnose pass alone. Target < 5%.');
+  say('4. Process pool (bench/pool-1000.ts): the process-pool lesson at 1000 workers, both versions, through an');
+  say('   engine session at 30 Hz: time until every worker sleeps in read (budget 5 s), PSS of the lesson\'s');
+  say('   processes from /proc/PID/smaps_rollup (budget 1 GiB), frames at 30 Hz over 6 s with every worker asleep.');
   const busy = loadavg()[0]! / availableParallelism();
   if (busy > 1) {
     say(`   NOTE: the machine is busy (load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores): wall times and`);
@@ -214,6 +218,12 @@ async function main(): Promise<void> {
     for (const line of [...observeCostLines(observeBase), ...observeCostLines(observe)]) say(line);
     say('');
     verdicts(scans, ticks, timerAlone, effects, [observeBase, observe]);
+    process.stderr.write('bench: the process pool at 1000 workers...\n');
+    const pools: PoolBench[] = [];
+    for (const version of ['closes', 'keeps'] as const) pools.push(await measurePool(version));
+    reportPool(pools, say);
+    say('');
+    verdicts(scans, ticks, timerAlone, effects);
   } finally {
     await state.tearDown();
     await cleanUpEverything();

@@ -19,6 +19,8 @@ function num(args: OpArgs, name: string): string {
 
 /** The call as issued, without its result. */
 export function callText(syscall: string, args: OpArgs, extra: { fds?: number[]; spawned?: string } = {}): string {
+  /* a bulk step (one op, the same call for each of N workers) names its calls itself */
+  if (typeof args.calls === 'string') return args.calls;
   switch (syscall) {
     case 'read':
       return `read(${num(args, 'fd')}, ${num(args, 'count')})`;

@@ -14,12 +14,13 @@
  * after it are computed from the kernel (settled-step.ts).
  */
 import { readlinkSync, statSync } from 'node:fs';
-import { ActorTeam, SpawnChildError, type Actor, type CallReply } from '../actor/actor-host';
+import { ActorTeam, SpawnChildError, type Actor, type ActorOutput, type CallReply } from '../actor/actor-host';
 import { offeredBytes, type OpArgs } from '../actor/actor-protocol';
 import { stepsOf, type Lesson, type LessonStep, type LessonVars, type StepFocus, type Verdict } from '../lessons/lesson-types';
 import type { ClaimView, LessonParams, LessonView, StepStatus, SyscallEvent } from '../model/frame-types';
 import { callText, resultText, shownResult } from './event-text';
 import { LessonTempDir } from './lesson-temp-dir';
+import { LessonWorkers } from './lesson-workers';
 import { settledStep } from './settled-step';
 
 export type RunnerEvent = Omit<SyscallEvent, 'seq' | 'time'>;
@@ -90,6 +91,8 @@ export class LessonRunner {
   private error: string | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  /** Processes an op started that are not actors (the process pool's workers). */
+  private readonly workers: LessonWorkers;
 
   private constructor(
     readonly lesson: Lesson,
@@ -104,6 +107,7 @@ export class LessonRunner {
     this.answers = new Map(options.answers ?? []);
     this.statuses = this.steps.map(() => 'pending');
     if (tempDir) this.vars.dir = tempDir.path;
+    this.workers = new LessonWorkers(tempDir?.path ?? null);
   }
 
   /** Starts the lesson's first processes; nothing else happens until step(). */
@@ -157,7 +161,12 @@ export class LessonRunner {
 
   /** PIDs of every process the lesson started (some may have exited). */
   pids(): number[] {
-    return [...this.actors.values()].map((actor) => actor.pid);
+    return [...[...this.actors.values()].map((actor) => actor.pid), ...this.workers.all()];
+  }
+
+  /** What the lesson's processes write on stdout/stderr (children share their engine-spawned ancestor's pipe). */
+  onOutput(listener: (output: ActorOutput) => void): () => void {
+    return this.team.onOutput(listener);
   }
 
   /** The lesson's private directory, when it has one. */
@@ -210,9 +219,9 @@ export class LessonRunner {
       playing,
       speed,
       finished: this.finished,
-      roles: Object.fromEntries([...this.actors].map(([role, actor]) => [role, actor.pid])),
+      roles: { ...Object.fromEntries([...this.actors].map(([role, actor]) => [role, actor.pid])), ...this.workers.roles() },
       idleRoles: [...this.actors].filter(([role, actor]) => actor.alive && !busy.has(role)).map(([role]) => role),
-      objects: [...this.objects],
+      objects: [...this.objects, ...this.workers.objects()],
       error: this.error,
       params: { ...this.params },
       programs,
@@ -225,7 +234,8 @@ export class LessonRunner {
   /** Kills and reaps every process of the lesson; its kernel objects die with their holders; its directory goes. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    await this.team.dispose();
+    /* workers first (their group is killed while it surely exists), reaped once their parent actor is gone */
+    await this.workers.dispose(() => this.team.dispose());
     await this.tempDir?.dispose();
   }
 
@@ -352,7 +362,8 @@ export class LessonRunner {
 
   /** The step returned or blocked: judge its question and measure the claims that wait for it, from the kernel. */
   private async settled(index: number, step: LessonStep, reply: CallReply | null): Promise<void> {
-    if (this.disposed) return;
+    /* a failed step keeps the error that says why; there is no kernel answer to judge */
+    if (this.disposed || this.statuses[index] === 'failed') return;
     const claims = (this.lesson.claims ?? []).filter((c) => step.id !== undefined && c.after === step.id);
     if (!step.question && claims.length === 0 && !step.focus) return;
     const state = settledStep(index, this.statuses[index]!, reply, this.vars, this.params, this.actors);
@@ -369,6 +380,7 @@ export class LessonRunner {
   private finish(index: number, step: LessonStep, actor: Actor, args: OpArgs, object: string | null, reply: CallReply): void {
     if (this.disposed) return;
     const syscall = syscallOf(step);
+    this.workers.note(reply.data);
     let errno = reply.errno;
     if (reply.result === null) {
       /* exit never returns; any other call that got no reply means the process died in it (e.g. SIGPIPE) */

@@ -13,6 +13,7 @@
 import { fifoOps } from './fifo-ops';
 import type { OpSpec, OpTable } from './op-types';
 import { pipeOps } from './pipe-ops';
+import { poolOps } from './pool-ops';
 import { posixOps } from './posix-ops';
 import { processOps } from './process-ops';
 import { processSetupOps } from './process-setup-ops';
@@ -27,6 +28,7 @@ export const opTables: Record<string, OpTable> = {
   socket: socketOps,
   fifo: fifoOps,
   processSetup: processSetupOps,
+  pool: poolOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;
