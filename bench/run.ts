@@ -71,7 +71,7 @@ function header(tools: { lsof: boolean; ss: boolean }): void {
   say('   RUSAGE_SELF: every thread) / wall time = share of one core. Other processes that run (on a shared');
   say('   machine: other users\' busy processes) are re-read and count in: the same is measured at +0 first, and the');
   say('   difference is what the idle processes add. Also the diagnose pass alone. Target < 5%.');
-  say('4. Process pool (bench/pool-1000.ts): the process-pool lesson at 1000 workers, both versions, through an');
+  say('5. Process pool (bench/pool-1000.ts): the process-pool lesson at 1000 workers, both versions, through an');
   say('   engine session at 30 Hz: time until every worker sleeps in read (budget 5 s), PSS of the lesson\'s');
   say('   processes from /proc/PID/smaps_rollup (budget 1 GiB), frames at 30 Hz over 6 s with every worker asleep.');
   const busy = loadavg()[0]! / availableParallelism();
@@ -223,7 +223,6 @@ async function main(): Promise<void> {
     for (const version of ['closes', 'keeps'] as const) pools.push(await measurePool(version));
     reportPool(pools, say);
     say('');
-    verdicts(scans, ticks, timerAlone, effects);
   } finally {
     await state.tearDown();
     await cleanUpEverything();
