@@ -22,6 +22,9 @@ import { QuestionCard } from './panels/question-card';
 import { SideTabs } from './panels/side-tabs';
 import { FocusNotes } from './picture/focus-notes';
 import { Picture } from './picture/picture';
+import { StageSwitch } from './map/stage-switch';
+import { selectShowsMap } from './map/map-selectors';
+import { SystemMap } from './map/map-view';
 import { useAppStore } from './store/app-store';
 import { selectAsleepAtEnd, selectReplayedFrom, selectReplayedTo } from './store/lesson-selectors';
 import { selectChooserOpen } from './store/panel-slice';
@@ -85,6 +88,15 @@ function Stage() {
   const hasLesson = useAppStore((s) => s.frame?.lesson != null);
   const chooserOpen = useAppStore(selectChooserOpen);
   const connected = useAppStore((s) => s.status === 'open');
+  const showsMap = useAppStore(selectShowsMap);
+  if (showsMap) {
+    return (
+      <>
+        <SystemMap />
+        {chooserOpen && <LessonChooser welcome={false} />}
+      </>
+    );
+  }
   if (!hasLesson && connected) return <LessonChooser welcome />;
   return (
     <>
@@ -130,6 +142,8 @@ export function App({ api }: { api?: ViewApi | null }) {
   const locale = useAppStore(selectLocale);
   const connect = useAppStore((s) => s.connect);
   const hasLesson = useAppStore((s) => s.frame?.lesson != null);
+  // The map's inspector (Details) sits in the side column: keep it while the map shows.
+  const showsMap = useAppStore(selectShowsMap);
   useShortcuts();
 
   useEffect(() => (api ? connect(api) : undefined), [api, connect]);
@@ -152,6 +166,7 @@ export function App({ api }: { api?: ViewApi | null }) {
         <div className="header-lesson">
           <LessonPicker />
           <HeaderButtons />
+          <StageSwitch />
         </div>
         <PlaybackControls />
         <div className="header-settings">
@@ -164,7 +179,7 @@ export function App({ api }: { api?: ViewApi | null }) {
         </div>
       </header>
       <LessonBanner />
-      <main className={`app-main${hasLesson ? '' : ' no-lesson'}`}>
+      <main className={`app-main${hasLesson || showsMap ? '' : ' no-lesson'}`}>
         <section className="stage">
           <div className="stage-top">
             <LessonTitle />
