@@ -39,6 +39,15 @@ export interface DrawInput {
 
 /** Smallest on-screen text size (CSS px) worth drawing: below it a label is noise. */
 const MIN_TEXT_PX = 7;
+/** Heads of processes and fans never shrink below this on screen (a projector at the back of a room)... */
+const MIN_HEAD_PX = 12;
+/** ...and are drawn when their box is at least this wide on screen. */
+const MIN_HEAD_BOX_PX = 70;
+
+/** World font size for a head: its natural size, or larger when zoomed out, so it stays readable. */
+function headSize(natural: number, k: number): number {
+  return Math.max(natural, MIN_HEAD_PX / k);
+}
 const TEXT = 13;
 const SMALL = 11;
 
@@ -134,7 +143,8 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
     ctx.textAlign = 'center';
     for (const e of layout.edges) {
       if (e.count > 1 && visible({ x: Math.min(e.from.x, e.to.x), y: Math.min(e.from.y, e.to.y), w: Math.abs(e.to.x - e.from.x), h: Math.abs(e.to.y - e.from.y) + 1 }, view)) {
-        ctx.fillText(t('mapFds', { count: e.count }), (e.from.x + e.to.x) / 2, (e.from.y + e.to.y) / 2 - 4);
+        // Near the object end: the middle of a long edge often lies under another box.
+        ctx.fillText(t('mapFds', { count: e.count }), e.from.x + (e.to.x - e.from.x) * 0.78, e.from.y + (e.to.y - e.from.y) * 0.78 - 4);
       }
     }
   }
@@ -187,13 +197,16 @@ function drawProcess(ctx: CanvasRenderingContext2D, r: Rect, proc: ProcessInfo, 
   if (flagged.has(proc.pid)) outline(ctx, r, p.eof, Math.max(2 * px, 2.5), 6);
   if (input.matches.has(proc.pid)) outline(ctx, r, p.flight, Math.max(2 * px, 3), 6);
   if (input.selection === id || input.hovered === id) outline(ctx, r, p.lessonAccent, Math.max(2 * px, input.selection === id ? 3 : 1.5), 6);
-  if (!showText) return;
+  const k = input.transform.k;
+  if (r.w * k < MIN_HEAD_BOX_PX) return;
   const { head, call } = processLines(proc);
   const scale = p.scale;
+  const size = headSize(TEXT * scale, k);
   ctx.textAlign = 'left';
   ctx.fillStyle = p.text;
-  ctx.font = `600 ${TEXT * scale}px ${p.font}`;
-  ctx.fillText(fitText(ctx, head, r.w - 16), r.x + 8, r.y + 8 + TEXT * scale);
+  ctx.font = `600 ${size}px ${p.font}`;
+  ctx.fillText(fitText(ctx, head, r.w - 16), r.x + 8, r.y + Math.min(r.h / 2 + size / 3, 8 + size));
+  if (!showText) return;
   if (call && showSmall) {
     ctx.font = `${SMALL * scale}px ${p.mono}`;
     ctx.fillStyle = proc.blocked ? p.blocked : p.running;
@@ -238,15 +251,17 @@ function drawFan(ctx: CanvasRenderingContext2D, placed: PlacedUnit, input: DrawI
     ctx.fillRect(x, bar.y, w, bar.h);
     x += w;
   }
-  if (showText) {
+  const k = input.transform.k;
+  if (head.w * k >= MIN_HEAD_BOX_PX) {
     const lines = fanLines(fan, input.t);
     const scale = p.scale;
+    const size = headSize((TEXT + 2) * scale, k);
     ctx.textAlign = 'left';
     ctx.fillStyle = p.text;
-    ctx.font = `700 ${(TEXT + 2) * scale}px ${p.font}`;
+    ctx.font = `700 ${size}px ${p.font}`;
     const objects = kindList(fan.objectKinds);
-    ctx.fillText(fitText(ctx, objects ? `${lines.head}  ·  ${input.t('mapFanObjects', { list: objects })}` : lines.head, head.w - 16), head.x + 8, head.y + 6 + (TEXT + 2) * scale);
-    if (showSmall) {
+    ctx.fillText(fitText(ctx, objects && showText ? `${lines.head}  ·  ${input.t('mapFanObjects', { list: objects })}` : lines.head, head.w - 16), head.x + 8, head.y + Math.min(head.h / 2 + size / 3, 6 + size));
+    if (showSmall && showText) {
       ctx.font = `${SMALL * scale}px ${p.font}`;
       ctx.fillStyle = counts.blockedTotal ? p.blocked : p.muted;
       ctx.fillText(fitText(ctx, lines.counts, head.w - 16), head.x + 8, head.y + 10 + (TEXT + 2) * scale + SMALL * scale);
@@ -267,7 +282,13 @@ function drawFan(ctx: CanvasRenderingContext2D, placed: PlacedUnit, input: DrawI
     }
     if (flagged.has(proc.pid)) outline(ctx, m, p.eof, Math.max(2 * px, 2), 2);
     if (input.matches.has(proc.pid)) outline(ctx, m, p.flight, Math.max(2 * px, 2), 2);
-    if (input.selection === id || input.hovered === id) outline(ctx, m, p.lessonAccent, Math.max(2 * px, 2), 2);
+    if (input.selection === id) {
+      ctx.fillStyle = p.lessonAccent;
+      ctx.globalAlpha = 0.35;
+      ctx.fillRect(m.x, m.y, m.w, m.h);
+      ctx.globalAlpha = 1;
+    }
+    if (input.selection === id || input.hovered === id) outline(ctx, m, p.lessonAccent, Math.max(3 * px, 3), 2);
     if (showSmall) {
       ctx.font = `${SMALL * p.scale}px ${p.mono}`;
       ctx.fillStyle = p.text;

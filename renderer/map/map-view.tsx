@@ -55,6 +55,8 @@ export function SystemMap() {
     });
     controllerRef.current = controller;
     controller.setFrame(useAppStore.getState().frame);
+    // Observing (no lesson): the side column's useful tab is the inspector.
+    if (!useAppStore.getState().frame?.lesson) useAppStore.getState().setSideTab('details');
     // Frames reach the canvas outside React: the store only marks the controller dirty.
     const off = useAppStore.subscribe((state, previous) => {
       if (state.frame !== previous.frame) controller.setFrame(state.frame);
