@@ -314,13 +314,15 @@ function drawObject(ctx: CanvasRenderingContext2D, placed: PlacedObject, input: 
   ctx.stroke();
   if (flagged) outline(ctx, placed, p.eof, Math.max(2 * px, 2.5), 4);
   if (input.selection === o.id || input.hovered === o.id) outline(ctx, placed, p.lessonAccent, Math.max(2 * px, 2), 4);
-  if (!showText) return;
+  const k = input.transform.k;
+  if (placed.w * k < MIN_HEAD_BOX_PX) return;
   const { head, detail } = objectLines(o);
+  const size = headSize(SMALL * p.scale, k);
   ctx.textAlign = 'left';
   ctx.fillStyle = p.text;
-  ctx.font = `${SMALL * p.scale}px ${p.mono}`;
-  ctx.fillText(fitText(ctx, head, placed.w - 8), placed.x + 4, placed.y + SMALL * p.scale + 1);
-  if (detail && showSmall) {
+  ctx.font = `${size}px ${p.mono}`;
+  ctx.fillText(fitText(ctx, head, placed.w - 8), placed.x + 4, placed.y + Math.min(placed.h / 2 + size / 3, size + 1));
+  if (detail && showSmall && showText) {
     ctx.fillStyle = p.muted;
     ctx.fillText(fitText(ctx, detail, placed.w - 8), placed.x + 4, placed.y + placed.h - 6);
   }

@@ -15,7 +15,10 @@ export const COL_GAP = 90;
 export const COL_W = PROC_W + 40 + OBJ_W + COL_GAP;
 export const MEMBER_W = 64;
 export const MEMBER_H = 34;
-export const MEMBER_COLS = 5;
+/** Members per row of an open fan: about twice as wide as tall, from 5 up to 20 a row. */
+export function memberColumns(count: number): number {
+  return Math.min(20, Math.max(5, Math.ceil(Math.sqrt(count * 2))));
+}
 
 export interface Rect {
   x: number;
@@ -92,15 +95,17 @@ export interface MapLayout {
 export function unitSize(unit: MapUnit): { w: number; h: number } {
   if (unit.kind === 'process') return { w: PROC_W, h: PROC_H };
   if (!unit.expanded) return { w: FAN_W, h: FAN_H };
-  return { w: MEMBER_COLS * MEMBER_W, h: FAN_H + Math.ceil(unit.members.length / MEMBER_COLS) * MEMBER_H + 8 };
+  const cols = memberColumns(unit.members.length);
+  return { w: Math.max(FAN_W, cols * MEMBER_W), h: FAN_H + Math.ceil(unit.members.length / cols) * MEMBER_H + 8 };
 }
 
 export function placeMembers(fan: FanUnit, x: number, y: number): PlacedMember[] {
+  const cols = memberColumns(fan.members.length);
   return fan.members.map((process, i) => ({
     process,
     objects: fan.memberObjects.get(process.pid) ?? [],
-    x: x + (i % MEMBER_COLS) * MEMBER_W,
-    y: y + FAN_H + 4 + Math.floor(i / MEMBER_COLS) * MEMBER_H,
+    x: x + (i % cols) * MEMBER_W,
+    y: y + FAN_H + 4 + Math.floor(i / cols) * MEMBER_H,
     w: MEMBER_W - 4,
     h: MEMBER_H - 4,
   }));

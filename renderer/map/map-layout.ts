@@ -1,5 +1,6 @@
 import type { IpcObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import {
+  COL_GAP,
   COL_W,
   FAN_H,
   OBJ_GAP,
@@ -84,10 +85,13 @@ export class MapLayoutState {
   /** Object order beside its home, kept like unit slots. */
   private objectOrder = new Map<string, number>();
   private nextObjectOrder = 0;
+  /** Width of each column: the widest unit with its objects seen there; it only grows (until compact()). */
+  private columnWidth = new Map<number, number>();
 
   /** Drops every hole at once (the "close gaps" button): units below move up. */
   compact(): void {
     for (const [key, slot] of this.slots) if (slot.goneAt !== null) this.slots.delete(key);
+    this.columnWidth.clear();
     this.renumber();
   }
 
@@ -129,18 +133,27 @@ export class MapLayoutState {
     for (const unit of groups.units) {
       present.add(unit.key);
       const height = blockHeight(unit);
+      const width = unitSize(unit).w + (homeObjects.get(unit.key)?.length ? 40 + OBJ_W : 0) + COL_GAP;
       const slot = this.slots.get(unit.key);
       if (slot) {
         slot.goneAt = null;
         // An expanded fan collapsing gives its room back; otherwise a slot only grows.
         slot.height = unit.kind === 'fan' ? height : Math.max(slot.height, height);
+        this.columnWidth.set(slot.column, Math.max(this.columnWidth.get(slot.column) ?? COL_W, width));
         continue;
       }
       const depth = depthOf(unitPid(unit), byPid, memo) + (unit.kind === 'fan' ? 1 : 0);
       const order = this.nextOrder.get(depth) ?? 0;
       this.nextOrder.set(depth, order + 1);
       this.slots.set(unit.key, { column: depth, order, height, goneAt: null });
+      this.columnWidth.set(depth, Math.max(this.columnWidth.get(depth) ?? COL_W, width));
     }
+    // x of each column: the widths of the columns left of it (column 0 at x 0; the unheld column at -COL_W).
+    const columnX = (column: number): number => {
+      let x = 0;
+      for (let c = 0; c < column; c += 1) x += this.columnWidth.get(c) ?? COL_W;
+      return column < 0 ? column * COL_W : x;
+    };
     let dropped = false;
     for (const [key, slot] of this.slots) {
       if (present.has(key)) continue;
@@ -167,7 +180,7 @@ export class MapLayoutState {
       let y = 0;
       for (const [key, slot] of list.sort((a, b) => a[1].order - b[1].order)) {
         top.set(key, y);
-        if (slot.goneAt !== null) holes.push({ x: column * COL_W, y, w: PROC_W, h: slot.height - ROW_GAP });
+        if (slot.goneAt !== null) holes.push({ x: columnX(column), y, w: PROC_W, h: slot.height - ROW_GAP });
         y += slot.height;
       }
     }
@@ -180,7 +193,7 @@ export class MapLayoutState {
     const hits: HitBox[] = [];
     for (const unit of groups.units) {
       const slot = this.slots.get(unit.key)!;
-      const x = slot.column * COL_W;
+      const x = columnX(slot.column);
       const y = top.get(unit.key)!;
       const { w, h } = unitSize(unit);
       const members = unit.kind === 'fan' && unit.expanded ? placeMembers(unit, x, y) : [];
