@@ -73,6 +73,13 @@ function wchan(pid: number): string {
   }
 }
 
+/** Pools alive now, for Ctrl-C (bench/run.ts calls stopMapPools). */
+const livePools = new Set<ChildProcess & { pid: number }>();
+
+export function stopMapPools(): void {
+  for (const pool of livePools) stopPool(pool);
+}
+
 /** A bash with n cats, each asleep in read on its own pipe (anon_pipe_read); resolves once /proc shows them all so. */
 async function startPool(n: number): Promise<ChildProcess & { pid: number }> {
   // Each cat closes the write ends bash made before its own pipe (it would inherit them otherwise).
@@ -80,6 +87,7 @@ async function startPool(n: number): Promise<ChildProcess & { pid: number }> {
   const child = spawn('bash', ['-c', script], { stdio: 'ignore', detached: true });
   if (child.pid === undefined) throw new Error('could not start bash');
   const pool = child as ChildProcess & { pid: number };
+  livePools.add(pool);
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const cats = childrenOf(pool.pid).filter((pid) => wchan(pid) === 'anon_pipe_read');
@@ -91,7 +99,9 @@ async function startPool(n: number): Promise<ChildProcess & { pid: number }> {
 }
 
 function stopPool(pool: ChildProcess & { pid: number }): void {
+  livePools.delete(pool);
   try {
+    // The group: bash and its cats (bash -c has no job control, so they share it); the cats would also see EOF.
     process.kill(-pool.pid, 'SIGKILL');
   } catch {
     /* gone */

@@ -9,6 +9,7 @@ import { WATCH_SAMPLER_OPTIONS } from '../native-bridge/probe/index';
 import { stopScanPool } from '../native-bridge/probe/pool/scan-pool';
 import { Interrupted, cleanUpEverything, trackedCount } from './bench-children';
 import { BenchState } from './bench-state';
+import { mapVerdicts, measureMapFrames, printMapRuns, stopMapPools, type MapRun } from './map-frames';
 import { measureObserverEffect, type ObserverEffect } from './observer-effect';
 import { compareScans, type ScanTimes } from './scan-compare';
 import { measureTicks, measureTimerAlone, settle, type TickCost } from './tick-cost';
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write('\nbench: interrupted, cleaning up...\n');
+    stopMapPools();
     void cleanUpEverything().then(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
@@ -199,7 +201,17 @@ async function main(): Promise<void> {
       say(`     spin       ${list(effect.spin)}`);
     }
     say('');
+    // The map's own section: its real frames come from pools it starts and stops itself.
+    let mapRuns: MapRun[] = [];
+    try {
+      mapRuns = await measureMapFrames((line) => process.stderr.write(`${line}\n`));
+      printMapRuns(mapRuns, say);
+    } catch (error) {
+      say(`4. System map: not measured (${error instanceof Error ? error.message : String(error)})`);
+    }
+    say('');
     verdicts(scans, ticks, timerAlone, effects);
+    mapVerdicts(mapRuns, say);
   } finally {
     await state.tearDown();
     await cleanUpEverything();
