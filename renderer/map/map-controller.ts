@@ -203,6 +203,7 @@ export class MapController {
     this.layout = this.layoutState.layout(groups, frame.processes, Date.now());
     this.hits = new HitIndex(this.layout.hits);
     this.frameDirty = false;
+    this.canvas.dataset.frameSeq = String(frame.seq);
     this.callbacks.onModel(groups, this.layout, frame);
   }
 

@@ -25,6 +25,13 @@ export interface MapModel {
  * the groups it shows (for screen readers, and for tests, which read the
  * model rather than pixels).
  */
+/** What the React part shows of a model: counts, fans and their states, kinds. Equal signatures, nothing to re-render. */
+function modelSignature({ groups, frame }: MapModel): string {
+  const fans = groups.units.map((u) => (u.kind === 'fan' ? `${u.key}/${u.expanded}/${JSON.stringify(u.counts)}/${kindList(u.objectKinds)}` : '')).join('|');
+  const kinds = [...new Set(frame.objects.map((o) => o.kind))].sort().join(',');
+  return `${frame.processes.length}/${frame.objects.length}/${kinds}/${fans}`;
+}
+
 export function SystemMap() {
   const t = useT();
   const theme = useAppStore(selectTheme);
@@ -34,11 +41,15 @@ export function SystemMap() {
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
   const controllerRef = useRef<MapController | null>(null);
   const [model, setModel] = useState<MapModel | null>(null);
+  /** The latest model, also between re-renders: the tooltip and the search read it. */
+  const modelRef = useRef<MapModel | null>(null);
+  const signatureRef = useRef('');
   const [hover, setHover] = useState<{ target: MapTarget; at: Point } | null>(null);
   const [query, setQuery] = useState('');
   const [hiddenKinds, setHiddenKinds] = useState<ReadonlySet<ObjectKind>>(new Set());
   const palette = useMemo(() => paletteFor(theme, lecture), [theme, lecture]);
-  const matches = useMemo(() => (model ? searchProcesses(model.frame.processes, query) : []), [model, query]);
+  // The latest frame (modelRef) is searched whenever the query or the shape of the model changes.
+  const matches = useMemo(() => (modelRef.current ? searchProcesses(modelRef.current.frame.processes, query) : []), [model, query]);
   const matchPids = useMemo(() => new Set(matches.map((p) => p.pid)), [matches]);
   const look = useMemo(() => ({ palette, t, selection, matches: matchPids, hiddenKinds }), [palette, t, selection, matchPids, hiddenKinds]);
   const lookRef = useRef(look);
@@ -48,7 +59,16 @@ export function SystemMap() {
     const canvas = canvasRef.current;
     if (!canvas) return undefined;
     const controller = new MapController(canvas, lookRef.current, {
-      onModel: (groups, layout, frame) => setModel({ groups, layout, frame }),
+      // React re-renders (toolbar, hidden list) only when what they show changed, not on every frame.
+      onModel: (groups, layout, frame) => {
+        const next = { groups, layout, frame };
+        modelRef.current = next;
+        const signature = modelSignature(next);
+        if (signature !== signatureRef.current) {
+          signatureRef.current = signature;
+          setModel(next);
+        }
+      },
       // The tooltip sits in the map's box, the canvas under the toolbar: shift by the canvas's offset.
       onHover: (target, at) => setHover(target && at ? { target, at: { x: at.x + canvas.offsetLeft, y: at.y + canvas.offsetTop } } : null),
       onSelect: (id) => useAppStore.getState().select(id),
@@ -135,8 +155,8 @@ export function SystemMap() {
           ))}
         </ul>
       )}
-      <canvas ref={canvasRef} className="map-canvas" data-testid="map-canvas" data-frame-seq={model?.frame.seq ?? ''} role="img" aria-label={t('mapLabel')} />
-      {hover && model && <MapTooltip target={hover.target} at={hover.at} model={model} t={t} />}
+      <canvas ref={canvasRef} className="map-canvas" data-testid="map-canvas" role="img" aria-label={t('mapLabel')} />
+      {hover && modelRef.current && <MapTooltip target={hover.target} at={hover.at} model={modelRef.current} t={t} />}
       <ul className="visually-hidden" data-testid="map-fans">
         {fans.map((fan) => {
           if (fan.kind !== 'fan') return null;
