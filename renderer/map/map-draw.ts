@@ -128,7 +128,7 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
     ctx.strokeStyle = colour;
     ctx.globalAlpha = 0.7;
     ctx.beginPath();
-    for (const e of list) curve(ctx, e.from, e.to);
+    for (const e of list) curve(ctx, e.from, e.to, e.bulge);
     ctx.stroke();
   }
   ctx.globalAlpha = 1;
@@ -144,7 +144,9 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
     for (const e of layout.edges) {
       if (e.count > 1 && visible({ x: Math.min(e.from.x, e.to.x), y: Math.min(e.from.y, e.to.y), w: Math.abs(e.to.x - e.from.x), h: Math.abs(e.to.y - e.from.y) + 1 }, view)) {
         // Near the object end: the middle of a long edge often lies under another box.
-        ctx.fillText(t('mapFds', { count: e.count }), e.from.x + (e.to.x - e.from.x) * 0.78, e.from.y + (e.to.y - e.from.y) * 0.78 - 4);
+        const at = e.bulge !== undefined ? { x: e.from.x + e.bulge * 0.75 + 4, y: (e.from.y + e.to.y) / 2 } : { x: e.from.x + (e.to.x - e.from.x) * 0.78, y: e.from.y + (e.to.y - e.from.y) * 0.78 - 4 };
+        ctx.textAlign = e.bulge !== undefined ? 'left' : 'center';
+        ctx.fillText(t('mapFds', { count: e.count }), at.x, at.y);
       }
     }
   }
@@ -168,9 +170,13 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
   drawDeadlocks(ctx, input, px);
 }
 
-function curve(ctx: CanvasRenderingContext2D, from: { x: number; y: number }, to: { x: number; y: number }): void {
-  const dx = (to.x - from.x) * 0.5;
+function curve(ctx: CanvasRenderingContext2D, from: { x: number; y: number }, to: { x: number; y: number }, bulge?: number): void {
   ctx.moveTo(from.x, from.y);
+  if (bulge !== undefined) {
+    ctx.bezierCurveTo(from.x + bulge, from.y, to.x + bulge, to.y, to.x, to.y);
+    return;
+  }
+  const dx = (to.x - from.x) * 0.5;
   ctx.bezierCurveTo(from.x + dx, from.y, to.x - dx, to.y, to.x, to.y);
 }
 

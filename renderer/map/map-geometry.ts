@@ -63,6 +63,8 @@ export interface MapEdge {
   blocked: boolean;
   /** Descriptors it stands for (a parent's fds on a fan's pipes), 1 for a plain edge. */
   count: number;
+  /** Between two boxes of one column: the curve bows out this far to the right instead of crossing them. */
+  bulge?: number;
 }
 
 /** What a point on the map is: hover and click resolve to one of these. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { translate } from '../i18n/strings';
 import { FAN_MIN, fanKey, groupFrame } from './map-group';
 import { fanLines } from './map-labels';
-import { poolFrame, withPair } from './testing/pool-frame';
+import { pipelinesFrame, poolFrame, withPair } from './testing/pool-frame';
 
 const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate('en', key, values);
 
@@ -49,5 +49,18 @@ describe('groupFrame', () => {
     const key = fanKey(100, 'worker');
     const fan = groupFrame(poolFrame({ workers: 20 }), new Set([key])).units.find((u) => u.key === key);
     expect(fan?.kind === 'fan' && fan.expanded).toBe(true);
+  });
+
+  it('folds 200 `sleep | cat` pipelines of one shell into two fans, the pipes with their readers, linked from the writers', () => {
+    const groups = groupFrame(pipelinesFrame(200), new Set());
+    expect(groups.objects).toHaveLength(0);
+    const cat = groups.units.find((u) => u.key === fanKey(300, 'cat'));
+    const sleep = groups.units.find((u) => u.key === fanKey(300, 'sleep'));
+    if (cat?.kind !== 'fan' || sleep?.kind !== 'fan') throw new Error('expected two fans');
+    expect(cat.objectKinds).toEqual({ pipe: 200 });
+    expect(cat.counts.blocked.read).toBe(200);
+    expect(sleep.counts.blocked.sleep).toBe(200);
+    expect([...cat.linkedFrom]).toEqual([[fanKey(300, 'sleep'), 200]]);
+    expect(sleep.objectKinds).toEqual({});
   });
 });

@@ -47,6 +47,8 @@ export interface FanUnit {
   /** Object kinds inside the fan, with counts ("200 pipes"). */
   objectKinds: Partial<Record<ObjectKind, number>>;
   counts: FanCounts;
+  /** Sibling fans that also hold this fan's objects (the writers of 200 `sleep | cat` pipes), with how many objects. */
+  linkedFrom: Map<UnitKey, number>;
   expanded: boolean;
 }
 
@@ -75,6 +77,24 @@ function owningMember(object: IpcObject, members: Set<number>): number | null {
   const holders = object.holders.filter((h) => members.has(h.pid)).sort((a, b) => a.pid - b.pid);
   const reader = holders.find((h) => h.access !== 'w');
   return (reader ?? holders[0])?.pid ?? null;
+}
+
+/** The fan an object folds into, or null when someone outside the parent's fans holds it. */
+function foldInto(o: IpcObject, fans: Map<UnitKey, ProcessInfo[]>, unitOf: Map<number, UnitKey>): UnitKey | null {
+  let ppid: number | null = null;
+  for (const h of o.holders) {
+    const key = unitOf.get(h.pid);
+    if (key && fans.has(key)) {
+      const parent = fans.get(key)![0]!.ppid;
+      if (ppid !== null && parent !== ppid) return null;
+      ppid = parent;
+    }
+  }
+  if (ppid === null) return null;
+  if (!o.holders.every((h) => h.pid === ppid || fans.has(unitOf.get(h.pid) ?? ''))) return null;
+  const sorted = [...o.holders].filter((h) => h.pid !== ppid).sort((a, b) => a.pid - b.pid);
+  const owner = sorted.find((h) => h.access !== 'w') ?? sorted[0];
+  return owner ? (unitOf.get(owner.pid) ?? null) : null;
 }
 
 function countMembers(members: ProcessInfo[], queuedHolders: Set<number>): FanCounts {
@@ -117,25 +137,29 @@ export function groupFrame(frame: Pick<Frame, 'processes' | 'objects'>, expanded
   const queuedHolders = new Set<number>();
   for (const o of frame.objects) if ((o.queued ?? 0) > 0) for (const h of o.holders) queuedHolders.add(h.pid);
 
-  // An object belongs to a fan when every holder is a member of it or its parent (and one is a member).
+  // An object belongs to a fan when every holder is a member of it, of a sibling fan (same parent), or that
+  // parent, and one is a member: each worker's pipe in a pool, each `sleep | cat` pipe of a shell's 200 pipelines.
+  // It goes to the fan of its reader; a sibling fan holding it too is linked to that fan (one edge, counted).
   const objectFan = new Map<string, UnitKey>();
   const fanObjects = new Map<UnitKey, IpcObject[]>();
+  const links = new Map<UnitKey, Map<UnitKey, number>>();
   const loose: IpcObject[] = [];
   for (const o of frame.objects) {
-    const holderPids = o.holders.map((h) => h.pid);
-    const fanKeys = new Set(holderPids.map((pid) => unitOf.get(pid)).filter((k): k is UnitKey => !!k && fans.has(k)));
-    let home: UnitKey | null = null;
-    if (fanKeys.size === 1) {
-      const key = [...fanKeys][0]!;
-      const ppid = fans.get(key)![0]!.ppid;
-      if (holderPids.every((pid) => pid === ppid || unitOf.get(pid) === key)) home = key;
+    const home = foldInto(o, fans, unitOf);
+    if (!home) {
+      loose.push(o);
+      continue;
     }
-    if (home) {
-      objectFan.set(o.id, home);
-      const list = fanObjects.get(home);
-      if (list) list.push(o);
-      else fanObjects.set(home, [o]);
-    } else loose.push(o);
+    objectFan.set(o.id, home);
+    const list = fanObjects.get(home);
+    if (list) list.push(o);
+    else fanObjects.set(home, [o]);
+    for (const key of new Set(o.holders.map((h) => unitOf.get(h.pid)))) {
+      if (!key || key === home || !fans.has(key)) continue;
+      const from = links.get(home) ?? new Map<UnitKey, number>();
+      from.set(key, (from.get(key) ?? 0) + 1);
+      links.set(home, from);
+    }
   }
 
   const units: MapUnit[] = [];
@@ -169,6 +193,7 @@ export function groupFrame(frame: Pick<Frame, 'processes' | 'objects'>, expanded
       memberObjects,
       objectKinds,
       counts: countMembers(members, queuedHolders),
+      linkedFrom: links.get(key) ?? new Map(),
       expanded: expanded.has(key),
     });
   }

@@ -4,7 +4,7 @@ import { COL_W, type MapLayout } from './map-geometry';
 import { fanKey, groupFrame } from './map-group';
 import { HitIndex } from './map-hit';
 import { HOLE_MS, MapLayoutState } from './map-layout';
-import { poolFrame, withPair } from './testing/pool-frame';
+import { pipelinesFrame, poolFrame, withPair } from './testing/pool-frame';
 
 function layoutOf(state: MapLayoutState, frame: Frame, now: number, expanded: string[] = []): MapLayout {
   return state.layout(groupFrame(frame, new Set(expanded)), frame.processes, now);
@@ -68,6 +68,16 @@ describe('MapLayoutState', () => {
     expect(layout.edges.find((e) => e.pid === 7001)?.blocked).toBe(false);
     const fanEdge = layout.edges.find((e) => e.objectId === null && e.pid === 100);
     expect(fanEdge?.count).toBe(10);
+  });
+});
+
+describe('sibling fans', () => {
+  it('link the writers fan to the readers fan with one counted edge bowing out to the right', () => {
+    const layout = layoutOf(new MapLayoutState(), pipelinesFrame(50), 0);
+    const link = layout.edges.find((e) => e.unit === fanKey(300, 'sleep') && e.bulge !== undefined);
+    expect(link?.count).toBe(50);
+    expect(link?.to.y).toBeGreaterThan(link!.from.y);
+    expect(layout.objects).toHaveLength(0);
   });
 });
 

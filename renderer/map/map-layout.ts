@@ -272,9 +272,25 @@ function layoutEdges(units: PlacedUnit[], objects: PlacedObject[], groups: MapGr
     if (unit.kind !== 'fan') continue;
     const parentKey = groups.unitOf.get(unit.ppid);
     const parent = parentKey ? unitAt.get(parentKey) : undefined;
-    if (!parent) continue;
     let count = 0;
     for (const list of unit.memberObjects.values()) for (const o of list) count += o.holders.filter((h) => h.pid === unit.ppid).length;
+    // A sibling fan holding this fan's objects (the writers of its pipes): one edge between the two, counted.
+    for (const [fromKey, n] of unit.linkedFrom) {
+      const sibling = unitAt.get(fromKey);
+      if (!sibling) continue;
+      edges.push({
+        from: { x: sibling.x + sibling.w, y: sibling.y + FAN_H / 2 },
+        to: { x: placed.x + placed.w, y: placed.y + FAN_H / 2 },
+        pid: unit.ppid,
+        objectId: null,
+        unit: fromKey,
+        access: 'w',
+        blocked: false,
+        count: n,
+        bulge: 70,
+      });
+    }
+    if (!parent) continue;
     edges.push({
       from: { x: parent.x + parent.w, y: parent.y + Math.min(parent.h, FAN_H) / 2 },
       to: { x: placed.x, y: placed.y + FAN_H / 2 },

@@ -78,3 +78,21 @@ export function withPair(frame: Frame, writer: number, reader: number, inode: nu
     ],
   };
 }
+
+/** A shell running n `sleep 1000 | cat` pipelines: 2n children, pipe i written by sleep i and read by cat i. */
+export function pipelinesFrame(n: number, shell = 300): Frame {
+  const processes: ProcessInfo[] = [{ pid: shell, ppid: 1, comm: 'sh', state: 'S', blocked: null, fds: [], readable: true }];
+  const objects: PipeObject[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const sleep = 3000 + 2 * i;
+    const cat = sleep + 1;
+    const inode = 60_000 + i;
+    const id = `pipe:${inode}`;
+    processes.push(
+      { pid: sleep, ppid: shell, comm: 'sleep', state: 'S', blocked: { op: 'sleep', syscall: 'clock_nanosleep', syscallNr: 230, fd: null, wchan: 'hrtimer_nanosleep', object: null }, fds: [{ fd: 1, object: id, access: 'w', target: `pipe:[${inode}]` }], readable: true },
+      { pid: cat, ppid: shell, comm: 'cat', state: 'S', blocked: { op: 'read', syscall: 'read', syscallNr: 0, fd: 0, wchan: 'anon_pipe_read', object: id }, fds: [{ fd: 0, object: id, access: 'r', target: `pipe:[${inode}]` }], readable: true },
+    );
+    objects.push({ id, kind: 'pipe', inode, capacity: 65536, queued: 0, readers: 1, writers: 1, holders: [{ pid: sleep, fd: 1, access: 'w' }, { pid: cat, fd: 0, access: 'r' }] });
+  }
+  return { takenAt: 0, durationMs: 1, processes, objects, problems: [], seq: 1, rateHz: 10, events: [], lesson: null, observing: { pids: [shell], tree: true, gone: [] } };
+}
