@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -24,6 +24,8 @@ const RESULTS = join(PROJECT_ROOT, 'test-results');
 const SETTLE_MS = 90_000;
 
 let pool: ChildProcess | null = null;
+/** `sh -c 'sleep 1000 | cat'`, observed beside the pool: one small pipeline among 200 workers. */
+let pipeline: ChildProcess | null = null;
 let web: IpcscopeWeb | null = null;
 let context: BrowserContext | null = null;
 let userDataDir = '';
@@ -76,7 +78,12 @@ beforeAll(async () => {
   seen.set(parent, procStartTime(parent) ?? 0);
   await until('bash to start every cat and exec sleep', () => comm(parent) === 'sleep' && children(parent).length >= WORKERS);
   for (const pid of children(parent)) seen.set(pid, procStartTime(pid) ?? 0);
-  web = await startIpcscopeWeb(['--pid', String(parent), '--tree']);
+  pipeline = spawn('sh', ['-c', 'sleep 1000 | cat'], { stdio: 'ignore', detached: true });
+  const sh = pipeline.pid!;
+  seen.set(sh, procStartTime(sh) ?? 0);
+  await until('the pipeline to start', () => children(sh).length === 2);
+  for (const pid of children(sh)) seen.set(pid, procStartTime(pid) ?? 0);
+  web = await startIpcscopeWeb(['--pid', `${parent},${sh}`, '--tree']);
   userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-map-'));
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumExecutable(),
@@ -90,10 +97,11 @@ afterAll(async () => {
   await context?.close();
   if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   await web?.stop();
-  if (pool?.pid) {
+  for (const group of [pool?.pid, pipeline?.pid]) {
+    if (!group) continue;
     try {
       // The whole group: bash (now sleep) and its cats (no job control in bash -c: one group).
-      process.kill(-pool.pid, 'SIGKILL');
+      process.kill(-group, 'SIGKILL');
     } catch {
       /* already gone */
     }
@@ -158,17 +166,28 @@ describe('system map through ipcscope web --pid --tree', () => {
     await expect.poll(() => details.textContent(), { timeout: 15_000 }).toContain(`${target} (ppid ${parent}) cat`);
     await shot(page, 'system-map-3-inspected');
 
-    // Dark theme, fitted: what a lecturer's projector shows.
+    // The small pipeline among them: its cat is a process of its own, asleep in read on the very pipe /proc names.
+    const sh = pipeline!.pid!;
+    const cat = await until('the pipeline cat in read', () => children(sh).find((pid) => comm(pid) === 'cat' && procWchan(pid) === 'anon_pipe_read'));
+    const inode = /pipe:\[(\d+)\]/.exec(readlinkSync(`/proc/${cat}/fd/0`))?.[1];
+    await page.getByTestId('map-search').fill(String(cat));
+    await page.getByTestId(`map-match-${cat}`).click();
+    await expect.poll(() => details.textContent(), { timeout: 15_000 }).toContain(`blocked in read(fd 0) on pipe ${inode}`);
+    await page.getByTestId('map-search').fill('');
+    await shot(page, 'system-map-4-pipeline');
+
+    // The other theme, fitted: what a lecturer's projector shows.
     await page.getByTestId('theme').click();
     await page.getByTestId('map-fit').click();
-    await shot(page, 'system-map-4-dark-fit');
+    await shot(page, 'system-map-5-light-fit');
     expect(problems).toEqual([]);
   });
 
   it('leaves nothing behind', async () => {
     const parent = pool?.pid;
-    if (!parent) throw new Error('setup failed');
+    if (!parent || !pipeline?.pid) throw new Error('setup failed');
     process.kill(-parent, 'SIGKILL');
+    process.kill(-pipeline.pid, 'SIGKILL');
     await until('every pool process to be gone', () => [...seen.keys()].every((pid) => !exists(pid) || procStartTime(pid) !== seen.get(pid)));
   });
 });
