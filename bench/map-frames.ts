@@ -9,6 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -255,6 +256,11 @@ export function printMapRuns(runs: MapRun[], say: (line: string) => void): void 
   say(`4. System map in headless Chromium (1280x720, software canvas), real frames replayed at ${REPLAY_HZ} Hz for ${REPLAY_SECONDS} s`);
   say('   frame time = requestAnimationFrame interval while frames stream in; work = layout + paint of one frame;');
   say('   latency = frame handed to the page -> end of the first paint showing it (or a newer frame)');
+  const load = loadavg()[0]!;
+  if (load > availableParallelism()) {
+    say(`   NOTE: load ${load.toFixed(1)} on ${availableParallelism()} cores: the page's main thread waits for the CPU, so frame`);
+    say('   times and latencies here measure the run queue as much as the map; "work" (CPU spent per paint) is the steadier guide.');
+  }
   for (const r of runs) {
     say(`   ${r.label}: ${r.processes} processes, ${r.objects} objects; ${r.paints} paints for ${r.framesSent} frames (${r.skipped} superseded before painting)`);
     say(`     frame time median ${f(r.intervalMedian)}, p95 ${f(r.intervalP95)}; work median ${f(r.workMedian)}, p95 ${f(r.workP95)}; latency median ${f(r.latencyMedian)}, p95 ${f(r.latencyP95)}`);

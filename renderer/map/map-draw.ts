@@ -1,9 +1,24 @@
 import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
-import type { Access, ObjectKind, ProcessInfo } from '../../native-bridge/model/snapshot-types';
-import type { Translate } from '../i18n/strings';
-import type { Palette } from '../picture/palette';
-import { centre, FAN_H, type MapLayout, type PlacedObject, type PlacedUnit, type Rect } from './map-geometry';
-import { diagnosisName, fanLines, kindList, objectLines, processLines } from './map-labels';
+import type { ProcessInfo } from '../../native-bridge/model/snapshot-types';
+import { drawFan } from './map-draw-fan';
+import {
+  MIN_HEAD_BOX_PX,
+  MIN_TEXT_PX,
+  SMALL,
+  TEXT,
+  edgeColour,
+  fitText,
+  headSize,
+  outline,
+  processStroke,
+  roundRect,
+  visible,
+  type DrawInput,
+} from './map-draw-kit';
+import { centre, type PlacedObject, type Rect } from './map-geometry';
+import { diagnosisName, objectLines, processLines } from './map-labels';
+
+export type { DrawInput, ViewTransform } from './map-draw-kit';
 
 /**
  * Paints one map layout on a 2D canvas: the only code that touches the
@@ -12,76 +27,6 @@ import { diagnosisName, fanLines, kindList, objectLines, processLines } from './
  * pixels (crisp at any devicePixelRatio and zoom). Level of detail: below a
  * readable on-screen size, text is left out and boxes stay.
  */
-
-export interface ViewTransform {
-  /** d3-zoom's k, x, y: screen = world * k + (x, y), in CSS pixels. */
-  k: number;
-  x: number;
-  y: number;
-}
-
-export interface DrawInput {
-  layout: MapLayout;
-  transform: ViewTransform;
-  /** Canvas size in CSS pixels. */
-  width: number;
-  height: number;
-  dpr: number;
-  palette: Palette;
-  t: Translate;
-  selection: string | null;
-  hovered: string | null;
-  /** PIDs matching the search box. */
-  matches: ReadonlySet<number>;
-  hiddenKinds: ReadonlySet<ObjectKind>;
-  diagnoses: Diagnosis[];
-}
-
-/** Smallest on-screen text size (CSS px) worth drawing: below it a label is noise. */
-const MIN_TEXT_PX = 7;
-/** Heads of processes and fans never shrink below this on screen (a projector at the back of a room)... */
-const MIN_HEAD_PX = 12;
-/** ...and are drawn when their box is at least this wide on screen. */
-const MIN_HEAD_BOX_PX = 70;
-
-/** World font size for a head: its natural size, or larger when zoomed out, so it stays readable. */
-function headSize(natural: number, k: number): number {
-  return Math.max(natural, MIN_HEAD_PX / k);
-}
-const TEXT = 13;
-const SMALL = 11;
-
-function visible(r: Rect, view: Rect): boolean {
-  return r.x + r.w >= view.x && r.x <= view.x + view.w && r.y + r.h >= view.y && r.y <= view.y + view.h;
-}
-
-function roundRect(ctx: CanvasRenderingContext2D, r: Rect, radius: number): void {
-  ctx.beginPath();
-  ctx.roundRect(r.x, r.y, r.w, r.h, radius);
-}
-
-function edgeColour(access: Access, p: Palette): string {
-  return access === 'r' ? p.readEdge : access === 'w' ? p.writeEdge : p.otherEdge;
-}
-
-function processStroke(proc: ProcessInfo, p: Palette): string {
-  if (proc.blocked) return p.blocked;
-  if (proc.state === 'R') return p.running;
-  return p.nodeStroke;
-}
-
-/** Text clipped to a width with an ellipsis (measureText is cheap against a few hundred labels). */
-function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
-  if (ctx.measureText(text).width <= width) return text;
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= width) lo = mid;
-    else hi = mid - 1;
-  }
-  return `${text.slice(0, lo)}…`;
-}
 
 export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
   const { layout, transform: tf, width, height, dpr, palette: p, t } = input;
@@ -184,13 +129,6 @@ function diagnosedSets(diagnoses: Diagnosis[]): { processes: Set<number>; object
   return { processes: new Set(diagnoses.flatMap((d) => d.processes)), objects: new Set(diagnoses.flatMap((d) => d.objects)) };
 }
 
-function outline(ctx: CanvasRenderingContext2D, r: Rect, colour: string, width: number, radius: number): void {
-  ctx.strokeStyle = colour;
-  ctx.lineWidth = width;
-  roundRect(ctx, { x: r.x - width, y: r.y - width, w: r.w + 2 * width, h: r.h + 2 * width }, radius + width);
-  ctx.stroke();
-}
-
 function drawProcess(ctx: CanvasRenderingContext2D, r: Rect, proc: ProcessInfo, input: DrawInput, flagged: Set<number>, showText: boolean, showSmall: boolean, px: number): void {
   const p = input.palette;
   const id = `process:${proc.pid}`;
@@ -218,88 +156,6 @@ function drawProcess(ctx: CanvasRenderingContext2D, r: Rect, proc: ProcessInfo, 
     ctx.fillStyle = proc.blocked ? p.blocked : p.running;
     const line = proc.blocked ? `${call} · ${proc.blocked.wchan}` : call;
     ctx.fillText(fitText(ctx, line, r.w - 16), r.x + 8, r.y + r.h - 8);
-  }
-}
-
-function drawFan(ctx: CanvasRenderingContext2D, placed: PlacedUnit, input: DrawInput, flagged: Set<number>, showText: boolean, showSmall: boolean, px: number): void {
-  const fan = placed.unit;
-  if (fan.kind !== 'fan') return;
-  const p = input.palette;
-  const head: Rect = { x: placed.x, y: placed.y, w: placed.w, h: FAN_H };
-  // Two cards behind the first say "many of these".
-  if (!fan.expanded) {
-    for (const off of [8, 4]) {
-      roundRect(ctx, { ...head, x: head.x + off, y: head.y + off }, 8);
-      ctx.fillStyle = p.node;
-      ctx.fill();
-      ctx.strokeStyle = p.nodeStroke;
-      ctx.lineWidth = px;
-      ctx.stroke();
-    }
-  }
-  roundRect(ctx, head, 8);
-  ctx.fillStyle = p.node;
-  ctx.fill();
-  const { counts } = fan;
-  ctx.strokeStyle = counts.blockedTotal ? p.blocked : p.nodeStroke;
-  ctx.lineWidth = Math.max(px, 2);
-  ctx.stroke();
-  if (fan.members.some((m) => flagged.has(m.pid))) outline(ctx, head, p.eof, Math.max(2 * px, 2.5), 8);
-  if (fan.members.some((m) => input.matches.has(m.pid))) outline(ctx, head, p.flight, Math.max(2 * px, 3), 8);
-  if (input.hovered === fan.key) outline(ctx, head, p.lessonAccent, Math.max(px, 1.5), 8);
-  // A bar split by state: blocked, running, the rest.
-  const bar: Rect = { x: head.x + 8, y: head.y + head.h - 10, w: head.w - 16, h: 4 };
-  const total = Math.max(1, counts.total);
-  let x = bar.x;
-  for (const [n, colour] of [[counts.blockedTotal, p.blocked], [counts.running, p.running], [counts.other, p.nodeStroke]] as const) {
-    const w = (bar.w * n) / total;
-    ctx.fillStyle = colour;
-    ctx.fillRect(x, bar.y, w, bar.h);
-    x += w;
-  }
-  const k = input.transform.k;
-  if (head.w * k >= MIN_HEAD_BOX_PX) {
-    const lines = fanLines(fan, input.t);
-    const scale = p.scale;
-    const size = headSize((TEXT + 2) * scale, k);
-    ctx.textAlign = 'left';
-    ctx.fillStyle = p.text;
-    ctx.font = `700 ${size}px ${p.font}`;
-    const objects = kindList(fan.objectKinds);
-    ctx.fillText(fitText(ctx, objects && showText ? `${lines.head}  ·  ${input.t('mapFanObjects', { list: objects })}` : lines.head, head.w - 16), head.x + 8, head.y + Math.min(head.h / 2 + size / 3, 6 + size));
-    if (showSmall && showText) {
-      ctx.font = `${SMALL * scale}px ${p.font}`;
-      ctx.fillStyle = counts.blockedTotal ? p.blocked : p.muted;
-      ctx.fillText(fitText(ctx, lines.counts, head.w - 16), head.x + 8, head.y + 10 + (TEXT + 2) * scale + SMALL * scale);
-    }
-  }
-  for (const m of placed.members) {
-    const proc = m.process;
-    const id = `process:${proc.pid}`;
-    ctx.fillStyle = p.node;
-    ctx.fillRect(m.x, m.y, m.w, m.h);
-    ctx.strokeStyle = processStroke(proc, p);
-    ctx.lineWidth = Math.max(px, proc.blocked ? 1.5 : 1);
-    ctx.strokeRect(m.x, m.y, m.w, m.h);
-    // The member's own object: a mark, filled when bytes wait in it.
-    if (m.objects.length) {
-      ctx.fillStyle = m.objects.some((o) => (o.queued ?? 0) > 0) ? p.slotFill : p.slotEmpty;
-      ctx.fillRect(m.x + m.w - 10, m.y + 3, 7, m.h - 6);
-    }
-    if (flagged.has(proc.pid)) outline(ctx, m, p.eof, Math.max(2 * px, 2), 2);
-    if (input.matches.has(proc.pid)) outline(ctx, m, p.flight, Math.max(2 * px, 2), 2);
-    if (input.selection === id) {
-      ctx.fillStyle = p.lessonAccent;
-      ctx.globalAlpha = 0.35;
-      ctx.fillRect(m.x, m.y, m.w, m.h);
-      ctx.globalAlpha = 1;
-    }
-    if (input.selection === id || input.hovered === id) outline(ctx, m, p.lessonAccent, Math.max(3 * px, 3), 2);
-    if (showSmall) {
-      ctx.font = `${SMALL * p.scale}px ${p.mono}`;
-      ctx.fillStyle = p.text;
-      ctx.fillText(String(proc.pid), m.x + 4, m.y + SMALL * p.scale + 2);
-    }
   }
 }
 
