@@ -10,6 +10,7 @@ import { stopScanPool } from '../native-bridge/probe/pool/scan-pool';
 import { Interrupted, cleanUpEverything, trackedCount } from './bench-children';
 import { BenchState } from './bench-state';
 import { measureObserveCost, observeCostLines, observeCostVerdict, processCount, type ObserveCost } from './observe-cost';
+import { mapVerdicts, measureMapFrames, printMapRuns, stopMapPools, type MapRun } from './map-frames';
 import { measureObserverEffect, type ObserverEffect } from './observer-effect';
 import { measurePool, reportPool, type PoolBench } from './pool-1000';
 import { compareScans, type ScanTimes } from './scan-compare';
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write('\nbench: interrupted, cleaning up...\n');
+    stopMapPools();
     void cleanUpEverything().then(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
@@ -223,6 +225,17 @@ async function main(): Promise<void> {
     for (const version of ['closes', 'keeps'] as const) pools.push(await measurePool(version));
     reportPool(pools, say);
     say('');
+    // The map's own section: its real frames come from pools it starts and stops itself.
+    let mapRuns: MapRun[] = [];
+    try {
+      mapRuns = await measureMapFrames((line) => process.stderr.write(`${line}\n`));
+      printMapRuns(mapRuns, say);
+    } catch (error) {
+      say(`4. System map: not measured (${error instanceof Error ? error.message : String(error)})`);
+    }
+    say('');
+    verdicts(scans, ticks, timerAlone, effects);
+    mapVerdicts(mapRuns, say);
   } finally {
     await state.tearDown();
     await cleanUpEverything();

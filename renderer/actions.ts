@@ -1,5 +1,6 @@
 import { SPEED_MAX, SPEED_MIN, type Command, type CommandResult } from '../native-bridge/model/commands';
 import type { StringKey, Translate } from './i18n/strings';
+import { toggleStageView } from './map/map-selectors';
 import { useAppStore } from './store/app-store';
 import { selectPendingQuestion, selectQuestionsOn } from './store/lesson-selectors';
 import { selectLessonId, selectNextStep, selectPlaying, selectSpeed } from './store/selectors';
@@ -24,7 +25,8 @@ export type ActionName =
   | 'answer2'
   | 'answer3'
   | 'answer4'
-  | 'help';
+  | 'help'
+  | 'toggleMap';
 
 export interface ActionState {
   playing: boolean;
@@ -148,6 +150,7 @@ export const ACTIONS: Record<ActionName, Action> = {
     command: () => null,
     local: () => useAppStore.getState().setHelpOpen(!useAppStore.getState().helpOpen),
   },
+  toggleMap: { name: 'toggleMap', label: 'viewToggle', keys: ['m'], keyHint: 'M', command: () => null, local: toggleStageView },
 };
 
 /** "Step (Shortcut: → / S)": the tooltip of a button names its shortcut. */

@@ -22,6 +22,9 @@ import { QuestionCard } from './panels/question-card';
 import { SideTabs } from './panels/side-tabs';
 import { FocusNotes } from './picture/focus-notes';
 import { Picture } from './picture/picture';
+import { StageSwitch } from './map/stage-switch';
+import { selectShowsMap } from './map/map-selectors';
+import { SystemMap } from './map/map-view';
 import { useAppStore } from './store/app-store';
 import { selectAsleepAtEnd, selectReplayedFrom, selectReplayedTo } from './store/lesson-selectors';
 import { selectChooserOpen } from './store/panel-slice';
@@ -88,6 +91,16 @@ function Stage() {
   // an observation (ipcscope web --pid/--all, the observe command) is drawn like a lesson's processes
   const observing = useAppStore((s) => s.frame?.observing != null);
   if (!hasLesson && !observing && connected) return <LessonChooser welcome />;
+  const showsMap = useAppStore(selectShowsMap);
+  if (showsMap) {
+    return (
+      <>
+        <SystemMap />
+        {chooserOpen && <LessonChooser welcome={false} />}
+      </>
+    );
+  }
+  if (!hasLesson && connected) return <LessonChooser welcome />;
   return (
     <>
       <Picture />
@@ -133,6 +146,8 @@ export function App({ api }: { api?: ViewApi | null }) {
   const connect = useAppStore((s) => s.connect);
   const hasLesson = useAppStore((s) => s.frame?.lesson != null);
   const observing = useAppStore((s) => s.frame?.observing != null);
+  // The map's inspector (Details) sits in the side column: keep it while the map shows.
+  const showsMap = useAppStore(selectShowsMap);
   useShortcuts();
 
   useEffect(() => (api ? connect(api) : undefined), [api, connect]);
@@ -155,6 +170,7 @@ export function App({ api }: { api?: ViewApi | null }) {
         <div className="header-lesson">
           <LessonPicker />
           <HeaderButtons />
+          <StageSwitch />
         </div>
         <PlaybackControls />
         <div className="header-settings">
@@ -168,6 +184,7 @@ export function App({ api }: { api?: ViewApi | null }) {
       </header>
       <LessonBanner />
       <main className={`app-main${hasLesson || observing ? '' : ' no-lesson'}`}>
+      <main className={`app-main${hasLesson || showsMap ? '' : ' no-lesson'}`}>
         <section className="stage">
           <div className="stage-top">
             <LessonTitle />

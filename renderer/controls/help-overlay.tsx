@@ -5,7 +5,7 @@ import { useAppStore } from '../store/app-store';
 import { selectHelpOpen } from '../store/panel-slice';
 
 /** play and pause share Space with togglePlay; the four answers are listed as one row. */
-const LISTED: ActionName[] = ['togglePlay', 'step', 'stepBack', 'restart', 'slower', 'faster', 'questions', 'help'];
+const LISTED: ActionName[] = ['togglePlay', 'step', 'stepBack', 'restart', 'slower', 'faster', 'questions', 'toggleMap', 'help'];
 
 /** Every keyboard shortcut, read from the ACTIONS table ("?" opens it, Esc closes it). */
 export function HelpOverlay() {

@@ -1,5 +1,6 @@
 import type { Locale } from '../../native-bridge/model/frame-types';
 import { diagnoseEn, diagnoseZhHans, diagnoseZhHant } from './diagnose-strings';
+import { mapEn, mapZhHans, mapZhHant } from './map-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
 import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
 
@@ -86,6 +87,7 @@ const en = {
   ...toolkitEn,
   ...shmEn,
   ...diagnoseEn,
+  ...mapEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -168,6 +170,7 @@ const zhHans: Table = {
   ...toolkitZhHans,
   ...shmZhHans,
   ...diagnoseZhHans,
+  ...mapZhHans,
 };
 
 const zhHant: Table = {
@@ -247,6 +250,7 @@ const zhHant: Table = {
   ...toolkitZhHant,
   ...shmZhHant,
   ...diagnoseZhHant,
+  ...mapZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

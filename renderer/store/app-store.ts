@@ -24,5 +24,6 @@ export function resetStores(): void {
     ...viewDefaults,
     ...panelInitial,
     selection: null,
+    stageView: 'auto',
   });
 }

@@ -3,6 +3,8 @@ import type { Locale } from '../../native-bridge/model/frame-types';
 import type { AppStore } from './app-store';
 
 export type Theme = 'dark' | 'light';
+/** What the stage shows: chosen by the frame ('auto': the system map when observing or when the picture cannot hold it), or by the user. */
+export type StageView = 'auto' | 'picture' | 'map';
 
 export interface ViewPrefs {
   theme: Theme;
@@ -16,6 +18,8 @@ export interface ViewPrefs {
 export interface ViewSlice extends ViewPrefs {
   /** A process ("process:<pid>") or an object id chosen for the details panel. */
   selection: string | null;
+  stageView: StageView;
+  setStageView(view: StageView): void;
   setTheme(theme: Theme): void;
   setLocale(locale: Locale): void;
   setLecture(lecture: boolean): void;
@@ -62,6 +66,8 @@ export const createViewSlice: StateCreator<AppStore, [], [], ViewSlice> = (set, 
   return {
     ...loadPrefs(),
     selection: null,
+    stageView: 'auto',
+    setStageView: (stageView) => set({ stageView }),
     setTheme: (theme) => update({ theme }),
     setLocale: (locale) => update({ locale }),
     setLecture: (lecture) => update({ lecture }),

@@ -1,0 +1,84 @@
+import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
+import type { Access, ObjectKind, ProcessInfo } from '../../native-bridge/model/snapshot-types';
+import type { Translate } from '../i18n/strings';
+import type { Palette } from '../picture/palette';
+import type { MapLayout, Rect } from './map-geometry';
+
+/** What every part of the map's painting shares: its input, sizes and small canvas helpers. */
+
+export interface ViewTransform {
+  /** d3-zoom's k, x, y: screen = world * k + (x, y), in CSS pixels. */
+  k: number;
+  x: number;
+  y: number;
+}
+
+export interface DrawInput {
+  layout: MapLayout;
+  transform: ViewTransform;
+  /** Canvas size in CSS pixels. */
+  width: number;
+  height: number;
+  dpr: number;
+  palette: Palette;
+  t: Translate;
+  selection: string | null;
+  hovered: string | null;
+  /** PIDs matching the search box. */
+  matches: ReadonlySet<number>;
+  hiddenKinds: ReadonlySet<ObjectKind>;
+  diagnoses: Diagnosis[];
+}
+
+/** Smallest on-screen text size (CSS px) worth drawing: below it a label is noise. */
+export const MIN_TEXT_PX = 7;
+/** Heads of processes and fans never shrink below this on screen (a projector at the back of a room)... */
+export const MIN_HEAD_PX = 12;
+/** ...and are drawn when their box is at least this wide on screen. */
+export const MIN_HEAD_BOX_PX = 70;
+
+/** World font size for a head: its natural size, or larger when zoomed out, so it stays readable. */
+export function headSize(natural: number, k: number): number {
+  return Math.max(natural, MIN_HEAD_PX / k);
+}
+export const TEXT = 13;
+export const SMALL = 11;
+
+export function visible(r: Rect, view: Rect): boolean {
+  return r.x + r.w >= view.x && r.x <= view.x + view.w && r.y + r.h >= view.y && r.y <= view.y + view.h;
+}
+
+export function roundRect(ctx: CanvasRenderingContext2D, r: Rect, radius: number): void {
+  ctx.beginPath();
+  ctx.roundRect(r.x, r.y, r.w, r.h, radius);
+}
+
+export function edgeColour(access: Access, p: Palette): string {
+  return access === 'r' ? p.readEdge : access === 'w' ? p.writeEdge : p.otherEdge;
+}
+
+export function processStroke(proc: ProcessInfo, p: Palette): string {
+  if (proc.blocked) return p.blocked;
+  if (proc.state === 'R') return p.running;
+  return p.nodeStroke;
+}
+
+/** Text clipped to a width with an ellipsis (measureText is cheap against a few hundred labels). */
+export function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo)}…`;
+}
+
+export function outline(ctx: CanvasRenderingContext2D, r: Rect, colour: string, width: number, radius: number): void {
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = width;
+  roundRect(ctx, { x: r.x - width, y: r.y - width, w: r.w + 2 * width, h: r.h + 2 * width }, radius + width);
+  ctx.stroke();
+}

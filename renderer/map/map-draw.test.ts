@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
+import { translate } from '../i18n/strings';
+import { paletteFor } from '../picture/palette';
+import { drawMap, type DrawInput } from './map-draw';
+import { groupFrame } from './map-group';
+import { MapLayoutState } from './map-layout';
+import { poolFrame, withPair } from './testing/pool-frame';
+
+/** A 2D context that records what is written and in which colour, and does nothing else. */
+function recordingContext(): { ctx: CanvasRenderingContext2D; texts: { text: string; fill: string }[]; strokes: string[] } {
+  const texts: { text: string; fill: string }[] = [];
+  const strokes: string[] = [];
+  const state: Record<string, unknown> = { fillStyle: '', strokeStyle: '', font: '10px sans', globalAlpha: 1 };
+  const ctx = new Proxy(state, {
+    get(target, key: string) {
+      if (key === 'fillText') return (text: string) => texts.push({ text, fill: String(target.fillStyle) });
+      if (key === 'stroke' || key === 'strokeRect') return () => strokes.push(String(target.strokeStyle));
+      if (key === 'measureText') return (text: string) => ({ width: text.length * 6 });
+      if (key in target) return target[key];
+      return () => undefined;
+    },
+    set(target, key: string, value: unknown) {
+      target[key] = value;
+      return true;
+    },
+  }) as unknown as CanvasRenderingContext2D;
+  return { ctx, texts, strokes };
+}
+
+function input(diagnoses: Diagnosis[], k = 1): DrawInput {
+  const frame = withPair(withPair(poolFrame({ workers: 12, running: 1 }), 7001, 7002, 91), 7101, 7102, 92);
+  const layout = new MapLayoutState().layout(groupFrame(frame, new Set()), frame.processes, 0);
+  return {
+    layout,
+    transform: { k, x: 0, y: 0 },
+    width: 2000,
+    height: 2000,
+    dpr: 2,
+    palette: paletteFor('dark', false),
+    t: (key, values) => translate('en', key, values),
+    selection: 'process:7002',
+    hovered: null,
+    matches: new Set([7101]),
+    hiddenKinds: new Set(),
+    diagnoses,
+  };
+}
+
+describe('drawMap', () => {
+  it('writes the fan line, process heads and object fill, and strokes blocked edges in the blocked colour', () => {
+    const { ctx, texts, strokes } = recordingContext();
+    const drawn = input([]);
+    drawMap(ctx, drawn);
+    const words = texts.map((t) => t.text);
+    expect(words).toContain('12 × worker  ·  their own: 12 pipe');
+    expect(words).toContain('11 blocked in read, 1 running');
+    expect(words).toContain('7002 cat');
+    expect(words).toContain('pipe 91');
+    expect(strokes).toContain(drawn.palette.blocked);
+    expect(strokes).toContain(drawn.palette.lessonAccent); // the selection
+    expect(strokes).toContain(drawn.palette.flight); // the search match
+  });
+
+  it('draws a deadlock as a named ring in the diagnosis colour, and names other diagnoses', () => {
+    const { ctx, texts, strokes } = recordingContext();
+    const drawn = input([
+      { kind: 'deadlock', processes: [7001, 7101], objects: ['pipe:91', 'pipe:92'], evidence: [] },
+      { kind: 'never-eof', processes: [7002], objects: ['pipe:91'], evidence: [] },
+    ]);
+    drawMap(ctx, drawn);
+    expect(texts.filter((t) => t.fill === drawn.palette.eof).map((t) => t.text)).toEqual(expect.arrayContaining(['deadlock', 'will never see EOF']));
+    expect(strokes.filter((s) => s === drawn.palette.eof).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('leaves small text out when zoomed far out, but keeps the heads', () => {
+    const { ctx, texts } = recordingContext();
+    drawMap(ctx, input([], 0.3));
+    const words = texts.map((t) => t.text);
+    expect(words.some((w) => w.startsWith('12 × worker'))).toBe(true);
+    expect(words).not.toContain('11 blocked in read, 1 running');
+  });
+});

@@ -1,0 +1,201 @@
+import type { Frame } from '../../native-bridge/model/frame-types';
+import type { BlockedOp, IpcObject, ObjectKind, ProcessInfo } from '../../native-bridge/model/snapshot-types';
+
+/**
+ * What the map draws, before any geometry: processes grouped into units. Many
+ * children of one parent running the same command (a worker pool, 200 `cat`s
+ * of one shell) become one fan; the objects only they and their parent hold
+ * (each worker's own pipe) go into the fan with them. Pure: the same frame
+ * (and the same expanded set) always gives the same units.
+ */
+
+/** Siblings with one command become a fan from this many up. */
+export const FAN_MIN = 8;
+
+export type UnitKey = string;
+
+export interface ProcessUnit {
+  kind: 'process';
+  key: UnitKey;
+  process: ProcessInfo;
+}
+
+/** How the members of a fan are doing, counted from their /proc state. */
+export interface FanCounts {
+  total: number;
+  /** Asleep in a syscall the probe names, by operation (read, write, msgrcv ...). */
+  blocked: Partial<Record<BlockedOp, number>>;
+  blockedTotal: number;
+  /** State R. */
+  running: number;
+  /** Neither blocked in a named call nor running (asleep elsewhere, stopped, zombie). */
+  other: number;
+  /** Members holding a descriptor on an object with bytes queued in it. */
+  holdingQueued: number;
+}
+
+export interface FanUnit {
+  kind: 'fan';
+  /** "fan:<ppid>:<comm>": stable while the parent lives and the command stays. */
+  key: UnitKey;
+  ppid: number;
+  comm: string;
+  /** Members sorted by pid. */
+  members: ProcessInfo[];
+  /** Objects held only by members and the parent, by the member they belong to (its reader, else its first holder). */
+  memberObjects: Map<number, IpcObject[]>;
+  /** Object kinds inside the fan, with counts ("200 pipes"). */
+  objectKinds: Partial<Record<ObjectKind, number>>;
+  counts: FanCounts;
+  /** Sibling fans that also hold this fan's objects (the writers of 200 `sleep | cat` pipes), with how many objects. */
+  linkedFrom: Map<UnitKey, number>;
+  expanded: boolean;
+}
+
+export type MapUnit = ProcessUnit | FanUnit;
+
+export interface MapGroups {
+  units: MapUnit[];
+  /** Objects outside every fan, drawn on their own, keyed by id. */
+  objects: IpcObject[];
+  /** Unit key of every process pid (a fan member maps to its fan). */
+  unitOf: Map<number, UnitKey>;
+  /** Fan key of every object folded into a fan. */
+  objectFan: Map<string, UnitKey>;
+}
+
+export function fanKey(ppid: number, comm: string): UnitKey {
+  return `fan:${ppid}:${comm}`;
+}
+
+export function processKey(pid: number): UnitKey {
+  return `process:${pid}`;
+}
+
+/** The member an object inside a fan belongs to: the one reading it, else the lowest holder. */
+function owningMember(object: IpcObject, members: Set<number>): number | null {
+  const holders = object.holders.filter((h) => members.has(h.pid)).sort((a, b) => a.pid - b.pid);
+  const reader = holders.find((h) => h.access !== 'w');
+  return (reader ?? holders[0])?.pid ?? null;
+}
+
+/** The fan an object folds into, or null when someone outside the parent's fans holds it. */
+function foldInto(o: IpcObject, fans: Map<UnitKey, ProcessInfo[]>, unitOf: Map<number, UnitKey>): UnitKey | null {
+  let ppid: number | null = null;
+  for (const h of o.holders) {
+    const key = unitOf.get(h.pid);
+    if (key && fans.has(key)) {
+      const parent = fans.get(key)![0]!.ppid;
+      if (ppid !== null && parent !== ppid) return null;
+      ppid = parent;
+    }
+  }
+  if (ppid === null) return null;
+  if (!o.holders.every((h) => h.pid === ppid || fans.has(unitOf.get(h.pid) ?? ''))) return null;
+  const sorted = [...o.holders].filter((h) => h.pid !== ppid).sort((a, b) => a.pid - b.pid);
+  const owner = sorted.find((h) => h.access !== 'w') ?? sorted[0];
+  return owner ? (unitOf.get(owner.pid) ?? null) : null;
+}
+
+function countMembers(members: ProcessInfo[], queuedHolders: Set<number>): FanCounts {
+  const counts: FanCounts = { total: members.length, blocked: {}, blockedTotal: 0, running: 0, other: 0, holdingQueued: 0 };
+  for (const p of members) {
+    if (p.blocked) {
+      counts.blocked[p.blocked.op] = (counts.blocked[p.blocked.op] ?? 0) + 1;
+      counts.blockedTotal += 1;
+    } else if (p.state === 'R') counts.running += 1;
+    else counts.other += 1;
+    if (queuedHolders.has(p.pid)) counts.holdingQueued += 1;
+  }
+  return counts;
+}
+
+/**
+ * Groups a frame's processes into units. `expanded` holds fan keys the user
+ * opened. `knownFans` (fans seen before) keep being fans down to 2 members, so
+ * a pool shrinking past FAN_MIN does not burst into single nodes and back.
+ */
+export function groupFrame(frame: Pick<Frame, 'processes' | 'objects'>, expanded: ReadonlySet<UnitKey>, knownFans: ReadonlySet<UnitKey> = new Set()): MapGroups {
+  const pids = new Set(frame.processes.map((p) => p.pid));
+  const siblings = new Map<UnitKey, ProcessInfo[]>();
+  for (const p of frame.processes) {
+    // Roots (parent not observed) are never folded: each is a starting point of its own.
+    if (!pids.has(p.ppid)) continue;
+    const key = fanKey(p.ppid, p.comm);
+    const list = siblings.get(key);
+    if (list) list.push(p);
+    else siblings.set(key, [p]);
+  }
+  const fans = new Map<UnitKey, ProcessInfo[]>();
+  for (const [key, list] of siblings) {
+    if (list.length >= FAN_MIN || (knownFans.has(key) && list.length >= 2)) fans.set(key, list.sort((a, b) => a.pid - b.pid));
+  }
+  const unitOf = new Map<number, UnitKey>();
+  for (const [key, list] of fans) for (const p of list) unitOf.set(p.pid, key);
+  for (const p of frame.processes) if (!unitOf.has(p.pid)) unitOf.set(p.pid, processKey(p.pid));
+
+  const queuedHolders = new Set<number>();
+  for (const o of frame.objects) if ((o.queued ?? 0) > 0) for (const h of o.holders) queuedHolders.add(h.pid);
+
+  // An object belongs to a fan when every holder is a member of it, of a sibling fan (same parent), or that
+  // parent, and one is a member: each worker's pipe in a pool, each `sleep | cat` pipe of a shell's 200 pipelines.
+  // It goes to the fan of its reader; a sibling fan holding it too is linked to that fan (one edge, counted).
+  const objectFan = new Map<string, UnitKey>();
+  const fanObjects = new Map<UnitKey, IpcObject[]>();
+  const links = new Map<UnitKey, Map<UnitKey, number>>();
+  const loose: IpcObject[] = [];
+  for (const o of frame.objects) {
+    const home = foldInto(o, fans, unitOf);
+    if (!home) {
+      loose.push(o);
+      continue;
+    }
+    objectFan.set(o.id, home);
+    const list = fanObjects.get(home);
+    if (list) list.push(o);
+    else fanObjects.set(home, [o]);
+    for (const key of new Set(o.holders.map((h) => unitOf.get(h.pid)))) {
+      if (!key || key === home || !fans.has(key)) continue;
+      const from = links.get(home) ?? new Map<UnitKey, number>();
+      from.set(key, (from.get(key) ?? 0) + 1);
+      links.set(home, from);
+    }
+  }
+
+  const units: MapUnit[] = [];
+  const emitted = new Set<UnitKey>();
+  for (const p of [...frame.processes].sort((a, b) => a.pid - b.pid)) {
+    const key = unitOf.get(p.pid)!;
+    if (emitted.has(key)) continue;
+    emitted.add(key);
+    const members = fans.get(key);
+    if (!members) {
+      units.push({ kind: 'process', key, process: p });
+      continue;
+    }
+    const memberSet = new Set(members.map((m) => m.pid));
+    const memberObjects = new Map<number, IpcObject[]>();
+    const objectKinds: Partial<Record<ObjectKind, number>> = {};
+    for (const o of fanObjects.get(key) ?? []) {
+      objectKinds[o.kind] = (objectKinds[o.kind] ?? 0) + 1;
+      const owner = owningMember(o, memberSet);
+      if (owner === null) continue;
+      const list = memberObjects.get(owner);
+      if (list) list.push(o);
+      else memberObjects.set(owner, [o]);
+    }
+    units.push({
+      kind: 'fan',
+      key,
+      ppid: members[0]!.ppid,
+      comm: members[0]!.comm,
+      members,
+      memberObjects,
+      objectKinds,
+      counts: countMembers(members, queuedHolders),
+      linkedFrom: links.get(key) ?? new Map(),
+      expanded: expanded.has(key),
+    });
+  }
+  return { units, objects: loose, unitOf, objectFan };
+}

@@ -1,0 +1,251 @@
+import type { IpcObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
+import {
+  COL_GAP,
+  COL_W,
+  FAN_H,
+  OBJ_GAP,
+  OBJ_H,
+  OBJ_W,
+  PROC_W,
+  ROW_GAP,
+  placeMembers,
+  unitSize,
+  type HitBox,
+  type MapLayout,
+  type PlacedObject,
+  type PlacedUnit,
+  type Rect,
+} from './map-geometry';
+import type { MapGroups, MapUnit, UnitKey } from './map-group';
+import { layoutEdges } from './map-edges';
+
+/**
+ * Where units go, kept from frame to frame. Columns are depths in the process
+ * tree (roots left, children right); inside a column each unit keeps the slot
+ * it got when first seen, new units are appended below, and a unit that goes
+ * leaves a hole of its height (closed after HOLE_MS, or at once by compact()),
+ * so nothing on screen moves unless the user expands a fan or asks.
+ * A slot's height only grows (a process gaining an object may push the slots
+ * under it down; losing one never pulls them up).
+ */
+
+/** How long the hole of a gone unit stays before it closes. */
+export const HOLE_MS = 10_000;
+/** Column of objects nobody holds (an orphaned System V queue): left of the roots. */
+const UNHELD_COLUMN = -1;
+
+interface Slot {
+  column: number;
+  order: number;
+  height: number;
+  /** Set when the unit was not in the latest frame. */
+  goneAt: number | null;
+}
+
+function depthOf(pid: number, byPid: Map<number, ProcessInfo>, memo: Map<number, number>): number {
+  const known = memo.get(pid);
+  if (known !== undefined) return known;
+  const chain: number[] = [];
+  let current = byPid.get(pid);
+  let base = 0;
+  // Walk up while the parent is observed; 64 hops is deeper than any real tree (and stops a cycle from a reused pid).
+  while (current && chain.length < 64) {
+    const cached = memo.get(current.pid);
+    if (cached !== undefined) {
+      base = cached;
+      break;
+    }
+    chain.push(current.pid);
+    const parent = byPid.get(current.ppid);
+    if (!parent || parent.pid === current.pid) {
+      base = -1;
+      break;
+    }
+    current = parent;
+  }
+  // chain[last] is the root (depth 0) or sits under a cached ancestor of depth `base`.
+  for (let i = chain.length - 1, d = base + 1; i >= 0; i -= 1, d += 1) memo.set(chain[i]!, d);
+  return memo.get(pid) ?? 0;
+}
+
+function unitPid(unit: MapUnit): number {
+  return unit.kind === 'process' ? unit.process.pid : unit.ppid;
+}
+
+/** The unit an object sits beside: its reader with the lowest pid, else its lowest holder, else an attacher. */
+function homeOf(object: IpcObject, unitOf: Map<number, UnitKey>): UnitKey | null {
+  const holders = [...object.holders].sort((a, b) => a.pid - b.pid);
+  const pid = (holders.find((h) => h.access !== 'w') ?? holders[0])?.pid ?? (object.kind === 'shm' ? object.attached[0] : undefined);
+  return pid === undefined ? null : (unitOf.get(pid) ?? null);
+}
+
+export class MapLayoutState {
+  private slots = new Map<UnitKey, Slot>();
+  private nextOrder = new Map<number, number>();
+  /** Object order beside its home, kept like unit slots. */
+  private objectOrder = new Map<string, number>();
+  private nextObjectOrder = 0;
+  /** Width of each column: the widest unit with its objects seen there; it only grows (until compact()). */
+  private columnWidth = new Map<number, number>();
+
+  /** Drops every hole at once (the "close gaps" button): units below move up. */
+  compact(): void {
+    for (const [key, slot] of this.slots) if (slot.goneAt !== null) this.slots.delete(key);
+    this.columnWidth.clear();
+    this.renumber();
+  }
+
+  private renumber(): void {
+    const byColumn = new Map<number, [UnitKey, Slot][]>();
+    for (const entry of this.slots) {
+      const list = byColumn.get(entry[1].column) ?? [];
+      list.push(entry);
+      byColumn.set(entry[1].column, list);
+    }
+    this.nextOrder.clear();
+    for (const [column, list] of byColumn) {
+      list.sort((a, b) => a[1].order - b[1].order).forEach(([, slot], i) => (slot.order = i));
+      this.nextOrder.set(column, list.length);
+    }
+  }
+
+  layout(groups: MapGroups, processes: ProcessInfo[], now: number): MapLayout {
+    const byPid = new Map(processes.map((p) => [p.pid, p]));
+    const memo = new Map<number, number>();
+    const present = new Set<UnitKey>();
+
+    // Home objects of each unit, in their kept order.
+    const homeObjects = new Map<UnitKey | null, IpcObject[]>();
+    for (const o of groups.objects) {
+      const home = homeOf(o, groups.unitOf);
+      if (!this.objectOrder.has(o.id)) this.objectOrder.set(o.id, this.nextObjectOrder++);
+      const list = homeObjects.get(home) ?? [];
+      list.push(o);
+      homeObjects.set(home, list);
+    }
+    for (const list of homeObjects.values()) list.sort((a, b) => this.objectOrder.get(a.id)! - this.objectOrder.get(b.id)!);
+
+    const blockHeight = (unit: MapUnit): number => {
+      const objects = homeObjects.get(unit.key)?.length ?? 0;
+      return Math.max(unitSize(unit).h, objects * (OBJ_H + OBJ_GAP)) + ROW_GAP;
+    };
+
+    for (const unit of groups.units) {
+      present.add(unit.key);
+      const height = blockHeight(unit);
+      const width = unitSize(unit).w + (homeObjects.get(unit.key)?.length ? 40 + OBJ_W : 0) + COL_GAP;
+      const slot = this.slots.get(unit.key);
+      if (slot) {
+        slot.goneAt = null;
+        // An expanded fan collapsing gives its room back; otherwise a slot only grows.
+        slot.height = unit.kind === 'fan' ? height : Math.max(slot.height, height);
+        this.columnWidth.set(slot.column, Math.max(this.columnWidth.get(slot.column) ?? COL_W, width));
+        continue;
+      }
+      const depth = depthOf(unitPid(unit), byPid, memo) + (unit.kind === 'fan' ? 1 : 0);
+      const order = this.nextOrder.get(depth) ?? 0;
+      this.nextOrder.set(depth, order + 1);
+      this.slots.set(unit.key, { column: depth, order, height, goneAt: null });
+      this.columnWidth.set(depth, Math.max(this.columnWidth.get(depth) ?? COL_W, width));
+    }
+    // x of each column: the widths of the columns left of it (column 0 at x 0; the unheld column at -COL_W).
+    const columnX = (column: number): number => {
+      let x = 0;
+      for (let c = 0; c < column; c += 1) x += this.columnWidth.get(c) ?? COL_W;
+      return column < 0 ? column * COL_W : x;
+    };
+    let dropped = false;
+    for (const [key, slot] of this.slots) {
+      if (present.has(key)) continue;
+      slot.goneAt ??= now;
+      if (now - slot.goneAt >= HOLE_MS) {
+        this.slots.delete(key);
+        dropped = true;
+      }
+    }
+    if (dropped) this.renumber();
+    const objectIds = new Set(groups.objects.map((o) => o.id));
+    for (const id of this.objectOrder.keys()) if (!objectIds.has(id)) this.objectOrder.delete(id);
+
+    // y of each slot: the heights of the slots above it in its column.
+    const columns = new Map<number, [UnitKey, Slot][]>();
+    for (const entry of this.slots) {
+      const list = columns.get(entry[1].column) ?? [];
+      list.push(entry);
+      columns.set(entry[1].column, list);
+    }
+    const top = new Map<UnitKey, number>();
+    const holes: Rect[] = [];
+    for (const [column, list] of columns) {
+      let y = 0;
+      for (const [key, slot] of list.sort((a, b) => a[1].order - b[1].order)) {
+        top.set(key, y);
+        if (slot.goneAt !== null) holes.push({ x: columnX(column), y, w: PROC_W, h: slot.height - ROW_GAP });
+        y += slot.height;
+      }
+    }
+
+    const units: PlacedUnit[] = [];
+    const objects: PlacedObject[] = [];
+    const processAt = new Map<number, Rect>();
+    const objectAt = new Map<string, Rect>();
+    const unitAt = new Map<UnitKey, Rect>();
+    const hits: HitBox[] = [];
+    for (const unit of groups.units) {
+      const slot = this.slots.get(unit.key)!;
+      const x = columnX(slot.column);
+      const y = top.get(unit.key)!;
+      const { w, h } = unitSize(unit);
+      const members = unit.kind === 'fan' && unit.expanded ? placeMembers(unit, x, y) : [];
+      const placed: PlacedUnit = { unit, x, y, w, h, members };
+      units.push(placed);
+      unitAt.set(unit.key, placed);
+      if (unit.kind === 'process') {
+        processAt.set(unit.process.pid, placed);
+        hits.push({ x, y, w, h, target: { type: 'process', pid: unit.process.pid } });
+      } else {
+        hits.push({ x, y, w, h: members.length ? FAN_H : h, target: { type: 'fan', key: unit.key } });
+        for (const m of unit.members) processAt.set(m.pid, { x, y, w, h: FAN_H });
+        for (const m of members) {
+          processAt.set(m.process.pid, m);
+          hits.push({ x: m.x, y: m.y, w: m.w, h: m.h, target: { type: 'process', pid: m.process.pid } });
+        }
+      }
+      (homeObjects.get(unit.key) ?? []).forEach((object, i) => {
+        const rect = { x: x + w + 40, y: y + i * (OBJ_H + OBJ_GAP), w: OBJ_W, h: OBJ_H };
+        objects.push({ object, home: unit.key, ...rect });
+      });
+    }
+    (homeObjects.get(null) ?? []).forEach((object, i) => {
+      const rect = { x: UNHELD_COLUMN * COL_W + PROC_W + 40, y: i * (OBJ_H + OBJ_GAP), w: OBJ_W, h: OBJ_H };
+      objects.push({ object, home: null, ...rect });
+    });
+    for (const o of objects) {
+      objectAt.set(o.object.id, o);
+      hits.push({ x: o.x, y: o.y, w: o.w, h: o.h, target: { type: 'object', id: o.object.id } });
+    }
+    const links = units.flatMap((placed) => {
+      if (placed.unit.kind !== 'process') return [];
+      const parentKey = groups.unitOf.get(placed.unit.process.ppid);
+      const parent = parentKey ? unitAt.get(parentKey) : undefined;
+      if (!parent || parentKey === placed.unit.key) return [];
+      return [{ from: { x: parent.x + parent.w / 2, y: parent.y + Math.min(parent.h, FAN_H) }, to: { x: placed.x, y: placed.y + placed.h / 2 } }];
+    });
+    return { units, objects, edges: layoutEdges(units, objects, groups, byPid, unitAt), links, holes, bounds: boundsOf([...units, ...objects, ...holes]), hits, processAt, objectAt };
+  }
+}
+
+function boundsOf(rects: Rect[]): Rect {
+  if (rects.length === 0) return { x: 0, y: 0, w: 0, h: 0 };
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const r of rects) {
+    x0 = Math.min(x0, r.x);
+    y0 = Math.min(y0, r.y);
+    x1 = Math.max(x1, r.x + r.w);
+    y1 = Math.max(y1, r.y + r.h);
+  }
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+}

@@ -1,0 +1,48 @@
+import { blockedSentence, objectLabel, stateWord } from '../format/kernel-words';
+import type { Translate } from '../i18n/strings';
+import type { MapTarget, Point } from './map-geometry';
+import { fanLines, kindList, objectLines } from './map-labels';
+import type { MapModel } from './map-view';
+
+/** Most holders named in an object's tooltip; the inspector lists all. */
+const MAX_HOLDERS = 6;
+
+/** The lines a hovered item's tooltip shows, read from the model of the frame drawn. */
+export function tooltipLines(target: MapTarget, model: MapModel, t: Translate): string[] {
+  const { frame, groups } = model;
+  if (target.type === 'process') {
+    const p = frame.processes.find((q) => q.pid === target.pid);
+    if (!p) return [];
+    const lines = [`PID ${p.pid} (ppid ${p.ppid}) ${p.comm}`, `${stateWord(p, t)} (${p.state})`];
+    if (p.blocked) lines.push(`${blockedSentence(p.blocked, t)} · ${t('wchan', { wchan: p.blocked.wchan })}`);
+    lines.push(`${p.fds.length} fd`);
+    return lines;
+  }
+  if (target.type === 'fan') {
+    const fan = groups.units.find((u) => u.key === target.key);
+    if (!fan || fan.kind !== 'fan') return [];
+    const { head, counts } = fanLines(fan, t);
+    const objects = kindList(fan.objectKinds);
+    return [head, counts, ...(objects ? [t('mapFanObjects', { list: objects })] : []), t(fan.expanded ? 'mapFanClose' : 'mapFanOpen')];
+  }
+  const o = frame.objects.find((q) => q.id === target.id);
+  if (!o) return [];
+  const { detail } = objectLines(o);
+  const holders = o.holders.slice(0, MAX_HOLDERS).map((h) => `${h.pid}:fd ${h.fd} ${h.access}`);
+  if (o.holders.length > MAX_HOLDERS) holders.push(`+${o.holders.length - MAX_HOLDERS}`);
+  return [objectLabel(o.id), ...(detail ? [detail] : []), holders.length ? t('mapHolders', { list: holders.join(', ') }) : t('mapNoHolders')];
+}
+
+export function MapTooltip({ target, at, model, t }: { target: MapTarget; at: Point; model: MapModel; t: Translate }) {
+  const lines = tooltipLines(target, model, t);
+  if (lines.length === 0) return null;
+  return (
+    <div className="map-tooltip" data-testid="map-tooltip" role="tooltip" style={{ left: at.x + 14, top: at.y + 14 }}>
+      {lines.map((line, i) => (
+        <div key={i} className={i === 0 ? 'map-tooltip-head' : undefined}>
+          {line}
+        </div>
+      ))}
+    </div>
+  );
+}
