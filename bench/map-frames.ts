@@ -253,7 +253,7 @@ export async function measureMapFrames(log: (line: string) => void): Promise<Map
 const f = (ms: number): string => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : '-');
 
 export function printMapRuns(runs: MapRun[], say: (line: string) => void): void {
-  say(`4. System map in headless Chromium (1280x720, software canvas), real frames replayed at ${REPLAY_HZ} Hz for ${REPLAY_SECONDS} s`);
+  say(`6. System map in headless Chromium (1280x720, software canvas), real frames replayed at ${REPLAY_HZ} Hz for ${REPLAY_SECONDS} s`);
   say('   frame time = requestAnimationFrame interval while frames stream in; work = layout + paint of one frame;');
   say('   latency = frame handed to the page -> end of the first paint showing it (or a newer frame)');
   const load = loadavg()[0]!;

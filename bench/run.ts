@@ -75,6 +75,9 @@ function header(tools: { lsof: boolean; ss: boolean }): void {
   say('5. Process pool (bench/pool-1000.ts): the process-pool lesson at 1000 workers, both versions, through an');
   say('   engine session at 30 Hz: time until every worker sleeps in read (budget 5 s), PSS of the lesson\'s');
   say('   processes from /proc/PID/smaps_rollup (budget 1 GiB), frames at 30 Hz over 6 s with every worker asleep.');
+  say('6. System map (bench/map-frames.ts): real frames of 10, 100 and 1000 processes replayed at 30 Hz into the');
+  say('   built renderer in headless Chromium: frame time (budget median 16.7 ms, p95 25 ms at 1000) and frame');
+  say('   arrival to first paint (p95 budget 25 ms at 10, 50 ms at 1000).');
   const busy = loadavg()[0]! / availableParallelism();
   if (busy > 1) {
     say(`   NOTE: the machine is busy (load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores): wall times and`);
@@ -231,10 +234,9 @@ async function main(): Promise<void> {
       mapRuns = await measureMapFrames((line) => process.stderr.write(`${line}\n`));
       printMapRuns(mapRuns, say);
     } catch (error) {
-      say(`4. System map: not measured (${error instanceof Error ? error.message : String(error)})`);
+      say(`6. System map: not measured (${error instanceof Error ? error.message : String(error)})`);
     }
     say('');
-    verdicts(scans, ticks, timerAlone, effects);
     mapVerdicts(mapRuns, say);
   } finally {
     await state.tearDown();

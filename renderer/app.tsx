@@ -90,8 +90,8 @@ function Stage() {
   const connected = useAppStore((s) => s.status === 'open');
   // an observation (ipcscope web --pid/--all, the observe command) is drawn like a lesson's processes
   const observing = useAppStore((s) => s.frame?.observing != null);
-  if (!hasLesson && !observing && connected) return <LessonChooser welcome />;
   const showsMap = useAppStore(selectShowsMap);
+  if (!hasLesson && !observing && connected) return <LessonChooser welcome />;
   if (showsMap) {
     return (
       <>
@@ -100,7 +100,6 @@ function Stage() {
       </>
     );
   }
-  if (!hasLesson && connected) return <LessonChooser welcome />;
   return (
     <>
       <Picture />
@@ -183,8 +182,7 @@ export function App({ api }: { api?: ViewApi | null }) {
         </div>
       </header>
       <LessonBanner />
-      <main className={`app-main${hasLesson || observing ? '' : ' no-lesson'}`}>
-      <main className={`app-main${hasLesson || showsMap ? '' : ' no-lesson'}`}>
+      <main className={`app-main${hasLesson || observing || showsMap ? '' : ' no-lesson'}`}>
         <section className="stage">
           <div className="stage-top">
             <LessonTitle />

@@ -65,8 +65,8 @@ describe('drawMap', () => {
   it('draws a deadlock as a named ring in the diagnosis colour, and names other diagnoses', () => {
     const { ctx, texts, strokes } = recordingContext();
     const drawn = input([
-      { kind: 'deadlock', processes: [7001, 7101], objects: ['pipe:91', 'pipe:92'], evidence: [] },
-      { kind: 'never-eof', processes: [7002], objects: ['pipe:91'], evidence: [] },
+      { kind: 'deadlock', processes: [7001, 7101], objects: ['pipe:91', 'pipe:92'], evidence: [], facts: [] },
+      { kind: 'never-eof', processes: [7002], objects: ['pipe:91'], evidence: [], facts: [] },
     ]);
     drawMap(ctx, drawn);
     expect(texts.filter((t) => t.fill === drawn.palette.eof).map((t) => t.text)).toEqual(expect.arrayContaining(['deadlock', 'will never see EOF']));
