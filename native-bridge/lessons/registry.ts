@@ -13,9 +13,10 @@ import { pipeParentChild } from './pipe-parent-child';
 import { pipeSigpipe } from './pipe-sigpipe';
 import { pipeTasks } from './pipe-tasks';
 import { pipeTwoWays } from './pipe-two-ways';
+import { semCounter } from './sem-counter';
 import { shmServerClient } from './shm-server-client';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, semCounter];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { removeRecordedShm, SHM_WATCHDOG_SH } from './lesson-shm-record';
+import { removeRecordedSem, SEM_WATCHDOG_SH } from './lesson-sem-record';
 
 export class LessonTempDir {
   private readonly onExit = (): void => this.removeNow();
@@ -29,7 +30,7 @@ export class LessonTempDir {
   /** mkdtemp gives mode 0700: only this user reaches the lesson's files. */
   static create(): LessonTempDir {
     const path = mkdtempSync(join(tmpdir(), 'ipcscope-lesson-'));
-    const watchdog = spawn('sh', ['-c', `read _; ${SHM_WATCHDOG_SH}rm -rf "$0"`, path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    const watchdog = spawn('sh', ['-c', `read _; ${SHM_WATCHDOG_SH}${SEM_WATCHDOG_SH}rm -rf "$0"`, path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
     /* neither the watchdog nor its pipe keeps the engine alive */
     watchdog.unref();
     (watchdog.stdin as Socket | null)?.unref();
@@ -58,6 +59,7 @@ export class LessonTempDir {
     this.done = true;
     process.off('exit', this.onExit);
     removeRecordedShm(this.path);
+    removeRecordedSem(this.path);
     rmSync(this.path, { recursive: true, force: true });
   }
 }
