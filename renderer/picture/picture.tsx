@@ -15,6 +15,7 @@ import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
 import { PipeRing } from './pipe-ring';
 import { ProcessNode } from './process-node';
+import { SemGlyph } from './sem-glyph';
 import { ShmGlyph } from './shm-glyph';
 import { useAnimationTime, usePictureFrame } from './use-picture-clock';
 
@@ -115,6 +116,18 @@ export function Picture() {
             key={object.id}
             shm={object}
             attachers={layout.processes.filter((p) => object.attached.includes(p.pid))}
+            x={x}
+            y={y}
+            palette={palette}
+            t={t}
+            selected={selection === object.id}
+            onSelect={select}
+          />
+        ) : object.kind === 'sem' ? (
+          <SemGlyph
+            key={object.id}
+            sem={object}
+            waiters={layout.processes.filter((p) => object.waiting.includes(p.pid))}
             x={x}
             y={y}
             palette={palette}
