@@ -4,11 +4,12 @@ import { selectClaims } from '../store/lesson-selectors';
 import { selectSideTab, type SideTab } from '../store/panel-slice';
 import { ClaimCards } from './claim-cards';
 import { DetailsPanel } from './details-panel';
+import { KernelTables } from './kernel-tables';
 import { StepList } from './step-list';
 
 const selectClaimCount = (s: Parameters<typeof selectClaims>[0]): number => selectClaims(s).length;
 
-/** Steps, claims and details share the space under the code pane, one at a time. */
+/** Steps, claims, details and the kernel tables (ipcs) share the space under the code pane, one at a time. */
 export function SideTabs() {
   const t = useT();
   const tab = useAppStore(selectSideTab);
@@ -18,6 +19,7 @@ export function SideTabs() {
     { id: 'steps', label: t('tabSteps') },
     ...(claimCount > 0 ? [{ id: 'claims' as SideTab, label: t('tabClaims', { count: claimCount }) }] : []),
     { id: 'details', label: t('tabDetails') },
+    { id: 'kernel', label: t('tabKernelTables') },
   ];
   const shown = tab === 'claims' && claimCount === 0 ? 'steps' : tab;
   return (
@@ -44,6 +46,7 @@ export function SideTabs() {
         {shown === 'steps' && <StepList />}
         {shown === 'claims' && <ClaimCards />}
         {shown === 'details' && <DetailsPanel />}
+        {shown === 'kernel' && <KernelTables />}
       </div>
     </section>
   );

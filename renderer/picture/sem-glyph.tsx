@@ -14,9 +14,9 @@ const COUNTER_HEIGHT = 58;
 const MAX_DRAWN = 6;
 /** Waiter chips under one counter before "+N more". */
 const MAX_CHIPS = 2;
-const CHIP_HEIGHT = 17;
+const CHIP_HEIGHT = 20;
 /** Chips start this far under a counter: below its sempid, semncnt and semzcnt lines. */
-const CHIPS_AT = 50;
+const CHIPS_AT = 58;
 
 /** A process the picture placed, for the lines from waiters to what they wait on. */
 export interface SemPlaced {
@@ -74,33 +74,33 @@ function Counter({ sem, num, value, left, width, waiters, palette, t }: { sem: S
   const below = COUNTER_TOP + COUNTER_HEIGHT;
   return (
     <g data-testid={`sem-${sem.id}-${num}`} data-value={value.value} data-ncnt={value.waitingForIncrease} data-zcnt={value.waitingForZero} data-sempid={value.lastPid}>
-      <text x={left + 4} y={COUNTER_TOP - 6} fill={palette.muted} fontFamily={palette.mono} fontSize={11.5 * s}>
+      <text x={left + 4} y={COUNTER_TOP - 6} fill={palette.muted} fontFamily={palette.mono} fontSize={13 * s}>
         {t('semNum', { num })}
       </text>
       <rect x={left} y={COUNTER_TOP} width={width} height={COUNTER_HEIGHT} rx={8} fill={palette.slotEmpty} stroke={waited ? palette.blocked : palette.slotStroke} strokeWidth={waited ? 2.5 : 1.5} />
-      <text data-testid={`sem-value-${sem.id}-${num}`} x={mid} y={COUNTER_TOP + 40} textAnchor="middle" fill={value.value > 0 ? palette.running : palette.text} fontFamily={palette.font} fontSize={28 * s} fontWeight={700}>
+      <text data-testid={`sem-value-${sem.id}-${num}`} x={mid} y={COUNTER_TOP + 41} textAnchor="middle" fill={value.value > 0 ? palette.running : palette.text} fontFamily={palette.font} fontSize={30 * s} fontWeight={700}>
         {value.value}
       </text>
-      <text data-testid={`sem-pid-${sem.id}-${num}`} x={mid} y={below + 15} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={10.5 * s}>
-        {clipToWidth(value.lastPid === 0 ? t('semLastPidNone') : t('semLastPid', { pid: value.lastPid }), width + GAP, 10.5 * s)}
+      <text data-testid={`sem-pid-${sem.id}-${num}`} x={mid} y={below + 17} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={12.5 * s}>
+        {clipToWidth(value.lastPid === 0 ? t('semLastPidNone') : t('semLastPid', { pid: value.lastPid }), width + GAP, 12.5 * s)}
       </text>
-      <text data-testid={`sem-ncnt-${sem.id}-${num}`} x={mid} y={below + 29} textAnchor="middle" fill={value.waitingForIncrease > 0 ? palette.blocked : palette.muted} fontFamily={palette.mono} fontSize={10.5 * s}>
+      <text data-testid={`sem-ncnt-${sem.id}-${num}`} x={mid} y={below + 33} textAnchor="middle" fill={value.waitingForIncrease > 0 ? palette.blocked : palette.muted} fontFamily={palette.mono} fontSize={12.5 * s}>
         {t('semNcnt', { n: value.waitingForIncrease })}
       </text>
-      <text data-testid={`sem-zcnt-${sem.id}-${num}`} x={mid} y={below + 42} textAnchor="middle" fill={value.waitingForZero > 0 ? palette.blocked : palette.muted} fontFamily={palette.mono} fontSize={10.5 * s}>
+      <text data-testid={`sem-zcnt-${sem.id}-${num}`} x={mid} y={below + 49} textAnchor="middle" fill={value.waitingForZero > 0 ? palette.blocked : palette.muted} fontFamily={palette.mono} fontSize={12.5 * s}>
         {t('semZcnt', { n: value.waitingForZero })}
       </text>
       {mine.slice(0, MAX_CHIPS).map((w, i) => (
         <g key={w.pid} data-testid={`sem-waiter-${sem.id}-${num}-${w.pid}`} data-for={w.forZero ? 'zero' : 'increase'} transform={`translate(${left},${below + CHIPS_AT + i * (CHIP_HEIGHT + 3)})`}>
           <rect width={width} height={CHIP_HEIGHT} rx={CHIP_HEIGHT / 2} fill={palette.node} stroke={palette.blocked} strokeWidth={1.5} />
-          <text x={width / 2} y={12.5} textAnchor="middle" fill={palette.text} fontFamily={palette.font} fontSize={10.5 * s}>
-            {clipToWidth(t(w.forZero ? 'semChipZero' : 'semChipIncrease', { pid: w.pid }), width - 6, 10.5 * s)}
+          <text x={width / 2} y={14.5} textAnchor="middle" fill={palette.text} fontFamily={palette.font} fontSize={12.5 * s}>
+            {clipToWidth(t(w.forZero ? 'semChipZero' : 'semChipIncrease', { pid: w.pid }), width - 6, 12.5 * s)}
           </text>
           <title>{t(w.forZero ? 'semWaitsZero' : 'semWaitsIncrease', { pid: w.pid })}</title>
         </g>
       ))}
       {mine.length > MAX_CHIPS && (
-        <text x={mid} y={below + CHIPS_AT + MAX_CHIPS * (CHIP_HEIGHT + 3) + 11} textAnchor="middle" fill={palette.blocked} fontFamily={palette.font} fontSize={10.5 * s}>
+        <text x={mid} y={below + CHIPS_AT + MAX_CHIPS * (CHIP_HEIGHT + 3) + 13} textAnchor="middle" fill={palette.blocked} fontFamily={palette.font} fontSize={12 * s}>
           {t('semMoreWaiters', { count: mine.length - MAX_CHIPS })}
         </text>
       )}
@@ -140,7 +140,7 @@ export function SemGlyph({ sem, waiters, x, y, palette, t, selected, onSelect }:
           />
         );
       })}
-      <rect x={left0 - 12} y={COUNTER_TOP - 58} width={total + 24} height={bottom - COUNTER_TOP + 58} rx={12} fill={palette.node} stroke={selected ? palette.lessonAccent : palette.nodeStroke} strokeWidth={selected ? 3 : 1.5} opacity={0.92} />
+      <rect x={left0 - 12} y={COUNTER_TOP - 58} width={total + 24} height={bottom + 44 - COUNTER_TOP + 58} rx={12} fill={palette.node} stroke={selected ? palette.lessonAccent : palette.nodeStroke} strokeWidth={selected ? 3 : 1.5} opacity={0.92} />
       <text data-testid={`sem-title-${sem.id}`} x={left0} y={COUNTER_TOP - 34} fill={palette.text} fontFamily={palette.font} fontSize={17 * s} fontWeight={700}>
         {objectLabel(sem.id)}
       </text>
@@ -151,18 +151,20 @@ export function SemGlyph({ sem, waiters, x, y, palette, t, selected, onSelect }:
         <Counter key={num} sem={sem} num={num} value={value} left={left0 + num * (width + GAP)} width={width} waiters={attributed} palette={palette} t={t} />
       ))}
       {sem.semaphores.length > MAX_DRAWN && (
-        <text x={left0 + total} y={COUNTER_TOP - 18} textAnchor="end" fill={palette.muted} fontFamily={palette.font} fontSize={11 * s}>
+        <text x={left0 + total} y={COUNTER_TOP - 18} textAnchor="end" fill={palette.muted} fontFamily={palette.font} fontSize={12 * s}>
           {t('semMoreWaiters', { count: sem.semaphores.length - MAX_DRAWN })}
         </text>
       )}
       {attributed === null && (
-        <text data-testid={`sem-waiting-${sem.id}`} x={0} y={bottom - 4} textAnchor="middle" fill={palette.blocked} fontFamily={palette.font} fontSize={12 * s}>
-          {clipToWidth(t('semWaitingOnSet', { pids: sem.waiting.join(', ') }), total, 12 * s)}
+        <text data-testid={`sem-waiting-${sem.id}`} x={0} y={bottom - 4} textAnchor="middle" fill={palette.blocked} fontFamily={palette.font} fontSize={13 * s}>
+          {clipToWidth(t('semWaitingOnSet', { pids: sem.waiting.join(', ') }), total, 13 * s)}
         </text>
       )}
-      <text x={0} y={bottom + 18} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={10.5 * s}>
-        {clipToWidth(t('semLegend'), total + 24, 10.5 * s)}
-      </text>
+      {(['semLegendIncrease', 'semLegendZero'] as const).map((key, i) => (
+        <text key={key} x={0} y={bottom + 18 + i * 17} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={12.5 * s}>
+          {clipToWidth(t(key), total + 24, 12.5 * s)}
+        </text>
+      ))}
     </g>
   );
 }
