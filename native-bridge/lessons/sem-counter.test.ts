@@ -107,7 +107,8 @@ describe('semaphores guarding shared memory', () => {
     expect(view().steps[20]!.status).toBe('blocked');
     await until(() => asleepOnSet(waiter, semid), 30_000);
     expect([semctl(semid, MUTEX, GETVAL), semctl(semid, MUTEX, GETNCNT)]).toEqual([0, 1]);
-    expect(semObject([main, adder1, adder2, waiter], semid)).toMatchObject({ waiting: [waiter] });
+    /* the probe reads what the waiter asked semop for from its memory: take 1 from the mutex */
+    expect(semObject([main, adder1, adder2, waiter], semid)).toMatchObject({ waiting: [waiter], waitOps: [{ pid: waiter, num: MUTEX, op: -1 }] });
     expect(view().steps[20]!.question?.verdict?.correct).toBe('sleeps');
     await run.stepTo(22);
     expect((await run.returned(20)).result).toBe(0);

@@ -10,14 +10,15 @@ import { Picture } from './picture';
 import { attributeWaiters } from './sem-glyph';
 
 /*
- * Three snapshots the engine took (takeSnapshot({ pids }) of the sem-counter
+ * Four snapshots the engine took (takeSnapshot({ pids }) of the sem-counter
  * lesson's four processes), trimmed to the lesson's System V objects (the
  * actors' control pipes and sockets dropped):
  *   gate:  both adders asleep in semop waiting for semaphore 0 to reach 0 (semzcnt 2)
+ *   locked: during the locked round, main asleep taking 2 from semaphore 2 (DONE) and an adder asleep on the mutex
  *   mutex: main holds semaphore 1, the waiter asleep for it to increase (semncnt 1)
  *   slots: semaphore 3 at 0 after two takers, the waiter asleep for it (semncnt 1)
  */
-const moments = captured as unknown as Record<'gate' | 'mutex' | 'slots', Snapshot>;
+const moments = captured as unknown as Record<'gate' | 'locked' | 'mutex' | 'slots', Snapshot>;
 const frameOf = (snapshot: Snapshot, seq: number): Frame => ({ ...snapshot, seq, rateHz: 30, events: [], lesson: null });
 const semOf = (snapshot: Snapshot): SemSetObject => snapshot.objects.find((o): o is SemSetObject => o.kind === 'sem')!;
 
@@ -83,8 +84,22 @@ describe('the semaphore set picture', () => {
     expect(screen.getByTestId(`sem-waiter-${sem.id}-3-${sem.waiting[0]}`).textContent).toBe(`进程 ${sem.waiting[0]} ↑进程 ${sem.waiting[0]} 等待申请`);
   });
 
-  it('attributes waiters only when the counts allow one reading; otherwise lists them under the set', () => {
-    const sem = semOf(moments.gate);
+  it('puts each waiter in its own queue from the sembufs it passed: main waits on DONE while an adder waits for the mutex', () => {
+    const sem = semOf(moments.locked);
+    const main = moments.locked.processes.find((p) => p.comm === 'main')!.pid;
+    const adder = sem.waiting.find((pid) => pid !== main)!;
+    expect(sem.waitOps).toEqual(expect.arrayContaining([{ pid: main, num: 2, op: -2 }, { pid: adder, num: 1, op: -1 }]));
+    render(<Picture />);
+    show(frameOf(moments.locked, 1));
+    expectNumbers(sem);
+    expect(screen.getByTestId(`sem-waiter-${sem.id}-2-${main}`).dataset.for).toBe('increase');
+    expect(screen.getByTestId(`sem-waiter-${sem.id}-1-${adder}`).dataset.for).toBe('increase');
+    expect(screen.queryByTestId(`sem-waiting-${sem.id}`)).toBeNull();
+  });
+
+  it('without the sembufs, attributes waiters only when the counts allow one reading; otherwise lists them under the set', () => {
+    const { waitOps, ...sem } = semOf(moments.gate);
+    expect(waitOps).toHaveLength(2);
     expect(attributeWaiters(sem)).toEqual(sem.waiting.map((pid) => ({ pid, num: 0, forZero: true })));
     const two: SemSetObject = {
       ...sem,

@@ -34,13 +34,17 @@ export interface SemWaiter {
 }
 
 /**
- * Which semaphore each sleeping PID waits on. The kernel gives per semaphore
- * only counts (GETNCNT, GETZCNT) and per set the PIDs asleep in semop on it
- * (/proc/PID/syscall arg0): the PIDs are placed on a queue only when exactly
- * one queue of the set is non-empty and its count equals the PIDs seen. Else
- * null: the counts are drawn, and the PIDs under the whole set.
+ * Which semaphore each sleeping PID waits on: from the operations it passed
+ * to semop (waitOps, read from its memory by the probe) when every waiter's
+ * could be read. Otherwise from the kernel's counts alone (GETNCNT, GETZCNT
+ * per semaphore, the PIDs asleep in semop per set): the PIDs are placed on a
+ * queue only when exactly one queue of the set is non-empty and its count
+ * equals the PIDs seen. Else null: the counts are drawn, and the PIDs under
+ * the whole set.
  */
 export function attributeWaiters(sem: SemSetObject): SemWaiter[] | null {
+  const fromOps = sem.waitOps ? sem.waiting.map((pid) => blockingOp(sem, pid)) : [];
+  if (sem.waitOps && fromOps.every((w) => w !== null)) return fromOps as SemWaiter[];
   const queues: { num: number; forZero: boolean; count: number }[] = [];
   sem.semaphores.forEach((s, num) => {
     if (s.waitingForIncrease > 0) queues.push({ num, forZero: false, count: s.waitingForIncrease });
@@ -50,6 +54,22 @@ export function attributeWaiters(sem: SemSetObject): SemWaiter[] | null {
   if (queues.length !== 1 || queues[0]!.count !== sem.waiting.length) return null;
   const { num, forZero } = queues[0]!;
   return sem.waiting.map((pid) => ({ pid, num, forZero }));
+}
+
+/**
+ * The operation a waiter sleeps on, from the sembufs it passed (waitOps):
+ * the first that cannot proceed with the values now (sem_op 0 on a non-zero
+ * value, or a decrement below 0), as the kernel counts it; its only one
+ * otherwise. null when the probe could not read its operations.
+ */
+function blockingOp(sem: SemSetObject, pid: number): SemWaiter | null {
+  const ops = (sem.waitOps ?? []).filter((o) => o.pid === pid);
+  const blocks = (o: { num: number; op: number }): boolean => {
+    const value = sem.semaphores[o.num]?.value;
+    return value !== undefined && (o.op === 0 ? value !== 0 : o.op < 0 && value + o.op < 0);
+  };
+  const op = ops.find(blocks) ?? (ops.length === 1 ? ops[0] : undefined);
+  return op ? { pid, num: op.num, forZero: op.op === 0 } : null;
 }
 
 export const semKeyHex = (key: number): string => `0x${(key >>> 0).toString(16).padStart(8, '0')}`;
