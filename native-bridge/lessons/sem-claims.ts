@@ -68,6 +68,31 @@ function judgeCounter(settled: SettledStep) {
   };
 }
 
+export const freshValuesQuestion: LessonQuestion = {
+  prompt: text(
+    'main creates a set of four semaphores without giving them values. What values does the kernel give them?',
+    'main 创建一组四个信号量，没有给它们赋值。内核给它们什么值？',
+    'main 建立一組四個號誌，沒有給它們賦值。核心給它們什麼值？',
+  ),
+  choices: [
+    { id: 'zero', text: text('All 0', '全是 0', '全是 0') },
+    { id: 'one', text: text('All 1', '全是 1', '全是 1') },
+    { id: 'garbage', text: text('Whatever was in that memory', '那块内存里原有的任意值', '那塊記憶體裡原有的任意值') },
+  ],
+  judge(settled) {
+    const semid = numberVar(settled.vars, 'semid');
+    const values = [GATE, MUTEX, DONE, SLOTS].map((num) => semState(semid, num).value);
+    return {
+      correct: values.every((v) => v === 0) ? 'zero' : values.every((v) => v === 1) ? 'one' : 'garbage',
+      evidence: text(
+        `semctl(GETVAL) reads ${values.join(', ')}. Linux zeroes a new set; POSIX leaves the values unspecified, which is why programs set them with SETVAL before use.`,
+        `semctl(GETVAL) 读到 ${values.join('、')}。Linux 把新信号量集清零；POSIX 并未规定初值，所以程序在使用前要用 SETVAL 设定。`,
+        `semctl(GETVAL) 讀到 ${values.join('、')}。Linux 把新號誌集清零；POSIX 並未規定初值，所以程式在使用前要用 SETVAL 設定。`,
+      ),
+    };
+  },
+};
+
 export const unlockedQuestion: LessonQuestion = {
   prompt: text(
     `Two processes each added 1 to the shared counter ${SEM_TIMES} times, at the same time, with no semaphore. What does main read?`,

@@ -53,6 +53,7 @@ describe('semaphores guarding shared memory', () => {
     const view = () => run!.runner.view(false, 1);
     const [main, adder1, adder2, waiter] = ['main', 'adder1', 'adder2', 'waiter'].map((r) => run!.pid(r)) as [number, number, number, number];
     for (const [index, choice] of [
+      [1, 'one'],
       [11, 'short'],
       [18, 'exact'],
       [20, 'sleeps'],
@@ -69,6 +70,7 @@ describe('semaphores guarding shared memory', () => {
     /* ipcs -s: one set of four semaphores, all 0 */
     expect(semRow(semid)).toMatchObject({ nsems: 4 });
     for (let num = 0; num < 4; num++) expect(semctl(semid, num, GETVAL)).toBe(0);
+    expect(view().steps[1]!.question?.verdict?.correct).toBe('zero');
     const counter = mappedStart(main, shmid);
 
     /* round 1: both adders asleep at the gate, waiting for zero */

@@ -20,6 +20,7 @@ import {
   binaryMutexClaim,
   countingClaim,
   DONE,
+  freshValuesQuestion,
   GATE,
   lockedQuestion,
   lostUpdateClaim,
@@ -175,6 +176,7 @@ const steps: LessonStep[] = [
     },
     code: 'int semid = semget(IPC_PRIVATE, 4, IPC_CREAT | 0600);',
     ...main('semget('),
+    question: freshValuesQuestion,
     explain: text(
       'main creates a set of four semaphores (ipcs -s lists it with nsems 4): a start gate, a mutex, a "done" count and a counting semaphore. Linux starts them at 0.',
       'main 创建一组四个信号量（ipcs -s 列出它，nsems 为 4）：起跑门、互斥量、"完成"计数和一个计数信号量。Linux 把它们初始化为 0。',
