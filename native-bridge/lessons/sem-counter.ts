@@ -126,7 +126,7 @@ function round(locked: boolean): LessonStep[] {
     {
       id: locked ? 'count-locked' : 'count-unlocked',
       role: 'main',
-      op: 'read-counter',
+      op: 'print-counter',
       syscall: 'printf',
       args: (v) => ({ address: stringVar(v, 'counterAddress') }),
       code: 'printf("%d\\n", *counter);',

@@ -90,7 +90,7 @@ export function Picture() {
           fontFamily={palette.font}
           fontSize={15 * palette.scale}
         >
-          {t(id.startsWith('shm:') ? 'shmGone' : 'objectGone', { object: objectLabel(id) })}
+          {t(id.startsWith('shm:') ? 'shmGone' : id.startsWith('sem:') ? 'semGone' : 'objectGone', { object: objectLabel(id) })}
         </text>
       ))}
       <g data-testid="edges">

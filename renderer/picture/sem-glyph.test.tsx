@@ -4,6 +4,7 @@ import type { Frame } from '../../native-bridge/model/frame-types';
 import type { SemSetObject, Snapshot } from '../../native-bridge/model/snapshot-types';
 import type { ManualClock } from '../clock/animation-clock';
 import captured from '../fixtures/real-snapshot-sem.json';
+import { pipeMoments } from '../fixtures/pipe-lesson-frames';
 import { freshRenderer } from '../fixtures/test-setup';
 import { useAppStore } from '../store/app-store';
 import { Picture } from './picture';
@@ -110,5 +111,14 @@ describe('the semaphore set picture', () => {
     render(<Picture />);
     show({ ...frameOf(moments.gate, 1), objects: moments.gate.objects.map((o) => (o.id === sem.id ? two : o)) });
     expect(screen.getByTestId(`sem-waiting-${sem.id}`).textContent).toBe(`asleep in semop on this set: ${sem.waiting.join(', ')}`);
+  });
+
+  it('says a set the lesson made and the kernel no longer lists was removed with IPC_RMID', () => {
+    const sem = semOf(moments.slots);
+    render(<Picture />);
+    const others = moments.slots.objects.filter((o) => o.id !== sem.id);
+    const { childBlocked } = pipeMoments();
+    show({ ...frameOf(moments.slots, 1), objects: others, lesson: { ...childBlocked.lesson!, objects: [sem.id], roles: {} } });
+    expect(screen.getByTestId(`gone-${sem.id}`).textContent).toBe(`sem ${sem.semid} is gone: removed with IPC_RMID (until then a set outlives every process that used it)`);
   });
 });

@@ -7,9 +7,10 @@
  * each a real load and a real store through koffi on the mapped address,
  * optionally between semop P and V on a mutex semaphore, and last a V on a
  * "done" semaphore so the main process can wait for both adders in semop.
- * `read-counter` loads that int (printf("%d", *counter) in the C).
+ * `print-counter` loads that int and writes it to stdout (printf("%d\n", *counter) in the C).
  */
 import koffi from 'koffi';
+import { native } from '../../libc/libc';
 import { SYS_SEMOP, SYS_SEMTIMEDOP, encodeSembufs, sysv } from '../../libc/sysv';
 import { addressArg, findMapping } from './mappings';
 import { type OpTable, OpArgError, failed, intArg } from './op-types';
@@ -60,11 +61,13 @@ export const semOps: OpTable = {
       return { result: 0, errno: null };
     },
   },
-  'read-counter': {
-    /* a plain load from the segment: no syscall */
-    sleepsIn: [],
+  'print-counter': {
+    /* printf("%d\n", *counter): a plain load from the segment, then write(1, ...) to the actor's stdout */
+    sleepsIn: [1],
     run(args) {
       const value = koffi.decode(counterAddress(args), 'int') as number;
+      const line = Buffer.from(`${value}\n`);
+      if (native.write(1, line, line.length) < 0) return failed();
       return { result: value, errno: null, data: { value } };
     },
   },
