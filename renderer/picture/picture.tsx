@@ -83,8 +83,12 @@ export function Picture() {
           key={id}
           data-testid={`gone-${id}`}
           x={VIEW_WIDTH / 2}
-          // Under the process row, never across the nodes (a long sentence in large type is wider than the gap between them).
-          y={Math.max(...layout.processes.map((p) => p.y), VIEW_HEIGHT / 2) + NODE_HEIGHT / 2 + 80 * palette.scale + i * 24 * palette.scale}
+          // Under the process row, never across the nodes (a long sentence in large type is wider than the gap between them),
+          // and above the frame line at the bottom when several objects are gone (a lesson's segment and semaphore set).
+          y={Math.min(
+            Math.max(...layout.processes.map((p) => p.y), VIEW_HEIGHT / 2) + NODE_HEIGHT / 2 + 80 * palette.scale + i * 24 * palette.scale,
+            VIEW_HEIGHT - 36 * palette.scale - (gone.length - 1 - i) * 24 * palette.scale,
+          )}
           textAnchor="middle"
           fill={palette.muted}
           fontFamily={palette.font}
