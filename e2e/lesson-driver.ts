@@ -7,6 +7,8 @@ import { pidsOnPage } from './page-driver';
  */
 
 const SETTLE_MS = 15_000;
+/* a step back starts the lesson's processes again and re-runs its steps: four Node actors and a race take seconds on a loaded 2-core machine */
+const STEP_BACK_MS = 60_000;
 /** More steps than any lesson has: the loop stops at the lesson's end. */
 export const MAX_LESSON_STEPS = 60;
 
@@ -104,7 +106,7 @@ export async function stepBackOnce(page: Page): Promise<{ before: number[]; afte
   const before = await pidsOnPage(page);
   await page.getByTestId('btn-step-back').click();
   // Either the engine re-ran the steps, or it refused: then say what it said.
-  await page.locator('[data-testid="replayed-banner"], [data-testid="lesson-banner"].banner-error').first().waitFor({ timeout: SETTLE_MS });
+  await page.locator('[data-testid="replayed-banner"], [data-testid="lesson-banner"].banner-error').first().waitFor({ timeout: STEP_BACK_MS });
   if ((await page.getByTestId('replayed-banner').count()) === 0) {
     throw new Error(`step back was refused: ${(await page.getByTestId('lesson-banner').textContent()) ?? ''}`);
   }

@@ -232,6 +232,15 @@ export interface SemSetObject extends ObjectBase {
   semaphores: SemaphoreValue[];
   /** PIDs blocked in semop on this set. */
   waiting: number[];
+  /** The operations each waiting PID asked semop for (its sembufs, from its memory), when they could be read. */
+  waitOps?: SemWaitOp[];
+}
+
+/** One sembuf of a process asleep in semop: sem_op 0 waits for zero, a negative one for the value to increase. */
+export interface SemWaitOp {
+  pid: number;
+  num: number;
+  op: number;
 }
 
 export interface PosixShmObject extends ObjectBase {

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { removeRecordedShm, SHM_WATCHDOG_SH } from './lesson-shm-record';
 import { GROUP_WATCHDOG_SH } from './lesson-workers';
+import { removeRecordedSem, SEM_WATCHDOG_SH } from './lesson-sem-record';
 
 export class LessonTempDir {
   private readonly onExit = (): void => this.removeNow();
@@ -32,6 +33,7 @@ export class LessonTempDir {
   static create(): LessonTempDir {
     const path = mkdtempSync(join(tmpdir(), 'ipcscope-lesson-'));
     const watchdog = spawn('sh', ['-c', `read _; ${GROUP_WATCHDOG_SH}${SHM_WATCHDOG_SH}rm -rf "$0"`, path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    const watchdog = spawn('sh', ['-c', `read _; ${SHM_WATCHDOG_SH}${SEM_WATCHDOG_SH}rm -rf "$0"`, path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
     /* neither the watchdog nor its pipe keeps the engine alive */
     watchdog.unref();
     (watchdog.stdin as Socket | null)?.unref();
@@ -60,6 +62,7 @@ export class LessonTempDir {
     this.done = true;
     process.off('exit', this.onExit);
     removeRecordedShm(this.path);
+    removeRecordedSem(this.path);
     rmSync(this.path, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 import type { Locale } from '../../native-bridge/model/frame-types';
 import { diagnoseEn, diagnoseZhHans, diagnoseZhHant } from './diagnose-strings';
 import { mapEn, mapZhHans, mapZhHant } from './map-strings';
+import { semEn, semZhHans, semZhHant } from './sem-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
 import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
 
@@ -88,6 +89,7 @@ const en = {
   ...shmEn,
   ...diagnoseEn,
   ...mapEn,
+  ...semEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -171,6 +173,7 @@ const zhHans: Table = {
   ...shmZhHans,
   ...diagnoseZhHans,
   ...mapZhHans,
+  ...semZhHans,
 };
 
 const zhHant: Table = {
@@ -251,6 +254,7 @@ const zhHant: Table = {
   ...shmZhHant,
   ...diagnoseZhHant,
   ...mapZhHant,
+  ...semZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

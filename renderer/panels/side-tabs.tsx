@@ -5,11 +5,13 @@ import { selectSideTab, type SideTab } from '../store/panel-slice';
 import { ClaimCards } from './claim-cards';
 import { DetailsPanel } from './details-panel';
 import { DiagnosesPanel, selectDiagnosisCount } from './diagnoses-panel';
+import { KernelTables } from './kernel-tables';
 import { StepList } from './step-list';
 
 const selectClaimCount = (s: Parameters<typeof selectClaims>[0]): number => selectClaims(s).length;
 
 /** Steps, claims, details and diagnoses share the space under the code pane, one at a time. */
+/** Steps, claims, details and the kernel tables (ipcs) share the space under the code pane, one at a time. */
 export function SideTabs() {
   const t = useT();
   const tab = useAppStore(selectSideTab);
@@ -21,6 +23,7 @@ export function SideTabs() {
     ...(claimCount > 0 ? [{ id: 'claims' as SideTab, label: t('tabClaims', { count: claimCount }) }] : []),
     { id: 'details', label: t('tabDetails') },
     { id: 'diagnoses', label: t('tabDiagnoses', { count: diagnosisCount }) },
+    { id: 'kernel', label: t('tabKernelTables') },
   ];
   const shown = tab === 'claims' && claimCount === 0 ? 'steps' : tab;
   return (
@@ -48,6 +51,7 @@ export function SideTabs() {
         {shown === 'claims' && <ClaimCards />}
         {shown === 'details' && <DetailsPanel />}
         {shown === 'diagnoses' && <DiagnosesPanel />}
+        {shown === 'kernel' && <KernelTables />}
       </div>
     </section>
   );

@@ -15,6 +15,7 @@ import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
 import { PipeRing } from './pipe-ring';
 import { ProcessNode } from './process-node';
+import { SemGlyph } from './sem-glyph';
 import { ShmGlyph } from './shm-glyph';
 import { useAnimationTime, usePictureFrame } from './use-picture-clock';
 
@@ -85,14 +86,18 @@ export function Picture() {
           key={id}
           data-testid={`gone-${id}`}
           x={VIEW_WIDTH / 2}
-          // Under the process row, never across the nodes (a long sentence in large type is wider than the gap between them).
-          y={Math.max(...layout.processes.map((p) => p.y), VIEW_HEIGHT / 2) + NODE_HEIGHT / 2 + 80 * palette.scale + i * 24 * palette.scale}
+          // Under the process row, never across the nodes (a long sentence in large type is wider than the gap between them),
+          // and above the frame line at the bottom when several objects are gone (a lesson's segment and semaphore set).
+          y={Math.min(
+            Math.max(...layout.processes.map((p) => p.y), VIEW_HEIGHT / 2) + NODE_HEIGHT / 2 + 80 * palette.scale + i * 24 * palette.scale,
+            VIEW_HEIGHT - 36 * palette.scale - (gone.length - 1 - i) * 24 * palette.scale,
+          )}
           textAnchor="middle"
           fill={palette.muted}
           fontFamily={palette.font}
           fontSize={15 * palette.scale}
         >
-          {t(id.startsWith('shm:') ? 'shmGone' : 'objectGone', { object: objectLabel(id) })}
+          {t(id.startsWith('shm:') ? 'shmGone' : id.startsWith('sem:') ? 'semGone' : 'objectGone', { object: objectLabel(id) })}
         </text>
       ))}
       <g data-testid="edges">
@@ -118,6 +123,18 @@ export function Picture() {
             key={object.id}
             shm={object}
             attachers={layout.processes.filter((p) => object.attached.includes(p.pid))}
+            x={x}
+            y={y}
+            palette={palette}
+            t={t}
+            selected={selection === object.id}
+            onSelect={select}
+          />
+        ) : object.kind === 'sem' ? (
+          <SemGlyph
+            key={object.id}
+            sem={object}
+            waiters={layout.processes.filter((p) => object.waiting.includes(p.pid))}
             x={x}
             y={y}
             palette={palette}

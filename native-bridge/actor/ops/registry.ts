@@ -17,6 +17,7 @@ import { poolOps } from './pool-ops';
 import { posixOps } from './posix-ops';
 import { processOps } from './process-ops';
 import { processSetupOps } from './process-setup-ops';
+import { semOps } from './sem-ops';
 import { socketOps } from './socket-ops';
 import { sysvOps } from './sysv-ops';
 
@@ -29,6 +30,7 @@ export const opTables: Record<string, OpTable> = {
   fifo: fifoOps,
   processSetup: processSetupOps,
   pool: poolOps,
+  sem: semOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;

@@ -12,6 +12,7 @@ import { GETNCNT, GETPID, GETVAL, GETZCNT, sysv } from '../../libc/sysv';
 import { check } from '../../libc/libc';
 import type { KindProbe, KindProbeResult, ProbeContext } from '../probe-types';
 import { sysvWaitersByObject, threadSysvWaiters } from '../blocked/sysv-blocked';
+import { readSemWaitOps } from './sem-wait-ops';
 import { col, readSysvTable } from './sysvipc-table';
 
 /** Values and waiter counts of every semaphore in the set; throws (EACCES, EIDRM, EINVAL) when unreadable. */
@@ -89,7 +90,12 @@ function collect(ctx: ProbeContext): KindProbeResult {
     if (!certain && !semaphores.some((s) => ctx.processes.has(s.lastPid))) continue;
     const counted = semaphores.reduce((n, s) => n + s.waitingForIncrease + s.waitingForZero, 0);
     if (counted > waiting.length) waiting = mergePids(waiting, threadWaiters(id));
+    const waitOps = waiting.flatMap((pid) => {
+      const p = ctx.processes.get(pid);
+      return (p && readSemWaitOps(p, semid)) ?? [];
+    });
     objects.push({
+      ...(waitOps.length > 0 ? { waitOps } : {}),
       id,
       kind: 'sem',
       holders: [],

@@ -25,7 +25,7 @@ const OBJECT_FIELDS: Partial<Record<ObjectKind, FieldSet>> = {
     required: ['msqid', 'key', 'messages', 'bytes', 'maxBytes', 'owner', 'mode', 'lastSender', 'lastReceiver', 'waitingSenders', 'waitingReceivers'],
     optional: ['firstMessages'],
   },
-  sem: { required: ['semid', 'key', 'owner', 'mode', 'semaphores', 'waiting'], optional: [] },
+  sem: { required: ['semid', 'key', 'owner', 'mode', 'semaphores', 'waiting'], optional: ['waitOps'] },
 };
 
 const PROCESS_FIELDS: FieldSet = {
