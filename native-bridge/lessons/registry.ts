@@ -14,13 +14,10 @@ import { pipeSigpipe } from './pipe-sigpipe';
 import { pipeTasks } from './pipe-tasks';
 import { pipeTwoWays } from './pipe-two-ways';
 import { processPool } from './process-pool';
-import { shmServerClient } from './shm-server-client';
-
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, processPool];
 import { semCounter } from './sem-counter';
 import { shmServerClient } from './shm-server-client';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, semCounter];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, semCounter, processPool];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);

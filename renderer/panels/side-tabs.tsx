@@ -10,8 +10,7 @@ import { StepList } from './step-list';
 
 const selectClaimCount = (s: Parameters<typeof selectClaims>[0]): number => selectClaims(s).length;
 
-/** Steps, claims, details and diagnoses share the space under the code pane, one at a time. */
-/** Steps, claims, details and the kernel tables (ipcs) share the space under the code pane, one at a time. */
+/** Steps, claims, details, diagnoses and the kernel tables (ipcs) share the space under the code pane, one at a time. */
 export function SideTabs() {
   const t = useT();
   const tab = useAppStore(selectSideTab);

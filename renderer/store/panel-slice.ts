@@ -2,8 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { AppStore } from './app-store';
 
 /** Which tab the side column shows under the code pane. */
-export type SideTab = 'steps' | 'claims' | 'details' | 'diagnoses';
-export type SideTab = 'steps' | 'claims' | 'details' | 'kernel';
+export type SideTab = 'steps' | 'claims' | 'details' | 'diagnoses' | 'kernel';
 
 /** UI-only state of the panels: nothing here is sent to the engine. */
 export interface PanelSlice {
