@@ -3,6 +3,7 @@
  * `write(4, "hello world\n", 12) = 12`, `close(3) = -1 EBADF`.
  */
 import { offeredBytes, type OpArgs } from '../actor/actor-protocol';
+import { msgqCallText } from './msgq-event-text';
 
 const SHOWN_BYTES = 24;
 
@@ -19,6 +20,8 @@ function num(args: OpArgs, name: string): string {
 
 /** The call as issued, without its result. */
 export function callText(syscall: string, args: OpArgs, extra: { fds?: number[]; spawned?: string } = {}): string {
+  const msgq = msgqCallText(syscall, args);
+  if (msgq !== null) return msgq;
   switch (syscall) {
     case 'read':
       return `read(${num(args, 'fd')}, ${num(args, 'count')})`;

@@ -5,7 +5,7 @@
  * only the engine holds (O_CLOEXEC, so no actor inherits it). When the
  * engine dies the kernel closes that end, the read sees EOF, and the
  * watchdog removes the directory, and first the System V segments the lesson
- * recorded there (lesson-shm-record.ts). It is detached (its own process group), so
+ * recorded there (lesson-shm-record.ts) and its message queues (lesson-msgq-record.ts). It is detached (its own process group), so
  * a Ctrl+C to the engine's group does not kill it before it has cleaned up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { removeRecordedShm, SHM_WATCHDOG_SH } from './lesson-shm-record';
+import { MSG_WATCHDOG_SH, removeRecordedMsg } from './lesson-msgq-record';
 
 export class LessonTempDir {
   private readonly onExit = (): void => this.removeNow();
@@ -29,7 +30,7 @@ export class LessonTempDir {
   /** mkdtemp gives mode 0700: only this user reaches the lesson's files. */
   static create(): LessonTempDir {
     const path = mkdtempSync(join(tmpdir(), 'ipcscope-lesson-'));
-    const watchdog = spawn('sh', ['-c', `read _; ${SHM_WATCHDOG_SH}rm -rf "$0"`, path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    const watchdog = spawn('sh', ['-c', `read _; ${SHM_WATCHDOG_SH}${MSG_WATCHDOG_SH}rm -rf "$0"`, path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
     /* neither the watchdog nor its pipe keeps the engine alive */
     watchdog.unref();
     (watchdog.stdin as Socket | null)?.unref();
@@ -58,6 +59,7 @@ export class LessonTempDir {
     this.done = true;
     process.off('exit', this.onExit);
     removeRecordedShm(this.path);
+    removeRecordedMsg(this.path);
     rmSync(this.path, { recursive: true, force: true });
   }
 }

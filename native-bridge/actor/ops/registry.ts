@@ -11,6 +11,7 @@
  * `state.lessonFds` (and `close` removes them).
  */
 import { fifoOps } from './fifo-ops';
+import { msgqOps } from './msgq-ops';
 import type { OpSpec, OpTable } from './op-types';
 import { pipeOps } from './pipe-ops';
 import { posixOps } from './posix-ops';
@@ -27,6 +28,7 @@ export const opTables: Record<string, OpTable> = {
   socket: socketOps,
   fifo: fifoOps,
   processSetup: processSetupOps,
+  msgq: msgqOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;
