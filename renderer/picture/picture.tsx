@@ -11,6 +11,7 @@ import { flightsPending, ringBytes, scheduleFlights } from './flight-schedule';
 import { EdgeLegend, EdgeMarkers, FdEdge } from './fd-edge';
 import { useFocusMarks } from './focus-notes';
 import { layoutPicture, NODE_HEIGHT, VIEW_WIDTH } from './layout';
+import { MsgqGlyph } from './msgq-glyph';
 import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
 import { PipeRing } from './pipe-ring';
@@ -89,7 +90,7 @@ export function Picture() {
           fontFamily={palette.font}
           fontSize={15 * palette.scale}
         >
-          {t(id.startsWith('shm:') ? 'shmGone' : 'objectGone', { object: objectLabel(id) })}
+          {t(id.startsWith('shm:') ? 'shmGone' : id.startsWith('msg:') ? 'msgGone' : 'objectGone', { object: objectLabel(id) })}
         </text>
       ))}
       <g data-testid="edges">
@@ -122,6 +123,8 @@ export function Picture() {
             selected={selection === object.id}
             onSelect={select}
           />
+        ) : object.kind === 'msg' ? (
+          <MsgqGlyph key={object.id} queue={object} placed={layout.processes} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
         ) : (
           <ObjectGlyph key={object.id} object={object} x={x} y={y} palette={palette} selected={selection === object.id} onSelect={select} />
         ),
