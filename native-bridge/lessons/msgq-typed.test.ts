@@ -6,7 +6,7 @@ import { readKernelWait } from '../actor/kernel-wait';
 import { parentOf } from '../actor/reaper';
 import { waitpidNoHang } from '../actor/reaper-libc';
 import { IPC_RMID, sysv } from '../libc/sysv';
-import { MSG_TOO_BIG, SMALL_QBYTES, kernelLimit, msgRow, msgqTyped, queueCapacity } from './msgq-typed';
+import { BLOCKED_SIZE, MSG_TOO_BIG, SMALL_QBYTES, kernelLimit, msgRow, msgqTyped, queueCapacity } from './msgq-typed';
 import { LessonRun, until } from './testing/lesson-run';
 
 let run: LessonRun | null = null;
@@ -34,7 +34,7 @@ const asleepIn = (pid: number, wchan: string, nr: number, msqid: number): boolea
 };
 
 describe('typed messages on a System V queue', () => {
-  it('msgrcv sleeps for a type not there, receives by type then type 0, msgmax refuses 9000 bytes, a sender sleeps on a small queue, IPC_RMID wakes it with EIDRM', async () => {
+  it('msgrcv sleeps for a type not there, receives by type then type 0, msgmax refuses 9000 bytes, a sender sleeps on a small queue until a msgrcv makes room, IPC_RMID wakes the next with EIDRM', async () => {
     run = await LessonRun.start(msgqTyped);
     const dir = run.runner.dir!;
     const [receiver, sender] = [run.pid('receiver'), run.pid('sender')];
@@ -99,14 +99,28 @@ describe('typed messages on a System V queue', () => {
     expect(view().steps[11]!.question?.verdict?.correct).toBe('sleeps');
     expect(ipcsQueue(msqid)).toEqual({ bytes: 7, messages: 1 });
 
-    /* IPC_RMID: the queue goes, the sender wakes with EIDRM */
+    /* the receiver takes "cherry" (type 3): room for 36, the sender's msgsnd returns 0 */
     await run.stepTo(13);
-    expect((await run.returned(12)).result).toBe(0);
-    const woken = await run.returned(11);
+    const cherry = await run.returned(12);
+    expect(Buffer.from(cherry.data!, 'base64').toString()).toBe('cherry\0');
+    expect((await run.returned(11)).result).toBe(0);
+    expect(ipcsQueue(msqid)).toEqual({ bytes: BLOCKED_SIZE, messages: 1 });
+    /* the events tell the cause first: the msgrcv that made room, then the msgsnd it woke */
+    const order = run.events.filter((e) => e.phase === 'return' && (e.step === 11 || e.step === 12)).map((e) => e.step);
+    expect(order).toEqual([12, 11]);
+
+    /* 36 + 36 > 40: asleep again */
+    expect((await run.step()).status).toBe('blocked');
+    await until(() => asleepIn(sender, 'do_msgsnd', 69, msqid));
+
+    /* IPC_RMID: the queue goes, the sender wakes with EIDRM */
+    await run.stepTo(15);
+    expect((await run.returned(14)).result).toBe(0);
+    const woken = await run.returned(13);
     expect([woken.result, woken.errno]).toEqual([-1, 'EIDRM']);
     expect(msgRow(msqid)).toBeNull();
     expect(ipcsQueue(msqid)).toBeNull();
-    expect(view().steps[12]!.question?.verdict?.correct).toBe('eidrm');
+    expect(view().steps[14]!.question?.verdict?.correct).toBe('eidrm');
     expect(readFileSync(`${dir}/.sysv-msg`, 'utf8')).toBe('');
 
     await run.stepTo(msgqTyped.steps.length);

@@ -4,7 +4,8 @@
  * on an empty queue and sleeps in do_msgrcv; types 1 and 3 arrive without
  * waking it, type 2 does; type 0 then takes the oldest left. A 9000-byte
  * message hits msgmax (EINVAL); with msg_qbytes lowered to 40 (IPC_SET) a
- * 36-byte msgsnd sleeps in do_msgsnd, until IPC_RMID wakes it with EIDRM.
+ * 36-byte msgsnd sleeps in do_msgsnd until a msgrcv makes room; the next
+ * one sleeps until IPC_RMID wakes it with EIDRM.
  * The msqid is recorded in the lesson's directory, so a lesson stopped
  * half-way or an engine killed still removes the queue
  * (session/lesson-msgq-record.ts).
@@ -211,14 +212,40 @@ const steps: LessonStep[] = [
     op: 'msgsnd-sized',
     syscall: 'msgsnd',
     args: (v) => ({ msqid: numberVar(v, 'senderMsqid'), type: 4, size: BLOCKED_SIZE, fill: '#' }),
-    expectFailure: true,
-    code: `msgsnd(msqid, &m, ${BLOCKED_SIZE}, 0)`,
+    code: `msgsnd(msqid, &m, ${BLOCKED_SIZE}, 0);`,
     ...sender(`msgsnd(msqid, &m, ${BLOCKED_SIZE}`),
     question: fullQueueQuestion,
     explain: text(
       `7 + ${BLOCKED_SIZE} bytes would exceed ${SMALL_QBYTES}: the sender sleeps in do_msgsnd, drawn waiting at the queue's entrance, until a receiver makes room.`,
       `7 + ${BLOCKED_SIZE} 字节会超过 ${SMALL_QBYTES}：发送方在 do_msgsnd 里睡眠，图中它在队列入口处等待，直到有接收方腾出空间。`,
       `7 + ${BLOCKED_SIZE} 位元組會超過 ${SMALL_QBYTES}：發送方在 do_msgsnd 裡睡眠，圖中它在佇列入口處等待，直到有接收方騰出空間。`,
+    ),
+  },
+  {
+    id: 'make-room',
+    role: 'receiver',
+    op: 'msgrcv',
+    args: (v) => ({ msqid: numberVar(v, 'msqid'), size: 64, type: 3 }),
+    code: 'msgrcv(msqid, &m, sizeof m.text, 3, 0);',
+    ...receiver('msgrcv(', 3),
+    explain: text(
+      `The receiver takes "cherry": the queue is empty, ${BLOCKED_SIZE} bytes fit, and the kernel wakes the sender, whose message goes in. The bar shows ${BLOCKED_SIZE} of ${SMALL_QBYTES} bytes.`,
+      `接收方取走 "cherry"：队列空了，${BLOCKED_SIZE} 字节放得下，内核唤醒发送方，它的消息进入队列。容量条显示 ${BLOCKED_SIZE} / ${SMALL_QBYTES} 字节。`,
+      `接收方取走 "cherry"：佇列空了，${BLOCKED_SIZE} 位元組放得下，核心喚醒發送方，它的訊息進入佇列。容量條顯示 ${BLOCKED_SIZE} / ${SMALL_QBYTES} 位元組。`,
+    ),
+  },
+  {
+    role: 'sender',
+    op: 'msgsnd-sized',
+    syscall: 'msgsnd',
+    args: (v) => ({ msqid: numberVar(v, 'senderMsqid'), type: 4, size: BLOCKED_SIZE, fill: '#' }),
+    expectFailure: true,
+    code: `msgsnd(msqid, &m, ${BLOCKED_SIZE}, 0)`,
+    ...sender(`msgsnd(msqid, &m, ${BLOCKED_SIZE}`, 2),
+    explain: text(
+      `The same ${BLOCKED_SIZE} bytes again: ${BLOCKED_SIZE} + ${BLOCKED_SIZE} > ${SMALL_QBYTES}, so the sender sleeps in do_msgsnd once more. Nobody will receive this time.`,
+      `再发送同样的 ${BLOCKED_SIZE} 字节：${BLOCKED_SIZE} + ${BLOCKED_SIZE} > ${SMALL_QBYTES}，发送方再次在 do_msgsnd 里睡眠。这次没有人会来接收。`,
+      `再傳送同樣的 ${BLOCKED_SIZE} 位元組：${BLOCKED_SIZE} + ${BLOCKED_SIZE} > ${SMALL_QBYTES}，發送方再次在 do_msgsnd 裡睡眠。這次沒有人會來接收。`,
     ),
   },
   {
@@ -232,9 +259,9 @@ const steps: LessonStep[] = [
     ...receiver('IPC_RMID'),
     question: removedQuestion,
     explain: text(
-      'IPC_RMID removes the queue at once, with "cherry" still in it. The sleeping sender wakes: its msgsnd returns -1 with EIDRM ("identifier removed").',
-      'IPC_RMID 立即删除队列，"cherry" 还在里面。睡眠的发送方醒来：它的 msgsnd 返回 -1，errno 为 EIDRM（"标识符已删除"）。',
-      'IPC_RMID 立即刪除佇列，"cherry" 還在裡面。睡眠的發送方醒來：它的 msgsnd 回傳 -1，errno 為 EIDRM（「識別碼已刪除」）。',
+      'IPC_RMID removes the queue at once, with the first 36 bytes still in it. The sleeping sender wakes: its msgsnd returns -1 with EIDRM ("identifier removed").',
+      'IPC_RMID 立即删除队列，先前的 36 字节还在里面。睡眠的发送方醒来：它的 msgsnd 返回 -1，errno 为 EIDRM（"标识符已删除"）。',
+      'IPC_RMID 立即刪除佇列，先前的 36 位元組還在裡面。睡眠的發送方醒來：它的 msgsnd 回傳 -1，errno 為 EIDRM（「識別碼已刪除」）。',
     ),
   },
   {
@@ -264,9 +291,9 @@ export const msgqTyped: Lesson = {
   programs: [msgReceiverC, msgSenderC],
   title: text('Typed messages on a System V queue', 'System V 消息队列：带类型的消息', 'System V 訊息佇列：帶類型的訊息'),
   summary: text(
-    'A receiver that sleeps in msgrcv for type 2 while types 1 and 3 queue up, receive by type and type 0, a message past msgmax refused, a sender asleep on a queue made small with IPC_SET, and IPC_RMID waking it with EIDRM.',
-    '接收方在 msgrcv 里等类型 2，类型 1 和 3 的消息先后排队；按类型接收与类型 0；超过 msgmax 的消息被拒绝；用 IPC_SET 调小的队列让发送方睡眠；IPC_RMID 以 EIDRM 唤醒它。',
-    '接收方在 msgrcv 裡等類型 2，類型 1 和 3 的訊息先後排隊；按類型接收與類型 0；超過 msgmax 的訊息被拒絕；用 IPC_SET 調小的佇列讓發送方睡眠；IPC_RMID 以 EIDRM 喚醒它。',
+    'A receiver that sleeps in msgrcv for type 2 while types 1 and 3 queue up, receive by type and type 0, a message past msgmax refused, a sender asleep on a queue made small with IPC_SET until a msgrcv makes room, and IPC_RMID waking a sleeping sender with EIDRM.',
+    '接收方在 msgrcv 里等类型 2，类型 1 和 3 的消息先后排队；按类型接收与类型 0；超过 msgmax 的消息被拒绝；用 IPC_SET 调小的队列让发送方睡眠，直到 msgrcv 腾出空间；IPC_RMID 以 EIDRM 唤醒睡眠的发送方。',
+    '接收方在 msgrcv 裡等類型 2，類型 1 和 3 的訊息先後排隊；按類型接收與類型 0；超過 msgmax 的訊息被拒絕；用 IPC_SET 調小的佇列讓發送方睡眠，直到 msgrcv 騰出空間；IPC_RMID 以 EIDRM 喚醒睡眠的發送方。',
   ),
   claims: [queueCapacityClaim, receiveByTypeClaim, msgmaxClaim],
   steps,
