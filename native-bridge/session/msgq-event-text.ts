@@ -18,8 +18,10 @@ function quoted(bytes: Buffer): string {
 export function msgqCallText(syscall: string, args: OpArgs): string | null {
   switch (syscall) {
     case 'msgget': {
-      const how = [args.create === false ? '' : 'IPC_CREAT', args.excl === true ? 'IPC_EXCL' : '', `0${Number(args.perms ?? 0o600).toString(8)}`];
-      return `msgget(0x${(Number(args.key ?? 0) >>> 0).toString(16)}, ${how.filter(Boolean).join(' | ')})`;
+      const perms = Number(args.perms ?? 0o600);
+      const how = [args.create === false ? '' : 'IPC_CREAT', args.excl === true ? 'IPC_EXCL' : '', perms === 0 ? '' : `0${perms.toString(8)}`].filter(Boolean);
+      /* msgget(key, 0): only look the key up */
+      return `msgget(0x${(Number(args.key ?? 0) >>> 0).toString(16)}, ${how.length > 0 ? how.join(' | ') : '0'})`;
     }
     case 'msgsnd': {
       const bytes = offeredBytes(args);

@@ -67,8 +67,8 @@ describe('the message-queue picture', () => {
     const bar = screen.getByTestId(`msgq-capacity-${id}`);
     expect([bar.getAttribute('data-bytes'), bar.getAttribute('data-max')]).toEqual([String(q.bytes), String(q.maxBytes)]);
     expect(text(`msgq-capacity-text-${id}`)).toBe(`${q.bytes} of ${q.maxBytes} B (msg_qbytes)`);
-    expect(text(`msgq-count-${id}`)).toBe(`${q.messages} messages · ${q.bytes} B queued`);
-    expect(text(`msgq-pids-${id}`)).toBe(`last msgsnd by ${q.lastSender} · last msgrcv by none`);
+    expect(text(`msgq-count-${id}`)).toBe(`messages: ${q.messages} · ${q.bytes} B queued`);
+    expect(text(`msgq-pids-${id}`)).toBe(`last msgsnd ${q.lastSender} · msgrcv none`);
     expect(q.receiverTypes).toEqual({ [receiver!]: 2 });
     expect(text(`msgq-waits-${id}-${receiver}`)).toBe(`pid ${receiver} waits for type 2`);
     expect(screen.getByTestId(`msgq-waitline-${id}-${receiver}`)).toBeTruthy();
@@ -90,7 +90,7 @@ describe('the message-queue picture', () => {
     expect(screen.queryByTestId(`msgq-msg-${id}-1`)).toBeNull();
     expect(text(`msgq-waits-${id}-${sender}`)).toBe(`pid ${sender} waits for room`);
     expect(screen.getByTestId(`msgq-waitline-${id}-${sender}`)).toBeTruthy();
-    expect(text(`msgq-pids-${id}`)).toBe(`last msgsnd by ${q.lastSender} · last msgrcv by ${q.lastReceiver}`);
+    expect(text(`msgq-pids-${id}`)).toBe(`last msgsnd ${q.lastSender} · msgrcv ${q.lastReceiver}`);
     act(() => useAppStore.getState().setLocale('zh-Hans'));
     expect(text(`msgq-capacity-text-${id}`)).toBe(`${q.bytes} / 40 字节（msg_qbytes）`);
     expect(text(`msgq-waits-${id}-${sender}`)).toBe(`进程 ${sender} 在等空间`);

@@ -7,18 +7,18 @@ import type { Palette } from './palette';
 import { clipToWidth } from './text-fit';
 
 const TUBE_WIDTH = 340;
-const TUBE_HEIGHT = 78;
-const TUBE_TOP = -62;
+const TUBE_HEIGHT = 92;
+const TUBE_TOP = -68;
 const TUBE_LEFT = -TUBE_WIDTH / 2;
 const TUBE_MID = TUBE_TOP + TUBE_HEIGHT / 2;
 /** Message boxes drawn; more are summed up in the last slot as "+N more". */
 export const MAX_DRAWN_MESSAGES = 4;
 const SLOT_PAD = 6;
 const SLOT_WIDTH = (TUBE_WIDTH - SLOT_PAD) / MAX_DRAWN_MESSAGES;
-const BAR_TOP = TUBE_TOP + TUBE_HEIGHT + 12;
+const BAR_TOP = TUBE_TOP + TUBE_HEIGHT + 10;
 const BAR_HEIGHT = 10;
-/* the column between the two rows of process nodes is about 500 px wide */
-const TEXT_WIDTH = 360;
+/* below the tube, a blocked process's badge hangs from its node into the column: keep the lines within ±140 */
+const TEXT_WIDTH = 270;
 
 /** A placed process that is asleep on this queue, drawn at the end it waits at. */
 export interface MsgqWaiter {
@@ -148,18 +148,18 @@ export function MsgqGlyph({ queue, placed, x, y, palette, t, selected, onSelect 
             <g key={box.index} data-testid={`msgq-msg-${id}-${box.index}`} data-type={box.type ?? ''} data-bytes={box.bytes ?? ''}>
               <rect x={left} y={TUBE_TOP + 6} width={width} height={TUBE_HEIGHT - 12} rx={6} fill={palette.slotFill} opacity={0.3} stroke={palette.slotFill} strokeWidth={1.5} />
               {box.type !== null && (
-                <text x={left + width / 2} y={TUBE_TOP + 24} textAnchor="middle" fill={palette.text} fontFamily={palette.font} fontSize={13 * s} fontWeight={700}>
+                <text x={left + width / 2} y={TUBE_TOP + 27} textAnchor="middle" fill={palette.text} fontFamily={palette.font} fontSize={14.5 * s} fontWeight={700}>
                   {t('msgqType', { type: box.type })}
                 </text>
               )}
               {box.bytes !== null && (
-                <text x={left + width / 2} y={TUBE_TOP + 42} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={12 * s}>
+                <text x={left + width / 2} y={TUBE_TOP + 49} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s}>
                   {`${box.bytes} B`}
                 </text>
               )}
               {peek !== null && (
-                <text data-testid={`msgq-peek-${id}-${box.index}`} x={left + width / 2} y={TUBE_TOP + 60} textAnchor="middle" fill={palette.flight} fontFamily={palette.mono} fontSize={11.5 * s}>
-                  {clipToWidth(peek, width - 6, 11.5 * s, true)}
+                <text data-testid={`msgq-peek-${id}-${box.index}`} x={left + width / 2} y={TUBE_TOP + 71} textAnchor="middle" fill={palette.flight} fontFamily={palette.mono} fontSize={12.5 * s}>
+                  {clipToWidth(peek, width - 6, 12.5 * s, true)}
                 </text>
               )}
             </g>
@@ -173,10 +173,10 @@ export function MsgqGlyph({ queue, placed, x, y, palette, t, selected, onSelect 
           {clipToWidth(queue.maxBytes > 0 ? t('msgqCapacity', { bytes: queue.bytes, max: queue.maxBytes }) : t('msgqCapacityUnknown', { bytes: queue.bytes }), TEXT_WIDTH, 14 * s)}
         </text>
       </g>
-      <text data-testid={`msgq-count-${id}`} x={0} y={below + 41} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s}>
+      <text data-testid={`msgq-count-${id}`} x={0} y={below + 40} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s}>
         {clipToWidth(t('msgqCount', { messages: queue.messages, bytes: queue.bytes }), TEXT_WIDTH, 13 * s)}
       </text>
-      <text data-testid={`msgq-pids-${id}`} x={0} y={below + 61} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s}>
+      <text data-testid={`msgq-pids-${id}`} x={0} y={below + 59} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s}>
         {/* lspid / lrpid 0: no msgsnd / msgrcv yet */}
         {clipToWidth(
           t('msgqPids', { lspid: queue.lastSender === 0 ? t('msgqNone') : queue.lastSender, lrpid: queue.lastReceiver === 0 ? t('msgqNone') : queue.lastReceiver }),
@@ -189,7 +189,7 @@ export function MsgqGlyph({ queue, placed, x, y, palette, t, selected, onSelect 
           key={`${sender ? 's' : 'r'}${pid}`}
           data-testid={`msgq-waits-${id}-${pid}`}
           x={0}
-          y={below + 83 + i * 19}
+          y={below + 80 + i * 19}
           textAnchor="middle"
           fill={palette.blocked}
           fontFamily={palette.font}
