@@ -6,6 +6,7 @@ import type { LessonSummary } from '../model/frame-types';
 import { defaultParams } from './lesson-params';
 import { stepsOf, type Lesson } from './lesson-types';
 import { fifoServerClient } from './fifo-server-client';
+import { msgqPosix } from './msgq-posix';
 import { msgqTyped } from './msgq-typed';
 import { pipeBothWays } from './pipe-both-ways';
 import { pipeForgottenClose } from './pipe-forgotten-close';
@@ -16,7 +17,7 @@ import { pipeTasks } from './pipe-tasks';
 import { pipeTwoWays } from './pipe-two-ways';
 import { shmServerClient } from './shm-server-client';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, msgqTyped];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, msgqTyped, msgqPosix];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);

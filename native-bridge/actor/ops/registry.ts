@@ -11,6 +11,7 @@
  * `state.lessonFds` (and `close` removes them).
  */
 import { fifoOps } from './fifo-ops';
+import { msgqNsOps } from './msgq-ns-ops';
 import { msgqOps } from './msgq-ops';
 import type { OpSpec, OpTable } from './op-types';
 import { pipeOps } from './pipe-ops';
@@ -29,6 +30,7 @@ export const opTables: Record<string, OpTable> = {
   fifo: fifoOps,
   processSetup: processSetupOps,
   msgq: msgqOps,
+  msgqNs: msgqNsOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;
