@@ -1,5 +1,6 @@
 /**
- * UI strings of the System V message-queue picture (msgq-glyph.tsx), in the
+ * UI strings of the message-queue pictures (msgq-glyph.tsx, System V;
+ * msgq-glyph-posix.tsx, POSIX), in the
  * three languages. Spread into the tables of strings.ts, which check them
  * like every other key.
  */
@@ -21,6 +22,14 @@ export const msgqEn = {
   msgqReceiverWaitsType: 'pid {pid} waits for type {type}',
   msgqReceiverWaitsLowest: 'pid {pid} waits for the lowest type ≤ {type}',
   msgqReceiverWaits: 'pid {pid} waits for a message',
+  mqueueTitle: 'POSIX message queue',
+  mqueueCount: '{messages} of {max} messages (mq_maxmsg)',
+  mqueueCountUnknown: 'message count unreadable',
+  mqueueQsize: 'QSIZE {bytes} B · each ≤ {size} B',
+  mqueueQsizeUnknown: 'QSIZE unreadable: no mqueue mount',
+  mqueueNoPeek: 'no peek in POSIX: contents hidden',
+  mqueueSenderWaits: 'pid {pid} waits in mq_send for room',
+  mqueueReceiverWaits: 'pid {pid} waits in mq_receive',
   msgGone: '{object} is gone: removed (IPC_RMID or ipcrm -q) with its messages',
 };
 
@@ -42,6 +51,14 @@ export const msgqZhHans: Record<keyof typeof msgqEn, string> = {
   msgqReceiverWaitsType: '进程 {pid} 在等类型 {type}',
   msgqReceiverWaitsLowest: '进程 {pid} 在等 ≤ {type} 的最小类型',
   msgqReceiverWaits: '进程 {pid} 在等消息',
+  mqueueTitle: 'POSIX 消息队列',
+  mqueueCount: '{messages} / {max} 条消息（mq_maxmsg）',
+  mqueueCountUnknown: '无法读取消息条数',
+  mqueueQsize: 'QSIZE {bytes} 字节 · 每条 ≤ {size} 字节',
+  mqueueQsizeUnknown: 'QSIZE 无法读取：没有 mqueue 挂载',
+  mqueueNoPeek: 'POSIX 队列无法偷看：不显示内容',
+  mqueueSenderWaits: '进程 {pid} 在 mq_send 里等空间',
+  mqueueReceiverWaits: '进程 {pid} 在 mq_receive 里等待',
   msgGone: '{object} 已不存在：连同其中的消息被删除（IPC_RMID 或 ipcrm -q）',
 };
 
@@ -63,5 +80,13 @@ export const msgqZhHant: Record<keyof typeof msgqEn, string> = {
   msgqReceiverWaitsType: '行程 {pid} 在等類型 {type}',
   msgqReceiverWaitsLowest: '行程 {pid} 在等 ≤ {type} 的最小類型',
   msgqReceiverWaits: '行程 {pid} 在等訊息',
+  mqueueTitle: 'POSIX 訊息佇列',
+  mqueueCount: '{messages} / {max} 則訊息（mq_maxmsg）',
+  mqueueCountUnknown: '無法讀取訊息則數',
+  mqueueQsize: 'QSIZE {bytes} 位元組 · 每則 ≤ {size} 位元組',
+  mqueueQsizeUnknown: 'QSIZE 無法讀取：沒有 mqueue 掛載',
+  mqueueNoPeek: 'POSIX 佇列無法偷看：不顯示內容',
+  mqueueSenderWaits: '行程 {pid} 在 mq_send 裡等空間',
+  mqueueReceiverWaits: '行程 {pid} 在 mq_receive 裡等待',
   msgGone: '{object} 已不存在：連同其中的訊息被刪除（IPC_RMID 或 ipcrm -q）',
 };

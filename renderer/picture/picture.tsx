@@ -12,6 +12,7 @@ import { EdgeLegend, EdgeMarkers, FdEdge } from './fd-edge';
 import { useFocusMarks } from './focus-notes';
 import { layoutPicture, NODE_HEIGHT, VIEW_WIDTH } from './layout';
 import { MsgqGlyph } from './msgq-glyph';
+import { MqueueGlyph } from './msgq-glyph-posix';
 import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
 import { PipeRing } from './pipe-ring';
@@ -125,6 +126,8 @@ export function Picture() {
           />
         ) : object.kind === 'msg' ? (
           <MsgqGlyph key={object.id} queue={object} placed={layout.processes} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
+        ) : object.kind === 'mqueue' ? (
+          <MqueueGlyph key={object.id} queue={object} placed={layout.processes} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
         ) : (
           <ObjectGlyph key={object.id} object={object} x={x} y={y} palette={palette} selected={selection === object.id} onSelect={select} />
         ),
