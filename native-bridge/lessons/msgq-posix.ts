@@ -9,6 +9,7 @@
  * Without CAP_SYS_ADMIN the unshare fails with EPERM and the lesson says why
  * the queued bytes cannot be shown.
  */
+import { forgetMq, recordMq } from '../session/lesson-msgq-record';
 import type { Lesson, LessonStep, LessonVars } from './lesson-types';
 import { numberVar, stringVar } from './lesson-types';
 import { MQ_MAXMSG, MQ_MSGSIZE, MQ_TOO_BIG, mqEmptyQuestion, mqMsgsizeClaim, mqNameOf, mqNamespaceClaim, mqPriorityQuestion } from './msgq-posix-claims';
@@ -71,7 +72,11 @@ const steps: LessonStep[] = [
     role: 'sender',
     op: 'mq_open',
     args: (v) => ({ name: mqNameOf(v), access: 'w', maxMessages: MQ_MAXMSG, messageSize: MQ_MSGSIZE }),
-    save: saveResult('mq'),
+    save: (reply, vars) => {
+      vars.mq = reply.result;
+      /* unlinked with the lesson's directory if the lesson stops early and the queue is the machine's (unshare refused) */
+      recordMq(stringVar(vars, 'dir'), mqNameOf(vars));
+    },
     code: 'mq = mq_open(name, O_CREAT | O_WRONLY | O_CLOEXEC, 0600, &attr);',
     ...at('mq = mq_open('),
     explain: text(
@@ -204,6 +209,9 @@ const steps: LessonStep[] = [
     role: 'sender',
     op: 'mq_unlink',
     args: (v) => ({ name: mqNameOf(v) }),
+    save: (reply, vars) => {
+      if (reply.result === 0) forgetMq(stringVar(vars, 'dir'), mqNameOf(vars));
+    },
     code: 'mq_unlink(name);',
     ...at('mq_unlink('),
     explain: text(

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { removeRecordedShm, SHM_WATCHDOG_SH } from './lesson-shm-record';
-import { MSG_WATCHDOG_SH, removeRecordedMsg } from './lesson-msgq-record';
+import { MSG_WATCHDOG_SH, removeRecordedMq, removeRecordedMsg } from './lesson-msgq-record';
 
 export class LessonTempDir {
   private readonly onExit = (): void => this.removeNow();
@@ -60,6 +60,7 @@ export class LessonTempDir {
     process.off('exit', this.onExit);
     removeRecordedShm(this.path);
     removeRecordedMsg(this.path);
+    removeRecordedMq(this.path);
     rmSync(this.path, { recursive: true, force: true });
   }
 }
