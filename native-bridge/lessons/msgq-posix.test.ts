@@ -54,6 +54,8 @@ describe('a POSIX message queue, by priority, in namespaces of its own', () => {
 
     await run.stepTo(7);
     const name = `/${dir.split('/').pop()!}`;
+    /* the picture shows the queue from mq_open on */
+    expect(view().objects).toContain(`mqueue:${name}`);
     /* the queue file, through the sender's root: 3 messages, 4 + 5 + 7 bytes */
     const queueFile = `/proc/${sender}/root${dir}/mqueue/${name.slice(1)}`;
     expect(readFileSync(queueFile, 'utf8')).toMatch(/^QSIZE:16\s/);

@@ -1,5 +1,6 @@
 /**
- * Event texts of the message-queue calls, as the lessons' C writes them
+ * Event texts of the message-queue calls (System V and POSIX, and the
+ * POSIX lesson's unshare and mounts), as the lessons' C writes them
  * (`msgsnd(3, "apple\0", 6, 0)`, `msgrcv(3, &m, 64, 2, 0)`); event-text.ts
  * asks here first. Null for any other call.
  */
@@ -11,7 +12,8 @@ const num = (args: OpArgs, name: string, fallback = '?'): string => (typeof args
 const flags = (args: OpArgs): string => (args.nowait === true ? 'IPC_NOWAIT' : '0');
 
 function quoted(bytes: Buffer): string {
-  const escaped = JSON.stringify(bytes.subarray(0, SHOWN_BYTES).toString('latin1')).slice(1, -1);
+  /* a C string's terminating NUL travels in these messages: written as C writes it */
+  const escaped = JSON.stringify(bytes.subarray(0, SHOWN_BYTES).toString('latin1')).slice(1, -1).replace(/\\u0000/g, '\\0');
   return `"${escaped}${bytes.length > SHOWN_BYTES ? '...' : ''}"`;
 }
 
@@ -33,6 +35,25 @@ export function msgqCallText(syscall: string, args: OpArgs): string | null {
       return `msgrcv(${num(args, 'msqid')}, &m, ${num(args, 'size', '8192')}, ${num(args, 'type', '0')}, ${flags(args)})`;
     case 'msgctl':
       return typeof args.qbytes === 'number' ? `msgctl(${num(args, 'msqid')}, IPC_SET, {msg_qbytes ${args.qbytes}})` : `msgctl(${num(args, 'msqid')}, IPC_RMID, NULL)`;
+    /* POSIX queues and the msgq-posix lesson's namespace calls */
+    case 'mq_open': {
+      const access = args.access === 'r' ? 'O_RDONLY' : args.access === 'w' ? 'O_WRONLY' : 'O_RDWR';
+      const create = args.create === false ? '' : 'O_CREAT | ';
+      const attr = typeof args.maxMessages === 'number' ? `, 0600, {mq_maxmsg ${args.maxMessages}, mq_msgsize ${num(args, 'messageSize')}}` : '';
+      return `mq_open(${JSON.stringify(args.name)}, ${create}${access} | O_CLOEXEC${attr})`;
+    }
+    case 'mq_send': {
+      const bytes = offeredBytes(args);
+      return `mq_send(${num(args, 'fd')}, ${bytes ? quoted(bytes) : '""'}, ${bytes ? bytes.length : 0}, ${num(args, 'priority', '0')})`;
+    }
+    case 'mq_receive':
+      return `mq_receive(${num(args, 'fd')}, buf, ${num(args, 'size', '8192')}, &prio)`;
+    case 'mq_unlink':
+      return `mq_unlink(${JSON.stringify(args.name)})`;
+    case 'unshare':
+      return 'unshare(CLONE_NEWNS | CLONE_NEWIPC)';
+    case 'mount':
+      return typeof args.path === 'string' ? `mount("mqueue", ${JSON.stringify(args.path)}, "mqueue", 0, NULL)` : 'mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)';
     default:
       return null;
   }
