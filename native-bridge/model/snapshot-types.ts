@@ -213,6 +213,8 @@ export interface MsgQueueObject extends ObjectBase {
   firstMessages?: { type: number; bytes: number; peek: string }[];
   waitingSenders: number[];
   waitingReceivers: number[];
+  /** pid -> the msgtyp a waiting receiver asked for (arg3 of /proc/PID/syscall): 0 any, > 0 that type, < 0 the lowest type up to |msgtyp|. */
+  receiverTypes?: Record<string, number>;
 }
 
 export interface SemaphoreValue {

@@ -3,6 +3,7 @@
  * `write(4, "hello world\n", 12) = 12`, `close(3) = -1 EBADF`.
  */
 import { offeredBytes, type OpArgs } from '../actor/actor-protocol';
+import { msgqCallText } from './msgq-event-text';
 
 const SHOWN_BYTES = 24;
 
@@ -21,6 +22,8 @@ function num(args: OpArgs, name: string): string {
 export function callText(syscall: string, args: OpArgs, extra: { fds?: number[]; spawned?: string } = {}): string {
   /* a bulk step (one op, the same call for each of N workers) names its calls itself */
   if (typeof args.calls === 'string') return args.calls;
+  const msgq = msgqCallText(syscall, args);
+  if (msgq !== null) return msgq;
   switch (syscall) {
     case 'read':
       return `read(${num(args, 'fd')}, ${num(args, 'count')})`;

@@ -7,6 +7,7 @@
  * watchdog removes the directory, and first the System V segments the lesson
  * recorded there (lesson-shm-record.ts), and kills the process group of
  * the workers a lesson started (lesson-workers.ts). It is detached (its own process group), so
+ * recorded there (lesson-shm-record.ts) and its message queues (lesson-msgq-record.ts). It is detached (its own process group), so
  * a Ctrl+C to the engine's group does not kill it before it has cleaned up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,6 +18,7 @@ import type { Socket } from 'node:net';
 import { removeRecordedShm, SHM_WATCHDOG_SH } from './lesson-shm-record';
 import { GROUP_WATCHDOG_SH } from './lesson-workers';
 import { removeRecordedSem, SEM_WATCHDOG_SH } from './lesson-sem-record';
+import { MSG_WATCHDOG_SH, removeRecordedMq, removeRecordedMsg } from './lesson-msgq-record';
 
 export class LessonTempDir {
   private readonly onExit = (): void => this.removeNow();
@@ -33,6 +35,7 @@ export class LessonTempDir {
   static create(): LessonTempDir {
     const path = mkdtempSync(join(tmpdir(), 'ipcscope-lesson-'));
     const watchdog = spawn('sh', ['-c', `read _; ${GROUP_WATCHDOG_SH}${SHM_WATCHDOG_SH}${SEM_WATCHDOG_SH}rm -rf "$0"`, path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    const watchdog = spawn('sh', ['-c', `read _; ${SHM_WATCHDOG_SH}${MSG_WATCHDOG_SH}rm -rf "$0"`, path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
     /* neither the watchdog nor its pipe keeps the engine alive */
     watchdog.unref();
     (watchdog.stdin as Socket | null)?.unref();
@@ -62,6 +65,8 @@ export class LessonTempDir {
     process.off('exit', this.onExit);
     removeRecordedShm(this.path);
     removeRecordedSem(this.path);
+    removeRecordedMsg(this.path);
+    removeRecordedMq(this.path);
     rmSync(this.path, { recursive: true, force: true });
   }
 }

@@ -71,11 +71,16 @@ function returnText(event: SyscallEvent): string {
   return line;
 }
 
+/* a call on no descriptor (msgrcv on a msqid) has only the engine's text to say what it waits for: drop its comment */
+function blockedCallText(event: SyscallEvent): string {
+  return event.fd === null && event.text ? event.text.replace(/\s*\/\*.*\*\/$/, '') : eventCall(event);
+}
+
 /** "read(3, 64) = 0  EOF": the call and what it returned, without who made it. */
 export function eventResult(event: SyscallEvent, t: Translate): string {
   if (event.phase === 'call') return `${callPart(event)} …`;
   // The engine's text for this phase carries its own comment ("asleep in the kernel"); the word "blocked" says it.
-  if (event.phase === 'blocked') return `${eventCall(event)} … ${t('statusBlocked')}`;
+  if (event.phase === 'blocked') return `${blockedCallText(event)} … ${t('statusBlocked')}`;
   let line = returnText(event);
   if (event.result === 0 && event.syscall === 'read' && !event.errno) line += `  ${t('eof')}`;
   if (event.syscall === 'read' && event.data && (event.result ?? 0) > 0) line += `  "${peekText(event.data, 40)}"`;

@@ -3,6 +3,7 @@ import { diagnoseEn, diagnoseZhHans, diagnoseZhHant } from './diagnose-strings';
 import { mapEn, mapZhHans, mapZhHant } from './map-strings';
 import { semEn, semZhHans, semZhHant } from './sem-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
+import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
 import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
 
 /**
@@ -90,6 +91,7 @@ const en = {
   ...diagnoseEn,
   ...mapEn,
   ...semEn,
+  ...msgqEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -174,6 +176,7 @@ const zhHans: Table = {
   ...diagnoseZhHans,
   ...mapZhHans,
   ...semZhHans,
+  ...msgqZhHans,
 };
 
 const zhHant: Table = {
@@ -255,6 +258,7 @@ const zhHant: Table = {
   ...diagnoseZhHant,
   ...mapZhHant,
   ...semZhHant,
+  ...msgqZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

@@ -1,6 +1,6 @@
 import { scalePoint } from 'd3';
 import type { Frame } from '../../native-bridge/model/frame-types';
-import type { FdEntry, Holder, IpcObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
+import type { FdEntry, Holder, IpcObject, MsgQueueObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import { lessonObjects } from '../format/kernel-words';
 
 /**
@@ -99,6 +99,9 @@ interface Slot {
   role: string | null;
 }
 
+/* a message queue has no descriptor holders either: its users are the processes asleep on it and its last sender and receiver */
+const msgUsers = (q: MsgQueueObject): number[] => [...q.waitingSenders, ...q.waitingReceivers, q.lastSender, q.lastReceiver].filter((pid) => pid > 0);
+
 /** Lesson roles in the lesson's order; without a lesson, every process that holds a shown object. */
 function processSlots(frame: Frame, shown: IpcObject[], showAll: boolean): Slot[] {
   const slots: Slot[] = [];
@@ -111,7 +114,7 @@ function processSlots(frame: Frame, shown: IpcObject[], showAll: boolean): Slot[
   }
   if (!frame.lesson || showAll) {
     // a shared-memory segment has no descriptor holders: the processes that attach it (their maps) are its users
-    const holders = new Set(shown.flatMap((o) => [...o.holders.map((h) => h.pid), ...(o.kind === 'shm' ? o.attached : [])]));
+    const holders = new Set(shown.flatMap((o) => [...o.holders.map((h) => h.pid), ...(o.kind === 'shm' ? o.attached : []), ...(o.kind === 'msg' ? msgUsers(o) : [])]));
     const extra = frame.processes
       .filter((p) => !seen.has(p.pid) && (showAll || holders.has(p.pid)))
       .map((p) => p.pid)

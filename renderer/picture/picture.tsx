@@ -11,6 +11,8 @@ import { flightsPending, ringBytes, scheduleFlights } from './flight-schedule';
 import { EdgeLegend, EdgeMarkers, FdEdge } from './fd-edge';
 import { DiagnosisMarks, selectDiagnoses, useFdMarks } from './diagnosis-marks';
 import { layoutPicture, NODE_HEIGHT, VIEW_WIDTH } from './layout';
+import { MsgqGlyph } from './msgq-glyph';
+import { MqueueGlyph } from './msgq-glyph-posix';
 import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
 import { PipeRing } from './pipe-ring';
@@ -98,6 +100,7 @@ export function Picture() {
           fontSize={15 * palette.scale}
         >
           {t(id.startsWith('shm:') ? 'shmGone' : id.startsWith('sem:') ? 'semGone' : 'objectGone', { object: objectLabel(id) })}
+          {t(id.startsWith('shm:') ? 'shmGone' : id.startsWith('msg:') ? 'msgGone' : 'objectGone', { object: objectLabel(id) })}
         </text>
       ))}
       <g data-testid="edges">
@@ -142,6 +145,10 @@ export function Picture() {
             selected={selection === object.id}
             onSelect={select}
           />
+        ) : object.kind === 'msg' ? (
+          <MsgqGlyph key={object.id} queue={object} placed={layout.processes} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
+        ) : object.kind === 'mqueue' ? (
+          <MqueueGlyph key={object.id} queue={object} placed={layout.processes} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
         ) : (
           <ObjectGlyph key={object.id} object={object} x={x} y={y} palette={palette} selected={selection === object.id} onSelect={select} />
         ),

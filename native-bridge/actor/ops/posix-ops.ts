@@ -93,9 +93,11 @@ export const posixOps: OpTable = {
         attr = encodeMqAttr(maxMessages, messageSize);
       }
       const flags = accessFlags(args, 'rw') | O_CLOEXEC | (create ? O_CREAT : 0) | (args.nonblock === true ? O_NONBLOCK : 0);
-      const mqd = posix.mqOpen(nameArg(args), flags, 0o600, attr);
+      const name = nameArg(args);
+      const mqd = posix.mqOpen(name, flags, 0o600, attr);
       if (mqd >= 0) state.lessonFds.add(mqd);
-      return syscallOutcome(mqd, { fd: mqd });
+      /* the object as the mqueue probe names it, so a lesson's picture shows the queue from mq_open on */
+      return syscallOutcome(mqd, { fd: mqd, object: `mqueue:${name}` });
     },
   },
   mq_send: {

@@ -11,6 +11,8 @@
  * `state.lessonFds` (and `close` removes them).
  */
 import { fifoOps } from './fifo-ops';
+import { msgqNsOps } from './msgq-ns-ops';
+import { msgqOps } from './msgq-ops';
 import type { OpSpec, OpTable } from './op-types';
 import { pipeOps } from './pipe-ops';
 import { poolOps } from './pool-ops';
@@ -31,6 +33,8 @@ export const opTables: Record<string, OpTable> = {
   processSetup: processSetupOps,
   pool: poolOps,
   sem: semOps,
+  msgq: msgqOps,
+  msgqNs: msgqNsOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;

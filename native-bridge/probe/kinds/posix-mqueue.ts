@@ -13,10 +13,10 @@ import { MQUEUE_MAGIC, type MqAttr, fsMagic, mqGetattr, readQsize, readQsizeAt }
 import { type DescriptorBorrower, borrowOnce } from '../process/pidfd';
 import type { KindProbe, KindProbeResult, ProbeContext } from '../probe-types';
 
-/** Mount point of an mqueue filesystem visible to this process, or null (none on this machine by default). */
-export function mqueueMount(): string | null {
+/** Mount point of an mqueue filesystem visible to this process (or to `pid`, in its own mount namespace), or null (none on this machine by default). */
+export function mqueueMount(pid: number | 'self' = 'self'): string | null {
   try {
-    for (const line of readFileSync('/proc/self/mountinfo', 'latin1').split('\n')) {
+    for (const line of readFileSync(`/proc/${pid}/mountinfo`, 'latin1').split('\n')) {
       /* id parent maj:min root mountpoint opts ... - fstype source superopts */
       const [left, right] = line.split(' - ');
       if (right?.split(' ')[0] === 'mqueue') return left!.split(' ')[4]!.replace(/\\040/g, ' ');
@@ -51,6 +51,23 @@ function attrsThroughMount(mount: string, name: string): MqAttr | null {
   } finally {
     native.close(fd);
   }
+}
+
+/**
+ * QSIZE through an mqueue filesystem a holder mounted in a mount namespace
+ * of its own (the POSIX queue lesson's actor does): the file is reached
+ * through /proc/PID/root, which walks that process's mounts. Needed when
+ * no holder has the queue open for reading (pread on a write-only
+ * descriptor gives EBADF).
+ */
+function qsizeThroughHolderMount(holders: Holder[], name: string): number | null {
+  for (const pid of new Set(holders.map((h) => h.pid))) {
+    const mount = mqueueMount(pid);
+    if (mount === null) continue;
+    const queued = readQsizeAt(`/proc/${pid}/root${mount}`, name);
+    if (queued !== null) return queued;
+  }
+  return null;
 }
 
 interface QueueReading {
@@ -112,7 +129,7 @@ function collect(ctx: ProbeContext, borrow: DescriptorBorrower): KindProbeResult
     const live = !f.name.endsWith(' (deleted)');
     const read = readThroughHolders(holders, mount && live ? readQsizeAt(mount, f.name) : null, borrow);
     const attr = read.attr ?? (mount && live ? attrsThroughMount(mount, f.name) : null);
-    const queued = read.queued;
+    const queued = read.queued ?? (live && !mount ? qsizeThroughHolderMount(holders, f.name) : null);
     objects.push({
       id,
       kind: 'mqueue',

@@ -29,6 +29,20 @@ function copyFirstMessages(msqid: number, count: number, peekBytes: number, stat
   return out;
 }
 
+/**
+ * The msgtyp each waiting receiver asked for: msgrcv(msqid, msgp, msgsz,
+ * msgtyp, msgflg), so arg3 of /proc/PID/syscall, a signed long. Lets the
+ * picture say "waits for type 2" while other types sit in the queue.
+ */
+function receiverTypesOf(ctx: ProbeContext, pids: number[]): Record<string, number> | undefined {
+  const types: Record<string, number> = {};
+  for (const pid of pids) {
+    const arg = ctx.processes.get(pid)?.syscallArgs[3];
+    if (arg !== undefined) types[String(pid)] = Number(BigInt.asIntN(64, arg));
+  }
+  return Object.keys(types).length > 0 ? types : undefined;
+}
+
 function collect(ctx: ProbeContext): KindProbeResult {
   const rows = (ctx.readSysvTable ?? readSysvTable)('msg');
   // no queue on the machine (the usual watch tick): no waiters to look for
@@ -57,6 +71,7 @@ function collect(ctx: ProbeContext): KindProbeResult {
     } catch {
       /* EACCES (another user's queue) or EIDRM (removed meanwhile): leave unknown */
     }
+    const receiverTypes = receiverTypesOf(ctx, waitingReceivers);
     objects.push({
       id: `msg:${msqid}`,
       kind: 'msg',
@@ -74,6 +89,7 @@ function collect(ctx: ProbeContext): KindProbeResult {
       ...(firstMessages ? { firstMessages, peek: firstMessages[0]?.peek ?? null } : {}),
       waitingSenders,
       waitingReceivers,
+      ...(receiverTypes ? { receiverTypes } : {}),
     });
   }
   return { objects, targets: new Map() };

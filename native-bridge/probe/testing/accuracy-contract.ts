@@ -23,7 +23,7 @@ const OBJECT_FIELDS: Partial<Record<ObjectKind, FieldSet>> = {
   },
   msg: {
     required: ['msqid', 'key', 'messages', 'bytes', 'maxBytes', 'owner', 'mode', 'lastSender', 'lastReceiver', 'waitingSenders', 'waitingReceivers'],
-    optional: ['firstMessages'],
+    optional: ['firstMessages', 'receiverTypes'],
   },
   sem: { required: ['semid', 'key', 'owner', 'mode', 'semaphores', 'waiting'], optional: ['waitOps'] },
 };
