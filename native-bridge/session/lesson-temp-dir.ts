@@ -34,8 +34,7 @@ export class LessonTempDir {
   /** mkdtemp gives mode 0700: only this user reaches the lesson's files. */
   static create(): LessonTempDir {
     const path = mkdtempSync(join(tmpdir(), 'ipcscope-lesson-'));
-    const watchdog = spawn('sh', ['-c', `read _; ${GROUP_WATCHDOG_SH}${SHM_WATCHDOG_SH}${SEM_WATCHDOG_SH}rm -rf "$0"`, path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
-    const watchdog = spawn('sh', ['-c', `read _; ${SHM_WATCHDOG_SH}${MSG_WATCHDOG_SH}rm -rf "$0"`, path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    const watchdog = spawn('sh', ['-c', `read _; ${GROUP_WATCHDOG_SH}${SHM_WATCHDOG_SH}${SEM_WATCHDOG_SH}${MSG_WATCHDOG_SH}rm -rf "$0"`, path], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
     /* neither the watchdog nor its pipe keeps the engine alive */
     watchdog.unref();
     (watchdog.stdin as Socket | null)?.unref();

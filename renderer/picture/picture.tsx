@@ -24,6 +24,14 @@ import { useAnimationTime, usePictureFrame } from './use-picture-clock';
 export const PICTURE_SVG_ID = 'ipc-picture';
 
 /** Each process's latest syscall, newest wins. */
+/** The "… is gone" line names what the kernel did to this kind of object. */
+function goneKey(id: string): 'shmGone' | 'semGone' | 'msgGone' | 'objectGone' {
+  if (id.startsWith('shm:')) return 'shmGone';
+  if (id.startsWith('sem:')) return 'semGone';
+  if (id.startsWith('msg:')) return 'msgGone';
+  return 'objectGone';
+}
+
 function lastCalls(events: { event: SyscallEvent }[]): Map<number, SyscallEvent> {
   const last = new Map<number, SyscallEvent>();
   for (const { event } of events) last.set(event.pid, event);
@@ -99,8 +107,7 @@ export function Picture() {
           fontFamily={palette.font}
           fontSize={15 * palette.scale}
         >
-          {t(id.startsWith('shm:') ? 'shmGone' : id.startsWith('sem:') ? 'semGone' : 'objectGone', { object: objectLabel(id) })}
-          {t(id.startsWith('shm:') ? 'shmGone' : id.startsWith('msg:') ? 'msgGone' : 'objectGone', { object: objectLabel(id) })}
+          {t(goneKey(id), { object: objectLabel(id) })}
         </text>
       ))}
       <g data-testid="edges">
