@@ -6,6 +6,7 @@ import type { LessonSummary } from '../model/frame-types';
 import { defaultParams } from './lesson-params';
 import { stepsOf, type Lesson } from './lesson-types';
 import { fifoServerClient } from './fifo-server-client';
+import { mmapLock } from './mmap-lock';
 import { pipeBothWays } from './pipe-both-ways';
 import { pipeForgottenClose } from './pipe-forgotten-close';
 import { pipeFullWrite } from './pipe-full-write';
@@ -15,7 +16,7 @@ import { pipeTasks } from './pipe-tasks';
 import { pipeTwoWays } from './pipe-two-ways';
 import { shmServerClient } from './shm-server-client';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, mmapLock];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);

@@ -11,6 +11,7 @@
  * `state.lessonFds` (and `close` removes them).
  */
 import { fifoOps } from './fifo-ops';
+import { mmapOps } from './mmap-ops';
 import type { OpSpec, OpTable } from './op-types';
 import { pipeOps } from './pipe-ops';
 import { posixOps } from './posix-ops';
@@ -26,6 +27,7 @@ export const opTables: Record<string, OpTable> = {
   posix: posixOps,
   socket: socketOps,
   fifo: fifoOps,
+  mmap: mmapOps,
   processSetup: processSetupOps,
 };
 
