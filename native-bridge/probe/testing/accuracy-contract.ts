@@ -26,6 +26,7 @@ const OBJECT_FIELDS: Partial<Record<ObjectKind, FieldSet>> = {
     optional: ['firstMessages'],
   },
   sem: { required: ['semid', 'key', 'owner', 'mode', 'semaphores', 'waiting'], optional: [] },
+  mmap: { required: ['device', 'inode', 'path', 'size', 'mappings', 'attached'], optional: [] },
 };
 
 const PROCESS_FIELDS: FieldSet = {
