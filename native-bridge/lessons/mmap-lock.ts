@@ -310,11 +310,11 @@ export const mmapLock: Lesson = {
     {
       name: 'lock',
       kind: 'choice',
-      label: text('Lock call', '加锁调用', '加鎖呼叫'),
+      label: text('Lock', '锁', '鎖'),
       default: 'flock',
       choices: [
-        { value: 'flock', label: text('flock (whole file)', 'flock（整个文件）', 'flock（整個檔案）') },
-        { value: 'fcntl', label: text('fcntl F_SETLKW (byte range)', 'fcntl F_SETLKW（字节范围）', 'fcntl F_SETLKW（位元組範圍）') },
+        { value: 'flock', label: text('flock', 'flock', 'flock') },
+        { value: 'fcntl', label: text('fcntl F_SETLKW', 'fcntl F_SETLKW', 'fcntl F_SETLKW') },
       ],
     },
   ],

@@ -55,7 +55,7 @@ describe('the mapped-file picture', () => {
     expect(screen.getByTestId(`mmap-count-${id}`).getAttribute('data-attached')).toBe('2');
     expect(file.mappings).toHaveLength(2);
     for (const m of file.mappings) {
-      expect(screen.getByTestId(`mmap-range-${id}-${m.pid}-${m.start}`).textContent).toBe(`pid ${m.pid}: 0x${m.start}–0x${m.end} rw-s`);
+      expect(screen.getByTestId(`mmap-range-${id}-${m.pid}-${m.start}`).textContent).toBe(`pid ${m.pid} at 0x${m.start} · ${BigInt(`0x${m.end}`) - BigInt(`0x${m.start}`)} B rw-s`);
     }
     /* both processes' descriptors on the file are drawn as edges */
     for (const h of file.holders) expect(screen.getByTestId(`edge-${h.pid}-${h.fd}`).getAttribute('data-object')).toBe(id);

@@ -32,6 +32,9 @@ interface Props {
 /** "/tmp/d/shared.dat (deleted)" -> "shared.dat (deleted)". */
 export const fileName = (path: string): string => path.slice(path.lastIndexOf('/', path.endsWith(' (deleted)') ? path.length - 11 : path.length) + 1);
 
+/** Bytes in a maps range ("7f84f37ad000" to "7f84f37ae000": 4096). */
+export const rangeLength = (m: { start: string; end: string }): string => (BigInt(`0x${m.end}`) - BigInt(`0x${m.start}`)).toString();
+
 /** A file mapped MAP_SHARED: its name, inode and size, its first bytes live (the shared page cache), how many map it, and each process's range from /proc/PID/maps. */
 export function MappedFileGlyph({ file, x, y, palette, t, selected, onSelect }: Props) {
   const s = Math.min(palette.scale, 1.1);
@@ -92,7 +95,7 @@ export function MappedFileGlyph({ file, x, y, palette, t, selected, onSelect }: 
           fontFamily={palette.mono}
           fontSize={12.5 * s}
         >
-          {clipToWidth(t('mmapRange', { pid: m.pid, start: `0x${m.start}`, end: `0x${m.end}`, perms: m.perms }), TEXT_WIDTH, 12.5 * s, true)}
+          {clipToWidth(t('mmapRange', { pid: m.pid, start: `0x${m.start}`, length: rangeLength(m), perms: m.perms }), TEXT_WIDTH, 12.5 * s, true)}
         </text>
       ))}
     </g>

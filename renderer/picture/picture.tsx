@@ -83,7 +83,11 @@ export function Picture() {
           data-testid={`gone-${id}`}
           x={VIEW_WIDTH / 2}
           // Under the process row, never across the nodes (a long sentence in large type is wider than the gap between them).
-          y={Math.max(...layout.processes.map((p) => p.y), VIEW_HEIGHT / 2) + NODE_HEIGHT / 2 + 80 * palette.scale + i * 24 * palette.scale}
+          // ... and above the frame line at the bottom, however many lines there are
+          y={Math.min(
+            Math.max(...layout.processes.map((p) => p.y), VIEW_HEIGHT / 2) + NODE_HEIGHT / 2 + 80 * palette.scale + i * 24 * palette.scale,
+            VIEW_HEIGHT - 14 - (gone.length - i) * 24 * palette.scale,
+          )}
           textAnchor="middle"
           fill={palette.muted}
           fontFamily={palette.font}
