@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
+import { parentOf } from '../actor/reaper';
+import { waitpidNoHang } from '../actor/reaper-libc';
 import { FIRST_MESSAGE, SECOND_MESSAGE, fileBytes, fileMappings, locksOn, mmapLock } from './mmap-lock';
 import { LessonRun, until } from './testing/lesson-run';
 
@@ -111,9 +115,36 @@ describe('a shared file: mmap and a file lock', () => {
     expect(await run.step()).toEqual({ index: 8, status: 'blocked' });
     const inode = statSync(`${dir}/shared.dat`).ino;
     expect(locksOn(inode).length).toBe(2);
+    const pids = [run.pid('writer'), run.pid('reader')];
     await run.disposeAndCheck();
     run = null;
-    expect(locksOn(inode)).toEqual([]);
+    /* the file is gone, so its inode may already be another file's: no lock line of our processes */
+    expect(locksOn(inode).filter((l) => l.pid !== null && pids.includes(l.pid))).toEqual([]);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('an engine killed with SIGKILL while the reader waits for the lock leaves no process, no lock, no file: the watchdog removes the directory', async () => {
+    const engine = spawn(process.execPath, ['--import', 'tsx', new URL('./testing/mmap-engine-fixture.ts', import.meta.url).pathname], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: engine.stdout! }).once('line', resolve);
+        engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
+      });
+      const { dir, pids, watchdog, inode } = JSON.parse(line) as { dir: string; pids: number[]; watchdog: number; inode: number };
+      expect(locksOn(inode).length).toBe(2);
+      engine.kill('SIGKILL');
+      const dead = (pid: number): boolean => {
+        if (parentOf(pid) === process.pid) waitpidNoHang(pid);
+        const wait = readKernelWait(pid);
+        return wait === null || wait.state === 'Z';
+      };
+      await until(() => !existsSync(dir) && [...pids, watchdog].every(dead), 15_000);
+      /* the file is gone, so its inode may already be another file's: no lock line of our processes */
+      expect(locksOn(inode).filter((l) => l.pid !== null && pids.includes(l.pid))).toEqual([]);
+    } finally {
+      engine.kill('SIGKILL');
+    }
   });
 });
