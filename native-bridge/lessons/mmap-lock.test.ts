@@ -71,6 +71,11 @@ describe('a shared file: mmap and a file lock', () => {
 
       await run.stepTo(8);
       expect((await run.returned(7)).result).toBe(0);
+      /* the events read as the lesson's C, with the kernel's results */
+      const fd = (await run.returned(0)).result!;
+      expect((await run.returned(0)).text).toBe(`open(${JSON.stringify(path)}, O_RDWR | O_CREAT | O_CLOEXEC, 0600) = ${fd}`);
+      expect((await run.returned(2)).text).toBe(`mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ${fd}, 0) = 0x${w!.start}`);
+      expect((await run.returned(7)).text).toBe(c.lock === 'flock' ? `flock(${fd}, LOCK_EX) = 0` : `fcntl(${fd}, F_SETLKW, {F_WRLCK, SEEK_SET, 0, 0}) = 0`);
       expect(locksOn(inode)).toMatchObject([{ type: c.type, mode: 'WRITE', pid: writer, waiter: false }]);
 
       expect(await run.step()).toEqual({ index: 8, status: 'blocked' });
