@@ -19,6 +19,9 @@ export const mmapEn = {
   lockWaiter: 'pid {pid} asleep',
   lockNoWaiter: 'nobody waits',
   lockAdvisory: 'advisory: stops only those who ask',
+  detailsFile: 'file',
+  detailsMappings: 'mappings (/proc/PID/maps)',
+  detailsLocks: '/proc/locks',
 };
 
 export const mmapZhHans: Record<keyof typeof mmapEn, string> = {
@@ -37,6 +40,9 @@ export const mmapZhHans: Record<keyof typeof mmapEn, string> = {
   lockWaiter: '进程 {pid} 在睡眠',
   lockNoWaiter: '没有人在等',
   lockAdvisory: '建议性锁：只拦住申请锁的进程',
+  detailsFile: '文件',
+  detailsMappings: '映射（/proc/PID/maps）',
+  detailsLocks: '/proc/locks 中的行',
 };
 
 export const mmapZhHant: Record<keyof typeof mmapEn, string> = {
@@ -55,4 +61,7 @@ export const mmapZhHant: Record<keyof typeof mmapEn, string> = {
   lockWaiter: '行程 {pid} 在睡眠',
   lockNoWaiter: '沒有人在等',
   lockAdvisory: '建議性鎖：只攔住申請鎖的行程',
+  detailsFile: '檔案',
+  detailsMappings: '映射（/proc/PID/maps）',
+  detailsLocks: '/proc/locks 中的行',
 };
