@@ -166,6 +166,12 @@ export function keyNumbers(object: IpcObject): [string, string][] {
         ['waiters', describeLocks(object.waiters)],
         ['waiting', pidList(object.waiting)],
       ];
+    case 'mmap':
+      return [
+        ['file', escapeText(object.path)],
+        ['size', describeSize(object.size)],
+        ['attached', pidList(object.attached)],
+      ];
   }
 }
 
@@ -197,4 +203,5 @@ export const KIND_TITLES: Record<IpcObject['kind'], string> = {
   posix_shm: 'POSIX SHARED MEMORY',
   mqueue: 'POSIX MESSAGE QUEUES',
   lock: 'FILE LOCKS',
+  mmap: 'MAPPED FILES',
 };

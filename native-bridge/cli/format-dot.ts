@@ -43,6 +43,7 @@ const SHAPES: Record<IpcObject['kind'], string> = {
   posix_shm: 'cylinder',
   mqueue: 'folder',
   lock: 'box3d',
+  mmap: 'note',
 };
 
 function objectLabel(object: IpcObject): string {

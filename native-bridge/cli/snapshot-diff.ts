@@ -126,6 +126,8 @@ function watchedFields(object: IpcObject): Partial<Record<ObjectField, ChangeVal
       return { messages: object.messages, queued: object.queued };
     case 'lock':
       return { waiting: [...object.waiting].sort((a, b) => a - b) };
+    case 'mmap':
+      return { size: object.size, attached: [...object.attached].sort((a, b) => a - b) };
   }
 }
 

@@ -93,6 +93,11 @@ export interface LessonStep {
   program?: string;
   line?: number;
   explain: LocalizedText;
+  /**
+   * When the call fails unexpectedly: the kernel limit behind the errno, named
+   * with its value as the kernel has it now ("size 0 is below SHMMIN (1)"); null when none explains it.
+   */
+  failureNote?: (reply: ActorReply, vars: LessonVars, params: LessonParams) => string | null;
   /** The call is meant to fail (-1 and an errno) or to kill its process (SIGPIPE): the lesson goes on. */
   expectFailure?: boolean;
   question?: LessonQuestion;

@@ -8,6 +8,7 @@ import { stepsOf, type Lesson } from './lesson-types';
 import { fifoServerClient } from './fifo-server-client';
 import { msgqPosix } from './msgq-posix';
 import { msgqTyped } from './msgq-typed';
+import { mmapLock } from './mmap-lock';
 import { pipeBothWays } from './pipe-both-ways';
 import { pipeForgottenClose } from './pipe-forgotten-close';
 import { pipeFullWrite } from './pipe-full-write';
@@ -20,6 +21,7 @@ import { semCounter } from './sem-counter';
 import { shmServerClient } from './shm-server-client';
 
 export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, msgqTyped, msgqPosix, semCounter, processPool];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, mmapLock];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);

@@ -170,12 +170,13 @@ export const pageRounded: LessonClaim = {
   measure(settled) {
     const shmid = numberVar(settled.vars, 'shmid');
     const size = shmRow(shmid)?.size ?? -1;
+    const requested = typeof settled.params.size === 'number' ? settled.params.size : SHM_REQUESTED;
     const pid = settled.pidOf('server');
     const mapped = pid === undefined ? null : mappedLength(pid, shmid);
     if (mapped === null) throw new Error(`the server's mapping of segment ${shmid} is not in /proc/PID/maps`);
     return {
-      holds: size === SHM_REQUESTED && mapped % 4096 === 0 && mapped >= size ? 'holds' : 'differs',
-      measured: { requested: SHM_REQUESTED, 'ipcs -m bytes': size, 'mapped (/proc/PID/maps)': mapped },
+      holds: size === requested && mapped % 4096 === 0 && mapped >= size ? 'holds' : 'differs',
+      measured: { requested, 'ipcs -m bytes': size, 'mapped (/proc/PID/maps)': mapped },
       text: text(
         `ipcs -m lists the segment with the ${size} bytes asked for, but the server's /proc/PID/maps shows a mapping of ${mapped} bytes: whole pages. shmat and the kernel's size checks go by the ${size} bytes; the rest of the last page is there only because memory is handed out in pages.`,
         `ipcs -m 列出的段大小是申请的 ${size} 字节，但服务器的 /proc/PID/maps 显示映射了 ${mapped} 字节：整页。shmat 和内核的大小检查都按 ${size} 字节算；最后一页剩下的部分存在，只是因为内存按页分配。`,

@@ -13,6 +13,7 @@ import type { Lesson, LessonStep, LessonVars } from './lesson-types';
 import { numberVar, stringVar } from './lesson-types';
 import { shmClientC, shmServerC } from './programs/shm-server-client/shm-programs';
 import { exclQuestion, ftokEightBits, ftokQuestion, nattchQuestion, notFreedWithProcess, pageRounded, SHM_REQUESTED, survivesQuestion } from './shm-claims';
+import { SHM_SIZE_MAX, shmgetLimitNote } from './shm-limits';
 import { exitWith, text } from './step-kit';
 
 export { mappedLength, shmRow, SHM_REQUESTED } from './shm-claims';
@@ -29,13 +30,15 @@ const ftokArgs = (projId: number) => (v: LessonVars) => ({ path: stringVar(v, 'd
 const saveKey = (name: string) => (reply: { result: number }, vars: LessonVars) => {
   if (reply.result !== -1) vars[name] = reply.result;
 };
-const shmgetArgs = (keyVar: string, excl: boolean) => (v: LessonVars) =>
-  excl ? { key: numberVar(v, keyVar), size: SHM_REQUESTED, excl: true, perms: 0o666 } : { key: numberVar(v, keyVar), size: SHM_REQUESTED, create: false, perms: 0 };
+const shmgetArgs = (keyVar: string, excl: boolean, size: number) => (v: LessonVars) =>
+  excl ? { key: numberVar(v, keyVar), size, excl: true, perms: 0o666 } : { key: numberVar(v, keyVar), size, create: false, perms: 0 };
 const saveAddress = (name: string) => (reply: { data?: Record<string, unknown> }, vars: LessonVars) => {
   if (typeof reply.data?.address === 'string') vars[name] = reply.data.address;
 };
 
-const steps: LessonStep[] = [
+/** The steps for a segment of `size` bytes (the `size` parameter; 4000 by default). */
+function build(size: number): LessonStep[] {
+  return [
   {
     id: 'ftok',
     role: 'server',
@@ -69,19 +72,21 @@ const steps: LessonStep[] = [
     id: 'create',
     role: 'server',
     op: 'shmget',
-    args: shmgetArgs('key', true),
+    args: shmgetArgs('key', true, size),
     save: (reply, vars) => {
       if (reply.result < 0) return;
       vars.shmid = reply.result;
       /* removed with the lesson's directory if the lesson stops before its IPC_RMID */
       recordShm(stringVar(vars, 'dir'), reply.result);
     },
-    code: 'shmid = shmget(key, SIZE, IPC_CREAT | IPC_EXCL | 0666);',
+    code: 'shmid = shmget(key, size, IPC_CREAT | IPC_EXCL | 0666);',
     ...server('shmget('),
+    /* a size the kernel refuses (below SHMMIN, beyond shmmax, past shmall) is named with the limit's value */
+    failureNote: (reply) => shmgetLimitNote(size, reply.errno),
     explain: text(
-      'The server creates a segment of 4000 bytes. ipcs -m now lists it: its key, its shmid, nattch 0.',
-      '服务器创建一个 4000 字节的共享内存段。ipcs -m 现在列出了它：键值、shmid、nattch 为 0。',
-      '伺服器建立一個 4000 位元組的共享記憶體區段。ipcs -m 現在列出了它：鍵值、shmid、nattch 為 0。',
+      `The server creates a segment of ${size} bytes. ipcs -m now lists it: its key, its shmid, nattch 0.`,
+      `服务器创建一个 ${size} 字节的共享内存段。ipcs -m 现在列出了它：键值、shmid、nattch 为 0。`,
+      `伺服器建立一個 ${size} 位元組的共享記憶體區段。ipcs -m 現在列出了它：鍵值、shmid、nattch 為 0。`,
     ),
   },
   {
@@ -100,9 +105,9 @@ const steps: LessonStep[] = [
   {
     role: 'client',
     op: 'shmget',
-    args: shmgetArgs('clientKey', true),
-    code: 'shmid = shmget(key, SIZE, IPC_CREAT | IPC_EXCL | 0666);',
-    ...client('shmget(key, SIZE, IPC_CREAT'),
+    args: shmgetArgs('clientKey', true, size),
+    code: 'shmid = shmget(key, size, IPC_CREAT | IPC_EXCL | 0666);',
+    ...client('shmget(key, size, IPC_CREAT'),
     expectFailure: true,
     question: exclQuestion,
     explain: text(
@@ -114,12 +119,12 @@ const steps: LessonStep[] = [
   {
     role: 'client',
     op: 'shmget',
-    args: shmgetArgs('clientKey', false),
+    args: shmgetArgs('clientKey', false, size),
     save: (reply, vars) => {
       if (reply.result >= 0) vars.clientShmid = reply.result;
     },
-    code: 'shmid = shmget(key, SIZE, 0);',
-    ...client('shmget(key, SIZE, 0)'),
+    code: 'shmid = shmget(key, size, 0);',
+    ...client('shmget(key, size, 0)'),
     explain: text(
       'Without IPC_CREAT, shmget only looks the key up: the client gets the server\'s shmid.',
       '不带 IPC_CREAT 时，shmget 只按键值查找：客户端得到服务器的 shmid。',
@@ -242,7 +247,8 @@ const steps: LessonStep[] = [
     ...client('exit('),
     explain: text('The client exits. Nothing of the segment is left.', '客户端退出。共享内存段什么都没留下。', '用戶端結束。共享記憶體區段什麼都沒留下。'),
   },
-];
+  ];
+}
 
 export const shmServerClient: Lesson = {
   id: 'shm-server-client',
@@ -258,5 +264,17 @@ export const shmServerClient: Lesson = {
     '兩個獨立的程式透過 ftok 鍵值找到同一個 System V 共享記憶體區段：IPC_EXCL 與 EEXIST，ipcs -m 顯示的 nattch 0、1、2、1、0，4000 位元組的申請按整頁配置，不經系統呼叫傳遞位元組，以及一個比建立者活得久、直到 IPC_RMID 才消失的區段。',
   ),
   claims: [ftokEightBits, pageRounded, notFreedWithProcess],
-  steps,
+  params: [
+    {
+      name: 'size',
+      kind: 'int',
+      label: text('Segment size (bytes)', '共享内存段大小（字节）', '共享記憶體區段大小（位元組）'),
+      /* wide enough to meet the kernel's own limits: 0 is below SHMMIN, and shmmax may be set lower than this */
+      min: 0,
+      max: SHM_SIZE_MAX,
+      default: SHM_REQUESTED,
+    },
+  ],
+  steps: build(SHM_REQUESTED),
+  stepsFor: (params) => build(typeof params.size === 'number' ? params.size : SHM_REQUESTED),
 };

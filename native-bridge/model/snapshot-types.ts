@@ -17,7 +17,8 @@ export type ObjectKind =
   | 'sem'
   | 'posix_shm'
   | 'mqueue'
-  | 'lock';
+  | 'lock'
+  | 'mmap';
 
 /** Access mode of a descriptor: fdinfo `flags & 3` (0 r, 1 w, 2 rw). */
 export type Access = 'r' | 'w' | 'rw';
@@ -291,6 +292,33 @@ export interface FileLockObject extends ObjectBase {
   waiting: number[];
 }
 
+/** One process's shared mapping of a file, as its /proc/PID/maps line gives it. */
+export interface FileMappingRange {
+  pid: number;
+  /** Start and end addresses, hex without "0x" (the maps line's first column). */
+  start: string;
+  end: string;
+  /** e.g. "rw-s": readable, writable, shared. */
+  perms: string;
+  /** Offset in the file of the first mapped byte. */
+  offset: number;
+}
+
+/** A regular file that scanned processes map MAP_SHARED (/proc/PID/maps), with the descriptors open on it. */
+export interface MappedFileObject extends ObjectBase {
+  kind: 'mmap';
+  /** The file's device as /proc/PID/maps and /proc/locks write it ("fe:00": major:minor, hex). */
+  device: string;
+  inode: number;
+  /** The path in the maps line (" (deleted)" once unlinked). */
+  path: string;
+  /** st_size; null when the file could not be stat'ed. */
+  size: number | null;
+  mappings: FileMappingRange[];
+  /** PIDs with at least one shared mapping of it. */
+  attached: number[];
+}
+
 export type IpcObject =
   | PipeObject
   | UnixSocketObject
@@ -300,7 +328,8 @@ export type IpcObject =
   | SemSetObject
   | PosixShmObject
   | MqueueObject
-  | FileLockObject;
+  | FileLockObject
+  | MappedFileObject;
 
 /** A process that could not be (fully) read: it never stops the snapshot. */
 export interface ProbeProblem {

@@ -3,6 +3,7 @@
  */
 import { fileLockProbe } from './kinds/file-locks';
 import { createInetSocketProbe } from './kinds/inet-sockets';
+import { createMappedFileProbe } from './kinds/mapped-files';
 import type { PidfdTable } from './process/pidfd';
 import { PipeProbe } from './kinds/pipe-probe';
 import { createMqueueProbe } from './kinds/posix-mqueue';
@@ -29,5 +30,6 @@ export function createKindProbes(pidfds: PidfdTable): ClosableKindProbe[] {
     createPosixShmProbe(borrow),
     createMqueueProbe(borrow),
     fileLockProbe,
+    createMappedFileProbe(),
   ];
 }

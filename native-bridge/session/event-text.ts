@@ -35,7 +35,22 @@ export function callText(syscall: string, args: OpArgs, extra: { fds?: number[];
       return `write(${num(args, 'fd')}, ${quoted(bytes)}, ${bytes.length})`;
     }
     case 'fcntl':
+      /* a record lock (op fcntl-lock) names its type; otherwise the pipe lessons' F_GETPIPE_SZ */
+      if (typeof args.type === 'string') return `fcntl(${num(args, 'fd')}, ${args.wait === false ? 'F_SETLK' : 'F_SETLKW'}, {${args.type}, SEEK_SET, ${num({ start: 0, ...args }, 'start')}, ${num({ len: 0, ...args }, 'len')}})`;
       return `fcntl(${num(args, 'fd')}, F_GETPIPE_SZ)`;
+    /* a shared file and its lock, as the mmap-lock lesson's C writes them */
+    case 'flock':
+      return `flock(${num(args, 'fd')}, ${String(args.operation)}${args.nowait === true ? ' | LOCK_NB' : ''})`;
+    case 'open':
+      /* a FIFO's open (fifo-ops) names its access */
+      if (typeof args.access === 'string') return plainCall(syscall, args);
+      return `open(${JSON.stringify(args.path)}, O_RDWR${args.create === true ? ' | O_CREAT' : ''} | O_CLOEXEC${args.create === true ? ', 0600' : ''})`;
+    case 'mmap':
+      return `mmap(NULL, ${num(args, 'size')}, PROT_READ | PROT_WRITE, MAP_SHARED, ${num(args, 'fd')}, 0)`;
+    case 'ftruncate':
+      return `ftruncate(${num(args, 'fd')}, ${num(args, 'size')})`;
+    case 'munmap':
+      return `munmap(${String(args.address)})`;
     case 'close':
       return `close(${num(args, 'fd')})`;
     case 'pipe2':
@@ -67,13 +82,17 @@ export function callText(syscall: string, args: OpArgs, extra: { fds?: number[];
     }
     case 'memcpy':
       return `memcpy(buf, ${String(args.address)}, ${num(args, 'count')})`;
-    default: {
-      const list = Object.values(args)
-        .map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v)))
-        .join(', ');
-      return `${syscall}(${list})`;
-    }
+    default:
+      return plainCall(syscall, args);
   }
+}
+
+/** A call no case above writes as C: its arguments in order. */
+function plainCall(syscall: string, args: OpArgs): string {
+  const list = Object.values(args)
+    .map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v)))
+    .join(', ');
+  return `${syscall}(${list})`;
 }
 
 export function resultText(call: string, result: number | string | null, errno: string | null): string {

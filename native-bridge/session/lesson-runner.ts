@@ -392,7 +392,10 @@ export class LessonRunner {
       errno ??= 'EINVAL';
       this.statuses[index] = step.expectFailure ? 'done' : 'failed';
       this.results.set(index, `= -1 ${errno}`);
-      if (!step.expectFailure) this.error = `${syscall} failed: ${errno}${reply.error ? ` (${reply.error})` : ''}`;
+      if (!step.expectFailure) {
+        const note = step.failureNote?.({ ...reply, result: reply.result, errno }, this.vars, this.params) ?? reply.error;
+        this.error = `${syscall} failed: ${errno}${note ? ` (${note})` : ''}`;
+      }
     } else {
       this.statuses[index] = 'done';
       /* waitpid: how the child ended, as WTERMSIG / WEXITSTATUS would say */

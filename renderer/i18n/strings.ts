@@ -2,6 +2,7 @@ import type { Locale } from '../../native-bridge/model/frame-types';
 import { diagnoseEn, diagnoseZhHans, diagnoseZhHant } from './diagnose-strings';
 import { mapEn, mapZhHans, mapZhHant } from './map-strings';
 import { semEn, semZhHans, semZhHant } from './sem-strings';
+import { mmapEn, mmapZhHans, mmapZhHant } from './mmap-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
 import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
 import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
@@ -92,6 +93,7 @@ const en = {
   ...mapEn,
   ...semEn,
   ...msgqEn,
+  ...mmapEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -177,6 +179,7 @@ const zhHans: Table = {
   ...mapZhHans,
   ...semZhHans,
   ...msgqZhHans,
+  ...mmapZhHans,
 };
 
 const zhHant: Table = {
@@ -259,6 +262,7 @@ const zhHant: Table = {
   ...mapZhHant,
   ...semZhHant,
   ...msgqZhHant,
+  ...mmapZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

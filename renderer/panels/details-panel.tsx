@@ -1,6 +1,7 @@
 import { peekText } from '../format/bytes-text';
 import { blockedSentence, objectLabel, stateWord } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
+import { MmapLockFacts } from './mmap-lock-facts';
 import { useAppStore } from '../store/app-store';
 import { selectSelection } from '../store/selectors';
 
@@ -52,6 +53,7 @@ export function DetailsPanel() {
               <dd>{`${object.inode}${object.path ? ` ${object.path}` : ''} · F_GETPIPE_SZ ${object.capacity ?? '?'} · ${t('readersWriters', { readers: object.readers, writers: object.writers })}`}</dd>
             </>
           )}
+          <MmapLockFacts object={object} t={t} />
           <dt>{t('holders')}</dt>
           <dd>{object.holders.map((h) => `${h.pid}:fd ${h.fd} ${h.access}`).join(', ') || '—'}</dd>
           {object.queued != null && (

@@ -13,6 +13,7 @@
 import { fifoOps } from './fifo-ops';
 import { msgqNsOps } from './msgq-ns-ops';
 import { msgqOps } from './msgq-ops';
+import { mmapOps } from './mmap-ops';
 import type { OpSpec, OpTable } from './op-types';
 import { pipeOps } from './pipe-ops';
 import { poolOps } from './pool-ops';
@@ -30,6 +31,7 @@ export const opTables: Record<string, OpTable> = {
   posix: posixOps,
   socket: socketOps,
   fifo: fifoOps,
+  mmap: mmapOps,
   processSetup: processSetupOps,
   pool: poolOps,
   sem: semOps,
