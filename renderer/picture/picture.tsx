@@ -101,11 +101,6 @@ export function Picture() {
           y={Math.min(
             Math.max(...layout.processes.map((p) => p.y), VIEW_HEIGHT / 2) + NODE_HEIGHT / 2 + 80 * palette.scale + i * 24 * palette.scale,
             VIEW_HEIGHT - 36 * palette.scale - (gone.length - 1 - i) * 24 * palette.scale,
-          // Under the process row, never across the nodes (a long sentence in large type is wider than the gap between them).
-          // ... and above the frame line at the bottom, however many lines there are
-          y={Math.min(
-            Math.max(...layout.processes.map((p) => p.y), VIEW_HEIGHT / 2) + NODE_HEIGHT / 2 + 80 * palette.scale + i * 24 * palette.scale,
-            VIEW_HEIGHT - 14 - (gone.length - i) * 24 * palette.scale,
           )}
           textAnchor="middle"
           fill={palette.muted}

@@ -26,7 +26,6 @@ const OBJECT_FIELDS: Partial<Record<ObjectKind, FieldSet>> = {
     optional: ['firstMessages', 'receiverTypes'],
   },
   sem: { required: ['semid', 'key', 'owner', 'mode', 'semaphores', 'waiting'], optional: ['waitOps'] },
-  sem: { required: ['semid', 'key', 'owner', 'mode', 'semaphores', 'waiting'], optional: [] },
   mmap: { required: ['device', 'inode', 'path', 'size', 'mappings', 'attached'], optional: [] },
 };
 
