@@ -385,6 +385,7 @@ export class Session implements EngineSession {
       lesson: this.runner?.view(this.playing, this.speed) ?? null,
       observing: this.observation?.view() ?? null,
     };
+    if (this.observation) frame.traffic = this.observation.traffic;
     this.events = [];
     for (const listener of this.listeners) listener(frame);
   }
