@@ -23,6 +23,10 @@ import { SideTabs } from './panels/side-tabs';
 import { FocusNotes } from './picture/focus-notes';
 import { Picture } from './picture/picture';
 import { useAppStore } from './store/app-store';
+import { ObserveSide } from './observe/observe-side';
+import { ProcessPicker } from './observe/process-picker';
+import { ObserveButtons, ScopeBar } from './observe/scope-bar';
+import { useObserveShortcut } from './observe/use-observe-shortcut';
 import { selectAsleepAtEnd, selectReplayedFrom, selectReplayedTo } from './store/lesson-selectors';
 import { selectChooserOpen } from './store/panel-slice';
 import {
@@ -85,7 +89,8 @@ function Stage() {
   const hasLesson = useAppStore((s) => s.frame?.lesson != null);
   const chooserOpen = useAppStore(selectChooserOpen);
   const connected = useAppStore((s) => s.status === 'open');
-  if (!hasLesson && connected) return <LessonChooser welcome />;
+  const observing = useAppStore((s) => s.frame?.observing != null);
+  if (!hasLesson && !observing && connected) return <LessonChooser welcome />;
   return (
     <>
       <Picture />
@@ -130,7 +135,9 @@ export function App({ api }: { api?: ViewApi | null }) {
   const locale = useAppStore(selectLocale);
   const connect = useAppStore((s) => s.connect);
   const hasLesson = useAppStore((s) => s.frame?.lesson != null);
+  const observing = useAppStore((s) => s.frame?.observing != null);
   useShortcuts();
+  useObserveShortcut();
 
   useEffect(() => (api ? connect(api) : undefined), [api, connect]);
   useEffect(() => {
@@ -152,6 +159,7 @@ export function App({ api }: { api?: ViewApi | null }) {
         <div className="header-lesson">
           <LessonPicker />
           <HeaderButtons />
+          <ObserveButtons />
         </div>
         <PlaybackControls />
         <div className="header-settings">
@@ -164,7 +172,8 @@ export function App({ api }: { api?: ViewApi | null }) {
         </div>
       </header>
       <LessonBanner />
-      <main className={`app-main${hasLesson ? '' : ' no-lesson'}`}>
+      <ScopeBar />
+      <main className={`app-main${hasLesson ? '' : observing ? ' observing' : ' no-lesson'}`}>
         <section className="stage">
           <div className="stage-top">
             <LessonTitle />
@@ -176,9 +185,15 @@ export function App({ api }: { api?: ViewApi | null }) {
           <FocusNotes />
         </section>
         <aside className="side">
-          <QuestionCard />
-          <CodePane />
-          <SideTabs />
+          {observing && !hasLesson ? (
+            <ObserveSide />
+          ) : (
+            <>
+              <QuestionCard />
+              <CodePane />
+              <SideTabs />
+            </>
+          )}
         </aside>
         <section className="bottom">
           <EventLog />
@@ -186,6 +201,7 @@ export function App({ api }: { api?: ViewApi | null }) {
         </section>
       </main>
       <HelpOverlay />
+      <ProcessPicker />
     </div>
   );
 }
