@@ -15,7 +15,7 @@ function pidList(pids: number[]): string {
 /**
  * What is observed now (PIDs, with descendants, or the whole machine), the
  * named PIDs gone, how `ipcscope run`'s command ended, and one click to stop,
- * to go back to the lesson left for it, or to pick other processes.
+ * or to go back to the lesson left for it (the header opens the picker).
  */
 export function ScopeBar() {
   const t = useT();
@@ -55,9 +55,6 @@ export function ScopeBar() {
         </span>
       )}
       <span className="scope-buttons">
-        <button type="button" className="control small" data-testid="scope-pick" onClick={openPicker}>
-          {t('obsOpen')}
-        </button>
         {lessonTitle ? (
           <button type="button" className="control small" data-testid="scope-back-to-lesson" onClick={() => void backToLesson()}>
             {t('obsBackToLesson', { title: lessonTitle })}
