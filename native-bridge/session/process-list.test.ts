@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ChildSet, wchanOf } from '../cli/cli-test-support';
 import { PROCESS_QUERY_MAX, type ProcessList, type ProcessRow } from '../model/process-list-types';
+import { PROCESS_SCAN_REUSE_MS } from './process-list';
 import { createSession, type Session } from './session';
 import { until } from './session-test-helpers';
 
@@ -101,6 +102,15 @@ describe('processes.list', () => {
     expect(everything.total).toBe(everything.scanned);
     expect(everything.rows.find((row) => row.self)?.pid).toBe(process.pid);
   }, 90_000);
+
+  it('answers the next keystrokes from the same scan, then scans again', async () => {
+    session = await createSession();
+    const first = await list(session, 'a');
+    const again = await list(session, 'ab');
+    if (Date.now() - first.takenAt < PROCESS_SCAN_REUSE_MS - 200) expect(again.takenAt).toBe(first.takenAt);
+    await until(() => Date.now() - first.takenAt > PROCESS_SCAN_REUSE_MS + 50, 10_000);
+    expect((await list(session, 'a')).takenAt).toBeGreaterThan(first.takenAt);
+  });
 
   it('refuses a query that is not text, too long or holds control characters, naming the limit', async () => {
     session = await createSession();

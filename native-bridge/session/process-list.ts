@@ -71,7 +71,23 @@ function matches(row: ProcessRow, words: string[]): boolean {
   return words.every((word) => (/^\d+$/.test(word) ? String(row.pid).startsWith(word) || haystack.includes(word) : haystack.includes(word)));
 }
 
-export function listProcesses(query = ''): ProcessList {
+/**
+ * A picker asks again at each pause in typing: within this long, the same
+ * scan answers the next query (each answer says when it was taken).
+ */
+export const PROCESS_SCAN_REUSE_MS = 1500;
+
+interface Scan {
+  at: number;
+  rows: ProcessRow[];
+  takenAt: number;
+}
+
+let lastScan: Scan | null = null;
+
+function scanRows(): Scan {
+  const now = Date.now();
+  if (lastScan && now - lastScan.at >= 0 && now - lastScan.at < PROCESS_SCAN_REUSE_MS) return lastScan;
   const sampler = new Sampler({ holdFiles: false, peekBytes: 0 });
   let snapshot: Snapshot;
   try {
@@ -81,8 +97,7 @@ export function listProcesses(query = ''): ProcessList {
   }
   const counts = ipcCounts(snapshot);
   const names = userNames();
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const matched: ProcessRow[] = [];
+  const rows: ProcessRow[] = [];
   for (const info of [...snapshot.processes].sort((a, b) => a.pid - b.pid)) {
     const uid = uidOf(info.pid, info);
     const row: ProcessRow = {
@@ -97,14 +112,23 @@ export function listProcesses(query = ''): ProcessList {
       self: info.pid === process.pid,
     };
     if (!info.readable) row.unreadable = info.error ?? 'not readable';
-    if (matches(row, words)) matched.push(row);
+    rows.push(row);
   }
+  /* aged from when the scan began: that is how old its rows are */
+  lastScan = { at: snapshot.takenAt, rows, takenAt: snapshot.takenAt };
+  return lastScan;
+}
+
+export function listProcesses(query = ''): ProcessList {
+  const scan = scanRows();
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const matched = scan.rows.filter((row) => matches(row, words));
   return {
     rows: matched.slice(0, PROCESS_LIST_MAX_ROWS),
     total: matched.length,
-    scanned: snapshot.processes.length,
+    scanned: scan.rows.length,
     root: process.getuid?.() === 0,
-    takenAt: snapshot.takenAt,
+    takenAt: scan.takenAt,
   };
 }
 
