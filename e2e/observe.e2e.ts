@@ -25,7 +25,8 @@ const WAIT_MS = 60_000;
 let web: IpcscopeWeb | null = null;
 let context: BrowserContext | null = null;
 let userDataDir = '';
-let pipeline: ChildProcess | null = null;
+/** Process groups this test started (each led by its sh/bash), killed at the end. */
+const groups: ChildProcess[] = [];
 const pageProblems: string[] = [];
 
 function childrenOf(pid: number): number[] {
@@ -60,11 +61,12 @@ afterAll(async () => {
   await context?.close();
   if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   await web?.stop();
-  /* its own process group: sh, sleep and cat go together */
-  if (pipeline?.pid !== undefined && pipeline.exitCode === null && pipeline.signalCode === null) {
-    const ended = new Promise((resolve) => pipeline?.once('exit', resolve));
+  /* each its own process group: sh, sleep and cat go together */
+  for (const group of groups) {
+    if (group.pid === undefined || group.exitCode !== null || group.signalCode !== null) continue;
+    const ended = new Promise((resolve) => group.once('exit', resolve));
     try {
-      process.kill(-pipeline.pid, 'SIGKILL');
+      process.kill(-group.pid, 'SIGKILL');
     } catch {
       /* already gone */
     }
@@ -94,11 +96,13 @@ async function until<T>(what: string, check: () => T | null, ms = WAIT_MS): Prom
 }
 
 /** cat drawn blocked in read on the pipe, checked against the kernel in the same moment. */
-async function expectCatBlocked(page: Page, cat: number, pipeInode: string): Promise<void> {
+async function expectCatBlocked(page: Page, cat: number, pipeInode: string, words = 'blocked in read(fd 0)'): Promise<void> {
   const node = page.locator(`[data-testid="process-${cat}"][data-blocked="true"]`);
   await node.waitFor({ timeout: WAIT_MS });
   expect(await node.getAttribute('data-waits-on')).toBe(`pipe:${pipeInode}`);
-  expect(await page.getByTestId(`blocked-${cat}`).textContent()).toContain(`blocked in read(fd 0) on pipe ${pipeInode}`);
+  const sentence = (await page.getByTestId(`blocked-${cat}`).textContent()) ?? '';
+  expect(sentence).toContain(words);
+  expect(sentence).toContain(`pipe ${pipeInode}`);
   expect(procWchan(cat)).toBe('anon_pipe_read');
   expect(procState(cat)).toBe('S');
   expect(procSyscallArgs(cat)).toEqual({ nr: 0, arg0: 0 }); /* x86_64 read(0, ...) */
@@ -115,11 +119,70 @@ describe('observe a real pipeline through npm run web', () => {
       throw error;
     }
   });
+
+  it('shows a parent\'s write to its child once a second along the descriptor that carried it', async () => {
+    const page = context?.pages()[0] ?? (await context?.newPage());
+    try {
+      await observeTraffic(page ?? null);
+    } catch (error) {
+      if (page) await screenshot(page, 'observe-traffic-failure').catch(() => undefined);
+      throw error;
+    }
+  });
 });
+
+/* bash writes "ping\n" to its child cat once a second; the pipe is its only writable descriptor (inherited ones closed) */
+const WRITER = `
+for f in /proc/$$/fd/*; do n=\${f##*/}; case $n in 0|1|2) ;; *) eval "exec $n>&-" 2>/dev/null;; esac; done
+exec 0<&- 2>/dev/null
+exec > >(exec 2>&- cat >/dev/null)
+exec 2>&-
+while :; do echo ping; sleep 1; done
+`;
+
+function syscwOf(pid: number): number {
+  return Number(/^syscw: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'latin1'))?.[1] ?? NaN);
+}
+
+async function observeTraffic(page: Page | null): Promise<void> {
+  if (web === null || page === null) throw new Error('setup failed');
+  const writer = spawn('bash', ['-c', WRITER], { stdio: 'ignore', detached: true });
+  groups.push(writer);
+  const bash = writer.pid!;
+  const cat = await until('cat asleep in read', () => {
+    const found = childrenOf(bash).find((pid) => commOf(pid) === 'cat');
+    return found !== undefined && procWchan(found) === 'anon_pipe_read' ? found : null;
+  });
+  const pipeInode = /^pipe:\[(\d+)\]$/.exec(readlinkSync(`/proc/${bash}/fd/1`))?.[1] ?? '';
+  expect(readlinkSync(`/proc/${cat}/fd/0`)).toBe(`pipe:[${pipeInode}]`);
+  if ((await page.getByTestId('connection-status').getAttribute('data-status')) !== 'open') await page.goto(web.url);
+
+  await page.getByTestId('btn-observe').click();
+  await page.getByTestId('picker-search').fill('echo ping');
+  await page.getByTestId(`pick-${bash}`).check({ timeout: WAIT_MS });
+  await page.getByTestId('picker-observe').click();
+  await page.locator('[data-testid="scope-bar"][data-scope="tree"]').waitFor({ timeout: WAIT_MS });
+
+  // Each write shows on bash's fd 1 edge, 5 bytes a call, while the kernel's write count grows.
+  const before = syscwOf(bash);
+  const edge = page.getByTestId(`traffic-edge-${bash}-1`);
+  await edge.waitFor({ timeout: WAIT_MS });
+  expect(Number(await edge.getAttribute('data-bytes')) % 5).toBe(0);
+  expect(await edge.textContent()).toMatch(/B\/s written · fd 1$/);
+  await page.getByTestId(`traffic-edge-${cat}-0`).waitFor({ timeout: WAIT_MS });
+  expect(await page.getByTestId(`edge-${bash}-1`).getAttribute('data-object')).toBe(`pipe:${pipeInode}`);
+  await expect.poll(() => syscwOf(bash), { timeout: WAIT_MS }).toBeGreaterThan(before);
+  const lines = page.locator('[data-testid="traffic-line"][data-via="descriptor"]');
+  await expect.poll(() => lines.count(), { timeout: WAIT_MS }).toBeGreaterThan(0);
+  await screenshot(page, 'observe-6-traffic');
+  await page.getByTestId('scope-stop').click();
+  await expect.poll(() => page.getByTestId('scope-bar').count(), { timeout: WAIT_MS }).toBe(0);
+}
 
 async function observeTheLesson(page: Page | null): Promise<void> {
     if (web === null || page === null) throw new Error('setup failed');
-    pipeline = spawn('sh', ['-c', 'sleep 1000 | cat'], { stdio: 'ignore', detached: true });
+    const pipeline = spawn('sh', ['-c', 'sleep 1000 | cat'], { stdio: 'ignore', detached: true });
+    groups.push(pipeline);
     const sh = pipeline.pid!;
     const { cat, sleep } = await until('cat asleep in read', () => {
       const kids = childrenOf(sh);
@@ -179,6 +242,17 @@ async function observeTheLesson(page: Page | null): Promise<void> {
     await page.getByTestId('scope-back-to-lesson').click();
     await lessonRunning(page);
     await expect.poll(() => page.getByTestId('scope-bar').count(), { timeout: WAIT_MS }).toBe(0);
+
+    await screenshot(page, 'observe-4-lesson-again');
+
+    // The same observation in Simplified Chinese: the scope bar and the picker in that language.
+    await page.getByTestId('btn-back-to-observing').click();
+    await page.locator('[data-testid="scope-bar"][data-scope="tree"]').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('language').selectOption('zh-Hans');
+    await expect.poll(async () => (await page.getByTestId('scope-what').textContent()) ?? '').toBe(`正在观察 PID ${sh} 及其全部后代`);
+    await expectCatBlocked(page, cat, pipeInode, '阻塞于 read(fd 0)');
+    await screenshot(page, 'observe-5-zh-Hans');
+    await page.getByTestId('language').selectOption('en');
 
     // Observing never touched the pipeline: all three still alive, cat still in read.
     for (const pid of [sh, sleep, cat]) expect(exists(pid)).toBe(true);

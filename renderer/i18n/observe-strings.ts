@@ -41,7 +41,7 @@ export const observeEn = {
   obsWholeProcess: 'whole process: {rate}/s {direction}',
   obsWrote: 'written',
   obsRead: 'read',
-  obsTrafficRow: 'PID {pid} {direction} {bytes} B in {calls} calls',
+  obsTrafficRow: 'PID {pid}: {bytes} B {direction}, {calls} call(s),',
   obsTrafficFd: 'through fd {fd} ({object})',
   obsTrafficProcess: 'whole process (no single descriptor accounts for it)',
 };
@@ -84,7 +84,7 @@ export const observeZhHans: Record<keyof typeof observeEn, string> = {
   obsWholeProcess: '整个进程：{rate}/秒 {direction}',
   obsWrote: '写出',
   obsRead: '读入',
-  obsTrafficRow: 'PID {pid} {direction} {bytes} 字节，{calls} 次调用',
+  obsTrafficRow: 'PID {pid}：{direction} {bytes} 字节，{calls} 次调用，',
   obsTrafficFd: '经由 fd {fd}（{object}）',
   obsTrafficProcess: '整个进程（没有单个描述符能解释）',
 };
@@ -127,7 +127,7 @@ export const observeZhHant: Record<keyof typeof observeEn, string> = {
   obsWholeProcess: '整個行程：{rate}/秒 {direction}',
   obsWrote: '寫出',
   obsRead: '讀入',
-  obsTrafficRow: 'PID {pid} {direction} {bytes} 位元組，{calls} 次呼叫',
+  obsTrafficRow: 'PID {pid}：{direction} {bytes} 位元組，{calls} 次呼叫，',
   obsTrafficFd: '經由 fd {fd}（{object}）',
   obsTrafficProcess: '整個行程（沒有單一描述符能解釋）',
 };

@@ -80,6 +80,8 @@ export async function observe(scope: ObserveScope): Promise<boolean> {
   useObserveStore.setState({
     lastScope: scope,
     pickerOpen: false,
+    /* ticks left over would hide among the next search's rows */
+    picked: [],
     ...(lesson ? { lastLesson: { id: lesson.id, params: lesson.params } } : {}),
   });
   return true;
@@ -94,7 +96,9 @@ export async function backToLesson(): Promise<void> {
   const last = useObserveStore.getState().lastLesson;
   if (!last) return;
   const params = Object.keys(last.params).length > 0 ? { params: last.params } : {};
-  await useAppStore.getState().send({ type: 'lesson.start', lesson: last.id, ...params });
+  const result = await useAppStore.getState().send({ type: 'lesson.start', lesson: last.id, ...params });
+  /* the side column showed an observed process's details: the lesson starts at its steps */
+  if (result.ok) useAppStore.getState().setSideTab('steps');
 }
 
 export async function backToObserving(): Promise<void> {

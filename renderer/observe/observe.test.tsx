@@ -112,6 +112,9 @@ describe('the process picker', () => {
     await act(async () => fireEvent.click(screen.getByTestId('picker-observe')));
     expect(sentCommands(api).at(-1)).toEqual({ type: 'observe', pids: [SH, CAT], tree: true });
     expect(screen.queryByTestId('process-picker')).toBeNull();
+    /* opened again, nothing is ticked: an old tick would hide among the new search's rows */
+    await act(async () => fireEvent.click(screen.getByTestId('btn-observe')));
+    expect(screen.getByTestId('picker-observe').textContent).toBe('Observe 0 selected');
   });
 
   it('observes the whole machine in one click, and opens with the O key', async () => {
@@ -120,6 +123,8 @@ describe('the process picker', () => {
     expect(screen.getByTestId('process-picker')).toBeTruthy();
     await act(async () => fireEvent.click(screen.getByTestId('picker-all')));
     expect(sentCommands(api).at(-1)).toEqual({ type: 'observe', all: true });
+    await act(async () => fireEvent.keyDown(window, { key: '?' }));
+    expect(screen.getByTestId('shortcut-observe').textContent).toBe('OObserve real processes');
   });
 });
 
@@ -174,7 +179,7 @@ describe('observation mode', () => {
     expect(screen.getByTestId(`traffic-process-${SLEEP}`).textContent).toBe('whole process: 400 B/s written');
     const lines = screen.getAllByTestId('traffic-line');
     expect(lines.map((line) => line.getAttribute('data-via'))).toEqual(['process', 'descriptor']);
-    expect(lines[1]?.textContent).toBe('PID 502 read 5 B in 1 calls through fd 0 (pipe 7000)');
+    expect(lines[1]?.textContent).toBe('PID 502: 5 B read, 1 call(s), through fd 0 (pipe 7000)');
     /* older than the window: gone from the picture */
     for (let seq = 3; seq < 30; seq += 1) emit(observingFrame(seq, TREE));
     expect(screen.queryByTestId(`traffic-edge-${CAT}-0`)).toBeNull();

@@ -23,7 +23,9 @@ export function TrafficLayer({ layout, palette, t }: { layout: PictureLayout; pa
       {layout.edges.map((edge) => {
         const moved = summary.edges.get(`${edge.holder.pid}:${edge.holder.fd}`);
         if (!moved || moved.bytes === 0) return null;
-        const at = pointOnEdge(edge, 0.62);
+        /* just above the edge's own "fd N r" label (drawn at 0.32): the two never cover each other */
+        const label = pointOnEdge(edge, 0.32);
+        const at = { x: label.x, y: label.y - 27 * s };
         const color = moved.direction === 'write' ? palette.writeEdge : palette.readEdge;
         const text = t('obsViaFd', { rate: rateText(moved.bytes, summary.spanMs), direction: t(moved.direction === 'write' ? 'obsWrote' : 'obsRead'), fd: moved.fd });
         const width = (text.length * 7.4 + 14) * s;
