@@ -155,7 +155,9 @@ async function observeTraffic(page: Page | null): Promise<void> {
   });
   const pipeInode = /^pipe:\[(\d+)\]$/.exec(readlinkSync(`/proc/${bash}/fd/1`))?.[1] ?? '';
   expect(readlinkSync(`/proc/${cat}/fd/0`)).toBe(`pipe:[${pipeInode}]`);
-  if ((await page.getByTestId('connection-status').getAttribute('data-status')) !== 'open') await page.goto(web.url);
+  /* a fresh page: nothing left open by the previous test */
+  await page.goto(web.url);
+  await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 15_000 });
 
   await page.getByTestId('btn-observe').click();
   await page.getByTestId('picker-search').fill('echo ping');

@@ -31,7 +31,7 @@ export interface ProcessRow {
 }
 
 export interface ProcessList {
-  /** Rows matching the query, PIDs ascending, at most PROCESS_LIST_MAX_ROWS. */
+  /** Rows matching the query, those with more query words as whole words first, then by PID; at most PROCESS_LIST_MAX_ROWS. */
   rows: ProcessRow[];
   /** How many processes matched (may exceed rows.length). */
   total: number;

@@ -119,10 +119,25 @@ function scanRows(): Scan {
   return lastScan;
 }
 
+/**
+ * How many query words are whole words of the row: "sleep 1000" puts
+ * `sleep 1000` before a thousand `sleep 100000` (which match as text too),
+ * so the rows cut at PROCESS_LIST_MAX_ROWS are the weaker matches.
+ */
+function wholeWordHits(row: ProcessRow, words: string[]): number {
+  const tokens = new Set(`${row.pid} ${row.comm} ${row.user} ${row.cmdline}`.toLowerCase().split(/[^\p{L}\p{N}._-]+/u));
+  return words.filter((word) => tokens.has(word)).length;
+}
+
 export function listProcesses(query = ''): ProcessList {
   const scan = scanRows();
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const matched = scan.rows.filter((row) => matches(row, words));
+  if (words.length > 0) {
+    const hits = new Map(matched.map((row) => [row.pid, wholeWordHits(row, words)]));
+    /* stable: equal hits keep PID order */
+    matched.sort((a, b) => (hits.get(b.pid) ?? 0) - (hits.get(a.pid) ?? 0));
+  }
   return {
     rows: matched.slice(0, PROCESS_LIST_MAX_ROWS),
     total: matched.length,
