@@ -131,13 +131,14 @@ describe('observe a real pipeline through npm run web', () => {
   });
 });
 
-/* bash writes "ping\n" to its child cat once a second; the pipe is its only writable descriptor (inherited ones closed) */
+/* bash writes "ping\n" to its child cat once a second (timed by read -t on a silent pipe: no child to reap); the pipe is its only writable descriptor */
 const WRITER = `
 for f in /proc/$$/fd/*; do n=\${f##*/}; case $n in 0|1|2) ;; *) eval "exec $n>&-" 2>/dev/null;; esac; done
 exec 0<&- 2>/dev/null
 exec > >(exec 2>&- cat >/dev/null)
+exec 9< <(exec 2>&- sleep 100000)
 exec 2>&-
-while :; do echo ping; sleep 1; done
+while :; do echo ping; read -t 1 -u 9; done
 `;
 
 function syscwOf(pid: number): number {
