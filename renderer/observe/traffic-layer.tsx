@@ -23,17 +23,22 @@ export function TrafficLayer({ layout, palette, t }: { layout: PictureLayout; pa
       {layout.edges.map((edge) => {
         const moved = summary.edges.get(`${edge.holder.pid}:${edge.holder.fd}`);
         if (!moved || moved.bytes === 0) return null;
-        /* just above the edge's own "fd N r" label (drawn at 0.32): the two never cover each other */
-        const label = pointOnEdge(edge, 0.32);
-        const at = { x: label.x, y: label.y - 27 * s };
         const color = moved.direction === 'write' ? palette.writeEdge : palette.readEdge;
         const text = t('obsViaFd', { rate: rateText(moved.bytes, summary.spanMs), direction: t(moved.direction === 'write' ? 'obsWrote' : 'obsRead'), fd: moved.fd });
-        const width = (text.length * 7.4 + 14) * s;
+        const width = (text.length * 6.8 + 14) * s;
+        /*
+         * Just above the edge's own "fd N r" label (drawn at 0.32), starting at
+         * the node's side toward the object: it covers neither the node's text
+         * nor that label.
+         */
+        const label = pointOnEdge(edge, 0.32);
+        const toward = edge.to.x >= edge.from.x ? 1 : -1;
+        const at = { x: edge.from.x + toward * (6 * s + width / 2), y: label.y - 27 * s };
         return (
           <g key={edge.id} data-testid={`traffic-edge-${edge.holder.pid}-${edge.holder.fd}`} data-bytes={moved.bytes} data-calls={moved.calls}>
             <path d={`M${edge.from.x},${edge.from.y} C${edge.c1.x},${edge.c1.y} ${edge.c2.x},${edge.c2.y} ${edge.to.x},${edge.to.y}`} fill="none" stroke={color} strokeOpacity={0.35} strokeWidth={10} strokeLinecap="round" strokeDasharray="2 10" />
             <rect x={at.x - width / 2} y={at.y - 11 * s} width={width} height={22 * s} rx={11 * s} fill={color} />
-            <text x={at.x} y={at.y + 4.5 * s} textAnchor="middle" fill={palette.background} fontFamily={palette.mono} fontSize={12 * s} fontWeight={700}>
+            <text x={at.x} y={at.y + 4.5 * s} textAnchor="middle" fill={palette.background} fontFamily={palette.mono} fontSize={11 * s} fontWeight={700}>
               {text}
             </text>
           </g>
