@@ -2,7 +2,7 @@ import { app, BrowserWindow, session, utilityProcess } from 'electron';
 import type { WebContents } from 'electron';
 import { join } from 'node:path';
 import { CommandError, parseCommand } from '../native-bridge/model/commands';
-import type { CommandResult } from '../native-bridge/model/commands';
+import type { CommandResult, ObserveScope } from '../native-bridge/model/commands';
 import { ActorSweep } from './actor-sweep';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { EngineClient } from './engine-client';
@@ -17,6 +17,10 @@ export interface ShellOptions {
   rendererDir: string;
   /** The Vite dev server in development; undefined in a packaged app. */
   devServerUrl: string | undefined;
+  /** Observe these processes as soon as the engine is ready (`npm start -- --pid ...`). */
+  observe?: ObserveScope;
+  /** Where a refused observation is reported before the app exits 1 (default: stderr). */
+  reportError?: (line: string) => void;
 }
 
 export interface Shell {
@@ -59,6 +63,21 @@ function openShell(options: ShellOptions): Shell {
 
   const sweep = new ActorSweep();
   let lastStatus: string | null = null;
+  /* the engine says 'open' once it is ready: the first frame the window gets already carries the scope */
+  const observe = options.observe;
+  if (observe) {
+    const stop = engine.onStatus((status) => {
+      if (status !== 'open') return;
+      stop();
+      void engine.send({ type: 'observe', ...observe }).then(async (result) => {
+        if (result.ok) return;
+        /* a PID that does not exist or cannot be read ends the app, as it ends `ipcscope web --pid` */
+        (options.reportError ?? ((line: string) => console.error(line)))(`ipcscope: ${result.error}`);
+        await shutdown();
+        app.exit(1);
+      });
+    });
+  }
   engine.onFrame((frame) => {
     sweep.note(frame);
     sendEvent(contents, 'frame', frame);

@@ -26,6 +26,10 @@ import { StageSwitch } from './map/stage-switch';
 import { selectShowsMap } from './map/map-selectors';
 import { SystemMap } from './map/map-view';
 import { useAppStore } from './store/app-store';
+import { ObserveSide } from './observe/observe-side';
+import { ProcessPicker } from './observe/process-picker';
+import { ObserveButtons, ScopeBar } from './observe/scope-bar';
+import { useObserveShortcut } from './observe/use-observe-shortcut';
 import { selectAsleepAtEnd, selectReplayedFrom, selectReplayedTo } from './store/lesson-selectors';
 import { selectChooserOpen } from './store/panel-slice';
 import {
@@ -100,6 +104,8 @@ function Stage() {
       </>
     );
   }
+  const observing = useAppStore((s) => s.frame?.observing != null);
+  if (!hasLesson && !observing && connected) return <LessonChooser welcome />;
   return (
     <>
       <Picture />
@@ -148,6 +154,7 @@ export function App({ api }: { api?: ViewApi | null }) {
   // The map's inspector (Details) sits in the side column: keep it while the map shows.
   const showsMap = useAppStore(selectShowsMap);
   useShortcuts();
+  useObserveShortcut();
 
   useEffect(() => (api ? connect(api) : undefined), [api, connect]);
   useEffect(() => {
@@ -170,6 +177,7 @@ export function App({ api }: { api?: ViewApi | null }) {
           <LessonPicker />
           <HeaderButtons />
           <StageSwitch />
+          <ObserveButtons />
         </div>
         <PlaybackControls />
         <div className="header-settings">
@@ -183,6 +191,8 @@ export function App({ api }: { api?: ViewApi | null }) {
       </header>
       <LessonBanner />
       <main className={`app-main${hasLesson || observing || showsMap ? '' : ' no-lesson'}`}>
+      <ScopeBar />
+      <main className={`app-main${hasLesson ? '' : observing ? ' observing' : ' no-lesson'}`}>
         <section className="stage">
           <div className="stage-top">
             <LessonTitle />
@@ -194,9 +204,15 @@ export function App({ api }: { api?: ViewApi | null }) {
           <FocusNotes />
         </section>
         <aside className="side">
-          <QuestionCard />
-          <CodePane />
-          <SideTabs />
+          {observing && !hasLesson ? (
+            <ObserveSide />
+          ) : (
+            <>
+              <QuestionCard />
+              <CodePane />
+              <SideTabs />
+            </>
+          )}
         </aside>
         <section className="bottom">
           <EventLog />
@@ -204,6 +220,7 @@ export function App({ api }: { api?: ViewApi | null }) {
         </section>
       </main>
       <HelpOverlay />
+      <ProcessPicker />
     </div>
   );
 }

@@ -96,9 +96,18 @@ function launchWeb(args, env) {
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));
 }
 
+/**
+ * `electron-forge start` reads its own options up to "--" and hands the rest
+ * to the app: `npm start -- --pid 42 --tree` reaches Electron's main as
+ * `--pid 42 --tree` (electron/observe-args.ts), not forge (whose -p is --app-path).
+ */
+export function forgeArgs(args) {
+  return args.length > 0 ? ['start', '--', ...args] : ['start'];
+}
+
 function launchForge(args) {
   const forge = join(root, 'node_modules', '.bin', 'electron-forge');
-  const child = spawn(forge, ['start', ...args], { cwd: root, stdio: 'inherit' });
+  const child = spawn(forge, forgeArgs(args), { cwd: root, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));
 }

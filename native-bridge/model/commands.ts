@@ -4,6 +4,8 @@
  * the engine decides which syscalls happen.
  */
 
+import { PROCESS_QUERY_MAX } from './process-list-types';
+
 export const SPEED_MIN = 0.1;
 export const SPEED_MAX = 4;
 export const RATE_MIN_HZ = 1;
@@ -29,7 +31,9 @@ export type Command =
   | { type: 'lessons.list' }
   /** Observe real processes (any the user may read): a list, a list and its descendants, or every process. Ends a lesson. */
   | ({ type: 'observe' } & ObserveScope)
-  | { type: 'observe.stop' };
+  | { type: 'observe.stop' }
+  /** The process picker's rows (model/process-list-types.ts): read-only, answered at once. */
+  | { type: 'processes.list'; query?: string };
 
 /** What an observation covers; the renderer may name PIDs, never a program to start. */
 export type ObserveScope = { pids: number[]; tree: boolean } | { all: true };
@@ -115,6 +119,15 @@ function observeScope(input: Record<string, unknown>): ObserveScope {
   return { pids: seen, tree };
 }
 
+/** Free text the user typed, bounded; control characters are refused (they never name a process). */
+function processQuery(value: unknown): string {
+  if (typeof value !== 'string') throw new CommandError('processes.list "query" must be text');
+  if (value.length > PROCESS_QUERY_MAX) throw new CommandError(`processes.list query is ${value.length} characters long; at most ${PROCESS_QUERY_MAX}`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new CommandError('processes.list query may not hold control characters');
+  return value;
+}
+
 /** Turns untrusted input into a Command, or throws a CommandError that says what is wrong. */
 export function parseCommand(input: unknown): Command {
   if (!isRecord(input)) throw new CommandError('a command must be an object with a "type"');
@@ -152,6 +165,9 @@ export function parseCommand(input: unknown): Command {
       return { type, value: boundedNumber(input.value, 'speed', SPEED_MIN, SPEED_MAX) };
     case 'observe':
       return { type, ...observeScope(input) };
+    case 'processes.list':
+      onlyKeys(input, ['type', 'query']);
+      return input.query === undefined ? { type } : { type, query: processQuery(input.query) };
     case 'rate':
       onlyKeys(input, ['type', 'hz']);
       return { type, hz: boundedNumber(input.hz, 'sampling rate', RATE_MIN_HZ, RATE_MAX_HZ) };

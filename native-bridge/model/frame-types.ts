@@ -1,4 +1,5 @@
 import type { Snapshot } from './snapshot-types';
+import type { TrafficEntry } from './traffic-types';
 
 /** Languages every lesson text and UI string is written in. */
 export type Locale = 'en' | 'zh-Hans' | 'zh-Hant';
@@ -185,6 +186,8 @@ export interface Frame extends Snapshot {
    * `exit`: how the command of `ipcscope run` ended, once it has.
    */
   observing?: ObservingView | null;
+  /** While observing: what moved since the previous frame, from /proc/PID/io (absent otherwise). */
+  traffic?: TrafficEntry[] | null;
 }
 
 export type ObservingView =

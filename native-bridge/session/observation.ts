@@ -10,8 +10,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import type { ObserveScope } from '../model/commands';
 import type { ExitStatus, ObservingView } from '../model/frame-types';
 import type { Snapshot } from '../model/snapshot-types';
+import type { TrafficEntry } from '../model/traffic-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS, type Scope } from '../probe/index';
 import { errnoCode, namedProcessProblem } from '../probe/process/named-process';
+import { trafficBetween } from './observe-traffic';
 
 export class ObserveError extends Error {
   override name = 'ObserveError';
@@ -78,6 +80,8 @@ export class Observation {
   /** The latest snapshot, and the one kept as the last frame once `ipcscope run`'s command ended. */
   private latest: Snapshot | null = null;
   private frozen: Snapshot | null = null;
+  /** What moved between the last two samples (empty once frozen: nothing runs any more). */
+  private moved: TrafficEntry[] = [];
 
   private constructor(
     readonly request: ObserveScope,
@@ -120,9 +124,19 @@ export class Observation {
 
   /** A snapshot of the scope now; once the command of `ipcscope run` ended, the last one taken while it ran. */
   sample(): Snapshot {
-    if (this.frozen) return this.frozen;
+    if (this.frozen) {
+      this.moved = [];
+      return this.frozen;
+    }
+    const previous = this.latest;
     this.latest = this.sampler.sample(this.scope());
+    this.moved = previous ? trafficBetween(previous, this.latest, !('all' in this.request)) : [];
     return this.latest;
+  }
+
+  /** Traffic since the sample before the latest one (see observe-traffic.ts). */
+  get traffic(): TrafficEntry[] {
+    return this.moved;
   }
 
   /** `ipcscope run`: its command ended with `status`; the last snapshot taken stays. */

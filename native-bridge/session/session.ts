@@ -34,6 +34,7 @@ import { Sampler, WATCH_SAMPLER_OPTIONS } from '../probe';
 import { processExists } from '../actor/reaper';
 import type { ExitStatus } from '../model/frame-types';
 import { Observation, ObserveError } from './observation';
+import { listProcessesResult } from './process-list';
 import { LessonRunner, type RunnerEvent, type RunnerOptions } from './lesson-runner';
 
 export interface SessionOptions {
@@ -96,6 +97,8 @@ export class Session implements EngineSession {
      * its answer would never come. (Checked again when applied.)
      */
     const refused = command.type === 'observe' ? checkObserve(command) : null;
+    /* read-only: answered at once, never queued behind a step that waits on a blocked call */
+    if (command.type === 'processes.list') return listProcessesResult(command.query);
     if (refused !== null) return { ok: false, error: refused };
     const ends = this.endsLesson(command);
     if (ends) {
@@ -241,6 +244,8 @@ export class Session implements EngineSession {
         this.emitFrame();
         return { ok: true, data: { observing: observation.view() } };
       }
+      case 'processes.list':
+        return listProcessesResult(command.query);
       case 'observe.stop':
         this.endObservation();
         this.emitFrame();
@@ -380,6 +385,7 @@ export class Session implements EngineSession {
       lesson: this.runner?.view(this.playing, this.speed) ?? null,
       observing: this.observation?.view() ?? null,
     };
+    if (this.observation) frame.traffic = this.observation.traffic;
     this.events = [];
     for (const listener of this.listeners) listener(frame);
   }

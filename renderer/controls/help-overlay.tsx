@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { ACTIONS, type ActionName } from '../actions';
 import { useT } from '../i18n/use-t';
+import { OBSERVE_KEY } from '../observe/use-observe-shortcut';
 import { useAppStore } from '../store/app-store';
 import { selectHelpOpen } from '../store/panel-slice';
 
@@ -44,6 +45,12 @@ export function HelpOverlay() {
               <kbd>1</kbd>–<kbd>4</kbd>
             </dt>
             <dd>{t('predict')}</dd>
+          </div>
+          <div data-testid="shortcut-observe">
+            <dt>
+              <kbd>{OBSERVE_KEY.toUpperCase()}</kbd>
+            </dt>
+            <dd>{t('obsShortcut')}</dd>
           </div>
         </dl>
       </div>

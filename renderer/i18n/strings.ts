@@ -5,6 +5,7 @@ import { semEn, semZhHans, semZhHant } from './sem-strings';
 import { mmapEn, mmapZhHans, mmapZhHant } from './mmap-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
 import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
+import { observeEn, observeZhHans, observeZhHant } from './observe-strings';
 import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
 
 /**
@@ -94,6 +95,7 @@ const en = {
   ...semEn,
   ...msgqEn,
   ...mmapEn,
+  ...observeEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -180,6 +182,7 @@ const zhHans: Table = {
   ...semZhHans,
   ...msgqZhHans,
   ...mmapZhHans,
+  ...observeZhHans,
 };
 
 const zhHant: Table = {
@@ -263,6 +266,7 @@ const zhHant: Table = {
   ...semZhHant,
   ...msgqZhHant,
   ...mmapZhHant,
+  ...observeZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

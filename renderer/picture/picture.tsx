@@ -20,6 +20,7 @@ import { ProcessNode } from './process-node';
 import { SemGlyph } from './sem-glyph';
 import { ShmGlyph } from './shm-glyph';
 import { useAnimationTime, usePictureFrame } from './use-picture-clock';
+import { TrafficLayer } from '../observe/traffic-layer';
 
 export const PICTURE_SVG_ID = 'ipc-picture';
 
@@ -188,6 +189,7 @@ export function Picture() {
         <EdgeLegend palette={palette} x={VIEW_WIDTH - 250 * palette.scale} y={22} writeLabel={t('legendWrite')} readLabel={t('legendRead')} />
       )}
       <ByteFlights scheduled={scheduled} now={now} durationMs={duration} palette={palette} />
+      <TrafficLayer layout={layout} palette={palette} t={t} />
       <text x={16} y={VIEW_HEIGHT - 14} fill={palette.muted} fontFamily={palette.mono} fontSize={11 * palette.scale}>
         {`${t('frame', { seq: frame.seq })} · ${new Date(frame.takenAt).toISOString().slice(11, 23)} · ${t('sampledIn', { ms: frame.durationMs.toFixed(2) })} · ${frame.rateHz} Hz`}
       </text>

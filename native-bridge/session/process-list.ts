@@ -1,0 +1,157 @@
+/**
+ * The process picker's list (command "processes.list"): every process on the
+ * machine, filtered by a query on PID, name, user and command line, each with
+ * the number of IPC objects it holds, counted by one whole-machine pass of the
+ * same probe the picture uses. A process whose descriptors may not be read
+ * (another user's, when not root) is listed with what failed instead of a count.
+ */
+import { readFileSync } from 'node:fs';
+import type { CommandResult } from '../model/commands';
+import { CMDLINE_MAX, PROCESS_LIST_MAX_ROWS, type ProcessList, type ProcessRow } from '../model/process-list-types';
+import type { ProcessInfo, Snapshot } from '../model/snapshot-types';
+import { Sampler } from '../probe/index';
+
+/** uid -> name from /etc/passwd (read once per listing: it is small, and users change rarely). */
+function userNames(): Map<number, string> {
+  const names = new Map<number, string>();
+  let text: string;
+  try {
+    text = readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    return names;
+  }
+  for (const line of text.split('\n')) {
+    const [name, , uid] = line.split(':');
+    if (name && uid !== undefined && /^\d+$/.test(uid) && !names.has(Number(uid))) names.set(Number(uid), name);
+  }
+  return names;
+}
+
+/** NUL-separated arguments as one line; null bytes at the end are the last argument's terminator. */
+function cmdlineOf(pid: number): string {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(`/proc/${pid}/cmdline`);
+  } catch {
+    return '';
+  }
+  const text = raw.subarray(0, CMDLINE_MAX * 4).toString('utf8').replace(/\0+$/, '').replaceAll('\0', ' ');
+  return text.length > CMDLINE_MAX ? `${text.slice(0, CMDLINE_MAX - 1)}…` : text;
+}
+
+/** The Uid line of /proc/PID/status (real uid), readable for every process. */
+function uidOf(pid: number, info: ProcessInfo): number | null {
+  if (info.uid !== undefined) return info.uid;
+  try {
+    const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1];
+    return uid === undefined ? null : Number(uid);
+  } catch {
+    return null;
+  }
+}
+
+/** Distinct IPC objects a process reaches: descriptors on a reported object, and mapped segments. */
+function ipcCounts(snapshot: Snapshot): Map<number, number> {
+  const counts = new Map<number, Set<string>>();
+  const add = (pid: number, id: string): void => {
+    let set = counts.get(pid);
+    if (!set) counts.set(pid, (set = new Set()));
+    set.add(id);
+  };
+  for (const object of snapshot.objects) {
+    for (const holder of object.holders) add(holder.pid, object.id);
+    if (object.kind === 'shm' || object.kind === 'posix_shm') for (const pid of object.attached) add(pid, object.id);
+  }
+  return new Map([...counts].map(([pid, set]) => [pid, set.size]));
+}
+
+/** Case-insensitive: a query of digits also matches a PID exactly or by prefix. */
+function matches(row: ProcessRow, words: string[]): boolean {
+  const haystack = `${row.pid} ${row.comm} ${row.user} ${row.cmdline}`.toLowerCase();
+  return words.every((word) => (/^\d+$/.test(word) ? String(row.pid).startsWith(word) || haystack.includes(word) : haystack.includes(word)));
+}
+
+/**
+ * A picker asks again at each pause in typing: within this long, the same
+ * scan answers the next query (each answer says when it was taken).
+ */
+export const PROCESS_SCAN_REUSE_MS = 1500;
+
+interface Scan {
+  at: number;
+  rows: ProcessRow[];
+  takenAt: number;
+}
+
+let lastScan: Scan | null = null;
+
+function scanRows(): Scan {
+  const now = Date.now();
+  if (lastScan && now - lastScan.at >= 0 && now - lastScan.at < PROCESS_SCAN_REUSE_MS) return lastScan;
+  const sampler = new Sampler({ holdFiles: false, peekBytes: 0 });
+  let snapshot: Snapshot;
+  try {
+    snapshot = sampler.sample({ all: true });
+  } finally {
+    sampler.close();
+  }
+  const counts = ipcCounts(snapshot);
+  const names = userNames();
+  const rows: ProcessRow[] = [];
+  for (const info of [...snapshot.processes].sort((a, b) => a.pid - b.pid)) {
+    const uid = uidOf(info.pid, info);
+    const row: ProcessRow = {
+      pid: info.pid,
+      ppid: info.ppid,
+      comm: info.comm,
+      cmdline: cmdlineOf(info.pid),
+      uid,
+      user: uid === null ? '?' : (names.get(uid) ?? String(uid)),
+      ipcObjects: info.readable ? (counts.get(info.pid) ?? 0) : null,
+      readable: info.readable,
+      self: info.pid === process.pid,
+    };
+    if (!info.readable) row.unreadable = info.error ?? 'not readable';
+    rows.push(row);
+  }
+  /* aged from when the scan began: that is how old its rows are */
+  lastScan = { at: snapshot.takenAt, rows, takenAt: snapshot.takenAt };
+  return lastScan;
+}
+
+/**
+ * How many query words are whole words of the row: "sleep 1000" puts
+ * `sleep 1000` before a thousand `sleep 100000` (which match as text too),
+ * so the rows cut at PROCESS_LIST_MAX_ROWS are the weaker matches.
+ */
+function wholeWordHits(row: ProcessRow, words: string[]): number {
+  const tokens = new Set(`${row.pid} ${row.comm} ${row.user} ${row.cmdline}`.toLowerCase().split(/[^\p{L}\p{N}._-]+/u));
+  return words.filter((word) => tokens.has(word)).length;
+}
+
+export function listProcesses(query = ''): ProcessList {
+  const scan = scanRows();
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const matched = scan.rows.filter((row) => matches(row, words));
+  if (words.length > 0) {
+    const hits = new Map(matched.map((row) => [row.pid, wholeWordHits(row, words)]));
+    /* stable: equal hits keep PID order */
+    matched.sort((a, b) => (hits.get(b.pid) ?? 0) - (hits.get(a.pid) ?? 0));
+  }
+  return {
+    rows: matched.slice(0, PROCESS_LIST_MAX_ROWS),
+    total: matched.length,
+    scanned: scan.rows.length,
+    root: process.getuid?.() === 0,
+    takenAt: scan.takenAt,
+  };
+}
+
+/** The command's answer: the list, or what failed (a failed scan never throws out of a command). */
+export function listProcessesResult(query: string | undefined): CommandResult {
+  try {
+    return { ok: true, data: listProcesses(query) };
+  } catch (error) {
+    return { ok: false, error: `could not list processes: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}

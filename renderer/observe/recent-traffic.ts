@@ -1,0 +1,76 @@
+import type { Frame } from '../../native-bridge/model/frame-types';
+import type { TrafficEntry } from '../../native-bridge/model/traffic-types';
+
+/**
+ * Frames arrive up to 60 times a second and a write once a second shows in
+ * one of them only: the picture sums the traffic of the frames of the last
+ * TRAFFIC_WINDOW_MS (by the frames' own sampling times), so each write stays
+ * readable for that long, and the rate is over the time those frames span.
+ */
+export const TRAFFIC_WINDOW_MS = 2000;
+/* frames kept at most: 60 Hz over the window, with room */
+const MAX_KEPT = 200;
+
+export interface TrafficSample {
+  takenAt: number;
+  /** Time since the previous frame, ms (0 for the first). */
+  intervalMs: number;
+  entries: TrafficEntry[];
+}
+
+export interface TrafficTotal {
+  bytes: number;
+  calls: number;
+}
+
+export interface TrafficSummary {
+  /** Sampling time the totals span (ms), up to TRAFFIC_WINDOW_MS. */
+  spanMs: number;
+  /** `${pid}:${fd}` -> what went through that descriptor, with its direction and object. */
+  edges: Map<string, TrafficTotal & { pid: number; fd: number; object: string; direction: 'read' | 'write' }>;
+  /** pid -> whole-process counts that no single descriptor accounts for. */
+  processes: Map<number, { read: TrafficTotal; write: TrafficTotal }>;
+  /** Every entry in the window, newest first. */
+  entries: TrafficEntry[];
+}
+
+/** Adds a frame's traffic to the kept samples; a new observation (no traffic field) starts afresh. */
+export function keepTraffic(samples: TrafficSample[], frame: Frame, previous: Frame | null): TrafficSample[] {
+  if (!frame.observing || !frame.traffic) return samples.length ? [] : samples;
+  const intervalMs = previous && previous.observing ? Math.max(0, frame.takenAt - previous.takenAt) : 0;
+  const kept = samples.filter((s) => s.takenAt > frame.takenAt - TRAFFIC_WINDOW_MS && s.takenAt <= frame.takenAt);
+  kept.push({ takenAt: frame.takenAt, intervalMs, entries: frame.traffic });
+  return kept.length > MAX_KEPT ? kept.slice(-MAX_KEPT) : kept;
+}
+
+export function summarize(samples: TrafficSample[]): TrafficSummary {
+  const summary: TrafficSummary = { spanMs: 0, edges: new Map(), processes: new Map(), entries: [] };
+  for (const sample of samples) {
+    summary.spanMs += sample.intervalMs;
+    for (const entry of sample.entries) {
+      summary.entries.unshift(entry);
+      if (entry.via === 'descriptor' && entry.fd !== undefined && entry.object !== undefined) {
+        const key = `${entry.pid}:${entry.fd}`;
+        const edge = summary.edges.get(key) ?? { pid: entry.pid, fd: entry.fd, object: entry.object, direction: entry.direction, bytes: 0, calls: 0 };
+        edge.bytes += entry.bytes;
+        edge.calls += entry.calls;
+        summary.edges.set(key, edge);
+      } else {
+        const totals = summary.processes.get(entry.pid) ?? { read: { bytes: 0, calls: 0 }, write: { bytes: 0, calls: 0 } };
+        totals[entry.direction].bytes += entry.bytes;
+        totals[entry.direction].calls += entry.calls;
+        summary.processes.set(entry.pid, totals);
+      }
+    }
+  }
+  summary.spanMs = Math.min(TRAFFIC_WINDOW_MS, Math.max(summary.spanMs, 1));
+  return summary;
+}
+
+/** Bytes per second over `spanMs`, as "5 B", "1.2 KiB", "3.4 MiB" (the "/s" is the caller's). */
+export function rateText(bytes: number, spanMs: number): string {
+  const perSecond = (bytes * 1000) / Math.max(spanMs, 1);
+  if (perSecond < 1024) return `${perSecond < 10 ? perSecond.toFixed(1).replace(/\.0$/, '') : Math.round(perSecond)} B`;
+  if (perSecond < 1024 * 1024) return `${(perSecond / 1024).toFixed(1)} KiB`;
+  return `${(perSecond / (1024 * 1024)).toFixed(1)} MiB`;
+}
