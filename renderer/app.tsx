@@ -104,8 +104,6 @@ function Stage() {
       </>
     );
   }
-  const observing = useAppStore((s) => s.frame?.observing != null);
-  if (!hasLesson && !observing && connected) return <LessonChooser welcome />;
   return (
     <>
       <Picture />
@@ -190,9 +188,8 @@ export function App({ api }: { api?: ViewApi | null }) {
         </div>
       </header>
       <LessonBanner />
-      <main className={`app-main${hasLesson || observing || showsMap ? '' : ' no-lesson'}`}>
       <ScopeBar />
-      <main className={`app-main${hasLesson ? '' : observing ? ' observing' : ' no-lesson'}`}>
+      <main className={`app-main${hasLesson ? '' : observing ? ' observing' : showsMap ? '' : ' no-lesson'}`}>
         <section className="stage">
           <div className="stage-top">
             <LessonTitle />

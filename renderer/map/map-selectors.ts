@@ -3,14 +3,18 @@ import { useAppStore, type AppStore } from '../store/app-store';
 
 /**
  * Whether the stage shows the system map: the user's choice when made;
- * otherwise the map while observing real processes, or when a lesson has more
- * processes or objects than the lesson picture draws (12 and 6).
+ * otherwise the map when the frame holds more processes than the picture
+ * draws (12), when a lesson names more roles or objects than it draws (12 and
+ * 6: the process pool at 200 workers), or when the whole machine is observed.
+ * A small observation (a pipeline) keeps the picture: it shows each
+ * descriptor, ring and diagnosis in full detail.
  */
 export function selectShowsMap(s: AppStore): boolean {
   if (s.stageView !== 'auto') return s.stageView === 'map';
   const frame = s.frame;
   if (!frame) return false;
-  if (frame.observing) return true;
+  if (frame.processes.length > MAX_PROCESSES) return true;
+  if (frame.observing) return 'all' in frame.observing;
   const lesson = frame.lesson;
   if (!lesson) return false;
   return Object.keys(lesson.roles).length > MAX_PROCESSES || lesson.objects.length > MAX_OBJECTS;

@@ -56,7 +56,7 @@ describe('the system map in the app', () => {
 
   it('hides a kind on its filter button, and M switches back to the picture', async () => {
     const { emit } = await renderApp(clock);
-    emit(withPair(poolFrame({ workers: 2 }), 7001, 7002, 91));
+    emit(withPair(poolFrame({ workers: 20 }), 7001, 7002, 91));
     const pipe = await screen.findByTestId('map-kind-pipe');
     fireEvent.click(pipe);
     expect(pipe.getAttribute('aria-pressed')).toBe('false');
@@ -73,7 +73,10 @@ describe('selectShowsMap', () => {
     const lessonFrame = pipeMoments().forked;
     useAppStore.setState({ frame: lessonFrame });
     expect(selectShowsMap(useAppStore.getState())).toBe(false);
+    // A small observation (a pipeline) keeps the picture; more processes than it draws get the map.
     useAppStore.setState({ frame: poolFrame({ workers: 3 }) });
+    expect(selectShowsMap(useAppStore.getState())).toBe(false);
+    useAppStore.setState({ frame: poolFrame({ workers: 20 }) });
     expect(selectShowsMap(useAppStore.getState())).toBe(true);
     useAppStore.getState().setStageView('picture');
     expect(selectShowsMap(useAppStore.getState())).toBe(false);

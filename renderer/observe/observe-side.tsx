@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { objectLabel } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
-import { DetailsPanel } from '../panels/details-panel';
+import { SideTabs } from '../panels/side-tabs';
 import { useObserveStore } from './observe-store';
 import { summarize, TRAFFIC_WINDOW_MS } from './recent-traffic';
 
@@ -32,11 +32,11 @@ function TrafficPanel() {
   );
 }
 
-/** The side column while observing: what the selected process or object is, and what moved. */
+/** The side column while observing: what the selected process or object is (or what is wrong, or the ipcs tables), and what moved. */
 export function ObserveSide() {
   return (
     <>
-      <DetailsPanel />
+      <SideTabs observing />
       <TrafficPanel />
     </>
   );

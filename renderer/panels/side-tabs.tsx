@@ -10,21 +10,26 @@ import { StepList } from './step-list';
 
 const selectClaimCount = (s: Parameters<typeof selectClaims>[0]): number => selectClaims(s).length;
 
-/** Steps, claims, details, diagnoses and the kernel tables (ipcs) share the space under the code pane, one at a time. */
-export function SideTabs() {
+/**
+ * Steps, claims, details, diagnoses and the kernel tables (ipcs) share the
+ * space under the code pane, one at a time. While observing (no lesson) only
+ * what real processes have: details, diagnoses and the kernel tables.
+ */
+export function SideTabs({ observing = false }: { observing?: boolean }) {
   const t = useT();
   const tab = useAppStore(selectSideTab);
   const setTab = useAppStore((s) => s.setSideTab);
   const claimCount = useAppStore(selectClaimCount);
   const diagnosisCount = useAppStore(selectDiagnosisCount);
   const tabs: { id: SideTab; label: string }[] = [
-    { id: 'steps', label: t('tabSteps') },
-    ...(claimCount > 0 ? [{ id: 'claims' as SideTab, label: t('tabClaims', { count: claimCount }) }] : []),
+    ...(observing ? [] : [{ id: 'steps' as SideTab, label: t('tabSteps') }]),
+    ...(claimCount > 0 && !observing ? [{ id: 'claims' as SideTab, label: t('tabClaims', { count: claimCount }) }] : []),
     { id: 'details', label: t('tabDetails') },
     { id: 'diagnoses', label: t('tabDiagnoses', { count: diagnosisCount }) },
     { id: 'kernel', label: t('tabKernelTables') },
   ];
-  const shown = tab === 'claims' && claimCount === 0 ? 'steps' : tab;
+  const lessonTab = tab === 'steps' || tab === 'claims';
+  const shown = observing && lessonTab ? 'details' : tab === 'claims' && claimCount === 0 ? 'steps' : tab;
   return (
     <section className="panel side-tabs">
       <div className="tab-bar" role="tablist">
