@@ -16,6 +16,7 @@ import { pipeOps } from './pipe-ops';
 import { posixOps } from './posix-ops';
 import { processOps } from './process-ops';
 import { processSetupOps } from './process-setup-ops';
+import { signalOps } from './signal-ops';
 import { socketOps } from './socket-ops';
 import { sysvOps } from './sysv-ops';
 
@@ -27,6 +28,7 @@ export const opTables: Record<string, OpTable> = {
   socket: socketOps,
   fifo: fifoOps,
   processSetup: processSetupOps,
+  signal: signalOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;
