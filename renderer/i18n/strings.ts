@@ -1,5 +1,6 @@
 import type { Locale } from '../../native-bridge/model/frame-types';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
+import { signalEn, signalZhHans, signalZhHant } from './signal-strings';
 import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
 
 /**
@@ -84,6 +85,7 @@ const en = {
   stateOther: 'state {state}',
   ...toolkitEn,
   ...shmEn,
+  ...signalEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -165,6 +167,7 @@ const zhHans: Table = {
   stateOther: '状态 {state}',
   ...toolkitZhHans,
   ...shmZhHans,
+  ...signalZhHans,
 };
 
 const zhHant: Table = {
@@ -243,6 +246,7 @@ const zhHant: Table = {
   stateOther: '狀態 {state}',
   ...toolkitZhHant,
   ...shmZhHant,
+  ...signalZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
