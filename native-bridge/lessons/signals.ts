@@ -80,19 +80,6 @@ const steps: LessonStep[] = [
     ),
   },
   {
-    id: 'block',
-    role: 'parent',
-    op: 'sigprocmask',
-    args: () => ({ how: 'block', signals: [SIGUSR1] }),
-    code: 'sigprocmask(SIG_BLOCK, &usr1, NULL);',
-    ...at('SIG_BLOCK'),
-    explain: text(
-      'The parent blocks SIGUSR1: SigBlk now holds it. A blocked signal is not lost; it waits.',
-      '父进程阻塞 SIGUSR1：SigBlk 里有了它。被阻塞的信号不会丢失，而是等待。',
-      '父行程阻擋 SIGUSR1：SigBlk 裡有了它。被阻擋的訊號不會遺失，而是等待。',
-    ),
-  },
-  {
     role: 'child',
     op: 'getppid',
     save: savePid('parent'),
@@ -112,6 +99,19 @@ const steps: LessonStep[] = [
       'SIGUSR2 is neither blocked nor ignored: the kernel interrupts the parent wherever it is and runs its handler, which notes a "2".',
       'SIGUSR2 既没被阻塞也没被忽略：内核在父进程正在执行的地方打断它，运行处理函数，记下一个 "2"。',
       'SIGUSR2 既沒被阻擋也沒被忽略：核心在父行程正在執行的地方打斷它，執行處理函式，記下一個 "2"。',
+    ),
+  },
+  {
+    id: 'block',
+    role: 'parent',
+    op: 'sigprocmask',
+    args: () => ({ how: 'block', signals: [SIGUSR1] }),
+    code: 'sigprocmask(SIG_BLOCK, &usr1, NULL);',
+    ...at('SIG_BLOCK'),
+    explain: text(
+      'The parent blocks SIGUSR1: SigBlk now holds it. A blocked signal is not lost; it waits.',
+      '父进程阻塞 SIGUSR1：SigBlk 里有了它。被阻塞的信号不会丢失，而是等待。',
+      '父行程阻擋 SIGUSR1：SigBlk 裡有了它。被阻擋的訊號不會遺失，而是等待。',
     ),
   },
   {
@@ -141,20 +141,6 @@ const steps: LessonStep[] = [
     ),
   },
   {
-    id: 'unblock',
-    role: 'parent',
-    op: 'sigprocmask',
-    args: () => ({ how: 'unblock', signals: [SIGUSR1] }),
-    code: 'sigprocmask(SIG_UNBLOCK, &usr1, NULL);',
-    ...at('SIG_UNBLOCK'),
-    question: unblockQuestion,
-    explain: text(
-      'Unblocked, the pending SIGUSR1 is delivered before sigprocmask even returns: ShdPnd clears and the handler notes one "1".',
-      '解除阻塞后，未决的 SIGUSR1 在 sigprocmask 返回之前就被递送：ShdPnd 清空，处理函数记下一个 "1"。',
-      '解除阻擋後，擱置的 SIGUSR1 在 sigprocmask 回傳之前就被遞送：ShdPnd 清空，處理函式記下一個 "1"。',
-    ),
-  },
-  {
     id: 'child-exit',
     role: 'child',
     op: 'exit',
@@ -174,7 +160,25 @@ const steps: LessonStep[] = [
     args: waitFor('child'),
     code: 'waitpid(pid, &status, 0);',
     ...at('waitpid('),
-    explain: text('waitpid collects the status: the zombie is gone.', 'waitpid 取走状态：僵尸消失了。', 'waitpid 取走狀態：殭屍消失了。'),
+    explain: text(
+      'waitpid collects the status: the zombie is gone. SIGUSR1 is still blocked, so it is still pending.',
+      'waitpid 取走状态：僵尸消失了。SIGUSR1 仍被阻塞，所以仍然未决。',
+      'waitpid 取走狀態：殭屍消失了。SIGUSR1 仍被阻擋，所以仍然擱置。',
+    ),
+  },
+  {
+    id: 'unblock',
+    role: 'parent',
+    op: 'sigprocmask',
+    args: () => ({ how: 'unblock', signals: [SIGUSR1] }),
+    code: 'sigprocmask(SIG_UNBLOCK, &usr1, NULL);',
+    ...at('SIG_UNBLOCK'),
+    question: unblockQuestion,
+    explain: text(
+      'Unblocked, the pending SIGUSR1 is delivered before sigprocmask even returns: ShdPnd clears and the handler notes one "1".',
+      '解除阻塞后，未决的 SIGUSR1 在 sigprocmask 返回之前就被递送：ShdPnd 清空，处理函数记下一个 "1"。',
+      '解除阻擋後，擱置的 SIGUSR1 在 sigprocmask 回傳之前就被遞送：ShdPnd 清空，處理函式記下一個 "1"。',
+    ),
   },
   {
     role: 'parent',
@@ -183,9 +187,9 @@ const steps: LessonStep[] = [
     code: 'ssize_t n = read(note[0], seen, sizeof seen);',
     ...at('read(note[0]'),
     explain: text(
-      'The parent reads its notes: "2", "1", "C". Three signal kinds, one handler call each, although four signals were sent to it.',
-      '父进程读出它的记录："2"、"1"、"C"。三种信号，各调用一次处理函数，尽管发给它的信号有四个。',
-      '父行程讀出它的記錄："2"、"1"、"C"。三種訊號，各呼叫一次處理函式，儘管發給它的訊號有四個。',
+      'The parent reads its notes: "2", "C", "1", in the order the handler ran. Three signal kinds, one handler call each, although four signals were sent to it.',
+      '父进程读出它的记录："2"、"C"、"1"，顺序就是处理函数运行的顺序。三种信号，各调用一次处理函数，尽管发给它的信号有四个。',
+      '父行程讀出它的記錄："2"、"C"、"1"，順序就是處理函式執行的順序。三種訊號，各呼叫一次處理函式，儘管發給它的訊號有四個。',
     ),
   },
   {
@@ -205,9 +209,9 @@ export const signalsLesson: Lesson = {
   programs: [signalsC],
   title: text('Signals: caught, blocked, pending', '信号：捕获、阻塞与未决', '訊號：捕捉、阻擋與擱置'),
   summary: text(
-    'A child sends its parent SIGUSR2 (caught at once) and SIGUSR1 twice while it is blocked: it stays pending in ShdPnd until sigprocmask unblocks it, then the handler runs once. The child\'s exit brings SIGCHLD and a zombie until waitpid. SIGPIPE is in the pipe lesson "rule 4".',
-    '子进程向父进程发送 SIGUSR2（立即被捕获），又在 SIGUSR1 被阻塞时发送两次：它在 ShdPnd 中保持未决，直到 sigprocmask 解除阻塞，然后处理函数运行一次。子进程退出带来 SIGCHLD，以及一个直到 waitpid 才消失的僵尸。SIGPIPE 见管道课"规则四"。',
-    '子行程向父行程傳送 SIGUSR2（立即被捕捉），又在 SIGUSR1 被阻擋時傳送兩次：它在 ShdPnd 中保持擱置，直到 sigprocmask 解除阻擋，然後處理函式執行一次。子行程結束帶來 SIGCHLD，以及一個直到 waitpid 才消失的殭屍。SIGPIPE 見管道課「規則四」。',
+    'A child sends its parent SIGUSR2 (caught at once) and SIGUSR1 twice while it is blocked: it stays pending in ShdPnd, through the child\'s exit (SIGCHLD, and a zombie until waitpid), until sigprocmask unblocks it; then the handler runs once. SIGPIPE is in the pipe lesson "rule 4".',
+    '子进程向父进程发送 SIGUSR2（立即被捕获），又在 SIGUSR1 被阻塞时发送两次：它在 ShdPnd 中一直未决，经过子进程退出（SIGCHLD，以及一个直到 waitpid 才消失的僵尸），直到 sigprocmask 解除阻塞；然后处理函数运行一次。SIGPIPE 见管道课"规则四"。',
+    '子行程向父行程傳送 SIGUSR2（立即被捕捉），又在 SIGUSR1 被阻擋時傳送兩次：它在 ShdPnd 中一直擱置，經過子行程結束（SIGCHLD，以及一個直到 waitpid 才消失的殭屍），直到 sigprocmask 解除阻擋；然後處理函式執行一次。SIGPIPE 見管道課「規則四」。',
   ),
   claims: [asynchronous, notCounted, sigchldZombie],
   steps,
