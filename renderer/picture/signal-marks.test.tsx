@@ -14,10 +14,12 @@ import { fitChips, MARK_ROWS, shortSignal } from './signal-marks';
  * Frames the engine streamed while running the signals lesson
  * (native-bridge/lessons/testing/record-signal-frames.ts), trimmed of the
  * program text, the questions and the objects the lesson did not make:
- * `blocked` after sigprocmask(SIG_BLOCK, {SIGUSR1}); `usr2` and `usr1` the
- * frames sampled right after the child's kill(parent, SIGUSR2 / SIGUSR1)
- * returned; `twice` after the second SIGUSR1; `unblocked` after
- * sigprocmask(SIG_UNBLOCK); `zombie` after the child's exit.
+ * `usr2` and `usr1` the frames sampled right after the child's
+ * kill(parent, SIGUSR2 / SIGUSR1) returned; `blocked` after
+ * sigprocmask(SIG_BLOCK, {SIGUSR1}); `twice` after the second SIGUSR1;
+ * `zombie` after the child's exit (this recording caught a second SIGCHLD
+ * pending in ShdPnd after the handler had noted the first: drawn as the
+ * kernel gave it); `unblocked` after sigprocmask(SIG_UNBLOCK).
  */
 const frames = recorded as unknown as Record<'blocked' | 'usr2' | 'usr1' | 'twice' | 'unblocked' | 'zombie', Frame>;
 

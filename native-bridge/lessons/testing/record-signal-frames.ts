@@ -1,8 +1,10 @@
 /**
  * Records real frames of the signals lesson for the renderer's tests
  * (renderer/fixtures/real-frames-signals.json): runs the lesson in a Session
- * and keeps, for each step, the first frame that carries its return event
- * (a kill's frame is sampled right after kill returned). Run:
+ * and keeps six moments: the first frame that carries a kill's return event
+ * (sampled right after kill returned), or the last frame once a step has
+ * settled; trimmed of the program text, the questions and the objects the
+ * lesson did not make. Run:
  *   npx tsx native-bridge/lessons/testing/record-signal-frames.ts
  */
 import { writeFileSync } from 'node:fs';
@@ -11,6 +13,17 @@ import type { Frame } from '../../model/frame-types';
 import { createSession } from '../../session/session';
 
 const OUT = resolve(import.meta.dirname, '../../../renderer/fixtures/real-frames-signals.json');
+
+function trim(frame: Frame): Frame {
+  const lesson = frame.lesson!;
+  const mine = new Set(lesson.objects);
+  return {
+    ...frame,
+    objects: frame.objects.filter((o) => mine.has(o.id)),
+    processes: frame.processes.map((p) => ({ ...p, fds: p.fds.filter((fd) => mine.has(fd.object) || fd.fd < 3) })),
+    lesson: { ...lesson, programs: [], steps: lesson.steps.map(({ question: _question, ...step }) => step) },
+  };
+}
 
 async function main(): Promise<void> {
   const session = await createSession({ stepDelayMs: 0 });
@@ -32,8 +45,11 @@ async function main(): Promise<void> {
   }
   off();
   await session.dispose();
-  writeFileSync(OUT, `${JSON.stringify(kept)}\n`);
-  console.log(`wrote ${Object.keys(kept).length} frames to ${OUT}`);
+  const moments = { usr2: 'step6-return', blocked: 'step7-settled', usr1: 'step8-return', twice: 'step9-settled', zombie: 'step10-settled', unblocked: 'step12-settled' };
+  const out: Record<string, Frame> = {};
+  for (const [name, key] of Object.entries(moments)) out[name] = trim(kept[key]!);
+  writeFileSync(OUT, `${JSON.stringify(out)}\n`);
+  console.log(`wrote ${Object.keys(out).length} frames to ${OUT}`);
 }
 
 void main();
