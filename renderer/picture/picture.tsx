@@ -16,7 +16,7 @@ import { paletteFor } from './palette';
 import { PipeRing } from './pipe-ring';
 import { ProcessNode } from './process-node';
 import { ShmGlyph } from './shm-glyph';
-import { scheduleSignalFlights, signalFlightsPending, SignalLayer } from './signal-flight';
+import { anyMarks, scheduleSignalFlights, signalFlightsPending, SignalLayer } from './signal-flight';
 import { useAnimationTime, usePictureFrame } from './use-picture-clock';
 
 export const PICTURE_SVG_ID = 'ipc-picture';
@@ -155,7 +155,14 @@ export function Picture() {
         </text>
       )}
       {layout.edges.length > 0 && (
-        <EdgeLegend palette={palette} x={VIEW_WIDTH - 250 * palette.scale} y={22} writeLabel={t('legendWrite')} readLabel={t('legendRead')} />
+        <EdgeLegend
+          palette={palette}
+          x={VIEW_WIDTH - 250 * palette.scale}
+          // signal marks sit above the nodes: the legend goes to the bottom corner, out of their way
+          y={anyMarks(layout.processes, lesson?.id ?? null) ? VIEW_HEIGHT - 48 * palette.scale : 22}
+          writeLabel={t('legendWrite')}
+          readLabel={t('legendRead')}
+        />
       )}
       <ByteFlights scheduled={scheduled} now={now} durationMs={duration} palette={palette} />
       <SignalLayer placed={layout.processes} flights={signalFlights} lessonId={lesson?.id ?? null} now={now} durationMs={duration} palette={palette} t={t} />

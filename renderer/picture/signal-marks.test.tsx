@@ -17,11 +17,12 @@ import { fitChips, MARK_ROWS, shortSignal } from './signal-marks';
  * `usr2` and `usr1` the frames sampled right after the child's
  * kill(parent, SIGUSR2 / SIGUSR1) returned; `blocked` after
  * sigprocmask(SIG_BLOCK, {SIGUSR1}); `twice` after the second SIGUSR1;
- * `zombie` after the child's exit (this recording caught a second SIGCHLD
- * pending in ShdPnd after the handler had noted the first: drawn as the
- * kernel gave it); `unblocked` after sigprocmask(SIG_UNBLOCK).
+ * `exit` the frame sampled right after the child's exit, `zombie` once it
+ * settled; `unblocked` after sigprocmask(SIG_UNBLOCK). This recording's
+ * `usr2` frame caught SIGUSR2 in ShdPnd while the parent was running (R),
+ * between kill() and the delivery: drawn as the kernel gave it.
  */
-const frames = recorded as unknown as Record<'blocked' | 'usr2' | 'usr1' | 'twice' | 'unblocked' | 'zombie', Frame>;
+const frames = recorded as unknown as Record<'blocked' | 'usr2' | 'usr1' | 'twice' | 'exit' | 'unblocked' | 'zombie', Frame>;
 
 let clock: ManualClock;
 let teardown: () => void;
@@ -77,18 +78,34 @@ describe('the signal picture, against recorded frames', () => {
     expect(screen.getByTestId(`signal-chip-shared-${parent.pid}-SIGUSR1`)).toBeTruthy();
   });
 
-  it('SIGUSR2, not blocked, flies to a caught handler and leaves nothing pending; unblocking empties the pending row', () => {
+  it('SIGUSR2, not blocked, lands as the frame shows it (pending for an instant, or handled); unblocking empties the pending row', () => {
     const frame = frames.usr2;
     const parent = parentOf(frame);
     render(<Picture />);
     show(frame);
     const kill = frame.events.find((e) => e.syscall === 'kill')!;
-    expect(screen.getByTestId(`signal-flight-${kill.seq}`).getAttribute('data-landing')).toBe('handled');
-    expect(screen.getByTestId(`signal-shared-${parent.pid}`).getAttribute('data-signals')).toBe('');
+    const stillPending = parent.signals!.sharedPending.includes('SIGUSR2');
+    expect(screen.getByTestId(`signal-flight-${kill.seq}`).getAttribute('data-landing')).toBe(stillPending ? 'held' : 'handled');
+    expect(screen.getByTestId(`signal-shared-${parent.pid}`).getAttribute('data-signals')).toBe(stillPending ? 'SIGUSR2' : '');
     expect(screen.getByTestId(`signal-chip-caught-${parent.pid}-SIGUSR2`)).toBeTruthy();
     show({ ...frames.unblocked, seq: frame.seq + 1 });
     expect(screen.getByTestId(`signal-shared-${parent.pid}`).getAttribute('data-signals')).toBe('');
     expect(screen.getByTestId(`signal-blocked-${parent.pid}`).getAttribute('data-signals')).toBe('');
+  });
+
+  it('the child\'s exit sends SIGCHLD to its parent, drawn caught by the parent\'s handler while SIGUSR1 stays pending', () => {
+    const frame = frames.exit;
+    const parent = parentOf(frame);
+    const child = frame.processes.find((p) => p.pid === frame.lesson!.roles.child)!;
+    expect(child.state).toBe('Z');
+    expect(child.ppid).toBe(parent.pid);
+    render(<Picture />);
+    show(frame);
+    const exit = frame.events.find((e) => e.syscall === 'exit')!;
+    const flight = screen.getByTestId(`signal-flight-${exit.seq}`);
+    expect(flight.textContent).toBe('CHLD');
+    expect(flight.getAttribute('data-landing')).toBe(parent.signals!.sharedPending.includes('SIGCHLD') ? 'held' : 'handled');
+    expect(screen.getByTestId(`signal-chip-shared-${parent.pid}-SIGUSR1`)).toBeTruthy();
   });
 
   it('no flight without a kill that returned 0, and none the frame does not show landing', () => {

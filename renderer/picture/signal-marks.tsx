@@ -10,7 +10,11 @@ import { estimateWidth } from './text-fit';
  * on the whole process (ShdPnd), blocked (SigBlk) and caught (SigCgt). A
  * blocked signal that arrives stays in a pending row until it is unblocked.
  */
-export const MARK_ROWS: readonly { mask: keyof SignalSet; label: StringKey; testId: string }[] = [
+export const MARK_ROWS: readonly {
+  mask: keyof SignalSet;
+  label: StringKey;
+  testId: string;
+}[] = [
   { mask: 'pending', label: 'sigPendingThread', testId: 'pending' },
   { mask: 'sharedPending', label: 'sigPendingProcess', testId: 'shared' },
   { mask: 'blocked', label: 'sigBlocked', testId: 'blocked' },
@@ -18,7 +22,7 @@ export const MARK_ROWS: readonly { mask: keyof SignalSet; label: StringKey; test
 ];
 
 const ROW = 18;
-const LABEL_WIDTH = 118;
+const LABEL_FONT = 11;
 /** Widest a block of marks may be: from a node's outer edge toward the middle, short of the object column. */
 export const MARKS_WIDTH = 372;
 const CHIP_FONT = 11.5;
@@ -35,16 +39,21 @@ export function marksWanted(lessonId: string | null, signals: SignalSet | undefi
   return signals.pending.length > 0 || signals.sharedPending.length > 0;
 }
 
-/** Where a node's marks begin (x of their left edge, y of the lowest row's baseline) and how wide they may grow. */
-export function marksOrigin(placed: PlacedProcess, scale: number): { x: number; y: number; width: number } {
-  const width = Math.min(MARKS_WIDTH, MARKS_WIDTH * scale);
+/** Where a node's marks go: x of their left edge, y of the lowest row's baseline, their width and their label column's (sized to the longest label in the current language). */
+export function marksGeometry(placed: PlacedProcess, scale: number, t: Translate): { x: number; y: number; width: number; labelWidth: number } {
+  const width = MARKS_WIDTH;
   const x = placed.side === 'left' ? placed.x - NODE_WIDTH / 2 : placed.x + NODE_WIDTH / 2 - width;
-  return { x, y: placed.y - NODE_HEIGHT / 2 - 6 * scale, width };
+  const labelWidth = Math.max(...MARK_ROWS.map((row) => estimateWidth(t(row.label), LABEL_FONT * scale))) + 10 * scale;
+  return { x, y: placed.y - NODE_HEIGHT / 2 - 6 * scale, width, labelWidth };
 }
 
-/** Where a signal lands on a node: the middle of its marks. */
-export function marksAnchor(placed: PlacedProcess, scale: number): { x: number; y: number } {
-  return { x: placed.x, y: placed.y - NODE_HEIGHT / 2 - ROW * 2 * scale };
+/** Where a signal lands on a node: at the start of its "pending (process)" row, where a held signal shows. */
+export function marksAnchor(placed: PlacedProcess, scale: number, t: Translate): { x: number; y: number } {
+  const g = marksGeometry(placed, scale, t);
+  return {
+    x: g.x + g.labelWidth + 24 * scale,
+    y: g.y - 2 * ROW * scale - 4 * scale,
+  };
 }
 
 /** The chips that fit in `room`; the rest are counted as "+N". */
@@ -74,9 +83,9 @@ interface Props {
 
 export function SignalMarks({ placed, signals, palette, t }: Props) {
   const s = palette.scale;
-  const origin = marksOrigin(placed, s);
+  const origin = marksGeometry(placed, s, t);
   const fontSize = CHIP_FONT * s;
-  const labelWidth = LABEL_WIDTH * s;
+  const labelWidth = origin.labelWidth;
   return (
     <g data-testid={`signal-marks-${placed.pid}`} transform={`translate(${origin.x},${origin.y})`}>
       {MARK_ROWS.map(({ mask, label, testId }, row) => {
@@ -87,7 +96,7 @@ export function SignalMarks({ placed, signals, palette, t }: Props) {
         let x = labelWidth;
         return (
           <g key={mask} data-testid={`signal-${testId}-${placed.pid}`} data-signals={names.join(' ')}>
-            <text x={0} y={y} fill={pending && names.length > 0 ? palette.blocked : palette.muted} fontFamily={palette.font} fontSize={11 * s}>
+            <text x={0} y={y} fill={pending && names.length > 0 ? palette.blocked : palette.muted} fontFamily={palette.font} fontSize={LABEL_FONT * s}>
               {t(label)}
             </text>
             {names.length === 0 && (
@@ -105,8 +114,26 @@ export function SignalMarks({ placed, signals, palette, t }: Props) {
               const color = pending ? palette.flightText : mask === 'caught' ? palette.running : palette.text;
               return (
                 <g key={name} data-testid={`signal-chip-${testId}-${placed.pid}-${name}`}>
-                  <rect x={chipX} y={y - fontSize + 1} width={width} height={fontSize + 4} rx={4} fill={fill} stroke={stroke} strokeWidth={1.2} strokeDasharray={mask === 'blocked' ? '3 2' : undefined} />
-                  <text x={chipX + width / 2} y={y} textAnchor="middle" fill={color} fontFamily={palette.mono} fontSize={fontSize} fontWeight={pending ? 700 : 400}>
+                  <rect
+                    x={chipX}
+                    y={y - fontSize + 1}
+                    width={width}
+                    height={fontSize + 4}
+                    rx={4}
+                    fill={fill}
+                    stroke={stroke}
+                    strokeWidth={1.2}
+                    strokeDasharray={mask === 'blocked' ? '3 2' : undefined}
+                  />
+                  <text
+                    x={chipX + width / 2}
+                    y={y}
+                    textAnchor="middle"
+                    fill={color}
+                    fontFamily={palette.mono}
+                    fontSize={fontSize}
+                    fontWeight={pending ? 700 : 400}
+                  >
                     {short}
                   </text>
                 </g>

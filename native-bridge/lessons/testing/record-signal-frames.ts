@@ -21,7 +21,7 @@ function trim(frame: Frame): Frame {
     ...frame,
     objects: frame.objects.filter((o) => mine.has(o.id)),
     processes: frame.processes.map((p) => ({ ...p, fds: p.fds.filter((fd) => mine.has(fd.object) || fd.fd < 3) })),
-    lesson: { ...lesson, programs: [], steps: lesson.steps.map(({ question: _question, ...step }) => step) },
+    lesson: { ...lesson, programs: [], steps: lesson.steps.map((step) => ({ ...step, question: null })) },
   };
 }
 
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   }
   off();
   await session.dispose();
-  const moments = { usr2: 'step6-return', blocked: 'step7-settled', usr1: 'step8-return', twice: 'step9-settled', zombie: 'step10-settled', unblocked: 'step12-settled' };
+  const moments = { usr2: 'step6-return', blocked: 'step7-settled', usr1: 'step8-return', twice: 'step9-settled', exit: 'step10-return', zombie: 'step10-settled', unblocked: 'step12-settled' };
   const out: Record<string, Frame> = {};
   for (const [name, key] of Object.entries(moments)) out[name] = trim(kept[key]!);
   writeFileSync(OUT, `${JSON.stringify(out)}\n`);
