@@ -55,7 +55,8 @@ describe('the signal picture, against recorded frames', () => {
         }
       }
     }
-  });
+    /* seven frames through jsdom: slow on a machine eight helpers share */
+  }, 60_000);
 
   it('a blocked SIGUSR1 sent by kill lands as a pending mark on the whole process, drawn while blocked', () => {
     const frame = frames.usr1;
