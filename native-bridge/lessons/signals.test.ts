@@ -1,5 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readKernelWait } from '../actor/kernel-wait';
+import { parentOf } from '../actor/reaper';
+import { waitpidNoHang } from '../actor/reaper-libc';
 import { readSignals } from '../probe/process/signals';
 import { LessonRun, alive, until } from './testing/lesson-run';
 import { signalsLesson } from './signals';
@@ -95,5 +100,28 @@ describe('signals lesson', () => {
     await until(() => readSignals(parent)?.sharedPending.includes('SIGUSR1') === true, LONG);
     await run.disposeAndCheck();
     run = null;
+  }, 120_000);
+
+  it('an engine killed with SIGKILL while a signal is pending leaves no process', async () => {
+    const engine = spawn(process.execPath, ['--import', 'tsx', new URL('./testing/signals-engine-fixture.ts', import.meta.url).pathname], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: engine.stdout! }).once('line', resolve);
+        engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
+      });
+      const { pids, parent } = JSON.parse(line) as { pids: number[]; parent: number };
+      expect(readSignals(parent)?.sharedPending).toContain('SIGUSR1');
+      engine.kill('SIGKILL');
+      const dead = (pid: number): boolean => {
+        if (parentOf(pid) === process.pid) waitpidNoHang(pid);
+        const wait = readKernelWait(pid);
+        return wait === null || wait.state === 'Z';
+      };
+      await until(() => pids.every(dead), LONG);
+    } finally {
+      engine.kill('SIGKILL');
+    }
   }, 120_000);
 });
