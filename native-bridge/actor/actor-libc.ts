@@ -12,6 +12,7 @@ const lib = libc();
 export const FILE_ACTIONS_SIZE = 80;
 export const SIGPIPE = 13;
 export const SIGKILL = 9;
+export const SIGUSR1 = 10;
 export const SIG_DFL = 0;
 /* prctl options (linux/prctl.h) */
 export const PR_SET_PDEATHSIG = 1;

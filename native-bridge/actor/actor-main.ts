@@ -9,12 +9,13 @@
  *
  * SIGPIPE: Node starts with SIGPIPE ignored and exec keeps SIG_IGN; the actor
  * puts back the default disposition, so a write to a pipe nobody can read
- * kills it with SIGPIPE, as it would kill a C program.
+ * kills it with SIGPIPE, as it would kill a C program. SIGUSR1 likewise goes
+ * back to SIG_DFL (Node catches it for its inspector).
  */
 import { writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { markInheritedCloexec } from '../libc/fd-hygiene';
-import { actorNative, PR_SET_PDEATHSIG, SIGKILL, SIGPIPE, SIG_DFL } from './actor-libc';
+import { actorNative, PR_SET_PDEATHSIG, SIGKILL, SIGPIPE, SIGUSR1, SIG_DFL } from './actor-libc';
 import {
   CONTROL_FD,
   ENV_DIE_WITH_PARENT,
@@ -103,6 +104,8 @@ function main(): void {
   writeSync(CONTROL_FD, `${JSON.stringify(hello)}\n`);
   dieWithParent();
   actorNative.signal(SIGPIPE, SIG_DFL);
+  /* Node catches SIGUSR1 to start its inspector; a C program starts with SIG_DFL, so SigCgt shows only the lesson's handlers */
+  actorNative.signal(SIGUSR1, SIG_DFL);
   const inherited = (process.env[ENV_FDS] ?? '')
     .split(',')
     .filter((s) => s !== '')

@@ -19,8 +19,10 @@ import { pipeTwoWays } from './pipe-two-ways';
 import { processPool } from './process-pool';
 import { semCounter } from './sem-counter';
 import { shmServerClient } from './shm-server-client';
+import { signalsLesson } from './signals';
 
 export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, msgqTyped, msgqPosix, semCounter, mmapLock, processPool];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, signalsLesson];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);

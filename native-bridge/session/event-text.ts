@@ -4,6 +4,7 @@
  */
 import { offeredBytes, type OpArgs } from '../actor/actor-protocol';
 import { msgqCallText } from './msgq-event-text';
+import { signalName } from '../probe/process/signals';
 
 const SHOWN_BYTES = 24;
 
@@ -63,6 +64,13 @@ export function callText(syscall: string, args: OpArgs, extra: { fds?: number[];
       return `exit(${num(args, 'code')})`;
     case 'kill':
       return `kill(${num(args, 'pid')}, ${num(args, 'signal')})`;
+    /* the signals lesson, as its C writes them */
+    case 'sigaction':
+      return `sigaction(${signalName(Number(args.signal))}, &sa, NULL)`;
+    case 'sigprocmask': {
+      const set = Array.isArray(args.signals) ? args.signals.map((n) => signalName(Number(n))).join(', ') : '?';
+      return `sigprocmask(${args.how === 'unblock' ? 'SIG_UNBLOCK' : 'SIG_BLOCK'}, {${set}}, NULL)`;
+    }
     /* System V shared memory, as the shm lesson's C writes them */
     case 'ftok':
       return `ftok(${JSON.stringify(args.path)}, 0x${Number(args.projId).toString(16)})`;

@@ -6,6 +6,7 @@ import { mmapEn, mmapZhHans, mmapZhHant } from './mmap-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
 import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
 import { observeEn, observeZhHans, observeZhHant } from './observe-strings';
+import { signalEn, signalZhHans, signalZhHant } from './signal-strings';
 import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
 
 /**
@@ -96,6 +97,7 @@ const en = {
   ...msgqEn,
   ...mmapEn,
   ...observeEn,
+  ...signalEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -183,6 +185,7 @@ const zhHans: Table = {
   ...msgqZhHans,
   ...mmapZhHans,
   ...observeZhHans,
+  ...signalZhHans,
 };
 
 const zhHant: Table = {
@@ -267,6 +270,7 @@ const zhHant: Table = {
   ...msgqZhHant,
   ...mmapZhHant,
   ...observeZhHant,
+  ...signalZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

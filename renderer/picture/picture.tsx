@@ -19,6 +19,7 @@ import { PipeRing } from './pipe-ring';
 import { ProcessNode } from './process-node';
 import { SemGlyph } from './sem-glyph';
 import { ShmGlyph } from './shm-glyph';
+import { anyMarks, scheduleSignalFlights, signalFlightsPending, SignalLayer } from './signal-flight';
 import { useAnimationTime, usePictureFrame } from './use-picture-clock';
 import { TrafficLayer } from '../observe/traffic-layer';
 
@@ -57,8 +58,12 @@ export function Picture() {
   const duration = FLIGHT_MS / Math.max(0.1, frame?.lesson?.speed ?? 1);
   const edges = layout?.edges;
   const scheduled = useMemo(() => scheduleFlights(recentEntries(events, animationClock().now(), duration), edges ?? [], duration), [events, edges, duration]);
-  // The clock ticks (re-renders) only while some bytes are still to leave or land; each render reads the time afresh.
-  useAnimationTime(flightsPending(scheduled, animationClock().now(), duration));
+  const signalFlights = useMemo(
+    () => (layout ? scheduleSignalFlights(events.filter((e) => animationClock().now() - e.receivedAt < 3 * duration), layout.processes) : []),
+    [events, layout, duration],
+  );
+  // The clock ticks (re-renders) only while some bytes or signals are still to leave or land; each render reads the time afresh.
+  useAnimationTime(flightsPending(scheduled, animationClock().now(), duration) || signalFlightsPending(signalFlights, animationClock().now(), duration));
   const now = animationClock().now();
 
   if (!frame || !layout) {
@@ -186,10 +191,18 @@ export function Picture() {
         </text>
       )}
       {layout.edges.length > 0 && (
-        <EdgeLegend palette={palette} x={VIEW_WIDTH - 250 * palette.scale} y={22} writeLabel={t('legendWrite')} readLabel={t('legendRead')} />
+        <EdgeLegend
+          palette={palette}
+          x={VIEW_WIDTH - 250 * palette.scale}
+          // signal marks sit above the nodes: the legend goes to the bottom corner, out of their way
+          y={anyMarks(layout.processes, lesson?.id ?? null) ? VIEW_HEIGHT - 48 * palette.scale : 22}
+          writeLabel={t('legendWrite')}
+          readLabel={t('legendRead')}
+        />
       )}
       <ByteFlights scheduled={scheduled} now={now} durationMs={duration} palette={palette} />
       <TrafficLayer layout={layout} palette={palette} t={t} />
+      <SignalLayer placed={layout.processes} flights={signalFlights} lessonId={lesson?.id ?? null} now={now} durationMs={duration} palette={palette} t={t} />
       <text x={16} y={VIEW_HEIGHT - 14} fill={palette.muted} fontFamily={palette.mono} fontSize={11 * palette.scale}>
         {`${t('frame', { seq: frame.seq })} · ${new Date(frame.takenAt).toISOString().slice(11, 23)} · ${t('sampledIn', { ms: frame.durationMs.toFixed(2) })} · ${frame.rateHz} Hz`}
       </text>

@@ -21,6 +21,7 @@ import { posixOps } from './posix-ops';
 import { processOps } from './process-ops';
 import { processSetupOps } from './process-setup-ops';
 import { semOps } from './sem-ops';
+import { signalOps } from './signal-ops';
 import { socketOps } from './socket-ops';
 import { sysvOps } from './sysv-ops';
 
@@ -37,6 +38,7 @@ export const opTables: Record<string, OpTable> = {
   sem: semOps,
   msgq: msgqOps,
   msgqNs: msgqNsOps,
+  signal: signalOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;
