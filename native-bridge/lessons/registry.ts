@@ -21,8 +21,7 @@ import { semCounter } from './sem-counter';
 import { shmServerClient } from './shm-server-client';
 import { signalsLesson } from './signals';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, msgqTyped, msgqPosix, semCounter, mmapLock, processPool];
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, signalsLesson];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, msgqTyped, msgqPosix, semCounter, signalsLesson, mmapLock, processPool];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);
