@@ -4,7 +4,8 @@
  * Spread into the tables of strings.ts, which check them like every other key.
  */
 export const observeEn = {
-  obsOpen: 'Observe processes…',
+  obsOpen: 'Observe…',
+  obsOpenTitle: 'Observe running processes: pick them by PID, name, user or command line (O)',
   obsShortcut: 'Observe real processes',
   obsPickerTitle: 'Observe real processes',
   obsPickerText: 'Pick processes already running on this machine. ipcscope only reads /proc and the kernel tables: it never signals, stops or changes them.',
@@ -47,7 +48,8 @@ export const observeEn = {
 };
 
 export const observeZhHans: Record<keyof typeof observeEn, string> = {
-  obsOpen: '观察进程…',
+  obsOpen: '观察…',
+  obsOpenTitle: '观察正在运行的进程：按 PID、名称、用户或命令行挑选（O）',
   obsShortcut: '观察真实进程',
   obsPickerTitle: '观察真实进程',
   obsPickerText: '选择本机上已经在运行的进程。ipcscope 只读取 /proc 和内核表，不会给它们发信号、暂停或改动它们。',
@@ -90,7 +92,8 @@ export const observeZhHans: Record<keyof typeof observeEn, string> = {
 };
 
 export const observeZhHant: Record<keyof typeof observeEn, string> = {
-  obsOpen: '觀察行程…',
+  obsOpen: '觀察…',
+  obsOpenTitle: '觀察正在執行的行程：依 PID、名稱、使用者或命令列挑選（O）',
   obsShortcut: '觀察真實行程',
   obsPickerTitle: '觀察真實行程',
   obsPickerText: '選擇本機上已在執行的行程。ipcscope 只讀取 /proc 與核心表格，不會對它們送訊號、暫停或做任何更動。',

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCALES, STRINGS, translate } from './strings';
 
@@ -26,5 +28,26 @@ describe('UI strings', () => {
     expect(translate('en', 'fillBytes', { queued: 12, capacity: 65536 })).toBe('12 / 65536 bytes');
     expect(translate('zh-Hans', 'fillBytes', { queued: 12, capacity: 65536 })).toBe('12 / 65536 字节');
     expect(translate('zh-Hant', 'blockedIn', { call: 'read(fd 3)', object: 'pipe 4614' })).toBe('阻塞於 read(fd 3)，等待 pipe 4614');
+  });
+
+  it('no two string files define the same key (a later spread would silently replace the earlier text)', async () => {
+    // jsdom's import.meta.url is not a file URL: the suite runs from the project root.
+    const dir = join(process.cwd(), 'renderer', 'i18n');
+    const source = readFileSync(join(dir, 'strings.ts'), 'utf8');
+    const english = source.slice(source.indexOf('const en = {'), source.indexOf('} as const;'));
+    const owner = new Map<string, string>([...english.matchAll(/^  (\w+):/gm)].map((m) => [m[1]!, 'strings.ts']));
+    const clashes: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('-strings.ts'))) {
+      const tables = (await import(`./${file}`)) as Record<string, object>;
+      for (const [name, table] of Object.entries(tables)) {
+        if (!name.endsWith('En')) continue;
+        for (const key of Object.keys(table)) {
+          const first = owner.get(key);
+          if (first) clashes.push(`${key}: ${first} and ${file}`);
+          else owner.set(key, file);
+        }
+      }
+    }
+    expect(clashes).toEqual([]);
   });
 });

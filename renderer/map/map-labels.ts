@@ -42,11 +42,11 @@ export function objectLines(o: IpcObject): { head: string; detail: string | null
 }
 
 const DIAGNOSIS_KEYS: Record<Diagnosis['kind'], StringKey> = {
-  deadlock: 'diagDeadlock',
-  'never-eof': 'diagNeverEof',
-  'blocked-writer': 'diagBlockedWriter',
-  'orphaned-sysv': 'diagOrphanedSysv',
-  'backlog-full': 'diagBacklogFull',
+  deadlock: 'mapDiagDeadlock',
+  'never-eof': 'mapDiagNeverEof',
+  'blocked-writer': 'mapDiagBlockedWriter',
+  'orphaned-sysv': 'mapDiagOrphanedSysv',
+  'backlog-full': 'mapDiagBacklogFull',
 };
 
 export function diagnosisName(kind: Diagnosis['kind'], t: Translate): string {

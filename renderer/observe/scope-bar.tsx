@@ -80,7 +80,7 @@ export function ObserveButtons() {
   useEffect(() => followTraffic(), []);
   return (
     <>
-      <button type="button" className="control small" data-testid="btn-observe" onClick={(e) => {
+      <button type="button" className="control small" data-testid="btn-observe" title={t('obsOpenTitle')} onClick={(e) => {
           e.currentTarget.blur();
           openPicker();
         }}>

@@ -1,0 +1,128 @@
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
+import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
+import { clickStep, startFromChooser } from './lesson-driver';
+import { exists, killIfStillSame, procStartTime, procWchan } from './proc-facts';
+
+/*
+ * The process-pool lesson at 200 workers, as a learner starts it: the worker
+ * count typed in the chooser, one Step that makes 200 pipes and 200 real
+ * workers, and the system map (chosen by itself: the frame holds more
+ * processes than the picture draws) folding them into one fan whose counts
+ * are the ones /proc gives at that moment. Then one worker found and
+ * inspected, and the lesson stopped with nothing left.
+ */
+
+const WORKERS = 200;
+const RESULTS = join(PROJECT_ROOT, 'test-results');
+/** Generous: a loaded 2-core machine starts 200 workers and samples them. */
+const SETTLE_MS = 120_000;
+
+let web: IpcscopeWeb | null = null;
+let browser: Browser | null = null;
+const seen = new Map<number, number>();
+
+function children(ppid: number): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid) found.push(Number(name));
+    } catch {
+      /* exited while we looked */
+    }
+  }
+  return found;
+}
+
+function comm(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/** The parent's workers asleep in read on their pipe, as the kernel says (KERNEL-FACTS: anon_pipe_read). */
+function workersInRead(parent: number): number[] {
+  return children(parent).filter((pid) => comm(pid) === 'sh' && procWchan(pid) === 'anon_pipe_read');
+}
+
+beforeAll(async () => {
+  mkdirSync(RESULTS, { recursive: true });
+  web = await startIpcscopeWeb();
+  browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+  killIfStillSame(seen);
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(RESULTS, `${name}.png`) });
+}
+
+describe('the process pool at 200 workers on the system map', () => {
+  it('folds 200 real workers into one fan with the counts /proc gives, and leaves nothing when stopped', async () => {
+    if (!web || !browser) throw new Error('setup failed');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(web.url);
+    await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 30_000 });
+    if ((await page.getByTestId('lesson-chooser').count()) === 0) await page.getByTestId('btn-lessons').click();
+    await page.getByTestId('param-process-pool-workers').fill(String(WORKERS));
+    await page.getByTestId('param-process-pool-version').selectOption('closes');
+    await startFromChooser(page, 'process-pool');
+    await clickStep(page); // start the workers: pipe2, fork, close, 200 times
+
+    await page.getByTestId('system-map').waitFor({ timeout: SETTLE_MS });
+    const fan = page.locator('[data-testid^="map-fan-fan:"][data-testid$=":sh"]');
+    await fan.waitFor({ state: 'attached', timeout: SETTLE_MS });
+    const key = ((await fan.getAttribute('data-testid')) ?? '').replace('map-fan-', '');
+    const parent = Number(/^fan:(\d+):sh$/.exec(key)?.[1]);
+    expect(parent).toBeGreaterThan(0);
+    await page.waitForFunction(
+      ([k, n]) => document.querySelector(`[data-testid="map-fan-${k}"]`)?.getAttribute('data-blocked-read') === String(n),
+      [key, WORKERS] as const,
+      { timeout: SETTLE_MS },
+    );
+    const asleep = workersInRead(parent);
+    for (const pid of children(parent)) seen.set(pid, procStartTime(pid) ?? 0);
+    expect(asleep).toHaveLength(WORKERS);
+    expect(await fan.getAttribute('data-total')).toBe(String(WORKERS));
+    expect(await fan.textContent()).toContain(`${WORKERS} × sh — ${WORKERS} blocked in read`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-painted-seq'));
+    await page.getByTestId('map-fit').click();
+    await shot(page, 'pool-map-200');
+
+    // One worker found by PID and inspected: the same sleep /proc shows.
+    const target = asleep[WORKERS / 2]!;
+    await page.getByTestId('map-search').fill(String(target));
+    await page.getByTestId(`map-match-${target}`).click();
+    await page.getByTestId('tab-details').click();
+    const details = page.getByTestId('details-panel');
+    await expect.poll(() => details.textContent(), { timeout: 30_000 }).toContain(`${target} (ppid ${parent}) sh`);
+    expect(await details.textContent()).toContain('anon_pipe_read');
+    await shot(page, 'pool-map-200-inspected');
+
+    // Stopping the engine's lesson (closing the server) leaves no worker.
+    await page.close();
+    const server = web;
+    web = null;
+    await server.stop();
+    const deadline = Date.now() + SETTLE_MS;
+    while ([...seen].some(([pid, start]) => exists(pid) && procStartTime(pid) === start)) {
+      if (Date.now() > deadline) throw new Error('workers left after the server stopped');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(problems).toEqual([]);
+  });
+});
