@@ -184,7 +184,8 @@ function drawObject(ctx: CanvasRenderingContext2D, placed: PlacedObject, input: 
   ctx.fillStyle = p.text;
   ctx.font = `${size}px ${p.mono}`;
   ctx.fillText(fitText(ctx, head, placed.w - 8), placed.x + 4, placed.y + Math.min(placed.h / 2 + size / 3, size + 1));
-  if (detail && showSmall && showText) {
+  // The head keeps a readable size when zoomed out (it grows in world units): the detail line only where both fit.
+  if (detail && showSmall && showText && 2 * size + 6 <= placed.h) {
     ctx.fillStyle = p.muted;
     ctx.fillText(fitText(ctx, detail, placed.w - 8), placed.x + 4, placed.y + placed.h - 6);
   }
