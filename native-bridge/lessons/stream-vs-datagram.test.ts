@@ -64,6 +64,10 @@ describe('stream vs datagram', () => {
     const child = run.pid('child');
     const [s1, d1] = [childFd(run, 's1'), childFd(run, 'd1')];
     const [sIno, dIno] = [inodeOf(child, s1), inodeOf(child, d1)];
+    /* the lesson's objects are the pairs' sv[0] ends (the parent's), as socketpair reported them */
+    const parent = run.pid('parent');
+    const sv0 = (index: number) => Number((run!.events.find((e) => e.step === index && e.phase === 'call')!.fd));
+    expect(view().objects).toEqual([`unix:${inodeOf(parent, sv0(stepIndex('send(s[0]')))}`, `unix:${inodeOf(parent, sv0(stepIndex('send(d[0]')))}`]);
     expect(ssRow(sIno)).toMatchObject({ netid: 'u_str', state: 'ESTAB', recvQ: 11 });
     /* unix_inq_len: for SOCK_DGRAM, the length of the first datagram only */
     expect(ssRow(dIno)).toMatchObject({ netid: 'u_dgr', state: 'ESTAB', recvQ: 3 });
