@@ -9,7 +9,7 @@
 import type { Lesson, LessonStep } from './lesson-types';
 import { numberVar } from './lesson-types';
 import { streamVsDatagramC as prog } from './programs/stream-vs-datagram/stream-vs-datagram-c';
-import { exitWith, onFd, saveFds, text, waitFor } from './step-kit';
+import { exitWith, onFd, printVar, saveFds, text, waitFor } from './step-kit';
 import { boundariesClaim, emptyRecvQuestion, howManyQuestion, recvQueueClaim } from './stream-vs-datagram-claims';
 
 const at = (needle: string, nth = 1) => ({ program: prog.file, line: prog.line(needle, nth) });
@@ -55,6 +55,10 @@ const keepOther = (role: string, other: string) =>
     `${role === 'parent' ? '父进程' : '子进程'}关闭自己不用的那一端；另一端由${other === 'the child' ? '子进程' : '父进程'}保留。`,
     `${role === 'parent' ? '父行程' : '子行程'}關閉自己不用的那一端；另一端由${other === 'the child' ? '子行程' : '父行程'}保留。`,
   );
+
+function print(name: string, nth: number, explain: ReturnType<typeof text>): LessonStep {
+  return { role: 'child', op: 'write', args: printVar(name), code: 'write(STDOUT_FILENO, buf, n);', ...at('write(STDOUT_FILENO', nth), explain };
+}
 
 export const streamVsDatagramSteps: LessonStep[] = [
   {
@@ -112,6 +116,7 @@ export const streamVsDatagramSteps: LessonStep[] = [
     args: recv('s1'),
     save: (reply, vars) => {
       vars.streamGot = reply.result;
+      if (typeof reply.data?.bytes === 'string') vars.streamBytes = reply.data.bytes;
     },
     code: 'n = recv(s[1], buf, sizeof buf, 0);',
     ...at('recv(s[1]', 1),
@@ -122,6 +127,15 @@ export const streamVsDatagramSteps: LessonStep[] = [
       '在串流通訊端上做一次能容納 256 位元組的 recv。串流沒有訊息邊界：核心把放得下的所有排隊位元組都複製過來，三次傳送黏在一起成了「onetwothree」。',
     ),
   },
+  print(
+    'streamBytes',
+    1,
+    text(
+      'The child prints what that one recv returned: all three words run together. Nothing in the bytes says where "one" ended and "two" began.',
+      '子进程打印这一次 recv 得到的内容：三个词连在一起。字节里没有任何东西说明“one”在哪里结束、“two”从哪里开始。',
+      '子行程印出這一次 recv 得到的內容：三個詞連在一起。位元組裡沒有任何東西說明「one」在哪裡結束、「two」從哪裡開始。',
+    ),
+  ),
   {
     id: 'dgram-recv',
     role: 'child',
@@ -130,6 +144,7 @@ export const streamVsDatagramSteps: LessonStep[] = [
     args: recv('d1'),
     save: (reply, vars) => {
       vars.dgramGot = reply.result;
+      if (typeof reply.data?.bytes === 'string') vars.dgramBytes = reply.data.bytes;
     },
     code: 'n = recv(d[1], buf, sizeof buf, 0);',
     ...at('recv(d[1]', 1),
@@ -140,6 +155,11 @@ export const streamVsDatagramSteps: LessonStep[] = [
       '在資料報通訊端上做同樣的 recv，只回傳一則訊息「one」：無論緩衝區多大，每次 recv 正好取走一個資料報。另外兩則仍完整地留在佇列中。',
     ),
   },
+  print(
+    'dgramBytes',
+    2,
+    text('The child prints the one datagram it got: "one".', '子进程打印它拿到的那一个数据报：“one”。', '子行程印出它拿到的那一個資料報：「one」。'),
+  ),
   {
     role: 'child',
     op: 'recv',

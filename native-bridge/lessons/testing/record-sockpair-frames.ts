@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   ok(await session.handle({ type: 'questions', on: false }));
   ok(await session.handle({ type: 'lesson.start', lesson: 'stream-vs-datagram' }));
   const kept: Record<string, Frame> = {};
-  for (let step = 0; step < 18; step++) {
+  for (let step = 0; step < 20; step++) {
     ok(await session.handle({ type: 'step' }));
     /* frames keep coming at the sampling rate: let the queues settle */
     await new Promise((r) => setTimeout(r, 700));
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   off();
   await session.dispose();
   /* queued: 3 sends on each pair; streamRead: after the 256-byte recv on s[1]; dgramRead: after the first on d[1]; blocked: recv asleep on the empty stream */
-  const moments = { closed: 'step6', queued: 'step12', streamRead: 'step13', dgramRead: 'step14', blocked: 'step17' };
+  const moments = { closed: 'step6', queued: 'step12', streamRead: 'step13', dgramRead: 'step15', blocked: 'step19' };
   const out: Record<string, Frame> = {};
   for (const [name, key] of Object.entries(moments)) out[name] = trim(kept[key]!);
   writeFileSync(OUT, `${JSON.stringify(out)}\n`);
