@@ -80,6 +80,17 @@ describe('the socket pair picture, on frames of a real run', () => {
     expect(text(`pair-queue-${unix(frames.dgramRead, 'dgram', false).id}`)).toMatch(/^two/);
   });
 
+  it('a child asleep in recv on the other end of a shown pair does not draw that pair a second time', () => {
+    const frame = frames.blocked;
+    const s1 = unix(frame, 'stream', false);
+    const child = frame.processes.find((p) => p.pid === frame.lesson!.roles.child)!;
+    expect(child.blocked).toMatchObject({ syscall: 'recvfrom', wchan: 'unix_stream_read_generic', object: s1.id });
+    render(<Picture />);
+    show(frame);
+    expect(screen.getAllByTestId(`pair-end-${s1.id}`)).toHaveLength(1);
+    expect(screen.queryByTestId(`object-${s1.id}`)).toBeNull();
+  });
+
   it('in Chinese, the captions are translated', () => {
     act(() => useAppStore.getState().setLocale('zh-Hant'));
     render(<Picture />);
