@@ -135,7 +135,9 @@ function lessonObjectIds(frame: Frame, byPid: Map<number, ProcessInfo>): string[
   const ids = [...lesson.objects];
   for (const pid of Object.values(lesson.roles)) {
     const waited = byPid.get(pid)?.blocked?.object;
-    if (waited && !ids.includes(waited)) ids.push(waited);
+    // the other end of a pair the lesson shows is drawn by that pair's glyph already
+    const paired = frame.objects.some((o) => ids.includes(o.id) && 'peer' in o && o.peer === waited);
+    if (waited && !ids.includes(waited) && !paired) ids.push(waited);
   }
   return ids;
 }

@@ -19,6 +19,7 @@ import { PipeRing } from './pipe-ring';
 import { ProcessNode } from './process-node';
 import { SemGlyph } from './sem-glyph';
 import { ShmGlyph } from './shm-glyph';
+import { peerOf, SocketPairGlyph } from './socket-pair-glyph';
 import { anyMarks, scheduleSignalFlights, signalFlightsPending, SignalLayer } from './signal-flight';
 import { useAnimationTime, usePictureFrame } from './use-picture-clock';
 import { TrafficLayer } from '../observe/traffic-layer';
@@ -160,6 +161,8 @@ export function Picture() {
           />
         ) : object.kind === 'msg' ? (
           <MsgqGlyph key={object.id} queue={object} placed={layout.processes} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
+        ) : object.kind === 'unix' && object.peer && object.state !== 'LISTEN' ? (
+          <SocketPairGlyph key={object.id} end={object} peer={peerOf(frame.objects, object.peer)} placed={layout.processes} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
         ) : object.kind === 'mqueue' ? (
           <MqueueGlyph key={object.id} queue={object} placed={layout.processes} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
         ) : (

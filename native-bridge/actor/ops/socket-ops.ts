@@ -93,9 +93,9 @@ export const socketOps: OpTable = {
       if (result < 0) return failed();
       const [a, b] = [sv[0]!, sv[1]!];
       remember(state, a, b);
-      /* object ids are unix:<inode> */
+      /* object ids are unix:<inode>; `object` (sv[0]) is what a lesson shows: the picture draws the pair from either end */
       const inodes = [selfFdInode(a, 'socket'), selfFdInode(b, 'socket')].filter((i) => i !== null);
-      return { result, errno: null, data: { fds: [a, b], inodes } };
+      return { result, errno: null, data: { fds: [a, b], inodes, object: inodes.length === 2 ? `unix:${inodes[0]}` : null } };
     },
   },
   socket: {

@@ -1,0 +1,101 @@
+import { act, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Frame } from '../../native-bridge/model/frame-types';
+import type { UnixSocketObject } from '../../native-bridge/model/snapshot-types';
+import type { ManualClock } from '../clock/animation-clock';
+import captured from '../fixtures/real-frames-sockpair.json';
+import { freshRenderer } from '../fixtures/test-setup';
+import { useAppStore } from '../store/app-store';
+import { Picture } from './picture';
+
+/*
+ * Frames the engine sent while the stream-vs-datagram lesson ran
+ * (native-bridge/lessons/testing/record-sockpair-frames.ts): `queued` after
+ * "one", "two", "three" were sent on each pair, `streamRead` after the child's
+ * 256-byte recv on s[1], `dgramRead` after its first recv on d[1], `blocked`
+ * with the child asleep in recv on the empty stream.
+ */
+const frames = captured as unknown as Record<'closed' | 'queued' | 'streamRead' | 'dgramRead' | 'blocked', Frame>;
+const unix = (frame: Frame, type: 'stream' | 'dgram', made: boolean): UnixSocketObject => {
+  const ends = frame.objects.filter((o): o is UnixSocketObject => o.kind === 'unix' && o.type === type);
+  const found = ends.find((o) => frame.lesson!.objects.includes(o.id) === made);
+  if (!found) throw new Error(`no ${type} end`);
+  return found;
+};
+const text = (id: string) => screen.getByTestId(id).textContent ?? '';
+
+let clock: ManualClock;
+let teardown: () => void;
+beforeEach(() => ({ clock, teardown } = freshRenderer()));
+afterEach(() => teardown());
+
+function show(frame: Frame) {
+  act(() => useAppStore.getState().ingestFrame(frame));
+  act(() => clock.advance(16));
+}
+
+describe('the socket pair picture, on frames of a real run', () => {
+  it('draws each pair once, both ends joined, the parent\'s end on its side and the child\'s on the other with its fd', () => {
+    const frame = frames.closed;
+    render(<Picture />);
+    show(frame);
+    const [s0, s1] = [unix(frame, 'stream', true), unix(frame, 'stream', false)];
+    expect(s1.peer).toBe(s0.id);
+    expect(screen.getByTestId(`object-${s0.id}`).getAttribute('data-kind')).toBe('unix-pair');
+    expect(screen.queryByTestId(`object-${s1.id}`)).toBeNull();
+    expect(text(`pair-title-${s0.id}`)).toBe('stream pair (SOCK_STREAM)');
+    expect(text(`pair-title-${unix(frame, 'dgram', true).id}`)).toBe('datagram pair (SOCK_DGRAM)');
+    expect(screen.getByTestId(`pair-end-${s0.id}`).getAttribute('data-side')).toBe('left');
+    expect(screen.getByTestId(`pair-end-${s1.id}`).getAttribute('data-side')).toBe('right');
+    const child = frame.lesson!.roles.child!;
+    expect(text(`pair-holder-${s1.id}`)).toBe(`ESTAB · child fd ${s1.holders[0]!.fd}`);
+    expect(screen.getByTestId(`pair-line-${s1.id}-${child}`)).toBeTruthy();
+    expect(screen.getByTestId(`pair-queue-${s1.id}`).getAttribute('data-queued')).toBe('0');
+  });
+
+  it('the stream end holds the three sends as one run of 11 bytes; the datagram end shows the next datagram as a parcel', () => {
+    const frame = frames.queued;
+    render(<Picture />);
+    show(frame);
+    const [s1, d1] = [unix(frame, 'stream', false), unix(frame, 'dgram', false)];
+    expect(s1.queued).toBe(11);
+    expect(screen.getByTestId(`pair-queue-${s1.id}`).textContent).toContain('onetwothree');
+    expect(screen.getByTestId(`pair-queue-${s1.id}`).textContent).toContain('11 B queued, no boundaries');
+    expect(screen.queryByTestId(`pair-parcel-${s1.id}`)).toBeNull();
+    /* unix_inq_len: a datagram socket reports its next datagram (3 bytes), not the 11 queued */
+    expect(d1.queued).toBe(3);
+    expect(screen.queryByTestId(`pair-bytes-${d1.id}`)).toBeNull();
+    expect(screen.getByTestId(`pair-parcel-${d1.id}`)).toBeTruthy();
+    expect(text(`pair-queue-${d1.id}`)).toContain('one');
+    expect(text(`pair-queue-${d1.id}`)).toContain('next datagram: 3 B');
+  });
+
+  it('after the reads: the stream end is empty at once, the datagram end moves on to "two"', () => {
+    render(<Picture />);
+    show(frames.streamRead);
+    const s1 = unix(frames.streamRead, 'stream', false);
+    expect(screen.getByTestId(`pair-queue-${s1.id}`).getAttribute('data-queued')).toBe('0');
+    expect(text(`pair-queue-${unix(frames.streamRead, 'dgram', false).id}`)).toContain('one');
+    show(frames.dgramRead);
+    expect(text(`pair-queue-${unix(frames.dgramRead, 'dgram', false).id}`)).toMatch(/^two/);
+  });
+
+  it('a child asleep in recv on the other end of a shown pair does not draw that pair a second time', () => {
+    const frame = frames.blocked;
+    const s1 = unix(frame, 'stream', false);
+    const child = frame.processes.find((p) => p.pid === frame.lesson!.roles.child)!;
+    expect(child.blocked).toMatchObject({ syscall: 'recvfrom', wchan: 'unix_stream_read_generic', object: s1.id });
+    render(<Picture />);
+    show(frame);
+    expect(screen.getAllByTestId(`pair-end-${s1.id}`)).toHaveLength(1);
+    expect(screen.queryByTestId(`object-${s1.id}`)).toBeNull();
+  });
+
+  it('in Chinese, the captions are translated', () => {
+    act(() => useAppStore.getState().setLocale('zh-Hant'));
+    render(<Picture />);
+    show(frames.queued);
+    expect(text(`pair-title-${unix(frames.queued, 'stream', true).id}`)).toBe('串流通訊端對（SOCK_STREAM）');
+    expect(text(`pair-queue-${unix(frames.queued, 'dgram', false).id}`)).toContain('下一個資料報：3 位元組');
+  });
+});
