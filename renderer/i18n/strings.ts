@@ -4,6 +4,7 @@ import { mapEn, mapZhHans, mapZhHant } from './map-strings';
 import { semEn, semZhHans, semZhHant } from './sem-strings';
 import { mmapEn, mmapZhHans, mmapZhHant } from './mmap-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
+import { socketServerEn, socketServerZhHans, socketServerZhHant } from './socket-server-strings';
 import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
 import { observeEn, observeZhHans, observeZhHant } from './observe-strings';
 import { signalEn, signalZhHans, signalZhHant } from './signal-strings';
@@ -91,6 +92,7 @@ const en = {
   stateOther: 'state {state}',
   ...toolkitEn,
   ...shmEn,
+  ...socketServerEn,
   ...diagnoseEn,
   ...mapEn,
   ...semEn,
@@ -179,6 +181,7 @@ const zhHans: Table = {
   stateOther: '状态 {state}',
   ...toolkitZhHans,
   ...shmZhHans,
+  ...socketServerZhHans,
   ...diagnoseZhHans,
   ...mapZhHans,
   ...semZhHans,
@@ -264,6 +267,7 @@ const zhHant: Table = {
   stateOther: '狀態 {state}',
   ...toolkitZhHant,
   ...shmZhHant,
+  ...socketServerZhHant,
   ...diagnoseZhHant,
   ...mapZhHant,
   ...semZhHant,
