@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
 import { parentOf } from '../actor/reaper';
 import { waitpidNoHang } from '../actor/reaper-libc';
+import { queryUnixSocket } from '../probe/kinds/unix-sockets';
 import { runSs } from '../probe/testing/socket-test-context';
 import { LessonRun, until } from './testing/lesson-run';
 import { unixStreamServer } from './unix-stream-server';
@@ -81,6 +82,34 @@ describe('a Unix domain stream server and its clients', () => {
     expect(view().error).toBeNull();
     await run.disposeAndCheck();
     expect(ssNaming(path)).toEqual([]);
+    run = null;
+  });
+
+  it('at every step, the listener numbers the probe reads (what the glyph draws) equal ss -xl', async () => {
+    run = await LessonRun.start(unixStreamServer);
+    const path = `${run.runner.dir!}/echo.sock`;
+    let inode = 0;
+    const seen: string[] = [];
+    while (run.runner.next < unixStreamServer.steps.length) {
+      const { index } = await run.step();
+      if (index === 0) {
+        await run.returned(0);
+        /* the socket() step's object: unix:<inode>, the listener-to-be */
+        inode = Number(view().objects.find((o) => o.startsWith('unix:'))?.split(':')[1] ?? 0);
+      }
+      const ss = ssListener(path);
+      const probe = inode > 0 ? queryUnixSocket(inode) : null;
+      if (ss?.state === 'LISTEN') {
+        expect(probe && [probe.rqueue, probe.wqueue], `step ${index}`).toEqual([ss.recvQ, ss.sendQ]);
+        seen.push(`${ss.recvQ}/${ss.sendQ}`);
+      }
+    }
+    expect(inode).toBeGreaterThan(0);
+    /* listen, client1 socket, connect, client2 socket, connect, accept, then 1 until the listener closes */
+    expect(seen.slice(0, 6)).toEqual(['0/5', '0/5', '1/5', '1/5', '2/5', '1/5']);
+    expect(new Set(seen.slice(6))).toEqual(new Set(['1/5']));
+    await until(() => run!.runner.finished, 30_000);
+    await run.disposeAndCheck();
     run = null;
   });
 

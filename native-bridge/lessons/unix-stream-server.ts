@@ -333,7 +333,7 @@ export const unixStreamServer: Lesson = {
   tempDir: true,
   mechanism: 'socket',
   programs: [streamServerC, streamClientC],
-  title: text('A Unix domain stream server and its clients', 'Unix 域流套接字：服务器与客户端', 'Unix 網域串流通訊端：伺服器與用戶端'),
+  title: text('A Unix socket server and two clients', 'Unix 套接字：服务器与两个客户端', 'Unix 通訊端：伺服器與兩個用戶端'),
   summary: text(
     'A server binds a socket to a path (a file of type s) and listens; two clients connect before it accepts and wait in its queue; accept takes one, a line goes there and back, shutdown, close, unlink.',
     '服务器把套接字绑定到一个路径（类型为 s 的文件）并监听；两个客户端在它 accept 之前就连接上，在队列里等待；accept 取走一个，一行数据来回，然后 shutdown、close、unlink。',
@@ -343,12 +343,12 @@ export const unixStreamServer: Lesson = {
     {
       name: 'name',
       kind: 'choice',
-      label: text('Socket path', '套接字路径', '通訊端路徑'),
+      label: text('Path', '路径', '路徑'),
       default: 'fresh',
       choices: [
-        { value: 'fresh', label: text('A new name', '一个新名字', '一個新名字') },
-        { value: 'taken', label: text('A name that exists (EADDRINUSE)', '已存在的名字（EADDRINUSE）', '已存在的名字（EADDRINUSE）') },
-        { value: 'long', label: text('Too long for sun_path (108 bytes)', '超出 sun_path（108 字节）', '超出 sun_path（108 位元組）') },
+        { value: 'fresh', label: text('new name', '新名字', '新名字') },
+        { value: 'taken', label: text('name taken (EADDRINUSE)', '名字已存在（EADDRINUSE）', '名字已存在（EADDRINUSE）') },
+        { value: 'long', label: text('too long for sun_path (108 B)', '超出 sun_path（108 字节）', '超出 sun_path（108 位元組）') },
       ],
     },
   ],
