@@ -333,7 +333,7 @@ export const unixStreamServer: Lesson = {
   tempDir: true,
   mechanism: 'socket',
   programs: [streamServerC, streamClientC],
-  title: text('A Unix socket server and two clients', 'Unix 套接字：服务器与两个客户端', 'Unix 通訊端：伺服器與兩個用戶端'),
+  title: text('Unix socket server and clients', 'Unix 套接字：服务器与两个客户端', 'Unix 通訊端：伺服器與兩個用戶端'),
   summary: text(
     'A server binds a socket to a path (a file of type s) and listens; two clients connect before it accepts and wait in its queue; accept takes one, a line goes there and back, shutdown, close, unlink.',
     '服务器把套接字绑定到一个路径（类型为 s 的文件）并监听；两个客户端在它 accept 之前就连接上，在队列里等待；accept 取走一个，一行数据来回，然后 shutdown、close、unlink。',
