@@ -4,6 +4,7 @@ import type { Frame } from '../../native-bridge/model/frame-types';
 import type { IpcObject, Snapshot, UnixSocketObject } from '../../native-bridge/model/snapshot-types';
 import type { ManualClock } from '../clock/animation-clock';
 import captured from '../fixtures/real-snapshot-listener.json';
+import capturedTcp from '../fixtures/real-snapshot-tcp-listener.json';
 import { pipeMoments } from '../fixtures/pipe-lesson-frames';
 import { freshRenderer } from '../fixtures/test-setup';
 import { useAppStore } from '../store/app-store';
@@ -83,6 +84,22 @@ describe('the listening-socket picture', () => {
     act(() => useAppStore.getState().setLocale('zh-Hans'));
     expect(screen.getByTestId(`listener-count-${id}`).textContent).toBe('1 个等待 · backlog 5');
     expect(screen.getByTestId(`listener-title-${id}`).textContent).toBe('监听套接字 · unix stream');
+  });
+
+  it('a recorded TCP listener on 127.0.0.1 (backlog 3, two connections not accepted): address:port as its name, two of three places filled', () => {
+    /* one process (`node`) made the listener and connected twice to it; ipcscope snapshot --pid of it, TCP objects kept */
+    const { pending: tcp, port } = capturedTcp as unknown as { pending: Snapshot; port: number };
+    const listener = tcp.objects.find((o) => o.kind === 'tcp' && o.state === 'LISTEN')!;
+    const { childBlocked } = pipeMoments();
+    const pid = tcp.processes[0]!.pid;
+    render(<Picture />);
+    show({ ...tcp, seq: 4, rateHz: 30, events: [], lesson: { ...childBlocked.lesson!, roles: { node: pid }, objects: tcp.objects.map((o) => o.id) } });
+    const id = listener.id;
+    expect(screen.getByTestId(`listener-title-${id}`).textContent).toBe('listener · tcp');
+    expect(screen.getByTestId(`listener-name-${id}`).textContent).toBe(`127.0.0.1:${port}`);
+    expect([screen.getByTestId(`listener-queue-${id}`).getAttribute('data-pending'), screen.getByTestId(`listener-queue-${id}`).getAttribute('data-backlog')]).toEqual(['2', '3']);
+    expect(Array.from({ length: 3 }, (_, i) => screen.getByTestId(`listener-place-${id}-${i}`).getAttribute('data-filled'))).toEqual(['true', 'true', 'false']);
+    expect(screen.getByTestId(`listener-waiting-${id}`).textContent).toContain('waiting: node');
   });
 
   it('helpers: only LISTEN sockets with a queue are listeners; names; a big backlog is drawn as a few places', () => {
