@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
@@ -75,6 +75,22 @@ describe('a Unix domain stream server and its clients', () => {
     const dropped = await run.returned(19);
     expect([dropped.result, dropped.errno]).toEqual([-1, 'ECONNRESET']);
     expect(ssListener(path)).toBeNull();
+
+    /* the anonymous version: two sockets joined to each other, no name (sock_diag has no path for them) */
+    await run.stepTo(24);
+    const made = await run.returned(23);
+    expect(made.result).toBe(0);
+    /* the server's sockets from fd 20 up: the actor's own channels sit below, the listener and the accepted one are closed */
+    const serverPid = run.pid('server');
+    const inodes = readdirSync(`/proc/${serverPid}/fd`)
+      .filter((fd) => Number(fd) >= 20)
+      .map((fd) => /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${serverPid}/fd/${fd}`))?.[1])
+      .filter((i) => i !== undefined);
+    expect(inodes).toHaveLength(2);
+    const [a, b] = inodes.map((i) => queryUnixSocket(Number(i)));
+    expect([a!.state, b!.state, a!.peer, b!.peer, a!.path, b!.path]).toEqual([1, 1, b!.inode, a!.inode, null, null]);
+    await run.stepTo(26);
+    expect(await bytesOf(25)).toBe('ping\n');
 
     await run.stepTo(unixStreamServer.steps.length);
     await until(() => run!.runner.finished, 30_000);

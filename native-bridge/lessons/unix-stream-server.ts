@@ -13,8 +13,8 @@ import type { LessonParams } from '../model/frame-types';
 import type { ActorReply } from '../actor/actor-protocol';
 import type { Lesson, LessonStep, LessonVars } from './lesson-types';
 import { numberVar, stringVar } from './lesson-types';
-import { streamClientC, streamServerC } from './programs/unix-stream-server/stream-programs';
-import { exitWith, onFd, saveBytes, saveResult, text } from './step-kit';
+import { streamClientC, streamPairC, streamServerC } from './programs/unix-stream-server/stream-programs';
+import { exitWith, onFd, saveBytes, saveFds, saveResult, text } from './step-kit';
 import { acceptQuestion, connectQuestion, connectWithAcceptClaim, socketFileClaim } from './unix-stream-server-claims';
 
 /** sizeof(sun_path) on Linux: the path and its final NUL must fit. */
@@ -24,6 +24,7 @@ export type NameChoice = 'fresh' | 'taken' | 'long';
 
 const server = (needle: string, nth = 1) => ({ program: streamServerC.file, line: streamServerC.line(needle, nth) });
 const client = (needle: string, nth = 1) => ({ program: streamClientC.file, line: streamClientC.line(needle, nth) });
+const pair = (needle: string, nth = 1) => ({ program: streamPairC.file, line: streamPairC.line(needle, nth) });
 
 /** The socket's path: in the lesson directory; the "long" choice pads the name past sun_path. */
 export function socketPath(vars: LessonVars, name: NameChoice): string {
@@ -312,11 +313,57 @@ function build(name: NameChoice): LessonStep[] {
       ),
     },
     {
+      id: 'socketpair',
+      role: 'server',
+      op: 'socketpair',
+      args: () => ({ type: 'stream' }),
+      save: saveFds('p0', 'p1'),
+      code: 'socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);',
+      ...pair('socketpair('),
+      explain: text(
+        'The anonymous version (pair.c): socketpair() returns two sockets already connected to each other. No name, no file, no listen or accept: only a process holding the descriptors (or a child that inherits them) can use them.',
+        '匿名版本（pair.c）：socketpair() 返回两个已经互相连接的套接字。没有名字，没有文件，也不需要 listen 或 accept：只有持有这两个描述符的进程（或继承它们的子进程）才能使用。',
+        '匿名版本（pair.c）：socketpair() 回傳兩個已經互相連線的通訊端。沒有名字，沒有檔案，也不需要 listen 或 accept：只有持有這兩個描述符的行程（或繼承它們的子行程）才能使用。',
+      ),
+    },
+    {
+      role: 'server',
+      op: 'send',
+      args: sendText('p0', 'ping\n'),
+      code: 'send(sv[0], "ping\\n", 5, 0);',
+      ...pair('send(sv[0]'),
+      explain: text('Bytes sent into one end...', '从一端送进去的字节……', '從一端送進去的位元組……'),
+    },
+    {
+      role: 'server',
+      op: 'recv',
+      args: recvOn('p1'),
+      code: 'recv(sv[1], buf, sizeof buf, 0);',
+      ...pair('recv(sv[1]'),
+      explain: text('...come out of the other, as on the accepted connection.', '……从另一端出来，和 accept 得到的连接一样。', '……從另一端出來，和 accept 得到的連線一樣。'),
+    },
+    {
+      role: 'server',
+      op: 'close',
+      args: onFd('p0'),
+      code: 'close(sv[0]);',
+      ...pair('close(sv[0])'),
+      explain: text('Close one end...', '关闭一端……', '關閉一端……'),
+    },
+    {
+      role: 'server',
+      op: 'close',
+      args: onFd('p1'),
+      code: 'close(sv[1]);',
+      ...pair('close(sv[1])'),
+      explain: text('...and the other: the pair is gone, with nothing to unlink.', '……再关闭另一端：这对套接字就没了，没有什么需要 unlink。', '……再關閉另一端：這對通訊端就沒了，沒有什麼需要 unlink。'),
+    },
+    {
       role: 'server',
       op: 'exit',
       args: exitWith(0),
-      code: 'exit(n == 0 ? 0 : 1);',
-      ...server('exit('),
+      code: 'exit(0);',
+      ...pair('exit(0)'),
       explain: text('The server exits.', '服务器退出。', '伺服器結束。'),
     },
   ];
@@ -332,12 +379,12 @@ export const unixStreamServer: Lesson = {
   alsoStarts: ['client1', 'client2'],
   tempDir: true,
   mechanism: 'socket',
-  programs: [streamServerC, streamClientC],
+  programs: [streamServerC, streamClientC, streamPairC],
   title: text('Unix socket server and clients', 'Unix 套接字：服务器与两个客户端', 'Unix 通訊端：伺服器與兩個用戶端'),
   summary: text(
-    'A server binds a socket to a path (a file of type s) and listens; two clients connect before it accepts and wait in its queue; accept takes one, a line goes there and back, shutdown, close, unlink.',
-    '服务器把套接字绑定到一个路径（类型为 s 的文件）并监听；两个客户端在它 accept 之前就连接上，在队列里等待；accept 取走一个，一行数据来回，然后 shutdown、close、unlink。',
-    '伺服器把通訊端綁定到一個路徑（類型為 s 的檔案）並監聽；兩個用戶端在它 accept 之前就連線上，在佇列裡等待；accept 取走一個，一行資料來回，然後 shutdown、close、unlink。',
+    'A server binds a socket to a path (a file of type s) and listens; two clients connect before it accepts and wait in its queue; accept takes one, a line goes there and back, shutdown, close, unlink; then socketpair, the anonymous version.',
+    '服务器把套接字绑定到一个路径（类型为 s 的文件）并监听；两个客户端在它 accept 之前就连接上，在队列里等待；accept 取走一个，一行数据来回，然后 shutdown、close、unlink；最后是匿名版本 socketpair。',
+    '伺服器把通訊端綁定到一個路徑（類型為 s 的檔案）並監聽；兩個用戶端在它 accept 之前就連線上，在佇列裡等待；accept 取走一個，一行資料來回，然後 shutdown、close、unlink；最後是匿名版本 socketpair。',
   ),
   params: [
     {

@@ -79,3 +79,26 @@ export const streamClientC = cProgram('echo_client.c', ['client1', 'client2'], [
   '    exit(0);',
   '}',
 ]);
+
+export const streamPairC = cProgram('pair.c', ['server'], [
+  '#define _GNU_SOURCE',
+  '#include <stdlib.h>',
+  '#include <sys/socket.h>',
+  '#include <unistd.h>',
+  '',
+  'int main(void)',
+  '{',
+  '    int sv[2];',
+  '    char buf[64];',
+  '',
+  ['    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)', text('two sockets already connected: no bind, no listen, no file', '两个已经相连的套接字：不用 bind、listen，也没有文件', '兩個已經相連的通訊端：不用 bind、listen，也沒有檔案')],
+  '        return 1;',
+  '    if (send(sv[0], "ping\\n", 5, 0) < 0)',
+  '        return 1;',
+  ['    if (recv(sv[1], buf, sizeof buf, 0) < 0)', text('comes out at the other end', '从另一端出来', '從另一端出來')],
+  '        return 1;',
+  '    close(sv[0]);',
+  '    close(sv[1]);',
+  '    exit(0);',
+  '}',
+]);
