@@ -14,7 +14,8 @@ import type { ActorReply } from '../actor/actor-protocol';
 import type { Lesson, LessonStep, LessonVars } from './lesson-types';
 import { numberVar, stringVar } from './lesson-types';
 import { streamClientC, streamPairC, streamServerC } from './programs/unix-stream-server/stream-programs';
-import { exitWith, onFd, saveBytes, saveFds, saveResult, text } from './step-kit';
+import { pairSteps, recvOn, sendText } from './unix-stream-server-pair';
+import { exitWith, onFd, saveBytes, saveResult, text } from './step-kit';
 import { acceptQuestion, connectQuestion, connectWithAcceptClaim, socketFileClaim } from './unix-stream-server-claims';
 
 /** sizeof(sun_path) on Linux: the path and its final NUL must fit. */
@@ -24,7 +25,6 @@ export type NameChoice = 'fresh' | 'taken' | 'long';
 
 const server = (needle: string, nth = 1) => ({ program: streamServerC.file, line: streamServerC.line(needle, nth) });
 const client = (needle: string, nth = 1) => ({ program: streamClientC.file, line: streamClientC.line(needle, nth) });
-const pair = (needle: string, nth = 1) => ({ program: streamPairC.file, line: streamPairC.line(needle, nth) });
 
 /** The socket's path: in the lesson directory; the "long" choice pads the name past sun_path. */
 export function socketPath(vars: LessonVars, name: NameChoice): string {
@@ -46,9 +46,7 @@ const saveListener = (reply: ActorReply, vars: LessonVars): void => {
   if (typeof reply.data?.inode === 'number') vars.listenerInode = reply.data.inode;
 };
 
-const sendText = (name: string, message: string) => (vars: LessonVars) => ({ fd: numberVar(vars, name), text: message });
 const sendVar = (fdName: string, dataName: string) => (vars: LessonVars) => ({ fd: numberVar(vars, fdName), data: stringVar(vars, dataName) });
-const recvOn = (name: string) => (vars: LessonVars) => ({ fd: numberVar(vars, name), count: 64 });
 
 function clientSteps(role: 'client1' | 'client2', fdName: string, name: NameChoice, nth: string): LessonStep[] {
   return [
@@ -312,60 +310,7 @@ function build(name: NameChoice): LessonStep[] {
         '關閉並沒有刪除通訊端檔案：伺服器用 unlink 刪除這個名字。什麼都沒留下。',
       ),
     },
-    {
-      id: 'socketpair',
-      role: 'server',
-      op: 'socketpair',
-      args: () => ({ type: 'stream' }),
-      save: saveFds('p0', 'p1'),
-      code: 'socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);',
-      ...pair('socketpair('),
-      explain: text(
-        'The anonymous version (pair.c): socketpair() returns two sockets already connected to each other. No name, no file, no listen or accept: only a process holding the descriptors (or a child that inherits them) can use them.',
-        '匿名版本（pair.c）：socketpair() 返回两个已经互相连接的套接字。没有名字，没有文件，也不需要 listen 或 accept：只有持有这两个描述符的进程（或继承它们的子进程）才能使用。',
-        '匿名版本（pair.c）：socketpair() 回傳兩個已經互相連線的通訊端。沒有名字，沒有檔案，也不需要 listen 或 accept：只有持有這兩個描述符的行程（或繼承它們的子行程）才能使用。',
-      ),
-    },
-    {
-      role: 'server',
-      op: 'send',
-      args: sendText('p0', 'ping\n'),
-      code: 'send(sv[0], "ping\\n", 5, 0);',
-      ...pair('send(sv[0]'),
-      explain: text('Bytes sent into one end...', '从一端送进去的字节……', '從一端送進去的位元組……'),
-    },
-    {
-      role: 'server',
-      op: 'recv',
-      args: recvOn('p1'),
-      code: 'recv(sv[1], buf, sizeof buf, 0);',
-      ...pair('recv(sv[1]'),
-      explain: text('...come out of the other, as on the accepted connection.', '……从另一端出来，和 accept 得到的连接一样。', '……從另一端出來，和 accept 得到的連線一樣。'),
-    },
-    {
-      role: 'server',
-      op: 'close',
-      args: onFd('p0'),
-      code: 'close(sv[0]);',
-      ...pair('close(sv[0])'),
-      explain: text('Close one end...', '关闭一端……', '關閉一端……'),
-    },
-    {
-      role: 'server',
-      op: 'close',
-      args: onFd('p1'),
-      code: 'close(sv[1]);',
-      ...pair('close(sv[1])'),
-      explain: text('...and the other: the pair is gone, with nothing to unlink.', '……再关闭另一端：这对套接字就没了，没有什么需要 unlink。', '……再關閉另一端：這對通訊端就沒了，沒有什麼需要 unlink。'),
-    },
-    {
-      role: 'server',
-      op: 'exit',
-      args: exitWith(0),
-      code: 'exit(0);',
-      ...pair('exit(0)'),
-      explain: text('The server exits.', '服务器退出。', '伺服器結束。'),
-    },
+    ...pairSteps(),
   ];
 }
 
