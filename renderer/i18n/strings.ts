@@ -5,6 +5,7 @@ import { semEn, semZhHans, semZhHant } from './sem-strings';
 import { mmapEn, mmapZhHans, mmapZhHant } from './mmap-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
 import { socketPairEn, socketPairZhHans, socketPairZhHant } from './socket-pair-strings';
+import { socketServerEn, socketServerZhHans, socketServerZhHant } from './socket-server-strings';
 import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
 import { observeEn, observeZhHans, observeZhHant } from './observe-strings';
 import { signalEn, signalZhHans, signalZhHant } from './signal-strings';
@@ -93,6 +94,7 @@ const en = {
   ...toolkitEn,
   ...shmEn,
   ...socketPairEn,
+  ...socketServerEn,
   ...diagnoseEn,
   ...mapEn,
   ...semEn,
@@ -182,6 +184,7 @@ const zhHans: Table = {
   ...toolkitZhHans,
   ...shmZhHans,
   ...socketPairZhHans,
+  ...socketServerZhHans,
   ...diagnoseZhHans,
   ...mapZhHans,
   ...semZhHans,
@@ -268,6 +271,7 @@ const zhHant: Table = {
   ...toolkitZhHant,
   ...shmZhHant,
   ...socketPairZhHant,
+  ...socketServerZhHant,
   ...diagnoseZhHant,
   ...mapZhHant,
   ...semZhHant,

@@ -2,6 +2,7 @@ import type { IpcObject } from '../../native-bridge/model/snapshot-types';
 import { peekText } from '../format/bytes-text';
 import { objectLabel } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
+import { ListenerGlyph, isListener } from './listener-glyph';
 import { LockGlyph } from './lock-glyph';
 import { MappedFileGlyph } from './mapped-file-glyph';
 import type { Palette } from './palette';
@@ -21,6 +22,7 @@ export function ObjectGlyph({ object, x, y, palette, selected, onSelect }: Props
   const t = useT();
   // kinds with a picture of their own (one file each)
   if (object.kind === 'mmap') return <MappedFileGlyph file={object} x={x} y={y} palette={palette} t={t} selected={selected} onSelect={onSelect} />;
+  if (isListener(object)) return <ListenerGlyph listener={object} x={x} y={y} palette={palette} t={t} selected={selected} onSelect={onSelect} />;
   if (object.kind === 'lock') return <LockGlyph lock={object} x={x} y={y} palette={palette} t={t} selected={selected} onSelect={onSelect} />;
   const s = palette.scale;
   const w = RING_RADIUS * 1.8;
