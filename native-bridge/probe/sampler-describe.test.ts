@@ -108,3 +108,32 @@ describe('the whole machine between PID allocations', () => {
     }
   });
 });
+
+describe('holders outside the scope, searched again and found the same', () => {
+  it('still shows a holder that leaves: an unwatched writer that exits is no longer listed', async () => {
+    const [r, w] = makePipe();
+    const reader = spawn('sleep', ['60'], { stdio: [r, 'ignore', 'ignore'] });
+    children.push(reader);
+    const writer = spawn('sh', ['-c', 'read go'], { stdio: ['pipe', w, 'ignore'] });
+    children.push(writer);
+    closeFd(r);
+    closeFd(w);
+    const rpid = reader.pid!;
+    const inode = Number(/pipe:\[(\d+)\]/.exec(readlinkSync(`/proc/${rpid}/fd/0`))![1]);
+    await until('sleep asleep', () => wchan(rpid) === 'hrtimer_nanosleep');
+    // its stdin is a socketpair (Node's 'pipe'): asleep in read (syscall 0) on it
+    await until('sh blocked reading', () => readFileSync(`/proc/${writer.pid}/syscall`, 'latin1').startsWith('0 '));
+    // the search for other holders runs at every sample
+    const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, holderRefreshMs: 0 });
+    const holders = (): number[] =>
+      (sampler.sample({ pids: [rpid] }).objects.find((o) => o.id === `pipe:${inode}`)?.holders ?? []).map((h) => h.pid).sort((a, b) => a - b);
+    try {
+      for (let i = 0; i < 3; i++) expect(holders()).toEqual([rpid, writer.pid!].sort((a, b) => a - b));
+      writer.stdin!.end('go\n');
+      await until('the writer to exit', () => writer.exitCode !== null);
+      expect(holders()).toEqual([rpid]);
+    } finally {
+      sampler.close();
+    }
+  }, 120_000);
+});
