@@ -47,3 +47,45 @@ function fallbackObjectId(fd: ScannedFd): string {
   if (fd.target.startsWith('/')) return `file:${fd.target}`;
   return `other:${fd.target}`;
 }
+
+/**
+ * The descriptions of the previous sample, handed out again for a process
+ * whose scan is the very same object (it has not run: Sampler reuses the
+ * scan) while its wait and every descriptor target's object id are as they
+ * were. Describing names each descriptor: with a thousand workers that each
+ * hold the write ends of their elder siblings' pipes (process-pool `keeps`,
+ * ~500,000 descriptors) that is most of a frame, for a picture that has not
+ * changed. The id of every target is compared once per sample (a few thousand
+ * entries), not once per descriptor.
+ */
+export class ProcessDescriptions {
+  private lastTargets: Map<string, string> | null = null;
+  private last = new Map<number, { scan: ScannedProcessWithExtras; waitsOn: string | null; info: ProcessInfo }>();
+
+  describeAll(processes: Iterable<ScannedProcessWithExtras>, objectOfTarget: Map<string, string>, waits: Map<number, string>): ProcessInfo[] {
+    const sameTargets = this.lastTargets !== null && sameEntries(this.lastTargets, objectOfTarget);
+    const next = new Map<number, { scan: ScannedProcessWithExtras; waitsOn: string | null; info: ProcessInfo }>();
+    const infos: ProcessInfo[] = [];
+    for (const proc of processes) {
+      const waitsOn = waits.get(proc.pid) ?? null;
+      const before = this.last.get(proc.pid);
+      const info = sameTargets && before?.scan === proc && before.waitsOn === waitsOn ? before.info : describeProcess(proc, objectOfTarget, waitsOn);
+      next.set(proc.pid, { scan: proc, waitsOn, info });
+      infos.push(info);
+    }
+    this.last = next;
+    this.lastTargets = objectOfTarget;
+    return infos;
+  }
+
+  forget(): void {
+    this.last.clear();
+    this.lastTargets = null;
+  }
+}
+
+function sameEntries(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
+}

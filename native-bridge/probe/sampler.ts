@@ -17,11 +17,11 @@ import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './process/
 import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process/process-scan';
 import { scanWholeMachine } from './pool/scan-pool';
 import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext, type ProbeOptions } from './probe-types';
-import { listAllPids, withDescendants } from './scope';
+import { AllPids, withDescendants } from './scope';
 import { HeldSysvTables } from './kinds/sysvipc-table';
 import { IDLE_REFRESH_MS, sharedMemoryExists, stripUndefined, type SamplerOptions, type Scope } from './sampler-options';
 import { fillPeerHolders, HoldersIndexCache } from './sampler-holders';
-import { describeProcess } from './sampler-describe';
+import { ProcessDescriptions } from './sampler-describe';
 import { sameDescriptors, sameKeys } from './sampler-compare';
 import { DiagnosisTracker } from './sampler-diagnoses';
 
@@ -59,6 +59,10 @@ export class Sampler {
   /** Each probe's latest answer, and for which scope: what a failed collect shows instead of nothing. */
   private readonly lastCollected = new Map<KindProbe, { scopeKey: string; result: KindProbeResult }>();
   private readonly diagnoses: DiagnosisTracker | null;
+  /** The previous sample's process descriptions, reused for processes that have not run (sampler-describe.ts). */
+  private readonly descriptions = new ProcessDescriptions();
+  /** Every PID, listed again only after a new PID was handed out (scope.ts). */
+  private readonly allPids = new AllPids();
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
@@ -83,6 +87,8 @@ export class Sampler {
     this.previous.clear();
     this.holders.forget();
     this.reusable = null;
+    this.descriptions.forget();
+    this.allPids.forget();
     this.sysvTables?.forget();
     this.otherHolders?.clear();
     this.peerHolders?.clear();
@@ -97,7 +103,7 @@ export class Sampler {
   private read(scope: Scope): Snapshot {
     const started = performance.now();
     const wholeMachine = 'all' in scope;
-    const requested = wholeMachine ? listAllPids() : scope.tree ? withDescendants(scope.pids) : [...new Set(scope.pids)];
+    const requested = wholeMachine ? this.allPids.list() : scope.tree ? withDescendants(scope.pids) : [...new Set(scope.pids)];
     const problems: ProbeProblem[] = [];
     const processes = new Map<number, ScannedProcessWithExtras>();
     const idle = new Set<number>();
@@ -220,7 +226,7 @@ export class Sampler {
       }
     }
     if (!wholeMachine && this.peerHolders) fillPeerHolders(objects, this.peerHolders, scannedPids, now);
-    const infos = [...processes.values()].map((proc) => describeProcess(proc, objectOfTarget, waits.get(proc.pid) ?? null));
+    const infos = this.descriptions.describeAll(processes.values(), objectOfTarget, waits);
     const snapshot: Snapshot = { takenAt, durationMs: performance.now() - started, processes: infos, objects, problems };
     const reusableNext = this.fdRefreshMs > 0 && !wholeMachine && changesOnlyThroughScope(snapshot, scannedPids);
     this.reusable = reusableNext ? { scopeKey, snapshot } : null;

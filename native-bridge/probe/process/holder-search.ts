@@ -116,13 +116,17 @@ export class OtherHolderCache {
   ) {}
 
   /**
-   * The holders found by the latest search: the same Map object until the
-   * next search, so a caller can tell an unchanged answer by identity.
+   * The holders found by the latest search: the same Map object until a
+   * search finds something else, so a caller can tell an unchanged answer by
+   * identity (a Sampler then keeps its holders index, and the pipe probe its
+   * grouping: with a thousand pipes each held by hundreds of processes,
+   * rebuilding them every refresh cost more than the search itself).
    */
   lookup(wanted: ReadonlySet<string>, scanned: Set<number>, now: number): ReadonlyMap<string, Holder[]> {
     if (wanted.size === 0) return NOTHING_WANTED;
     if (now - this.at >= this.refreshMs || !this.searchedAll(wanted)) {
-      this.found = this.tables.find(wanted, scanned);
+      const found = this.tables.find(wanted, scanned);
+      if (!sameHolders(found, this.found)) this.found = found;
       this.searched = new Set(wanted);
       this.at = now;
     }
@@ -137,4 +141,19 @@ export class OtherHolderCache {
   clear(): void {
     this.at = -Infinity;
   }
+}
+
+/** Whether two answers name the same holders (pid, fd, access) of the same targets, in the same order. */
+function sameHolders(a: ReadonlyMap<string, Holder[]>, b: ReadonlyMap<string, Holder[]>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [target, holders] of a) {
+    const other = b.get(target);
+    if (!other || other.length !== holders.length) return false;
+    for (let i = 0; i < holders.length; i++) {
+      const x = holders[i]!;
+      const y = other[i]!;
+      if (x.pid !== y.pid || x.fd !== y.fd || x.access !== y.access) return false;
+    }
+  }
+  return true;
 }
