@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCALES, STRINGS, translate } from './strings';
 
@@ -30,15 +28,15 @@ describe('UI strings', () => {
     expect(translate('zh-Hant', 'blockedIn', { call: 'read(fd 3)', object: 'pipe 4614' })).toBe('阻塞於 read(fd 3)，等待 pipe 4614');
   });
 
-  it('no two string files define the same key (a later spread would silently replace the earlier text)', async () => {
-    // jsdom's import.meta.url is not a file URL: the suite runs from the project root.
-    const dir = join(process.cwd(), 'renderer', 'i18n');
-    const source = readFileSync(join(dir, 'strings.ts'), 'utf8');
+  it('no two string files define the same key (a later spread would silently replace the earlier text)', () => {
+    // Vite reads the files at build time: strings.ts as text (its own English keys), each *-strings.ts as a module.
+    const source = Object.values(import.meta.glob<string>('./strings.ts', { query: '?raw', import: 'default', eager: true }))[0] ?? '';
     const english = source.slice(source.indexOf('const en = {'), source.indexOf('} as const;'));
-    const owner = new Map<string, string>([...english.matchAll(/^  (\w+):/gm)].map((m) => [m[1]!, 'strings.ts']));
+    const owner = new Map<string, string>([...english.matchAll(/^ {2}(\w+):/gm)].map((m) => [m[1]!, 'strings.ts']));
+    expect(owner.size).toBeGreaterThan(50);
+    const files = import.meta.glob<Record<string, object>>('./*-strings.ts', { eager: true });
     const clashes: string[] = [];
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('-strings.ts'))) {
-      const tables = (await import(`./${file}`)) as Record<string, object>;
+    for (const [file, tables] of Object.entries(files)) {
       for (const [name, table] of Object.entries(tables)) {
         if (!name.endsWith('En')) continue;
         for (const key of Object.keys(table)) {
