@@ -146,8 +146,14 @@ describe('a shared file: mmap and a file lock', () => {
         return wait === null || wait.state === 'Z';
       };
       await until(() => !existsSync(dir) && [...pids, watchdog].every(dead), 15_000);
-      /* the file is gone, so its inode may already be another file's: no lock line of our processes */
-      expect(locksOn(inode).filter((l) => l.pid !== null && pids.includes(l.pid))).toEqual([]);
+      /*
+       * The file is gone, so its inode may already be another file's: no lock line of our processes. The kernel drops a
+       * lock when the last reference to its open file goes, which can come a moment after the holder is reaped (a
+       * reference a /proc reader held): wait for it, then assert.
+       */
+      const ours = () => locksOn(inode).filter((l) => l.pid !== null && pids.includes(l.pid));
+      await until(() => ours().length === 0, 15_000).catch(() => undefined);
+      expect(ours()).toEqual([]);
     } finally {
       engine.kill('SIGKILL');
     }
