@@ -1,29 +1,59 @@
 import type { IpcObject } from '../../native-bridge/model/snapshot-types';
 import { peekText } from '../format/bytes-text';
 import { objectLabel } from '../format/kernel-words';
-import { useT } from '../i18n/use-t';
+import type { Translate } from '../i18n/strings';
+import { RING_RADIUS, type PlacedProcess } from './layout';
 import { ListenerGlyph, isListener } from './listener-glyph';
 import { LockGlyph } from './lock-glyph';
 import { MappedFileGlyph } from './mapped-file-glyph';
+import { MsgqGlyph } from './msgq-glyph';
+import { MqueueGlyph } from './msgq-glyph-posix';
 import type { Palette } from './palette';
-import { RING_RADIUS } from './layout';
+import { PipeRing } from './pipe-ring';
+import { SemGlyph } from './sem-glyph';
+import { ShmGlyph } from './shm-glyph';
+import { peerOf, SocketPairGlyph } from './socket-pair-glyph';
 
-interface Props {
+/** Everything a glyph may need besides its object; the picture hands the same to every object. */
+export interface ObjectGlyphProps {
   object: IpcObject;
   x: number;
   y: number;
+  /** The processes the picture placed: waiters, attachers and holders are drawn beside their nodes. */
+  placed: PlacedProcess[];
+  /** Every object of the frame, shown or not: a socket end's peer. */
+  frameObjects: readonly IpcObject[];
+  /** Bytes a pipe's ring holds at this instant: the kernel's count, less bytes still flying in, plus bytes not yet flown out. */
+  ringBytes(objectId: string, queued: number): number;
   palette: Palette;
+  t: Translate;
   selected: boolean;
   onSelect(id: string): void;
 }
 
-/** Objects that have no picture of their own yet (sockets, System V, POSIX): a labelled box with the kernel's numbers. */
-export function ObjectGlyph({ object, x, y, palette, selected, onSelect }: Props) {
-  const t = useT();
-  // kinds with a picture of their own (one file each)
-  if (object.kind === 'mmap') return <MappedFileGlyph file={object} x={x} y={y} palette={palette} t={t} selected={selected} onSelect={onSelect} />;
-  if (isListener(object)) return <ListenerGlyph listener={object} x={x} y={y} palette={palette} t={t} selected={selected} onSelect={onSelect} />;
-  if (object.kind === 'lock') return <LockGlyph lock={object} x={x} y={y} palette={palette} t={t} selected={selected} onSelect={onSelect} />;
+/**
+ * The one place that picks an object's picture (one glyph per kind, one file each).
+ * Order matters where kinds share a type: a listening socket before a connected pair.
+ */
+export function ObjectGlyph(props: ObjectGlyphProps) {
+  const { object, placed, palette, t, selected, onSelect } = props;
+  const at = { x: props.x, y: props.y, palette, t, selected, onSelect };
+  if (object.kind === 'pipe' || object.kind === 'fifo') return <PipeRing {...at} pipe={object} ringBytes={props.ringBytes(object.id, object.queued ?? 0)} />;
+  if (object.kind === 'shm') return <ShmGlyph {...at} shm={object} attachers={placed.filter((p) => object.attached.includes(p.pid))} />;
+  if (object.kind === 'sem') return <SemGlyph {...at} sem={object} waiters={placed.filter((p) => object.waiting.includes(p.pid))} />;
+  if (object.kind === 'msg') return <MsgqGlyph {...at} queue={object} placed={placed} />;
+  if (object.kind === 'mqueue') return <MqueueGlyph {...at} queue={object} placed={placed} />;
+  if (object.kind === 'mmap') return <MappedFileGlyph {...at} file={object} />;
+  if (object.kind === 'lock') return <LockGlyph {...at} lock={object} />;
+  if (isListener(object)) return <ListenerGlyph {...at} listener={object} />;
+  if (object.kind === 'unix' && object.peer && object.state !== 'LISTEN') {
+    return <SocketPairGlyph {...at} end={object} peer={peerOf(props.frameObjects, object.peer)} placed={placed} />;
+  }
+  return <BoxGlyph object={object} x={props.x} y={props.y} palette={palette} selected={selected} onSelect={onSelect} />;
+}
+
+/** Objects that have no picture of their own yet: a labelled box with the kernel's numbers. */
+function BoxGlyph({ object, x, y, palette, selected, onSelect }: { object: IpcObject; x: number; y: number; palette: Palette; selected: boolean; onSelect(id: string): void }) {
   const s = palette.scale;
   const w = RING_RADIUS * 1.8;
   const h = 90;

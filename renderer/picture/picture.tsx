@@ -11,22 +11,15 @@ import { flightsPending, ringBytes, scheduleFlights } from './flight-schedule';
 import { EdgeLegend, EdgeMarkers, FdEdge } from './fd-edge';
 import { DiagnosisMarks, selectDiagnoses, useFdMarks } from './diagnosis-marks';
 import { layoutPicture, NODE_HEIGHT, VIEW_WIDTH } from './layout';
-import { MsgqGlyph } from './msgq-glyph';
-import { MqueueGlyph } from './msgq-glyph-posix';
 import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
-import { PipeRing } from './pipe-ring';
 import { ProcessNode } from './process-node';
-import { SemGlyph } from './sem-glyph';
-import { ShmGlyph } from './shm-glyph';
-import { peerOf, SocketPairGlyph } from './socket-pair-glyph';
 import { anyMarks, scheduleSignalFlights, signalFlightsPending, SignalLayer } from './signal-flight';
 import { useAnimationTime, usePictureFrame } from './use-picture-clock';
 import { TrafficLayer } from '../observe/traffic-layer';
 
 export const PICTURE_SVG_ID = 'ipc-picture';
 
-/** Each process's latest syscall, newest wins. */
 /** The "… is gone" line names what the kernel did to this kind of object. */
 function goneKey(id: string): 'shmGone' | 'semGone' | 'msgGone' | 'objectGone' {
   if (id.startsWith('shm:')) return 'shmGone';
@@ -35,6 +28,7 @@ function goneKey(id: string): 'shmGone' | 'semGone' | 'msgGone' | 'objectGone' {
   return 'objectGone';
 }
 
+/** Each process's latest syscall, newest wins. */
 function lastCalls(events: { event: SyscallEvent }[]): Map<number, SyscallEvent> {
   const last = new Map<number, SyscallEvent>();
   for (const { event } of events) last.set(event.pid, event);
@@ -79,6 +73,7 @@ export function Picture() {
   // Lesson objects the kernel no longer reports (a pipe freed when its last holder closed it).
   const gone = (frame.lesson?.objects ?? []).filter((id) => !shownIds.has(id));
   const lesson = frame.lesson;
+  const ringBytesNow = (objectId: string, queued: number) => ringBytes(objectId, queued, scheduled, now, duration);
   return (
     <svg
       id={PICTURE_SVG_ID}
@@ -122,53 +117,21 @@ export function Picture() {
           <FdEdge key={edge.id} edge={edge} palette={palette} focusMark={focusMarks.get(`${edge.holder.pid}:${edge.holder.fd}`) ?? null} />
         ))}
       </g>
-      {layout.objects.map(({ object, x, y }) =>
-        object.kind === 'pipe' || object.kind === 'fifo' ? (
-          <PipeRing
-            key={object.id}
-            pipe={object}
-            ringBytes={ringBytes(object.id, object.queued ?? 0, scheduled, now, duration)}
-            x={x}
-            y={y}
-            palette={palette}
-            t={t}
-            selected={selection === object.id}
-            onSelect={select}
-          />
-        ) : object.kind === 'shm' ? (
-          <ShmGlyph
-            key={object.id}
-            shm={object}
-            attachers={layout.processes.filter((p) => object.attached.includes(p.pid))}
-            x={x}
-            y={y}
-            palette={palette}
-            t={t}
-            selected={selection === object.id}
-            onSelect={select}
-          />
-        ) : object.kind === 'sem' ? (
-          <SemGlyph
-            key={object.id}
-            sem={object}
-            waiters={layout.processes.filter((p) => object.waiting.includes(p.pid))}
-            x={x}
-            y={y}
-            palette={palette}
-            t={t}
-            selected={selection === object.id}
-            onSelect={select}
-          />
-        ) : object.kind === 'msg' ? (
-          <MsgqGlyph key={object.id} queue={object} placed={layout.processes} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
-        ) : object.kind === 'unix' && object.peer && object.state !== 'LISTEN' ? (
-          <SocketPairGlyph key={object.id} end={object} peer={peerOf(frame.objects, object.peer)} placed={layout.processes} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
-        ) : object.kind === 'mqueue' ? (
-          <MqueueGlyph key={object.id} queue={object} placed={layout.processes} x={x} y={y} palette={palette} t={t} selected={selection === object.id} onSelect={select} />
-        ) : (
-          <ObjectGlyph key={object.id} object={object} x={x} y={y} palette={palette} selected={selection === object.id} onSelect={select} />
-        ),
-      )}
+      {layout.objects.map(({ object, x, y }) => (
+        <ObjectGlyph
+          key={object.id}
+          object={object}
+          x={x}
+          y={y}
+          placed={layout.processes}
+          frameObjects={frame.objects}
+          ringBytes={ringBytesNow}
+          palette={palette}
+          t={t}
+          selected={selection === object.id}
+          onSelect={select}
+        />
+      ))}
       {layout.processes.map((placed) => {
         const last = calls.get(placed.pid) ?? null;
         return (
