@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
@@ -14,16 +14,14 @@ afterEach(async () => {
   run = null;
 });
 
-const ppid = (pid: number): number => Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-
 describe('a FIFO between two unrelated programs', () => {
   it('mkfifo makes a type-p file with no data, open sleeps in wait_for_partner, lines pass, EOF, unlink', async () => {
     run = await LessonRun.start(fifoServerClient);
     const dir = run.runner.dir!;
     const [server, client] = [run.pid('server'), run.pid('client')];
     /* started separately: neither is the other's ancestor */
-    expect(ppid(server)).not.toBe(client);
-    expect(ppid(client)).not.toBe(server);
+    expect(parentOf(server)).not.toBe(client);
+    expect(parentOf(client)).not.toBe(server);
     await run.stepTo(2);
     const stat = lstatSync(`${dir}/demo.fifo`);
     expect(stat.isFIFO()).toBe(true);

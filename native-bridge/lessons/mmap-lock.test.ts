@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
@@ -7,26 +7,13 @@ import { parentOf } from '../actor/reaper';
 import { waitpidNoHang } from '../actor/reaper-libc';
 import { FIRST_MESSAGE, SECOND_MESSAGE, fileBytes, fileMappings, locksOn, mmapLock } from './mmap-lock';
 import { LessonRun, until } from './testing/lesson-run';
+import { memoryAt } from './testing/process-memory';
 
 let run: LessonRun | null = null;
 afterEach(async () => {
   await run?.runner.dispose();
   run = null;
 });
-
-const ppid = (pid: number): number => Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-
-/** The bytes at `address` in another process's memory, as the kernel has them (/proc/PID/mem). */
-function memoryOf(pid: number, address: string, count: number): string {
-  const fd = openSync(`/proc/${pid}/mem`, 'r');
-  try {
-    const buf = Buffer.alloc(count);
-    readSync(fd, buf, 0, count, BigInt(`0x${address}`));
-    return buf.toString('latin1');
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const CASES = [
   { lock: 'flock', type: 'FLOCK', wchan: 'locks_lock_inode_wait', syscallNr: 73 },
@@ -40,8 +27,8 @@ describe('a shared file: mmap and a file lock', () => {
       const dir = run.runner.dir!;
       const path = `${dir}/shared.dat`;
       const [writer, reader] = [run.pid('writer'), run.pid('reader')];
-      expect(ppid(writer)).not.toBe(reader);
-      expect(ppid(reader)).not.toBe(writer);
+      expect(parentOf(writer)).not.toBe(reader);
+      expect(parentOf(reader)).not.toBe(writer);
       const view = () => run!.runner.view(false, 1);
 
       await run.stepTo(2);
@@ -63,7 +50,7 @@ describe('a shared file: mmap and a file lock', () => {
       await run.stepTo(7);
       await run.returned(6);
       /* the writer's store went to the reader's memory, and into the file, with no write() */
-      expect(memoryOf(reader, r!.start, FIRST_MESSAGE.length)).toBe(FIRST_MESSAGE);
+      expect(memoryAt(reader, BigInt(`0x${r!.start}`), FIRST_MESSAGE.length).toString('latin1')).toBe(FIRST_MESSAGE);
       expect(fileBytes(path, FIRST_MESSAGE.length)!.toString()).toBe(FIRST_MESSAGE);
       expect(Buffer.from((await run.returned(6)).data!, 'base64').subarray(0, FIRST_MESSAGE.length).toString()).toBe(FIRST_MESSAGE);
       expect(view().steps[6]!.question?.verdict?.correct).toBe('string');

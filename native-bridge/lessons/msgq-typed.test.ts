@@ -1,31 +1,26 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
 import { parentOf } from '../actor/reaper';
 import { waitpidNoHang } from '../actor/reaper-libc';
-import { IPC_RMID, sysv } from '../libc/sysv';
 import { BLOCKED_SIZE, MSG_TOO_BIG, SMALL_QBYTES, kernelLimit, msgRow, msgqTyped, queueCapacity } from './msgq-typed';
 import { LessonRun, until } from './testing/lesson-run';
+import { ipcsColumns, SysvSweep } from './testing/sysv-tables';
 
 let run: LessonRun | null = null;
-/* queues this test saw, removed in afterEach if a failure left one */
-const seen = new Set<number>();
+const sweep = new SysvSweep();
 afterEach(async () => {
   await run?.runner.dispose();
   run = null;
-  for (const msqid of seen) if (msgRow(msqid)) sysv.msgctl(msqid, IPC_RMID, null);
-  seen.clear();
+  sweep.removeLeft();
 });
 
 /* what `ipcs -q` prints for one queue: used-bytes and messages columns */
 function ipcsQueue(msqid: number): { bytes: number; messages: number } | null {
-  for (const line of execFileSync('ipcs', ['-q'], { encoding: 'utf8' }).split('\n')) {
-    const f = line.trim().split(/\s+/);
-    if (f[1] === String(msqid)) return { bytes: Number(f[4]), messages: Number(f[5]) };
-  }
-  return null;
+  const columns = ipcsColumns('msg', msqid);
+  return columns && { bytes: Number(columns[4]), messages: Number(columns[5]) };
 }
 
 const asleepIn = (pid: number, wchan: string, nr: number, msqid: number): boolean => {
@@ -42,7 +37,7 @@ describe('typed messages on a System V queue', () => {
 
     await run.stepTo(2);
     const msqid = (await run.returned(1)).result!;
-    seen.add(msqid);
+    sweep.saw('msg', msqid);
     expect(readFileSync(`${dir}/.sysv-msg`, 'utf8')).toBe(`${msqid}\n`);
     expect(ipcsQueue(msqid)).toEqual({ bytes: 0, messages: 0 });
     expect(queueCapacity(msqid)).toBe(kernelLimit('msgmnb'));
@@ -135,7 +130,7 @@ describe('typed messages on a System V queue', () => {
     await run.stepTo(7);
     await run.returned(6);
     const msqid = Number(readFileSync(`${run.runner.dir!}/.sysv-msg`, 'utf8').trim());
-    seen.add(msqid);
+    sweep.saw('msg', msqid);
     expect(ipcsQueue(msqid)).toEqual({ bytes: 13, messages: 2 });
     await run.disposeAndCheck();
     run = null;
@@ -152,7 +147,7 @@ describe('typed messages on a System V queue', () => {
         engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
       });
       const { dir, pids, watchdog, msqid } = JSON.parse(line) as { dir: string; pids: number[]; watchdog: number; msqid: number };
-      seen.add(msqid);
+      sweep.saw('msg', msqid);
       expect(msgRow(msqid)).not.toBeNull();
       engine.kill('SIGKILL');
       await until(() => msgRow(msqid) === null && !existsSync(dir), 15_000);

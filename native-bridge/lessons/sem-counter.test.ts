@@ -5,37 +5,25 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
 import { parentOf } from '../actor/reaper';
 import { waitpidNoHang } from '../actor/reaper-libc';
-import { GETNCNT, GETVAL, GETZCNT, IPC_RMID, SYS_SEMTIMEDOP, sysv } from '../libc/sysv';
+import { GETNCNT, GETVAL, GETZCNT, SYS_SEMTIMEDOP, sysv } from '../libc/sysv';
 import type { SemSetObject } from '../model/snapshot-types';
 import { takeSnapshot } from '../probe/sampler';
 import { counterIn, EXPECTED, semCounter, semRow } from './sem-counter';
 import { shmRow } from './shm-claims';
 import { LessonRun, until } from './testing/lesson-run';
+import { segmentMappedAt } from './testing/process-memory';
+import { SysvSweep } from './testing/sysv-tables';
 
 let run: LessonRun | null = null;
-/* objects this test saw, removed in afterEach if a failure left one */
-const seenShm = new Set<number>();
-const seenSem = new Set<number>();
+const sweep = new SysvSweep();
 afterEach(async () => {
   await run?.runner.dispose();
   run = null;
-  for (const id of seenShm) if (shmRow(id)) sysv.shmctl(id, IPC_RMID, null);
-  for (const id of seenSem) if (semRow(id)) sysv.semctlInt(id, 0, IPC_RMID, 0);
-  seenShm.clear();
-  seenSem.clear();
+  sweep.removeLeft();
 });
 
 const [GATE, MUTEX, SLOTS] = [0, 1, 3];
 const semctl = (semid: number, num: number, cmd: number): number => sysv.semctlInt(semid, num, cmd, 0);
-
-/** Start address of the process's mapping of segment `shmid` (/proc/PID/maps: the inode column is the shmid). */
-function mappedStart(pid: number, shmid: number): string {
-  const line = readFileSync(`/proc/${pid}/maps`, 'utf8')
-    .split('\n')
-    .find((l) => l.includes('/SYSV') && Number(l.trim().split(/\s+/)[4]) === shmid);
-  if (!line) throw new Error(`process ${pid} does not map segment ${shmid}`);
-  return `0x${line.split('-')[0]}`;
-}
 
 /** The kernel shows the process asleep in semtimedop on this set. */
 function asleepOnSet(pid: number, semid: number): boolean {
@@ -64,14 +52,14 @@ describe('semaphores guarding shared memory', () => {
     await run.stepTo(3);
     const shmid = (await run.returned(0)).result!;
     const semid = (await run.returned(1)).result!;
-    seenShm.add(shmid);
-    seenSem.add(semid);
+    sweep.saw('shm', shmid);
+    sweep.saw('sem', semid);
     expect(readFileSync(`${dir}/.sysv-sem`, 'utf8')).toBe(`${semid}\n`);
     /* ipcs -s: one set of four semaphores, all 0 */
     expect(semRow(semid)).toMatchObject({ nsems: 4 });
     for (let num = 0; num < 4; num++) expect(semctl(semid, num, GETVAL)).toBe(0);
     expect(view().steps[1]!.question?.verdict?.correct).toBe('zero');
-    const counter = mappedStart(main, shmid);
+    const counter = `0x${segmentMappedAt(main, shmid).toString(16)}`;
 
     /* round 1: both adders asleep at the gate, waiting for zero */
     await run.stepTo(9);
@@ -153,8 +141,8 @@ describe('semaphores guarding shared memory', () => {
     await run.stepTo(9);
     const shmid = (await run.returned(0)).result!;
     const semid = (await run.returned(1)).result!;
-    seenShm.add(shmid);
-    seenSem.add(semid);
+    sweep.saw('shm', shmid);
+    sweep.saw('sem', semid);
     await until(() => semctl(semid, GATE, GETZCNT) === 2, 30_000);
     await run.disposeAndCheck();
     run = null;
@@ -172,8 +160,8 @@ describe('semaphores guarding shared memory', () => {
         engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
       });
       const { dir, pids, watchdog, shmid, semid } = JSON.parse(line) as { dir: string; pids: number[]; watchdog: number; shmid: number; semid: number };
-      seenShm.add(shmid);
-      seenSem.add(semid);
+      sweep.saw('shm', shmid);
+      sweep.saw('sem', semid);
       expect(semRow(semid)).not.toBeNull();
       expect(shmRow(shmid)!.nattch).toBe(3);
       engine.kill('SIGKILL');

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
+import { readSysvTable } from '../probe/kinds/sysvipc-table';
 import { LessonParamError, validateParams } from './lesson-params';
 import { SHM_SIZE_MAX } from './shm-limits';
 import { shmServerClient } from './shm-server-client';
@@ -13,7 +14,7 @@ afterEach(async () => {
   run = null;
 });
 
-const shmRows = (): string[] => readFileSync('/proc/sysvipc/shm', 'utf8').trim().split('\n').slice(1);
+const shmRows = () => readSysvTable('shm');
 const root = new URL('../..', import.meta.url).pathname;
 const fixture = new URL('./testing/shm-limit-fixture.ts', import.meta.url).pathname;
 

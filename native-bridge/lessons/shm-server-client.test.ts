@@ -1,53 +1,25 @@
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
 import { parentOf } from '../actor/reaper';
 import { waitpidNoHang } from '../actor/reaper-libc';
-import { IPC_RMID, sysv } from '../libc/sysv';
 import { SHM_MESSAGE, SHM_REQUESTED, mappedLength, shmRow, shmServerClient } from './shm-server-client';
 import { LessonRun, until } from './testing/lesson-run';
+import { memoryAt, segmentMappedAt } from './testing/process-memory';
+import { segmentsOfKey, SysvSweep } from './testing/sysv-tables';
 
 let run: LessonRun | null = null;
-/* segments this test saw, removed in afterEach if a failure left one */
-const seen = new Set<number>();
+const sweep = new SysvSweep();
 afterEach(async () => {
   await run?.runner.dispose();
   run = null;
-  for (const shmid of seen) if (shmRow(shmid)) sysv.shmctl(shmid, IPC_RMID, null);
-  seen.clear();
+  sweep.removeLeft();
 });
 
-const ppid = (pid: number): number => Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-/* `ipcs -m` reads /proc/sysvipc/shm; the segments of one key */
-const rowsOfKey = (key: number) => readFileSync('/proc/sysvipc/shm', 'utf8').split('\n').slice(1).filter((l) => l.trim().split(/\s+/)[0] === String(key));
-
-/** The bytes at `address` in another process's memory, as the kernel has them (/proc/PID/mem). */
-function memoryOf(pid: number, address: bigint, count: number): Buffer {
-  const fd = openSync(`/proc/${pid}/mem`, 'r');
-  try {
-    const buf = Buffer.alloc(count);
-    readSync(fd, buf, 0, count, address);
-    return buf;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Start address of the process's mapping of segment `shmid` (/proc/PID/maps: the inode column is the shmid). */
-function mappedStart(pid: number, shmid: number): bigint {
-  const line = readFileSync(`/proc/${pid}/maps`, 'utf8')
-    .split('\n')
-    .find((l) => l.includes('/SYSV') && Number(l.trim().split(/\s+/)[4]) === shmid);
-  if (!line) throw new Error(`process ${pid} does not map segment ${shmid}`);
-  return BigInt(`0x${line.split('-')[0]}`);
-}
-
 function shmidFromRecord(dir: string): number {
-  const shmid = Number(readFileSync(`${dir}/.sysv-shm`, 'utf8').trim());
-  seen.add(shmid);
-  return shmid;
+  return sweep.saw('shm', Number(readFileSync(`${dir}/.sysv-shm`, 'utf8').trim()));
 }
 
 describe('shared memory, server and client', () => {
@@ -55,8 +27,8 @@ describe('shared memory, server and client', () => {
     run = await LessonRun.start(shmServerClient);
     const dir = run.runner.dir!;
     const [server, client] = [run.pid('server'), run.pid('client')];
-    expect(ppid(server)).not.toBe(client);
-    expect(ppid(client)).not.toBe(server);
+    expect(parentOf(server)).not.toBe(client);
+    expect(parentOf(client)).not.toBe(server);
 
     const view = () => run!.runner.view(false, 1);
     await run.stepTo(2);
@@ -71,17 +43,17 @@ describe('shared memory, server and client', () => {
 
     await run.stepTo(3);
     const shmid = (await run.returned(2)).result!;
-    seen.add(shmid);
+    sweep.saw('shm', shmid);
     expect(shmidFromRecord(dir)).toBe(shmid);
     expect(shmRow(shmid)).toMatchObject({ key, size: SHM_REQUESTED, nattch: 0, cpid: server });
-    expect(rowsOfKey(key)).toHaveLength(1);
+    expect(segmentsOfKey(key)).toHaveLength(1);
 
     await run.stepTo(5);
     const excl = await run.returned(4);
     expect([excl.result, excl.errno]).toEqual([-1, 'EEXIST']);
     expect(view().steps[4]!.question?.verdict?.correct).toBe('eexist');
     /* still the one segment of that key */
-    expect(rowsOfKey(key)).toHaveLength(1);
+    expect(segmentsOfKey(key)).toHaveLength(1);
     await run.stepTo(6);
     expect((await run.returned(5)).result).toBe(shmid);
 
@@ -90,8 +62,8 @@ describe('shared memory, server and client', () => {
     expect(shmRow(shmid)!.nattch).toBe(1);
     expect(mappedLength(server, shmid)).toBe(4096);
     /* shmat's result is the address the kernel mapped, as the server's maps show it */
-    expect(view().steps[6]!.result).toBe(`= 0x${mappedStart(server, shmid).toString(16)}`);
-    expect((await run.returned(6)).text).toBe(`shmat(${shmid}, NULL, 0) = 0x${mappedStart(server, shmid).toString(16)}`);
+    expect(view().steps[6]!.result).toBe(`= 0x${segmentMappedAt(server, shmid).toString(16)}`);
+    expect((await run.returned(6)).text).toBe(`shmat(${shmid}, NULL, 0) = 0x${segmentMappedAt(server, shmid).toString(16)}`);
     expect((await run.returned(4)).text).toBe(`shmget(0x${(key >>> 0).toString(16)}, 4000, IPC_CREAT | IPC_EXCL | 0666) = -1 EEXIST`);
     expect(view().claims[1]!.verdict).toMatchObject({ holds: 'holds', measured: { requested: 4000, 'ipcs -m bytes': 4000, 'mapped (/proc/PID/maps)': 4096 } });
     await run.stepTo(8);
@@ -101,7 +73,7 @@ describe('shared memory, server and client', () => {
 
     await run.stepTo(10);
     /* the kernel's view of the client's memory, where its maps put the segment, holds the server's string */
-    expect(memoryOf(client, mappedStart(client, shmid), SHM_MESSAGE.length).toString()).toBe(SHM_MESSAGE);
+    expect(memoryAt(client, segmentMappedAt(client, shmid), SHM_MESSAGE.length).toString()).toBe(SHM_MESSAGE);
     expect(Buffer.from((await run.returned(9)).data!, 'base64').toString()).toBe(`${SHM_MESSAGE}\0`);
 
     await run.stepTo(11);
@@ -149,7 +121,7 @@ describe('shared memory, server and client', () => {
         engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
       });
       const { dir, pids, watchdog, shmid } = JSON.parse(line) as { dir: string; pids: number[]; watchdog: number; shmid: number };
-      seen.add(shmid);
+      sweep.saw('shm', shmid);
       expect(shmRow(shmid)!.nattch).toBe(2);
       engine.kill('SIGKILL');
       await until(() => shmRow(shmid) === null && !existsSync(dir), 15_000);
