@@ -13,6 +13,7 @@
  */
 import { forgetSem, recordSem } from '../session/lesson-sem-record';
 import { forgetShm, recordShm } from '../session/lesson-shm-record';
+import type { LocalizedText } from '../model/frame-types';
 import type { Lesson, LessonStep, LessonVars } from './lesson-types';
 import { numberVar, stringVar } from './lesson-types';
 import { semAdderC, semMainC, semWaiterC } from './programs/sem-counter/sem-programs';
@@ -43,8 +44,27 @@ const semid = (v: LessonVars) => numberVar(v, 'semid');
 const saveAddress = (name: string) => (reply: { data?: Record<string, unknown> }, vars: LessonVars) => {
   if (typeof reply.data?.address === 'string') vars[name] = reply.data.address;
 };
-const semopArgs = (num: number, op: number) => (v: LessonVars) => ({ semid: semid(v), num, op });
-const setval = (num: number, value: number) => (v: LessonVars) => ({ semid: semid(v), num, cmd: 'SETVAL', value });
+
+type Role = 'main' | 'adder1' | 'adder2' | 'waiter';
+/** Where `needle` stands in the program `role` runs (the adders share one). */
+const lineIn = (role: Role, needle: string, nth = 1) => (role === 'main' ? main : role === 'waiter' ? waiter : adder)(needle, nth);
+
+/** semop(semid, &<sembuf>, 1) on semaphore `num`: the C program's struct sembuf of that name has sem_op `op` (-1 takes, +1 gives). */
+function semopStep(role: Role, sembuf: string, num: number, op: number, explain: LocalizedText, more: Partial<LessonStep> = {}, nth = 1): LessonStep {
+  const call = `semop(semid, &${sembuf}, 1)`;
+  return { ...more, role, op: 'semop', args: (v) => ({ semid: semid(v), num, op }), code: `${call};`, ...lineIn(role, call, nth), explain };
+}
+
+const SEMAPHORE = { GATE, MUTEX, SLOTS };
+/** main's semctl(semid, <name>, SETVAL, value). */
+function setvalStep(name: keyof typeof SEMAPHORE, value: number, explain: LocalizedText, nth = 1): LessonStep {
+  const call = `semctl(semid, ${name}, SETVAL, ${value})`;
+  return { role: 'main', op: 'semctl', args: (v) => ({ semid: semid(v), num: SEMAPHORE[name], cmd: 'SETVAL', value }), code: `${call};`, ...main(call, nth), explain };
+}
+
+function exitStep(role: Role, explain: LocalizedText): LessonStep {
+  return { role, op: 'exit', args: exitWith(0), code: 'exit(0);', ...lineIn(role, 'exit(0)'), explain };
+}
 
 function attach(role: 'adder1' | 'adder2'): LessonStep {
   return {
@@ -89,40 +109,35 @@ function add(role: 'adder1' | 'adder2', locked: boolean): LessonStep {
 function round(locked: boolean): LessonStep[] {
   const nth = locked ? 2 : 1;
   return [
-    {
-      role: 'main',
-      op: 'semctl',
-      args: setval(GATE, 1),
-      code: 'semctl(semid, GATE, SETVAL, 1);',
-      ...main('semctl(semid, GATE, SETVAL, 1)', nth),
-      explain: text('main closes the start gate: semaphore 0 is set to 1.', 'main 关上起跑门：信号量 0 设为 1。', 'main 關上起跑門：號誌 0 設為 1。'),
-    },
+    setvalStep('GATE', 1, text('main closes the start gate: semaphore 0 is set to 1.', 'main 关上起跑门：信号量 0 设为 1。', 'main 關上起跑門：號誌 0 設為 1。'), nth),
     add('adder1', locked),
     add('adder2', locked),
-    {
-      role: 'main',
-      op: 'semop',
-      args: semopArgs(GATE, -1),
-      code: 'semop(semid, &open_gate, 1);',
-      ...main('semop(semid, &open_gate, 1)', nth),
-      explain: text(
+    semopStep(
+      'main',
+      'open_gate',
+      GATE,
+      -1,
+      text(
         'main takes the gate from 1 to 0: the kernel wakes both adders at once, and they run on the two cores at the same time.',
         'main 把起跑门从 1 减到 0：内核同时唤醒两个加法进程，它们在两个 CPU 核心上同时运行。',
         'main 把起跑門從 1 減到 0：核心同時喚醒兩個加法行程，它們在兩個 CPU 核心上同時執行。',
       ),
-    },
-    {
-      role: 'main',
-      op: 'semop',
-      args: semopArgs(DONE, -2),
-      code: 'semop(semid, &both_done, 1);',
-      ...main('semop(semid, &both_done, 1)', nth),
-      explain: text(
+      {},
+      nth,
+    ),
+    semopStep(
+      'main',
+      'both_done',
+      DONE,
+      -2,
+      text(
         'main asks to take 2 from DONE, which each adder raises by 1 when its loop ends: it sleeps in semop until both are finished.',
         'main 申请从 DONE 减去 2，而每个加法进程循环结束时给 DONE 加 1：它在 semop 中睡眠，直到两个都完成。',
         'main 申請從 DONE 減去 2，而每個加法行程迴圈結束時給 DONE 加 1：它在 semop 中睡眠，直到兩個都完成。',
       ),
-    },
+      {},
+      nth,
+    ),
     {
       id: locked ? 'count-locked' : 'count-unlocked',
       role: 'main',
@@ -192,14 +207,7 @@ const steps: LessonStep[] = [
     ...main('shmat('),
     explain: text('main attaches the segment to read the counter later.', 'main 挂接该段，稍后读取计数器。', 'main 掛接該區段，稍後讀取計數器。'),
   },
-  {
-    role: 'main',
-    op: 'semctl',
-    args: setval(MUTEX, 1),
-    code: 'semctl(semid, MUTEX, SETVAL, 1);',
-    ...main('semctl(semid, MUTEX, SETVAL, 1)'),
-    explain: text('The mutex starts at 1: free.', '互斥量初值为 1：空闲。', '互斥量初值為 1：空閒。'),
-  },
+  setvalStep('MUTEX', 1, text('The mutex starts at 1: free.', '互斥量初值为 1：空闲。', '互斥量初值為 1：空閒。')),
   attach('adder1'),
   attach('adder2'),
   ...round(false),
@@ -213,102 +221,57 @@ const steps: LessonStep[] = [
     explain: text('main sets the counter back to 0 for the second round.', 'main 为第二轮把计数器清零。', 'main 為第二輪把計數器歸零。'),
   },
   ...round(true),
-  {
-    role: 'main',
-    op: 'semop',
-    args: semopArgs(MUTEX, -1),
-    code: 'semop(semid, &take, 1);',
-    ...main('semop(semid, &take, 1)'),
-    explain: text('P: main takes the mutex, 1 -> 0.', 'P：main 取得互斥量，1 -> 0。', 'P：main 取得互斥量，1 -> 0。'),
-  },
-  {
-    id: 'waiter-mutex',
-    role: 'waiter',
-    op: 'semop',
-    args: semopArgs(MUTEX, -1),
-    code: 'semop(semid, &take, 1);',
-    ...waiter('semop(semid, &take, 1)'),
-    question: mutexWaiterQuestion,
-    explain: text(
+  semopStep('main', 'take', MUTEX, -1, text('P: main takes the mutex, 1 -> 0.', 'P：main 取得互斥量，1 -> 0。', 'P：main 取得互斥量，1 -> 0。')),
+  semopStep(
+    'waiter',
+    'take',
+    MUTEX,
+    -1,
+    text(
       'A third process asks for the mutex. The value cannot go below 0, so the kernel puts it to sleep in semop (wchan __do_semtimedop) and counts it in semncnt: it is in the semaphore\'s queue.',
       '第三个进程申请互斥量。值不能低于 0，于是内核让它在 semop 中睡眠（wchan __do_semtimedop），并计入 semncnt：它在这个信号量的等待队列里。',
       '第三個行程申請互斥量。值不能低於 0，於是核心讓它在 semop 中睡眠（wchan __do_semtimedop），並計入 semncnt：它在這個號誌的等待佇列裡。',
     ),
-  },
-  {
-    role: 'main',
-    op: 'semop',
-    args: semopArgs(MUTEX, 1),
-    code: 'semop(semid, &give, 1);',
-    ...main('semop(semid, &give, 1)'),
-    explain: text(
+    { id: 'waiter-mutex', question: mutexWaiterQuestion },
+  ),
+  semopStep(
+    'main',
+    'give',
+    MUTEX,
+    1,
+    text(
       'V: main gives the mutex back. The kernel hands the 1 straight to the waiter, whose semop returns; the value is 0 again.',
       'V：main 归还互斥量。内核把这个 1 直接交给等待者，它的 semop 返回；值又是 0。',
       'V：main 歸還互斥量。核心把這個 1 直接交給等待者，它的 semop 返回；值又是 0。',
     ),
-  },
-  {
-    role: 'waiter',
-    op: 'semop',
-    args: semopArgs(MUTEX, 1),
-    code: 'semop(semid, &give, 1);',
-    ...waiter('semop(semid, &give, 1)'),
-    explain: text('The waiter gives it back: the mutex is free (1).', '等待者归还它：互斥量空闲（1）。', '等待者歸還它：互斥量空閒（1）。'),
-  },
-  {
-    role: 'main',
-    op: 'semctl',
-    args: setval(SLOTS, 2),
-    code: 'semctl(semid, SLOTS, SETVAL, 2);',
-    ...main('semctl(semid, SLOTS, SETVAL, 2)'),
-    explain: text(
-      'A counting semaphore: semaphore 3 is set to 2, two free places.',
-      '计数信号量：信号量 3 设为 2，两个空位。',
-      '計數號誌：號誌 3 設為 2，兩個空位。',
-    ),
-  },
-  {
-    role: 'adder1',
-    op: 'semop',
-    args: semopArgs(SLOTS, -1),
-    code: 'semop(semid, &take_slot, 1);',
-    ...adder('semop(semid, &take_slot, 1)'),
-    explain: text('adder1 takes a place: 2 -> 1.', 'adder1 占一个空位：2 -> 1。', 'adder1 佔一個空位：2 -> 1。'),
-  },
-  {
-    role: 'adder2',
-    op: 'semop',
-    args: semopArgs(SLOTS, -1),
-    code: 'semop(semid, &take_slot, 1);',
-    ...adder('semop(semid, &take_slot, 1)'),
-    explain: text('adder2 takes the other: 1 -> 0.', 'adder2 占另一个：1 -> 0。', 'adder2 佔另一個：1 -> 0。'),
-  },
-  {
-    id: 'waiter-slot',
-    role: 'waiter',
-    op: 'semop',
-    args: semopArgs(SLOTS, -1),
-    code: 'semop(semid, &take_slot, 1);',
-    ...waiter('semop(semid, &take_slot, 1)'),
-    question: slotWaiterQuestion,
-    explain: text(
+  ),
+  semopStep('waiter', 'give', MUTEX, 1, text('The waiter gives it back: the mutex is free (1).', '等待者归还它：互斥量空闲（1）。', '等待者歸還它：互斥量空閒（1）。')),
+  setvalStep('SLOTS', 2, text('A counting semaphore: semaphore 3 is set to 2, two free places.', '计数信号量：信号量 3 设为 2，两个空位。', '計數號誌：號誌 3 設為 2，兩個空位。')),
+  semopStep('adder1', 'take_slot', SLOTS, -1, text('adder1 takes a place: 2 -> 1.', 'adder1 占一个空位：2 -> 1。', 'adder1 佔一個空位：2 -> 1。')),
+  semopStep('adder2', 'take_slot', SLOTS, -1, text('adder2 takes the other: 1 -> 0.', 'adder2 占另一个：1 -> 0。', 'adder2 佔另一個：1 -> 0。')),
+  semopStep(
+    'waiter',
+    'take_slot',
+    SLOTS,
+    -1,
+    text(
       'The third taker finds 0 places: it sleeps in semop, semncnt 1, until someone gives one back.',
       '第三个申请者发现没有空位：它在 semop 中睡眠，semncnt 为 1，直到有人归还一个。',
       '第三個申請者發現沒有空位：它在 semop 中睡眠，semncnt 為 1，直到有人歸還一個。',
     ),
-  },
-  {
-    role: 'adder1',
-    op: 'semop',
-    args: semopArgs(SLOTS, 1),
-    code: 'semop(semid, &give_slot, 1);',
-    ...adder('semop(semid, &give_slot, 1)'),
-    explain: text(
+    { id: 'waiter-slot', question: slotWaiterQuestion },
+  ),
+  semopStep(
+    'adder1',
+    'give_slot',
+    SLOTS,
+    1,
+    text(
       'adder1 gives its place back: the waiter takes it at once and its semop returns.',
       'adder1 归还它的空位：等待者立即拿到，它的 semop 返回。',
       'adder1 歸還它的空位：等待者立即拿到，它的 semop 返回。',
     ),
-  },
+  ),
   {
     role: 'main',
     op: 'semctl',
@@ -339,36 +302,16 @@ const steps: LessonStep[] = [
       'main 刪除這個區段。仍有三個行程掛接著它，所以核心把它標記為待刪除（鍵值 0），在最後一次脫離時釋放。',
     ),
   },
-  ...(['adder1', 'adder2'] as const).map(
-    (role): LessonStep => ({
-      role,
-      op: 'exit',
-      args: exitWith(0),
-      code: 'exit(0);',
-      ...adder('exit(0)'),
-      explain: text(`${role} exits: its attachment goes with it.`, `${role} 退出：它的挂接随之消失。`, `${role} 結束：它的掛接隨之消失。`),
-    }),
-  ),
-  {
-    role: 'waiter',
-    op: 'exit',
-    args: exitWith(0),
-    code: 'exit(0);',
-    ...waiter('exit(0)'),
-    explain: text('The waiter exits.', '等待者退出。', '等待者結束。'),
-  },
-  {
-    role: 'main',
-    op: 'exit',
-    args: exitWith(0),
-    code: 'exit(0);',
-    ...main('exit(0)'),
-    explain: text(
+  ...(['adder1', 'adder2'] as const).map((role) => exitStep(role, text(`${role} exits: its attachment goes with it.`, `${role} 退出：它的挂接随之消失。`, `${role} 結束：它的掛接隨之消失。`))),
+  exitStep('waiter', text('The waiter exits.', '等待者退出。', '等待者結束。')),
+  exitStep(
+    'main',
+    text(
       'main exits, the last to have the segment attached: the kernel frees it. Nothing of the lesson is left in ipcs.',
       'main 退出，它是最后一个挂接该段的进程：内核释放它。ipcs 里没有留下本课的任何东西。',
       'main 結束，它是最後一個掛接該區段的行程：核心釋放它。ipcs 裡沒有留下本課的任何東西。',
     ),
-  },
+  ),
 ];
 
 export const semCounter: Lesson = {
