@@ -50,6 +50,13 @@ async function settle<T>(read: () => T, ready: (value: T) => boolean): Promise<T
   return value;
 }
 
+/** The handler's notes once one carries `mark` (or the deadline passed): handlers run a moment after the signal. */
+const notesWith = (settled: SettledStep, mark: string): Promise<string | null> =>
+  settle(
+    () => notesOf(settled),
+    (n) => count(n, mark) > 0,
+  );
+
 const parentSignals = (settled: SettledStep): SignalSet | null => {
   const pid = settled.pidOf('parent');
   return pid === undefined ? null : readSignals(pid);
@@ -68,10 +75,7 @@ export const usr2Question: LessonQuestion = {
     { id: 'dies', text: text('The parent is terminated', '父进程被终止', '父行程被終止') },
   ],
   async judge(settled) {
-    const notes = await settle(
-      () => notesOf(settled),
-      (n) => count(n, '2') > 0,
-    );
+    const notes = await notesWith(settled, '2');
     const masks = parentSignals(settled);
     if (masks === null) return { correct: 'dies', evidence: text('The parent is gone.', '父进程已经不在了。', '父行程已經不在了。') };
     if (masks.sharedPending.includes('SIGUSR2') || masks.pending.includes('SIGUSR2')) {
@@ -142,10 +146,7 @@ export const unblockQuestion: LessonQuestion = {
     { id: '2', text: text('Twice', '两次', '兩次') },
   ],
   async judge(settled) {
-    const notes = await settle(
-      () => notesOf(settled),
-      (n) => count(n, '1') > 0,
-    );
+    const notes = await notesWith(settled, '1');
     const runs = count(notes, '1');
     const masks = parentSignals(settled);
     return {
@@ -170,6 +171,13 @@ function isZombie(pid: number | undefined): boolean {
   }
 }
 
+/** After the child's exit: its wait status while a zombie, and whether the parent's handler noted SIGCHLD ("C"). */
+async function childExitSeen(settled: SettledStep): Promise<{ status: number | null; zombie: boolean; caught: boolean; notes: string | null }> {
+  const status = await settled.zombieStatus('child');
+  const notes = await notesWith(settled, 'C');
+  return { status, notes, zombie: status !== null && isZombie(settled.pidOf('child')), caught: count(notes, 'C') > 0 };
+}
+
 export const childExitQuestion: LessonQuestion = {
   prompt: text(
     'The child exits. The parent has not called waitpid yet. What does the kernel show?',
@@ -182,13 +190,7 @@ export const childExitQuestion: LessonQuestion = {
     { id: 'nothing', text: text('Nothing reaches the parent', '父进程什么也收不到', '父行程什麼也收不到') },
   ],
   async judge(settled) {
-    const status = await settled.zombieStatus('child');
-    const notes = await settle(
-      () => notesOf(settled),
-      (n) => count(n, 'C') > 0,
-    );
-    const zombie = status !== null && isZombie(settled.pidOf('child'));
-    const caught = count(notes, 'C') > 0;
+    const { zombie, caught } = await childExitSeen(settled);
     return {
       correct: zombie ? (caught ? 'zombie' : 'nothing') : 'gone',
       evidence: text(
@@ -209,10 +211,7 @@ export const notCounted: LessonClaim = {
   ),
   after: 'unblock',
   async measure(settled): Promise<ClaimMeasure> {
-    const notes = await settle(
-      () => notesOf(settled),
-      (n) => count(n, '1') > 0,
-    );
+    const notes = await notesWith(settled, '1');
     const runs = count(notes, '1');
     return {
       holds: runs === 1 ? 'holds' : 'differs',
@@ -235,10 +234,7 @@ export const asynchronous: LessonClaim = {
   ),
   after: 'unblock',
   async measure(settled): Promise<ClaimMeasure> {
-    const notes = await settle(
-      () => notesOf(settled),
-      (n) => count(n, '1') > 0,
-    );
+    const notes = await notesWith(settled, '1');
     return {
       holds: 'partly',
       measured: { notes: notes ?? '', 'SIGUSR2 handler runs': count(notes, '2'), 'SIGUSR1 handler runs': count(notes, '1') },
@@ -260,13 +256,7 @@ export const sigchldZombie: LessonClaim = {
   ),
   after: 'child-exit',
   async measure(settled): Promise<ClaimMeasure> {
-    const status = await settled.zombieStatus('child');
-    const notes = await settle(
-      () => notesOf(settled),
-      (n) => count(n, 'C') > 0,
-    );
-    const zombie = status !== null && isZombie(settled.pidOf('child'));
-    const caught = count(notes, 'C') > 0;
+    const { status, notes, zombie, caught } = await childExitSeen(settled);
     return {
       holds: zombie && caught ? 'holds' : 'differs',
       measured: { 'child state': zombie ? 'Z' : 'gone', 'wait status': status ?? -1, 'SIGCHLD handler runs': count(notes, 'C') },
