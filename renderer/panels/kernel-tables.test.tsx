@@ -1,11 +1,10 @@
 import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { MsgQueueObject, SemSetObject, ShmObject, Snapshot } from '../../native-bridge/model/snapshot-types';
-import type { ManualClock } from '../clock/animation-clock';
 import semCaptured from '../fixtures/real-snapshot-sem.json';
 import shmCaptured from '../fixtures/real-snapshot-shm.json';
-import { freshRenderer } from '../fixtures/test-setup';
+import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
 import { HIGHLIGHT_MS, KernelTables } from './kernel-tables';
 import { SideTabs } from './side-tabs';
@@ -30,15 +29,7 @@ const semOf = (s: Snapshot): SemSetObject => s.objects.find((o): o is SemSetObje
 const shmOf = (s: Snapshot): ShmObject => s.objects.find((o): o is ShmObject => o.kind === 'shm')!;
 const hex = (key: number): string => `0x${(key >>> 0).toString(16).padStart(8, '0')}`;
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
-
-function show(frame: Frame) {
-  act(() => useAppStore.getState().ingestFrame(frame));
-  act(() => clock.advance(16));
-}
+const { show, advance } = frameFeed();
 
 const cell = (row: string, column: string) => screen.getByTestId(`kt-${row}-${column}`);
 
@@ -96,9 +87,9 @@ describe('the kernel tables panel', () => {
     expect(cell(`${after.id}#1`, 'ncount').className).toBe('kt-changed');
     expect(cell(after.id, 'semid').dataset.changed).toBe('false');
     // the highlight fades: HIGHLIGHT_MS later nothing is marked
-    act(() => clock.advance(HIGHLIGHT_MS / 2));
+    advance(HIGHLIGHT_MS / 2);
     expect(cell(`${after.id}#1`, 'ncount').dataset.changed).toBe('true');
-    act(() => clock.advance(HIGHLIGHT_MS));
+    advance(HIGHLIGHT_MS);
     expect(document.querySelectorAll('[data-changed="true"]')).toHaveLength(0);
     expect(cell(`${after.id}#1`, 'ncount').textContent).toBe('1');
   });

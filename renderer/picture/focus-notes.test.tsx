@@ -1,17 +1,13 @@
 import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
-import type { ManualClock } from '../clock/animation-clock';
 import { CHILD, pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { freshRenderer } from '../fixtures/test-setup';
+import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
 import { FocusNotes } from './focus-notes';
 import { Picture } from './picture';
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
+const { show } = frameFeed();
 
 const NOTE = { en: 'The forgotten write end.', 'zh-Hans': '被遗忘的写端。', 'zh-Hant': '被遺忘的寫端。' };
 
@@ -20,11 +16,6 @@ function withFocus(frame: Frame, status: 'done' | 'pending'): Frame {
   const lesson = frame.lesson!;
   const steps = lesson.steps.map((step) => (step.index === 1 ? { ...step, status, focus: [{ role: 'child', pid: CHILD, fd: 4, note: NOTE }] } : step));
   return { ...frame, lesson: { ...lesson, steps } };
-}
-
-function show(frame: Frame) {
-  act(() => useAppStore.getState().ingestFrame(frame));
-  act(() => clock.advance(16));
 }
 
 describe('a step that points at descriptors', () => {

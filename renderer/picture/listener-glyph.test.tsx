@@ -1,12 +1,11 @@
 import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { IpcObject, Snapshot, UnixSocketObject } from '../../native-bridge/model/snapshot-types';
-import type { ManualClock } from '../clock/animation-clock';
 import captured from '../fixtures/real-snapshot-listener.json';
 import capturedTcp from '../fixtures/real-snapshot-tcp-listener.json';
 import { pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { freshRenderer } from '../fixtures/test-setup';
+import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
 import { MAX_DRAWN_PLACES, isListener, shortName, waitingClients } from './listener-glyph';
 import { Picture } from './picture';
@@ -35,15 +34,7 @@ function lessonFrame(s: Snapshot, seq: number): Frame {
   return { ...s, seq, rateHz: 30, events: [], lesson: { ...childBlocked.lesson!, roles, objects: objects.map((o) => o.id) } };
 }
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
-
-function show(frame: Frame) {
-  act(() => useAppStore.getState().ingestFrame(frame));
-  act(() => clock.advance(16));
-}
+const { show } = frameFeed();
 
 describe('the listening-socket picture', () => {
   it('draws the recorded listener before accept: its path, backlog 5 as five places, two of them filled by the waiting clients', () => {

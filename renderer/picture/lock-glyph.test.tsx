@@ -1,11 +1,10 @@
 import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { FileLockObject, Snapshot } from '../../native-bridge/model/snapshot-types';
-import type { ManualClock } from '../clock/animation-clock';
 import captured from '../fixtures/real-snapshot-mmap-lock.json';
 import { pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { freshRenderer } from '../fixtures/test-setup';
+import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
 import { lockWaiters } from './lock-glyph';
 import { Picture } from './picture';
@@ -31,15 +30,7 @@ function lessonFrame(moment: Moment, seq: number): Frame {
 }
 const lockOf = (m: Moment) => m.snapshot.objects.find((o): o is FileLockObject => o.kind === 'lock')!;
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
-
-function show(frame: Frame) {
-  act(() => useAppStore.getState().ingestFrame(frame));
-  act(() => clock.advance(16));
-}
+const { show } = frameFeed();
 
 describe('the file-lock picture', () => {
   it('draws the recorded lock: held by the writer, FLOCK WRITE over the whole file, the reader in its queue, asleep in flock', () => {

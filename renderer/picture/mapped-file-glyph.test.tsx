@@ -1,12 +1,10 @@
-import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { MappedFileObject, Snapshot } from '../../native-bridge/model/snapshot-types';
-import type { ManualClock } from '../clock/animation-clock';
 import captured from '../fixtures/real-snapshot-mmap-lock.json';
 import { pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { freshRenderer } from '../fixtures/test-setup';
-import { useAppStore } from '../store/app-store';
+import { frameFeed } from '../fixtures/frame-feed';
 import { fileName } from './mapped-file-glyph';
 import { Picture } from './picture';
 
@@ -31,15 +29,7 @@ function lessonFrame(moment: Moment, seq: number): Frame {
 }
 const fileOf = (m: Moment) => m.snapshot.objects.find((o): o is MappedFileObject => o.kind === 'mmap')!;
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
-
-function show(frame: Frame) {
-  act(() => useAppStore.getState().ingestFrame(frame));
-  act(() => clock.advance(16));
-}
+const { show } = frameFeed();
 
 describe('the mapped-file picture', () => {
   it('draws the numbers of a recorded frame: name, inode, size, first bytes, how many map it, each range from /proc/PID/maps', () => {

@@ -1,11 +1,10 @@
 import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { MsgQueueObject, Snapshot } from '../../native-bridge/model/snapshot-types';
-import type { ManualClock } from '../clock/animation-clock';
 import captured from '../fixtures/real-snapshot-msgq.json';
 import { pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { freshRenderer } from '../fixtures/test-setup';
+import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
 import { entranceSide, messageBoxes, msgqKeyHex, queueFill } from './msgq-glyph';
 import { Picture } from './picture';
@@ -31,15 +30,7 @@ const frameOf = (snapshot: Snapshot, seq: number): Frame => ({
 });
 const text = (id: string) => screen.getByTestId(id).textContent;
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
-
-function show(frame: Frame) {
-  act(() => useAppStore.getState().ingestFrame(frame));
-  act(() => clock.advance(16));
-}
+const { show } = frameFeed();
 
 describe('the message-queue picture', () => {
   it('draws a captured queue: key and id, each message with its type, size and first bytes, msg_qbytes as the bar, a receiver waiting for type 2 at the exit', () => {

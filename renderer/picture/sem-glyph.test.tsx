@@ -1,11 +1,10 @@
 import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { SemSetObject, Snapshot } from '../../native-bridge/model/snapshot-types';
-import type { ManualClock } from '../clock/animation-clock';
 import captured from '../fixtures/real-snapshot-sem.json';
 import { pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { freshRenderer } from '../fixtures/test-setup';
+import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
 import { Picture } from './picture';
 import { attributeWaiters } from './sem-glyph';
@@ -23,15 +22,7 @@ const moments = captured as unknown as Record<'gate' | 'locked' | 'mutex' | 'slo
 const frameOf = (snapshot: Snapshot, seq: number): Frame => ({ ...snapshot, seq, rateHz: 30, events: [], lesson: null });
 const semOf = (snapshot: Snapshot): SemSetObject => snapshot.objects.find((o): o is SemSetObject => o.kind === 'sem')!;
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
-
-function show(frame: Frame) {
-  act(() => useAppStore.getState().ingestFrame(frame));
-  act(() => clock.advance(16));
-}
+const { show } = frameFeed();
 
 function expectNumbers(sem: SemSetObject) {
   expect(screen.getByTestId(`object-${sem.id}`).getAttribute('data-kind')).toBe('sem');

@@ -1,11 +1,10 @@
 import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { ShmObject, Snapshot } from '../../native-bridge/model/snapshot-types';
-import type { ManualClock } from '../clock/animation-clock';
 import captured from '../fixtures/real-snapshot-shm.json';
 import { pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { freshRenderer } from '../fixtures/test-setup';
+import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
 import { Picture } from './picture';
 import { pageCover, shmContent, shmKeyHex, shmPages } from './shm-glyph';
@@ -23,15 +22,7 @@ const { live, dest } = captured as unknown as { live: Snapshot; dest: Snapshot }
 const frameOf = (snapshot: Snapshot, seq: number): Frame => ({ ...snapshot, seq, rateHz: 30, events: [], lesson: null });
 const shmOf = (snapshot: Snapshot): ShmObject => snapshot.objects.find((o): o is ShmObject => o.kind === 'shm')!;
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
-
-function show(frame: Frame) {
-  act(() => useAppStore.getState().ingestFrame(frame));
-  act(() => clock.advance(16));
-}
+const { show } = frameFeed();
 
 describe('the shared-memory segment picture', () => {
   it('draws the numbers of a captured frame: key, id, pages, nattch, creator and last user, first bytes, one line per attached process', () => {

@@ -1,9 +1,8 @@
 import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
-import type { ManualClock } from '../clock/animation-clock';
 import recorded from '../fixtures/real-frames-signals.json';
-import { freshRenderer } from '../fixtures/test-setup';
+import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
 import { FLIGHT_MS } from './byte-flight';
 import { Picture } from './picture';
@@ -24,15 +23,7 @@ import { fitChips, MARK_ROWS, shortSignal } from './signal-marks';
  */
 const frames = recorded as unknown as Record<'blocked' | 'usr2' | 'usr1' | 'twice' | 'exit' | 'unblocked' | 'zombie', Frame>;
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
-
-function show(frame: Frame) {
-  act(() => useAppStore.getState().ingestFrame(frame));
-  act(() => clock.advance(16));
-}
+const { show, advance } = frameFeed();
 
 const parentOf = (frame: Frame) => frame.processes.find((p) => p.pid === frame.lesson!.roles.parent)!;
 
@@ -71,9 +62,9 @@ describe('the signal picture, against recorded frames', () => {
     const flight = screen.getByTestId(`signal-flight-${kill.seq}`);
     expect(flight.getAttribute('data-landing')).toBe('held');
     expect(flight.textContent).toContain('USR1');
-    act(() => clock.advance(FLIGHT_MS + 50));
+    advance(FLIGHT_MS + 50);
     expect(screen.getByTestId(`signal-landing-${kill.seq}`).textContent).toBe('held: pending');
-    act(() => clock.advance(3 * FLIGHT_MS));
+    advance(3 * FLIGHT_MS);
     expect(screen.queryByTestId(`signal-flight-${kill.seq}`)).toBeNull();
     /* the mark stays: it is the kernel's state, not the flight */
     expect(screen.getByTestId(`signal-chip-shared-${parent.pid}-SIGUSR1`)).toBeTruthy();

@@ -1,10 +1,9 @@
 import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { UnixSocketObject } from '../../native-bridge/model/snapshot-types';
-import type { ManualClock } from '../clock/animation-clock';
 import captured from '../fixtures/real-frames-sockpair.json';
-import { freshRenderer } from '../fixtures/test-setup';
+import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
 import { Picture } from './picture';
 
@@ -24,15 +23,7 @@ const unix = (frame: Frame, type: 'stream' | 'dgram', made: boolean): UnixSocket
 };
 const text = (id: string) => screen.getByTestId(id).textContent ?? '';
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
-
-function show(frame: Frame) {
-  act(() => useAppStore.getState().ingestFrame(frame));
-  act(() => clock.advance(16));
-}
+const { show } = frameFeed();
 
 describe('the socket pair picture, on frames of a real run', () => {
   it('draws each pair once, both ends joined, the parent\'s end on its side and the child\'s on the other with its fd', () => {
