@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
 import { fifoServerClient } from './fifo-server-client';
 import { parentOf } from '../actor/reaper';
-import { waitpidNoHang } from '../actor/reaper-libc';
 import { LessonRun, until } from './testing/lesson-run';
+import { killEngineFixture } from './testing/killed-engine';
 
 let run: LessonRun | null = null;
 afterEach(async () => {
@@ -65,28 +63,11 @@ describe('a FIFO between two unrelated programs', () => {
   });
 
   it('an engine killed with SIGKILL leaves no process and no FIFO: the watchdog removes the directory', async () => {
-    const engine = spawn(process.execPath, ['--import', 'tsx', new URL('./testing/fifo-engine-fixture.ts', import.meta.url).pathname], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    await killEngineFixture('fifo-engine-fixture.ts', {
+      before: ({ dir, pids }) => {
+        expect(lstatSync(`${dir}/demo.fifo`).isFIFO()).toBe(true);
+        expect(pids.some((pid) => readKernelWait(pid)?.wchan === 'wait_for_partner')).toBe(true);
+      },
     });
-    try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: engine.stdout! }).once('line', resolve);
-        engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
-      });
-      const { dir, pids, watchdog } = JSON.parse(line) as { dir: string; pids: number[]; watchdog: number };
-      expect(lstatSync(`${dir}/demo.fifo`).isFIFO()).toBe(true);
-      expect(pids.some((pid) => readKernelWait(pid)?.wchan === 'wait_for_partner')).toBe(true);
-      engine.kill('SIGKILL');
-      await until(() => !existsSync(dir), 15_000);
-      /* dead: gone, or a zombie reparented to this test process (a subreaper once a team started here), which reaps it */
-      const dead = (pid: number): boolean => {
-        if (parentOf(pid) === process.pid) waitpidNoHang(pid);
-        const wait = readKernelWait(pid);
-        return wait === null || wait.state === 'Z';
-      };
-      await until(() => [...pids, watchdog].every(dead), 15_000);
-    } finally {
-      engine.kill('SIGKILL');
-    }
-  });
+  }, 120_000);
 });

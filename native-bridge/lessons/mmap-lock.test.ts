@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
 import { parentOf } from '../actor/reaper';
-import { waitpidNoHang } from '../actor/reaper-libc';
 import { FIRST_MESSAGE, SECOND_MESSAGE, fileBytes, fileMappings, locksOn, mmapLock } from './mmap-lock';
 import { LessonRun, until } from './testing/lesson-run';
+import { killEngineFixture, type FixtureLine } from './testing/killed-engine';
 import { memoryAt } from './testing/process-memory';
 
 let run: LessonRun | null = null;
@@ -116,33 +114,18 @@ describe('a shared file: mmap and a file lock', () => {
   });
 
   it('an engine killed with SIGKILL while the reader waits for the lock leaves no process, no lock, no file: the watchdog removes the directory', async () => {
-    const engine = spawn(process.execPath, ['--import', 'tsx', new URL('./testing/mmap-engine-fixture.ts', import.meta.url).pathname], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    await killEngineFixture<FixtureLine & { inode: number }>('mmap-engine-fixture.ts', {
+      before: ({ inode }) => expect(locksOn(inode).length).toBe(2),
+      after: async ({ inode, pids }) => {
+        /*
+         * The file is gone, so its inode may already be another file's: no lock line of our processes. The kernel drops a
+         * lock when the last reference to its open file goes, which can come a moment after the holder is reaped (a
+         * reference a /proc reader held): wait for it, then assert.
+         */
+        const ours = () => locksOn(inode).filter((l) => l.pid !== null && pids.includes(l.pid));
+        await until(() => ours().length === 0, 15_000).catch(() => undefined);
+        expect(ours()).toEqual([]);
+      },
     });
-    try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: engine.stdout! }).once('line', resolve);
-        engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
-      });
-      const { dir, pids, watchdog, inode } = JSON.parse(line) as { dir: string; pids: number[]; watchdog: number; inode: number };
-      expect(locksOn(inode).length).toBe(2);
-      engine.kill('SIGKILL');
-      const dead = (pid: number): boolean => {
-        if (parentOf(pid) === process.pid) waitpidNoHang(pid);
-        const wait = readKernelWait(pid);
-        return wait === null || wait.state === 'Z';
-      };
-      await until(() => !existsSync(dir) && [...pids, watchdog].every(dead), 15_000);
-      /*
-       * The file is gone, so its inode may already be another file's: no lock line of our processes. The kernel drops a
-       * lock when the last reference to its open file goes, which can come a moment after the holder is reaped (a
-       * reference a /proc reader held): wait for it, then assert.
-       */
-      const ours = () => locksOn(inode).filter((l) => l.pid !== null && pids.includes(l.pid));
-      await until(() => ours().length === 0, 15_000).catch(() => undefined);
-      expect(ours()).toEqual([]);
-    } finally {
-      engine.kill('SIGKILL');
-    }
-  });
+  }, 120_000);
 });

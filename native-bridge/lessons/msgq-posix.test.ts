@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
-import { parentOf } from '../actor/reaper';
-import { waitpidNoHang } from '../actor/reaper-libc';
 import type { MqueueObject } from '../model/snapshot-types';
 import { takeSnapshot } from '../probe/sampler';
 import { MQ_MSGSIZE, MQ_TOO_BIG, msgqPosix } from './msgq-posix';
 import { LessonRun, until } from './testing/lesson-run';
+import { killEngineFixture, type FixtureLine } from './testing/killed-engine';
 
 let run: LessonRun | null = null;
 afterEach(async () => {
@@ -111,26 +108,9 @@ describe('a POSIX message queue, by priority, in namespaces of its own', () => {
   });
 
   it('an engine killed with SIGKILL leaves no process in the lesson\'s IPC namespace, so no queue', async () => {
-    const engine = spawn(process.execPath, ['--import', 'tsx', new URL('./testing/mq-engine-fixture.ts', import.meta.url).pathname], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    await killEngineFixture<FixtureLine & { ipcNs: string }>('mq-engine-fixture.ts', {
+      before: ({ ipcNs }) => expect(processesIn(ipcNs).length).toBeGreaterThan(0),
+      after: ({ ipcNs }) => until(() => processesIn(ipcNs).length === 0, 15_000),
     });
-    try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: engine.stdout! }).once('line', resolve);
-        engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
-      });
-      const { dir, pids, watchdog, ipcNs } = JSON.parse(line) as { dir: string; pids: number[]; watchdog: number; ipcNs: string };
-      expect(processesIn(ipcNs).length).toBeGreaterThan(0);
-      engine.kill('SIGKILL');
-      await until(() => processesIn(ipcNs).length === 0 && !existsSync(dir), 15_000);
-      const dead = (pid: number): boolean => {
-        if (parentOf(pid) === process.pid) waitpidNoHang(pid);
-        const wait = readKernelWait(pid);
-        return wait === null || wait.state === 'Z';
-      };
-      await until(() => [...pids, watchdog].every(dead), 15_000);
-    } finally {
-      engine.kill('SIGKILL');
-    }
-  });
+  }, 120_000);
 });

@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
-import { parentOf } from '../actor/reaper';
-import { waitpidNoHang } from '../actor/reaper-libc';
 import { BLOCKED_SIZE, MSG_TOO_BIG, SMALL_QBYTES, kernelLimit, msgRow, msgqTyped, queueCapacity } from './msgq-typed';
 import { LessonRun, until } from './testing/lesson-run';
+import { killEngineFixture, type FixtureLine } from './testing/killed-engine';
 import { ipcsColumns, SysvSweep } from './testing/sysv-tables';
 
 let run: LessonRun | null = null;
@@ -138,27 +135,12 @@ describe('typed messages on a System V queue', () => {
   });
 
   it('an engine killed with SIGKILL leaves no queue: the watchdog runs ipcrm -q', async () => {
-    const engine = spawn(process.execPath, ['--import', 'tsx', new URL('./testing/msgq-engine-fixture.ts', import.meta.url).pathname], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    await killEngineFixture<FixtureLine & { msqid: number }>('msgq-engine-fixture.ts', {
+      before: ({ msqid }) => {
+        sweep.saw('msg', msqid);
+        expect(msgRow(msqid)).not.toBeNull();
+      },
+      after: ({ msqid }) => until(() => msgRow(msqid) === null, 15_000),
     });
-    try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: engine.stdout! }).once('line', resolve);
-        engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
-      });
-      const { dir, pids, watchdog, msqid } = JSON.parse(line) as { dir: string; pids: number[]; watchdog: number; msqid: number };
-      sweep.saw('msg', msqid);
-      expect(msgRow(msqid)).not.toBeNull();
-      engine.kill('SIGKILL');
-      await until(() => msgRow(msqid) === null && !existsSync(dir), 15_000);
-      const dead = (pid: number): boolean => {
-        if (parentOf(pid) === process.pid) waitpidNoHang(pid);
-        const wait = readKernelWait(pid);
-        return wait === null || wait.state === 'Z';
-      };
-      await until(() => [...pids, watchdog].every(dead), 15_000);
-    } finally {
-      engine.kill('SIGKILL');
-    }
-  });
+  }, 120_000);
 });

@@ -1,14 +1,13 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
 import { becomeSubreaper, parentOf } from '../actor/reaper';
 import { PICTURED_WORKERS } from '../session/lesson-workers';
-import { waitpidNoHang } from '../actor/reaper-libc';
 import { validateParams } from './lesson-params';
 import { processPool } from './process-pool';
 import { LessonRun, alive, holdersOf, until } from './testing/lesson-run';
+import { killEngineFixture } from './testing/killed-engine';
 
 let run: LessonRun | null = null;
 afterEach(async () => {
@@ -137,30 +136,15 @@ describe('the process pool stopped or killed half-way', () => {
   it('an engine killed with SIGKILL leaves no worker, even a stopped one: the watchdog kills their process group', async () => {
     /* orphans of the killed engine come to this process (a subreaper), which reaps them below */
     becomeSubreaper();
-    const engine = spawn(process.execPath, ['--import', 'tsx', new URL('./testing/pool-engine-fixture.ts', import.meta.url).pathname], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    await killEngineFixture('pool-engine-fixture.ts', {
+      before: async ({ pids }) => {
+        expect(pids).toHaveLength(N + 1);
+        /* a stopped worker would never read its EOF: only a kill removes it */
+        process.kill(pids[1]!, 'SIGSTOP');
+        await until(() => readKernelWait(pids[1]!)?.state === 'T', LONG);
+      },
+      timeoutMs: LONG,
     });
-    try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: engine.stdout! }).once('line', resolve);
-        engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
-      });
-      const { dir, pids, watchdog } = JSON.parse(line) as { dir: string; pids: number[]; watchdog: number };
-      expect(pids).toHaveLength(N + 1);
-      /* a stopped worker would never read its EOF: only a kill removes it */
-      process.kill(pids[1]!, 'SIGSTOP');
-      await until(() => readKernelWait(pids[1]!)?.state === 'T', LONG);
-      engine.kill('SIGKILL');
-      await until(() => !existsSync(dir), LONG);
-      const dead = (pid: number): boolean => {
-        if (parentOf(pid) === process.pid) waitpidNoHang(pid);
-        const wait = readKernelWait(pid);
-        return wait === null || wait.state === 'Z';
-      };
-      await until(() => [...pids, watchdog].every(dead), LONG);
-    } finally {
-      engine.kill('SIGKILL');
-    }
   }, 120_000);
 });
 

@@ -1,16 +1,13 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
-import { parentOf } from '../actor/reaper';
-import { waitpidNoHang } from '../actor/reaper-libc';
 import { GETNCNT, GETVAL, GETZCNT, SYS_SEMTIMEDOP, sysv } from '../libc/sysv';
 import type { SemSetObject } from '../model/snapshot-types';
 import { takeSnapshot } from '../probe/sampler';
 import { counterIn, EXPECTED, semCounter, semRow } from './sem-counter';
 import { shmRow } from './shm-claims';
 import { LessonRun, until } from './testing/lesson-run';
+import { killEngineFixture, type FixtureLine } from './testing/killed-engine';
 import { segmentMappedAt } from './testing/process-memory';
 import { SysvSweep } from './testing/sysv-tables';
 
@@ -151,29 +148,15 @@ describe('semaphores guarding shared memory', () => {
   });
 
   it('an engine killed with SIGKILL leaves no set and no segment: the watchdog runs ipcrm -s and -m', async () => {
-    const engine = spawn(process.execPath, ['--import', 'tsx', new URL('./testing/sem-engine-fixture.ts', import.meta.url).pathname], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    await killEngineFixture<FixtureLine & { shmid: number; semid: number }>('sem-engine-fixture.ts', {
+      before: ({ shmid, semid }) => {
+        sweep.saw('shm', shmid);
+        sweep.saw('sem', semid);
+        expect(semRow(semid)).not.toBeNull();
+        expect(shmRow(shmid)!.nattch).toBe(3);
+      },
+      after: ({ shmid, semid }) => until(() => semRow(semid) === null && shmRow(shmid) === null, 20_000),
+      timeoutMs: 20_000,
     });
-    try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: engine.stdout! }).once('line', resolve);
-        engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
-      });
-      const { dir, pids, watchdog, shmid, semid } = JSON.parse(line) as { dir: string; pids: number[]; watchdog: number; shmid: number; semid: number };
-      sweep.saw('shm', shmid);
-      sweep.saw('sem', semid);
-      expect(semRow(semid)).not.toBeNull();
-      expect(shmRow(shmid)!.nattch).toBe(3);
-      engine.kill('SIGKILL');
-      await until(() => semRow(semid) === null && shmRow(shmid) === null && !existsSync(dir), 20_000);
-      const dead = (pid: number): boolean => {
-        if (parentOf(pid) === process.pid) waitpidNoHang(pid);
-        const wait = readKernelWait(pid);
-        return wait === null || wait.state === 'Z';
-      };
-      await until(() => [...pids, watchdog].every(dead), 20_000);
-    } finally {
-      engine.kill('SIGKILL');
-    }
-  });
+  }, 120_000);
 });

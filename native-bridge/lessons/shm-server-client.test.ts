@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
 import { parentOf } from '../actor/reaper';
-import { waitpidNoHang } from '../actor/reaper-libc';
 import { SHM_MESSAGE, SHM_REQUESTED, mappedLength, shmRow, shmServerClient } from './shm-server-client';
 import { LessonRun, until } from './testing/lesson-run';
+import { killEngineFixture, type FixtureLine } from './testing/killed-engine';
 import { memoryAt, segmentMappedAt } from './testing/process-memory';
 import { segmentsOfKey, SysvSweep } from './testing/sysv-tables';
 
@@ -112,27 +110,12 @@ describe('shared memory, server and client', () => {
   });
 
   it('an engine killed with SIGKILL leaves no segment: the watchdog runs ipcrm -m', async () => {
-    const engine = spawn(process.execPath, ['--import', 'tsx', new URL('./testing/shm-engine-fixture.ts', import.meta.url).pathname], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    await killEngineFixture<FixtureLine & { shmid: number }>('shm-engine-fixture.ts', {
+      before: ({ shmid }) => {
+        sweep.saw('shm', shmid);
+        expect(shmRow(shmid)!.nattch).toBe(2);
+      },
+      after: ({ shmid }) => until(() => shmRow(shmid) === null, 15_000),
     });
-    try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: engine.stdout! }).once('line', resolve);
-        engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
-      });
-      const { dir, pids, watchdog, shmid } = JSON.parse(line) as { dir: string; pids: number[]; watchdog: number; shmid: number };
-      sweep.saw('shm', shmid);
-      expect(shmRow(shmid)!.nattch).toBe(2);
-      engine.kill('SIGKILL');
-      await until(() => shmRow(shmid) === null && !existsSync(dir), 15_000);
-      const dead = (pid: number): boolean => {
-        if (parentOf(pid) === process.pid) waitpidNoHang(pid);
-        const wait = readKernelWait(pid);
-        return wait === null || wait.state === 'Z';
-      };
-      await until(() => [...pids, watchdog].every(dead), 15_000);
-    } finally {
-      engine.kill('SIGKILL');
-    }
-  });
+  }, 120_000);
 });

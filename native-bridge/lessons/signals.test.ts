@@ -1,12 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readKernelWait } from '../actor/kernel-wait';
-import { parentOf } from '../actor/reaper';
-import { waitpidNoHang } from '../actor/reaper-libc';
 import { readSignals } from '../probe/process/signals';
 import { LessonRun, alive, until } from './testing/lesson-run';
+import { killEngineFixture, type FixtureLine } from './testing/killed-engine';
 import { signalsLesson } from './signals';
 
 let run: LessonRun | null = null;
@@ -103,25 +99,9 @@ describe('signals lesson', () => {
   }, 120_000);
 
   it('an engine killed with SIGKILL while a signal is pending leaves no process', async () => {
-    const engine = spawn(process.execPath, ['--import', 'tsx', new URL('./testing/signals-engine-fixture.ts', import.meta.url).pathname], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    await killEngineFixture<FixtureLine & { parent: number }>('signals-engine-fixture.ts', {
+      before: ({ parent }) => expect(readSignals(parent)?.sharedPending).toContain('SIGUSR1'),
+      timeoutMs: LONG,
     });
-    try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: engine.stdout! }).once('line', resolve);
-        engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
-      });
-      const { pids, parent } = JSON.parse(line) as { pids: number[]; parent: number };
-      expect(readSignals(parent)?.sharedPending).toContain('SIGUSR1');
-      engine.kill('SIGKILL');
-      const dead = (pid: number): boolean => {
-        if (parentOf(pid) === process.pid) waitpidNoHang(pid);
-        const wait = readKernelWait(pid);
-        return wait === null || wait.state === 'Z';
-      };
-      await until(() => pids.every(dead), LONG);
-    } finally {
-      engine.kill('SIGKILL');
-    }
   }, 120_000);
 });

@@ -1,13 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readKernelWait } from '../actor/kernel-wait';
-import { parentOf } from '../actor/reaper';
-import { waitpidNoHang } from '../actor/reaper-libc';
 import { queryUnixSocket } from '../probe/kinds/unix-sockets';
 import { runSs } from '../probe/testing/socket-test-context';
 import { LessonRun, until } from './testing/lesson-run';
+import { killEngineFixture } from './testing/killed-engine';
 import { unixStreamServer } from './unix-stream-server';
 
 let run: LessonRun | null = null;
@@ -165,29 +161,14 @@ describe('a Unix domain stream server and its clients', () => {
   });
 
   it('an engine killed with SIGKILL leaves no process, no socket and no socket file', async () => {
-    const engine = spawn(process.execPath, ['--import', 'tsx', new URL('./testing/unix-stream-engine-fixture.ts', import.meta.url).pathname], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    await killEngineFixture('unix-stream-engine-fixture.ts', {
+      before: ({ dir }) => {
+        const path = `${dir}/echo.sock`;
+        expect(lstatSync(path).isSocket()).toBe(true);
+        expect(ssListener(path)).toEqual({ state: 'LISTEN', recvQ: 2, sendQ: 5 });
+      },
+      after: ({ dir }) => until(() => ssNaming(`${dir}/echo.sock`).length === 0, 30_000),
+      timeoutMs: 30_000,
     });
-    try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: engine.stdout! }).once('line', resolve);
-        engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
-      });
-      const { dir, pids, watchdog } = JSON.parse(line) as { dir: string; pids: number[]; watchdog: number };
-      const path = `${dir}/echo.sock`;
-      expect(lstatSync(path).isSocket()).toBe(true);
-      expect(ssListener(path)).toEqual({ state: 'LISTEN', recvQ: 2, sendQ: 5 });
-      engine.kill('SIGKILL');
-      await until(() => !existsSync(dir), 30_000);
-      const dead = (pid: number): boolean => {
-        if (parentOf(pid) === process.pid) waitpidNoHang(pid);
-        const wait = readKernelWait(pid);
-        return wait === null || wait.state === 'Z';
-      };
-      await until(() => [...pids, watchdog].every(dead), 30_000);
-      await until(() => ssNaming(path).length === 0, 30_000);
-    } finally {
-      engine.kill('SIGKILL');
-    }
-  });
+  }, 120_000);
 });
