@@ -1,8 +1,7 @@
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { InetSocketObject, IpcObject, UnixSocketObject } from '../../native-bridge/model/snapshot-types';
-import type { Translate } from '../i18n/strings';
 import { useAppStore } from '../store/app-store';
-import type { Palette } from './palette';
+import type { GlyphProps } from './glyph-props';
 import { clipToWidth } from './text-fit';
 
 /**
@@ -51,14 +50,8 @@ export function waitingClients(listener: ListenerObject, frame: Pick<Frame, 'obj
   return [...new Set(out)];
 }
 
-interface Props {
+interface Props extends GlyphProps {
   listener: ListenerObject;
-  x: number;
-  y: number;
-  palette: Palette;
-  t: Translate;
-  selected: boolean;
-  onSelect(id: string): void;
 }
 
 export function ListenerGlyph({ listener, x, y, palette, t, selected, onSelect }: Props) {

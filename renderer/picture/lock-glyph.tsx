@@ -1,8 +1,7 @@
 import type { FileLock, FileLockObject } from '../../native-bridge/model/snapshot-types';
-import type { Translate } from '../i18n/strings';
 import { RING_RADIUS } from './layout';
 import { fileName } from './mapped-file-glyph';
-import type { Palette } from './palette';
+import type { GlyphProps } from './glyph-props';
 import { clipToWidth } from './text-fit';
 
 /* the column between the two rows of process nodes is about 500 px wide */
@@ -15,14 +14,8 @@ const SHACKLE_R = 22;
 const MAX_LINES = 3;
 const QUEUE_BOX_W = 124;
 
-interface Props {
+interface Props extends GlyphProps {
   lock: FileLockObject;
-  x: number;
-  y: number;
-  palette: Palette;
-  t: Translate;
-  selected: boolean;
-  onSelect(id: string): void;
 }
 
 const endText = (l: FileLock): string => (l.end === null ? 'EOF' : String(l.end));

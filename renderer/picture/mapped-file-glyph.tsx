@@ -1,8 +1,7 @@
 import type { MappedFileObject } from '../../native-bridge/model/snapshot-types';
 import { decodeBase64 } from '../format/bytes-text';
-import type { Translate } from '../i18n/strings';
 import { RING_RADIUS } from './layout';
-import type { Palette } from './palette';
+import type { GlyphProps } from './glyph-props';
 import { shmContent, shmPages } from './shm-glyph';
 import { clipToWidth } from './text-fit';
 
@@ -19,14 +18,8 @@ const TEXT_WIDTH = RING_RADIUS * 2.8;
 /** Mapping lines drawn; more are counted in the last one. */
 const MAX_RANGES = 4;
 
-interface Props {
+interface Props extends GlyphProps {
   file: MappedFileObject;
-  x: number;
-  y: number;
-  palette: Palette;
-  t: Translate;
-  selected: boolean;
-  onSelect(id: string): void;
 }
 
 /** "/tmp/d/shared.dat (deleted)" -> "shared.dat (deleted)". */

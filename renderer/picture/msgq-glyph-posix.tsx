@@ -1,6 +1,5 @@
 import type { MqueueObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
-import type { Translate } from '../i18n/strings';
-import type { Palette } from './palette';
+import type { GlyphProps } from './glyph-props';
 import { clipToWidth } from './text-fit';
 
 /* fd edges end on a circle of RING_RADIUS + 6 around the object: the tube stays inside it */
@@ -23,15 +22,9 @@ export interface MqueuePlaced {
   process: ProcessInfo | null;
 }
 
-interface Props {
+interface Props extends GlyphProps {
   queue: MqueueObject;
   placed: MqueuePlaced[];
-  x: number;
-  y: number;
-  palette: Palette;
-  t: Translate;
-  selected: boolean;
-  onSelect(id: string): void;
 }
 
 /** The end messages leave by: the side of a process holding the queue for reading (mq_receive), else the right. */

@@ -3,7 +3,7 @@ import { decodeBase64, escapeBytes } from '../format/bytes-text';
 import { objectLabel } from '../format/kernel-words';
 import type { Translate } from '../i18n/strings';
 import { NODE_WIDTH } from './layout';
-import type { Palette } from './palette';
+import type { GlyphProps } from './glyph-props';
 import { clipToWidth } from './text-fit';
 
 const TUBE_WIDTH = 340;
@@ -28,16 +28,10 @@ export interface MsgqWaiter {
   side: 'left' | 'right';
 }
 
-interface Props {
+interface Props extends GlyphProps {
   queue: MsgQueueObject;
   /** Placed processes, to find the waiters and which end is the entrance. */
   placed: MsgqWaiter[];
-  x: number;
-  y: number;
-  palette: Palette;
-  t: Translate;
-  selected: boolean;
-  onSelect(id: string): void;
 }
 
 /** "0x71010a24", as ipcs prints keys. */

@@ -1,34 +1,27 @@
 import type { IpcObject } from '../../native-bridge/model/snapshot-types';
 import { peekText } from '../format/bytes-text';
 import { objectLabel } from '../format/kernel-words';
-import type { Translate } from '../i18n/strings';
+import type { GlyphProps } from './glyph-props';
 import { RING_RADIUS, type PlacedProcess } from './layout';
 import { ListenerGlyph, isListener } from './listener-glyph';
 import { LockGlyph } from './lock-glyph';
 import { MappedFileGlyph } from './mapped-file-glyph';
 import { MsgqGlyph } from './msgq-glyph';
 import { MqueueGlyph } from './msgq-glyph-posix';
-import type { Palette } from './palette';
 import { PipeRing } from './pipe-ring';
 import { SemGlyph } from './sem-glyph';
 import { ShmGlyph } from './shm-glyph';
 import { peerOf, SocketPairGlyph } from './socket-pair-glyph';
 
 /** Everything a glyph may need besides its object; the picture hands the same to every object. */
-export interface ObjectGlyphProps {
+export interface ObjectGlyphProps extends GlyphProps {
   object: IpcObject;
-  x: number;
-  y: number;
   /** The processes the picture placed: waiters, attachers and holders are drawn beside their nodes. */
   placed: PlacedProcess[];
   /** Every object of the frame, shown or not: a socket end's peer. */
   frameObjects: readonly IpcObject[];
   /** Bytes a pipe's ring holds at this instant: the kernel's count, less bytes still flying in, plus bytes not yet flown out. */
   ringBytes(objectId: string, queued: number): number;
-  palette: Palette;
-  t: Translate;
-  selected: boolean;
-  onSelect(id: string): void;
 }
 
 /**
@@ -37,7 +30,7 @@ export interface ObjectGlyphProps {
  */
 export function ObjectGlyph(props: ObjectGlyphProps) {
   const { object, placed, palette, t, selected, onSelect } = props;
-  const at = { x: props.x, y: props.y, palette, t, selected, onSelect };
+  const at: GlyphProps = { x: props.x, y: props.y, palette, t, selected, onSelect };
   if (object.kind === 'pipe' || object.kind === 'fifo') return <PipeRing {...at} pipe={object} ringBytes={props.ringBytes(object.id, object.queued ?? 0)} />;
   if (object.kind === 'shm') return <ShmGlyph {...at} shm={object} attachers={placed.filter((p) => object.attached.includes(p.pid))} />;
   if (object.kind === 'sem') return <SemGlyph {...at} sem={object} waiters={placed.filter((p) => object.waiting.includes(p.pid))} />;
@@ -49,11 +42,11 @@ export function ObjectGlyph(props: ObjectGlyphProps) {
   if (object.kind === 'unix' && object.peer && object.state !== 'LISTEN') {
     return <SocketPairGlyph {...at} end={object} peer={peerOf(props.frameObjects, object.peer)} placed={placed} />;
   }
-  return <BoxGlyph object={object} x={props.x} y={props.y} palette={palette} selected={selected} onSelect={onSelect} />;
+  return <BoxGlyph {...at} object={object} />;
 }
 
 /** Objects that have no picture of their own yet: a labelled box with the kernel's numbers. */
-function BoxGlyph({ object, x, y, palette, selected, onSelect }: { object: IpcObject; x: number; y: number; palette: Palette; selected: boolean; onSelect(id: string): void }) {
+function BoxGlyph({ object, x, y, palette, selected, onSelect }: GlyphProps & { object: IpcObject }) {
   const s = palette.scale;
   const w = RING_RADIUS * 1.8;
   const h = 90;

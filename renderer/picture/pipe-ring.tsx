@@ -3,9 +3,8 @@ import { useMemo } from 'react';
 import type { PipeObject } from '../../native-bridge/model/snapshot-types';
 import { peekText } from '../format/bytes-text';
 import { objectLabel } from '../format/kernel-words';
-import type { Translate } from '../i18n/strings';
 import { RING_RADIUS } from './layout';
-import type { Palette } from './palette';
+import type { GlyphProps } from './glyph-props';
 import { useTweened } from './use-picture-clock';
 
 /* PIPE_BUF / page size: the kernel's pipe ring holds page-sized buffers (16 by default, F_GETPIPE_SZ 65536). */
@@ -15,16 +14,10 @@ const THICKNESS = 26;
 /** A few bytes in a 4 KiB slot would be invisible; the exact number is printed in the middle. */
 const MIN_VISIBLE = 0.12;
 
-interface Props {
+interface Props extends GlyphProps {
   pipe: PipeObject;
   /** Bytes the slots show: the kernel's queued count while no bytes are in flight to or from this pipe (flight-schedule.ts). */
   ringBytes?: number;
-  x: number;
-  y: number;
-  palette: Palette;
-  t: Translate;
-  selected: boolean;
-  onSelect(id: string): void;
 }
 
 const slotArc = arc<{ start: number; end: number; inner: number; outer: number }>()

@@ -3,6 +3,7 @@ import { objectLabel } from '../format/kernel-words';
 import type { Translate } from '../i18n/strings';
 import { NODE_WIDTH, RING_RADIUS } from './layout';
 import type { Palette } from './palette';
+import type { GlyphProps } from './glyph-props';
 import { clipToWidth } from './text-fit';
 
 /* the column between the two rows of process nodes is about 500 px wide */
@@ -74,16 +75,10 @@ function blockingOp(sem: SemSetObject, pid: number): SemWaiter | null {
 
 export const semKeyHex = (key: number): string => `0x${(key >>> 0).toString(16).padStart(8, '0')}`;
 
-interface Props {
+interface Props extends GlyphProps {
   sem: SemSetObject;
   /** Placed processes asleep in semop on the set (sem.waiting), drawn with a line to what they wait on. */
   waiters: SemPlaced[];
-  x: number;
-  y: number;
-  palette: Palette;
-  t: Translate;
-  selected: boolean;
-  onSelect(id: string): void;
 }
 
 function Counter({ sem, num, value, left, width, waiters, palette, t }: { sem: SemSetObject; num: number; value: SemaphoreValue; left: number; width: number; waiters: SemWaiter[] | null; palette: Palette; t: Translate }) {

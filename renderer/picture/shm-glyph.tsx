@@ -1,9 +1,8 @@
 import type { ShmObject } from '../../native-bridge/model/snapshot-types';
 import { decodeBase64, escapeBytes } from '../format/bytes-text';
 import { objectLabel } from '../format/kernel-words';
-import type { Translate } from '../i18n/strings';
 import { NODE_WIDTH, RING_RADIUS } from './layout';
-import type { Palette } from './palette';
+import type { GlyphProps } from './glyph-props';
 import { clipToWidth } from './text-fit';
 
 /* System V segments are mapped in whole pages (PAGE_SIZE 4096 on x86_64): a 4000-byte segment takes one page */
@@ -29,16 +28,10 @@ export interface ShmAttacher {
   side: 'left' | 'right';
 }
 
-interface Props {
+interface Props extends GlyphProps {
   shm: ShmObject;
   /** Placed processes among shm.attached (/proc/PID/maps), drawn with a line to the block. */
   attachers: ShmAttacher[];
-  x: number;
-  y: number;
-  palette: Palette;
-  t: Translate;
-  selected: boolean;
-  onSelect(id: string): void;
 }
 
 export const shmPages = (size: number): number => Math.max(1, Math.ceil(size / SHM_PAGE));

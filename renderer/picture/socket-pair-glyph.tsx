@@ -14,6 +14,7 @@ import type { Translate } from '../i18n/strings';
 import { NODE_WIDTH } from './layout';
 import type { PlacedProcess } from './layout';
 import type { Palette } from './palette';
+import type { GlyphProps } from './glyph-props';
 import { clipToWidth, estimateWidth } from './text-fit';
 
 const BOX_W = 206;
@@ -24,18 +25,12 @@ const QUEUE_TOP = 50;
 const QUEUE_H = 40;
 const PAD = 10;
 
-interface Props {
+interface Props extends GlyphProps {
   /** The end the lesson made (socketpair's sv[0]). */
   end: UnixSocketObject;
   /** The other end, from the same frame; null when the probe has not seen it (closed, or not held by a shown process). */
   peer: UnixSocketObject | null;
   placed: PlacedProcess[];
-  x: number;
-  y: number;
-  palette: Palette;
-  t: Translate;
-  selected: boolean;
-  onSelect(id: string): void;
 }
 
 /** Text of queued bytes as shown in a queue: escaped, clipped to the width. */
