@@ -130,7 +130,8 @@ describe('semaphores guarding shared memory', () => {
     expect(view().error).toBeNull();
     await run.disposeAndCheck();
     run = null;
-  });
+    /* 400000 increments on two cores: past vitest's 30 s at a load average of 17 */
+  }, 120_000);
 
   it('stopped half-way, with both adders asleep at the gate, leaves no process, no set and no segment', async () => {
     run = await LessonRun.start(semCounter);
