@@ -7,42 +7,24 @@
  * it: without this, a lesson stopped before its IPC_RMID would leave it in
  * `ipcs -q`, messages and all.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { posix } from '../libc/posix-ipc';
 import { IPC_RMID, sysv } from '../libc/sysv';
+import { LessonRecordFile, SYSV_ID } from './lesson-record-file';
 
 export const MSG_RECORD = '.sysv-msg';
+const queues = new LessonRecordFile(MSG_RECORD, SYSV_ID);
 
-const recordOf = (dir: string): string => join(dir, MSG_RECORD);
-
-export function recordedMsg(dir: string): number[] {
-  const path = recordOf(dir);
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => /^\d+$/.test(line))
-    .map(Number);
-}
-
-/** The lesson created queue `msqid`: remove it when the lesson's directory goes. */
-export function recordMsg(dir: string, msqid: number): void {
-  appendFileSync(recordOf(dir), `${msqid}\n`);
-}
-
-/** The lesson removed `msqid` itself (IPC_RMID): forget it, so a later id reuse is never touched. */
-export function forgetMsg(dir: string, msqid: number): void {
-  if (!existsSync(recordOf(dir))) return;
-  writeFileSync(recordOf(dir), recordedMsg(dir).filter((id) => id !== msqid).map((id) => `${id}\n`).join(''));
-}
+export const recordedMsg = (dir: string): number[] => queues.entries(dir).map(Number);
+export const recordMsg = (dir: string, msqid: number): void => queues.add(dir, msqid);
+/** The lesson removed `msqid` itself (IPC_RMID). */
+export const forgetMsg = (dir: string, msqid: number): void => queues.forget(dir, msqid);
 
 /** IPC_RMID of every recorded queue still there (EINVAL/EIDRM for one already gone is fine). */
 export function removeRecordedMsg(dir: string): void {
   for (const msqid of recordedMsg(dir)) sysv.msgctl(msqid, IPC_RMID, null);
 }
 
-/** The watchdog's part, in sh: before the directory goes, `ipcrm -q` each recorded id. */
-export const MSG_WATCHDOG_SH = `f="$0/${MSG_RECORD}"; if [ -f "$f" ]; then while read id; do ipcrm -q "$id" 2>/dev/null; done < "$f"; fi; `;
+export const MSG_WATCHDOG_SH = queues.ipcrmSh('q');
 
 /*
  * POSIX queues (`<dir>/.posix-mq`, one name a line). The msgq-posix lesson
@@ -53,25 +35,12 @@ export const MSG_WATCHDOG_SH = `f="$0/${MSG_RECORD}"; if [ -f "$f" ]; then while
  * mounted mqueue filesystem there is no file to rm.)
  */
 export const MQ_RECORD = '.posix-mq';
+const names = new LessonRecordFile(MQ_RECORD, /^\/[A-Za-z0-9._-]{1,200}$/);
 
-function recordedMq(dir: string): string[] {
-  const path = join(dir, MQ_RECORD);
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => /^\/[A-Za-z0-9._-]{1,200}$/.test(line));
-}
-
-export function recordMq(dir: string, name: string): void {
-  appendFileSync(join(dir, MQ_RECORD), `${name}\n`);
-}
-
-export function forgetMq(dir: string, name: string): void {
-  if (!existsSync(join(dir, MQ_RECORD))) return;
-  writeFileSync(join(dir, MQ_RECORD), recordedMq(dir).filter((n) => n !== name).map((n) => `${n}\n`).join(''));
-}
+export const recordMq = (dir: string, name: string): void => names.add(dir, name);
+export const forgetMq = (dir: string, name: string): void => names.forget(dir, name);
 
 /** mq_unlink of every recorded name (ENOENT for one already gone, or made in the lesson's own namespace, is fine). */
 export function removeRecordedMq(dir: string): void {
-  for (const name of recordedMq(dir)) posix.mqUnlink(name);
+  for (const name of names.entries(dir)) posix.mqUnlink(name);
 }
