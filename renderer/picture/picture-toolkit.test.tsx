@@ -1,28 +1,19 @@
-import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { Frame, SyscallEvent } from '../../native-bridge/model/frame-types';
 import type { PipeObject } from '../../native-bridge/model/snapshot-types';
-import type { ManualClock } from '../clock/animation-clock';
 import { CHILD, PARENT, PIPE_ID, pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { freshRenderer } from '../fixtures/test-setup';
+import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
 import { FLIGHT_MS } from './byte-flight';
 import { Picture } from './picture';
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
+/* frames arrive through the store; the picture draws on the next animation frame */
+const { show, advance: advanceClock } = frameFeed();
 
-function show(...frames: Frame[]) {
-  act(() => {
-    for (const frame of frames) useAppStore.getState().ingestFrame(frame);
-  });
-  act(() => clock.advance(16));
-}
-
+/** ms of animation, one 16 ms frame at a time (each frame may start or land a flight) */
 function advance(ms: number) {
-  for (let t = 0; t < ms; t += 16) act(() => clock.advance(16));
+  for (let t = 0; t < ms; t += 16) advanceClock(16);
 }
 
 const translate = (el: Element | null): [number, number] => {

@@ -1,25 +1,14 @@
 import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { PipeObject } from '../../native-bridge/model/snapshot-types';
-import type { ManualClock } from '../clock/animation-clock';
 import { CHILD, PARENT, PIPE_ID, pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { freshRenderer } from '../fixtures/test-setup';
+import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
 import { Picture } from './picture';
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
-
-/** Frames arrive through the store; the picture draws on the next animation frame. */
-function show(...frames: Frame[]) {
-  act(() => {
-    for (const frame of frames) useAppStore.getState().ingestFrame(frame);
-  });
-  act(() => clock.advance(16));
-}
+/* frames arrive through the store; the picture draws on the next animation frame */
+const { show, advance } = frameFeed();
 
 function frames(): ReturnType<typeof pipeMoments> {
   return pipeMoments();
@@ -71,7 +60,7 @@ describe('the pipe picture', () => {
     expect(screen.getByTestId(`fill-${PIPE_ID}`).textContent).toBe('12 / 65536 bytes');
     expect(screen.getByTestId(`peek-${PIPE_ID}`).textContent).toBe('hello world\\n');
     // The written bytes fly to the ring first (FLIGHT_MS); then the ring eases to the kernel's fill.
-    for (let i = 0; i < 100; i++) act(() => clock.advance(16));
+    for (let i = 0; i < 100; i++) advance(16);
     expect(Number(screen.getByTestId(`slot-${PIPE_ID}-0`).getAttribute('data-fill'))).toBeGreaterThan(0);
     expect(Number(screen.getByTestId(`slot-${PIPE_ID}-1`).getAttribute('data-fill'))).toBe(0);
   });
@@ -136,7 +125,7 @@ describe('the pipe picture', () => {
       useAppStore.getState().ingestFrame(childBlocked);
     });
     expect(screen.getByTestId('picture').getAttribute('data-frame-seq')).toBe(String(piped.seq));
-    act(() => clock.advance(16));
+    advance(16);
     expect(screen.getByTestId('picture').getAttribute('data-frame-seq')).toBe(String(childBlocked.seq));
   });
 
@@ -157,10 +146,10 @@ describe('the pipe picture', () => {
     show(childBlocked);
     show(dataQueued);
     const write = dataQueued.events[0]!;
-    act(() => clock.advance(300));
+    advance(300);
     const flight = screen.getByTestId(`flight-${write.seq}`);
     expect(flight.textContent).toBe('hello world\\n');
-    for (let i = 0; i < 20; i++) act(() => clock.advance(100));
+    for (let i = 0; i < 20; i++) advance(100);
     expect(screen.queryByTestId(`flight-${write.seq}`)).toBeNull();
   });
 
