@@ -128,7 +128,7 @@ export class Sampler {
       if (previous && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
         // Its CPU time (all threads) has not moved: it has not been on a CPU
         // since, so its syscall, wait, descriptors and maps are as they were.
-        const scan = now - previous.at < this.idleRefreshMs ? previous.scan : this.refreshIdle(pid, previous, now);
+        const scan = idleRefreshDue(pid, previous.at, now, this.idleRefreshMs) ? this.refreshIdle(pid, previous, now) : previous.scan;
         if (scan) {
           idle.add(pid);
           if (scan === previous.scan) unchanged++;
@@ -288,6 +288,22 @@ export class Sampler {
     this.io?.close();
     for (const probe of this.probes) probe.close?.();
   }
+}
+
+/**
+ * Whether an idle process read at `at` is due for its periodic read at `now`:
+ * when a boundary of its own period has passed since. Each pid's boundaries
+ * are shifted by a phase of its own, so a thousand processes read together
+ * (a pool's workers) are refreshed a few at each tick rather than all in one
+ * sample every `periodMs` (~300 ms at a time on a loaded machine: a frame
+ * dropped in ten). No process goes longer than `periodMs` without one.
+ */
+export function idleRefreshDue(pid: number, at: number, now: number, periodMs: number): boolean {
+  if (now - at >= periodMs) return true;
+  if (periodMs <= 0) return true;
+  // Knuth's multiplicative hash spreads consecutive pids over the period
+  const phase = (Math.imul(pid, 2654435761) >>> 0) % periodMs;
+  return Math.floor((now + phase) / periodMs) !== Math.floor((at + phase) / periodMs);
 }
 
 /** One snapshot, with nothing held afterwards, and what it shows wrong (diagnoses: a pure pass over it). */
