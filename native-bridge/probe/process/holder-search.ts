@@ -45,13 +45,22 @@ export class OtherLinkTables {
       const table = this.tableOf(pid);
       if (!table) continue;
       next.set(pid, table);
-      for (const link of table.links) {
-        if (!wanted.has(link.target)) continue;
-        link.access ??= readAccess(pid, link.fd);
-        if (!link.access) continue;
-        const list = found.get(link.target) ?? [];
-        list.push({ pid, fd: link.fd, access: link.access });
-        found.set(link.target, list);
+      // one open of /proc/PID/fd for every access still unknown (a new worker's hundreds of inherited write ends)
+      let dirfd: number | null = null;
+      try {
+        for (const link of table.links) {
+          if (!wanted.has(link.target)) continue;
+          if (link.access === undefined) {
+            dirfd ??= openDirectory(`/proc/${pid}/fd`);
+            link.access = readAccess(dirfd, link.fd);
+          }
+          if (!link.access) continue;
+          const list = found.get(link.target);
+          if (list) list.push({ pid, fd: link.fd, access: link.access });
+          else found.set(link.target, [{ pid, fd: link.fd, access: link.access }]);
+        }
+      } finally {
+        if (dirfd !== null && dirfd >= 0) native.close(dirfd);
       }
     }
     this.tables = next;
@@ -87,15 +96,11 @@ function readLinks(pid: number): Link[] {
   }
 }
 
-function readAccess(pid: number, fd: number): Access | null {
-  const dirfd = openDirectory(`/proc/${pid}/fd`);
+/** The access mode of descriptor `fd`, from the link's mode in the held /proc/PID/fd (`dirfd`); null when unreadable or closed. */
+function readAccess(dirfd: number, fd: number): Access | null {
   if (dirfd < 0) return null;
-  try {
-    const mode = lstatModeAt(dirfd, String(fd));
-    return mode === null ? null : accessFromLinkMode(mode);
-  } finally {
-    native.close(dirfd);
-  }
+  const mode = lstatModeAt(dirfd, String(fd));
+  return mode === null ? null : accessFromLinkMode(mode);
 }
 
 const NOTHING_WANTED: ReadonlyMap<string, Holder[]> = new Map();
