@@ -15,6 +15,7 @@ import { PidfdTable } from './process/pidfd';
 import { ProcIoFiles } from './process/proc-io';
 import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './process/proc-files';
 import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process/process-scan';
+import { parseStat } from './process/proc-stat';
 import { scanWholeMachine } from './pool/scan-pool';
 import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext, type ProbeOptions } from './probe-types';
 import { AllPids, withDescendants } from './scope';
@@ -63,6 +64,10 @@ export class Sampler {
   private readonly descriptions = new ProcessDescriptions();
   /** Every PID, listed again only after a new PID was handed out (scope.ts). */
   private readonly allPids = new AllPids();
+  /** Set by invalidate(): the next sample reuses a scan only for a process seen not running (see invalidate). */
+  private verifyIdle = false;
+  /** The other processes' descriptor links the holder search read (a process's first scan may take them). */
+  private readonly linkTables: OtherLinkTables;
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
@@ -71,6 +76,7 @@ export class Sampler {
     this.sysvTables = options.holdFiles === false ? null : new HeldSysvTables(options.fdRefreshMs ?? 0);
     const complete = options.completeHolders !== false;
     const linkTables = new OtherLinkTables();
+    this.linkTables = linkTables;
     this.otherHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000, linkTables) : null;
     this.peerHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000, linkTables) : null;
     this.fdRefreshMs = options.fdRefreshMs ?? 0;
@@ -82,12 +88,19 @@ export class Sampler {
     this.diagnoses = options.diagnose ? new DiagnosisTracker(options.diagnose === true ? {} : options.diagnose) : null;
   }
 
-  /** Forces the next sample to re-read descriptor tables (e.g. right after a close()). */
+  /**
+   * Forces the next sample to re-read the descriptor tables of processes that
+   * may have run (e.g. right after a close()). A process's CPU clock counts a
+   * run that is still going on only up to the last scheduler tick, so after
+   * an invalidate a previous scan is kept only for a process found not
+   * running (its stat, read before its clock) whose clock has not moved: it
+   * was switched out before that stat read, which would have moved the clock
+   * had it run since. A thousand pool workers asleep in read are then not
+   * read again after every step (~500,000 descriptors with the trap).
+   */
   invalidate(): void {
-    this.previous.clear();
-    this.holders.forget();
+    this.verifyIdle = true;
     this.reusable = null;
-    this.descriptions.forget();
     this.allPids.forget();
     this.sysvTables?.forget();
     this.otherHolders?.clear();
@@ -121,11 +134,17 @@ export class Sampler {
       if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
       processes.set(pid, scanned);
     }
+    const verifyIdle = this.verifyIdle;
+    this.verifyIdle = false;
     for (const pid of pooled ? [] : requested) {
       const previous = this.previous.get(pid);
+      // never scanned, but the holder search read its links: they may be its table (below)
+      const searched = !previous && this.fdRefreshMs > 0 && this.linkTables.has(pid);
+      // after invalidate(), or to take the search's links: whether it is off a CPU now, read before its clock
+      const offCpu = this.fdRefreshMs > 0 && ((verifyIdle && previous !== undefined) || searched) ? this.notRunning(pid) : true;
       // read before anything else: a change after this read shows at the next tick
       const cpuNs = this.fdRefreshMs > 0 ? processCpuNs(pid) : null;
-      if (previous && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
+      if (previous && offCpu && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
         // Its CPU time (all threads) has not moved: it has not been on a CPU
         // since, so its syscall, wait, descriptors and maps are as they were.
         const scan = idleRefreshDue(pid, previous.at, now, this.idleRefreshMs) ? this.refreshIdle(pid, previous, now) : previous.scan;
@@ -138,13 +157,16 @@ export class Sampler {
       }
       // one fstat of /proc/PID/fd notices an open or close between full refreshes
       const fdCountNow = previous && now - previous.at < this.fdRefreshMs ? this.reader.fdCount(pid) : -1;
-      const readSlow = !previous || now - previous.at >= this.fdRefreshMs || (fdCountNow > 0 && fdCountNow !== previous.fdCount);
+      // after invalidate() every process that may have run is read in full
+      const readSlow = verifyIdle || !previous || now - previous.at >= this.fdRefreshMs || (fdCountNow > 0 && fdCountNow !== previous.fdCount);
       const options = readSlow ? (slowOptions ??= this.slowReadOptions(wholeMachine)) : this.options;
       const scanned = scanProcess(pid, this.reader, {
         options,
         reuse: readSlow ? undefined : previous?.scan,
         ipcFdsOnly: wholeMachine,
         cpuNs,
+        // off a CPU now and its clock as when the search read its links: it has not run since, they are its table
+        links: searched && offCpu && cpuNs !== null ? this.linkTables.linksIfUnchanged(pid, cpuNs) : null,
       });
       if (!scanned) {
         if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
@@ -272,6 +294,16 @@ export class Sampler {
       // signal masks cost a /proc/PID/status read each: for the whole machine only when asked
       readSignals: this.options.readSignals && (!wholeMachine || this.signalsEverywhere),
     };
+  }
+
+  /** Whether /proc/PID/stat shows the process off a CPU (any state but R); false when unreadable. */
+  private notRunning(pid: number): boolean {
+    try {
+      const state = parseStat(this.reader.read(pid, 'stat'))?.state;
+      return state !== undefined && state !== 'R';
+    } catch {
+      return false;
+    }
   }
 
   /** An idle process due for its periodic read: only what can change without it running. */
