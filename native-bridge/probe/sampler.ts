@@ -52,7 +52,7 @@ export class Sampler {
   private forgotFor: number[] = [];
   private forgotAt = -Infinity;
   /** The last snapshot, when it can only change through its own processes (see idle-reuse.ts). */
-  private reusable: ReusableSnapshot | null = null;
+  private reusable: (ReusableSnapshot & { scanned: ReadonlySet<number>; verdict?: boolean }) | null = null;
   /** Held open between ticks, like the /proc/PID files. */
   private readonly sysvTables: HeldSysvTables | null;
   /** /proc/PID/io files, when asked for (held between ticks like the others). */
@@ -196,7 +196,8 @@ export class Sampler {
     }
     const scopeKey = wholeMachine ? '' : scopeKeyOf(requested);
     const reusable = this.reusable;
-    if (reusable && reusable.scopeKey === scopeKey && unchanged === requested.length) {
+    // whether it can only change through its own processes is asked only when none of them has run
+    if (reusable && reusable.scopeKey === scopeKey && unchanged === requested.length && (reusable.verdict ??= changesOnlyThroughScope(reusable.snapshot, reusable.scanned))) {
       // no watched process has run, and nothing else can reach what they hold
       return { ...reusable.snapshot, takenAt, durationMs: performance.now() - started };
     }
@@ -250,8 +251,10 @@ export class Sampler {
     if (!wholeMachine && this.peerHolders) fillPeerHolders(objects, this.peerHolders, scannedPids, now);
     const infos = this.descriptions.describeAll(processes.values(), objectOfTarget, waits);
     const snapshot: Snapshot = { takenAt, durationMs: performance.now() - started, processes: infos, objects, problems };
-    const reusableNext = this.fdRefreshMs > 0 && !wholeMachine && changesOnlyThroughScope(snapshot, scannedPids);
-    this.reusable = reusableNext ? { scopeKey, snapshot } : null;
+    // Judged when first wanted, not here: a process that runs at every tick (a lesson's Node actor) never lets
+    // it be reused, and with a thousand pool workers the judgement looks at ~500,000 holders.
+    // Nothing changes the snapshot's objects before then: the next sample asks first, before any probe runs.
+    this.reusable = this.fdRefreshMs > 0 && !wholeMachine ? { scopeKey, snapshot, scanned: scannedPids } : null;
     return snapshot;
   }
 
