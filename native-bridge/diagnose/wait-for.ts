@@ -13,7 +13,7 @@ export interface WaitFor {
   /** The object the process sleeps on. */
   object: string;
   /** The processes that can end the wait, with the descriptor each holds the other end through (null: no descriptor, e.g. a lock owner). */
-  satisfiers: { pid: number; fd: number | null }[];
+  satisfiers: readonly { pid: number; fd: number | null }[];
   /** What the process waits for (evidence-text.ts words it: "is asleep in read(3) on pipe:4614 (empty)"). */
   wait: WaitFact;
   /** What a satisfier holds that could end it (a write end, the peer socket, the lock...). */
@@ -38,9 +38,32 @@ const WRITE_OPS = new Set(['write', 'send']);
 const canRead = (h: Holder): boolean => h.access !== 'w';
 const canWrite = (h: Holder): boolean => h.access !== 'r';
 
-function holdersWhere(object: IpcObject, keep: (h: Holder) => boolean): { pid: number; fd: number | null }[] {
-  return object.holders.filter(keep).map((h) => ({ pid: h.pid, fd: h.fd }));
+type Satisfier = WaitFor['satisfiers'][number];
+
+/**
+ * Each holders list's satisfiers, per filter, made once per list. A Sampler
+ * hands out the same holders array while the holders index stands (the pipe
+ * probe shares it between the snapshots of one grouping): with a thousand
+ * pipes each held by up to a thousand processes (process-pool `keeps`), making
+ * half a million satisfiers again at every diagnose pass cost ~100 ms. The
+ * length is checked too: a list someone appended to is made again.
+ */
+const satisfiersOf = new WeakMap<(h: Holder) => boolean, WeakMap<Holder[], { length: number; satisfiers: Satisfier[] }>>();
+
+function holdersWhere(object: IpcObject, keep: (h: Holder) => boolean): Satisfier[] {
+  let byList = satisfiersOf.get(keep);
+  if (!byList) {
+    byList = new WeakMap();
+    satisfiersOf.set(keep, byList);
+  }
+  const known = byList.get(object.holders);
+  if (known && known.length === object.holders.length) return known.satisfiers;
+  const satisfiers = object.holders.filter(keep).map((h) => ({ pid: h.pid, fd: h.fd }));
+  byList.set(object.holders, { length: object.holders.length, satisfiers });
+  return satisfiers;
 }
+
+const anyHolder = (): boolean => true;
 
 /** The wait of one process, or null when it is not asleep on something only known processes can end. */
 export function waitOf(proc: ProcessInfo, index: SnapshotIndex): WaitFor | null {
@@ -66,13 +89,13 @@ export function waitOf(proc: ProcessInfo, index: SnapshotIndex): WaitFor | null 
       // a stream socket is woken by whoever holds its peer: data to read comes from there, room to write is made there
       const peer = object.peer === null ? undefined : index.objects.get(object.peer);
       if (READ_OPS.has(blocked.op) && peer) {
-        return { ...base, satisfiers: holdersWhere(peer, () => true), wait: { ...on, reason: 'socket-empty' }, needs: { end: 'peer', peer: peer.id } };
+        return { ...base, satisfiers: holdersWhere(peer, anyHolder), wait: { ...on, reason: 'socket-empty' }, needs: { end: 'peer', peer: peer.id } };
       }
       if (WRITE_OPS.has(blocked.op) && peer) {
-        return { ...base, satisfiers: holdersWhere(peer, () => true), wait: { ...on, reason: 'peer-full' }, needs: { end: 'peer', peer: peer.id } };
+        return { ...base, satisfiers: holdersWhere(peer, anyHolder), wait: { ...on, reason: 'peer-full' }, needs: { end: 'peer', peer: peer.id } };
       }
       if (blocked.op === 'connect') {
-        return { ...base, satisfiers: holdersWhere(object, () => true), wait: { ...on, reason: 'backlog-full' }, needs: { end: 'listener' } };
+        return { ...base, satisfiers: holdersWhere(object, anyHolder), wait: { ...on, reason: 'backlog-full' }, needs: { end: 'listener' } };
       }
       return null;
     }

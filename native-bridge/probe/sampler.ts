@@ -15,6 +15,7 @@ import { PidfdTable } from './process/pidfd';
 import { ProcIoFiles } from './process/proc-io';
 import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './process/proc-files';
 import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process/process-scan';
+import { parseStat } from './process/proc-stat';
 import { scanWholeMachine } from './pool/scan-pool';
 import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext, type ProbeOptions } from './probe-types';
 import { AllPids, withDescendants } from './scope';
@@ -51,7 +52,7 @@ export class Sampler {
   private forgotFor: number[] = [];
   private forgotAt = -Infinity;
   /** The last snapshot, when it can only change through its own processes (see idle-reuse.ts). */
-  private reusable: ReusableSnapshot | null = null;
+  private reusable: (ReusableSnapshot & { scanned: ReadonlySet<number>; verdict?: boolean }) | null = null;
   /** Held open between ticks, like the /proc/PID files. */
   private readonly sysvTables: HeldSysvTables | null;
   /** /proc/PID/io files, when asked for (held between ticks like the others). */
@@ -63,6 +64,10 @@ export class Sampler {
   private readonly descriptions = new ProcessDescriptions();
   /** Every PID, listed again only after a new PID was handed out (scope.ts). */
   private readonly allPids = new AllPids();
+  /** Set by invalidate(): the next sample reuses a scan only for a process seen not running (see invalidate). */
+  private verifyIdle = false;
+  /** The other processes' descriptor links the holder search read (a process's first scan may take them). */
+  private readonly linkTables: OtherLinkTables;
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
@@ -71,6 +76,7 @@ export class Sampler {
     this.sysvTables = options.holdFiles === false ? null : new HeldSysvTables(options.fdRefreshMs ?? 0);
     const complete = options.completeHolders !== false;
     const linkTables = new OtherLinkTables();
+    this.linkTables = linkTables;
     this.otherHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000, linkTables) : null;
     this.peerHolders = complete ? new OtherHolderCache(options.holderRefreshMs ?? 1000, linkTables) : null;
     this.fdRefreshMs = options.fdRefreshMs ?? 0;
@@ -82,12 +88,19 @@ export class Sampler {
     this.diagnoses = options.diagnose ? new DiagnosisTracker(options.diagnose === true ? {} : options.diagnose) : null;
   }
 
-  /** Forces the next sample to re-read descriptor tables (e.g. right after a close()). */
+  /**
+   * Forces the next sample to re-read the descriptor tables of processes that
+   * may have run (e.g. right after a close()). A process's CPU clock counts a
+   * run that is still going on only up to the last scheduler tick, so after
+   * an invalidate a previous scan is kept only for a process found not
+   * running (its stat, read before its clock) whose clock has not moved: it
+   * was switched out before that stat read, which would have moved the clock
+   * had it run since. A thousand pool workers asleep in read are then not
+   * read again after every step (~500,000 descriptors with the trap).
+   */
   invalidate(): void {
-    this.previous.clear();
-    this.holders.forget();
+    this.verifyIdle = true;
     this.reusable = null;
-    this.descriptions.forget();
     this.allPids.forget();
     this.sysvTables?.forget();
     this.otherHolders?.clear();
@@ -121,14 +134,20 @@ export class Sampler {
       if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
       processes.set(pid, scanned);
     }
+    const verifyIdle = this.verifyIdle;
+    this.verifyIdle = false;
     for (const pid of pooled ? [] : requested) {
       const previous = this.previous.get(pid);
+      // never scanned, but the holder search read its links: they may be its table (below)
+      const searched = !previous && this.fdRefreshMs > 0 && this.linkTables.has(pid);
+      // after invalidate(), or to take the search's links: whether it is off a CPU now, read before its clock
+      const offCpu = this.fdRefreshMs > 0 && ((verifyIdle && previous !== undefined) || searched) ? this.notRunning(pid) : true;
       // read before anything else: a change after this read shows at the next tick
       const cpuNs = this.fdRefreshMs > 0 ? processCpuNs(pid) : null;
-      if (previous && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
+      if (previous && offCpu && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
         // Its CPU time (all threads) has not moved: it has not been on a CPU
         // since, so its syscall, wait, descriptors and maps are as they were.
-        const scan = now - previous.at < this.idleRefreshMs ? previous.scan : this.refreshIdle(pid, previous, now);
+        const scan = idleRefreshDue(pid, previous.at, now, this.idleRefreshMs) ? this.refreshIdle(pid, previous, now) : previous.scan;
         if (scan) {
           idle.add(pid);
           if (scan === previous.scan) unchanged++;
@@ -138,13 +157,16 @@ export class Sampler {
       }
       // one fstat of /proc/PID/fd notices an open or close between full refreshes
       const fdCountNow = previous && now - previous.at < this.fdRefreshMs ? this.reader.fdCount(pid) : -1;
-      const readSlow = !previous || now - previous.at >= this.fdRefreshMs || (fdCountNow > 0 && fdCountNow !== previous.fdCount);
+      // after invalidate() every process that may have run is read in full
+      const readSlow = verifyIdle || !previous || now - previous.at >= this.fdRefreshMs || (fdCountNow > 0 && fdCountNow !== previous.fdCount);
       const options = readSlow ? (slowOptions ??= this.slowReadOptions(wholeMachine)) : this.options;
       const scanned = scanProcess(pid, this.reader, {
         options,
         reuse: readSlow ? undefined : previous?.scan,
         ipcFdsOnly: wholeMachine,
         cpuNs,
+        // off a CPU now and its clock as when the search read its links: it has not run since, they are its table
+        links: searched && offCpu && cpuNs !== null ? this.linkTables.linksIfUnchanged(pid, cpuNs) : null,
       });
       if (!scanned) {
         if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
@@ -174,7 +196,8 @@ export class Sampler {
     }
     const scopeKey = wholeMachine ? '' : scopeKeyOf(requested);
     const reusable = this.reusable;
-    if (reusable && reusable.scopeKey === scopeKey && unchanged === requested.length) {
+    // whether it can only change through its own processes is asked only when none of them has run
+    if (reusable && reusable.scopeKey === scopeKey && unchanged === requested.length && (reusable.verdict ??= changesOnlyThroughScope(reusable.snapshot, reusable.scanned))) {
       // no watched process has run, and nothing else can reach what they hold
       return { ...reusable.snapshot, takenAt, durationMs: performance.now() - started };
     }
@@ -228,8 +251,10 @@ export class Sampler {
     if (!wholeMachine && this.peerHolders) fillPeerHolders(objects, this.peerHolders, scannedPids, now);
     const infos = this.descriptions.describeAll(processes.values(), objectOfTarget, waits);
     const snapshot: Snapshot = { takenAt, durationMs: performance.now() - started, processes: infos, objects, problems };
-    const reusableNext = this.fdRefreshMs > 0 && !wholeMachine && changesOnlyThroughScope(snapshot, scannedPids);
-    this.reusable = reusableNext ? { scopeKey, snapshot } : null;
+    // Judged when first wanted, not here: a process that runs at every tick (a lesson's Node actor) never lets
+    // it be reused, and with a thousand pool workers the judgement looks at ~500,000 holders.
+    // Nothing changes the snapshot's objects before then: the next sample asks first, before any probe runs.
+    this.reusable = this.fdRefreshMs > 0 && !wholeMachine ? { scopeKey, snapshot, scanned: scannedPids } : null;
     return snapshot;
   }
 
@@ -274,6 +299,16 @@ export class Sampler {
     };
   }
 
+  /** Whether /proc/PID/stat shows the process off a CPU (any state but R); false when unreadable. */
+  private notRunning(pid: number): boolean {
+    try {
+      const state = parseStat(this.reader.read(pid, 'stat'))?.state;
+      return state !== undefined && state !== 'R';
+    } catch {
+      return false;
+    }
+  }
+
   /** An idle process due for its periodic read: only what can change without it running. */
   private refreshIdle(pid: number, previous: PreviousScan, now: number): ScannedProcessWithExtras | null {
     const scan = refreshIdleProcess(pid, this.reader, previous.scan);
@@ -288,6 +323,22 @@ export class Sampler {
     this.io?.close();
     for (const probe of this.probes) probe.close?.();
   }
+}
+
+/**
+ * Whether an idle process read at `at` is due for its periodic read at `now`:
+ * when a boundary of its own period has passed since. Each pid's boundaries
+ * are shifted by a phase of its own, so a thousand processes read together
+ * (a pool's workers) are refreshed a few at each tick rather than all in one
+ * sample every `periodMs` (~300 ms at a time on a loaded machine: a frame
+ * dropped in ten). No process goes longer than `periodMs` without one.
+ */
+export function idleRefreshDue(pid: number, at: number, now: number, periodMs: number): boolean {
+  if (now - at >= periodMs) return true;
+  if (periodMs <= 0) return true;
+  // Knuth's multiplicative hash spreads consecutive pids over the period
+  const phase = (Math.imul(pid, 2654435761) >>> 0) % periodMs;
+  return Math.floor((now + phase) / periodMs) !== Math.floor((at + phase) / periodMs);
 }
 
 /** One snapshot, with nothing held afterwards, and what it shows wrong (diagnoses: a pure pass over it). */

@@ -40,6 +40,8 @@ interface PipeGroups {
   from: ProbeContext['holdersByTarget'];
   groups: Map<string, PipeGroup>;
   targets: Map<string, string>;
+  /** Each holder's pid -> the groups it holds: which pipes a process that ran can have changed. */
+  groupsOfPid: Map<number, PipeGroup[]>;
 }
 
 export class PipeProbe implements KindProbe {
@@ -71,12 +73,13 @@ export class PipeProbe implements KindProbe {
     }
     const objects: PipeObject[] = [];
     const described = new Map<string, { holders: string; object: PipeObject }>();
+    const touched = touchedGroups(grouped.groupsOfPid, ctx.idle);
     for (const [id, group] of groups) {
       const holders = describeHolders(group).key;
       // Only a holder can change a pipe's contents; if none has run since the
       // last sample (ctx.idle), what was read then is still what is there.
       const previous = this.last.get(id);
-      const reuse = previous?.holders === holders && group.holders.length > 0 && group.holders.every((h) => ctx.idle?.has(h.pid));
+      const reuse = previous?.holders === holders && group.holders.length > 0 && !touched.has(group);
       const object = reuse ? previous.object : this.describe(id, group, ctx.options.peekBytes);
       described.set(id, { holders, object });
       objects.push(object);
@@ -147,6 +150,7 @@ export class PipeProbe implements KindProbe {
 function groupPipes(holdersByTarget: ProbeContext['holdersByTarget']): PipeGroups {
   const groups = new Map<string, PipeGroup>();
   const targets = new Map<string, string>();
+  const groupsOfPid = new Map<number, PipeGroup[]>();
   for (const [target, holders] of holdersByTarget) {
     const first = holders[0]?.scanned;
     const key = first ? pipeKey(first) : null;
@@ -160,8 +164,29 @@ function groupPipes(holdersByTarget: ProbeContext['holdersByTarget']): PipeGroup
     group.holders.push(...holders);
     group.targets.add(target);
     targets.set(target, key);
+    for (const holder of holders) {
+      const held = groupsOfPid.get(holder.pid);
+      if (!held) groupsOfPid.set(holder.pid, [group]);
+      else if (held[held.length - 1] !== group) held.push(group);
+    }
   }
-  return { from: holdersByTarget, groups, targets };
+  return { from: holdersByTarget, groups, targets, groupsOfPid };
+}
+
+/**
+ * The groups some holder of which may have run since the last sample: every
+ * group of each holder not in `idle`. Asked per holder process rather than
+ * per holder: with a thousand workers each holding up to a thousand write
+ * ends (process-pool `keeps`), looking at every holder of every pipe at each
+ * sample cost more than the rest of the probe.
+ */
+function touchedGroups(groupsOfPid: Map<number, PipeGroup[]>, idle: ReadonlySet<number> | undefined): Set<PipeGroup> {
+  const touched = new Set<PipeGroup>();
+  for (const [pid, held] of groupsOfPid) {
+    if (idle?.has(pid)) continue;
+    for (const group of held) touched.add(group);
+  }
+  return touched;
 }
 
 /** The group's holders as objects list them (shared by the snapshots of one grouping, like a reused object). */

@@ -96,8 +96,30 @@ function readFdEntry(dirfd: number, name: string, ipcOnly: boolean, target = rea
   return entry;
 }
 
+/**
+ * A descriptor from a link read before: what readFdEntry would make of it,
+ * without the lstat when its access is known and the target is no path (a
+ * path is stat'ed through the link as readFdEntry does).
+ */
+function fromKnownLink(dirfd: number, link: KnownLink, ipcOnly: boolean): ScannedFd | null {
+  const name = fdName(link.fd);
+  if (!link.access || link.target.charCodeAt(0) === 47 /* / */) return readFdEntry(dirfd, name, ipcOnly, link.target);
+  const inode = bracketInode(link.target);
+  // A socket's file is always opened read-write (sock_alloc_file: O_RDWR), as readFdEntry says.
+  const entry: ScannedFd = { fd: link.fd, target: link.target, inode, access: inode !== null && link.target.startsWith('socket:[') ? 'rw' : link.access };
+  if (ipcOnly && !isIpcCandidate(entry)) return null;
+  return entry;
+}
+
 /** Descriptors a whole-machine scan need not read: ones the scanning process holds itself that are never IPC objects. */
 export type SkipDescriptor = (fd: number) => boolean;
+
+/** A descriptor whose link was read already (the holder search): its target, and its access when the link's mode was read too. */
+export interface KnownLink {
+  fd: number;
+  target: string;
+  access?: Access | null;
+}
 
 export interface FdTableSource {
   /** The process's /proc/PID directory, when the caller has it open. */
@@ -106,6 +128,8 @@ export interface FdTableSource {
   heldFdDir?: number;
   /** Only with `ipcOnly`. */
   skip?: SkipDescriptor;
+  /** The whole table as read moments ago by a process that has not run since: nothing listed, only what is unknown read. */
+  links?: readonly KnownLink[];
 }
 
 export interface FdTableResult {
@@ -189,6 +213,14 @@ export function readFdTable(pid: number, ipcOnly = false, where: FdTableSource =
   if (dirfd < 0) return { fds: [], error: describeErrno(lastErrno()) };
   const fds: ScannedFd[] = [];
   try {
+    if (where.links) {
+      for (const link of where.links) {
+        const entry = fromKnownLink(dirfd, link, ipcOnly);
+        if (entry) fds.push(entry);
+      }
+      fds.sort((a, b) => a.fd - b.fd);
+      return { fds };
+    }
     const probed = ipcOnly ? probeFdTable(dirfd, fds, skip) : { next: 0, complete: false };
     if (!probed.complete) {
       // a held directory's position is where its last listing ended

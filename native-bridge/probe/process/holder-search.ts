@@ -24,6 +24,8 @@ interface LinkTable {
   /** CPU time when the links were read: unchanged means the table is too. */
   cpuNs: number;
   links: Link[];
+  /** False when the listing stopped short (EACCES): not the whole table. */
+  complete: boolean;
 }
 
 /**
@@ -45,33 +47,63 @@ export class OtherLinkTables {
       const table = this.tableOf(pid);
       if (!table) continue;
       next.set(pid, table);
-      for (const link of table.links) {
-        if (!wanted.has(link.target)) continue;
-        link.access ??= readAccess(pid, link.fd);
-        if (!link.access) continue;
-        const list = found.get(link.target) ?? [];
-        list.push({ pid, fd: link.fd, access: link.access });
-        found.set(link.target, list);
+      // one open of /proc/PID/fd for every access still unknown (a new worker's hundreds of inherited write ends)
+      let dirfd: number | null = null;
+      try {
+        for (const link of table.links) {
+          if (!wanted.has(link.target)) continue;
+          if (link.access === undefined) {
+            dirfd ??= openDirectory(`/proc/${pid}/fd`);
+            link.access = readAccess(dirfd, link.fd);
+          }
+          if (!link.access) continue;
+          const list = found.get(link.target);
+          if (list) list.push({ pid, fd: link.fd, access: link.access });
+          else found.set(link.target, [{ pid, fd: link.fd, access: link.access }]);
+        }
+      } finally {
+        if (dirfd !== null && dirfd >= 0) native.close(dirfd);
       }
     }
     this.tables = next;
     return found;
   }
 
+  /** Whether the latest search read `pid`'s links. */
+  has(pid: number): boolean {
+    return this.tables.has(pid);
+  }
+
+  /**
+   * The links of `pid` as the latest search read them, when its CPU clock
+   * still reads `cpuNs` (it has not run since) and they are its whole table;
+   * else null. A Sampler's first scan of a process takes them instead of
+   * reading every descriptor again: pool workers found by the search while
+   * their parent started them join the lesson's scope moments later.
+   * (The caller has found it off a CPU before reading `cpuNs`: see Sampler.invalidate.)
+   */
+  linksIfUnchanged(pid: number, cpuNs: number): readonly Link[] | null {
+    const table = this.tables.get(pid);
+    return table && table.complete && table.cpuNs === cpuNs && pid !== process.pid ? table.links : null;
+  }
+
   private tableOf(pid: number): LinkTable | null {
     // this process runs at every search (it is the one searching): its table is read each time, by fstat
-    if (pid === process.pid) return { cpuNs: -1, links: ownDescriptors() ?? readLinks(pid) };
+    if (pid === process.pid) {
+      const own = ownDescriptors();
+      return own ? { cpuNs: -1, links: own, complete: true } : { cpuNs: -1, ...readLinks(pid) };
+    }
     const cpuNs = processCpuNs(pid);
     if (cpuNs === null) return null;
     const known = this.tables.get(pid);
     if (known?.cpuNs === cpuNs) return known;
-    return { cpuNs, links: readLinks(pid) };
+    return { cpuNs, ...readLinks(pid) };
   }
 }
 
-function readLinks(pid: number): Link[] {
+function readLinks(pid: number): { links: Link[]; complete: boolean } {
   const dirfd = openDirectory(`/proc/${pid}/fd`);
-  if (dirfd < 0) return [];
+  if (dirfd < 0) return { links: [], complete: false };
   try {
     const links: Link[] = [];
     for (const name of listOpenDirectory(dirfd)) {
@@ -79,23 +111,19 @@ function readLinks(pid: number): Link[] {
       if (target !== null) links.push({ fd: Number(name), target });
       // EACCES is the ptrace access check, the same for every descriptor of the
       // process (a service of another user lists hundreds): the rest would fail too.
-      else if (lastErrno() === EACCES) break;
+      else if (lastErrno() === EACCES) return { links, complete: false };
     }
-    return links;
+    return { links, complete: true };
   } finally {
     native.close(dirfd);
   }
 }
 
-function readAccess(pid: number, fd: number): Access | null {
-  const dirfd = openDirectory(`/proc/${pid}/fd`);
+/** The access mode of descriptor `fd`, from the link's mode in the held /proc/PID/fd (`dirfd`); null when unreadable or closed. */
+function readAccess(dirfd: number, fd: number): Access | null {
   if (dirfd < 0) return null;
-  try {
-    const mode = lstatModeAt(dirfd, String(fd));
-    return mode === null ? null : accessFromLinkMode(mode);
-  } finally {
-    native.close(dirfd);
-  }
+  const mode = lstatModeAt(dirfd, String(fd));
+  return mode === null ? null : accessFromLinkMode(mode);
 }
 
 const NOTHING_WANTED: ReadonlyMap<string, Holder[]> = new Map();

@@ -12,6 +12,8 @@ import { O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_RDWR, SYS_PIDFD_OPEN, check, makePip
 import { O_CREAT } from '../../libc/posix-ipc';
 import { makeSocketPair } from '../../libc/sockets';
 import { OtherLinkTables } from './holder-search';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Sampler } from '../sampler';
 import { ownDescriptors } from './own-descriptors';
 
 const opened: number[] = [];
@@ -68,6 +70,38 @@ describe('ownDescriptors', () => {
     for (const target of byFd.values()) expect(target.startsWith('/proc/') || target.startsWith('anon_inode:')).toBe(false);
     // every pipe and socket the kernel shows for this process is there
     for (const [fd, target] of kernel) if (target.startsWith('pipe:[') || target.startsWith('socket:[')) expect(byFd.get(fd)).toBe(target);
+  });
+
+  it("leaves out a Sampler's held /proc files and pidfds, and names a pipe that takes the number of one it let go", async () => {
+    const sleepers: ChildProcess[] = [];
+    const sampler = new Sampler({ fdRefreshMs: 200 });
+    try {
+      for (let i = 0; i < 40; i++) sleepers.push(spawn('sleep', ['30'], { stdio: 'ignore' }));
+      const pids = sleepers.map((child) => child.pid!);
+      sampler.sample({ pids });
+      const held = [...kernelLinks()].filter(([, target]) => pids.some((pid) => target === `/proc/${pid}/stat`));
+      expect(held.length).toBe(pids.length);
+      // none of them is named, and every pipe and socket the kernel shows is
+      let own = new Map(ownDescriptors()!.map((d) => [d.fd, d.target]));
+      for (const [fd] of held) expect(own.has(fd)).toBe(false);
+      for (const [fd, target] of kernelLinks()) if (target.startsWith('pipe:[') || target.startsWith('socket:[')) expect(own.get(fd)).toBe(target);
+      // the sleepers exit: the sampler closes what it held for them, and new pipes may take those numbers
+      for (const child of sleepers) child.kill('SIGKILL');
+      await Promise.all(sleepers.map((child) => (child.exitCode !== null || child.signalCode !== null ? null : new Promise((r) => child.once('exit', r)))));
+      sampler.sample({ pids: [] });
+      sampler.sample({ pids });
+      const freed = new Set(held.map(([fd]) => fd));
+      const pipes: number[] = [];
+      for (let i = 0; i < 20; i++) pipes.push(...makePipe());
+      opened.push(...pipes);
+      expect(pipes.some((fd) => freed.has(fd))).toBe(true);
+      own = new Map(ownDescriptors()!.map((d) => [d.fd, d.target]));
+      const kernel = kernelLinks();
+      for (const fd of pipes) expect(own.get(fd)).toBe(kernel.get(fd));
+    } finally {
+      sampler.close();
+      for (const child of sleepers) child.kill('SIGKILL');
+    }
   });
 
   it('the holder search finds this process as a holder through it', () => {

@@ -6,6 +6,7 @@
  */
 import { native, SYS_PIDFD_GETFD, SYS_PIDFD_OPEN } from '../../libc/libc';
 import type { HeldProcTable } from './held-proc-table';
+import { holdForReading, releaseForReading } from './own-descriptors';
 
 /** Runs `use` on a duplicate of `pid`'s descriptor `fd` and closes it; null when it cannot be borrowed. */
 export type DescriptorBorrower = <T>(pid: number, fd: number, use: (dup: number) => T) => T | null;
@@ -29,6 +30,7 @@ export class PidfdTable {
     if (known !== undefined) return known;
     const fd = native.pidfdOpen(SYS_PIDFD_OPEN, pid, 0);
     if (fd < 0) return null;
+    holdForReading(fd);
     this.pidfds.set(pid, fd);
     return fd;
   }
@@ -43,6 +45,7 @@ export class PidfdTable {
   retain(alive: Set<number>): void {
     for (const [pid, fd] of this.pidfds) {
       if (!alive.has(pid)) {
+        releaseForReading(fd);
         native.close(fd);
         this.pidfds.delete(pid);
       }
@@ -50,7 +53,10 @@ export class PidfdTable {
   }
 
   close(): void {
-    for (const fd of this.pidfds.values()) native.close(fd);
+    for (const fd of this.pidfds.values()) {
+      releaseForReading(fd);
+      native.close(fd);
+    }
     this.pidfds.clear();
   }
 }

@@ -9,7 +9,7 @@ import type { ProbeOptions, MapsEntry, ScannedProcess } from '../probe-types';
 import type { ProcFileReader } from './proc-files';
 import { parseStat, parseStatus, parseSyscall, parseWchan } from './proc-stat';
 import { errnoWithLimit } from '../../libc/process-limits';
-import { describeFsError, readFdTable } from './fd-table';
+import { describeFsError, readFdTable, type KnownLink } from './fd-table';
 import { isFifoOpenWait, resolveFifoOpen, type FifoOpenTarget } from '../blocked/fifo-open';
 import { decodeStatusSignals, sameSignalSets } from './signals';
 import { isUnixConnectWait, resolveUnixConnect } from '../blocked/unix-connect';
@@ -44,6 +44,12 @@ export interface ScanRequest {
    * Sampler's tick): kept in ScanExtras.cpuNs for the next tick to compare.
    */
   cpuNs?: number | null;
+  /**
+   * The descriptor links (number, target, access when known) the holder
+   * search read for this process while its CPU clock read `cpuNs`: its
+   * table, since it has not run. Only what they leave unknown is read.
+   */
+  links?: readonly KnownLink[] | null;
 }
 
 /* this process could not open a file at all: that says nothing about the other process, least of all that it is gone */
@@ -157,6 +163,7 @@ function readSlowParts(
     procDir: reader.directoryOf?.(pid) ?? -1,
     heldFdDir: reader.heldFdDirectory?.(pid) ?? -1,
     skip: reader.ownDescriptors?.(pid),
+    links: request.links ?? undefined,
   });
   scanned.fds = table.fds;
   if (table.error) problems.push(`fd: ${table.error}`);
