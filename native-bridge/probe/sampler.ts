@@ -113,6 +113,8 @@ export class Sampler {
     // Options for full reads, worked out on the first one: a watch tick often has none.
     // (No closure here: one made per tick costs more than it saves at 60 Hz.)
     let slowOptions: ProbeOptions | null = null;
+    // whole machine without signal masks: an idle process changes only when its parent exits (refreshOrphans)
+    const slowSignals = this.options.readSignals && (!wholeMachine || this.signalsEverywhere);
     // The whole machine with nothing kept between samples: scanned across threads (scan-pool.ts).
     if (wholeMachine && this.fdRefreshMs === 0 && this.parallel) slowOptions = this.slowReadOptions(wholeMachine);
     const pooled = slowOptions ? scanWholeMachine(requested, slowOptions) : null;
@@ -128,7 +130,7 @@ export class Sampler {
       if (previous && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
         // Its CPU time (all threads) has not moved: it has not been on a CPU
         // since, so its syscall, wait, descriptors and maps are as they were.
-        const scan = now - previous.at < this.idleRefreshMs ? previous.scan : this.refreshIdle(pid, previous, now);
+        const scan = now - previous.at < this.idleRefreshMs || (wholeMachine && !slowSignals) ? previous.scan : this.refreshIdle(pid, previous, now);
         if (scan) {
           idle.add(pid);
           if (scan === previous.scan) unchanged++;
@@ -172,6 +174,7 @@ export class Sampler {
       if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
       processes.set(pid, scanned);
     }
+    if (wholeMachine && !slowSignals) this.refreshOrphans(processes, idle, now);
     const scopeKey = wholeMachine ? '' : scopeKeyOf(requested);
     const reusable = this.reusable;
     if (reusable && reusable.scopeKey === scopeKey && unchanged === requested.length) {
@@ -272,6 +275,34 @@ export class Sampler {
       // signal masks cost a /proc/PID/status read each: for the whole machine only when asked
       readSignals: this.options.readSignals && (!wholeMachine || this.signalsEverywhere),
     };
+  }
+
+  /**
+   * The whole machine, without signal masks: of what a process shows, only
+   * its ppid can change while it does not run (comm is set by its own
+   * threads, a state change wakes it), and only when its parent exits: the
+   * kernel reparents the children in exit_notify, under the same lock that
+   * makes the parent a zombie (Z) or dead (X). Every process is in
+   * `processes`, so an idle process needs its stat read again only when its
+   * parent is gone from this sample or shows Z/X; a reparenting done after
+   * the parent was read shows at the next tick, like any change after a
+   * read. (ppid 0: no parent in this PID namespace.) Replaces the periodic
+   * idle refresh, ~100 stat reads a tick at +1000 processes.
+   */
+  private refreshOrphans(processes: Map<number, ScannedProcessWithExtras>, idle: Set<number>, now: number): void {
+    for (const pid of idle) {
+      const scan = processes.get(pid)!;
+      if (scan.ppid <= 0) continue;
+      const parent = processes.get(scan.ppid);
+      if (parent && parent.state !== 'Z' && parent.state !== 'X') continue;
+      const previous = this.previous.get(pid);
+      const fresh = previous ? this.refreshIdle(pid, previous, now) : null;
+      if (fresh) processes.set(pid, fresh);
+      else {
+        processes.delete(pid);
+        idle.delete(pid);
+      }
+    }
   }
 
   /** An idle process due for its periodic read: only what can change without it running. */
