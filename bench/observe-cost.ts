@@ -45,7 +45,7 @@ export interface ObserveCost {
 }
 
 /** Starts `count` idle `sleep` processes and resolves once the kernel shows each asleep (state S). */
-async function startSleepers(count: number): Promise<ChildProcess[]> {
+export async function startSleepers(count: number): Promise<ChildProcess[]> {
   if (count === 0) return [];
   const children: (ChildProcess & { pid: number })[] = [];
   for (let i = 0; i < count; i++) {

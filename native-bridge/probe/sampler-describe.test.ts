@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeFd, makePipe, native } from '../libc/libc';
 import { processCpuNs } from '../libc/cpu-clock';
+import type { ProcessInfo } from '../model/snapshot-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
 import { lastPidCreated } from './scope';
 
@@ -37,6 +38,36 @@ async function until(what: string, check: () => boolean): Promise<void> {
 }
 
 describe('descriptions of processes that have not run', () => {
+  it('are handed out again on the whole machine while objects elsewhere come and go', { timeout: 120_000 }, async () => {
+    const [r, w] = makePipe();
+    fds.push(w);
+    const sleeper = spawn('sleep', ['60'], { stdio: [r, 'ignore', 'ignore'] });
+    children.push(sleeper);
+    closeFd(r);
+    const pid = sleeper.pid!;
+    await until('sleep asleep', () => wchan(pid) === 'hrtimer_nanosleep');
+    const sampler = new Sampler(WATCH_SAMPLER_OPTIONS);
+    const described = (): { sleeper: ProcessInfo; self: ProcessInfo } => {
+      const { processes } = sampler.sample({ all: true });
+      return { sleeper: processes.find((p) => p.pid === pid)!, self: processes.find((p) => p.pid === process.pid)! };
+    };
+    try {
+      const clock = processCpuNs(pid);
+      const first = described().sleeper;
+      expect(first.fds.map((fd) => fd.target)).toContain(readlinkSync(`/proc/${pid}/fd/0`));
+      // a new pipe in this process: a new object in the sample, nothing new for the sleeper
+      const [r2, w2] = makePipe();
+      fds.push(r2, w2);
+      const inode = readlinkSync(`/proc/self/fd/${r2}`);
+      let now = described();
+      await until('the new pipe in this process', () => (now = described()).self.fds.some((fd) => fd.target === inode));
+      expect(processCpuNs(pid)).toBe(clock);
+      expect(now.sleeper).toBe(first);
+    } finally {
+      sampler.close();
+    }
+  });
+
   it('are handed out again while the process sleeps, and read afresh once it wakes, takes a new descriptor and sleeps again', async () => {
     const [r, w] = makePipe();
     fds.push(w);

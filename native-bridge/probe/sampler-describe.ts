@@ -44,8 +44,12 @@ function mappedObjectIds(maps: NonNullable<ScannedProcessWithExtras['maps']>): s
 }
 
 function fallbackObjectId(fd: ScannedFd): string {
-  if (fd.target.startsWith('/')) return `file:${fd.target}`;
-  return `other:${fd.target}`;
+  return fallbackObjectIdOf(fd.target);
+}
+
+function fallbackObjectIdOf(target: string): string {
+  if (target.startsWith('/')) return `file:${target}`;
+  return `other:${target}`;
 }
 
 /**
@@ -56,7 +60,9 @@ function fallbackObjectId(fd: ScannedFd): string {
  * hold the write ends of their elder siblings' pipes (process-pool `keeps`,
  * ~500,000 descriptors) that is most of a frame, for a picture that has not
  * changed. The id of every target is compared once per sample (a few thousand
- * entries), not once per descriptor.
+ * entries), not once per descriptor; when some id changed (on a whole machine
+ * some object somewhere changes at most ticks), a process is still handed out
+ * again when its own descriptors name the same objects.
  */
 export class ProcessDescriptions {
   private lastTargets: Map<string, string> | null = null;
@@ -69,7 +75,13 @@ export class ProcessDescriptions {
     for (const proc of processes) {
       const waitsOn = waits.get(proc.pid) ?? null;
       const before = this.last.get(proc.pid);
-      const info = sameTargets && before?.scan === proc && before.waitsOn === waitsOn ? before.info : describeProcess(proc, objectOfTarget, waitsOn);
+      if (before && before.scan === proc && before.waitsOn === waitsOn && (sameTargets || sameObjects(before.info.fds, objectOfTarget))) {
+        // kept as it was, entry and all: a watch of the whole machine allocates nothing for a process that has not run
+        next.set(proc.pid, before);
+        infos.push(before.info);
+        continue;
+      }
+      const info = describeProcess(proc, objectOfTarget, waitsOn);
       next.set(proc.pid, { scan: proc, waitsOn, info });
       infos.push(info);
     }
@@ -82,6 +94,21 @@ export class ProcessDescriptions {
     this.last.clear();
     this.lastTargets = null;
   }
+}
+
+/**
+ * Whether each descriptor still names the object it named: when some target
+ * elsewhere changed (on a whole machine, some object somewhere changes at
+ * most ticks), a process whose own descriptors name the same objects is
+ * described as before. Its blocked-on answer depends only on its scan, its
+ * wait and these names.
+ */
+function sameObjects(fds: readonly FdEntry[], objectOfTarget: Map<string, string>): boolean {
+  for (const entry of fds) {
+    const object = objectOfTarget.get(entry.target);
+    if (object === undefined ? entry.object !== fallbackObjectIdOf(entry.target) : object !== entry.object) return false;
+  }
+  return true;
 }
 
 function sameEntries(a: Map<string, string>, b: Map<string, string>): boolean {

@@ -160,6 +160,32 @@ describe('what changes while a watched process does not run', () => {
     }
   });
 
+  it('watching the whole machine, a new parent after the old one died shows at the next tick, with no periodic refresh', { timeout: 120_000 }, async () => {
+    const shell = spawn('sh', ['-c', 'sleep 60 & echo $!; wait'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(shell);
+    const pid = Number(await new Promise<string>((resolve) => shell.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()))));
+    // no idle refresh within the test: only the parent's exit can bring the sleep's stat to be read again
+    const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, idleRefreshMs: 600_000 });
+    const ppidSeen = (): number | undefined => sampler.sample({ all: true }).processes.find((p) => p.pid === pid)?.ppid;
+    const kernelPpid = (): number => Number(readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[1]);
+    try {
+      await until('sleep asleep', () => readFileSync(`/proc/${pid}/wchan`, 'latin1') === 'hrtimer_nanosleep');
+      expect(ppidSeen()).toBe(shell.pid);
+      expect(ppidSeen()).toBe(shell.pid);
+      shell.kill('SIGKILL');
+      await until('the kernel to reparent the sleep', () => kernelPpid() !== shell.pid);
+      expect(ppidSeen()).toBe(kernelPpid());
+      expect(readFileSync(`/proc/${pid}/wchan`, 'latin1')).toBe('hrtimer_nanosleep');
+    } finally {
+      sampler.close();
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+
   it('bytes an unwatched writer puts into a pipe a watched sleeper holds show at the next tick', async () => {
     const [r, w] = makePipe();
     const reader = spawn('sleep', ['30'], { stdio: [r, 'ignore', 'ignore'] });

@@ -126,6 +126,8 @@ export class Sampler {
     // Options for full reads, worked out on the first one: a watch tick often has none.
     // (No closure here: one made per tick costs more than it saves at 60 Hz.)
     let slowOptions: ProbeOptions | null = null;
+    // whole machine without signal masks: an idle process changes only when its parent exits (refreshOrphans)
+    const slowSignals = this.options.readSignals && (!wholeMachine || this.signalsEverywhere);
     // The whole machine with nothing kept between samples: scanned across threads (scan-pool.ts).
     if (wholeMachine && this.fdRefreshMs === 0 && this.parallel) slowOptions = this.slowReadOptions(wholeMachine);
     const pooled = slowOptions ? scanWholeMachine(requested, slowOptions) : null;
@@ -147,7 +149,9 @@ export class Sampler {
       if (previous && offCpu && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
         // Its CPU time (all threads) has not moved: it has not been on a CPU
         // since, so its syscall, wait, descriptors and maps are as they were.
-        const scan = idleRefreshDue(pid, previous.at, now, this.idleRefreshMs) ? this.refreshIdle(pid, previous, now) : previous.scan;
+        // the whole machine without signal masks re-reads an idle process only when it is orphaned (refreshOrphans)
+        const due = !(wholeMachine && !slowSignals) && idleRefreshDue(pid, previous.at, now, this.idleRefreshMs);
+        const scan = due ? this.refreshIdle(pid, previous, now) : previous.scan;
         if (scan) {
           idle.add(pid);
           if (scan === previous.scan) unchanged++;
@@ -194,6 +198,7 @@ export class Sampler {
       if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
       processes.set(pid, scanned);
     }
+    if (wholeMachine && !slowSignals) this.refreshOrphans(processes, idle, now);
     const scopeKey = wholeMachine ? '' : scopeKeyOf(requested);
     const reusable = this.reusable;
     // whether it can only change through its own processes is asked only when none of them has run
@@ -306,6 +311,34 @@ export class Sampler {
       return state !== undefined && state !== 'R';
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * The whole machine, without signal masks: of what a process shows, only
+   * its ppid can change while it does not run (comm is set by its own
+   * threads, a state change wakes it), and only when its parent exits: the
+   * kernel reparents the children in exit_notify, under the same lock that
+   * makes the parent a zombie (Z) or dead (X). Every process is in
+   * `processes`, so an idle process needs its stat read again only when its
+   * parent is gone from this sample or shows Z/X; a reparenting done after
+   * the parent was read shows at the next tick, like any change after a
+   * read. (ppid 0: no parent in this PID namespace.) Replaces the periodic
+   * idle refresh, ~100 stat reads a tick at +1000 processes.
+   */
+  private refreshOrphans(processes: Map<number, ScannedProcessWithExtras>, idle: Set<number>, now: number): void {
+    for (const pid of idle) {
+      const scan = processes.get(pid)!;
+      if (scan.ppid <= 0) continue;
+      const parent = processes.get(scan.ppid);
+      if (parent && parent.state !== 'Z' && parent.state !== 'X') continue;
+      const previous = this.previous.get(pid);
+      const fresh = previous ? this.refreshIdle(pid, previous, now) : null;
+      if (fresh) processes.set(pid, fresh);
+      else {
+        processes.delete(pid);
+        idle.delete(pid);
+      }
     }
   }
 

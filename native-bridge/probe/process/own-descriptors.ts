@@ -11,6 +11,7 @@
  */
 import { makePipe, native, STAT_SIZE } from '../../libc/libc';
 import { openDirectory, openedSize, readLinkAt, readSmallFile } from './fast-fs';
+import { isHeldProcDescriptor } from './held-proc-descriptors';
 
 /** One descriptor of this process whose target can be an IPC object, named as readlink names it. */
 export interface OwnDescriptor {
@@ -44,8 +45,8 @@ function pipeDevice(): number {
 }
 
 /**
- * Descriptors this thread keeps open to read the kernel (a Sampler's held
- * /proc files and pidfds): never IPC objects, so ownDescriptors() counts them
+ * Descriptors this thread keeps open to read the kernel (pidfds here; a
+ * Sampler's held /proc files are marked in held-proc-descriptors.ts): never IPC objects, so ownDescriptors() counts them
  * without an fstat each. With a thousand processes watched they are ~6000,
  * and the holder search reads this process's table twice a second (measured
  * 36-65 ms a time on a loaded machine, the largest part of the search with
@@ -90,7 +91,7 @@ export function ownDescriptors(): OwnDescriptor[] | null {
     const out: OwnDescriptor[] = [];
     // A descriptor another thread closes meanwhile is never found: the table's size bounds the walk.
     for (let fd = 0, found = 0; found < opened && fd < limit; fd++) {
-      if (heldForReading.has(fd)) {
+      if (heldForReading.has(fd) || isHeldProcDescriptor(fd)) {
         found++;
         continue;
       }

@@ -9,7 +9,7 @@ import { errnoName } from '../../libc/errno';
 import { isSingleRecord, openDirectory, openedSize, openFileAt, pathSize, readFileAt, readHeld } from './fast-fs';
 import type { SkipDescriptor } from './fd-table';
 import type { HeldProcTable } from './held-proc-table';
-import { holdForReading, releaseForReading } from './own-descriptors';
+import { holdProcDescriptor, isHeldProcDescriptor, releaseProcDescriptor } from './held-proc-descriptors';
 
 export type ProcFileName = 'stat' | 'wchan' | 'syscall' | 'status';
 
@@ -164,7 +164,7 @@ export class HeldProcFiles implements ProcFileReader {
       const path = `/proc/${pid}/${name}`;
       fd = native.open(path, O_CLOEXEC | (name === 'fd' ? O_DIRECTORY : 0), 0);
       if (fd < 0) throw fsError('open', path);
-      holdForReading(fd);
+      holdProcDescriptor(fd);
       files.set(name, fd);
     }
     return fd;
@@ -185,11 +185,16 @@ export class HeldProcFiles implements ProcFileReader {
     }
   }
 
+  /** For this process: every /proc file a Sampler holds open is left unread (held-proc-descriptors.ts). */
+  ownDescriptors(pid: number): SkipDescriptor | undefined {
+    return pid === process.pid ? isHeldProcDescriptor : undefined;
+  }
+
   drop(pid: number): void {
     const files = this.held.get(pid);
     if (!files) return;
     for (const fd of files.values()) {
-      releaseForReading(fd);
+      releaseProcDescriptor(fd);
       native.close(fd);
     }
     this.held.delete(pid);

@@ -7,6 +7,7 @@
 import { native } from '../../libc/libc';
 import type { ProcessIo } from '../../model/snapshot-types';
 import { openFileAt, readHeld } from './fast-fs';
+import { holdProcDescriptor, releaseProcDescriptor } from './held-proc-descriptors';
 
 const AT_FDCWD = -100;
 
@@ -59,6 +60,7 @@ export class ProcIoFiles {
       native.close(opened);
       return null;
     }
+    holdProcDescriptor(opened);
     this.held.set(pid, opened);
     return parseProcIo(text);
   }
@@ -66,6 +68,7 @@ export class ProcIoFiles {
   drop(pid: number): void {
     const fd = this.held.get(pid);
     if (fd === undefined) return;
+    releaseProcDescriptor(fd);
     native.close(fd);
     this.held.delete(pid);
   }
