@@ -109,36 +109,38 @@ export const inFlightWriteQuestion: LessonQuestion = {
   },
 };
 
-export const fdNumberQuestion: LessonQuestion = {
+/** The receiver's fd for the pipe and what /proc says it is, with the sender's number for it. */
+function receivedFd(settled: SettledStep): { sent: number; got: number; target: string | null; receiver: number | undefined } {
+  const receiver = settled.pidOf('receiver');
+  const got = Number(settled.vars.pfd);
+  return { sent: Number(settled.vars.p0), got, target: fdTarget(receiver, got), receiver };
+}
+
+export const bytesReadQuestion: LessonQuestion = {
   prompt: text(
-    'The sender passed its descriptor p[0]. Which number will the receiver get from recvmsg?',
-    '发送方传出的是它的描述符 p[0]。接收方从 recvmsg 得到的编号是多少？',
-    '發送方傳出的是它的描述符 p[0]。接收方從 recvmsg 得到的編號是多少？',
+    'The receiver reads the pipe through the descriptor it was sent, with room for 64 bytes. What does read return?',
+    '接收方通过收到的描述符读这个管道，缓冲区能放 64 字节。read 返回什么？',
+    '接收方透過收到的描述符讀這個管道，緩衝區能放 64 位元組。read 回傳什麼？',
   ),
   choices: [
-    { id: 'same', text: text('The same number as the sender\'s p[0]', '与发送方的 p[0] 相同', '與發送方的 p[0] 相同') },
-    { id: 'own', text: text('A number of its own, free in its own table', '它自己表里空闲的一个编号', '它自己表裡空閒的一個編號') },
-    { id: 'none', text: text('None: only the bytes travel, not the pipe', '没有编号：传过去的只是字节，不是管道', '沒有編號：傳過去的只是位元組，不是管道') },
+    { id: 'first', text: text('16: only the line written before the read end was sent', '16：只有读端发出之前写入的那一行', '16：只有讀端送出之前寫入的那一行') },
+    { id: 'both', text: text('31: both lines, one of them written while it was in flight', '31：两行都有，其中一行是在途中写入的', '31：兩行都有，其中一行是在途中寫入的') },
+    { id: 'eof', text: text('0: the sender closed its read end, so the pipe was emptied', '0：发送方关闭了读端，管道被清空了', '0：發送方關閉了讀端，管道被清空了') },
   ],
   judge(settled) {
-    const sent = Number(settled.vars.p0);
-    const fds = settled.reply?.data?.fds;
-    const got = Array.isArray(fds) && typeof fds[0] === 'number' ? fds[0] : null;
-    const receiver = settled.pidOf('receiver');
-    const target = got === null ? null : fdTarget(receiver, got);
-    if (got === null || target === null) {
-      return { correct: 'none', evidence: text('recvmsg brought no descriptor.', 'recvmsg 没有带来描述符。', 'recvmsg 沒有帶來描述符。') };
-    }
-    const lower = receiver === undefined ? [] : readdirSync(`/proc/${receiver}/fd`).map(Number).filter((fd) => fd < got);
-    const lowestFree = lower.length === got;
-    const facts = {
-      en: `the sender passed fd ${sent}; /proc/${receiver}/fd/${got} -> ${target}, the same pipe (inode ${settled.vars.pipeInode})${lowestFree ? `; fds 0-${got - 1} were all in use there, so ${got} was its lowest free number` : ''}`,
-      hans: `发送方传出的是 fd ${sent}；/proc/${receiver}/fd/${got} -> ${target}，是同一个管道（inode ${settled.vars.pipeInode}）${lowestFree ? `；那里 fd 0-${got - 1} 都已占用，所以 ${got} 是它最小的空闲编号` : ''}`,
-      hant: `發送方傳出的是 fd ${sent}；/proc/${receiver}/fd/${got} -> ${target}，是同一個管道（inode ${settled.vars.pipeInode}）${lowestFree ? `；那裡 fd 0-${got - 1} 都已佔用，所以 ${got} 是它最小的空閒編號` : ''}`,
+    const r = settled.reply?.result ?? -1;
+    const { sent, got, target, receiver } = receivedFd(settled);
+    const bytes = typeof settled.reply?.data?.bytes === 'string' ? Buffer.from(settled.reply.data.bytes, 'base64').toString('latin1') : '';
+    const shown = JSON.stringify(bytes);
+    const correct = r === 0 ? 'eof' : r > 16 ? 'both' : 'first';
+    return {
+      correct,
+      evidence: text(
+        `read(${got}) returned ${r}: ${shown}. /proc/${receiver}/fd/${got} -> ${target ?? '?'}, the pipe the sender made (its fd ${sent} there; the receiver's own number is ${got}).`,
+        `read(${got}) 返回 ${r}：${shown}。/proc/${receiver}/fd/${got} -> ${target ?? '?'}，正是发送方创建的管道（在发送方那里是 fd ${sent}；接收方自己的编号是 ${got}）。`,
+        `read(${got}) 回傳 ${r}：${shown}。/proc/${receiver}/fd/${got} -> ${target ?? '?'}，正是發送方建立的管道（在發送方那裡是 fd ${sent}；接收方自己的編號是 ${got}）。`,
+      ),
     };
-    return got === sent
-      ? { correct: 'same', evidence: text(`Equal this time, by chance of the two tables: ${facts.en}.`, `这次碰巧相同，取决于两张表：${facts.hans}。`, `這次碰巧相同，取決於兩張表：${facts.hant}。`) }
-      : { correct: 'own', evidence: text(`recvmsg gave ${got}: ${facts.en}.`, `recvmsg 给出 ${got}：${facts.hans}。`, `recvmsg 給出 ${got}：${facts.hant}。`) };
   },
 };
 

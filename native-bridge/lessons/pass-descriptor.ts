@@ -11,7 +11,7 @@
 import type { ActorReply } from '../actor/actor-protocol';
 import type { Lesson, LessonStep, LessonVars } from './lesson-types';
 import { numberVar, stringVar } from './lesson-types';
-import { fdNumberQuestion, inFlightWriteQuestion, relatedOnlyClaim } from './pass-descriptor-claims';
+import { bytesReadQuestion, inFlightWriteQuestion, relatedOnlyClaim } from './pass-descriptor-claims';
 import { fdReceiverC, fdSenderC } from './programs/pass-descriptor/pass-programs';
 import { exitWith, onFd, printVar, readFd, saveBytes, saveResult, text, writeFd } from './step-kit';
 
@@ -181,7 +181,6 @@ const steps: LessonStep[] = [
     save: saveReceived,
     code: 'n = recvmsg(cfd, &msg, MSG_CMSG_CLOEXEC);',
     ...receiver('recvmsg('),
-    question: fdNumberQuestion,
     explain: text(
       'The receiver calls recvmsg. The kernel takes the file out of the queue and installs it in the receiver\'s table at a free number of its own: the same pipe, another number.',
       '接收方调用 recvmsg。内核把文件从队列里取出，装进接收方的表里它自己的一个空闲编号上：同一个管道，另一个编号。',
@@ -196,6 +195,7 @@ const steps: LessonStep[] = [
     save: saveBytes('line'),
     code: 'n = read(pfd, buf, sizeof buf);',
     ...receiver('read(pfd', 1),
+    question: bytesReadQuestion,
     explain: text(
       'The receiver reads the pipe: both lines, 31 bytes, the second one written while the read end was in flight.',
       '接收方读这个管道：两行共 31 字节，第二行是在读端还在途中时写入的。',
