@@ -3,19 +3,19 @@
  * in the three languages. Spread into the tables of strings.ts.
  */
 export const inFlightEn = {
-  inFlightFds: '+ {n} fd in flight (SCM_RIGHTS)',
+  inFlightFds: '+ {n} fd in flight',
   inFlightWhich: 'fdinfo scm_fds: {n}; which file, the kernel does not say',
   inFlightTag: 'fd ×{n}',
 };
 
 export const inFlightZhHans: Record<keyof typeof inFlightEn, string> = {
-  inFlightFds: '另有 {n} 个 fd 在途（SCM_RIGHTS）',
+  inFlightFds: '另有 {n} 个 fd 在途',
   inFlightWhich: 'fdinfo scm_fds: {n}；是哪个文件，内核不说',
   inFlightTag: 'fd ×{n}',
 };
 
 export const inFlightZhHant: Record<keyof typeof inFlightEn, string> = {
-  inFlightFds: '另有 {n} 個 fd 在途（SCM_RIGHTS）',
+  inFlightFds: '另有 {n} 個 fd 在途',
   inFlightWhich: 'fdinfo scm_fds: {n}；是哪個檔案，核心不說',
   inFlightTag: 'fd ×{n}',
 };
