@@ -140,11 +140,19 @@ function lessonObjectIds(frame: Frame, byPid: Map<number, ProcessInfo>): string[
     if (waited && !ids.includes(waited) && !paired) ids.push(waited);
   }
   // a connected socket whose peer the lesson made earlier is that pair's other end: its glyph draws both (accept4 after connect)
-  const byId = new Map(frame.objects.map((o) => [o.id, o]));
-  return ids.filter((id, i) => {
-    const o = byId.get(id);
-    return !(o?.kind === 'unix' && o.peer && o.state !== 'LISTEN' && ids.slice(0, i).includes(o.peer));
-  });
+  const pairEnd = pairedEnd(frame.objects);
+  return ids.filter((id, i) => !ids.slice(0, i).includes(pairEnd.get(id) ?? ''));
+}
+
+/** Unix sockets joined to another (not a client still waiting in a listener's queue, whose `peer` is the listener): id -> the other end's id. */
+function pairedEnd(objects: readonly IpcObject[]): Map<string, string> {
+  const byId = new Map(objects.map((o) => [o.id, o]));
+  const ends = new Map<string, string>();
+  for (const o of objects) {
+    const other = o.kind === 'unix' && o.peer && o.state !== 'LISTEN' ? byId.get(o.peer) : undefined;
+    if (o.kind === 'unix' && other?.kind === 'unix' && other.state !== 'LISTEN') ends.set(o.id, other.id);
+  }
+  return ends;
 }
 
 export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
@@ -158,7 +166,8 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   const rows = Math.max(1, Math.ceil(slots.length / 2));
   // "Show all" lists each process's other descriptors under it: make room for the longest list.
   // a pair's glyph draws its other end too
-  const shownIds = new Set(shown.flatMap((o) => (o.kind === 'unix' && o.peer && o.state !== 'LISTEN' ? [o.id, o.peer] : [o.id])));
+  const pairEnd = pairedEnd(frame.objects);
+  const shownIds = new Set(shown.flatMap((o) => [o.id, ...(pairEnd.has(o.id) ? [pairEnd.get(o.id)!] : [])]));
   const otherFds = (pid: number): FdEntry[] => (showAll ? (byPid.get(pid)?.fds ?? []).filter((fd) => !shownIds.has(fd.object)) : []);
   const others = new Map(slots.map((slot) => [slot.pid, otherFds(slot.pid)]));
   const fdRoom = Math.min(MAX_FD_LINES + 1, Math.max(0, ...[...others.values()].map((fds) => fds.length))) * FD_ROW;
