@@ -43,6 +43,8 @@ describe('descriptors in flight, on frames of a real run', () => {
     /* the pipe as the descriptor tables show it: no read end held, the write end the sender's */
     const pipe = frame.objects.find((o) => o.kind === 'pipe')!;
     expect(screen.getByTestId(`object-${pipe.id}`).textContent).toContain('0 reader(s) · 1 writer(s)');
+    /* 31 bytes queued but no read end to copy them from: not "(empty)" */
+    expect(screen.getByTestId(`peek-${pipe.id}`).textContent).toBe('(no read end to peek)');
     /* the accepted end is drawn by the pair glyph, never reported as gone */
     expect(screen.queryByTestId(`gone-${end.id}`)).toBeNull();
   });
