@@ -58,28 +58,59 @@ export class FdPassingError extends Error {
   override name = 'FdPassingError';
 }
 
-/** Sends `fds` (1 to 4) as one message on the socket `through`; the receiver gets its own duplicates. */
-export function sendFds(through: number, fds: number[]): void {
+/**
+ * One sendmsg of `fds` (1 to 4) in an SCM_RIGHTS message whose one data byte
+ * is `payload`; returns what sendmsg returned (-1: errno is still the call's).
+ */
+export function sendRightsMessage(through: number, fds: number[], flags: number, payload = 0): number {
   if (fds.length < 1 || fds.length > MAX_FDS) throw new FdPassingError(`can pass 1 to ${MAX_FDS} descriptors, not ${fds.length}`);
   const { pointer, view } = message(fds.length);
   /* controllen is CMSG_SPACE(4 * n): the header and the ints, padded to 8 bytes */
   view.setBigUint64(MSG + 40, BigInt(CMSG_HEADER + Math.ceil((fds.length * 4) / 8) * 8), true);
   fds.forEach((fd, i) => view.setInt32(CMSG + CMSG_HEADER + i * 4, fd, true));
-  if (sendmsg(through, pointer, MSG_DONTWAIT) < 0) throw new FdPassingError(`sendmsg failed: ${errnoName(lastErrno())}`);
+  view.setUint8(BYTE, payload);
+  return sendmsg(through, pointer, flags);
+}
+
+/** Sends `fds` (1 to 4) as one message on the socket `through`; the receiver gets its own duplicates. */
+export function sendFds(through: number, fds: number[]): void {
+  if (sendRightsMessage(through, fds, MSG_DONTWAIT) < 0) throw new FdPassingError(`sendmsg failed: ${errnoName(lastErrno())}`);
+}
+
+/** What one recvmsg returned: the data bytes (0: end of stream; -1: errno is still the call's), the descriptors and msg_flags. */
+export interface RightsMessage {
+  got: number;
+  fds: number[];
+  payload: number;
+  msgFlags: number;
+}
+
+/**
+ * One recvmsg on `from` with room for 1 data byte and 4 descriptors, which
+ * arrive close-on-exec (MSG_CMSG_CLOEXEC). `flags` without MSG_DONTWAIT sleeps
+ * while nothing is queued.
+ */
+export function receiveRightsMessage(from: number, flags: number): RightsMessage {
+  const { pointer, view } = message(0);
+  const got = recvmsg(from, pointer, flags | MSG_CMSG_CLOEXEC);
+  if (got < 0) return { got, fds: [], payload: 0, msgFlags: 0 };
+  const msgFlags = view.getInt32(MSG + 48, true);
+  const payload = view.getUint8(BYTE);
+  const controlLength = Number(view.getBigUint64(MSG + 40, true));
+  if (controlLength < CMSG_HEADER) return { got, fds: [], payload, msgFlags };
+  if (view.getInt32(CMSG + 8, true) !== SOL_SOCKET || view.getInt32(CMSG + 12, true) !== SCM_RIGHTS) return { got, fds: [], payload, msgFlags };
+  const count = (Number(view.getBigUint64(CMSG, true)) - CMSG_HEADER) / 4;
+  const fds = Array.from({ length: count }, (_, i) => view.getInt32(CMSG + CMSG_HEADER + i * 4, true));
+  return { got, fds, payload, msgFlags };
 }
 
 /** The descriptors of the next message waiting on `from` (close-on-exec); [] when none is waiting. */
 export function receiveFds(from: number): number[] {
-  const { pointer, view } = message(0);
-  const got = recvmsg(from, pointer, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  const { got, fds } = receiveRightsMessage(from, MSG_DONTWAIT);
   if (got < 0) {
     const errno = lastErrno();
     if (errno === 11) return []; /* EAGAIN: nothing was sent */
     throw new FdPassingError(`recvmsg failed: ${errnoName(errno)}`);
   }
-  const controlLength = Number(view.getBigUint64(MSG + 40, true));
-  if (controlLength < CMSG_HEADER) return [];
-  if (view.getInt32(CMSG + 8, true) !== SOL_SOCKET || view.getInt32(CMSG + 12, true) !== SCM_RIGHTS) return [];
-  const count = (Number(view.getBigUint64(CMSG, true)) - CMSG_HEADER) / 4;
-  return Array.from({ length: count }, (_, i) => view.getInt32(CMSG + CMSG_HEADER + i * 4, true));
+  return fds;
 }

@@ -9,6 +9,7 @@ import { fifoServerClient } from './fifo-server-client';
 import { msgqPosix } from './msgq-posix';
 import { msgqTyped } from './msgq-typed';
 import { mmapLock } from './mmap-lock';
+import { passDescriptor } from './pass-descriptor';
 import { pipeBothWays } from './pipe-both-ways';
 import { pipeForgottenClose } from './pipe-forgotten-close';
 import { pipeFullWrite } from './pipe-full-write';
@@ -23,7 +24,7 @@ import { signalsLesson } from './signals';
 import { streamVsDatagram } from './stream-vs-datagram';
 import { unixStreamServer } from './unix-stream-server';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, msgqTyped, msgqPosix, semCounter, signalsLesson, mmapLock, processPool, unixStreamServer, streamVsDatagram];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, msgqTyped, msgqPosix, semCounter, signalsLesson, mmapLock, processPool, unixStreamServer, streamVsDatagram, passDescriptor];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);

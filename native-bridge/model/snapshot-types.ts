@@ -165,6 +165,8 @@ export interface UnixSocketObject extends ObjectBase {
   /** Listening sockets: connections waiting for accept(), and the backlog. */
   pending?: number;
   backlog?: number;
+  /** Descriptors sent with SCM_RIGHTS waiting in the receive queue (fdinfo `scm_fds`); absent when none. */
+  inFlightFds?: number;
 }
 
 export interface InetSocketObject extends ObjectBase {

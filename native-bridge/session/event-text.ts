@@ -88,6 +88,12 @@ export function callText(syscall: string, args: OpArgs, extra: { fds?: number[];
       const bytes = offeredBytes(args);
       return `strcpy(${String(args.address)}, ${bytes ? quoted(bytes.subarray(0, bytes.indexOf(0) < 0 ? bytes.length : bytes.indexOf(0))) : '""'})`;
     }
+    /* descriptor passing (scm-rights-ops), as the pass-descriptor lesson's C writes them */
+    case 'sendmsg':
+      return `sendmsg(${num(args, 'fd')}, {1 byte, SCM_RIGHTS [${Array.isArray(args.pass) ? args.pass.join(', ') : '?'}]}, 0)`;
+    case 'recvmsg':
+      /* on return: the numbers the kernel installed for the passed descriptors */
+      return `recvmsg(${num(args, 'fd')}, ${extra.fds ? `{1 byte, SCM_RIGHTS [${extra.fds.join(', ')}]}` : '&msg'}, MSG_CMSG_CLOEXEC)`;
     case 'memcpy':
       return `memcpy(buf, ${String(args.address)}, ${num(args, 'count')})`;
     default:

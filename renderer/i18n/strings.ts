@@ -5,6 +5,7 @@ import { semEn, semZhHans, semZhHant } from './sem-strings';
 import { mmapEn, mmapZhHans, mmapZhHant } from './mmap-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
 import { socketPairEn, socketPairZhHans, socketPairZhHant } from './socket-pair-strings';
+import { inFlightEn, inFlightZhHans, inFlightZhHant } from './in-flight-strings';
 import { socketServerEn, socketServerZhHans, socketServerZhHant } from './socket-server-strings';
 import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
 import { observeEn, observeZhHans, observeZhHant } from './observe-strings';
@@ -94,6 +95,7 @@ const en = {
   ...toolkitEn,
   ...shmEn,
   ...socketPairEn,
+  ...inFlightEn,
   ...socketServerEn,
   ...diagnoseEn,
   ...mapEn,
@@ -184,6 +186,7 @@ const zhHans: Table = {
   ...toolkitZhHans,
   ...shmZhHans,
   ...socketPairZhHans,
+  ...inFlightZhHans,
   ...socketServerZhHans,
   ...diagnoseZhHans,
   ...mapZhHans,
@@ -271,6 +274,7 @@ const zhHant: Table = {
   ...toolkitZhHant,
   ...shmZhHant,
   ...socketPairZhHant,
+  ...inFlightZhHant,
   ...socketServerZhHant,
   ...diagnoseZhHant,
   ...mapZhHant,

@@ -139,7 +139,20 @@ function lessonObjectIds(frame: Frame, byPid: Map<number, ProcessInfo>): string[
     const paired = frame.objects.some((o) => ids.includes(o.id) && 'peer' in o && o.peer === waited);
     if (waited && !ids.includes(waited) && !paired) ids.push(waited);
   }
-  return ids;
+  // a connected socket whose peer the lesson made earlier is that pair's other end: its glyph draws both (accept4 after connect)
+  const pairEnd = pairedEnd(frame.objects);
+  return ids.filter((id, i) => !ids.slice(0, i).includes(pairEnd.get(id) ?? ''));
+}
+
+/** Unix sockets joined to another (not a client still waiting in a listener's queue, whose `peer` is the listener): id -> the other end's id. */
+function pairedEnd(objects: readonly IpcObject[]): Map<string, string> {
+  const byId = new Map(objects.map((o) => [o.id, o]));
+  const ends = new Map<string, string>();
+  for (const o of objects) {
+    const other = o.kind === 'unix' && o.peer && o.state !== 'LISTEN' ? byId.get(o.peer) : undefined;
+    if (o.kind === 'unix' && other?.kind === 'unix' && other.state !== 'LISTEN') ends.set(o.id, other.id);
+  }
+  return ends;
 }
 
 export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
@@ -152,7 +165,9 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   // Two columns of processes around a column of objects: writers usually come first (parent), readers second.
   const rows = Math.max(1, Math.ceil(slots.length / 2));
   // "Show all" lists each process's other descriptors under it: make room for the longest list.
-  const shownIds = new Set(shown.map((o) => o.id));
+  // a pair's glyph draws its other end too
+  const pairEnd = pairedEnd(frame.objects);
+  const shownIds = new Set(shown.flatMap((o) => [o.id, ...(pairEnd.has(o.id) ? [pairEnd.get(o.id)!] : [])]));
   const otherFds = (pid: number): FdEntry[] => (showAll ? (byPid.get(pid)?.fds ?? []).filter((fd) => !shownIds.has(fd.object)) : []);
   const others = new Map(slots.map((slot) => [slot.pid, otherFds(slot.pid)]));
   const fdRoom = Math.min(MAX_FD_LINES + 1, Math.max(0, ...[...others.values()].map((fds) => fds.length))) * FD_ROW;

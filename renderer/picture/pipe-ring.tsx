@@ -54,7 +54,8 @@ export function PipeRing({ pipe, ringBytes, x, y, palette, t, selected, onSelect
     pipe.queued === null || pipe.capacity === null
       ? t('fillUnknown')
       : t('fillBytes', { queued: pipe.queued, capacity: pipe.capacity });
-  const peek = pipe.peek ? peekText(pipe.peek, 22) : t('emptyPipe');
+  // bytes are copied (tee) from a read end: with none held by any process (a read end in flight in a socket), they cannot be shown
+  const peek = pipe.peek ? peekText(pipe.peek, 22) : pipe.queued && pipe.readers === 0 ? t('pipeNoPeek') : t('emptyPipe');
   return (
     <g
       data-testid={`object-${pipe.id}`}

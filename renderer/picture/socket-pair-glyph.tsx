@@ -16,6 +16,7 @@ import type { PlacedProcess } from './layout';
 import type { Palette } from './palette';
 import type { GlyphProps } from './glyph-props';
 import { clipToWidth, estimateWidth } from './text-fit';
+import { InFlightMark } from './in-flight-mark';
 
 const BOX_W = 206;
 const BOX_H = 132;
@@ -83,6 +84,7 @@ function Queue({ o, left, top, palette, t, s }: { o: UnixSocketObject; left: num
         )}
         {caption(0, t('pairNext', { n: queued }))}
         {caption(1, t('pairNextOnly'), true)}
+        <InFlightMark o={o} left={left + PAD} top={top} width={inner} height={QUEUE_H} line={2} palette={palette} t={t} s={s} />
       </g>
     );
   }
@@ -96,6 +98,7 @@ function Queue({ o, left, top, palette, t, s }: { o: UnixSocketObject; left: num
         </text>
       )}
       {caption(0, t('pairBytes', { n: queued }))}
+      <InFlightMark o={o} left={left + PAD} top={top} width={inner} height={QUEUE_H} line={1} palette={palette} t={t} s={s} />
     </g>
   );
 }

@@ -10,6 +10,7 @@ import { TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, forEachAttribute, sockDiagQueri
 import { heldSocketInodes, holderRefsOf, holdersOf, socketTarget } from './socket-holders';
 import { type DescriptorBorrower, borrowOnce } from '../process/pidfd';
 import { peekHeldSocket } from './socket-peek';
+import { inFlightFds } from './socket-in-flight';
 import { errnoName } from '../../libc/errno';
 import type { UnixConnectTarget } from '../blocked/unix-connect';
 
@@ -228,6 +229,11 @@ function unixObjectsFrom(
       obj.backlog = e.wqueue;
     } else if (e.rqueue > 0 && ctx.options.peekBytes > 0) {
       obj.peek = peekHeldSocket(holderRefsOf(ctx, inode), ctx.options.peekBytes, borrow);
+    }
+    /* a descriptor passed with SCM_RIGHTS travels with at least one queued byte */
+    if (!listening && e.rqueue > 0) {
+      const passed = inFlightFds(holderRefsOf(ctx, inode));
+      if (passed !== null && passed > 0) obj.inFlightFds = passed;
     }
     objects.push(obj);
   }

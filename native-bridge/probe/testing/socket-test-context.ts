@@ -72,7 +72,8 @@ export interface SsLine {
 
 /** Runs `ss` with the given flags (always numeric, no header) and keeps the lines. */
 export function runSs(flags: string): string[] {
-  return execFileSync('ss', [`${flags}nH`], { encoding: 'utf8' }).split('\n').filter((l) => l.trim() !== '');
+  /* a machine with other tests running may list megabytes of sockets: more than execFileSync's default 1 MiB */
+  return execFileSync('ss', [`${flags}nH`], { encoding: 'utf8', maxBuffer: 256 << 20 }).split('\n').filter((l) => l.trim() !== '');
 }
 
 /**
