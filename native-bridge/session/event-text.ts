@@ -45,7 +45,7 @@ export function callText(syscall: string, args: OpArgs, extra: { fds?: number[];
     case 'open':
       /* a FIFO's open (fifo-ops) names its access */
       if (typeof args.access === 'string') return plainCall(syscall, args);
-      return `open(${JSON.stringify(args.path)}, O_RDWR${args.create === true ? ' | O_CREAT' : ''} | O_CLOEXEC${args.create === true ? ', 0600' : ''})`;
+      return `open(${JSON.stringify(args.path)}, ${args.append === true ? 'O_WRONLY | O_APPEND' : 'O_RDWR'}${args.create === true ? ' | O_CREAT' : ''} | O_CLOEXEC${args.create === true ? ', 0600' : ''})`;
     case 'mmap':
       return `mmap(NULL, ${num(args, 'size')}, PROT_READ | PROT_WRITE, MAP_SHARED, ${num(args, 'fd')}, 0)`;
     case 'ftruncate':
@@ -112,5 +112,7 @@ export function resultText(call: string, result: number | string | null, errno: 
 export function shownResult(data: Record<string, unknown> | undefined): string | null {
   if (typeof data?.address === 'string') return data.address;
   if (typeof data?.keyHex === 'string') return data.keyHex;
+  /* getsockname returns 0 and fills in the address: show both (the port the kernel chose) */
+  if (typeof data?.sockname === 'string') return `0, addr = ${data.sockname}`;
   return null;
 }
