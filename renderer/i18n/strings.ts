@@ -5,6 +5,7 @@ import { semEn, semZhHans, semZhHant } from './sem-strings';
 import { mmapEn, mmapZhHans, mmapZhHant } from './mmap-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
 import { socketPairEn, socketPairZhHans, socketPairZhHant } from './socket-pair-strings';
+import { tcpEn, tcpZhHans, tcpZhHant } from './tcp-strings';
 import { socketServerEn, socketServerZhHans, socketServerZhHant } from './socket-server-strings';
 import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
 import { observeEn, observeZhHans, observeZhHant } from './observe-strings';
@@ -94,6 +95,7 @@ const en = {
   ...toolkitEn,
   ...shmEn,
   ...socketPairEn,
+  ...tcpEn,
   ...socketServerEn,
   ...diagnoseEn,
   ...mapEn,
@@ -184,6 +186,7 @@ const zhHans: Table = {
   ...toolkitZhHans,
   ...shmZhHans,
   ...socketPairZhHans,
+  ...tcpZhHans,
   ...socketServerZhHans,
   ...diagnoseZhHans,
   ...mapZhHans,
@@ -271,6 +274,7 @@ const zhHant: Table = {
   ...toolkitZhHant,
   ...shmZhHant,
   ...socketPairZhHant,
+  ...tcpZhHant,
   ...socketServerZhHant,
   ...diagnoseZhHant,
   ...mapZhHant,

@@ -5,6 +5,7 @@ import { useT } from '../i18n/use-t';
 import { ListenerGlyph, isListener } from './listener-glyph';
 import { LockGlyph } from './lock-glyph';
 import { MappedFileGlyph } from './mapped-file-glyph';
+import { TcpGlyph, isTcpConnection } from './tcp-glyph';
 import type { Palette } from './palette';
 import { RING_RADIUS } from './layout';
 
@@ -23,6 +24,7 @@ export function ObjectGlyph({ object, x, y, palette, selected, onSelect }: Props
   // kinds with a picture of their own (one file each)
   if (object.kind === 'mmap') return <MappedFileGlyph file={object} x={x} y={y} palette={palette} t={t} selected={selected} onSelect={onSelect} />;
   if (isListener(object)) return <ListenerGlyph listener={object} x={x} y={y} palette={palette} t={t} selected={selected} onSelect={onSelect} />;
+  if (isTcpConnection(object)) return <TcpGlyph end={object} x={x} y={y} palette={palette} t={t} selected={selected} onSelect={onSelect} />;
   if (object.kind === 'lock') return <LockGlyph lock={object} x={x} y={y} palette={palette} t={t} selected={selected} onSelect={onSelect} />;
   const s = palette.scale;
   const w = RING_RADIUS * 1.8;
