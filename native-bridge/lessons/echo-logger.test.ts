@@ -9,7 +9,9 @@ import { waitpidNoHang } from '../actor/reaper-libc';
 import type { InetSocketObject } from '../model/snapshot-types';
 import { takeSnapshot } from '../probe';
 import { runSs } from '../probe/testing/socket-test-context';
-import { DEFAULT_LINES, LOG_FILE, echoLogger } from './echo-logger';
+import { parseCommand } from '../model/commands';
+import { DEFAULT_LINES, LOG_FILE, MAX_LINE_BYTES, echoLogger } from './echo-logger';
+import { LessonParamError, validateParams } from './lesson-params';
 import { LessonRun, until } from './testing/lesson-run';
 
 let run: LessonRun | null = null;
@@ -61,7 +63,8 @@ function probeTcp(): InetSocketObject[] {
 
 const dead = (pid: number): boolean => readKernelWait(pid) === null;
 
-describe('the echo server with a logger on TCP loopback', () => {
+/* six processes and a real TCP handshake per client: on a loaded machine a run takes far longer than the usual 30 s budget */
+describe('the echo server with a logger on TCP loopback', { timeout: 180_000 }, () => {
   it('two connects wait in the listener as ss -tl shows; each line is echoed and logged; children reaped; nothing left', async () => {
     run = await LessonRun.start(echoLogger);
     const dir = run.runner.dir!;
@@ -192,6 +195,31 @@ describe('the echo server with a logger on TCP loopback', () => {
     await run.disposeAndCheck();
     run = null;
     expect(ssOnPort(port)).toEqual([]);
+  });
+
+  it('the lines the learner typed are what the clients send: echoed and logged byte for byte', async () => {
+    const lines = ['你好，回声', 'line two: ok'];
+    run = await LessonRun.start(echoLogger, { line1: lines[0]!, line2: lines[1]! });
+    const dir = run.runner.dir!;
+    await run.stepTo(stepOf('client2', 'recv') + 1);
+    expect(await bytesOf(stepOf('client1', 'recv'))).toBe(`${lines[0]}\n`);
+    expect(await bytesOf(stepOf('client2', 'recv'))).toBe(`${lines[1]}\n`);
+    expect(readFileSync(`${dir}/${LOG_FILE}`, 'utf8')).toBe(`${lines[0]}\n${lines[1]}\n`);
+    await run.disposeAndCheck();
+    run = null;
+  });
+
+  it('a typed line is bounded and printable: too long, a newline or a direction mark are refused, naming why', () => {
+    expect(validateParams(echoLogger, { line1: 'x'.repeat(MAX_LINE_BYTES) }).line1).toBe('x'.repeat(MAX_LINE_BYTES));
+    /* bytes, not characters: 17 Han characters are 51 bytes in UTF-8 */
+    expect(() => validateParams(echoLogger, { line1: '回'.repeat(17) })).toThrow(`parameter "line1" is 51 bytes in UTF-8; at most ${MAX_LINE_BYTES}`);
+    expect(() => validateParams(echoLogger, { line2: 'a\tb' })).toThrow(LessonParamError);
+    expect(() => validateParams(echoLogger, { line2: 'abc\u202edcba' })).toThrow('may not hold control or formatting characters');
+    expect(() => validateParams(echoLogger, { line2: '' })).toThrow('must be a line of text');
+    /* the command's shape is checked before the lesson sees it */
+    expect(() => parseCommand({ type: 'lesson.start', lesson: 'echo-logger', params: { line1: 'a\nb' } })).toThrow('without control characters');
+    expect(() => parseCommand({ type: 'lesson.start', lesson: 'echo-logger', params: { line1: 'y'.repeat(65) } })).toThrow('at most 64 characters');
+    expect(parseCommand({ type: 'lesson.start', lesson: 'echo-logger', params: { line1: 'Hello, world!' } })).toEqual({ type: 'lesson.start', lesson: 'echo-logger', params: { line1: 'Hello, world!' } });
   });
 
   it('an engine killed with SIGKILL leaves no process, no socket held and no directory', async () => {

@@ -23,6 +23,8 @@ import { onFd, saveFds, saveResult, text } from './step-kit';
 export const LOOPBACK = '127.0.0.1';
 export const LOG_FILE = 'echo.log';
 export const DEFAULT_LINES = ['hello from 1', 'hello from 2'] as const;
+/** A client's line, as the learner may type it: at most this many UTF-8 bytes (the C client's msg[128] holds it with its newline). */
+export const MAX_LINE_BYTES = 48;
 
 const server = (needle: string, nth = 1) => ({ program: echoLogServerC.file, line: echoLogServerC.line(needle, nth) });
 const client = (needle: string, nth = 1) => ({ program: echoTcpClientC.file, line: echoTcpClientC.line(needle, nth) });
@@ -291,7 +293,8 @@ function withBindNote(steps: LessonStep[], port: number): LessonStep[] {
 
 function stepsFor(params: LessonParams): LessonStep[] {
   const port = typeof params.port === 'number' ? params.port : 0;
-  return withBindNote(build(port, DEFAULT_LINES), port);
+  const line = (name: string, fallback: string): string => (typeof params[name] === 'string' && params[name] !== '' ? String(params[name]) : fallback);
+  return withBindNote(build(port, [line('line1', DEFAULT_LINES[0]), line('line2', DEFAULT_LINES[1])]), port);
 }
 
 export const echoLogger: Lesson = {
@@ -307,7 +310,11 @@ export const echoLogger: Lesson = {
     '127.0.0.1 上的服务器先 fork 出一个经管道接收数据的记录进程，再在每次 accept() 后为客户端 fork 子进程；两个客户端在 accept 之前就连上，每一行都被回送并记入文件；子进程全部回收，什么都不留。',
     '127.0.0.1 上的伺服器先 fork 出一個經管道接收資料的記錄行程，再在每次 accept() 後為用戶端 fork 子行程；兩個用戶端在 accept 之前就連上，每一行都被回送並記入檔案；子行程全部回收，什麼都不留。',
   ),
-  params: [{ name: 'port', kind: 'int', label: text('Port (0: the kernel picks)', '端口（0：由内核挑选）', '連接埠（0：由核心挑選）'), min: 0, max: 65535, default: 0 }],
+  params: [
+    { name: 'port', kind: 'int', label: text('Port (0: any free one)', '端口（0：任一空闲）', '連接埠（0：任一空閒）'), min: 0, max: 65535, default: 0 },
+    { name: 'line1', kind: 'text', label: text('client1 says', 'client1 说', 'client1 說'), maxBytes: MAX_LINE_BYTES, default: DEFAULT_LINES[0] },
+    { name: 'line2', kind: 'text', label: text('client2 says', 'client2 说', 'client2 說'), maxBytes: MAX_LINE_BYTES, default: DEFAULT_LINES[1] },
+  ],
   claims: [tcpConnectWithAcceptClaim],
   steps: stepsFor({}),
   stepsFor,
