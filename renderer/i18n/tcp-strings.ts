@@ -12,6 +12,7 @@ export const tcpEn = {
   tcpPeerEnd: 'the other end',
   tcpPeerQueued: 'waits in the listener\'s\nqueue until accept()',
   tcpPeerAway: 'not held by a process\nshown here',
+  tcpPeerNone: 'none: not connected\n(no remote address)',
   tcpNoHolder: 'no descriptor holds it',
 };
 
@@ -25,6 +26,7 @@ export const tcpZhHans: Record<keyof typeof tcpEn, string> = {
   tcpPeerEnd: '另一端',
   tcpPeerQueued: '在监听队列里\n等待 accept()',
   tcpPeerAway: '不在这里所示的\n进程手中',
+  tcpPeerNone: '没有：尚未连接\n（没有对端地址）',
   tcpNoHolder: '没有描述符持有它',
 };
 
@@ -38,5 +40,6 @@ export const tcpZhHant: Record<keyof typeof tcpEn, string> = {
   tcpPeerEnd: '另一端',
   tcpPeerQueued: '在監聽佇列裡\n等待 accept()',
   tcpPeerAway: '不在這裡所示的\n行程手中',
+  tcpPeerNone: '沒有：尚未連線\n（沒有對端位址）',
   tcpNoHolder: '沒有描述符持有它',
 };

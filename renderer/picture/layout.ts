@@ -19,7 +19,7 @@ const BADGE_ROOM = 70;
 const ROW_HEIGHT = NODE_HEIGHT + BADGE_ROOM + 40;
 const OBJECT_HEIGHT = 2 * RING_RADIUS + 80;
 /** A TCP socket's glyph (a connection as two boxes side by side, or a listener) needs less height than a ring. */
-const TCP_OBJECT_HEIGHT = 190;
+const TCP_OBJECT_HEIGHT = 200;
 /** Half the width of a TCP connection glyph (tcp-glyph.tsx: two 210-wide ends 48 apart): edges end at its outer sides. */
 export const TCP_PAIR_HALF_WIDTH = 234;
 
@@ -201,7 +201,10 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   const rowHeight = ROW_HEIGHT + fdRoom;
   const rooms = shown.map(objectRoom);
   const stacked = shown.length > 1 && rooms.some((room) => room !== OBJECT_HEIGHT);
-  const height = Math.max(VIEW_HEIGHT + fdRoom, rows * rowHeight + 40, rooms.reduce((a, b) => a + b, 0) + 40);
+  // picture.tsx writes a line per lesson object the kernel no longer reports at the bottom of the middle column: stacked objects leave it room
+  const goneLines = stacked ? (frame.lesson?.objects ?? []).filter((id) => !frame.objects.some((o) => o.id === id)).length : 0;
+  const goneRoom = goneLines > 0 ? goneLines * 30 + 30 : 0;
+  const height = Math.max(VIEW_HEIGHT + fdRoom, rows * rowHeight + 40, rooms.reduce((a, b) => a + b, 0) + 40 + goneRoom);
   // Nodes sit a little above the middle: their blocked badge hangs below them.
   const rowY = scalePoint<number>()
     .domain([...Array(rows).keys()])
@@ -226,7 +229,7 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
     .range(shown.length === 1 ? rowY.range() : [RING_RADIUS + 30, height - RING_RADIUS - 50])
     // several objects use the whole column: a ring and its labels need more than 2 radii between centres
     .padding(shown.length === 1 ? 1 : 0);
-  const centres = stacked ? stackedCentres(rooms, height) : null;
+  const centres = stacked ? stackedCentres(rooms, height - goneRoom) : null;
   const objects: PlacedObject[] = shown.map((object, i) => ({
     object,
     x: VIEW_WIDTH / 2,

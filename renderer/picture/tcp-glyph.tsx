@@ -120,7 +120,9 @@ export function TcpGlyph({ end, x, y, palette, t, selected, onSelect, placed: gi
   const other = peerIn(frame, end);
   const peer = other && other.kind === 'tcp' && other.state !== 'LISTEN' ? other : null;
   const [leftEnd, rightEnd] = tcpSides(end, peer, placed);
-  const missing = other?.kind === 'tcp' && other.state === 'LISTEN' ? t('tcpPeerQueued') : t('tcpPeerAway');
+  /* bound or closed, never connected: no remote address (0.0.0.0:* as ss prints it) */
+  const unconnected = /:[*0]$/.test(end.remote);
+  const missing = unconnected ? t('tcpPeerNone') : other?.kind === 'tcp' && other.state === 'LISTEN' ? t('tcpPeerQueued') : t('tcpPeerAway');
   const leftX = -GAP / 2 - BOX_W;
   const rightX = GAP / 2;
   /* the layout draws edges to this object's holders; the peer's holders get a dashed line to their end */
