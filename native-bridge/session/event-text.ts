@@ -35,6 +35,12 @@ export function callText(syscall: string, args: OpArgs, extra: { fds?: number[];
       if (!bytes) return `write(${num(args, 'fd')}, "", 0)`;
       return `write(${num(args, 'fd')}, ${quoted(bytes)}, ${bytes.length})`;
     }
+    case 'send': {
+      /* bytes given as text or base64 (an echo of what recv returned), shown as C would write them */
+      const bytes = offeredBytes(args);
+      if (!bytes) return plainCall(syscall, args);
+      return `send(${num(args, 'fd')}, ${quoted(bytes)}, ${bytes.length}, 0)`;
+    }
     case 'fcntl':
       /* a record lock (op fcntl-lock) names its type; otherwise the pipe lessons' F_GETPIPE_SZ */
       if (typeof args.type === 'string') return `fcntl(${num(args, 'fd')}, ${args.wait === false ? 'F_SETLK' : 'F_SETLKW'}, {${args.type}, SEEK_SET, ${num({ start: 0, ...args }, 'start')}, ${num({ len: 0, ...args }, 'len')}})`;
