@@ -9,6 +9,15 @@ export class LessonParamError extends Error {
   override name = 'LessonParamError';
 }
 
+/** Why `value` is not a line a learner may type for a lesson, or null: 1 to maxBytes UTF-8 bytes, no control or format (bidi) characters. */
+function textProblem(value: unknown, maxBytes: number): string | null {
+  if (typeof value !== 'string' || value.length === 0) return 'must be a line of text';
+  const bytes = Buffer.byteLength(value);
+  if (bytes > maxBytes) return `is ${bytes} bytes in UTF-8; at most ${maxBytes}`;
+  if (/[\p{Cc}\p{Cf}]/u.test(value)) return 'may not hold control or formatting characters (a newline, a tab, a direction mark)';
+  return null;
+}
+
 export function defaultParams(specs: readonly LessonParamSpec[]): LessonParams {
   return Object.fromEntries(specs.map((spec) => [spec.name, spec.default]));
 }
@@ -28,6 +37,9 @@ export function validateParams(lesson: Lesson, given: LessonParams = {}): Lesson
       if (typeof value !== 'string' || !allowed.includes(value)) {
         throw new LessonParamError(`parameter "${name}" must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
       }
+    } else if (spec.kind === 'text') {
+      const problem = textProblem(value, spec.maxBytes);
+      if (problem) throw new LessonParamError(`parameter "${name}" ${problem}`);
     } else if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
       throw new LessonParamError(`parameter "${name}" must be a whole number from ${spec.min} to ${spec.max} (got ${JSON.stringify(value)})`);
     }

@@ -23,11 +23,11 @@ const strip = (file: string, source: string): string => (isShell(file) ? without
 const work = mkdtempSync(join(tmpdir(), 'ipcscope-programs-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Every parameter combination of a lesson (choices only; ints at min, default and max). */
+/** Every parameter combination of a lesson (choices; ints at min, default and max; texts at their default). */
 function allParams(lesson: Lesson): Record<string, string | number>[] {
   let combos: Record<string, string | number>[] = [defaultParams(lesson.params ?? [])];
   for (const spec of lesson.params ?? []) {
-    const values = spec.kind === 'choice' ? spec.choices.map((c) => c.value) : [spec.min, spec.default, spec.max];
+    const values = spec.kind === 'choice' ? spec.choices.map((c) => c.value) : spec.kind === 'text' ? [spec.default] : [spec.min, spec.default, spec.max];
     combos = combos.flatMap((c) => values.map((v) => ({ ...c, [spec.name]: v })));
   }
   return combos;

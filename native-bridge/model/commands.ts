@@ -72,6 +72,7 @@ function boundedNumber(value: unknown, name: string, min: number, max: number): 
 
 const MAX_STEP = 10_000;
 const MAX_PARAMS = 8;
+const MAX_TEXT_PARAM = 64;
 
 function stepIndex(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_STEP) {
@@ -90,7 +91,10 @@ function lessonParams(value: unknown): Record<string, string | number> {
     if (!/^[a-zA-Z][a-zA-Z0-9]{0,31}$/.test(name)) throw new CommandError(`bad parameter name "${name.slice(0, 40)}"`);
     if (typeof param === 'number' && Number.isFinite(param)) params[name] = param;
     else if (typeof param === 'string' && /^[a-z0-9-]{1,32}$/.test(param)) params[name] = param;
-    else throw new CommandError(`parameter "${name}" must be a number or a short lowercase word`);
+    /* a text parameter (a line a client sends): bounded, no control characters; the lesson's spec checks the rest */
+    // eslint-disable-next-line no-control-regex
+    else if (typeof param === 'string' && param.length >= 1 && param.length <= MAX_TEXT_PARAM && !/[\u0000-\u001f\u007f]/.test(param)) params[name] = param;
+    else throw new CommandError(`parameter "${name}" must be a number, a short lowercase word or a line of at most ${MAX_TEXT_PARAM} characters without control characters`);
   }
   return params;
 }

@@ -132,7 +132,9 @@ export type LessonParamSpec =
       choices: { value: string; label: LocalizedText }[];
       default: string;
     }
-  | { name: string; label: LocalizedText; kind: 'int'; min: number; max: number; default: number };
+  | { name: string; label: LocalizedText; kind: 'int'; min: number; max: number; default: number }
+  /** A line the learner types (e.g. what a client sends): 1 to maxBytes UTF-8 bytes, no control or format characters. */
+  | { name: string; label: LocalizedText; kind: 'text'; maxBytes: number; default: string };
 
 export type LessonParams = Record<string, string | number>;
 

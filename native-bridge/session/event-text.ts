@@ -35,6 +35,12 @@ export function callText(syscall: string, args: OpArgs, extra: { fds?: number[];
       if (!bytes) return `write(${num(args, 'fd')}, "", 0)`;
       return `write(${num(args, 'fd')}, ${quoted(bytes)}, ${bytes.length})`;
     }
+    case 'send': {
+      /* bytes given as text or base64 (an echo of what recv returned), shown as C would write them */
+      const bytes = offeredBytes(args);
+      if (!bytes) return plainCall(syscall, args);
+      return `send(${num(args, 'fd')}, ${quoted(bytes)}, ${bytes.length}, 0)`;
+    }
     case 'fcntl':
       /* a record lock (op fcntl-lock) names its type; otherwise the pipe lessons' F_GETPIPE_SZ */
       if (typeof args.type === 'string') return `fcntl(${num(args, 'fd')}, ${args.wait === false ? 'F_SETLK' : 'F_SETLKW'}, {${args.type}, SEEK_SET, ${num({ start: 0, ...args }, 'start')}, ${num({ len: 0, ...args }, 'len')}})`;
@@ -45,7 +51,7 @@ export function callText(syscall: string, args: OpArgs, extra: { fds?: number[];
     case 'open':
       /* a FIFO's open (fifo-ops) names its access */
       if (typeof args.access === 'string') return plainCall(syscall, args);
-      return `open(${JSON.stringify(args.path)}, O_RDWR${args.create === true ? ' | O_CREAT' : ''} | O_CLOEXEC${args.create === true ? ', 0600' : ''})`;
+      return `open(${JSON.stringify(args.path)}, ${args.append === true ? 'O_WRONLY | O_APPEND' : 'O_RDWR'}${args.create === true ? ' | O_CREAT' : ''} | O_CLOEXEC${args.create === true ? ', 0600' : ''})`;
     case 'mmap':
       return `mmap(NULL, ${num(args, 'size')}, PROT_READ | PROT_WRITE, MAP_SHARED, ${num(args, 'fd')}, 0)`;
     case 'ftruncate':
@@ -118,5 +124,7 @@ export function resultText(call: string, result: number | string | null, errno: 
 export function shownResult(data: Record<string, unknown> | undefined): string | null {
   if (typeof data?.address === 'string') return data.address;
   if (typeof data?.keyHex === 'string') return data.keyHex;
+  /* getsockname returns 0 and fills in the address: show both (the port the kernel chose) */
+  if (typeof data?.sockname === 'string') return `0, addr = ${data.sockname}`;
   return null;
 }

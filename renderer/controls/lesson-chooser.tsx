@@ -29,6 +29,17 @@ function ParamControl({ lesson, spec, value, locale, onChange }: { lesson: strin
             </option>
           ))}
         </select>
+      ) : spec.kind === 'text' ? (
+        <input
+          type="text"
+          data-testid={testId}
+          // bytes, not characters, are what the engine counts: a long Chinese line is refused there with a message naming the limit
+          maxLength={spec.maxBytes}
+          value={String(value)}
+          spellCheck={false}
+          // kept as typed, even empty: the engine refuses what it cannot send, with a message
+          onChange={(e) => onChange(e.currentTarget.value)}
+        />
       ) : (
         <input
           type="number"

@@ -30,7 +30,7 @@ export function LessonTitle() {
       <h1>{view.title}</h1>
       {view.chips &&
         view.chips.split('\u0000').map((chip) => (
-          <span key={chip} className="param-chip" data-testid="param-chip">
+          <span key={chip} className="param-chip" data-testid="param-chip" title={chip}>
             {chip}
           </span>
         ))}

@@ -6,6 +6,7 @@ import { mmapEn, mmapZhHans, mmapZhHant } from './mmap-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
 import { socketPairEn, socketPairZhHans, socketPairZhHant } from './socket-pair-strings';
 import { inFlightEn, inFlightZhHans, inFlightZhHant } from './in-flight-strings';
+import { tcpEn, tcpZhHans, tcpZhHant } from './tcp-strings';
 import { socketServerEn, socketServerZhHans, socketServerZhHant } from './socket-server-strings';
 import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
 import { observeEn, observeZhHans, observeZhHant } from './observe-strings';
@@ -96,6 +97,7 @@ const en = {
   ...shmEn,
   ...socketPairEn,
   ...inFlightEn,
+  ...tcpEn,
   ...socketServerEn,
   ...diagnoseEn,
   ...mapEn,
@@ -187,6 +189,7 @@ const zhHans: Table = {
   ...shmZhHans,
   ...socketPairZhHans,
   ...inFlightZhHans,
+  ...tcpZhHans,
   ...socketServerZhHans,
   ...diagnoseZhHans,
   ...mapZhHans,
@@ -275,6 +278,7 @@ const zhHant: Table = {
   ...shmZhHant,
   ...socketPairZhHant,
   ...inFlightZhHant,
+  ...tcpZhHant,
   ...socketServerZhHant,
   ...diagnoseZhHant,
   ...mapZhHant,

@@ -18,6 +18,27 @@ export const RING_RADIUS = 120;
 const BADGE_ROOM = 70;
 const ROW_HEIGHT = NODE_HEIGHT + BADGE_ROOM + 40;
 const OBJECT_HEIGHT = 2 * RING_RADIUS + 80;
+/** A TCP socket's glyph (a connection as two boxes side by side, or a listener) needs less height than a ring. */
+const TCP_OBJECT_HEIGHT = 200;
+/** Half the width of a TCP connection glyph (tcp-glyph.tsx: two 210-wide ends 48 apart): edges end at its outer sides. */
+export const TCP_PAIR_HALF_WIDTH = 234;
+
+/** Height of the column an object takes. Every kind but TCP keeps the ring's room, so their pictures are as before. */
+function objectRoom(object: IpcObject): number {
+  return object.kind === 'tcp' ? TCP_OBJECT_HEIGHT : OBJECT_HEIGHT;
+}
+
+/** Centres of objects stacked in the column, each in its own room, the spare height shared out as equal gaps. */
+function stackedCentres(rooms: number[], height: number): number[] {
+  const used = rooms.reduce((a, b) => a + b, 0);
+  const gap = Math.max(0, height - 40 - used) / rooms.length;
+  let top = 20 + gap / 2;
+  return rooms.map((room) => {
+    const centre = top + room / 2;
+    top += room + gap;
+    return centre;
+  });
+}
 /** One line of the "show all" descriptor list (process-node.tsx draws 19 px at scale 1). */
 const FD_ROW = 21;
 /** Descriptors listed under a node with "show all"; the rest are counted, and listed in the details panel. */
@@ -155,9 +176,30 @@ function pairedEnd(objects: readonly IpcObject[]): Map<string, string> {
   return ends;
 }
 
+/**
+ * A TCP connection is drawn once, by its end that comes first (tcp-glyph.tsx
+ * draws both ends): the later end takes no place of its own, and is listed
+ * in `folded` (it is on screen, not gone).
+ */
+function foldTcpPeers(objects: IpcObject[]): { kept: IpcObject[]; folded: string[] } {
+  const drawn = new Set<string>();
+  const folded: string[] = [];
+  const kept = objects.filter((o) => {
+    const connection = o.kind === 'tcp' && o.state !== 'LISTEN';
+    /* a client still in a listener's queue has the listener as its peer: it keeps its own place */
+    if (connection && o.peer !== null && drawn.has(o.peer)) {
+      folded.push(o.id);
+      return false;
+    }
+    if (connection) drawn.add(o.id);
+    return true;
+  });
+  return { kept, folded };
+}
+
 export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   const byPid = new Map(frame.processes.map((p) => [p.pid, p]));
-  const allShown = lessonObjects(frame.objects, lessonObjectIds(frame, byPid));
+  const { kept: allShown, folded } = foldTcpPeers(lessonObjects(frame.objects, lessonObjectIds(frame, byPid)));
   const shown = allShown.slice(0, MAX_OBJECTS);
   const allSlots = processSlots(frame, shown, showAll);
   const slots = allSlots.slice(0, MAX_PROCESSES);
@@ -165,14 +207,19 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   // Two columns of processes around a column of objects: writers usually come first (parent), readers second.
   const rows = Math.max(1, Math.ceil(slots.length / 2));
   // "Show all" lists each process's other descriptors under it: make room for the longest list.
-  // a pair's glyph draws its other end too
+  // a pair's glyph draws its other end too; a TCP connection's folded end is on screen
   const pairEnd = pairedEnd(frame.objects);
-  const shownIds = new Set(shown.flatMap((o) => [o.id, ...(pairEnd.has(o.id) ? [pairEnd.get(o.id)!] : [])]));
+  const shownIds = new Set([...shown.flatMap((o) => [o.id, ...(pairEnd.has(o.id) ? [pairEnd.get(o.id)!] : [])]), ...folded]);
   const otherFds = (pid: number): FdEntry[] => (showAll ? (byPid.get(pid)?.fds ?? []).filter((fd) => !shownIds.has(fd.object)) : []);
   const others = new Map(slots.map((slot) => [slot.pid, otherFds(slot.pid)]));
   const fdRoom = Math.min(MAX_FD_LINES + 1, Math.max(0, ...[...others.values()].map((fds) => fds.length))) * FD_ROW;
   const rowHeight = ROW_HEIGHT + fdRoom;
-  const height = Math.max(VIEW_HEIGHT + fdRoom, rows * rowHeight + 40, shown.length * OBJECT_HEIGHT + 40);
+  const rooms = shown.map(objectRoom);
+  const stacked = shown.length > 1 && rooms.some((room) => room !== OBJECT_HEIGHT);
+  // picture.tsx writes a line per lesson object the kernel no longer reports at the bottom of the middle column: stacked objects leave it room
+  const goneLines = stacked ? (frame.lesson?.objects ?? []).filter((id) => !frame.objects.some((o) => o.id === id)).length : 0;
+  const goneRoom = goneLines > 0 ? goneLines * 30 + 30 : 0;
+  const height = Math.max(VIEW_HEIGHT + fdRoom, rows * rowHeight + 40, rooms.reduce((a, b) => a + b, 0) + 40 + goneRoom);
   // Nodes sit a little above the middle: their blocked badge hangs below them.
   const rowY = scalePoint<number>()
     .domain([...Array(rows).keys()])
@@ -197,7 +244,12 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
     .range(shown.length === 1 ? rowY.range() : [RING_RADIUS + 30, height - RING_RADIUS - 50])
     // several objects use the whole column: a ring and its labels need more than 2 radii between centres
     .padding(shown.length === 1 ? 1 : 0);
-  const objects: PlacedObject[] = shown.map((object) => ({ object, x: VIEW_WIDTH / 2, y: (objectY(object.id) ?? height / 2) - (shown.length === 1 ? 20 : 0) }));
+  const centres = stacked ? stackedCentres(rooms, height - goneRoom) : null;
+  const objects: PlacedObject[] = shown.map((object, i) => ({
+    object,
+    x: VIEW_WIDTH / 2,
+    y: centres ? centres[i]! : (objectY(object.id) ?? height / 2) - (shown.length === 1 ? 20 : 0),
+  }));
 
   const hidden = { processes: allSlots.length - slots.length, objects: allShown.length - shown.length };
   return { processes, objects, edges: layoutEdges(processes, objects), shownIds, height, hidden };
@@ -216,7 +268,10 @@ function layoutEdges(processes: PlacedProcess[], objects: PlacedObject[]): EdgeG
       const dir = node.side === 'left' ? 1 : -1;
       const from = { x: node.x + (dir * NODE_WIDTH) / 2, y: node.y + k * 34 };
       const angle = Math.atan2(from.y - oy, from.x - ox) + k * 0.28;
-      const to = { x: ox + Math.cos(angle) * (RING_RADIUS + 6), y: oy + Math.sin(angle) * (RING_RADIUS + 6) };
+      const pair = object.kind === 'tcp' && object.state !== 'LISTEN';
+      const to = pair
+        ? { x: ox - dir * (TCP_PAIR_HALF_WIDTH + 6), y: oy + k * 16 }
+        : { x: ox + Math.cos(angle) * (RING_RADIUS + 6), y: oy + Math.sin(angle) * (RING_RADIUS + 6) };
       const span = Math.abs(to.x - from.x);
       edges.push({
         id: `${object.id}/${holder.pid}/${holder.fd}`,

@@ -12,6 +12,7 @@ import { PipeRing } from './pipe-ring';
 import { SemGlyph } from './sem-glyph';
 import { ShmGlyph } from './shm-glyph';
 import { peerOf, SocketPairGlyph } from './socket-pair-glyph';
+import { isTcpConnection, TcpGlyph } from './tcp-glyph';
 
 /** Everything a glyph may need besides its object; the picture hands the same to every object. */
 export interface ObjectGlyphProps extends GlyphProps {
@@ -39,6 +40,7 @@ export function ObjectGlyph(props: ObjectGlyphProps) {
   if (object.kind === 'mmap') return <MappedFileGlyph {...at} file={object} />;
   if (object.kind === 'lock') return <LockGlyph {...at} lock={object} />;
   if (isListener(object)) return <ListenerGlyph {...at} listener={object} />;
+  if (isTcpConnection(object)) return <TcpGlyph {...at} end={object} placed={placed} />;
   if (object.kind === 'unix' && object.peer && object.state !== 'LISTEN') {
     return <SocketPairGlyph {...at} end={object} peer={peerOf(props.frameObjects, object.peer)} placed={placed} />;
   }

@@ -7,7 +7,7 @@
  * locks_lock_inode_wait), fcntl 72 with F_SETLKW (wchan fcntl_setlk); arg0 is
  * the descriptor.
  */
-import { MAP_FAILED, O_CLOEXEC, O_RDWR, STAT_SIZE, libc, native } from '../../libc/libc';
+import { MAP_FAILED, O_CLOEXEC, O_RDWR, O_WRONLY, STAT_SIZE, libc, native } from '../../libc/libc';
 import { MAP_SHARED, O_CREAT, PROT_READ, PROT_WRITE, posix } from '../../libc/posix-ipc';
 import { lockDevice } from '../../probe/kinds/file-locks';
 import { addMapping, hexAddress } from './mappings';
@@ -30,6 +30,9 @@ const LOCK_TYPES: Record<string, number> = { F_RDLCK: 0, F_WRLCK: 1, F_UNLCK: 2 
 /* struct flock on x86_64: short l_type@0, short l_whence@2, off_t l_start@8, off_t l_len@16, pid_t l_pid@24; 32 bytes */
 const FLOCK_SIZE = 32;
 /* a lesson file: a few pages at most */
+/* <fcntl.h> on x86_64 */
+const O_APPEND = 0o2000;
+
 const MAX_FILE_MAP = 1 << 20;
 
 function pathArg(args: Record<string, unknown>): string {
@@ -52,7 +55,9 @@ export const mmapOps: OpTable = {
     sleepsIn: [],
     run(args, state) {
       /* O_CLOEXEC: children get descriptors only through posix_spawn file actions */
-      const flags = O_RDWR | O_CLOEXEC | (args.create === true ? O_CREAT : 0);
+      /* append: O_WRONLY|O_APPEND, every write lands at the end (a log file) */
+      const access = args.append === true ? O_WRONLY | O_APPEND : O_RDWR;
+      const flags = access | O_CLOEXEC | (args.create === true ? O_CREAT : 0);
       const fd = native.open(pathArg(args), flags, 0o600);
       if (fd < 0) return failed();
       state.lessonFds.add(fd);

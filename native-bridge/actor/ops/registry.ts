@@ -11,6 +11,7 @@
  * `state.lessonFds` (and `close` removes them).
  */
 import { fifoOps } from './fifo-ops';
+import { inetOps } from './inet-ops';
 import { msgqNsOps } from './msgq-ns-ops';
 import { msgqOps } from './msgq-ops';
 import { mmapOps } from './mmap-ops';
@@ -41,6 +42,7 @@ export const opTables: Record<string, OpTable> = {
   msgqNs: msgqNsOps,
   signal: signalOps,
   scmRights: scmRightsOps,
+  inet: inetOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;

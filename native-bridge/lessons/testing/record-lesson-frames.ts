@@ -8,13 +8,14 @@
  * frame once step N has settled.
  */
 import { writeFileSync } from 'node:fs';
-import type { Frame } from '../../model/frame-types';
+import type { Frame, LessonParams } from '../../model/frame-types';
 import { createSession } from '../../session/session';
 
 export type Moment = `step${number}-${'return' | 'settled'}`;
 
 export interface RecordOptions {
   lesson: string;
+  params?: LessonParams;
   /** How many steps to take from the start. */
   steps: number;
   /** Name in the fixture -> moment. */
@@ -38,7 +39,7 @@ export function trimFrame(frame: Frame): Frame {
   };
 }
 
-export async function recordLessonFrames({ lesson, steps, moments, out }: RecordOptions): Promise<void> {
+export async function recordLessonFrames({ lesson, params, steps, moments, out }: RecordOptions): Promise<void> {
   const session = await createSession({ stepDelayMs: 0 });
   const frames: Frame[] = [];
   const off = session.onFrame((frame) => frames.push(frame));
@@ -48,7 +49,7 @@ export async function recordLessonFrames({ lesson, steps, moments, out }: Record
   const kept = new Map<string, Frame>();
   try {
     ok(await session.handle({ type: 'questions', on: false }));
-    ok(await session.handle({ type: 'lesson.start', lesson }));
+    ok(await session.handle(params ? { type: 'lesson.start', lesson, params } : { type: 'lesson.start', lesson }));
     for (let step = 0; step < steps; step++) {
       ok(await session.handle({ type: 'step' }));
       await new Promise((r) => setTimeout(r, SETTLE_MS));
