@@ -20,6 +20,7 @@ import { poolOps } from './pool-ops';
 import { posixOps } from './posix-ops';
 import { processOps } from './process-ops';
 import { processSetupOps } from './process-setup-ops';
+import { raceOps } from './race-ops';
 import { semOps } from './sem-ops';
 import { signalOps } from './signal-ops';
 import { socketOps } from './socket-ops';
@@ -39,6 +40,7 @@ export const opTables: Record<string, OpTable> = {
   msgq: msgqOps,
   msgqNs: msgqNsOps,
   signal: signalOps,
+  race: raceOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;
