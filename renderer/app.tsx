@@ -22,6 +22,7 @@ import { QuestionCard } from './panels/question-card';
 import { SideTabs } from './panels/side-tabs';
 import { FocusNotes } from './picture/focus-notes';
 import { Picture } from './picture/picture';
+import { RaceChart, selectRaceShown } from './race/race-chart';
 import { StageSwitch } from './map/stage-switch';
 import { selectShowsMap } from './map/map-selectors';
 import { SystemMap } from './map/map-view';
@@ -95,6 +96,7 @@ function Stage() {
   // an observation (ipcscope web --pid/--all, the observe command) is drawn like a lesson's processes
   const observing = useAppStore((s) => s.frame?.observing != null);
   const showsMap = useAppStore(selectShowsMap);
+  const raceShown = useAppStore(selectRaceShown);
   if (!hasLesson && !observing && connected) return <LessonChooser welcome />;
   if (showsMap) {
     return (
@@ -106,7 +108,7 @@ function Stage() {
   }
   return (
     <>
-      <Picture />
+      {raceShown ? <RaceChart /> : <Picture />}
       {chooserOpen && <LessonChooser welcome={false} />}
     </>
   );

@@ -169,7 +169,15 @@ describe('the IPC race', () => {
         createInterface({ input: engine.stdout! }).once('line', resolve);
         engine.once('exit', (code) => reject(new Error(`engine exited early (${code})`)));
       });
-      const { dir, pids, watchdog, msqid, shmid, semid, echo } = JSON.parse(line) as Record<string, number> & { dir: string; pids: number[] };
+      const { dir, pids, watchdog, msqid, shmid, semid, echo } = JSON.parse(line) as {
+        dir: string;
+        pids: number[];
+        watchdog: number;
+        msqid: number;
+        shmid: number;
+        semid: number;
+        echo: number;
+      };
       seen.msg.add(msqid);
       seen.shm.add(shmid);
       seen.sem.add(semid);

@@ -8,6 +8,7 @@ import { socketPairEn, socketPairZhHans, socketPairZhHant } from './socket-pair-
 import { socketServerEn, socketServerZhHans, socketServerZhHant } from './socket-server-strings';
 import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
 import { observeEn, observeZhHans, observeZhHant } from './observe-strings';
+import { raceEn, raceZhHans, raceZhHant } from './race-strings';
 import { signalEn, signalZhHans, signalZhHant } from './signal-strings';
 import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
 
@@ -102,6 +103,7 @@ const en = {
   ...mmapEn,
   ...observeEn,
   ...signalEn,
+  ...raceEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -192,6 +194,7 @@ const zhHans: Table = {
   ...mmapZhHans,
   ...observeZhHans,
   ...signalZhHans,
+  ...raceZhHans,
 };
 
 const zhHant: Table = {
@@ -279,6 +282,7 @@ const zhHant: Table = {
   ...mmapZhHant,
   ...observeZhHant,
   ...signalZhHant,
+  ...raceZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
