@@ -13,7 +13,7 @@ import { useT } from '../i18n/use-t';
 import { paletteFor, type Palette } from '../picture/palette';
 import { useAppStore } from '../store/app-store';
 import { selectLecture, selectTheme } from '../store/selectors';
-import { BAR_WIDTH, BAR_X, CHART_WIDTH, COST_X, DOT_WIDTH, DOT_X, LABEL_WIDTH, raceChartModel, rateText, sizeText, type RaceRow } from './race-chart-model';
+import { BAR_WIDTH, BAR_X, CHART_WIDTH, COST_X, DOT_X, LABEL_WIDTH, raceChartModel, rateText, sizeText, type RaceRow } from './race-chart-model';
 
 const NAME_KEY: Record<RaceMechanismId, StringKey> = {
   pipe: 'raceMechPipe',
