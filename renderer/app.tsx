@@ -98,6 +98,15 @@ function Stage() {
   const showsMap = useAppStore(selectShowsMap);
   const raceShown = useAppStore(selectRaceShown);
   if (!hasLesson && !observing && connected) return <LessonChooser welcome />;
+  // the race's chart, once it has numbers, in the place of the picture or the map (both draw the processes while they race)
+  if (raceShown) {
+    return (
+      <>
+        <RaceChart />
+        {chooserOpen && <LessonChooser welcome={false} />}
+      </>
+    );
+  }
   if (showsMap) {
     return (
       <>
@@ -108,7 +117,7 @@ function Stage() {
   }
   return (
     <>
-      {raceShown ? <RaceChart /> : <Picture />}
+      <Picture />
       {chooserOpen && <LessonChooser welcome={false} />}
     </>
   );
