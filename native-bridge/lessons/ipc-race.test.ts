@@ -113,8 +113,13 @@ describe('the IPC race', () => {
       expect(entry.rttP95Us, entry.mechanism).toBeGreaterThanOrEqual(entry.rttMedianUs);
       /* one call a side per 64-byte message; shared memory: two semops a side */
       expect(entry.syscallsPerMessage, entry.mechanism).toBe(entry.mechanism === 'shm' ? 4 : 2);
+      /* voluntary_ctxt_switches of the two loops' threads: a count the kernel keeps, at most one sleep per call (a margin for the odd wait of Node's own, e.g. on a GC helper) */
+      expect(entry.sleepsPerMessage, entry.mechanism).toBeGreaterThanOrEqual(0);
+      expect(entry.sleepsPerMessage, entry.mechanism).toBeLessThanOrEqual(entry.syscallsPerMessage + 0.5);
     }
     expect(view().claims[0]!.verdict?.holds).toMatch(/^(holds|partly|differs)$/);
+    /* each mechanism's payload came from its own seed: seven different checksums */
+    expect(new Set(race.entries.map((e) => e.checksumSent)).size).toBe(7);
     /* the racer removed the three System V objects itself */
     for (const id of seen.msg) expect(msgRow(id)).toBeNull();
     for (const id of seen.shm) expect(shmRow(id)).toBeNull();

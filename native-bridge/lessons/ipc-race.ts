@@ -30,13 +30,15 @@ function raceSteps(
   explain: { echo: ReturnType<typeof text>; send: ReturnType<typeof text> },
   params: LessonParams,
 ): LessonStep[] {
-  const plan = { mech, size: raceSizeOf(params), messages: raceMessagesOf(params), rounds: raceRoundsOf(params), seed: 0x1bc5 + mech.length };
+  const plan = { mech, size: raceSizeOf(params), messages: raceMessagesOf(params), rounds: raceRoundsOf(params) };
+  /* the payload's seed differs per run (the lesson directory's random name) and per mechanism */
+  const seed = (v: LessonVars): number => [...`${stringVar(v, 'dir')}/${mech}`].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0, 0x811c9dc5);
   return [
     {
       role: echoRole,
       op: 'race-echo',
       syscall: `echo_${mech}`,
-      args: (v) => ({ ...plan, ...args(v, 'echo') }),
+      args: (v) => ({ ...plan, seed: seed(v), ...args(v, 'echo') }),
       save: saveRace(mech, 'echo'),
       code: code.echo,
       ...at(code.echoLine),
@@ -47,7 +49,7 @@ function raceSteps(
       role: 'racer',
       op: 'race-send',
       syscall: `race_${mech}`,
-      args: (v) => ({ ...plan, ...args(v, 'send') }),
+      args: (v) => ({ ...plan, seed: seed(v), ...args(v, 'send') }),
       save: saveRace(mech, 'send'),
       code: code.send,
       ...at(code.sendLine),

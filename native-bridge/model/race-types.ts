@@ -22,6 +22,8 @@ export interface RaceEntry {
   rttP95Us: number;
   /** Calls the two loops made per message in the timed pass (sender + receiver), counted by the loops. */
   syscallsPerMessage: number;
+  /** Times the two processes slept waiting for each other per message in the timed pass (voluntary_ctxt_switches, /proc/thread-self/status). */
+  sleepsPerMessage: number;
   /** Copies of the payload per message: through the kernel (copy in + copy out) and in user space (memcpy). */
   kernelCopies: number;
   userCopies: number;

@@ -11,10 +11,10 @@ import type { RaceEntry, RaceResult } from '../../native-bridge/model/race-types
 export const CHART_WIDTH = 840;
 export const LABEL_WIDTH = 150;
 export const BAR_X = 160;
-export const BAR_WIDTH = 290;
-export const DOT_X = 490;
-export const DOT_WIDTH = 170;
-export const COST_X = 680;
+export const BAR_WIDTH = 265;
+export const DOT_X = 470;
+export const DOT_WIDTH = 150;
+export const COST_X = 640;
 
 export interface RaceRow {
   entry: RaceEntry;

@@ -24,6 +24,7 @@ const entry = (mechanism: RaceEntry['mechanism'], bytesPerSecond: number, rttMed
   rttMedianUs,
   rttP95Us,
   syscallsPerMessage: calls,
+  sleepsPerMessage: mechanism === 'shm' ? 2 : 0.4,
   kernelCopies: mechanism === 'shm' ? 0 : 2,
   userCopies: mechanism === 'shm' ? 1 : 0,
   inOrder: true,
@@ -78,6 +79,7 @@ describe('the race chart', () => {
     expect(screen.getByTestId('race-skipped-msgq').textContent).toContain('8192');
     expect(screen.getByTestId('race-skipped-msgq').textContent).toContain('EINVAL');
     expect(screen.getByTestId('race-cost-shm').getAttribute('data-calls')).toBe('4');
+    expect(screen.getByTestId('race-cost-shm').textContent).toContain('2.00');
     expect(screen.getByTestId('race-cost-shm').getAttribute('data-kernel-copies')).toBe('0');
     expect(screen.getByTestId('race-cost-pipe').getAttribute('data-kernel-copies')).toBe('2');
     expect(screen.getByTestId('race-checksum-pipe').getAttribute('data-ok')).toBe('true');

@@ -3,7 +3,8 @@
  * mechanism: throughput as a bar on a log scale, the round trip as a dot at
  * the median with a whisker to the 95th percentile, the syscalls the loops
  * made per message (filled squares) and the payload's copies (hollow squares
- * through the kernel, a dashed one for the memcpy into shared memory), and the
+ * through the kernel, a dashed one for the memcpy into shared memory), the times
+ * the two processes slept waiting for each other (the kernel's count), and the
  * checksum both sides computed. A mechanism that cannot carry the size says
  * which limit refused it. The header says these numbers are this run's.
  */
@@ -71,7 +72,7 @@ function Row({ row, y, height, palette, t }: { row: RaceRow; y: number; height: 
           <text x={DOT_X + row.medianX!} y={mid - 8} textAnchor="middle" fill={palette.text} fontSize={small} fontFamily={palette.font}>
             {`${entry.rttMedianUs.toFixed(1)} µs`}
           </text>
-          <g data-testid={`race-cost-${id}`} data-calls={entry.syscallsPerMessage} data-kernel-copies={entry.kernelCopies} data-user-copies={entry.userCopies}>
+          <g data-testid={`race-cost-${id}`} data-calls={entry.syscallsPerMessage} data-sleeps={entry.sleepsPerMessage} data-kernel-copies={entry.kernelCopies} data-user-copies={entry.userCopies}>
             {Array.from({ length: Math.min(calls, 8) }, (_, i) => (
               <rect key={`c${i}`} x={COST_X + i * (SQUARE + 3)} y={mid - SQUARE - 2} width={SQUARE} height={SQUARE} fill={palette.lessonAccent} />
             ))}
@@ -82,7 +83,7 @@ function Row({ row, y, height, palette, t }: { row: RaceRow; y: number; height: 
               <rect key={`u${i}`} x={COST_X + i * (SQUARE + 3)} y={mid + 3} width={SQUARE} height={SQUARE} fill="none" stroke={palette.running} strokeWidth={1.5} strokeDasharray="2 2" />
             ))}
             <text x={COST_X + Math.min(calls, 8) * (SQUARE + 3) + 2} y={mid - 3} fill={palette.text} fontSize={small} fontFamily={palette.font}>
-              {t('raceCalls', { calls: entry.syscallsPerMessage.toFixed(entry.syscallsPerMessage % 1 === 0 ? 0 : 2) })}
+              {t('raceCalls', { calls: entry.syscallsPerMessage.toFixed(entry.syscallsPerMessage % 1 === 0 ? 0 : 2), sleeps: entry.sleepsPerMessage.toFixed(2) })}
             </text>
             <text x={COST_X + Math.max(entry.kernelCopies, entry.userCopies) * (SQUARE + 3) + 2} y={mid + SQUARE + 2} fill={palette.muted} fontSize={small} fontFamily={palette.font}>
               {entry.userCopies > 0 ? t('raceUserCopy') : t('raceKernelCopies', { n: entry.kernelCopies })}

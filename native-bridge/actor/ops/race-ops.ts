@@ -12,7 +12,9 @@
  *   3. ping-pong: `rounds` round trips of one message (send, echo, receive),
  *      each timed alone: median and 95th percentile.
  * The payload is generated from `seed` (xorshift32) with the message number in
- * its first 4 bytes. Calls are counted during pass 2: syscalls per message.
+ * its first 4 bytes. Calls are counted during pass 2 (syscalls per message),
+ * and the kernel's count of this thread's voluntary context switches (each
+ * time it slept waiting for the other side) is read before and after it.
  */
 import { readFileSync } from 'node:fs';
 import { errnoName } from '../../libc/errno';
@@ -138,6 +140,12 @@ function openChannel(plan: RacePlan, args: OpArgs, side: 'sender' | 'echo'): Rac
   }
 }
 
+/** Times this thread gave up the CPU to wait (/proc/thread-self/status voluntary_ctxt_switches): each sleep in a read, semop, msgrcv... */
+function voluntarySwitches(): number {
+  const match = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync('/proc/thread-self/status', 'utf8'));
+  return match ? Number(match[1]) : 0;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1) + 0.5))]!;
 }
@@ -155,6 +163,7 @@ function runSender(plan: RacePlan, ch: RaceChannel): OpOutcome {
   ch.recv();
   /* 2. timed */
   const callsBefore = ch.calls;
+  const switchesBefore = voluntarySwitches();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < messages; i++) {
     setSeq(msg, i);
@@ -162,6 +171,7 @@ function runSender(plan: RacePlan, ch: RaceChannel): OpOutcome {
   }
   ch.recv();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const switches = voluntarySwitches() - switchesBefore;
   /* the acknowledgement's receive is not a message of the pass */
   const senderCalls = ch.calls - callsBefore - 1;
   /* 3. ping-pong */
@@ -185,6 +195,7 @@ function runSender(plan: RacePlan, ch: RaceChannel): OpOutcome {
       seconds,
       bytesPerSecond: (messages * size) / seconds,
       callsPerMessage: senderCalls / messages,
+      switchesPerMessage: switches / messages,
       rttMedianUs: percentile(rtt, 0.5),
       rttP95Us: percentile(rtt, 0.95),
       rounds: plan.rounds,
@@ -208,6 +219,7 @@ function runEcho(plan: RacePlan, ch: RaceChannel): OpOutcome {
   ch.reply(last);
   /* 2. timed: the sequence number only */
   const callsBefore = ch.calls;
+  const switchesBefore = voluntarySwitches();
   let inOrder = true;
   for (let i = 0; i < messages; i++) {
     last = ch.recv();
@@ -215,10 +227,11 @@ function runEcho(plan: RacePlan, ch: RaceChannel): OpOutcome {
     ch.release();
   }
   const echoCalls = ch.calls - callsBefore;
+  const switches = voluntarySwitches() - switchesBefore;
   ch.reply(last);
   /* 3. ping-pong: every message goes straight back */
   for (let i = 0; i < plan.rounds; i++) ch.reply(ch.recv());
-  return { result: 0, errno: null, data: { bytes, checksum: hex(checksum), callsPerMessage: echoCalls / messages, inOrder } };
+  return { result: 0, errno: null, data: { bytes, checksum: hex(checksum), callsPerMessage: echoCalls / messages, switchesPerMessage: switches / messages, inOrder } };
 }
 
 function race(args: OpArgs, side: 'sender' | 'echo'): OpOutcome {
