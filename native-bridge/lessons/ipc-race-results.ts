@@ -12,22 +12,24 @@ import { text } from './step-kit';
 
 export const RACE_ORDER: RaceMechanismId[] = ['pipe', 'fifo', 'unix', 'tcp', 'msgq', 'shm', 'mq'];
 export const RACE_SIZE_CHOICES = [64, 4096, 65536] as const;
-export const RACE_DEFAULT_KIB = 4096;
-export const RACE_MAX_MESSAGES = 20_000;
+/* 1 MiB a mechanism and at most 5000 messages: a race step stays within seconds even on a loaded 2-core machine, where each
+   sleep and wake-up of the two processes may wait milliseconds for a core */
+export const RACE_DEFAULT_KIB = 1024;
+export const RACE_MAX_MESSAGES = 5000;
 
 export function raceSizeOf(params: LessonParams): number {
   const size = Number(params.size ?? 4096);
   return (RACE_SIZE_CHOICES as readonly number[]).includes(size) ? size : 4096;
 }
 
-/** Messages per pass: `kib` KiB of payload, at least 4 and at most 20000 messages, so a run takes seconds. */
+/** Messages per pass: `kib` KiB of payload, at least 4 and at most RACE_MAX_MESSAGES, so a run takes seconds. */
 export function raceMessagesOf(params: LessonParams): number {
   const kib = Number(params.kib ?? RACE_DEFAULT_KIB);
   return Math.max(4, Math.min(RACE_MAX_MESSAGES, Math.floor((kib * 1024) / raceSizeOf(params))));
 }
 
 export function raceRoundsOf(params: LessonParams): number {
-  return Math.max(50, Math.min(500, raceMessagesOf(params)));
+  return Math.max(50, Math.min(200, raceMessagesOf(params)));
 }
 
 const key = (mech: RaceMechanismId, side: 'send' | 'echo'): string => `race.${mech}.${side}`;
