@@ -17,7 +17,7 @@ import { numberVar, stringVar } from './lesson-types';
 import { raceMessagesOf, raceResult, raceRoundsOf, raceSizeOf, RACE_DEFAULT_KIB, saveRace, shmFastestClaim } from './ipc-race-results';
 import { raceCleanupSteps, raceSetupSteps } from './ipc-race-setup';
 import { raceC } from './programs/ipc-race/race-program';
-import { text } from './step-kit';
+import { exitWith, text } from './step-kit';
 
 const at = (needle: string, nth = 1) => ({ program: raceC.file, line: raceC.line(needle, nth) });
 const mqName = (v: LessonVars, end: string): string => `/ipcscope-race-${end}-${stringVar(v, 'dir').slice(-6)}`;
@@ -182,12 +182,24 @@ function build(params: LessonParams): LessonStep[] {
       params,
     ),
   ];
-  return [...raceSetupSteps(params), ...race, ...cleanup];
+  const end: LessonStep = {
+    role: 'mq-echo',
+    op: 'exit',
+    args: exitWith(0),
+    code: 'exit(0);',
+    ...at('exit(0)'),
+    explain: text(
+      'The second echo exits once it has sent its last reply. The chart now has every mechanism: the numbers are this run\'s, measured while the sampler watched, on a machine other programs share.',
+      '第二个回声进程发完最后一个回复后退出。图表现在有了每种机制：这些数字是本次的，测量时采样器在观察，机器也被其他程序共用。',
+      '第二個回聲行程送完最後一個回覆後結束。圖表現在有了每種機制：這些數字是本次的，測量時取樣器在觀察，機器也被其他程式共用。',
+    ),
+  };
+  return [...raceSetupSteps(params), ...race, ...cleanup, end];
 }
 
 export const ipcRace: Lesson = {
   id: 'ipc-race',
-  title: text('The IPC race, measured here', 'IPC 赛跑：在本机实测', 'IPC 賽跑：在本機實測'),
+  title: text('The IPC race', 'IPC 赛跑', 'IPC 賽跑'),
   summary: text(
     'The same messages through a pipe, a FIFO, a Unix socket, TCP, two kinds of message queue and shared memory, between two real processes: throughput, round trips, syscalls and copies, measured in this run.',
     '同样的消息经过管道、FIFO、Unix 套接字、TCP、两种消息队列和共享内存，在两个真实进程之间传递：吞吐量、往返时间、系统调用和复制次数，都是本次实测。',

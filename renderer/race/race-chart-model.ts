@@ -2,10 +2,10 @@
  * The IPC race chart's geometry, computed with d3 scales from the numbers the
  * engine measured in this run (LessonView.race): a bar per mechanism for
  * throughput on a log scale, a dot for the median round trip with a whisker
- * to the 95th percentile on a linear scale, and the syscalls and copies per
+ * to the 95th percentile on a log scale, and the syscalls and copies per
  * message. Nothing here is drawn; race-chart.tsx draws it.
  */
-import { scaleLinear, scaleLog } from 'd3';
+import { scaleLog } from 'd3';
 import type { RaceEntry, RaceResult } from '../../native-bridge/model/race-types';
 
 export const CHART_WIDTH = 840;
@@ -42,8 +42,12 @@ export function raceChartModel(result: RaceResult): RaceChartModel {
   const low = rates.length ? 10 ** Math.floor(Math.log10(Math.min(...rates) / 2)) : 1e6;
   const high = rates.length ? 10 ** Math.ceil(Math.log10(Math.max(...rates) * 1.05)) : 1e9;
   const throughput = scaleLog().domain([low, high]).range([0, BAR_WIDTH]);
+  /* a log scale too: on a busy machine the 95th percentile can be a thousand times the median */
+  const quickest = measured.length ? Math.min(...measured.map((e) => e.rttMedianUs)) : 10;
   const slowest = measured.length ? Math.max(...measured.map((e) => e.rttP95Us)) : 100;
-  const latency = scaleLinear().domain([0, slowest]).nice(4).range([0, DOT_WIDTH]);
+  const latency = scaleLog()
+    .domain([10 ** Math.floor(Math.log10(Math.max(0.1, quickest))), 10 ** Math.ceil(Math.log10(Math.max(slowest, quickest * 1.01)))])
+    .range([0, DOT_WIDTH]);
   const rows = result.entries.map((entry) => ({
     entry,
     barWidth: ran(entry) ? throughput(entry.bytesPerSecond) : null,
@@ -55,7 +59,10 @@ export function raceChartModel(result: RaceResult): RaceChartModel {
     .ticks()
     .filter((v) => Number.isInteger(Math.log10(v)))
     .map((v) => ({ x: throughput(v), bytesPerSecond: v }));
-  const latencyTicks = latency.ticks(4).map((us) => ({ x: latency(us), us }));
+  const latencyTicks = latency
+    .ticks()
+    .filter((us) => Number.isInteger(Math.log10(us)))
+    .map((us) => ({ x: latency(us), us }));
   return { rows, throughputTicks, latencyTicks };
 }
 
@@ -73,6 +80,11 @@ export function rateText(bytesPerSecond: number): string {
     }
   }
   return `${bytesPerSecond.toFixed(0)} B/s`;
+}
+
+/** "20 µs", "1 ms": a round trip on the latency axis. */
+export function usText(us: number): string {
+  return us >= 1000 ? `${us / 1000} ms` : `${us} µs`;
 }
 
 export function sizeText(size: number): string {

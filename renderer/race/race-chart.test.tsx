@@ -52,7 +52,7 @@ afterEach(() => teardown());
 const num = (id: string, attr: string): number => Number(screen.getByTestId(id).getAttribute(attr));
 
 describe('the race chart', () => {
-  it('draws each bar from its throughput on a log scale and each dot from its median round trip on a linear one', () => {
+  it('draws each bar from its throughput and each dot from its median round trip, both on log scales', () => {
     render(<RaceChartView result={result} palette={paletteFor('dark', false)} t={translatorFor('en')} />);
     const ran = result.entries.filter((e) => e.skipped === null);
     /* log scale: equal ratios of throughput give equal differences of bar length */
@@ -64,9 +64,12 @@ describe('the race chart', () => {
     /* the decades span the bar column; the fastest bar is the longest */
     expect(perDecade[0]! * 1).toBeLessThanOrEqual(BAR_WIDTH);
     expect(num('race-bar-tcp', 'data-width')).toBe(Math.max(...ran.map((e) => num(`race-bar-${e.mechanism}`, 'data-width'))));
-    /* linear from 0: dot position / median is the same for every mechanism */
-    const perUs = ran.map((e) => num(`race-dot-${e.mechanism}`, 'data-x') / e.rttMedianUs);
-    for (const k of perUs) expect(k).toBeCloseTo(perUs[0]!, 6);
+    /* round trips on a log scale too: dot distance per decade of median is the same for every pair */
+    const perUsDecade = ran.map((a, i) => {
+      const b = ran[(i + 1) % ran.length]!;
+      return (num(`race-dot-${a.mechanism}`, 'data-x') - num(`race-dot-${b.mechanism}`, 'data-x')) / Math.log10(a.rttMedianUs / b.rttMedianUs);
+    });
+    for (const k of perUsDecade) expect(k).toBeCloseTo(perUsDecade[0]!, 6);
     expect(num('race-dot-tcp', 'data-x')).toBeLessThan(DOT_WIDTH);
     /* the drawn rect's width is the scale's value */
     expect(Number(screen.getByTestId('race-bar-pipe').getAttribute('width'))).toBeCloseTo(num('race-bar-pipe', 'data-width'), 6);

@@ -1,7 +1,7 @@
 /**
  * The IPC race chart: this run's numbers (LessonView.race), one row per
  * mechanism: throughput as a bar on a log scale, the round trip as a dot at
- * the median with a whisker to the 95th percentile, the syscalls the loops
+ * the median with a whisker to the 95th percentile (log scale too), the syscalls the loops
  * made per message (filled squares) and the payload's copies (hollow squares
  * through the kernel, a dashed one for the memcpy into shared memory), the times
  * the two processes slept waiting for each other (the kernel's count), and the
@@ -14,7 +14,7 @@ import { useT } from '../i18n/use-t';
 import { paletteFor, type Palette } from '../picture/palette';
 import { useAppStore } from '../store/app-store';
 import { selectLecture, selectTheme } from '../store/selectors';
-import { BAR_WIDTH, BAR_X, CHART_WIDTH, COST_X, DOT_X, LABEL_WIDTH, raceChartModel, rateText, sizeText, type RaceRow } from './race-chart-model';
+import { BAR_WIDTH, BAR_X, CHART_WIDTH, COST_X, DOT_X, LABEL_WIDTH, raceChartModel, rateText, sizeText, usText, type RaceRow } from './race-chart-model';
 
 const NAME_KEY: Record<RaceMechanismId, StringKey> = {
   pipe: 'raceMechPipe',
@@ -132,7 +132,7 @@ export function RaceChartView({ result, palette, t }: { result: RaceResult; pale
           <g key={`l${tick.us}`}>
             <line x1={DOT_X + tick.x} x2={DOT_X + tick.x} y1={TOP - 4} y2={axisY} stroke={palette.slotStroke} strokeDasharray="2 3" />
             <text x={DOT_X + tick.x} y={axisY + small + 4} textAnchor="middle" fill={palette.muted} fontSize={small} fontFamily={palette.font}>
-              {`${tick.us} µs`}
+              {usText(tick.us)}
             </text>
           </g>
         ))}

@@ -242,7 +242,7 @@ export const raceC = cProgram('race.c', ['racer', 'echo', 'mq-echo'], [
   '    mount("mqueue", "mqueue", "mqueue", 0, NULL);',
   '    if (fork() == 0) {',
   '        echo_mq("/race-to", "/race-back");',
-  '        return 0;',
+  ['        exit(0);', text('the last echo is done', '最后一个回声进程完成', '最後一個回聲行程完成')],
   '    }',
   '    race_mq("/race-to", "/race-back");',
   '    while (wait(NULL) > 0)',
