@@ -123,7 +123,8 @@ export function RaceChartView({ result, palette, t }: { result: RaceResult; pale
         {model.throughputTicks.map((tick) => (
           <g key={`t${tick.bytesPerSecond}`}>
             <line x1={BAR_X + tick.x} x2={BAR_X + tick.x} y1={TOP - 4} y2={axisY} stroke={palette.slotStroke} strokeDasharray="2 3" />
-            <text x={BAR_X + tick.x} y={axisY + small + 4} textAnchor="middle" fill={palette.muted} fontSize={small} fontFamily={palette.font}>
+            {/* the last decade's label ends at the column's edge, so it never meets the round-trip axis's first */}
+            <text x={BAR_X + tick.x} y={axisY + small + 4} textAnchor={tick.x >= BAR_WIDTH - 1 ? 'end' : 'middle'} fill={palette.muted} fontSize={small} fontFamily={palette.font}>
               {rateText(tick.bytesPerSecond)}
             </text>
           </g>
@@ -131,7 +132,7 @@ export function RaceChartView({ result, palette, t }: { result: RaceResult; pale
         {model.latencyTicks.map((tick) => (
           <g key={`l${tick.us}`}>
             <line x1={DOT_X + tick.x} x2={DOT_X + tick.x} y1={TOP - 4} y2={axisY} stroke={palette.slotStroke} strokeDasharray="2 3" />
-            <text x={DOT_X + tick.x} y={axisY + small + 4} textAnchor="middle" fill={palette.muted} fontSize={small} fontFamily={palette.font}>
+            <text x={DOT_X + tick.x} y={axisY + small + 4} textAnchor={tick.x <= 1 ? 'start' : 'middle'} fill={palette.muted} fontSize={small} fontFamily={palette.font}>
               {usText(tick.us)}
             </text>
           </g>
