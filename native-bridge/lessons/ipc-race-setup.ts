@@ -6,17 +6,20 @@
  * System V races removes them and takes namespaces of its own for the POSIX
  * queues.
  */
-import { forgetMsg, recordMsg } from '../session/lesson-msgq-record';
+import { forgetMsg, recordMq, recordMsg } from '../session/lesson-msgq-record';
 import { forgetSem, recordSem } from '../session/lesson-sem-record';
 import { forgetShm, recordShm } from '../session/lesson-shm-record';
 import type { LessonParams } from '../model/frame-types';
-import type { LessonStep } from './lesson-types';
+import type { LessonStep, LessonVars } from './lesson-types';
 import { numberVar, stringVar } from './lesson-types';
 import { raceMessagesOf, raceRoundsOf, raceSizeOf } from './ipc-race-results';
 import { raceC } from './programs/ipc-race/race-program';
 import { saveFds, saveResult, text } from './step-kit';
 
 const at = (needle: string, nth = 1) => ({ program: raceC.file, line: raceC.line(needle, nth) });
+
+/** The POSIX queues' names: one pair per run (the lesson directory's random suffix). */
+export const raceMqName = (v: LessonVars, end: 'to' | 'back'): string => `/ipcscope-race-${end}-${stringVar(v, 'dir').slice(-6)}`;
 
 export function raceSetupSteps(params: LessonParams): LessonStep[] {
   const size = raceSizeOf(params);
@@ -253,6 +256,10 @@ export const raceCleanupSteps: LessonStep[] = [
       role: 'racer',
       op: 'spawn-child',
       spawns: 'mq-echo',
+      /* unlinked with the lesson's directory if the lesson stops before the racer unlinks them and the queues are the machine's */
+      save: (_r, v) => {
+        for (const end of ['to', 'back'] as const) recordMq(stringVar(v, 'dir'), raceMqName(v, end));
+      },
       code: 'fork();',
       ...at('fork(', 2),
       explain: text(

@@ -5,6 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../actor/kernel-wait';
 import { parentOf } from '../actor/reaper';
 import { waitpidNoHang } from '../actor/reaper-libc';
+import { errnoName } from '../libc/errno';
+import { lastErrno } from '../libc/libc';
+import { posix } from '../libc/posix-ipc';
 import { IPC_RMID, sysv } from '../libc/sysv';
 import { ipcRace } from './ipc-race';
 import { msgRow } from './msgq-claims';
@@ -120,6 +123,13 @@ describe('the IPC race', () => {
     expect(view().claims[0]!.verdict?.holds).toMatch(/^(holds|partly|differs)$/);
     /* each mechanism's payload came from its own seed: seven different checksums */
     expect(new Set(race.entries.map((e) => e.checksumSent)).size).toBe(7);
+    /* the POSIX queues are nowhere in the machine's IPC namespace (they lived in the racer's own, and the racer unlinked them) */
+    const dir = run.runner.dir!;
+    expect(readFileSync(`${dir}/.posix-mq`, 'utf8').split('\n').filter(Boolean)).toEqual(['to', 'back'].map((end) => `/ipcscope-race-${end}-${dir.slice(-6)}`));
+    for (const end of ['to', 'back']) {
+      expect(posix.mqOpen(`/ipcscope-race-${end}-${dir.slice(-6)}`, 0, 0, null)).toBe(-1);
+      expect(errnoName(lastErrno())).toBe('ENOENT');
+    }
     /* the racer removed the three System V objects itself */
     for (const id of seen.msg) expect(msgRow(id)).toBeNull();
     for (const id of seen.shm) expect(shmRow(id)).toBeNull();

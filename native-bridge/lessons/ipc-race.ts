@@ -15,12 +15,11 @@ import type { LessonParams } from '../model/frame-types';
 import type { Lesson, LessonStep, LessonVars } from './lesson-types';
 import { numberVar, stringVar } from './lesson-types';
 import { raceMessagesOf, raceResult, raceRoundsOf, raceSizeOf, RACE_DEFAULT_KIB, saveRace, shmFastestClaim } from './ipc-race-results';
-import { raceCleanupSteps, raceSetupSteps } from './ipc-race-setup';
+import { raceCleanupSteps, raceMqName, raceSetupSteps } from './ipc-race-setup';
 import { raceC } from './programs/ipc-race/race-program';
 import { exitWith, text } from './step-kit';
 
 const at = (needle: string, nth = 1) => ({ program: raceC.file, line: raceC.line(needle, nth) });
-const mqName = (v: LessonVars, end: string): string => `/ipcscope-race-${end}-${stringVar(v, 'dir').slice(-6)}`;
 
 function raceSteps(
   mech: RaceMechanismId,
@@ -170,7 +169,7 @@ function build(params: LessonParams): LessonStep[] {
       'mq',
       'mq-echo',
       { echo: 'echo_mq("/race-to", "/race-back");', echoLine: 'echo_mq("', send: 'race_mq("/race-to", "/race-back");', sendLine: 'race_mq("' },
-      (v) => ({ to: mqName(v, 'to'), back: mqName(v, 'back') }),
+      (v) => ({ to: raceMqName(v, 'to'), back: raceMqName(v, 'back') }),
       {
         echo: echoWaits('mq_receive (wq_sleep)', 'mq_receive（wq_sleep）', 'mq_receive（wq_sleep）'),
         send: sendExplain(

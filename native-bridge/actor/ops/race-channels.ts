@@ -41,6 +41,7 @@ const raw = {
   mqSend: lib.func('int mq_send(int mqd, const void *msg, size_t len, unsigned int prio)') as (mqd: number, msg: Uint8Array, len: number, prio: number) => number,
   mqReceive: lib.func('long mq_receive(int mqd, void *msg, size_t len, void *prio)') as (mqd: number, msg: Uint8Array, len: number, prio: null) => number,
   mqClose: lib.func('int mq_close(int mqd)') as (mqd: number) => number,
+  mqUnlink: lib.func('int mq_unlink(const char *name)') as (name: string) => number,
   semop: lib.func('int semop(int id, const void *sops, size_t nsops)') as (id: number, sops: Uint8Array, nsops: number) => number,
 };
 const closeFd = lib.func('int close(int fd)') as (fd: number) => number;
@@ -174,6 +175,9 @@ export function mqChannel(toName: string, backName: string, size: number, side: 
     close() {
       raw.mqClose(inq);
       raw.mqClose(outq);
+      /* the sender finishes last: it removes both names (in the racer's own IPC namespace they would die with it anyway,
+         but without CAP_SYS_ADMIN the unshare was refused and the queues are the machine's) */
+      if (side === 'sender') for (const name of [toName, backName]) raw.mqUnlink(name);
     },
   };
   return ch;
