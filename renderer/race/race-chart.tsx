@@ -129,11 +129,12 @@ export function RaceChartView({ result, palette, t }: { result: RaceResult; pale
             </text>
           </g>
         ))}
-        {model.latencyTicks.map((tick) => (
+        {/* a busy machine can stretch the round trips over five decades: then every other decade is labelled */}
+        {model.latencyTicks.map((tick, i) => (
           <g key={`l${tick.us}`}>
             <line x1={DOT_X + tick.x} x2={DOT_X + tick.x} y1={TOP - 4} y2={axisY} stroke={palette.slotStroke} strokeDasharray="2 3" />
             <text x={DOT_X + tick.x} y={axisY + small + 4} textAnchor={tick.x <= 1 ? 'start' : 'middle'} fill={palette.muted} fontSize={small} fontFamily={palette.font}>
-              {usText(tick.us)}
+              {model.latencyTicks.length > 3 && i % 2 === 1 ? '' : usText(tick.us)}
             </text>
           </g>
         ))}
