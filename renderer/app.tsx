@@ -22,6 +22,7 @@ import { QuestionCard } from './panels/question-card';
 import { SideTabs } from './panels/side-tabs';
 import { FocusNotes } from './picture/focus-notes';
 import { Picture } from './picture/picture';
+import { RaceChart, selectRaceShown } from './race/race-chart';
 import { StageSwitch } from './map/stage-switch';
 import { selectShowsMap } from './map/map-selectors';
 import { SystemMap } from './map/map-view';
@@ -95,7 +96,17 @@ function Stage() {
   // an observation (ipcscope web --pid/--all, the observe command) is drawn like a lesson's processes
   const observing = useAppStore((s) => s.frame?.observing != null);
   const showsMap = useAppStore(selectShowsMap);
+  const raceShown = useAppStore(selectRaceShown);
   if (!hasLesson && !observing && connected) return <LessonChooser welcome />;
+  // the race's chart, once it has numbers, in the place of the picture or the map (both draw the processes while they race)
+  if (raceShown) {
+    return (
+      <>
+        <RaceChart />
+        {chooserOpen && <LessonChooser welcome={false} />}
+      </>
+    );
+  }
   if (showsMap) {
     return (
       <>

@@ -16,6 +16,7 @@ import type {
   QuestionChoice,
   StepStatus,
 } from '../model/frame-types';
+import type { RaceResult } from '../model/race-types';
 
 /** Facts a lesson remembers between steps (descriptor numbers, pids, bytes read). */
 export type LessonVars = Record<string, number | string>;
@@ -127,6 +128,8 @@ export interface Lesson {
    * engine is killed.
    */
   tempDir?: boolean;
+  /** The race's measurements so far, from what its steps saved (lessons/ipc-race.ts); shown in LessonView.race. */
+  race?: (vars: LessonVars, params: LessonParams) => RaceResult | null;
 }
 
 /** Reads a number a previous step saved; a lesson script bug if missing. */

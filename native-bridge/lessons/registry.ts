@@ -7,6 +7,7 @@ import { defaultParams } from './lesson-params';
 import { stepsOf, type Lesson } from './lesson-types';
 import { echoLogger } from './echo-logger';
 import { fifoServerClient } from './fifo-server-client';
+import { ipcRace } from './ipc-race';
 import { msgqPosix } from './msgq-posix';
 import { msgqTyped } from './msgq-typed';
 import { mmapLock } from './mmap-lock';
@@ -25,7 +26,7 @@ import { signalsLesson } from './signals';
 import { streamVsDatagram } from './stream-vs-datagram';
 import { unixStreamServer } from './unix-stream-server';
 
-export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, msgqTyped, msgqPosix, semCounter, signalsLesson, mmapLock, processPool, unixStreamServer, streamVsDatagram, passDescriptor, echoLogger];
+export const allLessons: readonly Lesson[] = [pipeParentChild, pipeBothWays, pipeTwoWays, pipeFullWrite, pipeSigpipe, pipeForgottenClose, pipeTasks, fifoServerClient, shmServerClient, msgqTyped, msgqPosix, semCounter, signalsLesson, mmapLock, processPool, unixStreamServer, streamVsDatagram, passDescriptor, echoLogger, ipcRace];
 
 export function findLesson(id: string): Lesson | undefined {
   return allLessons.find((lesson) => lesson.id === id);

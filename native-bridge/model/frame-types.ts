@@ -1,3 +1,4 @@
+import type { RaceResult } from './race-types';
 import type { Snapshot } from './snapshot-types';
 import type { TrafficEntry } from './traffic-types';
 
@@ -172,6 +173,8 @@ export interface LessonView {
    * at full speed on new processes; null otherwise.
    */
   replayed: { from: number; to: number } | null;
+  /** The IPC race's numbers measured so far in this run (lessons/ipc-race.ts); absent for other lessons. */
+  race?: RaceResult | null;
 }
 
 /** What the engine streams to a view, once per tick. */

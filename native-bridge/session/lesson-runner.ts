@@ -228,6 +228,7 @@ export class LessonRunner {
       claims: (claims ?? []).map((c) => ({ id: c.id, claim: c.claim, verdict: this.claimVerdicts.get(c.id) ?? null })),
       questionsOn: this.questionsOn,
       replayed: this.replayed,
+      ...(this.lesson.race ? { race: this.lesson.race(this.vars, this.params) } : {}),
     };
   }
 

@@ -10,6 +10,7 @@ import { tcpEn, tcpZhHans, tcpZhHant } from './tcp-strings';
 import { socketServerEn, socketServerZhHans, socketServerZhHant } from './socket-server-strings';
 import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
 import { observeEn, observeZhHans, observeZhHant } from './observe-strings';
+import { raceEn, raceZhHans, raceZhHant } from './race-strings';
 import { signalEn, signalZhHans, signalZhHant } from './signal-strings';
 import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
 
@@ -106,6 +107,7 @@ const en = {
   ...mmapEn,
   ...observeEn,
   ...signalEn,
+  ...raceEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -198,6 +200,7 @@ const zhHans: Table = {
   ...mmapZhHans,
   ...observeZhHans,
   ...signalZhHans,
+  ...raceZhHans,
 };
 
 const zhHant: Table = {
@@ -287,6 +290,7 @@ const zhHant: Table = {
   ...mmapZhHant,
   ...observeZhHant,
   ...signalZhHant,
+  ...raceZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

@@ -21,6 +21,7 @@ import { poolOps } from './pool-ops';
 import { posixOps } from './posix-ops';
 import { processOps } from './process-ops';
 import { processSetupOps } from './process-setup-ops';
+import { raceOps } from './race-ops';
 import { scmRightsOps } from './scm-rights-ops';
 import { semOps } from './sem-ops';
 import { signalOps } from './signal-ops';
@@ -43,6 +44,7 @@ export const opTables: Record<string, OpTable> = {
   signal: signalOps,
   scmRights: scmRightsOps,
   inet: inetOps,
+  race: raceOps,
 };
 
 export const actorOps: OpTable = Object.assign({}, ...Object.values(opTables)) as OpTable;

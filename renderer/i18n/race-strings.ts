@@ -1,0 +1,66 @@
+/**
+ * UI strings of the IPC race chart (race/race-chart.tsx), in the three
+ * languages. Spread into the tables of strings.ts.
+ */
+export const raceEn = {
+  raceTitle: 'The race, measured in this run',
+  raceHonesty: '{messages} messages × {size} per mechanism, {rounds} round trips. These are this run\'s numbers on this machine: run it again and they move (other processes share its cores).',
+  raceThroughput: 'throughput (log scale)',
+  raceLatency: 'round trip ●50% ┤95%',
+  raceCost: 'per message',
+  raceCalls: '{calls} syscalls · {sleeps} sleeps',
+  raceKernelCopies: '{n} copies via the kernel',
+  raceUserCopy: '1 memcpy only',
+  raceChecked: 'every byte checked: FNV-1a {sum} both sides',
+  raceMismatch: 'MISMATCH: sent {sent}, received {received}',
+  raceSkipped: 'not possible above {limit} ({value} bytes): the kernel said {errno}',
+  raceMechPipe: 'pipe',
+  raceMechFifo: 'FIFO',
+  raceMechUnix: 'Unix socket',
+  raceMechTcp: 'TCP 127.0.0.1',
+  raceMechMsgq: 'System V queue',
+  raceMechShm: 'shared memory',
+  raceMechMq: 'POSIX queue',
+};
+
+export const raceZhHans: Record<keyof typeof raceEn, string> = {
+  raceTitle: '赛跑结果：本次实测',
+  raceHonesty: '每种机制 {messages} 条 × {size}，往返 {rounds} 次。这些是本机本次的数字：再跑一次会有变化（其他进程也在用这些 CPU 核）。',
+  raceThroughput: '吞吐量（对数刻度）',
+  raceLatency: '往返 ●中位数 ┤95%',
+  raceCost: '每条消息',
+  raceCalls: '{calls} 次系统调用 · 睡眠 {sleeps}',
+  raceKernelCopies: '内核复制 {n} 次',
+  raceUserCopy: '仅 memcpy 1 次',
+  raceChecked: '每个字节都核对过：两边 FNV-1a 都是 {sum}',
+  raceMismatch: '不一致：发送 {sent}，接收 {received}',
+  raceSkipped: '超过 {limit}（{value} 字节）就不行：内核返回 {errno}',
+  raceMechPipe: '管道',
+  raceMechFifo: 'FIFO',
+  raceMechUnix: 'Unix 套接字',
+  raceMechTcp: 'TCP 127.0.0.1',
+  raceMechMsgq: 'System V 队列',
+  raceMechShm: '共享内存',
+  raceMechMq: 'POSIX 队列',
+};
+
+export const raceZhHant: Record<keyof typeof raceEn, string> = {
+  raceTitle: '賽跑結果：本次實測',
+  raceHonesty: '每種機制 {messages} 則 × {size}，往返 {rounds} 次。這些是本機本次的數字：再跑一次會有變化（其他行程也在用這些 CPU 核心）。',
+  raceThroughput: '吞吐量（對數刻度）',
+  raceLatency: '往返 ●中位數 ┤95%',
+  raceCost: '每則訊息',
+  raceCalls: '{calls} 次系統呼叫 · 睡眠 {sleeps}',
+  raceKernelCopies: '核心複製 {n} 次',
+  raceUserCopy: '僅 memcpy 1 次',
+  raceChecked: '每個位元組都核對過：兩邊 FNV-1a 都是 {sum}',
+  raceMismatch: '不一致：送出 {sent}，收到 {received}',
+  raceSkipped: '超過 {limit}（{value} 位元組）就不行：核心回傳 {errno}',
+  raceMechPipe: '管道',
+  raceMechFifo: 'FIFO',
+  raceMechUnix: 'Unix socket',
+  raceMechTcp: 'TCP 127.0.0.1',
+  raceMechMsgq: 'System V 佇列',
+  raceMechShm: '共享記憶體',
+  raceMechMq: 'POSIX 佇列',
+};
