@@ -4,6 +4,7 @@
  */
 export const raceEn = {
   raceTitle: 'The race, measured in this run',
+  viewChart: 'Chart',
   raceHonesty: '{messages} messages × {size} per mechanism, {rounds} round trips. These are this run\'s numbers on this machine: run it again and they move (other processes share its cores).',
   raceThroughput: 'throughput (log scale)',
   raceLatency: 'round trip ●50% ┤95%',
@@ -24,6 +25,7 @@ export const raceEn = {
 };
 
 export const raceZhHans: Record<keyof typeof raceEn, string> = {
+  viewChart: '图表',
   raceTitle: '赛跑结果：本次实测',
   raceHonesty: '每种机制 {messages} 条 × {size}，往返 {rounds} 次。这些是本机本次的数字：再跑一次会有变化（其他进程也在用这些 CPU 核）。',
   raceThroughput: '吞吐量（对数刻度）',
@@ -45,6 +47,7 @@ export const raceZhHans: Record<keyof typeof raceEn, string> = {
 };
 
 export const raceZhHant: Record<keyof typeof raceEn, string> = {
+  viewChart: '圖表',
   raceTitle: '賽跑結果：本次實測',
   raceHonesty: '每種機制 {messages} 則 × {size}，往返 {rounds} 次。這些是本機本次的數字：再跑一次會有變化（其他行程也在用這些 CPU 核心）。',
   raceThroughput: '吞吐量（對數刻度）',

@@ -10,7 +10,8 @@ import { useAppStore, type AppStore } from '../store/app-store';
  * descriptor, ring and diagnosis in full detail.
  */
 export function selectShowsMap(s: AppStore): boolean {
-  if (s.stageView !== 'auto') return s.stageView === 'map';
+  // 'chart' draws the race's chart; without one, the stage picks as in 'auto'
+  if (s.stageView === 'picture' || s.stageView === 'map') return s.stageView === 'map';
   const frame = s.frame;
   if (!frame) return false;
   if (frame.processes.length > MAX_PROCESSES) return true;

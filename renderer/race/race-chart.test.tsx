@@ -99,4 +99,12 @@ describe('the race chart', () => {
     expect(selectRaceShown(frame({ ...result, entries: [] }, 'done'))).toBe(false);
     expect(selectRaceShown(frame(null, 'done'))).toBe(false);
   });
+
+  it('follows the header switch: Picture or Map shows the processes again, Chart shows the numbers even mid-step', () => {
+    const state = (stageView: 'auto' | 'picture' | 'map' | 'chart', race: RaceResult | null, status = 'done') => ({ stageView, frame: { lesson: { race, steps: [{ status }] } } });
+    expect(selectRaceShown(state('picture', result))).toBe(false);
+    expect(selectRaceShown(state('map', result))).toBe(false);
+    expect(selectRaceShown(state('chart', result, 'running'))).toBe(true);
+    expect(selectRaceShown(state('chart', null))).toBe(false);
+  });
 });

@@ -156,9 +156,23 @@ export function RaceChart() {
   return <RaceChartView result={result} palette={paletteFor(theme, lecture)} t={t} />;
 }
 
-/** The chart takes the picture's place once the race has numbers and no step is in the kernel (the processes are drawn while they race). */
-export function selectRaceShown(s: { frame: { lesson: { race?: RaceResult | null; steps: { status: string }[] } | null } | null }): boolean {
-  const lesson = s.frame?.lesson;
-  if (!lesson?.race || lesson.race.entries.length === 0) return false;
-  return !lesson.steps.some((step) => step.status === 'running' || step.status === 'blocked');
+/** Whether this frame's lesson has race numbers to chart. */
+export function selectHasRace(s: { frame: { lesson: { race?: RaceResult | null } | null } | null }): boolean {
+  return (s.frame?.lesson?.race?.entries.length ?? 0) > 0;
+}
+
+/**
+ * The chart takes the picture's place once the race has numbers: when the
+ * user picks "Chart" in the header switch, or by itself while no step is in
+ * the kernel (the processes are drawn while they race). Picking Picture or
+ * Map shows the processes again.
+ */
+export function selectRaceShown(s: {
+  stageView?: 'auto' | 'picture' | 'map' | 'chart';
+  frame: { lesson: { race?: RaceResult | null; steps: { status: string }[] } | null } | null;
+}): boolean {
+  if (!selectHasRace(s)) return false;
+  const view = s.stageView ?? 'auto';
+  if (view === 'chart') return true;
+  return view === 'auto' && !s.frame!.lesson!.steps.some((step) => step.status === 'running' || step.status === 'blocked');
 }

@@ -4,7 +4,8 @@ import type { AppStore } from './app-store';
 
 export type Theme = 'dark' | 'light';
 /** What the stage shows: chosen by the frame ('auto': the system map when observing or when the picture cannot hold it), or by the user. */
-export type StageView = 'auto' | 'picture' | 'map';
+/** What the stage draws: 'auto' picks by the frame's size; 'chart' is the IPC race's chart, when it has numbers. */
+export type StageView = 'auto' | 'picture' | 'map' | 'chart';
 
 export interface ViewPrefs {
   theme: Theme;
