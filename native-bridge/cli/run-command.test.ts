@@ -68,7 +68,8 @@ async function pipelineRun(): Promise<{ run: Running; sh: number; sleep: number;
   const sh = Number(await waitFor('the running line', () => /running sh -c 'sleep 1000 \| cat' \(pid (\d+)\)/.exec(run.stderr())?.[1], 30_000));
   groups.push(sh);
   const cat = await waitFor('cat asleep in read', () => kids(sh).find((pid) => comm(pid) === 'cat' && PIPE_READ_WCHAN.test(wchanOf(pid))), 30_000);
-  const sleep = kids(sh).find((pid) => comm(pid) === 'sleep')!;
+  // the left child may still be a forked sh that has not exec'd sleep yet
+  const sleep = await waitFor('sleep exec\'d', () => kids(sh).find((pid) => comm(pid) === 'sleep'), 30_000);
   const inode = /^pipe:\[(\d+)\]$/.exec(readlinkSync(`/proc/${cat}/fd/0`))?.[1];
   await waitFor('cat blocked in the output', () => run.stderr().includes(`pid ${cat} (cat) blocked in read(fd 0) on pipe:${inode}`), 30_000);
   expect(readlinkSync(`/proc/${sleep}/fd/1`)).toBe(`pipe:[${inode}]`);

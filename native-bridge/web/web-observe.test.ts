@@ -72,7 +72,8 @@ describe('ipcscope web --pid', () => {
   it('opens observing the pipeline and its descendants: cat asleep in read on the pipe', async () => {
     const sh = children.spawn('sh', ['-c', 'sleep 1000 | cat'], 'ignore', true).pid;
     const cat = await waitFor('cat asleep in read', () => kids(sh).find((pid) => comm(pid) === 'cat' && PIPE_READ_WCHAN.test(wchanOf(pid))));
-    const sleep = kids(sh).find((pid) => comm(pid) === 'sleep')!;
+    // the left child may still be a forked sh that has not exec'd sleep yet
+    const sleep = await waitFor('sleep exec\'d', () => kids(sh).find((pid) => comm(pid) === 'sleep'));
     const server = spawn(process.execPath, ['bin/ipcscope.js', 'web', '--port', '0', '--pid', String(sh), '--tree'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
