@@ -6,6 +6,7 @@
  */
 import type { LessonClaim, LessonQuestion, LessonVars, SettledStep } from './lesson-types';
 import { tcpListenerQueue } from './echo-logger-port';
+import { connectNotAcceptClaim } from './connect-claim';
 import { text } from './step-kit';
 
 function queueOf(vars: LessonVars): { pending: number; backlog: number } | null {
@@ -106,26 +107,13 @@ export const loggerEofQuestion: LessonQuestion = {
   },
 };
 
-export const tcpConnectWithAcceptClaim: LessonClaim = {
+export const tcpConnectWithAcceptClaim: LessonClaim = connectNotAcceptClaim({
   id: 'tcp-client-connects-with-accept',
-  claim: text(
-    'The course\'s client flow says the client connects to the server with accept().',
-    '课程的客户端流程说客户端用 accept() 连接服务器。',
-    '課程的用戶端流程說用戶端用 accept() 連線伺服器。',
-  ),
-  after: 'connect2',
-  measure(settled) {
-    const q = queueOf(settled.vars);
-    const pending = q?.pending ?? -1;
-    const backlog = q?.backlog ?? -1;
-    return {
-      holds: 'differs',
-      measured: { 'connect() result': settled.reply?.result ?? -1, 'pending (Recv-Q)': pending, 'backlog (Send-Q)': backlog },
-      text: text(
-        `A TCP client calls connect(); accept() is the server's call. connect() returns as soon as the three-way handshake is done, and the kernel does that handshake for the listener by itself: here both clients' connect() returned 0 before the server called accept(), and ${pending} finished connections wait in the listener's queue (backlog ${backlog}), exactly what ss -tl shows.`,
-        `TCP 客户端调用的是 connect()；accept() 是服务器的调用。三次握手一完成 connect() 就返回，而这次握手由内核替监听套接字完成：这里两个客户端的 connect() 都在服务器调用 accept() 之前返回了 0，${pending} 个已完成的连接在监听队列里等待（上限 ${backlog}），和 ss -tl 显示的一致。`,
-        `TCP 用戶端呼叫的是 connect()；accept() 是伺服器的呼叫。三向交握一完成 connect() 就回傳，而這次交握由核心替監聽通訊端完成：這裡兩個用戶端的 connect() 都在伺服器呼叫 accept() 之前回傳了 0，${pending} 個已完成的連線在監聽佇列裡等待（上限 ${backlog}），和 ss -tl 顯示的一致。`,
-      ),
-    };
-  },
-};
+  queue: queueOf,
+  explain: (pending, backlog) =>
+    text(
+      `A TCP client calls connect(); accept() is the server's call. connect() returns as soon as the three-way handshake is done, and the kernel does that handshake for the listener by itself: here both clients' connect() returned 0 before the server called accept(), and ${pending} finished connections wait in the listener's queue (backlog ${backlog}), exactly what ss -tl shows.`,
+      `TCP 客户端调用的是 connect()；accept() 是服务器的调用。三次握手一完成 connect() 就返回，而这次握手由内核替监听套接字完成：这里两个客户端的 connect() 都在服务器调用 accept() 之前返回了 0，${pending} 个已完成的连接在监听队列里等待（上限 ${backlog}），和 ss -tl 显示的一致。`,
+      `TCP 用戶端呼叫的是 connect()；accept() 是伺服器的呼叫。三向交握一完成 connect() 就回傳，而這次交握由核心替監聽通訊端完成：這裡兩個用戶端的 connect() 都在伺服器呼叫 accept() 之前回傳了 0，${pending} 個已完成的連線在監聽佇列裡等待（上限 ${backlog}），和 ss -tl 顯示的一致。`,
+    ),
+});

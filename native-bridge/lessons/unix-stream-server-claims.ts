@@ -6,6 +6,7 @@
  */
 import { queryUnixSocket } from '../probe/kinds/unix-sockets';
 import type { LessonClaim, LessonQuestion, LessonVars, SettledStep } from './lesson-types';
+import { connectNotAcceptClaim } from './connect-claim';
 import { text } from './step-kit';
 
 /** The listener as the kernel has it now: pending connections, backlog, pending client inodes. */
@@ -114,26 +115,13 @@ export const socketFileClaim: LessonClaim = {
   },
 };
 
-export const connectWithAcceptClaim: LessonClaim = {
+export const connectWithAcceptClaim: LessonClaim = connectNotAcceptClaim({
   id: 'client-connects-with-accept',
-  claim: text(
-    'The course\'s client flow says the client connects to the server with accept().',
-    '课程的客户端流程说客户端用 accept() 连接服务器。',
-    '課程的用戶端流程說用戶端用 accept() 連線伺服器。',
-  ),
-  after: 'connect2',
-  measure(settled) {
-    const q = listenerQueue(settled.vars);
-    const pending = q?.pending ?? -1;
-    const backlog = q?.backlog ?? -1;
-    return {
-      holds: 'differs',
-      measured: { 'connect() result': settled.reply?.result ?? -1, 'pending (Recv-Q)': pending, 'backlog (Send-Q)': backlog },
-      text: text(
-        `The client calls connect(); accept() is the server's call. Here both clients' connect() returned 0 before the server called accept() at all, and the kernel holds ${pending} connections in the listener's queue (backlog ${backlog}) until the server accepts them.`,
-        `客户端调用的是 connect()；accept() 是服务器的调用。这里两个客户端的 connect() 都在服务器调用 accept() 之前返回了 0，内核把 ${pending} 个连接放在监听队列里（上限 ${backlog}），等服务器来 accept。`,
-        `用戶端呼叫的是 connect()；accept() 是伺服器的呼叫。這裡兩個用戶端的 connect() 都在伺服器呼叫 accept() 之前回傳了 0，核心把 ${pending} 個連線放在監聽佇列裡（上限 ${backlog}），等伺服器來 accept。`,
-      ),
-    };
-  },
-};
+  queue: listenerQueue,
+  explain: (pending, backlog) =>
+    text(
+      `The client calls connect(); accept() is the server's call. Here both clients' connect() returned 0 before the server called accept() at all, and the kernel holds ${pending} connections in the listener's queue (backlog ${backlog}) until the server accepts them.`,
+      `客户端调用的是 connect()；accept() 是服务器的调用。这里两个客户端的 connect() 都在服务器调用 accept() 之前返回了 0，内核把 ${pending} 个连接放在监听队列里（上限 ${backlog}），等服务器来 accept。`,
+      `用戶端呼叫的是 connect()；accept() 是伺服器的呼叫。這裡兩個用戶端的 connect() 都在伺服器呼叫 accept() 之前回傳了 0，核心把 ${pending} 個連線放在監聽佇列裡（上限 ${backlog}），等伺服器來 accept。`,
+    ),
+});
