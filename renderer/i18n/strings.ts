@@ -12,6 +12,7 @@ import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
 import { observeEn, observeZhHans, observeZhHant } from './observe-strings';
 import { signalEn, signalZhHans, signalZhHant } from './signal-strings';
 import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
+import { wireEn, wireZhHans, wireZhHant } from './wire-strings';
 
 /**
  * Every UI string in the three languages a course may be taught in. English is
@@ -106,6 +107,7 @@ const en = {
   ...mmapEn,
   ...observeEn,
   ...signalEn,
+  ...wireEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -198,6 +200,7 @@ const zhHans: Table = {
   ...mmapZhHans,
   ...observeZhHans,
   ...signalZhHans,
+  ...wireZhHans,
 };
 
 const zhHant: Table = {
@@ -287,6 +290,7 @@ const zhHant: Table = {
   ...mmapZhHant,
   ...observeZhHant,
   ...signalZhHant,
+  ...wireZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
