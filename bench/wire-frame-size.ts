@@ -79,6 +79,21 @@ export async function measureWireSize(workers: number, version: 'closes' | 'keep
   }
 }
 
+export interface WireCost {
+  fullBytes: number;
+  fullMs: number;
+  wireBytes: number;
+  wireMs: number;
+}
+
+/** One frame encoded in full and in its wire form (median of 3 each); zeros without a frame. */
+export function wireCost(frame: Frame | undefined): WireCost {
+  if (!frame) return { fullBytes: 0, fullMs: 0, wireBytes: 0, wireMs: 0 };
+  const full = timed(() => JSON.stringify({ type: 'frame', frame }), 3);
+  const wire = timed(() => JSON.stringify({ type: 'frame', frame: wireFrame(frame) }), 3);
+  return { fullBytes: full.bytes, fullMs: full.encodeMs, wireBytes: wire.bytes, wireMs: wire.encodeMs };
+}
+
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
 
 export function reportWireSize(r: WireSizeBench, say: (line?: string) => void): void {
