@@ -19,7 +19,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import type { Frame } from '../native-bridge/model/frame-types';
 import { createSession } from '../native-bridge/session/session';
 import { median, ms, quantile } from './timing';
-import { wireCost, type WireCost } from './wire-frame-size';
+import { wireCost, wireCostLines, type WireCost } from './wire-frame-size';
 
 const WORKERS = 1000;
 const RATE_HZ = 30;
@@ -150,7 +150,7 @@ export async function measurePool(version: 'closes' | 'keeps'): Promise<PoolBenc
     const third = Math.max(1, Math.floor(intervals.length / 3));
     const sampleMs = window.map((f) => f.frame.durationMs);
 
-    const wire = wireCost(window.at(-1)?.frame);
+    const wire = wireCost(window.slice(-20).map((f) => f.frame));
     const stopping = performance.now();
     await check({ type: 'lesson.stop' });
     const cleanupMs = performance.now() - stopping;
@@ -208,7 +208,7 @@ export function reportPool(results: PoolBench[], say: (line?: string) => void): 
     say(
       `   ${mark(keepsUp)} frames at ${RATE_HZ} Hz: ${f.count} of ${f.expected} in ${WINDOW_MS / 1000} s; interval median ${ms(f.intervalMs[0])}, p95 ${ms(f.intervalMs[1])}, max ${ms(f.intervalMs[2])}; first third ${ms(f.firstThird)} vs last third ${ms(f.lastThird)}; sampling ${ms(f.sampleMs[0])} median, ${ms(f.sampleMs[1])} p95 for ${f.processes} processes`,
     );
-    say(`          one frame as JSON: ${(r.wire.fullBytes / 1e6).toFixed(1)} MB in full, encoded in ${ms(r.wire.fullMs)}; as the browser mode and Electron send it (wire-frame.ts) ${(r.wire.wireBytes / 1e6).toFixed(2)} MB, cut + encoded in ${ms(r.wire.wireMs)}`);
+    for (const line of wireCostLines(r.wire)) say(`          ${line}`);
     say(`          lesson.stop took ${ms(r.cleanupMs)}; workers left afterwards: ${r.left}`);
   }
 }

@@ -1,10 +1,11 @@
 /**
  * What one frame of the process pool costs on the wire (issue 11, the keeps
  * version: worker k holds the write ends of its elder siblings' pipes). Runs
- * the lesson through a real engine session, waits until every worker sleeps
- * in read (wchan from /proc), then encodes the last frame in full (what the
- * engine and `snapshot --json` keep) and in its wire form (wire-frame.ts, what
- * the browser mode and the Electron shell send), and prints size and time.
+ * the lesson through a real engine session at 30 Hz, waits until every
+ * worker sleeps in read (wchan from /proc), then encodes the last frame in
+ * full (what the engine and `snapshot --json` keep) and the following frames
+ * in their wire form (wire-frame.ts, what the browser mode and the Electron
+ * shell send): the first cut made from nothing, then frame after frame.
  * Run alone: `node --import tsx bench/wire-frame-size.ts [workers] [closes|keeps]`.
  */
 import { readFileSync } from 'node:fs';
@@ -13,13 +14,18 @@ import { wireFrame } from '../native-bridge/model/wire-frame';
 import { createSession } from '../native-bridge/session/session';
 import { median, ms } from './timing';
 
-export interface WireSizeBench {
-  workers: number;
-  version: string;
-  holders: number;
-  fds: number;
-  full: { bytes: number; encodeMs: number };
-  wire: { bytes: number; encodeMs: number; holders: number; fds: number };
+export interface WireCost {
+  /** Entries in the last frame's lists, in full and on the wire. */
+  holders: [number, number];
+  fds: [number, number];
+  fullBytes: number;
+  /** JSON.stringify of the full frame. */
+  fullMs: number;
+  wireBytes: number;
+  /** Cut + JSON.stringify of the first frame (nothing cut before). */
+  firstWireMs: number;
+  /** Median of cut + JSON.stringify over the following frames, one after the other as a view gets them. */
+  wireMs: number;
 }
 
 function wchan(pid: number): string {
@@ -30,80 +36,70 @@ function wchan(pid: number): string {
   }
 }
 
-function timed(run: () => string, times: number): { bytes: number; encodeMs: number } {
+const entries = (f: Frame): [number, number] => [f.objects.reduce((n, o) => n + o.holders.length, 0), f.processes.reduce((n, p) => n + p.fds.length, 0)];
+
+/** Frames in the order a session sent them, encoded as a view gets them; the full encoding of the last one. */
+export function wireCost(frames: Frame[]): WireCost {
+  const last = frames.at(-1);
+  if (!last) return { holders: [0, 0], fds: [0, 0], fullBytes: 0, fullMs: 0, wireBytes: 0, firstWireMs: 0, wireMs: 0 };
   const spent: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < times; i++) {
+  let wired = last;
+  let wireBytes = 0;
+  for (const frame of frames) {
     const start = performance.now();
-    bytes = Buffer.byteLength(run());
+    wired = wireFrame(frame);
+    wireBytes = Buffer.byteLength(JSON.stringify({ type: 'frame', frame: wired }));
     spent.push(performance.now() - start);
   }
-  return { bytes, encodeMs: median(spent) };
+  const start = performance.now();
+  const fullBytes = Buffer.byteLength(JSON.stringify({ type: 'frame', frame: last }));
+  const fullMs = performance.now() - start;
+  const [h, f] = entries(last);
+  const [wh, wf] = entries(wired);
+  return { holders: [h, wh], fds: [f, wf], fullBytes, fullMs, wireBytes, firstWireMs: spent[0]!, wireMs: median(spent.slice(1)) };
 }
 
-export async function measureWireSize(workers: number, version: 'closes' | 'keeps'): Promise<WireSizeBench> {
+export async function measureWireSize(workers: number, version: 'closes' | 'keeps'): Promise<WireCost> {
   const session = await createSession();
-  let last: Frame | null = null;
-  const off = session.onFrame((frame) => (last = frame));
+  const frames: Frame[] = [];
+  const off = session.onFrame((frame) => {
+    frames.push(frame);
+    if (frames.length > 40) frames.shift();
+  });
   try {
     const check = async (command: unknown): Promise<void> => {
       const result = await session.handle(command);
       if (!result.ok) throw new Error(`${JSON.stringify(command)}: ${result.error}`);
     };
-    await check({ type: 'rate', hz: 10 });
+    await check({ type: 'rate', hz: 30 });
     await check({ type: 'lesson.start', lesson: 'process-pool', params: { workers, version } });
     await check({ type: 'step' });
     const deadline = performance.now() + 120_000;
-    const asleep = (f: Frame | null): boolean => {
-      const pids = Object.entries(f?.lesson?.roles ?? {}).filter(([role]) => role !== 'parent').map(([, pid]) => pid);
-      return f !== null && f.processes.length > workers && pids.length >= workers && pids.every((pid) => wchan(pid) === 'anon_pipe_read') && f.processes.filter((p) => p.blocked?.op === 'read').length >= workers;
-    };
-    while (!asleep(last) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const frame = last as Frame | null;
-    if (!frame) throw new Error('no frame');
-    const wired = wireFrame(frame);
-    const count = (f: Frame) => ({ holders: f.objects.reduce((n, o) => n + o.holders.length, 0), fds: f.processes.reduce((n, p) => n + p.fds.length, 0) });
-    const full = count(frame);
-    const result = {
-      workers,
-      version,
-      ...full,
-      full: timed(() => JSON.stringify({ type: 'frame', frame }), 3),
-      wire: { ...timed(() => JSON.stringify({ type: 'frame', frame: wireFrame(frame) }), 3), ...count(wired) },
-    };
+    const asleep = (f: Frame | undefined): boolean => f !== undefined && f.processes.filter((p) => p.blocked?.op === 'read' && wchan(p.pid) === 'anon_pipe_read').length >= workers;
+    while (!asleep(frames.at(-1)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const from = frames.length;
+    while (frames.length < from + 20 && frames.length < 40) await new Promise((r) => setTimeout(r, 50));
+    const cost = wireCost(frames.slice(-20));
     await check({ type: 'lesson.stop' });
-    return result;
+    return cost;
   } finally {
     off();
     await session.dispose();
   }
 }
 
-export interface WireCost {
-  fullBytes: number;
-  fullMs: number;
-  wireBytes: number;
-  wireMs: number;
-}
-
-/** One frame encoded in full and in its wire form (median of 3 each); zeros without a frame. */
-export function wireCost(frame: Frame | undefined): WireCost {
-  if (!frame) return { fullBytes: 0, fullMs: 0, wireBytes: 0, wireMs: 0 };
-  const full = timed(() => JSON.stringify({ type: 'frame', frame }), 3);
-  const wire = timed(() => JSON.stringify({ type: 'frame', frame: wireFrame(frame) }), 3);
-  return { fullBytes: full.bytes, fullMs: full.encodeMs, wireBytes: wire.bytes, wireMs: wire.encodeMs };
-}
-
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
 
-export function reportWireSize(r: WireSizeBench, say: (line?: string) => void): void {
-  say(`One frame of the process pool at N = ${r.workers}, version ${r.version}, on the wire`);
-  say(`   full (engine, snapshot --json): ${mb(r.full.bytes)} of JSON, ${r.holders} holders, ${r.fds} descriptors; JSON.stringify ${ms(r.full.encodeMs)}`);
-  say(`   wire form (browser mode, Electron): ${mb(r.wire.bytes)}, ${r.wire.holders} holders, ${r.wire.fds} descriptors; cut + JSON.stringify ${ms(r.wire.encodeMs)}; ${(r.full.bytes / r.wire.bytes).toFixed(1)}x smaller`);
+export function wireCostLines(c: WireCost): string[] {
+  return [
+    `one frame in full (engine, snapshot --json): ${mb(c.fullBytes)} of JSON, ${c.holders[0]} holders, ${c.fds[0]} descriptors; JSON.stringify ${ms(c.fullMs)}`,
+    `as views get it (wire-frame.ts): ${mb(c.wireBytes)}, ${c.holders[1]} holders, ${c.fds[1]} descriptors (${(c.fullBytes / Math.max(1, c.wireBytes)).toFixed(0)}x smaller); cut + JSON.stringify ${ms(c.firstWireMs)} for the first frame, then ${ms(c.wireMs)} per frame (median)`,
+  ];
 }
 
 if (process.argv[1]?.endsWith('wire-frame-size.ts')) {
   const workers = Number(process.argv[2] ?? 1000);
   const version = process.argv[3] === 'closes' ? 'closes' : 'keeps';
-  reportWireSize(await measureWireSize(workers, version), (line = '') => process.stdout.write(`${line}\n`));
+  process.stdout.write(`The process pool at N = ${workers}, version ${version}, on the wire\n`);
+  for (const line of wireCostLines(await measureWireSize(workers, version))) process.stdout.write(`   ${line}\n`);
 }

@@ -68,3 +68,23 @@ describe('wireFrame', () => {
     expect(pids).toEqual(expect.arrayContaining([100, 1000, 7001, 7002]));
   });
 });
+
+describe('wireFrame from frame to frame', () => {
+  it('reuses the cut of an object or process that is the same object, and cuts again what changed', () => {
+    const first = keepsPoolFrame(40);
+    const caps = { holders: 8, fds: 8 };
+    const a = wireFrame(first, caps);
+    /* the next frame: the same processes and objects, except the parent (a new object, as for an actor that ran) */
+    const next = { ...first, processes: [{ ...first.processes[0]! }, ...first.processes.slice(1)] };
+    const b = wireFrame(next, caps);
+    expect(b.objects[0]).toBe(a.objects[0]);
+    expect(b.processes[5]).toBe(a.processes[5]);
+    expect(b.processes[0]).not.toBe(a.processes[0]);
+    expect(b.processes[0]).toEqual(a.processes[0]);
+    /* worker 1000 now sleeps on another pipe: what holder cuts read changed, so they are made again (the same here) */
+    const moved = { ...next, processes: next.processes.map((p) => (p.pid === 1000 ? { ...p, blocked: { ...p.blocked!, object: 'pipe:50039' } } : p)) };
+    const c = wireFrame(moved, caps);
+    expect(c.objects[0]).not.toBe(a.objects[0]);
+    expect(c.objects[0]).toEqual(a.objects[0]);
+  });
+});

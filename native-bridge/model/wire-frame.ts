@@ -45,18 +45,63 @@ interface Holders {
   sleepers: Map<string, Set<number>>;
 }
 
+/**
+ * Cuts made for earlier frames, by the very object cut: the Sampler hands on
+ * a process that has not run, and an object nothing changed, as the same
+ * object from frame to frame (a sleeping pool's 1000 workers), so a frame's
+ * cut costs what changed. A holder cut also depends on the frame's processes
+ * (their parents, commands, sleeps): it is reused only while those are the
+ * same as for the frame it was made for.
+ */
+const holderCuts = new WeakMap<IpcObject, { ctx: Holders; cap: number; size: number; cut: IpcObject }>();
+const fdCuts = new WeakMap<ProcessInfo, { focus: string; cap: number; size: number; cut: ProcessInfo }>();
+let lastContext: { processes: ProcessInfo[]; signature: string; ctx: Holders } | null = null;
+
+/* what a holder cut reads of the processes: each pid's parent, command and the object it sleeps on */
+const contextSignature = (processes: ProcessInfo[]): string => processes.map((p) => `${p.pid} ${p.ppid} ${p.comm} ${p.blocked?.object ?? ''}`).join('\n');
+
+function contextFor(processes: ProcessInfo[]): Holders {
+  const last = lastContext;
+  if (last && last.processes.length === processes.length && last.processes.every((p, i) => p === processes[i])) return last.ctx;
+  const signature = contextSignature(processes);
+  if (last && last.signature === signature) {
+    last.processes = processes;
+    return last.ctx;
+  }
+  const ctx = holdersContext(processes);
+  lastContext = { processes, signature, ctx };
+  return ctx;
+}
+
 /** The frame as views receive it; unchanged lists are shared, not copied. */
 export function wireFrame<T extends Snapshot & Partial<Pick<Frame, 'lesson'>>>(frame: T, caps: WireCaps = WIRE_CAPS): T {
   let objects = frame.objects;
   if (frame.objects.some((o) => o.holders.length > caps.holders)) {
-    const cut = holderCutter(holdersContext(frame.processes), caps.holders);
-    objects = frame.objects.map((o) => (o.holders.length > caps.holders ? cut(o) : o));
+    const ctx = contextFor(frame.processes);
+    const cut = holderCutter(ctx, caps.holders);
+    objects = frame.objects.map((o) => {
+      if (o.holders.length <= caps.holders) return o;
+      const earlier = holderCuts.get(o);
+      if (earlier && earlier.ctx === ctx && earlier.cap === caps.holders && earlier.size === o.holders.length) return earlier.cut;
+      const made = cut(o);
+      holderCuts.set(o, { ctx, cap: caps.holders, size: o.holders.length, cut: made });
+      return made;
+    });
   }
   let processes = frame.processes;
   if (frame.processes.some((p) => p.fds.length > caps.fds)) {
     const focus = focusFds(frame.lesson);
     const cut = fdCutter(caps.fds);
-    processes = frame.processes.map((p) => (p.fds.length > caps.fds ? cut(p, focus.get(p.pid)) : p));
+    processes = frame.processes.map((p) => {
+      if (p.fds.length <= caps.fds) return p;
+      const mine = focus.get(p.pid);
+      const focusKey = mine ? [...mine].sort((a, b) => a - b).join(',') : '';
+      const earlier = fdCuts.get(p);
+      if (earlier && earlier.focus === focusKey && earlier.cap === caps.fds && earlier.size === p.fds.length) return earlier.cut;
+      const made = cut(p, mine);
+      fdCuts.set(p, { focus: focusKey, cap: caps.fds, size: p.fds.length, cut: made });
+      return made;
+    });
   }
   return objects === frame.objects && processes === frame.processes ? frame : { ...frame, objects, processes };
 }
