@@ -10,6 +10,7 @@ export const wireEn = {
   wireAccessR: 'read ends',
   wireAccessW: 'write ends',
   wireAccessRw: 'read-write ends',
+  wireFanQueuedAtLeast: 'at least {count} holding queued bytes',
 } as const;
 
 export const wireZhHans: Record<keyof typeof wireEn, string> = {
@@ -19,6 +20,7 @@ export const wireZhHans: Record<keyof typeof wireEn, string> = {
   wireAccessR: '读端',
   wireAccessW: '写端',
   wireAccessRw: '读写端',
+  wireFanQueuedAtLeast: '至少 {count} 个持有排队中的字节',
 };
 
 export const wireZhHant: Record<keyof typeof wireEn, string> = {
@@ -28,4 +30,5 @@ export const wireZhHant: Record<keyof typeof wireEn, string> = {
   wireAccessR: '讀端',
   wireAccessW: '寫端',
   wireAccessRw: '讀寫端',
+  wireFanQueuedAtLeast: '至少 {count} 個持有排隊中的位元組',
 };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
-import { groupFrame } from './map-group';
+import { translatorFor } from '../store/selectors';
+import { groupFrame, type FanUnit } from './map-group';
+import { fanLines } from './map-labels';
 import { MapLayoutState } from './map-layout';
 import { poolFrame } from './testing/pool-frame';
 
@@ -26,5 +28,19 @@ describe('map edges on a wire frame', () => {
     Object.assign(pipe, { holders: pipe.holders.slice(0, 8), holdersTotal: 41, holdersOmitted: [{ ppid: 100, comm: 'worker', access: 'r', count: 33 }] });
     expect(edgesOf(wired).map((e) => [e.unit, e.access, e.count])).toEqual(full);
     expect(full).toContainEqual(['fan:100:worker', 'r', 40]);
+  });
+});
+
+describe('a fan on a wire frame', () => {
+  it('says "at least" for members holding queued bytes when the wire left some holders of a queued object out', () => {
+    const frame = sharedPipeFrame();
+    const pipe = frame.objects.find((o) => o.id === 'pipe:777')!;
+    pipe.queued = 12;
+    expect(fanLines(groupFrame(frame, new Set()).units.find((u) => u.kind === 'fan') as FanUnit, translatorFor('en')).counts).toContain('40 holding queued bytes');
+    Object.assign(pipe, { holders: pipe.holders.slice(0, 8), holdersTotal: 41, holdersOmitted: [{ ppid: 100, comm: 'worker', access: 'r', count: 33 }] });
+    const fan = groupFrame(frame, new Set()).units.find((u) => u.kind === 'fan') as FanUnit;
+    expect(fanLines(fan, translatorFor('en')).counts).toContain('at least 7 holding queued bytes');
+    expect(fanLines(fan, translatorFor('zh-Hans')).counts).toContain('至少 7 个持有排队中的字节');
+    expect(fanLines(fan, translatorFor('zh-Hant')).counts).toContain('至少 7 個持有排隊中的位元組');
   });
 });
