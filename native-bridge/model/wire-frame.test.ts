@@ -13,6 +13,15 @@ describe('wireFrame', () => {
     expect(wireFrame(frame, { holders: 32, fds: 32 })).toBe(frame);
   });
 
+  it('leaves a frame listing no more entries than the budget as it is, and cuts a bigger one', () => {
+    /* 40 workers: 40 + 40·41/2 holders, as many descriptors: ~1700 in all */
+    const small = keepsPoolFrame(40);
+    expect(wireFrame(small)).toBe(small);
+    expect(wireFrame(small, { holders: 16, fds: 12, budget: 1000 })).not.toBe(small);
+    const big = keepsPoolFrame(100);
+    expect(wireFrame(big).processes.at(-1)!.fdsTotal).toBe(100);
+  });
+
   it('cuts long lists and counts what it left out: the totals are the full counts', () => {
     const full = keepsPoolFrame(200);
     const wired = wireFrame(full, { holders: 16, fds: 16 });

@@ -27,9 +27,15 @@ export interface WireCaps {
   holders: number;
   /** Most descriptors a process keeps. */
   fds: number;
+  /**
+   * Lists are cut only in a frame listing more holders and descriptors than
+   * this in all: a lesson's few processes (a Node actor has ~20 descriptors)
+   * keep every entry; a pool of hundreds is cut. 0: always cut past the caps.
+   */
+  budget?: number;
 }
 
-export const WIRE_CAPS: WireCaps = { holders: 16, fds: 12 };
+export const WIRE_CAPS: WireCaps = { holders: 16, fds: 12, budget: 4000 };
 
 /* a group of holders this small (one parent, one command) is kept whole: the map's fans start at 8 */
 const WHOLE_GROUP = 8;
@@ -75,6 +81,7 @@ function contextFor(processes: ProcessInfo[]): Holders {
 
 /** The frame as views receive it; unchanged lists are shared, not copied. */
 export function wireFrame<T extends Snapshot & Partial<Pick<Frame, 'lesson'>>>(frame: T, caps: WireCaps = WIRE_CAPS): T {
+  if (caps.budget && listed(frame) <= caps.budget) return frame;
   let objects = frame.objects;
   if (frame.objects.some((o) => o.holders.length > caps.holders)) {
     const ctx = contextFor(frame.processes);
@@ -104,6 +111,13 @@ export function wireFrame<T extends Snapshot & Partial<Pick<Frame, 'lesson'>>>(f
     });
   }
   return objects === frame.objects && processes === frame.processes ? frame : { ...frame, objects, processes };
+}
+
+function listed(frame: Snapshot): number {
+  let n = 0;
+  for (const o of frame.objects) n += o.holders.length;
+  for (const p of frame.processes) n += p.fds.length;
+  return n;
 }
 
 function holdersContext(processes: ProcessInfo[]): Holders {
