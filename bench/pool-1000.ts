@@ -19,6 +19,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import type { Frame } from '../native-bridge/model/frame-types';
 import { createSession } from '../native-bridge/session/session';
 import { median, ms, quantile } from './timing';
+import { wireCost, wireCostLines, type WireCost } from './wire-frame-size';
 
 const WORKERS = 1000;
 const RATE_HZ = 30;
@@ -37,6 +38,8 @@ export interface PoolBench {
   frames: { count: number; expected: number; intervalMs: [number, number, number]; sampleMs: [number, number]; firstThird: number; lastThird: number; processes: number };
   cleanupMs: number;
   left: number;
+  /** One frame with every worker asleep, as JSON: in full (engine, snapshot --json) and in its wire form (views). */
+  wire: WireCost;
   /** The same start with no session sampling meanwhile: a parent actor alone runs pool-start. */
   alone: { blockedMs: number; parentCpuMs: number };
 }
@@ -147,6 +150,7 @@ export async function measurePool(version: 'closes' | 'keeps'): Promise<PoolBenc
     const third = Math.max(1, Math.floor(intervals.length / 3));
     const sampleMs = window.map((f) => f.frame.durationMs);
 
+    const wire = wireCost(window.slice(-20).map((f) => f.frame));
     const stopping = performance.now();
     await check({ type: 'lesson.stop' });
     const cleanupMs = performance.now() - stopping;
@@ -176,6 +180,7 @@ export async function measurePool(version: 'closes' | 'keeps'): Promise<PoolBenc
       },
       cleanupMs,
       left,
+      wire,
       alone: await startAlone(version),
     };
   } finally {
@@ -203,6 +208,7 @@ export function reportPool(results: PoolBench[], say: (line?: string) => void): 
     say(
       `   ${mark(keepsUp)} frames at ${RATE_HZ} Hz: ${f.count} of ${f.expected} in ${WINDOW_MS / 1000} s; interval median ${ms(f.intervalMs[0])}, p95 ${ms(f.intervalMs[1])}, max ${ms(f.intervalMs[2])}; first third ${ms(f.firstThird)} vs last third ${ms(f.lastThird)}; sampling ${ms(f.sampleMs[0])} median, ${ms(f.sampleMs[1])} p95 for ${f.processes} processes`,
     );
+    for (const line of wireCostLines(r.wire)) say(`          ${line}`);
     say(`          lesson.stop took ${ms(r.cleanupMs)}; workers left afterwards: ${r.left}`);
   }
 }

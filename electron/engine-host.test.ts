@@ -108,7 +108,7 @@ describe('engine host <-> engine client', () => {
     const pid = (started as { data: number }).data;
     expect(existsSync(`/proc/${pid}`)).toBe(true);
 
-    session.emit({ seq: 1 } as unknown as Frame);
+    session.emit({ seq: 1, processes: [], objects: [] } as unknown as Frame);
     await new Promise((resolve) => setImmediate(resolve));
     expect(frames.map((frame) => frame.seq)).toEqual([1]);
     expect(statuses).toContain('open');

@@ -1,4 +1,5 @@
 import type { EngineSession } from '../native-bridge/model/session-api';
+import { wireFrame } from '../native-bridge/model/wire-frame';
 import { parseToEngine } from './engine-protocol';
 import type { FromEngine } from './engine-protocol';
 
@@ -15,7 +16,7 @@ export interface ParentPortLike {
  */
 export function runEngineHost(port: ParentPortLike, session: EngineSession, exit: (code: number) => void): { shutdown(code: number): Promise<void> } {
   let disposing: Promise<void> | null = null;
-  const stopFrames = session.onFrame((frame) => port.postMessage({ kind: 'frame', frame }));
+  const stopFrames = session.onFrame((frame) => port.postMessage({ kind: 'frame', frame: wireFrame(frame) }));
 
   const shutdown = (code: number): Promise<void> => {
     disposing ??= (async () => {

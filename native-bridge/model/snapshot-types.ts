@@ -97,6 +97,25 @@ export interface ProcessInfo {
   error?: string;
   /** /proc/PID/io when it was read (own processes, or as root): absent otherwise. */
   io?: ProcessIo;
+  /** Set only when a wire frame cut `fds` (native-bridge/model/wire-frame.ts): how many descriptors the process has in all. */
+  fdsTotal?: number;
+  /** With `fdsTotal`: the descriptors left out of `fds`, counted by what they are open on and access. */
+  fdsOmitted?: FdCount[];
+}
+
+/** Descriptors a wire frame left out: `kind` is the object kind ("pipe", "unix" ...) or "file" / "other". */
+export interface FdCount {
+  kind: string;
+  access: Access;
+  count: number;
+}
+
+/** Holders a wire frame left out, counted by the holding process's parent, command and access. */
+export interface HolderCount {
+  ppid: number;
+  comm: string;
+  access: Access;
+  count: number;
 }
 
 /**
@@ -128,6 +147,10 @@ interface ObjectBase {
   id: string;
   kind: ObjectKind;
   holders: Holder[];
+  /** Set only when a wire frame cut `holders` (native-bridge/model/wire-frame.ts): how many descriptors hold it in all. */
+  holdersTotal?: number;
+  /** With `holdersTotal`: the holders left out of `holders`, counted by parent, command and access. */
+  holdersOmitted?: HolderCount[];
   /** Bytes waiting to be read, when the kernel tells; null when it does not. */
   queued?: number | null;
   /** Up to 256 queued bytes, base64, copied without consuming them. */

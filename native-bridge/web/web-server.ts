@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import type { EngineSession } from '../model/session-api';
 import { FrameSender } from './frame-sender';
+import { wireFrame } from '../model/wire-frame';
 import { checkUpgrade, isAllowedHost } from './request-guard';
 import { sendPlain, serveStatic } from './static-files';
 import { MAX_CLIENT_MESSAGE_BYTES, WS_PATH } from './wire-protocol';
@@ -197,8 +198,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   /* the server listens to frames only while someone watches: no client, no sampling */
   let stopFrames: (() => void) | null = null;
   const watch = (): void => {
-    stopFrames ??= session.onFrame((frame) => {
+    stopFrames ??= session.onFrame((full) => {
       if (senders.size === 0) return;
+      const frame = wireFrame(full);
       // One JSON encoding shared by every client that keeps up.
       const encoded = JSON.stringify({ type: 'frame', frame } satisfies ServerMessage);
       for (const sender of senders.values()) sender.offer(frame, encoded);

@@ -13,6 +13,7 @@ import { observeEn, observeZhHans, observeZhHant } from './observe-strings';
 import { raceEn, raceZhHans, raceZhHant } from './race-strings';
 import { signalEn, signalZhHans, signalZhHant } from './signal-strings';
 import { toolkitEn, toolkitZhHans, toolkitZhHant } from './toolkit-strings';
+import { wireEn, wireZhHans, wireZhHant } from './wire-strings';
 
 /**
  * Every UI string in the three languages a course may be taught in. English is
@@ -108,6 +109,7 @@ const en = {
   ...observeEn,
   ...signalEn,
   ...raceEn,
+  ...wireEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -201,6 +203,7 @@ const zhHans: Table = {
   ...observeZhHans,
   ...signalZhHans,
   ...raceZhHans,
+  ...wireZhHans,
 };
 
 const zhHant: Table = {
@@ -291,6 +294,7 @@ const zhHant: Table = {
   ...observeZhHant,
   ...signalZhHant,
   ...raceZhHant,
+  ...wireZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

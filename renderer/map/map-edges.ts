@@ -1,6 +1,6 @@
 import type { ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import { FAN_H, type MapEdge, type PlacedObject, type PlacedUnit, type Rect } from './map-geometry';
-import type { MapGroups, UnitKey } from './map-group';
+import { fanKey, type MapGroups, type UnitKey } from './map-group';
 
 /**
  * The map's descriptor edges: one per unit, object and access (a fan's 200
@@ -37,6 +37,11 @@ export function layoutEdges(units: PlacedUnit[], objects: PlacedObject[], groups
       };
       seen.set(dedupe, edge);
       edges.push(edge);
+    }
+    // Holders a wire frame left out (native-bridge/model/wire-frame.ts) are counted by parent and command: a fan's share joins its edge.
+    for (const c of o.object.holdersOmitted ?? []) {
+      const edge = seen.get(`${fanKey(c.ppid, c.comm)}/${c.access}/false`);
+      if (edge) edge.count += c.count;
     }
   }
   // A fan's own objects are held by its parent too: one edge from the parent to the fan says so.

@@ -32,6 +32,12 @@ export interface FanCounts {
   other: number;
   /** Members holding a descriptor on an object with bytes queued in it. */
   holdingQueued: number;
+  /**
+   * True when the wire left out holders of such an object that are members
+   * (native-bridge/model/wire-frame.ts counts them, without their pids): then
+   * holdingQueued counts only the members listed, and is a least count.
+   */
+  holdingQueuedCut?: boolean;
 }
 
 export interface FanUnit {
@@ -135,7 +141,12 @@ export function groupFrame(frame: Pick<Frame, 'processes' | 'objects'>, expanded
   for (const p of frame.processes) if (!unitOf.has(p.pid)) unitOf.set(p.pid, processKey(p.pid));
 
   const queuedHolders = new Set<number>();
-  for (const o of frame.objects) if ((o.queued ?? 0) > 0) for (const h of o.holders) queuedHolders.add(h.pid);
+  const queuedCut = new Set<UnitKey>();
+  for (const o of frame.objects) {
+    if ((o.queued ?? 0) <= 0) continue;
+    for (const h of o.holders) queuedHolders.add(h.pid);
+    for (const c of o.holdersOmitted ?? []) queuedCut.add(fanKey(c.ppid, c.comm));
+  }
 
   // An object belongs to a fan when every holder is a member of it, of a sibling fan (same parent), or that
   // parent, and one is a member: each worker's pipe in a pool, each `sleep | cat` pipe of a shell's 200 pipelines.
@@ -192,7 +203,7 @@ export function groupFrame(frame: Pick<Frame, 'processes' | 'objects'>, expanded
       members,
       memberObjects,
       objectKinds,
-      counts: countMembers(members, queuedHolders),
+      counts: { ...countMembers(members, queuedHolders), ...(queuedCut.has(key) ? { holdingQueuedCut: true } : {}) },
       linkedFrom: links.get(key) ?? new Map(),
       expanded: expanded.has(key),
     });

@@ -14,7 +14,7 @@ export function fanLines(fan: FanUnit, t: Translate): { head: string; counts: st
   for (const [op, n] of ops) parts.push(t('mapFanBlocked', { count: n, op }));
   if (counts.running) parts.push(t('mapFanRunning', { count: counts.running }));
   if (counts.other) parts.push(t('mapFanOther', { count: counts.other }));
-  if (counts.holdingQueued) parts.push(t('mapFanQueued', { count: counts.holdingQueued }));
+  if (counts.holdingQueued) parts.push(t(counts.holdingQueuedCut ? 'wireFanQueuedAtLeast' : 'mapFanQueued', { count: counts.holdingQueued }));
   return { head: t('mapFanHead', { count: counts.total, comm: fan.comm }), counts: parts.join(', ') };
 }
 

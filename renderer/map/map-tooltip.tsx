@@ -1,4 +1,5 @@
 import { blockedSentence, objectLabel, stateWord } from '../format/kernel-words';
+import { fdCount, holderCount } from '../format/omitted-words';
 import type { Translate } from '../i18n/strings';
 import type { MapTarget, Point } from './map-geometry';
 import { fanLines, kindList, objectLines } from './map-labels';
@@ -15,7 +16,7 @@ export function tooltipLines(target: MapTarget, model: MapModel, t: Translate): 
     if (!p) return [];
     const lines = [`PID ${p.pid} (ppid ${p.ppid}) ${p.comm}`, `${stateWord(p, t)} (${p.state})`];
     if (p.blocked) lines.push(`${blockedSentence(p.blocked, t)} · ${t('wchan', { wchan: p.blocked.wchan })}`);
-    lines.push(`${p.fds.length} fd`);
+    lines.push(`${fdCount(p)} fd`);
     return lines;
   }
   if (target.type === 'fan') {
@@ -29,7 +30,7 @@ export function tooltipLines(target: MapTarget, model: MapModel, t: Translate): 
   if (!o) return [];
   const { detail } = objectLines(o);
   const holders = o.holders.slice(0, MAX_HOLDERS).map((h) => `${h.pid}:fd ${h.fd} ${h.access}`);
-  if (o.holders.length > MAX_HOLDERS) holders.push(`+${o.holders.length - MAX_HOLDERS}`);
+  if (holderCount(o) > MAX_HOLDERS) holders.push(`+${holderCount(o) - MAX_HOLDERS}`);
   return [objectLabel(o.id), ...(detail ? [detail] : []), holders.length ? t('mapHolders', { list: holders.join(', ') }) : t('mapNoHolders')];
 }
 

@@ -1,5 +1,6 @@
 import { peekText } from '../format/bytes-text';
 import { blockedSentence, objectLabel, stateWord } from '../format/kernel-words';
+import { omittedFdsText, omittedHoldersText } from '../format/omitted-words';
 import { useT } from '../i18n/use-t';
 import { MmapLockFacts } from './mmap-lock-facts';
 import { useAppStore } from '../store/app-store';
@@ -39,6 +40,11 @@ export function DetailsPanel() {
                   <code>{`${fd.fd} ${fd.access.padEnd(2)} ${fd.target}`}</code>
                 </li>
               ))}
+              {omittedFdsText(process, t) && (
+                <li className="fd-more" data-testid="fds-more">
+                  {omittedFdsText(process, t)}
+                </li>
+              )}
             </ul>
           </dd>
         </dl>
@@ -55,7 +61,10 @@ export function DetailsPanel() {
           )}
           <MmapLockFacts object={object} t={t} />
           <dt>{t('holders')}</dt>
-          <dd>{object.holders.map((h) => `${h.pid}:fd ${h.fd} ${h.access}`).join(', ') || '—'}</dd>
+          <dd>
+            {object.holders.map((h) => `${h.pid}:fd ${h.fd} ${h.access}`).join(', ') || '—'}
+            {omittedHoldersText(object, t) && <div data-testid="holders-more">{omittedHoldersText(object, t)}</div>}
+          </dd>
           {object.queued != null && (
             <>
               <dt>{t('peek')}</dt>

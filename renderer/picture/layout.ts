@@ -212,7 +212,12 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   const shownIds = new Set([...shown.flatMap((o) => [o.id, ...(pairEnd.has(o.id) ? [pairEnd.get(o.id)!] : [])]), ...folded]);
   const otherFds = (pid: number): FdEntry[] => (showAll ? (byPid.get(pid)?.fds ?? []).filter((fd) => !shownIds.has(fd.object)) : []);
   const others = new Map(slots.map((slot) => [slot.pid, otherFds(slot.pid)]));
-  const fdRoom = Math.min(MAX_FD_LINES + 1, Math.max(0, ...[...others.values()].map((fds) => fds.length))) * FD_ROW;
+  // descriptors the wire did not send (native-bridge/model/wire-frame.ts) take the "+N more" line
+  const notSent = (pid: number): number => {
+    const p = byPid.get(pid);
+    return p ? (p.fdsTotal ?? p.fds.length) - p.fds.length : 0;
+  };
+  const fdRoom = Math.min(MAX_FD_LINES + 1, Math.max(0, ...[...others].map(([pid, fds]) => (fds.length > 0 ? fds.length + Math.min(1, notSent(pid)) : 0)))) * FD_ROW;
   const rowHeight = ROW_HEIGHT + fdRoom;
   const rooms = shown.map(objectRoom);
   const stacked = shown.length > 1 && rooms.some((room) => room !== OBJECT_HEIGHT);

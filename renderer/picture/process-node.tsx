@@ -1,6 +1,7 @@
 import { HourglassGlyph } from '../controls/icons';
 import { blockedCall, blockedSentence, stateWord } from '../format/kernel-words';
 import type { Translate } from '../i18n/strings';
+import { fdCount } from '../format/omitted-words';
 import { BADGE_MAX_WIDTH, MAX_FD_LINES, NODE_HEIGHT, NODE_WIDTH, type PlacedProcess } from './layout';
 import { clipToWidth, estimateWidth } from './text-fit';
 import type { Palette } from './palette';
@@ -100,6 +101,8 @@ function BlockedBadge({ placed, palette, t, loud, betweenSteps }: { placed: Plac
 
 export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIsEof, waitsOnShownObject, betweenSteps, pausedByIpcscope, onSelect }: Props) {
   const { pid, role, process, x, y, otherFds } = placed;
+  // descriptors the wire did not send (native-bridge/model/wire-frame.ts): counted, not listed
+  const notSent = otherFds.length > 0 && process ? fdCount(process) - process.fds.length : 0;
   const s = palette.scale;
   const blocked = process?.blocked ?? null;
   const loud = !!blocked && waitsOnShownObject;
@@ -160,9 +163,9 @@ export function ProcessNode({ placed, palette, t, selected, lastCall, lastCallIs
       ) : (
         blocked && <BlockedBadge placed={placed} palette={palette} t={t} loud={loud} betweenSteps={betweenSteps} />
       )}
-      {otherFds.length > MAX_FD_LINES && (
-        <text x={left} y={fdTop + MAX_FD_LINES * FD_LINE * s} fill={palette.muted} fontFamily={palette.font} fontSize={12 * s} fontStyle="italic">
-          {t('moreFds', { count: otherFds.length - MAX_FD_LINES })}
+      {otherFds.length + notSent > MAX_FD_LINES && (
+        <text x={left} y={fdTop + Math.min(otherFds.length, MAX_FD_LINES) * FD_LINE * s} fill={palette.muted} fontFamily={palette.font} fontSize={12 * s} fontStyle="italic">
+          {t('moreFds', { count: otherFds.length + notSent - Math.min(otherFds.length, MAX_FD_LINES) })}
         </text>
       )}
       {otherFds.slice(0, MAX_FD_LINES).map((fd, i) => (
