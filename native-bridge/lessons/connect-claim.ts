@@ -5,7 +5,7 @@
  * listener's queue, against its backlog, before any accept().
  */
 import type { LocalizedText } from '../model/frame-types';
-import type { LessonClaim, LessonVars } from './lesson-types';
+import type { LessonClaim, LessonVars, SettledStep, Verdict } from './lesson-types';
 import { text } from './step-kit';
 
 export interface ConnectClaimSpec {
@@ -36,4 +36,29 @@ export function connectNotAcceptClaim({ id, queue, explain }: ConnectClaimSpec):
       };
     },
   };
+}
+
+/** The listener's queue in words, in the three languages (each lesson says it with its own ss command). */
+export interface QueueWords {
+  en: string;
+  hans: string;
+  hant: string;
+}
+
+/**
+ * Judges "what does connect() do before any accept()?" from the kernel: the
+ * client asleep in connect (blocks), connect() returned 0 (returns: `returned`
+ * says why in this lesson's words), or it failed (refused, with its errno).
+ */
+export function judgeConnect(settled: SettledStep, q: QueueWords, returned: LocalizedText): Verdict {
+  if (settled.status === 'blocked') {
+    const wchan = settled.wait('client1')?.wchan ?? '?';
+    return {
+      correct: 'blocks',
+      evidence: text(`The client sleeps in connect (wchan ${wchan}); ${q.en}.`, `客户端睡在 connect 中（wchan ${wchan}）；${q.hans}。`, `用戶端睡在 connect 中（wchan ${wchan}）；${q.hant}。`),
+    };
+  }
+  if ((settled.reply?.result ?? -1) === 0) return { correct: 'returns', evidence: returned };
+  const errno = settled.reply?.errno ?? '?';
+  return { correct: 'refused', evidence: text(`connect() failed: ${errno}.`, `connect() 失败：${errno}。`, `connect() 失敗：${errno}。`) };
 }

@@ -6,7 +6,7 @@
  */
 import type { LessonClaim, LessonQuestion, LessonVars, SettledStep } from './lesson-types';
 import { tcpListenerQueue } from './echo-logger-port';
-import { connectNotAcceptClaim } from './connect-claim';
+import { connectNotAcceptClaim, judgeConnect } from './connect-claim';
 import { text } from './step-kit';
 
 function queueOf(vars: LessonVars): { pending: number; backlog: number } | null {
@@ -37,25 +37,15 @@ export const tcpConnectQuestion: LessonQuestion = {
   ],
   judge(settled: SettledStep) {
     const q = queueText(settled.vars);
-    if (settled.status === 'blocked') {
-      const wait = settled.wait('client1');
-      return {
-        correct: 'blocks',
-        evidence: text(`The client sleeps in connect (wchan ${wait?.wchan ?? '?'}); ${q.en}.`, `客户端睡在 connect 中（wchan ${wait?.wchan ?? '?'}）；${q.hans}。`, `用戶端睡在 connect 中（wchan ${wait?.wchan ?? '?'}）；${q.hant}。`),
-      };
-    }
-    if ((settled.reply?.result ?? -1) === 0) {
-      return {
-        correct: 'returns',
-        evidence: text(
-          `connect() returned 0 and nobody has called accept(): the kernel answered the handshake itself; ${q.en}.`,
-          `没有人调用 accept()，connect() 却返回了 0：握手由内核自己完成；${q.hans}。`,
-          `沒有人呼叫 accept()，connect() 卻回傳了 0：交握由核心自己完成；${q.hant}。`,
-        ),
-      };
-    }
-    const errno = settled.reply?.errno ?? '?';
-    return { correct: 'refused', evidence: text(`connect() failed: ${errno}.`, `connect() 失败：${errno}。`, `connect() 失敗：${errno}。`) };
+    return judgeConnect(
+      settled,
+      q,
+      text(
+        `connect() returned 0 and nobody has called accept(): the kernel answered the handshake itself; ${q.en}.`,
+        `没有人调用 accept()，connect() 却返回了 0：握手由内核自己完成；${q.hans}。`,
+        `沒有人呼叫 accept()，connect() 卻回傳了 0：交握由核心自己完成；${q.hant}。`,
+      ),
+    );
   },
 };
 

@@ -6,7 +6,7 @@
  */
 import { queryUnixSocket } from '../probe/kinds/unix-sockets';
 import type { LessonClaim, LessonQuestion, LessonVars, SettledStep } from './lesson-types';
-import { connectNotAcceptClaim } from './connect-claim';
+import { connectNotAcceptClaim, judgeConnect } from './connect-claim';
 import { text } from './step-kit';
 
 /** The listener as the kernel has it now: pending connections, backlog, pending client inodes. */
@@ -40,30 +40,15 @@ export const connectQuestion: LessonQuestion = {
   ],
   judge(settled: SettledStep) {
     const q = queueText(settled.vars);
-    if (settled.status === 'blocked') {
-      const wait = settled.wait('client1');
-      return {
-        correct: 'blocks',
-        evidence: text(
-          `The client sleeps in connect (wchan ${wait?.wchan ?? '?'}); ${q.en}.`,
-          `客户端睡在 connect 中（wchan ${wait?.wchan ?? '?'}）；${q.hans}。`,
-          `用戶端睡在 connect 中（wchan ${wait?.wchan ?? '?'}）；${q.hant}。`,
-        ),
-      };
-    }
-    const r = settled.reply?.result ?? -1;
-    if (r === 0) {
-      return {
-        correct: 'returns',
-        evidence: text(
-          `connect() returned 0 although nobody called accept(): ${q.en}.`,
-          `没有人调用 accept()，connect() 却返回了 0：${q.hans}。`,
-          `沒有人呼叫 accept()，connect() 卻回傳了 0：${q.hant}。`,
-        ),
-      };
-    }
-    const errno = settled.reply?.errno ?? '?';
-    return { correct: 'refused', evidence: text(`connect() failed: ${errno}.`, `connect() 失败：${errno}。`, `connect() 失敗：${errno}。`) };
+    return judgeConnect(
+      settled,
+      q,
+      text(
+        `connect() returned 0 although nobody called accept(): ${q.en}.`,
+        `没有人调用 accept()，connect() 却返回了 0：${q.hans}。`,
+        `沒有人呼叫 accept()，connect() 卻回傳了 0：${q.hant}。`,
+      ),
+    );
   },
 };
 
