@@ -128,7 +128,7 @@ export interface Lesson {
    * engine is killed.
    */
   tempDir?: boolean;
-  /** The race's measurements so far, from what its steps saved (lessons/ipc-race.ts); shown in LessonView.race. */
+  /** The race's measurements so far, from what its steps saved (lessons/race/ipc-race.ts); shown in LessonView.race. */
   race?: (vars: LessonVars, params: LessonParams) => RaceResult | null;
 }
 

@@ -173,7 +173,7 @@ export interface LessonView {
    * at full speed on new processes; null otherwise.
    */
   replayed: { from: number; to: number } | null;
-  /** The IPC race's numbers measured so far in this run (lessons/ipc-race.ts); absent for other lessons. */
+  /** The IPC race's numbers measured so far in this run (lessons/race/ipc-race.ts); absent for other lessons. */
   race?: RaceResult | null;
 }
 

@@ -1,5 +1,5 @@
 /**
- * What the IPC race lesson measured in this run (lessons/ipc-race.ts), as it
+ * What the IPC race lesson measured in this run (lessons/race/ipc-race.ts), as it
  * travels in the frame's lesson view: one entry per mechanism that has run.
  * Nothing here is stored between runs; the renderer draws the chart from it.
  */

@@ -11,7 +11,7 @@ import { unusedPid } from '../cli/cli-test-support';
 import type { CommandResult } from '../model/commands';
 import type { Lesson } from '../lessons/lesson-types';
 import { numberVar } from '../lessons/lesson-types';
-import { pipeParentChild } from '../lessons/pipe-parent-child';
+import { pipeParentChild } from '../lessons/pipes/pipe-parent-child';
 import { createSession, type Session } from './session';
 import { alive, holdersOf, recordFrames, until } from './session-test-helpers';
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandResult } from '../model/commands';
 import type { Lesson } from '../lessons/lesson-types';
 import { numberVar } from '../lessons/lesson-types';
-import { pipeParentChild } from '../lessons/pipe-parent-child';
+import { pipeParentChild } from '../lessons/pipes/pipe-parent-child';
 import { createSession, type Session } from './session';
 import { alive, holdersOf, recordFrames, until } from './session-test-helpers';
 

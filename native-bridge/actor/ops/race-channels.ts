@@ -1,5 +1,5 @@
 /**
- * The race lesson's channels (lessons/ipc-race.ts): one way to move a message
+ * The race lesson's channels (lessons/race/ipc-race.ts): one way to move a message
  * of `size` bytes to the other process and back, per mechanism, each a loop of
  * real libc calls through koffi. Every call that moves or waits is counted in
  * `calls`, so "syscalls per message" is what the loop really made (a stream

@@ -1,5 +1,5 @@
 /**
- * Ops of the IPC race (lessons/ipc-race.ts): `race-echo` (the receiving
+ * Ops of the IPC race (lessons/race/ipc-race.ts): `race-echo` (the receiving
  * process) and `race-send` (the sending process) move the same messages
  * through one mechanism, each a tight loop of real calls into libc on the
  * actor's main thread (race-channels.ts). Three passes, in this order on both

@@ -1,5 +1,5 @@
 /**
- * Ops of the semaphore lesson (lessons/sem-counter.ts): `add-counter` is the
+ * Ops of the semaphore lesson (lessons/shared-memory/sem-counter.ts): `add-counter` is the
  * C function add() of its adder program, run for real on the actor's main
  * thread: wait at a start gate (semop wait-for-zero, asleep in semtimedop
  * 220 with arg0 = semid, wchan __do_semtimedop), then `times` read-modify-

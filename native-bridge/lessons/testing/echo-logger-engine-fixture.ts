@@ -4,7 +4,7 @@
  * the listener's queue and the logger sleeps on the pipe, prints the
  * lesson's directory, pids and port, and waits to be SIGKILLed.
  */
-import { echoLogger } from '../echo-logger';
+import { echoLogger } from '../sockets/echo-logger';
 import { LessonRunner } from '../../session/lesson-runner';
 
 const runner = await LessonRunner.start(echoLogger, { onEvent: () => undefined });

@@ -3,7 +3,7 @@
  * lesson until the server sleeps in open() on the FIFO, prints the lesson's
  * directory and pids, and waits to be SIGKILLed (no handler of its runs).
  */
-import { fifoServerClient } from '../fifo-server-client';
+import { fifoServerClient } from '../pipes/fifo-server-client';
 import { LessonRunner } from '../../session/lesson-runner';
 
 const runner = await LessonRunner.start(fifoServerClient, { onEvent: () => undefined });

@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { LessonRunner } from '../../session/lesson-runner';
-import { mmapLock } from '../mmap-lock';
+import { mmapLock } from '../shared-memory/mmap-lock';
 
 /* the runner's sockets do not hold the event loop open */
 setInterval(() => undefined, 60_000);

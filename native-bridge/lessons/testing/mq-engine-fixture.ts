@@ -6,7 +6,7 @@
  */
 import { readlinkSync } from 'node:fs';
 import { LessonRunner } from '../../session/lesson-runner';
-import { msgqPosix } from '../msgq-posix';
+import { msgqPosix } from '../queues/msgq-posix';
 
 const runner = await LessonRunner.start(msgqPosix, { onEvent: () => undefined });
 for (let i = 0; i < 10; i += 1) await runner.step();

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { MSG_RECORD } from '../../session/lesson-msgq-record';
 import { LessonRunner } from '../../session/lesson-runner';
-import { msgqTyped } from '../msgq-typed';
+import { msgqTyped } from '../queues/msgq-typed';
 
 const runner = await LessonRunner.start(msgqTyped, { onEvent: () => undefined });
 for (let i = 0; i < 3; i += 1) await runner.step();

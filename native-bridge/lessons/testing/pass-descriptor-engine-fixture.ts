@@ -5,7 +5,7 @@
  * SIGKILLed.
  */
 import { LessonRunner } from '../../session/lesson-runner';
-import { passDescriptor } from '../pass-descriptor';
+import { passDescriptor } from '../sockets/pass-descriptor';
 
 const runner = await LessonRunner.start(passDescriptor, { onEvent: () => undefined });
 for (let i = 0; i < 11; i += 1) await runner.step();

@@ -7,7 +7,7 @@
 import { readKernelWait } from '../../actor/kernel-wait';
 import { LessonRunner } from '../../session/lesson-runner';
 import { validateParams } from '../lesson-params';
-import { processPool } from '../process-pool';
+import { processPool } from '../pool/process-pool';
 
 const runner = await LessonRunner.start(processPool, { onEvent: () => undefined }, { params: validateParams(processPool, { workers: 10 }) });
 await runner.step();

@@ -5,7 +5,7 @@
  * port, and waits to be SIGKILLed (no handler of its runs).
  */
 import { LessonRunner } from '../../session/lesson-runner';
-import { ipcRace } from '../ipc-race';
+import { ipcRace } from '../race/ipc-race';
 import { validateParams } from '../lesson-params';
 
 const runner = await LessonRunner.start(ipcRace, { onEvent: () => undefined }, { questionsOn: false, params: validateParams(ipcRace, { size: '64', kib: 16 }) });

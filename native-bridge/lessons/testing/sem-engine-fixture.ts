@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { SEM_RECORD } from '../../session/lesson-sem-record';
 import { SHM_RECORD } from '../../session/lesson-shm-record';
 import { LessonRunner } from '../../session/lesson-runner';
-import { semCounter } from '../sem-counter';
+import { semCounter } from '../shared-memory/sem-counter';
 
 const runner = await LessonRunner.start(semCounter, { onEvent: () => undefined }, { questionsOn: false });
 for (let i = 0; i < 9; i += 1) await runner.step();

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SHM_RECORD } from '../../session/lesson-shm-record';
-import { shmServerClient } from '../shm-server-client';
+import { shmServerClient } from '../shared-memory/shm-server-client';
 import { LessonRunner } from '../../session/lesson-runner';
 
 const runner = await LessonRunner.start(shmServerClient, { onEvent: () => undefined });

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { LessonRunner } from '../../session/lesson-runner';
 import { validateParams } from '../lesson-params';
-import { shmServerClient } from '../shm-server-client';
+import { shmServerClient } from '../shared-memory/shm-server-client';
 
 const rows = (): number => readFileSync('/proc/sysvipc/shm', 'utf8').trim().split('\n').length - 1;
 

@@ -4,7 +4,7 @@
  * the lesson's pids, and waits to be SIGKILLed (no handler of its runs).
  */
 import { LessonRunner } from '../../session/lesson-runner';
-import { signalsLesson } from '../signals';
+import { signalsLesson } from '../signals/signals';
 
 const runner = await LessonRunner.start(signalsLesson, { onEvent: () => undefined });
 for (let i = 0; i < 10; i += 1) await runner.step();

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readlinkSync } from 'node:fs';
 import { LessonRunner } from '../../session/lesson-runner';
-import { streamVsDatagram } from '../stream-vs-datagram';
+import { streamVsDatagram } from '../sockets/stream-vs-datagram';
 
 const runner = await LessonRunner.start(streamVsDatagram, { onEvent: () => undefined });
 for (let i = 0; i < 13; i += 1) await runner.step();

@@ -3,7 +3,7 @@
  * stream server lesson until two clients wait in the listener's queue,
  * prints the lesson's directory and pids, and waits to be SIGKILLed.
  */
-import { unixStreamServer } from '../unix-stream-server';
+import { unixStreamServer } from '../sockets/unix-stream-server';
 import { LessonRunner } from '../../session/lesson-runner';
 
 const runner = await LessonRunner.start(unixStreamServer, { onEvent: () => undefined });
