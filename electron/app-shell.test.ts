@@ -3,13 +3,13 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Frame } from '../native-bridge/model/frame-types';
-import { startTime } from './actor-sweep';
+import { startTime } from './engine/actor-sweep';
 import { startShell } from './app-shell';
 import type { Shell } from './app-shell';
 import * as electron from './fake-electron';
-import { CALL_CHANNELS, EVENT_CHANNELS } from './ipc-channels';
-import { UntrustedSenderError } from './ipc-main';
-import { APP_PAGE_URL } from './window-security';
+import { CALL_CHANNELS, EVENT_CHANNELS } from './window/ipc-channels';
+import { UntrustedSenderError } from './window/ipc-main';
+import { APP_PAGE_URL } from './window/window-security';
 
 vi.mock('electron', async () => await import('./fake-electron'));
 
@@ -185,7 +185,7 @@ describe('app shell', () => {
     spawned.push(actor);
     const pid = actor.pid!;
     child.reply({ kind: 'frame', frame: frame(1, { reader: pid }) });
-    const { ActorSweep } = await import('./actor-sweep');
+    const { ActorSweep } = await import('./engine/actor-sweep');
     const sweep = new ActorSweep();
     sweep.note(frame(1, { reader: pid, init: 1, self: process.pid }));
     /* pretend it started at another time: this is what a recycled PID looks like */

@@ -3,12 +3,12 @@ import type { WebContents } from 'electron';
 import { join } from 'node:path';
 import { CommandError, parseCommand } from '../native-bridge/model/commands';
 import type { CommandResult, ObserveScope } from '../native-bridge/model/commands';
-import { ActorSweep } from './actor-sweep';
-import { registerAppScheme, serveAppScheme } from './app-protocol';
-import { EngineClient } from './engine-client';
-import { handleCall, sendEvent } from './ipc-main';
-import { isTrustedSender } from './trusted-sender';
-import { APP_PAGE_URL, contentSecurityPolicy, guardNavigation, guardSession, mainWindowOptions } from './window-security';
+import { ActorSweep } from './engine/actor-sweep';
+import { registerAppScheme, serveAppScheme } from './window/app-protocol';
+import { EngineClient } from './engine/engine-client';
+import { handleCall, sendEvent } from './window/ipc-main';
+import { isTrustedSender } from './window/trusted-sender';
+import { APP_PAGE_URL, contentSecurityPolicy, guardNavigation, guardSession, mainWindowOptions } from './window/window-security';
 
 export interface ShellOptions {
   /** Directory holding the built preload.js and engine-process.js (`.vite/build`). */

@@ -125,7 +125,7 @@ export class NodeUtilityProcess extends EventEmitter {
     const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
     this.child = fork(modulePath, [], {
       cwd: root,
-      execArgv: ['--import', 'tsx', '--import', resolve(root, 'electron', 'parent-port-shim.ts')],
+      execArgv: ['--import', 'tsx', '--import', resolve(root, 'electron', 'engine', 'parent-port-shim.ts')],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child.on('message', (message) => this.emit('message', message));

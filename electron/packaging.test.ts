@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { ConfigEnv, UserConfig } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { ASAR_UNPACK, leaveOut } from '../forge.config';
-import { ACTOR_BUNDLE, bundledActorPath } from './actor-path';
+import { ACTOR_BUNDLE, bundledActorPath } from './engine/actor-path';
 import { VITE_TARGETS } from './vite-targets';
 import mainConfig from './vite.main.config';
 
@@ -43,9 +43,9 @@ describe('what the packaged app ships', () => {
   it('builds main, the preload, the engine process and the actor; the unpacked actor is .mjs', async () => {
     expect(VITE_TARGETS.build.map((target) => target.entry)).toEqual([
       'electron/main.ts',
-      'electron/engine-process.ts',
+      'electron/engine/engine-process.ts',
       'native-bridge/actor/actor-main.ts',
-      'electron/preload.ts',
+      'electron/window/preload.ts',
     ]);
     const configFor = async (entry: string): Promise<UserConfig> => {
       const env = { command: 'build', mode: 'production', forgeConfigSelf: { entry } } as ConfigEnv;

@@ -7,7 +7,7 @@ import type { Frame } from '../native-bridge/model/frame-types';
 import { startShell } from './app-shell';
 import type { Shell } from './app-shell';
 import * as electron from './fake-electron';
-import { EVENT_CHANNELS } from './ipc-channels';
+import { EVENT_CHANNELS } from './window/ipc-channels';
 
 vi.mock('electron', async () => await import('./fake-electron'));
 
@@ -75,7 +75,7 @@ describe('shell + real engine, observing from the start', () => {
   it('the first frames the window gets already observe the named process', async () => {
     sleep = spawn('sleep', ['1000'], { stdio: 'ignore' });
     electron.resetFakeElectron();
-    electron.utilityMode.real = () => resolve(SOURCES, 'engine-process.ts');
+    electron.utilityMode.real = () => resolve(SOURCES, 'engine', 'engine-process.ts');
     shell = await startShell({ buildDir: SOURCES, rendererDir: SOURCES, devServerUrl: undefined, observe: { pids: [sleep.pid!], tree: false } });
     const pid = sleep.pid!;
     const window = electron.FakeBrowserWindow.all[0]!;

@@ -3,12 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CommandResult } from '../native-bridge/model/commands';
 import type { Frame } from '../native-bridge/model/frame-types';
 import { waitFor } from '../native-bridge/cli/wait-for';
-import { startTime } from './actor-sweep';
-import { gone } from './actors-gone';
+import { startTime } from './engine/actor-sweep';
+import { gone } from './engine/actors-gone';
 import { startShell } from './app-shell';
 import type { Shell } from './app-shell';
 import * as electron from './fake-electron';
-import { CALL_CHANNELS, EVENT_CHANNELS } from './ipc-channels';
+import { CALL_CHANNELS, EVENT_CHANNELS } from './window/ipc-channels';
 
 vi.mock('electron', async () => await import('./fake-electron'));
 
@@ -28,7 +28,7 @@ describe('shell + real engine', () => {
 
   beforeEach(async () => {
     electron.resetFakeElectron();
-    electron.utilityMode.real = () => resolve(SOURCES, 'engine-process.ts');
+    electron.utilityMode.real = () => resolve(SOURCES, 'engine', 'engine-process.ts');
     shell = await startShell({ buildDir: SOURCES, rendererDir: SOURCES, devServerUrl: undefined });
     window = electron.FakeBrowserWindow.all[0]!;
   });

@@ -9,9 +9,9 @@ import type { VitePluginConfig } from '@electron-forge/plugin-vite/dist/Config';
 export const VITE_TARGETS: VitePluginConfig = {
   build: [
     { entry: 'electron/main.ts', config: 'electron/vite.main.config.ts', target: 'main' },
-    { entry: 'electron/engine-process.ts', config: 'electron/vite.main.config.ts', target: 'main' },
+    { entry: 'electron/engine/engine-process.ts', config: 'electron/vite.main.config.ts', target: 'main' },
     { entry: 'native-bridge/actor/actor-main.ts', config: 'electron/vite.main.config.ts', target: 'main' },
-    { entry: 'electron/preload.ts', config: 'electron/vite.preload.config.ts', target: 'preload' },
+    { entry: 'electron/window/preload.ts', config: 'electron/vite.preload.config.ts', target: 'preload' },
   ],
   renderer: [{ name: 'main_window', config: 'electron/vite.renderer.config.ts' }],
 };

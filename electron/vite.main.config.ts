@@ -5,7 +5,7 @@ import type { ConfigEnv } from 'vite';
  * Node-side bundles built by @electron-forge/plugin-vite (merged over its
  * defaults): main, engine-process and the actor. ES modules, because the
  * package is "type": "module"; the actor is `.mjs` because it is unpacked
- * from the asar, where no package.json says so (electron/actor-path.ts).
+ * from the asar, where no package.json says so (electron/engine/actor-path.ts).
  * koffi stays external: a native module, loaded from node_modules, unpacked.
  */
 interface ForgeEnv extends ConfigEnv {

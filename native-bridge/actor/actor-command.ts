@@ -3,7 +3,7 @@
  * - Under plain Node (tests, CLI, web mode): node actor.mjs, bundled from
  *   the sources (actor-bundle.ts); node --import tsx actor-main.ts when the
  *   bundle cannot be built.
- * - In the Electron build, electron/engine-process.ts sets IPCSCOPE_ACTOR_JS
+ * - In the Electron build, electron/engine/engine-process.ts sets IPCSCOPE_ACTOR_JS
  *   (the bundled actor-main.mjs) and IPCSCOPE_ACTOR_NODE (Electron's binary),
  *   which then runs as plain Node with ELECTRON_RUN_AS_NODE=1.
  * A parent actor re-uses the same command (passed in its environment) when it

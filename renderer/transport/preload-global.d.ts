@@ -6,7 +6,7 @@ import type { Frame } from '../../native-bridge/model/frame-types';
  * contextBridge: a small named surface, never ipcRenderer itself.
  * Shaped like ViewApi but not one: its onStatus passes on changes only and
  * never reports the current status to a new listener (electron-transport
- * adds that), and electron/preload.test.ts checks it against the shell's type.
+ * adds that), and electron/window/preload.test.ts checks it against the shell's type.
  */
 export interface IpcscopePreloadApi {
   send(command: Command): Promise<CommandResult>;

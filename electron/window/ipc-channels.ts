@@ -1,5 +1,5 @@
-import type { Command, CommandResult } from '../native-bridge/model/commands';
-import type { Frame } from '../native-bridge/model/frame-types';
+import type { Command, CommandResult } from '../../native-bridge/model/commands';
+import type { Frame } from '../../native-bridge/model/frame-types';
 
 /**
  * The one channel map both sides of the window share. Two kinds of channel:

@@ -1,11 +1,11 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Frame } from '../native-bridge/model/frame-types';
-import * as electron from './fake-electron';
+import type { Frame } from '../../native-bridge/model/frame-types';
+import * as electron from '../fake-electron';
 import { CALL_CHANNELS, EVENT_CHANNELS } from './ipc-channels';
 import type { IpcscopeBridge } from './ipc-channels';
-import type { IpcscopePreloadApi } from '../renderer/transport/preload-global';
+import type { IpcscopePreloadApi } from '../../renderer/transport/preload-global';
 
-vi.mock('electron', async () => await import('./fake-electron'));
+vi.mock('electron', async () => await import('../fake-electron'));
 
 describe('preload', () => {
   let bridge: IpcscopeBridge;

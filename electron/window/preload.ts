@@ -1,6 +1,6 @@
 import { contextBridge } from 'electron';
-import type { Command, CommandResult } from '../native-bridge/model/commands';
-import type { Frame } from '../native-bridge/model/frame-types';
+import type { Command, CommandResult } from '../../native-bridge/model/commands';
+import type { Frame } from '../../native-bridge/model/frame-types';
 import type { IpcscopeBridge } from './ipc-channels';
 import { invoke, subscribe } from './ipc-renderer';
 

@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { markInheritedCloexec } from '../native-bridge/libc/fd-hygiene';
-import { createSession } from '../native-bridge/session/session';
+import { markInheritedCloexec } from '../../native-bridge/libc/fd-hygiene';
+import { createSession } from '../../native-bridge/session/session';
 import { bundledActorPath } from './actor-path';
 import { runEngineHost } from './engine-host';
 import type { ParentPortLike } from './engine-host';

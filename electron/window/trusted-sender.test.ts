@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeWebContents } from './fake-electron';
+import { FakeWebContents } from '../fake-electron';
 import { isAppUrl, isTrustedSender } from './trusted-sender';
 import { APP_PAGE_URL } from './window-security';
 

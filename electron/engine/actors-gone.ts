@@ -1,5 +1,5 @@
 /** Test support shared by the engine tests: have the actor processes gone? */
-import { waitFor } from '../native-bridge/cli/wait-for';
+import { waitFor } from '../../native-bridge/cli/wait-for';
 import { startTime } from './actor-sweep';
 
 /** The pids still alive (not gone, not a zombie) after waiting up to timeoutMs for them to go. */

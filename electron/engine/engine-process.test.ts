@@ -3,12 +3,12 @@ import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { native, O_CLOEXEC } from '../native-bridge/libc/libc';
+import { native, O_CLOEXEC } from '../../native-bridge/libc/libc';
 import { startTime } from './actor-sweep';
 import { gone } from './actors-gone';
 import type { FromEngine, ToEngine } from './engine-protocol';
 
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = resolve(import.meta.dirname, '../..');
 
 /**
  * The real engine-process.ts, run under Node with parentPort played over a
@@ -22,9 +22,9 @@ class EngineUnderTest {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(inherited: number[] = []) {
-    this.child = fork(resolve(ROOT, 'electron', 'engine-process.ts'), [], {
+    this.child = fork(resolve(ROOT, 'electron', 'engine', 'engine-process.ts'), [], {
       cwd: ROOT,
-      execArgv: ['--import', 'tsx', '--import', resolve(ROOT, 'electron', 'parent-port-shim.ts')],
+      execArgv: ['--import', 'tsx', '--import', resolve(ROOT, 'electron', 'engine', 'parent-port-shim.ts')],
       /* extra descriptors land at fd 4, 5, ... without close-on-exec, as a sloppy launcher would leave them */
       stdio: ['ignore', 'inherit', 'inherit', 'ipc', ...inherited],
       env: { ...process.env, IPCSCOPE_ACTOR_JS: undefined },

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Frame } from '../native-bridge/model/frame-types';
+import type { Frame } from '../../native-bridge/model/frame-types';
 
 /**
  * Last line of defence when the engine's utility process dies without

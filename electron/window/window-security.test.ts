@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as electron from './fake-electron';
+import * as electron from '../fake-electron';
 import { resolveAppFile, serveAppScheme } from './app-protocol';
 import {
   APP_PAGE_URL,
@@ -13,7 +13,7 @@ import {
   isAllowedRequest,
 } from './window-security';
 
-vi.mock('electron', async () => await import('./fake-electron'));
+vi.mock('electron', async () => await import('../fake-electron'));
 
 describe('window hardening', () => {
   beforeEach(() => electron.resetFakeElectron());

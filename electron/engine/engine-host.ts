@@ -1,5 +1,5 @@
-import type { EngineSession } from '../native-bridge/model/session-api';
-import { wireFrame } from '../native-bridge/model/wire-frame';
+import type { EngineSession } from '../../native-bridge/model/session-api';
+import { wireFrame } from '../../native-bridge/model/wire-frame';
 import { parseToEngine } from './engine-protocol';
 import type { FromEngine } from './engine-protocol';
 

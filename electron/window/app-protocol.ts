@@ -1,7 +1,7 @@
 import { net, protocol } from 'electron';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isInside } from '../native-bridge/web/static-files';
+import { isInside } from '../../native-bridge/web/static-files';
 import { APP_HOST, APP_SCHEME } from './window-security';
 
 /**

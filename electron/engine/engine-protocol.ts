@@ -1,5 +1,5 @@
-import type { Command, CommandResult } from '../native-bridge/model/commands';
-import type { Frame } from '../native-bridge/model/frame-types';
+import type { Command, CommandResult } from '../../native-bridge/model/commands';
+import type { Frame } from '../../native-bridge/model/frame-types';
 
 /**
  * Messages between main and the engine's utility process (structured clone
