@@ -13,52 +13,23 @@
  * Once a step has settled, its question's verdict and the claims measured
  * after it are computed from the kernel (settled-step.ts).
  */
-import { readlinkSync, statSync } from 'node:fs';
 import { ActorTeam, SpawnChildError, type Actor, type ActorOutput, type CallReply } from '../actor/actor-host';
-import { offeredBytes, type OpArgs } from '../actor/actor-protocol';
-import { stepsOf, type Lesson, type LessonStep, type LessonVars, type StepFocus, type Verdict } from '../lessons/lesson-types';
-import type { ClaimView, LessonParams, LessonView, StepStatus, SyscallEvent } from '../model/frame-types';
+import type { OpArgs } from '../actor/actor-protocol';
+import type { Lesson, LessonStep } from '../lessons/lesson-types';
+import type { StepStatus, SyscallEvent } from '../model/frame-types';
 import { callText, resultText, shownResult } from './event-text';
+import { LessonRecord, type RunnerOptions } from './lesson-record';
 import { LessonTempDir } from './lesson-temp-dir';
-import { LessonWorkers } from './lesson-workers';
 import { settledStep } from './settled-step';
+import { objectOfFd, returnRecord, stepEvent, stoppedText, syscallOf, type RunnerEvent } from './step-events';
 
-export type RunnerEvent = Omit<SyscallEvent, 'seq' | 'time'>;
-
-/** The syscall a step shows: a step that spawns is the lesson's fork, whatever op carries it. */
-function syscallOf(step: LessonStep): string {
-  return step.spawns ? 'fork' : (step.syscall ?? step.op);
-}
-
-/** "pipe:INODE" or "fifo:INODE" for a process's descriptor, as the snapshot names it; stat and readlink open nothing. */
-function objectOfFd(pid: number, fd: number): string | null {
-  try {
-    const link = `/proc/${pid}/fd/${fd}`;
-    const stat = statSync(link);
-    if (!stat.isFIFO()) return null;
-    return `${readlinkSync(link).startsWith('pipe:') ? 'pipe' : 'fifo'}:${stat.ino}`;
-  } catch {
-    return null;
-  }
-}
-
-/** The lesson error while a step's process is stopped; cleared once the call returns. */
-function stoppedText(role: string, syscall: string): string {
-  return `the ${role} process is stopped (SIGSTOP, state T): its ${syscall} cannot finish until it is continued (SIGCONT)`;
-}
+export type { RunnerEvent } from './step-events';
+export type { RunnerOptions } from './lesson-record';
 
 export interface RunnerHooks {
   onEvent(event: RunnerEvent): void;
   /** Something the view shows changed without an event (a verdict, a claim). */
   onChange?(): void;
-}
-
-export interface RunnerOptions {
-  /** Validated parameters (lessons/lesson-params.ts), defaults filled in. */
-  params?: LessonParams;
-  questionsOn?: boolean;
-  /** Answers given before (kept across a step back). */
-  answers?: ReadonlyMap<number, string>;
 }
 
 export interface StepOutcome {
@@ -67,47 +38,20 @@ export interface StepOutcome {
   status: StepStatus | 'finished' | 'stopped';
 }
 
-export class LessonRunner {
-  readonly steps: LessonStep[];
-  readonly params: LessonParams;
-  questionsOn: boolean;
-  /** Set by a step back: steps [from, to] (1-based) were re-run on these processes. */
-  replayed: { from: number; to: number } | null = null;
-  private readonly statuses: StepStatus[];
-  private nextIndex = 0;
-  /** role -> its process, in the order they started */
-  private readonly actors = new Map<string, Actor>();
-  /** role -> the return of a call that is blocked in the kernel */
-  private readonly inFlight = new Map<string, Promise<void>>();
+export class LessonRunner extends LessonRecord {
   /** the step whose call is in progress, settled once it returned or blocked */
   private current: Promise<void> | null = null;
-  private readonly vars: LessonVars = {};
-  private readonly objects: string[] = [];
-  private readonly results = new Map<number, string>();
-  private readonly answers: Map<number, string>;
-  private readonly verdicts = new Map<number, Verdict>();
-  private readonly claimVerdicts = new Map<string, NonNullable<ClaimView['verdict']>>();
-  private readonly focus = new Map<number, StepFocus[]>();
-  private error: string | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private disposed = false;
-  /** Processes an op started that are not actors (the process pool's workers). */
-  private readonly workers: LessonWorkers;
 
   private constructor(
-    readonly lesson: Lesson,
+    lesson: Lesson,
     private readonly team: ActorTeam,
     private readonly hooks: RunnerHooks,
     options: RunnerOptions,
-    private readonly tempDir: LessonTempDir | null,
+    tempDir: LessonTempDir | null,
   ) {
-    this.params = options.params ?? {};
-    this.steps = stepsOf(lesson, this.params);
-    this.questionsOn = options.questionsOn ?? true;
-    this.answers = new Map(options.answers ?? []);
-    this.statuses = this.steps.map(() => 'pending');
-    if (tempDir) this.vars.dir = tempDir.path;
-    this.workers = new LessonWorkers(tempDir?.path ?? null);
+    super(lesson, options, tempDir);
   }
 
   /** Starts the lesson's first processes; nothing else happens until step(). */
@@ -127,56 +71,9 @@ export class LessonRunner {
     }
   }
 
-  get finished(): boolean {
-    return this.nextIndex >= this.steps.length && this.inFlight.size === 0 && !this.statuses.includes('running');
-  }
-
-  get hasMoreSteps(): boolean {
-    return this.nextIndex < this.steps.length;
-  }
-
-  get next(): number {
-    return this.nextIndex;
-  }
-
-  /** The next step asks a question that has no answer yet (questions on): play stops before it. */
-  get awaitingAnswer(): number | null {
-    const step = this.steps[this.nextIndex];
-    return this.questionsOn && step?.question && !this.answers.has(this.nextIndex) ? this.nextIndex : null;
-  }
-
-  get answersGiven(): ReadonlyMap<number, string> {
-    return this.answers;
-  }
-
-  /** Records the learner's prediction; throws a message naming the problem. */
-  answer(index: number, choice: string): void {
-    const question = this.steps[index]?.question;
-    if (!question) throw new Error(`step ${index + 1} asks no question`);
-    if (index < this.nextIndex) throw new Error(`step ${index + 1} has already run: answer before it runs`);
-    const ids = question.choices.map((c) => c.id);
-    if (!ids.includes(choice)) throw new Error(`"${choice}" is not a choice of step ${index + 1} (choices: ${ids.join(', ')})`);
-    this.answers.set(index, choice);
-  }
-
-  /** PIDs of every process the lesson started (some may have exited). */
-  pids(): number[] {
-    return [...[...this.actors.values()].map((actor) => actor.pid), ...this.workers.all()];
-  }
-
   /** What the lesson's processes write on stdout/stderr (children share their engine-spawned ancestor's pipe). */
   onOutput(listener: (output: ActorOutput) => void): () => void {
     return this.team.onOutput(listener);
-  }
-
-  /** The lesson's private directory, when it has one. */
-  get dir(): string | null {
-    return this.tempDir?.path ?? null;
-  }
-
-  /** Pid of the shell that removes the directory if the engine dies (tests check it ends). */
-  get dirWatchdogPid(): number | null {
-    return this.tempDir?.watchdogPid ?? null;
   }
 
   /** Issues the next step; settles when it returned or blocked. Calls are serialized. */
@@ -184,52 +81,6 @@ export class LessonRunner {
     const outcome = this.chain.then(() => this.issueNext());
     this.chain = outcome.catch(() => undefined);
     return outcome;
-  }
-
-  view(playing: boolean, speed: number): LessonView {
-    const { id, title, summary, programs, claims } = this.lesson;
-    const busy = new Set([...this.inFlight.keys(), ...this.steps.filter((_, i) => this.statuses[i] === 'running').map((s) => s.role)]);
-    return {
-      id,
-      title,
-      summary,
-      steps: this.steps.map((s, index) => ({
-        index,
-        role: s.role,
-        code: s.code,
-        explain: s.explain,
-        status: this.statuses[index]!,
-        program: s.program ?? '',
-        line: s.line ?? 0,
-        result: this.results.get(index) ?? null,
-        question:
-          s.question && this.questionsOn
-            ? {
-                prompt: s.question.prompt,
-                choices: s.question.choices,
-                answer: this.answers.get(index) ?? null,
-                verdict: this.verdicts.get(index) ?? null,
-              }
-            : null,
-        ...(this.focus.has(index)
-          ? { focus: this.focus.get(index)!.map((f) => ({ ...f, pid: this.actors.get(f.role)?.pid ?? 0 })) }
-          : {}),
-      })),
-      next: this.nextIndex,
-      playing,
-      speed,
-      finished: this.finished,
-      roles: { ...Object.fromEntries([...this.actors].map(([role, actor]) => [role, actor.pid])), ...this.workers.roles() },
-      idleRoles: [...this.actors].filter(([role, actor]) => actor.alive && !busy.has(role)).map(([role]) => role),
-      objects: [...this.objects, ...this.workers.objects()],
-      error: this.error,
-      params: { ...this.params },
-      programs,
-      claims: (claims ?? []).map((c) => ({ id: c.id, claim: c.claim, verdict: this.claimVerdicts.get(c.id) ?? null })),
-      questionsOn: this.questionsOn,
-      replayed: this.replayed,
-      ...(this.lesson.race ? { race: this.lesson.race(this.vars, this.params) } : {}),
-    };
   }
 
   /** Kills and reaps every process of the lesson; its kernel objects die with their holders; its directory goes. */
@@ -380,42 +231,24 @@ export class LessonRunner {
 
   private finish(index: number, step: LessonStep, actor: Actor, args: OpArgs, object: string | null, reply: CallReply): void {
     if (this.disposed) return;
-    const syscall = syscallOf(step);
     this.workers.note(reply.data);
-    let errno = reply.errno;
-    if (reply.result === null) {
-      /* exit never returns; any other call that got no reply means the process died in it (e.g. SIGPIPE) */
-      const exited = step.op === 'exit';
-      this.statuses[index] = exited || step.expectFailure ? 'done' : 'failed';
-      if (!exited) this.results.set(index, 'no return: the process died');
-      if (!exited && !step.expectFailure) this.error = `the ${step.role} process died during ${syscall}`;
-    } else if (reply.result < 0) {
-      errno ??= 'EINVAL';
-      this.statuses[index] = step.expectFailure ? 'done' : 'failed';
-      this.results.set(index, `= -1 ${errno}`);
-      if (!step.expectFailure) {
-        const note = step.failureNote?.({ ...reply, result: reply.result, errno }, this.vars, this.params) ?? reply.error;
-        this.error = `${syscall} failed: ${errno}${note ? ` (${note})` : ''}`;
-      }
-    } else {
-      this.statuses[index] = 'done';
-      /* waitpid: how the child ended, as WTERMSIG / WEXITSTATUS would say */
-      const { signal, exitCode } = reply.data ?? {};
-      const how = typeof signal === 'number' ? ` (killed by signal ${signal})` : typeof exitCode === 'number' ? ` (exit status ${exitCode})` : '';
-      const shown = shownResult(reply.data);
-      this.results.set(index, `= ${shown ?? reply.result}${how}`);
+    const record = returnRecord(step, reply, this.vars, this.params);
+    this.statuses[index] = record.status;
+    if (record.result !== null) this.results.set(index, record.result);
+    if (record.error !== null) this.error = record.error;
+    if (reply.result !== null && reply.result >= 0) {
       step.save?.({ ...reply, result: reply.result }, this.vars);
       const created = reply.data?.object;
       if (typeof created === 'string' && !this.objects.includes(created)) this.objects.push(created);
     }
     const fds = Array.isArray(reply.data?.fds) ? (reply.data.fds as number[]) : undefined;
     const read = typeof reply.data?.bytes === 'string' ? reply.data.bytes : null;
-    const call = callText(syscall, args, { fds, spawned: step.spawns });
+    const call = callText(syscallOf(step), args, { fds, spawned: step.spawns });
     this.emit(index, step, actor, 'return', args, object, {
       result: reply.result,
-      errno,
+      errno: record.errno,
       ...(read === null ? {} : { data: read }),
-      text: resultText(call, shownResult(reply.data) ?? reply.result, errno),
+      text: resultText(call, shownResult(reply.data) ?? reply.result, record.errno),
     });
   }
 
@@ -434,23 +267,6 @@ export class LessonRunner {
     object: string | null,
     extra: Partial<RunnerEvent> & { text: string },
   ): void {
-    if (this.disposed) return;
-    const offered = offeredBytes(args);
-    const fd = typeof args.fd === 'number' ? args.fd : null;
-    const bytes = typeof args.count === 'number' ? args.count : offered ? offered.length : null;
-    this.hooks.onEvent({
-      pid: actor.pid,
-      role: step.role,
-      step: index,
-      syscall: syscallOf(step),
-      phase,
-      fd,
-      bytes,
-      result: null,
-      errno: null,
-      data: offered ? offered.toString('base64') : null,
-      object,
-      ...extra,
-    });
+    if (!this.disposed) this.hooks.onEvent(stepEvent(index, step, actor, phase, args, object, extra));
   }
 }

@@ -22,9 +22,12 @@
  *   empty scope (the view stays live and shows the rate in force).
  * - Nothing is left behind: stop, restart, dispose and the engine's 'exit'
  *   handler (ActorTeam) kill and reap every actor.
+ *
+ * Here: the command queue, their dispatch and the observation; the running
+ * lesson is lesson-control.ts, the frame timer frame-clock.ts.
  */
-import { CommandError, RATE_DEFAULT_HZ, parseCommand, type Command, type CommandResult } from '../model/commands';
-import type { Frame, LessonParams, LessonSummary, LessonView, SyscallEvent } from '../model/frame-types';
+import { CommandError, parseCommand, type Command, type CommandResult } from '../model/commands';
+import type { ExitStatus, Frame, LessonParams, LessonSummary } from '../model/frame-types';
 import type { EngineSession } from '../model/session-api';
 import type { Snapshot } from '../model/snapshot-types';
 import { validateParams } from '../lessons/lesson-params';
@@ -32,10 +35,11 @@ import { allLessons, lessonSummaries } from '../lessons/registry';
 import type { Lesson } from '../lessons/lesson-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from '../probe';
 import { processExists } from '../actor/reaper';
-import type { ExitStatus } from '../model/frame-types';
+import { FrameClock, type FrameBody } from './frame-clock';
+import { LessonControl } from './lesson-control';
+import type { RunnerEvent } from './lesson-runner';
 import { Observation, ObserveError } from './observation';
 import { listProcessesResult } from './process-list';
-import { LessonRunner, type RunnerEvent, type RunnerOptions } from './lesson-runner';
 
 export interface SessionOptions {
   /** Pause after each step while playing, at speed 1 (ms). */
@@ -44,43 +48,28 @@ export interface SessionOptions {
   lessons?: readonly Lesson[];
 }
 
-/* how often a step with a lesson's end queued behind it is checked for waiting on a blocked call */
-const CUT_CHECK_MS = 20;
-/* events kept for a frame when no one listens, so memory stays bounded */
-const MAX_QUEUED_EVENTS = 500;
-
 export class Session implements EngineSession {
-  private runner: LessonRunner | null = null;
-  private playing = false;
-  private playGeneration = 0;
-  private questionsOn = true;
-  private speed = 1;
-  private rateHz = RATE_DEFAULT_HZ;
-  private frameSeq = 0;
-  private eventSeq = 0;
-  private events: SyscallEvent[] = [];
-  private readonly listeners = new Set<(frame: Frame) => void>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly control: LessonControl;
+  private readonly frames: FrameClock;
   private readonly sampler: Sampler;
-  private readonly stepDelayMs: number;
   private readonly lessonSet: readonly Lesson[];
   /** every command, and dispose, applied one at a time in arrival order */
   private queue: Promise<unknown> = Promise.resolve();
-  /** the runner whose step the queue is applying now, if any */
-  private steppingRunner: LessonRunner | null = null;
   /** lesson.stop/start/restart commands queued and not yet begun */
   private endsQueued = 0;
-  /** each runner's disposal, once begun: ending a lesson twice waits for the same reaping */
-  private readonly endings = new WeakMap<LessonRunner, Promise<void>>();
   private disposed = false;
   private observation: Observation | null = null;
 
   constructor(options: SessionOptions = {}) {
-    this.stepDelayMs = options.stepDelayMs ?? 1200;
     this.lessonSet = options.lessons ?? allLessons;
     // Descriptor tables are re-read every 200 ms, when a process's fd count
     // changes, and right after every syscall event (invalidate below).
     this.sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, diagnose: true });
+    this.frames = new FrameClock(() => this.frameBody());
+    this.control = new LessonControl(
+      { onEvent: (e) => this.onEvent(e), changed: () => this.frames.emit(), starting: () => this.endObservation() },
+      options.stepDelayMs ?? 1200,
+    );
   }
 
   async handle(input: unknown): Promise<CommandResult> {
@@ -103,7 +92,7 @@ export class Session implements EngineSession {
     const ends = this.endsLesson(command);
     if (ends) {
       this.endsQueued += 1;
-      this.cutWaitingStep();
+      this.control.cutWaitingStep();
     }
     try {
       return await this.enqueue(() => {
@@ -117,16 +106,11 @@ export class Session implements EngineSession {
 
   /** True while a listener is subscribed and the sampling timer runs. */
   get sampling(): boolean {
-    return this.timer !== null;
+    return this.frames.sampling;
   }
 
   onFrame(listener: (frame: Frame) => void): () => void {
-    this.listeners.add(listener);
-    this.restartTimer();
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.stopTimer();
-    };
+    return this.frames.onFrame(listener);
   }
 
   lessons(): LessonSummary[] {
@@ -136,13 +120,12 @@ export class Session implements EngineSession {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.stopTimer();
+    this.frames.close();
     /* a step waiting in the queue must not keep the processes alive */
-    if (this.runner) void this.endRunner(this.runner);
-    await this.enqueue(() => this.stopLesson());
+    this.control.abandon();
+    await this.enqueue(() => this.control.stop());
     this.endObservation();
     this.sampler.close();
-    this.listeners.clear();
   }
 
   private async run(command: Command): Promise<CommandResult> {
@@ -158,77 +141,48 @@ export class Session implements EngineSession {
         } catch (err) {
           return { ok: false, error: (err as Error).message };
         }
-        const runner = await this.startLesson(lesson, params, { questionsOn: this.questionsOn });
-        return { ok: true, data: { lesson: lesson.id, params, roles: runner.view(false, this.speed).roles } };
+        const runner = await this.control.start(lesson, params);
+        return { ok: true, data: { lesson: lesson.id, params, roles: runner.view(false, 1).roles } };
       }
       case 'lesson.stop':
-        await this.stopLesson();
-        this.emitFrame();
+        await this.control.stop();
+        this.frames.emit();
         return { ok: true };
       case 'lesson.restart': {
-        const runner = this.runner;
+        const runner = this.control.runner;
         if (!runner) return { ok: false, error: 'no lesson to restart' };
         return this.run({ type: 'lesson.start', lesson: runner.lesson.id, params: runner.params });
       }
-      case 'step': {
-        const runner = this.runner;
-        if (!runner) return { ok: false, error: 'no lesson is running' };
-        if (!runner.hasMoreSteps) return { ok: false, error: 'the lesson has no more steps (restart it)' };
-        const asking = runner.awaitingAnswer;
-        if (asking !== null) return { ok: false, error: `step ${asking + 1} asks a question: answer it first (or turn questions off)` };
-        this.steppingRunner = runner;
-        try {
-          const outcome = runner.step();
-          let settled = false;
-          void outcome.finally(() => (settled = true)).catch(() => undefined);
-          /* the end of this lesson is queued behind this step: should the step come to wait, cut it */
-          while (!settled && this.endsQueued > 0 && this.runner === runner) {
-            await Promise.race([outcome, new Promise((resolve) => setTimeout(resolve, CUT_CHECK_MS))]);
-            if (!settled) this.cutWaitingStep();
-          }
-          return { ok: true, data: await outcome };
-        } finally {
-          this.steppingRunner = null;
-        }
-      }
+      case 'step':
+        return this.control.step(() => this.endsQueued);
       case 'play': {
-        const runner = this.runner;
-        if (!runner) return { ok: false, error: 'no lesson is running' };
-        if (!runner.hasMoreSteps) return { ok: false, error: 'the lesson has no more steps (restart it)' };
-        if (!this.playing) {
-          this.playing = true;
-          void this.playLoop(runner, ++this.playGeneration);
-        }
-        this.emitFrame();
-        return { ok: true };
+        const result = this.control.play();
+        if (result.ok) this.frames.emit();
+        return result;
       }
       case 'pause':
-        /* a syscall in flight stays in flight, as in reality: only the issuing stops */
-        this.playing = false;
-        this.playGeneration += 1;
-        this.emitFrame();
+        this.control.pause();
+        this.frames.emit();
         return { ok: true };
       case 'speed':
-        this.speed = command.value;
+        this.control.setSpeed(command.value);
         return { ok: true };
       case 'rate':
-        this.rateHz = command.hz;
-        this.restartTimer();
+        this.frames.setRate(command.hz);
         return { ok: true };
       case 'answer': {
-        const runner = this.runner;
+        const runner = this.control.runner;
         if (!runner) return { ok: false, error: 'no lesson is running' };
         runner.answer(command.step, command.choice);
-        this.emitFrame();
+        this.frames.emit();
         return { ok: true };
       }
       case 'questions':
-        this.questionsOn = command.on;
-        if (this.runner) this.runner.questionsOn = command.on;
-        this.emitFrame();
+        this.control.setQuestions(command.on);
+        this.frames.emit();
         return { ok: true };
       case 'step.back':
-        return this.stepBack(command.step);
+        return this.control.stepBack(command.step);
       case 'observe': {
         const { type: _type, ...scope } = command;
         let observation: Observation;
@@ -238,17 +192,17 @@ export class Session implements EngineSession {
           if (err instanceof ObserveError) return { ok: false, error: err.message };
           throw err;
         }
-        await this.stopLesson();
+        await this.control.stop();
         this.endObservation();
         this.observation = observation;
-        this.emitFrame();
+        this.frames.emit();
         return { ok: true, data: { observing: observation.view() } };
       }
       case 'processes.list':
         return listProcessesResult(command.query);
       case 'observe.stop':
         this.endObservation();
-        this.emitFrame();
+        this.frames.emit();
         return { ok: true };
     }
   }
@@ -261,7 +215,7 @@ export class Session implements EngineSession {
   markObservedExit(status: ExitStatus): void {
     if (!this.observation) return;
     this.observation.ended(status);
-    this.emitFrame();
+    this.frames.emit();
   }
 
   private endObservation(): void {
@@ -279,95 +233,21 @@ export class Session implements EngineSession {
     return command.type === 'observe' || command.type === 'lesson.stop' || command.type === 'lesson.restart' || command.type === 'step.back';
   }
 
-  private async startLesson(lesson: Lesson, params: LessonParams, options: RunnerOptions): Promise<LessonRunner> {
-    await this.stopLesson();
-    this.endObservation();
-    const runner = await LessonRunner.start(lesson, { onEvent: (e) => this.onEvent(e), onChange: () => this.emitFrame() }, { ...options, params });
-    this.runner = runner;
-    this.emitFrame();
-    return runner;
-  }
-
-  /**
-   * Step back by honest re-execution: the lesson starts again on new
-   * processes with the same parameters, and steps 0..step-1 run again at full
-   * speed (their questions keep their answers and are judged again).
-   */
-  private async stepBack(step: number): Promise<CommandResult> {
-    const old = this.runner;
-    if (!old) return { ok: false, error: 'no lesson is running' };
-    if (step > old.next) return { ok: false, error: `step.back goes back only: step ${step} is past the next step (${old.next})` };
-    const answers = new Map([...old.answersGiven].filter(([index]) => index < step));
-    const runner = await this.startLesson(old.lesson, old.params, { questionsOn: this.questionsOn, answers });
-    for (let i = 0; i < step && this.runner === runner; i += 1) await runner.step();
-    if (this.runner !== runner) return { ok: false, error: 'the lesson was stopped during the step back' };
-    runner.replayed = step > 0 ? { from: 1, to: step } : null;
-    this.emitFrame();
-    return { ok: true, data: { replayed: runner.replayed } };
-  }
-
   private enqueue<T>(task: () => Promise<T> | T): Promise<T> {
     const result = this.queue.then(task);
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  /**
-   * A lesson.stop/start/restart arrived while the queue applies a step that
-   * waits for its role's blocked call to return: only another role's step
-   * could wake it, and that step is queued behind it. End the lesson now; the
-   * waiting step settles as "stopped" and the queue moves on.
-   */
-  private cutWaitingStep(): void {
-    const runner = this.steppingRunner;
-    if (runner !== null && runner === this.runner && waitsOnBlockedCall(runner.view(this.playing, this.speed))) {
-      this.playing = false;
-      this.playGeneration += 1;
-      void this.endRunner(runner);
-    }
-  }
-
-  private endRunner(runner: LessonRunner): Promise<void> {
-    let ending = this.endings.get(runner);
-    if (ending === undefined) {
-      ending = runner.dispose();
-      this.endings.set(runner, ending);
-    }
-    return ending;
-  }
-
-  private async stopLesson(): Promise<void> {
-    this.playing = false;
-    this.playGeneration += 1;
-    const runner = this.runner;
-    this.runner = null;
-    if (runner) await this.endRunner(runner);
-  }
-
-  private async playLoop(runner: LessonRunner, generation: number): Promise<void> {
-    const current = (): boolean => this.playing && generation === this.playGeneration && this.runner === runner;
-    /* with questions on, play stops before a question the learner has not answered */
-    while (current() && runner.hasMoreSteps && runner.awaitingAnswer === null) {
-      await runner.step();
-      if (!current() || !runner.hasMoreSteps || runner.awaitingAnswer !== null) break;
-      await new Promise((resolve) => setTimeout(resolve, this.stepDelayMs / this.speed));
-    }
-    if (generation === this.playGeneration) {
-      this.playing = false;
-      this.emitFrame();
-    }
-  }
-
   private onEvent(event: RunnerEvent): void {
-    this.events.push({ ...event, seq: ++this.eventSeq, time: Date.now() });
-    if (this.events.length > MAX_QUEUED_EVENTS) this.events.splice(0, this.events.length - MAX_QUEUED_EVENTS);
+    this.frames.addEvent(event);
     /* a 'call' is announced before the op is sent: no descriptor has changed yet */
     if (event.phase !== 'call') this.sampler.invalidate();
-    this.emitFrame();
+    this.frames.emit();
   }
 
   private sample(): Snapshot {
-    const pids = this.runner?.pids().filter(processExists) ?? [];
+    const pids = this.control.runner?.pids().filter(processExists) ?? [];
     try {
       return this.observation ? this.observation.sample() : this.sampler.sample({ pids });
     } catch (err) {
@@ -375,30 +255,10 @@ export class Session implements EngineSession {
     }
   }
 
-  private emitFrame(): void {
-    if (this.listeners.size === 0 || this.disposed) return;
-    const frame: Frame = {
-      ...this.sample(),
-      seq: ++this.frameSeq,
-      rateHz: this.rateHz,
-      events: this.events,
-      lesson: this.runner?.view(this.playing, this.speed) ?? null,
-      observing: this.observation?.view() ?? null,
-    };
-    if (this.observation) frame.traffic = this.observation.traffic;
-    this.events = [];
-    for (const listener of this.listeners) listener(frame);
-  }
-
-  private restartTimer(): void {
-    this.stopTimer();
-    if (this.listeners.size === 0 || this.disposed) return;
-    this.timer = setInterval(() => this.emitFrame(), 1000 / this.rateHz);
-  }
-
-  private stopTimer(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  private frameBody(): FrameBody {
+    const body: FrameBody = { ...this.sample(), lesson: this.control.view(), observing: this.observation?.view() ?? null };
+    if (this.observation) body.traffic = this.observation.traffic;
+    return body;
   }
 }
 
@@ -412,16 +272,6 @@ function checkObserve(command: Extract<Command, { type: 'observe' }>): string | 
     if (err instanceof ObserveError) return err.message;
     throw err;
   }
-}
-
-/**
- * The last step issued has not started: it waits for an earlier call of its
- * role that is asleep in the kernel (see LessonRunner.issueNext).
- */
-function waitsOnBlockedCall(view: LessonView): boolean {
-  const last = view.steps[view.next - 1];
-  if (last === undefined || last.status !== 'pending') return false;
-  return view.steps.some((step) => step.index < last.index && step.role === last.role && step.status === 'blocked');
 }
 
 export async function createSession(options: SessionOptions = {}): Promise<Session> {
