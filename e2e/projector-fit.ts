@@ -9,8 +9,10 @@ export interface FitReport {
   /** Largest area of any other panel. */
   largestPanelArea: number;
   pictureWidth: number;
-  /** Pairs of drawn things whose boxes intersect (badges, rings, nodes, the freed-object line). */
+  /** Pairs of drawn things whose boxes intersect (badges, rings, nodes, the freed-object lines, any object glyph under a gone line). */
   overlaps: string[];
+  /** Freed-object lines that run past the picture's edges. */
+  clipped: string[];
 }
 
 export async function measureFit(page: Page): Promise<FitReport> {
@@ -43,6 +45,14 @@ export async function measureFit(page: Page): Promise<FitReport> {
         if (hit(a.r, b.r)) overlaps.push(`${a.name} / ${b.name}`);
       }
     }
+    // a gone line may also run over any object's glyph: its box (the ring, else its first rectangle)
+    const goneLines = [...document.querySelectorAll('[data-testid^="gone-"]')].map((el) => ({ name: el.getAttribute('data-testid')!, r: box(el) }));
+    for (const g of document.querySelectorAll('[data-testid^="object-"]')) {
+      const shape = g.querySelector('circle') ? null : g.querySelector('rect');
+      if (!shape) continue;
+      for (const line of goneLines) if (hit(line.r, box(shape))) overlaps.push(`${line.name} / ${g.getAttribute('data-testid')}`);
+    }
+    const clipped = p ? goneLines.filter(({ r }) => r.left < p.left - 1 || r.right > p.right + 1 || r.top < p.top - 1 || r.bottom > p.bottom + 1).map(({ name }) => name) : [];
     return {
       headerRows: tops.size,
       headerHeight: box(header).height,
@@ -50,6 +60,7 @@ export async function measureFit(page: Page): Promise<FitReport> {
       largestPanelArea: Math.max(0, ...panels),
       pictureWidth: p ? p.width : 0,
       overlaps,
+      clipped,
     };
   });
 }
