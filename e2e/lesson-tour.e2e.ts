@@ -112,15 +112,17 @@ async function checkBlockedAgainstProc(page: Page): Promise<number> {
 }
 
 /**
- * At 1280x720 the header is one row, the picture is the largest thing on
- * screen, nothing drawn covers anything else nor runs past the picture, and
- * lecture mode makes the picture no smaller (its labels grow with it). `when`
- * names the moment (the blocked moment, the lesson's end).
+ * At 1280x720 the header is one row with room between its controls, the
+ * picture is the largest thing on screen, nothing drawn covers anything else
+ * nor runs past the picture, and lecture mode makes the picture no smaller
+ * (its labels grow with it). `when` names the moment (the blocked moment, the
+ * lesson's end).
  */
 async function checkProjectorFit(page: Page, lessonId: string, when: string): Promise<void> {
   const what = `${lessonId} (${when})`;
   const normal = await measureFit(page);
   expect(normal.headerRows, `${what}: header in one row`).toBe(1);
+  expect(normal.headerCrowded, `${what}: header controls keep apart`).toEqual([]);
   if (normal.pictureArea > 0) expect(normal.pictureArea, `${what}: the picture is the largest thing on screen`).toBeGreaterThan(normal.largestPanelArea * 0.99);
   expect(normal.overlaps, `${what}: nothing in the picture covers anything else`).toEqual([]);
   expect(normal.clipped, `${what}: no gone line runs past the picture`).toEqual([]);
@@ -132,6 +134,7 @@ async function checkProjectorFit(page: Page, lessonId: string, when: string): Pr
   await page.getByTestId('lecture').click();
   await page.waitForFunction(() => document.documentElement.dataset.lecture === 'false');
   expect(lecture.headerRows, `${what}: header in one row in lecture mode`).toBe(1);
+  expect(lecture.headerCrowded, `${what}: header controls keep apart in lecture mode`).toEqual([]);
   expect(lecture.pictureWidth, `${what}: lecture mode does not shrink the picture`).toBeGreaterThanOrEqual(normal.pictureWidth - 1);
   expect(lecture.overlaps, `${what}: nothing overlaps in lecture mode`).toEqual([]);
   expect(lecture.clipped, `${what}: no gone line runs past the picture in lecture mode`).toEqual([]);

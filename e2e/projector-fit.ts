@@ -13,10 +13,15 @@ export interface FitReport {
   overlaps: string[];
   /** Freed-object lines that run past the picture's edges. */
   clipped: string[];
+  /** Header controls side by side with less than HEADER_GAP px between them (or overlapping), or past the header's right end. */
+  headerCrowded: string[];
 }
 
+/** Least room between two header controls, in CSS px. */
+export const HEADER_GAP = 4;
+
 export async function measureFit(page: Page): Promise<FitReport> {
-  return page.evaluate(() => {
+  return page.evaluate((gap) => {
     const box = (el: Element) => el.getBoundingClientRect();
     const header = document.querySelector('.app-header')!;
     const tops = new Set([...header.children].map((c) => Math.round(box(c).top + box(c).height / 2)));
@@ -53,6 +58,20 @@ export async function measureFit(page: Page): Promise<FitReport> {
       for (const line of goneLines) if (hit(line.r, box(shape))) overlaps.push(`${line.name} / ${g.getAttribute('data-testid')}`);
     }
     const clipped = p ? goneLines.filter(({ r }) => r.left < p.left - 1 || r.right > p.right + 1 || r.top < p.top - 1 || r.bottom > p.bottom + 1).map(({ name }) => name) : [];
+    // the header's controls: the children of its groups (a group's own gap is not ours to judge), left to right
+    const groups = new Set(['brand', 'header-lesson', 'playback', 'header-settings']);
+    const controls = [...header.children]
+      .flatMap((c) => ([...c.classList].some((k) => groups.has(k)) ? [...c.children] : [c]))
+      .map((el) => ({ name: el.getAttribute('data-testid') ?? el.className, r: box(el) }))
+      .filter(({ r }) => r.width > 0)
+      .sort((a, b) => a.r.left - b.r.left);
+    const headerBox = box(header);
+    const headerCrowded: string[] = [];
+    for (let i = 0; i + 1 < controls.length; i += 1) {
+      const [a, b] = [controls[i]!, controls[i + 1]!];
+      if (b.r.left - a.r.right < gap) headerCrowded.push(`${a.name} / ${b.name}: ${Math.round(b.r.left - a.r.right)} px apart`);
+    }
+    for (const c of controls) if (c.r.right > headerBox.right) headerCrowded.push(`${c.name} past the header's end`);
     return {
       headerRows: tops.size,
       headerHeight: box(header).height,
@@ -61,6 +80,7 @@ export async function measureFit(page: Page): Promise<FitReport> {
       pictureWidth: p ? p.width : 0,
       overlaps,
       clipped,
+      headerCrowded,
     };
-  });
+  }, HEADER_GAP);
 }
