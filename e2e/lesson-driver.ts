@@ -1,6 +1,9 @@
 import type { Page } from 'playwright-core';
 import { pidsOnPage } from './page-driver';
 
+/* starting from the chooser is shared with the page-level drivers (page-driver.ts) */
+export { startFromChooser } from './page-driver';
+
 /**
  * Driving any lesson through the lesson toolkit's UI as a learner does: the
  * chooser, predictions (answered with the number keys), Step, Step back.
@@ -48,17 +51,6 @@ export async function waitSettled(page: Page, before: number): Promise<void> {
 export async function showSteps(page: Page): Promise<void> {
   await page.getByTestId('tab-steps').click();
   await page.getByTestId('step-list').waitFor();
-}
-
-/** Starts a lesson from the chooser (the first screen, or opened from the header). */
-export async function startFromChooser(page: Page, lessonId: string): Promise<void> {
-  if ((await page.getByTestId('lesson-chooser').count()) === 0) await page.getByTestId('btn-lessons').click();
-  await page.getByTestId(`start-${lessonId}`).click();
-  await page.getByTestId('lesson-chooser').waitFor({ state: 'detached' });
-  await page.locator(`[data-testid="lesson-picker"]`).evaluate((el, id) => {
-    if ((el as HTMLSelectElement).value !== id) throw new Error(`lesson-picker shows ${(el as HTMLSelectElement).value}, not ${id}`);
-  }, lessonId);
-  await page.locator('[data-testid="step-0"]').waitFor();
 }
 
 export async function questionWaiting(page: Page): Promise<boolean> {

@@ -5,8 +5,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
 import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
-import { clickStep, startFromChooser } from './lesson-driver';
-import { exists, killIfStillSame, procStartTime, procWchan } from './proc-facts';
+import { poolFanAsleep, startPoolFromChooser } from './page-driver';
+import { killIfStillSame, procStartTime, procWchan, waitAllGone } from './proc-facts';
 
 /*
  * The process pool's keeps version at 100 workers in the browser mode: the
@@ -64,22 +64,8 @@ afterAll(async () => {
 describe('the pool, version keeps, through the wire', () => {
   it('the inspector lists a few descriptors of the youngest worker and counts the elder write ends it holds', async () => {
     if (!web || !browser) throw new Error('setup failed');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(web.url);
-    await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 30_000 });
-    if ((await page.getByTestId('lesson-chooser').count()) === 0) await page.getByTestId('btn-lessons').click();
-    await page.getByTestId('param-process-pool-workers').fill(String(WORKERS));
-    await page.getByTestId('param-process-pool-version').selectOption('keeps');
-    await startFromChooser(page, 'process-pool');
-    await clickStep(page);
-
-    const fan = page.locator('[data-testid^="map-fan-fan:"][data-testid$=":sh"]');
-    await fan.waitFor({ state: 'attached', timeout: SETTLE_MS });
-    const key = ((await fan.getAttribute('data-testid')) ?? '').replace('map-fan-', '');
-    const parent = Number(/^fan:(\d+):sh$/.exec(key)?.[1]);
-    await page.waitForFunction(([k, n]) => document.querySelector(`[data-testid="map-fan-${k}"]`)?.getAttribute('data-blocked-read') === String(n), [key, WORKERS] as const, { timeout: SETTLE_MS });
+    const { page, problems } = await startPoolFromChooser(browser, web.url, WORKERS, 'keeps');
+    const { parent } = await poolFanAsleep(page, WORKERS, SETTLE_MS);
     const workers = children(parent).sort((a, b) => a - b);
     for (const pid of workers) seen.set(pid, procStartTime(pid) ?? 0);
     expect(workers.filter((pid) => procWchan(pid) === 'anon_pipe_read')).toHaveLength(WORKERS);
@@ -105,11 +91,7 @@ describe('the pool, version keeps, through the wire', () => {
     const server = web;
     web = null;
     await server.stop();
-    const deadline = Date.now() + SETTLE_MS;
-    while ([...seen].some(([pid, start]) => exists(pid) && procStartTime(pid) === start)) {
-      if (Date.now() > deadline) throw new Error('workers left after the server stopped');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitAllGone(seen, SETTLE_MS, 'workers');
     expect(problems).toEqual([]);
   });
 });

@@ -84,3 +84,12 @@ export function killIfStillSame(seen: Map<number, number>): void {
     }
   }
 }
+
+/** Waits until no process of `seen` is still the very one seen (same pid and start time); throws after `timeoutMs`. */
+export async function waitAllGone(seen: Map<number, number>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ([...seen].some(([pid, start]) => exists(pid) && procStartTime(pid) === start)) {
+    if (Date.now() > deadline) throw new Error(`${what} left after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

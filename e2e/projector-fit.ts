@@ -9,12 +9,19 @@ export interface FitReport {
   /** Largest area of any other panel. */
   largestPanelArea: number;
   pictureWidth: number;
-  /** Pairs of drawn things whose boxes intersect (badges, rings, nodes, the freed-object line). */
+  /** Pairs of drawn things whose boxes intersect (badges, rings, nodes, the freed-object lines, any object glyph under a gone line). */
   overlaps: string[];
+  /** Freed-object lines that run past the picture's edges. */
+  clipped: string[];
+  /** Header controls side by side with less than HEADER_GAP px between them (or overlapping), or past the header's right end. */
+  headerCrowded: string[];
 }
 
+/** Least room between two header controls, in CSS px. */
+export const HEADER_GAP = 4;
+
 export async function measureFit(page: Page): Promise<FitReport> {
-  return page.evaluate(() => {
+  return page.evaluate((gap) => {
     const box = (el: Element) => el.getBoundingClientRect();
     const header = document.querySelector('.app-header')!;
     const tops = new Set([...header.children].map((c) => Math.round(box(c).top + box(c).height / 2)));
@@ -43,6 +50,28 @@ export async function measureFit(page: Page): Promise<FitReport> {
         if (hit(a.r, b.r)) overlaps.push(`${a.name} / ${b.name}`);
       }
     }
+    // a gone line may also run over any object's glyph: its box (the ring, else its first rectangle)
+    const goneLines = [...document.querySelectorAll('[data-testid^="gone-"]')].map((el) => ({ name: el.getAttribute('data-testid')!, r: box(el) }));
+    for (const g of document.querySelectorAll('[data-testid^="object-"]')) {
+      const shape = g.querySelector('circle') ? null : g.querySelector('rect');
+      if (!shape) continue;
+      for (const line of goneLines) if (hit(line.r, box(shape))) overlaps.push(`${line.name} / ${g.getAttribute('data-testid')}`);
+    }
+    const clipped = p ? goneLines.filter(({ r }) => r.left < p.left - 1 || r.right > p.right + 1 || r.top < p.top - 1 || r.bottom > p.bottom + 1).map(({ name }) => name) : [];
+    // the header's controls: the children of its groups (a group's own gap is not ours to judge), left to right
+    const groups = new Set(['brand', 'header-lesson', 'playback', 'header-settings']);
+    const controls = [...header.children]
+      .flatMap((c) => ([...c.classList].some((k) => groups.has(k)) ? [...c.children] : [c]))
+      .map((el) => ({ name: el.getAttribute('data-testid') ?? el.className, r: box(el) }))
+      .filter(({ r }) => r.width > 0)
+      .sort((a, b) => a.r.left - b.r.left);
+    const headerBox = box(header);
+    const headerCrowded: string[] = [];
+    for (let i = 0; i + 1 < controls.length; i += 1) {
+      const [a, b] = [controls[i]!, controls[i + 1]!];
+      if (b.r.left - a.r.right < gap) headerCrowded.push(`${a.name} / ${b.name}: ${Math.round(b.r.left - a.r.right)} px apart`);
+    }
+    for (const c of controls) if (c.r.right > headerBox.right) headerCrowded.push(`${c.name} past the header's end`);
     return {
       headerRows: tops.size,
       headerHeight: box(header).height,
@@ -50,6 +79,8 @@ export async function measureFit(page: Page): Promise<FitReport> {
       largestPanelArea: Math.max(0, ...panels),
       pictureWidth: p ? p.width : 0,
       overlaps,
+      clipped,
+      headerCrowded,
     };
-  });
+  }, HEADER_GAP);
 }

@@ -35,10 +35,12 @@ export function ThemeSwitch() {
   const lecture = useAppStore(selectLecture);
   const setTheme = useAppStore((s) => s.setTheme);
   const setLecture = useAppStore((s) => s.setLecture);
+  const name = theme === 'dark' ? t('themeDark') : t('themeLight');
   return (
     <div className="setting theme-switch" role="group" aria-label={t('theme')}>
-      <button type="button" data-testid="theme" className="control small" title={t('theme')} onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
-        {theme === 'dark' ? `☾ ${t('themeDark')}` : `☀ ${t('themeLight')}`}
+      {/* the theme's name gives way to its icon in a narrow header (styles.css: .control-label), and stays in the tooltip */}
+      <button type="button" data-testid="theme" className="control small" title={`${t('theme')}: ${name}`} onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
+        {theme === 'dark' ? '☾' : '☀'} <span className="control-label">{name}</span>
       </button>
       <button type="button" data-testid="lecture" className="control small" aria-pressed={lecture} title={t('lecture')} onClick={() => setLecture(!lecture)}>
         A<span className="big-a">A</span>

@@ -13,6 +13,9 @@ export const socketPairEn = {
   pairNextOnly: 'the kernel reports the next one only',
   pairHolder: '{who} fd {fd}',
   pairNoHolder: 'no holder',
+  pairQueuedTitle: '{type} socket: connected, not accepted yet',
+  pairPeerEnd: 'the other end',
+  pairQueuedPeer: "none yet: waits in\n{name}'s queue\nuntil accept()",
 };
 
 export const socketPairZhHans: Record<keyof typeof socketPairEn, string> = {
@@ -25,6 +28,9 @@ export const socketPairZhHans: Record<keyof typeof socketPairEn, string> = {
   pairNextOnly: '内核只报告下一个',
   pairHolder: '{who} 的 fd {fd}',
   pairNoHolder: '无人持有',
+  pairQueuedTitle: '{type} 套接字：已连接，尚未被 accept',
+  pairPeerEnd: '另一端',
+  pairQueuedPeer: '还没有：在 {name}\n的队列里等待\naccept()',
 };
 
 export const socketPairZhHant: Record<keyof typeof socketPairEn, string> = {
@@ -37,4 +43,7 @@ export const socketPairZhHant: Record<keyof typeof socketPairEn, string> = {
   pairNextOnly: '核心只回報下一個',
   pairHolder: '{who} 的 fd {fd}',
   pairNoHolder: '無人持有',
+  pairQueuedTitle: '{type} 通訊端：已連線，尚未被 accept',
+  pairPeerEnd: '另一端',
+  pairQueuedPeer: '還沒有：在 {name}\n的佇列裡等待\naccept()',
 };

@@ -42,7 +42,10 @@ export function ObjectGlyph(props: ObjectGlyphProps) {
   if (isListener(object)) return <ListenerGlyph {...at} listener={object} />;
   if (isTcpConnection(object)) return <TcpGlyph {...at} end={object} placed={placed} />;
   if (object.kind === 'unix' && object.peer && object.state !== 'LISTEN') {
-    return <SocketPairGlyph {...at} end={object} peer={peerOf(props.frameObjects, object.peer)} placed={placed} />;
+    const other = peerOf(props.frameObjects, object.peer);
+    /* connect() returned but nobody accepted: the probe names the listener the connection waits in as the peer; it is no pair yet */
+    const waitsIn = other?.state === 'LISTEN' ? other : null;
+    return <SocketPairGlyph {...at} end={object} peer={waitsIn ? null : other} queuedIn={waitsIn} placed={placed} />;
   }
   return <BoxGlyph {...at} object={object} />;
 }

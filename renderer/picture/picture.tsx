@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SyscallEvent } from '../../native-bridge/model/frame-types';
-import { eventShort, objectLabel } from '../format/kernel-words';
+import { eventShort } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectLecture, selectLocale, selectSelection, selectShowAll, selectTheme } from '../store/selectors';
@@ -10,7 +10,8 @@ import { ByteFlights, FLIGHT_MS, recentEntries } from './byte-flight';
 import { flightsPending, ringBytes, scheduleFlights } from './flight-schedule';
 import { EdgeLegend, EdgeMarkers, FdEdge } from './fd-edge';
 import { DiagnosisMarks, selectDiagnoses, useFdMarks } from './diagnosis-marks';
-import { layoutPicture, NODE_HEIGHT, VIEW_WIDTH } from './layout';
+import { GoneLines } from './gone-lines';
+import { layoutPicture, VIEW_WIDTH } from './layout';
 import { ObjectGlyph } from './object-glyph';
 import { paletteFor } from './palette';
 import { ProcessNode } from './process-node';
@@ -19,14 +20,6 @@ import { useAnimationTime, usePictureFrame } from './use-picture-clock';
 import { TrafficLayer } from '../observe/traffic-layer';
 
 export const PICTURE_SVG_ID = 'ipc-picture';
-
-/** The "… is gone" line names what the kernel did to this kind of object. */
-function goneKey(id: string): 'shmGone' | 'semGone' | 'msgGone' | 'objectGone' {
-  if (id.startsWith('shm:')) return 'shmGone';
-  if (id.startsWith('sem:')) return 'semGone';
-  if (id.startsWith('msg:')) return 'msgGone';
-  return 'objectGone';
-}
 
 /** Each process's latest syscall, newest wins. */
 function lastCalls(events: { event: SyscallEvent }[]): Map<number, SyscallEvent> {
@@ -93,25 +86,7 @@ export function Picture() {
           {t('noObjects')}
         </text>
       )}
-      {gone.map((id, i) => (
-        <text
-          key={id}
-          data-testid={`gone-${id}`}
-          x={VIEW_WIDTH / 2}
-          // Under the process row, never across the nodes (a long sentence in large type is wider than the gap between them),
-          // and above the frame line at the bottom when several objects are gone (a lesson's segment and semaphore set).
-          y={Math.min(
-            Math.max(...layout.processes.map((p) => p.y), VIEW_HEIGHT / 2) + NODE_HEIGHT / 2 + 80 * palette.scale + i * 24 * palette.scale,
-            VIEW_HEIGHT - 36 * palette.scale - (gone.length - 1 - i) * 24 * palette.scale,
-          )}
-          textAnchor="middle"
-          fill={palette.muted}
-          fontFamily={palette.font}
-          fontSize={15 * palette.scale}
-        >
-          {t(goneKey(id), { object: objectLabel(id) })}
-        </text>
-      ))}
+      <GoneLines gone={gone} processes={layout.processes} height={VIEW_HEIGHT} palette={palette} t={t} />
       <g data-testid="edges">
         {layout.edges.map((edge) => (
           <FdEdge key={edge.id} edge={edge} palette={palette} focusMark={focusMarks.get(`${edge.holder.pid}:${edge.holder.fd}`) ?? null} />

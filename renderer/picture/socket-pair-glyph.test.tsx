@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { UnixSocketObject } from '../../native-bridge/model/snapshot-types';
 import captured from '../fixtures/real-frames-sockpair.json';
+import capturedServer from '../fixtures/real-frames-unix-server.json';
 import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
 import { Picture } from './picture';
@@ -88,5 +89,61 @@ describe('the socket pair picture, on frames of a real run', () => {
     show(frames.queued);
     expect(text(`pair-title-${unix(frames.queued, 'stream', true).id}`)).toBe('串流通訊端對（SOCK_STREAM）');
     expect(text(`pair-queue-${unix(frames.queued, 'dgram', false).id}`)).toContain('下一個資料報：3 位元組');
+  });
+});
+
+/*
+ * Frames of a real unix-stream-server run (native-bridge/lessons/testing/
+ * record-unix-server-frames.ts): `pending` once both clients connect()ed and
+ * nobody accepted (the listener's Recv-Q 2), `accepted` after accept4() took
+ * the first. A waiting client's socket is ESTAB and the probe names the
+ * listener as its peer (found in the listener's queue): there is no socket on
+ * the other side yet, so it is no pair.
+ */
+const server = capturedServer as unknown as Record<'pending' | 'accepted', Frame>;
+const sockets = (frame: Frame) => frame.objects.filter((o): o is UnixSocketObject => o.kind === 'unix');
+const listenerIn = (frame: Frame) => sockets(frame).find((o) => o.state === 'LISTEN')!;
+const socketOf = (frame: Frame, role: string) => sockets(frame).find((o) => o.state !== 'LISTEN' && o.holders.some((h) => h.pid === frame.lesson!.roles[role]))!;
+
+describe('a client connected but not yet accepted, on frames of a real run', () => {
+  it('is drawn waiting in the listener\'s queue, never as a pair with the listener', () => {
+    const frame = server.pending;
+    const listener = listenerIn(frame);
+    expect([listener.pending, listener.backlog]).toEqual([2, 5]);
+    render(<Picture />);
+    show(frame);
+    for (const role of ['client1', 'client2']) {
+      const client = socketOf(frame, role);
+      /* what the probe reports for it: connected, its peer the listener it waits in */
+      expect([client.state, client.peer]).toEqual(['ESTAB', listener.id]);
+      const glyph = screen.getByTestId(`object-${client.id}`);
+      expect(glyph.getAttribute('data-kind')).toBe('unix-queued');
+      expect(glyph.getAttribute('data-queued-in')).toBe(listener.id);
+      expect(text(`pair-title-${client.id}`)).toBe('stream socket: connected, not accepted yet');
+      expect(screen.getByTestId(`pair-missing-${client.id}`).getAttribute('data-text')).toBe("none yet: waits in echo.sock's queue until accept()");
+    }
+    /* the listener is drawn once, by its own glyph with its queue, and is nobody's end of a pair */
+    expect(screen.queryByTestId(`pair-end-${listener.id}`)).toBeNull();
+    expect(screen.getByTestId(`object-${listener.id}`).getAttribute('data-listener')).toBe('true');
+    expect(screen.getByTestId(`listener-queue-${listener.id}`).getAttribute('data-pending')).toBe('2');
+    expect(screen.queryByTestId(`pair-line-${listener.id}-${frame.lesson!.roles.server}`)).toBeNull();
+  });
+
+  it('after accept4(): the first client is a pair with the accepted socket, the second still waits; Chinese too', () => {
+    const frame = server.accepted;
+    const listener = listenerIn(frame);
+    const [first, second] = [socketOf(frame, 'client1'), socketOf(frame, 'client2')];
+    const accepted = sockets(frame).find((o) => o.peer === first.id)!;
+    expect(accepted.holders.map((h) => h.pid)).toEqual([frame.lesson!.roles.server]);
+    render(<Picture />);
+    show(frame);
+    const firstGlyph = screen.getAllByTestId(/^object-unix:/).find((g) => g.querySelector(`[data-testid="pair-end-${first.id}"]`))!;
+    expect(firstGlyph.getAttribute('data-kind')).toBe('unix-pair');
+    expect(screen.getByTestId(`pair-end-${accepted.id}`)).toBeTruthy();
+    expect(screen.getByTestId(`object-${second.id}`).getAttribute('data-kind')).toBe('unix-queued');
+    expect(screen.getByTestId(`listener-queue-${listener.id}`).getAttribute('data-pending')).toBe('1');
+    act(() => useAppStore.getState().setLocale('zh-Hant'));
+    expect(text(`pair-title-${second.id}`)).toBe('stream 通訊端：已連線，尚未被 accept');
+    expect(screen.getByTestId(`pair-missing-${second.id}`).getAttribute('data-text')).toBe('還沒有：在 echo.sock 的佇列裡等待 accept()');
   });
 });

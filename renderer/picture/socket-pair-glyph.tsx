@@ -17,6 +17,8 @@ import type { Palette } from './palette';
 import type { GlyphProps } from './glyph-props';
 import { clipToWidth, estimateWidth } from './text-fit';
 import { InFlightMark } from './in-flight-mark';
+import { shortName } from './listener-glyph';
+import { MissingEnd } from './missing-end';
 
 const BOX_W = 206;
 const BOX_H = 132;
@@ -31,6 +33,12 @@ interface Props extends GlyphProps {
   end: UnixSocketObject;
   /** The other end, from the same frame; null when the probe has not seen it (closed, or not held by a shown process). */
   peer: UnixSocketObject | null;
+  /**
+   * The listener this end's connection still waits in: connect() returned but
+   * nobody accepted it, so the kernel has made no socket for the other end yet
+   * (the probe names the listener as the peer, from its queue). Null otherwise.
+   */
+  queuedIn?: UnixSocketObject | null;
   placed: PlacedProcess[];
 }
 
@@ -121,10 +129,24 @@ function End({ o, side, placed, palette, t, s, selected }: { o: UnixSocketObject
 }
 
 /** The pair: title (stream or datagram), both ends joined, and a line from each holder of the end the layout does not draw edges to. */
-export function SocketPairGlyph({ end, peer, placed, x, y, palette, t, selected, onSelect }: Props) {
+export function SocketPairGlyph({ end, peer, queuedIn = null, placed, x, y, palette, t, selected, onSelect }: Props) {
   const s = Math.min(palette.scale, 1.1);
   const [leftEnd, rightEnd] = pairSides(end, peer, placed);
-  const title = end.type === 'stream' ? t('pairStream') : end.type === 'dgram' ? t('pairDgram') : t('pairOther', { type: end.type });
+  const pairTitle = end.type === 'stream' ? t('pairStream') : end.type === 'dgram' ? t('pairDgram') : t('pairOther', { type: end.type });
+  const title = queuedIn ? t('pairQueuedTitle', { type: end.type }) : pairTitle;
+  const missing = (side: 'left' | 'right') =>
+    queuedIn && (
+      <MissingEnd
+        testId={`pair-missing-${end.id}`}
+        left={side === 'left' ? -GAP / 2 - BOX_W : GAP / 2}
+        width={BOX_W}
+        height={BOX_H}
+        title={t('pairPeerEnd')}
+        text={t('pairQueuedPeer', { name: shortName(queuedIn.path ?? objectLabel(queuedIn.id)) })}
+        palette={palette}
+        s={s}
+      />
+    );
   const holderLines = (o: UnixSocketObject | null, side: 'left' | 'right') =>
     o && o.id !== end.id
       ? placed
@@ -136,17 +158,22 @@ export function SocketPairGlyph({ end, peer, placed, x, y, palette, t, selected,
           })
       : null;
   return (
-    <g data-testid={`object-${end.id}`} data-kind="unix-pair" data-type={end.type} transform={`translate(${x},${y})`} onClick={() => onSelect(end.id)} style={{ cursor: 'pointer' }}>
+    <g
+      data-testid={`object-${end.id}`}
+      data-kind={queuedIn ? 'unix-queued' : 'unix-pair'}
+      data-queued-in={queuedIn?.id ?? ''}
+      data-type={end.type}
+      transform={`translate(${x},${y})`} onClick={() => onSelect(end.id)} style={{ cursor: 'pointer' }}>
       {holderLines(leftEnd, 'left')}
       {holderLines(rightEnd, 'right')}
       <text data-testid={`pair-title-${end.id}`} y={-BOX_H / 2 - 12} textAnchor="middle" fill={palette.text} fontFamily={palette.font} fontSize={15 * s} fontWeight={700}>
         {title}
       </text>
-      <line x1={-GAP / 2} y1={0} x2={GAP / 2} y2={0} stroke={palette.nodeStroke} strokeWidth={4} />
+      <line x1={-GAP / 2} y1={0} x2={GAP / 2} y2={0} stroke={palette.nodeStroke} strokeWidth={4} strokeDasharray={queuedIn ? '4 4' : undefined} />
       <circle cx={-GAP / 2} cy={0} r={4} fill={palette.nodeStroke} />
       <circle cx={GAP / 2} cy={0} r={4} fill={palette.nodeStroke} />
-      {leftEnd && <End o={leftEnd} side="left" placed={placed} palette={palette} t={t} s={s} selected={selected} />}
-      {rightEnd && <End o={rightEnd} side="right" placed={placed} palette={palette} t={t} s={s} selected={selected} />}
+      {leftEnd ? <End o={leftEnd} side="left" placed={placed} palette={palette} t={t} s={s} selected={selected} /> : missing('left')}
+      {rightEnd ? <End o={rightEnd} side="right" placed={placed} palette={palette} t={t} s={s} selected={selected} /> : missing('right')}
     </g>
   );
 }

@@ -15,6 +15,7 @@ import { useAppStore } from '../store/app-store';
 import { selectShowAll } from '../store/selectors';
 import { layoutPicture, NODE_WIDTH, TCP_PAIR_HALF_WIDTH, type PlacedProcess } from './layout';
 import type { Palette } from './palette';
+import { MissingEnd } from './missing-end';
 import { queueText } from './socket-pair-glyph';
 import { clipToWidth } from './text-fit';
 
@@ -82,24 +83,6 @@ function End({ o, left, placed, palette, t, s }: { o: InetSocketObject; left: nu
   );
 }
 
-/** The side with no socket of its own: the connection still waits in the listener's queue, or its end is not shown. */
-function Missing({ left, title, text, palette, s }: { left: number; title: string; text: string; palette: Palette; s: number }) {
-  const lines = text.split('\n');
-  return (
-    <g data-testid="tcp-end-missing" data-text={text.replace('\n', ' ')}>
-      <rect x={left} y={-BOX_H / 2 + 14} width={BOX_W} height={BOX_H - 28} rx={10} fill="none" stroke={palette.slotStroke} strokeDasharray="6 5" />
-      <text x={left + BOX_W / 2} y={-18} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={12 * s} fontWeight={700}>
-        {title}
-      </text>
-      {lines.map((line, i) => (
-        <text key={i} x={left + BOX_W / 2} y={4 + i * 17 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={11.5 * s}>
-          {clipToWidth(line, BOX_W - 2 * PAD, 11.5 * s)}
-        </text>
-      ))}
-    </g>
-  );
-}
-
 interface Props {
   end: InetSocketObject;
   x: number;
@@ -145,8 +128,8 @@ export function TcpGlyph({ end, x, y, palette, t, selected, onSelect, placed: gi
         {peer ? t('tcpTitle') : t('tcpTitleOneEnd')}
       </text>
       <line x1={-GAP / 2} y1={0} x2={GAP / 2} y2={0} stroke={palette.nodeStroke} strokeWidth={4} strokeDasharray={peer ? undefined : '4 4'} />
-      {leftEnd ? <End o={leftEnd} left={leftX} placed={placed} palette={palette} t={t} s={s} /> : <Missing left={leftX} title={t('tcpPeerEnd')} text={missing} palette={palette} s={s} />}
-      {rightEnd ? <End o={rightEnd} left={rightX} placed={placed} palette={palette} t={t} s={s} /> : <Missing left={rightX} title={t('tcpPeerEnd')} text={missing} palette={palette} s={s} />}
+      {leftEnd ? <End o={leftEnd} left={leftX} placed={placed} palette={palette} t={t} s={s} /> : <MissingEnd testId="tcp-end-missing" left={leftX} width={BOX_W} height={BOX_H} title={t('tcpPeerEnd')} text={missing} palette={palette} s={s} />}
+      {rightEnd ? <End o={rightEnd} left={rightX} placed={placed} palette={palette} t={t} s={s} /> : <MissingEnd testId="tcp-end-missing" left={rightX} width={BOX_W} height={BOX_H} title={t('tcpPeerEnd')} text={missing} palette={palette} s={s} />}
     </g>
   );
 }
