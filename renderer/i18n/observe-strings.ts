@@ -42,9 +42,11 @@ export const observeEn = {
   obsWholeProcess: 'whole process: {rate}/s {direction}',
   obsWrote: 'written',
   obsRead: 'read',
-  obsTrafficRow: 'PID {pid}: {bytes} B {direction}, {calls} call(s),',
-  obsTrafficFd: 'through fd {fd} ({object})',
-  obsTrafficProcess: 'whole process (no single descriptor accounts for it)',
+  obsTrafficWho: '{name} · PID {pid}',
+  obsTrafficVia: 'fd {fd} · {object}',
+  obsTrafficWhole: 'whole process',
+  obsTrafficRate: '{rate}/s {direction}, {calls} calls/s',
+  obsTrafficMore: '{count} more, quieter',
 };
 
 export const observeZhHans: Record<keyof typeof observeEn, string> = {
@@ -86,9 +88,11 @@ export const observeZhHans: Record<keyof typeof observeEn, string> = {
   obsWholeProcess: '整个进程：{rate}/秒 {direction}',
   obsWrote: '写出',
   obsRead: '读入',
-  obsTrafficRow: 'PID {pid}：{direction} {bytes} 字节，{calls} 次调用，',
-  obsTrafficFd: '经由 fd {fd}（{object}）',
-  obsTrafficProcess: '整个进程（没有单个描述符能解释）',
+  obsTrafficWho: '{name} · PID {pid}',
+  obsTrafficVia: 'fd {fd} · {object}',
+  obsTrafficWhole: '整个进程',
+  obsTrafficRate: '{direction} {rate}/秒，{calls} 次调用/秒',
+  obsTrafficMore: '另有 {count} 项，流量更小',
 };
 
 export const observeZhHant: Record<keyof typeof observeEn, string> = {
@@ -130,7 +134,9 @@ export const observeZhHant: Record<keyof typeof observeEn, string> = {
   obsWholeProcess: '整個行程：{rate}/秒 {direction}',
   obsWrote: '寫出',
   obsRead: '讀入',
-  obsTrafficRow: 'PID {pid}：{direction} {bytes} 位元組，{calls} 次呼叫，',
-  obsTrafficFd: '經由 fd {fd}（{object}）',
-  obsTrafficProcess: '整個行程（沒有單一描述符能解釋）',
+  obsTrafficWho: '{name} · PID {pid}',
+  obsTrafficVia: 'fd {fd} · {object}',
+  obsTrafficWhole: '整個行程',
+  obsTrafficRate: '{direction} {rate}/秒，{calls} 次呼叫/秒',
+  obsTrafficMore: '另有 {count} 項，流量較小',
 };

@@ -179,10 +179,31 @@ describe('observation mode', () => {
     expect(screen.getByTestId(`traffic-process-${SLEEP}`).textContent).toBe('whole process: 400 B/s written');
     const lines = screen.getAllByTestId('traffic-line');
     expect(lines.map((line) => line.getAttribute('data-via'))).toEqual(['process', 'descriptor']);
-    expect(lines[1]?.textContent).toBe('PID 502: 5 B read, 1 call(s), through fd 0 (pipe 7000)');
+    expect(lines[0]?.textContent).toBe('sleep · PID 501 whole process400 B/s written, 20 calls/s');
+    expect(lines[1]?.textContent).toBe('cat · PID 502 fd 0 · pipe 7000' + '50 B/s read, 10 calls/s');
     /* older than the window: gone from the picture */
     for (let seq = 3; seq < 30; seq += 1) emit(observingFrame(seq, TREE));
     expect(screen.queryByTestId(`traffic-edge-${CAT}-0`)).toBeNull();
     expect(screen.getByTestId('traffic-panel').textContent).toContain('Nothing read or written in the last 2 s.');
+  });
+
+  it('sums the window into one line per process or descriptor, busiest first, capped, with names', async () => {
+    const { emit } = await appWithList();
+    const many = (seq: number): Frame => {
+      const frame = observingFrame(seq, { all: true });
+      /* the whole machine with 1000 sleepers, each reading a little, and cat reading the pipe in every frame */
+      const sleepers = Array.from({ length: 1000 }, (_, i) => proc(10_000 + i, 1, 'sleep', []));
+      const traffic: TrafficEntry[] = sleepers.map((p, i) => ({ pid: p.pid, direction: 'read', bytes: 1 + (i % 7), calls: 1, intervalMs: 100, via: 'process' }));
+      traffic.push({ pid: CAT, direction: 'read', bytes: 5000, calls: 1, intervalMs: 100, via: 'descriptor', fd: 0, object: PIPE });
+      return { ...frame, processes: [...frame.processes, ...sleepers], traffic };
+    };
+    for (let seq = 1; seq <= 5; seq += 1) emit(many(seq));
+    const lines = screen.getAllByTestId('traffic-line');
+    expect(lines).toHaveLength(8);
+    /* one line for cat, however many frames carried its reads: 5 x 5000 B over the 500 ms the frames span */
+    expect(lines[0]?.textContent).toBe('cat · PID 502 fd 0 · pipe 7000' + '48.8 KiB/s read, 10 calls/s');
+    expect(lines.filter((line) => line.textContent?.startsWith('cat ·'))).toHaveLength(1);
+    expect(lines[1]?.textContent).toMatch(/^sleep · PID \d+ whole process/);
+    expect(screen.getByTestId('traffic-more').textContent).toBe('993 more, quieter');
   });
 });
