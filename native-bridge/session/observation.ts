@@ -141,6 +141,11 @@ export class Observation {
     return this.latest;
   }
 
+  /** The latest whole-machine snapshot, when this observes the machine (the process picker lists from it). */
+  get machine(): Snapshot | null {
+    return 'all' in this.request ? this.latest : null;
+  }
+
   /** Traffic since the sample before the latest one (see observe-traffic.ts). */
   get traffic(): TrafficEntry[] {
     return this.moved;
