@@ -1,5 +1,6 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CommandResult } from '../../native-bridge/model/commands';
 import type { Frame, ObservingView } from '../../native-bridge/model/frame-types';
 import type { ProcessList } from '../../native-bridge/model/process-list-types';
 import type { PipeObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
@@ -125,6 +126,46 @@ describe('the process picker', () => {
     expect(sentCommands(api).at(-1)).toEqual({ type: 'observe', all: true });
     await act(async () => fireEvent.keyDown(window, { key: '?' }));
     expect(screen.getByTestId('shortcut-observe').textContent).toBe('OObserve real processes');
+  });
+});
+
+describe('the process picker when the engine is slow or fails', () => {
+  it('shows no rows and a Retry after a failure, and never passes an earlier query\'s rows for a newer one', async () => {
+    const { api } = await renderApp(clock);
+    let fail = true;
+    let release: () => void = () => undefined;
+    api.reply = (command) => {
+      if (command.type === 'lessons.list') return { ok: true, data: LESSON_LIST };
+      if (command.type !== 'processes.list') return { ok: true };
+      if (fail) return { ok: false, error: 'the engine did not answer within 10 s' };
+      if (command.query !== 'cat') return { ok: true, data: LIST };
+      /* the answer to "cat" comes only when the test says */
+      const answer: CommandResult = { ok: true, data: { ...LIST, rows: LIST.rows.filter((row) => row.comm === 'cat'), total: 1 } };
+      return new Promise<CommandResult>((resolve) => (release = () => resolve(answer))) as unknown as CommandResult;
+    };
+    await act(async () => fireEvent.click(screen.getByTestId('btn-observe')));
+    await waitFor(() => expect(screen.getByTestId('picker-retry')).toBeTruthy());
+    expect(screen.getByTestId('picker-count').textContent).toBe('Could not list processes: the engine did not answer within 10 sRetry');
+    expect(screen.queryByTestId('pick-row-500')).toBeNull();
+
+    fail = false;
+    await act(async () => fireEvent.click(screen.getByTestId('picker-retry')));
+    await waitFor(() => expect(screen.getByTestId('pick-row-500')).toBeTruthy());
+    expect(screen.queryByTestId('picker-retry')).toBeNull();
+    expect(screen.getByTestId('picker-rows').getAttribute('data-stale')).toBe('false');
+
+    /* typed, not answered yet: the rows still shown are greyed, marked busy and cannot be ticked */
+    fireEvent.change(screen.getByTestId('picker-search'), { target: { value: 'cat' } });
+    expect(screen.getByTestId('picker-rows').getAttribute('data-stale')).toBe('true');
+    expect(screen.getByTestId('picker-rows').getAttribute('aria-busy')).toBe('true');
+    expect((screen.getByTestId('pick-500') as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getByTestId('picker-count').textContent).toContain('still the list of every process');
+    await waitFor(() => expect(sentCommands(api).at(-1)).toEqual({ type: 'processes.list', query: 'cat' }));
+    expect(screen.getByTestId('picker-rows').getAttribute('data-stale')).toBe('true');
+    await act(async () => release());
+    await waitFor(() => expect(screen.getByTestId('picker-rows').getAttribute('data-stale')).toBe('false'));
+    expect(screen.queryByTestId('pick-row-500')).toBeNull();
+    expect((screen.getByTestId('pick-502') as HTMLInputElement).disabled).toBe(false);
   });
 });
 
