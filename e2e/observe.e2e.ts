@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
 import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
+import { unreachableHeaderControls } from './header-reach';
 import { exists, procState, procSyscallArgs, procWchan } from './proc-facts';
 
 /*
@@ -82,6 +83,16 @@ async function lessonRunning(page: Page): Promise<void> {
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(RESULTS, `${name}.png`) });
+}
+
+/** At a projector's 1280x720 and at 1920x1080, no header control lies under another (a click at its centre reaches it). */
+async function everyHeaderControlReachable(page: Page, name: string): Promise<void> {
+  for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
+    await page.setViewportSize({ width, height });
+    await expect.poll(() => unreachableHeaderControls(page), { timeout: WAIT_MS }).toEqual([]);
+    await screenshot(page, `${name}-${width}`);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
 }
 
 /** Polls until `check` returns a value (not null), or fails after `ms`. */
@@ -234,11 +245,14 @@ async function observeTheLesson(page: Page | null): Promise<void> {
     await page.getByTestId('start-pipe-parent-child').click();
     await lessonRunning(page);
     await expect.poll(() => page.getByTestId('scope-bar').count(), { timeout: WAIT_MS }).toBe(0);
+    await page.getByTestId('btn-back-to-observing').waitFor();
+    await everyHeaderControlReachable(page, 'observe-lesson-header');
 
     // 5. Back to observing in one click: the same tree, cat still asleep.
     await page.getByTestId('btn-back-to-observing').click();
     await page.locator('[data-testid="scope-bar"][data-scope="tree"]').waitFor({ timeout: WAIT_MS });
     await expectCatBlocked(page, cat, pipeInode);
+    await everyHeaderControlReachable(page, 'observe-observing-header');
     await screenshot(page, 'observe-3-back');
 
     // 6. And back to that lesson in one click.

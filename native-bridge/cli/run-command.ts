@@ -142,8 +142,11 @@ async function runWithWeb(args: RunArgs): Promise<number> {
   const name = quoteCommand(args.command);
   let child: RunChild | null = null;
   let status: ExitStatus | null = null;
+  let stopping = false;
   return serveWeb(options, {
-    prepare: async (session) => {
+    /* only once the server listens: a build or a busy port never runs while the command's first instants go by */
+    serving: async (session) => {
+      if (stopping) return null;
       let started: RunChild;
       try {
         started = await RunChild.start(args.command);
@@ -151,6 +154,11 @@ async function runWithWeb(args: RunArgs): Promise<number> {
         return error instanceof Error ? error.message : String(error);
       }
       child = started;
+      /* Ctrl+C came while it was being started: onStop found no command to stop */
+      if (stopping) {
+        status = await started.stop('SIGINT');
+        return null;
+      }
       /*
        * Sample from the first instant even while no browser is connected: the
        * session keeps its last snapshot only from frames it made, and a short
@@ -170,6 +178,7 @@ async function runWithWeb(args: RunArgs): Promise<number> {
       return null;
     },
     onStop: async () => {
+      stopping = true;
       if (child) status = await child.stop('SIGINT');
     },
     exitCode: () => (status ? exitCodeOf(status) : 0),

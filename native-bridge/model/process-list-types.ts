@@ -21,7 +21,10 @@ export interface ProcessRow {
   uid: number | null;
   /** User name from /etc/passwd, or the uid as text when it has none. */
   user: string;
-  /** IPC objects the process holds (descriptors or mappings), counted by the same probe as the picture; null when unreadable. */
+  /**
+   * IPC objects the process holds: from the picture's own snapshot while the whole machine is observed (descriptors
+   * and mappings), else from its descriptors' links (pipes, sockets, FIFOs, POSIX queues and shm); null when unreadable.
+   */
   ipcObjects: number | null;
   /** False when its descriptors cannot be read (another user's process); `unreadable` says what failed. */
   readable: boolean;

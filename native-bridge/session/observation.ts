@@ -79,6 +79,12 @@ export class Observation {
   private readonly sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readIo: true, diagnose: true });
   /** The latest snapshot, and the one kept as the last frame once `ipcscope run`'s command ended. */
   private latest: Snapshot | null = null;
+  /**
+   * The latest snapshot in which a process of the scope was alive (not a
+   * zombie): the command's exit is seen (and reaped) a sample or more after
+   * the fact, and the samples between show it dead or nothing at all.
+   */
+  private lastAlive: Snapshot | null = null;
   private frozen: Snapshot | null = null;
   /** What moved between the last two samples (empty once frozen: nothing runs any more). */
   private moved: TrafficEntry[] = [];
@@ -131,7 +137,13 @@ export class Observation {
     const previous = this.latest;
     this.latest = this.sampler.sample(this.scope());
     this.moved = previous ? trafficBetween(previous, this.latest, !('all' in this.request)) : [];
+    if (this.latest.processes.some((p) => p.state !== 'Z')) this.lastAlive = this.latest;
     return this.latest;
+  }
+
+  /** The latest whole-machine snapshot, when this observes the machine (the process picker lists from it). */
+  get machine(): Snapshot | null {
+    return 'all' in this.request ? this.latest : null;
   }
 
   /** Traffic since the sample before the latest one (see observe-traffic.ts). */
@@ -139,10 +151,10 @@ export class Observation {
     return this.moved;
   }
 
-  /** `ipcscope run`: its command ended with `status`; the last snapshot taken stays. */
+  /** `ipcscope run`: its command ended with `status`; the last snapshot in which it (or a descendant) was alive stays. */
   ended(status: ExitStatus): void {
     this.exit = status;
-    this.frozen = this.latest;
+    this.frozen = this.lastAlive ?? this.latest;
   }
 
   close(): void {

@@ -1,15 +1,16 @@
 /**
  * The process picker's list (command "processes.list"): every process on the
  * machine, filtered by a query on PID, name, user and command line, each with
- * the number of IPC objects it holds, counted by one whole-machine pass of the
- * same probe the picture uses. A process whose descriptors may not be read
+ * the number of IPC objects it holds: from the observation's own snapshot when
+ * it observes the whole machine, else from a light pass over /proc (links of
+ * descriptors only, process-light-scan.ts). A process whose descriptors may not be read
  * (another user's, when not root) is listed with what failed instead of a count.
  */
 import { readFileSync } from 'node:fs';
 import type { CommandResult } from '../model/commands';
 import { CMDLINE_MAX, PROCESS_LIST_MAX_ROWS, type ProcessList, type ProcessRow } from '../model/process-list-types';
-import type { ProcessInfo, Snapshot } from '../model/snapshot-types';
-import { Sampler } from '../probe/index';
+import type { Snapshot } from '../model/snapshot-types';
+import { lightScan } from './process-light-scan';
 
 /** uid -> name from /etc/passwd (read once per listing: it is small, and users change rarely). */
 function userNames(): Map<number, string> {
@@ -37,17 +38,6 @@ function cmdlineOf(pid: number): string {
   }
   const text = raw.subarray(0, CMDLINE_MAX * 4).toString('utf8').replace(/\0+$/, '').replaceAll('\0', ' ');
   return text.length > CMDLINE_MAX ? `${text.slice(0, CMDLINE_MAX - 1)}…` : text;
-}
-
-/** The Uid line of /proc/PID/status (real uid), readable for every process. */
-function uidOf(pid: number, info: ProcessInfo): number | null {
-  if (info.uid !== undefined) return info.uid;
-  try {
-    const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1];
-    return uid === undefined ? null : Number(uid);
-  } catch {
-    return null;
-  }
 }
 
 /** Distinct IPC objects a process reaches: descriptors on a reported object, and mapped segments. */
@@ -84,38 +74,66 @@ interface Scan {
 }
 
 let lastScan: Scan | null = null;
+/* one scan at a time: keystrokes while it runs wait for it */
+let running: Promise<Scan> | null = null;
 
-function scanRows(): Scan {
+function rowOf(names: Map<number, string>, p: { pid: number; ppid: number; comm: string; uid: number | null; ipcObjects: number | null; error?: string }): ProcessRow {
+  const row: ProcessRow = {
+    pid: p.pid,
+    ppid: p.ppid,
+    comm: p.comm,
+    cmdline: cmdlineOf(p.pid),
+    uid: p.uid,
+    user: p.uid === null ? '?' : (names.get(p.uid) ?? String(p.uid)),
+    ipcObjects: p.ipcObjects,
+    readable: p.ipcObjects !== null,
+    self: p.pid === process.pid,
+  };
+  if (p.ipcObjects === null) row.unreadable = p.error ?? 'not readable';
+  return row;
+}
+
+/**
+ * The rows from a whole-machine snapshot the observation already took (the
+ * picture's own counts, nothing read twice but command lines and uids).
+ */
+function rowsFromSnapshot(snapshot: Snapshot, names: Map<number, string>): ProcessRow[] {
+  const counts = ipcCounts(snapshot);
+  return [...snapshot.processes]
+    .sort((a, b) => a.pid - b.pid)
+    .map((info) => {
+      const uid = info.uid ?? uidOf(info.pid);
+      const row = { pid: info.pid, ppid: info.ppid, comm: info.comm, uid, ipcObjects: info.readable ? (counts.get(info.pid) ?? 0) : null };
+      return rowOf(names, info.error === undefined ? row : { ...row, error: info.error });
+    });
+}
+
+/** The Uid line of /proc/PID/status (real uid), readable for every process. */
+function uidOf(pid: number): number | null {
+  try {
+    const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1];
+    return uid === undefined ? null : Number(uid);
+  } catch {
+    return null;
+  }
+}
+
+async function scan(machine: Snapshot | null): Promise<Scan> {
+  const names = userNames();
+  if (machine) return { at: Date.now(), rows: rowsFromSnapshot(machine, names), takenAt: machine.takenAt };
+  const takenAt = Date.now();
+  const rows = (await lightScan()).map((p) => rowOf(names, p));
+  /* aged from when the scan began: that is how old its rows are */
+  return { at: takenAt, rows, takenAt };
+}
+
+/** The rows: a scan younger than PROCESS_SCAN_REUSE_MS, the one running, or a new one. */
+async function scanRows(machine: Snapshot | null): Promise<Scan> {
   const now = Date.now();
   if (lastScan && now - lastScan.at >= 0 && now - lastScan.at < PROCESS_SCAN_REUSE_MS) return lastScan;
-  const sampler = new Sampler({ holdFiles: false, peekBytes: 0 });
-  let snapshot: Snapshot;
-  try {
-    snapshot = sampler.sample({ all: true });
-  } finally {
-    sampler.close();
-  }
-  const counts = ipcCounts(snapshot);
-  const names = userNames();
-  const rows: ProcessRow[] = [];
-  for (const info of [...snapshot.processes].sort((a, b) => a.pid - b.pid)) {
-    const uid = uidOf(info.pid, info);
-    const row: ProcessRow = {
-      pid: info.pid,
-      ppid: info.ppid,
-      comm: info.comm,
-      cmdline: cmdlineOf(info.pid),
-      uid,
-      user: uid === null ? '?' : (names.get(uid) ?? String(uid)),
-      ipcObjects: info.readable ? (counts.get(info.pid) ?? 0) : null,
-      readable: info.readable,
-      self: info.pid === process.pid,
-    };
-    if (!info.readable) row.unreadable = info.error ?? 'not readable';
-    rows.push(row);
-  }
-  /* aged from when the scan began: that is how old its rows are */
-  lastScan = { at: snapshot.takenAt, rows, takenAt: snapshot.takenAt };
+  if (running) return running;
+  running = scan(machine).finally(() => (running = null));
+  lastScan = await running;
   return lastScan;
 }
 
@@ -129,8 +147,12 @@ function wholeWordHits(row: ProcessRow, words: string[]): number {
   return words.filter((word) => tokens.has(word)).length;
 }
 
-export function listProcesses(query = ''): ProcessList {
-  const scan = scanRows();
+/**
+ * The picker's list for `query`. `machine`: the whole-machine snapshot an
+ * observation of the machine took last, used instead of reading /proc again.
+ */
+export async function listProcesses(query = '', machine: Snapshot | null = null): Promise<ProcessList> {
+  const scan = await scanRows(machine);
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const matched = scan.rows.filter((row) => matches(row, words));
   if (words.length > 0) {
@@ -148,9 +170,9 @@ export function listProcesses(query = ''): ProcessList {
 }
 
 /** The command's answer: the list, or what failed (a failed scan never throws out of a command). */
-export function listProcessesResult(query: string | undefined): CommandResult {
+export async function listProcessesResult(query: string | undefined, machine: Snapshot | null = null): Promise<CommandResult> {
   try {
-    return { ok: true, data: listProcesses(query) };
+    return { ok: true, data: await listProcesses(query, machine) };
   } catch (error) {
     return { ok: false, error: `could not list processes: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -87,7 +87,7 @@ export class Session implements EngineSession {
      */
     const refused = command.type === 'observe' ? checkObserve(command) : null;
     /* read-only: answered at once, never queued behind a step that waits on a blocked call */
-    if (command.type === 'processes.list') return listProcessesResult(command.query);
+    if (command.type === 'processes.list') return listProcessesResult(command.query, this.observation?.machine ?? null);
     if (refused !== null) return { ok: false, error: refused };
     const ends = this.endsLesson(command);
     if (ends) {
@@ -199,7 +199,7 @@ export class Session implements EngineSession {
         return { ok: true, data: { observing: observation.view() } };
       }
       case 'processes.list':
-        return listProcessesResult(command.query);
+        return listProcessesResult(command.query, this.observation?.machine ?? null);
       case 'observe.stop':
         this.endObservation();
         this.frames.emit();

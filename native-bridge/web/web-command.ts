@@ -58,6 +58,12 @@ export async function runWeb(argv: string[]): Promise<number> {
 export interface ServeHooks {
   /** Runs once the session exists, before the server listens; an error text ends the command with status 1. */
   prepare?: (session: Session) => Promise<string | null>;
+  /**
+   * Runs once the server listens and its URL is out (ipcscope run: start the
+   * command, so a build or a busy port never delays its first instant's
+   * frames); an error text stops the server, with status 1.
+   */
+  serving?: (session: Session) => Promise<string | null>;
   /** Runs on SIGINT/SIGTERM before the session is disposed (ipcscope run: end its command). */
   onStop?: () => Promise<void>;
   /** The exit status once stopped (default 0). */
@@ -96,13 +102,16 @@ export async function serveWeb(options: WebOptions, hooks: ServeHooks = {}): Pro
   } catch (err) {
     return failed(`cannot listen on 127.0.0.1:${options.port}: ${(err as Error).message}`);
   }
-  const exitNow = (): void => process.exit(hooks.exitCode?.() ?? 0);
+  /* set when `serving` refused: the status to end with */
+  let refusedServing: number | null = null;
+  const exitCode = (): number => refusedServing ?? hooks.exitCode?.() ?? 0;
+  const exitNow = (): void => process.exit(exitCode());
   return new Promise<number>((resolveExit) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
+    const stop = (why: string): void => {
       if (stopping) return;
       stopping = true;
-      process.stderr.write(`ipcscope web: ${signal}, stopping lesson processes and the server\n`);
+      process.stderr.write(`ipcscope web: ${why}, stopping lesson processes and the server\n`);
       const stopped = hooks.onStop ? hooks.onStop().catch(() => undefined) : Promise.resolve();
       void Promise.allSettled([stopped.then(() => session.dispose()), server.close()]).then(() => {
         // Everything is cleaned up: a signal that arrives while Node drains
@@ -116,7 +125,7 @@ export async function serveWeb(options: WebOptions, hooks: ServeHooks = {}): Pro
         process.off('SIGTERM', stop);
         // The CLI sets exitCode and lets Node drain; should any handle linger,
         // this unref'd timer ends the process anyway (it never keeps it alive).
-        const code = hooks.exitCode?.() ?? 0;
+        const code = exitCode();
         setTimeout(() => process.exit(code), 3000).unref();
         resolveExit(code);
       });
@@ -126,5 +135,11 @@ export async function serveWeb(options: WebOptions, hooks: ServeHooks = {}): Pro
     // Only now: whoever reads the URL may send Ctrl+C at once, and until a
     // listener is in place Node's default action kills without cleaning up.
     process.stdout.write(`ipcscope web: open ${server.url}\n`);
+    void (hooks.serving?.(session) ?? Promise.resolve(null)).then((error) => {
+      if (error === null) return;
+      refusedServing = 1;
+      process.stderr.write(`ipcscope web: ${error}\n`);
+      stop('failed');
+    });
   });
 }

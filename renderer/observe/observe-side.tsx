@@ -2,30 +2,60 @@ import { useMemo } from 'react';
 import { objectLabel } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
 import { SideTabs } from '../panels/side-tabs';
+import { useAppStore } from '../store/app-store';
 import { useObserveStore } from './observe-store';
-import { summarize, TRAFFIC_WINDOW_MS } from './recent-traffic';
+import { callRateText, rateText, summarize, TRAFFIC_WINDOW_MS, trafficRows } from './recent-traffic';
 
-/** The recent traffic as a list, saying for each line whether a descriptor or only the whole process accounts for it. */
+/* Lines shown: the busiest; the rest are counted (the whole machine may move bytes in hundreds of processes). */
+export const TRAFFIC_ROWS_SHOWN = 8;
+
+/**
+ * The recent traffic, summed: one line per descriptor that accounts for its
+ * bytes, else per process, in the picture's unit (per second over the window),
+ * busiest first and capped, so Details and Diagnoses keep their room.
+ */
 function TrafficPanel() {
   const t = useT();
   const samples = useObserveStore((s) => s.traffic);
+  const processes = useAppStore((s) => s.frame?.processes);
+  const names = useMemo(() => new Map((processes ?? []).map((p) => [p.pid, p.comm])), [processes]);
   const summary = useMemo(() => summarize(samples), [samples]);
+  const rows = useMemo(() => trafficRows(summary), [summary]);
   const seconds = TRAFFIC_WINDOW_MS / 1000;
-  const lines = summary.entries.slice(0, 40);
+  const shown = rows.slice(0, TRAFFIC_ROWS_SHOWN);
   return (
     <section className="panel traffic-panel" aria-labelledby="traffic-title" data-testid="traffic-panel">
       <h2 id="traffic-title">{t('obsTrafficTitle')}</h2>
-      <p>{t('obsTrafficHow', { seconds })}</p>
-      {lines.length === 0 ? (
+      <p title={t('obsTrafficHow', { seconds })}>{t('obsTrafficHow', { seconds })}</p>
+      {shown.length === 0 ? (
         <p className="empty">{t('obsTrafficNone', { seconds })}</p>
       ) : (
         <ul className="traffic-list">
-          {lines.map((entry, i) => (
-            <li key={i} data-testid="traffic-line" data-via={entry.via}>
-              {t('obsTrafficRow', { pid: entry.pid, direction: t(entry.direction === 'write' ? 'obsWrote' : 'obsRead'), bytes: entry.bytes, calls: entry.calls })}{' '}
-              {entry.via === 'descriptor' && entry.fd !== undefined ? t('obsTrafficFd', { fd: entry.fd, object: objectLabel(entry.object ?? '') }) : t('obsTrafficProcess')}
+          {shown.map((row) => (
+            <li key={row.key} data-testid="traffic-line" data-via={row.fd === undefined ? 'process' : 'descriptor'}>
+              <span className="traffic-who">{t('obsTrafficWho', { name: names.get(row.pid) ?? '?', pid: row.pid })}</span>{' '}
+              <span className="traffic-via">
+                {row.fd === undefined ? t('obsTrafficWhole') : t('obsTrafficVia', { fd: row.fd, object: objectLabel(row.object ?? '') })}
+              </span>
+              <span className="traffic-rate">
+                {(['write', 'read'] as const)
+                  .filter((direction) => row[direction].bytes > 0 || row[direction].calls > 0)
+                  .map((direction) =>
+                    t('obsTrafficRate', {
+                      rate: rateText(row[direction].bytes, summary.spanMs),
+                      direction: t(direction === 'write' ? 'obsWrote' : 'obsRead'),
+                      calls: callRateText(row[direction].calls, summary.spanMs),
+                    }),
+                  )
+                  .join(' · ')}
+              </span>
             </li>
           ))}
+          {rows.length > shown.length ? (
+            <li className="traffic-more" data-testid="traffic-more">
+              {t('obsTrafficMore', { count: rows.length - shown.length })}
+            </li>
+          ) : null}
         </ul>
       )}
     </section>

@@ -15,6 +15,8 @@ export interface ObserveState {
   pickerOpen: boolean;
   query: string;
   list: ProcessList | null;
+  /** The query `list` answers (trimmed): rows of an earlier query are never shown as the answer to a newer one. */
+  listQuery: string | null;
   loading: boolean;
   listError: string | null;
   picked: number[];
@@ -31,6 +33,7 @@ export const observeInitial: ObserveState = {
   pickerOpen: false,
   query: '',
   list: null,
+  listQuery: null,
   loading: false,
   listError: null,
   picked: [],
@@ -51,11 +54,13 @@ let listSeq = 0;
 
 export async function refreshList(query = useObserveStore.getState().query): Promise<void> {
   const seq = ++listSeq;
-  useObserveStore.setState({ loading: true });
-  const result = await useAppStore.getState().send(query.trim() ? { type: 'processes.list', query: query.trim() } : { type: 'processes.list' });
+  const asked = query.trim();
+  useObserveStore.setState({ loading: true, listError: null });
+  const result = await useAppStore.getState().send(asked ? { type: 'processes.list', query: asked } : { type: 'processes.list' });
   if (seq !== listSeq) return;
-  if (result.ok) useObserveStore.setState({ list: result.data as ProcessList, listError: null, loading: false });
-  else useObserveStore.setState({ listError: result.error, loading: false });
+  if (result.ok) useObserveStore.setState({ list: result.data as ProcessList, listQuery: asked, listError: null, loading: false });
+  /* no rows then: those of the last answer would pass for this query's */
+  else useObserveStore.setState({ list: null, listQuery: null, listError: result.error, loading: false });
 }
 
 export function openPicker(): void {

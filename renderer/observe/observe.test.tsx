@@ -1,5 +1,6 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CommandResult } from '../../native-bridge/model/commands';
 import type { Frame, ObservingView } from '../../native-bridge/model/frame-types';
 import type { ProcessList } from '../../native-bridge/model/process-list-types';
 import type { PipeObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
@@ -128,6 +129,46 @@ describe('the process picker', () => {
   });
 });
 
+describe('the process picker when the engine is slow or fails', () => {
+  it('shows no rows and a Retry after a failure, and never passes an earlier query\'s rows for a newer one', async () => {
+    const { api } = await renderApp(clock);
+    let fail = true;
+    let release: () => void = () => undefined;
+    api.reply = (command) => {
+      if (command.type === 'lessons.list') return { ok: true, data: LESSON_LIST };
+      if (command.type !== 'processes.list') return { ok: true };
+      if (fail) return { ok: false, error: 'the engine did not answer within 10 s' };
+      if (command.query !== 'cat') return { ok: true, data: LIST };
+      /* the answer to "cat" comes only when the test says */
+      const answer: CommandResult = { ok: true, data: { ...LIST, rows: LIST.rows.filter((row) => row.comm === 'cat'), total: 1 } };
+      return new Promise<CommandResult>((resolve) => (release = () => resolve(answer))) as unknown as CommandResult;
+    };
+    await act(async () => fireEvent.click(screen.getByTestId('btn-observe')));
+    await waitFor(() => expect(screen.getByTestId('picker-retry')).toBeTruthy());
+    expect(screen.getByTestId('picker-count').textContent).toBe('Could not list processes: the engine did not answer within 10 sRetry');
+    expect(screen.queryByTestId('pick-row-500')).toBeNull();
+
+    fail = false;
+    await act(async () => fireEvent.click(screen.getByTestId('picker-retry')));
+    await waitFor(() => expect(screen.getByTestId('pick-row-500')).toBeTruthy());
+    expect(screen.queryByTestId('picker-retry')).toBeNull();
+    expect(screen.getByTestId('picker-rows').getAttribute('data-stale')).toBe('false');
+
+    /* typed, not answered yet: the rows still shown are greyed, marked busy and cannot be ticked */
+    fireEvent.change(screen.getByTestId('picker-search'), { target: { value: 'cat' } });
+    expect(screen.getByTestId('picker-rows').getAttribute('data-stale')).toBe('true');
+    expect(screen.getByTestId('picker-rows').getAttribute('aria-busy')).toBe('true');
+    expect((screen.getByTestId('pick-500') as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getByTestId('picker-count').textContent).toContain('still the list of every process');
+    await waitFor(() => expect(sentCommands(api).at(-1)).toEqual({ type: 'processes.list', query: 'cat' }));
+    expect(screen.getByTestId('picker-rows').getAttribute('data-stale')).toBe('true');
+    await act(async () => release());
+    await waitFor(() => expect(screen.getByTestId('picker-rows').getAttribute('data-stale')).toBe('false'));
+    expect(screen.queryByTestId('pick-row-500')).toBeNull();
+    expect((screen.getByTestId('pick-502') as HTMLInputElement).disabled).toBe(false);
+  });
+});
+
 describe('observation mode', () => {
   it('shows the picture with the scope, gone PIDs and the exit status, and stops', async () => {
     const { api, emit } = await appWithList();
@@ -179,10 +220,31 @@ describe('observation mode', () => {
     expect(screen.getByTestId(`traffic-process-${SLEEP}`).textContent).toBe('whole process: 400 B/s written');
     const lines = screen.getAllByTestId('traffic-line');
     expect(lines.map((line) => line.getAttribute('data-via'))).toEqual(['process', 'descriptor']);
-    expect(lines[1]?.textContent).toBe('PID 502: 5 B read, 1 call(s), through fd 0 (pipe 7000)');
+    expect(lines[0]?.textContent).toBe('sleep · PID 501 whole process400 B/s written, 20 calls/s');
+    expect(lines[1]?.textContent).toBe('cat · PID 502 fd 0 · pipe 7000' + '50 B/s read, 10 calls/s');
     /* older than the window: gone from the picture */
     for (let seq = 3; seq < 30; seq += 1) emit(observingFrame(seq, TREE));
     expect(screen.queryByTestId(`traffic-edge-${CAT}-0`)).toBeNull();
     expect(screen.getByTestId('traffic-panel').textContent).toContain('Nothing read or written in the last 2 s.');
+  });
+
+  it('sums the window into one line per process or descriptor, busiest first, capped, with names', async () => {
+    const { emit } = await appWithList();
+    const many = (seq: number): Frame => {
+      const frame = observingFrame(seq, { all: true });
+      /* the whole machine with 1000 sleepers, each reading a little, and cat reading the pipe in every frame */
+      const sleepers = Array.from({ length: 1000 }, (_, i) => proc(10_000 + i, 1, 'sleep', []));
+      const traffic: TrafficEntry[] = sleepers.map((p, i) => ({ pid: p.pid, direction: 'read', bytes: 1 + (i % 7), calls: 1, intervalMs: 100, via: 'process' }));
+      traffic.push({ pid: CAT, direction: 'read', bytes: 5000, calls: 1, intervalMs: 100, via: 'descriptor', fd: 0, object: PIPE });
+      return { ...frame, processes: [...frame.processes, ...sleepers], traffic };
+    };
+    for (let seq = 1; seq <= 5; seq += 1) emit(many(seq));
+    const lines = screen.getAllByTestId('traffic-line');
+    expect(lines).toHaveLength(8);
+    /* one line for cat, however many frames carried its reads: 5 x 5000 B over the 500 ms the frames span */
+    expect(lines[0]?.textContent).toBe('cat · PID 502 fd 0 · pipe 7000' + '48.8 KiB/s read, 10 calls/s');
+    expect(lines.filter((line) => line.textContent?.startsWith('cat ·'))).toHaveLength(1);
+    expect(lines[1]?.textContent).toMatch(/^sleep · PID \d+ whole process/);
+    expect(screen.getByTestId('traffic-more').textContent).toBe('993 more, quieter');
   });
 });

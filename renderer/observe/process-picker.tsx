@@ -8,7 +8,7 @@ import './observe.css';
 /* typing waits this long for the next key before asking the engine again */
 const QUERY_DEBOUNCE_MS = 200;
 
-function Row({ row, picked }: { row: ProcessRow; picked: boolean }) {
+function Row({ row, picked, stale }: { row: ProcessRow; picked: boolean; stale: boolean }) {
   const t = useT();
   /* names and command lines are whatever the process set: rendered as text only, never as markup */
   const reason = row.readable ? null : t('obsUnreadable', { reason: row.unreadable ?? '' });
@@ -20,7 +20,7 @@ function Row({ row, picked }: { row: ProcessRow; picked: boolean }) {
           data-testid={`pick-${row.pid}`}
           aria-label={`PID ${row.pid} ${row.comm}`}
           checked={picked}
-          disabled={!row.readable}
+          disabled={!row.readable || (stale && !picked)}
           title={reason ?? undefined}
           onChange={() => togglePicked(row.pid)}
         />
@@ -49,7 +49,7 @@ function Row({ row, picked }: { row: ProcessRow; picked: boolean }) {
  */
 export function ProcessPicker() {
   const t = useT();
-  const { pickerOpen, query, list, loading, listError, picked, tree } = useObserveStore();
+  const { pickerOpen, query, list, listQuery, loading, listError, picked, tree } = useObserveStore();
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -70,6 +70,8 @@ export function ProcessPicker() {
 
   if (!pickerOpen) return null;
   const rows = list?.rows ?? [];
+  /* the rows answer an earlier query: shown greyed and not pickable until this one's answer comes */
+  const stale = list !== null && listQuery !== query.trim();
   const tooMany = picked.length > OBSERVE_MAX_PIDS;
   return (
     <div className="overlay" data-testid="process-picker" role="dialog" aria-modal="true" aria-labelledby="picker-title" onClick={closePicker}>
@@ -101,9 +103,15 @@ export function ProcessPicker() {
               ? t('obsCount', { shown: rows.length, total: list.total, scanned: list.scanned })
               : t('obsLoading')}
           {loading && list ? ` · ${t('obsLoading')}` : ''}
+          {stale && !loading ? ` · ${listQuery ? t('obsStale', { query: listQuery }) : t('obsStaleAll')}` : ''}
+          {listError && (
+            <button type="button" className="control small picker-retry" data-testid="picker-retry" onClick={() => void refreshList(query)}>
+              {t('obsRetry')}
+            </button>
+          )}
         </p>
         {list && !list.root && <p className="picker-note">{t('obsNotRoot')}</p>}
-        <div className="picker-table-wrap">
+        <div className={`picker-table-wrap${stale ? ' stale' : ''}`} data-testid="picker-rows" data-stale={stale} aria-busy={stale}>
           <table className="picker-table">
             <thead>
               <tr>
@@ -117,11 +125,11 @@ export function ProcessPicker() {
             </thead>
             <tbody>
               {rows.map((row) => (
-                <Row key={row.pid} row={row} picked={picked.includes(row.pid)} />
+                <Row key={row.pid} row={row} picked={picked.includes(row.pid)} stale={stale} />
               ))}
             </tbody>
           </table>
-          {list && rows.length === 0 && <p className="empty">{t('obsNoMatch', { query })}</p>}
+          {list && !stale && rows.length === 0 && <p className="empty">{t('obsNoMatch', { query })}</p>}
         </div>
         <div className="picker-actions">
           <label className="toggle">

@@ -13,7 +13,7 @@ const MAX_KEPT = 200;
 
 export interface TrafficSample {
   takenAt: number;
-  /** Time since the previous frame, ms (0 for the first). */
+  /** Time since the previous frame, ms (for the first: the engine's own interval of its entries, 0 without any). */
   intervalMs: number;
   entries: TrafficEntry[];
 }
@@ -30,25 +30,35 @@ export interface TrafficSummary {
   edges: Map<string, TrafficTotal & { pid: number; fd: number; object: string; direction: 'read' | 'write' }>;
   /** pid -> whole-process counts that no single descriptor accounts for. */
   processes: Map<number, { read: TrafficTotal; write: TrafficTotal }>;
-  /** Every entry in the window, newest first. */
-  entries: TrafficEntry[];
+}
+
+/** One line of the side panel: a descriptor that carried bytes, or a whole process's count (both directions). */
+export interface TrafficRow {
+  key: string;
+  pid: number;
+  /** Set when one descriptor accounts for the bytes. */
+  fd?: number;
+  object?: string;
+  read: TrafficTotal;
+  write: TrafficTotal;
 }
 
 /** Adds a frame's traffic to the kept samples; a new observation (no traffic field) starts afresh. */
 export function keepTraffic(samples: TrafficSample[], frame: Frame, previous: Frame | null): TrafficSample[] {
   if (!frame.observing || !frame.traffic) return samples.length ? [] : samples;
-  const intervalMs = previous && previous.observing ? Math.max(0, frame.takenAt - previous.takenAt) : 0;
+  /* the first frame kept: its entries still span the engine's own interval (bytes without time would inflate the rate) */
+  const since = previous && previous.observing ? frame.takenAt - previous.takenAt : Math.max(0, ...frame.traffic.map((e) => e.intervalMs));
+  const intervalMs = Math.max(0, since);
   const kept = samples.filter((s) => s.takenAt > frame.takenAt - TRAFFIC_WINDOW_MS && s.takenAt <= frame.takenAt);
   kept.push({ takenAt: frame.takenAt, intervalMs, entries: frame.traffic });
   return kept.length > MAX_KEPT ? kept.slice(-MAX_KEPT) : kept;
 }
 
 export function summarize(samples: TrafficSample[]): TrafficSummary {
-  const summary: TrafficSummary = { spanMs: 0, edges: new Map(), processes: new Map(), entries: [] };
+  const summary: TrafficSummary = { spanMs: 0, edges: new Map(), processes: new Map() };
   for (const sample of samples) {
     summary.spanMs += sample.intervalMs;
     for (const entry of sample.entries) {
-      summary.entries.unshift(entry);
       if (entry.via === 'descriptor' && entry.fd !== undefined && entry.object !== undefined) {
         const key = `${entry.pid}:${entry.fd}`;
         const edge = summary.edges.get(key) ?? { pid: entry.pid, fd: entry.fd, object: entry.object, direction: entry.direction, bytes: 0, calls: 0 };
@@ -65,6 +75,28 @@ export function summarize(samples: TrafficSample[]): TrafficSummary {
   }
   summary.spanMs = Math.min(TRAFFIC_WINDOW_MS, Math.max(summary.spanMs, 1));
   return summary;
+}
+
+/** The summed lines, busiest first (bytes, then calls): one per descriptor that accounts for its bytes, one per process otherwise. */
+export function trafficRows(summary: TrafficSummary): TrafficRow[] {
+  const none = (): TrafficTotal => ({ bytes: 0, calls: 0 });
+  const rows: TrafficRow[] = [];
+  for (const [key, edge] of summary.edges) {
+    const row: TrafficRow = { key, pid: edge.pid, fd: edge.fd, object: edge.object, read: none(), write: none() };
+    row[edge.direction] = { bytes: edge.bytes, calls: edge.calls };
+    rows.push(row);
+  }
+  for (const [pid, totals] of summary.processes) rows.push({ key: String(pid), pid, read: totals.read, write: totals.write });
+  const weight = (row: TrafficRow) => [row.read.bytes + row.write.bytes, row.read.calls + row.write.calls] as const;
+  return rows
+    .filter((row) => weight(row)[1] > 0 || weight(row)[0] > 0)
+    .sort((a, b) => weight(b)[0] - weight(a)[0] || weight(b)[1] - weight(a)[1] || a.pid - b.pid);
+}
+
+/** Calls per second over `spanMs`, as "0.5", "12". */
+export function callRateText(calls: number, spanMs: number): string {
+  const perSecond = (calls * 1000) / Math.max(spanMs, 1);
+  return perSecond < 10 ? perSecond.toFixed(1).replace(/\.0$/, '') : String(Math.round(perSecond));
 }
 
 /** Bytes per second over `spanMs`, as "5 B", "1.2 KiB", "3.4 MiB" (the "/s" is the caller's). */
