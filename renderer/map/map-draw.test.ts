@@ -8,13 +8,15 @@ import { MapLayoutState } from './map-layout';
 import { poolFrame, withPair } from './testing/pool-frame';
 
 /** A 2D context that records what is written and in which colour, and does nothing else. */
-function recordingContext(): { ctx: CanvasRenderingContext2D; texts: { text: string; fill: string }[]; strokes: string[] } {
-  const texts: { text: string; fill: string }[] = [];
+function recordingContext(): { ctx: CanvasRenderingContext2D; texts: { text: string; fill: string; x: number; y: number }[]; strokes: string[]; ellipses: number[][] } {
+  const texts: { text: string; fill: string; x: number; y: number }[] = [];
   const strokes: string[] = [];
+  const ellipses: number[][] = [];
   const state: Record<string, unknown> = { fillStyle: '', strokeStyle: '', font: '10px sans', globalAlpha: 1 };
   const ctx = new Proxy(state, {
     get(target, key: string) {
-      if (key === 'fillText') return (text: string) => texts.push({ text, fill: String(target.fillStyle) });
+      if (key === 'fillText') return (text: string, x: number, y: number) => texts.push({ text, fill: String(target.fillStyle), x, y });
+      if (key === 'ellipse') return (...args: number[]) => ellipses.push(args);
       if (key === 'stroke' || key === 'strokeRect') return () => strokes.push(String(target.strokeStyle));
       if (key === 'measureText') return (text: string) => ({ width: text.length * 6 });
       if (key in target) return target[key];
@@ -25,7 +27,7 @@ function recordingContext(): { ctx: CanvasRenderingContext2D; texts: { text: str
       return true;
     },
   }) as unknown as CanvasRenderingContext2D;
-  return { ctx, texts, strokes };
+  return { ctx, texts, strokes, ellipses };
 }
 
 function input(diagnoses: Diagnosis[], k = 1): DrawInput {
@@ -69,8 +71,28 @@ describe('drawMap', () => {
       { kind: 'never-eof', processes: [7002], objects: ['pipe:91'], evidence: [], facts: [] },
     ]);
     drawMap(ctx, drawn);
-    expect(texts.filter((t) => t.fill === drawn.palette.eof).map((t) => t.text)).toEqual(expect.arrayContaining(['deadlock', 'will never see EOF']));
+    expect(texts.filter((t) => t.fill === drawn.palette.eof).map((t) => t.text)).toContain('will never see EOF');
+    // The deadlock's name: light text on a pill of the diagnosis colour.
+    expect(texts.find((t) => t.text === 'deadlock')?.fill).toBe(drawn.palette.background);
     expect(strokes.filter((s) => s === drawn.palette.eof).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('rings a deadlock whose members sit in one column (a closed loop around every member), its name clear above them', () => {
+    const { ctx, texts, ellipses } = recordingContext();
+    const drawn = input([{ kind: 'deadlock', processes: [7001, 7101], objects: ['pipe:91', 'pipe:92'], evidence: [], facts: [] }]);
+    const members = [drawn.layout.processAt.get(7001)!, drawn.layout.processAt.get(7101)!, drawn.layout.objectAt.get('pipe:91')!, drawn.layout.objectAt.get('pipe:92')!];
+    // The review's case: both processes in one column, so a polyline through their centres was a straight line.
+    expect(members[0]!.x).toBe(members[1]!.x);
+    drawMap(ctx, drawn);
+    expect(ellipses).toHaveLength(1);
+    const [cx, cy, rx, ry] = ellipses[0]!;
+    expect(rx! > 100 && ry! > 50).toBe(true);
+    for (const r of members)
+      for (const [x, y] of [[r.x, r.y], [r.x + r.w, r.y], [r.x, r.y + r.h], [r.x + r.w, r.y + r.h]] as const) expect(((x - cx!) / rx!) ** 2 + ((y - cy!) / ry!) ** 2).toBeLessThan(1);
+    const label = texts.find((t) => t.text === 'deadlock')!;
+    // Above the ring, so above every member and every other label of theirs.
+    expect(label.y).toBeLessThan(cy! - ry!);
+    expect(label.y).toBeLessThan(Math.min(...members.map((r) => r.y)));
   });
 
   it('leaves small text out when zoomed far out, but keeps the heads', () => {

@@ -15,7 +15,7 @@ import {
   visible,
   type DrawInput,
 } from './map-draw-kit';
-import { centre, type PlacedObject, type Rect } from './map-geometry';
+import type { PlacedObject, Rect } from './map-geometry';
 import { diagnosisName, objectLines, processLines } from './map-labels';
 
 export type { DrawInput, ViewTransform } from './map-draw-kit';
@@ -191,36 +191,56 @@ function drawObject(ctx: CanvasRenderingContext2D, placed: PlacedObject, input: 
   }
 }
 
-/** A deadlock is a ring through its processes, in the order the evidence names them, with its name beside it. */
+/**
+ * A deadlock is a ring around its members (processes and the objects they
+ * wait on): an ellipse through the padded corners of their bounding box, so
+ * it stays a closed loop when the members sit in one column, with its name on
+ * a pill above it, clear of every member. Other diagnoses are named above
+ * their first member (their outlines are drawn with the items).
+ */
 function drawDeadlocks(ctx: CanvasRenderingContext2D, input: DrawInput, px: number): void {
   const p = input.palette;
   for (const d of input.diagnoses) {
-    const points = d.processes.map((pid) => input.layout.processAt.get(pid)).filter((r): r is Rect => !!r).map(centre);
-    if (points.length < 2 && d.kind === 'deadlock') continue;
+    const rects = d.processes.map((pid) => input.layout.processAt.get(pid)).filter((r): r is Rect => !!r);
     if (d.kind !== 'deadlock') {
-      // Other diagnoses: their outlines are drawn with the items; name them once above the first.
-      const first = points[0] ?? (d.objects[0] ? input.layout.objectAt.get(d.objects[0]) : undefined);
+      const first = rects[0] ?? (d.objects[0] ? input.layout.objectAt.get(d.objects[0]) : undefined);
       if (!first) continue;
       ctx.font = `700 ${SMALL * p.scale}px ${p.font}`;
       ctx.fillStyle = p.eof;
       ctx.textAlign = 'left';
-      const at = 'w' in first ? { x: first.x, y: first.y } : { x: first.x - 40, y: first.y - 30 };
-      ctx.fillText(diagnosisName(d.kind, input.t), at.x, at.y - 6);
+      ctx.fillText(diagnosisName(d.kind, input.t), first.x, first.y - 6);
       continue;
     }
+    const objects = d.objects.map((id) => input.layout.objectAt.get(id)).filter((r): r is Rect => !!r);
+    if (rects.length < 2 && rects.length + objects.length < 2) continue;
+    const ring = deadlockRing([...rects, ...objects]);
     ctx.strokeStyle = p.eof;
     ctx.lineWidth = Math.max(3 * px, 3);
     ctx.setLineDash([10 * px, 6 * px]);
     ctx.beginPath();
-    points.forEach((pt, i) => (i === 0 ? ctx.moveTo(pt.x, pt.y) : ctx.lineTo(pt.x, pt.y)));
-    ctx.closePath();
+    ctx.ellipse(ring.cx, ring.cy, ring.rx, ring.ry, 0, 0, 2 * Math.PI);
     ctx.stroke();
     ctx.setLineDash([]);
-    const cx = points.reduce((s, pt) => s + pt.x, 0) / points.length;
-    const cy = points.reduce((s, pt) => s + pt.y, 0) / points.length;
-    ctx.font = `700 ${(TEXT + 4) * p.scale}px ${p.font}`;
+    const size = headSize((TEXT + 2) * p.scale, input.transform.k);
+    ctx.font = `700 ${size}px ${p.font}`;
+    const text = input.t('mapDeadlock');
+    const w = ctx.measureText(text).width + size;
+    const label = { x: ring.cx - w / 2, y: ring.cy - ring.ry - size * 1.9, w, h: size * 1.5 };
+    roundRect(ctx, label, label.h / 2);
     ctx.fillStyle = p.eof;
+    ctx.fill();
+    ctx.fillStyle = p.background;
     ctx.textAlign = 'center';
-    ctx.fillText(input.t('mapDeadlock'), cx, cy);
+    ctx.fillText(text, ring.cx, label.y + label.h / 2 + size / 3);
   }
+}
+
+/** The ellipse around rectangles: through the corners of their bounding box, padded (a box's corners lie on x²/a²+y²/b² = 1 when a = √2·half-width). */
+export function deadlockRing(rects: Rect[]): { cx: number; cy: number; rx: number; ry: number } {
+  const pad = 10;
+  const x0 = Math.min(...rects.map((r) => r.x)) - pad;
+  const y0 = Math.min(...rects.map((r) => r.y)) - pad;
+  const x1 = Math.max(...rects.map((r) => r.x + r.w)) + pad;
+  const y1 = Math.max(...rects.map((r) => r.y + r.h)) + pad;
+  return { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, rx: ((x1 - x0) / 2) * Math.SQRT2, ry: ((y1 - y0) / 2) * Math.SQRT2 };
 }
