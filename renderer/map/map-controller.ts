@@ -224,7 +224,7 @@ export class MapController {
     const groups = groupFrame(frame, this.expanded, this.knownFans);
     for (const unit of groups.units) if (unit.kind === 'fan') this.knownFans.add(unit.key);
     this.groups = groups;
-    this.layout = this.layoutState.layout(groups, frame.processes, Date.now());
+    this.layout = this.layoutState.layout(groups, frame.processes);
     this.hits = new HitIndex(this.layout.hits);
     this.frameDirty = false;
     this.canvas.dataset.frameSeq = String(frame.seq);

@@ -32,7 +32,7 @@ function recordingContext(): { ctx: CanvasRenderingContext2D; texts: { text: str
 
 function input(diagnoses: Diagnosis[], k = 1): DrawInput {
   const frame = withPair(withPair(poolFrame({ workers: 12, running: 1 }), 7001, 7002, 91), 7101, 7102, 92);
-  const layout = new MapLayoutState().layout(groupFrame(frame, new Set()), frame.processes, 0);
+  const layout = new MapLayoutState().layout(groupFrame(frame, new Set()), frame.processes);
   return {
     layout,
     transform: { k, x: 0, y: 0 },
