@@ -18,6 +18,7 @@ import {
 } from './map-geometry';
 import type { MapGroups, MapUnit, UnitKey } from './map-group';
 import { layoutEdges } from './map-edges';
+import { peerHeldOutside } from './map-labels';
 
 /**
  * Where units go, kept from frame to frame. Columns are depths in the process
@@ -130,16 +131,24 @@ export class MapLayoutState {
     const memo = new Map<number, number>();
     const present = new Set<UnitKey>();
 
-    // Home objects of each unit, in their kept order.
+    // Home objects of each unit, in their kept order. A socket held only outside the view sits right under
+    // its peer (the engine's end of a lesson process's channel beside that process's end), not among the unheld.
     const homeObjects = new Map<UnitKey | null, IpcObject[]>();
+    const homeById = new Map<string, UnitKey | null>();
     for (const o of groups.objects) {
-      const home = homeOf(o, groups.unitOf);
+      homeById.set(o.id, homeOf(o, groups.unitOf));
       if (!this.objectOrder.has(o.id)) this.objectOrder.set(o.id, this.nextObjectOrder++);
+    }
+    const sortKey = new Map<string, number>();
+    for (const o of groups.objects) {
+      const peer = peerHeldOutside(o);
+      const home = homeById.get(o.id) ?? (peer ? (homeById.get(peer) ?? null) : null);
+      sortKey.set(o.id, peer && home !== null && this.objectOrder.has(peer) ? this.objectOrder.get(peer)! + 0.5 : this.objectOrder.get(o.id)!);
       const list = homeObjects.get(home) ?? [];
       list.push(o);
       homeObjects.set(home, list);
     }
-    for (const list of homeObjects.values()) list.sort((a, b) => this.objectOrder.get(a.id)! - this.objectOrder.get(b.id)!);
+    for (const list of homeObjects.values()) list.sort((a, b) => sortKey.get(a.id)! - sortKey.get(b.id)!);
 
     const blockHeight = (unit: MapUnit): number => {
       const objects = homeObjects.get(unit.key)?.length ?? 0;
