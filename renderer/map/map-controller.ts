@@ -2,6 +2,7 @@ import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { ObjectKind } from '../../native-bridge/model/snapshot-types';
 import type { Translate } from '../i18n/strings';
+import type { TrafficSummary } from '../observe/recent-traffic';
 import type { Palette } from '../picture/palette';
 import { drawMap, type ViewTransform } from './map-draw';
 import { centre, type MapLayout, type MapTarget, type Point } from './map-geometry';
@@ -59,6 +60,7 @@ export class MapController {
   private following = true;
   private fittedBounds = '';
   private hovered: string | null = null;
+  private traffic: TrafficSummary | null = null;
   private readonly zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown>;
   private size = { width: 0, height: 0, dpr: 1 };
   private readonly resize: ResizeObserver | null;
@@ -104,6 +106,12 @@ export class MapController {
     this.frameDirty = true;
     this.arrivedAt = performance.now();
     this.schedule();
+  }
+
+  /** Traffic between frames (the observe store's window, summed): drawn on the next paint. */
+  setTraffic(traffic: TrafficSummary | null): void {
+    this.traffic = traffic;
+    this.markView();
   }
 
   setLook(look: MapLook): void {
@@ -268,6 +276,7 @@ export class MapController {
       matches: this.look.matches,
       hiddenKinds: this.look.hiddenKinds,
       diagnoses: frame.diagnoses ?? [],
+      traffic: frame.observing ? this.traffic : null,
     });
     const paintedAt = performance.now();
     this.canvas.dataset.paintedSeq = String(frame.seq);

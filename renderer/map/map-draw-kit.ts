@@ -1,6 +1,7 @@
 import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
 import type { Access, ObjectKind, ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import type { Translate } from '../i18n/strings';
+import type { TrafficSummary } from '../observe/recent-traffic';
 import type { Palette } from '../picture/palette';
 import type { MapLayout, Rect } from './map-geometry';
 
@@ -28,6 +29,8 @@ export interface DrawInput {
   matches: ReadonlySet<number>;
   hiddenKinds: ReadonlySet<ObjectKind>;
   diagnoses: Diagnosis[];
+  /** What moved between the last frames of an observation (/proc/PID/io), or null (a lesson, or nothing yet). */
+  traffic?: TrafficSummary | null;
 }
 
 /** Smallest on-screen text size (CSS px) worth drawing: below it a label is noise. */

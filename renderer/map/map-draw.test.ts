@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
 import { translate } from '../i18n/strings';
 import { paletteFor } from '../picture/palette';
+import { summarize } from '../observe/recent-traffic';
 import { drawMap, type DrawInput } from './map-draw';
 import { groupFrame } from './map-group';
 import { MapLayoutState } from './map-layout';
@@ -101,5 +102,24 @@ describe('drawMap', () => {
     const words = texts.map((t) => t.text);
     expect(words.some((w) => w.startsWith('12 × worker'))).toBe(true);
     expect(words).not.toContain('11 blocked in read, 1 running');
+  });
+
+  it('draws traffic between frames: on the edge when one descriptor carried it, else as the whole process rate, and says which', () => {
+    const { ctx, texts } = recordingContext();
+    const drawn = input([]);
+    // 7001 wrote 10 B through fd 1 (pipe 91) over 2 s; 7102 read 4 B, counted for the whole process only.
+    drawn.traffic = summarize([
+      { takenAt: 1000, intervalMs: 1000, entries: [{ pid: 7001, direction: 'write', bytes: 5, calls: 1, intervalMs: 1000, via: 'descriptor', fd: 1, object: 'pipe:91' }] },
+      { takenAt: 2000, intervalMs: 1000, entries: [{ pid: 7001, direction: 'write', bytes: 5, calls: 1, intervalMs: 1000, via: 'descriptor', fd: 1, object: 'pipe:91' }, { pid: 7102, direction: 'read', bytes: 4, calls: 2, intervalMs: 1000, via: 'process' }] },
+    ]);
+    drawMap(ctx, drawn);
+    const words = texts.map((t) => t.text);
+    expect(words).toContain('5 B/s written · fd 1');
+    expect(words).toContain('whole process: 2 B/s read');
+    // The edge label sits above its edge, next to the writer's box.
+    const label = texts.find((t) => t.text === '5 B/s written · fd 1')!;
+    const writer = drawn.layout.processAt.get(7001)!;
+    expect(label.x).toBeGreaterThanOrEqual(writer.x + writer.w);
+    expect(label.y).toBeLessThan(writer.y + writer.h / 2);
   });
 });

@@ -1,6 +1,7 @@
 import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
 import type { ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import { drawFan } from './map-draw-fan';
+import { drawTraffic } from './map-draw-traffic';
 import {
   MIN_HEAD_BOX_PX,
   MIN_TEXT_PX,
@@ -112,6 +113,7 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
     if (placed.unit.kind === 'process') drawProcess(ctx, placed, placed.unit.process, input, flagged.processes, showText, showSmall, px);
     else drawFan(ctx, placed, input, flagged.processes, showText, showSmall, px);
   }
+  if (input.traffic && showSmall) drawTraffic(ctx, input, input.traffic, px);
   drawDeadlocks(ctx, input, px);
 }
 

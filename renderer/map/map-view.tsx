@@ -2,6 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { ObjectKind } from '../../native-bridge/model/snapshot-types';
 import { useT } from '../i18n/use-t';
+import { useObserveStore } from '../observe/observe-store';
+import { summarize } from '../observe/recent-traffic';
 import { paletteFor } from '../picture/palette';
 import { useAppStore } from '../store/app-store';
 import { selectLecture, selectSelection, selectTheme } from '../store/selectors';
@@ -83,8 +85,15 @@ export function SystemMap() {
     const off = useAppStore.subscribe((state, previous) => {
       if (state.frame !== previous.frame) controller.setFrame(state.frame);
     });
+    // Traffic between frames likewise: summed here, drawn by the controller.
+    const samples = useObserveStore.getState().traffic;
+    controller.setTraffic(samples.length ? summarize(samples) : null);
+    const offTraffic = useObserveStore.subscribe((state, previous) => {
+      if (state.traffic !== previous.traffic) controller.setTraffic(state.traffic.length ? summarize(state.traffic) : null);
+    });
     return () => {
       off();
+      offTraffic();
       controller.dispose();
       controllerRef.current = null;
     };
