@@ -55,7 +55,8 @@ export const mapEn = {
   mapKind_lock: 'lock',
   mapKind_mmap: 'mmap',
   mapFanWriteEnds: 'holding {total} write ends of siblings\' pipes (up to {max} each)',
-  mapFanOwnReadEnd: 'each holds only its own read end'
+  mapFanOwnReadEnd: 'each holds only its own read end',
+  mapClauseSep: '; ',
 };
 
 export const mapZhHans: Record<keyof typeof mapEn, string> = {
@@ -111,7 +112,8 @@ export const mapZhHans: Record<keyof typeof mapEn, string> = {
   mapKind_lock: '文件锁',
   mapKind_mmap: '内存映射',
   mapFanWriteEnds: '共持有兄弟管道的 {total} 个写端（每个最多 {max} 个）',
-  mapFanOwnReadEnd: '每个只持有自己管道的读端'
+  mapFanOwnReadEnd: '每个只持有自己管道的读端',
+  mapClauseSep: '；',
 };
 
 export const mapZhHant: Record<keyof typeof mapEn, string> = {
@@ -167,5 +169,6 @@ export const mapZhHant: Record<keyof typeof mapEn, string> = {
   mapKind_lock: '檔案鎖',
   mapKind_mmap: '記憶體映射',
   mapFanWriteEnds: '共持有兄弟管道的 {total} 個寫端（每個最多 {max} 個）',
-  mapFanOwnReadEnd: '每個只持有自己管道的讀端'
+  mapFanOwnReadEnd: '每個只持有自己管道的讀端',
+  mapClauseSep: '；',
 };

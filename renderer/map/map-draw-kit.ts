@@ -85,3 +85,14 @@ export function outline(ctx: CanvasRenderingContext2D, r: Rect, colour: string, 
   roundRect(ctx, { x: r.x - width, y: r.y - width, w: r.w + 2 * width, h: r.h + 2 * width }, radius + width);
   ctx.stroke();
 }
+
+/** An edge's curve: a horizontal S between two columns, or a bow out to the right (`bulge`) within one. */
+export function curve(ctx: CanvasRenderingContext2D, from: { x: number; y: number }, to: { x: number; y: number }, bulge?: number): void {
+  ctx.moveTo(from.x, from.y);
+  if (bulge !== undefined) {
+    ctx.bezierCurveTo(from.x + bulge, from.y, to.x + bulge, to.y, to.x, to.y);
+    return;
+  }
+  const dx = (to.x - from.x) * 0.5;
+  ctx.bezierCurveTo(from.x + dx, from.y, to.x - dx, to.y, to.x, to.y);
+}

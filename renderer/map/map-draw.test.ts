@@ -9,15 +9,15 @@ import { MapLayoutState } from './map-layout';
 import { poolFrame, withPair } from './testing/pool-frame';
 
 /** A 2D context that records what is written and in which colour, and does nothing else. */
-function recordingContext(): { ctx: CanvasRenderingContext2D; texts: { text: string; fill: string; x: number; y: number }[]; strokes: string[]; ellipses: number[][] } {
+function recordingContext(): { ctx: CanvasRenderingContext2D; texts: { text: string; fill: string; x: number; y: number }[]; strokes: string[]; rounds: { x: number; y: number; w: number; h: number; stroke: string }[] } {
   const texts: { text: string; fill: string; x: number; y: number }[] = [];
   const strokes: string[] = [];
-  const ellipses: number[][] = [];
+  const rounds: { x: number; y: number; w: number; h: number; stroke: string }[] = [];
   const state: Record<string, unknown> = { fillStyle: '', strokeStyle: '', font: '10px sans', globalAlpha: 1 };
   const ctx = new Proxy(state, {
     get(target, key: string) {
       if (key === 'fillText') return (text: string, x: number, y: number) => texts.push({ text, fill: String(target.fillStyle), x, y });
-      if (key === 'ellipse') return (...args: number[]) => ellipses.push(args);
+      if (key === 'roundRect') return (x: number, y: number, w: number, h: number) => rounds.push({ x, y, w, h, stroke: String(target.strokeStyle) });
       if (key === 'stroke' || key === 'strokeRect') return () => strokes.push(String(target.strokeStyle));
       if (key === 'measureText') return (text: string) => ({ width: text.length * 6 });
       if (key in target) return target[key];
@@ -28,7 +28,7 @@ function recordingContext(): { ctx: CanvasRenderingContext2D; texts: { text: str
       return true;
     },
   }) as unknown as CanvasRenderingContext2D;
-  return { ctx, texts, strokes, ellipses };
+  return { ctx, texts, strokes, rounds };
 }
 
 function input(diagnoses: Diagnosis[], k = 1): DrawInput {
@@ -79,20 +79,19 @@ describe('drawMap', () => {
   });
 
   it('rings a deadlock whose members sit in one column (a closed loop around every member), its name clear above them', () => {
-    const { ctx, texts, ellipses } = recordingContext();
+    const { ctx, texts, rounds } = recordingContext();
     const drawn = input([{ kind: 'deadlock', processes: [7001, 7101], objects: ['pipe:91', 'pipe:92'], evidence: [], facts: [] }]);
     const members = [drawn.layout.processAt.get(7001)!, drawn.layout.processAt.get(7101)!, drawn.layout.objectAt.get('pipe:91')!, drawn.layout.objectAt.get('pipe:92')!];
     // The review's case: both processes in one column, so a polyline through their centres was a straight line.
     expect(members[0]!.x).toBe(members[1]!.x);
     drawMap(ctx, drawn);
-    expect(ellipses).toHaveLength(1);
-    const [cx, cy, rx, ry] = ellipses[0]!;
-    expect(rx! > 100 && ry! > 50).toBe(true);
-    for (const r of members)
-      for (const [x, y] of [[r.x, r.y], [r.x + r.w, r.y], [r.x, r.y + r.h], [r.x + r.w, r.y + r.h]] as const) expect(((x - cx!) / rx!) ** 2 + ((y - cy!) / ry!) ** 2).toBeLessThan(1);
+    // The ring: a rounded loop (drawn with roundRect) in the diagnosis colour, around every member.
+    const ring = rounds.find((r) => r.stroke === drawn.palette.eof && r.w > 200)!;
+    expect(ring.h).toBeGreaterThan(100);
+    for (const r of members) expect(r.x > ring.x && r.y > ring.y && r.x + r.w < ring.x + ring.w && r.y + r.h < ring.y + ring.h).toBe(true);
     const label = texts.find((t) => t.text === 'deadlock')!;
     // Above the ring, so above every member and every other label of theirs.
-    expect(label.y).toBeLessThan(cy! - ry!);
+    expect(label.y).toBeLessThan(ring.y);
     expect(label.y).toBeLessThan(Math.min(...members.map((r) => r.y)));
   });
 
@@ -116,10 +115,13 @@ describe('drawMap', () => {
     const words = texts.map((t) => t.text);
     expect(words).toContain('5 B/s written · fd 1');
     expect(words).toContain('whole process: 2 B/s read');
-    // The edge label sits above its edge, next to the writer's box.
+    // Each in the gap above its process's box (no box or object label lies there).
     const label = texts.find((t) => t.text === '5 B/s written · fd 1')!;
     const writer = drawn.layout.processAt.get(7001)!;
-    expect(label.x).toBeGreaterThanOrEqual(writer.x + writer.w);
-    expect(label.y).toBeLessThan(writer.y + writer.h / 2);
+    expect(label.x).toBeGreaterThanOrEqual(writer.x);
+    expect(label.y).toBeLessThan(writer.y);
+    expect(label.y).toBeGreaterThan(writer.y - 18);
+    const reader = drawn.layout.processAt.get(7102)!;
+    expect(texts.find((t) => t.text === 'whole process: 2 B/s read')!.y).toBeLessThan(reader.y);
   });
 });

@@ -7,6 +7,7 @@ import {
   MIN_TEXT_PX,
   SMALL,
   TEXT,
+  curve,
   edgeColour,
   fitText,
   headSize,
@@ -117,16 +118,6 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
   drawDeadlocks(ctx, input, px);
 }
 
-function curve(ctx: CanvasRenderingContext2D, from: { x: number; y: number }, to: { x: number; y: number }, bulge?: number): void {
-  ctx.moveTo(from.x, from.y);
-  if (bulge !== undefined) {
-    ctx.bezierCurveTo(from.x + bulge, from.y, to.x + bulge, to.y, to.x, to.y);
-    return;
-  }
-  const dx = (to.x - from.x) * 0.5;
-  ctx.bezierCurveTo(from.x + dx, from.y, to.x - dx, to.y, to.x, to.y);
-}
-
 function diagnosedSets(diagnoses: Diagnosis[]): { processes: Set<number>; objects: Set<string> } {
   return { processes: new Set(diagnoses.flatMap((d) => d.processes)), objects: new Set(diagnoses.flatMap((d) => d.objects)) };
 }
@@ -195,9 +186,9 @@ function drawObject(ctx: CanvasRenderingContext2D, placed: PlacedObject, input: 
 
 /**
  * A deadlock is a ring around its members (processes and the objects they
- * wait on): an ellipse through the padded corners of their bounding box, so
- * it stays a closed loop when the members sit in one column, with its name on
- * a pill above it, clear of every member. Other diagnoses are named above
+ * wait on): a rounded loop hugging their bounding box, so it stays a closed
+ * loop when the members sit in one row or column, with its name on a pill
+ * above it, clear of every member. Other diagnoses are named above
  * their first member (their outlines are drawn with the items).
  */
 function drawDeadlocks(ctx: CanvasRenderingContext2D, input: DrawInput, px: number): void {
@@ -219,30 +210,29 @@ function drawDeadlocks(ctx: CanvasRenderingContext2D, input: DrawInput, px: numb
     ctx.strokeStyle = p.eof;
     ctx.lineWidth = Math.max(3 * px, 3);
     ctx.setLineDash([10 * px, 6 * px]);
-    ctx.beginPath();
-    ctx.ellipse(ring.cx, ring.cy, ring.rx, ring.ry, 0, 0, 2 * Math.PI);
+    roundRect(ctx, ring, Math.min(ring.h / 2, 48));
     ctx.stroke();
     ctx.setLineDash([]);
     const size = headSize((TEXT + 2) * p.scale, input.transform.k);
     ctx.font = `700 ${size}px ${p.font}`;
     const text = input.t('mapDeadlock');
     const w = ctx.measureText(text).width + size;
-    const label = { x: ring.cx - w / 2, y: ring.cy - ring.ry - size * 1.9, w, h: size * 1.5 };
+    const label = { x: ring.x + ring.w / 2 - w / 2, y: ring.y - size * 1.5 - 4, w, h: size * 1.5 };
     roundRect(ctx, label, label.h / 2);
     ctx.fillStyle = p.eof;
     ctx.fill();
     ctx.fillStyle = p.background;
     ctx.textAlign = 'center';
-    ctx.fillText(text, ring.cx, label.y + label.h / 2 + size / 3);
+    ctx.fillText(text, ring.x + ring.w / 2, label.y + label.h / 2 + size / 3);
   }
 }
 
-/** The ellipse around rectangles: through the corners of their bounding box, padded (a box's corners lie on x²/a²+y²/b² = 1 when a = √2·half-width). */
-export function deadlockRing(rects: Rect[]): { cx: number; cy: number; rx: number; ry: number } {
-  const pad = 10;
+/** The loop around rectangles: their bounding box, padded past the selection and diagnosis outlines. */
+export function deadlockRing(rects: Rect[]): Rect {
+  const pad = 14;
   const x0 = Math.min(...rects.map((r) => r.x)) - pad;
   const y0 = Math.min(...rects.map((r) => r.y)) - pad;
   const x1 = Math.max(...rects.map((r) => r.x + r.w)) + pad;
   const y1 = Math.max(...rects.map((r) => r.y + r.h)) + pad;
-  return { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, rx: ((x1 - x0) / 2) * Math.SQRT2, ry: ((y1 - y0) / 2) * Math.SQRT2 };
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }

@@ -34,7 +34,7 @@ export function fanHoldings(fan: FanUnit, t: Translate): { text: string; trap: b
 export function fanSummary(fan: FanUnit, t: Translate): string {
   const { head, counts } = fanLines(fan, t);
   const holdings = fanHoldings(fan, t);
-  const all = holdings ? `${counts}; ${holdings.text}` : counts;
+  const all = holdings ? `${counts}${t('mapClauseSep')}${holdings.text}` : counts;
   const kinds = kindList(fan.objectKinds, t);
   return kinds ? t('mapFanSummary', { head, counts: all, kinds }) : `${head} — ${all}`;
 }
