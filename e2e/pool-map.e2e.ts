@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
@@ -48,6 +48,21 @@ function comm(pid: number): string | null {
   }
 }
 
+/** Pipe descriptors a process holds open for writing, as /proc/PID/fd and fdinfo flags say (flags & 3: 1 w, 2 rw). */
+function pipeWriteEnds(pid: number): number {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (!readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('pipe:')) continue;
+      const flags = /flags:\s+([0-7]+)/.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1];
+      if (flags && (parseInt(flags, 8) & 3) !== 0) n += 1;
+    } catch {
+      /* closed while we looked */
+    }
+  }
+  return n;
+}
+
 /** The parent's workers asleep in read on their pipe, as the kernel says (KERNEL-FACTS: anon_pipe_read). */
 function workersInRead(parent: number): number[] {
   return children(parent).filter((pid) => comm(pid) === 'sh' && procWchan(pid) === 'anon_pipe_read');
@@ -81,9 +96,16 @@ describe('the process pool at 200 workers on the system map', () => {
     expect(asleep).toHaveLength(WORKERS);
     expect(await fan.getAttribute('data-total')).toBe(String(WORKERS));
     expect(await fan.textContent()).toContain(`${WORKERS} × sh — ${WORKERS} blocked in read`);
+    // The trap's fix, as the kernel shows it: no worker holds a write end of any pipe; the fan says so.
+    expect(asleep.map(pipeWriteEnds).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(await fan.getAttribute('data-write-ends')).toBe('0');
+    expect(await fan.textContent()).toContain('each holds only its own read end');
     await page.waitForFunction(() => document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-painted-seq'));
     await page.getByTestId('map-fit').click();
     await shot(page, 'pool-map-200');
+    await page.locator('[data-testid^="map-fan-fan:"][data-testid$=":sh"] button').dispatchEvent('click');
+    await page.waitForFunction((k) => document.querySelector(`[data-testid="map-fan-${k}"]`)?.getAttribute('data-expanded') === 'true', key);
+    await shot(page, 'pool-map-200-open');
 
     // One worker found by PID and inspected: the same sleep /proc shows.
     const target = asleep[WORKERS / 2]!;

@@ -146,6 +146,8 @@ describe('system map through ipcscope web --pid --tree', () => {
     await page.getByTestId('map-search').fill(String(target));
     await page.getByTestId(`map-match-${target}`).click();
     await page.waitForFunction((key) => document.querySelector(`[data-testid="map-fan-${key}"]`)?.getAttribute('data-expanded') === 'true', `fan:${parent}:cat`);
+    // The pick closed the match list: it no longer covers the map.
+    expect(await page.getByTestId('map-matches').count()).toBe(0);
     const details = page.getByTestId('details-panel');
     await expect.poll(() => details.textContent(), { timeout: 15_000 }).toContain(`${target} (ppid ${parent}) cat`);
     expect(await details.textContent()).toContain(procWchan(target) ?? 'anon_pipe_read');
@@ -179,6 +181,15 @@ describe('system map through ipcscope web --pid --tree', () => {
     // The other theme, fitted: what a lecturer's projector shows.
     await page.getByTestId('theme').click();
     await page.getByTestId('map-fit').click();
+    // Fit fills the canvas: the map's bounds on screen reach the margins on one side or the other.
+    const box = (await canvas.boundingBox())!;
+    await expect
+      .poll(async () => {
+        const [, at] = ((await canvas.getAttribute('data-view')) ?? '').split('@');
+        const [x0, y0, x1, y1] = (at ?? '').split(',').map(Number);
+        return Math.max((x1! - x0!) / box.width, (y1! - y0!) / box.height);
+      })
+      .toBeGreaterThan(0.9);
     await shot(page, 'system-map-5-light-fit');
     expect(problems).toEqual([]);
   });

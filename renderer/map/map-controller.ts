@@ -2,12 +2,14 @@ import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { ObjectKind } from '../../native-bridge/model/snapshot-types';
 import type { Translate } from '../i18n/strings';
+import type { TrafficSummary } from '../observe/recent-traffic';
 import type { Palette } from '../picture/palette';
 import { drawMap, type ViewTransform } from './map-draw';
 import { centre, type MapLayout, type MapTarget, type Point } from './map-geometry';
 import { groupFrame, type MapGroups, type UnitKey } from './map-group';
 import { HitIndex, selectionOf } from './map-hit';
 import { MapLayoutState } from './map-layout';
+import { fitTransform, showRect } from './map-viewport';
 
 /** What one paint did, for the bench and the e2e test (a `map-paint` event on the canvas carries it). */
 export interface MapPaint {
@@ -54,8 +56,11 @@ export class MapController {
   private layout: MapLayout | null = null;
   private hits: HitIndex | null = null;
   private transform: ViewTransform = { k: 1, x: 24, y: 24 };
-  private fitted = false;
+  /** Until the user zooms or pans by hand, the view follows the map: re-fitted whenever its bounds change. */
+  private following = true;
+  private fittedBounds = '';
   private hovered: string | null = null;
+  private traffic: TrafficSummary | null = null;
   private readonly zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown>;
   private size = { width: 0, height: 0, dpr: 1 };
   private readonly resize: ResizeObserver | null;
@@ -70,6 +75,10 @@ export class MapController {
       .on('zoom', (event: D3ZoomEvent<HTMLCanvasElement, unknown>) => {
         const { k, x, y } = event.transform;
         this.transform = { k, x, y };
+        // A wheel or drag (not a transform set by the app): the user has taken the view.
+        if (event.sourceEvent) this.following = false;
+        // What the view shows, for tests: the zoom and the map's bounds on screen (CSS px from the canvas's corner).
+        this.canvas.dataset.view = this.viewText();
         this.markView();
       });
     select(canvas).call(this.zoomBehavior).on('dblclick.zoom', null);
@@ -99,16 +108,30 @@ export class MapController {
     this.schedule();
   }
 
+  /** Traffic between frames (the observe store's window, summed): drawn on the next paint. */
+  setTraffic(traffic: TrafficSummary | null): void {
+    this.traffic = traffic;
+    this.markView();
+  }
+
   setLook(look: MapLook): void {
     this.look = look;
     this.markView();
   }
 
-  /** Opens a closed fan, closes an open one. */
+  /** Opens a closed fan, closes an open one; an opened fan is brought on screen (its cells, as many as fit). */
   toggleFan(key: UnitKey): void {
-    if (this.expanded.has(key)) this.expanded.delete(key);
-    else this.expanded.add(key);
-    this.frameDirty = true;
+    const opening = !this.expanded.has(key);
+    if (opening) this.expanded.add(key);
+    else this.expanded.delete(key);
+    this.rebuild();
+    // Following the map, the next paint re-fits it with the fan open; else the fan is panned into view.
+    const rect = opening && !this.following ? this.layout?.units.find((u) => u.unit.key === key) : undefined;
+    const { width, height } = this.canvasSize();
+    if (rect && width > 0) {
+      const next = showRect(this.transform, rect, width, height);
+      if (next !== this.transform) this.setTransform(next);
+    }
     this.schedule();
   }
 
@@ -118,13 +141,13 @@ export class MapController {
     this.schedule();
   }
 
-  /** Fits the whole map, never zooming in past 1 (small maps stay at their natural size). */
+  /** Fits the whole map to the canvas, zooming out or in (up to MAX_FIT_ZOOM: a small map fills the canvas). */
   fit(): void {
+    this.following = true;
     const bounds = this.layout?.bounds;
     const { width, height } = this.canvasSize();
-    if (!bounds || bounds.w === 0 || width === 0) return;
-    const k = Math.min(1, (width - 48) / bounds.w, (height - 48) / bounds.h);
-    this.setTransform({ k, x: 24 - bounds.x * k, y: 24 - bounds.y * k });
+    const next = bounds ? fitTransform(bounds, width, height) : null;
+    if (next) this.setTransform(next);
   }
 
   /** Brings a process into view at a readable zoom, opening its fan first. */
@@ -137,11 +160,20 @@ export class MapController {
     const rect = this.layout?.processAt.get(pid);
     if (!rect) return;
     const { width, height } = this.canvasSize();
+    this.following = false;
     const k = Math.max(this.transform.k, 1);
     const c = centre(rect);
     this.setTransform({ k, x: width / 2 - c.x * k, y: height / 2 - c.y * k });
     // Where it now is on screen (CSS px from the canvas's corner): a test clicks there.
     this.canvas.dataset.revealed = `${pid}@${Math.round(width / 2)},${Math.round(height / 2)}`;
+  }
+
+  private viewText(): string {
+    const b = this.layout?.bounds;
+    const { k, x, y } = this.transform;
+    if (!b) return `${k.toFixed(3)}`;
+    const r = (n: number) => Math.round(n);
+    return `${k.toFixed(3)}@${r(b.x * k + x)},${r(b.y * k + y)},${r((b.x + b.w) * k + x)},${r((b.y + b.h) * k + y)}`;
   }
 
   private setTransform(t: ViewTransform): void {
@@ -200,7 +232,7 @@ export class MapController {
     const groups = groupFrame(frame, this.expanded, this.knownFans);
     for (const unit of groups.units) if (unit.kind === 'fan') this.knownFans.add(unit.key);
     this.groups = groups;
-    this.layout = this.layoutState.layout(groups, frame.processes, Date.now());
+    this.layout = this.layoutState.layout(groups, frame.processes);
     this.hits = new HitIndex(this.layout.hits);
     this.frameDirty = false;
     this.canvas.dataset.frameSeq = String(frame.seq);
@@ -214,8 +246,10 @@ export class MapController {
     const built = this.frameDirty;
     if (built) this.rebuild();
     const buildMs = performance.now() - started;
-    if (this.layout && !this.fitted) {
-      this.fitted = true;
+    const bounds = this.layout?.bounds;
+    const boundsKey = bounds ? `${bounds.x},${bounds.y},${bounds.w},${bounds.h}/${this.canvas.clientWidth}x${this.canvas.clientHeight}` : '';
+    if (this.following && boundsKey !== this.fittedBounds) {
+      this.fittedBounds = boundsKey;
       this.fit();
     }
     const ctx = this.canvas.getContext('2d');
@@ -242,6 +276,7 @@ export class MapController {
       matches: this.look.matches,
       hiddenKinds: this.look.hiddenKinds,
       diagnoses: frame.diagnoses ?? [],
+      traffic: frame.observing ? this.traffic : null,
     });
     const paintedAt = performance.now();
     this.canvas.dataset.paintedSeq = String(frame.seq);

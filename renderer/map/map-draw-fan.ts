@@ -1,6 +1,6 @@
 import { FAN_H, type PlacedUnit, type Rect } from './map-geometry';
 import { MIN_HEAD_BOX_PX, SMALL, TEXT, fitText, headSize, outline, processStroke, roundRect, type DrawInput } from './map-draw-kit';
-import { fanLines, kindList } from './map-labels';
+import { fanHoldings, fanLines, kindList } from './map-labels';
 
 /** A fan: a stack of cards with its count and states, or, open, a grid of its members coloured by state. */
 export function drawFan(ctx: CanvasRenderingContext2D, placed: PlacedUnit, input: DrawInput, flagged: Set<number>, showText: boolean, showSmall: boolean, px: number): void {
@@ -49,12 +49,20 @@ export function drawFan(ctx: CanvasRenderingContext2D, placed: PlacedUnit, input
     ctx.textAlign = 'left';
     ctx.fillStyle = p.text;
     ctx.font = `700 ${size}px ${p.font}`;
-    const objects = kindList(fan.objectKinds);
+    const objects = kindList(fan.objectKinds, input.t);
     ctx.fillText(fitText(ctx, objects && showText ? `${lines.head}  ·  ${input.t('mapFanObjects', { list: objects })}` : lines.head, head.w - 16), head.x + 8, head.y + Math.min(head.h / 2 + size / 3, 6 + size));
     if (showSmall && showText) {
       ctx.font = `${SMALL * scale}px ${p.font}`;
       ctx.fillStyle = counts.blockedTotal ? p.blocked : p.muted;
-      ctx.fillText(fitText(ctx, lines.counts, head.w - 16), head.x + 8, head.y + 10 + (TEXT + 2) * scale + SMALL * scale);
+      const countsY = head.y + 10 + (TEXT + 2) * scale + SMALL * scale;
+      ctx.fillText(fitText(ctx, lines.counts, head.w - 16), head.x + 8, countsY);
+      // The seed's trap, from the members' own descriptors: in the diagnosis colour when they hold siblings' write ends.
+      const holdings = fanHoldings(fan, input.t);
+      if (holdings) {
+        ctx.fillStyle = holdings.trap ? p.eof : p.muted;
+        ctx.font = `${holdings.trap ? '700 ' : ''}${SMALL * scale}px ${p.font}`;
+        ctx.fillText(fitText(ctx, holdings.text, head.w - 16), head.x + 8, countsY + SMALL * scale + 5);
+      }
     }
   }
   for (const m of placed.members) {

@@ -1,6 +1,7 @@
 import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
 import type { Access, ObjectKind, ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import type { Translate } from '../i18n/strings';
+import type { TrafficSummary } from '../observe/recent-traffic';
 import type { Palette } from '../picture/palette';
 import type { MapLayout, Rect } from './map-geometry';
 
@@ -28,6 +29,8 @@ export interface DrawInput {
   matches: ReadonlySet<number>;
   hiddenKinds: ReadonlySet<ObjectKind>;
   diagnoses: Diagnosis[];
+  /** What moved between the last frames of an observation (/proc/PID/io), or null (a lesson, or nothing yet). */
+  traffic?: TrafficSummary | null;
 }
 
 /** Smallest on-screen text size (CSS px) worth drawing: below it a label is noise. */
@@ -81,4 +84,15 @@ export function outline(ctx: CanvasRenderingContext2D, r: Rect, colour: string, 
   ctx.lineWidth = width;
   roundRect(ctx, { x: r.x - width, y: r.y - width, w: r.w + 2 * width, h: r.h + 2 * width }, radius + width);
   ctx.stroke();
+}
+
+/** An edge's curve: a horizontal S between two columns, or a bow out to the right (`bulge`) within one. */
+export function curve(ctx: CanvasRenderingContext2D, from: { x: number; y: number }, to: { x: number; y: number }, bulge?: number): void {
+  ctx.moveTo(from.x, from.y);
+  if (bulge !== undefined) {
+    ctx.bezierCurveTo(from.x + bulge, from.y, to.x + bulge, to.y, to.x, to.y);
+    return;
+  }
+  const dx = (to.x - from.x) * 0.5;
+  ctx.bezierCurveTo(from.x + dx, from.y, to.x - dx, to.y, to.x, to.y);
 }

@@ -1,11 +1,13 @@
 import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
 import type { ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import { drawFan } from './map-draw-fan';
+import { drawTraffic } from './map-draw-traffic';
 import {
   MIN_HEAD_BOX_PX,
   MIN_TEXT_PX,
   SMALL,
   TEXT,
+  curve,
   edgeColour,
   fitText,
   headSize,
@@ -15,7 +17,7 @@ import {
   visible,
   type DrawInput,
 } from './map-draw-kit';
-import { centre, type PlacedObject, type Rect } from './map-geometry';
+import type { PlacedObject, Rect } from './map-geometry';
 import { diagnosisName, objectLines, processLines } from './map-labels';
 
 export type { DrawInput, ViewTransform } from './map-draw-kit';
@@ -112,17 +114,8 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
     if (placed.unit.kind === 'process') drawProcess(ctx, placed, placed.unit.process, input, flagged.processes, showText, showSmall, px);
     else drawFan(ctx, placed, input, flagged.processes, showText, showSmall, px);
   }
+  if (input.traffic && showSmall) drawTraffic(ctx, input, input.traffic, px);
   drawDeadlocks(ctx, input, px);
-}
-
-function curve(ctx: CanvasRenderingContext2D, from: { x: number; y: number }, to: { x: number; y: number }, bulge?: number): void {
-  ctx.moveTo(from.x, from.y);
-  if (bulge !== undefined) {
-    ctx.bezierCurveTo(from.x + bulge, from.y, to.x + bulge, to.y, to.x, to.y);
-    return;
-  }
-  const dx = (to.x - from.x) * 0.5;
-  ctx.bezierCurveTo(from.x + dx, from.y, to.x - dx, to.y, to.x, to.y);
 }
 
 function diagnosedSets(diagnoses: Diagnosis[]): { processes: Set<number>; objects: Set<string> } {
@@ -178,7 +171,7 @@ function drawObject(ctx: CanvasRenderingContext2D, placed: PlacedObject, input: 
   if (input.selection === o.id || input.hovered === o.id) outline(ctx, placed, p.lessonAccent, Math.max(2 * px, 2), 4);
   const k = input.transform.k;
   if (placed.w * k < MIN_HEAD_BOX_PX) return;
-  const { head, detail } = objectLines(o);
+  const { head, detail } = objectLines(o, input.t);
   const size = headSize(SMALL * p.scale, k);
   ctx.textAlign = 'left';
   ctx.fillStyle = p.text;
@@ -191,36 +184,55 @@ function drawObject(ctx: CanvasRenderingContext2D, placed: PlacedObject, input: 
   }
 }
 
-/** A deadlock is a ring through its processes, in the order the evidence names them, with its name beside it. */
+/**
+ * A deadlock is a ring around its members (processes and the objects they
+ * wait on): a rounded loop hugging their bounding box, so it stays a closed
+ * loop when the members sit in one row or column, with its name on a pill
+ * above it, clear of every member. Other diagnoses are named above
+ * their first member (their outlines are drawn with the items).
+ */
 function drawDeadlocks(ctx: CanvasRenderingContext2D, input: DrawInput, px: number): void {
   const p = input.palette;
   for (const d of input.diagnoses) {
-    const points = d.processes.map((pid) => input.layout.processAt.get(pid)).filter((r): r is Rect => !!r).map(centre);
-    if (points.length < 2 && d.kind === 'deadlock') continue;
+    const rects = d.processes.map((pid) => input.layout.processAt.get(pid)).filter((r): r is Rect => !!r);
     if (d.kind !== 'deadlock') {
-      // Other diagnoses: their outlines are drawn with the items; name them once above the first.
-      const first = points[0] ?? (d.objects[0] ? input.layout.objectAt.get(d.objects[0]) : undefined);
+      const first = rects[0] ?? (d.objects[0] ? input.layout.objectAt.get(d.objects[0]) : undefined);
       if (!first) continue;
       ctx.font = `700 ${SMALL * p.scale}px ${p.font}`;
       ctx.fillStyle = p.eof;
       ctx.textAlign = 'left';
-      const at = 'w' in first ? { x: first.x, y: first.y } : { x: first.x - 40, y: first.y - 30 };
-      ctx.fillText(diagnosisName(d.kind, input.t), at.x, at.y - 6);
+      ctx.fillText(diagnosisName(d.kind, input.t), first.x, first.y - 6);
       continue;
     }
+    const objects = d.objects.map((id) => input.layout.objectAt.get(id)).filter((r): r is Rect => !!r);
+    if (rects.length < 2 && rects.length + objects.length < 2) continue;
+    const ring = deadlockRing([...rects, ...objects]);
     ctx.strokeStyle = p.eof;
     ctx.lineWidth = Math.max(3 * px, 3);
     ctx.setLineDash([10 * px, 6 * px]);
-    ctx.beginPath();
-    points.forEach((pt, i) => (i === 0 ? ctx.moveTo(pt.x, pt.y) : ctx.lineTo(pt.x, pt.y)));
-    ctx.closePath();
+    roundRect(ctx, ring, Math.min(ring.h / 2, 48));
     ctx.stroke();
     ctx.setLineDash([]);
-    const cx = points.reduce((s, pt) => s + pt.x, 0) / points.length;
-    const cy = points.reduce((s, pt) => s + pt.y, 0) / points.length;
-    ctx.font = `700 ${(TEXT + 4) * p.scale}px ${p.font}`;
+    const size = headSize((TEXT + 2) * p.scale, input.transform.k);
+    ctx.font = `700 ${size}px ${p.font}`;
+    const text = input.t('mapDeadlock');
+    const w = ctx.measureText(text).width + size;
+    const label = { x: ring.x + ring.w / 2 - w / 2, y: ring.y - size * 1.5 - 4, w, h: size * 1.5 };
+    roundRect(ctx, label, label.h / 2);
     ctx.fillStyle = p.eof;
+    ctx.fill();
+    ctx.fillStyle = p.background;
     ctx.textAlign = 'center';
-    ctx.fillText(input.t('mapDeadlock'), cx, cy);
+    ctx.fillText(text, ring.x + ring.w / 2, label.y + label.h / 2 + size / 3);
   }
+}
+
+/** The loop around rectangles: their bounding box, padded past the selection and diagnosis outlines. */
+export function deadlockRing(rects: Rect[]): Rect {
+  const pad = 14;
+  const x0 = Math.min(...rects.map((r) => r.x)) - pad;
+  const y0 = Math.min(...rects.map((r) => r.y)) - pad;
+  const x1 = Math.max(...rects.map((r) => r.x + r.w)) + pad;
+  const y1 = Math.max(...rects.map((r) => r.y + r.h)) + pad;
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }

@@ -17,7 +17,7 @@ function sharedPipeFrame(): Frame {
   return frame;
 }
 
-const edgesOf = (frame: Frame) => new MapLayoutState().layout(groupFrame(frame, new Set()), frame.processes, 0).edges.filter((e) => e.objectId === 'pipe:777');
+const edgesOf = (frame: Frame) => new MapLayoutState().layout(groupFrame(frame, new Set()), frame.processes).edges.filter((e) => e.objectId === 'pipe:777');
 
 describe('map edges on a wire frame', () => {
   it('count the holders the wire left out into their fan edge: the same counts as the full frame', () => {

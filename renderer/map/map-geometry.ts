@@ -5,7 +5,8 @@ import type { FanUnit, MapUnit, UnitKey } from './map-group';
 export const PROC_W = 190;
 export const PROC_H = 46;
 export const FAN_W = 300;
-export const FAN_H = 62;
+/** Head, counts, what the members hold of each other's pipes, the state bar. */
+export const FAN_H = 80;
 export const OBJ_W = 130;
 export const OBJ_H = 30;
 export const OBJ_GAP = 6;

@@ -55,7 +55,55 @@ export interface FanUnit {
   counts: FanCounts;
   /** Sibling fans that also hold this fan's objects (the writers of 200 `sleep | cat` pipes), with how many objects. */
   linkedFrom: Map<UnitKey, number>;
+  /** Pipe write ends the members hold on pipes not their own (the pool's trap: elder siblings' pipes). */
+  writeEnds: WriteEnds;
   expanded: boolean;
+}
+
+/**
+ * Counted from each member's descriptors (and, when a wire frame cut the list,
+ * its fdsOmitted counts): what the seed's trap changes. With inherited write
+ * ends worker k holds k-1 of them; with O_CLOEXEC none.
+ */
+export interface WriteEnds {
+  /** Write ends of pipes other than the member's own, over all members. */
+  total: number;
+  /** The most one member holds. */
+  max: number;
+  /** Members whose only pipe descriptor is the read end of their own pipe. */
+  onlyOwnReadEnd: number;
+}
+
+/** A pipe descriptor that can write: what keeps a reader from seeing EOF. */
+function writesPipe(kind: string, access: string): boolean {
+  return kind === 'pipe' && access !== 'r';
+}
+
+export function countWriteEnds(members: ProcessInfo[], memberObjects: Map<number, IpcObject[]>): WriteEnds {
+  const ends: WriteEnds = { total: 0, max: 0, onlyOwnReadEnd: 0 };
+  for (const m of members) {
+    const own = new Set((memberObjects.get(m.pid) ?? []).map((o) => o.id));
+    let writes = 0;
+    let pipeFds = 0;
+    let ownRead = 0;
+    for (const fd of m.fds) {
+      const kind = fd.object.slice(0, fd.object.indexOf(':'));
+      if (kind !== 'pipe') continue;
+      pipeFds += 1;
+      if (writesPipe(kind, fd.access) && !own.has(fd.object)) writes += 1;
+      else if (fd.access === 'r' && own.has(fd.object)) ownRead += 1;
+    }
+    for (const c of m.fdsOmitted ?? []) {
+      if (c.kind !== 'pipe') continue;
+      pipeFds += c.count;
+      // Left-out descriptors are counted without their object: a write end among them is counted as a sibling's.
+      if (writesPipe(c.kind, c.access)) writes += c.count;
+    }
+    ends.total += writes;
+    ends.max = Math.max(ends.max, writes);
+    if (pipeFds === 1 && ownRead === 1) ends.onlyOwnReadEnd += 1;
+  }
+  return ends;
 }
 
 export type MapUnit = ProcessUnit | FanUnit;
@@ -205,6 +253,7 @@ export function groupFrame(frame: Pick<Frame, 'processes' | 'objects'>, expanded
       objectKinds,
       counts: { ...countMembers(members, queuedHolders), ...(queuedCut.has(key) ? { holdingQueuedCut: true } : {}) },
       linkedFrom: links.get(key) ?? new Map(),
+      writeEnds: countWriteEnds(members, memberObjects),
       expanded: expanded.has(key),
     });
   }

@@ -18,11 +18,35 @@ export function fanLines(fan: FanUnit, t: Translate): { head: string; counts: st
   return { head: t('mapFanHead', { count: counts.total, comm: fan.comm }), counts: parts.join(', ') };
 }
 
-/** "200 pipe, 3 shm". */
-export function kindList(kinds: Partial<Record<ObjectKind, number>>): string {
-  return Object.entries(kinds)
-    .map(([kind, n]) => `${n} ${kind}`)
-    .join(', ');
+/**
+ * What the members hold of each other's pipes, or null when they hold no pipe:
+ * "holding 19,900 write ends of siblings' pipes (up to 199 each)" against
+ * "each holds only its own read end" (the pool's trap, keeps against closes).
+ */
+export function fanHoldings(fan: FanUnit, t: Translate): { text: string; trap: boolean } | null {
+  const { total, max, onlyOwnReadEnd } = fan.writeEnds;
+  if (total > 0) return { text: t('mapFanWriteEnds', { total: total.toLocaleString('en-US'), max: max.toLocaleString('en-US') }), trap: true };
+  if (onlyOwnReadEnd === fan.counts.total && fan.counts.total > 0) return { text: t('mapFanOwnReadEnd'), trap: false };
+  return null;
+}
+
+/** The fan in one line (the hidden list's button): "200 × sh — 200 blocked in read; each holds only its own read end (200 pipe)". */
+export function fanSummary(fan: FanUnit, t: Translate): string {
+  const { head, counts } = fanLines(fan, t);
+  const holdings = fanHoldings(fan, t);
+  const all = holdings ? `${counts}${t('mapClauseSep')}${holdings.text}` : counts;
+  const kinds = kindList(fan.objectKinds, t);
+  return kinds ? t('mapFanSummary', { head, counts: all, kinds }) : `${head} — ${all}`;
+}
+
+/** A kind's name in the reader's language ("pipe", "管道"). */
+export function kindName(kind: ObjectKind, t: Translate): string {
+  return t(`mapKind_${kind}` as StringKey);
+}
+
+/** "200 pipe, 3 shm"; "200 个管道、3 个System V 共享内存". */
+export function kindList(kinds: Partial<Record<ObjectKind, number>>, t: Translate): string {
+  return (Object.entries(kinds) as [ObjectKind, number][]).map(([kind, n]) => t('mapKindCount', { count: n, kind: kindName(kind, t) })).join(t('mapListSep'));
 }
 
 /** "4242 cat" and, when asleep in a named call, "read(fd 0)". */
@@ -30,9 +54,20 @@ export function processLines(p: ProcessInfo): { head: string; call: string | nul
   return { head: `${p.pid} ${p.comm}`, call: p.blocked ? blockedCall(p.blocked) : p.state === 'R' ? 'R' : null };
 }
 
+/**
+ * A socket no observed process holds, whose other end one does: the frame
+ * names it as that end's peer (a lesson process's control channel and output,
+ * whose other ends the engine keeps). It sits beside its peer, saying so.
+ */
+export function peerHeldOutside(o: IpcObject): string | null {
+  return o.kind === 'unix' && o.holders.length === 0 && !o.holdersTotal && o.peer ? o.peer : null;
+}
+
 /** "pipe 4614" and "12 / 65536 B" (what the canvas has room for). */
-export function objectLines(o: IpcObject): { head: string; detail: string | null } {
+export function objectLines(o: IpcObject, t: Translate): { head: string; detail: string | null } {
   const head = objectLabel(o.id);
+  const peer = peerHeldOutside(o);
+  if (peer) return { head, detail: t('mapPeerOutside', { peer: objectLabel(peer) }) };
   if ((o.kind === 'pipe' || o.kind === 'fifo') && o.capacity !== null) return { head, detail: `${o.queued ?? '?'} / ${o.capacity} B` };
   if (o.kind === 'msg') return { head, detail: `${o.messages} msg · ${o.bytes} B` };
   if (o.kind === 'shm') return { head, detail: `${o.size} B · nattch ${o.nattch}` };

@@ -3,11 +3,11 @@ import type { Frame } from '../../native-bridge/model/frame-types';
 import { COL_W, type MapLayout } from './map-geometry';
 import { fanKey, groupFrame } from './map-group';
 import { HitIndex } from './map-hit';
-import { HOLE_MS, MapLayoutState } from './map-layout';
+import { MapLayoutState } from './map-layout';
 import { pipelinesFrame, poolFrame, withPair } from './testing/pool-frame';
 
-function layoutOf(state: MapLayoutState, frame: Frame, now: number, expanded: string[] = []): MapLayout {
-  return state.layout(groupFrame(frame, new Set(expanded)), frame.processes, now);
+function layoutOf(state: MapLayoutState, frame: Frame, expanded: string[] = []): MapLayout {
+  return state.layout(groupFrame(frame, new Set(expanded)), frame.processes);
 }
 
 function positions(layout: MapLayout): Map<string, string> {
@@ -16,53 +16,57 @@ function positions(layout: MapLayout): Map<string, string> {
 
 describe('MapLayoutState', () => {
   it('puts roots in the first column and a fan one column right of its parent', () => {
-    const layout = layoutOf(new MapLayoutState(), poolFrame({ workers: 50 }), 0);
+    const layout = layoutOf(new MapLayoutState(), poolFrame({ workers: 50 }));
     const at = positions(layout);
     expect(at.get('process:100')).toBe('0,0');
     expect(at.get(fanKey(100, 'worker'))).toBe(`${COL_W},0`);
   });
 
-  it('keeps every position when processes come and go; new ones go below; a hole stays until it times out or is compacted', () => {
+  it('keeps every position when other processes exit, for as long as it lives; a new one takes a hole it fits in, else goes below', () => {
     const state = new MapLayoutState();
-    const base = withPair(withPair(poolFrame({ workers: 50 }), 7001, 7002, 91), 7101, 7102, 92);
-    const first = positions(layoutOf(state, base, 0));
-    // 7001/7002 exit, a new pair appears.
-    const next: Frame = withPair({ ...base, processes: base.processes.filter((p) => p.pid !== 7001 && p.pid !== 7002), objects: base.objects.filter((o) => o.id !== 'pipe:91') }, 7201, 7202, 93);
-    const second = layoutOf(state, next, 1000);
-    const at = positions(second);
-    for (const key of ['process:100', fanKey(100, 'worker'), 'process:7101', 'process:7102']) expect(at.get(key)).toBe(first.get(key));
+    const base = withPair(withPair(withPair(poolFrame({ workers: 50 }), 7001, 7002, 91), 7101, 7102, 92), 7301, 7302, 94);
+    const first = positions(layoutOf(state, base));
+    // 7001/7002 exit: their places stay empty (holes), nothing under them moves up, frame after frame.
+    const exited: Frame = { ...base, processes: base.processes.filter((p) => p.pid !== 7001 && p.pid !== 7002), objects: base.objects.filter((o) => o.id !== 'pipe:91') };
+    const kept = ['process:100', fanKey(100, 'worker'), 'process:7101', 'process:7102', 'process:7301', 'process:7302'];
+    for (let i = 0; i < 50; i += 1) {
+      const at = positions(layoutOf(state, exited));
+      for (const key of kept) expect(at.get(key)).toBe(first.get(key));
+    }
+    expect(layoutOf(state, exited).holes).toHaveLength(2);
+    // A new pair comes: it fills the holes (same column, same height), nothing else moves.
+    const refilled = withPair(exited, 7201, 7202, 93);
+    const after = layoutOf(state, refilled);
+    const at = positions(after);
+    for (const key of kept) expect(at.get(key)).toBe(first.get(key));
+    expect(at.get('process:7201')).toBe(first.get('process:7001'));
+    expect(at.get('process:7202')).toBe(first.get('process:7002'));
+    expect(after.holes).toHaveLength(0);
+    // Another new pair finds no hole: below the lowest.
     const lowest = Math.max(...[...first.values()].map((p) => Number(p.split(',')[1])));
-    expect(Number(at.get('process:7201')!.split(',')[1])).toBeGreaterThan(lowest);
-    expect(second.holes.length).toBe(2);
-    // Still a hole just before the timeout; closed after it: 7101 moves up into 7001's place.
-    expect(positions(layoutOf(state, next, HOLE_MS)).get('process:7101')).toBe(first.get('process:7101'));
-    const closed = layoutOf(state, next, 1000 + HOLE_MS);
-    expect(closed.holes).toHaveLength(0);
-    expect(positions(closed).get('process:7101')).toBe(first.get('process:7001'));
+    expect(Number(positions(layoutOf(state, withPair(refilled, 7401, 7402, 95))).get('process:7401')!.split(',')[1])).toBeGreaterThan(lowest);
   });
 
-  it('closes holes at once on compact()', () => {
+  it('puts a new process into a hole left in the same frame', () => {
     const state = new MapLayoutState();
     const base = withPair(withPair(poolFrame({ workers: 2 }), 7001, 7002, 91), 7101, 7102, 92);
-    const first = positions(layoutOf(state, base, 0));
-    const next = { ...base, processes: base.processes.filter((p) => p.pid !== 7001) };
-    expect(layoutOf(state, next, 10).holes).toHaveLength(1);
-    state.compact();
-    const after = layoutOf(state, next, 20);
-    expect(after.holes).toHaveLength(0);
-    expect(positions(after).get('process:7002')).toBe(first.get('process:7001'));
+    const first = positions(layoutOf(state, base));
+    const swapped = withPair({ ...base, processes: base.processes.filter((p) => p.pid !== 7001 && p.pid !== 7002), objects: base.objects.filter((o) => o.id !== 'pipe:91') }, 7201, 7202, 93);
+    const at = positions(layoutOf(state, swapped));
+    expect(at.get('process:7201')).toBe(first.get('process:7001'));
+    expect(at.get('process:7101')).toBe(first.get('process:7101'));
   });
 
   it('lays out 1000 workers and 1000 pairs the same way twice (deterministic)', () => {
     let frame = poolFrame({ workers: 1000 });
     for (let i = 0; i < 500; i += 1) frame = withPair(frame, 20_000 + 2 * i, 20_001 + 2 * i, 90_000 + i);
-    const a = positions(layoutOf(new MapLayoutState(), frame, 0));
-    const b = positions(layoutOf(new MapLayoutState(), frame, 0));
+    const a = positions(layoutOf(new MapLayoutState(), frame));
+    const b = positions(layoutOf(new MapLayoutState(), frame));
     expect(a).toEqual(b);
   });
 
   it('draws an edge from a blocked reader to its pipe as blocked, and one parent edge for a fan', () => {
-    const layout = layoutOf(new MapLayoutState(), withPair(poolFrame({ workers: 10 }), 7001, 7002, 91), 0);
+    const layout = layoutOf(new MapLayoutState(), withPair(poolFrame({ workers: 10 }), 7001, 7002, 91));
     const readerEdge = layout.edges.find((e) => e.pid === 7002 && e.objectId === 'pipe:91');
     expect(readerEdge?.blocked).toBe(true);
     expect(layout.edges.find((e) => e.pid === 7001)?.blocked).toBe(false);
@@ -73,7 +77,7 @@ describe('MapLayoutState', () => {
 
 describe('sibling fans', () => {
   it('link the writers fan to the readers fan with one counted edge bowing out to the right', () => {
-    const layout = layoutOf(new MapLayoutState(), pipelinesFrame(50), 0);
+    const layout = layoutOf(new MapLayoutState(), pipelinesFrame(50));
     const link = layout.edges.find((e) => e.unit === fanKey(300, 'sleep') && e.bulge !== undefined);
     expect(link?.count).toBe(50);
     expect(link?.to.y).toBeGreaterThan(link!.from.y);
@@ -84,7 +88,7 @@ describe('sibling fans', () => {
 describe('HitIndex', () => {
   it('finds a process, an object, a fan, and a member of an open fan over the fan', () => {
     const frame = withPair(poolFrame({ workers: 10 }), 7001, 7002, 91);
-    const closed = layoutOf(new MapLayoutState(), frame, 0);
+    const closed = layoutOf(new MapLayoutState(), frame);
     const hits = new HitIndex(closed.hits);
     const proc = closed.processAt.get(7002)!;
     expect(hits.at({ x: proc.x + 5, y: proc.y + 5 })).toEqual({ type: 'process', pid: 7002 });
@@ -94,7 +98,7 @@ describe('HitIndex', () => {
     expect(hits.at({ x: fan.x + 10, y: fan.y + 10 })).toEqual({ type: 'fan', key: fan.unit.key });
     expect(hits.at({ x: -5000, y: -5000 })).toBeNull();
 
-    const open = layoutOf(new MapLayoutState(), frame, 0, [fanKey(100, 'worker')]);
+    const open = layoutOf(new MapLayoutState(), frame, [fanKey(100, 'worker')]);
     const member = open.processAt.get(1003)!;
     expect(new HitIndex(open.hits).at({ x: member.x + 3, y: member.y + 3 })).toEqual({ type: 'process', pid: 1003 });
   });

@@ -18,19 +18,18 @@ import {
 } from './map-geometry';
 import type { MapGroups, MapUnit, UnitKey } from './map-group';
 import { layoutEdges } from './map-edges';
+import { peerHeldOutside } from './map-labels';
 
 /**
  * Where units go, kept from frame to frame. Columns are depths in the process
  * tree (roots left, children right); inside a column each unit keeps the slot
- * it got when first seen, new units are appended below, and a unit that goes
- * leaves a hole of its height (closed after HOLE_MS, or at once by compact()),
- * so nothing on screen moves unless the user expands a fan or asks.
+ * it got when first seen. A unit that goes leaves a hole of its height; a new
+ * unit of that column takes the first hole it fits in, else goes below. Holes
+ * close only when the user asks (compact()), so on a busy machine nothing on
+ * screen moves because something else exited.
  * A slot's height only grows (a process gaining an object may push the slots
  * under it down; losing one never pulls them up).
  */
-
-/** How long the hole of a gone unit stays before it closes. */
-export const HOLE_MS = 10_000;
 /** Column of objects nobody holds (an orphaned System V queue): left of the roots. */
 const UNHELD_COLUMN = -1;
 
@@ -38,8 +37,8 @@ interface Slot {
   column: number;
   order: number;
   height: number;
-  /** Set when the unit was not in the latest frame. */
-  goneAt: number | null;
+  /** The unit was not in the latest frame: a hole. */
+  gone: boolean;
 }
 
 function depthOf(pid: number, byPid: Map<number, ProcessInfo>, memo: Map<number, number>): number {
@@ -81,6 +80,8 @@ function homeOf(object: IpcObject, unitOf: Map<number, UnitKey>): UnitKey | null
 
 export class MapLayoutState {
   private slots = new Map<UnitKey, Slot>();
+  /** Keys of slots whose unit is gone (holes), for a new unit looking for a place. */
+  private gone = new Set<UnitKey>();
   private nextOrder = new Map<number, number>();
   /** Object order beside its home, kept like unit slots. */
   private objectOrder = new Map<string, number>();
@@ -90,7 +91,8 @@ export class MapLayoutState {
 
   /** Drops every hole at once (the "close gaps" button): units below move up. */
   compact(): void {
-    for (const [key, slot] of this.slots) if (slot.goneAt !== null) this.slots.delete(key);
+    for (const key of this.gone) this.slots.delete(key);
+    this.gone.clear();
     this.columnWidth.clear();
     this.renumber();
   }
@@ -109,44 +111,75 @@ export class MapLayoutState {
     }
   }
 
-  layout(groups: MapGroups, processes: ProcessInfo[], now: number): MapLayout {
+  /** A hole of `column` at least `height` tall, taken over by `key` (its slot, order and height kept). */
+  private takeHole(key: UnitKey, column: number, height: number): boolean {
+    let best: [UnitKey, Slot] | null = null;
+    for (const hole of this.gone) {
+      const slot = this.slots.get(hole)!;
+      if (slot.column === column && slot.height >= height && (!best || slot.order < best[1].order)) best = [hole, slot];
+    }
+    if (!best) return false;
+    this.gone.delete(best[0]);
+    this.slots.delete(best[0]);
+    best[1].gone = false;
+    this.slots.set(key, best[1]);
+    return true;
+  }
+
+  layout(groups: MapGroups, processes: ProcessInfo[]): MapLayout {
     const byPid = new Map(processes.map((p) => [p.pid, p]));
     const memo = new Map<number, number>();
     const present = new Set<UnitKey>();
 
-    // Home objects of each unit, in their kept order.
+    // Home objects of each unit, in their kept order. A socket held only outside the view sits right under
+    // its peer (the engine's end of a lesson process's channel beside that process's end), not among the unheld.
     const homeObjects = new Map<UnitKey | null, IpcObject[]>();
+    const homeById = new Map<string, UnitKey | null>();
     for (const o of groups.objects) {
-      const home = homeOf(o, groups.unitOf);
+      homeById.set(o.id, homeOf(o, groups.unitOf));
       if (!this.objectOrder.has(o.id)) this.objectOrder.set(o.id, this.nextObjectOrder++);
+    }
+    const sortKey = new Map<string, number>();
+    for (const o of groups.objects) {
+      const peer = peerHeldOutside(o);
+      const home = homeById.get(o.id) ?? (peer ? (homeById.get(peer) ?? null) : null);
+      sortKey.set(o.id, peer && home !== null && this.objectOrder.has(peer) ? this.objectOrder.get(peer)! + 0.5 : this.objectOrder.get(o.id)!);
       const list = homeObjects.get(home) ?? [];
       list.push(o);
       homeObjects.set(home, list);
     }
-    for (const list of homeObjects.values()) list.sort((a, b) => this.objectOrder.get(a.id)! - this.objectOrder.get(b.id)!);
+    for (const list of homeObjects.values()) list.sort((a, b) => sortKey.get(a.id)! - sortKey.get(b.id)!);
 
     const blockHeight = (unit: MapUnit): number => {
       const objects = homeObjects.get(unit.key)?.length ?? 0;
       return Math.max(unitSize(unit).h, objects * (OBJ_H + OBJ_GAP)) + ROW_GAP;
     };
 
+    // Units gone since the last frame leave holes first, so a unit new in this frame may take one at once.
+    for (const unit of groups.units) present.add(unit.key);
+    for (const [key, slot] of this.slots) {
+      if (present.has(key) || slot.gone) continue;
+      slot.gone = true;
+      this.gone.add(key);
+    }
     for (const unit of groups.units) {
-      present.add(unit.key);
       const height = blockHeight(unit);
       const width = unitSize(unit).w + (homeObjects.get(unit.key)?.length ? 40 + OBJ_W : 0) + COL_GAP;
       const slot = this.slots.get(unit.key);
       if (slot) {
-        slot.goneAt = null;
+        slot.gone = false;
+        this.gone.delete(unit.key);
         // An expanded fan collapsing gives its room back; otherwise a slot only grows.
         slot.height = unit.kind === 'fan' ? height : Math.max(slot.height, height);
         this.columnWidth.set(slot.column, Math.max(this.columnWidth.get(slot.column) ?? COL_W, width));
         continue;
       }
       const depth = depthOf(unitPid(unit), byPid, memo) + (unit.kind === 'fan' ? 1 : 0);
+      this.columnWidth.set(depth, Math.max(this.columnWidth.get(depth) ?? COL_W, width));
+      if (this.takeHole(unit.key, depth, height)) continue;
       const order = this.nextOrder.get(depth) ?? 0;
       this.nextOrder.set(depth, order + 1);
-      this.slots.set(unit.key, { column: depth, order, height, goneAt: null });
-      this.columnWidth.set(depth, Math.max(this.columnWidth.get(depth) ?? COL_W, width));
+      this.slots.set(unit.key, { column: depth, order, height, gone: false });
     }
     // x of each column: the widths of the columns left of it (column 0 at x 0; the unheld column at -COL_W).
     const columnX = (column: number): number => {
@@ -154,16 +187,6 @@ export class MapLayoutState {
       for (let c = 0; c < column; c += 1) x += this.columnWidth.get(c) ?? COL_W;
       return column < 0 ? column * COL_W : x;
     };
-    let dropped = false;
-    for (const [key, slot] of this.slots) {
-      if (present.has(key)) continue;
-      slot.goneAt ??= now;
-      if (now - slot.goneAt >= HOLE_MS) {
-        this.slots.delete(key);
-        dropped = true;
-      }
-    }
-    if (dropped) this.renumber();
     const objectIds = new Set(groups.objects.map((o) => o.id));
     for (const id of this.objectOrder.keys()) if (!objectIds.has(id)) this.objectOrder.delete(id);
 
@@ -180,7 +203,7 @@ export class MapLayoutState {
       let y = 0;
       for (const [key, slot] of list.sort((a, b) => a[1].order - b[1].order)) {
         top.set(key, y);
-        if (slot.goneAt !== null) holes.push({ x: columnX(column), y, w: PROC_W, h: slot.height - ROW_GAP });
+        if (slot.gone) holes.push({ x: columnX(column), y, w: PROC_W, h: slot.height - ROW_GAP });
         y += slot.height;
       }
     }

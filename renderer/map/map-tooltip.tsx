@@ -2,7 +2,7 @@ import { blockedSentence, objectLabel, stateWord } from '../format/kernel-words'
 import { fdCount, holderCount } from '../format/omitted-words';
 import type { Translate } from '../i18n/strings';
 import type { MapTarget, Point } from './map-geometry';
-import { fanLines, kindList, objectLines } from './map-labels';
+import { fanHoldings, fanLines, kindList, objectLines, peerHeldOutside } from './map-labels';
 import type { MapModel } from './map-view';
 
 /** Most holders named in an object's tooltip; the inspector lists all. */
@@ -23,15 +23,17 @@ export function tooltipLines(target: MapTarget, model: MapModel, t: Translate): 
     const fan = groups.units.find((u) => u.key === target.key);
     if (!fan || fan.kind !== 'fan') return [];
     const { head, counts } = fanLines(fan, t);
-    const objects = kindList(fan.objectKinds);
-    return [head, counts, ...(objects ? [t('mapFanObjects', { list: objects })] : []), t(fan.expanded ? 'mapFanClose' : 'mapFanOpen')];
+    const objects = kindList(fan.objectKinds, t);
+    const holdings = fanHoldings(fan, t);
+    return [head, counts, ...(holdings ? [holdings.text] : []), ...(objects ? [t('mapFanObjects', { list: objects })] : []), t(fan.expanded ? 'mapFanClose' : 'mapFanOpen')];
   }
   const o = frame.objects.find((q) => q.id === target.id);
   if (!o) return [];
-  const { detail } = objectLines(o);
+  const { detail } = objectLines(o, t);
   const holders = o.holders.slice(0, MAX_HOLDERS).map((h) => `${h.pid}:fd ${h.fd} ${h.access}`);
   if (holderCount(o) > MAX_HOLDERS) holders.push(`+${holderCount(o) - MAX_HOLDERS}`);
-  return [objectLabel(o.id), ...(detail ? [detail] : []), holders.length ? t('mapHolders', { list: holders.join(', ') }) : t('mapNoHolders')];
+  const held = holders.length ? t('mapHolders', { list: holders.join(', ') }) : peerHeldOutside(o) ? t('mapPeerOutsideWhy') : t('mapNoHolders');
+  return [objectLabel(o.id), ...(detail ? [detail] : []), held];
 }
 
 export function MapTooltip({ target, at, model, t }: { target: MapTarget; at: Point; model: MapModel; t: Translate }) {

@@ -33,7 +33,7 @@ describe('the system map in the app', () => {
     expect(screen.getByTestId('view-map').getAttribute('aria-pressed')).toBe('true');
     const fan = await screen.findByTestId('map-fan-fan:100:worker');
     expect(fan.dataset).toMatchObject({ total: '200', blockedRead: '199', running: '1', queued: '2', expanded: 'false' });
-    expect(fan.textContent).toContain('200 × worker — 199 blocked in read, 1 running, 2 holding queued bytes (200 pipe)');
+    expect(fan.textContent).toContain('200 × worker — 199 blocked in read, 1 running, 2 holding queued bytes; each holds only its own read end (200 pipe)');
     expect(screen.getByTestId('map-summary').textContent).toBe('203 processes · 201 objects · 1 groups');
     fireEvent.click(within(fan).getByRole('button'));
     await waitFor(() => expect(screen.getByTestId('map-fan-fan:100:worker').dataset.expanded).toBe('true'));
@@ -50,6 +50,8 @@ describe('the system map in the app', () => {
     const details = screen.getByTestId('details-panel');
     expect(details.textContent).toContain('1042 (ppid 100) worker');
     expect(details.textContent).toContain('anon_pipe_read');
+    // The pick closes the match list (it stayed over the map); typing opens it again.
+    expect(screen.queryByTestId('map-matches')).toBeNull();
     fireEvent.change(screen.getByTestId('map-search'), { target: { value: 'nosuch' } });
     expect(screen.getByTestId('map-matches').textContent).toContain('no process matches');
   });
@@ -58,8 +60,11 @@ describe('the system map in the app', () => {
     const { emit } = await renderApp(clock);
     emit(withPair(poolFrame({ workers: 20 }), 7001, 7002, 91));
     const pipe = await screen.findByTestId('map-kind-pipe');
+    expect(screen.getByTestId('map-summary').textContent).toBe('23 processes · 21 objects · 1 groups');
     fireEvent.click(pipe);
     expect(pipe.getAttribute('aria-pressed')).toBe('false');
+    // Hiding a kind changes the object count the summary gives.
+    expect(screen.getByTestId('map-summary').textContent).toBe('23 processes · 0 objects shown, 21 hidden · 1 groups');
     act(() => {
       window.dispatchEvent(new KeyboardEvent('keydown', { key: 'm' }));
     });

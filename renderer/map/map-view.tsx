@@ -2,13 +2,15 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { ObjectKind } from '../../native-bridge/model/snapshot-types';
 import { useT } from '../i18n/use-t';
+import { useObserveStore } from '../observe/observe-store';
+import { summarize } from '../observe/recent-traffic';
 import { paletteFor } from '../picture/palette';
 import { useAppStore } from '../store/app-store';
 import { selectLecture, selectSelection, selectTheme } from '../store/selectors';
 import { MapController } from './map-controller';
 import type { MapLayout, MapTarget, Point } from './map-geometry';
 import type { MapGroups } from './map-group';
-import { fanLines, kindList } from './map-labels';
+import { fanSummary, kindName } from './map-labels';
 import { searchProcesses } from './map-search';
 import { MapTooltip } from './map-tooltip';
 import './map.css';
@@ -27,7 +29,7 @@ export interface MapModel {
  */
 /** What the React part shows of a model: counts, fans and their states, kinds. Equal signatures, nothing to re-render. */
 function modelSignature({ groups, frame }: MapModel): string {
-  const fans = groups.units.map((u) => (u.kind === 'fan' ? `${u.key}/${u.expanded}/${JSON.stringify(u.counts)}/${kindList(u.objectKinds)}` : '')).join('|');
+  const fans = groups.units.map((u) => (u.kind === 'fan' ? `${u.key}/${u.expanded}/${JSON.stringify(u.counts)}/${JSON.stringify(u.objectKinds)}` : '')).join('|');
   const kinds = [...new Set(frame.objects.map((o) => o.kind))].sort().join(',');
   return `${frame.processes.length}/${frame.objects.length}/${kinds}/${fans}`;
 }
@@ -46,6 +48,8 @@ export function SystemMap() {
   const signatureRef = useRef('');
   const [hover, setHover] = useState<{ target: MapTarget; at: Point } | null>(null);
   const [query, setQuery] = useState('');
+  /** The match list shows while typing; picking a match closes it (the query stays in the box). */
+  const [listOpen, setListOpen] = useState(false);
   const [hiddenKinds, setHiddenKinds] = useState<ReadonlySet<ObjectKind>>(new Set());
   const palette = useMemo(() => paletteFor(theme, lecture), [theme, lecture]);
   // The latest frame (modelRef) is searched whenever the query or the shape of the model changes.
@@ -81,8 +85,15 @@ export function SystemMap() {
     const off = useAppStore.subscribe((state, previous) => {
       if (state.frame !== previous.frame) controller.setFrame(state.frame);
     });
+    // Traffic between frames likewise: summed here, drawn by the controller.
+    const samples = useObserveStore.getState().traffic;
+    controller.setTraffic(samples.length ? summarize(samples) : null);
+    const offTraffic = useObserveStore.subscribe((state, previous) => {
+      if (state.traffic !== previous.traffic) controller.setTraffic(state.traffic.length ? summarize(state.traffic) : null);
+    });
     return () => {
       off();
+      offTraffic();
       controller.dispose();
       controllerRef.current = null;
     };
@@ -94,7 +105,9 @@ export function SystemMap() {
   const reveal = (pid: number) => {
     controllerRef.current?.reveal(pid);
     select(`process:${pid}`);
+    setListOpen(false);
   };
+  const shownObjects = model ? model.frame.objects.filter((o) => !hiddenKinds.has(o.kind)).length : 0;
 
   return (
     <div className="system-map" data-testid="system-map">
@@ -107,10 +120,17 @@ export function SystemMap() {
             placeholder={t('mapSearch')}
             aria-label={t('mapSearchLabel')}
             value={query}
-            onChange={(e) => setQuery(e.currentTarget.value)}
+            onChange={(e) => {
+              setQuery(e.currentTarget.value);
+              setListOpen(true);
+            }}
+            onFocus={() => setListOpen(true)}
             onKeyDown={(e) => {
               if (e.key === 'Enter' && matches[0]) reveal(matches[0].pid);
-              if (e.key === 'Escape') setQuery('');
+              if (e.key === 'Escape') {
+                setQuery('');
+                setListOpen(false);
+              }
             }}
           />
         </label>
@@ -122,6 +142,7 @@ export function SystemMap() {
               className="control small"
               data-testid={`map-kind-${kind}`}
               aria-pressed={!hiddenKinds.has(kind)}
+              title={kindName(kind, t)}
               onClick={() => {
                 const next = new Set(hiddenKinds);
                 if (next.has(kind)) next.delete(kind);
@@ -140,10 +161,14 @@ export function SystemMap() {
           {t('mapCompact')}
         </button>
         <span className="map-summary" data-testid="map-summary">
-          {model ? t('mapSummary', { processes: model.frame.processes.length, objects: model.frame.objects.length, fans: fans.length }) : t('mapEmpty')}
+          {!model
+            ? t('mapEmpty')
+            : hiddenKinds.size
+              ? t('mapSummaryHidden', { processes: model.frame.processes.length, objects: shownObjects, hidden: model.frame.objects.length - shownObjects, fans: fans.length })
+              : t('mapSummary', { processes: model.frame.processes.length, objects: model.frame.objects.length, fans: fans.length })}
         </span>
       </div>
-      {query.trim() !== '' && (
+      {listOpen && query.trim() !== '' && (
         <ul className="map-matches" data-testid="map-matches">
           {matches.length === 0 && <li className="empty">{t('mapNoMatch', { q: query.trim() })}</li>}
           {matches.map((p) => (
@@ -160,7 +185,6 @@ export function SystemMap() {
       <ul className="visually-hidden" data-testid="map-fans">
         {fans.map((fan) => {
           if (fan.kind !== 'fan') return null;
-          const lines = fanLines(fan, t);
           return (
             <li
               key={fan.key}
@@ -170,10 +194,12 @@ export function SystemMap() {
               data-blocked-read={fan.counts.blocked.read ?? 0}
               data-running={fan.counts.running}
               data-queued={fan.counts.holdingQueued}
+              data-write-ends={fan.writeEnds.total}
+              data-write-ends-max={fan.writeEnds.max}
               data-expanded={fan.expanded}
             >
               <button type="button" onClick={() => controllerRef.current?.toggleFan(fan.key)}>
-                {`${lines.head} — ${lines.counts}${kindList(fan.objectKinds) ? ` (${kindList(fan.objectKinds)})` : ''}`}
+                {fanSummary(fan, t)}
               </button>
             </li>
           );
