@@ -115,9 +115,26 @@ export interface Diagnosis {
   /** never-eof: the write ends that keep the reader from seeing EOF. */
   descriptors?: DiagnosisDescriptor[];
   /**
-   * In a Sampler's frames: when (ms since the epoch) this state was first
-   * found, in the run of diagnose passes that confirmed it (see
-   * probe/sampler-diagnoses.ts). Absent in a one-shot snapshot.
+   * In a Sampler's frames: from when (ms since the epoch) the kernel shows
+   * this state holding (see probe/sampler-diagnoses.ts). Absent in a one-shot
+   * snapshot.
    */
   since?: number;
+}
+
+/**
+ * In a Sampler's frames: a state a diagnose pass found that has not held
+ * long enough yet to be published as a Diagnosis (probe/sampler-diagnoses.ts).
+ */
+export interface PendingDiagnosis {
+  kind: DiagnosisKind;
+  /** As in the Diagnosis it would become. */
+  processes: number[];
+  objects: string[];
+  /** From when (ms since the epoch) the kernel shows it holding. */
+  since: number;
+  /** How long it has held as of the pass (Snapshot.diagnosedAt), in ms. */
+  heldMs: number;
+  /** How long it must hold to be published (ms). */
+  confirmMs: number;
 }

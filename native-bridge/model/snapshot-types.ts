@@ -4,7 +4,7 @@
  * types; the JSON field names are a public contract (`ipcscope snapshot --json`).
  */
 
-import type { Diagnosis } from './diagnosis-types';
+import type { Diagnosis, PendingDiagnosis } from './diagnosis-types';
 
 export type ObjectKind =
   | 'pipe'
@@ -373,8 +373,15 @@ export interface Snapshot {
   /** Problems found in this state (native-bridge/diagnose): absent when not computed. */
   diagnoses?: Diagnosis[];
   /**
-   * A Sampler diagnoses on its own cadence (probe/sampler-diagnoses.ts): the
-   * `takenAt` of the sample `diagnoses` were computed from. Absent when not computed.
+   * What a Sampler's diagnose pass found but has not yet seen hold long
+   * enough to publish in `diagnoses` (probe/sampler-diagnoses.ts). Absent
+   * when not computed.
+   */
+  diagnosesPending?: PendingDiagnosis[];
+  /**
+   * A Sampler diagnoses on its own cadence (probe/sampler-diagnoses.ts): when
+   * the pass that computed `diagnoses` checked the kernel (at or after the
+   * `takenAt` of the sample it diagnosed). Absent when not computed.
    */
   diagnosedAt?: number;
 }

@@ -1,30 +1,33 @@
 /**
  * Diagnoses in a Sampler's frames. A frame is one instant; a diagnosis is a
  * claim about forever ("will never see EOF", "deadlock"), so a Sampler only
- * publishes one the kernel shows persisting:
+ * publishes one the kernel shows persisting for `confirmMs`, measured in the
+ * kernel's time, not in samples:
  *
- * - found again by the next diagnose pass, at least `confirmMs` after it was
- *   first found (one sample can catch a reader asleep on an empty pipe a
- *   microsecond before the writer's next write wakes it);
- * - for the kinds made of sleeps (deadlock, never-eof, blocked-writer), none
- *   of its processes' main threads has been on a CPU since it was first found:
- *   the third field of /proc/PID/schedstat counts the times the kernel ran
- *   the thread, and it stays put only while the thread sleeps in that one
- *   wait. A reader woken mid-write, given a chunk and asleep again in read()
- *   looks the same in two samples but has run in between: its wait starts
- *   over. (wchan and /proc/PID/syscall, like schedstat here, describe the
- *   main thread: KERNEL-FACTS.md.)
+ * - for the kinds made of sleeps (deadlock, never-eof, blocked-writer), from
+ *   when the counters of each of its processes prove its main thread asleep
+ *   in that wait until the pass (asleep-since.ts): the CPU clock the sample
+ *   read while scanning it, or the run count an earlier pass read. A reader
+ *   woken mid-write, given a chunk and asleep again in read() looks the same
+ *   in two samples but has run in between: its wait starts over. One slow
+ *   sample is itself a span: a deadlock seen in an 11.7 s sample is
+ *   confirmed at its end, not two samples later.
+ * - orphaned System V objects and full backlogs are states of an object, not
+ *   sleeps: found again by a later sample, taken `confirmMs` after the first.
  *
- * Orphaned System V objects and full backlogs are states of an object, not
- * sleeps: they need the two passes and `confirmMs` only.
+ * Until then a candidate is published as pending (Snapshot.diagnosesPending:
+ * what is watched, since when, how long it must hold), so a view never says
+ * "nothing stuck" while one is being checked.
  *
  * The pass runs at most every `everyMs`: frames in between carry the last
- * published list and `diagnosedAt`, the takenAt of the sample it came from.
+ * published lists and `diagnosedAt`, when that pass checked the kernel.
  */
 import { diagnose, processExistsInProc, type ProcessExists } from '../diagnose/index';
-import type { Diagnosis, DiagnosisKind } from '../model/diagnosis-types';
+import type { Diagnosis, DiagnosisKind, PendingDiagnosis } from '../model/diagnosis-types';
 import type { Snapshot } from '../model/snapshot-types';
-import { readSmallFile } from './process/fast-fs';
+import { checkSleep, sleepBases, type CounterReading, type SleepBases, type SleepCheck } from './asleep-since';
+
+export { timesRunOf, type CounterReading } from './asleep-since';
 
 /** A pass at most this often (ms): measured at ~1 ms for a thousand processes (bench/observe-cost.ts), so 10 a second is cheap. */
 export const DIAGNOSE_EVERY_MS = 100;
@@ -38,22 +41,12 @@ export interface DiagnosisCadence {
   confirmMs?: number;
   /** Whether a PID lives (orphaned System V objects); /proc by default. */
   exists?: ProcessExists;
-  /** How many times a process's main thread has been run (null: unreadable); /proc/PID/schedstat by default. */
-  timesRun?: (pid: number) => number | null;
 }
 
+/** One candidate across passes: when first found (the sample's takenAt) and, for sleeps, each process's bases. */
 interface Sighting {
-  since: number;
-  passes: number;
-  /** Each process's times-run when first found (empty for object kinds). */
-  runs: (number | null)[];
-}
-
-/** The third field of /proc/PID/schedstat: "run_ns wait_ns timeslices" of the main thread. */
-export function timesRunOf(pid: number): number | null {
-  const text = readSmallFile(`/proc/${pid}/schedstat`);
-  const field = text?.trim().split(' ')[2];
-  return field === undefined ? null : Number(field);
+  firstSeen: number;
+  bases: Map<number, SleepBases>;
 }
 
 /** One diagnosis across passes: its kind, processes and objects (evidence such as queued bytes may change). */
@@ -65,10 +58,12 @@ export class DiagnosisTracker {
   private readonly everyMs: number;
   private readonly confirmMs: number;
   private readonly exists: ProcessExists;
-  private readonly timesRun: (pid: number) => number | null;
   private sightings = new Map<string, Sighting>();
   private published: Diagnosis[] = [];
+  private pending: PendingDiagnosis[] = [];
   private diagnosedAt: number | null = null;
+  /** The takenAt of the last sample diagnosed (the cadence). */
+  private lastTakenAt: number | null = null;
   /** The last pass's duration (ms), for the bench. */
   lastPassMs = 0;
 
@@ -76,40 +71,70 @@ export class DiagnosisTracker {
     this.everyMs = cadence.everyMs ?? DIAGNOSE_EVERY_MS;
     this.confirmMs = cadence.confirmMs ?? CONFIRM_MS;
     this.exists = cadence.exists ?? processExistsInProc;
-    this.timesRun = cadence.timesRun ?? timesRunOf;
   }
 
-  /** The snapshot with the published diagnoses, after a pass when one is due. */
-  attach(snapshot: Snapshot): Snapshot {
-    const last = this.diagnosedAt;
-    if (last === null || snapshot.takenAt - last >= this.everyMs || snapshot.takenAt < last) this.pass(snapshot);
-    return { ...snapshot, diagnoses: this.published, diagnosedAt: this.diagnosedAt ?? snapshot.takenAt };
+  /**
+   * The snapshot with the published diagnoses, after a pass when one is due.
+   * `scanClocks`: each process's CPU clock as the sample read it while
+   * scanning it (a Sampler that tracks idleness reads them anyway).
+   */
+  attach(snapshot: Snapshot, scanClocks: ReadonlyMap<number, CounterReading> = new Map()): Snapshot {
+    const last = this.lastTakenAt;
+    if (last === null || snapshot.takenAt - last >= this.everyMs || snapshot.takenAt < last) this.pass(snapshot, scanClocks);
+    return { ...snapshot, diagnoses: this.published, diagnosesPending: this.pending, diagnosedAt: this.diagnosedAt ?? snapshot.takenAt };
   }
 
   /** Forgets every sighting (a new scope: nothing seen before counts). */
   reset(): void {
     this.sightings.clear();
     this.published = [];
+    this.pending = [];
     this.diagnosedAt = null;
+    this.lastTakenAt = null;
   }
 
-  private pass(snapshot: Snapshot): void {
+  private pass(snapshot: Snapshot, scanClocks: ReadonlyMap<number, CounterReading>): void {
     const started = performance.now();
-    const now = snapshot.takenAt;
+    /* before any process is read again: the end of every span this pass proves */
+    const checkedAt = Date.now();
+    const checks = new Map<number, SleepCheck>();
+    const checkOf = (pid: number): SleepCheck => {
+      let check = checks.get(pid);
+      if (!check) checks.set(pid, (check = checkSleep(pid)));
+      return check;
+    };
     const next = new Map<string, Sighting>();
     const published: Diagnosis[] = [];
+    const pending: PendingDiagnosis[] = [];
     for (const d of diagnose(snapshot, this.exists)) {
       const key = keyOf(d);
-      const runs = SLEEP_KINDS.has(d.kind) ? d.processes.map(this.timesRun) : [];
       const before = this.sightings.get(key);
-      const held = before !== undefined && before.runs.every((n, i) => n === runs[i]);
-      const sighting: Sighting = held ? { since: before.since, passes: before.passes + 1, runs } : { since: now, passes: 1, runs };
+      const sighting: Sighting = { firstSeen: before?.firstSeen ?? snapshot.takenAt, bases: new Map() };
       next.set(key, sighting);
-      if (sighting.passes >= 2 && now - sighting.since >= this.confirmMs) published.push({ ...d, since: sighting.since });
+      let since: number | null;
+      let heldMs: number;
+      if (SLEEP_KINDS.has(d.kind)) {
+        // held since the latest of its processes' proofs; not at all while one cannot be proven asleep
+        since = -Infinity;
+        for (const pid of d.processes) {
+          const { bases, from } = sleepBases(before?.bases.get(pid), scanClocks.get(pid), checkOf(pid));
+          sighting.bases.set(pid, bases);
+          since = from === null || since === null ? null : Math.max(since, from);
+        }
+        heldMs = since === null ? 0 : checkedAt - since;
+      } else {
+        // an object's state: only another sample, taken later, shows it again
+        since = sighting.firstSeen;
+        heldMs = snapshot.takenAt - since;
+      }
+      if (since !== null && heldMs >= this.confirmMs) published.push({ ...d, since });
+      else pending.push({ kind: d.kind, processes: d.processes, objects: d.objects, since: since ?? checkedAt, heldMs: Math.max(0, heldMs), confirmMs: this.confirmMs });
     }
     this.sightings = next;
     this.published = published;
-    this.diagnosedAt = now;
+    this.pending = pending;
+    this.diagnosedAt = checkedAt;
+    this.lastTakenAt = snapshot.takenAt;
     this.lastPassMs = performance.now() - started;
   }
 }

@@ -41,7 +41,7 @@ export interface SamplerOptions extends Partial<ProbeOptions> {
    */
   readIo?: boolean;
   /**
-   * Diagnose the samples (Snapshot.diagnoses, diagnosedAt): only states that
+   * Diagnose the samples (Snapshot.diagnoses, diagnosesPending, diagnosedAt): only states that
    * persist are published, on a cadence (sampler-diagnoses.ts). Default false.
    */
   diagnose?: boolean | DiagnosisCadence;

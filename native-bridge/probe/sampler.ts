@@ -24,7 +24,7 @@ import { IDLE_REFRESH_MS, sharedMemoryExists, stripUndefined, type SamplerOption
 import { fillPeerHolders, HoldersIndexCache } from './sampler-holders';
 import { ProcessDescriptions } from './sampler-describe';
 import { sameDescriptors, sameKeys } from './sampler-compare';
-import { DiagnosisTracker } from './sampler-diagnoses';
+import { DiagnosisTracker, type CounterReading } from './sampler-diagnoses';
 
 export { WATCH_SAMPLER_OPTIONS, type SamplerOptions, type Scope } from './sampler-options';
 
@@ -60,6 +60,8 @@ export class Sampler {
   /** Each probe's latest answer, and for which scope: what a failed collect shows instead of nothing. */
   private readonly lastCollected = new Map<KindProbe, { scopeKey: string; result: KindProbeResult }>();
   private readonly diagnoses: DiagnosisTracker | null;
+  /** Each process's CPU clock as the last read() scanned it, and when: where the diagnoses measure a sleep from. */
+  private scanClocks = new Map<number, CounterReading>();
   /** The previous sample's process descriptions, reused for processes that have not run (sampler-describe.ts). */
   private readonly descriptions = new ProcessDescriptions();
   /** Every PID, listed again only after a new PID was handed out (scope.ts). */
@@ -110,7 +112,7 @@ export class Sampler {
   /** One sample of `scope`, diagnosed when the Sampler was asked to (sampler-diagnoses.ts). */
   sample(scope: Scope): Snapshot {
     const snapshot = this.read(scope);
-    return this.diagnoses ? this.diagnoses.attach(snapshot) : snapshot;
+    return this.diagnoses ? this.diagnoses.attach(snapshot, this.scanClocks) : snapshot;
   }
 
   private read(scope: Scope): Snapshot {
@@ -138,6 +140,8 @@ export class Sampler {
     }
     const verifyIdle = this.verifyIdle;
     this.verifyIdle = false;
+    const scanClocks = this.diagnoses ? new Map<number, CounterReading>() : null;
+    if (scanClocks) this.scanClocks = scanClocks;
     for (const pid of pooled ? [] : requested) {
       const previous = this.previous.get(pid);
       // never scanned, but the holder search read its links: they may be its table (below)
@@ -146,6 +150,8 @@ export class Sampler {
       const offCpu = this.fdRefreshMs > 0 && ((verifyIdle && previous !== undefined) || searched) ? this.notRunning(pid) : true;
       // read before anything else: a change after this read shows at the next tick
       const cpuNs = this.fdRefreshMs > 0 ? processCpuNs(pid) : null;
+      // taken after the read: a sleep is measured from no earlier than the clock was read
+      if (scanClocks && cpuNs !== null) scanClocks.set(pid, { value: cpuNs, at: Date.now() });
       if (previous && offCpu && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
         // Its CPU time (all threads) has not moved: it has not been on a CPU
         // since, so its syscall, wait, descriptors and maps are as they were.

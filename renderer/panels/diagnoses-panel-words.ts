@@ -2,7 +2,7 @@
  * A diagnosis's facts (model/diagnosis-types.ts) in the learner's language:
  * the engine sends data, these put it in words with diagnose-strings.ts.
  */
-import type { DiagnosisFact, DiagnosisKind, NamedProcess, NeedsFact, SleepFact, WaitFact } from '../../native-bridge/model/diagnosis-types';
+import type { DiagnosisFact, DiagnosisKind, NamedProcess, NeedsFact, PendingDiagnosis, SleepFact, WaitFact } from '../../native-bridge/model/diagnosis-types';
 import { objectLabel } from '../format/kernel-words';
 import type { StringKey, Translate } from '../i18n/strings';
 
@@ -30,6 +30,21 @@ export const DIAGNOSIS_MARK: Record<DiagnosisKind, StringKey> = {
   'orphaned-sysv': 'markOrphanedSysv',
   'backlog-full': 'markBacklogFull',
 };
+
+/** A candidate still being confirmed: what is watched, and for how long it has held of how long it must. */
+const DIAGNOSIS_PENDING: Record<DiagnosisKind, StringKey> = {
+  deadlock: 'pendingDeadlock',
+  'never-eof': 'pendingNeverEof',
+  'blocked-writer': 'pendingBlockedWriter',
+  'orphaned-sysv': 'pendingOrphanedSysv',
+  'backlog-full': 'pendingBacklogFull',
+};
+
+/** "Checking: 2 processes asleep on each other (pipe 1 · pipe 2) for 1.2 s of 3.0 s." */
+export function pendingWords(p: PendingDiagnosis, t: Translate): string {
+  const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(1);
+  return t(DIAGNOSIS_PENDING[p.kind], { count: p.processes.length, objects: p.objects.map(objectLabel).join(' · '), held: seconds(p.heldMs), need: seconds(p.confirmMs) });
+}
 
 function processWords(p: NamedProcess, t: Translate): string {
   return p.comm === null ? t('diagProcessBare', { pid: p.pid }) : t('diagProcess', { pid: p.pid, comm: p.comm });

@@ -3,21 +3,46 @@
  * from the kernel's state and published once it has held): each with its
  * name, why it cannot resolve itself, the kernel's evidence worded in the
  * learner's language, and the number of the fd mark the picture draws on a
- * forgotten descriptor.
+ * forgotten descriptor. Below them, what the engine is still confirming
+ * (Frame.diagnosesPending) and for how long it has held: "nothing stuck"
+ * only when there is neither.
  */
-import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
+import type { Diagnosis, PendingDiagnosis } from '../../native-bridge/model/diagnosis-types';
 import { objectLabel } from '../format/kernel-words';
 import type { Translate } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
 import { useAppStore, type AppStore } from '../store/app-store';
 import { selectDiagnoses, useFdMarks } from '../picture/diagnosis-marks';
-import { DIAGNOSIS_TITLE, DIAGNOSIS_WHY, factWords } from './diagnoses-panel-words';
+import { DIAGNOSIS_TITLE, DIAGNOSIS_WHY, factWords, pendingWords } from './diagnoses-panel-words';
 
 /** When the shown diagnoses were computed (ms), or null when the frames are not diagnosed. */
 const selectDiagnosedAt = (s: AppStore): number | null => (s.frame?.diagnoses === undefined ? null : (s.frame.diagnosedAt ?? s.frame.takenAt));
 
 /** How many diagnoses the latest frame carries (the side tab's count). */
 export const selectDiagnosisCount = (s: AppStore): number => s.frame?.diagnoses?.length ?? 0;
+
+const NO_PENDING: PendingDiagnosis[] = [];
+/** What the engine is still confirming. */
+const selectPending = (s: AppStore): PendingDiagnosis[] => s.frame?.diagnosesPending ?? NO_PENDING;
+
+function PendingChecks({ pending, t }: { pending: PendingDiagnosis[]; t: Translate }) {
+  return (
+    <section className="diagnosis-pending" data-testid="diagnoses-pending">
+      <h3>{t('diagnosesChecking', { count: pending.length })}</h3>
+      <p className="diagnosis-why">{t('diagnosesCheckingWhy')}</p>
+      <ul>
+        {pending.map((p, i) => (
+          <li key={`${p.kind}:${p.processes.join(',')}:${p.objects.join(',')}`} data-testid={`diagnosis-pending-${i}`} data-kind={p.kind}>
+            {pendingWords(p, t)}
+            <span className="diagnosis-progress" aria-hidden="true">
+              <span style={{ width: `${Math.min(100, (100 * p.heldMs) / Math.max(1, p.confirmMs)).toFixed(0)}%` }} />
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 function DiagnosisCard({ d, index, diagnosedAt, marks, t }: { d: Diagnosis; index: number; diagnosedAt: number; marks: Map<string, number>; t: Translate }) {
   const seconds = d.since === undefined ? null : Math.max(0, (diagnosedAt - d.since) / 1000);
@@ -54,6 +79,7 @@ export function DiagnosesPanel() {
   const t = useT();
   const diagnoses = useAppStore(selectDiagnoses);
   const diagnosedAt = useAppStore(selectDiagnosedAt);
+  const pending = useAppStore(selectPending);
   const marks = useFdMarks();
   return (
     <section className="panel diagnoses-panel" aria-labelledby="diagnoses-title" data-testid="diagnoses-panel">
@@ -65,17 +91,19 @@ export function DiagnosesPanel() {
           <p className="diagnosis-when" data-testid="diagnosed-at">
             {t('diagnosedAt', { time: new Date(diagnosedAt).toISOString().slice(11, 23) })}
           </p>
-          {diagnoses.length === 0 ? (
+          {diagnoses.length === 0 && pending.length === 0 && (
             <p className="empty" data-testid="diagnoses-none">
               {t('diagnosesNone')}
             </p>
-          ) : (
+          )}
+          {diagnoses.length > 0 && (
             <ol className="diagnosis-list">
               {diagnoses.map((d, i) => (
                 <DiagnosisCard key={`${d.kind}:${d.processes.join(',')}:${d.objects.join(',')}`} d={d} index={i} diagnosedAt={diagnosedAt} marks={marks} t={t} />
               ))}
             </ol>
           )}
+          {pending.length > 0 && <PendingChecks pending={pending} t={t} />}
         </>
       )}
     </section>

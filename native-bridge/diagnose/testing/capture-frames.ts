@@ -5,6 +5,11 @@
  * end, sampled by a Sampler with diagnoses on until each frame carries its
  * diagnosis. Run by hand when the frame format changes:
  *   node --import tsx native-bridge/diagnose/testing/capture-frames.ts
+ * With `pending`, records renderer/fixtures/real-frames-diagnoses-pending.json
+ * instead: a frame of the deadlock while it is still being confirmed
+ * (confirmMs 3000, so it is caught before it is published), the frame
+ * that publishes it, and a healthy pipeline's frame (a reader asleep on a
+ * pipe whose writer sleeps in nanosleep: neither).
  */
 import { writeFileSync } from 'node:fs';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from '../../probe/index';
@@ -35,17 +40,33 @@ say("careless", os.getpid())
 os.read(r, 1)
 `;
 
-async function capture(source: string, names: string[]): Promise<Snapshot> {
+const HEALTHY = `
+import os, time
+r, w = os.pipe()
+if os.fork() == 0:
+    os.close(w)
+    say("reader", os.getpid())
+    os.read(r, 1); os._exit(0)
+os.close(r)
+say("writer", os.getpid())
+time.sleep(1000)
+`;
+
+/** Frames of `source`'s processes once `asleep` ([name, wchan]) all sleep, until `enough` says which to keep. */
+async function capture<T>(source: string, asleep: [string, string][], confirmMs: number, enough: (frame: Snapshot, before: Snapshot[]) => T | undefined): Promise<T> {
   const s = new PythonSituation(source);
-  const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 64, readMaps: false, readSignals: false, diagnose: true });
+  const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 64, readMaps: false, readSignals: false, diagnose: { confirmMs } });
   try {
-    for (const name of names) {
+    for (const [name, wchan] of asleep) {
       const [pid] = await s.numbers(name);
-      await asleepIn(pid!, 'anon_pipe_read');
+      await asleepIn(pid!, wchan);
     }
-    return await pollFor('a diagnosed frame', () => {
+    const before: Snapshot[] = [];
+    return await pollFor('the frames wanted', () => {
       const frame = sampler.sample({ pids: [s.pid], tree: true });
-      return (frame.diagnoses ?? []).length > 0 ? frame : undefined;
+      const kept = enough(frame, before);
+      before.push(frame);
+      return kept;
     });
   } finally {
     sampler.close();
@@ -53,7 +74,24 @@ async function capture(source: string, names: string[]): Promise<Snapshot> {
   }
 }
 
-const deadlock = await capture(DEADLOCK, ['parent', 'child']);
-const neverEof = await capture(NEVER_EOF, ['careful', 'careless']);
-writeFileSync(new URL('../../../renderer/fixtures/real-frames-diagnoses.json', import.meta.url), `${JSON.stringify({ deadlock, neverEof }, null, 1)}\n`);
-process.stdout.write(`deadlock: ${JSON.stringify(deadlock.diagnoses)}\nnever-eof: ${JSON.stringify(neverEof.diagnoses)}\n`);
+const diagnosed = (frame: Snapshot) => ((frame.diagnoses ?? []).length > 0 ? frame : undefined);
+
+if (process.argv[2] === 'pending') {
+  const deadlock = await capture(DEADLOCK, [['parent', 'anon_pipe_read'], ['child', 'anon_pipe_read']], 3000, (frame, before) => {
+    if ((frame.diagnoses ?? []).length === 0) return undefined;
+    // a frame well under way (held 1.2 s of 3 s), or the last one still pending
+    const stillPending = before.filter((f) => (f.diagnosesPending ?? []).length > 0);
+    const pending = stillPending.find((f) => f.diagnosesPending![0]!.heldMs >= 1200) ?? stillPending.at(-1);
+    if (!pending) throw new Error('the deadlock was published at the first frame: the sample took longer than confirmMs');
+    return { pending, confirmed: frame };
+  });
+  let frames = 0;
+  const healthy = await capture(HEALTHY, [['reader', 'anon_pipe_read'], ['writer', 'hrtimer_nanosleep']], 3000, (frame) => (++frames >= 5 ? frame : undefined));
+  writeFileSync(new URL('../../../renderer/fixtures/real-frames-diagnoses-pending.json', import.meta.url), `${JSON.stringify({ ...deadlock, healthy }, null, 1)}\n`);
+  process.stdout.write(`pending: ${JSON.stringify(deadlock.pending.diagnosesPending)}\nconfirmed: ${JSON.stringify(deadlock.confirmed.diagnoses?.map((d) => d.kind))}\nhealthy: ${JSON.stringify([healthy.diagnoses, healthy.diagnosesPending])}\n`);
+} else {
+  const deadlock = await capture(DEADLOCK, [['parent', 'anon_pipe_read'], ['child', 'anon_pipe_read']], 300, diagnosed);
+  const neverEof = await capture(NEVER_EOF, [['careful', 'anon_pipe_read'], ['careless', 'anon_pipe_read']], 300, diagnosed);
+  writeFileSync(new URL('../../../renderer/fixtures/real-frames-diagnoses.json', import.meta.url), `${JSON.stringify({ deadlock, neverEof }, null, 1)}\n`);
+  process.stdout.write(`deadlock: ${JSON.stringify(deadlock.diagnoses)}\nnever-eof: ${JSON.stringify(neverEof.diagnoses)}\n`);
+}

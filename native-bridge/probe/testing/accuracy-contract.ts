@@ -36,9 +36,10 @@ const PROCESS_FIELDS: FieldSet = {
 const BLOCKED_FIELDS = ['op', 'syscall', 'syscallNr', 'fd', 'wchan', 'object'];
 const FD_FIELDS = ['fd', 'object', 'access', 'target'];
 const HOLDER_FIELDS = ['pid', 'fd', 'access'];
-const SNAPSHOT_FIELDS: FieldSet = { required: ['takenAt', 'durationMs', 'processes', 'objects', 'problems'], optional: ['diagnoses', 'diagnosedAt'] };
+const SNAPSHOT_FIELDS: FieldSet = { required: ['takenAt', 'durationMs', 'processes', 'objects', 'problems'], optional: ['diagnoses', 'diagnosesPending', 'diagnosedAt'] };
 const DIAGNOSIS_FIELDS: FieldSet = { required: ['kind', 'processes', 'objects', 'evidence', 'facts'], optional: ['descriptors', 'since'] };
 const DIAGNOSIS_DESCRIPTOR_FIELDS = ['pid', 'fd', 'object'];
+const PENDING_DIAGNOSIS_FIELDS = ['kind', 'processes', 'objects', 'since', 'heldMs', 'confirmMs'];
 const SEMAPHORE_FIELDS = ['value', 'waitingForIncrease', 'waitingForZero', 'lastPid'];
 const FIRST_MESSAGE_FIELDS = ['type', 'bytes', 'peek'];
 
@@ -83,6 +84,7 @@ export function snapshotContractProblems(s: Snapshot, pids: Set<number>, objectI
     out.push(...fieldProblems(`diagnoses[${i}]`, d, DIAGNOSIS_FIELDS));
     d.descriptors?.forEach((fd, j) => out.push(...exactly(`diagnoses[${i}].descriptors[${j}]`, fd, DIAGNOSIS_DESCRIPTOR_FIELDS)));
   });
+  s.diagnosesPending?.forEach((d, i) => out.push(...exactly(`diagnosesPending[${i}]`, d, PENDING_DIAGNOSIS_FIELDS)));
   for (const p of s.processes) if (pids.has(p.pid)) out.push(...processContractProblems(p));
   for (const o of s.objects) if (objectIds.has(o.id)) out.push(...objectContractProblems(o));
   return out;

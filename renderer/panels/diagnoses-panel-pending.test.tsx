@@ -1,0 +1,68 @@
+import { act, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Frame } from '../../native-bridge/model/frame-types';
+import type { Snapshot } from '../../native-bridge/model/snapshot-types';
+import captured from '../fixtures/real-frames-diagnoses-pending.json';
+import { freshRenderer } from '../fixtures/test-setup';
+import { useAppStore } from '../store/app-store';
+import { DiagnosesPanel } from './diagnoses-panel';
+
+/*
+ * Frames a Sampler diagnosing with confirmMs 3000 took of real python3
+ * processes (native-bridge/diagnose/testing/capture-frames.ts pending):
+ *   pending: 7637 asleep in read on pipe 41132880, 7718 in read on pipe 41132881, each holding the
+ *            other's only write end; the kernel had shown them so for 1203 ms of the 3000 (their CPU
+ *            clocks unmoved since the scan of a sample that itself took 1.2 s);
+ *   confirmed: the same pair, published;
+ *   healthy: a reader asleep on a pipe whose writer sleeps in nanosleep: nothing found, nothing pending.
+ */
+const frames = captured as unknown as { pending: Snapshot; confirmed: Snapshot; healthy: Snapshot };
+const asFrame = (snapshot: Snapshot, seq = 1): Frame => ({ ...snapshot, seq, rateHz: 30, events: [], lesson: null });
+
+let teardown: () => void;
+beforeEach(() => ({ teardown } = freshRenderer()));
+afterEach(() => teardown());
+
+function show(snapshot: Snapshot, seq = 1) {
+  act(() => useAppStore.getState().ingestFrame(asFrame(snapshot, seq)));
+}
+
+describe('the diagnoses panel while the engine is still confirming', () => {
+  it('says what it is checking and for how long it has held, never "nothing stuck"', () => {
+    render(<DiagnosesPanel />);
+    show(frames.pending);
+    expect(screen.queryByTestId('diagnoses-none')).toBeNull();
+    expect(screen.queryByTestId('diagnosis-card-0')).toBeNull();
+    expect(screen.getByTestId('diagnoses-pending').querySelector('h3')!.textContent).toBe('Being checked (1)');
+    const line = screen.getByTestId('diagnosis-pending-0');
+    expect(line.getAttribute('data-kind')).toBe('deadlock');
+    expect(line.textContent).toBe('Checking: 2 processes asleep on each other (pipe 41132880 · pipe 41132881) for 1.2 s of 3.0 s.');
+    /* the bar shows the same share: 1203 of 3000 ms */
+    expect((line.querySelector('.diagnosis-progress > span') as HTMLElement).style.width).toBe('40%');
+  });
+
+  it('speaks the learner\'s language', () => {
+    render(<DiagnosesPanel />);
+    show(frames.pending);
+    act(() => useAppStore.getState().setLocale('zh-Hans'));
+    expect(screen.getByTestId('diagnosis-pending-0').textContent).toBe('正在核实：2 个进程互相等待对方（pipe 41132880 · pipe 41132881），已持续 1.2 秒，需 3.0 秒。');
+    act(() => useAppStore.getState().setLocale('zh-Hant'));
+    expect(screen.getByTestId('diagnosis-pending-0').textContent).toBe('正在核實：2 個行程互相等待對方（pipe 41132880 · pipe 41132881），已持續 1.2 秒，需 3.0 秒。');
+    expect(screen.getByTestId('diagnoses-pending').querySelector('h3')!.textContent).toBe('正在核實（1）');
+  });
+
+  it('shows the deadlock once published, with nothing left pending; a healthy frame has neither', () => {
+    render(<DiagnosesPanel />);
+    show(frames.pending);
+    show(frames.confirmed, 2);
+    expect(screen.getByTestId('diagnosis-card-0').getAttribute('data-kind')).toBe('deadlock');
+    expect(screen.queryByTestId('diagnoses-pending')).toBeNull();
+    expect(screen.queryByTestId('diagnoses-none')).toBeNull();
+    /* held since the pending frame's "since": 1796463150327 to the pass at 1796463154144 */
+    expect(screen.getByTestId('diagnosis-card-0').querySelector('h3')!.textContent).toBe('Deadlock · holding for 3.8 s');
+    show(frames.healthy, 3);
+    expect(screen.getByTestId('diagnoses-none').textContent).toMatch(/^Nothing stuck found/);
+    expect(screen.queryByTestId('diagnoses-pending')).toBeNull();
+    expect(screen.queryByTestId('diagnosis-card-0')).toBeNull();
+  });
+});
