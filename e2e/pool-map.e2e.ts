@@ -89,7 +89,7 @@ describe('the process pool at 200 workers on the system map', () => {
     if (!web || !browser) throw new Error('setup failed');
     const { page, problems } = await startPoolFromChooser(browser, web.url, WORKERS, 'closes');
     await page.getByTestId('system-map').waitFor({ timeout: SETTLE_MS });
-    const { fan, parent } = await poolFanAsleep(page, WORKERS, SETTLE_MS);
+    const { fan, key, parent } = await poolFanAsleep(page, WORKERS, SETTLE_MS);
     expect(parent).toBeGreaterThan(0);
     const asleep = workersInRead(parent);
     for (const pid of children(parent)) seen.set(pid, procStartTime(pid) ?? 0);
