@@ -50,6 +50,8 @@ export class LessonRunner extends LessonRecord {
   private current: Promise<void> | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  /** the lesson error when a process's death last set it */
+  private deathTold: string | null = null;
 
   private constructor(
     lesson: Lesson,
@@ -259,7 +261,11 @@ export class LessonRunner extends LessonRecord {
     if (record.result !== null) this.results.set(index, record.result);
     /* a death a peer's step has already told (its wait ended by it, naming this PID) keeps that fuller account */
     const told = exit !== null && this.error?.includes(`(PID ${exit.pid})`) === true;
-    if (record.error !== null && !told) this.error = record.error;
+    if (record.error !== null && !told) {
+      /* two deaths at once (the echo killed, the racer by SIGPIPE at its next write to their FIFO): both are told */
+      this.error = exit !== null && this.error !== null && this.error === this.deathTold ? `${this.error}; ${record.error}` : record.error;
+      if (exit !== null) this.deathTold = this.error;
+    }
     if (reply.result !== null && reply.result >= 0) {
       step.save?.({ ...reply, result: reply.result }, this.vars);
       const created = reply.data?.object;

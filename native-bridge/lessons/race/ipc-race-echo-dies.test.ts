@@ -32,8 +32,10 @@ afterEach(async () => {
   for (const id of made.sem.splice(0)) if (semRow(id)) sysv.semctlInt(id, 0, IPC_RMID, 0);
 });
 
-/* x86_64: msgsnd 69, msgrcv 70, mq_timedsend 242, mq_timedreceive 243 */
+/* x86_64: read 0, write 1, msgsnd 69, msgrcv 70, mq_timedsend 242, mq_timedreceive 243 */
 const cases = [
+  /* the racer holds both pipes' other ends too (inherited by the echo, never closed): no EOF, no EPIPE, it would wait forever */
+  { mech: 'pipe', echoCode: 'echo_fd(to[0]', syscalls: [0, 1], calls: /in (read|write) on the two pipes/ },
   { mech: 'msgq', echoCode: 'echo_msgq(', syscalls: [69, 70], calls: /in (msgsnd|msgrcv) on the System V message queue/ },
   { mech: 'mq', echoCode: 'echo_mq(', syscalls: [242, 243], calls: /in (mq_send|mq_receive) on the POSIX message queues/ },
 ] as const;
@@ -49,7 +51,7 @@ function ipcsRows(ids: typeof made): string[] {
 }
 
 describe('the IPC race when the echo dies', () => {
-  it.each(cases)('$mech: SIGKILL to the echo while the racer waits ends the racer\'s step with the echo\'s PID and signal; stop leaves nothing', async ({ echoCode, syscalls, calls }) => {
+  it.each(cases)('$mech: SIGKILL to the echo while the racer waits ends the racer\'s step with the echo\'s PID and signal; stop leaves nothing', async ({ mech, echoCode, syscalls, calls }) => {
     run = await LessonRun.start(ipcRace, { size: '64', kib: 16 });
     run.runner.questionsOn = false;
     const echoStep = run.runner.steps.findIndex((s) => s.code.startsWith(echoCode));
@@ -77,7 +79,7 @@ describe('the IPC race when the echo dies', () => {
     const outcome = await racing;
     expect(outcome).toEqual({ index: echoStep + 1, status: 'failed' });
     const error = view().error!;
-    expect(error).toMatch(new RegExp(`^race_${echoCode.slice(5, -1)} failed: EINTR \\(the ${echoRole} \\(PID ${echo}\\) was killed by signal 9 \\(SIGKILL\\)`));
+    expect(error).toMatch(new RegExp(`^race_${mech} failed: EINTR \\(the ${echoRole} \\(PID ${echo}\\) was killed by signal 9 \\(SIGKILL\\)`));
     expect(error).toMatch(calls);
     /* the echo's own step: no return, the same signal */
     await until(() => view().steps[echoStep]!.status === 'failed', 10_000);

@@ -164,6 +164,6 @@ export function raceFailureNote(mech: RaceMechanismId, echoRole: string): (reply
         ? `was killed by signal ${data.peerSignal} (${signalName(data.peerSignal)})`
         : `exited with status ${String(data.peerExitCode)}`;
     const call = typeof data.call === 'string' ? data.call : 'its loop';
-    return `the ${echoRole} (PID ${data.peerPid}) ${how} while the racer waited in ${call} on ${RACE_CHANNEL_WORDS[mech]}: waitid on its child says so, and no one is left to answer`;
+    return `the ${echoRole} (PID ${data.peerPid}) ${how} while the racer was in ${call} on ${RACE_CHANNEL_WORDS[mech]}: waitid on its child says so, and no one is left to answer`;
   };
 }
