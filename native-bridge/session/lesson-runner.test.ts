@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { numberVar, type Lesson } from '../lessons/lesson-types';
 import { readKernelWait } from '../actor/kernel-wait';
+import { until } from '../actor/kernel-test-helpers';
 import { LessonRunner, type RunnerEvent } from './lesson-runner';
 
 const none = { en: '-', 'zh-Hans': '-', 'zh-Hant': '-' };
@@ -59,6 +60,36 @@ describe('LessonRunner pacing', () => {
     runner = null;
     expect(await close).toEqual({ index: 3, status: 'stopped' });
     expect(readKernelWait(child)).toBeNull();
+  });
+
+  it('a process killed asleep in its call ends its step with its PID and the signal, as the kernel tells its parent; its next step ends too', async () => {
+    runner = await LessonRunner.start(readThenClose, { onEvent: () => undefined });
+    await runner.step();
+    await runner.step();
+    const child = runner.view(false, 1).roles.child!;
+    expect(await runner.step()).toEqual({ index: 2, status: 'blocked' });
+    const close = runner.step();
+    /* a child of an actor: a zombie until its parent waits; /proc/PID/stat's exit_code is what waitpid will say */
+    process.kill(child, 'SIGKILL');
+    expect(await close).toEqual({ index: 3, status: 'failed' });
+    const view = runner.view(false, 1);
+    expect(view.steps[2]).toMatchObject({ status: 'failed', result: 'no return: the process died: killed by signal 9 (SIGKILL)' });
+    expect(readKernelWait(child)?.state).toBe('Z');
+    expect(view.error).toBe('step 4: no live "child" process');
+
+    /* an actor the engine started: the engine is its parent and waits for it */
+    const parentReads: Lesson = { ...readThenClose, steps: [readThenClose.steps[0]!, { ...readThenClose.steps[2]!, role: 'parent' }] };
+    const second = await LessonRunner.start(parentReads, { onEvent: () => undefined });
+    try {
+      await second.step();
+      expect(await second.step()).toEqual({ index: 1, status: 'blocked' });
+      const parent = second.view(false, 1).roles.parent!;
+      process.kill(parent, 'SIGTERM');
+      await until(() => second.view(false, 1).steps[1]!.status === 'failed');
+      expect(second.view(false, 1).error).toBe(`the parent process (PID ${parent}) died during read: killed by signal 15 (SIGTERM)`);
+    } finally {
+      await second.dispose();
+    }
   });
 
   it('a failing syscall is reported with its errno and the lesson error', async () => {

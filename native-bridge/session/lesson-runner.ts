@@ -12,8 +12,14 @@
  *
  * Once a step has settled, its question's verdict and the claims measured
  * after it are computed from the kernel (settled-step.ts).
+ *
+ * A process that dies in a call ends its step with how it ended, as the
+ * kernel tells its parent (actor-exit.ts). An op that waits on another
+ * process (OpSpec.waitsOnPeer) is told of a death by SIGCHLD until it returns.
  */
 import { ActorTeam, SpawnChildError, type Actor, type ActorOutput, type CallReply } from '../actor/actor-host';
+import { actorExit, nudgeOnPeerDeath, type ActorExit } from '../actor/actor-exit';
+import { findOp } from '../actor/ops/registry';
 import type { OpArgs } from '../actor/actor-protocol';
 import type { Lesson, LessonStep } from '../lessons/lesson-types';
 import type { StepStatus, SyscallEvent } from '../model/frame-types';
@@ -24,6 +30,7 @@ import { settledStep } from './settled-step';
 import { objectOfFd, returnRecord, stepEvent, stoppedText, syscallOf, type RunnerEvent } from './step-events';
 
 export type { RunnerEvent } from './step-events';
+
 export type { RunnerOptions } from './lesson-record';
 
 export interface RunnerHooks {
@@ -43,6 +50,8 @@ export class LessonRunner extends LessonRecord {
   private current: Promise<void> | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  /** the lesson error when a process's death last set it */
+  private deathTold: string | null = null;
 
   private constructor(
     lesson: Lesson,
@@ -133,6 +142,7 @@ export class LessonRunner extends LessonRecord {
     this.emit(index, step, actor, 'call', args, object, { text: callText(syscall, args, { spawned: step.spawns }) });
     if (step.spawns) return this.fork(index, step, actor);
     const reply = actor.call(step.op, args);
+    if (findOp(step.op)?.waitsOnPeer) nudgeOnPeerDeath(actor, this.actors.values(), reply, () => this.disposed);
     let watched: 'blocked' | 'returned' | 'stopped';
     try {
       watched = await actor.watchBlocked(step.op, args, reply);
@@ -153,7 +163,7 @@ export class LessonRunner extends LessonRecord {
       return { index, status: 'blocked' };
     }
     const r = await reply;
-    this.finish(index, step, actor, args, object, r);
+    this.finish(index, step, actor, args, object, r, await this.exitOf(step, actor, r));
     await this.settled(index, step, r);
     return { index, status: this.statuses[index]! };
   }
@@ -162,17 +172,23 @@ export class LessonRunner extends LessonRecord {
   private returnLater(index: number, step: LessonStep, actor: Actor, args: OpArgs, object: string | null, reply: Promise<CallReply>): void {
     const mine = this.current;
     const returned = reply.then(async (r) => {
+      const exit = await this.exitOf(step, actor, r);
       /* a call in progress when this one returns is what woke it: its return is told first */
       const waking = this.current;
       if (waking && waking !== mine) await waking;
       if (this.error === stoppedText(step.role, syscallOf(step))) this.error = null;
-      if (this.statuses[index] === 'blocked') this.finish(index, step, actor, args, object, r);
+      if (this.statuses[index] === 'blocked') this.finish(index, step, actor, args, object, r, exit);
     });
     this.inFlight.set(step.role, returned);
     void returned.then(() => {
       if (this.inFlight.get(step.role) === returned) this.inFlight.delete(step.role);
       this.hooks.onChange?.();
     });
+  }
+
+  /** How the step's process ended, when its call got no reply because it died (not for exit: that is its own step). */
+  private async exitOf(step: LessonStep, actor: Actor, reply: CallReply): Promise<ActorExit | null> {
+    return reply.result === null && step.op !== 'exit' && !this.disposed ? actorExit(actor) : null;
   }
 
   private async fork(index: number, step: LessonStep, actor: Actor): Promise<StepOutcome> {
@@ -229,13 +245,27 @@ export class LessonRunner extends LessonRecord {
     this.hooks.onChange?.();
   }
 
-  private finish(index: number, step: LessonStep, actor: Actor, args: OpArgs, object: string | null, reply: CallReply): void {
+  private finish(
+    index: number,
+    step: LessonStep,
+    actor: Actor,
+    args: OpArgs,
+    object: string | null,
+    reply: CallReply,
+    exit: ActorExit | null = null,
+  ): void {
     if (this.disposed) return;
     this.workers.note(reply.data);
-    const record = returnRecord(step, reply, this.vars, this.params);
+    const record = returnRecord(step, reply, this.vars, this.params, exit);
     this.statuses[index] = record.status;
     if (record.result !== null) this.results.set(index, record.result);
-    if (record.error !== null) this.error = record.error;
+    /* a death a peer's step has already told (its wait ended by it, naming this PID) keeps that fuller account */
+    const told = exit !== null && this.error?.includes(`(PID ${exit.pid})`) === true;
+    if (record.error !== null && !told) {
+      /* two deaths at once (the echo killed, the racer by SIGPIPE at its next write to their FIFO): both are told */
+      this.error = exit !== null && this.error !== null && this.error === this.deathTold ? `${this.error}; ${record.error}` : record.error;
+      if (exit !== null) this.deathTold = this.error;
+    }
     if (reply.result !== null && reply.result >= 0) {
       step.save?.({ ...reply, result: reply.result }, this.vars);
       const created = reply.data?.object;

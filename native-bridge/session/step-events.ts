@@ -6,6 +6,8 @@
  */
 import { readlinkSync, statSync } from 'node:fs';
 import type { Actor, CallReply } from '../actor/actor-host';
+import type { ActorExit } from '../actor/actor-exit';
+import { signalName } from '../probe/process/signals';
 import { offeredBytes, type OpArgs } from '../actor/actor-protocol';
 import type { LessonStep, LessonVars } from '../lessons/lesson-types';
 import type { LessonParams, StepStatus, SyscallEvent } from '../model/frame-types';
@@ -64,6 +66,11 @@ export function stepEvent(
   };
 }
 
+/** "killed by signal 9 (SIGKILL)" or "exit status 3", as waitpid's WTERMSIG / WEXITSTATUS say. */
+export function exitText(exit: { signal?: number; exitCode?: number }): string {
+  return exit.signal !== undefined ? `killed by signal ${exit.signal} (${signalName(exit.signal)})` : `exit status ${exit.exitCode}`;
+}
+
 /** How a returned call is recorded: its status, the result the step shows, and the lesson error it raises. */
 export interface ReturnRecord {
   status: StepStatus;
@@ -72,15 +79,17 @@ export interface ReturnRecord {
   errno: string | null;
 }
 
-export function returnRecord(step: LessonStep, reply: CallReply, vars: LessonVars, params: LessonParams): ReturnRecord {
+/** `exit`: how the process ended, when the call got no reply because it died (actor-exit.ts). */
+export function returnRecord(step: LessonStep, reply: CallReply, vars: LessonVars, params: LessonParams, exit: ActorExit | null = null): ReturnRecord {
   const syscall = syscallOf(step);
   if (reply.result === null) {
     /* exit never returns; any other call that got no reply means the process died in it (e.g. SIGPIPE) */
     const exited = step.op === 'exit';
+    const how = exit ? `: ${exitText(exit)}` : '';
     return {
       status: exited || step.expectFailure ? 'done' : 'failed',
-      result: exited ? null : 'no return: the process died',
-      error: !exited && !step.expectFailure ? `the ${step.role} process died during ${syscall}` : null,
+      result: exited ? null : `no return: the process died${how}`,
+      error: !exited && !step.expectFailure ? `the ${step.role} process${exit ? ` (PID ${exit.pid})` : ''} died during ${syscall}${how}` : null,
       errno: reply.errno,
     };
   }

@@ -23,6 +23,13 @@ export interface OpSpec {
   sleepsIn: number[];
   /** Name of the argument that is the descriptor the op sleeps on (arg0 in /proc/PID/syscall). */
   fdArg?: string;
+  /**
+   * The op waits on another process of the lesson, in calls that would not end
+   * should that process die (a System V queue, a semaphore): it catches SIGCHLD
+   * without SA_RESTART, and when another actor of the lesson dies while it runs
+   * the engine repeats SIGCHLD until it returns (ops/race-peer.ts).
+   */
+  waitsOnPeer?: boolean;
   run(args: OpArgs, state: ActorState): OpOutcome;
 }
 

@@ -12,12 +12,17 @@
  * message is in the buffer), EMPTY (the buffer may be written, starts at 1),
  * BACK (a reply or an acknowledgement is there). The sender memcpy()s into the
  * segment; the receiver reads the bytes where they are (no kernel copy).
+ *
+ * `peer`: the racer's echo (its child), or null on the echo's side. A call a
+ * signal interrupted (EINTR: SIGCHLD, see race-peer.ts) is made again while
+ * the peer runs; once it has exited the race ends with PeerGoneError.
  */
 import koffi from 'koffi';
 import { errnoName } from '../../libc/errno';
 import { lastErrno, libc, MAP_FAILED } from '../../libc/libc';
 import { encodeMqAttr } from '../../libc/posix-ipc';
 import { sysv } from '../../libc/sysv';
+import { PeerGoneError, peerExit } from './race-peer';
 
 const lib = libc();
 /* void * so koffi hands the buffer's own memory to the kernel (no staging copy in the binding) */
@@ -55,6 +60,14 @@ export class RaceCallError extends Error {
   }
 }
 
+/** After a failed call: returns when it should be made again (a signal interrupted it, the peer still runs); throws otherwise. */
+function again(call: string, peer: number | null): void {
+  const err = new RaceCallError(call);
+  if (err.errno !== 'EINTR') throw err;
+  const exit = peer === null ? null : peerExit(peer, 0);
+  if (exit) throw new PeerGoneError(call, err.errno, exit);
+}
+
 export interface RaceChannel {
   /** Syscalls made so far (moves and waits). */
   calls: number;
@@ -74,15 +87,16 @@ export interface RaceChannel {
 export const RACE_SLEEPS_IN = [0, 1, 257, 43, 288, 69, 70, 65, 220, 242, 243];
 
 /** A pipe, a FIFO, a Unix stream socket or a TCP socket: write() and read() on descriptors; a stream may return short. */
-export function fdChannel(out: number, inp: number, size: number, closeFds: boolean): RaceChannel {
+export function fdChannel(out: number, inp: number, size: number, closeFds: boolean, peer: number | null): RaceChannel {
   const buf = new Uint8Array(size);
   const writeAll = (bytes: Uint8Array): void => {
     let done = 0;
     while (done < size) {
       const n = raw.write(out, bytes.subarray(done, size), size - done);
       ch.calls++;
-      if (n <= 0) throw new RaceCallError('write');
-      done += n;
+      if (n > 0) done += n;
+      else if (n === 0) throw new RaceCallError('write');
+      else again('write', peer);
     }
   };
   const ch: RaceChannel = {
@@ -93,8 +107,9 @@ export function fdChannel(out: number, inp: number, size: number, closeFds: bool
       while (got < size) {
         const n = raw.read(inp, buf.subarray(got), size - got);
         ch.calls++;
-        if (n <= 0) throw new RaceCallError(n === 0 ? 'read (end of file)' : 'read');
-        got += n;
+        if (n > 0) got += n;
+        else if (n === 0) throw new RaceCallError('read (end of file)');
+        else again('read', peer);
       }
       return buf;
     },
@@ -109,7 +124,7 @@ export function fdChannel(out: number, inp: number, size: number, closeFds: bool
 }
 
 /** System V queue: type `sendType` goes one way, `recvType` the other; msgbuf = long mtype + the payload. */
-export function msgqChannel(msqid: number, sendType: number, recvType: number, size: number): RaceChannel {
+export function msgqChannel(msqid: number, sendType: number, recvType: number, size: number, peer: number | null): RaceChannel {
   const inbox = new Uint8Array(8 + size);
   const view = new DataView(new ArrayBuffer(8));
   const ch: RaceChannel = {
@@ -117,13 +132,20 @@ export function msgqChannel(msqid: number, sendType: number, recvType: number, s
     send(msg) {
       view.setBigInt64(0, BigInt(sendType), true);
       msg.set(new Uint8Array(view.buffer), 0);
-      ch.calls++;
-      if (raw.msgsnd(msqid, msg, size, 0) < 0) throw new RaceCallError('msgsnd');
+      for (;;) {
+        ch.calls++;
+        if (raw.msgsnd(msqid, msg, size, 0) >= 0) return;
+        again('msgsnd', peer);
+      }
     },
     recv() {
-      ch.calls++;
-      if (raw.msgrcv(msqid, inbox, size, recvType, 0) !== size) throw new RaceCallError('msgrcv');
-      return inbox.subarray(8);
+      for (;;) {
+        ch.calls++;
+        const n = raw.msgrcv(msqid, inbox, size, recvType, 0);
+        if (n === size) return inbox.subarray(8);
+        if (n >= 0) throw new RaceCallError('msgrcv');
+        again('msgrcv', peer);
+      }
     },
     release() {},
     reply() {
@@ -144,7 +166,7 @@ export function mqMaxMessages(size: number): number {
 }
 
 /** Opens (creating if needed) the two POSIX queues; null and the failing call's errno when the kernel refuses. */
-export function mqChannel(toName: string, backName: string, size: number, side: 'sender' | 'echo'): RaceChannel | null {
+export function mqChannel(toName: string, backName: string, size: number, side: 'sender' | 'echo', peer: number | null): RaceChannel | null {
   const attr = encodeMqAttr(mqMaxMessages(size), size);
   const sendName = side === 'sender' ? toName : backName;
   const recvName = side === 'sender' ? backName : toName;
@@ -156,22 +178,27 @@ export function mqChannel(toName: string, backName: string, size: number, side: 
     return null;
   }
   const inbox = new Uint8Array(size);
+  const sendBytes = (bytes: Uint8Array): void => {
+    for (;;) {
+      ch.calls++;
+      if (raw.mqSend(outq, bytes, size, 0) >= 0) return;
+      again('mq_send', peer);
+    }
+  };
   const ch: RaceChannel = {
     calls: 0,
-    send(msg) {
-      ch.calls++;
-      if (raw.mqSend(outq, msg.subarray(8), size, 0) < 0) throw new RaceCallError('mq_send');
-    },
+    send: (msg) => sendBytes(msg.subarray(8)),
     recv() {
-      ch.calls++;
-      if (raw.mqReceive(inq, inbox, size, null) !== size) throw new RaceCallError('mq_receive');
-      return inbox;
+      for (;;) {
+        ch.calls++;
+        const n = raw.mqReceive(inq, inbox, size, null);
+        if (n === size) return inbox;
+        if (n >= 0) throw new RaceCallError('mq_receive');
+        again('mq_receive', peer);
+      }
     },
     release() {},
-    reply(payload) {
-      ch.calls++;
-      if (raw.mqSend(outq, payload, size, 0) < 0) throw new RaceCallError('mq_send');
-    },
+    reply: (payload) => sendBytes(payload),
     close() {
       raw.mqClose(inq);
       raw.mqClose(outq);
@@ -199,15 +226,18 @@ function sembufs(ops: [num: number, op: number][]): Uint8Array {
 }
 
 /** Shared memory + semaphores: attaches the segment; the caller detaches with close(). */
-export function shmChannel(shmid: number, semid: number, size: number, side: 'sender' | 'echo'): RaceChannel {
+export function shmChannel(shmid: number, semid: number, size: number, side: 'sender' | 'echo', peer: number | null): RaceChannel {
   const address = sysv.shmat(shmid, null, 0);
   if (address === MAP_FAILED) throw new RaceCallError('shmat');
   const segment = new Uint8Array(koffi.view(address, size));
   const op = (ops: [number, number][]): (() => void) => {
     const sops = sembufs(ops);
     return () => {
-      ch.calls++;
-      if (raw.semop(semid, sops, ops.length) < 0) throw new RaceCallError('semop');
+      for (;;) {
+        ch.calls++;
+        if (raw.semop(semid, sops, ops.length) >= 0) return;
+        again('semop', peer);
+      }
     };
   };
   const waitEmpty = op([[EMPTY, -1]]);

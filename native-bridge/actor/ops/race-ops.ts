@@ -15,15 +15,20 @@
  * its first 4 bytes. Calls are counted during pass 2 (syscalls per message),
  * and the kernel's count of this thread's voluntary context switches (each
  * time it slept waiting for the other side) is read before and after it.
+ *
+ * The sender is the echo's parent and names it in `peer`: should the echo die
+ * mid-race, the sender's wait ends (race-peer.ts) and its reply says how the
+ * echo ended, as waitid reports it, with the call that was waiting.
  */
 import { readFileSync } from 'node:fs';
 import { errnoName } from '../../libc/errno';
 import { lastErrno, libc, O_CLOEXEC, O_RDONLY, O_WRONLY } from '../../libc/libc';
 import { AF_INET, IPPROTO_TCP, SOCK_CLOEXEC, SOCK_STREAM, inet4Address, sock } from '../../libc/sockets';
 import { IPC_NOWAIT, sysv } from '../../libc/sysv';
-import type { OpArgs, OpOutcome } from '../actor-protocol';
+import type { OpArgs, OpData, OpOutcome } from '../actor-protocol';
 import { type OpTable, OpArgError, intArg, stringArg } from './op-types';
 import { RACE_SLEEPS_IN, RaceCallError, type RaceChannel, fdChannel, mqChannel, msgqChannel, shmChannel } from './race-channels';
+import { interruptOnChildExit, PeerGoneError, peerExit, type PeerExit } from './race-peer';
 
 export const RACE_MECHANISMS = ['pipe', 'fifo', 'unix', 'tcp', 'msgq', 'mq', 'shm'] as const;
 export type RaceMechanism = (typeof RACE_MECHANISMS)[number];
@@ -41,6 +46,8 @@ interface RacePlan {
   messages: number;
   rounds: number;
   seed: number;
+  /** The sender's echo (its child), 0 on the echo's side. */
+  peer: number;
 }
 
 function planOf(args: OpArgs): RacePlan {
@@ -52,7 +59,7 @@ function planOf(args: OpArgs): RacePlan {
   if (messages < 1 || messages > RACE_MAX_MESSAGES) throw new OpArgError(`messages must be 1 to ${RACE_MAX_MESSAGES}`);
   const rounds = intArg(args, 'rounds');
   if (rounds < 1 || rounds > RACE_MAX_ROUNDS) throw new OpArgError(`rounds must be 1 to ${RACE_MAX_ROUNDS}`);
-  return { mech, size, messages, rounds, seed: intArg(args, 'seed', 1) >>> 0 || 1 };
+  return { mech, size, messages, rounds, seed: intArg(args, 'seed', 1) >>> 0 || 1, peer: intArg(args, 'peer', 0) };
 }
 
 /** msg = 8 bytes of header room + the payload generated from the seed (xorshift32). */
@@ -95,18 +102,19 @@ function skipped(limit: string, value: number, errno: string | null): OpOutcome 
 
 function openChannel(plan: RacePlan, args: OpArgs, side: 'sender' | 'echo'): RaceChannel | OpOutcome {
   const sender = side === 'sender';
+  const peer = plan.peer > 0 ? plan.peer : null;
   switch (plan.mech) {
     case 'pipe':
-      return fdChannel(intArg(args, 'out'), intArg(args, 'in'), plan.size, false);
+      return fdChannel(intArg(args, 'out'), intArg(args, 'in'), plan.size, false, peer);
     case 'unix':
-      return fdChannel(intArg(args, 'fd'), intArg(args, 'fd'), plan.size, false);
+      return fdChannel(intArg(args, 'fd'), intArg(args, 'fd'), plan.size, false, peer);
     case 'fifo': {
       /* the same order on both sides (to, then back), so neither open waits for an open that never comes */
       const to = openPath(stringArg(args, 'to'), (sender ? O_WRONLY : O_RDONLY) | O_CLOEXEC, 0);
       if (to < 0) throw new RaceCallError('open');
       const back = openPath(stringArg(args, 'back'), (sender ? O_RDONLY : O_WRONLY) | O_CLOEXEC, 0);
       if (back < 0) throw new RaceCallError('open');
-      return sender ? fdChannel(to, back, plan.size, true) : fdChannel(back, to, plan.size, true);
+      return sender ? fdChannel(to, back, plan.size, true, peer) : fdChannel(back, to, plan.size, true, peer);
     }
     case 'tcp': {
       let fd: number;
@@ -120,7 +128,7 @@ function openChannel(plan: RacePlan, args: OpArgs, side: 'sender' | 'echo'): Rac
         if (fd < 0) throw new RaceCallError('accept4');
       }
       if (sock.setsockoptInt(fd, IPPROTO_TCP, TCP_NODELAY, new Int32Array([1]), 4) < 0) throw new RaceCallError('setsockopt');
-      return fdChannel(fd, fd, plan.size, true);
+      return fdChannel(fd, fd, plan.size, true, peer);
     }
     case 'msgq': {
       const max = msgmax();
@@ -129,14 +137,14 @@ function openChannel(plan: RacePlan, args: OpArgs, side: 'sender' | 'echo'): Rac
         const refused = sender && sysv.msgsnd(intArg(args, 'msqid'), new Uint8Array(8 + plan.size), plan.size, IPC_NOWAIT) < 0;
         return skipped('msgmax', max, refused ? errnoName(lastErrno()) : null);
       }
-      return sender ? msgqChannel(intArg(args, 'msqid'), 1, 2, plan.size) : msgqChannel(intArg(args, 'msqid'), 2, 1, plan.size);
+      return sender ? msgqChannel(intArg(args, 'msqid'), 1, 2, plan.size, peer) : msgqChannel(intArg(args, 'msqid'), 2, 1, plan.size, peer);
     }
     case 'mq': {
-      const ch = mqChannel(stringArg(args, 'to'), stringArg(args, 'back'), plan.size, side);
+      const ch = mqChannel(stringArg(args, 'to'), stringArg(args, 'back'), plan.size, side, peer);
       return ch ?? skipped('msgsize_max', mqMsgsizeMax(), errnoName(lastErrno()));
     }
     case 'shm':
-      return shmChannel(intArg(args, 'shmid'), intArg(args, 'semid'), plan.size, side);
+      return shmChannel(intArg(args, 'shmid'), intArg(args, 'semid'), plan.size, side, peer);
   }
 }
 
@@ -234,23 +242,43 @@ function runEcho(plan: RacePlan, ch: RaceChannel): OpOutcome {
   return { result: 0, errno: null, data: { bytes, checksum: hex(checksum), callsPerMessage: echoCalls / messages, switchesPerMessage: switches / messages, inOrder } };
 }
 
+/**
+ * A failed race call: which call, its errno, and how the peer ended when it
+ * has (a wait it interrupted, or a read at end of file, a write with no
+ * reader: the echo's descriptors close a moment before it is a zombie).
+ */
+function failedRace(err: unknown, plan: RacePlan): OpOutcome {
+  if (err instanceof PeerGoneError) return { result: -1, errno: err.errno, data: { call: err.call, ...peerData(err.peer) } };
+  if (!(err instanceof RaceCallError)) throw err;
+  const peer = plan.peer > 0 ? peerExit(plan.peer, 1000) : null;
+  return { result: -1, errno: err.errno, data: { call: err.call, ...(peer ? peerData(peer) : {}) } };
+}
+
+/** peerPid, and peerSignal or peerExitCode (reply data is flat). */
+function peerData(peer: PeerExit): OpData {
+  return { peerPid: peer.pid, ...(peer.signal === undefined ? {} : { peerSignal: peer.signal }), ...(peer.exitCode === undefined ? {} : { peerExitCode: peer.exitCode }) };
+}
+
 function race(args: OpArgs, side: 'sender' | 'echo'): OpOutcome {
   const plan = planOf(args);
-  let ch: RaceChannel | OpOutcome;
+  const stopWatching = plan.peer > 0 ? interruptOnChildExit() : null;
   try {
-    ch = openChannel(plan, args, side);
-  } catch (err) {
-    if (err instanceof RaceCallError) return { result: -1, errno: err.errno, data: { call: err.call } };
-    throw err;
-  }
-  if (!('send' in ch)) return ch;
-  try {
-    return side === 'sender' ? runSender(plan, ch) : runEcho(plan, ch);
-  } catch (err) {
-    if (err instanceof RaceCallError) return { result: -1, errno: err.errno, data: { call: err.call } };
-    throw err;
+    let ch: RaceChannel | OpOutcome;
+    try {
+      ch = openChannel(plan, args, side);
+    } catch (err) {
+      return failedRace(err, plan);
+    }
+    if (!('send' in ch)) return ch;
+    try {
+      return side === 'sender' ? runSender(plan, ch) : runEcho(plan, ch);
+    } catch (err) {
+      return failedRace(err, plan);
+    } finally {
+      ch.close();
+    }
   } finally {
-    ch.close();
+    stopWatching?.();
   }
 }
 
@@ -259,9 +287,10 @@ export const raceOps: OpTable = {
     sleepsIn: RACE_SLEEPS_IN,
     run: (args) => race(args, 'echo'),
   },
-  /* never reported blocked: its waits are part of the race, the step ends when the three passes have */
+  /* never reported blocked: its waits are part of the race, the step ends when the three passes have (or the echo has died) */
   'race-send': {
     sleepsIn: [],
+    waitsOnPeer: true,
     run: (args) => race(args, 'sender'),
   },
 };

@@ -9,6 +9,7 @@ import type { ActorReply } from '../../actor/actor-protocol';
 import type { LessonParams } from '../../model/frame-types';
 import type { ClaimMeasure, LessonClaim, LessonVars } from '../lesson-types';
 import { text } from '../step-kit';
+import { signalName } from '../../probe/process/signals';
 
 export const RACE_ORDER: RaceMechanismId[] = ['pipe', 'fifo', 'unix', 'tcp', 'msgq', 'shm', 'mq'];
 export const RACE_SIZE_CHOICES = [64, 4096, 65536] as const;
@@ -138,3 +139,31 @@ export const shmFastestClaim: LessonClaim = {
     };
   },
 };
+
+/* what each race's two processes wait on, as the failure names it */
+const RACE_CHANNEL_WORDS: Record<RaceMechanismId, string> = {
+  pipe: 'the two pipes',
+  fifo: 'the two FIFOs',
+  unix: 'the Unix socketpair',
+  tcp: 'the TCP connection on 127.0.0.1',
+  msgq: 'the System V message queue',
+  shm: 'the System V segment and its semaphores',
+  mq: 'the POSIX message queues',
+};
+
+/**
+ * The racer's race failed: when its echo died, how (as waitid told the racer,
+ * its parent) and in which call the racer was waiting; null otherwise.
+ */
+export function raceFailureNote(mech: RaceMechanismId, echoRole: string): (reply: ActorReply) => string | null {
+  return (reply) => {
+    const data = reply.data ?? {};
+    if (typeof data.peerPid !== 'number') return null;
+    const how =
+      typeof data.peerSignal === 'number'
+        ? `was killed by signal ${data.peerSignal} (${signalName(data.peerSignal)})`
+        : `exited with status ${String(data.peerExitCode)}`;
+    const call = typeof data.call === 'string' ? data.call : 'its loop';
+    return `the ${echoRole} (PID ${data.peerPid}) ${how} while the racer was in ${call} on ${RACE_CHANNEL_WORDS[mech]}: waitid on its child says so, and no one is left to answer`;
+  };
+}

@@ -14,7 +14,7 @@ import type { LessonStep, LessonVars } from '../lesson-types';
 import { numberVar, stringVar } from '../lesson-types';
 import { raceMessagesOf, raceRoundsOf, raceSizeOf } from './ipc-race-results';
 import { raceC } from '../programs/ipc-race/race-program';
-import { saveFds, saveResult, text } from '../step-kit';
+import { saveFds, savePid, saveResult, text } from '../step-kit';
 
 const at = (needle: string, nth = 1) => ({ program: raceC.file, line: raceC.line(needle, nth) });
 
@@ -176,6 +176,7 @@ export function raceSetupSteps(params: LessonParams): LessonStep[] {
       role: 'racer',
       op: 'spawn-child',
       spawns: 'echo',
+      save: savePid('echoPid'),
       code: 'fork();',
       ...at('fork(', 1),
       explain: text(
@@ -257,7 +258,8 @@ export const raceCleanupSteps: LessonStep[] = [
       op: 'spawn-child',
       spawns: 'mq-echo',
       /* unlinked with the lesson's directory if the lesson stops before the racer unlinks them and the queues are the machine's */
-      save: (_r, v) => {
+      save: (r, v) => {
+        v['mq-echoPid'] = r.result;
         for (const end of ['to', 'back'] as const) recordMq(stringVar(v, 'dir'), raceMqName(v, end));
       },
       code: 'fork();',

@@ -14,7 +14,7 @@ import type { RaceMechanismId } from '../../model/race-types';
 import type { LessonParams } from '../../model/frame-types';
 import type { Lesson, LessonStep, LessonVars } from '../lesson-types';
 import { numberVar, stringVar } from '../lesson-types';
-import { raceMessagesOf, raceResult, raceRoundsOf, raceSizeOf, RACE_DEFAULT_KIB, saveRace, shmFastestClaim } from './ipc-race-results';
+import { raceFailureNote, raceMessagesOf, raceResult, raceRoundsOf, raceSizeOf, RACE_DEFAULT_KIB, saveRace, shmFastestClaim } from './ipc-race-results';
 import { raceCleanupSteps, raceMqName, raceSetupSteps } from './ipc-race-setup';
 import { raceC } from '../programs/ipc-race/race-program';
 import { exitWith, text } from '../step-kit';
@@ -48,8 +48,16 @@ function raceSteps(
       role: 'racer',
       op: 'race-send',
       syscall: `race_${mech}`,
-      args: (v) => ({ ...plan, seed: seed(v), ...args(v, 'send'), calls: `${code.send.replace(';', '')}: ${plan.messages} × ${plan.size} B twice, ${plan.rounds} round trips` }),
+      /* peer: the echo is the racer's child; should it die, the racer's wait ends and waitid says how (actor/ops/race-peer.ts) */
+      args: (v) => ({
+        ...plan,
+        seed: seed(v),
+        ...args(v, 'send'),
+        peer: numberVar(v, `${echoRole}Pid`),
+        calls: `${code.send.replace(';', '')}: ${plan.messages} × ${plan.size} B twice, ${plan.rounds} round trips`,
+      }),
       save: saveRace(mech, 'send'),
+      failureNote: raceFailureNote(mech, echoRole),
       code: code.send,
       ...at(code.sendLine),
       explain: explain.send,
