@@ -26,7 +26,8 @@ function TrafficPanel() {
   return (
     <section className="panel traffic-panel" aria-labelledby="traffic-title" data-testid="traffic-panel">
       <h2 id="traffic-title">{t('obsTrafficTitle')}</h2>
-      <p title={t('obsTrafficHow', { seconds })}>{t('obsTrafficHow', { seconds })}</p>
+      {/* one short line: the rows need the room; the full explanation is the tooltip */}
+      <p title={t('obsTrafficHow', { seconds })}>{t('obsTrafficShort', { seconds })}</p>
       {shown.length === 0 ? (
         <p className="empty">{t('obsTrafficNone', { seconds })}</p>
       ) : (
