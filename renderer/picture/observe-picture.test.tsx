@@ -1,0 +1,47 @@
+import { act, render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { Frame } from '../../native-bridge/model/frame-types';
+import type { IpcObject } from '../../native-bridge/model/snapshot-types';
+import captured from '../fixtures/real-frames-observe.json';
+import { frameFeed } from '../fixtures/frame-feed';
+import { useAppStore } from '../store/app-store';
+import { Picture } from './picture';
+
+/*
+ * Frames of real python3 processes observed as `ipcscope web --pid PID --tree`
+ * observes them, with no peek (native-bridge/diagnose/testing/record-observe-frames.ts):
+ * `fullPipe` a writer asleep on a full pipe; `sockets` a socketpair across a
+ * fork and a listener (backlog 1) with two clients nobody accepted;
+ * `manyPipes` one process holding 8 pipes.
+ */
+const frames = captured as unknown as Record<'fullPipe' | 'sockets' | 'manyPipes', Frame>;
+const text = (id: string) => screen.getByTestId(id).textContent ?? '';
+const find = (frame: Frame, test: (o: IpcObject) => boolean): IpcObject => {
+  const found = frame.objects.find(test);
+  if (!found) throw new Error('no such object in the frame');
+  return found;
+};
+
+const { show } = frameFeed();
+
+describe('an observation drawn on the picture, on frames of real processes', () => {
+  it('a full pipe says its bytes are queued (the count) and their contents not read, never "(empty)"; an empty one says "(empty)"', () => {
+    const frame = frames.fullPipe;
+    const full = find(frame, (o) => o.kind === 'pipe' && o.queued === 65536);
+    /* the pipe the reader sleeps on: the kernel says 0 bytes */
+    const reader = frame.processes.find((p) => p.blocked?.op === 'read')!;
+    const idle = find(frame, (o) => o.id === reader.blocked!.object);
+    expect(full.peek).toBeNull();
+    expect(idle.queued).toBe(0);
+    render(<Picture />);
+    show(frame);
+    expect(text(`fill-${full.id}`)).toBe('65536 / 65536 bytes');
+    expect(text(`peek-${full.id}`)).toBe('(contents not read)');
+    expect(text(`peek-${idle.id}`)).toBe('(empty)');
+    act(() => useAppStore.getState().setLocale('zh-Hans'));
+    expect(text(`peek-${full.id}`)).toBe('（内容未读取）');
+    act(() => useAppStore.getState().setLocale('zh-Hant'));
+    expect(text(`peek-${full.id}`)).toBe('（內容未讀取）');
+    expect(text(`peek-${idle.id}`)).toBe('（空）');
+  });
+});
