@@ -5,6 +5,7 @@ import type { IpcObject } from '../../native-bridge/model/snapshot-types';
 import captured from '../fixtures/real-frames-observe.json';
 import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
+import { MAX_OBJECTS, pictureObjectCount } from './layout';
 import { Picture } from './picture';
 
 /*
@@ -43,5 +44,35 @@ describe('an observation drawn on the picture, on frames of real processes', () 
     act(() => useAppStore.getState().setLocale('zh-Hant'));
     expect(text(`peek-${full.id}`)).toBe('（內容未讀取）');
     expect(text(`peek-${idle.id}`)).toBe('（空）');
+  });
+
+  it('draws a socketpair once, and the clients waiting in a listener in its queue with an edge from each client to it', () => {
+    const frame = frames.sockets;
+    const listener = find(frame, (o) => o.kind === 'unix' && o.state === 'LISTEN');
+    const waiting = frame.objects.filter((o) => o.kind === 'unix' && o.peer === listener.id);
+    expect(waiting).toHaveLength(2);
+    render(<Picture />);
+    show(frame);
+    /* every end drawn once: a pair's glyph carries both, no end gets a glyph of its own next to it */
+    const ends = frame.objects.filter((o) => o.kind === 'unix' && o.peer !== null && o.peer !== listener.id);
+    /* the socketpair across the fork and the stdout pair: 4 ends */
+    expect(ends.length).toBeGreaterThanOrEqual(4);
+    for (const o of ends) {
+      const glyphs = [o.id, (o as { peer: string }).peer].filter((id) => screen.queryByTestId(`object-${id}`) !== null);
+      expect(glyphs).toHaveLength(1);
+      expect(screen.getByTestId(`object-${glyphs[0]}`).getAttribute('data-kind')).toBe('unix-pair');
+    }
+    /* the queued clients: no pair with the listener, a filled place each in its queue */
+    for (const client of waiting) expect(screen.queryByTestId(`object-${client.id}`)).toBeNull();
+    expect(screen.getByTestId(`listener-queue-${listener.id}`).getAttribute('data-pending')).toBe('2');
+    expect(text(`listener-waiting-${listener.id}`)).toContain('python3');
+    for (const client of waiting) {
+      const holder = client.holders[0]!;
+      expect(screen.getByTestId(`process-${holder.pid}`)).toBeTruthy();
+      expect(screen.getByTestId(`edge-${holder.pid}-${holder.fd}`).getAttribute('data-object')).toBe(client.id);
+    }
+    /* nothing left out: the picture draws everything */
+    expect(screen.queryByTestId('picture-hidden')).toBeNull();
+    expect(pictureObjectCount(frame)).toBeLessThanOrEqual(MAX_OBJECTS);
   });
 });
