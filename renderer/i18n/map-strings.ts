@@ -36,6 +36,10 @@ export const mapEn = {
   mapDiagOrphanedSysv: 'orphaned System V object',
   mapDiagBacklogFull: 'listen backlog full',
   mapLegendBlocked: 'blocked edge: asleep in a call on that object',
+  mapWhyProcesses: '{n} processes: shown on the map',
+  mapWhyObjects: '{n} objects: shown on the map',
+  mapWhyAll: 'the whole machine: shown on the map',
+  mapWhyTitle: 'The picture draws up to {processes} processes and {objects} objects legibly; past that, the map. Picture | Map (key M) switches.',
 };
 
 export const mapZhHans: Record<keyof typeof mapEn, string> = {
@@ -72,6 +76,10 @@ export const mapZhHans: Record<keyof typeof mapEn, string> = {
   mapDiagOrphanedSysv: '无主的 System V 对象',
   mapDiagBacklogFull: '监听队列已满',
   mapLegendBlocked: '阻塞边：进程正睡在对该对象的调用里',
+  mapWhyProcesses: '{n} 个进程：用全景图显示',
+  mapWhyObjects: '{n} 个对象：用全景图显示',
+  mapWhyAll: '整台机器：用全景图显示',
+  mapWhyTitle: '图示最多能清晰画出 {processes} 个进程和 {objects} 个对象；超过就用全景图。“图示 | 全景图”（M 键）可切换。',
 };
 
 export const mapZhHant: Record<keyof typeof mapEn, string> = {
@@ -108,4 +116,8 @@ export const mapZhHant: Record<keyof typeof mapEn, string> = {
   mapDiagOrphanedSysv: '無主的 System V 物件',
   mapDiagBacklogFull: '監聽佇列已滿',
   mapLegendBlocked: '阻塞邊：行程正睡在對該物件的呼叫裡',
+  mapWhyProcesses: '{n} 個行程：用全景圖顯示',
+  mapWhyObjects: '{n} 個物件：用全景圖顯示',
+  mapWhyAll: '整台機器：用全景圖顯示',
+  mapWhyTitle: '圖示最多能清楚畫出 {processes} 個行程和 {objects} 個物件；超過就用全景圖。「圖示 | 全景圖」（M 鍵）可切換。',
 };

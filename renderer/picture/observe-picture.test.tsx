@@ -4,6 +4,8 @@ import type { Frame } from '../../native-bridge/model/frame-types';
 import type { IpcObject } from '../../native-bridge/model/snapshot-types';
 import captured from '../fixtures/real-frames-observe.json';
 import { frameFeed } from '../fixtures/frame-feed';
+import { MapReasonNote } from '../map/map-reason';
+import { mapReason, selectShowsMap } from '../map/map-selectors';
 import { useAppStore } from '../store/app-store';
 import { MAX_OBJECTS, pictureObjectCount } from './layout';
 import { Picture } from './picture';
@@ -74,5 +76,26 @@ describe('an observation drawn on the picture, on frames of real processes', () 
     /* nothing left out: the picture draws everything */
     expect(screen.queryByTestId('picture-hidden')).toBeNull();
     expect(pictureObjectCount(frame)).toBeLessThanOrEqual(MAX_OBJECTS);
+  });
+});
+
+describe('an observation with more objects than the picture draws legibly', () => {
+  it('goes to the map by itself and says why; the small ones stay on the picture', () => {
+    const many = frames.manyPipes;
+    const n = pictureObjectCount(many);
+    expect(n).toBeGreaterThan(MAX_OBJECTS);
+    expect(mapReason(many)).toEqual({ why: 'objects', n });
+    expect(mapReason(frames.sockets)).toBeNull();
+    expect(mapReason(frames.fullPipe)).toBeNull();
+    render(<MapReasonNote />);
+    show(many);
+    expect(selectShowsMap(useAppStore.getState())).toBe(true);
+    expect(text('map-reason')).toBe(`${n} objects: shown on the map`);
+    act(() => useAppStore.getState().setLocale('zh-Hans'));
+    expect(text('map-reason')).toBe(`${n} 个对象：用全景图显示`);
+    /* the user's own choice wins, and needs no reason */
+    act(() => useAppStore.getState().setStageView('picture'));
+    expect(selectShowsMap(useAppStore.getState())).toBe(false);
+    expect(screen.queryByTestId('map-reason')).toBeNull();
   });
 });
