@@ -188,6 +188,14 @@ async function observeTraffic(page: Page | null): Promise<void> {
   await expect.poll(() => syscwOf(bash), { timeout: WAIT_MS }).toBeGreaterThan(before);
   const lines = page.locator('[data-testid="traffic-line"][data-via="descriptor"]');
   await expect.poll(() => lines.count(), { timeout: WAIT_MS }).toBeGreaterThan(0);
+  /* each badge clear of every "fd N r" label (as drawn by Chromium): they used to touch and the flow crossed the label */
+  for (const id of [`traffic-edge-${bash}-1`, `traffic-edge-${cat}-0`]) {
+    const badge = await page.getByTestId(id).locator('rect').boundingBox();
+    const labels = await page.locator('[data-testid="edges"] > g > rect').evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect().toJSON() as { x: number; y: number; width: number; height: number }));
+    expect(badge).not.toBeNull();
+    expect(labels.length).toBeGreaterThan(1);
+    for (const l of labels) expect(badge!.x < l.x + l.width && l.x < badge!.x + badge!.width && badge!.y < l.y + l.height && l.y < badge!.y + badge!.height).toBe(false);
+  }
   await screenshot(page, 'observe-6-traffic');
   await page.getByTestId('scope-stop').click();
   await expect.poll(() => page.getByTestId('scope-bar').count(), { timeout: WAIT_MS }).toBe(0);

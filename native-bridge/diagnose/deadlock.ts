@@ -84,7 +84,8 @@ export function findDeadlocks(graph: Map<number, WaitFor>, index: SnapshotIndex,
   const out: Diagnosis[] = [];
   for (const part of stronglyConnected(stuck, graph)) {
     // a ring of one: a process waiting on itself (flock() on a file it locked through another open)
-    const selfLoop = part.length === 1 && graph.get(part[0]!)!.satisfiers.every((s) => s.pid === part[0]);
+    const own = graph.get(part[0]!)!.satisfiers;
+    const selfLoop = part.length === 1 && own.length > 0 && own.every((s) => s.pid === part[0]);
     if (part.length < 2 && !selfLoop) continue;
     const objects = [...new Set(part.map((pid) => graph.get(pid)!.object))];
     if (objects.length === 1 && neverEof.has(objects[0]!)) continue;

@@ -121,12 +121,21 @@ export function waitOf(proc: ProcessInfo, index: SnapshotIndex): WaitFor | null 
   }
 }
 
-/** Every wait of the snapshot that names its possible wakers, by PID. */
+/**
+ * Every wait of the snapshot that names its possible wakers, by PID. A wait
+ * that names none is left out: the kernel sleeps a pipe reader only while a
+ * write end is open somewhere (pipe_read: `if (!pipe->writers) break;`), a
+ * writer only while a read end is, so an empty list means the other end is
+ * held where the probe cannot see it (a process of a parent PID namespace,
+ * one whose descriptors are unreadable, a descriptor in flight in a socket's
+ * queue). Such a wait is no proof of being stuck: kept, it was a "ring of one"
+ * with nobody in it (every() of an empty list is true).
+ */
 export function waitForGraph(index: SnapshotIndex): Map<number, WaitFor> {
   const graph = new Map<number, WaitFor>();
   for (const proc of index.processes.values()) {
     const wait = waitOf(proc, index);
-    if (wait) graph.set(proc.pid, wait);
+    if (wait && wait.satisfiers.length > 0) graph.set(proc.pid, wait);
   }
   return graph;
 }

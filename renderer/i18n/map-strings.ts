@@ -57,6 +57,10 @@ export const mapEn = {
   mapFanWriteEnds: 'holding {total} write ends of siblings\' pipes (up to {max} each)',
   mapFanOwnReadEnd: 'each holds only its own read end',
   mapClauseSep: '; ',
+  mapWhyProcesses: '{n} processes: shown on the map',
+  mapWhyObjects: '{n} objects: shown on the map',
+  mapWhyAll: 'the whole machine: shown on the map',
+  mapWhyTitle: 'The picture draws up to {processes} processes and {objects} objects legibly; past that, the map. Picture | Map (key M) switches.',
 };
 
 export const mapZhHans: Record<keyof typeof mapEn, string> = {
@@ -114,6 +118,10 @@ export const mapZhHans: Record<keyof typeof mapEn, string> = {
   mapFanWriteEnds: '共持有兄弟管道的 {total} 个写端（每个最多 {max} 个）',
   mapFanOwnReadEnd: '每个只持有自己管道的读端',
   mapClauseSep: '；',
+  mapWhyProcesses: '{n} 个进程：用全景图显示',
+  mapWhyObjects: '{n} 个对象：用全景图显示',
+  mapWhyAll: '整台机器：用全景图显示',
+  mapWhyTitle: '图示最多能清晰画出 {processes} 个进程和 {objects} 个对象；超过就用全景图。“图示 | 全景图”（M 键）可切换。',
 };
 
 export const mapZhHant: Record<keyof typeof mapEn, string> = {
@@ -171,4 +179,8 @@ export const mapZhHant: Record<keyof typeof mapEn, string> = {
   mapFanWriteEnds: '共持有兄弟管道的 {total} 個寫端（每個最多 {max} 個）',
   mapFanOwnReadEnd: '每個只持有自己管道的讀端',
   mapClauseSep: '；',
+  mapWhyProcesses: '{n} 個行程：用全景圖顯示',
+  mapWhyObjects: '{n} 個物件：用全景圖顯示',
+  mapWhyAll: '整台機器：用全景圖顯示',
+  mapWhyTitle: '圖示最多能清楚畫出 {processes} 個行程和 {objects} 個物件；超過就用全景圖。「圖示 | 全景圖」（M 鍵）可切換。',
 };

@@ -6,6 +6,7 @@ import { mmapEn, mmapZhHans, mmapZhHant } from './mmap-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
 import { socketPairEn, socketPairZhHans, socketPairZhHant } from './socket-pair-strings';
 import { inFlightEn, inFlightZhHans, inFlightZhHant } from './in-flight-strings';
+import { pipeRingEn, pipeRingZhHans, pipeRingZhHant } from './pipe-ring-strings';
 import { tcpEn, tcpZhHans, tcpZhHant } from './tcp-strings';
 import { socketServerEn, socketServerZhHans, socketServerZhHant } from './socket-server-strings';
 import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
@@ -100,6 +101,7 @@ const en = {
   ...shmEn,
   ...socketPairEn,
   ...inFlightEn,
+  ...pipeRingEn,
   ...tcpEn,
   ...socketServerEn,
   ...diagnoseEn,
@@ -195,6 +197,7 @@ const zhHans: Table = {
   ...shmZhHans,
   ...socketPairZhHans,
   ...inFlightZhHans,
+  ...pipeRingZhHans,
   ...tcpZhHans,
   ...socketServerZhHans,
   ...diagnoseZhHans,
@@ -287,6 +290,7 @@ const zhHant: Table = {
   ...shmZhHant,
   ...socketPairZhHant,
   ...inFlightZhHant,
+  ...pipeRingZhHant,
   ...tcpZhHant,
   ...socketServerZhHant,
   ...diagnoseZhHant,

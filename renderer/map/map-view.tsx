@@ -11,6 +11,7 @@ import { MapController } from './map-controller';
 import type { MapLayout, MapTarget, Point } from './map-geometry';
 import type { MapGroups } from './map-group';
 import { fanSummary, kindName } from './map-labels';
+import { MapReasonNote } from './map-reason';
 import { searchProcesses } from './map-search';
 import { MapTooltip } from './map-tooltip';
 import './map.css';
@@ -160,6 +161,7 @@ export function SystemMap() {
         <button type="button" className="control small" data-testid="map-compact" title={t('mapCompactTitle')} onClick={() => controllerRef.current?.compact()}>
           {t('mapCompact')}
         </button>
+        <MapReasonNote />
         <span className="map-summary" data-testid="map-summary">
           {!model
             ? t('mapEmpty')

@@ -1,44 +1,66 @@
 import { useMemo } from 'react';
 import type { Translate } from '../i18n/strings';
-import { NODE_HEIGHT, pointOnEdge, type PictureLayout } from '../picture/layout';
+import { edgePath, NODE_HEIGHT, type PictureLayout } from '../picture/layout';
 import type { Palette } from '../picture/palette';
 import { useAppStore } from '../store/app-store';
 import { useObserveStore } from './observe-store';
 import { rateText, summarize } from './recent-traffic';
+import { placeBadges } from './traffic-placement';
 
 /**
  * Traffic between frames drawn over the picture while observing: along an
  * edge when that descriptor carried the bytes, above a process when only its
  * whole-process count can say (the side panel explains which is which).
+ * `under`: the flow along each edge, drawn beneath the edges so it never
+ * crosses their "fd N r" labels; `over`: the badges and process counts, each
+ * badge placed clear of every label and node (traffic-placement.ts).
  */
-export function TrafficLayer({ layout, palette, t }: { layout: PictureLayout; palette: Palette; t: Translate }) {
+export function TrafficLayer({ layout, palette, t, layer }: { layout: PictureLayout; palette: Palette; t: Translate; layer: 'under' | 'over' }) {
   const observing = useAppStore((s) => s.frame?.observing != null);
   const samples = useObserveStore((s) => s.traffic);
   const summary = useMemo(() => summarize(samples), [samples]);
-  if (!observing) return null;
   const s = palette.scale;
+  const badges = useMemo(
+    () =>
+      layout.edges.flatMap((edge) => {
+        const moved = summary.edges.get(`${edge.holder.pid}:${edge.holder.fd}`);
+        if (!moved || moved.bytes === 0) return [];
+        const text = t('obsViaFd', { rate: rateText(moved.bytes, summary.spanMs), direction: t(moved.direction === 'write' ? 'obsWrote' : 'obsRead'), fd: moved.fd });
+        return [{ edge, moved, text, width: (text.length * 6.8 + 14) * s }];
+      }),
+    [layout.edges, summary, t, s],
+  );
+  const boxes = useMemo(() => placeBadges(badges, layout.edges, layout.processes, s, layout.height), [badges, layout.edges, layout.processes, s, layout.height]);
+  if (!observing) return null;
+  const colorOf = (direction: 'read' | 'write') => (direction === 'write' ? palette.writeEdge : palette.readEdge);
+  if (layer === 'under') {
+    return (
+      <g data-testid="traffic-flows">
+        {badges.map(({ edge, moved }) => (
+          <path
+            key={edge.id}
+            data-testid={`traffic-flow-${edge.holder.pid}-${edge.holder.fd}`}
+            d={edgePath(edge)}
+            fill="none"
+            stroke={colorOf(moved.direction)}
+            strokeOpacity={0.35}
+            strokeWidth={10}
+            strokeLinecap="round"
+            strokeDasharray="2 10"
+          />
+        ))}
+      </g>
+    );
+  }
   const placed = new Map(layout.processes.map((p) => [p.pid, p]));
   return (
     <g data-testid="traffic-layer">
-      {layout.edges.map((edge) => {
-        const moved = summary.edges.get(`${edge.holder.pid}:${edge.holder.fd}`);
-        if (!moved || moved.bytes === 0) return null;
-        const color = moved.direction === 'write' ? palette.writeEdge : palette.readEdge;
-        const text = t('obsViaFd', { rate: rateText(moved.bytes, summary.spanMs), direction: t(moved.direction === 'write' ? 'obsWrote' : 'obsRead'), fd: moved.fd });
-        const width = (text.length * 6.8 + 14) * s;
-        /*
-         * Just above the edge's own "fd N r" label (drawn at 0.32), starting at
-         * the node's side toward the object: it covers neither the node's text
-         * nor that label.
-         */
-        const label = pointOnEdge(edge, 0.32);
-        const toward = edge.to.x >= edge.from.x ? 1 : -1;
-        const at = { x: edge.from.x + toward * (6 * s + width / 2), y: label.y - 27 * s };
+      {badges.map(({ edge, moved, text }, i) => {
+        const box = boxes[i]!;
         return (
           <g key={edge.id} data-testid={`traffic-edge-${edge.holder.pid}-${edge.holder.fd}`} data-bytes={moved.bytes} data-calls={moved.calls}>
-            <path d={`M${edge.from.x},${edge.from.y} C${edge.c1.x},${edge.c1.y} ${edge.c2.x},${edge.c2.y} ${edge.to.x},${edge.to.y}`} fill="none" stroke={color} strokeOpacity={0.35} strokeWidth={10} strokeLinecap="round" strokeDasharray="2 10" />
-            <rect x={at.x - width / 2} y={at.y - 11 * s} width={width} height={22 * s} rx={11 * s} fill={color} />
-            <text x={at.x} y={at.y + 4.5 * s} textAnchor="middle" fill={palette.background} fontFamily={palette.mono} fontSize={11 * s} fontWeight={700}>
+            <rect x={box.x} y={box.y} width={box.width} height={box.height} rx={11 * s} fill={colorOf(moved.direction)} />
+            <text x={box.x + box.width / 2} y={box.y + box.height / 2 + 4.5 * s} textAnchor="middle" fill={palette.background} fontFamily={palette.mono} fontSize={11 * s} fontWeight={700}>
               {text}
             </text>
           </g>

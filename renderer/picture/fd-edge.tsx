@@ -8,6 +8,13 @@ interface Props {
   focusMark?: number | null;
 }
 
+/** The box of an edge's "fd 4 w" label, where FdEdge draws it: what other marks on the edge keep clear of (traffic-placement.ts). */
+export function fdLabelBox(edge: EdgeGeometry, scale: number): { x: number; y: number; width: number; height: number } {
+  const mid = pointOnEdge(edge, 0.32);
+  const width = (`fd ${edge.holder.fd} ${edge.holder.access}`.length * 8.4 + 16) * scale;
+  return { x: mid.x - width / 2, y: mid.y - 13 * scale, width, height: 26 * scale };
+}
+
 /**
  * One descriptor: process -> object, labelled "fd 4 w". The arrow follows the
  * data: into the pipe from a write end, out of it to a read end.
@@ -18,7 +25,8 @@ export function FdEdge({ edge, palette, focusMark = null }: Props) {
   const mid = pointOnEdge(edge, 0.32);
   const label = `fd ${holder.fd} ${holder.access}`;
   const s = palette.scale;
-  const width = (label.length * 8.4 + 16) * s;
+  const box = fdLabelBox(edge, s);
+  const width = box.width;
   const marker = holder.access === 'r' ? 'url(#arrow-start-r)' : undefined;
   const markerEnd = holder.access === 'w' ? 'url(#arrow-end-w)' : holder.access === 'rw' ? 'url(#arrow-end-rw)' : undefined;
   const mark = focusMark === null ? null : { x: mid.x + width / 2 + 4 * s, y: mid.y - 15 * s };
@@ -26,7 +34,7 @@ export function FdEdge({ edge, palette, focusMark = null }: Props) {
     <g data-testid={`edge-${holder.pid}-${holder.fd}`} data-object={edge.objectId} data-access={holder.access} data-focus={focusMark ?? undefined}>
       {mark && <path d={edgePath(edge)} fill="none" stroke={palette.blocked} strokeOpacity={0.45} strokeWidth={12} strokeLinecap="round" />}
       <path d={edgePath(edge)} fill="none" stroke={color} strokeWidth={3} strokeLinecap="round" markerStart={marker} markerEnd={markerEnd} />
-      <rect x={mid.x - width / 2} y={mid.y - 13 * s} width={width} height={26 * s} rx={13 * s} fill={palette.background} stroke={color} strokeWidth={1.5} />
+      <rect x={box.x} y={box.y} width={width} height={box.height} rx={13 * s} fill={palette.background} stroke={color} strokeWidth={1.5} />
       <text x={mid.x} y={mid.y + 5 * s} textAnchor="middle" fill={color} fontFamily={palette.mono} fontSize={14 * s} fontWeight={700}>
         {label}
       </text>

@@ -176,32 +176,63 @@ function pairedEnd(objects: readonly IpcObject[]): Map<string, string> {
   return ends;
 }
 
+/** A client still waiting in a listener's queue: its peer is the listener (the probe names it so until accept(); object-glyph.tsx tells it by the peer's state too). */
+function queuedIn(o: IpcObject, listeners: ReadonlySet<string>): string | null {
+  return (o.kind === 'unix' || o.kind === 'tcp') && o.state !== 'LISTEN' && o.peer !== null && listeners.has(o.peer) ? o.peer : null;
+}
+
 /**
- * A TCP connection is drawn once, by its end that comes first (tcp-glyph.tsx
- * draws both ends): the later end takes no place of its own, and is listed
- * in `folded` (it is on screen, not gone).
+ * Ends another object's glyph draws take no place of their own; `folded`
+ * maps each to the object whose glyph draws it (it is on screen, not gone):
+ * - a TCP connection's later end (tcp-glyph.tsx draws both ends);
+ * - without a lesson, a Unix pair's later end (socket-pair-glyph.tsx draws
+ *   both; a lesson's list is folded by lessonObjectIds already);
+ * - without a lesson, a client waiting in a listener's queue: the listener
+ *   fills a place of its queue for it and names its holder, whose edge goes
+ *   to the listener (a lesson draws its client alone, the missing end dashed).
  */
-function foldTcpPeers(objects: IpcObject[]): { kept: IpcObject[]; folded: string[] } {
+function foldEnds(objects: IpcObject[], withLesson: boolean): { kept: IpcObject[]; folded: Map<string, string> } {
   const drawn = new Set<string>();
-  const folded: string[] = [];
+  const folded = new Map<string, string>();
+  const listeners = new Set(withLesson ? [] : objects.filter((o) => (o.kind === 'unix' || o.kind === 'tcp') && o.state === 'LISTEN').map((o) => o.id));
+  const pairEnd = withLesson ? new Map<string, string>() : pairedEnd(objects);
   const kept = objects.filter((o) => {
-    const connection = o.kind === 'tcp' && o.state !== 'LISTEN';
-    /* a client still in a listener's queue has the listener as its peer: it keeps its own place */
-    if (connection && o.peer !== null && drawn.has(o.peer)) {
-      folded.push(o.id);
+    const listener = queuedIn(o, listeners);
+    if (listener) {
+      folded.set(o.id, listener);
       return false;
     }
-    if (connection) drawn.add(o.id);
+    const connection = o.kind === 'tcp' && o.state !== 'LISTEN';
+    /* a client still in a listener's queue has the listener as its peer: in a lesson it keeps its own place */
+    const other = connection ? o.peer : (pairEnd.get(o.id) ?? null);
+    if (other !== null && drawn.has(other)) {
+      folded.set(o.id, other);
+      return false;
+    }
+    if (connection || pairEnd.has(o.id)) drawn.add(o.id);
     return true;
   });
   return { kept, folded };
 }
 
+/** The objects the picture would draw (each pair and connection once, queued clients in their listener), before its limit of MAX_OBJECTS. */
+function drawableObjects(frame: Frame, byPid: Map<number, ProcessInfo>): { kept: IpcObject[]; folded: Map<string, string> } {
+  return foldEnds(lessonObjects(frame.objects, lessonObjectIds(frame, byPid)), frame.lesson != null);
+}
+
+/** How many objects the picture would draw for `frame`, without its limit: the map takes over past MAX_OBJECTS (map-selectors.ts). */
+export function pictureObjectCount(frame: Frame): number {
+  return drawableObjects(frame, new Map(frame.processes.map((p) => [p.pid, p]))).kept.length;
+}
+
 export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   const byPid = new Map(frame.processes.map((p) => [p.pid, p]));
-  const { kept: allShown, folded } = foldTcpPeers(lessonObjects(frame.objects, lessonObjectIds(frame, byPid)));
+  const { kept: allShown, folded } = drawableObjects(frame, byPid);
   const shown = allShown.slice(0, MAX_OBJECTS);
-  const allSlots = processSlots(frame, shown, showAll);
+  // ends drawn by a shown glyph: their holders are placed too (a pair's dashed holder lines, a queued client's edge to its listener)
+  const drawnIds = new Set(shown.map((o) => o.id));
+  const foldedShown = frame.objects.filter((o) => drawnIds.has(folded.get(o.id) ?? ''));
+  const allSlots = processSlots(frame, [...shown, ...foldedShown], showAll);
   const slots = allSlots.slice(0, MAX_PROCESSES);
 
   // Two columns of processes around a column of objects: writers usually come first (parent), readers second.
@@ -209,7 +240,7 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   // "Show all" lists each process's other descriptors under it: make room for the longest list.
   // a pair's glyph draws its other end too; a TCP connection's folded end is on screen
   const pairEnd = pairedEnd(frame.objects);
-  const shownIds = new Set([...shown.flatMap((o) => [o.id, ...(pairEnd.has(o.id) ? [pairEnd.get(o.id)!] : [])]), ...folded]);
+  const shownIds = new Set([...shown.flatMap((o) => [o.id, ...(pairEnd.has(o.id) ? [pairEnd.get(o.id)!] : [])]), ...folded.keys()]);
   const otherFds = (pid: number): FdEntry[] => (showAll ? (byPid.get(pid)?.fds ?? []).filter((fd) => !shownIds.has(fd.object)) : []);
   const others = new Map(slots.map((slot) => [slot.pid, otherFds(slot.pid)]));
   // descriptors the wire did not send (native-bridge/model/wire-frame.ts) take the "+N more" line
@@ -257,13 +288,19 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
   }));
 
   const hidden = { processes: allSlots.length - slots.length, objects: allShown.length - shown.length };
-  return { processes, objects, edges: layoutEdges(processes, objects), shownIds, height, hidden };
+  // a client waiting in a listener's queue: its holder's edge goes to the listener that draws it
+  const waitingIn = foldedShown.flatMap((object) => {
+    const at = objects.find((p) => p.object.id === folded.get(object.id));
+    return at && 'state' in at.object && at.object.state === 'LISTEN' ? [{ object, x: at.x, y: at.y, drawnBy: at.object }] : [];
+  });
+  return { processes, objects, edges: layoutEdges(processes, [...objects, ...waitingIn]), shownIds, height, hidden };
 }
 
-function layoutEdges(processes: PlacedProcess[], objects: PlacedObject[]): EdgeGeometry[] {
+/** `drawnBy`: the glyph an object is drawn in when not its own (a queued client in its listener). */
+function layoutEdges(processes: PlacedProcess[], objects: (PlacedObject & { drawnBy?: IpcObject })[]): EdgeGeometry[] {
   const placed = new Map(processes.filter((p) => p.process).map((p) => [p.pid, p]));
   const edges: EdgeGeometry[] = [];
-  for (const { object, x: ox, y: oy } of objects) {
+  for (const { object, x: ox, y: oy, drawnBy } of objects) {
     const holders = object.holders.filter((h) => placed.has(h.pid)).sort((a, b) => a.pid - b.pid || a.fd - b.fd);
     for (const holder of holders) {
       const node = placed.get(holder.pid)!;
@@ -273,7 +310,8 @@ function layoutEdges(processes: PlacedProcess[], objects: PlacedObject[]): EdgeG
       const dir = node.side === 'left' ? 1 : -1;
       const from = { x: node.x + (dir * NODE_WIDTH) / 2, y: node.y + k * 34 };
       const angle = Math.atan2(from.y - oy, from.x - ox) + k * 0.28;
-      const pair = object.kind === 'tcp' && object.state !== 'LISTEN';
+      const glyph = drawnBy ?? object;
+      const pair = glyph.kind === 'tcp' && glyph.state !== 'LISTEN';
       const to = pair
         ? { x: ox - dir * (TCP_PAIR_HALF_WIDTH + 6), y: oy + k * 16 }
         : { x: ox + Math.cos(angle) * (RING_RADIUS + 6), y: oy + Math.sin(angle) * (RING_RADIUS + 6) };

@@ -87,6 +87,7 @@ export function Picture() {
         </text>
       )}
       <GoneLines gone={gone} processes={layout.processes} height={VIEW_HEIGHT} palette={palette} t={t} />
+      <TrafficLayer layout={layout} palette={palette} t={t} layer="under" />
       <g data-testid="edges">
         {layout.edges.map((edge) => (
           <FdEdge key={edge.id} edge={edge} palette={palette} focusMark={focusMarks.get(`${edge.holder.pid}:${edge.holder.fd}`) ?? null} />
@@ -142,7 +143,7 @@ export function Picture() {
         />
       )}
       <ByteFlights scheduled={scheduled} now={now} durationMs={duration} palette={palette} />
-      <TrafficLayer layout={layout} palette={palette} t={t} />
+      <TrafficLayer layout={layout} palette={palette} t={t} layer="over" />
       <SignalLayer placed={layout.processes} flights={signalFlights} lessonId={lesson?.id ?? null} now={now} durationMs={duration} palette={palette} t={t} />
       <text x={16} y={VIEW_HEIGHT - 14} fill={palette.muted} fontFamily={palette.mono} fontSize={11 * palette.scale}>
         {`${t('frame', { seq: frame.seq })} · ${new Date(frame.takenAt).toISOString().slice(11, 23)} · ${t('sampledIn', { ms: frame.durationMs.toFixed(2) })} · ${frame.rateHz} Hz`}

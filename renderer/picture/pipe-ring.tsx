@@ -4,6 +4,7 @@ import type { PipeObject } from '../../native-bridge/model/snapshot-types';
 import { peekText } from '../format/bytes-text';
 import { objectLabel } from '../format/kernel-words';
 import { RING_RADIUS } from './layout';
+import { clipToWidth } from './text-fit';
 import type { GlyphProps } from './glyph-props';
 import { useTweened } from './use-picture-clock';
 
@@ -54,8 +55,18 @@ export function PipeRing({ pipe, ringBytes, x, y, palette, t, selected, onSelect
     pipe.queued === null || pipe.capacity === null
       ? t('fillUnknown')
       : t('fillBytes', { queued: pipe.queued, capacity: pipe.capacity });
-  // bytes are copied (tee) from a read end: with none held by any process (a read end in flight in a socket), they cannot be shown
-  const peek = pipe.peek ? peekText(pipe.peek, 22) : pipe.queued && pipe.readers === 0 ? t('pipeNoPeek') : t('emptyPipe');
+  // bytes are copied (tee) from a read end: with none held by any process (a read end in flight in a socket), they cannot be shown;
+  // an observation copies none (peekBytes 0): the count only. "(empty)" only when the kernel says 0 bytes are queued.
+  const notRead = !pipe.peek && !!pipe.queued && pipe.readers > 0;
+  const peek = pipe.peek
+    ? peekText(pipe.peek, 22)
+    : pipe.queued
+      ? pipe.readers === 0
+        ? t('pipeNoPeek')
+        : clipToWidth(t('pipeNotRead'), 2 * inner - 16, 14 * s)
+      : pipe.queued === 0
+        ? t('emptyPipe')
+        : '';
   return (
     <g
       data-testid={`object-${pipe.id}`}
@@ -93,7 +104,15 @@ export function PipeRing({ pipe, ringBytes, x, y, palette, t, selected, onSelect
       >
         {fillText}
       </text>
-      <text data-testid={`peek-${pipe.id}`} y={18 * s} textAnchor="middle" fill={pipe.peek ? palette.flight : palette.muted} fontFamily={palette.mono} fontSize={16 * s}>
+      {notRead && <title>{t('pipeNotReadWhy', { queued: pipe.queued ?? 0 })}</title>}
+      <text
+        data-testid={`peek-${pipe.id}`}
+        y={18 * s}
+        textAnchor="middle"
+        fill={pipe.peek ? palette.flight : palette.muted}
+        fontFamily={notRead ? palette.font : palette.mono}
+        fontSize={(notRead ? 14 : 16) * s}
+      >
         {peek}
       </text>
       <text y={42 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={12.5 * s}>
