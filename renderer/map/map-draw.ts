@@ -171,7 +171,7 @@ function drawObject(ctx: CanvasRenderingContext2D, placed: PlacedObject, input: 
   if (input.selection === o.id || input.hovered === o.id) outline(ctx, placed, p.lessonAccent, Math.max(2 * px, 2), 4);
   const k = input.transform.k;
   if (placed.w * k < MIN_HEAD_BOX_PX) return;
-  const { head, detail } = objectLines(o, input.t);
+  const { head, detail } = objectLines(o, input.t, placed.outsidePeer);
   const size = headSize(SMALL * p.scale, k);
   ctx.textAlign = 'left';
   ctx.fillStyle = p.text;
