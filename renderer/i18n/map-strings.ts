@@ -54,7 +54,7 @@ export const mapEn = {
   mapKind_mqueue: 'mqueue',
   mapKind_lock: 'lock',
   mapKind_mmap: 'mmap',
-  mapFanWriteEnds: 'holding {total} write ends of siblings\' pipes (up to {max} each)',
+  mapFanWriteEnds: 'holding {total} siblings\' write ends (up to {max} each)',
   mapFanOwnReadEnd: 'each holds only its own read end',
   mapClauseSep: '; ',
 };

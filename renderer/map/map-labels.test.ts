@@ -50,7 +50,7 @@ describe('map labels', () => {
     // keeps at 200: worker k holds the write ends of pipes 1..k-1, 0+1+...+199 = 19,900, most of them only counted (fdsOmitted).
     const keeps = fanOf(wireKeepsPoolFrame(200, 16));
     expect(keeps.writeEnds).toMatchObject({ total: 19_900, max: 199 });
-    expect(fanHoldings(keeps, tr('en'))).toEqual({ text: "holding 19,900 write ends of siblings' pipes (up to 199 each)", trap: true });
+    expect(fanHoldings(keeps, tr('en'))).toEqual({ text: "holding 19,900 siblings' write ends (up to 199 each)", trap: true });
     expect(fanHoldings(keeps, tr('zh-Hans'))!.text).toBe('共持有兄弟管道的 19,900 个写端（每个最多 199 个）');
     const closes = fanOf(poolFrame({ workers: 200 }));
     expect(closes.writeEnds).toEqual({ total: 0, max: 0, onlyOwnReadEnd: 200 });
