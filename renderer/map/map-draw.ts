@@ -165,16 +165,19 @@ function drawObject(ctx: CanvasRenderingContext2D, placed: PlacedObject, input: 
   }
   ctx.strokeStyle = o.stale ? p.muted : p.slotStroke;
   ctx.lineWidth = px;
+  // The end of a socket held only off the map: dashed and muted under its peer (its tooltip says whose it is).
+  if (placed.outsidePeer) ctx.setLineDash([3 * px, 3 * px]);
   roundRect(ctx, placed, 4);
   ctx.stroke();
+  ctx.setLineDash([]);
   if (flagged) outline(ctx, placed, p.eof, Math.max(2 * px, 2.5), 4);
   if (input.selection === o.id || input.hovered === o.id) outline(ctx, placed, p.lessonAccent, Math.max(2 * px, 2), 4);
   const k = input.transform.k;
   if (placed.w * k < MIN_HEAD_BOX_PX) return;
-  const { head, detail } = objectLines(o, input.t);
+  const { head, detail } = objectLines(o, input.t, placed.outsidePeer);
   const size = headSize(SMALL * p.scale, k);
   ctx.textAlign = 'left';
-  ctx.fillStyle = p.text;
+  ctx.fillStyle = placed.outsidePeer ? p.muted : p.text;
   ctx.font = `${size}px ${p.mono}`;
   ctx.fillText(fitText(ctx, head, placed.w - 8), placed.x + 4, placed.y + Math.min(placed.h / 2 + size / 3, size + 1));
   // The head keeps a readable size when zoomed out (it grows in world units): the detail line only where both fit.

@@ -49,6 +49,8 @@ export interface PlacedObject extends Rect {
   object: IpcObject;
   /** Unit it sits beside; null for objects nobody holds (column left of the roots). */
   home: UnitKey | null;
+  /** A socket held only outside the map: the id of its peer, which it sits under (map-labels peerHeldOutside). */
+  outsidePeer: string | null;
 }
 
 export interface MapEdge {

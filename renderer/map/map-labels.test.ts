@@ -15,7 +15,8 @@ const tr = (locale: Locale) => (key: Parameters<typeof translate>[1], values?: R
 /** The pool's parent as the engine runs it: its control socket (fd 3) held, the engine's end of the pair not observed. */
 function withControlChannel(frame: Frame): Frame {
   const unix = (inode: number, peer: number, holders: UnixSocketObject['holders']): UnixSocketObject => ({ id: `unix:${inode}`, kind: 'unix', inode, type: 'stream', state: 'ESTABLISHED', peer: `unix:${peer}`, queued: 0, holders });
-  return { ...frame, objects: [...frame.objects, unix(9001, 9002, [{ pid: 100, fd: 3, access: 'rw' }]), unix(9002, 9001, [])] };
+  // 9002 is held by the engine (pid 50, not on the map), as /proc shows in a lesson; 9004 by nobody the probe read.
+  return { ...frame, objects: [...frame.objects, unix(9001, 9002, [{ pid: 100, fd: 3, access: 'rw' }]), unix(9002, 9001, [{ pid: 50, fd: 31, access: 'rw' }]), unix(9003, 9004, [{ pid: 100, fd: 4, access: 'rw' }]), unix(9004, 9003, [])] };
 }
 
 describe('map labels', () => {
@@ -38,7 +39,10 @@ describe('map labels', () => {
     expect(outside.home).toBe('process:100');
     expect(outside.x).toBe(mine.x);
     expect(outside.y).toBeGreaterThan(mine.y);
-    expect(objectLines(outside.object, tr('en')).detail).toBe('other end of unix 9001, held outside this view');
+    expect(outside.outsidePeer).toBe('unix:9001');
+    expect(objectLines(outside.object, tr('en'), outside.outsidePeer).detail).toBe('other end of unix 9001, held outside this view');
+    expect(layout.objects.find((o) => o.object.id === 'unix:9004')!.home).toBe('process:100');
+    expect(layout.objects.filter((o) => o.home === null)).toEqual([]);
   });
 
   it('tells the pool\'s two versions apart on the fan: siblings\' write ends held (keeps, lists cut by the wire) against only its own read end (closes)', () => {
@@ -46,7 +50,7 @@ describe('map labels', () => {
     // keeps at 200: worker k holds the write ends of pipes 1..k-1, 0+1+...+199 = 19,900, most of them only counted (fdsOmitted).
     const keeps = fanOf(wireKeepsPoolFrame(200, 16));
     expect(keeps.writeEnds).toMatchObject({ total: 19_900, max: 199 });
-    expect(fanHoldings(keeps, tr('en'))).toEqual({ text: "holding 19,900 write ends of siblings' pipes (up to 199 each)", trap: true });
+    expect(fanHoldings(keeps, tr('en'))).toEqual({ text: "holding 19,900 siblings' write ends (up to 199 each)", trap: true });
     expect(fanHoldings(keeps, tr('zh-Hans'))!.text).toBe('共持有兄弟管道的 19,900 个写端（每个最多 199 个）');
     const closes = fanOf(poolFrame({ workers: 200 }));
     expect(closes.writeEnds).toEqual({ total: 0, max: 0, onlyOwnReadEnd: 200 });

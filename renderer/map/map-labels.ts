@@ -55,18 +55,20 @@ export function processLines(p: ProcessInfo): { head: string; call: string | nul
 }
 
 /**
- * A socket no observed process holds, whose other end one does: the frame
- * names it as that end's peer (a lesson process's control channel and output,
- * whose other ends the engine keeps). It sits beside its peer, saying so.
+ * A socket held by no process on the map, only by processes outside it (or
+ * none the probe could read): the frame has it as the peer of a socket a
+ * process on the map holds (a lesson process's control channel and output,
+ * whose other ends the engine keeps). Returns that peer's id: the socket sits
+ * beside it, saying so.
  */
-export function peerHeldOutside(o: IpcObject): string | null {
-  return o.kind === 'unix' && o.holders.length === 0 && !o.holdersTotal && o.peer ? o.peer : null;
+export function peerHeldOutside(o: IpcObject, onMap: ReadonlyMap<number, unknown>): string | null {
+  if (o.kind !== 'unix' || !o.peer || o.holdersOmitted?.length) return null;
+  return o.holders.every((h) => !onMap.has(h.pid)) ? o.peer : null;
 }
 
 /** "pipe 4614" and "12 / 65536 B" (what the canvas has room for). */
-export function objectLines(o: IpcObject, t: Translate): { head: string; detail: string | null } {
+export function objectLines(o: IpcObject, t: Translate, peer: string | null = null): { head: string; detail: string | null } {
   const head = objectLabel(o.id);
-  const peer = peerHeldOutside(o);
   if (peer) return { head, detail: t('mapPeerOutside', { peer: objectLabel(peer) }) };
   if ((o.kind === 'pipe' || o.kind === 'fifo') && o.capacity !== null) return { head, detail: `${o.queued ?? '?'} / ${o.capacity} B` };
   if (o.kind === 'msg') return { head, detail: `${o.messages} msg · ${o.bytes} B` };

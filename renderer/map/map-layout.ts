@@ -141,8 +141,8 @@ export class MapLayoutState {
     }
     const sortKey = new Map<string, number>();
     for (const o of groups.objects) {
-      const peer = peerHeldOutside(o);
-      const home = homeById.get(o.id) ?? (peer ? (homeById.get(peer) ?? null) : null);
+      const peer = peerHeldOutside(o, groups.unitOf);
+      const home = homeById.get(o.id) ?? (peer ? (homeById.get(peer) ?? groups.objectFan.get(peer) ?? null) : null);
       sortKey.set(o.id, peer && home !== null && this.objectOrder.has(peer) ? this.objectOrder.get(peer)! + 0.5 : this.objectOrder.get(o.id)!);
       const list = homeObjects.get(home) ?? [];
       list.push(o);
@@ -236,12 +236,12 @@ export class MapLayoutState {
       }
       (homeObjects.get(unit.key) ?? []).forEach((object, i) => {
         const rect = { x: x + w + 40, y: y + i * (OBJ_H + OBJ_GAP), w: OBJ_W, h: OBJ_H };
-        objects.push({ object, home: unit.key, ...rect });
+        objects.push({ object, home: unit.key, outsidePeer: peerHeldOutside(object, groups.unitOf), ...rect });
       });
     }
     (homeObjects.get(null) ?? []).forEach((object, i) => {
       const rect = { x: UNHELD_COLUMN * COL_W + PROC_W + 40, y: i * (OBJ_H + OBJ_GAP), w: OBJ_W, h: OBJ_H };
-      objects.push({ object, home: null, ...rect });
+      objects.push({ object, home: null, outsidePeer: null, ...rect });
     });
     for (const o of objects) {
       objectAt.set(o.object.id, o);

@@ -29,11 +29,12 @@ export function tooltipLines(target: MapTarget, model: MapModel, t: Translate): 
   }
   const o = frame.objects.find((q) => q.id === target.id);
   if (!o) return [];
-  const { detail } = objectLines(o, t);
+  const peer = peerHeldOutside(o, groups.unitOf);
+  const { detail } = objectLines(o, t, peer);
   const holders = o.holders.slice(0, MAX_HOLDERS).map((h) => `${h.pid}:fd ${h.fd} ${h.access}`);
   if (holderCount(o) > MAX_HOLDERS) holders.push(`+${holderCount(o) - MAX_HOLDERS}`);
-  const held = holders.length ? t('mapHolders', { list: holders.join(', ') }) : peerHeldOutside(o) ? t('mapPeerOutsideWhy') : t('mapNoHolders');
-  return [objectLabel(o.id), ...(detail ? [detail] : []), held];
+  const held = holders.length ? t('mapHolders', { list: holders.join(', ') }) : t('mapNoHolders');
+  return [objectLabel(o.id), ...(detail ? [detail] : []), held, ...(peer ? [t('mapPeerOutsideWhy')] : [])];
 }
 
 export function MapTooltip({ target, at, model, t }: { target: MapTarget; at: Point; model: MapModel; t: Translate }) {
