@@ -1,4 +1,5 @@
 import type { Locale } from '../../native-bridge/model/frame-types';
+import { cadenceEn, cadenceZhHans, cadenceZhHant } from './cadence-strings';
 import { diagnoseEn, diagnoseZhHans, diagnoseZhHant } from './diagnose-strings';
 import { mapEn, mapZhHans, mapZhHant } from './map-strings';
 import { semEn, semZhHans, semZhHant } from './sem-strings';
@@ -110,6 +111,7 @@ const en = {
   ...signalEn,
   ...raceEn,
   ...wireEn,
+  ...cadenceEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -204,6 +206,7 @@ const zhHans: Table = {
   ...signalZhHans,
   ...raceZhHans,
   ...wireZhHans,
+  ...cadenceZhHans,
 };
 
 const zhHant: Table = {
@@ -295,6 +298,7 @@ const zhHant: Table = {
   ...signalZhHant,
   ...raceZhHant,
   ...wireZhHant,
+  ...cadenceZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
