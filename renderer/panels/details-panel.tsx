@@ -15,7 +15,9 @@ export function DetailsPanel() {
     selection?.startsWith('process:') ? (s.frame?.processes.find((p) => `process:${p.pid}` === selection) ?? null) : null,
   );
   const object = useAppStore((s) => (selection && !selection.startsWith('process:') ? (s.frame?.objects.find((o) => o.id === selection) ?? null) : null));
-  const stateAge = useAppStore((s) => (process ? stateAgeText(process, s.frame, t) : null));
+  // strings, not objects: the panel renders again only when the words change
+  const stateAgeLine = useAppStore((s) => (process ? (stateAgeText(process, s.frame, t)?.line ?? null) : null));
+  const stateAgeWhy = useAppStore((s) => (process ? (stateAgeText(process, s.frame, t)?.why ?? null) : null));
   return (
     <section className="panel details-panel" aria-labelledby="details-title" data-testid="details-panel">
       <h2 id="details-title">{t('details')}</h2>
@@ -26,10 +28,12 @@ export function DetailsPanel() {
           <dd>{`${process.pid} (ppid ${process.ppid}) ${process.comm}`}</dd>
           <dt>{t('state')}</dt>
           <dd>{`${stateWord(process, t)} (${process.state})`}</dd>
-          {stateAge && (
+          {stateAgeLine && (
             <>
               <dt>{t('stateAge')}</dt>
-              <dd data-testid="state-age">{stateAge}</dd>
+              <dd data-testid="state-age" title={stateAgeWhy ?? undefined}>
+                {stateAgeLine}
+              </dd>
             </>
           )}
           {process.blocked && (
