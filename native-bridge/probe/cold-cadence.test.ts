@@ -165,6 +165,10 @@ describe('whole-machine frames re-check cold processes on a slower cadence, and 
     // other processes on the machine may take the PID first: try a few times
     for (let attempt = 0; attempt < 10; attempt++) {
       const old = started('sleep', ['1000']);
+      // A PID comes round again only after the cursor went past it (and round pid_max): one more process moves
+      // it past, as any would. (Rewound to exactly the cursor the last frame saw, by ns_last_pid alone, the new
+      // process is found at the old one's next check instead: its clock differs.)
+      await reap(started('true', []));
       await until('sleep asleep', () => readFileSync(`/proc/${old.pid}/wchan`, 'latin1') === 'hrtimer_nanosleep');
       await until('the sleep shown as cold', () => find(watch.sample(), old.pid)?.checkedAt !== undefined);
       await reap(old);

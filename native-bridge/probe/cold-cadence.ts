@@ -13,7 +13,10 @@
  * A cold process is checked at once, whatever its phase, when:
  * - its PID may have been handed out since the last sample (AllPids.mayBeNew):
  *   a PID is reused only through a new allocation, so a reused PID is never
- *   shown as the process that had it;
+ *   shown as the process that had it. (One exception: the cursor rewound by
+ *   writing /proc/sys/kernel/ns_last_pid, as checkpoint/restore tools do, to
+ *   exactly the value the last sample saw. The new process is then found at
+ *   the old one's next check, within `recheckMs`: its clock differs.);
  * - it forked (a new process names it as parent): it ran;
  * - something it holds changed in this sample's per-tick reads (a pipe's fill,
  *   read whenever a holder ran): the process on the other end ran, and it may
