@@ -5,7 +5,10 @@
  * started for it and killed after. CPU time of this process (getrusage
  * RUSAGE_SELF through process.cpuUsage: every thread, user + system) over a
  * fixed wall-clock window, as a share of one core, against the 5% budget.
- * Also the diagnose pass alone on a snapshot of that machine (median).
+ * Also the diagnose pass alone on a snapshot of that machine (median), and
+ * the cadence the frames said they used for cold processes
+ * (native-bridge/probe/cold-cadence.ts): how many were cold, and how old the
+ * states shown were.
  *
  * `npm run bench` runs it as part 4; alone: `node --import tsx bench/observe-cost.ts`.
  */
@@ -42,6 +45,29 @@ export interface ObserveCost {
   sampleP95Ms: number;
   /** diagnose() alone on a snapshot of this machine, median CPU time (ms). */
   diagnoseMs: number;
+  /** The cadence the frames carried (Snapshot.cadence): null when they had none. */
+  cadence: Snapshot['cadence'] | null;
+  /** Per measured frame, medians: processes cold (carrying checkedAt), and of those shown as last confirmed before the frame. */
+  coldPerFrame: number;
+  waitedPerFrame: number;
+  /** The age of every state shown as last confirmed, over the measured frames (ms): median and largest. */
+  ageMedianMs: number;
+  ageMaxMs: number;
+}
+
+/** How many processes of `frame` are cold, how many shown as confirmed before it, and those states' ages (ms). */
+function coldOf(frame: Snapshot, ages: number[]): { cold: number; waited: number } {
+  let cold = 0;
+  let waited = 0;
+  for (const proc of frame.processes) {
+    if (proc.checkedAt === undefined) continue;
+    cold++;
+    if (proc.checkedAt < frame.takenAt) {
+      waited++;
+      ages.push(frame.takenAt - proc.checkedAt);
+    }
+  }
+  return { cold, waited };
 }
 
 /** Starts `count` idle `sleep` processes and resolves once the kernel shows each asleep (state S). */
@@ -78,17 +104,21 @@ export async function measureObserveCost(extra: number, seconds: number, warmSec
     await tickFor(warmSeconds, () => (last = sampler.sample({ all: true })));
     await settle();
     const durations: number[] = [];
+    const frames: Snapshot[] = [];
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const ticks = await tickFor(seconds, () => {
       const t = performance.now();
       last = sampler.sample({ all: true });
       durations.push(performance.now() - t);
+      frames.push(last);
     });
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const snapshot = last ?? sampler.sample({ all: true });
+    const ages: number[] = [];
+    const counts = frames.map((frame) => coldOf(frame, ages));
     // CPU time, not wall time: on a loaded machine a pass waits for a core as long as it runs
     const passes: number[] = [];
     for (let i = 0; i < 21; i++) {
@@ -109,6 +139,11 @@ export async function measureObserveCost(extra: number, seconds: number, warmSec
       sampleMs: median(durations),
       sampleP95Ms: quantile(durations, 0.95),
       diagnoseMs: median(passes),
+      cadence: snapshot.cadence ?? null,
+      coldPerFrame: median(counts.map((c) => c.cold)),
+      waitedPerFrame: median(counts.map((c) => c.waited)),
+      ageMedianMs: ages.length > 0 ? median(ages) : 0,
+      ageMaxMs: ages.length > 0 ? Math.max(...ages) : 0,
     };
   } finally {
     sampler.close();
@@ -138,6 +173,9 @@ export function observeCostLines(cost: ObserveCost): string[] {
     `   +${cost.extra} idle sleep processes: ${cost.processes} processes and ${cost.objects} objects in a frame`,
     `   ${cost.ticks} ticks in ${(cost.wallMs / 1000).toFixed(1)} s (${cost.achievedHz.toFixed(1)} Hz): ${cost.cpuMs.toFixed(0)} ms of CPU = ${pct(cost.coreShare)} of one core`,
     `   sample() median ${cost.sampleMs.toFixed(2)} ms, 95th percentile ${cost.sampleP95Ms.toFixed(2)} ms; the diagnose pass alone ${cost.diagnoseMs.toFixed(2)} ms of CPU (median)`,
+    cost.cadence
+      ? `   cold processes (CPU clock still for ${cost.cadence.coldAfterMs / 1000} s) re-checked every ${cost.cadence.recheckMs / 1000} s: per frame ${cost.coldPerFrame} cold, ${cost.waitedPerFrame} shown as last confirmed (state age median ${(cost.ageMedianMs / 1000).toFixed(2)} s, largest ${(cost.ageMaxMs / 1000).toFixed(2)} s)`
+      : '   every process checked at every tick (no cadence)',
     ...(cost.achievedHz < OBSERVE_HZ * 0.9 ? [`   NOTE: only ${cost.achievedHz.toFixed(1)} of ${OBSERVE_HZ} ticks a second: the engine waited for a core (machine load ${loadavg()[0]!.toFixed(1)}); its share is of the ticks it got`] : []),
   ];
 }

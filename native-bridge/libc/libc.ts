@@ -81,6 +81,8 @@ export const native = {
   waitpid: lib.func('int waitpid(int pid, _Out_ int *status, int options)') as (pid: number, status: Int32Array, options: number) => number,
   mkfifo: lib.func('int mkfifo(const char *path, unsigned int mode)') as (path: string, mode: number) => number,
   unlink: lib.func('int unlink(const char *path)') as (path: string) => number,
+  /* struct pollfd { int fd; short events; short revents; }: 8 bytes each */
+  poll: lib.func('int poll(_Inout_ uint8_t *fds, unsigned long nfds, int timeout)') as (fds: Uint8Array, nfds: number, timeout: number) => number,
 };
 
 /** The errno of the last failed call on this thread (koffi keeps it per call). */

@@ -97,6 +97,15 @@ export interface ProcessInfo {
   error?: string;
   /** /proc/PID/io when it was read (own processes, or as root): absent otherwise. */
   io?: ProcessIo;
+  /**
+   * Whole-machine frames, a process that has not run for a while ("cold"):
+   * when (ms since the epoch, the clock of `takenAt`) the kernel last
+   * confirmed this state. It is checked on a slower cadence
+   * (Snapshot.cadence) and shown as last read in between; `takenAt` when it
+   * was checked for this frame. Absent: read at this frame (every process of
+   * a PID or tree scope, and every process that ran recently).
+   */
+  checkedAt?: number;
   /** Set only when a wire frame cut `fds` (native-bridge/model/wire-frame.ts): how many descriptors the process has in all. */
   fdsTotal?: number;
   /** With `fdsTotal`: the descriptors left out of `fds`, counted by what they are open on and access. */
@@ -384,4 +393,10 @@ export interface Snapshot {
    * `takenAt` of the sample it diagnosed). Absent when not computed.
    */
   diagnosedAt?: number;
+  /**
+   * Whole-machine frames: a process whose CPU clock has not moved for
+   * `coldAfterMs` is checked once every `recheckMs` (probe/cold-cadence.ts),
+   * and shown in between as last confirmed (ProcessInfo.checkedAt).
+   */
+  cadence?: { coldAfterMs: number; recheckMs: number };
 }

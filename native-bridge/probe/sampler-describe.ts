@@ -31,6 +31,17 @@ export function describeProcess(proc: ScannedProcessWithExtras, objectOfTarget: 
   return info;
 }
 
+const NONE: ReadonlyMap<number, number> = new Map();
+
+/** `info` saying when its state was last confirmed (undefined: at this frame); a copy when that differs. */
+function withCheckedAt(info: ProcessInfo, at: number | undefined): ProcessInfo {
+  if (info.checkedAt === at) return info;
+  const copy = { ...info };
+  if (at === undefined) delete copy.checkedAt;
+  else copy.checkedAt = at;
+  return copy;
+}
+
 function mappedObjectIds(maps: NonNullable<ScannedProcessWithExtras['maps']>): string[] {
   const ids = new Set<string>();
   for (const entry of maps) {
@@ -68,20 +79,28 @@ export class ProcessDescriptions {
   private lastTargets: Map<string, string> | null = null;
   private last = new Map<number, { scan: ScannedProcessWithExtras; waitsOn: string | null; info: ProcessInfo }>();
 
-  describeAll(processes: Iterable<ScannedProcessWithExtras>, objectOfTarget: Map<string, string>, waits: Map<number, string>): ProcessInfo[] {
+  /** `checkedAt`: when the kernel last confirmed the processes shown as last read (ProcessInfo.checkedAt). */
+  describeAll(
+    processes: Iterable<ScannedProcessWithExtras>,
+    objectOfTarget: Map<string, string>,
+    waits: Map<number, string>,
+    checkedAt: ReadonlyMap<number, number> = NONE,
+  ): ProcessInfo[] {
     const sameTargets = this.lastTargets !== null && sameEntries(this.lastTargets, objectOfTarget);
     const next = new Map<number, { scan: ScannedProcessWithExtras; waitsOn: string | null; info: ProcessInfo }>();
     const infos: ProcessInfo[] = [];
     for (const proc of processes) {
       const waitsOn = waits.get(proc.pid) ?? null;
       const before = this.last.get(proc.pid);
+      const at = checkedAt.get(proc.pid);
       if (before && before.scan === proc && before.waitsOn === waitsOn && (sameTargets || sameObjects(before.info.fds, objectOfTarget))) {
         // kept as it was, entry and all: a watch of the whole machine allocates nothing for a process that has not run
-        next.set(proc.pid, before);
-        infos.push(before.info);
+        const kept = before.info.checkedAt === at ? before : { ...before, info: withCheckedAt(before.info, at) };
+        next.set(proc.pid, kept);
+        infos.push(kept.info);
         continue;
       }
-      const info = describeProcess(proc, objectOfTarget, waitsOn);
+      const info = withCheckedAt(describeProcess(proc, objectOfTarget, waitsOn), at);
       next.set(proc.pid, { scan: proc, waitsOn, info });
       infos.push(info);
     }

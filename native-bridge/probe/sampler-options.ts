@@ -32,6 +32,13 @@ export interface SamplerOptions extends Partial<ProbeOptions> {
    * every read on the calling thread. Default true.
    */
   parallel?: boolean;
+  /**
+   * Whole-machine snapshots only: a process whose CPU clock has not moved for
+   * this long (ms) is cold, checked once every `coldRecheckMs` instead of at
+   * every sample (cold-cadence.ts). Defaults 2000 and 1000.
+   */
+  coldAfterMs?: number;
+  coldRecheckMs?: number;
   /** Read signal masks in whole-machine snapshots too (off by default: one more file per process). */
   signalsEverywhere?: boolean;
   /**

@@ -25,11 +25,13 @@ import { fillPeerHolders, HoldersIndexCache } from './sampler-holders';
 import { ProcessDescriptions } from './sampler-describe';
 import { sameDescriptors, sameKeys } from './sampler-compare';
 import { DiagnosisTracker, type CounterReading } from './sampler-diagnoses';
+import { ColdCadence, idleRefreshDue, type CadenceMarks } from './cold-cadence';
 
 export { WATCH_SAMPLER_OPTIONS, type SamplerOptions, type Scope } from './sampler-options';
+export { idleRefreshDue } from './cold-cadence';
 
-/** A process as last read, when (ms) its slow parts were, and its descriptor count then. */
-interface PreviousScan {
+/** A process as last read, when (ms) its slow parts were, its descriptor count then, and its cadence marks (cold-cadence.ts). */
+interface PreviousScan extends CadenceMarks {
   scan: ScannedProcessWithExtras;
   at: number;
   fdCount: number;
@@ -70,6 +72,8 @@ export class Sampler {
   private verifyIdle = false;
   /** The other processes' descriptor links the holder search read (a process's first scan may take them). */
   private readonly linkTables: OtherLinkTables;
+  /** Whole-machine mode: how often a process that has not run is checked (cold-cadence.ts). */
+  private readonly cadence: ColdCadence;
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
@@ -87,6 +91,7 @@ export class Sampler {
     this.parallel = options.parallel ?? true;
     this.probes = createKindProbes(this.pidfds);
     this.io = options.readIo ? new ProcIoFiles(options.holdFiles !== false) : null;
+    this.cadence = new ColdCadence(options.coldAfterMs, options.coldRecheckMs);
     this.diagnoses = options.diagnose ? new DiagnosisTracker(options.diagnose === true ? {} : options.diagnose) : null;
   }
 
@@ -142,8 +147,19 @@ export class Sampler {
     this.verifyIdle = false;
     const scanClocks = this.diagnoses ? new Map<number, CounterReading>() : null;
     if (scanClocks) this.scanClocks = scanClocks;
+    // whole machine: processes shown as last confirmed, with when (cold-cadence.ts)
+    const waited = new Map<number, number>();
+    const cadence = wholeMachine && !verifyIdle && this.fdRefreshMs > 0 ? this.cadence : null;
+    this.cadence.begin();
     for (const pid of pooled ? [] : requested) {
       const previous = this.previous.get(pid);
+      if (previous && cadence?.mayWait(pid, previous, now, this.allPids)) {
+        idle.add(pid);
+        unchanged++;
+        processes.set(pid, previous.scan);
+        waited.set(pid, previous.checkedAt);
+        continue;
+      }
       // never scanned, but the holder search read its links: they may be its table (below)
       const searched = !previous && this.fdRefreshMs > 0 && this.linkTables.has(pid);
       // after invalidate(), or to take the search's links: whether it is off a CPU now, read before its clock
@@ -159,6 +175,9 @@ export class Sampler {
         const due = !(wholeMachine && !slowSignals) && idleRefreshDue(pid, previous.at, now, this.idleRefreshMs);
         const scan = due ? this.refreshIdle(pid, previous, now) : previous.scan;
         if (scan) {
+          const marks = this.previous.get(pid)!;
+          marks.checkedAt = now;
+          if (cadence?.isCold(marks, now)) waited.set(pid, now);
           idle.add(pid);
           if (scan === previous.scan) unchanged++;
           processes.set(pid, scan);
@@ -194,11 +213,15 @@ export class Sampler {
         const fdCount = fdCountNow > 0 ? fdCountNow : readSlow || !previous ? this.reader.fdCount(pid) : previous.fdCount;
         if (previous) {
           // updated in place: nothing else holds it, and a tick then allocates nothing for it
+          if (previous.scan.cpuNs !== cpuNs) previous.movedAt = now;
+          previous.checkedAt = now;
           previous.scan = scanned;
           previous.at = at;
           previous.fdCount = fdCount;
         } else {
-          this.previous.set(pid, { scan: scanned, at, fdCount });
+          this.previous.set(pid, { scan: scanned, at, fdCount, checkedAt: now, movedAt: now });
+          // a new process: its parent forked it, so ran
+          if (wholeMachine) this.cadence.suspect(scanned.ppid);
         }
       }
       if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
@@ -260,8 +283,10 @@ export class Sampler {
       }
     }
     if (!wholeMachine && this.peerHolders) fillPeerHolders(objects, this.peerHolders, scannedPids, now);
-    const infos = this.descriptions.describeAll(processes.values(), objectOfTarget, waits);
+    if (cadence) cadence.watchPipes(objects);
+    const infos = this.descriptions.describeAll(processes.values(), objectOfTarget, waits, waited);
     const snapshot: Snapshot = { takenAt, durationMs: performance.now() - started, processes: infos, objects, problems };
+    if (cadence) snapshot.cadence = { coldAfterMs: cadence.coldAfterMs, recheckMs: cadence.recheckMs };
     // Judged when first wanted, not here: a process that runs at every tick (a lesson's Node actor) never lets
     // it be reused, and with a thousand pool workers the judgement looks at ~500,000 holders.
     // Nothing changes the snapshot's objects before then: the next sample asks first, before any probe runs.
@@ -340,6 +365,8 @@ export class Sampler {
       if (parent && parent.state !== 'Z' && parent.state !== 'X') continue;
       const previous = this.previous.get(pid);
       const fresh = previous ? this.refreshIdle(pid, previous, now) : null;
+      // a cold process keeps its older checkedAt (only its stat was read): its clock is read at the next sample
+      this.cadence.suspect(pid);
       if (fresh) processes.set(pid, fresh);
       else {
         processes.delete(pid);
@@ -362,22 +389,6 @@ export class Sampler {
     this.io?.close();
     for (const probe of this.probes) probe.close?.();
   }
-}
-
-/**
- * Whether an idle process read at `at` is due for its periodic read at `now`:
- * when a boundary of its own period has passed since. Each pid's boundaries
- * are shifted by a phase of its own, so a thousand processes read together
- * (a pool's workers) are refreshed a few at each tick rather than all in one
- * sample every `periodMs` (~300 ms at a time on a loaded machine: a frame
- * dropped in ten). No process goes longer than `periodMs` without one.
- */
-export function idleRefreshDue(pid: number, at: number, now: number, periodMs: number): boolean {
-  if (now - at >= periodMs) return true;
-  if (periodMs <= 0) return true;
-  // Knuth's multiplicative hash spreads consecutive pids over the period
-  const phase = (Math.imul(pid, 2654435761) >>> 0) % periodMs;
-  return Math.floor((now + phase) / periodMs) !== Math.floor((at + phase) / periodMs);
 }
 
 /** One snapshot, with nothing held afterwards, and what it shows wrong (diagnoses: a pure pass over it). */

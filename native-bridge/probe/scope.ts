@@ -50,18 +50,44 @@ export function lastPidCreated(): string | null {
 export class AllPids {
   private cursor: string | null = null;
   private pids: number[] = [];
+  /** The last PID handed out by the end of the latest listing (NaN: unknown). */
+  private covered = Number.NaN;
+  /** The PIDs handed out between the two latest list() calls, (from, to] cyclically; null: unknown, any may be new. */
+  private handedOut: { from: number; to: number } | null = null;
 
   list(): number[] {
     const cursor = lastPidCreated();
     if (cursor === null || cursor !== this.cursor) {
       this.pids = listAllPids();
+      // read again after the listing: a PID handed out while it ran is in this range, or in the next one
+      const after = Number(lastPidCreated() ?? Number.NaN);
+      this.handedOut = Number.isNaN(this.covered) || Number.isNaN(after) ? null : { from: this.covered, to: after };
+      this.covered = cursor === null ? Number.NaN : after;
       this.cursor = cursor;
+    } else {
+      this.handedOut = { from: this.covered, to: this.covered };
     }
     return this.pids.slice();
   }
 
+  /**
+   * Whether `pid` may have been handed out (to a new process, or to a new
+   * process reusing it) between the two latest list() calls. The kernel hands
+   * PIDs out cyclically (idr_alloc_cyclic): every PID handed out lies between
+   * the cursor before and the cursor after, going round past pid_max. Going
+   * all the way round between two samples a tick apart would take millions of
+   * forks; a caller that waited long re-reads everything anyway.
+   */
+  mayBeNew(pid: number): boolean {
+    const range = this.handedOut;
+    if (range === null) return true;
+    if (range.from === range.to) return false;
+    return range.from < range.to ? pid > range.from && pid <= range.to : pid > range.from || pid <= range.to;
+  }
+
   forget(): void {
     this.cursor = null;
+    this.covered = Number.NaN;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Locale } from '../../native-bridge/model/frame-types';
+import { cadenceEn, cadenceZhHans, cadenceZhHant } from './cadence-strings';
 import { diagnoseEn, diagnoseZhHans, diagnoseZhHant } from './diagnose-strings';
 import { mapEn, mapZhHans, mapZhHant } from './map-strings';
 import { semEn, semZhHans, semZhHant } from './sem-strings';
@@ -113,6 +114,7 @@ const en = {
   ...signalEn,
   ...raceEn,
   ...wireEn,
+  ...cadenceEn,
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -209,6 +211,7 @@ const zhHans: Table = {
   ...signalZhHans,
   ...raceZhHans,
   ...wireZhHans,
+  ...cadenceZhHans,
 };
 
 const zhHant: Table = {
@@ -302,6 +305,7 @@ const zhHant: Table = {
   ...signalZhHant,
   ...raceZhHant,
   ...wireZhHant,
+  ...cadenceZhHant,
 };
 
 export const STRINGS: Record<Locale, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

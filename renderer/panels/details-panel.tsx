@@ -1,6 +1,7 @@
 import { peekText } from '../format/bytes-text';
 import { blockedSentence, objectLabel, stateWord } from '../format/kernel-words';
 import { omittedFdsText, omittedHoldersText } from '../format/omitted-words';
+import { stateAgeText } from '../format/state-age-words';
 import { useT } from '../i18n/use-t';
 import { MmapLockFacts } from './mmap-lock-facts';
 import { useAppStore } from '../store/app-store';
@@ -14,6 +15,9 @@ export function DetailsPanel() {
     selection?.startsWith('process:') ? (s.frame?.processes.find((p) => `process:${p.pid}` === selection) ?? null) : null,
   );
   const object = useAppStore((s) => (selection && !selection.startsWith('process:') ? (s.frame?.objects.find((o) => o.id === selection) ?? null) : null));
+  // strings, not objects: the panel renders again only when the words change
+  const stateAgeLine = useAppStore((s) => (process ? (stateAgeText(process, s.frame, t)?.line ?? null) : null));
+  const stateAgeWhy = useAppStore((s) => (process ? (stateAgeText(process, s.frame, t)?.why ?? null) : null));
   return (
     <section className="panel details-panel" aria-labelledby="details-title" data-testid="details-panel">
       <h2 id="details-title">{t('details')}</h2>
@@ -24,6 +28,14 @@ export function DetailsPanel() {
           <dd>{`${process.pid} (ppid ${process.ppid}) ${process.comm}`}</dd>
           <dt>{t('state')}</dt>
           <dd>{`${stateWord(process, t)} (${process.state})`}</dd>
+          {stateAgeLine && (
+            <>
+              <dt>{t('stateAge')}</dt>
+              <dd data-testid="state-age" title={stateAgeWhy ?? undefined}>
+                {stateAgeLine}
+              </dd>
+            </>
+          )}
           {process.blocked && (
             <>
               <dt>{t('statusBlocked')}</dt>

@@ -95,7 +95,43 @@ function readThroughHolders(holders: Holder[], queuedKnown: number | null, borro
   return read;
 }
 
-function collect(ctx: ProbeContext, borrow: DescriptorBorrower): KindProbeResult {
+const POLLPRI = 0x2;
+const POLLERR = 0x8;
+const POLLNVAL = 0x20;
+
+/**
+ * Where this process sees an mqueue filesystem, read again only after its
+ * mount table changed: poll(2) on a held /proc/self/mountinfo reports
+ * POLLPRI once per change of the mount namespace (fs/proc_namespace.c,
+ * mounts_poll). One poll a tick instead of reading and parsing mountinfo.
+ */
+export class MqueueMountWatch {
+  private fd = -1;
+  private mount: string | null = null;
+  private readonly pollfd = Buffer.alloc(8);
+
+  current(): string | null {
+    if (this.fd < 0) {
+      // held before the read: a change after it shows in the next poll
+      this.fd = native.open('/proc/self/mountinfo', O_RDONLY | O_CLOEXEC, 0);
+      this.mount = mqueueMount();
+      return this.mount;
+    }
+    this.pollfd.writeInt32LE(this.fd, 0);
+    this.pollfd.writeInt16LE(POLLPRI, 4);
+    this.pollfd.writeInt16LE(0, 6);
+    const ready = native.poll(this.pollfd, 1, 0);
+    if (ready < 0 || (ready > 0 && (this.pollfd.readInt16LE(6) & (POLLPRI | POLLERR | POLLNVAL)) !== 0)) this.mount = mqueueMount();
+    return this.mount;
+  }
+
+  close(): void {
+    if (this.fd >= 0) native.close(this.fd);
+    this.fd = -1;
+  }
+}
+
+function collect(ctx: ProbeContext, borrow: DescriptorBorrower, mounts: MqueueMountWatch | null): KindProbeResult {
   const byName = new Map<string, Found>();
   for (const p of ctx.processes.values()) {
     for (const fd of p.fds) {
@@ -109,7 +145,7 @@ function collect(ctx: ProbeContext, borrow: DescriptorBorrower): KindProbeResult
   }
   /* nothing held in a PID scope: no need to look for a mount (a mountinfo read per tick) */
   if (!ctx.wholeMachine && byName.size === 0) return { objects: [], targets: new Map() };
-  const mount = mqueueMount();
+  const mount = mounts ? mounts.current() : mqueueMount();
   if (ctx.wholeMachine && mount) {
     try {
       for (const entry of readdirSync(mount)) {
@@ -145,8 +181,9 @@ function collect(ctx: ProbeContext, borrow: DescriptorBorrower): KindProbeResult
 }
 
 /** A probe that reads queues through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
-export function createMqueueProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
-  return { name: 'mqueue', reaches: (target) => CANDIDATE.test(target), collect: (ctx) => collect(ctx, borrow) };
+export function createMqueueProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe & { close(): void } {
+  const mounts = new MqueueMountWatch();
+  return { name: 'mqueue', reaches: (target) => CANDIDATE.test(target), collect: (ctx) => collect(ctx, borrow, mounts), close: () => mounts.close() };
 }
 
-export const mqueueProbe: KindProbe = createMqueueProbe();
+export const mqueueProbe: KindProbe = { name: 'mqueue', reaches: (target) => CANDIDATE.test(target), collect: (ctx) => collect(ctx, borrowOnce, null) };
