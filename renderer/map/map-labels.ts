@@ -20,7 +20,7 @@ export function fanLines(fan: FanUnit, t: Translate): { head: string; counts: st
 
 /**
  * What the members hold of each other's pipes, or null when they hold no pipe:
- * "holding 19,900 write ends of siblings' pipes (up to 199 each)" against
+ * "holding 19,900 siblings' write ends (up to 199 each)" against
  * "each holds only its own read end" (the pool's trap, keeps against closes).
  */
 export function fanHoldings(fan: FanUnit, t: Translate): { text: string; trap: boolean } | null {
