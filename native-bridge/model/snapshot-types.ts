@@ -97,6 +97,12 @@ export interface ProcessInfo {
   error?: string;
   /** /proc/PID/io when it was read (own processes, or as root): absent otherwise. */
   io?: ProcessIo;
+  /**
+   * Its descriptor table is not read yet (a process seen first while a burst
+   * of new processes is read a budget at a time): `fds` is empty, not known
+   * empty. Counted in Snapshot.unreadTables.
+   */
+  fdsUnread?: true;
   /** Set only when a wire frame cut `fds` (native-bridge/model/wire-frame.ts): how many descriptors the process has in all. */
   fdsTotal?: number;
   /** With `fdsTotal`: the descriptors left out of `fds`, counted by what they are open on and access. */
@@ -377,4 +383,12 @@ export interface Snapshot {
    * `takenAt` of the sample `diagnoses` were computed from. Absent when not computed.
    */
   diagnosedAt?: number;
+  /**
+   * Descriptor tables this snapshot has not read yet, while a burst of new
+   * processes is read a budget at a time (probe/process/table-budget.ts):
+   * `inScope` processes listed with `fdsUnread`, and `outside` processes
+   * outside the scope whose holders of the scope's objects are not listed
+   * yet. Absent when every table is read.
+   */
+  unreadTables?: { inScope: number; outside: number };
 }

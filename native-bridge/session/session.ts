@@ -30,7 +30,7 @@ import type { Snapshot } from '../model/snapshot-types';
 import { validateParams } from '../lessons/lesson-params';
 import { allLessons, lessonSummaries } from '../lessons/registry';
 import type { Lesson } from '../lessons/lesson-types';
-import { Sampler, WATCH_SAMPLER_OPTIONS } from '../probe';
+import { LESSON_TABLE_BUDGET, Sampler, WATCH_SAMPLER_OPTIONS } from '../probe';
 import { processExists } from '../actor/reaper';
 import type { ExitStatus } from '../model/frame-types';
 import { Observation, ObserveError } from './observation';
@@ -80,7 +80,8 @@ export class Session implements EngineSession {
     this.lessonSet = options.lessons ?? allLessons;
     // Descriptor tables are re-read every 200 ms, when a process's fd count
     // changes, and right after every syscall event (invalidate below).
-    this.sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, diagnose: true });
+    // New tables are read a budget at a time while a lesson's processes are born (pool: Snapshot.unreadTables).
+    this.sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, tableBudget: LESSON_TABLE_BUDGET, diagnose: true });
   }
 
   async handle(input: unknown): Promise<CommandResult> {
