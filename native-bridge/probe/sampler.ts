@@ -72,6 +72,8 @@ export class Sampler {
   private readonly linkTables: OtherLinkTables;
   /** Per sample, how long reading tables not read before may take (PID scopes; null: no limit). */
   private readonly tableBudget: TableBudget | null;
+  /** Whether the last sample left some of the scope's tables unread (the passes are reading them). */
+  private unreadBefore = false;
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
@@ -144,7 +146,7 @@ export class Sampler {
     const verifyIdle = this.verifyIdle;
     this.verifyIdle = false;
     // a PID scope's tables not read before are read a budget at a time: the rest by the search's passes
-    const budget: ReadBudget = !wholeMachine && this.tableBudget ? this.tableBudget.begin(this.linkTables.behind) : UNLIMITED;
+    const budget: ReadBudget = !wholeMachine && this.tableBudget ? this.tableBudget.begin(this.linkTables.behind || this.unreadBefore) : UNLIMITED;
     const unread = new Set<number>();
     for (const pid of pooled ? [] : requested) {
       const previous = this.previous.get(pid);
@@ -171,10 +173,15 @@ export class Sampler {
       }
       // off a CPU now and its clock as when the search read its links: it has not run since, they are its table
       const links = searched && offCpu && cpuNs !== null ? this.linkTables.linksIfUnchanged(pid, cpuNs) : null;
-      if (first && !links && this.tableBudget && budget !== UNLIMITED && (budget.spent() || this.linkTables.behind)) {
+      // a table a pass read for it but that it changed since (a busy process) is read here: passes would chase it
+      const chased = searched && previous !== undefined;
+      if (first && !links && !chased && budget !== UNLIMITED && (budget.spent() || this.linkTables.behind || this.unreadBefore)) {
         // the budget is spent, or the search's passes are reading others already: this table joins them
         const scan = scanWithoutTable(pid, this.reader, this.options, cpuNs, previous?.scan);
-        if (!scan) continue;
+        if (!scan) {
+          problems.push({ pid, reason: 'no such process' });
+          continue;
+        }
         unread.add(pid);
         processes.set(pid, scan);
         if (previous) previous.scan = scan;
@@ -240,6 +247,7 @@ export class Sampler {
 
     if (this.tableBudget && !wholeMachine) {
       this.linkTables.wantTables(unread);
+      this.unreadBefore = unread.size > 0;
       // the passes go on even while the scope holds nothing known to search for (every table unread)
       if (unread.size > 0 || this.linkTables.behind) this.linkTables.refresh(scannedPids, budget, now);
     }

@@ -58,7 +58,7 @@ export class OtherLinkTables {
   private pass: Pass | null = null;
   /** Processes of the scope whose first scan waits for the search to read their table. */
   private wanted = new Set<number>();
-  /** Tables queued and not published at the last publication (the next pass reads them). */
+  /** Tables of processes outside the scope queued and not read at the last publication (the next pass reads them). */
   private left = 0;
   /** Bumped at every publication: an answer walked from older tables is out of date. */
   version = 0;
@@ -112,7 +112,8 @@ export class OtherLinkTables {
     const done = pass.taken >= pass.queue.length;
     if (!done && pass.readMs < PUBLISH_READ_MS) return false;
     this.tables = pass.next;
-    this.left = pass.queue.length - pass.taken;
+    // the scope's own leftovers are the Sampler's to count (unread first scans): these are the others
+    this.left = pass.queue.slice(pass.taken).filter((pid) => !scanned.has(pid)).length;
     this.pass = null;
     this.version++;
     this.publishedAt = now;
