@@ -89,12 +89,12 @@ export const WATCH_SAMPLER_OPTIONS: Readonly<SamplerOptions> = { fdRefreshMs: 20
 
 /**
  * The lesson's sampler (session.ts) adds this: tables not read before take
- * at most 4 ms a sample while PIDs are handed out fast, 50 ms while some are
+ * at most 4 ms a sample while PIDs are handed out fast, 200 ms while some are
  * left over from such a burst, and no limit otherwise. A pool's parent
  * starting a thousand workers keeps the CPU, and the frames keep coming,
  * saying how many tables are still to read (Snapshot.unreadTables).
  */
-export const LESSON_TABLE_BUDGET: Readonly<TableBudgetMs> = { burst: 4, settled: 50 };
+export const LESSON_TABLE_BUDGET: Readonly<TableBudgetMs> = { burst: 4, settled: 200 };
 
 export function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
