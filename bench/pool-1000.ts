@@ -6,9 +6,13 @@
  *     anon_pipe_read, read from /proc): budget 5 s;
  *   - PSS of all the lesson's processes (parent actor + workers), from
  *     /proc/PID/smaps_rollup: budget 1 GiB;
- *   - frames at 30 Hz keep up: over a window with every worker asleep, the
- *     interval between frames and the sampling time per frame, first third
- *     vs last third (a growing interval is a growing lag).
+ *   - the tables left unread during the start (Snapshot.unreadTables: the
+ *     engine reads new tables a budget at a time while PIDs are handed out
+ *     fast): how many frames came meanwhile, the most left unread, and when
+ *     a frame first had every table read, with the engine's CPU until then;
+ *   - frames at 30 Hz keep up: over a window with every worker asleep and
+ *     every table read, the interval between frames and the sampling time
+ *     per frame, first third vs last third (a growing interval is a growing lag).
  * Run alone: `node --import tsx bench/pool-1000.ts [closes|keeps]`; `npm run bench` runs both versions last.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -34,6 +38,8 @@ export interface PoolBench {
   blocked: number;
   /** CPU time (ms) until every worker was asleep: the parent actor, all workers together, this engine. */
   cpuMs: { parent: number; workers: number; engine: number };
+  /** Frames from the step until every worker was asleep, the most tables any left unread, and when a frame first had every table read (ms after the step began; the engine's CPU until then). */
+  burst: { frames: number; unreadMax: { inScope: number; outside: number }; readAllMs: number; engineCpuMs: number };
   pssKiB: { parent: number; workers: number; engine: number };
   frames: { count: number; expected: number; intervalMs: [number, number, number]; sampleMs: [number, number]; firstThird: number; lastThird: number; processes: number };
   cleanupMs: number;
@@ -141,8 +147,21 @@ export async function measurePool(version: 'closes' | 'keeps'): Promise<PoolBenc
       engine: (engineUsed.user + engineUsed.system) / 1000,
     };
     const pss = { parent: pssKiB(parent), workers: workers.reduce((sum, pid) => sum + pssKiB(pid), 0), engine: pssKiB(process.pid) };
+    const burstFrames = frames.filter((f) => f.at >= started && f.at <= started + blockedMs).length;
+    /* every table read: a frame with all the workers, none unread */
+    const allRead = (frame: Frame): boolean => !frame.unreadTables && frame.processes.length > WORKERS && frame.processes.every((p) => !p.fdsUnread);
+    while (performance.now() < deadline && !frames.some((f) => f.at >= started && allRead(f.frame))) await new Promise((r) => setTimeout(r, 20));
+    const readAll = frames.find((f) => f.at >= started && allRead(f.frame));
+    const readAllMs = readAll ? readAll.at - started : NaN;
+    const readAllCpu = process.cpuUsage(engineCpu);
+    const unreadMax = { inScope: 0, outside: 0 };
+    for (const { frame } of frames) {
+      unreadMax.inScope = Math.max(unreadMax.inScope, frame.unreadTables?.inScope ?? 0);
+      unreadMax.outside = Math.max(unreadMax.outside, frame.unreadTables?.outside ?? 0);
+    }
+    const burst = { frames: burstFrames, unreadMax, readAllMs, engineCpuMs: (readAllCpu.user + readAllCpu.system) / 1000 };
 
-    /* frames with every worker asleep: nothing changes, so any growth is the engine falling behind */
+    /* frames with every worker asleep and every table read: nothing changes, so any growth is the engine falling behind */
     const from = frames.length;
     await new Promise((r) => setTimeout(r, WINDOW_MS));
     const window = frames.slice(from);
@@ -168,6 +187,7 @@ export async function measurePool(version: 'closes' | 'keeps'): Promise<PoolBenc
       blockedMs,
       blocked,
       cpuMs,
+      burst,
       pssKiB: pss,
       frames: {
         count: window.length,
@@ -203,10 +223,14 @@ export function reportPool(results: PoolBench[], say: (line?: string) => void): 
     say(
       `          CPU time until then (what a busy machine cannot stretch): parent actor ${ms(r.cpuMs.parent)} (pipe2 + posix_spawn + close, ${WORKERS}x), workers ${ms(r.cpuMs.workers)} together (after exec; /proc counts it in 10 ms ticks per process, so most round to 0), engine ${ms(r.cpuMs.engine)} (sampling at ${RATE_HZ} Hz meanwhile)`,
     );
+    const b = r.burst;
+    say(
+      `          meanwhile ${b.frames} frames (${(b.frames / (r.blockedMs / 1000)).toFixed(1)} a second), at most ${b.unreadMax.inScope} of the lesson's tables and ${b.unreadMax.outside} other processes' left unread in a frame; every table read ${ms(b.readAllMs)} after the step began (engine CPU until then ${ms(b.engineCpuMs)})`,
+    );
     say(`   ${mark(total < PSS_BUDGET_KIB)} PSS of the lesson's processes: ${mib(total)} (parent actor ${mib(r.pssKiB.parent)}, ${WORKERS} workers ${mib(r.pssKiB.workers)}, ${(r.pssKiB.workers / WORKERS).toFixed(0)} KiB each) (budget ${mib(PSS_BUDGET_KIB)}); the engine itself ${mib(r.pssKiB.engine)}`);
     const keepsUp = f.count >= f.expected * 0.9 && f.lastThird <= f.firstThird * 1.2;
     say(
-      `   ${mark(keepsUp)} frames at ${RATE_HZ} Hz: ${f.count} of ${f.expected} in ${WINDOW_MS / 1000} s; interval median ${ms(f.intervalMs[0])}, p95 ${ms(f.intervalMs[1])}, max ${ms(f.intervalMs[2])}; first third ${ms(f.firstThird)} vs last third ${ms(f.lastThird)}; sampling ${ms(f.sampleMs[0])} median, ${ms(f.sampleMs[1])} p95 for ${f.processes} processes`,
+      `   ${mark(keepsUp)} frames at ${RATE_HZ} Hz, every table read: ${f.count} of ${f.expected} in ${WINDOW_MS / 1000} s; interval median ${ms(f.intervalMs[0])}, p95 ${ms(f.intervalMs[1])}, max ${ms(f.intervalMs[2])}; first third ${ms(f.firstThird)} vs last third ${ms(f.lastThird)}; sampling ${ms(f.sampleMs[0])} median, ${ms(f.sampleMs[1])} p95 for ${f.processes} processes`,
     );
     for (const line of wireCostLines(r.wire)) say(`          ${line}`);
     say(`          lesson.stop took ${ms(r.cleanupMs)}; workers left afterwards: ${r.left}`);

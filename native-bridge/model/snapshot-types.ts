@@ -106,6 +106,12 @@ export interface ProcessInfo {
    * a PID or tree scope, and every process that ran recently).
    */
   checkedAt?: number;
+  /**
+   * Its descriptor table is not read yet (a process seen first while a burst
+   * of new processes is read a budget at a time): `fds` is empty, not known
+   * empty. Counted in Snapshot.unreadTables.
+   */
+  fdsUnread?: true;
   /** Set only when a wire frame cut `fds` (native-bridge/model/wire-frame.ts): how many descriptors the process has in all. */
   fdsTotal?: number;
   /** With `fdsTotal`: the descriptors left out of `fds`, counted by what they are open on and access. */
@@ -399,4 +405,12 @@ export interface Snapshot {
    * and shown in between as last confirmed (ProcessInfo.checkedAt).
    */
   cadence?: { coldAfterMs: number; recheckMs: number };
+  /**
+   * Descriptor tables this snapshot has not read yet, while a burst of new
+   * processes is read a budget at a time (probe/process/table-budget.ts):
+   * `inScope` processes listed with `fdsUnread`, and `outside` processes
+   * outside the scope whose holders of the scope's objects are not listed
+   * yet. Absent when every table is read.
+   */
+  unreadTables?: { inScope: number; outside: number };
 }

@@ -27,6 +27,7 @@
  */
 import type { IpcObject } from '../model/snapshot-types';
 import type { AllPids } from './scope';
+import { idleRefreshDue } from './sampler-options';
 
 /** A process is cold once its CPU clock has not moved for this long (ms). */
 export const COLD_AFTER_MS = 2000;
@@ -94,20 +95,4 @@ export class ColdCadence {
   suspect(pid: number): void {
     if (pid > 0) this.raised.add(pid);
   }
-}
-
-/**
- * Whether a process read (or checked) at `at` is due again at `now`: when a
- * boundary of its own period has passed since. Each pid's boundaries are
- * shifted by a phase of its own, so a thousand processes read together (a
- * pool's workers) are taken a few at each tick rather than all in one sample
- * every `periodMs` (~300 ms at a time on a loaded machine: a frame dropped in
- * ten). No process goes longer than `periodMs` without one.
- */
-export function idleRefreshDue(pid: number, at: number, now: number, periodMs: number): boolean {
-  if (now - at >= periodMs) return true;
-  if (periodMs <= 0) return true;
-  // Knuth's multiplicative hash spreads consecutive pids over the period
-  const phase = (Math.imul(pid, 2654435761) >>> 0) % periodMs;
-  return Math.floor((now + phase) / periodMs) !== Math.floor((at + phase) / periodMs);
 }

@@ -4,4 +4,4 @@
  */
 export type { ProbeOptions } from './probe-types';
 export type { Scope } from './sampler';
-export { takeSnapshot, Sampler, WATCH_SAMPLER_OPTIONS, type SamplerOptions } from './sampler';
+export { takeSnapshot, Sampler, LESSON_TABLE_BUDGET, WATCH_SAMPLER_OPTIONS, type SamplerOptions } from './sampler';

@@ -28,6 +28,7 @@ export function describeProcess(proc: ScannedProcessWithExtras, objectOfTarget: 
   if (proc.uid !== null) info.uid = proc.uid;
   if (proc.error) info.error = proc.error;
   if (proc.io) info.io = proc.io;
+  if (proc.fdsUnread) info.fdsUnread = true;
   return info;
 }
 

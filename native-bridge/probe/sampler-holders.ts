@@ -7,6 +7,7 @@
 import type { Holder, IpcObject } from '../model/snapshot-types';
 import { isIpcCandidate } from './process/fd-table';
 import type { OtherHolderCache } from './process/holder-search';
+import type { ReadBudget } from './process/table-budget';
 import type { ScannedProcessWithExtras } from './process/process-scan';
 import type { HolderRef, KindProbe, ProbeContext, ScannedFd } from './probe-types';
 
@@ -42,6 +43,7 @@ export class HoldersIndexCache {
     search: OtherHolderCache | null,
     scanned: Set<number>,
     now: number,
+    budget?: ReadBudget,
   ): Map<string, HolderRef[]> {
     let index = this.index;
     let built = false;
@@ -52,7 +54,7 @@ export class HoldersIndexCache {
       index = { fdLists, held: new Set(holdersByTarget.keys()), extra: null, holdersByTarget };
       built = true;
     }
-    const extra = search ? search.lookup(index.held, scanned, now) : null;
+    const extra = search ? search.lookup(index.held, scanned, now, budget) : null;
     if (index.extra !== extra) {
       // an index another answer was merged into holds those holders: start again from the descriptors
       const holdersByTarget = built ? index.holdersByTarget : indexHolders(processes);
@@ -86,7 +88,7 @@ export class HoldersIndexCache {
  * The far end of a socket has its own inode, held by a process we did not
  * scan: find the holders of such peer sockets (cached like the search above).
  */
-export function fillPeerHolders(objects: IpcObject[], peerHolders: OtherHolderCache, scanned: Set<number>, now: number): void {
+export function fillPeerHolders(objects: IpcObject[], peerHolders: OtherHolderCache, scanned: Set<number>, now: number, budget?: ReadBudget): void {
   const orphans = new Map<string, IpcObject>();
   for (const object of objects) {
     if ((object.kind === 'unix' || object.kind === 'tcp' || object.kind === 'udp') && object.holders.length === 0) {
@@ -94,7 +96,7 @@ export function fillPeerHolders(objects: IpcObject[], peerHolders: OtherHolderCa
     }
   }
   if (orphans.size === 0) return;
-  const found = peerHolders.lookup(new Set(orphans.keys()), scanned, now);
+  const found = peerHolders.lookup(new Set(orphans.keys()), scanned, now, budget);
   for (const [target, holders] of found) orphans.get(target)?.holders.push(...holders);
 }
 

@@ -1,12 +1,13 @@
 /**
  * What a Sampler is asked to observe (its Scope) and how (SamplerOptions),
- * with the options the app and `ipcscope watch` tick with, and whether
+ * with the options the app and `ipcscope watch` tick with, when an idle process is due for its periodic read, and whether
  * shared memory exists for a full read to look for in maps.
  */
 import type { ProbeOptions } from './probe-types';
 import type { DiagnosisCadence } from './sampler-diagnoses';
 import { listDirectory, readSmallFile } from './process/fast-fs';
 import type { HeldSysvTables } from './kinds/sysvipc-table';
+import type { TableBudgetMs } from './process/table-budget';
 
 export type Scope = { pids: number[]; tree?: boolean } | { all: true };
 
@@ -52,9 +53,33 @@ export interface SamplerOptions extends Partial<ProbeOptions> {
    * persist are published, on a cadence (sampler-diagnoses.ts). Default false.
    */
   diagnose?: boolean | DiagnosisCadence;
+  /**
+   * PID scopes, with fdRefreshMs: per sample, how long (ms) reading descriptor
+   * tables not read before may take (first scans of the scope's processes,
+   * the holder search's reads of others), while PIDs are handed out fast
+   * (`burst`) and otherwise; the rest is read by later samples and counted in
+   * Snapshot.unreadTables (probe/process/table-budget.ts). Default: no limit.
+   */
+  tableBudget?: TableBudgetMs;
 }
 
 export const IDLE_REFRESH_MS = 1000;
+
+/**
+ * Whether an idle process read at `at` is due for its periodic read at `now`:
+ * when a boundary of its own period has passed since. Each pid's boundaries
+ * are shifted by a phase of its own, so a thousand processes read together
+ * (a pool's workers) are refreshed a few at each tick rather than all in one
+ * sample every `periodMs` (~300 ms at a time on a loaded machine: a frame
+ * dropped in ten). No process goes longer than `periodMs` without one.
+ */
+export function idleRefreshDue(pid: number, at: number, now: number, periodMs: number): boolean {
+  if (now - at >= periodMs) return true;
+  if (periodMs <= 0) return true;
+  // Knuth's multiplicative hash spreads consecutive pids over the period
+  const phase = (Math.imul(pid, 2654435761) >>> 0) % periodMs;
+  return Math.floor((now + phase) / periodMs) !== Math.floor((at + phase) / periodMs);
+}
 
 /**
  * How the app and `ipcscope watch` tick: a process's CPU time is read every
@@ -68,6 +93,15 @@ export const IDLE_REFRESH_MS = 1000;
  * with objects on every tick.
  */
 export const WATCH_SAMPLER_OPTIONS: Readonly<SamplerOptions> = { fdRefreshMs: 200 };
+
+/**
+ * The lesson's sampler (session.ts) adds this: tables not read before take
+ * at most 4 ms a sample while PIDs are handed out fast, 200 ms while some are
+ * left over from such a burst, and no limit otherwise. A pool's parent
+ * starting a thousand workers keeps the CPU, and the frames keep coming,
+ * saying how many tables are still to read (Snapshot.unreadTables).
+ */
+export const LESSON_TABLE_BUDGET: Readonly<TableBudgetMs> = { burst: 4, settled: 200 };
 
 export function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

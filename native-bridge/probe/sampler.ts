@@ -20,15 +20,16 @@ import { scanWholeMachine } from './pool/scan-pool';
 import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext, type ProbeOptions } from './probe-types';
 import { AllPids, withDescendants } from './scope';
 import { HeldSysvTables } from './kinds/sysvipc-table';
-import { IDLE_REFRESH_MS, sharedMemoryExists, stripUndefined, type SamplerOptions, type Scope } from './sampler-options';
+import { IDLE_REFRESH_MS, idleRefreshDue, sharedMemoryExists, stripUndefined, type SamplerOptions, type Scope } from './sampler-options';
 import { fillPeerHolders, HoldersIndexCache } from './sampler-holders';
 import { ProcessDescriptions } from './sampler-describe';
 import { sameDescriptors, sameKeys } from './sampler-compare';
 import { DiagnosisTracker, type CounterReading } from './sampler-diagnoses';
-import { ColdCadence, idleRefreshDue, type CadenceMarks } from './cold-cadence';
+import { ColdCadence, type CadenceMarks } from './cold-cadence';
+import { scanWithoutTable } from './sampler-unread';
+import { TableBudget, UNLIMITED, type ReadBudget } from './process/table-budget';
 
-export { WATCH_SAMPLER_OPTIONS, type SamplerOptions, type Scope } from './sampler-options';
-export { idleRefreshDue } from './cold-cadence';
+export { idleRefreshDue, LESSON_TABLE_BUDGET, WATCH_SAMPLER_OPTIONS, type SamplerOptions, type Scope } from './sampler-options';
 
 /** A process as last read, when (ms) its slow parts were, its descriptor count then, and its cadence marks (cold-cadence.ts). */
 interface PreviousScan extends CadenceMarks {
@@ -74,6 +75,10 @@ export class Sampler {
   private readonly linkTables: OtherLinkTables;
   /** Whole-machine mode: how often a process that has not run is checked (cold-cadence.ts). */
   private readonly cadence: ColdCadence;
+  /** Per sample, how long reading tables not read before may take (PID scopes; null: no limit). */
+  private readonly tableBudget: TableBudget | null;
+  /** Whether the last sample left some of the scope's tables unread (the passes are reading them). */
+  private unreadBefore = false;
 
   constructor(options: SamplerOptions = {}) {
     this.options = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
@@ -93,6 +98,7 @@ export class Sampler {
     this.io = options.readIo ? new ProcIoFiles(options.holdFiles !== false) : null;
     this.cadence = new ColdCadence(options.coldAfterMs, options.coldRecheckMs);
     this.diagnoses = options.diagnose ? new DiagnosisTracker(options.diagnose === true ? {} : options.diagnose) : null;
+    this.tableBudget = options.tableBudget && complete && this.fdRefreshMs > 0 ? new TableBudget(options.tableBudget) : null;
   }
 
   /**
@@ -151,6 +157,9 @@ export class Sampler {
     const waited = new Map<number, number>();
     const cadence = wholeMachine && !verifyIdle && this.fdRefreshMs > 0 ? this.cadence : null;
     this.cadence.begin();
+    // a PID scope's tables not read before are read a budget at a time: the rest by the search's passes
+    const budget: ReadBudget = !wholeMachine && this.tableBudget ? this.tableBudget.begin(this.linkTables.behind || this.unreadBefore) : UNLIMITED;
+    const unread = new Set<number>();
     for (const pid of pooled ? [] : requested) {
       const previous = this.previous.get(pid);
       if (previous && cadence?.mayWait(pid, previous, now, this.allPids)) {
@@ -160,15 +169,17 @@ export class Sampler {
         waited.set(pid, previous.checkedAt);
         continue;
       }
-      // never scanned, but the holder search read its links: they may be its table (below)
-      const searched = !previous && this.fdRefreshMs > 0 && this.linkTables.has(pid);
+      // its first scan: never scanned, or scanned without its table (sampler-unread.ts)
+      const first = !previous || previous.scan.fdsUnread === true;
+      // the holder search read its links: they may be its table (below)
+      const searched = first && this.fdRefreshMs > 0 && this.linkTables.has(pid);
       // after invalidate(), or to take the search's links: whether it is off a CPU now, read before its clock
-      const offCpu = this.fdRefreshMs > 0 && ((verifyIdle && previous !== undefined) || searched) ? this.notRunning(pid) : true;
+      const offCpu = this.fdRefreshMs > 0 && ((verifyIdle && !first) || searched) ? this.notRunning(pid) : true;
       // read before anything else: a change after this read shows at the next tick
       const cpuNs = this.fdRefreshMs > 0 ? processCpuNs(pid) : null;
       // taken after the read: a sleep is measured from no earlier than the clock was read
       if (scanClocks && cpuNs !== null) scanClocks.set(pid, { value: cpuNs, at: Date.now() });
-      if (previous && offCpu && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
+      if (previous && !first && offCpu && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
         // Its CPU time (all threads) has not moved: it has not been on a CPU
         // since, so its syscall, wait, descriptors and maps are as they were.
         // the whole machine without signal masks re-reads an idle process only when it is orphaned (refreshOrphans)
@@ -184,19 +195,37 @@ export class Sampler {
           continue;
         }
       }
+      // off a CPU now and its clock as when the search read its links: it has not run since, they are its table
+      const links = searched && offCpu && cpuNs !== null ? this.linkTables.linksIfUnchanged(pid, cpuNs) : null;
+      // a table a pass read for it but that it changed since (a busy process) is read here: passes would chase it
+      const chased = searched && previous !== undefined;
+      if (first && !links && !chased && budget !== UNLIMITED && (budget.spent() || this.linkTables.behind || this.unreadBefore)) {
+        // the budget is spent, or the search's passes are reading others already: this table joins them
+        const scan = scanWithoutTable(pid, this.reader, this.options, cpuNs, previous?.scan);
+        if (!scan) {
+          problems.push({ pid, reason: 'no such process' });
+          continue;
+        }
+        unread.add(pid);
+        processes.set(pid, scan);
+        if (previous) previous.scan = scan;
+        else this.previous.set(pid, { scan, at: now, fdCount: -1 });
+        continue;
+      }
       // one fstat of /proc/PID/fd notices an open or close between full refreshes
-      const fdCountNow = previous && now - previous.at < this.fdRefreshMs ? this.reader.fdCount(pid) : -1;
+      const fdCountNow = !first && now - previous.at < this.fdRefreshMs ? this.reader.fdCount(pid) : -1;
       // after invalidate() every process that may have run is read in full
-      const readSlow = verifyIdle || !previous || now - previous.at >= this.fdRefreshMs || (fdCountNow > 0 && fdCountNow !== previous.fdCount);
+      const readSlow = verifyIdle || first || now - previous.at >= this.fdRefreshMs || (fdCountNow > 0 && fdCountNow !== previous.fdCount);
       const options = readSlow ? (slowOptions ??= this.slowReadOptions(wholeMachine)) : this.options;
+      const since = performance.now();
       const scanned = scanProcess(pid, this.reader, {
         options,
         reuse: readSlow ? undefined : previous?.scan,
         ipcFdsOnly: wholeMachine,
         cpuNs,
-        // off a CPU now and its clock as when the search read its links: it has not run since, they are its table
-        links: searched && offCpu && cpuNs !== null ? this.linkTables.linksIfUnchanged(pid, cpuNs) : null,
+        links,
       });
+      if (first) budget.charge(since);
       if (!scanned) {
         if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
         continue;
@@ -209,8 +238,8 @@ export class Sampler {
       if (readSlow && previous && sameDescriptors(previous.scan.fds, scanned.fds)) scanned.fds = previous.scan.fds;
       if (this.fdRefreshMs > 0) {
         // the latest scan is the next tick's baseline; the refresh clock only moves on full reads
-        const at = readSlow || !previous ? now : previous.at;
-        const fdCount = fdCountNow > 0 ? fdCountNow : readSlow || !previous ? this.reader.fdCount(pid) : previous.fdCount;
+        const at = readSlow || first ? now : previous.at;
+        const fdCount = fdCountNow > 0 ? fdCountNow : readSlow || first ? this.reader.fdCount(pid) : previous.fdCount;
         if (previous) {
           // updated in place: nothing else holds it, and a tick then allocates nothing for it
           if (previous.scan.cpuNs !== cpuNs) previous.movedAt = now;
@@ -244,7 +273,13 @@ export class Sampler {
       this.forgotAt = now;
     }
 
-    const holdersByTarget = this.holders.holdersIndex(processes, wholeMachine ? null : this.otherHolders, scannedPids, now);
+    if (this.tableBudget && !wholeMachine) {
+      this.linkTables.wantTables(unread);
+      this.unreadBefore = unread.size > 0;
+      // the passes go on even while the scope holds nothing known to search for (every table unread)
+      if (unread.size > 0 || this.linkTables.behind) this.linkTables.refresh(scannedPids, budget, now);
+    }
+    const holdersByTarget = this.holders.holdersIndex(processes, wholeMachine ? null : this.otherHolders, scannedPids, now, budget);
     const ctx: ProbeContext = {
       processes,
       holdersByTarget,
@@ -282,11 +317,13 @@ export class Sampler {
         ctx.claimed.add(target);
       }
     }
-    if (!wholeMachine && this.peerHolders) fillPeerHolders(objects, this.peerHolders, scannedPids, now);
+    if (!wholeMachine && this.peerHolders) fillPeerHolders(objects, this.peerHolders, scannedPids, now, budget);
     if (cadence) cadence.watchPipes(objects);
     const infos = this.descriptions.describeAll(processes.values(), objectOfTarget, waits, waited);
     const snapshot: Snapshot = { takenAt, durationMs: performance.now() - started, processes: infos, objects, problems };
     if (cadence) snapshot.cadence = { coldAfterMs: cadence.coldAfterMs, recheckMs: cadence.recheckMs };
+    const outside = this.tableBudget && !wholeMachine ? this.linkTables.unpublishedOutside(scannedPids) : 0;
+    if (unread.size > 0 || outside > 0) snapshot.unreadTables = { inScope: unread.size, outside };
     // Judged when first wanted, not here: a process that runs at every tick (a lesson's Node actor) never lets
     // it be reused, and with a thousand pool workers the judgement looks at ~500,000 holders.
     // Nothing changes the snapshot's objects before then: the next sample asks first, before any probe runs.

@@ -33,7 +33,7 @@ import type { Snapshot } from '../model/snapshot-types';
 import { validateParams } from '../lessons/lesson-params';
 import { allLessons, lessonSummaries } from '../lessons/registry';
 import type { Lesson } from '../lessons/lesson-types';
-import { Sampler, WATCH_SAMPLER_OPTIONS } from '../probe';
+import { LESSON_TABLE_BUDGET, Sampler, WATCH_SAMPLER_OPTIONS } from '../probe';
 import { processExists } from '../actor/reaper';
 import { FrameClock, type FrameBody } from './frame-clock';
 import { LessonControl } from './lesson-control';
@@ -64,7 +64,8 @@ export class Session implements EngineSession {
     this.lessonSet = options.lessons ?? allLessons;
     // Descriptor tables are re-read every 200 ms, when a process's fd count
     // changes, and right after every syscall event (invalidate below).
-    this.sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, diagnose: true });
+    // New tables are read a budget at a time while a lesson's processes are born (pool: Snapshot.unreadTables).
+    this.sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, tableBudget: LESSON_TABLE_BUDGET, diagnose: true });
     this.frames = new FrameClock(() => this.frameBody());
     this.control = new LessonControl(
       { onEvent: (e) => this.onEvent(e), changed: () => this.frames.emit(), starting: () => this.endObservation() },

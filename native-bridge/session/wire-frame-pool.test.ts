@@ -49,12 +49,12 @@ describe('the wire form of a frame of the process pool, version keeps', () => {
       workers = workersOf(parent);
       return workers.length === N && workers.every((pid) => readKernelWait(pid)?.wchan === 'anon_pipe_read');
     }, LONG);
-    /* a frame sampled after every worker was asleep, showing them all asleep */
+    /* a frame sampled after every worker was asleep, showing them all asleep, with every table read (none left by the start's budget) */
     const since = Date.now();
     let full: Frame | null = null;
     await until(() => {
       const f = rec.last();
-      if (f.takenAt >= since && workers.every((pid) => f.processes.find((p) => p.pid === pid)?.blocked?.op === 'read')) full = f;
+      if (f.takenAt >= since && !f.unreadTables && workers.every((pid) => f.processes.find((p) => p.pid === pid)?.blocked?.op === 'read')) full = f;
       return full !== null;
     }, LONG);
     const frame = full as unknown as Frame;

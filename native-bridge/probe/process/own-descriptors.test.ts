@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_RDWR, SYS_PIDFD_OPEN, check, makePipe, native } from '../../libc/libc';
 import { O_CREAT } from '../../libc/posix-ipc';
 import { makeSocketPair } from '../../libc/sockets';
-import { OtherLinkTables } from './holder-search';
+import { findOtherHolders } from './holder-search';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Sampler } from '../sampler';
 import { ownDescriptors } from './own-descriptors';
@@ -108,7 +108,7 @@ describe('ownDescriptors', () => {
     const [pipeRead, pipeWrite] = makePipe();
     opened.push(pipeRead, pipeWrite);
     const target = readlinkSync(`/proc/self/fd/${pipeRead}`);
-    const found = new OtherLinkTables().find(new Set([target]), new Set());
+    const found = findOtherHolders(new Set([target]), new Set());
     expect(found.get(target)).toEqual([
       { pid: process.pid, fd: pipeRead, access: 'r' },
       { pid: process.pid, fd: pipeWrite, access: 'w' },

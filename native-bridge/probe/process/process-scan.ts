@@ -25,6 +25,8 @@ export interface ScanExtras {
   cpuNs?: number;
   /** /proc/PID/io, when the Sampler reads it (it kept with the scan while the process does not run). */
   io?: ProcessIo;
+  /** Its descriptor table (and maps, masks) not read yet: `fds` is empty (sampler-unread.ts). */
+  fdsUnread?: boolean;
 }
 
 export type ScannedProcessWithExtras = ScannedProcess & ScanExtras;
