@@ -209,7 +209,7 @@ export class Sampler {
         unread.add(pid);
         processes.set(pid, scan);
         if (previous) previous.scan = scan;
-        else this.previous.set(pid, { scan, at: now, fdCount: -1 });
+        else this.previous.set(pid, { scan, at: now, fdCount: -1, checkedAt: now, movedAt: now });
         continue;
       }
       // one fstat of /proc/PID/fd notices an open or close between full refreshes
