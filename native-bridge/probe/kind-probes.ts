@@ -1,18 +1,18 @@
 /**
  * The kind probes a snapshot runs, in order. Adding a kind is one line here.
  */
-import { fileLockProbe } from './kinds/file-locks';
-import { createInetSocketProbe } from './kinds/inet-sockets';
-import { createMappedFileProbe } from './kinds/mapped-files';
+import { fileLockProbe } from './kinds/files/file-locks';
+import { createInetSocketProbe } from './kinds/sockets/inet-sockets';
+import { createMappedFileProbe } from './kinds/files/mapped-files';
 import type { PidfdTable } from './process/pidfd';
-import { PipeProbe } from './kinds/pipe-probe';
-import { createMqueueProbe } from './kinds/posix-mqueue';
-import { createPosixShmProbe } from './kinds/posix-shm';
+import { PipeProbe } from './kinds/pipes/pipe-probe';
+import { createMqueueProbe } from './kinds/posix/posix-mqueue';
+import { createPosixShmProbe } from './kinds/posix/posix-shm';
 import type { KindProbe } from './probe-types';
-import { sysvMsgProbe } from './kinds/sysv-msg';
-import { sysvSemProbe } from './kinds/sysv-sem';
-import { sysvShmProbe } from './kinds/sysv-shm';
-import { createUnixSocketProbe } from './kinds/unix-sockets';
+import { sysvMsgProbe } from './kinds/sysv/sysv-msg';
+import { sysvSemProbe } from './kinds/sysv/sysv-sem';
+import { sysvShmProbe } from './kinds/sysv/sysv-shm';
+import { createUnixSocketProbe } from './kinds/sockets/unix-sockets';
 
 export interface ClosableKindProbe extends KindProbe {
   close?(): void;

@@ -4,7 +4,7 @@
  * turns the scan into objects and tells which descriptor targets it owns.
  */
 import type { Access, IpcObject, ProcessState, SignalSet } from '../model/snapshot-types';
-import type { SysvTable, SysvTableSource } from './kinds/sysvipc-table';
+import type { SysvTable, SysvTableSource } from './kinds/sysv/sysvipc-table';
 import type { UnixConnectTarget } from './blocked/unix-connect';
 
 export interface ScannedFd {

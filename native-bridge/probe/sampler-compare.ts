@@ -1,5 +1,5 @@
 /** Sameness checks a Sampler uses to keep what it built from one tick to the next. */
-import { pipeReadingOf } from './kinds/pipe-reading';
+import { pipeReadingOf } from './kinds/pipes/pipe-reading';
 import type { ScannedFd } from './probe-types';
 
 /* Every field of a ScannedFd (a new one fails to compile until it is named here): what two reads must agree on. */

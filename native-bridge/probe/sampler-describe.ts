@@ -1,7 +1,7 @@
 /** A scanned process described for the Snapshot: its descriptors named by object id, its blocked-on edge, its mappings. */
 import type { FdEntry, ProcessInfo } from '../model/snapshot-types';
 import { classifyBlocked } from './blocked/blocked';
-import { posixShmName } from './kinds/posix-shm';
+import { posixShmName } from './kinds/posix/posix-shm';
 import type { ScannedProcessWithExtras } from './process/process-scan';
 import type { ScannedFd } from './probe-types';
 

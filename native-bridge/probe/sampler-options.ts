@@ -6,7 +6,7 @@
 import type { ProbeOptions } from './probe-types';
 import type { DiagnosisCadence } from './sampler-diagnoses';
 import { listDirectory, readSmallFile } from './process/fast-fs';
-import type { HeldSysvTables } from './kinds/sysvipc-table';
+import type { HeldSysvTables } from './kinds/sysv/sysvipc-table';
 import type { TableBudgetMs } from './process/table-budget';
 
 export type Scope = { pids: number[]; tree?: boolean } | { all: true };

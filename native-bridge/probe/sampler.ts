@@ -19,7 +19,7 @@ import { parseStat } from './process/proc-stat';
 import { scanWholeMachine } from './pool/scan-pool';
 import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext, type ProbeOptions } from './probe-types';
 import { AllPids, withDescendants } from './scope';
-import { HeldSysvTables } from './kinds/sysvipc-table';
+import { HeldSysvTables } from './kinds/sysv/sysvipc-table';
 import { IDLE_REFRESH_MS, idleRefreshDue, sharedMemoryExists, stripUndefined, type SamplerOptions, type Scope } from './sampler-options';
 import { fillPeerHolders, HoldersIndexCache } from './sampler-holders';
 import { ProcessDescriptions } from './sampler-describe';

@@ -10,7 +10,7 @@ import { readKernelWait } from '../actor/kernel-wait';
 import type { LessonVars, SettledStep } from '../lessons/lesson-types';
 import type { LessonParams, StepStatus } from '../model/frame-types';
 import { borrowOnce } from '../probe/process/pidfd';
-import { readPipeFill } from '../probe/kinds/pipe-reading';
+import { readPipeFill } from '../probe/kinds/pipes/pipe-reading';
 
 /* /proc/PID/stat field 52 is exit_code, the status waitpid would report; fields after ")" start at field 3 */
 const EXIT_CODE_FIELD = 52 - 3;

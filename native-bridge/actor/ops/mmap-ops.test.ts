@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FileLockObject, MappedFileObject } from '../../model/snapshot-types';
-import { parseSharedFileMaps } from '../../probe/kinds/mapped-files';
+import { parseSharedFileMaps } from '../../probe/kinds/files/mapped-files';
 import { takeSnapshot } from '../../probe/sampler';
 import { ActorTeam } from '../actor-host';
 

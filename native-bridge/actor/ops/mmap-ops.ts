@@ -9,7 +9,7 @@
  */
 import { MAP_FAILED, O_CLOEXEC, O_RDWR, O_WRONLY, STAT_SIZE, libc, native } from '../../libc/libc';
 import { MAP_SHARED, O_CREAT, PROT_READ, PROT_WRITE, posix } from '../../libc/posix-ipc';
-import { lockDevice } from '../../probe/kinds/file-locks';
+import { lockDevice } from '../../probe/kinds/files/file-locks';
 import { addMapping, hexAddress } from './mappings';
 import { type OpTable, OpArgError, failed, intArg, stringArg, syscallOutcome } from './op-types';
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readPipeFill } from '../../probe/kinds/pipe-reading';
+import { readPipeFill } from '../../probe/kinds/pipes/pipe-reading';
 import { borrowOnce } from '../../probe/process/pidfd';
 import { readSignals } from '../../probe/process/signals';
 import { ActorTeam } from '../actor-host';

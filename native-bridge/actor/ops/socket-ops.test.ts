@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InetSocketObject, UnixSocketObject } from '../../model/snapshot-types';
-import { inetSocketProbe } from '../../probe/kinds/inet-sockets';
+import { inetSocketProbe } from '../../probe/kinds/sockets/inet-sockets';
 import { contextFor, ssInet, ssUnix } from '../../probe/testing/socket-test-context';
-import { unixSocketProbe } from '../../probe/kinds/unix-sockets';
+import { unixSocketProbe } from '../../probe/kinds/sockets/unix-sockets';
 import { ActorTeam, type CallReply } from '../actor-host';
 import { readKernelWait } from '../kernel-wait';
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { msgStat } from '../../libc/sysv';
-import { parseSysvTable, type SysvRow } from '../../probe/kinds/sysvipc-table';
+import { parseSysvTable, type SysvRow } from '../../probe/kinds/sysv/sysvipc-table';
 import type { KernelWait } from '../../actor/kernel-wait';
 import type { LessonClaim, LessonQuestion, SettledStep } from '../lesson-types';
 import { numberVar } from '../lesson-types';

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readQsizeAt } from '../../libc/posix-ipc';
-import { mqueueMount } from '../../probe/kinds/posix-mqueue';
+import { mqueueMount } from '../../probe/kinds/posix/posix-mqueue';
 import type { ClaimMeasure, LessonClaim, LessonQuestion, LessonVars, SettledStep } from '../lesson-types';
 import { stringVar } from '../lesson-types';
 import { text } from '../step-kit';

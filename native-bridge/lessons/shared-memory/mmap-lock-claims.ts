@@ -4,7 +4,7 @@
  * bytes (pread), and /proc/locks (who holds the lock, who waits behind it).
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { parseProcLocks } from '../../probe/kinds/file-locks';
+import { parseProcLocks } from '../../probe/kinds/files/file-locks';
 import type { LessonClaim, LessonQuestion, LessonVars } from '../lesson-types';
 import { stringVar } from '../lesson-types';
 import { text } from '../step-kit';

@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { GETNCNT, GETVAL, SYS_SEMOP, SYS_SEMTIMEDOP, sysv } from '../../libc/sysv';
-import { parseSysvTable, type SysvRow } from '../../probe/kinds/sysvipc-table';
+import { parseSysvTable, type SysvRow } from '../../probe/kinds/sysv/sysvipc-table';
 import { readFileSync } from 'node:fs';
 import type { LessonClaim, LessonQuestion, SettledStep } from '../lesson-types';
 import { numberVar, stringVar } from '../lesson-types';

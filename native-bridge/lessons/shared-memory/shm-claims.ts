@@ -3,7 +3,7 @@
  * /proc/sysvipc/shm (what `ipcs -m` prints) and the attachers' /proc/PID/maps.
  */
 import { readFileSync } from 'node:fs';
-import { parseSysvTable, type SysvRow } from '../../probe/kinds/sysvipc-table';
+import { parseSysvTable, type SysvRow } from '../../probe/kinds/sysv/sysvipc-table';
 import type { LessonClaim, LessonQuestion } from '../lesson-types';
 import { numberVar } from '../lesson-types';
 import { text } from '../step-kit';

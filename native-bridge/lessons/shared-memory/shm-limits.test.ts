@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKernelWait } from '../../actor/kernel-wait';
-import { readSysvTable } from '../../probe/kinds/sysvipc-table';
+import { readSysvTable } from '../../probe/kinds/sysv/sysvipc-table';
 import { LessonParamError, validateParams } from '../lesson-params';
 import { SHM_SIZE_MAX } from './shm-limits';
 import { shmServerClient } from './shm-server-client';

@@ -6,7 +6,7 @@
  * values are those of the engine's namespace, where its actors run.
  */
 import { readFileSync } from 'node:fs';
-import { parseSysvTable } from '../../probe/kinds/sysvipc-table';
+import { parseSysvTable } from '../../probe/kinds/sysv/sysvipc-table';
 
 /* include/uapi/linux/shm.h: SHMMIN 1 byte */
 export const SHMMIN = 1;

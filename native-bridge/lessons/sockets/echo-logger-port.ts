@@ -5,8 +5,8 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ActorReply } from '../../actor/actor-protocol';
-import { dumpInetSockets } from '../../probe/kinds/inet-sockets';
-import { TCP_LISTEN, stateName } from '../../probe/kinds/sock-diag';
+import { dumpInetSockets } from '../../probe/kinds/sockets/inet-sockets';
+import { TCP_LISTEN, stateName } from '../../probe/kinds/sockets/sock-diag';
 
 /** The TCP listener on 127.0.0.1:port (or any address) now: pending handshakes and backlog; null when none listens. */
 export function tcpListenerQueue(port: number): { pending: number; backlog: number; inode: number } | null {

@@ -6,7 +6,7 @@
  * flight in it from the receiver's /proc/PID/fdinfo (`scm_fds:`, Linux 5.6+).
  */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { queryUnixSocket } from '../../probe/kinds/unix-sockets';
+import { queryUnixSocket } from '../../probe/kinds/sockets/unix-sockets';
 import type { LessonClaim, LessonQuestion, LessonVars, SettledStep } from '../lesson-types';
 import { text } from '../step-kit';
 

@@ -4,7 +4,7 @@
  * NETLINK_SOCK_DIAG (the numbers `ss -xl` prints: Recv-Q = connections
  * waiting to be accepted, Send-Q = the backlog), a blocked step from /proc.
  */
-import { queryUnixSocket } from '../../probe/kinds/unix-sockets';
+import { queryUnixSocket } from '../../probe/kinds/sockets/unix-sockets';
 import type { LessonClaim, LessonQuestion, LessonVars, SettledStep } from '../lesson-types';
 import { connectNotAcceptClaim, judgeConnect } from './connect-claim';
 import { text } from '../step-kit';

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { queryUnixSocket } from '../../probe/kinds/unix-sockets';
+import { queryUnixSocket } from '../../probe/kinds/sockets/unix-sockets';
 import { runSs } from '../../probe/testing/socket-test-context';
 import { LessonRun, until } from '../testing/lesson-run';
 import { killEngineFixture } from '../testing/killed-engine';

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { IPC_RMID, sysv } from '../../libc/sysv';
-import { readSysvTable, type SysvRow, type SysvTable } from '../../probe/kinds/sysvipc-table';
+import { readSysvTable, type SysvRow, type SysvTable } from '../../probe/kinds/sysv/sysvipc-table';
 
 const IPCS_FLAG: Record<SysvTable, string> = { shm: '-m', msg: '-q', sem: '-s' };
 const ID_COLUMN: Record<SysvTable, string> = { shm: 'shmid', msg: 'msqid', sem: 'semid' };

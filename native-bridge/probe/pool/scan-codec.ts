@@ -9,7 +9,7 @@
 import type { Access, ProcessState } from '../../model/snapshot-types';
 import type { ScannedFd } from '../probe-types';
 import type { ScannedProcessWithExtras } from '../process/process-scan';
-import type { PipeReading, ReadScannedFd } from '../kinds/pipe-reading';
+import type { PipeReading, ReadScannedFd } from '../kinds/pipes/pipe-reading';
 
 export interface EncodedScan {
   /** Per process: index, pid, ppid, comm, state, wchan, syscallNr, args, fds, readable, rest; per fd: FD_FIELDS numbers. */

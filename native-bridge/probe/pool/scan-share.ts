@@ -8,7 +8,7 @@
  */
 import type { HeldProcTable } from '../process/held-proc-table';
 import { PidfdTable, borrowThroughTable } from '../process/pidfd';
-import { pipeKey, readPipeFill, type ReadScannedFd } from '../kinds/pipe-reading';
+import { pipeKey, readPipeFill, type ReadScannedFd } from '../kinds/pipes/pipe-reading';
 import type { ProbeOptions, ScannedFd } from '../probe-types';
 import { OneShotProcFiles, TableProcFiles, type ProcFileReader } from '../process/proc-files';
 import { scanProcess, type ScannedProcessWithExtras } from '../process/process-scan';

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { markInheritedCloexec } from '../../libc/fd-hygiene';
 import { FIONREAD, native } from '../../libc/libc';
 import { processCpuNs } from '../../libc/cpu-clock';
-import { pipeReadingOf } from '../kinds/pipe-reading';
+import { pipeReadingOf } from '../kinds/pipes/pipe-reading';
 import type { ProbeOptions } from '../probe-types';
 import { ScanPool } from '../pool/scan-pool';
 import { TestProcesses, until, wchan } from '../testing/scan-pool-test-support';

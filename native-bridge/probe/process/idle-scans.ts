@@ -31,7 +31,7 @@ import { processCpuNs } from '../../libc/cpu-clock';
 import { openedSize } from './fast-fs';
 import type { HeldProcTable } from './held-proc-table';
 import { borrowThroughTable } from './pidfd';
-import { pipeKey, pipeReadingOf, readPipeFill, type ReadScannedFd } from '../kinds/pipe-reading';
+import { pipeKey, pipeReadingOf, readPipeFill, type ReadScannedFd } from '../kinds/pipes/pipe-reading';
 import type { ProbeOptions, ScannedFd } from '../probe-types';
 import type { ScannedProcessWithExtras } from './process-scan';
 

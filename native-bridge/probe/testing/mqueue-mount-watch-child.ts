@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MqueueMountWatch } from '../kinds/posix-mqueue';
+import { MqueueMountWatch } from '../kinds/posix/posix-mqueue';
 
 const watch = new MqueueMountWatch();
 const dir = mkdtempSync(join(tmpdir(), 'ipcscope-mq-'));
