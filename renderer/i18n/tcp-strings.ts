@@ -1,5 +1,5 @@
 /**
- * UI strings of the TCP connection picture (picture/tcp-glyph.tsx), in the
+ * UI strings of the TCP connection picture (picture/glyphs/tcp-glyph.tsx), in the
  * three languages. Spread into the tables of strings.ts.
  */
 export const tcpEn = {

@@ -2,7 +2,7 @@ import { Fragment, useMemo, useRef } from 'react';
 import { animationClock } from '../clock/animation-clock';
 import type { StringKey } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
-import { useAnimationTime, usePictureFrame } from '../picture/use-picture-clock';
+import { useAnimationTime, usePictureFrame } from '../picture/motion/use-picture-clock';
 import { CellChanges, cellKey, IPCS_COLUMNS, ipcsTables, SEMNUM_COLUMNS, type IpcsRow, type IpcsTable } from './kernel-tables-rows';
 
 /** How long a changed cell stays highlighted (ms of animation-clock time). */

@@ -1,6 +1,6 @@
 import type { IpcObject } from '../../native-bridge/model/snapshot-types';
 import type { Translate } from '../i18n/strings';
-import { rangeLength } from '../picture/mapped-file-glyph';
+import { rangeLength } from '../picture/glyphs/mapped-file-glyph';
 
 /** The details panel's rows for a mapped file (its path and every range from /proc/PID/maps) and a file lock (every /proc/locks line). */
 export function MmapLockFacts({ object, t }: { object: IpcObject; t: Translate }) {

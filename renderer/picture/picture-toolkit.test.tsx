@@ -5,7 +5,7 @@ import type { PipeObject } from '../../native-bridge/model/snapshot-types';
 import { CHILD, PARENT, PIPE_ID, pipeMoments } from '../fixtures/pipe-lesson-frames';
 import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
-import { FLIGHT_MS } from './byte-flight';
+import { FLIGHT_MS } from './motion/byte-flight';
 import { Picture } from './picture';
 
 /* frames arrive through the store; the picture draws on the next animation frame */

@@ -4,9 +4,9 @@ import type { Frame } from '../../native-bridge/model/frame-types';
 import recorded from '../fixtures/real-frames-signals.json';
 import { frameFeed } from '../fixtures/frame-feed';
 import { useAppStore } from '../store/app-store';
-import { FLIGHT_MS } from './byte-flight';
+import { FLIGHT_MS } from './motion/byte-flight';
 import { Picture } from './picture';
-import { landingOf, signalNameOf } from './signal-flight';
+import { landingOf, signalNameOf } from './motion/signal-flight';
 import { fitChips, MARK_ROWS, shortSignal } from './signal-marks';
 
 /*

@@ -1,8 +1,8 @@
-import type { IpcObject } from '../../native-bridge/model/snapshot-types';
-import { peekText } from '../format/bytes-text';
-import { objectLabel } from '../format/kernel-words';
+import type { IpcObject } from '../../../native-bridge/model/snapshot-types';
+import { peekText } from '../../format/bytes-text';
+import { objectLabel } from '../../format/kernel-words';
 import type { GlyphProps } from './glyph-props';
-import { RING_RADIUS, type PlacedProcess } from './layout';
+import { RING_RADIUS, type PlacedProcess } from '../layout';
 import { ListenerGlyph, isListener } from './listener-glyph';
 import { LockGlyph } from './lock-glyph';
 import { MappedFileGlyph } from './mapped-file-glyph';

@@ -1,12 +1,12 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
-import type { MappedFileObject, Snapshot } from '../../native-bridge/model/snapshot-types';
-import captured from '../fixtures/real-snapshot-mmap-lock.json';
-import { pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { frameFeed } from '../fixtures/frame-feed';
+import type { Frame } from '../../../native-bridge/model/frame-types';
+import type { MappedFileObject, Snapshot } from '../../../native-bridge/model/snapshot-types';
+import captured from '../../fixtures/real-snapshot-mmap-lock.json';
+import { pipeMoments } from '../../fixtures/pipe-lesson-frames';
+import { frameFeed } from '../../fixtures/frame-feed';
 import { fileName } from './mapped-file-glyph';
-import { Picture } from './picture';
+import { Picture } from '../picture';
 
 /*
  * Two moments of the mmap-lock lesson (flock), sampled by the engine's probe

@@ -1,6 +1,6 @@
-import type { MqueueObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
+import type { MqueueObject, ProcessInfo } from '../../../native-bridge/model/snapshot-types';
 import type { GlyphProps } from './glyph-props';
-import { clipToWidth } from './text-fit';
+import { clipToWidth } from '../text-fit';
 
 /* fd edges end on a circle of RING_RADIUS + 6 around the object: the tube stays inside it */
 const TUBE_WIDTH = 236;

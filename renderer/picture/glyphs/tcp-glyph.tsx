@@ -8,16 +8,16 @@
  * listener itself is listener-glyph.tsx.
  */
 import { useMemo } from 'react';
-import type { Frame } from '../../native-bridge/model/frame-types';
-import type { InetSocketObject, IpcObject } from '../../native-bridge/model/snapshot-types';
-import type { Translate } from '../i18n/strings';
-import { useAppStore } from '../store/app-store';
-import { selectShowAll } from '../store/selectors';
-import { layoutPicture, NODE_WIDTH, TCP_PAIR_HALF_WIDTH, type PlacedProcess } from './layout';
-import type { Palette } from './palette';
+import type { Frame } from '../../../native-bridge/model/frame-types';
+import type { InetSocketObject, IpcObject } from '../../../native-bridge/model/snapshot-types';
+import type { Translate } from '../../i18n/strings';
+import { useAppStore } from '../../store/app-store';
+import { selectShowAll } from '../../store/selectors';
+import { layoutPicture, NODE_WIDTH, TCP_PAIR_HALF_WIDTH, type PlacedProcess } from '../layout';
+import type { Palette } from '../palette';
 import { MissingEnd } from './missing-end';
 import { queueText } from './socket-pair-glyph';
-import { clipToWidth } from './text-fit';
+import { clipToWidth } from '../text-fit';
 
 const GAP = 48;
 /* two ends side by side fill the width the layout gives a connection (its edges end at the outer sides) */

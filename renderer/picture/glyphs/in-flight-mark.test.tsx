@@ -1,11 +1,11 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
-import type { ManualClock } from '../clock/animation-clock';
-import captured from '../fixtures/real-frames-pass-descriptor.json';
-import { freshRenderer } from '../fixtures/test-setup';
-import { useAppStore } from '../store/app-store';
-import { Picture } from './picture';
+import type { Frame } from '../../../native-bridge/model/frame-types';
+import type { ManualClock } from '../../clock/animation-clock';
+import captured from '../../fixtures/real-frames-pass-descriptor.json';
+import { freshRenderer } from '../../fixtures/test-setup';
+import { useAppStore } from '../../store/app-store';
+import { Picture } from '../picture';
 
 /*
  * Frames the engine sent while the pass-descriptor lesson ran

@@ -1,5 +1,5 @@
-import type { Translate } from '../i18n/strings';
-import type { Palette } from './palette';
+import type { Translate } from '../../i18n/strings';
+import type { Palette } from '../palette';
 
 /** What the picture gives every glyph besides its object: where its centre is, how to draw and word it, and selection. */
 export interface GlyphProps {

@@ -1,12 +1,12 @@
 import { act, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
-import type { UnixSocketObject } from '../../native-bridge/model/snapshot-types';
-import captured from '../fixtures/real-frames-sockpair.json';
-import capturedServer from '../fixtures/real-frames-unix-server.json';
-import { frameFeed } from '../fixtures/frame-feed';
-import { useAppStore } from '../store/app-store';
-import { Picture } from './picture';
+import type { Frame } from '../../../native-bridge/model/frame-types';
+import type { UnixSocketObject } from '../../../native-bridge/model/snapshot-types';
+import captured from '../../fixtures/real-frames-sockpair.json';
+import capturedServer from '../../fixtures/real-frames-unix-server.json';
+import { frameFeed } from '../../fixtures/frame-feed';
+import { useAppStore } from '../../store/app-store';
+import { Picture } from '../picture';
 
 /*
  * Frames the engine sent while the stream-vs-datagram lesson ran

@@ -4,10 +4,10 @@
  * count is the kernel's (fdinfo `scm_fds`); which files they are it does not
  * say, and neither does the picture (the tag's tooltip says so).
  */
-import type { UnixSocketObject } from '../../native-bridge/model/snapshot-types';
-import type { Translate } from '../i18n/strings';
-import type { Palette } from './palette';
-import { clipToWidth, estimateWidth } from './text-fit';
+import type { UnixSocketObject } from '../../../native-bridge/model/snapshot-types';
+import type { Translate } from '../../i18n/strings';
+import type { Palette } from '../palette';
+import { clipToWidth, estimateWidth } from '../text-fit';
 
 interface Props {
   o: UnixSocketObject;

@@ -1,6 +1,6 @@
-import type { SyscallEvent } from '../../native-bridge/model/frame-types';
-import type { TimelineEntry } from '../store/timeline-slice';
-import type { EdgeGeometry } from './layout';
+import type { SyscallEvent } from '../../../native-bridge/model/frame-types';
+import type { TimelineEntry } from '../../store/timeline-slice';
+import type { EdgeGeometry } from '../layout';
 
 /** Flights of one batch take off this fraction of a flight apart. */
 const STAGGER = 0.6;

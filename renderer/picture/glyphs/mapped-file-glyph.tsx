@@ -1,9 +1,9 @@
-import type { MappedFileObject } from '../../native-bridge/model/snapshot-types';
-import { decodeBase64 } from '../format/bytes-text';
-import { RING_RADIUS } from './layout';
+import type { MappedFileObject } from '../../../native-bridge/model/snapshot-types';
+import { decodeBase64 } from '../../format/bytes-text';
+import { RING_RADIUS } from '../layout';
 import type { GlyphProps } from './glyph-props';
 import { shmContent, shmPages } from './shm-glyph';
-import { clipToWidth } from './text-fit';
+import { clipToWidth } from '../text-fit';
 
 /* the file drawn as a sheet with a folded corner */
 const SHEET_W = 220;

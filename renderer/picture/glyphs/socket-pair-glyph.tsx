@@ -7,15 +7,15 @@
  * length of the next datagram only, so only that parcel is drawn, and the
  * picture says so rather than invent the ones behind it.
  */
-import type { UnixSocketObject } from '../../native-bridge/model/snapshot-types';
-import { decodeBase64, escapeBytes } from '../format/bytes-text';
-import { objectLabel } from '../format/kernel-words';
-import type { Translate } from '../i18n/strings';
-import { NODE_WIDTH } from './layout';
-import type { PlacedProcess } from './layout';
-import type { Palette } from './palette';
+import type { UnixSocketObject } from '../../../native-bridge/model/snapshot-types';
+import { decodeBase64, escapeBytes } from '../../format/bytes-text';
+import { objectLabel } from '../../format/kernel-words';
+import type { Translate } from '../../i18n/strings';
+import { NODE_WIDTH } from '../layout';
+import type { PlacedProcess } from '../layout';
+import type { Palette } from '../palette';
 import type { GlyphProps } from './glyph-props';
-import { clipToWidth, estimateWidth } from './text-fit';
+import { clipToWidth, estimateWidth } from '../text-fit';
 import { InFlightMark } from './in-flight-mark';
 import { shortName } from './listener-glyph';
 import { MissingEnd } from './missing-end';

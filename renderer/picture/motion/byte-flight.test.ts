@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CHILD, PARENT, pipeMoments } from '../fixtures/pipe-lesson-frames';
-import type { TimelineEntry } from '../store/timeline-slice';
+import { CHILD, PARENT, pipeMoments } from '../../fixtures/pipe-lesson-frames';
+import type { TimelineEntry } from '../../store/timeline-slice';
 import { activeFlights } from './byte-flight';
-import { layoutPicture } from './layout';
+import { layoutPicture } from '../layout';
 
 describe('byte flights', () => {
   const { dataQueued, afterClose } = pipeMoments();

@@ -1,10 +1,10 @@
-import type { MsgQueueObject } from '../../native-bridge/model/snapshot-types';
-import { decodeBase64, escapeBytes } from '../format/bytes-text';
-import { objectLabel } from '../format/kernel-words';
-import type { Translate } from '../i18n/strings';
-import { NODE_WIDTH } from './layout';
+import type { MsgQueueObject } from '../../../native-bridge/model/snapshot-types';
+import { decodeBase64, escapeBytes } from '../../format/bytes-text';
+import { objectLabel } from '../../format/kernel-words';
+import type { Translate } from '../../i18n/strings';
+import { NODE_WIDTH } from '../layout';
 import type { GlyphProps } from './glyph-props';
-import { clipToWidth } from './text-fit';
+import { clipToWidth } from '../text-fit';
 
 const TUBE_WIDTH = 340;
 const TUBE_HEIGHT = 92;

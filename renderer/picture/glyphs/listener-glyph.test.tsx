@@ -1,14 +1,14 @@
 import { act, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
-import type { IpcObject, Snapshot, UnixSocketObject } from '../../native-bridge/model/snapshot-types';
-import captured from '../fixtures/real-snapshot-listener.json';
-import capturedTcp from '../fixtures/real-snapshot-tcp-listener.json';
-import { pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { frameFeed } from '../fixtures/frame-feed';
-import { useAppStore } from '../store/app-store';
+import type { Frame } from '../../../native-bridge/model/frame-types';
+import type { IpcObject, Snapshot, UnixSocketObject } from '../../../native-bridge/model/snapshot-types';
+import captured from '../../fixtures/real-snapshot-listener.json';
+import capturedTcp from '../../fixtures/real-snapshot-tcp-listener.json';
+import { pipeMoments } from '../../fixtures/pipe-lesson-frames';
+import { frameFeed } from '../../fixtures/frame-feed';
+import { useAppStore } from '../../store/app-store';
 import { MAX_DRAWN_PLACES, isListener, shortName, waitingClients } from './listener-glyph';
-import { Picture } from './picture';
+import { Picture } from '../picture';
 
 /*
  * Two snapshots the engine took (`ipcscope snapshot --pid S,C1,C2 --json`)

@@ -1,13 +1,13 @@
 import { act, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
-import type { MsgQueueObject, Snapshot } from '../../native-bridge/model/snapshot-types';
-import captured from '../fixtures/real-snapshot-msgq.json';
-import { pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { frameFeed } from '../fixtures/frame-feed';
-import { useAppStore } from '../store/app-store';
+import type { Frame } from '../../../native-bridge/model/frame-types';
+import type { MsgQueueObject, Snapshot } from '../../../native-bridge/model/snapshot-types';
+import captured from '../../fixtures/real-snapshot-msgq.json';
+import { pipeMoments } from '../../fixtures/pipe-lesson-frames';
+import { frameFeed } from '../../fixtures/frame-feed';
+import { useAppStore } from '../../store/app-store';
 import { entranceSide, messageBoxes, msgqKeyHex, queueFill } from './msgq-glyph';
-import { Picture } from './picture';
+import { Picture } from '../picture';
 
 /*
  * Two snapshots the engine took (`ipcscope snapshot --pid R,S --json --peek 64`)

@@ -1,13 +1,13 @@
 import { act, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
-import type { MqueueObject, Snapshot } from '../../native-bridge/model/snapshot-types';
-import captured from '../fixtures/real-snapshot-mqueue.json';
-import { pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { frameFeed } from '../fixtures/frame-feed';
-import { useAppStore } from '../store/app-store';
+import type { Frame } from '../../../native-bridge/model/frame-types';
+import type { MqueueObject, Snapshot } from '../../../native-bridge/model/snapshot-types';
+import captured from '../../fixtures/real-snapshot-mqueue.json';
+import { pipeMoments } from '../../fixtures/pipe-lesson-frames';
+import { frameFeed } from '../../fixtures/frame-feed';
+import { useAppStore } from '../../store/app-store';
 import { mqueueExitSide } from './msgq-glyph-posix';
-import { Picture } from './picture';
+import { Picture } from '../picture';
 
 /*
  * Two snapshots the engine took (`ipcscope snapshot --pid ... --json`) while

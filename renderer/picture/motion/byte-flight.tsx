@@ -1,8 +1,8 @@
-import { peekText } from '../format/bytes-text';
-import type { TimelineEntry } from '../store/timeline-slice';
+import { peekText } from '../../format/bytes-text';
+import type { TimelineEntry } from '../../store/timeline-slice';
 import { movesBytes, scheduleFlights, type ScheduledFlight } from './flight-schedule';
-import { pointOnEdge, type EdgeGeometry, type Point } from './layout';
-import type { Palette } from './palette';
+import { pointOnEdge, type EdgeGeometry, type Point } from '../layout';
+import type { Palette } from '../palette';
 
 /** How long bytes take to cross an edge at speed 1. */
 export const FLIGHT_MS = 1100;

@@ -1,13 +1,13 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
-import type { InetSocketObject } from '../../native-bridge/model/snapshot-types';
-import type { ManualClock } from '../clock/animation-clock';
-import captured from '../fixtures/real-frames-tcp.json';
-import { freshRenderer } from '../fixtures/test-setup';
-import { useAppStore } from '../store/app-store';
-import { layoutPicture } from './layout';
-import { Picture } from './picture';
+import type { Frame } from '../../../native-bridge/model/frame-types';
+import type { InetSocketObject } from '../../../native-bridge/model/snapshot-types';
+import type { ManualClock } from '../../clock/animation-clock';
+import captured from '../../fixtures/real-frames-tcp.json';
+import { freshRenderer } from '../../fixtures/test-setup';
+import { useAppStore } from '../../store/app-store';
+import { layoutPicture } from '../layout';
+import { Picture } from '../picture';
 
 /*
  * Frames the engine sent while the echo-logger lesson ran

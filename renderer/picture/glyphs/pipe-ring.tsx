@@ -1,12 +1,12 @@
 import { arc } from 'd3';
 import { useMemo } from 'react';
-import type { PipeObject } from '../../native-bridge/model/snapshot-types';
-import { peekText } from '../format/bytes-text';
-import { objectLabel } from '../format/kernel-words';
-import { RING_RADIUS } from './layout';
-import { clipToWidth } from './text-fit';
+import type { PipeObject } from '../../../native-bridge/model/snapshot-types';
+import { peekText } from '../../format/bytes-text';
+import { objectLabel } from '../../format/kernel-words';
+import { RING_RADIUS } from '../layout';
+import { clipToWidth } from '../text-fit';
 import type { GlyphProps } from './glyph-props';
-import { useTweened } from './use-picture-clock';
+import { useTweened } from '../motion/use-picture-clock';
 
 /* PIPE_BUF / page size: the kernel's pipe ring holds page-sized buffers (16 by default, F_GETPIPE_SZ 65536). */
 const PAGE = 4096;

@@ -1,13 +1,13 @@
 import { act, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
-import type { FileLockObject, Snapshot } from '../../native-bridge/model/snapshot-types';
-import captured from '../fixtures/real-snapshot-mmap-lock.json';
-import { pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { frameFeed } from '../fixtures/frame-feed';
-import { useAppStore } from '../store/app-store';
+import type { Frame } from '../../../native-bridge/model/frame-types';
+import type { FileLockObject, Snapshot } from '../../../native-bridge/model/snapshot-types';
+import captured from '../../fixtures/real-snapshot-mmap-lock.json';
+import { pipeMoments } from '../../fixtures/pipe-lesson-frames';
+import { frameFeed } from '../../fixtures/frame-feed';
+import { useAppStore } from '../../store/app-store';
 import { lockWaiters } from './lock-glyph';
-import { Picture } from './picture';
+import { Picture } from '../picture';
 
 /*
  * The same recorded moments as mapped-file-glyph.test.tsx: two moments of the mmap-lock lesson (flock), sampled by the engine's probe

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Frame } from '../../native-bridge/model/frame-types';
-import { animationClock } from '../clock/animation-clock';
-import { useAppStore } from '../store/app-store';
-import type { TimelineEntry } from '../store/timeline-slice';
+import type { Frame } from '../../../native-bridge/model/frame-types';
+import { animationClock } from '../../clock/animation-clock';
+import { useAppStore } from '../../store/app-store';
+import type { TimelineEntry } from '../../store/timeline-slice';
 
 /** What the picture draws from: one frame and the event log as it stood with it. */
 export interface PictureState {

@@ -1,8 +1,8 @@
-import type { FileLock, FileLockObject } from '../../native-bridge/model/snapshot-types';
-import { RING_RADIUS } from './layout';
+import type { FileLock, FileLockObject } from '../../../native-bridge/model/snapshot-types';
+import { RING_RADIUS } from '../layout';
 import { fileName } from './mapped-file-glyph';
 import type { GlyphProps } from './glyph-props';
-import { clipToWidth } from './text-fit';
+import { clipToWidth } from '../text-fit';
 
 /* the column between the two rows of process nodes is about 500 px wide */
 const TEXT_WIDTH = RING_RADIUS * 2.8;

@@ -1,8 +1,8 @@
-import type { Frame } from '../../native-bridge/model/frame-types';
-import type { InetSocketObject, IpcObject, UnixSocketObject } from '../../native-bridge/model/snapshot-types';
-import { useAppStore } from '../store/app-store';
+import type { Frame } from '../../../native-bridge/model/frame-types';
+import type { InetSocketObject, IpcObject, UnixSocketObject } from '../../../native-bridge/model/snapshot-types';
+import { useAppStore } from '../../store/app-store';
 import type { GlyphProps } from './glyph-props';
-import { clipToWidth } from './text-fit';
+import { clipToWidth } from '../text-fit';
 
 /**
  * A listening socket: its name (a path, an abstract "@name", or address:port),

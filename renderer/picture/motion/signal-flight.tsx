@@ -1,9 +1,9 @@
-import type { SignalSet } from '../../native-bridge/model/snapshot-types';
-import type { StringKey, Translate } from '../i18n/strings';
-import type { TimelineEntry } from '../store/timeline-slice';
-import { NODE_HEIGHT, type PlacedProcess, type Point } from './layout';
-import type { Palette } from './palette';
-import { marksAnchor, marksWanted, SignalMarks } from './signal-marks';
+import type { SignalSet } from '../../../native-bridge/model/snapshot-types';
+import type { StringKey, Translate } from '../../i18n/strings';
+import type { TimelineEntry } from '../../store/timeline-slice';
+import { NODE_HEIGHT, type PlacedProcess, type Point } from '../layout';
+import type { Palette } from '../palette';
+import { marksAnchor, marksWanted, SignalMarks } from '../signal-marks';
 
 /* x86_64 numbering, signal(7): the names /proc's masks are decoded to */
 const NAMES =

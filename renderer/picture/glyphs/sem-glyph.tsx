@@ -1,10 +1,10 @@
-import type { SemaphoreValue, SemSetObject } from '../../native-bridge/model/snapshot-types';
-import { objectLabel } from '../format/kernel-words';
-import type { Translate } from '../i18n/strings';
-import { NODE_WIDTH, RING_RADIUS } from './layout';
-import type { Palette } from './palette';
+import type { SemaphoreValue, SemSetObject } from '../../../native-bridge/model/snapshot-types';
+import { objectLabel } from '../../format/kernel-words';
+import type { Translate } from '../../i18n/strings';
+import { NODE_WIDTH, RING_RADIUS } from '../layout';
+import type { Palette } from '../palette';
 import type { GlyphProps } from './glyph-props';
-import { clipToWidth } from './text-fit';
+import { clipToWidth } from '../text-fit';
 
 /* the column between the two rows of process nodes is about 500 px wide */
 const SET_WIDTH = RING_RADIUS * 4;

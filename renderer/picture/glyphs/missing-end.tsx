@@ -1,5 +1,5 @@
-import type { Palette } from './palette';
-import { clipToWidth } from './text-fit';
+import type { Palette } from '../palette';
+import { clipToWidth } from '../text-fit';
 
 interface Props {
   /** Left side and size of the box the end would take. */

@@ -1,9 +1,9 @@
-import type { ShmObject } from '../../native-bridge/model/snapshot-types';
-import { decodeBase64, escapeBytes } from '../format/bytes-text';
-import { objectLabel } from '../format/kernel-words';
-import { NODE_WIDTH, RING_RADIUS } from './layout';
+import type { ShmObject } from '../../../native-bridge/model/snapshot-types';
+import { decodeBase64, escapeBytes } from '../../format/bytes-text';
+import { objectLabel } from '../../format/kernel-words';
+import { NODE_WIDTH, RING_RADIUS } from '../layout';
 import type { GlyphProps } from './glyph-props';
-import { clipToWidth } from './text-fit';
+import { clipToWidth } from '../text-fit';
 
 /* System V segments are mapped in whole pages (PAGE_SIZE 4096 on x86_64): a 4000-byte segment takes one page */
 export const SHM_PAGE = 4096;

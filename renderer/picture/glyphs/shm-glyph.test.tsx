@@ -1,12 +1,12 @@
 import { act, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
-import type { ShmObject, Snapshot } from '../../native-bridge/model/snapshot-types';
-import captured from '../fixtures/real-snapshot-shm.json';
-import { pipeMoments } from '../fixtures/pipe-lesson-frames';
-import { frameFeed } from '../fixtures/frame-feed';
-import { useAppStore } from '../store/app-store';
-import { Picture } from './picture';
+import type { Frame } from '../../../native-bridge/model/frame-types';
+import type { ShmObject, Snapshot } from '../../../native-bridge/model/snapshot-types';
+import captured from '../../fixtures/real-snapshot-shm.json';
+import { pipeMoments } from '../../fixtures/pipe-lesson-frames';
+import { frameFeed } from '../../fixtures/frame-feed';
+import { useAppStore } from '../../store/app-store';
+import { Picture } from '../picture';
 import { pageCover, shmContent, shmKeyHex, shmPages } from './shm-glyph';
 
 /*
