@@ -6,7 +6,7 @@
  * sampler-holders.ts, the description of a process in sampler-describe.ts.
  */
 import { processCpuNs } from '../libc/cpu-clock';
-import type { IpcObject, ProbeProblem, Snapshot } from '../model/snapshot-types';
+import type { ProbeProblem, Snapshot } from '../model/snapshot-types';
 import { diagnose } from '../diagnose/index';
 import { OtherHolderCache, OtherLinkTables } from './process/holder-search';
 import { changesOnlyThroughScope, scopeKeyOf, type ReusableSnapshot } from './process/idle-reuse';
@@ -15,9 +15,9 @@ import { PidfdTable } from './process/pidfd';
 import { ProcIoFiles } from './process/proc-io';
 import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './process/proc-files';
 import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process/process-scan';
-import { parseStat } from './process/proc-stat';
+import { offCpuNow } from './process/proc-stat';
 import { scanWholeMachine } from './pool/scan-pool';
-import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext, type ProbeOptions } from './probe-types';
+import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type KindProbe, type ProbeContext, type ProbeOptions } from './probe-types';
 import { AllPids, withDescendants } from './scope';
 import { HeldSysvTables } from './kinds/sysv/sysvipc-table';
 import { IDLE_REFRESH_MS, idleRefreshDue, sharedMemoryExists, stripUndefined, type SamplerOptions, type Scope } from './sampler-options';
@@ -25,6 +25,7 @@ import { fillPeerHolders, HoldersIndexCache } from './sampler-holders';
 import { ProcessDescriptions } from './sampler-describe';
 import { sameDescriptors, sameKeys } from './sampler-compare';
 import { DiagnosisTracker, type CounterReading } from './sampler-diagnoses';
+import { collectObjects, type LastCollected } from './sampler-collect';
 import { ColdCadence, type CadenceMarks } from './cold-cadence';
 import { scanWithoutTable } from './sampler-unread';
 import { TableBudget, UNLIMITED, type ReadBudget } from './process/table-budget';
@@ -61,7 +62,7 @@ export class Sampler {
   /** /proc/PID/io files, when asked for (held between ticks like the others). */
   private readonly io: ProcIoFiles | null;
   /** Each probe's latest answer, and for which scope: what a failed collect shows instead of nothing. */
-  private readonly lastCollected = new Map<KindProbe, { scopeKey: string; result: KindProbeResult }>();
+  private readonly lastCollected: LastCollected = new Map();
   private readonly diagnoses: DiagnosisTracker | null;
   /** Each process's CPU clock as the last read() scanned it, and when: where the diagnoses measure a sleep from. */
   private scanClocks = new Map<number, CounterReading>();
@@ -174,7 +175,7 @@ export class Sampler {
       // the holder search read its links: they may be its table (below)
       const searched = first && this.fdRefreshMs > 0 && this.linkTables.has(pid);
       // after invalidate(), or to take the search's links: whether it is off a CPU now, read before its clock
-      const offCpu = this.fdRefreshMs > 0 && ((verifyIdle && !first) || searched) ? this.notRunning(pid) : true;
+      const offCpu = this.fdRefreshMs > 0 && ((verifyIdle && !first) || searched) ? offCpuNow(this.reader, pid) : true;
       // read before anything else: a change after this read shows at the next tick
       const cpuNs = this.fdRefreshMs > 0 ? processCpuNs(pid) : null;
       // taken after the read: a sleep is measured from no earlier than the clock was read
@@ -289,34 +290,9 @@ export class Sampler {
       idle,
       readSysvTable: this.sysvTables?.read,
     };
-    const objects: IpcObject[] = [];
-    const objectOfTarget = new Map<string, string>();
-    const waits = new Map<number, string>();
     // An empty PID scope has no objects: skip the kernel-wide sources.
     const probes = !wholeMachine && processes.size === 0 ? [] : this.probes;
-    for (const probe of probes) {
-      if (!this.mayReport(probe, ctx)) {
-        this.lastCollected.delete(probe);
-        continue;
-      }
-      let result: KindProbeResult;
-      try {
-        result = probe.collect(ctx);
-        this.lastCollected.set(probe, { scopeKey, result });
-      } catch (error) {
-        // one kernel source failing (netlink refused, say) never stops the snapshot
-        const reason = `${probe.name}: ${error instanceof Error ? error.message : String(error)}`;
-        problems.push({ pid: 0, reason });
-        result = this.lastResultOf(probe, scopeKey, reason);
-      }
-      for (const problem of result.problems ?? []) problems.push({ pid: 0, reason: `${probe.name}: ${problem}` });
-      for (const [pid, object] of result.waits ?? []) waits.set(pid, object);
-      objects.push(...result.objects);
-      for (const [target, id] of result.targets) {
-        objectOfTarget.set(target, id);
-        ctx.claimed.add(target);
-      }
-    }
+    const { objects, objectOfTarget, waits } = collectObjects(probes, ctx, scopeKey, this.lastCollected, (probe) => this.mayReport(probe, ctx), problems);
     if (!wholeMachine && this.peerHolders) fillPeerHolders(objects, this.peerHolders, scannedPids, now, budget);
     if (cadence) cadence.watchPipes(objects);
     const infos = this.descriptions.describeAll(processes.values(), objectOfTarget, waits, waited);
@@ -329,19 +305,6 @@ export class Sampler {
     // Nothing changes the snapshot's objects before then: the next sample asks first, before any probe runs.
     this.reusable = this.fdRefreshMs > 0 && !wholeMachine ? { scopeKey, snapshot, scanned: scannedPids } : null;
     return snapshot;
-  }
-
-  /**
-   * What a probe whose kernel source failed this time reports: its previous
-   * answer for the same scope, each object marked stale with the reason. A
-   * failed read is never a change in the kernel: without this a watch would
-   * report every object of that kind closed, and opened again a tick later.
-   */
-  private lastResultOf(probe: KindProbe, scopeKey: string, reason: string): KindProbeResult {
-    const last = this.lastCollected.get(probe);
-    if (!last || last.scopeKey !== scopeKey) return { objects: [], targets: new Map() };
-    const objects = last.result.objects.map((o) => ({ ...o, holders: [...o.holders], stale: reason }));
-    return { objects, targets: last.result.targets };
   }
 
   /**
@@ -370,16 +333,6 @@ export class Sampler {
       // signal masks cost a /proc/PID/status read each: for the whole machine only when asked
       readSignals: this.options.readSignals && (!wholeMachine || this.signalsEverywhere),
     };
-  }
-
-  /** Whether /proc/PID/stat shows the process off a CPU (any state but R); false when unreadable. */
-  private notRunning(pid: number): boolean {
-    try {
-      const state = parseStat(this.reader.read(pid, 'stat'))?.state;
-      return state !== undefined && state !== 'R';
-    } catch {
-      return false;
-    }
   }
 
   /**

@@ -3,6 +3,7 @@
  * stat, wchan, syscall, status. Kept free of I/O so they are cheap to test.
  */
 import type { ProcessState } from '../../model/snapshot-types';
+import type { ProcFileReader } from './proc-files';
 
 export interface StatFields {
   comm: string;
@@ -127,4 +128,14 @@ export function parseStatus(text: string): StatusFields {
     }
   }
   return fields;
+}
+
+/** Whether /proc/PID/stat shows the process off a CPU (any state but R); false when unreadable. */
+export function offCpuNow(reader: ProcFileReader, pid: number): boolean {
+  try {
+    const state = parseStat(reader.read(pid, 'stat'))?.state;
+    return state !== undefined && state !== 'R';
+  } catch {
+    return false;
+  }
 }
