@@ -176,6 +176,16 @@ interface ObjectBase {
    * ones read, or unknown. A reader must not take it for a change.
    */
   stale?: string;
+  /**
+   * Whole-machine frames, an object listed from a kernel-wide source (a
+   * socket dump, /proc/locks, /dev/shm, the System V tables): when (ms, the
+   * clock of `takenAt`) that source was last read. It is read again as soon
+   * as a process that could change it has run, and at least every
+   * `Snapshot.cadence.recheckMs` (probe/kind-cadence.ts); `takenAt` when it
+   * was read for this frame. Absent in PID and tree scopes (read at every
+   * frame) and for pipes (read whenever a holder ran).
+   */
+  checkedAt?: number;
 }
 
 export interface PipeObject extends ObjectBase {

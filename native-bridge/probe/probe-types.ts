@@ -127,5 +127,16 @@ export interface KindProbe {
    * holds the table and knows it empty does not call it.
    */
   readonly sysvTable?: SysvTable;
+  /**
+   * Set by a probe that lists a kernel-wide source in whole-machine mode (a
+   * socket dump, /proc/locks, a directory, a System V table): what can change
+   * its answer when run. A process holding a descriptor (or a mapping) whose
+   * target this accepts, or, for 'any process', any process. A whole-machine
+   * Sampler shows the previous answer, with when it was read, while no such
+   * process has run and no descriptor table changed, for at most the cold
+   * cadence's recheck period (kind-cadence.ts): the network changes sockets
+   * with no process running, and that period bounds how late it shows.
+   */
+  readonly changedThrough?: ((target: string) => boolean) | 'any process';
   collect(ctx: ProbeContext): KindProbeResult;
 }

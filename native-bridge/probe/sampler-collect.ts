@@ -4,6 +4,7 @@
  * reports its previous answer, marked stale, instead of nothing.
  */
 import type { IpcObject, ProbeProblem } from '../model/snapshot-types';
+import type { KindCadence } from './kind-cadence';
 import type { KindProbe, KindProbeResult, ProbeContext } from './probe-types';
 
 /** Each probe's latest answer, and for which scope. */
@@ -24,6 +25,8 @@ export function collectObjects(
   last: LastCollected,
   mayReport: (probe: KindProbe) => boolean,
   problems: ProbeProblem[],
+  /** Whole-machine mode: which kernel-wide sources to read again at `now` (kind-cadence.ts). */
+  cadence: { kinds: KindCadence; now: number } | null = null,
 ): Collected {
   const objects: IpcObject[] = [];
   const objectOfTarget = new Map<string, string>();
@@ -31,11 +34,15 @@ export function collectObjects(
   for (const probe of probes) {
     if (!mayReport(probe)) {
       last.delete(probe);
+      cadence?.kinds.drop(probe);
       continue;
     }
-    let result: KindProbeResult;
+    let result: KindProbeResult | null = cadence ? cadence.kinds.reusable(probe, ctx, cadence.now) : null;
     try {
-      result = probe.collect(ctx);
+      if (!result) {
+        result = probe.collect(ctx);
+        cadence?.kinds.record(probe, ctx, cadence.now, result);
+      }
       last.set(probe, { scopeKey, result });
     } catch (error) {
       // one kernel source failing (netlink refused, say) never stops the snapshot

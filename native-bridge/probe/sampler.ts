@@ -27,6 +27,7 @@ import { sameDescriptors, sameKeys } from './sampler-compare';
 import { DiagnosisTracker, type CounterReading } from './sampler-diagnoses';
 import { collectObjects, type LastCollected } from './sampler-collect';
 import { ColdCadence, type CadenceMarks } from './cold-cadence';
+import { KindCadence } from './kind-cadence';
 import { scanWithoutTable } from './sampler-unread';
 import { TableBudget, UNLIMITED, type ReadBudget } from './process/table-budget';
 
@@ -76,6 +77,8 @@ export class Sampler {
   private readonly linkTables: OtherLinkTables;
   /** Whole-machine mode: how often a process that has not run is checked (cold-cadence.ts). */
   private readonly cadence: ColdCadence;
+  /** Whole-machine mode: when the kernel-wide sources are read again (kind-cadence.ts). */
+  private readonly kinds: KindCadence;
   /** Per sample, how long reading tables not read before may take (PID scopes; null: no limit). */
   private readonly tableBudget: TableBudget | null;
   /** Whether the last sample left some of the scope's tables unread (the passes are reading them). */
@@ -98,6 +101,7 @@ export class Sampler {
     this.probes = createKindProbes(this.pidfds);
     this.io = options.readIo ? new ProcIoFiles(options.holdFiles !== false) : null;
     this.cadence = new ColdCadence(options.coldAfterMs, options.coldRecheckMs);
+    this.kinds = new KindCadence(this.cadence.recheckMs);
     this.diagnoses = options.diagnose ? new DiagnosisTracker(options.diagnose === true ? {} : options.diagnose) : null;
     this.tableBudget = options.tableBudget && complete && this.fdRefreshMs > 0 ? new TableBudget(options.tableBudget) : null;
   }
@@ -117,6 +121,7 @@ export class Sampler {
     this.reusable = null;
     this.allPids.forget();
     this.sysvTables?.forget();
+    this.kinds.forget();
     this.otherHolders?.clear();
     this.peerHolders?.clear();
   }
@@ -292,7 +297,9 @@ export class Sampler {
     };
     // An empty PID scope has no objects: skip the kernel-wide sources.
     const probes = !wholeMachine && processes.size === 0 ? [] : this.probes;
-    const { objects, objectOfTarget, waits } = collectObjects(probes, ctx, scopeKey, this.lastCollected, (probe) => this.mayReport(probe, ctx), problems);
+    if (cadence) this.kinds.begin(ctx);
+    const kinds = cadence ? { kinds: this.kinds, now } : null;
+    const { objects, objectOfTarget, waits } = collectObjects(probes, ctx, scopeKey, this.lastCollected, (probe) => this.mayReport(probe, ctx), problems, kinds);
     if (!wholeMachine && this.peerHolders) fillPeerHolders(objects, this.peerHolders, scannedPids, now, budget);
     if (cadence) cadence.watchPipes(objects);
     const infos = this.descriptions.describeAll(processes.values(), objectOfTarget, waits, waited);

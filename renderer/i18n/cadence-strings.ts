@@ -10,6 +10,11 @@ export const cadenceEn = {
   stateAgeOld: '{age} s ago; re-checked every {every} s while idle',
   stateAgeNow: 'at this frame; re-checked every {every} s while idle',
   stateAgeWhy: 'Idle: no CPU time for {idle} s or more. Until the next check the state shown is the last one the kernel confirmed.',
+  objectAge: 'Read',
+  objectAgeOld: '{age} s ago; read again when a process that can change it runs, at least every {every} s',
+  objectAgeNow: 'at this frame; read again when a process that can change it runs, at least every {every} s',
+  objectAgeWhy:
+    'Listed from a kernel-wide source (a socket dump, /proc/locks, /dev/shm, the System V tables). Until it is read again, the numbers shown are the last ones the kernel gave: the network can change a socket while no process runs.',
 } as const;
 
 export const cadenceZhHans: Record<keyof typeof cadenceEn, string> = {
@@ -17,6 +22,10 @@ export const cadenceZhHans: Record<keyof typeof cadenceEn, string> = {
   stateAgeOld: '{age} 秒前；空闲时每 {every} 秒复查一次',
   stateAgeNow: '本帧；空闲时每 {every} 秒复查一次',
   stateAgeWhy: '空闲：已至少 {idle} 秒未占用 CPU。下次复查之前，显示的是内核最后一次确认的状态。',
+  objectAge: '读取',
+  objectAgeOld: '{age} 秒前；能改变它的进程运行时重读，至少每 {every} 秒一次',
+  objectAgeNow: '本帧；能改变它的进程运行时重读，至少每 {every} 秒一次',
+  objectAgeWhy: '来自内核的全局清单（套接字转储、/proc/locks、/dev/shm、System V 表）。重读之前，显示的是内核最后给出的数字：没有进程运行时，网络也可能改变套接字。',
 };
 
 export const cadenceZhHant: Record<keyof typeof cadenceEn, string> = {
@@ -24,4 +33,8 @@ export const cadenceZhHant: Record<keyof typeof cadenceEn, string> = {
   stateAgeOld: '{age} 秒前；閒置時每 {every} 秒複查一次',
   stateAgeNow: '本幀；閒置時每 {every} 秒複查一次',
   stateAgeWhy: '閒置：已至少 {idle} 秒未佔用 CPU。下次複查之前，顯示的是核心最後一次確認的狀態。',
+  objectAge: '讀取',
+  objectAgeOld: '{age} 秒前；能改變它的行程執行時重讀，至少每 {every} 秒一次',
+  objectAgeNow: '本幀；能改變它的行程執行時重讀，至少每 {every} 秒一次',
+  objectAgeWhy: '來自核心的全域清單（通訊端傾印、/proc/locks、/dev/shm、System V 表）。重讀之前，顯示的是核心最後給出的數字：沒有行程執行時，網路也可能改變通訊端。',
 };

@@ -1,7 +1,7 @@
 import { peekText } from '../format/bytes-text';
 import { blockedSentence, objectLabel, stateWord } from '../format/kernel-words';
 import { omittedFdsText, omittedHoldersText } from '../format/omitted-words';
-import { stateAgeText } from '../format/state-age-words';
+import { objectAgeText, stateAgeText } from '../format/state-age-words';
 import { useT } from '../i18n/use-t';
 import { MmapLockFacts } from './mmap-lock-facts';
 import { useAppStore } from '../store/app-store';
@@ -18,6 +18,7 @@ export function DetailsPanel() {
   // strings, not objects: the panel renders again only when the words change
   const stateAgeLine = useAppStore((s) => (process ? (stateAgeText(process, s.frame, t)?.line ?? null) : null));
   const stateAgeWhy = useAppStore((s) => (process ? (stateAgeText(process, s.frame, t)?.why ?? null) : null));
+  const objectAgeLine = useAppStore((s) => (object ? (objectAgeText(object, s.frame, t)?.line ?? null) : null));
   return (
     <section className="panel details-panel" aria-labelledby="details-title" data-testid="details-panel">
       <h2 id="details-title">{t('details')}</h2>
@@ -69,6 +70,14 @@ export function DetailsPanel() {
             <>
               <dt>inode</dt>
               <dd>{`${object.inode}${object.path ? ` ${object.path}` : ''} · F_GETPIPE_SZ ${object.capacity ?? '?'} · ${t('readersWriters', { readers: object.readers, writers: object.writers })}`}</dd>
+            </>
+          )}
+          {objectAgeLine && (
+            <>
+              <dt>{t('objectAge')}</dt>
+              <dd data-testid="object-age" title={t('objectAgeWhy')}>
+                {objectAgeLine}
+              </dd>
             </>
           )}
           <MmapLockFacts object={object} t={t} />

@@ -49,3 +49,33 @@ describe('the inspector says how old a process state is in a whole-machine frame
     expect(screen.queryByTestId('state-age')).toBeNull();
   });
 });
+
+describe('the inspector says when a kernel-wide object was read in a whole-machine frame', () => {
+  /* a socket listed by a dump 0.6 s before the frame (kind-cadence.ts), beside the pool's pipes (read at every frame) */
+  function socketFrame(checkedAgo: number): Frame {
+    const frame = cadenceFrame();
+    frame.objects = [
+      ...frame.objects,
+      { id: 'unix:77', kind: 'unix', inode: 77, type: 'stream', state: 'ESTAB', peer: null, queued: 12, holders: [{ pid: 1000, fd: 5, access: 'rw' }], checkedAt: frame.takenAt - checkedAgo },
+    ];
+    return frame;
+  }
+
+  it('how old its numbers are and when it is read again, in three languages; nothing for a pipe', () => {
+    render(<DetailsPanel />);
+    act(() => useAppStore.getState().ingestFrame(socketFrame(600)));
+    act(() => useAppStore.getState().select('unix:77'));
+    expect(screen.getByTestId('object-age').textContent).toBe('0.6 s ago; read again when a process that can change it runs, at least every 1 s');
+    expect(screen.getByText('Read')).toBeTruthy();
+    act(() => useAppStore.getState().ingestFrame(socketFrame(0)));
+    expect(screen.getByTestId('object-age').textContent).toBe('at this frame; read again when a process that can change it runs, at least every 1 s');
+    act(() => useAppStore.getState().setLocale('zh-Hans'));
+    expect(screen.getByTestId('object-age').textContent).toBe('本帧；能改变它的进程运行时重读，至少每 1 秒一次');
+    act(() => useAppStore.getState().setLocale('zh-Hant'));
+    act(() => useAppStore.getState().ingestFrame(socketFrame(600)));
+    expect(screen.getByTestId('object-age').textContent).toBe('0.6 秒前；能改變它的行程執行時重讀，至少每 1 秒一次');
+    const pipe = useAppStore.getState().frame!.objects.find((o) => o.kind === 'pipe')!;
+    act(() => useAppStore.getState().select(pipe.id));
+    expect(screen.queryByTestId('object-age')).toBeNull();
+  });
+});

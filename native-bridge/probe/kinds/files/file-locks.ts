@@ -211,4 +211,4 @@ function collect(ctx: ProbeContext): KindProbeResult {
   return { objects, targets: new Map(), waits };
 }
 
-export const fileLockProbe: KindProbe = { name: 'file-locks', collect };
+export const fileLockProbe: KindProbe = { name: 'file-locks', changedThrough: 'any process', collect };

@@ -183,7 +183,7 @@ function collect(ctx: ProbeContext, borrow: DescriptorBorrower, mounts: MqueueMo
 /** A probe that reads queues through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
 export function createMqueueProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe & { close(): void } {
   const mounts = new MqueueMountWatch();
-  return { name: 'mqueue', reaches: (target) => CANDIDATE.test(target), collect: (ctx) => collect(ctx, borrow, mounts), close: () => mounts.close() };
+  return { name: 'mqueue', reaches: (target) => CANDIDATE.test(target), changedThrough: (target) => CANDIDATE.test(target), collect: (ctx) => collect(ctx, borrow, mounts), close: () => mounts.close() };
 }
 
-export const mqueueProbe: KindProbe = { name: 'mqueue', reaches: (target) => CANDIDATE.test(target), collect: (ctx) => collect(ctx, borrowOnce, null) };
+export const mqueueProbe: KindProbe = { name: 'mqueue', reaches: (target) => CANDIDATE.test(target), changedThrough: (target) => CANDIDATE.test(target), collect: (ctx) => collect(ctx, borrowOnce, null) };

@@ -130,7 +130,7 @@ function collect(ctx: ProbeContext, borrow: DescriptorBorrower): KindProbeResult
 
 /** A probe that peeks held, unlinked objects through `borrow` (the core's PidfdTable.borrow keeps pidfds between ticks). */
 export function createPosixShmProbe(borrow: DescriptorBorrower = borrowOnce): KindProbe {
-  return { name: 'posix-shm', reaches: (target) => posixShmName(target) !== null, collect: (ctx) => collect(ctx, borrow) };
+  return { name: 'posix-shm', reaches: (target) => posixShmName(target) !== null, changedThrough: (target) => posixShmName(target) !== null, collect: (ctx) => collect(ctx, borrow) };
 }
 
 export const posixShmProbe: KindProbe = createPosixShmProbe();

@@ -9,7 +9,7 @@ import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, SOL_SOCKET, SO_DOMAIN, SO_
 import { endpointKey, formatEndpoint, isWildcard } from './inet-address';
 import type { KindProbe, KindProbeResult, ProbeContext } from '../../probe-types';
 import { TCP_CLOSE, TCP_LISTEN, sockDiagRequest, stateName } from './sock-diag';
-import { heldSocketInodes, holderRefsOf, holdersOf, socketTarget } from './socket-holders';
+import { heldSocketInodes, holderRefsOf, holdersOf, isSocketTarget, socketTarget } from './socket-holders';
 import { type DescriptorBorrower, borrowOnce } from '../../process/pidfd';
 import { peekHeldSocket } from './socket-peek';
 import { TcpSocketRefresh } from './tcp-socket-refresh';
@@ -285,7 +285,8 @@ export function createInetSocketProbe(
   return {
     name: 'inet-sockets',
     /* `listed` only narrows which protocols a dump asks: a socket never changes protocol */
-    reaches: (target) => target.startsWith('socket:['),
+    reaches: isSocketTarget,
+    changedThrough: isSocketTarget,
     collect(ctx: ProbeContext): KindProbeResult {
       const held = heldSocketInodes(ctx);
       if (ctx.wholeMachine) {

@@ -10,6 +10,11 @@ export function socketTarget(inode: number): string {
   return `socket:[${inode}]`;
 }
 
+/** Whether a descriptor target names a socket ("socket:[991]"). */
+export function isSocketTarget(target: string): boolean {
+  return target.startsWith('socket:[');
+}
+
 /** The held sockets of each holders index a probe was given (a Sampler hands one index out again while no descriptor changed). */
 const heldByIndex = new WeakMap<ProbeContext['holdersByTarget'], ReadonlySet<number>>();
 

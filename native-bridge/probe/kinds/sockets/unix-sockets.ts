@@ -7,7 +7,7 @@ import type { UnixSocketObject } from '../../../model/snapshot-types';
 import type { KindProbe, KindProbeResult, ProbeContext } from '../../probe-types';
 import { SOCK_DGRAM } from '../../../libc/sockets';
 import { TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, forEachAttribute, sockDiagQueries, sockDiagRequest, stateName } from './sock-diag';
-import { heldSocketInodes, holderRefsOf, holdersOf, socketTarget } from './socket-holders';
+import { heldSocketInodes, holderRefsOf, holdersOf, isSocketTarget, socketTarget } from './socket-holders';
 import { type DescriptorBorrower, borrowOnce } from '../../process/pidfd';
 import { peekHeldSocket } from './socket-peek';
 import { inFlightFds } from './socket-in-flight';
@@ -386,6 +386,7 @@ export function createUnixSocketProbe(borrow: DescriptorBorrower = borrowOnce): 
   let previous = new Map<number, UnixDiagEntry>();
   return {
     name: 'unix-sockets',
+    changedThrough: isSocketTarget,
     collect(ctx: ProbeContext): KindProbeResult {
       const held = heldSocketInodes(ctx);
       const waiters = connectWaiters(ctx);

@@ -95,4 +95,4 @@ function collect(ctx: ProbeContext): KindProbeResult {
   return { objects, targets: new Map() };
 }
 
-export const sysvMsgProbe: KindProbe = { name: 'sysv-msg', sysvTable: 'msg', collect };
+export const sysvMsgProbe: KindProbe = { name: 'sysv-msg', sysvTable: 'msg', changedThrough: 'any process', collect };

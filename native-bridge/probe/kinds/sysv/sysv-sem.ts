@@ -110,4 +110,4 @@ function collect(ctx: ProbeContext): KindProbeResult {
   return { objects, targets: new Map() };
 }
 
-export const sysvSemProbe: KindProbe = { name: 'sysv-sem', sysvTable: 'sem', collect };
+export const sysvSemProbe: KindProbe = { name: 'sysv-sem', sysvTable: 'sem', changedThrough: 'any process', collect };

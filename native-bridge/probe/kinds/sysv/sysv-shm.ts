@@ -208,4 +208,4 @@ function addAttachersOutside(ctx: ProbeContext, rows: readonly SysvRow[], attach
   }
 }
 
-export const sysvShmProbe: KindProbe = { name: 'sysv-shm', sysvTable: 'shm', collect };
+export const sysvShmProbe: KindProbe = { name: 'sysv-shm', sysvTable: 'shm', changedThrough: 'any process', collect };
