@@ -80,6 +80,20 @@ afterAll(async () => {
   killIfStillSame(seen);
 });
 
+/** Clicks the fan's button (in the map's hidden list) and waits for it to say `expanded`, then for a paint. */
+async function toggleFan(page: Page, key: string, expanded: 'true' | 'false'): Promise<void> {
+  await page.locator(`[data-testid="map-fan-${key}"] button`).dispatchEvent('click');
+  await page.waitForFunction(([k, e]) => document.querySelector(`[data-testid="map-fan-${k}"]`)?.getAttribute('data-expanded') === e, [key, expanded] as const);
+  // The map paints on the next animation frame: two of them have passed once this resolves.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/** Opens the fan and waits until the map paints its small text (a cell's PID) at 11 px or more on screen. */
+async function openFanReadable(page: Page, key: string): Promise<void> {
+  await toggleFan(page, key, 'true');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-small-text-px')) >= 11, undefined, { timeout: 10_000 });
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(RESULTS, `${name}.png`) });
 }
@@ -99,13 +113,20 @@ describe('the process pool at 200 workers on the system map', () => {
     // The trap's fix, as the kernel shows it: no worker holds a write end of any pipe; the fan says so.
     expect(asleep.map(pipeWriteEnds).reduce((a, b) => a + b, 0)).toBe(0);
     expect(await fan.getAttribute('data-write-ends')).toBe('0');
-    expect(await fan.textContent()).toContain('each holds only its own read end');
+    // The fan says so once the engine has read every worker's descriptor table (it reads them a budget at a time after a burst).
+    await expect.poll(() => fan.textContent(), { timeout: SETTLE_MS }).toContain('each holds only its own read end');
     await page.waitForFunction(() => document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-painted-seq'));
     await page.getByTestId('map-fit').click();
     await shot(page, 'pool-map-200');
-    await page.locator('[data-testid^="map-fan-fan:"][data-testid$=":sh"] button').dispatchEvent('click');
-    await page.waitForFunction((k) => document.querySelector(`[data-testid="map-fan-${k}"]`)?.getAttribute('data-expanded') === 'true', key);
+    // Opened, the fan comes into a view where its cells' PIDs are legible (the map fitted whole would shrink them to ~5 px).
+    await openFanReadable(page, key);
     await shot(page, 'pool-map-200-open');
+    // The same on a 1920x1080 screen: closed (the view follows the map again), then opened there.
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await toggleFan(page, key, 'false');
+    await openFanReadable(page, key);
+    await shot(page, 'pool-map-200-open-1920');
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     // One worker found by PID and inspected: the same sleep /proc shows.
     const target = asleep[WORKERS / 2]!;

@@ -2,7 +2,7 @@
  * ipcscope's window. The test ids end-to-end tests drive are listed in
  * TEST-IDS.md (one list, so it cannot drift from a copy here).
  */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ViewApi } from '../native-bridge/model/session-api';
 import { ConnectionStatus } from './controls/connection-status';
 import { ExportButtons } from './controls/export-buttons';
@@ -26,6 +26,7 @@ import { RaceChart, selectRaceShown } from './race/race-chart';
 import { StageSwitch } from './map/stage-switch';
 import { selectShowsMap } from './map/map-selectors';
 import { SystemMap } from './map/map-view';
+import { useStageBox } from './map/use-stage-box';
 import { useAppStore } from './store/app-store';
 import { ObserveSide } from './observe/observe-side';
 import { ProcessPicker } from './observe/process-picker';
@@ -162,6 +163,9 @@ export function App({ api }: { api?: ViewApi | null }) {
   const observing = useAppStore((s) => s.frame?.observing != null);
   // The map's inspector (Details) sits in the side column: keep it while the map shows.
   const showsMap = useAppStore(selectShowsMap);
+  // The stage's size decides whether an observation's picture stays readable (map-selectors.ts).
+  const stageRef = useRef<HTMLDivElement | null>(null);
+  useStageBox(stageRef);
   useShortcuts();
   useObserveShortcut();
 
@@ -206,7 +210,7 @@ export function App({ api }: { api?: ViewApi | null }) {
             <LessonTitle />
             <LessonShowAll />
           </div>
-          <div className="picture-frame">
+          <div className="picture-frame" ref={stageRef}>
             <Stage />
           </div>
           <FocusNotes />

@@ -59,6 +59,7 @@ export const mapEn = {
   mapClauseSep: '; ',
   mapWhyProcesses: '{n} processes: shown on the map',
   mapWhyObjects: '{n} objects: shown on the map',
+  mapWhySmallText: '{n} objects: the picture\'s text would be {px} px here, shown on the map',
   mapWhyAll: 'the whole machine: shown on the map',
   mapWhyTitle: 'The picture draws up to {processes} processes and {objects} objects legibly; past that, the map. Picture | Map (key M) switches.',
 };
@@ -120,6 +121,7 @@ export const mapZhHans: Record<keyof typeof mapEn, string> = {
   mapClauseSep: '；',
   mapWhyProcesses: '{n} 个进程：用全景图显示',
   mapWhyObjects: '{n} 个对象：用全景图显示',
+  mapWhySmallText: '{n} 个对象：图示文字在这里只有 {px} 像素，用全景图显示',
   mapWhyAll: '整台机器：用全景图显示',
   mapWhyTitle: '图示最多能清晰画出 {processes} 个进程和 {objects} 个对象；超过就用全景图。“图示 | 全景图”（M 键）可切换。',
 };
@@ -181,6 +183,7 @@ export const mapZhHant: Record<keyof typeof mapEn, string> = {
   mapClauseSep: '；',
   mapWhyProcesses: '{n} 個行程：用全景圖顯示',
   mapWhyObjects: '{n} 個物件：用全景圖顯示',
+  mapWhySmallText: '{n} 個物件：圖示文字在這裡只有 {px} 像素，用全景圖顯示',
   mapWhyAll: '整台機器：用全景圖顯示',
   mapWhyTitle: '圖示最多能清楚畫出 {processes} 個行程和 {objects} 個物件；超過就用全景圖。「圖示 | 全景圖」（M 鍵）可切換。',
 };

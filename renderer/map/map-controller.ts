@@ -9,7 +9,8 @@ import { centre, type MapLayout, type MapTarget, type Point } from './map-geomet
 import { groupFrame, type MapGroups, type UnitKey } from './map-group';
 import { HitIndex, selectionOf } from './map-hit';
 import { MapLayoutState } from './map-layout';
-import { fitTransform, showRect } from './map-viewport';
+import { SMALL } from './map-draw-kit';
+import { READABLE_CELL_PX, fitTransform, readableView } from './map-viewport';
 
 /** What one paint did, for the bench and the e2e test (a `map-paint` event on the canvas carries it). */
 export interface MapPaint {
@@ -58,6 +59,8 @@ export class MapController {
   private transform: ViewTransform = { k: 1, x: 24, y: 24 };
   /** Until the user zooms or pans by hand, the view follows the map: re-fitted whenever its bounds change. */
   private following = true;
+  /** The fan whose opening took the view from following the map: closing it gives the view back. */
+  private fanView: UnitKey | null = null;
   private fittedBounds = '';
   private hovered: string | null = null;
   private traffic: TrafficSummary | null = null;
@@ -76,7 +79,10 @@ export class MapController {
         const { k, x, y } = event.transform;
         this.transform = { k, x, y };
         // A wheel or drag (not a transform set by the app): the user has taken the view.
-        if (event.sourceEvent) this.following = false;
+        if (event.sourceEvent) {
+          this.following = false;
+          this.fanView = null;
+        }
         // What the view shows, for tests: the zoom and the map's bounds on screen (CSS px from the canvas's corner).
         this.canvas.dataset.view = this.viewText();
         this.markView();
@@ -119,20 +125,33 @@ export class MapController {
     this.markView();
   }
 
-  /** Opens a closed fan, closes an open one; an opened fan is brought on screen (its cells, as many as fit). */
+  /**
+   * Opens a closed fan, closes an open one. An opened fan is brought on
+   * screen with its cells readable (map-viewport readableView): fitting the
+   * whole map would shrink 200 cells' PIDs below legibility on a 1280x720
+   * projector. Closing the fan that took the view gives it back to the map.
+   */
   toggleFan(key: UnitKey): void {
     const opening = !this.expanded.has(key);
     if (opening) this.expanded.add(key);
     else this.expanded.delete(key);
     this.rebuild();
-    // Following the map, the next paint re-fits it with the fan open; else the fan is panned into view.
-    const rect = opening && !this.following ? this.layout?.units.find((u) => u.unit.key === key) : undefined;
+    const rect = opening ? this.layout?.units.find((u) => u.unit.key === key) : undefined;
     const { width, height } = this.canvasSize();
     if (rect && width > 0) {
-      const next = showRect(this.transform, rect, width, height);
-      if (next !== this.transform) this.setTransform(next);
+      this.following = false;
+      this.fanView = key;
+      this.setTransform(readableView(this.transform, rect, width, height, this.readableZoom()));
+    } else if (!opening && this.fanView === key) {
+      this.fanView = null;
+      this.following = true;
     }
     this.schedule();
+  }
+
+  /** The zoom at which a fan cell's PID (SMALL at the palette's scale) reads at READABLE_CELL_PX on screen. */
+  private readableZoom(): number {
+    return READABLE_CELL_PX / (SMALL * this.look.palette.scale);
   }
 
   compact(): void {
@@ -144,6 +163,7 @@ export class MapController {
   /** Fits the whole map to the canvas, zooming out or in (up to MAX_FIT_ZOOM: a small map fills the canvas). */
   fit(): void {
     this.following = true;
+    this.fanView = null;
     const bounds = this.layout?.bounds;
     const { width, height } = this.canvasSize();
     const next = bounds ? fitTransform(bounds, width, height) : null;
@@ -161,6 +181,7 @@ export class MapController {
     if (!rect) return;
     const { width, height } = this.canvasSize();
     this.following = false;
+    this.fanView = null;
     const k = Math.max(this.transform.k, 1);
     const c = centre(rect);
     this.setTransform({ k, x: width / 2 - c.x * k, y: height / 2 - c.y * k });
@@ -280,6 +301,8 @@ export class MapController {
     });
     const paintedAt = performance.now();
     this.canvas.dataset.paintedSeq = String(frame.seq);
+    // The on-screen size of the map's small text (a fan cell's PID), for tests: legible from 11 px.
+    this.canvas.dataset.smallTextPx = (SMALL * this.look.palette.scale * this.transform.k).toFixed(1);
     const paint: MapPaint = { seq: frame.seq, arrivedAt: built ? this.arrivedAt : paintedAt, paintedAt, buildMs: built ? buildMs : 0, drawMs: paintedAt - drawStart };
     this.canvas.dispatchEvent(new CustomEvent<MapPaint>('map-paint', { detail: paint }));
   }

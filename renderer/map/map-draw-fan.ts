@@ -1,5 +1,6 @@
 import { FAN_H, type PlacedUnit, type Rect } from './map-geometry';
-import { MIN_HEAD_BOX_PX, SMALL, TEXT, fitText, headSize, outline, processStroke, roundRect, type DrawInput } from './map-draw-kit';
+import { MIN_HEAD_BOX_PX, MIN_LINE_PX, SMALL, TEXT, fitText, headSize, outline, processStroke, roundRect, type DrawInput } from './map-draw-kit';
+import type { FanUnit } from './map-group';
 import { fanHoldings, fanLines, kindList } from './map-labels';
 
 /** A fan: a stack of cards with its count and states, or, open, a grid of its members coloured by state. */
@@ -41,30 +42,7 @@ export function drawFan(ctx: CanvasRenderingContext2D, placed: PlacedUnit, input
     ctx.fillRect(x, bar.y, w, bar.h);
     x += w;
   }
-  const k = input.transform.k;
-  if (head.w * k >= MIN_HEAD_BOX_PX) {
-    const lines = fanLines(fan, input.t);
-    const scale = p.scale;
-    const size = headSize((TEXT + 2) * scale, k);
-    ctx.textAlign = 'left';
-    ctx.fillStyle = p.text;
-    ctx.font = `700 ${size}px ${p.font}`;
-    const objects = kindList(fan.objectKinds, input.t);
-    ctx.fillText(fitText(ctx, objects && showText ? `${lines.head}  ·  ${input.t('mapFanObjects', { list: objects })}` : lines.head, head.w - 16), head.x + 8, head.y + Math.min(head.h / 2 + size / 3, 6 + size));
-    if (showSmall && showText) {
-      ctx.font = `${SMALL * scale}px ${p.font}`;
-      ctx.fillStyle = counts.blockedTotal ? p.blocked : p.muted;
-      const countsY = head.y + 10 + (TEXT + 2) * scale + SMALL * scale;
-      ctx.fillText(fitText(ctx, lines.counts, head.w - 16), head.x + 8, countsY);
-      // The seed's trap, from the members' own descriptors: in the diagnosis colour when they hold siblings' write ends.
-      const holdings = fanHoldings(fan, input.t);
-      if (holdings) {
-        ctx.fillStyle = holdings.trap ? p.eof : p.muted;
-        ctx.font = `${holdings.trap ? '700 ' : ''}${SMALL * scale}px ${p.font}`;
-        ctx.fillText(fitText(ctx, holdings.text, head.w - 16), head.x + 8, countsY + SMALL * scale + 5);
-      }
-    }
-  }
+  if (head.w * input.transform.k >= MIN_HEAD_BOX_PX) drawFanHead(ctx, fan, head, input, showText);
   for (const m of placed.members) {
     const proc = m.process;
     const id = `process:${proc.pid}`;
@@ -93,4 +71,57 @@ export function drawFan(ctx: CanvasRenderingContext2D, placed: PlacedUnit, input
       ctx.fillText(String(proc.pid), m.x + 4, m.y + SMALL * p.scale + 2);
     }
   }
+}
+
+/**
+ * The fan's head: its name, then its counts and what its members hold of
+ * each other's pipes (the pool's trap), as many lines as its box has room
+ * for on screen. The lines keep MIN_LINE_PX on screen (they grow in world
+ * units when zoomed out, like the head), so an opened fan, fitted with the
+ * map, still says what its members hold: on its own line when there is
+ * room, else beside the name on the head line of the wide open fan. The
+ * trap goes before the counts when only one fits: the state bar below
+ * shows the counts' proportions, nothing else shows the trap.
+ */
+function drawFanHead(ctx: CanvasRenderingContext2D, fan: FanUnit, head: Rect, input: DrawInput, showText: boolean): void {
+  const p = input.palette;
+  const k = input.transform.k;
+  const size = headSize((TEXT + 2) * p.scale, k);
+  const small = Math.max(SMALL * p.scale, MIN_LINE_PX / k);
+  const lines = fanLines(fan, input.t);
+  const holdings = fanHoldings(fan, input.t);
+  const top = head.y + 4 + size;
+  // Room above the state bar (its top is 10 world px over the bottom edge).
+  const room = head.h - 12 - (top - head.y);
+  const fit = Math.max(0, Math.floor(room / (small * 1.3)));
+  const below: { text: string; trap: boolean | null }[] = [];
+  if (holdings && fit >= 2) below.push({ text: lines.counts, trap: null }, holdings);
+  else if (holdings && fit === 1) below.push(holdings);
+  else if (fit >= 1) below.push({ text: lines.counts, trap: null });
+  ctx.textAlign = 'left';
+  ctx.fillStyle = p.text;
+  ctx.font = `700 ${size}px ${p.font}`;
+  const objects = kindList(fan.objectKinds, input.t);
+  const name = fitText(ctx, objects && showText ? `${lines.head}  ·  ${input.t('mapFanObjects', { list: objects })}` : lines.head, head.w - 16);
+  ctx.fillText(name, head.x + 8, top);
+  const nameEnd = head.x + 8 + ctx.measureText(name).width;
+  const trapFont = (trap: boolean) => `${trap ? '700 ' : ''}${small}px ${p.font}`;
+  // No line free for the trap: beside the name, right-aligned, when the head is wide enough for both (an open fan).
+  if (holdings && !below.includes(holdings)) {
+    ctx.font = trapFont(holdings.trap);
+    const width = ctx.measureText(holdings.text).width;
+    if (nameEnd + 2 * size + width <= head.x + head.w - 8) {
+      ctx.fillStyle = holdings.trap ? p.eof : p.muted;
+      ctx.textAlign = 'right';
+      ctx.fillText(holdings.text, head.x + head.w - 8, top);
+      ctx.textAlign = 'left';
+    }
+  }
+  below.forEach((line, i) => {
+    const y = top + (i + 1) * small * 1.3;
+    // Counts in the blocked colour when any member is asleep; the trap in the diagnosis colour when they hold siblings' write ends.
+    ctx.fillStyle = line.trap === null ? (fan.counts.blockedTotal ? p.blocked : p.muted) : line.trap ? p.eof : p.muted;
+    ctx.font = line.trap === null ? `${small}px ${p.font}` : trapFont(line.trap);
+    ctx.fillText(fitText(ctx, line.text, head.w - 16), head.x + 8, y);
+  });
 }

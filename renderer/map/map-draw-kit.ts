@@ -35,6 +35,8 @@ export interface DrawInput {
 
 /** Smallest on-screen text size (CSS px) worth drawing: below it a label is noise. */
 export const MIN_TEXT_PX = 7;
+/** A fan head's counts and trap lines never shrink below this on screen (they are the fan's point). */
+export const MIN_LINE_PX = 10;
 /** Heads of processes and fans never shrink below this on screen (a projector at the back of a room)... */
 export const MIN_HEAD_PX = 12;
 /** ...and are drawn when their box is at least this wide on screen. */

@@ -4,9 +4,10 @@ import { translate } from '../i18n/strings';
 import { paletteFor } from '../picture/palette';
 import { summarize } from '../observe/recent-traffic';
 import { drawMap, type DrawInput } from './map-draw';
-import { groupFrame } from './map-group';
+import { fanKey, groupFrame } from './map-group';
 import { MapLayoutState } from './map-layout';
 import { poolFrame, withPair } from './testing/pool-frame';
+import { wireKeepsPoolFrame } from './testing/wire-pool-frame';
 
 /** A 2D context that records what is written and in which colour, and does nothing else. */
 function recordingContext(): { ctx: CanvasRenderingContext2D; texts: { text: string; fill: string; x: number; y: number }[]; strokes: string[]; rounds: { x: number; y: number; w: number; h: number; stroke: string }[] } {
@@ -102,6 +103,23 @@ describe('drawMap', () => {
     expect(words.some((w) => w.startsWith('12 × worker'))).toBe(true);
     expect(words).not.toContain('11 blocked in read, 1 running');
   });
+
+  for (const [version, frame, line] of [
+    ['closes', poolFrame({ workers: 200 }), 'each holds only its own read end'],
+    ['keeps', wireKeepsPoolFrame(200, 64), "holding 19,900 siblings' write ends (up to 199 each)"],
+  ] as const) {
+    it(`says what the members of an opened fan hold (${version}) at the zoom that fits the whole map, and at a readable one`, () => {
+      const layout = new MapLayoutState().layout(groupFrame(frame, new Set([fanKey(100, 'worker')])), frame.processes);
+      // 0.41: the zoom Fit gives this map on the 836 px canvas at 1280x720 (the review's screenshot).
+      for (const k of [0.41, 1]) {
+        const { ctx, texts } = recordingContext();
+        drawMap(ctx, { ...input([], k), layout, selection: null, matches: new Set() });
+        const trap = texts.find((t) => t.text === line);
+        expect(trap, `k ${k}`).toBeDefined();
+        expect(trap!.fill).toBe(version === 'keeps' ? paletteFor('dark', false).eof : paletteFor('dark', false).muted);
+      }
+    });
+  }
 
   it('draws traffic between frames: on the edge when one descriptor carried it, else as the whole process rate, and says which', () => {
     const { ctx, texts } = recordingContext();

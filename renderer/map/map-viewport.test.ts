@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIT_MARGIN, MAX_FIT_ZOOM, fitTransform, showRect } from './map-viewport';
+import { FIT_MARGIN, MAX_FIT_ZOOM, fitTransform, readableView } from './map-viewport';
 
 const onScreen = (tf: { k: number; x: number; y: number }, r: { x: number; y: number; w: number; h: number }) => ({
   left: r.x * tf.k + tf.x,
@@ -34,27 +34,31 @@ describe('fitTransform', () => {
   });
 });
 
-describe('showRect', () => {
-  const tf = { k: 1, x: 24, y: 24 };
-  it('leaves the view alone when the rectangle is on screen', () => {
-    expect(showRect(tf, { x: 10, y: 10, w: 100, h: 100 }, 1280, 600)).toBe(tf);
-  });
-
-  it('pans an opened fan that runs off the right edge into view, keeping the zoom', () => {
-    const fan = { x: 1100, y: 0, w: 1280 - 48 - 100, h: 300 };
-    const next = showRect(tf, fan, 1280, 600);
+describe('readableView', () => {
+  const tf = { k: 0.4, x: 24, y: 24 };
+  it('fits an opened fan that is readable whole, centred, zooming in from a fitted map only as far as readable', () => {
+    const fan = { x: 600, y: 0, w: 600, h: 250 };
+    const next = readableView(tf, fan, 1400, 800, 1);
     expect(next.k).toBe(1);
     const box = onScreen(next, fan);
-    expect(box.left).toBeGreaterThanOrEqual(FIT_MARGIN);
-    expect(box.right).toBeLessThanOrEqual(1280 - FIT_MARGIN);
+    expect(box.left + box.right).toBeCloseTo(1400);
+    expect(box.top + box.bottom).toBeCloseTo(800);
   });
 
-  it('zooms out (never in) when the opened fan is larger than the canvas', () => {
-    const fan = { x: 1100, y: 0, w: 1300, h: 1400 };
-    const next = showRect(tf, fan, 1280, 600);
-    expect(next.k).toBeLessThan(1);
+  it('shows a fan too large to be readable whole from its top-left corner at the readable zoom', () => {
+    // 200 cells: 20 columns of 64, 10 rows of 34 under an 80-high head, on the map's 836 x 400 canvas at 1280x720.
+    const fan = { x: 550, y: 0, w: 1280, h: 428 };
+    const next = readableView(tf, fan, 836, 400, 1);
+    expect(next.k).toBe(1);
     const box = onScreen(next, fan);
-    expect(box.top).toBeGreaterThanOrEqual(FIT_MARGIN - 1e-9);
-    expect(box.bottom).toBeLessThanOrEqual(600 - FIT_MARGIN + 1e-9);
+    expect(box.left).toBeCloseTo(FIT_MARGIN);
+    expect(box.top).toBeCloseTo(FIT_MARGIN);
+  });
+
+  it('never zooms past MAX_FIT_ZOOM, and keeps a closer zoom the user had when the fan fits at it', () => {
+    const tiny = { x: 0, y: 0, w: 300, h: 120 };
+    expect(readableView({ k: 0.3, x: 0, y: 0 }, tiny, 1400, 800, 1).k).toBe(1);
+    expect(readableView({ k: 1.6, x: 0, y: 0 }, tiny, 1400, 800, 1).k).toBe(1.6);
+    expect(readableView({ k: 3, x: 0, y: 0 }, tiny, 1400, 800, 1).k).toBe(MAX_FIT_ZOOM);
   });
 });

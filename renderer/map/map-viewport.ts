@@ -10,6 +10,8 @@ import type { Rect } from './map-geometry';
 export const MAX_FIT_ZOOM = 2;
 /** Margin left around what is fitted (CSS px). */
 export const FIT_MARGIN = 24;
+/** An opened fan's cells write their PID at this size on screen at least (CSS px): read from a projector's back row. */
+export const READABLE_CELL_PX = 11;
 
 /** The transform that shows all of `bounds`, centred, as large as the canvas allows (up to MAX_FIT_ZOOM). */
 export function fitTransform(bounds: Rect, width: number, height: number, maxK = MAX_FIT_ZOOM): ViewTransform | null {
@@ -19,19 +21,22 @@ export function fitTransform(bounds: Rect, width: number, height: number, maxK =
 }
 
 /**
- * The smallest move that brings `rect` on screen: the same transform when it
- * is already in view, a pan when it fits at the current zoom, else a fit of
- * the rectangle (zooming out, never in).
+ * Where the view goes when a fan opens: the whole fan when it fits with its
+ * cells readable (`minK`: the zoom at which their text is READABLE_CELL_PX),
+ * else its head and first rows at that zoom, from its top-left corner (the
+ * user pans for the rest). Never zoomed past MAX_FIT_ZOOM, nor zoomed in
+ * further than needed when the view was already readable.
  */
-export function showRect(tf: ViewTransform, rect: Rect, width: number, height: number): ViewTransform {
+export function readableView(tf: ViewTransform, rect: Rect, width: number, height: number, minK: number): ViewTransform {
   const m = FIT_MARGIN;
-  const fits = rect.w * tf.k <= width - 2 * m && rect.h * tf.k <= height - 2 * m;
-  if (!fits) return fitTransform(rect, width, height, tf.k) ?? tf;
-  const left = rect.x * tf.k + tf.x;
-  const top = rect.y * tf.k + tf.y;
-  const right = left + rect.w * tf.k;
-  const bottom = top + rect.h * tf.k;
-  const dx = left < m ? m - left : right > width - m ? width - m - right : 0;
-  const dy = top < m ? m - top : bottom > height - m ? height - m - bottom : 0;
-  return dx === 0 && dy === 0 ? tf : { k: tf.k, x: tf.x + dx, y: tf.y + dy };
+  if (width <= 2 * m || height <= 2 * m || rect.w <= 0 || rect.h <= 0) return tf;
+  const fitK = Math.min(MAX_FIT_ZOOM, (width - 2 * m) / rect.w, (height - 2 * m) / rect.h);
+  if (fitK >= minK) {
+    const k = Math.min(fitK, Math.max(tf.k, minK));
+    return { k, x: width / 2 - (rect.x + rect.w / 2) * k, y: height / 2 - (rect.y + rect.h / 2) * k };
+  }
+  const k = Math.min(minK, MAX_FIT_ZOOM);
+  // As wide as the canvas allows: centred across when it fits across, else from its left edge.
+  const x = rect.w * k <= width - 2 * m ? width / 2 - (rect.x + rect.w / 2) * k : m - rect.x * k;
+  return { k, x, y: m - rect.y * k };
 }

@@ -2,6 +2,7 @@ import { scalePoint } from 'd3';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { FdEntry, Holder, IpcObject, MsgQueueObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import { lessonObjects } from '../format/kernel-words';
+import { crossesAny, glyphBox, gutterRoute } from './edge-route';
 
 /**
  * Where things go in the picture. Positions come from stable keys (the
@@ -300,6 +301,8 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
 function layoutEdges(processes: PlacedProcess[], objects: (PlacedObject & { drawnBy?: IpcObject })[]): EdgeGeometry[] {
   const placed = new Map(processes.filter((p) => p.process).map((p) => [p.pid, p]));
   const edges: EdgeGeometry[] = [];
+  // Glyphs an edge must not cross: every drawn one (a queued client is drawn in its listener's).
+  const glyphs = objects.filter((o) => !o.drawnBy).map((o) => ({ id: o.object.id, box: glyphBox(o.object, o.x, o.y) }));
   for (const { object, x: ox, y: oy, drawnBy } of objects) {
     const holders = object.holders.filter((h) => placed.has(h.pid)).sort((a, b) => a.pid - b.pid || a.fd - b.fd);
     for (const holder of holders) {
@@ -316,16 +319,12 @@ function layoutEdges(processes: PlacedProcess[], objects: (PlacedObject & { draw
         ? { x: ox - dir * (TCP_PAIR_HALF_WIDTH + 6), y: oy + k * 16 }
         : { x: ox + Math.cos(angle) * (RING_RADIUS + 6), y: oy + Math.sin(angle) * (RING_RADIUS + 6) };
       const span = Math.abs(to.x - from.x);
-      edges.push({
-        id: `${object.id}/${holder.pid}/${holder.fd}`,
-        pid: holder.pid,
-        objectId: object.id,
-        holder,
-        from,
-        c1: { x: from.x + dir * span * 0.45, y: from.y },
-        c2: { x: to.x - dir * span * 0.35, y: to.y + (from.y - to.y) * 0.2 },
-        to,
-      });
+      const direct = { from, c1: { x: from.x + dir * span * 0.45, y: from.y }, c2: { x: to.x - dir * span * 0.35, y: to.y + (from.y - to.y) * 0.2 }, to };
+      // Through another glyph (an object rows away): down the gutter, in at this glyph's side (edge-route.ts).
+      const others = glyphs.filter((g) => g.id !== (drawnBy ?? object).id).map((g) => g.box);
+      const own = glyphBox(glyph, ox, oy);
+      const curve = crossesAny(direct, others) ? gutterRoute(from, dir === 1 ? own.x : own.x + own.width, oy + k * 16, dir) : direct;
+      edges.push({ id: `${object.id}/${holder.pid}/${holder.fd}`, pid: holder.pid, objectId: object.id, holder, ...curve });
     }
   }
   return edges;

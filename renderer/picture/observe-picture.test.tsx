@@ -5,7 +5,9 @@ import type { IpcObject } from '../../native-bridge/model/snapshot-types';
 import captured from '../fixtures/real-frames-observe.json';
 import { frameFeed } from '../fixtures/frame-feed';
 import { MapReasonNote } from '../map/map-reason';
-import { mapReason, selectShowsMap } from '../map/map-selectors';
+import { MIN_PICTURE_TEXT_PX, mapReason, pictureTextPx, selectShowsMap } from '../map/map-selectors';
+import shmSnapshot from '../fixtures/real-snapshot-shm.json';
+import sockpair from '../fixtures/real-frames-sockpair.json';
 import { useAppStore } from '../store/app-store';
 import { MAX_OBJECTS, pictureObjectCount } from './layout';
 import { Picture } from './picture';
@@ -97,5 +99,51 @@ describe('an observation with more objects than the picture draws legibly', () =
     act(() => useAppStore.getState().setStageView('picture'));
     expect(selectShowsMap(useAppStore.getState())).toBe(false);
     expect(screen.queryByTestId('map-reason')).toBeNull();
+  });
+});
+
+/* The picture's stage at 1280x720 while observing (the .picture-frame in the review's screenshots), and at 1920x1080. */
+const STAGE_1280 = { width: 846, height: 610 };
+const STAGE_1920 = { width: 1360, height: 950 };
+
+describe('an observation whose picture would be too small to read at the stage', () => {
+  it('goes to the map when the picture\'s text would fall below the limit there, and says why with the size', () => {
+    /* 4 real processes, 2 pipes, 2 socket pairs and a listener, stacked: 1640 units tall */
+    const sockets = frames.sockets;
+    const fit = { box: STAGE_1280, scale: 1, showAll: false };
+    const px = pictureTextPx(sockets, fit);
+    expect(px).toBeLessThan(MIN_PICTURE_TEXT_PX);
+    const n = pictureObjectCount(sockets);
+    expect(n).toBeLessThanOrEqual(MAX_OBJECTS);
+    expect(mapReason(sockets, fit)).toEqual({ why: 'small-text', n, px: Math.round(px) });
+    /* not measured yet (jsdom, the first render): the object count alone decides */
+    expect(mapReason(sockets, null)).toBeNull();
+    render(<MapReasonNote />);
+    act(() => useAppStore.getState().setStageBox(STAGE_1280));
+    show(sockets);
+    expect(selectShowsMap(useAppStore.getState())).toBe(true);
+    expect(text('map-reason')).toBe(`${n} objects: the picture's text would be ${Math.round(px)} px here, shown on the map`);
+    act(() => useAppStore.getState().setLocale('zh-Hans'));
+    expect(text('map-reason')).toBe(`${n} 个对象：图示文字在这里只有 ${Math.round(px)} 像素，用全景图显示`);
+    act(() => useAppStore.getState().setLocale('zh-Hant'));
+    expect(text('map-reason')).toBe(`${n} 個物件：圖示文字在這裡只有 ${Math.round(px)} 像素，用全景圖顯示`);
+    /* a stage tall enough for it keeps the picture */
+    act(() => useAppStore.getState().setStageBox({ width: 1800, height: 1500 }));
+    expect(selectShowsMap(useAppStore.getState())).toBe(false);
+  });
+
+  it('keeps the picture for two objects at 1280x720 and 1920x1080, and lessons keep theirs at any size', () => {
+    /* `ipcscope snapshot` of two real processes sharing a pipe and a System V segment, as an observation of them */
+    const snapshot = shmSnapshot as unknown as Record<string, Frame>;
+    const live = snapshot.live!;
+    const observed: Frame = { ...live, observing: { pids: live.processes.map((p) => p.pid), tree: false, gone: [] } };
+    for (const box of [STAGE_1280, STAGE_1920]) {
+      for (const scale of [1, 1.2]) {
+        expect(pictureTextPx(observed, { box, scale, showAll: false })).toBeGreaterThanOrEqual(MIN_PICTURE_TEXT_PX);
+        expect(mapReason(observed, { box, scale, showAll: false })).toBeNull();
+      }
+    }
+    const lesson = Object.values(sockpair as unknown as Record<string, Frame>)[0]!;
+    expect(mapReason(lesson, { box: { width: 300, height: 200 }, scale: 1, showAll: false })).toBeNull();
   });
 });

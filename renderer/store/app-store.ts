@@ -25,5 +25,6 @@ export function resetStores(): void {
     ...panelInitial,
     selection: null,
     stageView: 'auto',
+    stageBox: null,
   });
 }

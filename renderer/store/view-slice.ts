@@ -7,6 +7,11 @@ export type Theme = 'dark' | 'light';
 /** What the stage draws: 'auto' picks by the frame's size; 'chart' is the IPC race's chart, when it has numbers. */
 export type StageView = 'auto' | 'picture' | 'map' | 'chart';
 
+export interface StageBox {
+  width: number;
+  height: number;
+}
+
 export interface ViewPrefs {
   theme: Theme;
   locale: Locale;
@@ -21,6 +26,9 @@ export interface ViewSlice extends ViewPrefs {
   selection: string | null;
   stageView: StageView;
   setStageView(view: StageView): void;
+  /** The stage's size on screen (CSS px), measured by use-stage-box.ts: whether the picture's text stays readable there (map-selectors.ts). null until measured. */
+  stageBox: StageBox | null;
+  setStageBox(box: StageBox | null): void;
   setTheme(theme: Theme): void;
   setLocale(locale: Locale): void;
   setLecture(lecture: boolean): void;
@@ -69,6 +77,13 @@ export const createViewSlice: StateCreator<AppStore, [], [], ViewSlice> = (set, 
     selection: null,
     stageView: 'auto',
     setStageView: (stageView) => set({ stageView }),
+    stageBox: null,
+    // Whole pixels: a sub-pixel resize changes nothing the stage chooses.
+    setStageBox: (box) => {
+      const next = box ? { width: Math.round(box.width), height: Math.round(box.height) } : null;
+      const now = get().stageBox;
+      if (next?.width !== now?.width || next?.height !== now?.height) set({ stageBox: next });
+    },
     setTheme: (theme) => update({ theme }),
     setLocale: (locale) => update({ locale }),
     setLecture: (lecture) => update({ lecture }),

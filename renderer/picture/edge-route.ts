@@ -1,0 +1,82 @@
+import type { IpcObject } from '../../native-bridge/model/snapshot-types';
+
+/**
+ * How an edge reaches its object without crossing another object's glyph.
+ * Objects stack in the picture's middle column, processes sit left and
+ * right of it; the straight way from a node to an object two rows away runs
+ * through the glyph between them (and so does the traffic drawn along it).
+ * Such an edge goes down the gutter beside the column first and turns in at
+ * its object's own row, reaching the glyph's side.
+ */
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface Cubic {
+  from: Point;
+  c1: Point;
+  c2: Point;
+  to: Point;
+}
+
+/** Glyph sizes around the object's centre (glyphs/*.tsx): a pipe ring with its background disc and its slot line under it, a socket pair's two boxes under their title, a listener, a TCP connection. */
+const RING_DISC = 134;
+const RING_LABEL_BELOW = 160;
+const PAIR_HALF_WIDTH = 234;
+const PAIR_ABOVE = 96;
+const PAIR_BELOW = 70;
+const LISTENER_HALF_WIDTH = 135;
+const LISTENER_HALF_HEIGHT = 95;
+
+/** The box a glyph covers, in picture units. */
+export function glyphBox(object: IpcObject, x: number, y: number): Box {
+  const socket = object.kind === 'unix' || object.kind === 'tcp';
+  if (socket && object.state === 'LISTEN') return { x: x - LISTENER_HALF_WIDTH, y: y - LISTENER_HALF_HEIGHT, width: 2 * LISTENER_HALF_WIDTH, height: 2 * LISTENER_HALF_HEIGHT };
+  if (socket) return { x: x - PAIR_HALF_WIDTH, y: y - PAIR_ABOVE, width: 2 * PAIR_HALF_WIDTH, height: PAIR_ABOVE + PAIR_BELOW };
+  return { x: x - RING_DISC, y: y - RING_DISC, width: 2 * RING_DISC, height: RING_DISC + RING_LABEL_BELOW };
+}
+
+export function pointOnCubic(c: Cubic, t: number): Point {
+  const u = 1 - t;
+  const a = u * u * u;
+  const b = 3 * u * u * t;
+  const d = 3 * u * t * t;
+  const e = t * t * t;
+  return { x: a * c.from.x + b * c.c1.x + d * c.c2.x + e * c.to.x, y: a * c.from.y + b * c.c1.y + d * c.c2.y + e * c.to.y };
+}
+
+const inside = (p: Point, b: Box): boolean => p.x > b.x && p.x < b.x + b.width && p.y > b.y && p.y < b.y + b.height;
+
+/** Whether the curve passes through any of `boxes` (sampled finely: a glyph is far wider than a step). */
+export function crossesAny(c: Cubic, boxes: Box[], samples = 64): boolean {
+  for (let i = 1; i < samples; i += 1) {
+    const p = pointOnCubic(c, i / samples);
+    if (boxes.some((b) => inside(p, b))) return true;
+  }
+  return false;
+}
+
+/** How far into the gutter beside the column the way round runs: clear of the nodes' sides, short of a socket pair's boxes (28 units away). */
+const GUTTER_IN = 12;
+
+/**
+ * The way round: from the node's side along the gutter to the
+ * object's row, then in to the
+ * glyph's side at `toY`. `sideX` is the x of that side on the node's side.
+ */
+export function gutterRoute(from: Point, sideX: number, toY: number, dir: 1 | -1): Cubic {
+  const to = { x: sideX - dir * 6, y: toY };
+  // Both control points at the object's row, in the gutter: the curve leaves the node almost straight down
+  // (or up) and turns in only when nearly level with its object (at t 0.5 it is 7/8 of the way there).
+  const bend = from.x + dir * GUTTER_IN;
+  return { from, c1: { x: bend, y: toY }, c2: { x: bend, y: toY }, to };
+}
