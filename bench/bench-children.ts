@@ -20,9 +20,9 @@ export async function yieldToSignals(): Promise<void> {
 }
 
 /** Spawns a program; descriptors reach it only through `stdio` (all ours are O_CLOEXEC). */
-export function spawnTracked(command: string, args: string[], stdio: StdioOptions): ChildProcess & { pid: number } {
+export function spawnTracked(command: string, args: string[], stdio: StdioOptions, cwd?: string): ChildProcess & { pid: number } {
   if (stopping) throw new Interrupted('interrupted');
-  const child = spawn(command, args, { stdio });
+  const child = spawn(command, args, { stdio, cwd });
   if (child.pid === undefined) throw new Error(`could not spawn ${command}`);
   children.add(child);
   child.once('exit', () => children.delete(child));
