@@ -73,6 +73,17 @@ function pidList(pids: number[]): string {
 }
 
 /**
+ * Listed ends of a pipe, and what the kernel says of ends no listed holder
+ * has (PipeObject.hiddenWriters): "0+" when one is open elsewhere, "0?" when
+ * that is not known. Never a bare 0 while an end is open.
+ */
+function endCount(listed: number, hidden: boolean | null | undefined): string {
+  if (hidden === true) return `${listed}+`;
+  if (hidden === null) return `${listed}?`;
+  return `${listed}`;
+}
+
+/**
  * The key numbers of an object, as label/value pairs in reading order:
  * capacity and queued for pipes, peer and pending for sockets, nattch for
  * shm, messages for queues, values and waiters for semaphores.
@@ -83,8 +94,8 @@ export function keyNumbers(object: IpcObject): [string, string][] {
     case 'fifo': {
       const pairs: [string, string][] = [
         ['queued', `${describeSize(object.queued)}/${describeSize(object.capacity)}`],
-        ['readers', `${object.readers}`],
-        ['writers', `${object.writers}`],
+        ['readers', endCount(object.readers, object.hiddenReaders)],
+        ['writers', endCount(object.writers, object.hiddenWriters)],
       ];
       if (object.path) pairs.push(['path', escapeText(object.path)]);
       return pairs;

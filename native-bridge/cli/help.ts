@@ -36,6 +36,11 @@ The table ends with DIAGNOSES (--json: "diagnoses"): deadlocks, readers that wil
 never see EOF, writers stuck behind sleeping readers, orphaned System V objects,
 listeners whose backlog is full, each with the kernel's evidence.
 
+A pipe's readers and writers count the holders listed; "0+" means none is
+listed but the kernel has such an end open elsewhere (another PID namespace, a
+table not readable, a descriptor in flight in a socket), "0?" that this is not
+known (--json: hiddenReaders, hiddenWriters).
+
 Exit status: 0 ok, 1 a process is missing or unreadable, 2 malformed arguments.`;
 
 const WATCH = `ipcscope watch: print changes as they happen, one line each

@@ -196,8 +196,22 @@ export interface PipeObject extends ObjectBase {
   queued: number | null;
   /** FIFO path when known. */
   path?: string;
+  /** Holders listed in `holders` with a read end (r or rw), and with a write end (w or rw). */
   readers: number;
   writers: number;
+  /**
+   * Set only when `writers` is 0: whether the kernel has a write end open
+   * all the same, held where no descriptor table read here lists it (a
+   * process of another PID namespace, a table not readable or not read yet,
+   * a descriptor in flight in a socket's queue). From poll() on a read end:
+   * POLLHUP only when no write end is open anywhere. The kernel says whether,
+   * not how many. null: unknown (no end could be polled, or a FIFO reader
+   * opened O_NONBLOCK before any writer, for which the kernel holds POLLHUP
+   * back).
+   */
+  hiddenWriters?: boolean | null;
+  /** Set only when `readers` is 0: the same for read ends, from POLLERR on a write end (no read end open anywhere). */
+  hiddenReaders?: boolean | null;
 }
 
 export interface UnixSocketObject extends ObjectBase {

@@ -9,7 +9,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { processCpuNs } from '../libc/cpu-clock';
-import { asleepIn, pipeIdOf, pollFor, python3MissingReason, PythonSituation } from '../diagnose/testing/python-situation';
+import { pipeIdOf, pollFor, python3MissingReason, PythonSituation } from '../diagnose/testing/python-situation';
+import { startTwoPipeDeadlock } from '../diagnose/testing/two-pipe-deadlock';
 import { diagnose } from '../diagnose/index';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
 import { DiagnosisTracker, timesRunOf, type CounterReading } from './sampler-diagnoses';
@@ -39,24 +40,8 @@ function scanClocks(pids: number[]): Map<number, CounterReading> {
 const passed = (since: number, ms: number) => pollFor(`${ms} ms since ${since}`, () => (Date.now() - since >= ms ? true : undefined));
 
 async function deadlockedPair(): Promise<{ s: PythonSituation; pids: number[]; objects: string[] }> {
-  const s = new PythonSituation(`
-import os
-r1, w1 = os.pipe()
-r2, w2 = os.pipe()
-if os.fork() == 0:
-    os.close(r1); os.close(w2)
-    say("child", os.getpid(), r2)
-    os.read(r2, 1); os._exit(0)
-os.close(w1); os.close(r2)
-say("parent", os.getpid(), r1)
-os.read(r1, 1)
-`);
-  situations.push(s);
-  const [a, r1] = await s.numbers('parent');
-  const [b, r2] = await s.numbers('child');
-  await asleepIn(a!, 'anon_pipe_read');
-  await asleepIn(b!, 'anon_pipe_read');
-  return { s, pids: [a!, b!], objects: [pipeIdOf(a!, r1!), pipeIdOf(b!, r2!)].sort() };
+  const { situation, pids, objects } = await startTwoPipeDeadlock((started) => situations.push(started));
+  return { s: situation, pids, objects };
 }
 
 describe.skipIf(skip !== null)('confirming in the kernel time', () => {

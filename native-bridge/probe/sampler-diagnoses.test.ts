@@ -10,6 +10,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { asleepIn, pipeIdOf, pollFor, python3MissingReason, PythonSituation } from '../diagnose/testing/python-situation';
+import { startTwoPipeDeadlock } from '../diagnose/testing/two-pipe-deadlock';
 import { diagnose } from '../diagnose/index';
 import type { Snapshot } from '../model/snapshot-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
@@ -43,24 +44,8 @@ async function firstDiagnosedFrame(sample: () => Snapshot): Promise<{ frame: Sna
 
 describe.skipIf(skip !== null)('Sampler frames carry diagnoses', () => {
   it('a deadlock of two readers: pending while it has held less than the confirm time, then published', async () => {
-    const s = new PythonSituation(`
-import os
-r1, w1 = os.pipe()
-r2, w2 = os.pipe()
-if os.fork() == 0:
-    os.close(r1); os.close(w2)
-    say("child", os.getpid(), r2)
-    os.read(r2, 1); os._exit(0)
-os.close(w1); os.close(r2)
-say("parent", os.getpid(), r1)
-os.read(r1, 1)
-`);
-    situations.push(s);
-    const [a, r1] = await s.numbers('parent');
-    const [b, r2] = await s.numbers('child');
-    await asleepIn(a!, 'anon_pipe_read');
-    await asleepIn(b!, 'anon_pipe_read');
-    const objects = [pipeIdOf(a!, r1!), pipeIdOf(b!, r2!)].sort();
+    const { situation: s, pids, objects } = await startTwoPipeDeadlock((started) => situations.push(started));
+    const [a, b] = pids;
     /* a second: pending frames to see at 40 Hz even when the machine is loaded */
     const confirmMs = 1000;
     const { frame, before } = await firstDiagnosedFrame(watch(s, confirmMs));
@@ -91,7 +76,7 @@ os.read(r1, 1)
     expect(found!.facts.map((f) => f.fact)).toEqual(['ring-member', 'ring-member']);
     expect(frame.diagnosedAt! - found!.since!).toBeGreaterThanOrEqual(confirmMs);
     /* the kernel still shows both asleep reading */
-    for (const pid of [a!, b!]) expect(frame.processes.find((p) => p.pid === pid)?.blocked?.wchan).toBe('anon_pipe_read');
+    for (const pid of [a, b]) expect(frame.processes.find((p) => p.pid === pid)?.blocked?.wchan).toBe('anon_pipe_read');
   });
 
   it('a reader that holds its own write end: never-eof pointing at that descriptor', async () => {

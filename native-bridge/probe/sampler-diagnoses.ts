@@ -12,8 +12,21 @@
  *   in two samples but has run in between: its wait starts over. One slow
  *   sample is itself a span: a deadlock seen in an 11.7 s sample is
  *   confirmed at its end, not two samples later.
- * - orphaned System V objects and full backlogs are states of an object, not
- *   sleeps: found again by a later sample, taken `confirmMs` after the first.
+ * - a full Unix backlog with clients asleep in connect() on it, from the
+ *   same proof over those clients: a client sleeps in unix_wait_for_peer
+ *   only while the queue is full (unix_recvq_full), and every accept() wakes
+ *   a peer_wait sleeper (unix_accept), so while all of them stay asleep the
+ *   queue has stayed full since the latest of them went to sleep. One sample
+ *   confirms it.
+ * - orphaned System V objects, and full backlogs nobody is asleep on (TCP,
+ *   whose clients retry SYNs rather than sleep on the listener; Unix clients
+ *   that did not block): states of an object, found again by a later sample
+ *   taken `confirmMs` after the first. An object keeps no trace of how long
+ *   it has been so: for a segment, shm_dtime/shm_ctime tell since when nattch
+ *   is 0, but nothing in the kernel tells when its creator (shm_cpid) died,
+ *   and an orphan is only one once the creator is gone; the second sample,
+ *   whose first already found the creator gone, is the only proof that
+ *   nobody removed it as the creator exited (a wrapper's `prog; ipcrm`).
  *
  * Until then a candidate is published as pending (Snapshot.diagnosesPending:
  * what is watched, since when, how long it must hold), so a view never says
@@ -35,6 +48,20 @@ export const DIAGNOSE_EVERY_MS = 100;
 export const CONFIRM_MS = 300;
 
 const SLEEP_KINDS: ReadonlySet<DiagnosisKind> = new Set(['deadlock', 'never-eof', 'blocked-writer']);
+
+/**
+ * The processes whose sleep proves `d` has held (see the header), or null
+ * for a state only a later sample can confirm.
+ */
+function sleepersOf(d: Diagnosis): readonly number[] | null {
+  if (SLEEP_KINDS.has(d.kind)) return d.processes;
+  if (d.kind === 'backlog-full') {
+    /* KERNEL-FACTS: a connect() to a full Unix listener sleeps in unix_wait_for_peer */
+    const connecting = d.facts.flatMap((f) => (f.fact === 'connecting' && f.sleep?.wchan === 'unix_wait_for_peer' ? [f.process.pid] : []));
+    return connecting.length > 0 ? connecting : null;
+  }
+  return null;
+}
 
 export interface DiagnosisCadence {
   everyMs?: number;
@@ -113,17 +140,22 @@ export class DiagnosisTracker {
       next.set(key, sighting);
       let since: number | null;
       let heldMs: number;
-      if (SLEEP_KINDS.has(d.kind)) {
+      const sleepers = sleepersOf(d);
+      if (sleepers) {
         // held since the latest of its processes' proofs; not at all while one cannot be proven asleep
         since = -Infinity;
-        for (const pid of d.processes) {
+        for (const pid of sleepers) {
           const { bases, from } = sleepBases(before?.bases.get(pid), scanClocks.get(pid), checkOf(pid));
           sighting.bases.set(pid, bases);
           since = from === null || since === null ? null : Math.max(since, from);
         }
         heldMs = since === null ? 0 : checkedAt - since;
       } else {
-        // an object's state: only another sample, taken later, shows it again
+        since = null;
+        heldMs = 0;
+      }
+      if (!SLEEP_KINDS.has(d.kind) && (since === null || snapshot.takenAt - sighting.firstSeen > heldMs)) {
+        // an object's state: another sample, taken later, shows it again (also a backlog whose clients ran: accept() woke one)
         since = sighting.firstSeen;
         heldMs = snapshot.takenAt - since;
       }

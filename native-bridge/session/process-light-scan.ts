@@ -4,7 +4,13 @@
  * wchan, syscall, maps, sockets tables or peeking: the picture's probe reads
  * those, at a cost the picker need not pay). The IPC count is the number of
  * distinct IPC objects the links name: pipe and socket inodes, FIFOs (a path
- * whose target is a FIFO), POSIX message queues and shared memory.
+ * whose target is a FIFO), POSIX message queues and shared memory; and the
+ * shared memory it has mapped without a descriptor: a System V segment
+ * attached with shmat holds no fd at all, and a POSIX segment stays mapped
+ * after its fd is closed. Those show only in /proc/PID/maps (`/SYSV<key>`,
+ * the inode column being the shmid; `/dev/shm/NAME`), which is read only
+ * while the machine has such segments to find (mappedShmOnMachine), so a
+ * machine without any pays nothing for it.
  *
  * It yields to the event loop once it has read for LIGHT_SCAN_SLICE_MS, so
  * the session's frames keep coming while a thousand processes are listed.
@@ -41,8 +47,48 @@ function ipcTarget(pid: number, fd: string, link: string): string | null {
   }
 }
 
-/** One process, or null when it is gone. */
-export function lightProcess(pid: number): LightProcess | null {
+/**
+ * Whether any process may have shared memory mapped: some System V segment
+ * is attached (a nattch above 0 in /proc/sysvipc/shm) or /dev/shm holds a
+ * name. Read once per scan. A POSIX segment unlinked while mapped is missed
+ * when /dev/shm is then empty (it shows as "(deleted)" in maps only).
+ */
+export function mappedShmOnMachine(): boolean {
+  try {
+    const lines = readFileSync('/proc/sysvipc/shm', 'latin1').split('\n');
+    /* columns: key shmid perms size cpid lpid nattch ... */
+    for (let i = 1; i < lines.length; i++) if (Number(lines[i]!.trim().split(/\s+/)[6] ?? 0) > 0) return true;
+  } catch {
+    return true; /* not readable: look in each process's maps rather than say none */
+  }
+  try {
+    return readdirSync('/dev/shm').length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Shared memory segments a maps text names: "sysv-shm:<shmid>" and the /dev/shm paths (as a descriptor's link names them). */
+function mappedShm(maps: string, into: Set<string>): void {
+  for (const line of maps.split('\n')) {
+    const at = line.indexOf(' /');
+    if (at < 0) continue;
+    const path = line.slice(at + 1);
+    if (path.startsWith('/SYSV')) {
+      /* "addr perms offset dev inode   /SYSV0000abcd (deleted)": the inode column is the shmid */
+      const shmid = line.slice(0, at).trim().split(/\s+/)[4];
+      if (shmid !== undefined) into.add(`sysv-shm:${shmid}`);
+    } else if (path.startsWith('/dev/shm/')) {
+      into.add(path);
+    }
+  }
+}
+
+/**
+ * One process, or null when it is gone. `readMaps`: also count the shared
+ * memory it has mapped (see mappedShmOnMachine).
+ */
+export function lightProcess(pid: number, readMaps = true): LightProcess | null {
   let stat;
   try {
     stat = parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
@@ -78,6 +124,13 @@ export function lightProcess(pid: number): LightProcess | null {
     const target = ipcTarget(pid, fd, link);
     if (target !== null) objects.add(target);
   }
+  if (readMaps) {
+    try {
+      mappedShm(readFileSync(`/proc/${pid}/maps`, 'latin1'), objects);
+    } catch {
+      /* gone meanwhile: its descriptors were counted */
+    }
+  }
   row.ipcObjects = objects.size;
   return row;
 }
@@ -88,6 +141,7 @@ export async function lightScan(): Promise<LightProcess[]> {
     .filter((name) => /^\d+$/.test(name))
     .map(Number)
     .sort((a, b) => a - b);
+  const readMaps = mappedShmOnMachine();
   const rows: LightProcess[] = [];
   let sliceStart = performance.now();
   for (const pid of pids) {
@@ -95,7 +149,7 @@ export async function lightScan(): Promise<LightProcess[]> {
       await new Promise((resolve) => setImmediate(resolve));
       sliceStart = performance.now();
     }
-    const row = lightProcess(pid);
+    const row = lightProcess(pid, readMaps);
     if (row) rows.push(row);
   }
   return rows;

@@ -1,6 +1,7 @@
 import { peekText } from '../format/bytes-text';
 import { blockedSentence, objectLabel, stateWord } from '../format/kernel-words';
 import { omittedFdsText, omittedHoldersText } from '../format/omitted-words';
+import { pipeEndsText } from '../format/pipe-ends-text';
 import { objectAgeText, stateAgeText } from '../format/state-age-words';
 import { useT } from '../i18n/use-t';
 import { MmapLockFacts } from './mmap-lock-facts';
@@ -69,7 +70,7 @@ export function DetailsPanel() {
           {(object.kind === 'pipe' || object.kind === 'fifo') && (
             <>
               <dt>inode</dt>
-              <dd>{`${object.inode}${object.path ? ` ${object.path}` : ''} · F_GETPIPE_SZ ${object.capacity ?? '?'} · ${t('readersWriters', { readers: object.readers, writers: object.writers })}`}</dd>
+              <dd>{`${object.inode}${object.path ? ` ${object.path}` : ''} · F_GETPIPE_SZ ${object.capacity ?? '?'} · ${pipeEndsText(object, t)}`}</dd>
             </>
           )}
           {objectAgeLine && (

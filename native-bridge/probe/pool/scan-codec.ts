@@ -109,6 +109,7 @@ export class ScanEncoder {
     this.push(reading ? 1 : 0);
     this.push(reading?.capacity ?? NaN);
     this.push(reading?.queued ?? NaN);
+    this.push(reading?.revents ?? NaN);
   }
 
   finish(): EncodedScan {
@@ -154,7 +155,7 @@ export function decodeScan(encoded: EncodedScan, take: (index: number, proc: Sca
       if (fileType !== NONE) fd.fileType = FILE_TYPES[fileType]!;
       if (!Number.isNaN(dev)) fd.dev = dev;
       const measured = numbers[at++]!;
-      const reading: PipeReading = { capacity: orNull(numbers[at++]!), queued: orNull(numbers[at++]!) };
+      const reading: PipeReading = { capacity: orNull(numbers[at++]!), queued: orNull(numbers[at++]!), revents: orNull(numbers[at++]!) };
       if (measured === 1) fd.pipeReading = reading;
       proc.fds.push(fd);
     }

@@ -8,7 +8,7 @@
  */
 import type { HeldProcTable } from '../process/held-proc-table';
 import { PidfdTable, borrowThroughTable } from '../process/pidfd';
-import { pipeKey, readPipeFill, type ReadScannedFd } from '../kinds/pipes/pipe-reading';
+import { pipeKey, readPipeFill, UNREAD_PIPE, type ReadScannedFd } from '../kinds/pipes/pipe-reading';
 import type { ProbeOptions, ScannedFd } from '../probe-types';
 import { OneShotProcFiles, TableProcFiles, type ProcFileReader } from '../process/proc-files';
 import { scanProcess, type ScannedProcessWithExtras } from '../process/process-scan';
@@ -81,7 +81,7 @@ export class ShareScanner {
       this.measured.add(key);
       borrowed = true;
       const reading = this.table ? borrowThroughTable(this.table, pid, fd.fd, readPipeFill) : this.pidfds.borrow(pid, fd.fd, readPipeFill);
-      (fd as ReadScannedFd).pipeReading = reading ?? { capacity: null, queued: null };
+      (fd as ReadScannedFd).pipeReading = reading ?? UNREAD_PIPE;
     }
     if (borrowed) this.pidfds.close();
   }

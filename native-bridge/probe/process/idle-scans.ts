@@ -31,7 +31,7 @@ import { processCpuNs } from '../../libc/cpu-clock';
 import { openedSize } from './fast-fs';
 import type { HeldProcTable } from './held-proc-table';
 import { borrowThroughTable } from './pidfd';
-import { pipeKey, pipeReadingOf, readPipeFill, type ReadScannedFd } from '../kinds/pipes/pipe-reading';
+import { pipeKey, pipeReadingOf, readPipeFill, UNREAD_PIPE, type ReadScannedFd } from '../kinds/pipes/pipe-reading';
 import type { ProbeOptions, ScannedFd } from '../probe-types';
 import type { ScannedProcessWithExtras } from './process-scan';
 
@@ -132,7 +132,7 @@ export class IdleScans {
         delete copy.pipeReading;
       } else {
         this.measured.add(key);
-        copy.pipeReading = borrowThroughTable(this.table, pid, fd.fd, readPipeFill) ?? { capacity: null, queued: null };
+        copy.pipeReading = borrowThroughTable(this.table, pid, fd.fd, readPipeFill) ?? UNREAD_PIPE;
       }
       fresh[i] = copy;
     }

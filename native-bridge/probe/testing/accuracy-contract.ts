@@ -14,8 +14,8 @@ interface FieldSet {
 const OBJECT_BASE: FieldSet = { required: ['id', 'kind', 'holders'], optional: ['queued', 'peek'] };
 
 const OBJECT_FIELDS: Partial<Record<ObjectKind, FieldSet>> = {
-  pipe: { required: ['inode', 'capacity', 'queued', 'readers', 'writers'], optional: ['path'] },
-  fifo: { required: ['inode', 'capacity', 'queued', 'readers', 'writers'], optional: ['path'] },
+  pipe: { required: ['inode', 'capacity', 'queued', 'readers', 'writers'], optional: ['path', 'hiddenWriters', 'hiddenReaders'] },
+  fifo: { required: ['inode', 'capacity', 'queued', 'readers', 'writers'], optional: ['path', 'hiddenWriters', 'hiddenReaders'] },
   unix: { required: ['inode', 'type', 'state', 'peer', 'queued'], optional: ['path', 'pending', 'backlog'] },
   shm: {
     required: ['shmid', 'key', 'size', 'nattch', 'attached', 'owner', 'mode', 'cpid', 'lpid', 'markedForDeletion'],

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import type { PipeObject } from '../../../native-bridge/model/snapshot-types';
 import { peekText } from '../../format/bytes-text';
 import { objectLabel } from '../../format/kernel-words';
+import { pipeEndsText } from '../../format/pipe-ends-text';
 import { RING_RADIUS } from '../layout';
 import { clipToWidth } from '../text-fit';
 import type { GlyphProps } from './glyph-props';
@@ -116,7 +117,7 @@ export function PipeRing({ pipe, ringBytes, x, y, palette, t, selected, onSelect
         {peek}
       </text>
       <text y={42 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={12.5 * s}>
-        {t('readersWriters', { readers: pipe.readers, writers: pipe.writers })}
+        {pipeEndsText(pipe, t)}
       </text>
       <text y={outer + 32 * s} textAnchor="middle" fill={palette.muted} fontFamily={palette.font} fontSize={13 * s}>
         {t('slots', { slots, page: PAGE })}

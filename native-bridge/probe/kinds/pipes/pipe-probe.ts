@@ -11,7 +11,7 @@ import type { Holder, PipeObject } from '../../../model/snapshot-types';
 import { MAX_PEEK_BYTES, type HolderRef, type KindProbe, type KindProbeResult, type ProbeContext } from '../../probe-types';
 import type { PidfdTable } from '../../process/pidfd';
 import type { ScannedProcessWithExtras } from '../../process/process-scan';
-import { pipeKey, pipeReadingOf, readPipeFill, type PipeReading } from './pipe-reading';
+import { pipeKey, pipeReadingOf, POLLERR, POLLHUP, readPipeFill, type PipeReading } from './pipe-reading';
 
 /** Any holder's reading of the pipe: fill and capacity are the pipe's, whichever end they were read through. */
 function anyReading(holders: HolderRef[]): PipeReading | undefined {
@@ -78,8 +78,9 @@ export class PipeProbe implements KindProbe {
       const holders = describeHolders(group).key;
       // Only a holder can change a pipe's contents; if none has run since the
       // last sample (ctx.idle), what was read then is still what is there.
+      // An end held where we cannot see (hidden*) can change it unseen: such a pipe is read again.
       const previous = this.last.get(id);
-      const reuse = previous?.holders === holders && group.holders.length > 0 && !touched.has(group);
+      const reuse = previous?.holders === holders && group.holders.length > 0 && !touched.has(group) && !endsBeyond(previous.object);
       const object = reuse ? previous.object : this.describe(id, group, ctx.options.peekBytes);
       described.set(id, { holders, object });
       objects.push(object);
@@ -111,15 +112,20 @@ export class PipeProbe implements KindProbe {
     if (reading && !(peekWanted && (reading.queued ?? 0) > 0)) {
       object.capacity = reading.capacity;
       object.queued = reading.queued;
+      // a scan measures through read ends only (scan-share.ts)
+      addHiddenEnds(object, reading.revents);
       return object;
     }
     let copied = 0;
+    let revents: number | null = null;
     this.pidfds.borrow(source.pid, source.fd, (fd) => {
       const fill = readPipeFill(fd);
       object.capacity = fill.capacity;
       object.queued = fill.queued;
+      revents = fill.revents;
       if (peekWanted && (object.queued ?? 0) > 0) copied = this.teeInto(fd, Math.min(peekBytes, MAX_PEEK_BYTES));
     });
+    addHiddenEnds(object, revents);
     // the copy is drained once the borrowed end is closed again: it is held only for the reads of the pipe itself
     if (copied > 0) object.peek = this.drainCopy(copied);
     return object;
@@ -144,6 +150,29 @@ export class PipeProbe implements KindProbe {
       this.scratch = null;
     }
   }
+}
+
+/**
+ * hiddenWriters / hiddenReaders of a pipe none of whose listed holders has a
+ * write (read) end, from the revents of the end borrowed: with no writer
+ * listed every listed end is a read end, so POLLHUP answers for writers, and
+ * with no reader listed every end is a write end, so POLLERR answers for
+ * readers (pipe_poll). A FIFO reader opened O_NONBLOCK while no writer was
+ * there gets no POLLHUP until a writer comes (f_pipe == w_counter), so on a
+ * FIFO only POLLHUP is an answer.
+ */
+function addHiddenEnds(object: PipeObject, revents: number | null): void {
+  if (object.writers === 0) {
+    if (revents === null) object.hiddenWriters = null;
+    else if (revents & POLLHUP) object.hiddenWriters = false;
+    else object.hiddenWriters = object.kind === 'pipe' ? true : null;
+  }
+  if (object.readers === 0) object.hiddenReaders = revents === null ? null : (revents & POLLERR) === 0;
+}
+
+/** Whether an end not listed is or may be open: what is read of such a pipe may change while no listed holder runs. */
+function endsBeyond(object: PipeObject): boolean {
+  return (object.hiddenWriters !== undefined && object.hiddenWriters !== false) || (object.hiddenReaders !== undefined && object.hiddenReaders !== false);
 }
 
 /** Groups the pipes and FIFOs of a holders index by object: one FIFO may be reached through several paths (links), so by inode. */

@@ -1,0 +1,98 @@
+/**
+ * A full Unix backlog confirmed on one sample when a client sleeps in
+ * connect() on it: unix_wait_for_peer sleeps only while the queue is full,
+ * and an accept() would wake it, so the client's CPU clock standing still
+ * from the scan to the pass proves the backlog stayed full. A full backlog
+ * nobody sleeps on is still confirmed only by a later sample. Real python3
+ * processes (listen(1), then connects).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { asleepIn, pollFor, python3MissingReason, PythonSituation } from '../diagnose/testing/python-situation';
+import { diagnose } from '../diagnose/index';
+import { processCpuNs } from '../libc/cpu-clock';
+import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
+import { DiagnosisTracker, type CounterReading } from './sampler-diagnoses';
+
+const skip = python3MissingReason();
+const situations: PythonSituation[] = [];
+const samplers: Sampler[] = [];
+afterEach(async () => {
+  for (const s of samplers.splice(0)) s.close();
+  for (const s of situations.splice(0)) await s.kill();
+});
+
+const CONFIRM = 300;
+
+/* listen(1) and never accept(); a client connects `connects` times: the third sleeps in unix_wait_for_peer */
+const listener = (connects: number): string => `
+import os, socket, time
+name = "\\0ipcscope-backlog-confirm-%d" % os.getpid()
+l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+l.bind(name)
+l.listen(1)
+if os.fork() == 0:
+    l.close()
+    clients = []
+    say("client", os.getpid())
+    for i in range(${connects}):
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        c.connect(name)
+        clients.append(c)
+        say("connected", i)
+    time.sleep(1000)
+    os._exit(0)
+say("listener", os.getpid())
+time.sleep(1000)
+`;
+
+function sampler(): Sampler {
+  const made = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readMaps: false, readSignals: false, diagnose: false });
+  samplers.push(made);
+  return made;
+}
+
+/** Each process's CPU clock now, as a Sampler's scan reads it (the time taken after the read). */
+function scanClocks(pids: number[]): Map<number, CounterReading> {
+  return new Map(pids.map((pid) => [pid, { value: processCpuNs(pid)!, at: Date.now() }]));
+}
+
+const passed = (since: number, ms: number) => pollFor(`${ms} ms since ${since}`, () => (Date.now() - since >= ms ? true : undefined));
+
+describe.skipIf(skip !== null)('confirming a full backlog', () => {
+  it('a client asleep in connect() on it: published at the first pass', async () => {
+    const s = new PythonSituation(listener(3));
+    situations.push(s);
+    const [listenerPid] = await s.numbers('listener');
+    const [client] = await s.numbers('client');
+    await s.numbers('connected 1');
+    await asleepIn(client!, 'unix_wait_for_peer');
+    await asleepIn(listenerPid!, 'hrtimer_nanosleep');
+    const clocks = scanClocks([client!]);
+    const snapshot = sampler().sample({ pids: [s.pid], tree: true });
+    expect(diagnose(snapshot).map((d) => d.kind)).toEqual(['backlog-full']);
+    await passed(clocks.get(client!)!.at, CONFIRM);
+    const frame = new DiagnosisTracker({ confirmMs: CONFIRM }).attach(snapshot, clocks);
+    expect(frame.diagnosesPending).toEqual([]);
+    expect(frame.diagnoses).toEqual([expect.objectContaining({ kind: 'backlog-full', processes: [listenerPid, client], since: clocks.get(client!)!.at })]);
+    /* the kernel: the client never ran, still asleep waiting for room */
+    expect(processCpuNs(client!)).toBe(clocks.get(client!)!.value);
+  });
+
+  it('nobody asleep on it: pending at the first pass, published by a sample taken later', async () => {
+    const s = new PythonSituation(listener(2));
+    situations.push(s);
+    const [client] = await s.numbers('client');
+    await s.numbers('connected 1');
+    await asleepIn(client!, 'hrtimer_nanosleep');
+    const watch = sampler();
+    const tracker = new DiagnosisTracker({ confirmMs: CONFIRM, everyMs: 0 });
+    const first = watch.sample({ pids: [s.pid], tree: true });
+    expect(diagnose(first).map((d) => d.kind)).toEqual(['backlog-full']);
+    await passed(first.takenAt, CONFIRM);
+    const firstFrame = tracker.attach(first, scanClocks([client!]));
+    expect(firstFrame.diagnoses).toEqual([]);
+    expect(firstFrame.diagnosesPending).toEqual([expect.objectContaining({ kind: 'backlog-full', heldMs: 0 })]);
+    const later = tracker.attach(watch.sample({ pids: [s.pid], tree: true }));
+    expect(later.diagnoses).toEqual([expect.objectContaining({ kind: 'backlog-full', since: first.takenAt })]);
+  });
+});
