@@ -1,11 +1,12 @@
 /**
- * Puts a snapshot together: resolve the scope, scan each process, let each
- * kind probe describe its objects, then name every descriptor and every
- * blocked-on edge. A Sampler keeps /proc files and pidfds open between ticks.
- * Its options are in sampler-options.ts, its holders index in
+ * Puts a snapshot together: resolve the scope, read each process (the
+ * per-process part, cold cadence and table budget included, is in
+ * sampler-scan.ts), let each kind probe describe its objects (kernel-wide
+ * sources on their own cadence: kind-cadence.ts), then name every descriptor
+ * and every blocked-on edge. A Sampler keeps /proc files and pidfds open
+ * between ticks. Its options are in sampler-options.ts, its holders index in
  * sampler-holders.ts, the description of a process in sampler-describe.ts.
  */
-import { processCpuNs } from '../libc/cpu-clock';
 import type { ProbeProblem, Snapshot } from '../model/snapshot-types';
 import { diagnose } from '../diagnose/index';
 import { OtherHolderCache, OtherLinkTables } from './process/holder-search';
@@ -14,31 +15,23 @@ import { createKindProbes, type ClosableKindProbe } from './kind-probes';
 import { PidfdTable } from './process/pidfd';
 import { ProcIoFiles } from './process/proc-io';
 import { HeldProcFiles, OneShotProcFiles, type ProcFileReader } from './process/proc-files';
-import { refreshIdleProcess, scanProcess, type ScannedProcessWithExtras } from './process/process-scan';
-import { offCpuNow } from './process/proc-stat';
+import type { ScannedProcessWithExtras } from './process/process-scan';
 import { scanWholeMachine } from './pool/scan-pool';
 import { DEFAULT_PROBE_OPTIONS, MAX_PEEK_BYTES, type KindProbe, type ProbeContext, type ProbeOptions } from './probe-types';
 import { AllPids, withDescendants } from './scope';
 import { HeldSysvTables } from './kinds/sysv/sysvipc-table';
-import { IDLE_REFRESH_MS, idleRefreshDue, sharedMemoryExists, stripUndefined, type SamplerOptions, type Scope } from './sampler-options';
+import { IDLE_REFRESH_MS, sharedMemoryExists, stripUndefined, type SamplerOptions, type Scope } from './sampler-options';
 import { fillPeerHolders, HoldersIndexCache } from './sampler-holders';
 import { ProcessDescriptions } from './sampler-describe';
-import { sameDescriptors, sameKeys } from './sampler-compare';
+import { sameKeys } from './sampler-compare';
 import { DiagnosisTracker, type CounterReading } from './sampler-diagnoses';
 import { collectObjects, type LastCollected } from './sampler-collect';
-import { ColdCadence, type CadenceMarks } from './cold-cadence';
+import { ColdCadence } from './cold-cadence';
+import { ProcessScans, type SamplePass } from './sampler-scan';
 import { KindCadence } from './kind-cadence';
-import { scanWithoutTable } from './sampler-unread';
 import { TableBudget, UNLIMITED, type ReadBudget } from './process/table-budget';
 
 export { idleRefreshDue, LESSON_TABLE_BUDGET, WATCH_SAMPLER_OPTIONS, type SamplerOptions, type Scope } from './sampler-options';
-
-/** A process as last read, when (ms) its slow parts were, its descriptor count then, and its cadence marks (cold-cadence.ts). */
-interface PreviousScan extends CadenceMarks {
-  scan: ScannedProcessWithExtras;
-  at: number;
-  fdCount: number;
-}
 
 export class Sampler {
   private readonly options: ProbeOptions;
@@ -51,7 +44,8 @@ export class Sampler {
   private readonly idleRefreshMs: number;
   private readonly signalsEverywhere: boolean;
   private readonly parallel: boolean;
-  private readonly previous = new Map<number, PreviousScan>();
+  /** Each process's last scan, and the per-process part of a sample (sampler-scan.ts). */
+  private readonly scans: ProcessScans;
   private readonly holders = new HoldersIndexCache();
   /** The processes scanned when exited ones were last forgotten, and when (ms). */
   private forgotFor: number[] = [];
@@ -104,6 +98,17 @@ export class Sampler {
     this.kinds = new KindCadence(this.cadence.recheckMs);
     this.diagnoses = options.diagnose ? new DiagnosisTracker(options.diagnose === true ? {} : options.diagnose) : null;
     this.tableBudget = options.tableBudget && complete && this.fdRefreshMs > 0 ? new TableBudget(options.tableBudget) : null;
+    this.scans = new ProcessScans({
+      reader: this.reader,
+      options: this.options,
+      io: this.io,
+      linkTables,
+      allPids: this.allPids,
+      cadence: this.cadence,
+      fdRefreshMs: this.fdRefreshMs,
+      idleRefreshMs: this.idleRefreshMs,
+      slowReadOptions: (wholeMachine) => this.slowReadOptions(wholeMachine),
+    });
   }
 
   /**
@@ -138,12 +143,9 @@ export class Sampler {
     const requested = wholeMachine ? this.allPids.list() : scope.tree ? withDescendants(scope.pids) : [...new Set(scope.pids)];
     const problems: ProbeProblem[] = [];
     const processes = new Map<number, ScannedProcessWithExtras>();
-    const idle = new Set<number>();
-    let unchanged = 0;
     const now = Date.now();
     const takenAt = now;
     // Options for full reads, worked out on the first one: a watch tick often has none.
-    // (No closure here: one made per tick costs more than it saves at 60 Hz.)
     let slowOptions: ProbeOptions | null = null;
     // whole machine without signal masks: an idle process changes only when its parent exits (refreshOrphans)
     const slowSignals = this.options.readSignals && (!wholeMachine || this.signalsEverywhere);
@@ -159,110 +161,30 @@ export class Sampler {
     this.verifyIdle = false;
     const scanClocks = this.diagnoses ? new Map<number, CounterReading>() : null;
     if (scanClocks) this.scanClocks = scanClocks;
-    // whole machine: processes shown as last confirmed, with when (cold-cadence.ts)
-    const waited = new Map<number, number>();
     const cadence = wholeMachine && !verifyIdle && this.fdRefreshMs > 0 ? this.cadence : null;
     this.cadence.begin();
     // a PID scope's tables not read before are read a budget at a time: the rest by the search's passes
     const budget: ReadBudget = !wholeMachine && this.tableBudget ? this.tableBudget.begin(this.linkTables.behind || this.unreadBefore) : UNLIMITED;
-    const unread = new Set<number>();
-    for (const pid of pooled ? [] : requested) {
-      const previous = this.previous.get(pid);
-      if (previous && cadence?.mayWait(pid, previous, now, this.allPids)) {
-        idle.add(pid);
-        unchanged++;
-        processes.set(pid, previous.scan);
-        waited.set(pid, previous.checkedAt);
-        continue;
-      }
-      // its first scan: never scanned, or scanned without its table (sampler-unread.ts)
-      const first = !previous || previous.scan.fdsUnread === true;
-      // the holder search read its links: they may be its table (below)
-      const searched = first && this.fdRefreshMs > 0 && this.linkTables.has(pid);
-      // after invalidate(), or to take the search's links: whether it is off a CPU now, read before its clock
-      const offCpu = this.fdRefreshMs > 0 && ((verifyIdle && !first) || searched) ? offCpuNow(this.reader, pid) : true;
-      // read before anything else: a change after this read shows at the next tick
-      const cpuNs = this.fdRefreshMs > 0 ? processCpuNs(pid) : null;
-      // taken after the read: a sleep is measured from no earlier than the clock was read
-      if (scanClocks && cpuNs !== null) scanClocks.set(pid, { value: cpuNs, at: Date.now() });
-      if (previous && !first && offCpu && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
-        // Its CPU time (all threads) has not moved: it has not been on a CPU
-        // since, so its syscall, wait, descriptors and maps are as they were.
-        // the whole machine without signal masks re-reads an idle process only when it is orphaned (refreshOrphans)
-        const due = !(wholeMachine && !slowSignals) && idleRefreshDue(pid, previous.at, now, this.idleRefreshMs);
-        const scan = due ? this.refreshIdle(pid, previous, now) : previous.scan;
-        if (scan) {
-          const marks = this.previous.get(pid)!;
-          marks.checkedAt = now;
-          if (cadence?.isCold(marks, now)) waited.set(pid, now);
-          idle.add(pid);
-          if (scan === previous.scan) unchanged++;
-          processes.set(pid, scan);
-          continue;
-        }
-      }
-      // off a CPU now and its clock as when the search read its links: it has not run since, they are its table
-      const links = searched && offCpu && cpuNs !== null ? this.linkTables.linksIfUnchanged(pid, cpuNs) : null;
-      // a table a pass read for it but that it changed since (a busy process) is read here: passes would chase it
-      const chased = searched && previous !== undefined;
-      if (first && !links && !chased && budget !== UNLIMITED && (budget.spent() || this.linkTables.behind || this.unreadBefore)) {
-        // the budget is spent, or the search's passes are reading others already: this table joins them
-        const scan = scanWithoutTable(pid, this.reader, this.options, cpuNs, previous?.scan);
-        if (!scan) {
-          problems.push({ pid, reason: 'no such process' });
-          continue;
-        }
-        unread.add(pid);
-        processes.set(pid, scan);
-        if (previous) previous.scan = scan;
-        else this.previous.set(pid, { scan, at: now, fdCount: -1, checkedAt: now, movedAt: now });
-        continue;
-      }
-      // one fstat of /proc/PID/fd notices an open or close between full refreshes
-      const fdCountNow = !first && now - previous.at < this.fdRefreshMs ? this.reader.fdCount(pid) : -1;
-      // after invalidate() every process that may have run is read in full
-      const readSlow = verifyIdle || first || now - previous.at >= this.fdRefreshMs || (fdCountNow > 0 && fdCountNow !== previous.fdCount);
-      const options = readSlow ? (slowOptions ??= this.slowReadOptions(wholeMachine)) : this.options;
-      const since = performance.now();
-      const scanned = scanProcess(pid, this.reader, {
-        options,
-        reuse: readSlow ? undefined : previous?.scan,
-        ipcFdsOnly: wholeMachine,
-        cpuNs,
-        links,
-      });
-      if (first) budget.charge(since);
-      if (!scanned) {
-        if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
-        continue;
-      }
-      if (this.io) {
-        const io = this.io.read(pid);
-        if (io) scanned.io = io;
-      }
-      // a table read again and found as it was keeps its identity: what was built from it holds
-      if (readSlow && previous && sameDescriptors(previous.scan.fds, scanned.fds)) scanned.fds = previous.scan.fds;
-      if (this.fdRefreshMs > 0) {
-        // the latest scan is the next tick's baseline; the refresh clock only moves on full reads
-        const at = readSlow || first ? now : previous.at;
-        const fdCount = fdCountNow > 0 ? fdCountNow : readSlow || first ? this.reader.fdCount(pid) : previous.fdCount;
-        if (previous) {
-          // updated in place: nothing else holds it, and a tick then allocates nothing for it
-          if (previous.scan.cpuNs !== cpuNs) previous.movedAt = now;
-          previous.checkedAt = now;
-          previous.scan = scanned;
-          previous.at = at;
-          previous.fdCount = fdCount;
-        } else {
-          this.previous.set(pid, { scan: scanned, at, fdCount, checkedAt: now, movedAt: now });
-          // a new process: its parent forked it, so ran
-          if (wholeMachine) this.cadence.suspect(scanned.ppid);
-        }
-      }
-      if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
-      processes.set(pid, scanned);
-    }
-    if (wholeMachine && !slowSignals) this.refreshOrphans(processes, idle, now);
+    const pass: SamplePass = {
+      wholeMachine,
+      now,
+      verifyIdle,
+      cadence,
+      budget,
+      unreadBefore: this.unreadBefore,
+      scanClocks,
+      slowSignals,
+      slowOptions,
+      processes,
+      idle: new Set(),
+      unchanged: 0,
+      waited: new Map(),
+      unread: new Set(),
+      problems,
+    };
+    if (!pooled) for (const pid of requested) this.scans.scanOne(pass, pid);
+    if (wholeMachine && !slowSignals) this.scans.refreshOrphans(pass);
+    const { idle, unchanged, waited, unread } = pass;
     const scopeKey = wholeMachine ? '' : scopeKeyOf(requested);
     const reusable = this.reusable;
     // whether it can only change through its own processes is asked only when none of them has run
@@ -329,7 +251,7 @@ export class Sampler {
     this.reader.retain(pids);
     this.pidfds.retain(pids);
     this.io?.retain(pids);
-    for (const pid of this.previous.keys()) if (!pids.has(pid)) this.previous.delete(pid);
+    this.scans.retain(pids);
   }
 
   /** Options for reading a process in full: maps only when shared memory exists to be found in them. */
@@ -340,43 +262,6 @@ export class Sampler {
       // signal masks cost a /proc/PID/status read each: for the whole machine only when asked
       readSignals: this.options.readSignals && (!wholeMachine || this.signalsEverywhere),
     };
-  }
-
-  /**
-   * The whole machine, without signal masks: of what a process shows, only
-   * its ppid can change while it does not run (comm is set by its own
-   * threads, a state change wakes it), and only when its parent exits: the
-   * kernel reparents the children in exit_notify, under the same lock that
-   * makes the parent a zombie (Z) or dead (X). Every process is in
-   * `processes`, so an idle process needs its stat read again only when its
-   * parent is gone from this sample or shows Z/X; a reparenting done after
-   * the parent was read shows at the next tick, like any change after a
-   * read. (ppid 0: no parent in this PID namespace.) Replaces the periodic
-   * idle refresh, ~100 stat reads a tick at +1000 processes.
-   */
-  private refreshOrphans(processes: Map<number, ScannedProcessWithExtras>, idle: Set<number>, now: number): void {
-    for (const pid of idle) {
-      const scan = processes.get(pid)!;
-      if (scan.ppid <= 0) continue;
-      const parent = processes.get(scan.ppid);
-      if (parent && parent.state !== 'Z' && parent.state !== 'X') continue;
-      const previous = this.previous.get(pid);
-      const fresh = previous ? this.refreshIdle(pid, previous, now) : null;
-      // a cold process keeps its older checkedAt (only its stat was read): its clock is read at the next sample
-      this.cadence.suspect(pid);
-      if (fresh) processes.set(pid, fresh);
-      else {
-        processes.delete(pid);
-        idle.delete(pid);
-      }
-    }
-  }
-
-  /** An idle process due for its periodic read: only what can change without it running. */
-  private refreshIdle(pid: number, previous: PreviousScan, now: number): ScannedProcessWithExtras | null {
-    const scan = refreshIdleProcess(pid, this.reader, previous.scan);
-    if (scan) this.previous.set(pid, { ...previous, scan, at: now });
-    return scan;
   }
 
   close(): void {
