@@ -5,7 +5,7 @@
  */
 export const pipeRingEn = {
   pipeNotRead: '(contents not read)',
-  pipeNotReadWhy: '{queued} bytes queued. Their contents were not copied: while it observes your own programs, ipcscope only counts them.',
+  pipeNotReadWhy: '{queued} {queued:byte|bytes} queued. {queued:Its|Their} contents were not copied: while it observes your own programs, ipcscope only counts them.',
 };
 
 export const pipeRingZhHans: Record<keyof typeof pipeRingEn, string> = {
