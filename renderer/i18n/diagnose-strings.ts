@@ -7,6 +7,8 @@
  */
 export const diagnoseEn = {
   tabDiagnoses: 'Diagnoses ({count})',
+  tabDiagnosesChecking: 'Diagnoses (checking…)',
+  tabDiagnosesCountChecking: 'Diagnoses ({count}, checking…)',
   diagnosesTitle: 'Diagnoses',
   diagnosesNone: 'Nothing stuck found: no deadlock, no reader that will never see EOF, no stuck writer, no orphaned System V object, no full backlog.',
   diagnosesOff: 'These frames are not diagnosed.',
@@ -74,6 +76,8 @@ export const diagnoseEn = {
 
 export const diagnoseZhHans: Record<keyof typeof diagnoseEn, string> = {
   tabDiagnoses: '诊断（{count}）',
+  tabDiagnosesChecking: '诊断（核实中…）',
+  tabDiagnosesCountChecking: '诊断（{count}，核实中…）',
   diagnosesTitle: '诊断',
   diagnosesNone: '没有发现卡住的情况：没有死锁、没有永远等不到 EOF 的读者、没有卡住的写者、没有孤立的 System V 对象，也没有占满的连接队列。',
   diagnosesOff: '这些帧没有做诊断。',
@@ -141,6 +145,8 @@ export const diagnoseZhHans: Record<keyof typeof diagnoseEn, string> = {
 
 export const diagnoseZhHant: Record<keyof typeof diagnoseEn, string> = {
   tabDiagnoses: '診斷（{count}）',
+  tabDiagnosesChecking: '診斷（核實中…）',
+  tabDiagnosesCountChecking: '診斷（{count}，核實中…）',
   diagnosesTitle: '診斷',
   diagnosesNone: '沒有發現卡住的情況：沒有死結、沒有永遠等不到 EOF 的讀者、沒有卡住的寫者、沒有孤立的 System V 物件，也沒有佔滿的連線佇列。',
   diagnosesOff: '這些影格沒有做診斷。',
