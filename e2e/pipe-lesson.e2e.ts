@@ -6,6 +6,7 @@ import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
 import { descendsFrom, exists, isLive, killIfStillSame, procStartTime, procState, procSyscallArgs, procWchan } from './proc-facts';
 import { pidsOnPage, stepUntil } from './page-driver';
+import { badgesOverCode } from './code-badge-fit';
 import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
 
 /*
@@ -112,6 +113,21 @@ describe('pipe-parent-child through npm run web', () => {
     await stepUntil(page, async () => (await page.getByTestId('lesson-banner').count()) > 0, 'the lesson banner');
     await screenshot(page, 'pipe-lesson-4-finished');
 
+    // 5. The return values beside their lines never take room from the code: a projector's 1280x720, each language, lecture mode too.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    expect(await page.locator('[data-testid^="code-result-"]').count()).toBeGreaterThan(2);
+    for (const locale of ['en', 'zh-Hans', 'zh-Hant']) {
+      await page.getByTestId('language').selectOption(locale);
+      for (const lecture of [false, true]) {
+        if ((await page.evaluate(() => document.documentElement.dataset.lecture === 'true')) !== lecture) await page.getByTestId('lecture').click();
+        await page.waitForFunction((on) => (document.documentElement.dataset.lecture === 'true') === on, lecture);
+        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        await page.getByTestId('code-pane').screenshot({ path: join(RESULTS, `pipe-lesson-code-${locale}${lecture ? '-lecture' : ''}-1280.png`) });
+        expect(await badgesOverCode(page), `${locale}${lecture ? ', lecture' : ''}`).toEqual([]);
+      }
+    }
+    await page.getByTestId('lecture').click();
+    await page.getByTestId('language').selectOption('en');
     // The README's picture: written when missing or asked for, so that every
     // test run does not leave a changed tracked file behind.
     const readmeShot = join(PROJECT_ROOT, 'assets', 'screenshot.png');

@@ -98,14 +98,17 @@ export function CodePane() {
               <span className="code-no" aria-hidden="true">
                 {n}
               </span>
-              <code className="code-text" title={text || undefined}>
-                {text || ' '}
-              </code>
-              {mark?.result && (
-                <span className={`code-result${mark.failed ? ' failed' : ''}`} data-testid={`code-result-${n}`}>
-                  {mark.result}
-                </span>
-              )}
+              {/* the code and its value share a row only when both fit whole; else the value wraps under it (styles.css .code-body) */}
+              <span className="code-body">
+                <code className="code-text" title={text || undefined}>
+                  {text || ' '}
+                </code>
+                {mark?.result && (
+                  <span className={`code-result${mark.failed ? ' failed' : ''}`} data-testid={`code-result-${n}`}>
+                    {mark.result}
+                  </span>
+                )}
+              </span>
               {mark?.mark === 'current' && <span className="sr-only">{t('codeNow')}</span>}
             </li>
           );
