@@ -7,6 +7,7 @@ import { launchPersistentChromium, type PersistentChromium } from './chromium-la
 import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
 import { unreachableHeaderControls } from './header-reach';
+import { measureFit } from './projector-fit';
 import { exists, procState, procSyscallArgs, procWchan } from './proc-facts';
 
 /*
@@ -84,6 +85,35 @@ async function everyHeaderControlReachable(page: Page, name: string): Promise<vo
     await expect.poll(() => unreachableHeaderControls(page), { timeout: WAIT_MS }).toEqual([]);
     await screenshot(page, `${name}-${width}`);
   }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
+/**
+ * At a projector's 1280x720 the header is one row with room between its controls, in each language and in lecture
+ * mode too (a second row takes its height from the picture). The failure names each control's width.
+ */
+async function headerOneRowAt1280(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  for (const locale of ['en', 'zh-Hans', 'zh-Hant']) {
+    await page.getByTestId('language').selectOption(locale);
+    for (const lecture of [false, true]) {
+      if ((await page.evaluate(() => document.documentElement.dataset.lecture === 'true')) !== lecture) await page.getByTestId('lecture').click();
+      await page.waitForFunction((on) => (document.documentElement.dataset.lecture === 'true') === on, lecture);
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      const fit = await measureFit(page);
+      const widths = await page.evaluate(() =>
+        [...document.querySelectorAll('.app-header button, .app-header select')]
+          .map((el) => `${el.getAttribute('data-testid') ?? el.textContent}:${Math.round(el.getBoundingClientRect().width)}`)
+          .join(' '),
+      );
+      const what = `${name}, ${locale}${lecture ? ', lecture' : ''} (${widths})`;
+      await screenshot(page, `${name}-1280-${locale}${lecture ? '-lecture' : ''}`);
+      expect(fit.headerRows, `${what}: header in one row`).toBe(1);
+      expect(fit.headerCrowded, `${what}: header controls keep apart`).toEqual([]);
+    }
+  }
+  await page.getByTestId('lecture').click();
+  await page.getByTestId('language').selectOption('en');
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
@@ -247,6 +277,7 @@ async function observeTheLesson(page: Page | null): Promise<void> {
     await expect.poll(() => page.getByTestId('scope-bar').count(), { timeout: WAIT_MS }).toBe(0);
     await page.getByTestId('btn-back-to-observing').waitFor();
     await everyHeaderControlReachable(page, 'observe-lesson-header');
+    await headerOneRowAt1280(page, 'observe-lesson-header');
 
     // 5. Back to observing in one click: the same tree, cat still asleep.
     await page.getByTestId('btn-back-to-observing').click();
