@@ -31,7 +31,7 @@ export function CodePane() {
   const file = chosen && files.includes(chosen) ? chosen : currentFile && files.includes(currentFile) ? currentFile : (files[0] ?? null);
   const source = useAppStore((s) => (file ? (selectPrograms(s).find((p) => p.file === file)?.source[locale] ?? '') : ''));
   const encoded = useAppStore(
-    useShallow((s) => (file && s.frame?.lesson ? encodeLineStates(lineStates(s.frame.lesson.steps, s.frame.lesson.next, file)) : [])),
+    useShallow((s) => (file && s.frame?.lesson ? encodeLineStates(lineStates(s.frame.lesson.steps, s.frame.lesson.next, file, s.locale)) : [])),
   );
   const marks = decodeLineStates(encoded);
   const focus = [...marks.values()].find((m) => m.mark === 'current' || m.mark === 'next')?.line ?? null;
