@@ -118,12 +118,15 @@ describe.skipIf(skip !== null)('diagnoses in the browser', () => {
     await page.locator('[data-testid^="diagnosis-card-"][data-kind="deadlock"]').waitFor({ timeout: 30_000 });
     // From here on, every state of the panel: the observation below starts a new Sampler, whose first passes confirm anew.
     await page.evaluate(() => {
-      const seen = { none: 0, pending: [] as string[] };
+      const seen = { none: 0, pending: [] as string[], tabs: [] as string[] };
       (window as unknown as { diagnosesSeen: typeof seen }).diagnosesSeen = seen;
       new MutationObserver(() => {
         if (document.querySelector('[data-testid="diagnoses-none"]')) seen.none++;
         const line = document.querySelector('[data-testid="diagnosis-pending-0"]')?.textContent;
         if (line && !seen.pending.includes(line)) seen.pending.push(line);
+        /* the tab's label while something is being checked */
+        const tab = document.querySelector('[data-testid="tab-diagnoses"]')?.textContent;
+        if (line && tab && !seen.tabs.includes(tab)) seen.tabs.push(tab);
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
     try {
@@ -140,12 +143,14 @@ describe.skipIf(skip !== null)('diagnoses in the browser', () => {
       await page.screenshot({ path: join(RESULTS, 'diagnoses-afresh-failure.png') }).catch(() => undefined);
       throw error;
     }
-    const seen = await page.evaluate(() => (window as unknown as { diagnosesSeen: { none: number; pending: string[] } }).diagnosesSeen);
+    const seen = await page.evaluate(() => (window as unknown as { diagnosesSeen: { none: number; pending: string[]; tabs: string[] } }).diagnosesSeen);
     expect(seen.none).toBe(0);
     // pending only while the kernel's proof is shorter than the confirm time: a slow first sample may confirm at once
     for (const line of seen.pending) expect(line).toMatch(/^Checking: (2 processes asleep on each other \(pipe \d+ · pipe \d+\)|a reader of pipe \d+ that may never see EOF, asleep) for \d+\.\d s of 0\.3 s\.$/);
+    /* while checking, the tab says so: never a bare "(0)" */
+    for (const tab of seen.tabs) expect(tab).toMatch(/^Diagnoses \((\d+, )?checking…\)$/);
     for (const pid of [a!, b!]) expect(procWchan(pid)).toBe('anon_pipe_read');
     await page.screenshot({ path: join(RESULTS, 'diagnoses-afresh.png') });
-    process.stdout.write(`diagnoses afresh: pending lines seen ${JSON.stringify(seen.pending)}\n`);
+    process.stdout.write(`diagnoses afresh: pending lines seen ${JSON.stringify(seen.pending)}, tab labels ${JSON.stringify(seen.tabs)}\n`);
   });
 });

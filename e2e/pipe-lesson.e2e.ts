@@ -7,6 +7,7 @@ import type { IpcscopeWeb } from './ipcscope-web-process';
 import { descendsFrom, exists, isLive, killIfStillSame, procStartTime, procState, procSyscallArgs, procWchan } from './proc-facts';
 import { pidsOnPage, stepUntil } from './page-driver';
 import { badgesOverCode } from './code-badge-fit';
+import { sideTabsCut } from './side-tabs-reach';
 import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
 
 /*
@@ -113,7 +114,7 @@ describe('pipe-parent-child through npm run web', () => {
     await stepUntil(page, async () => (await page.getByTestId('lesson-banner').count()) > 0, 'the lesson banner');
     await screenshot(page, 'pipe-lesson-4-finished');
 
-    // 5. The return values beside their lines never take room from the code: a projector's 1280x720, each language, lecture mode too.
+    // 5. The return values beside their lines never take room from the code, and every side tab is whole: a projector's 1280x720, each language, lecture mode too.
     await page.setViewportSize({ width: 1280, height: 720 });
     expect(await page.locator('[data-testid^="code-result-"]').count()).toBeGreaterThan(2);
     for (const locale of ['en', 'zh-Hans', 'zh-Hant']) {
@@ -122,8 +123,9 @@ describe('pipe-parent-child through npm run web', () => {
         if ((await page.evaluate(() => document.documentElement.dataset.lecture === 'true')) !== lecture) await page.getByTestId('lecture').click();
         await page.waitForFunction((on) => (document.documentElement.dataset.lecture === 'true') === on, lecture);
         await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-        await page.getByTestId('code-pane').screenshot({ path: join(RESULTS, `pipe-lesson-code-${locale}${lecture ? '-lecture' : ''}-1280.png`) });
+        await page.locator('aside.side').screenshot({ path: join(RESULTS, `pipe-lesson-side-${locale}${lecture ? '-lecture' : ''}-1280.png`) });
         expect(await badgesOverCode(page), `${locale}${lecture ? ', lecture' : ''}`).toEqual([]);
+        expect(await sideTabsCut(page), `side tabs, ${locale}${lecture ? ', lecture' : ''}`).toEqual([]);
       }
     }
     await page.getByTestId('lecture').click();
