@@ -1,4 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 
 /**
  * How the end-to-end tests start Debian's Chromium: headless, and with the
@@ -30,4 +34,50 @@ export function chromiumExecutable(path: string = CHROMIUM_PATH): string {
     );
   }
   return path;
+}
+
+/** A Chromium with its own profile directory, and the one call that closes it and removes the directory. */
+export interface PersistentChromium {
+  context: BrowserContext;
+  userDataDir: string;
+  close(): Promise<void>;
+}
+
+export interface PersistentChromiumOptions {
+  /** Added to CHROMIUM_ARGS (web-security: a host resolver rule). */
+  extraArgs?: string[];
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+}
+
+/**
+ * The persistent-context launch every e2e file with a profile shares: a fresh
+ * profile under the temporary directory (`prefix` names its test), 1440x900 in
+ * the light theme unless told otherwise. A launch that fails removes the
+ * profile it made; close() closes the browser, then removes it.
+ */
+export async function launchPersistentChromium(prefix: string, options: PersistentChromiumOptions = {}): Promise<PersistentChromium> {
+  const userDataDir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumExecutable(),
+      args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
+      viewport: options.viewport ?? { width: 1440, height: 900 },
+      colorScheme: options.colorScheme ?? 'light',
+    });
+    return {
+      context,
+      userDataDir,
+      close: async () => {
+        try {
+          await context.close();
+        } finally {
+          rmSync(userDataDir, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (error) {
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
 }

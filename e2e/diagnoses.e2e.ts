@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PythonSituation, asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
+import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
 import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
 import { procSyscallArgs, procWchan } from './proc-facts';
@@ -45,7 +43,7 @@ os.read(r1, 1)
 let situation: PythonSituation | null = null;
 let web: IpcscopeWeb | null = null;
 let context: BrowserContext | null = null;
-let userDataDir = '';
+let launched: PersistentChromium | null = null;
 
 beforeAll(async () => {
   if (skip !== null) return;
@@ -53,18 +51,12 @@ beforeAll(async () => {
   situation = new PythonSituation(SITUATION);
   await situation.numbers('c');
   web = await startIpcscopeWeb(['--pid', `${situation.pid}`, '--tree']);
-  userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumExecutable(),
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 900 },
-    colorScheme: 'light',
-  });
+  launched = await launchPersistentChromium('ipcscope-e2e-chromium-');
+  context = launched.context;
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await launched?.close();
   await web?.stop();
   await situation?.kill();
 });
@@ -129,12 +121,15 @@ describe.skipIf(skip !== null)('diagnoses in the browser', () => {
     await page.locator('[data-testid^="diagnosis-card-"][data-kind="deadlock"]').waitFor({ timeout: 30_000 });
     // From here on, every state of the panel: the observation below starts a new Sampler, whose first passes confirm anew.
     await page.evaluate(() => {
-      const seen = { none: 0, pending: [] as string[] };
+      const seen = { none: 0, pending: [] as string[], tabs: [] as string[] };
       (window as unknown as { diagnosesSeen: typeof seen }).diagnosesSeen = seen;
       new MutationObserver(() => {
         if (document.querySelector('[data-testid="diagnoses-none"]')) seen.none++;
         const line = document.querySelector('[data-testid="diagnosis-pending-0"]')?.textContent;
         if (line && !seen.pending.includes(line)) seen.pending.push(line);
+        /* the tab's label while something is being checked */
+        const tab = document.querySelector('[data-testid="tab-diagnoses"]')?.textContent;
+        if (line && tab && !seen.tabs.includes(tab)) seen.tabs.push(tab);
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
     try {
@@ -151,12 +146,14 @@ describe.skipIf(skip !== null)('diagnoses in the browser', () => {
       await page.screenshot({ path: join(RESULTS, 'diagnoses-afresh-failure.png') }).catch(() => undefined);
       throw error;
     }
-    const seen = await page.evaluate(() => (window as unknown as { diagnosesSeen: { none: number; pending: string[] } }).diagnosesSeen);
+    const seen = await page.evaluate(() => (window as unknown as { diagnosesSeen: { none: number; pending: string[]; tabs: string[] } }).diagnosesSeen);
     expect(seen.none).toBe(0);
     // pending only while the kernel's proof is shorter than the confirm time: a slow first sample may confirm at once
     for (const line of seen.pending) expect(line).toMatch(/^Checking: (2 processes asleep on each other \(pipe \d+ · pipe \d+\)|a reader of pipe \d+ that may never see EOF, asleep) for \d+\.\d s of 0\.3 s\.$/);
+    /* while checking, the tab says so: never a bare "(0)" */
+    for (const tab of seen.tabs) expect(tab).toMatch(/^Diagnoses \((\d+, )?checking…\)$/);
     for (const pid of [a!, b!]) expect(procWchan(pid)).toBe('anon_pipe_read');
     await page.screenshot({ path: join(RESULTS, 'diagnoses-afresh.png') });
-    process.stdout.write(`diagnoses afresh: pending lines seen ${JSON.stringify(seen.pending)}\n`);
+    process.stdout.write(`diagnoses afresh: pending lines seen ${JSON.stringify(seen.pending)}, tab labels ${JSON.stringify(seen.tabs)}\n`);
   });
 });

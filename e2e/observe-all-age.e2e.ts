@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
+import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
 import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
 import { exists, killIfStillSame, procStartTime, procWchan } from './proc-facts';
 
@@ -24,7 +22,7 @@ const SETTLE_MS = 90_000;
 let sleeper: ChildProcess | null = null;
 let web: IpcscopeWeb | null = null;
 let context: BrowserContext | null = null;
-let userDataDir = '';
+let launched: PersistentChromium | null = null;
 const seen = new Map<number, number>();
 
 beforeAll(async () => {
@@ -32,18 +30,12 @@ beforeAll(async () => {
   sleeper = spawn('sleep', ['1000'], { stdio: 'ignore' });
   seen.set(sleeper.pid!, procStartTime(sleeper.pid!) ?? 0);
   web = await startIpcscopeWeb(['--all']);
-  userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-age-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumExecutable(),
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 900 },
-    colorScheme: 'light',
-  });
+  launched = await launchPersistentChromium('ipcscope-e2e-age-');
+  context = launched.context;
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await launched?.close();
   await web?.stop();
   sleeper?.kill('SIGKILL');
   killIfStillSame(seen);

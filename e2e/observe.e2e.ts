@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
+import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
 import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
 import { unreachableHeaderControls } from './header-reach';
+import { measureFit } from './projector-fit';
 import { exists, procState, procSyscallArgs, procWchan } from './proc-facts';
 
 /*
@@ -25,7 +24,7 @@ const WAIT_MS = 60_000;
 
 let web: IpcscopeWeb | null = null;
 let context: BrowserContext | null = null;
-let userDataDir = '';
+let launched: PersistentChromium | null = null;
 /** Process groups this test started (each led by its sh/bash), killed at the end. */
 const groups: ChildProcess[] = [];
 const pageProblems: string[] = [];
@@ -49,18 +48,12 @@ function commOf(pid: number): string {
 beforeAll(async () => {
   mkdirSync(RESULTS, { recursive: true });
   web = await startIpcscopeWeb();
-  userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-observe-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumExecutable(),
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 900 },
-    colorScheme: 'light',
-  });
+  launched = await launchPersistentChromium('ipcscope-e2e-observe-');
+  context = launched.context;
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await launched?.close();
   await web?.stop();
   /* each its own process group: sh, sleep and cat go together */
   for (const group of groups) {
@@ -92,6 +85,35 @@ async function everyHeaderControlReachable(page: Page, name: string): Promise<vo
     await expect.poll(() => unreachableHeaderControls(page), { timeout: WAIT_MS }).toEqual([]);
     await screenshot(page, `${name}-${width}`);
   }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
+/**
+ * At a projector's 1280x720 the header is one row with room between its controls, in each language and in lecture
+ * mode too (a second row takes its height from the picture). The failure names each control's width.
+ */
+async function headerOneRowAt1280(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  for (const locale of ['en', 'zh-Hans', 'zh-Hant']) {
+    await page.getByTestId('language').selectOption(locale);
+    for (const lecture of [false, true]) {
+      if ((await page.evaluate(() => document.documentElement.dataset.lecture === 'true')) !== lecture) await page.getByTestId('lecture').click();
+      await page.waitForFunction((on) => (document.documentElement.dataset.lecture === 'true') === on, lecture);
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      const fit = await measureFit(page);
+      const widths = await page.evaluate(() =>
+        [...document.querySelectorAll('.app-header button, .app-header select')]
+          .map((el) => `${el.getAttribute('data-testid') ?? el.textContent}:${Math.round(el.getBoundingClientRect().width)}`)
+          .join(' '),
+      );
+      const what = `${name}, ${locale}${lecture ? ', lecture' : ''} (${widths})`;
+      await screenshot(page, `${name}-1280-${locale}${lecture ? '-lecture' : ''}`);
+      expect(fit.headerRows, `${what}: header in one row`).toBe(1);
+      expect(fit.headerCrowded, `${what}: header controls keep apart`).toEqual([]);
+    }
+  }
+  await page.getByTestId('lecture').click();
+  await page.getByTestId('language').selectOption('en');
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
@@ -255,6 +277,7 @@ async function observeTheLesson(page: Page | null): Promise<void> {
     await expect.poll(() => page.getByTestId('scope-bar').count(), { timeout: WAIT_MS }).toBe(0);
     await page.getByTestId('btn-back-to-observing').waitFor();
     await everyHeaderControlReachable(page, 'observe-lesson-header');
+    await headerOneRowAt1280(page, 'observe-lesson-header');
 
     // 5. Back to observing in one click: the same tree, cat still asleep.
     await page.getByTestId('btn-back-to-observing').click();

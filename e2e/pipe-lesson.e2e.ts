@@ -1,14 +1,14 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
 import { descendsFrom, exists, isLive, killIfStillSame, procStartTime, procState, procSyscallArgs, procWchan } from './proc-facts';
 import { pidsOnPage, stepUntil } from './page-driver';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
+import { badgesOverCode } from './code-badge-fit';
+import { sideTabsCut } from './side-tabs-reach';
+import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
 
 /*
  * The first lesson, end to end: `node bin/ipcscope.js web --port 0` (what
@@ -20,7 +20,7 @@ const RESULTS = join(PROJECT_ROOT, 'test-results');
 
 let web: IpcscopeWeb | null = null;
 let context: BrowserContext | null = null;
-let userDataDir = '';
+let launched: PersistentChromium | null = null;
 const lessonPids = new Set<number>();
 /** pid -> start time, for cleanup that cannot hit a reused pid. */
 const seen = new Map<number, number>();
@@ -29,18 +29,12 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   mkdirSync(RESULTS, { recursive: true });
   web = await startIpcscopeWeb();
-  userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumExecutable(),
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 900 },
-    colorScheme: 'light',
-  });
+  launched = await launchPersistentChromium('ipcscope-e2e-chromium-');
+  context = launched.context;
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await launched?.close();
   await web?.stop();
   // Only if the test failed before its own checks: leave nothing behind.
   killIfStillSame(seen);
@@ -119,6 +113,23 @@ describe('pipe-parent-child through npm run web', () => {
     await screenshot(page, 'pipe-lesson-3-eof');
     await stepUntil(page, async () => (await page.getByTestId('lesson-banner').count()) > 0, 'the lesson banner');
     await screenshot(page, 'pipe-lesson-4-finished');
+
+    // 5. The return values beside their lines never take room from the code, and every side tab is whole: a projector's 1280x720, each language, lecture mode too.
+    await page.setViewportSize({ width: 1280, height: 720 });
+    expect(await page.locator('[data-testid^="code-result-"]').count()).toBeGreaterThan(2);
+    for (const locale of ['en', 'zh-Hans', 'zh-Hant']) {
+      await page.getByTestId('language').selectOption(locale);
+      for (const lecture of [false, true]) {
+        if ((await page.evaluate(() => document.documentElement.dataset.lecture === 'true')) !== lecture) await page.getByTestId('lecture').click();
+        await page.waitForFunction((on) => (document.documentElement.dataset.lecture === 'true') === on, lecture);
+        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        await page.locator('aside.side').screenshot({ path: join(RESULTS, `pipe-lesson-side-${locale}${lecture ? '-lecture' : ''}-1280.png`) });
+        expect(await badgesOverCode(page), `${locale}${lecture ? ', lecture' : ''}`).toEqual([]);
+        expect(await sideTabsCut(page), `side tabs, ${locale}${lecture ? ', lecture' : ''}`).toEqual([]);
+      }
+    }
+    await page.getByTestId('lecture').click();
+    await page.getByTestId('language').selectOption('en');
     // The README's picture: written when missing or asked for, so that every
     // test run does not leave a changed tracked file behind.
     const readmeShot = join(PROJECT_ROOT, 'assets', 'screenshot.png');

@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
+import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
 import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
 import { exists, killIfStillSame, procStartTime, procWchan } from './proc-facts';
 
@@ -28,7 +26,7 @@ let pool: ChildProcess | null = null;
 let pipeline: ChildProcess | null = null;
 let web: IpcscopeWeb | null = null;
 let context: BrowserContext | null = null;
-let userDataDir = '';
+let launched: PersistentChromium | null = null;
 const seen = new Map<number, number>();
 
 function children(ppid: number): number[] {
@@ -84,18 +82,12 @@ beforeAll(async () => {
   await until('the pipeline to start', () => children(sh).length === 2);
   for (const pid of children(sh)) seen.set(pid, procStartTime(pid) ?? 0);
   web = await startIpcscopeWeb(['--pid', `${parent},${sh}`, '--tree']);
-  userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-map-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumExecutable(),
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 900 },
-    colorScheme: 'light',
-  });
+  launched = await launchPersistentChromium('ipcscope-e2e-map-');
+  context = launched.context;
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await launched?.close();
   await web?.stop();
   for (const group of [pool?.pid, pipeline?.pid]) {
     if (!group) continue;

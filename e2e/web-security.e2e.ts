@@ -1,15 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
+import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
 import { rawConnect, rawExchange, statusOf, tcpState } from '../native-bridge/web/web-test-helpers';
 import { waitFor } from '../native-bridge/cli/wait-for';
 
@@ -23,7 +20,7 @@ const REBIND_HOST = 'rebind.ipcscope.test';
 
 let web: IpcscopeWeb | null = null;
 let context: BrowserContext | null = null;
-let userDataDir = '';
+let launched: PersistentChromium | null = null;
 let other: Server | null = null;
 let otherPort = 0;
 
@@ -32,20 +29,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => other?.listen(0, '127.0.0.1', resolve));
   otherPort = (other.address() as AddressInfo).port;
   web = await startIpcscopeWeb();
-  userDataDir = mkdtempSync(join(tmpdir(), 'ipcscope-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumExecutable(),
-    args: [
-      ...CHROMIUM_ARGS,
-      // An attacker's name that resolves to our loopback address: DNS rebinding.
-      `--host-resolver-rules=MAP ${REBIND_HOST} 127.0.0.1`,
-    ],
+  launched = await launchPersistentChromium('ipcscope-e2e-chromium-', {
+    // An attacker's name that resolves to our loopback address: DNS rebinding.
+    extraArgs: [`--host-resolver-rules=MAP ${REBIND_HOST} 127.0.0.1`],
   });
+  context = launched.context;
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await launched?.close();
   await web?.stop();
   await new Promise((resolve) => (other ? other.close(resolve) : resolve(undefined)));
 });

@@ -98,7 +98,7 @@ export interface LessonStep {
    * When the call fails unexpectedly: the kernel limit behind the errno, named
    * with its value as the kernel has it now ("size 0 is below SHMMIN (1)"); null when none explains it.
    */
-  failureNote?: (reply: ActorReply, vars: LessonVars, params: LessonParams) => string | null;
+  failureNote?: (reply: ActorReply, vars: LessonVars, params: LessonParams) => string | LocalizedText | null;
   /** The call is meant to fail (-1 and an errno) or to kill its process (SIGPIPE): the lesson goes on. */
   expectFailure?: boolean;
   question?: LessonQuestion;

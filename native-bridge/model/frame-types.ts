@@ -114,6 +114,8 @@ export interface LessonStepView {
   line: number;
   /** The live return as the code pane shows it beside the line ("= 12", "= -1 EPIPE"), once returned. */
   result: string | null;
+  /** The same return when it has words in it ("no return: the process died: killed by signal 9 (SIGKILL)"), in each language. */
+  resultText?: LocalizedText;
   /** Asked before this step runs, when questions are on; null for most steps. */
   question: QuestionView | null;
   /**
@@ -160,8 +162,10 @@ export interface LessonView {
   idleRoles: string[];
   /** Object ids the lesson created (highlighted in the picture). */
   objects: string[];
-  /** Last error the lesson hit, if any. */
+  /** Last error the lesson hit, if any (in English: the CLI and logs print it). */
   error: string | null;
+  /** The same error in each language, when the engine words it (a step ended by a dying or stopped process, a failed call). */
+  errorText?: LocalizedText | null;
   /** Parameters this run was started with (defaults filled in). */
   params: LessonParams;
   programs: LessonProgram[];

@@ -115,6 +115,7 @@ describe('steps and limits', () => {
     expect(runner.view(false, 1).error).toBe(
       'the parent process is stopped (SIGSTOP, state T): its close cannot finish until it is continued (SIGCONT)',
     );
+    expect(runner.view(false, 1).errorText?.['zh-Hans']).toBe('parent 进程已被停止（SIGSTOP，状态 T）：在它被继续（SIGCONT）之前，它的 close 无法完成');
     expect(readFileSync(`/proc/${parent}/stat`, 'utf8')).toMatch(/\) T /);
     process.kill(parent, 'SIGCONT');
     await until(() => runner!.view(false, 1).steps[3]!.status === 'done');

@@ -6,7 +6,8 @@
  */
 import type { Actor } from '../actor/actor-host';
 import { stepsOf, type Lesson, type LessonStep, type LessonVars, type StepFocus, type Verdict } from '../lessons/lesson-types';
-import type { ClaimView, LessonParams, LessonView, StepStatus } from '../model/frame-types';
+import type { ClaimView, LessonParams, LessonView, LocalizedText, StepStatus } from '../model/frame-types';
+import { englishOf } from '../lessons/death-words';
 import type { LessonTempDir } from './lesson-temp-dir';
 import { LessonWorkers } from './lesson-workers';
 
@@ -32,12 +33,14 @@ export class LessonRecord {
   protected readonly inFlight = new Map<string, Promise<void>>();
   protected readonly vars: LessonVars = {};
   protected readonly objects: string[] = [];
-  protected readonly results = new Map<number, string>();
+  /** step index -> its return as the code pane shows it (words in each language when it has any) */
+  protected readonly results = new Map<number, string | LocalizedText>();
   protected readonly answers: Map<number, string>;
   protected readonly verdicts = new Map<number, Verdict>();
   protected readonly claimVerdicts = new Map<string, NonNullable<ClaimView['verdict']>>();
   protected readonly focus = new Map<number, StepFocus[]>();
-  protected error: string | null = null;
+  /** The last error, worded in each language when the runner words it (death-words.ts), else in English. */
+  protected error: string | LocalizedText | null = null;
   /** Processes an op started that are not actors (the process pool's workers). */
   protected readonly workers: LessonWorkers;
 
@@ -117,7 +120,7 @@ export class LessonRecord {
         status: this.statuses[index]!,
         program: s.program ?? '',
         line: s.line ?? 0,
-        result: this.results.get(index) ?? null,
+        ...resultFields(this.results.get(index)),
         question:
           s.question && this.questionsOn
             ? {
@@ -138,7 +141,8 @@ export class LessonRecord {
       roles: { ...Object.fromEntries([...this.actors].map(([role, actor]) => [role, actor.pid])), ...this.workers.roles() },
       idleRoles: [...this.actors].filter(([role, actor]) => actor.alive && !busy.has(role)).map(([role]) => role),
       objects: [...this.objects, ...this.workers.objects()],
-      error: this.error,
+      error: englishOf(this.error),
+      errorText: typeof this.error === 'string' ? null : this.error,
       params: { ...this.params },
       programs,
       claims: (claims ?? []).map((c) => ({ id: c.id, claim: c.claim, verdict: this.claimVerdicts.get(c.id) ?? null })),
@@ -147,4 +151,10 @@ export class LessonRecord {
       ...(this.lesson.race ? { race: this.lesson.race(this.vars, this.params) } : {}),
     };
   }
+}
+
+/** A step's result as the view carries it: the English in `result`, every language in `resultText` when it has words. */
+function resultFields(result: string | LocalizedText | undefined): { result: string | null; resultText?: LocalizedText } {
+  if (result === undefined) return { result: null };
+  return typeof result === 'string' ? { result } : { result: result.en, resultText: result };
 }

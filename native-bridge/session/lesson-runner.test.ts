@@ -74,6 +74,12 @@ describe('LessonRunner pacing', () => {
     expect(await close).toEqual({ index: 3, status: 'failed' });
     const view = runner.view(false, 1);
     expect(view.steps[2]).toMatchObject({ status: 'failed', result: 'no return: the process died: killed by signal 9 (SIGKILL)' });
+    /* what a learner reads comes in the three languages */
+    expect(view.steps[2]!.resultText).toEqual({
+      en: 'no return: the process died: killed by signal 9 (SIGKILL)',
+      'zh-Hans': '没有返回：进程已死，被信号 9（SIGKILL）终止',
+      'zh-Hant': '沒有返回：行程已死，遭訊號 9（SIGKILL）終止',
+    });
     expect(readKernelWait(child)?.state).toBe('Z');
     expect(view.error).toBe('step 4: no live "child" process');
 
@@ -87,6 +93,11 @@ describe('LessonRunner pacing', () => {
       process.kill(parent, 'SIGTERM');
       await until(() => second.view(false, 1).steps[1]!.status === 'failed');
       expect(second.view(false, 1).error).toBe(`the parent process (PID ${parent}) died during read: killed by signal 15 (SIGTERM)`);
+      expect(second.view(false, 1).errorText).toEqual({
+        en: `the parent process (PID ${parent}) died during read: killed by signal 15 (SIGTERM)`,
+        'zh-Hans': `parent 进程（PID ${parent}）在 read 调用中死亡，被信号 15（SIGTERM）终止`,
+        'zh-Hant': `parent 行程（PID ${parent}）在 read 呼叫中死亡，遭訊號 15（SIGTERM）終止`,
+      });
     } finally {
       await second.dispose();
     }
@@ -98,6 +109,7 @@ describe('LessonRunner pacing', () => {
     runner = await LessonRunner.start(failing, { onEvent: (e) => events.push(e) });
     expect(await runner.step()).toEqual({ index: 0, status: 'failed' });
     expect(runner.view(false, 1).error).toBe('close failed: EBADF');
+    expect(runner.view(false, 1).errorText).toEqual({ en: 'close failed: EBADF', 'zh-Hans': 'close 失败：EBADF', 'zh-Hant': 'close 失敗：EBADF' });
     expect(events.at(-1)).toMatchObject({ phase: 'return', result: -1, errno: 'EBADF', text: 'close(9999) = -1 EBADF' });
   });
 });

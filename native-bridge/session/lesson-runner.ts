@@ -22,12 +22,13 @@ import { actorExit, nudgeOnPeerDeath, type ActorExit } from '../actor/actor-exit
 import { findOp } from '../actor/ops/registry';
 import type { OpArgs } from '../actor/actor-protocol';
 import type { Lesson, LessonStep } from '../lessons/lesson-types';
-import type { StepStatus, SyscallEvent } from '../model/frame-types';
+import type { LocalizedText, StepStatus, SyscallEvent } from '../model/frame-types';
 import { callText, resultText, shownResult } from './event-text';
 import { LessonRecord, type RunnerOptions } from './lesson-record';
 import { LessonTempDir } from './lesson-temp-dir';
 import { settledStep } from './settled-step';
-import { objectOfFd, returnRecord, stepEvent, stoppedText, syscallOf, type RunnerEvent } from './step-events';
+import { englishOf, joinedWords, stoppedWords } from '../lessons/death-words';
+import { objectOfFd, returnRecord, stepEvent, syscallOf, type RunnerEvent } from './step-events';
 
 export type { RunnerEvent } from './step-events';
 
@@ -51,7 +52,7 @@ export class LessonRunner extends LessonRecord {
   private chain: Promise<unknown> = Promise.resolve();
   private disposed = false;
   /** the lesson error when a process's death last set it */
-  private deathTold: string | null = null;
+  private deathTold: LocalizedText | null = null;
 
   private constructor(
     lesson: Lesson,
@@ -154,7 +155,7 @@ export class LessonRunner extends LessonRecord {
     if (watched !== 'returned' && !this.disposed) {
       this.statuses[index] = 'blocked';
       if (watched === 'stopped') {
-        this.error = stoppedText(step.role, syscall);
+        this.error = stoppedWords(step.role, syscall);
       } else {
         this.emit(index, step, actor, 'blocked', args, object, { text: `${callText(syscall, args)} /* asleep in the kernel */` });
       }
@@ -176,7 +177,7 @@ export class LessonRunner extends LessonRecord {
       /* a call in progress when this one returns is what woke it: its return is told first */
       const waking = this.current;
       if (waking && waking !== mine) await waking;
-      if (this.error === stoppedText(step.role, syscallOf(step))) this.error = null;
+      if (englishOf(this.error) === stoppedWords(step.role, syscallOf(step)).en) this.error = null;
       if (this.statuses[index] === 'blocked') this.finish(index, step, actor, args, object, r, exit);
     });
     this.inFlight.set(step.role, returned);
@@ -197,7 +198,7 @@ export class LessonRunner extends LessonRecord {
     const watched = await actor.watchBlocked(step.op, {}, spawning).catch(() => 'returned' as const);
     if (watched === 'stopped' && !this.disposed) {
       this.statuses[index] = 'blocked';
-      this.error = stoppedText(step.role, syscallOf(step));
+      this.error = stoppedWords(step.role, syscallOf(step));
       const forked = this.completeFork(index, step, actor, spawning).then(() => undefined);
       this.inFlight.set(step.role, forked);
       void forked.then(() => {
@@ -217,7 +218,7 @@ export class LessonRunner extends LessonRecord {
     try {
       const { child, reply } = await spawning;
       if (this.disposed) return { index, status: 'stopped' };
-      if (this.error === stoppedText(step.role, syscallOf(step))) this.error = null;
+      if (englishOf(this.error) === stoppedWords(step.role, syscallOf(step)).en) this.error = null;
       await this.adopt(child);
       this.finish(index, step, actor, {}, null, reply);
       await this.settled(index, step, reply);
@@ -260,11 +261,12 @@ export class LessonRunner extends LessonRecord {
     this.statuses[index] = record.status;
     if (record.result !== null) this.results.set(index, record.result);
     /* a death a peer's step has already told (its wait ended by it, naming this PID) keeps that fuller account */
-    const told = exit !== null && this.error?.includes(`(PID ${exit.pid})`) === true;
+    const told = exit !== null && englishOf(this.error)?.includes(`(PID ${exit.pid})`) === true;
     if (record.error !== null && !told) {
       /* two deaths at once (the echo killed, the racer by SIGPIPE at its next write to their FIFO): both are told */
-      this.error = exit !== null && this.error !== null && this.error === this.deathTold ? `${this.error}; ${record.error}` : record.error;
-      if (exit !== null) this.deathTold = this.error;
+      const error = exit !== null && this.deathTold !== null && this.error === this.deathTold ? joinedWords(this.deathTold, record.error) : record.error;
+      this.error = error;
+      if (exit !== null) this.deathTold = error;
     }
     if (reply.result !== null && reply.result >= 0) {
       step.save?.({ ...reply, result: reply.result }, this.vars);

@@ -7,10 +7,10 @@
 import { readlinkSync, statSync } from 'node:fs';
 import type { Actor, CallReply } from '../actor/actor-host';
 import type { ActorExit } from '../actor/actor-exit';
-import { signalName } from '../probe/process/signals';
 import { offeredBytes, type OpArgs } from '../actor/actor-protocol';
 import type { LessonStep, LessonVars } from '../lessons/lesson-types';
-import type { LessonParams, StepStatus, SyscallEvent } from '../model/frame-types';
+import type { LessonParams, LocalizedText, StepStatus, SyscallEvent } from '../model/frame-types';
+import { callFailedWords, diedDuringWords, inEachLocale, noReturnWords, reapedWords } from '../lessons/death-words';
 import { shownResult } from './event-text';
 
 export type RunnerEvent = Omit<SyscallEvent, 'seq' | 'time'>;
@@ -30,11 +30,6 @@ export function objectOfFd(pid: number, fd: number): string | null {
   } catch {
     return null;
   }
-}
-
-/** The lesson error while a step's process is stopped; cleared once the call returns. */
-export function stoppedText(role: string, syscall: string): string {
-  return `the ${role} process is stopped (SIGSTOP, state T): its ${syscall} cannot finish until it is continued (SIGCONT)`;
 }
 
 /** A step's call, block or return as the view's timeline shows it. */
@@ -66,16 +61,16 @@ export function stepEvent(
   };
 }
 
-/** "killed by signal 9 (SIGKILL)" or "exit status 3", as waitpid's WTERMSIG / WEXITSTATUS say. */
-export function exitText(exit: { signal?: number; exitCode?: number }): string {
-  return exit.signal !== undefined ? `killed by signal ${exit.signal} (${signalName(exit.signal)})` : `exit status ${exit.exitCode}`;
-}
-
-/** How a returned call is recorded: its status, the result the step shows, and the lesson error it raises. */
+/**
+ * How a returned call is recorded: its status, the result the step shows, and
+ * the lesson error it raises. Results and errors with words in them come in
+ * the three languages (death-words.ts); a plain result ("= 12", "= -1 EPIPE")
+ * is the same in each.
+ */
 export interface ReturnRecord {
   status: StepStatus;
-  result: string | null;
-  error: string | null;
+  result: string | LocalizedText | null;
+  error: LocalizedText | null;
   errno: string | null;
 }
 
@@ -85,25 +80,25 @@ export function returnRecord(step: LessonStep, reply: CallReply, vars: LessonVar
   if (reply.result === null) {
     /* exit never returns; any other call that got no reply means the process died in it (e.g. SIGPIPE) */
     const exited = step.op === 'exit';
-    const how = exit ? `: ${exitText(exit)}` : '';
     return {
       status: exited || step.expectFailure ? 'done' : 'failed',
-      result: exited ? null : `no return: the process died${how}`,
-      error: !exited && !step.expectFailure ? `the ${step.role} process${exit ? ` (PID ${exit.pid})` : ''} died during ${syscall}${how}` : null,
+      result: exited ? null : noReturnWords(exit),
+      error: !exited && !step.expectFailure ? diedDuringWords(step.role, syscall, exit) : null,
       errno: reply.errno,
     };
   }
   if (reply.result < 0) {
     const errno = reply.errno ?? 'EINVAL';
-    let error: string | null = null;
+    let error: LocalizedText | null = null;
     if (!step.expectFailure) {
       const note = step.failureNote?.({ ...reply, result: reply.result, errno }, vars, params) ?? reply.error;
-      error = `${syscall} failed: ${errno}${note ? ` (${note})` : ''}`;
+      error = callFailedWords(syscall, errno, note || null);
     }
     return { status: step.expectFailure ? 'done' : 'failed', result: `= -1 ${errno}`, error, errno };
   }
   /* waitpid: how the child ended, as WTERMSIG / WEXITSTATUS would say */
   const { signal, exitCode } = reply.data ?? {};
-  const how = typeof signal === 'number' ? ` (killed by signal ${signal})` : typeof exitCode === 'number' ? ` (exit status ${exitCode})` : '';
-  return { status: 'done', result: `= ${shownResult(reply.data) ?? reply.result}${how}`, error: null, errno: reply.errno };
+  const shown = `= ${shownResult(reply.data) ?? reply.result}`;
+  const end = typeof signal === 'number' ? { signal } : typeof exitCode === 'number' ? { exitCode } : null;
+  return { status: 'done', result: end ? inEachLocale((locale) => `${shown}${reapedWords(end)[locale]}`) : shown, error: null, errno: reply.errno };
 }

@@ -24,7 +24,7 @@ export function omittedFdsText(p: ProcessInfo, t: Translate): string | null {
   const omitted = p.fdsOmitted ?? [];
   const count = omitted.reduce((n, c) => n + c.count, 0);
   if (count === 0) return null;
-  const list = omitted.map((c) => t('wireFdCount', { count: c.count, kind: c.kind, access: t(ACCESS_WORD[c.access]) })).join(', ');
+  const list = omitted.map((c) => t('wireFdCount', { count: c.count, kind: c.kind, access: t(ACCESS_WORD[c.access], { count: c.count }) })).join(', ');
   return t('wireMore', { count, list });
 }
 
@@ -33,6 +33,6 @@ export function omittedHoldersText(o: IpcObject, t: Translate): string | null {
   const omitted = o.holdersOmitted ?? [];
   const count = omitted.reduce((n, c) => n + c.count, 0);
   if (count === 0) return null;
-  const list = omitted.map((c) => t('wireHolderCount', { count: c.count, comm: c.comm, ppid: c.ppid, access: t(ACCESS_WORD[c.access]) })).join(', ');
+  const list = omitted.map((c) => t('wireHolderCount', { count: c.count, comm: c.comm, ppid: c.ppid, access: t(ACCESS_WORD[c.access], { count: c.count }) })).join(', ');
   return t('wireMore', { count, list });
 }

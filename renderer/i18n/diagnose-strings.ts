@@ -7,6 +7,8 @@
  */
 export const diagnoseEn = {
   tabDiagnoses: 'Diagnoses ({count})',
+  tabDiagnosesChecking: 'Diagnoses (checking…)',
+  tabDiagnosesCountChecking: 'Diagnoses ({count}, checking…)',
   diagnosesTitle: 'Diagnoses',
   diagnosesNone: 'Nothing stuck found: no deadlock, no reader that will never see EOF, no stuck writer, no orphaned System V object, no full backlog.',
   diagnosesOff: 'These frames are not diagnosed.',
@@ -14,7 +16,7 @@ export const diagnoseEn = {
   diagnosisSince: 'holding for {seconds} s',
   diagnosesChecking: 'Being checked ({count})',
   diagnosesCheckingWhy: "Found in the kernel's state, but not yet seen holding long enough to call it stuck: a sleep that ends soon is no deadlock.",
-  pendingDeadlock: 'Checking: {count} processes asleep on each other ({objects}) for {held} s of {need} s.',
+  pendingDeadlock: 'Checking: {count} {count:process asleep on itself|processes asleep on each other} ({objects}) for {held} s of {need} s.',
   pendingNeverEof: 'Checking: a reader of {objects} that may never see EOF, asleep for {held} s of {need} s.',
   pendingBlockedWriter: 'Checking: a writer asleep on the full {objects} while its readers sleep elsewhere, for {held} s of {need} s.',
   pendingOrphanedSysv: 'Checking: {objects} unused, its users gone, for {held} s of {need} s.',
@@ -33,7 +35,7 @@ export const diagnoseEn = {
   diagProcessBare: 'pid {pid}',
   diagWaker: '{process} through fd {fd}',
   waitPipeEmpty: 'sleeps in {call} on {object}, which is empty',
-  waitPipeFull: 'sleeps in {call} on {object}, which is full ({queued} of {capacity} bytes)',
+  waitPipeFull: 'sleeps in {call} on {object}, which is full ({queued} of {capacity} {capacity:byte|bytes})',
   waitSocketEmpty: 'sleeps in {call} on {object}, with nothing queued',
   waitPeerFull: "sleeps in {call} on {object}: the peer's queue is full",
   waitBacklogFull: 'sleeps in {call} connecting to {object}, whose backlog is full',
@@ -54,12 +56,12 @@ export const diagnoseEn = {
   factWaits: '{process} {wait}.',
   factForgotten: 'Write end fd {fd} is still open in {process}, which itself sleeps reading {object}. Closing it lets the reader see EOF.',
   factReaderElsewhere: '{process} {needs} (fd {fd}) but {sleep}.',
-  factBacklogOver: '{object}{name} has {pending} connections waiting for accept(), more than its backlog of {backlog}.',
+  factBacklogOver: '{object}{name} has {pending} {pending:connection|connections} waiting for accept(), more than its backlog of {backlog}.',
   factListenerHolder: '{process} holds the listener and {sleep}.',
   factConnecting: '{process} {sleep}.',
-  factShmUnused: '{object} (key {key}, {size} bytes) has no attacher (nattch 0).',
-  factMsgUnused: '{object} (key {key}) holds {messages} messages ({bytes} bytes) and nobody waits on it.',
-  factSemUnused: '{object} (key {key}, {semaphores} semaphores): nobody waits in semop().',
+  factShmUnused: '{object} (key {key}, {size} {size:byte|bytes}) has no attacher (nattch 0).',
+  factMsgUnused: '{object} (key {key}) holds {messages} {messages:message|messages} ({bytes} {bytes:byte|bytes}) and nobody waits on it.',
+  factSemUnused: '{object} (key {key}, {semaphores} {semaphores:semaphore|semaphores}): nobody waits in semop().',
   factShmGone: 'Its creator, pid {creator}, is gone; nothing removed it (IPC_RMID).',
   factShmGoneLast: 'Its creator, pid {creator}, is gone, and so is pid {last}, the last to attach or detach; nothing removed it (IPC_RMID).',
   factMsgGone: 'Its last sender (pid {sender}) and last receiver (pid {receiver}) are gone; nothing removed it (IPC_RMID).',
@@ -74,6 +76,8 @@ export const diagnoseEn = {
 
 export const diagnoseZhHans: Record<keyof typeof diagnoseEn, string> = {
   tabDiagnoses: '诊断（{count}）',
+  tabDiagnosesChecking: '诊断（核实中…）',
+  tabDiagnosesCountChecking: '诊断（{count}，核实中…）',
   diagnosesTitle: '诊断',
   diagnosesNone: '没有发现卡住的情况：没有死锁、没有永远等不到 EOF 的读者、没有卡住的写者、没有孤立的 System V 对象，也没有占满的连接队列。',
   diagnosesOff: '这些帧没有做诊断。',
@@ -141,6 +145,8 @@ export const diagnoseZhHans: Record<keyof typeof diagnoseEn, string> = {
 
 export const diagnoseZhHant: Record<keyof typeof diagnoseEn, string> = {
   tabDiagnoses: '診斷（{count}）',
+  tabDiagnosesChecking: '診斷（核實中…）',
+  tabDiagnosesCountChecking: '診斷（{count}，核實中…）',
   diagnosesTitle: '診斷',
   diagnosesNone: '沒有發現卡住的情況：沒有死結、沒有永遠等不到 EOF 的讀者、沒有卡住的寫者、沒有孤立的 System V 物件，也沒有佔滿的連線佇列。',
   diagnosesOff: '這些影格沒有做診斷。',

@@ -3,7 +3,7 @@
  * in the three languages. Spread into the tables of strings.ts.
  */
 export const inFlightEn = {
-  inFlightFds: '+ {n} fd in flight',
+  inFlightFds: '+ {n} {n:fd|fds} in flight',
   inFlightWhich: 'fdinfo scm_fds: {n}; which file, the kernel does not say',
   inFlightTag: 'fd ×{n}',
   pipeNoPeek: '(no read end to peek)',

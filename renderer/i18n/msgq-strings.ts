@@ -23,7 +23,7 @@ export const msgqEn = {
   msgqReceiverWaitsLowest: 'pid {pid} waits for the lowest type ≤ {type}',
   msgqReceiverWaits: 'pid {pid} waits for a message',
   mqueueTitle: 'POSIX message queue',
-  mqueueCount: '{messages} of {max} messages (mq_maxmsg)',
+  mqueueCount: '{messages} of {max} {max:message|messages} (mq_maxmsg)',
   mqueueCountUnknown: 'message count unreadable',
   mqueueQsize: 'QSIZE {bytes} B · each ≤ {size} B',
   mqueueQsizeUnknown: 'QSIZE unreadable: no mqueue mount',

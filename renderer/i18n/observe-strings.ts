@@ -18,7 +18,7 @@ export const observeEn = {
   obsUnreadable: 'cannot read its descriptors: {reason}',
   obsUnreadableShort: 'not readable',
   obsSelf: 'ipcscope itself',
-  obsCount: '{shown} of {total} matching processes · {scanned} on this machine',
+  obsCount: '{shown} of {total} matching {total:process|processes} · {scanned} on this machine',
   obsLoading: 'Reading /proc…',
   obsNoMatch: 'No process matches “{query}”.',
   obsListFailed: 'Could not list processes: {error}',
@@ -49,7 +49,7 @@ export const observeEn = {
   obsTrafficWho: '{name} · PID {pid}',
   obsTrafficVia: 'fd {fd} · {object}',
   obsTrafficWhole: 'whole process',
-  obsTrafficRate: '{rate}/s {direction}, {calls} calls/s',
+  obsTrafficRate: '{rate}/s {direction}, {calls} {calls:call|calls}/s',
   obsTrafficMore: '{count} more, quieter',
 };
 

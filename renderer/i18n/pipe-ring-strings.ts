@@ -7,9 +7,9 @@
  */
 export const pipeRingEn = {
   pipeNotRead: '(contents not read)',
-  pipeNotReadWhy: '{queued} bytes queued. Their contents were not copied: while it observes your own programs, ipcscope only counts them.',
-  pipeReaders: '{readers} reader(s)',
-  pipeWriters: '{writers} writer(s)',
+  pipeNotReadWhy: '{queued} {queued:byte|bytes} queued. {queued:Its|Their} contents were not copied: while it observes your own programs, ipcscope only counts them.',
+  pipeReaders: '{readers} {readers:reader|readers}',
+  pipeWriters: '{writers} {writers:writer|writers}',
   pipeReadersHidden: 'a read end open, not shown',
   pipeWritersHidden: 'a write end open, not shown',
   pipeReadersUnknown: 'readers unknown',

@@ -7,7 +7,7 @@ export const socketServerEn = {
   listenerTitle: 'listener · {kind}',
   listenerCount: '{pending} waiting · backlog {backlog}',
   listenerSs: 'as ss -l shows it: Recv-Q {pending} (waiting to be accepted) · Send-Q {backlog} (backlog)',
-  listenerMore: '+{n} more places',
+  listenerMore: '+{n} more {n:place|places}',
   listenerWaiting: 'waiting: {who}',
   listenerNoneWaiting: 'nobody waiting: accept() would sleep',
   listenerUnbound: '(no name)',

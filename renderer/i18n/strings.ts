@@ -11,6 +11,7 @@ import { pipeRingEn, pipeRingZhHans, pipeRingZhHant } from './pipe-ring-strings'
 import { tcpEn, tcpZhHans, tcpZhHant } from './tcp-strings';
 import { socketServerEn, socketServerZhHans, socketServerZhHant } from './socket-server-strings';
 import { msgqEn, msgqZhHans, msgqZhHant } from './msgq-strings';
+import { fillPlurals } from './plural';
 import { observeEn, observeZhHans, observeZhHant } from './observe-strings';
 import { raceEn, raceZhHans, raceZhHant } from './race-strings';
 import { signalEn, signalZhHans, signalZhHant } from './signal-strings';
@@ -61,9 +62,9 @@ const en = {
   moreFds: '+{count} more (click for details)',
   legendWrite: 'w: write end (bytes go in)',
   legendRead: 'r: read end (bytes come out)',
-  moreHidden: '+{processes} processes, +{objects} objects not drawn (see the log and details)',
+  moreHidden: '+{processes} {processes:process|processes}, +{objects} {objects:object|objects} not drawn (see the log and details)',
   objectGone: '{object} is gone: the kernel freed it when its last holder let go',
-  objectsGone: '{n} objects are gone:',
+  objectsGone: '{n} {n:object is|objects are} gone:',
   statusPending: 'pending',
   statusRunning: 'running',
   statusBlocked: 'blocked',
@@ -74,10 +75,10 @@ const en = {
   waitingIn: 'waiting in {call}',
   betweenSteps: 'between steps: idle in {call}',
   wchan: 'wchan {wchan}',
-  fillBytes: '{queued} / {capacity} bytes',
+  fillBytes: '{queued} / {capacity} {capacity:byte|bytes}',
   fillUnknown: '? bytes (not readable)',
   emptyPipe: '(empty)',
-  slots: '{slots} slots of {page} bytes',
+  slots: '{slots} {slots:slot|slots} of {page} {page:byte|bytes}',
   state: 'state',
   eof: 'EOF',
   processExited: 'exited',
@@ -315,9 +316,12 @@ export const LOCALES: { id: Locale; name: string }[] = [
 
 export type Translate = (key: StringKey, values?: Record<string, string | number>) => string;
 
-/** Looks a key up and fills `{name}` placeholders; unknown placeholders stay visible. */
+/**
+ * Looks a key up, picks `{name:one|other}` plural forms (plural.ts) and fills
+ * `{name}` placeholders; unknown placeholders stay visible.
+ */
 export function translate(locale: Locale, key: StringKey, values?: Record<string, string | number>): string {
   const text = STRINGS[locale][key];
   if (!values) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  return fillPlurals(locale, text, values).replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }

@@ -7,9 +7,9 @@ export const wireEn = {
   wireMore: '+{count} more: {list}',
   wireFdCount: '{count} {kind} {access}',
   wireHolderCount: '{count} × {comm} (children of {ppid}) holding {access}',
-  wireAccessR: 'read ends',
-  wireAccessW: 'write ends',
-  wireAccessRw: 'read-write ends',
+  wireAccessR: 'read {count:end|ends}',
+  wireAccessW: 'write {count:end|ends}',
+  wireAccessRw: 'read-write {count:end|ends}',
   wireFanQueuedAtLeast: 'at least {count} holding queued bytes',
 } as const;
 

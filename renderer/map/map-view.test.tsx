@@ -34,7 +34,7 @@ describe('the system map in the app', () => {
     const fan = await screen.findByTestId('map-fan-fan:100:worker');
     expect(fan.dataset).toMatchObject({ total: '200', blockedRead: '199', running: '1', queued: '2', expanded: 'false' });
     expect(fan.textContent).toContain('200 × worker — 199 blocked in read, 1 running, 2 holding queued bytes; each holds only its own read end (200 pipe)');
-    expect(screen.getByTestId('map-summary').textContent).toBe('203 processes · 201 objects · 1 groups');
+    expect(screen.getByTestId('map-summary').textContent).toBe('203 processes · 201 objects · 1 group');
     fireEvent.click(within(fan).getByRole('button'));
     await waitFor(() => expect(screen.getByTestId('map-fan-fan:100:worker').dataset.expanded).toBe('true'));
   });
@@ -60,11 +60,11 @@ describe('the system map in the app', () => {
     const { emit } = await renderApp(clock);
     emit(withPair(poolFrame({ workers: 20 }), 7001, 7002, 91));
     const pipe = await screen.findByTestId('map-kind-pipe');
-    expect(screen.getByTestId('map-summary').textContent).toBe('23 processes · 21 objects · 1 groups');
+    expect(screen.getByTestId('map-summary').textContent).toBe('23 processes · 21 objects · 1 group');
     fireEvent.click(pipe);
     expect(pipe.getAttribute('aria-pressed')).toBe('false');
     // Hiding a kind changes the object count the summary gives.
-    expect(screen.getByTestId('map-summary').textContent).toBe('23 processes · 0 objects shown, 21 hidden · 1 groups');
+    expect(screen.getByTestId('map-summary').textContent).toBe('23 processes · 0 objects shown, 21 hidden · 1 group');
     act(() => {
       window.dispatchEvent(new KeyboardEvent('keydown', { key: 'm' }));
     });

@@ -87,11 +87,19 @@ export function ObserveButtons() {
         {t('obsOpen')}
       </button>
       {!observing && lastScope && (
-        <button type="button" className="control small" data-testid="btn-back-to-observing" onClick={(e) => {
+        <button
+          type="button"
+          className="control small"
+          data-testid="btn-back-to-observing"
+          title={t('obsBackToObserving')}
+          aria-label={t('obsBackToObserving')}
+          onClick={(e) => {
             e.currentTarget.blur();
             void backToObserving();
-          }}>
-          {t('obsBackToObserving')}
+          }}
+        >
+          {/* at a projector's 1280 px the words give way to the arrow (styles.css), so the header stays one row */}
+          <span aria-hidden="true">↩</span> <span className="back-label">{t('obsBackToObserving')}</span>
         </button>
       )}
     </>

@@ -1,4 +1,4 @@
-import type { LessonStepView } from '../../native-bridge/model/frame-types';
+import type { LessonStepView, Locale } from '../../native-bridge/model/frame-types';
 import { currentStep } from '../store/lesson-selectors';
 
 /** How the code pane marks a line: the one executing, the next to run, or done (greyed). */
@@ -14,9 +14,9 @@ export interface LineState {
 
 /**
  * Marks of one program's lines from the steps that point into it. A line run
- * twice (a loop) shows the latest result; the executing line wins over done.
+ * twice (a loop) shows the latest result, in `locale`; the executing line wins over done.
  */
-export function lineStates(steps: LessonStepView[], next: number, file: string): LineState[] {
+export function lineStates(steps: LessonStepView[], next: number, file: string, locale: Locale = 'en'): LineState[] {
   const current = currentStep(steps, next);
   const inFlight = current !== null && (current.status === 'running' || current.status === 'blocked');
   const byLine = new Map<number, LineState>();
@@ -24,7 +24,9 @@ export function lineStates(steps: LessonStepView[], next: number, file: string):
     if (step.program !== file || step.line < 1) continue;
     const done = step.status === 'done' || step.status === 'failed';
     if (!done) continue;
-    byLine.set(step.line, { line: step.line, mark: 'done', result: step.result ?? byLine.get(step.line)?.result ?? null, failed: step.status === 'failed' });
+    /* a result with words in it ("no return: the process died: ...") comes in each language */
+    const result = step.resultText?.[locale] ?? step.result;
+    byLine.set(step.line, { line: step.line, mark: 'done', result: result ?? byLine.get(step.line)?.result ?? null, failed: step.status === 'failed' });
   }
   if (current && current.program === file && current.line >= 1) {
     const previous = byLine.get(current.line);

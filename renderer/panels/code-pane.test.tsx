@@ -73,4 +73,37 @@ describe('the code pane', () => {
     emit({ ...pipeMoments().childBlocked, seq: 70, lesson: withToolkit(pipeMoments().childBlocked.lesson!) });
     expect(screen.getByTestId('code-pane')).toBeTruthy();
   });
+
+  it('shows a step ended by a dying process, and the lesson error, in the chosen language', async () => {
+    const { emit } = await renderApp(clock);
+    const frame = toolkitMoments().beforeRead;
+    const died = {
+      en: 'no return: the process died: killed by signal 9 (SIGKILL)',
+      'zh-Hans': '没有返回：进程已死，被信号 9（SIGKILL）终止',
+      'zh-Hant': '沒有返回：行程已死，遭訊號 9（SIGKILL）終止',
+    };
+    const error = {
+      en: 'the child process (PID 4101) died during close: killed by signal 9 (SIGKILL)',
+      'zh-Hans': 'child 进程（PID 4101）在 close 调用中死亡，被信号 9（SIGKILL）终止',
+      'zh-Hant': 'child 行程（PID 4101）在 close 呼叫中死亡，遭訊號 9（SIGKILL）終止',
+    };
+    const lesson = frame.lesson!;
+    emit({
+      ...frame,
+      lesson: {
+        ...lesson,
+        error: error.en,
+        errorText: error,
+        steps: lesson.steps.map((step, i) => (i === 2 ? { ...step, status: 'failed' as const, result: died.en, resultText: died } : step)),
+      },
+    });
+    expect(screen.getByTestId('code-result-5').textContent).toBe(died.en);
+    expect(screen.getByTestId('lesson-banner').textContent).toContain(error.en);
+    fireEvent.change(screen.getByTestId('language'), { target: { value: 'zh-Hans' } });
+    expect(screen.getByTestId('code-result-5').textContent).toBe(died['zh-Hans']);
+    expect(screen.getByTestId('lesson-banner').textContent).toContain(error['zh-Hans']);
+    fireEvent.change(screen.getByTestId('language'), { target: { value: 'zh-Hant' } });
+    expect(screen.getByTestId('code-result-5').textContent).toBe(died['zh-Hant']);
+    expect(screen.getByTestId('lesson-banner').textContent).toContain(error['zh-Hant']);
+  });
 });

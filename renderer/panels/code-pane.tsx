@@ -31,7 +31,7 @@ export function CodePane() {
   const file = chosen && files.includes(chosen) ? chosen : currentFile && files.includes(currentFile) ? currentFile : (files[0] ?? null);
   const source = useAppStore((s) => (file ? (selectPrograms(s).find((p) => p.file === file)?.source[locale] ?? '') : ''));
   const encoded = useAppStore(
-    useShallow((s) => (file && s.frame?.lesson ? encodeLineStates(lineStates(s.frame.lesson.steps, s.frame.lesson.next, file)) : [])),
+    useShallow((s) => (file && s.frame?.lesson ? encodeLineStates(lineStates(s.frame.lesson.steps, s.frame.lesson.next, file, s.locale)) : [])),
   );
   const marks = decodeLineStates(encoded);
   const focus = [...marks.values()].find((m) => m.mark === 'current' || m.mark === 'next')?.line ?? null;
@@ -98,14 +98,17 @@ export function CodePane() {
               <span className="code-no" aria-hidden="true">
                 {n}
               </span>
-              <code className="code-text" title={text || undefined}>
-                {text || ' '}
-              </code>
-              {mark?.result && (
-                <span className={`code-result${mark.failed ? ' failed' : ''}`} data-testid={`code-result-${n}`}>
-                  {mark.result}
-                </span>
-              )}
+              {/* the code and its value share a row only when both fit whole; else the value wraps under it (styles.css .code-body) */}
+              <span className="code-body">
+                <code className="code-text" title={text || undefined}>
+                  {text || ' '}
+                </code>
+                {mark?.result && (
+                  <span className={`code-result${mark.failed ? ' failed' : ''}`} data-testid={`code-result-${n}`}>
+                    {mark.result}
+                  </span>
+                )}
+              </span>
               {mark?.mark === 'current' && <span className="sr-only">{t('codeNow')}</span>}
             </li>
           );

@@ -6,6 +6,7 @@ import captured from '../fixtures/real-frames-diagnoses-pending.json';
 import { freshRenderer } from '../fixtures/test-setup';
 import { useAppStore } from '../store/app-store';
 import { DiagnosesPanel } from './diagnoses-panel';
+import { SideTabs } from './side-tabs';
 
 /*
  * Frames a Sampler diagnosing with confirmMs 3000 took of real python3
@@ -64,5 +65,29 @@ describe('the diagnoses panel while the engine is still confirming', () => {
     expect(screen.getByTestId('diagnoses-none').textContent).toMatch(/^Nothing stuck found/);
     expect(screen.queryByTestId('diagnoses-pending')).toBeNull();
     expect(screen.queryByTestId('diagnosis-card-0')).toBeNull();
+  });
+
+  it('the tab says it is checking, not "(0)", while a finding is being confirmed, in each language', () => {
+    render(<SideTabs observing />);
+    show(frames.pending);
+    const tab = screen.getByTestId('tab-diagnoses');
+    expect(tab.textContent).toBe('Diagnoses (checking…)');
+    expect(tab.classList.contains('checking')).toBe(true);
+    act(() => useAppStore.getState().setLocale('zh-Hans'));
+    expect(tab.textContent).toBe('诊断（核实中…）');
+    act(() => useAppStore.getState().setLocale('zh-Hant'));
+    expect(tab.textContent).toBe('診斷（核實中…）');
+    act(() => useAppStore.getState().setLocale('en'));
+    show(frames.confirmed, 2);
+    expect(tab.textContent).toBe('Diagnoses (1)');
+    expect(tab.classList.contains('checking')).toBe(false);
+    show(frames.healthy, 3);
+    expect(tab.textContent).toBe('Diagnoses (0)');
+  });
+
+  it('a published diagnosis and another still checked: both on the tab', () => {
+    render(<SideTabs observing />);
+    show({ ...frames.confirmed, diagnosesPending: frames.pending.diagnosesPending });
+    expect(screen.getByTestId('tab-diagnoses').textContent).toBe('Diagnoses (1, checking…)');
   });
 });

@@ -24,6 +24,8 @@ export const selectDiagnosisCount = (s: AppStore): number => s.frame?.diagnoses?
 const NO_PENDING: PendingDiagnosis[] = [];
 /** What the engine is still confirming. */
 const selectPending = (s: AppStore): PendingDiagnosis[] => s.frame?.diagnosesPending ?? NO_PENDING;
+/** How many the engine is still confirming (the tab says it is checking rather than a bare count). */
+export const selectPendingCount = (s: AppStore): number => selectPending(s).length;
 
 function PendingChecks({ pending, t }: { pending: PendingDiagnosis[]; t: Translate }) {
   return (

@@ -4,7 +4,7 @@ import { selectClaims } from '../store/lesson-selectors';
 import { selectSideTab, type SideTab } from '../store/panel-slice';
 import { ClaimCards } from './claim-cards';
 import { DetailsPanel } from './details-panel';
-import { DiagnosesPanel, selectDiagnosisCount } from './diagnoses-panel';
+import { DiagnosesPanel, selectDiagnosisCount, selectPendingCount } from './diagnoses-panel';
 import { KernelTables } from './kernel-tables';
 import { StepList } from './step-list';
 
@@ -21,11 +21,19 @@ export function SideTabs({ observing = false }: { observing?: boolean }) {
   const setTab = useAppStore((s) => s.setSideTab);
   const claimCount = useAppStore(selectClaimCount);
   const diagnosisCount = useAppStore(selectDiagnosisCount);
+  const pendingCount = useAppStore(selectPendingCount);
+  /* While the engine confirms a finding the panel says "checking"; a bare "(0)" on the tab would say nothing is wrong. */
+  const diagnosesLabel =
+    pendingCount === 0
+      ? t('tabDiagnoses', { count: diagnosisCount })
+      : diagnosisCount === 0
+        ? t('tabDiagnosesChecking')
+        : t('tabDiagnosesCountChecking', { count: diagnosisCount });
   const tabs: { id: SideTab; label: string }[] = [
     ...(observing ? [] : [{ id: 'steps' as SideTab, label: t('tabSteps') }]),
     ...(claimCount > 0 && !observing ? [{ id: 'claims' as SideTab, label: t('tabClaims', { count: claimCount }) }] : []),
     { id: 'details', label: t('tabDetails') },
-    { id: 'diagnoses', label: t('tabDiagnoses', { count: diagnosisCount }) },
+    { id: 'diagnoses', label: diagnosesLabel },
     { id: 'kernel', label: t('tabKernelTables') },
   ];
   const lessonTab = tab === 'steps' || tab === 'claims';
@@ -39,7 +47,7 @@ export function SideTabs({ observing = false }: { observing?: boolean }) {
             type="button"
             role="tab"
             aria-selected={id === shown}
-            className={`tab${id === shown ? ' active' : ''}${id === 'diagnoses' && diagnosisCount > 0 ? ' alarm' : ''}`}
+            className={`tab${id === shown ? ' active' : ''}${id === 'diagnoses' && diagnosisCount > 0 ? ' alarm' : ''}${id === 'diagnoses' && pendingCount > 0 ? ' checking' : ''}`}
             data-testid={`tab-${id}`}
             onClick={(e) => {
               e.currentTarget.blur();

@@ -79,7 +79,7 @@ describe('the pipe picture', () => {
     expect(screen.queryByTestId(`edge-${PARENT}-3`)).toBeNull();
     expect(screen.getByTestId(`edge-${CHILD}-3`).getAttribute('data-access')).toBe('r');
     expect(screen.getByTestId(`fill-${PIPE_ID}`).textContent).toBe('0 / 65536 bytes');
-    expect(screen.getByTestId(`object-${PIPE_ID}`).textContent).toContain('1 reader(s) · 0 writer(s)');
+    expect(screen.getByTestId(`object-${PIPE_ID}`).textContent).toContain('1 reader · 0 writers');
   });
 
   it('says when a lesson object is no longer in the kernel', () => {

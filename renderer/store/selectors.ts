@@ -12,7 +12,8 @@ export const selectFrameSeq = (s: AppStore): number | null => s.frame?.seq ?? nu
 export const selectSteps = (s: AppStore) => s.frame?.lesson?.steps ?? EMPTY;
 export const selectStepStatuses = (s: AppStore) => (s.frame?.lesson?.steps ?? EMPTY).map((step) => step.status);
 export const selectNextStep = (s: AppStore): number => s.frame?.lesson?.next ?? 0;
-export const selectLessonError = (s: AppStore): string | null => s.frame?.lesson?.error ?? null;
+/** The lesson's error in the chosen language when the engine words it in each (a step a dying process ended), else as sent. */
+export const selectLessonError = (s: AppStore): string | null => s.frame?.lesson?.errorText?.[s.locale] ?? s.frame?.lesson?.error ?? null;
 export const selectLessonFinished = (s: AppStore): boolean => s.frame?.lesson?.finished ?? false;
 export const selectEvents = (s: AppStore) => s.events;
 export const selectStdout = (s: AppStore) => s.stdout;

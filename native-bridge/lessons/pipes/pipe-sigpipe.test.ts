@@ -39,6 +39,7 @@ describe('pipe rule 4: a write with no reader', () => {
     expect(run.runner.view(false, 1).claims[0]!.verdict).toMatchObject({ holds: 'partly', measured: { errno: 'EPIPE' } });
     await run.stepTo(10);
     expect(run.runner.view(false, 1).steps[9]!.result).toBe(`= ${child} (exit status 1)`);
+    expect(run.runner.view(false, 1).steps[9]!.resultText?.['zh-Hant']).toBe(`= ${child}（結束碼 1）`);
     await run.stepTo(pipeSigpipe.stepsFor!({ sigpipe: 'ignore' }).length);
     await until(() => run!.runner.finished);
     expect(run.runner.view(false, 1).error).toBeNull();

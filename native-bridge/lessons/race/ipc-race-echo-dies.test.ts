@@ -81,9 +81,11 @@ describe('the IPC race when the echo dies', () => {
     const error = view().error!;
     expect(error).toMatch(new RegExp(`^race_${mech} failed: EINTR \\(the ${echoRole} \\(PID ${echo}\\) was killed by signal 9 \\(SIGKILL\\)`));
     expect(error).toMatch(calls);
+    expect(view().errorText?.['zh-Hans']).toMatch(new RegExp(`^race_${mech} 失败：EINTR（${echoRole}（PID ${echo}）被信号 9（SIGKILL）终止，当时 racer 正在`));
     /* the echo's own step: no return, the same signal */
     await until(() => view().steps[echoStep]!.status === 'failed', 10_000);
     expect(view().steps[echoStep]!.result).toBe('no return: the process died: killed by signal 9 (SIGKILL)');
+    expect(view().steps[echoStep]!.resultText?.['zh-Hant']).toBe('沒有返回：行程已死，遭訊號 9（SIGKILL）終止');
     /* the racer's wait ended for real: it is back between calls, its echo a zombie it has not waited for yet (WNOWAIT) */
     await until(() => view().idleRoles.includes('racer'), 10_000);
     expect(readKernelWait(racer)?.state).toMatch(/^[SR]$/);

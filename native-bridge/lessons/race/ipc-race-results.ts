@@ -6,10 +6,10 @@
  */
 import type { RaceEntry, RaceMechanismId, RaceResult } from '../../model/race-types';
 import type { ActorReply } from '../../actor/actor-protocol';
-import type { LessonParams } from '../../model/frame-types';
+import type { LessonParams, LocalizedText } from '../../model/frame-types';
 import type { ClaimMeasure, LessonClaim, LessonVars } from '../lesson-types';
 import { text } from '../step-kit';
-import { signalName } from '../../probe/process/signals';
+import { exitWords } from '../death-words';
 
 export const RACE_ORDER: RaceMechanismId[] = ['pipe', 'fifo', 'unix', 'tcp', 'msgq', 'shm', 'mq'];
 export const RACE_SIZE_CHOICES = [64, 4096, 65536] as const;
@@ -141,29 +141,34 @@ export const shmFastestClaim: LessonClaim = {
 };
 
 /* what each race's two processes wait on, as the failure names it */
-const RACE_CHANNEL_WORDS: Record<RaceMechanismId, string> = {
-  pipe: 'the two pipes',
-  fifo: 'the two FIFOs',
-  unix: 'the Unix socketpair',
-  tcp: 'the TCP connection on 127.0.0.1',
-  msgq: 'the System V message queue',
-  shm: 'the System V segment and its semaphores',
-  mq: 'the POSIX message queues',
+const RACE_CHANNEL_WORDS: Record<RaceMechanismId, LocalizedText> = {
+  pipe: { en: 'the two pipes', 'zh-Hans': '两条管道', 'zh-Hant': '兩條管道' },
+  fifo: { en: 'the two FIFOs', 'zh-Hans': '两个 FIFO', 'zh-Hant': '兩個 FIFO' },
+  unix: { en: 'the Unix socketpair', 'zh-Hans': 'Unix socketpair', 'zh-Hant': 'Unix socketpair' },
+  tcp: { en: 'the TCP connection on 127.0.0.1', 'zh-Hans': '127.0.0.1 上的 TCP 连接', 'zh-Hant': '127.0.0.1 上的 TCP 連線' },
+  msgq: { en: 'the System V message queue', 'zh-Hans': 'System V 消息队列', 'zh-Hant': 'System V 訊息佇列' },
+  shm: { en: 'the System V segment and its semaphores', 'zh-Hans': 'System V 共享内存段及其信号量', 'zh-Hant': 'System V 共享記憶體區段及其號誌' },
+  mq: { en: 'the POSIX message queues', 'zh-Hans': 'POSIX 消息队列', 'zh-Hant': 'POSIX 訊息佇列' },
 };
 
 /**
  * The racer's race failed: when its echo died, how (as waitid told the racer,
- * its parent) and in which call the racer was waiting; null otherwise.
+ * its parent) and in which call the racer was waiting, in each language; null otherwise.
  */
-export function raceFailureNote(mech: RaceMechanismId, echoRole: string): (reply: ActorReply) => string | null {
+export function raceFailureNote(mech: RaceMechanismId, echoRole: string): (reply: ActorReply) => LocalizedText | null {
   return (reply) => {
     const data = reply.data ?? {};
     if (typeof data.peerPid !== 'number') return null;
-    const how =
-      typeof data.peerSignal === 'number'
-        ? `was killed by signal ${data.peerSignal} (${signalName(data.peerSignal)})`
-        : `exited with status ${String(data.peerExitCode)}`;
-    const call = typeof data.call === 'string' ? data.call : 'its loop';
-    return `the ${echoRole} (PID ${data.peerPid}) ${how} while the racer was in ${call} on ${RACE_CHANNEL_WORDS[mech]}: waitid on its child says so, and no one is left to answer`;
+    const pid = `${data.peerPid}`;
+    const end = typeof data.peerSignal === 'number' ? { signal: data.peerSignal } : { exitCode: Number(data.peerExitCode) };
+    const how = exitWords(end);
+    const call = typeof data.call === 'string' ? data.call : null;
+    const channel = RACE_CHANNEL_WORDS[mech];
+    const died = end.signal !== undefined;
+    return {
+      en: `the ${echoRole} (PID ${pid}) ${died ? `was ${how.en}` : `exited with status ${String(end.exitCode)}`} while the racer was in ${call ?? 'its loop'} on ${channel.en}: waitid on its child says so, and no one is left to answer`,
+      'zh-Hans': `${echoRole}（PID ${pid}）${died ? how['zh-Hans'] : `以${how['zh-Hans']}退出`}，当时 racer 正在${channel['zh-Hans']}上的 ${call ?? '循环'} 中等待：racer 对子进程的 waitid 如此报告，已没有进程能应答`,
+      'zh-Hant': `${echoRole}（PID ${pid}）${died ? how['zh-Hant'] : `以${how['zh-Hant']}結束`}，當時 racer 正在${channel['zh-Hant']}上的 ${call ?? '迴圈'} 中等待：racer 對子行程的 waitid 如此回報，已沒有行程能應答`,
+    };
   };
 }

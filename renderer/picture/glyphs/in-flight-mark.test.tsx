@@ -42,7 +42,7 @@ describe('descriptors in flight, on frames of a real run', () => {
     expect(mark.textContent).toContain('1 fd in flight');
     /* the pipe as the descriptor tables show it: no read end held, the write end the sender's */
     const pipe = frame.objects.find((o) => o.kind === 'pipe')!;
-    expect(screen.getByTestId(`object-${pipe.id}`).textContent).toContain('0 reader(s) · 1 writer(s)');
+    expect(screen.getByTestId(`object-${pipe.id}`).textContent).toContain('0 readers · 1 writer');
     /* 31 bytes queued but no read end to copy them from: not "(empty)" */
     expect(screen.getByTestId(`peek-${pipe.id}`).textContent).toBe('(no read end to peek)');
     /* the accepted end is drawn by the pair glyph, never reported as gone */
