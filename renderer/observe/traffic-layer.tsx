@@ -30,7 +30,7 @@ export function TrafficLayer({ layout, palette, t, layer }: { layout: PictureLay
       }),
     [layout.edges, summary, t, s],
   );
-  const boxes = useMemo(() => placeBadges(badges, layout.edges, layout.processes, s, layout.height), [badges, layout.edges, layout.processes, s, layout.height]);
+  const boxes = useMemo(() => placeBadges(badges, layout, s), [badges, layout, s]);
   if (!observing) return null;
   const colorOf = (direction: 'read' | 'write') => (direction === 'write' ? palette.writeEdge : palette.readEdge);
   if (layer === 'under') {

@@ -3,7 +3,7 @@ import type { Frame } from '../../native-bridge/model/frame-types';
 import captured from '../fixtures/real-frames-observe.json';
 import { fdLabelBox } from '../picture/fd-edge';
 import { glyphBox, pointOnCubic } from '../picture/edge-route';
-import { layoutPicture, NODE_HEIGHT, NODE_WIDTH, VIEW_WIDTH } from '../picture/layout';
+import { layoutPicture, nodeBoxes, VIEW_WIDTH } from '../picture/layout';
 import diagnosed from '../fixtures/real-frames-diagnoses.json';
 import twoPipes from '../fixtures/real-snapshot-two-pipes.json';
 import { overlaps, placeBadges } from './traffic-placement';
@@ -19,13 +19,13 @@ const frames = captured as unknown as Record<'fullPipe' | 'sockets' | 'manyPipes
 describe('traffic badges on the picture', () => {
   for (const name of ['fullPipe', 'sockets'] as const) {
     for (const scale of [1, 1.35]) {
-      it(`never cover an "fd N r" label, a node or each other (${name}, type ×${scale})`, () => {
-        const layout = layoutPicture(frames[name], false);
+      it(`never cover an "fd N r" label, a node, a glyph or each other (${name}, type ×${scale})`, () => {
+        const layout = layoutPicture(frames[name], false, scale);
         expect(layout.edges.length).toBeGreaterThan(3);
         /* "12.3 KiB/s written · fd 12": as wide as a badge gets */
-        const boxes = placeBadges(layout.edges.map((edge) => ({ edge, width: (26 * 6.8 + 14) * scale })), layout.edges, layout.processes, scale, layout.height);
+        const boxes = placeBadges(layout.edges.map((edge) => ({ edge, width: (26 * 6.8 + 14) * scale })), layout, scale);
         const labels = layout.edges.map((edge) => fdLabelBox(edge, scale));
-        const nodes = layout.processes.map((p) => ({ x: p.x - NODE_WIDTH / 2, y: p.y - NODE_HEIGHT / 2, width: NODE_WIDTH, height: NODE_HEIGHT }));
+        const nodes = [...nodeBoxes(layout.processes, layout.shownIds, scale), ...layout.objects.map((o) => glyphBox(o.object, o.x, o.y))];
         boxes.forEach((box, i) => {
           expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= VIEW_WIDTH && box.y + box.height <= layout.height).toBe(true);
           for (const label of labels) expect(overlaps(box, label)).toBe(false);

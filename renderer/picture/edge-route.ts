@@ -68,15 +68,40 @@ export function crossesAny(c: Cubic, boxes: Box[], samples = 64): boolean {
 /** How far into the gutter beside the column the way round runs: clear of the nodes' sides, short of a socket pair's boxes (28 units away). */
 const GUTTER_IN = 12;
 
+/** Lanes in the gutter at least this far from the nodes' side and from the column's glyphs, and at most this far apart. */
+const LANE_MARGIN = 4;
+const LANE_STEP = 14;
+
+/**
+ * How far into the gutter each edge going round on one side runs (`dir` 1:
+ * the left side), in the order given: the edge that turns in soonest takes
+ * the lane nearest the column, so no edge turning in crosses another's run.
+ * `column`: the glyphs' boxes, whose nearest side bounds the gutter.
+ */
+export function gutterLanes(routes: { from: Point; toY: number }[], column: Box[], dir: 1 | -1): number[] {
+  if (routes.length < 2 || column.length === 0) return routes.map(() => GUTTER_IN);
+  const side = dir === 1 ? Math.min(...column.map((b) => b.x)) : Math.max(...column.map((b) => b.x + b.width));
+  const width = Math.min(...routes.map((r) => dir * (side - r.from.x)));
+  const span = Math.min((routes.length - 1) * LANE_STEP, width - 2 * LANE_MARGIN);
+  if (span <= 0) return routes.map(() => GUTTER_IN);
+  const order = routes.map((r, i) => ({ i, reach: Math.abs(r.toY - r.from.y), toY: r.toY })).sort((a, b) => a.reach - b.reach || a.toY - b.toY || a.i - b.i);
+  const lanes = new Array<number>(routes.length);
+  order.forEach(({ i }, rank) => {
+    lanes[i] = LANE_MARGIN + span - (rank * span) / (routes.length - 1);
+  });
+  return lanes;
+}
+
 /**
  * The way round: from the node's side along the gutter to the
  * object's row, then in to the
- * glyph's side at `toY`. `sideX` is the x of that side on the node's side.
+ * glyph's side at `toY`. `sideX` is the x of that side on the node's side;
+ * `lane` how far into the gutter the run goes (gutterLanes).
  */
-export function gutterRoute(from: Point, sideX: number, toY: number, dir: 1 | -1): Cubic {
+export function gutterRoute(from: Point, sideX: number, toY: number, dir: 1 | -1, lane = GUTTER_IN): Cubic {
   const to = { x: sideX - dir * 6, y: toY };
   // Both control points at the object's row, in the gutter: the curve leaves the node almost straight down
   // (or up) and turns in only when nearly level with its object (at t 0.5 it is 7/8 of the way there).
-  const bend = from.x + dir * GUTTER_IN;
+  const bend = from.x + dir * lane;
   return { from, c1: { x: bend, y: toY }, c2: { x: bend, y: toY }, to };
 }

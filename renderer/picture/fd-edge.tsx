@@ -1,4 +1,5 @@
-import { edgePath, pointOnEdge, type EdgeGeometry } from './layout';
+import { edgePath, type EdgeGeometry } from './layout';
+import { fdLabelBoxAt, fdLabelText } from './label-place';
 import type { Palette } from './palette';
 
 interface Props {
@@ -8,11 +9,9 @@ interface Props {
   focusMark?: number | null;
 }
 
-/** The box of an edge's "fd 4 w" label, where FdEdge draws it: what other marks on the edge keep clear of (traffic-placement.ts). */
+/** The box of an edge's "fd 4 w" label, where FdEdge draws it (placed by the layout, label-place.ts): what other marks on the edge keep clear of (traffic-placement.ts). */
 export function fdLabelBox(edge: EdgeGeometry, scale: number): { x: number; y: number; width: number; height: number } {
-  const mid = pointOnEdge(edge, 0.32);
-  const width = (`fd ${edge.holder.fd} ${edge.holder.access}`.length * 8.4 + 16) * scale;
-  return { x: mid.x - width / 2, y: mid.y - 13 * scale, width, height: 26 * scale };
+  return fdLabelBoxAt(edge.holder, edge.label, scale, edge.label.vertical);
 }
 
 /**
@@ -22,8 +21,8 @@ export function fdLabelBox(edge: EdgeGeometry, scale: number): { x: number; y: n
 export function FdEdge({ edge, palette, focusMark = null }: Props) {
   const { holder } = edge;
   const color = holder.access === 'r' ? palette.readEdge : holder.access === 'w' ? palette.writeEdge : palette.otherEdge;
-  const mid = pointOnEdge(edge, 0.32);
-  const label = `fd ${holder.fd} ${holder.access}`;
+  const mid = edge.label;
+  const label = fdLabelText(holder);
   const s = palette.scale;
   const box = fdLabelBox(edge, s);
   const width = box.width;
@@ -35,7 +34,8 @@ export function FdEdge({ edge, palette, focusMark = null }: Props) {
       {mark && <path d={edgePath(edge)} fill="none" stroke={palette.blocked} strokeOpacity={0.45} strokeWidth={12} strokeLinecap="round" />}
       <path d={edgePath(edge)} fill="none" stroke={color} strokeWidth={3} strokeLinecap="round" markerStart={marker} markerEnd={markerEnd} />
       <rect x={box.x} y={box.y} width={width} height={box.height} rx={13 * s} fill={palette.background} stroke={color} strokeWidth={1.5} />
-      <text x={mid.x} y={mid.y + 5 * s} textAnchor="middle" fill={color} fontFamily={palette.mono} fontSize={14 * s} fontWeight={700}>
+      {/* a label on end (a narrow gutter) reads bottom to top, along its edge */}
+      <text x={mid.x} y={mid.y + 5 * s} transform={edge.label.vertical ? `rotate(-90 ${mid.x} ${mid.y})` : undefined} textAnchor="middle" fill={color} fontFamily={palette.mono} fontSize={14 * s} fontWeight={700}>
         {label}
       </text>
       {mark && (

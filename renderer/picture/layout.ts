@@ -2,7 +2,8 @@ import { scalePoint } from 'd3';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { FdEntry, Holder, IpcObject, MsgQueueObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import { lessonObjects } from '../format/kernel-words';
-import { crossesAny, glyphBox, gutterRoute } from './edge-route';
+import { crossesAny, glyphBox, gutterLanes, gutterRoute, type Box } from './edge-route';
+import { placeFdLabels, type LabelPlace } from './label-place';
 
 /**
  * Where things go in the picture. Positions come from stable keys (the
@@ -85,6 +86,8 @@ export interface EdgeGeometry {
   c1: Point;
   c2: Point;
   to: Point;
+  /** Centre of the "fd 4 w" label, on the curve where it covers no node, glyph or other label, and whether it stands on end (label-place.ts). */
+  label: LabelPlace;
 }
 
 export interface PictureLayout {
@@ -226,7 +229,29 @@ export function pictureObjectCount(frame: Frame): number {
   return drawableObjects(frame, new Map(frame.processes.map((p) => [p.pid, p]))).kept.length;
 }
 
-export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
+/**
+ * What a node covers: its box, the blocked badge under it (as wide as it may
+ * grow toward the middle, process-node.tsx) and its listed descriptors.
+ */
+export function nodeBoxes(processes: PlacedProcess[], shownIds: ReadonlySet<string>, scale: number): Box[] {
+  return processes.flatMap((p) => {
+    const left = p.x - NODE_WIDTH / 2;
+    const boxes: Box[] = [{ x: left, y: p.y - NODE_HEIGHT / 2, width: NODE_WIDTH, height: NODE_HEIGHT }];
+    const blocked = p.process?.blocked ?? null;
+    if (blocked) {
+      const width = blocked.object && shownIds.has(blocked.object) ? BADGE_MAX_WIDTH : NODE_WIDTH;
+      boxes.push({ x: p.side === 'left' ? left : left + NODE_WIDTH - width, y: p.y + NODE_HEIGHT / 2 + 12, width, height: 52 * scale });
+    }
+    if (p.otherFds.length > 0) {
+      const top = p.y + NODE_HEIGHT / 2 + (blocked ? 86 : 24) * scale - 14 * scale;
+      boxes.push({ x: left, y: top, width: NODE_WIDTH, height: (Math.min(p.otherFds.length, MAX_FD_LINES) + 1) * FD_ROW * scale });
+    }
+    return boxes;
+  });
+}
+
+/** `scale`: the palette's type scale (lecture mode draws labels larger); labels are placed for it. */
+export function layoutPicture(frame: Frame, showAll: boolean, scale = 1): PictureLayout {
   const byPid = new Map(frame.processes.map((p) => [p.pid, p]));
   const { kept: allShown, folded } = drawableObjects(frame, byPid);
   const shown = allShown.slice(0, MAX_OBJECTS);
@@ -294,25 +319,37 @@ export function layoutPicture(frame: Frame, showAll: boolean): PictureLayout {
     const at = objects.find((p) => p.object.id === folded.get(object.id));
     return at && 'state' in at.object && at.object.state === 'LISTEN' ? [{ object, x: at.x, y: at.y, drawnBy: at.object }] : [];
   });
-  return { processes, objects, edges: layoutEdges(processes, [...objects, ...waitingIn]), shownIds, height, hidden };
+  const curves = layoutEdges(processes, [...objects, ...waitingIn]);
+  const obstacles = [...objects.map((o) => glyphBox(o.object, o.x, o.y)), ...nodeBoxes(processes, shownIds, scale)];
+  const labels = placeFdLabels(curves, obstacles, scale, { width: VIEW_WIDTH, height });
+  const edges = curves.map((curve, i) => ({ ...curve, label: labels[i]! }));
+  return { processes, objects, edges, shownIds, height, hidden };
 }
 
 /** `drawnBy`: the glyph an object is drawn in when not its own (a queued client in its listener). */
-function layoutEdges(processes: PlacedProcess[], objects: (PlacedObject & { drawnBy?: IpcObject })[]): EdgeGeometry[] {
+function layoutEdges(processes: PlacedProcess[], objects: (PlacedObject & { drawnBy?: IpcObject })[]): Omit<EdgeGeometry, 'label'>[] {
   const placed = new Map(processes.filter((p) => p.process).map((p) => [p.pid, p]));
-  const edges: EdgeGeometry[] = [];
+  const edges: Omit<EdgeGeometry, 'label'>[] = [];
+  const rerouted: { index: number; from: Point; toY: number; sideX: number; dir: 1 | -1; others: Box[] }[] = [];
   // Glyphs an edge must not cross: every drawn one (a queued client is drawn in its listener's).
   const glyphs = objects.filter((o) => !o.drawnBy).map((o) => ({ id: o.object.id, box: glyphBox(o.object, o.x, o.y) }));
+  // Several fds of one process on one glyph fan out so their labels never overlap (a listener draws its queued clients: their edges end at it too).
+  const glyphOf = (o: { object: IpcObject; drawnBy?: IpcObject }) => (o.drawnBy ?? o.object).id;
+  const atGlyph = (id: string, pid: number): Holder[] =>
+    objects
+      .filter((o) => glyphOf(o) === id)
+      .flatMap((o) => o.object.holders.filter((h) => h.pid === pid))
+      .sort((a, b) => a.fd - b.fd);
   for (const { object, x: ox, y: oy, drawnBy } of objects) {
     const holders = object.holders.filter((h) => placed.has(h.pid)).sort((a, b) => a.pid - b.pid || a.fd - b.fd);
     for (const holder of holders) {
       const node = placed.get(holder.pid)!;
-      // Several fds of one process on one object fan out so their labels never overlap.
-      const mine = holders.filter((h) => h.pid === holder.pid);
+      const mine = atGlyph(glyphOf({ object, drawnBy }), holder.pid);
       const k = mine.indexOf(holder) - (mine.length - 1) / 2;
       const dir = node.side === 'left' ? 1 : -1;
       const from = { x: node.x + (dir * NODE_WIDTH) / 2, y: node.y + k * 34 };
-      const angle = Math.atan2(from.y - oy, from.x - ox) + k * 0.28;
+      // lower fds end lower on the glyph too (turning the other way on the left side): the fanned edges never cross
+      const angle = Math.atan2(from.y - oy, from.x - ox) - dir * k * 0.28;
       const glyph = drawnBy ?? object;
       const pair = glyph.kind === 'tcp' && glyph.state !== 'LISTEN';
       const to = pair
@@ -323,9 +360,20 @@ function layoutEdges(processes: PlacedProcess[], objects: (PlacedObject & { draw
       // Through another glyph (an object rows away): down the gutter, in at this glyph's side (edge-route.ts).
       const others = glyphs.filter((g) => g.id !== (drawnBy ?? object).id).map((g) => g.box);
       const own = glyphBox(glyph, ox, oy);
-      const curve = crossesAny(direct, others) ? gutterRoute(from, dir === 1 ? own.x : own.x + own.width, oy + k * 16, dir) : direct;
-      edges.push({ id: `${object.id}/${holder.pid}/${holder.fd}`, pid: holder.pid, objectId: object.id, holder, ...curve });
+      const sideX = dir === 1 ? own.x : own.x + own.width;
+      if (crossesAny(direct, others)) rerouted.push({ index: edges.length, from, toY: oy + k * 16, sideX, dir, others });
+      edges.push({ id: `${object.id}/${holder.pid}/${holder.fd}`, pid: holder.pid, objectId: object.id, holder, ...direct });
     }
+  }
+  // Edges going round share the gutter on their side: each its own lane, so they run side by side, not on top of each other.
+  const column = glyphs.map((g) => g.box);
+  for (const dir of [1, -1] as const) {
+    const mine = rerouted.filter((r) => r.dir === dir);
+    const lanes = gutterLanes(mine, column, dir);
+    mine.forEach((r, i) => {
+      const lane = gutterRoute(r.from, r.sideX, r.toY, dir, lanes[i]);
+      edges[r.index] = { ...edges[r.index]!, ...(crossesAny(lane, r.others) ? gutterRoute(r.from, r.sideX, r.toY, dir) : lane) };
+    });
   }
   return edges;
 }

@@ -41,7 +41,7 @@ export function Picture() {
   const focusMarks = useFdMarks();
   const diagnoses = useAppStore(selectDiagnoses);
   const palette = paletteFor(theme, lecture);
-  const layout = useMemo(() => (frame ? layoutPicture(frame, showAll) : null), [frame, showAll]);
+  const layout = useMemo(() => (frame ? layoutPicture(frame, showAll, palette.scale) : null), [frame, showAll, palette.scale]);
   const calls = useMemo(() => lastCalls(events), [events]);
   const duration = FLIGHT_MS / Math.max(0.1, frame?.lesson?.speed ?? 1);
   const edges = layout?.edges;
