@@ -84,6 +84,7 @@ const DIAGNOSIS_KEYS: Record<Diagnosis['kind'], StringKey> = {
   'blocked-writer': 'mapDiagBlockedWriter',
   'orphaned-sysv': 'mapDiagOrphanedSysv',
   'backlog-full': 'mapDiagBacklogFull',
+  'hidden-writer': 'mapDiagHiddenWriter',
 };
 
 export function diagnosisName(kind: Diagnosis['kind'], t: Translate): string {
