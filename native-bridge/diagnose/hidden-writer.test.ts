@@ -13,6 +13,7 @@ import type { Diagnosis } from '../model/diagnosis-types';
 import type { PipeObject, Snapshot } from '../model/snapshot-types';
 import { Sampler, takeSnapshot, WATCH_SAMPLER_OPTIONS } from '../probe/index';
 import type { Scope } from '../probe/sampler-options';
+import { HIDDEN_WRITER_SITUATION } from './testing/hidden-writer-situation';
 import { asleepIn, pipeIdOf, pollFor, python3MissingReason, PythonSituation } from './testing/python-situation';
 
 const skip = python3MissingReason();
@@ -22,27 +23,6 @@ afterEach(async () => {
   for (const s of samplers.splice(0)) s.close();
   for (const s of situations.splice(0)) await s.kill();
 });
-
-/* the reader: asleep in read() until the socket holding the only write end closes (SIGUSR1 to the sender) */
-const SITUATION = `
-import os, socket, signal, time
-signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
-r, w = os.pipe()
-a, b = socket.socketpair()
-if os.fork() == 0:
-    os.close(w); a.close(); b.close()
-    say("reader", os.getpid(), r)
-    got = os.read(r, 1)
-    say("eof", len(got))
-    time.sleep(1000); os._exit(0)
-os.close(r)
-socket.send_fds(a, [b"w"], [w])
-os.close(w)
-say("sender", os.getpid())
-signal.sigwait([signal.SIGUSR1])
-a.close(); b.close()
-time.sleep(1000)
-`;
 
 const HEALTHY = `
 import os, time
@@ -60,7 +40,7 @@ const OPTIONS = { peekBytes: 0, readMaps: false, readSignals: false };
 const about = (snapshot: Snapshot, pid: number): Diagnosis[] => (snapshot.diagnoses ?? []).filter((d) => d.processes.includes(pid));
 
 async function start(): Promise<{ s: PythonSituation; reader: number; sender: number; pipe: string }> {
-  const s = new PythonSituation(SITUATION);
+  const s = new PythonSituation(HIDDEN_WRITER_SITUATION);
   situations.push(s);
   const [reader, r] = await s.numbers('reader');
   const [sender] = await s.numbers('sender');
