@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HIDDEN_WRITER_SITUATION } from '../native-bridge/diagnose/testing/hidden-writer-situation';
+import { HIDDEN_WRITER_SITUATION } from '../native-bridge/diagnose/testing/hidden-ends-situation';
 import { PythonSituation, asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
 import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';

@@ -35,8 +35,8 @@ Options:
 The table ends with DIAGNOSES (--json: "diagnoses"): deadlocks, readers that will
 never see EOF, writers stuck behind sleeping readers, orphaned System V objects,
 listeners whose backlog is full, each with the kernel's evidence; and readers
-asleep on a pipe whose only open write end is in a process the view does not
-show (not called stuck: that process may still write or close it).
+or writers asleep on a pipe whose only open other end is in a process the view
+does not show (not called stuck: that process may still act or close it).
 
 A pipe's readers and writers count the holders listed; "0+" means none is
 listed but the kernel has such an end open elsewhere (another PID namespace, a

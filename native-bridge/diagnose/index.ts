@@ -10,7 +10,7 @@ import type { Snapshot } from '../model/snapshot-types';
 import { findFullBacklogs } from './backlog-full';
 import { findBlockedWriters } from './blocked-writer';
 import { findDeadlocks } from './deadlock';
-import { findHiddenWriters } from './hidden-writer';
+import { findHiddenEnds } from './hidden-ends';
 import { findNeverEof } from './never-eof';
 import { findOrphanedSysv, type ProcessExists } from './orphaned-sysv';
 import { indexSnapshot, waitForGraph, type WaitFor } from './wait-for';
@@ -30,7 +30,7 @@ export function diagnose(snapshot: Snapshot, exists: ProcessExists = processExis
   return [
     ...deadlocks,
     ...neverEof,
-    ...findHiddenWriters(leftOut, index),
+    ...findHiddenEnds(leftOut, index),
     ...findBlockedWriters(graph, index, explained),
     ...findFullBacklogs(index),
     ...findOrphanedSysv(snapshot.objects, (pid) => index.processes.has(pid) || exists(pid)),

@@ -5,7 +5,7 @@
  * end is held where the probe cannot see it (here: in flight in a socket's
  * queue, sent with SCM_RIGHTS and closed; on a shared machine also a process
  * of a parent PID namespace) is neither: the kernel keeps it asleep because a
- * writer exists somewhere, and nobody we can name is it (hidden-writer.ts
+ * writer exists somewhere, and nobody we can name is it (hidden-ends.ts
  * says so, without a claim that it is stuck).
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -130,7 +130,7 @@ export function waitOf(proc: ProcessInfo, index: SnapshotIndex): WaitFor | null 
  * one whose descriptors are unreadable, a descriptor in flight in a socket's
  * queue). Such a wait is no proof of being stuck: kept, it was a "ring of one"
  * with nobody in it (every() of an empty list is true). Such waits go to
- * `leftOut` when given: hidden-writer.ts tells the user of them.
+ * `leftOut` when given: hidden-ends.ts tells the user of them.
  */
 export function waitForGraph(index: SnapshotIndex, leftOut?: WaitFor[]): Map<number, WaitFor> {
   const graph = new Map<number, WaitFor>();

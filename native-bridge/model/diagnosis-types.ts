@@ -23,7 +23,9 @@ export type DiagnosisKind =
    * process this view does not show. Not a claim that it is stuck: that
    * process may yet write or close it.
    */
-  | 'hidden-writer';
+  | 'hidden-writer'
+  /** The same for a writer asleep on a full pipe whose read ends no process shown holds (PipeObject.hiddenReaders). */
+  | 'hidden-reader';
 
 /** A descriptor a diagnosis points at (the forgotten write end of a pipe). */
 export interface DiagnosisDescriptor {
@@ -99,6 +101,8 @@ export type DiagnosisFact =
    * a Unix socket's queue (SCM_RIGHTS).
    */
   | { fact: 'write-end-not-shown'; object: string }
+  /** hidden-reader: the same for a read end of `object` (poll on a write end: no POLLERR). */
+  | { fact: 'read-end-not-shown'; object: string }
   /** blocked-writer: `process` holds what `needs` names through `fd` but sleeps elsewhere (`sleep`; null: not in a syscall, `state`). */
   | { fact: 'reader-elsewhere'; process: NamedProcess; needs: NeedsFact; fd: number | null; sleep: SleepFact | null; state: string }
   /** backlog-full: `object` (its bound name or local address) has `pending` connections waiting for accept(), more than `backlog`. */

@@ -85,6 +85,7 @@ const DIAGNOSIS_KEYS: Record<Diagnosis['kind'], StringKey> = {
   'orphaned-sysv': 'mapDiagOrphanedSysv',
   'backlog-full': 'mapDiagBacklogFull',
   'hidden-writer': 'mapDiagHiddenWriter',
+  'hidden-reader': 'mapDiagHiddenReader',
 };
 
 export function diagnosisName(kind: Diagnosis['kind'], t: Translate): string {

@@ -12,12 +12,13 @@
  * pipe whose writer sleeps in nanosleep: neither).
  * With `hidden`, records renderer/fixtures/real-frames-diagnoses-hidden.json:
  * a reader asleep on a pipe whose only write end is in flight in a socket's
- * queue (hidden-writer), once published.
+ * queue (hidden-writer), and a writer on a full pipe whose only read end is
+ * (hidden-reader), once published.
  */
 import { writeFileSync } from 'node:fs';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from '../../probe/index';
 import type { Snapshot } from '../../model/snapshot-types';
-import { HIDDEN_WRITER_SITUATION } from './hidden-writer-situation';
+import { HIDDEN_READER_SITUATION, HIDDEN_WRITER_SITUATION } from './hidden-ends-situation';
 import { asleepIn, pollFor, PythonSituation } from './python-situation';
 
 const DEADLOCK = `
@@ -82,8 +83,9 @@ const diagnosed = (frame: Snapshot) => ((frame.diagnoses ?? []).length > 0 ? fra
 
 if (process.argv[2] === 'hidden') {
   const hiddenWriter = await capture(HIDDEN_WRITER_SITUATION, [['reader', 'anon_pipe_read']], 300, diagnosed);
-  writeFileSync(new URL('../../../renderer/fixtures/real-frames-diagnoses-hidden.json', import.meta.url), `${JSON.stringify({ hiddenWriter }, null, 1)}\n`);
-  process.stdout.write(`hidden-writer: ${JSON.stringify(hiddenWriter.diagnoses)}\n`);
+  const hiddenReader = await capture(HIDDEN_READER_SITUATION, [['writer', 'anon_pipe_write']], 300, diagnosed);
+  writeFileSync(new URL('../../../renderer/fixtures/real-frames-diagnoses-hidden.json', import.meta.url), `${JSON.stringify({ hiddenWriter, hiddenReader }, null, 1)}\n`);
+  process.stdout.write(`hidden-writer: ${JSON.stringify(hiddenWriter.diagnoses)}\nhidden-reader: ${JSON.stringify(hiddenReader.diagnoses)}\n`);
 } else if (process.argv[2] === 'pending') {
   const deadlock = await capture(DEADLOCK, [['parent', 'anon_pipe_read'], ['child', 'anon_pipe_read']], 3000, (frame, before) => {
     if ((frame.diagnoses ?? []).length === 0) return undefined;

@@ -1,5 +1,6 @@
 /**
- * A reader asleep on a pipe whose only write end no process shown holds, on
+ * A reader asleep on a pipe whose only write end no process shown holds (and
+ * a writer on a full pipe whose only read end no process shown holds), on
  * real python3 processes: the sender hands the write end to a socket
  * (SCM_RIGHTS) and closes its own, so the kernel keeps the end open in the
  * socket's queue (the same state as an end held in a parent PID namespace).
@@ -13,7 +14,7 @@ import type { Diagnosis } from '../model/diagnosis-types';
 import type { PipeObject, Snapshot } from '../model/snapshot-types';
 import { Sampler, takeSnapshot, WATCH_SAMPLER_OPTIONS } from '../probe/index';
 import type { Scope } from '../probe/sampler-options';
-import { HIDDEN_WRITER_SITUATION } from './testing/hidden-writer-situation';
+import { HIDDEN_READER_SITUATION, HIDDEN_WRITER_SITUATION } from './testing/hidden-ends-situation';
 import { asleepIn, pipeIdOf, pollFor, python3MissingReason, PythonSituation } from './testing/python-situation';
 
 const skip = python3MissingReason();
@@ -92,6 +93,33 @@ describe.skipIf(skip !== null)('a reader waiting on a write end this view does n
       const left = [...about(frame, reader), ...(frame.diagnosesPending ?? []).filter((p) => p.processes.includes(reader))];
       return left.length === 0 ? true : undefined;
     });
+  }, 90_000);
+
+  it('a writer asleep on the full pipe whose only read end is not shown: named, no blocked-writer claim; gone once write() fails with EPIPE', async () => {
+    const s = new PythonSituation(HIDDEN_READER_SITUATION);
+    situations.push(s);
+    const [writer, w] = await s.numbers('writer');
+    const [sender] = await s.numbers('sender');
+    await asleepIn(writer!, 'anon_pipe_write');
+    const pipe = pipeIdOf(writer!, w!);
+    const snapshot = takeSnapshot({ pids: [s.pid], tree: true }, OPTIONS);
+    /* the kernel: the writer asleep in write() on the full pipe; no listed holder has a read end, yet one is open (no POLLERR) */
+    expect(snapshot.processes.find((p) => p.pid === writer)?.blocked).toMatchObject({ op: 'write', object: pipe, wchan: 'anon_pipe_write' });
+    const object = snapshot.objects.find((o): o is PipeObject => o.id === pipe && o.kind === 'pipe')!;
+    expect({ queued: object.queued, readers: object.readers, hiddenReaders: object.hiddenReaders }).toEqual({ queued: object.capacity, readers: 0, hiddenReaders: true });
+    const mine = about(snapshot, writer!);
+    expect(mine.map((d) => d.kind)).toEqual(['hidden-reader']);
+    expect(mine[0]!.facts).toEqual([
+      { fact: 'waits', process: { pid: writer, comm: 'python3' }, wait: { syscall: 'write', fd: w, object: pipe, reason: 'pipe-full', queued: object.capacity, capacity: object.capacity } },
+      { fact: 'read-end-not-shown', object: pipe },
+    ]);
+    expect(mine[0]!.evidence[1]).toContain(`a read end of ${pipe} is open in a process this view does not show (poll on a write end: no POLLERR)`);
+
+    process.kill(sender!, 'SIGUSR1');
+    /* the kernel: no read end anywhere, so write() fails with EPIPE */
+    expect(await s.numbers('epipe')).toEqual([1]);
+    await asleepIn(writer!, 'hrtimer_nanosleep');
+    expect(about(takeSnapshot({ pids: [s.pid], tree: true }, OPTIONS), writer!)).toEqual([]);
   }, 90_000);
 
   it('a reader whose writer is shown, asleep elsewhere, gets none', async () => {
