@@ -12,6 +12,8 @@ const TITLES: Record<DiagnosisKind, string> = {
   'blocked-writer': 'WRITER BLOCKED, ITS READERS ASLEEP ELSEWHERE',
   'orphaned-sysv': 'ORPHANED SYSTEM V OBJECT',
   'backlog-full': 'LISTENER BACKLOG FULL',
+  'hidden-writer': 'READER WAITING ON A WRITE END THIS VIEW DOES NOT SHOW',
+  'hidden-reader': 'WRITER WAITING ON A READ END THIS VIEW DOES NOT SHOW',
 };
 
 function diagnosisLines(d: Diagnosis): string[] {
@@ -24,6 +26,6 @@ function diagnosisLines(d: Diagnosis): string[] {
 /** The section's lines; none when the snapshot was not diagnosed. */
 export function diagnosesSection(diagnoses: Diagnosis[] | undefined): string[] {
   if (diagnoses === undefined) return [];
-  if (diagnoses.length === 0) return ['', 'DIAGNOSES (0): no deadlock, reader without EOF, stuck writer, orphaned System V object or full backlog found.'];
+  if (diagnoses.length === 0) return ['', 'DIAGNOSES (0): no deadlock, reader without EOF, stuck writer, orphaned System V object, full backlog or pipe end waited on but not shown found.'];
   return ['', `DIAGNOSES (${diagnoses.length})`, ...diagnoses.flatMap(diagnosisLines)];
 }

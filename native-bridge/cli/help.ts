@@ -34,7 +34,9 @@ Options:
 
 The table ends with DIAGNOSES (--json: "diagnoses"): deadlocks, readers that will
 never see EOF, writers stuck behind sleeping readers, orphaned System V objects,
-listeners whose backlog is full, each with the kernel's evidence.
+listeners whose backlog is full, each with the kernel's evidence; and readers
+or writers asleep on a pipe whose only open other end is in a process the view
+does not show (not called stuck: that process may still act or close it).
 
 A pipe's readers and writers count the holders listed; "0+" means none is
 listed but the kernel has such an end open elsewhere (another PID namespace, a
@@ -56,7 +58,10 @@ Changes: processes appearing/exiting, stopping or resuming, blocking on an
 object or leaving it (not every flip between running and sleeping),
 descriptors opened/closed, objects appearing, removed or leaving the watched
 processes, queued bytes, capacity, readers and writers, peers, pending
-connections, nattch, messages, semaphore values, and the bytes each process
+connections, a pipe end open in a process this view does not show coming or
+going (the last one closing: readers see EOF, writers get EPIPE; --json:
+object.hiddenWriters, object.hiddenReaders, and "hidden" when readers or
+writers fall to 0), nattch, messages, semaphore values, and the bytes each process
 read or wrote since the last sample (/proc/PID/io, counted by the kernel even
 when no sample saw them queued): given to an object only when the process had
 one descriptor able to carry them, else for the whole process.

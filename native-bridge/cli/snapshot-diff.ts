@@ -5,9 +5,10 @@
  * worth a line: a process going between running and sleeping is not (it
  * does so all the time), one blocking on an object, or leaving it, is.
  */
-import type { Access, Blocked, IpcObject, ProcessInfo, ProcessState, Snapshot } from '../model/snapshot-types';
+import type { Access, Blocked, IpcObject, PipeObject, ProcessInfo, ProcessState, Snapshot } from '../model/snapshot-types';
 import { describeBlocked, isIpcFd } from './describe';
 import { ioChanges } from './io-activity';
+import { hiddenEnd, hiddenEndText, listedZeroNote, type EndKind } from './pipe-ends-changes';
 import { escapeText } from './safe-text';
 
 export type ChangeValue = string | number | boolean | null | number[];
@@ -32,7 +33,10 @@ export type ObjectField =
   | 'values'
   | 'waitingForIncrease'
   | 'waitingForZero'
-  | 'waiting';
+  | 'waiting'
+  /** Pipes and FIFOs, while no holder of that kind is listed: whether the kernel has such an end open all the same (PipeObject.hiddenWriters). */
+  | 'hiddenWriters'
+  | 'hiddenReaders';
 
 export type ChangeKind =
   | 'process.appeared'
@@ -67,6 +71,13 @@ export interface Change {
   /** Traffic changes: bytes moved and read/write calls made between the samples. */
   bytes?: number;
   calls?: number;
+  /**
+   * object.writers / object.readers of a pipe or FIFO falling to 0 listed
+   * holders: whether the kernel has an end of that kind open all the same, in
+   * a process this view does not show (PipeObject.hiddenWriters /
+   * hiddenReaders; null: not known).
+   */
+  hidden?: boolean | null;
   text: string;
 }
 
@@ -179,15 +190,37 @@ function diffObject(time: number, before: IpcObject, after: IpcObject, changes: 
   const now = watchedFields(after);
   for (const field of Object.keys(now) as ObjectField[]) {
     if (same(old[field], now[field])) continue;
-    changes.push({
+    const change: Change = {
       time,
       kind: `object.${field}`,
       object: after.id,
       from: old[field] ?? null,
       to: now[field] ?? null,
       text: `${escapeText(after.id)} ${field} ${show(old[field])} -> ${show(now[field])}`,
-    });
+    };
+    if ((field === 'writers' || field === 'readers') && (after.kind === 'pipe' || after.kind === 'fifo') && now[field] === 0) {
+      const hidden = hiddenEnd(after, field);
+      change.text += listedZeroNote(field, hidden, after.queued);
+      if (hidden !== undefined) change.hidden = hidden;
+    }
+    changes.push(change);
   }
+  if ((before.kind === 'pipe' || before.kind === 'fifo') && (after.kind === 'pipe' || after.kind === 'fifo')) {
+    for (const end of ['writers', 'readers'] as EndKind[]) diffHiddenEnd(time, before, after, end, changes);
+  }
+}
+
+/**
+ * The kernel's answer for ends no listed holder shows, moving while none of
+ * that kind is listed (the last hidden writer closing: readers now see EOF).
+ * A listed count going to or from 0 is told by its own change.
+ */
+function diffHiddenEnd(time: number, before: PipeObject, after: PipeObject, end: EndKind, changes: Change[]): void {
+  const from = hiddenEnd(before, end);
+  const to = hiddenEnd(after, end);
+  if (from === undefined || to === undefined || from === to) return;
+  const field = end === 'writers' ? 'hiddenWriters' : 'hiddenReaders';
+  changes.push({ time, kind: `object.${field}`, object: after.id, from, to, text: hiddenEndText(after, end, from, to) });
 }
 
 /**

@@ -87,6 +87,10 @@ export function factText(f: DiagnosisFact): string {
       return `${namedText(f.process)} ${waitText(f.wait)}`;
     case 'forgotten-write-end':
       return `the write end fd ${f.fd} is still open in ${namedText(f.process)}, which is itself asleep reading ${f.object}: close it so the reader sees EOF`;
+    case 'write-end-not-shown':
+      return `a write end of ${f.object} is open in a process this view does not show (poll on a read end: no POLLHUP): in another PID namespace, in a process whose descriptors cannot be read, or in flight in a Unix socket's queue; the reader gets data only if that holder writes, and EOF only once it closes the end`;
+    case 'read-end-not-shown':
+      return `a read end of ${f.object} is open in a process this view does not show (poll on a write end: no POLLERR): in another PID namespace, in a process whose descriptors cannot be read, or in flight in a Unix socket's queue; the writer gets room only if that holder reads, and EPIPE only once it closes the end`;
     case 'reader-elsewhere':
       return `${namedText(f.process)} ${needsText(f.needs)} (${fdText(f.fd)}) but is ${sleepText(f.sleep, f.state)}`;
     case 'backlog-over':

@@ -10,9 +10,10 @@ import type { Snapshot } from '../model/snapshot-types';
 import { findFullBacklogs } from './backlog-full';
 import { findBlockedWriters } from './blocked-writer';
 import { findDeadlocks } from './deadlock';
+import { findHiddenEnds } from './hidden-ends';
 import { findNeverEof } from './never-eof';
 import { findOrphanedSysv, type ProcessExists } from './orphaned-sysv';
-import { indexSnapshot, waitForGraph } from './wait-for';
+import { indexSnapshot, waitForGraph, type WaitFor } from './wait-for';
 
 export type { ProcessExists } from './orphaned-sysv';
 
@@ -21,13 +22,15 @@ export const processExistsInProc: ProcessExists = (pid) => existsSync(`/proc/${p
 
 export function diagnose(snapshot: Snapshot, exists: ProcessExists = processExistsInProc): Diagnosis[] {
   const index = indexSnapshot(snapshot);
-  const graph = waitForGraph(index);
+  const leftOut: WaitFor[] = [];
+  const graph = waitForGraph(index, leftOut);
   const neverEof = findNeverEof(graph, index);
   const deadlocks = findDeadlocks(graph, index, new Set(neverEof.flatMap((d) => d.objects)));
   const explained = new Set([...deadlocks, ...neverEof].flatMap((d) => d.processes));
   return [
     ...deadlocks,
     ...neverEof,
+    ...findHiddenEnds(leftOut, index),
     ...findBlockedWriters(graph, index, explained),
     ...findFullBacklogs(index),
     ...findOrphanedSysv(snapshot.objects, (pid) => index.processes.has(pid) || exists(pid)),

@@ -129,13 +129,16 @@ export function waitOf(proc: ProcessInfo, index: SnapshotIndex): WaitFor | null 
  * held where the probe cannot see it (a process of a parent PID namespace,
  * one whose descriptors are unreadable, a descriptor in flight in a socket's
  * queue). Such a wait is no proof of being stuck: kept, it was a "ring of one"
- * with nobody in it (every() of an empty list is true).
+ * with nobody in it (every() of an empty list is true). Such waits go to
+ * `leftOut` when given: hidden-ends.ts tells the user of them.
  */
-export function waitForGraph(index: SnapshotIndex): Map<number, WaitFor> {
+export function waitForGraph(index: SnapshotIndex, leftOut?: WaitFor[]): Map<number, WaitFor> {
   const graph = new Map<number, WaitFor>();
   for (const proc of index.processes.values()) {
     const wait = waitOf(proc, index);
-    if (wait && wait.satisfiers.length > 0) graph.set(proc.pid, wait);
+    if (!wait) continue;
+    if (wait.satisfiers.length > 0) graph.set(proc.pid, wait);
+    else leftOut?.push(wait);
   }
   return graph;
 }

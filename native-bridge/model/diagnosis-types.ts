@@ -16,7 +16,16 @@ export type DiagnosisKind =
   /** A System V object nobody attaches or uses any more, its creator (or last user) gone. */
   | 'orphaned-sysv'
   /** A listening socket with more connections waiting for accept() than its backlog allows. */
-  | 'backlog-full';
+  | 'backlog-full'
+  /**
+   * A reader asleep on an empty pipe whose write ends no process shown holds,
+   * while the kernel has one open (PipeObject.hiddenWriters): held in a
+   * process this view does not show. Not a claim that it is stuck: that
+   * process may yet write or close it.
+   */
+  | 'hidden-writer'
+  /** The same for a writer asleep on a full pipe whose read ends no process shown holds (PipeObject.hiddenReaders). */
+  | 'hidden-reader';
 
 /** A descriptor a diagnosis points at (the forgotten write end of a pipe). */
 export interface DiagnosisDescriptor {
@@ -85,6 +94,15 @@ export type DiagnosisFact =
   | { fact: 'waits'; process: NamedProcess; wait: WaitFact }
   /** never-eof: the write end `fd` still open in `process`, itself asleep reading `object`. */
   | { fact: 'forgotten-write-end'; process: NamedProcess; fd: number; object: string }
+  /**
+   * hidden-writer: no process shown holds a write end of `object`, yet the
+   * kernel has one open (poll on a read end: no POLLHUP): in another PID
+   * namespace, in a process whose descriptors cannot be read, or in flight in
+   * a Unix socket's queue (SCM_RIGHTS).
+   */
+  | { fact: 'write-end-not-shown'; object: string }
+  /** hidden-reader: the same for a read end of `object` (poll on a write end: no POLLERR). */
+  | { fact: 'read-end-not-shown'; object: string }
   /** blocked-writer: `process` holds what `needs` names through `fd` but sleeps elsewhere (`sleep`; null: not in a syscall, `state`). */
   | { fact: 'reader-elsewhere'; process: NamedProcess; needs: NeedsFact; fd: number | null; sleep: SleepFact | null; state: string }
   /** backlog-full: `object` (its bound name or local address) has `pending` connections waiting for accept(), more than `backlog`. */

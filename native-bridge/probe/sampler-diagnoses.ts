@@ -4,10 +4,11 @@
  * publishes one the kernel shows persisting for `confirmMs`, measured in the
  * kernel's time, not in samples:
  *
- * - for the kinds made of sleeps (deadlock, never-eof, blocked-writer), from
- *   when the counters of each of its processes prove its main thread asleep
- *   in that wait until the pass (asleep-since.ts): the CPU clock the sample
- *   read while scanning it, or the run count an earlier pass read. A reader
+ * - for the kinds made of sleeps (deadlock, never-eof, blocked-writer,
+ *   hidden-writer, hidden-reader), from when the counters of each of its processes prove
+ *   its main thread asleep in that wait until the pass (asleep-since.ts):
+ *   the CPU clock the sample read while scanning it, or the run count an
+ *   earlier pass read. A reader
  *   woken mid-write, given a chunk and asleep again in read() looks the same
  *   in two samples but has run in between: its wait starts over. One slow
  *   sample is itself a span: a deadlock seen in an 11.7 s sample is
@@ -47,7 +48,7 @@ export const DIAGNOSE_EVERY_MS = 100;
 /** A diagnosis is shown once the state has held this long (ms). */
 export const CONFIRM_MS = 300;
 
-const SLEEP_KINDS: ReadonlySet<DiagnosisKind> = new Set(['deadlock', 'never-eof', 'blocked-writer']);
+const SLEEP_KINDS: ReadonlySet<DiagnosisKind> = new Set(['deadlock', 'never-eof', 'blocked-writer', 'hidden-writer', 'hidden-reader']);
 
 /**
  * The processes whose sleep proves `d` has held (see the header), or null

@@ -84,6 +84,8 @@ const DIAGNOSIS_KEYS: Record<Diagnosis['kind'], StringKey> = {
   'blocked-writer': 'mapDiagBlockedWriter',
   'orphaned-sysv': 'mapDiagOrphanedSysv',
   'backlog-full': 'mapDiagBacklogFull',
+  'hidden-writer': 'mapDiagHiddenWriter',
+  'hidden-reader': 'mapDiagHiddenReader',
 };
 
 export function diagnosisName(kind: Diagnosis['kind'], t: Translate): string {

@@ -12,6 +12,8 @@ export const DIAGNOSIS_TITLE: Record<DiagnosisKind, StringKey> = {
   'blocked-writer': 'diagBlockedWriter',
   'orphaned-sysv': 'diagOrphanedSysv',
   'backlog-full': 'diagBacklogFull',
+  'hidden-writer': 'diagHiddenWriter',
+  'hidden-reader': 'diagHiddenReader',
 };
 
 export const DIAGNOSIS_WHY: Record<DiagnosisKind, StringKey> = {
@@ -20,6 +22,8 @@ export const DIAGNOSIS_WHY: Record<DiagnosisKind, StringKey> = {
   'blocked-writer': 'diagBlockedWriterWhy',
   'orphaned-sysv': 'diagOrphanedSysvWhy',
   'backlog-full': 'diagBacklogFullWhy',
+  'hidden-writer': 'diagHiddenWriterWhy',
+  'hidden-reader': 'diagHiddenReaderWhy',
 };
 
 /** The short label drawn beside a diagnosis in the picture. */
@@ -29,6 +33,8 @@ export const DIAGNOSIS_MARK: Record<DiagnosisKind, StringKey> = {
   'blocked-writer': 'markBlockedWriter',
   'orphaned-sysv': 'markOrphanedSysv',
   'backlog-full': 'markBacklogFull',
+  'hidden-writer': 'markHiddenWriter',
+  'hidden-reader': 'markHiddenReader',
 };
 
 /** A candidate still being confirmed: what is watched, and for how long it has held of how long it must. */
@@ -38,6 +44,8 @@ const DIAGNOSIS_PENDING: Record<DiagnosisKind, StringKey> = {
   'blocked-writer': 'pendingBlockedWriter',
   'orphaned-sysv': 'pendingOrphanedSysv',
   'backlog-full': 'pendingBacklogFull',
+  'hidden-writer': 'pendingHiddenWriter',
+  'hidden-reader': 'pendingHiddenReader',
 };
 
 /** "Checking: 2 processes asleep on each other (pipe 1 · pipe 2) for 1.2 s of 3.0 s." */
@@ -110,6 +118,10 @@ export function factWords(f: DiagnosisFact, t: Translate): string {
       return t('factWaits', { process: processWords(f.process, t), wait: waitWords(f.wait, t) });
     case 'forgotten-write-end':
       return t('factForgotten', { fd: f.fd, process: processWords(f.process, t), object: objectLabel(f.object) });
+    case 'write-end-not-shown':
+      return t('factWriteEndNotShown', { object: objectLabel(f.object) });
+    case 'read-end-not-shown':
+      return t('factReadEndNotShown', { object: objectLabel(f.object) });
     case 'reader-elsewhere':
       return t('factReaderElsewhere', { process: processWords(f.process, t), needs: needsWords(f.needs, t), fd: f.fd ?? '-', sleep: sleepWords(f.sleep, f.state, t) });
     case 'backlog-over':

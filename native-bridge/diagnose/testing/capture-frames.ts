@@ -10,10 +10,15 @@
  * (confirmMs 3000, so it is caught before it is published), the frame
  * that publishes it, and a healthy pipeline's frame (a reader asleep on a
  * pipe whose writer sleeps in nanosleep: neither).
+ * With `hidden`, records renderer/fixtures/real-frames-diagnoses-hidden.json:
+ * a reader asleep on a pipe whose only write end is in flight in a socket's
+ * queue (hidden-writer), and a writer on a full pipe whose only read end is
+ * (hidden-reader), once published.
  */
 import { writeFileSync } from 'node:fs';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from '../../probe/index';
 import type { Snapshot } from '../../model/snapshot-types';
+import { HIDDEN_READER_SITUATION, HIDDEN_WRITER_SITUATION } from './hidden-ends-situation';
 import { asleepIn, pollFor, PythonSituation } from './python-situation';
 
 const DEADLOCK = `
@@ -76,7 +81,12 @@ async function capture<T>(source: string, asleep: [string, string][], confirmMs:
 
 const diagnosed = (frame: Snapshot) => ((frame.diagnoses ?? []).length > 0 ? frame : undefined);
 
-if (process.argv[2] === 'pending') {
+if (process.argv[2] === 'hidden') {
+  const hiddenWriter = await capture(HIDDEN_WRITER_SITUATION, [['reader', 'anon_pipe_read']], 300, diagnosed);
+  const hiddenReader = await capture(HIDDEN_READER_SITUATION, [['writer', 'anon_pipe_write']], 300, diagnosed);
+  writeFileSync(new URL('../../../renderer/fixtures/real-frames-diagnoses-hidden.json', import.meta.url), `${JSON.stringify({ hiddenWriter, hiddenReader }, null, 1)}\n`);
+  process.stdout.write(`hidden-writer: ${JSON.stringify(hiddenWriter.diagnoses)}\nhidden-reader: ${JSON.stringify(hiddenReader.diagnoses)}\n`);
+} else if (process.argv[2] === 'pending') {
   const deadlock = await capture(DEADLOCK, [['parent', 'anon_pipe_read'], ['child', 'anon_pipe_read']], 3000, (frame, before) => {
     if ((frame.diagnoses ?? []).length === 0) return undefined;
     // a frame well under way (held 1.2 s of 3 s), or the last one still pending

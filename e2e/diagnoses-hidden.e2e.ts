@@ -1,0 +1,85 @@
+import { mkdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HIDDEN_WRITER_SITUATION } from '../native-bridge/diagnose/testing/hidden-ends-situation';
+import { PythonSituation, asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
+import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
+import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
+import type { IpcscopeWeb } from './ipcscope-web-process';
+import { procWchan } from './proc-facts';
+
+/*
+ * A reader waiting on a write end no observed process holds, end to end: a
+ * python3 reader asleep in read() on a pipe whose only write end was sent
+ * over a socket and closed (the kernel counts it open in the socket's queue),
+ * observed with `ipcscope web --pid ROOT --tree` in Debian's Chromium. The
+ * Diagnoses tab names it in the three languages, checked against /proc;
+ * once the socket closes the reader sees EOF and the tab says nothing is
+ * stuck.
+ */
+
+const RESULTS = join(PROJECT_ROOT, 'test-results');
+const skip = python3MissingReason();
+
+let situation: PythonSituation | null = null;
+let web: IpcscopeWeb | null = null;
+let browser: Browser | null = null;
+
+beforeAll(async () => {
+  if (skip !== null) return;
+  mkdirSync(RESULTS, { recursive: true });
+  situation = new PythonSituation(HIDDEN_WRITER_SITUATION);
+  await situation.numbers('sender');
+  web = await startIpcscopeWeb(['--pid', `${situation.pid}`, '--tree']);
+  browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+  await situation?.kill();
+});
+
+describe.skipIf(skip !== null)('a reader waiting on a write end not shown, in the browser', () => {
+  it('is listed in the three languages as the kernel shows it, and goes once read() returns 0', async () => {
+    if (!situation || !web || !browser) throw new Error('setup failed');
+    const [reader, r] = await situation.numbers('reader');
+    const [sender] = await situation.numbers('sender');
+    await asleepIn(reader!, 'anon_pipe_read');
+    const pipe = readlinkSync(`/proc/${reader}/fd/${r}`).replace(/^pipe:\[(\d+)\]$/, 'pipe $1');
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(web.url);
+    await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 15_000 });
+    const tab = page.getByTestId('tab-diagnoses');
+    await expect.poll(() => tab.textContent(), { timeout: 30_000 }).toBe('Diagnoses (1)');
+    await tab.click();
+    const card = page.locator('[data-testid="diagnosis-card-0"][data-kind="hidden-writer"]');
+    await card.waitFor({ timeout: 10_000 });
+    const words = {
+      en: ['A reader waiting on a process not shown', `A write end of ${pipe} is open in a process this view does not show`],
+      'zh-Hans': ['读者在等待未显示的进程', `${pipe} 的一个写端在本视图未显示的进程中打开着`],
+      'zh-Hant': ['讀者在等待未顯示的行程', `${pipe} 的一個寫端在本視圖未顯示的行程中開著`],
+    };
+    for (const [locale, [title, fact]] of Object.entries(words)) {
+      await page.getByTestId('language').selectOption(locale);
+      await expect.poll(() => card.locator('h3').textContent(), { timeout: 5_000 }).toMatch(new RegExp(`^${title}`));
+      expect(await page.getByTestId('diagnosis-fact-0-1').textContent()).toContain(fact);
+      await page.screenshot({ path: join(RESULTS, `diagnoses-hidden-${locale}.png`) });
+    }
+    await page.getByTestId('language').selectOption('en');
+    expect(await page.getByTestId('diagnosis-fact-0-0').textContent()).toBe(`pid ${reader} (python3) sleeps in read(${r}) on ${pipe}, which is empty.`);
+    // The kernel, now: still asleep in read() on that pipe.
+    expect(procWchan(reader!)).toBe('anon_pipe_read');
+
+    process.kill(sender!, 'SIGUSR1');
+    expect(await situation.numbers('eof')).toEqual([0]);
+    await page.getByTestId('diagnoses-none').waitFor({ timeout: 30_000 });
+    expect(await tab.textContent()).toBe('Diagnoses (0)');
+    expect(problems).toEqual([]);
+  });
+});
