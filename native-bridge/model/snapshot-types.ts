@@ -183,7 +183,9 @@ interface ObjectBase {
    * as a process that could change it has run, and at least every
    * `Snapshot.cadence.recheckMs` (probe/kind-cadence.ts); `takenAt` when it
    * was read for this frame. Absent in PID and tree scopes (read at every
-   * frame) and for pipes (read whenever a holder ran).
+   * frame) and for pipes read whenever a listed holder ran; a pipe with an
+   * end held where no listed process shows it (hiddenWriters/hiddenReaders)
+   * carries it, read again at least every recheckMs.
    */
   checkedAt?: number;
 }

@@ -89,6 +89,13 @@ export interface ProbeContext {
    * (CPU time unchanged): nothing they hold can have changed through them.
    */
   idle?: Set<number>;
+  /**
+   * Whole-machine mode with the cold cadence (cold-cadence.ts): the sample's
+   * time and the re-check period. What changes with no listed process running
+   * (a pipe end held where no listed process shows it) is read again at least
+   * this often, and carries when it was read (IpcObject.checkedAt).
+   */
+  recheck?: { now: number; ms: number };
   /** Where /proc/sysvipc tables are read from (a Sampler keeps them open); default: open, read, close. */
   readSysvTable?: SysvTableSource;
 }

@@ -217,6 +217,7 @@ export class Sampler {
       idle,
       readSysvTable: this.sysvTables?.read,
     };
+    if (cadence) ctx.recheck = { now, ms: cadence.recheckMs };
     // An empty PID scope has no objects: skip the kernel-wide sources.
     const probes = !wholeMachine && processes.size === 0 ? [] : this.probes;
     if (cadence) this.kinds.begin(ctx);

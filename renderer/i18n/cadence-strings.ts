@@ -14,7 +14,7 @@ export const cadenceEn = {
   objectAgeOld: '{age} s ago; read again when a process that can change it runs, at least every {every} s',
   objectAgeNow: 'at this frame; read again when a process that can change it runs, at least every {every} s',
   objectAgeWhy:
-    'Listed from a kernel-wide source (a socket dump, /proc/locks, /dev/shm, the System V tables). Until it is read again, the numbers shown are the last ones the kernel gave: the network can change a socket while no process runs.',
+    'Read again as soon as a process that can change it runs. Some changes come with no listed process running (the network, for a socket; an end held where this view cannot see, for a pipe), so it is also read at least this often; until then the numbers shown are the last ones the kernel gave.',
 } as const;
 
 export const cadenceZhHans: Record<keyof typeof cadenceEn, string> = {
@@ -25,7 +25,7 @@ export const cadenceZhHans: Record<keyof typeof cadenceEn, string> = {
   objectAge: '读取',
   objectAgeOld: '{age} 秒前；能改变它的进程运行时重读，至少每 {every} 秒一次',
   objectAgeNow: '本帧；能改变它的进程运行时重读，至少每 {every} 秒一次',
-  objectAgeWhy: '来自内核的全局清单（套接字转储、/proc/locks、/dev/shm、System V 表）。重读之前，显示的是内核最后给出的数字：没有进程运行时，网络也可能改变套接字。',
+  objectAgeWhy: '能改变它的进程一运行就会重读。有些变化发生时没有列出的进程在运行（套接字可被网络改变；管道的某一端可能在本视图看不到的地方），所以也至少按此间隔重读；在此之前，显示的是内核最后给出的数字。',
 };
 
 export const cadenceZhHant: Record<keyof typeof cadenceEn, string> = {
@@ -36,5 +36,5 @@ export const cadenceZhHant: Record<keyof typeof cadenceEn, string> = {
   objectAge: '讀取',
   objectAgeOld: '{age} 秒前；能改變它的行程執行時重讀，至少每 {every} 秒一次',
   objectAgeNow: '本幀；能改變它的行程執行時重讀，至少每 {every} 秒一次',
-  objectAgeWhy: '來自核心的全域清單（通訊端傾印、/proc/locks、/dev/shm、System V 表）。重讀之前，顯示的是核心最後給出的數字：沒有行程執行時，網路也可能改變通訊端。',
+  objectAgeWhy: '能改變它的行程一執行就會重讀。有些變化發生時沒有列出的行程在執行（通訊端可被網路改變；管道的某一端可能在本視圖看不到的地方），所以也至少按此間隔重讀；在此之前，顯示的是核心最後給出的數字。',
 };

@@ -48,7 +48,7 @@ export class PipeProbe implements KindProbe {
   readonly name = 'pipes';
   private scratch: [number, number] | null = null;
   /** Last description of each pipe, reused while none of its holders has run. */
-  private last = new Map<string, { holders: string; object: PipeObject }>();
+  private last = new Map<string, { holders: string; object: PipeObject; readAt: number }>();
   /**
    * The grouping of the latest holders index: a Sampler hands the same index
    * (the same Map) again until a descriptor table or the other holders change,
@@ -72,17 +72,20 @@ export class PipeProbe implements KindProbe {
       groups.set(key, { kind: 'fifo', inode: waiting.inode, path: waiting.path, holders: [], targets: new Set() });
     }
     const objects: PipeObject[] = [];
-    const described = new Map<string, { holders: string; object: PipeObject }>();
+    const described = new Map<string, { holders: string; object: PipeObject; readAt: number }>();
     const touched = touchedGroups(grouped.groupsOfPid, ctx.idle);
     for (const [id, group] of groups) {
       const holders = describeHolders(group).key;
       // Only a holder can change a pipe's contents; if none has run since the
       // last sample (ctx.idle), what was read then is still what is there.
-      // An end held where we cannot see (hidden*) can change it unseen: such a pipe is read again.
+      // An end held where we cannot see (hidden*) can change it unseen: such a pipe is read again, at every
+      // sample, or on the whole machine once per re-check period (ctx.recheck), saying when (checkedAt).
       const previous = this.last.get(id);
-      const reuse = previous?.holders === holders && group.holders.length > 0 && !touched.has(group) && !endsBeyond(previous.object);
+      const reuse = previous?.holders === holders && group.holders.length > 0 && !touched.has(group) && (!endsBeyond(previous.object) || recheckWaits(previous.readAt, ctx.recheck));
+      const readAt = reuse ? previous.readAt : (ctx.recheck?.now ?? 0);
       const object = reuse ? previous.object : this.describe(id, group, ctx.options.peekBytes);
-      described.set(id, { holders, object });
+      if (!reuse && ctx.recheck && endsBeyond(object)) object.checkedAt = readAt;
+      described.set(id, { holders, object, readAt });
       objects.push(object);
     }
     this.last = described;
@@ -168,6 +171,11 @@ function addHiddenEnds(object: PipeObject, revents: number | null): void {
     else object.hiddenWriters = object.kind === 'pipe' ? true : null;
   }
   if (object.readers === 0) object.hiddenReaders = revents === null ? null : (revents & POLLERR) === 0;
+}
+
+/** Whether a pipe with an end beyond the listed holders, read at `readAt`, may be shown as read then (whole machine, within the period). */
+function recheckWaits(readAt: number, recheck: ProbeContext['recheck']): boolean {
+  return recheck !== undefined && recheck.now - readAt < recheck.ms;
 }
 
 /** Whether an end not listed is or may be open: what is read of such a pipe may change while no listed holder runs. */
