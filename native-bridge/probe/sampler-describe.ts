@@ -78,7 +78,10 @@ function fallbackObjectIdOf(target: string): string {
  */
 export class ProcessDescriptions {
   private lastTargets: Map<string, string> | null = null;
-  private last = new Map<number, { scan: ScannedProcessWithExtras; waitsOn: string | null; info: ProcessInfo }>();
+  /** Each process's last description, updated in place: a tick over a thousand idle processes builds no new map. */
+  private last = new Map<number, Described>();
+  /** Which describeAll() last saw each entry: entries of processes gone are dropped after it. */
+  private generation = 0;
 
   /** `checkedAt`: when the kernel last confirmed the processes shown as last read (ProcessInfo.checkedAt). */
   describeAll(
@@ -88,24 +91,30 @@ export class ProcessDescriptions {
     checkedAt: ReadonlyMap<number, number> = NONE,
   ): ProcessInfo[] {
     const sameTargets = this.lastTargets !== null && sameEntries(this.lastTargets, objectOfTarget);
-    const next = new Map<number, { scan: ScannedProcessWithExtras; waitsOn: string | null; info: ProcessInfo }>();
+    const generation = ++this.generation;
     const infos: ProcessInfo[] = [];
     for (const proc of processes) {
       const waitsOn = waits.get(proc.pid) ?? null;
       const before = this.last.get(proc.pid);
       const at = checkedAt.get(proc.pid);
       if (before && before.scan === proc && before.waitsOn === waitsOn && (sameTargets || sameObjects(before.info.fds, objectOfTarget))) {
-        // kept as it was, entry and all: a watch of the whole machine allocates nothing for a process that has not run
-        const kept = before.info.checkedAt === at ? before : { ...before, info: withCheckedAt(before.info, at) };
-        next.set(proc.pid, kept);
-        infos.push(kept.info);
+        // kept as it was: a watch of the whole machine allocates nothing for a process that has not run
+        // (a new info only when its checkedAt changed: the old one belongs to frames already sent)
+        if (before.info.checkedAt !== at) before.info = withCheckedAt(before.info, at);
+        before.generation = generation;
+        infos.push(before.info);
         continue;
       }
       const info = withCheckedAt(describeProcess(proc, objectOfTarget, waitsOn), at);
-      next.set(proc.pid, { scan: proc, waitsOn, info });
+      if (before) {
+        before.scan = proc;
+        before.waitsOn = waitsOn;
+        before.info = info;
+        before.generation = generation;
+      } else this.last.set(proc.pid, { scan: proc, waitsOn, info, generation });
       infos.push(info);
     }
-    this.last = next;
+    if (this.last.size > infos.length) for (const [pid, entry] of this.last) if (entry.generation !== generation) this.last.delete(pid);
     this.lastTargets = objectOfTarget;
     return infos;
   }
@@ -114,6 +123,13 @@ export class ProcessDescriptions {
     this.last.clear();
     this.lastTargets = null;
   }
+}
+
+interface Described {
+  scan: ScannedProcessWithExtras;
+  waitsOn: string | null;
+  info: ProcessInfo;
+  generation: number;
 }
 
 /**
