@@ -8,14 +8,13 @@
  * (no esbuild, a read-only install) leaves the caller on tsx.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { BUNDLE_DIR, SOURCE_DIR } from '../paths';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const projectRoot = resolve(here, '..', '..');
-const sources = resolve(here, '..');
-const entry = join(here, 'actor-main.ts');
-export const ACTOR_BUNDLE_PATH = join(projectRoot, 'node_modules', '.ipcscope', 'actor.mjs');
+/* found from the project root (paths.ts): the engine calling this may itself run from the CLI bundle */
+const sources = SOURCE_DIR;
+const entry = join(SOURCE_DIR, 'actor', 'actor-main.ts');
+export const ACTOR_BUNDLE_PATH = join(BUNDLE_DIR, 'actor.mjs');
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -41,7 +40,7 @@ interface EsbuildModule {
 
 /** The bundled actor entry, built or rebuilt first when needed; null when it cannot be had. */
 export async function freshActorBundle(): Promise<string | null> {
-  /* run from a bundle itself (the CLI's), `here` is no source folder: nothing to build from */
+  /* a packaged app carries no sources: nothing to build from */
   if (!existsSync(entry)) return null;
   try {
     if (isFresh()) return ACTOR_BUNDLE_PATH;

@@ -9,16 +9,13 @@
  * A parent actor re-uses the same command (passed in its environment) when it
  * posix_spawns a child actor.
  */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { PROJECT_ROOT, SOURCE_DIR } from '../paths';
 import { freshActorBundle } from './actor-bundle';
 import type { ActorCommand } from './actor-protocol';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-export const actorMainPath = resolve(here, 'actor-main.ts');
-/** Repository root: `--import tsx` is resolved from the working directory. */
-const projectRoot = resolve(here, '..', '..');
+/* from the sources, even when the caller runs from the CLI bundle (paths.ts) */
+export const actorMainPath = join(SOURCE_DIR, 'actor', 'actor-main.ts');
 
 export function actorCommand(env: NodeJS.ProcessEnv = process.env): ActorCommand {
   const bundled = env.IPCSCOPE_ACTOR_JS;
@@ -30,7 +27,7 @@ export function actorCommand(env: NodeJS.ProcessEnv = process.env): ActorCommand
       cwd: dirname(bundled),
     };
   }
-  return { file: process.execPath, args: ['--import', 'tsx', actorMainPath], env: {}, cwd: projectRoot };
+  return { file: process.execPath, args: ['--import', 'tsx', actorMainPath], env: {}, cwd: PROJECT_ROOT /* `--import tsx` is resolved from the working directory */ };
 }
 
 /** actorCommand(), but on the bundled actor entry when one can be built (ActorTeam.start uses this). */
@@ -38,5 +35,5 @@ export async function resolveActorCommand(env: NodeJS.ProcessEnv = process.env):
   if (env.IPCSCOPE_ACTOR_JS) return actorCommand(env);
   const bundle = await freshActorBundle();
   if (bundle === null) return actorCommand(env);
-  return { file: process.execPath, args: [bundle], env: {}, cwd: projectRoot };
+  return { file: process.execPath, args: [bundle], env: {}, cwd: PROJECT_ROOT };
 }

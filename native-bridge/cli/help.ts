@@ -3,6 +3,8 @@
  * must not load koffi or the probe.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../paths';
 import { PEEK_DEFAULT, PEEK_MAX, WATCH_RATE_DEFAULT, WATCH_RATE_MAX, WATCH_RATE_MIN } from './args';
 
 const OVERVIEW = `ipcscope - Linux inter-process communication as it really happens
@@ -97,7 +99,7 @@ export function helpFor(topic: string | undefined): string | null {
 }
 
 export function packageVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  const text = readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8');
   const parsed: unknown = JSON.parse(text);
   if (typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string') {
     return parsed.version;

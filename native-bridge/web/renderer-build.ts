@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { PROJECT_ROOT } from '../paths';
 
 /**
  * Makes sure renderer/dist holds a production build of the current renderer
@@ -67,7 +68,8 @@ function makeReadable(dir: string): void {
 
 /** `vite build` in a child whose NODE_ENV is production, whatever this process's is. */
 function viteBuild(rendererDir: string, outDir: string): Promise<void> {
-  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  /* our own dependency, resolved from our package.json: this module may run from a bundle (paths.ts) */
+  const vite = join(dirname(createRequire(join(PROJECT_ROOT, 'package.json')).resolve('vite/package.json')), 'bin', 'vite.js');
   const args = [vite, 'build', '--config', join(rendererDir, 'vite.config.ts'), '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { markInheritedCloexec } from '../libc/fd-hygiene';
+import { PROJECT_ROOT } from '../paths';
 import type { EngineSession } from '../model/session-api';
 import { createSession, type Session } from '../session/session';
 import { ensureRendererBuilt } from './renderer-build';
@@ -18,8 +18,6 @@ import type { WebServer } from './web-server';
  * or --all the session observes those processes before the server listens.
  * `ipcscope run --web` serves the same way (serveWeb) around its command.
  */
-
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const onRefused = (line: string): void => void process.stderr.write(`ipcscope web: ${line}\n`);
 

@@ -9,13 +9,14 @@
  * receiveMessageOnPort: no event loop turn is needed.
  *
  * Everything degrades to scanning on the calling thread, with the same
- * result: no worker file (a bundled build), a worker not started yet or
+ * result: no worker file (the desktop app's build), a worker not started yet or
  * dead, a worker that throws or stalls (its processes are scanned here).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { SCAN_WORKER_ENTRY } from '../../paths';
 import { HeldProcTable } from '../process/held-proc-table';
 import { IdleScans } from '../process/idle-scans';
 import type { ProbeOptions } from '../probe-types';
@@ -54,8 +55,6 @@ const MAX_WORKERS = 7;
  */
 const STALL_MS = 5000;
 const WAIT_SLICE_MS = 50;
-
-const DEFAULT_ENTRY = new URL('./scan-worker-entry.mjs', import.meta.url);
 
 interface PoolWorker {
   worker: Worker;
@@ -319,7 +318,7 @@ let exitHooked = false;
 function startSharedPool(size = Math.min(MAX_WORKERS, Math.max(0, availableParallelism() - 1))): ScanPool {
   if (!shared) {
     // a process that takes whole-machine snapshot after snapshot keeps its /proc files open between them
-    shared = new ScanPool(DEFAULT_ENTRY, size, STALL_MS, true);
+    shared = new ScanPool(SCAN_WORKER_ENTRY, size, STALL_MS, true);
     if (!exitHooked) {
       exitHooked = true;
       // unref()ed workers never hold the process open; this ends them before exit handlers of others run long
@@ -365,7 +364,7 @@ function closeHeldWhenIdle(): void {
 
 let lonePool: ScanPool | null = null;
 function callingThreadOnly(): ScanPool {
-  lonePool ??= new ScanPool(DEFAULT_ENTRY, 0);
+  lonePool ??= new ScanPool(SCAN_WORKER_ENTRY, 0);
   return lonePool;
 }
 

@@ -20,6 +20,9 @@ export const CONTROL_SLOTS = 3;
 /** Set to 1 once the worker listens for jobs. */
 export const READY = 0;
 
+/** A worker's thread name (its comm in /proc/PID/task/TID, at most 15 bytes): ps -L and top -H tell it from Node's own threads. */
+export const SCAN_THREAD_NAME = 'ipcscope-scan';
+
 export interface ScanWorkerData {
   port: MessagePort;
   state: Int32Array;

@@ -11,7 +11,7 @@ import { HeldProcTable } from '../process/held-proc-table';
 import { ScanEncoder } from './scan-codec';
 import { ShareScanner } from './scan-share';
 import { signalName } from '../process/signals';
-import { ACTIVE, NEXT_CHUNK, PROGRESS, READY, type ScanJob, type ScanJobResult, type ScanWorkerData } from './scan-protocol';
+import { ACTIVE, NEXT_CHUNK, PROGRESS, READY, SCAN_THREAD_NAME, type ScanJob, type ScanJobResult, type ScanWorkerData } from './scan-protocol';
 
 /* Synchronous fault signals stay deliverable (blocked, the kernel would kill the process instead). */
 const FAULT_SIGNALS = new Set(['SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGSEGV', 'SIGSYS']);
@@ -36,8 +36,16 @@ function blockAsyncSignals(): boolean {
   return sigmask(SIG_BLOCK, set, null) === 0;
 }
 
+/* every Node thread is "node" otherwise: this says which threads of the engine scan /proc */
+function nameThread(): void {
+  const self = libc().func('unsigned long pthread_self()') as () => bigint | number;
+  const setName = libc().func('int pthread_setname_np(unsigned long thread, const char *name)') as (thread: bigint | number, name: string) => number;
+  setName(self(), SCAN_THREAD_NAME);
+}
+
 function run({ port, state }: ScanWorkerData): void {
   if (blockAsyncSignals()) trustShortFdListings();
+  nameThread();
   const scanner = new ShareScanner();
   let table: HeldProcTable | null = null;
   port.on('message', (job: ScanJob) => {
