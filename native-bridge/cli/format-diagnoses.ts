@@ -17,7 +17,8 @@ const TITLES: Record<DiagnosisKind, string> = {
 };
 
 function diagnosisLines(d: Diagnosis): string[] {
-  const pids = d.processes.length > 0 ? ` pids ${d.processes.join(' -> ')}` : '';
+  /* only a deadlock's processes are a chain (each waits for the next); the other kinds' are a set */
+  const pids = d.processes.length > 0 ? ` pids ${d.processes.join(d.kind === 'deadlock' ? ' -> ' : ', ')}` : '';
   const head = `${TITLES[d.kind]}:${pids}${pids ? ';' : ''} ${d.objects.map(escapeText).join(', ')}`;
   const descriptors = (d.descriptors ?? []).map((fd) => `    forgotten descriptor: pid ${fd.pid} fd ${fd.fd} (${escapeText(fd.object)})`);
   return [`  ${head}`, ...d.evidence.map((line) => `    - ${escapeText(line)}`), ...descriptors];

@@ -258,7 +258,10 @@ export interface ShmObject extends ObjectBase {
   attached: number[];
   /** PID -> address where the segment is mapped ("0x7f..."), for the attachers whose maps were scanned. */
   mappedAt?: Record<string, string>;
+  /** uid of the owner (ipc_perm.uid, as /proc/sysvipc shows it). */
   owner: number;
+  /** The owner's user name from /etc/passwd, as ipcs prints it; absent for a uid with no name. */
+  ownerName?: string;
   mode: number;
   cpid: number;
   lpid: number;
@@ -272,7 +275,10 @@ export interface MsgQueueObject extends ObjectBase {
   messages: number;
   bytes: number;
   maxBytes: number;
+  /** uid of the owner (ipc_perm.uid, as /proc/sysvipc shows it). */
   owner: number;
+  /** The owner's user name from /etc/passwd, as ipcs prints it; absent for a uid with no name. */
+  ownerName?: string;
   mode: number;
   lastSender: number;
   lastReceiver: number;
@@ -296,7 +302,10 @@ export interface SemSetObject extends ObjectBase {
   kind: 'sem';
   semid: number;
   key: number;
+  /** uid of the owner (ipc_perm.uid, as /proc/sysvipc shows it). */
   owner: number;
+  /** The owner's user name from /etc/passwd, as ipcs prints it; absent for a uid with no name. */
+  ownerName?: string;
   mode: number;
   semaphores: SemaphoreValue[];
   /** PIDs blocked in semop on this set. */

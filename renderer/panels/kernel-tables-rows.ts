@@ -33,20 +33,20 @@ const perms = (mode: number): string => (mode & 0o777).toString(8);
 function shmRow(o: ShmObject): IpcsRow {
   return {
     id: o.id,
-    cells: { key: keyHex(o.key), shmid: String(o.shmid), owner: String(o.owner), perms: perms(o.mode), bytes: String(o.size), nattch: String(o.nattch), status: o.markedForDeletion ? 'dest' : '' },
+    cells: { key: keyHex(o.key), shmid: String(o.shmid), owner: o.ownerName ?? String(o.owner), perms: perms(o.mode), bytes: String(o.size), nattch: String(o.nattch), status: o.markedForDeletion ? 'dest' : '' },
   };
 }
 
 function msgRow(o: MsgQueueObject): IpcsRow {
   return {
     id: o.id,
-    cells: { key: keyHex(o.key), msqid: String(o.msqid), owner: String(o.owner), perms: perms(o.mode), 'used-bytes': String(o.bytes), messages: String(o.messages) },
+    cells: { key: keyHex(o.key), msqid: String(o.msqid), owner: o.ownerName ?? String(o.owner), perms: perms(o.mode), 'used-bytes': String(o.bytes), messages: String(o.messages) },
   };
 }
 
 function semRows(o: SemSetObject): IpcsRow[] {
   return [
-    { id: o.id, cells: { key: keyHex(o.key), semid: String(o.semid), owner: String(o.owner), perms: perms(o.mode), nsems: String(o.semaphores.length) } },
+    { id: o.id, cells: { key: keyHex(o.key), semid: String(o.semid), owner: o.ownerName ?? String(o.owner), perms: perms(o.mode), nsems: String(o.semaphores.length) } },
     ...o.semaphores.map((s, num) => ({
       id: `${o.id}#${num}`,
       sub: true,

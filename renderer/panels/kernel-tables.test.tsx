@@ -63,6 +63,16 @@ describe('the kernel tables panel', () => {
     expect(document.querySelectorAll('[data-changed="true"]')).toHaveLength(0);
   });
 
+  it('prints the owner by name, as ipcs does, when the engine found one in /etc/passwd; else the uid', () => {
+    render(<KernelTables />);
+    /* the recorded segment as the engine now sends it (ownerName: probe/process/user-names.ts), and the recorded set without a name */
+    const seg = { ...shmOf(sem.gate), ownerName: 'root' };
+    const set = semOf(sem.gate);
+    show(frameOf({ ...sem.gate, objects: sem.gate.objects.map((o) => (o.id === seg.id ? seg : o)) }, 1));
+    expect(cell(seg.id, 'owner').textContent).toBe('root');
+    expect(cell(set.id, 'owner').textContent).toBe(String(set.owner));
+  });
+
   it('highlights the cells that changed from one frame to the next, for a moment', () => {
     render(<KernelTables />);
     show(frameOf(sem.gate, 1));

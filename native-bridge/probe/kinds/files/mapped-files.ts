@@ -9,6 +9,11 @@
  * a process that mapped a file and closed it is found when another scanned
  * process holds that file. A whole-machine scan leaves mapped files out (every
  * maps file of the machine, for objects that are rarely IPC).
+ *
+ * A file is an object only when some mapper can write through its mapping
+ * (perms "rw-s" or "-w-s"): a file every process maps read-only shared (glibc's
+ * gconv-modules.cache, locale archives) carries nothing from one process to
+ * another, so it is not IPC.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { FileMappingRange, Holder, MappedFileObject } from '../../../model/snapshot-types';
@@ -39,6 +44,11 @@ export function parseSharedFileMaps(text: string): SharedFileMap[] {
     out.push({ start: range.slice(0, dash), end: range.slice(dash + 1), perms, offset: parseInt(offset, 16), device, inode, path });
   }
   return out;
+}
+
+/** A mapping its process can store through: PROT_WRITE shows as "w" in the second perms column. */
+function writable(m: { perms: string }): boolean {
+  return m.perms[1] === 'w';
 }
 
 function readMaps(pid: number): SharedFileMap[] {
@@ -118,6 +128,7 @@ function collect(ctx: ProbeContext, cache: MapsCache): KindProbeResult {
     }
   }
   if (byFile === null) return { objects: [], targets: new Map() };
+  for (const [key, found] of byFile) if (!found.mappings.some(writable)) byFile.delete(key);
   // descriptors open on a mapped file: the holders, drawn as edges
   for (const p of ctx.processes.values()) {
     for (const fd of p.fds) {

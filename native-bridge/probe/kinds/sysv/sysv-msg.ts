@@ -11,6 +11,7 @@ import { type MsqidDs, copyMessage, msgStat } from '../../../libc/sysv';
 import { MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type ProbeContext } from '../../probe-types';
 import { sysvWaitersByObject } from '../../blocked/sysv-blocked';
 import { col, readSysvTable } from './sysvipc-table';
+import { ownerNameOf } from '../../process/user-names';
 
 const MAX_COPIED_MESSAGES = 8;
 
@@ -83,6 +84,7 @@ function collect(ctx: ProbeContext): KindProbeResult {
       queued: bytes,
       maxBytes: maxBytes ?? 0,
       owner: col(row, 'uid'),
+      ...ownerNameOf(col(row, 'uid')),
       mode: col(row, 'perms') & 0o777,
       lastSender: lspid,
       lastReceiver: lrpid,

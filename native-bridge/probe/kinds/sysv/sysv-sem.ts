@@ -14,6 +14,7 @@ import type { KindProbe, KindProbeResult, ProbeContext } from '../../probe-types
 import { sysvWaitersByObject, threadSysvWaiters } from '../../blocked/sysv-blocked';
 import { readSemWaitOps } from './sem-wait-ops';
 import { col, readSysvTable } from './sysvipc-table';
+import { ownerNameOf } from '../../process/user-names';
 
 /** Values and waiter counts of every semaphore in the set; throws (EACCES, EIDRM, EINVAL) when unreadable. */
 function readSemaphores(semid: number, nsems: number): SemaphoreValue[] {
@@ -102,6 +103,7 @@ function collect(ctx: ProbeContext): KindProbeResult {
       semid,
       key: col(row, 'key') >>> 0,
       owner: col(row, 'uid'),
+      ...ownerNameOf(col(row, 'uid')),
       mode: col(row, 'perms') & 0o777,
       semaphores,
       waiting,

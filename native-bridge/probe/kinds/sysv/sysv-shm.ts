@@ -12,6 +12,7 @@ import { MAX_PEEK_BYTES, type KindProbe, type KindProbeResult, type MapsEntry, t
 import { listAllPids } from '../../scope';
 import { processCpuNs } from '../../../libc/cpu-clock';
 import { col, readSysvTable, type SysvRow } from './sysvipc-table';
+import { ownerNameOf } from '../../process/user-names';
 
 /** A process attaching a segment. */
 interface ShmAttacher {
@@ -182,6 +183,7 @@ function collect(ctx: ProbeContext): KindProbeResult {
       attached,
       ...(starts.length > 0 ? { mappedAt: Object.fromEntries(starts) } : {}),
       owner: col(row, 'uid'),
+      ...ownerNameOf(col(row, 'uid')),
       mode: perms & 0o777,
       cpid,
       lpid,

@@ -1,0 +1,54 @@
+/**
+ * `ipcscope snapshot` on a real full backlog (a python3 listener, listen(1),
+ * never accept(); a client connects three times, the third asleep in
+ * unix_wait_for_peer): the DIAGNOSES line lists the processes involved as a
+ * set ("pids A, B"), not as a chain ("A -> B" is a deadlock's ring).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asleepIn, python3MissingReason, PythonSituation } from '../diagnose/testing/python-situation';
+import { runCli } from './cli-test-support';
+
+const skip = python3MissingReason();
+let situation: PythonSituation | null = null;
+let server = 0;
+let client = 0;
+
+beforeAll(async () => {
+  if (skip) return;
+  situation = new PythonSituation(`
+import os, socket, time
+name = "\\0ipcscope-cli-backlog-%d" % os.getpid()
+l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+l.bind(name)
+l.listen(1)
+if os.fork() == 0:
+    l.close()
+    say("client", os.getpid())
+    clients = []
+    for i in range(3):
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        c.connect(name)
+        clients.append(c)
+    time.sleep(1000)
+    os._exit(0)
+say("listener", os.getpid())
+time.sleep(1000)
+`);
+  server = (await situation.numbers('listener'))[0]!;
+  client = (await situation.numbers('client'))[0]!;
+  await asleepIn(client, 'unix_wait_for_peer');
+  await asleepIn(server, 'hrtimer_nanosleep');
+});
+
+afterAll(async () => {
+  await situation?.kill();
+});
+
+describe.skipIf(skip !== null)('ipcscope snapshot: a full backlog', () => {
+  it('prints the listener and the client asleep in connect() as a set of pids', async () => {
+    const result = await runCli(['snapshot', '--pid', `${server},${client}`, '--peek', '0']);
+    expect(result.stderr).toBe('');
+    const line = result.stdout.split('\n').find((l) => l.startsWith('  LISTENER BACKLOG FULL:'));
+    expect(line).toMatch(new RegExp(`^  LISTENER BACKLOG FULL: pids ${server}, ${client}; unix:\\d+$`));
+  });
+});
