@@ -11,22 +11,7 @@ import type { CommandResult } from '../model/commands';
 import { CMDLINE_MAX, PROCESS_LIST_MAX_ROWS, type ProcessList, type ProcessRow } from '../model/process-list-types';
 import type { Snapshot } from '../model/snapshot-types';
 import { lightScan } from './process-light-scan';
-
-/** uid -> name from /etc/passwd (read once per listing: it is small, and users change rarely). */
-function userNames(): Map<number, string> {
-  const names = new Map<number, string>();
-  let text: string;
-  try {
-    text = readFileSync('/etc/passwd', 'utf8');
-  } catch {
-    return names;
-  }
-  for (const line of text.split('\n')) {
-    const [name, , uid] = line.split(':');
-    if (name && uid !== undefined && /^\d+$/.test(uid) && !names.has(Number(uid))) names.set(Number(uid), name);
-  }
-  return names;
-}
+import { userNames } from '../probe/process/user-names';
 
 /** NUL-separated arguments as one line; null bytes at the end are the last argument's terminator. */
 function cmdlineOf(pid: number): string {
