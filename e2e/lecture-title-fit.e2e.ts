@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
 import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
-import { answerWith, questionWaiting, showSteps, startFromChooser, waitVerdict } from './lesson-driver';
+import { answerWith, clickStep, lessonFinished, questionWaiting, showSteps, startFromChooser, waitVerdict } from './lesson-driver';
 import { pidsOnPage, stepUntil } from './page-driver';
 import { killIfStillSame, procStartTime } from './proc-facts';
 import { sideTabsCut } from './side-tabs-reach';
@@ -46,7 +46,11 @@ function measure(page: Page) {
     const toggle = document.querySelector('[data-testid="show-all"]')!.closest('label')!;
     const bar = document.querySelector<HTMLElement>('.side-tabs .tab-bar')!;
     const scrolled: string[] = [];
-    for (let el: HTMLElement | null = bar; el; el = el.parentElement) if (el.scrollLeft !== 0) scrolled.push(`${el.className}: scrollLeft ${el.scrollLeft}`);
+    // scrollIntoView (the step list's and code pane's current line) also scrolls overflow:hidden boxes: none may be moved
+    for (let el: HTMLElement | null = bar; el; el = el.parentElement) {
+      if (el.scrollLeft !== 0) scrolled.push(`${el.className}: scrollLeft ${el.scrollLeft}`);
+      if (el.scrollTop !== 0) scrolled.push(`${el.className}: scrollTop ${el.scrollTop}`);
+    }
     const steps = document.querySelector('[data-testid="tab-steps"]')!.getBoundingClientRect();
     const side = document.querySelector('.side')!.getBoundingClientRect();
     return {
@@ -111,6 +115,8 @@ describe('lecture mode at 1280x720 with a verdict open', () => {
       }
       await answerWith(page, 1);
       await waitVerdict(page);
+      // a few steps more with the verdict open: the step list follows its current step in the small room left
+      for (let i = 0; i < 3 && !(await questionWaiting(page)) && !(await lessonFinished(page)); i += 1) await clickStep(page);
       for (const theme of ['dark', 'light'] as const) {
         for (let i = 0; i < 2 && (await page.evaluate(() => document.documentElement.dataset.theme)) !== theme; i += 1) await page.getByTestId('theme').click();
         await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
