@@ -53,7 +53,12 @@ function measure(page: Page) {
     }
     const steps = document.querySelector('[data-testid="tab-steps"]')!.getBoundingClientRect();
     const side = document.querySelector('.side')!.getBoundingClientRect();
+    // a tab on a row below the window's bottom edge cannot be clicked
+    const below = [...bar.querySelectorAll<HTMLElement>('[role="tab"]')]
+      .filter((tab) => tab.getBoundingClientRect().bottom > Math.min(window.innerHeight, side.bottom) + 1)
+      .map((tab) => `${tab.dataset.testid}: bottom ${Math.round(tab.getBoundingClientRect().bottom)} of ${Math.round(Math.min(window.innerHeight, side.bottom))}`);
     return {
+      below,
       titleRight: h1.getBoundingClientRect().right,
       toggleLeft: toggle.getBoundingClientRect().left,
       titleTooltip: h1.getAttribute('title'),
@@ -125,6 +130,7 @@ describe('lecture mode at 1280x720 with a verdict open', () => {
         expect(m.titleRight, `${theme}: the title ends before the toggle`).toBeLessThanOrEqual(m.toggleLeft);
         expect(m.titleTooltip).toBe(m.titleText);
         expect(m.scrolled, `${theme}: nothing around the side tabs scrolled sideways`).toEqual([]);
+        expect(m.below, `${theme}: every side tab above the window's bottom edge`).toEqual([]);
         expect(m.stepsInside, `${theme}: the Steps tab lies inside the side column`).toBe(true);
         expect(await sideTabsCut(page), `${theme}: every side tab whole`).toEqual([]);
       }
