@@ -6,6 +6,7 @@
  */
 export const socketFactsEn = {
   sockType: 'Type',
+  sockState: 'State',
   sockPath: 'Bound to',
   sockPeer: 'Peer',
   sockPeerNone: 'none',
@@ -23,6 +24,7 @@ export const socketFactsEn = {
 
 export const socketFactsZhHans: Record<keyof typeof socketFactsEn, string> = {
   sockType: '类型',
+  sockState: '状态',
   sockPath: '绑定地址',
   sockPeer: '对端',
   sockPeerNone: '无',
@@ -40,6 +42,7 @@ export const socketFactsZhHans: Record<keyof typeof socketFactsEn, string> = {
 
 export const socketFactsZhHant: Record<keyof typeof socketFactsEn, string> = {
   sockType: '類型',
+  sockState: '狀態',
   sockPath: '綁定位址',
   sockPeer: '對端',
   sockPeerNone: '無',

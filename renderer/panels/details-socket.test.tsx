@@ -72,6 +72,7 @@ describe('the inspector on a socket says what sock_diag says', () => {
     expect(text('facts-queued')).toBe('13 B  "hello from 1\\n"');
     act(() => useAppStore.getState().setLocale('zh-Hans'));
     expect(screen.getByText('本地地址')).toBeTruthy();
+    expect(screen.getByText('状态')).toBeTruthy();
     expect(screen.getByText('远端地址')).toBeTruthy();
   });
 

@@ -53,7 +53,7 @@ export function SocketFacts({ object, t }: { object: IpcObject; t: Translate }) 
       <>
         <dt>{t('sockType')}</dt>
         <dd data-testid="facts-type">{object.type === 'unknown' ? object.type : `${object.type} (SOCK_${object.type.toUpperCase()})`}</dd>
-        <dt>{t('state')}</dt>
+        <dt>{t('sockState')}</dt>
         <dd data-testid="facts-state">{object.state}</dd>
         {object.path && (
           <>
@@ -79,7 +79,7 @@ export function SocketFacts({ object, t }: { object: IpcObject; t: Translate }) 
       <>
         <dt>{t('sockFamily')}</dt>
         <dd data-testid="facts-family">{`${object.family} (AF_${object.family.toUpperCase()})`}</dd>
-        <dt>{t('state')}</dt>
+        <dt>{t('sockState')}</dt>
         <dd data-testid="facts-state">{object.state}</dd>
         <dt>{t('sockLocal')}</dt>
         <dd data-testid="facts-local">
