@@ -35,6 +35,23 @@ describe('the lesson chooser', () => {
     ]);
   });
 
+  it('a lesson started over the details of a process opens at its steps', async () => {
+    const { emit } = await renderApp(clock);
+    const { childBlocked } = pipeMoments();
+    emit(childBlocked);
+    act(() => useAppStore.getState().select(`process:${childBlocked.processes[0]!.pid}`));
+    expect(screen.getByTestId('tab-details').getAttribute('aria-selected')).toBe('true');
+    fireEvent.click(screen.getByTestId('btn-lessons'));
+    await act(async () => fireEvent.click(screen.getByTestId('start-fifo-race')));
+    emit(childBlocked);
+    expect(screen.getByTestId('tab-steps').getAttribute('aria-selected')).toBe('true');
+    /* the same from the header's picker */
+    act(() => useAppStore.getState().select(`process:${childBlocked.processes[0]!.pid}`));
+    await act(async () => fireEvent.change(screen.getByTestId('lesson-picker'), { target: { value: 'pipe-parent-child' } }));
+    emit(childBlocked);
+    expect(screen.getByTestId('tab-steps').getAttribute('aria-selected')).toBe('true');
+  });
+
   it('opens over a running lesson from the header, in the chosen language, and closes', async () => {
     const { emit } = await renderApp(clock);
     emit(pipeMoments().childBlocked);

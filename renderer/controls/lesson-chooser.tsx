@@ -60,11 +60,15 @@ function LessonCard({ lesson, locale }: { lesson: LessonSummary; locale: Locale 
   const t = useT();
   const send = useAppStore((s) => s.send);
   const close = useAppStore((s) => s.setChooserOpen);
+  const setSideTab = useAppStore((s) => s.setSideTab);
   const specs = lesson.params ?? [];
   const [params, setParams] = useState<LessonParams>(() => defaults(specs));
   const start = async () => {
     const result = await send(specs.length ? { type: 'lesson.start', lesson: lesson.id, params } : { type: 'lesson.start', lesson: lesson.id });
-    if (result.ok) close(false);
+    if (!result.ok) return;
+    close(false);
+    /* the side column may show Details (an observation has no steps): a lesson starts at its steps */
+    setSideTab('steps');
   };
   return (
     <li className="lesson-card" data-testid={`lesson-card-${lesson.id}`}>

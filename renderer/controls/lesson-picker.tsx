@@ -10,6 +10,7 @@ export function LessonPicker() {
   const current = useAppStore(selectLesson);
   const locale = useAppStore(selectLocale);
   const send = useAppStore((s) => s.send);
+  const setSideTab = useAppStore((s) => s.setSideTab);
   const running = current && { id: current.id, title: current.title, summary: current.summary };
   const options = withCurrent(lessons, running, (a, b) => a.id === b.id);
   return (
@@ -22,7 +23,12 @@ export function LessonPicker() {
           const id = e.currentTarget.value;
           // Hand the keyboard back to the shortcuts (a focused select would eat "s" and Space).
           e.currentTarget.blur();
-          void send(id ? { type: 'lesson.start', lesson: id } : { type: 'lesson.stop' });
+          if (!id) {
+            void send({ type: 'lesson.stop' });
+            return;
+          }
+          /* a lesson starts at its steps, whatever tab the side column was on */
+          void send({ type: 'lesson.start', lesson: id }).then((result) => result.ok && setSideTab('steps'));
         }}
       >
         <option value="">{t('noLesson')}</option>

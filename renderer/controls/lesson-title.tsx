@@ -27,7 +27,7 @@ export function LessonTitle() {
   if (!view.title) return null;
   return (
     <div className="lesson-title">
-      <h1>{view.title}</h1>
+      <h1 title={view.title}>{view.title}</h1>
       {view.chips &&
         view.chips.split('\u0000').map((chip) => (
           <span key={chip} className="param-chip" data-testid="param-chip" title={chip}>

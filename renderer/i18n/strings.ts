@@ -6,6 +6,7 @@ import { semEn, semZhHans, semZhHant } from './sem-strings';
 import { mmapEn, mmapZhHans, mmapZhHant } from './mmap-strings';
 import { shmEn, shmZhHans, shmZhHant } from './shm-strings';
 import { socketPairEn, socketPairZhHans, socketPairZhHant } from './socket-pair-strings';
+import { socketFactsEn, socketFactsZhHans, socketFactsZhHant } from './socket-facts-strings';
 import { inFlightEn, inFlightZhHans, inFlightZhHant } from './in-flight-strings';
 import { pipeRingEn, pipeRingZhHans, pipeRingZhHant } from './pipe-ring-strings';
 import { tcpEn, tcpZhHans, tcpZhHant } from './tcp-strings';
@@ -101,6 +102,7 @@ const en = {
   ...toolkitEn,
   ...shmEn,
   ...socketPairEn,
+  ...socketFactsEn,
   ...inFlightEn,
   ...pipeRingEn,
   ...tcpEn,
@@ -197,6 +199,7 @@ const zhHans: Table = {
   ...toolkitZhHans,
   ...shmZhHans,
   ...socketPairZhHans,
+  ...socketFactsZhHans,
   ...inFlightZhHans,
   ...pipeRingZhHans,
   ...tcpZhHans,
@@ -290,6 +293,7 @@ const zhHant: Table = {
   ...toolkitZhHant,
   ...shmZhHant,
   ...socketPairZhHant,
+  ...socketFactsZhHant,
   ...inFlightZhHant,
   ...pipeRingZhHant,
   ...tcpZhHant,

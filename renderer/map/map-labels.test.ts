@@ -26,9 +26,9 @@ describe('map labels', () => {
     fan.objectKinds.unix = 2;
     expect(fanSummary(fan, tr('en'))).toBe('12 × worker — 12 blocked in read; each holds only its own read end (12 pipe, 2 unix)');
     const zh = fanSummary(fan, tr('zh-Hans'));
-    expect(zh).toContain('12 个管道、2 个Unix 套接字');
+    expect(zh).toContain('12 个 管道、2 个 Unix 套接字');
     expect(zh).not.toMatch(/pipe|, |\(/);
-    expect(fanSummary(fan, tr('zh-Hant'))).toContain('12 個管道、2 個Unix 通訊端');
+    expect(fanSummary(fan, tr('zh-Hant'))).toContain('12 個 管道、2 個 Unix 通訊端');
   });
 
   it('puts a socket held only outside the view under its peer, saying whose end it is, not in the column of unheld objects', () => {

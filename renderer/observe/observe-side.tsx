@@ -1,3 +1,4 @@
+import type { IpcObject } from '../../native-bridge/model/snapshot-types';
 import { useMemo } from 'react';
 import { objectLabel } from '../format/kernel-words';
 import { useT } from '../i18n/use-t';
@@ -9,6 +10,15 @@ import { callRateText, rateText, summarize, TRAFFIC_WINDOW_MS, trafficRows } fro
 /* Lines shown: the busiest; the rest are counted (the whole machine may move bytes in hundreds of processes). */
 export const TRAFFIC_ROWS_SHOWN = 8;
 
+/*
+ * /proc/PID/io rchar/wchar are counted in the VFS read/write paths only: bytes
+ * moved with send()/recv()/sendmsg()/recvmsg() never reach them, so two
+ * processes talking over a socket that way show no traffic at all.
+ */
+function heldSocket(object: IpcObject): boolean {
+  return (object.kind === 'unix' || object.kind === 'tcp' || object.kind === 'udp') && object.holders.length > 0;
+}
+
 /**
  * The recent traffic, summed: one line per descriptor that accounts for its
  * bytes, else per process, in the picture's unit (per second over the window),
@@ -18,6 +28,7 @@ function TrafficPanel() {
   const t = useT();
   const samples = useObserveStore((s) => s.traffic);
   const processes = useAppStore((s) => s.frame?.processes);
+  const holdsSockets = useAppStore((s) => s.frame?.objects.some(heldSocket) ?? false);
   const names = useMemo(() => new Map((processes ?? []).map((p) => [p.pid, p.comm])), [processes]);
   const summary = useMemo(() => summarize(samples), [samples]);
   const rows = useMemo(() => trafficRows(summary), [summary]);
@@ -28,6 +39,11 @@ function TrafficPanel() {
       <h2 id="traffic-title">{t('obsTrafficTitle')}</h2>
       {/* one short line: the rows need the room; the full explanation is the tooltip */}
       <p title={t('obsTrafficHow', { seconds })}>{t('obsTrafficShort', { seconds })}</p>
+      {holdsSockets && (
+        <p className="traffic-sockets" data-testid="traffic-sockets" title={t('obsTrafficSocketsWhy')}>
+          {t('obsTrafficSockets')}
+        </p>
+      )}
       {shown.length === 0 ? (
         <p className="empty">{t('obsTrafficNone', { seconds })}</p>
       ) : (

@@ -5,6 +5,7 @@ import { useAppStore } from '../store/app-store';
 import { currentStep, selectPrograms } from '../store/lesson-selectors';
 import { selectLocale } from '../store/selectors';
 import { decodeLineStates, encodeLineStates, lineStates } from './code-lines';
+import { scrollWithin } from './scroll-within';
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
@@ -37,7 +38,7 @@ export function CodePane() {
   const focus = [...marks.values()].find((m) => m.mark === 'current' || m.mark === 'next')?.line ?? null;
   const focusRef = useRef<HTMLLIElement>(null);
   useEffect(() => {
-    focusRef.current?.scrollIntoView?.({ block: 'nearest' });
+    scrollWithin(focusRef.current);
   }, [focus, file]);
   useEffect(() => setCopy('idle'), [file, locale]);
 

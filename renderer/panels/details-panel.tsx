@@ -1,10 +1,11 @@
-import { peekText } from '../format/bytes-text';
 import { blockedSentence, objectLabel, stateWord } from '../format/kernel-words';
 import { omittedFdsText, omittedHoldersText } from '../format/omitted-words';
 import { pipeEndsText } from '../format/pipe-ends-text';
 import { objectAgeText, stateAgeText } from '../format/state-age-words';
 import { useT } from '../i18n/use-t';
 import { MmapLockFacts } from './mmap-lock-facts';
+import { QueuedBytes } from './queued-bytes';
+import { SocketFacts } from './socket-facts';
 import { useAppStore } from '../store/app-store';
 import { selectSelection } from '../store/selectors';
 
@@ -82,6 +83,7 @@ export function DetailsPanel() {
             </>
           )}
           <MmapLockFacts object={object} t={t} />
+          <SocketFacts object={object} t={t} />
           <dt>{t('holders')}</dt>
           <dd>
             {object.holders.map((h) => `${h.pid}:fd ${h.fd} ${h.access}`).join(', ') || '—'}
@@ -90,8 +92,8 @@ export function DetailsPanel() {
           {object.queued != null && (
             <>
               <dt>{t('peek')}</dt>
-              <dd>
-                <code>{`${object.queued} B  "${peekText(object.peek)}"`}</code>
+              <dd data-testid="facts-queued">
+                <QueuedBytes queued={object.queued} peek={object.peek} t={t} />
               </dd>
             </>
           )}

@@ -46,9 +46,9 @@ describe('the diagnoses panel while the engine is still confirming', () => {
     render(<DiagnosesPanel />);
     show(frames.pending);
     act(() => useAppStore.getState().setLocale('zh-Hans'));
-    expect(screen.getByTestId('diagnosis-pending-0').textContent).toBe('正在核实：2 个进程互相等待对方（pipe 41132880 · pipe 41132881），已持续 1.2 秒，需 3.0 秒。');
+    expect(screen.getByTestId('diagnosis-pending-0').textContent).toBe('正在核实：2 个进程互相等待对方（pipe 41132880 · pipe 41132881），已观察 1.2 秒，需 3.0 秒。');
     act(() => useAppStore.getState().setLocale('zh-Hant'));
-    expect(screen.getByTestId('diagnosis-pending-0').textContent).toBe('正在核實：2 個行程互相等待對方（pipe 41132880 · pipe 41132881），已持續 1.2 秒，需 3.0 秒。');
+    expect(screen.getByTestId('diagnosis-pending-0').textContent).toBe('正在核實：2 個行程互相等待對方（pipe 41132880 · pipe 41132881），已觀察 1.2 秒，需 3.0 秒。');
     expect(screen.getByTestId('diagnoses-pending').querySelector('h3')!.textContent).toBe('正在核實（1）');
   });
 
@@ -60,7 +60,14 @@ describe('the diagnoses panel while the engine is still confirming', () => {
     expect(screen.queryByTestId('diagnoses-pending')).toBeNull();
     expect(screen.queryByTestId('diagnoses-none')).toBeNull();
     /* held since the pending frame's "since": 1796463150327 to the pass at 1796463154144 */
-    expect(screen.getByTestId('diagnosis-card-0').querySelector('h3')!.textContent).toBe('Deadlock · holding for 3.8 s');
+    expect(screen.getByTestId('diagnosis-card-0').querySelector('h3')!.textContent).toBe('Deadlock · seen for 3.8 s');
+    /* the time counts from when this run first saw it, not from when the processes got stuck */
+    expect(screen.getByTestId('diagnosis-card-0').querySelector('.diagnosis-since')!.getAttribute('title')).toBe(
+      'Since ipcscope first saw it in this run or observation: it may have begun earlier.',
+    );
+    act(() => useAppStore.getState().setLocale('zh-Hant'));
+    expect(screen.getByTestId('diagnosis-card-0').querySelector('h3')!.textContent).toBe('死結 · 已觀察到 3.8 秒');
+    act(() => useAppStore.getState().setLocale('en'));
     show(frames.healthy, 3);
     expect(screen.getByTestId('diagnoses-none').textContent).toMatch(/^Nothing stuck found/);
     expect(screen.queryByTestId('diagnoses-pending')).toBeNull();

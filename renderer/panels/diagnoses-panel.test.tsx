@@ -33,7 +33,7 @@ describe('the diagnoses panel', () => {
     show(frames.deadlock);
     const card = screen.getByTestId('diagnosis-card-0');
     expect(card.getAttribute('data-kind')).toBe('deadlock');
-    expect(within(card).getByRole('heading').textContent).toMatch(/^Deadlock · holding for \d+\.\d s$/);
+    expect(within(card).getByRole('heading').textContent).toMatch(/^Deadlock · seen for \d+\.\d s$/);
     expect(screen.getByTestId('diagnosis-fact-0-0').textContent).toBe(
       'pid 21358 (python3) sleeps in read(3) on pipe 2537797, which is empty. Only pid 21455 (python3) through fd 4 holds a write end, and it sleeps too.',
     );

@@ -52,7 +52,10 @@ function DiagnosisCard({ d, index, diagnosedAt, marks, t }: { d: Diagnosis; inde
     <li className="diagnosis-card" data-testid={`diagnosis-card-${index}`} data-kind={d.kind}>
       <h3>
         {t(DIAGNOSIS_TITLE[d.kind])}
-        {seconds !== null && <span className="diagnosis-since">{` · ${t('diagnosisSince', { seconds: seconds.toFixed(1) })}`}</span>}
+        {/* `since` restarts with each run or observation: say what was seen, not how long it has held */}
+        {seconds !== null && (
+          <span className="diagnosis-since" title={t('diagnosisSinceWhy')}>{` · ${t('diagnosisSince', { seconds: seconds.toFixed(1) })}`}</span>
+        )}
       </h3>
       <p className="diagnosis-why">{t(DIAGNOSIS_WHY[d.kind])}</p>
       <p className="diagnosis-objects">

@@ -6,6 +6,7 @@ import type { StringKey } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
 import { useAppStore } from '../store/app-store';
 import { selectLessonId, selectLocale, selectNextStep, selectStepStatuses } from '../store/selectors';
+import { scrollWithin } from './scroll-within';
 
 const STATUS_KEY: Record<StepStatus, StringKey> = {
   pending: 'statusPending',
@@ -31,7 +32,7 @@ export function StepList() {
   const locale = useAppStore(selectLocale);
   const current = useRef<HTMLLIElement>(null);
   useEffect(() => {
-    current.current?.scrollIntoView?.({ block: 'nearest' });
+    scrollWithin(current.current);
   }, [next]);
   return (
     <section className="panel step-list" aria-labelledby="steps-title">
