@@ -27,7 +27,7 @@ describe('the diagnoses panel, a pipe end waited on but not shown', () => {
     act(() => useAppStore.getState().ingestFrame(asFrame(hiddenWriter)));
     const card = screen.getByTestId('diagnosis-card-0');
     expect(card.getAttribute('data-kind')).toBe('hidden-writer');
-    expect(within(card).getByRole('heading').textContent).toMatch(/^A reader waiting on a process not shown · holding for \d+\.\d s$/);
+    expect(within(card).getByRole('heading').textContent).toMatch(/^A reader waiting on a process not shown · seen for \d+\.\d s$/);
     expect(card.textContent).toContain('Not stuck for sure');
     expect(screen.getByTestId('diagnosis-fact-0-0').textContent).toBe('pid 10387 (python3) sleeps in read(3) on pipe 47498420, which is empty.');
     expect(screen.getByTestId('diagnosis-fact-0-1').textContent).toMatch(/^A write end of pipe 47498420 is open in a process this view does not show \(poll on a read end: no POLLHUP\)/);
@@ -47,7 +47,7 @@ describe('the diagnoses panel, a pipe end waited on but not shown', () => {
     act(() => useAppStore.getState().ingestFrame(asFrame(hiddenReader)));
     const card = screen.getByTestId('diagnosis-card-0');
     expect(card.getAttribute('data-kind')).toBe('hidden-reader');
-    expect(within(card).getByRole('heading').textContent).toMatch(/^A writer waiting on a process not shown · holding for \d+\.\d s$/);
+    expect(within(card).getByRole('heading').textContent).toMatch(/^A writer waiting on a process not shown · seen for \d+\.\d s$/);
     expect(screen.getByTestId('diagnosis-fact-0-0').textContent).toBe('pid 10440 (python3) sleeps in write(4) on pipe 47498518, which is full (65536 of 65536 bytes).');
     expect(screen.getByTestId('diagnosis-fact-0-1').textContent).toMatch(/^A read end of pipe 47498518 is open in a process this view does not show \(poll on a write end: no POLLERR\)/);
     act(() => useAppStore.getState().setLocale('zh-Hans'));
