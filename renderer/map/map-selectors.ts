@@ -15,10 +15,13 @@ export type MapReason = { why: 'processes' | 'objects'; n: number } | { why: 'sm
 export const PICTURE_TEXT = 13;
 /**
  * ...and the least it may be on screen before an observation goes to the map
- * (CSS px). A pipeline's two pipes at 1280x720 fill the stage's width at
- * ~10 px; four stacked socket glyphs there shrink it to ~6 px.
+ * (CSS px). Measured in Chromium at 1280x720 (e2e/picture-fit.e2e.ts): two
+ * processes in a deadlock over three pipes draw it at 7.7 px, their names,
+ * byte counts and fd labels at 8-13 px, and a user's review found that picture
+ * readable (9.5 sent it to the map); five stacked objects with socket pairs
+ * shrink it to 4.7 px, where nothing reads.
  */
-export const MIN_PICTURE_TEXT_PX = 9.5;
+export const MIN_PICTURE_TEXT_PX = 7.5;
 
 /** Where an observation's picture would be drawn: the stage's size, the type scale, "show all". */
 export interface StageFit {
