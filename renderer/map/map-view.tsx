@@ -13,6 +13,7 @@ import type { MapGroups } from './map-group';
 import { fanSummary, kindName } from './map-labels';
 import { MapReasonNote } from './map-reason';
 import { searchProcesses } from './map-search';
+import { mapObjectCount } from './map-selectors';
 import { MapTooltip } from './map-tooltip';
 import './map.css';
 
@@ -166,8 +167,8 @@ export function SystemMap() {
           {!model
             ? t('mapEmpty')
             : hiddenKinds.size
-              ? t('mapSummaryHidden', { processes: model.frame.processes.length, objects: shownObjects, hidden: model.frame.objects.length - shownObjects, fans: fans.length })
-              : t('mapSummary', { processes: model.frame.processes.length, objects: model.frame.objects.length, fans: fans.length })}
+              ? t('mapSummaryHidden', { processes: model.frame.processes.length, objects: shownObjects, hidden: mapObjectCount(model.frame) - shownObjects, fans: fans.length })
+              : t('mapSummary', { processes: model.frame.processes.length, objects: mapObjectCount(model.frame), fans: fans.length })}
         </span>
       </div>
       {listOpen && query.trim() !== '' && (
