@@ -112,17 +112,31 @@ export function drawDeadlock(ctx: CanvasRenderingContext2D, d: Diagnosis, input:
   }
   ctx.stroke();
   ctx.setLineDash([]);
-  const top = members.reduce((best, r) => (r.y < best.y ? r : best));
   const size = headSize((TEXT + 2) * p.scale, input.transform.k);
   ctx.font = `700 ${size}px ${p.font}`;
   const text = input.t('mapDeadlock');
-  const w = ctx.measureText(text).width + size;
-  const centre = top.x + top.w / 2;
-  const label = { x: centre - w / 2, y: top.y - PAD - size * 1.5 - 4, w, h: size * 1.5 };
+  const label = pillPlace(members, ctx.measureText(text).width + size, size * 1.5, [...input.layout.processAt.values(), ...input.layout.objectAt.values()]);
   roundRect(ctx, label, label.h / 2);
   ctx.fillStyle = p.eof;
   ctx.fill();
   ctx.fillStyle = p.background;
   ctx.textAlign = 'center';
-  ctx.fillText(text, centre, label.y + label.h / 2 + size / 3);
+  ctx.fillText(text, label.x + label.w / 2, label.y + label.h / 2 + size / 3);
+}
+
+const meets = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+/**
+ * Where the deadlock's name goes: above its topmost member, else below its
+ * lowest, else above another member: the first place that covers no process
+ * or object box (a label above the topmost member could strike through a
+ * neighbour's). Only run while a deadlock is drawn.
+ */
+export function pillPlace(members: Rect[], w: number, h: number, boxes: Iterable<Rect>): Rect {
+  const byTop = [...members].sort((a, b) => a.y - b.y);
+  const above = (r: Rect): Rect => ({ x: r.x + r.w / 2 - w / 2, y: r.y - PAD - h - 4, w, h });
+  const below = (r: Rect): Rect => ({ x: r.x + r.w / 2 - w / 2, y: r.y + r.h + PAD + 4, w, h });
+  const candidates = [above(byTop[0]!), below(byTop[byTop.length - 1]!), ...byTop.slice(1).map(above)];
+  const obstacles = [...boxes];
+  return candidates.find((c) => !obstacles.some((b) => meets(c, b))) ?? candidates[0]!;
 }

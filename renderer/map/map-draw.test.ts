@@ -4,7 +4,7 @@ import { translate } from '../i18n/strings';
 import { paletteFor } from '../picture/palette';
 import { summarize } from '../observe/recent-traffic';
 import { drawMap, type DrawInput } from './map-draw';
-import { drawDeadlock, memberRing, ringJoins, ringMembers } from './map-draw-deadlock';
+import { drawDeadlock, memberRing, pillPlace, ringJoins, ringMembers } from './map-draw-deadlock';
 import type { Point, Rect } from './map-geometry';
 import { fanKey, groupFrame } from './map-group';
 import { MapLayoutState } from './map-layout';
@@ -81,7 +81,7 @@ describe('drawMap', () => {
     expect(strokes.filter((s) => s === drawn.palette.eof).length).toBeGreaterThanOrEqual(4);
   });
 
-  it('joins only a deadlock\'s members: a ring around each, joins around the cycle, never around another process; its name above the topmost', () => {
+  it('joins only a deadlock\'s members: a ring around each, joins around the cycle, never around another process; its name clear of every box', () => {
     const { ctx, texts, rounds } = recordingContext();
     const d: Diagnosis = { kind: 'deadlock', processes: [7001, 7101], objects: ['pipe:91', 'pipe:92'], evidence: [], facts: [] };
     const drawn = input([d]);
@@ -114,8 +114,26 @@ describe('drawMap', () => {
     });
     // the closing join bows round the outside: its control points clear of every member
     for (const c of joins[3]!.via!) for (const m of members) expect(inside({ x: c.x, y: c.y, w: 0, h: 0 }, memberRing(m))).toBe(false);
-    const label = texts.find((t) => t.text === 'deadlock')!;
-    expect(label.y).toBeLessThan(Math.min(...members.map((r) => r.y)));
+    // its name: on a pill that covers no process or object (here the pool's parent sits above the topmost member)
+    expect(texts.some((t) => t.text === 'deadlock')).toBe(true);
+    const pill = rounds[rounds.length - 1]!;
+    for (const b of [...processAt.values(), ...objectAt.values()]) expect(meets(pill, b)).toBe(false);
+  });
+
+  it('puts the deadlock\'s name where it covers no process or object: above the topmost member, else below the lowest', () => {
+    const drawn = input([]);
+    const members = [drawn.layout.processAt.get(7001)!, drawn.layout.objectAt.get('pipe:91')!, drawn.layout.processAt.get(7101)!, drawn.layout.objectAt.get('pipe:92')!];
+    const boxes = [...drawn.layout.processAt.values(), ...drawn.layout.objectAt.values()];
+    const top = Math.min(...members.map((r) => r.y));
+    const meets = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+    // with nothing around, above the topmost member
+    expect(pillPlace(members, 60, 20, members).y).toBeLessThan(top);
+    // a label just above the topmost member (PID scope: a neighbour's head): the name goes under the lowest instead
+    const topmost = members.find((r) => r.y === top)!;
+    const neighbour = { x: topmost.x - 20, y: topmost.y - 40, w: topmost.w + 40, h: 30 };
+    const moved = pillPlace(members, 60, 20, [...boxes, neighbour]);
+    expect(meets(moved, neighbour)).toBe(false);
+    for (const b of boxes) expect(meets(moved, b)).toBe(false);
   });
 
   it('leaves small text out when zoomed far out, but keeps the heads', () => {
