@@ -6,7 +6,7 @@ import type { TrafficSummary } from '../observe/recent-traffic';
 import type { Palette } from '../picture/palette';
 import { drawMap, type ViewTransform } from './map-draw';
 import { centre, type MapLayout, type MapTarget, type Point } from './map-geometry';
-import { groupFrame, type MapGroups, type UnitKey } from './map-group';
+import { FAN_MIN, groupFrame, WHOLE_MACHINE_FAN_MIN, type MapGroups, type UnitKey } from './map-group';
 import { HitIndex, selectionOf } from './map-hit';
 import { MapLayoutState } from './map-layout';
 import { SMALL } from './map-draw-kit';
@@ -250,7 +250,9 @@ export class MapController {
   rebuild(): void {
     const frame = this.frame;
     if (!frame) return;
-    const groups = groupFrame(frame, this.expanded, this.knownFans);
+    // the whole machine folds what repeats from 3 siblings up (map-group.ts)
+    const fanMin = frame.observing && 'all' in frame.observing ? WHOLE_MACHINE_FAN_MIN : FAN_MIN;
+    const groups = groupFrame(frame, this.expanded, this.knownFans, fanMin);
     for (const unit of groups.units) if (unit.kind === 'fan') this.knownFans.add(unit.key);
     this.groups = groups;
     this.layout = this.layoutState.layout(groups, frame.processes);

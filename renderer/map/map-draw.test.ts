@@ -4,6 +4,8 @@ import { translate } from '../i18n/strings';
 import { paletteFor } from '../picture/palette';
 import { summarize } from '../observe/recent-traffic';
 import { drawMap, type DrawInput } from './map-draw';
+import { drawDeadlock, memberRing, pillPlace, ringJoins, ringMembers } from './map-draw-deadlock';
+import type { Point, Rect } from './map-geometry';
 import { fanKey, groupFrame } from './map-group';
 import { MapLayoutState } from './map-layout';
 import { poolFrame, withPair } from './testing/pool-frame';
@@ -79,21 +81,59 @@ describe('drawMap', () => {
     expect(strokes.filter((s) => s === drawn.palette.eof).length).toBeGreaterThanOrEqual(4);
   });
 
-  it('rings a deadlock whose members sit in one column (a closed loop around every member), its name clear above them', () => {
+  it('joins only a deadlock\'s members: a ring around each, joins around the cycle, never around another process; its name clear of every box', () => {
     const { ctx, texts, rounds } = recordingContext();
-    const drawn = input([{ kind: 'deadlock', processes: [7001, 7101], objects: ['pipe:91', 'pipe:92'], evidence: [], facts: [] }]);
-    const members = [drawn.layout.processAt.get(7001)!, drawn.layout.processAt.get(7101)!, drawn.layout.objectAt.get('pipe:91')!, drawn.layout.objectAt.get('pipe:92')!];
-    // The review's case: both processes in one column, so a polyline through their centres was a straight line.
-    expect(members[0]!.x).toBe(members[1]!.x);
-    drawMap(ctx, drawn);
-    // The ring: a rounded loop (drawn with roundRect) in the diagnosis colour, around every member.
-    const ring = rounds.find((r) => r.stroke === drawn.palette.eof && r.w > 200)!;
-    expect(ring.h).toBeGreaterThan(100);
-    for (const r of members) expect(r.x > ring.x && r.y > ring.y && r.x + r.w < ring.x + ring.w && r.y + r.h < ring.y + ring.h).toBe(true);
-    const label = texts.find((t) => t.text === 'deadlock')!;
-    // Above the ring, so above every member and every other label of theirs.
-    expect(label.y).toBeLessThan(ring.y);
-    expect(label.y).toBeLessThan(Math.min(...members.map((r) => r.y)));
+    const d: Diagnosis = { kind: 'deadlock', processes: [7001, 7101], objects: ['pipe:91', 'pipe:92'], evidence: [], facts: [] };
+    const drawn = input([d]);
+    const { processAt, objectAt } = drawn.layout;
+    const members = [processAt.get(7001)!, objectAt.get('pipe:91')!, processAt.get(7101)!, objectAt.get('pipe:92')!];
+    const others = [...[...processAt].filter(([pid]) => !d.processes.includes(pid)), ...[...objectAt].filter(([id]) => !d.objects.includes(id))].map(([, r]) => r);
+    const inside = (r: Rect, box: Rect) => r.x >= box.x && r.y >= box.y && r.x + r.w <= box.x + box.w && r.y + r.h <= box.y + box.h;
+    const meets = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+    // The review's case: a box around all members holds processes that are not in the deadlock.
+    const box = { x: Math.min(...members.map((r) => r.x)), y: Math.min(...members.map((r) => r.y)), w: 0, h: 0 };
+    box.w = Math.max(...members.map((r) => r.x + r.w)) - box.x;
+    box.h = Math.max(...members.map((r) => r.y + r.h)) - box.y;
+    expect(others.some((r) => meets(r, box))).toBe(true);
+    drawDeadlock(ctx, d, drawn, 1);
+    // its rings (the last round is its name's pill): one around each member, each clear of every other process and object
+    const rings = rounds.slice(0, -1);
+    expect(rings).toHaveLength(members.length);
+    members.forEach((m, i) => expect(inside(m, rings[i]!)).toBe(true));
+    for (const ring of rings) for (const o of others) expect(meets(ring, o)).toBe(false);
+    // Around the cycle: process, the pipe it waits on, the next process, its pipe, back to the first.
+    expect(ringMembers(d, processAt, objectAt)).toEqual(members);
+    const joins = ringJoins(members);
+    expect(joins).toHaveLength(4);
+    const onRing = (pt: Point, m: Rect) => {
+      const r = memberRing(m);
+      return Math.abs(pt.x - r.x) < 0.01 || Math.abs(pt.x - r.x - r.w) < 0.01 || Math.abs(pt.y - r.y) < 0.01 || Math.abs(pt.y - r.y - r.h) < 0.01;
+    };
+    joins.forEach(({ from, to }, i) => {
+      expect(onRing(from, members[i]!) && onRing(to, members[(i + 1) % 4]!)).toBe(true);
+    });
+    // the closing join bows round the outside: its control points clear of every member
+    for (const c of joins[3]!.via!) for (const m of members) expect(inside({ x: c.x, y: c.y, w: 0, h: 0 }, memberRing(m))).toBe(false);
+    // its name: on a pill that covers no process or object (here the pool's parent sits above the topmost member)
+    expect(texts.some((t) => t.text === 'deadlock')).toBe(true);
+    const pill = rounds[rounds.length - 1]!;
+    for (const b of [...processAt.values(), ...objectAt.values()]) expect(meets(pill, b)).toBe(false);
+  });
+
+  it('puts the deadlock\'s name where it covers no process or object: above the topmost member, else below the lowest', () => {
+    const drawn = input([]);
+    const members = [drawn.layout.processAt.get(7001)!, drawn.layout.objectAt.get('pipe:91')!, drawn.layout.processAt.get(7101)!, drawn.layout.objectAt.get('pipe:92')!];
+    const boxes = [...drawn.layout.processAt.values(), ...drawn.layout.objectAt.values()];
+    const top = Math.min(...members.map((r) => r.y));
+    const meets = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+    // with nothing around, above the topmost member
+    expect(pillPlace(members, 60, 20, members).y).toBeLessThan(top);
+    // a label just above the topmost member (PID scope: a neighbour's head): the name goes under the lowest instead
+    const topmost = members.find((r) => r.y === top)!;
+    const neighbour = { x: topmost.x - 20, y: topmost.y - 40, w: topmost.w + 40, h: 30 };
+    const moved = pillPlace(members, 60, 20, [...boxes, neighbour]);
+    expect(meets(moved, neighbour)).toBe(false);
+    for (const b of boxes) expect(meets(moved, b)).toBe(false);
   });
 
   it('leaves small text out when zoomed far out, but keeps the heads', () => {

@@ -1,5 +1,6 @@
 import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
 import type { ProcessInfo } from '../../native-bridge/model/snapshot-types';
+import { drawDeadlock } from './map-draw-deadlock';
 import { drawFan } from './map-draw-fan';
 import { drawTraffic } from './map-draw-traffic';
 import {
@@ -188,54 +189,23 @@ function drawObject(ctx: CanvasRenderingContext2D, placed: PlacedObject, input: 
 }
 
 /**
- * A deadlock is a ring around its members (processes and the objects they
- * wait on): a rounded loop hugging their bounding box, so it stays a closed
- * loop when the members sit in one row or column, with its name on a pill
- * above it, clear of every member. Other diagnoses are named above
- * their first member (their outlines are drawn with the items).
+ * A deadlock is drawn joining only its members (map-draw-deadlock.ts). Other
+ * diagnoses are named above their first member (their outlines are drawn
+ * with the items).
  */
 function drawDeadlocks(ctx: CanvasRenderingContext2D, input: DrawInput, px: number): void {
   const p = input.palette;
   for (const d of input.diagnoses) {
-    const rects = d.processes.map((pid) => input.layout.processAt.get(pid)).filter((r): r is Rect => !!r);
-    if (d.kind !== 'deadlock') {
-      const first = rects[0] ?? (d.objects[0] ? input.layout.objectAt.get(d.objects[0]) : undefined);
-      if (!first) continue;
-      ctx.font = `700 ${SMALL * p.scale}px ${p.font}`;
-      ctx.fillStyle = p.eof;
-      ctx.textAlign = 'left';
-      ctx.fillText(diagnosisName(d.kind, input.t), first.x, first.y - 6);
+    if (d.kind === 'deadlock') {
+      drawDeadlock(ctx, d, input, px);
       continue;
     }
-    const objects = d.objects.map((id) => input.layout.objectAt.get(id)).filter((r): r is Rect => !!r);
-    if (rects.length < 2 && rects.length + objects.length < 2) continue;
-    const ring = deadlockRing([...rects, ...objects]);
-    ctx.strokeStyle = p.eof;
-    ctx.lineWidth = Math.max(3 * px, 3);
-    ctx.setLineDash([10 * px, 6 * px]);
-    roundRect(ctx, ring, Math.min(ring.h / 2, 48));
-    ctx.stroke();
-    ctx.setLineDash([]);
-    const size = headSize((TEXT + 2) * p.scale, input.transform.k);
-    ctx.font = `700 ${size}px ${p.font}`;
-    const text = input.t('mapDeadlock');
-    const w = ctx.measureText(text).width + size;
-    const label = { x: ring.x + ring.w / 2 - w / 2, y: ring.y - size * 1.5 - 4, w, h: size * 1.5 };
-    roundRect(ctx, label, label.h / 2);
+    const rects = d.processes.map((pid) => input.layout.processAt.get(pid)).filter((r): r is Rect => !!r);
+    const first = rects[0] ?? (d.objects[0] ? input.layout.objectAt.get(d.objects[0]) : undefined);
+    if (!first) continue;
+    ctx.font = `700 ${SMALL * p.scale}px ${p.font}`;
     ctx.fillStyle = p.eof;
-    ctx.fill();
-    ctx.fillStyle = p.background;
-    ctx.textAlign = 'center';
-    ctx.fillText(text, ring.x + ring.w / 2, label.y + label.h / 2 + size / 3);
+    ctx.textAlign = 'left';
+    ctx.fillText(diagnosisName(d.kind, input.t), first.x, first.y - 6);
   }
-}
-
-/** The loop around rectangles: their bounding box, padded past the selection and diagnosis outlines. */
-export function deadlockRing(rects: Rect[]): Rect {
-  const pad = 14;
-  const x0 = Math.min(...rects.map((r) => r.x)) - pad;
-  const y0 = Math.min(...rects.map((r) => r.y)) - pad;
-  const x1 = Math.max(...rects.map((r) => r.x + r.w)) + pad;
-  const y1 = Math.max(...rects.map((r) => r.y + r.h)) + pad;
-  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }

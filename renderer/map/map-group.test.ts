@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../i18n/strings';
-import { FAN_MIN, fanKey, groupFrame } from './map-group';
-import { fanLines } from './map-labels';
+import type { Frame } from '../../native-bridge/model/frame-types';
+import machine from '../fixtures/real-snapshot-all.json';
+import { FAN_MIN, fanKey, groupFrame, KERNEL_THREADS, KTHREADD_PID, WHOLE_MACHINE_FAN_MIN } from './map-group';
+import { fanHoldings, fanLines } from './map-labels';
 import { pipelinesFrame, poolFrame, withPair } from './testing/pool-frame';
 
 const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) => translate('en', key, values);
@@ -62,5 +64,46 @@ describe('groupFrame', () => {
     expect(sleep.counts.blocked.sleep).toBe(200);
     expect([...cat.linkedFrom]).toEqual([[fanKey(300, 'sleep'), 200]]);
     expect(sleep.objectKinds).toEqual({});
+  });
+});
+
+describe('groupFrame on the whole machine', () => {
+  /* `ipcscope snapshot --all --json --peek 0 --no-maps` of this machine: kthreadd's 60 kernel threads, init's 3 `memfd:sealed-91` */
+  const frame = machine as unknown as Pick<Frame, 'processes' | 'objects'>;
+  const kernelThreads = frame.processes.filter((p) => p.ppid === KTHREADD_PID);
+
+  it('folds the kernel threads (children of kthreadd, whatever their names) into one fan, counted from the frame', () => {
+    expect(new Set(kernelThreads.map((p) => p.comm)).size).toBeGreaterThan(1);
+    const groups = groupFrame(frame, new Set(), new Set(), WHOLE_MACHINE_FAN_MIN);
+    const fan = groups.units.find((u) => u.key === fanKey(KTHREADD_PID, KERNEL_THREADS));
+    if (fan?.kind !== 'fan') throw new Error('expected a fan of kernel threads');
+    expect(fan.members.map((p) => p.pid)).toEqual(kernelThreads.map((p) => p.pid).sort((a, b) => a - b));
+    const { total, blockedTotal, running, other } = fan.counts;
+    expect(total).toBe(kernelThreads.length);
+    expect(blockedTotal + running + other).toBe(total);
+    expect(fanLines(fan, t).head).toBe(`${kernelThreads.length} kernel threads (children of kthreadd)`);
+    expect(translate('zh-Hans', 'mapFanKernelThreads', { count: 60 })).toBe('60 个内核线程（kthreadd 的子进程）');
+    expect(translate('zh-Hant', 'mapFanKernelThreads', { count: 60 })).toBe('60 個核心執行緒（kthreadd 的子行程）');
+  });
+
+  it('folds 3 or more siblings with one command into a fan, with or without pipes of their own; a PID scope keeps FAN_MIN', () => {
+    const trios = new Map<string, number>();
+    for (const p of frame.processes) if (p.ppid !== KTHREADD_PID) trios.set(fanKey(p.ppid, p.comm), (trios.get(fanKey(p.ppid, p.comm)) ?? 0) + 1);
+    const repeated = [...trios].filter(([, n]) => n >= WHOLE_MACHINE_FAN_MIN && n < FAN_MIN).map(([key]) => key);
+    expect(repeated.length).toBeGreaterThan(0);
+    const all = groupFrame(frame, new Set(), new Set(), WHOLE_MACHINE_FAN_MIN);
+    for (const key of repeated) expect(all.units.find((u) => u.key === key)?.kind).toBe('fan');
+    // fewer units than processes by everything folded, and nothing lost
+    const members = all.units.reduce((n, u) => n + (u.kind === 'fan' ? u.members.length : 1), 0);
+    expect(members).toBe(frame.processes.length);
+    expect(all.units.length).toBeLessThan(frame.processes.length - kernelThreads.length + 2);
+    // their write ends are on pipes shared with processes outside the fan (the sandbox's harness): not a sibling's trap
+    for (const key of repeated) {
+      const fan = all.units.find((u) => u.key === key);
+      if (fan?.kind !== 'fan') throw new Error('expected a fan');
+      expect(fanHoldings(fan, t)?.trap ?? false).toBe(false);
+    }
+    const scoped = groupFrame(frame, new Set());
+    for (const key of repeated) expect(scoped.units.some((u) => u.key === key)).toBe(false);
   });
 });

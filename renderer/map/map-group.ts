@@ -11,6 +11,19 @@ import type { BlockedOp, IpcObject, ObjectKind, ProcessInfo } from '../../native
 
 /** Siblings with one command become a fan from this many up. */
 export const FAN_MIN = 8;
+/**
+ * On the whole machine, from this many up: there most siblings hold no pipe of
+ * their own (three `memfd:sealed` of init, a daemon's workers), and the map is
+ * only readable when what repeats is folded.
+ */
+export const WHOLE_MACHINE_FAN_MIN = 3;
+/** kthreadd: every kernel thread is its child. */
+export const KTHREADD_PID = 2;
+/**
+ * The "command" of the fan of kernel threads (kworker/0:1, ksoftirqd/0, ...
+ * differ by name): 16 characters, so no real comm (15 at most) is the same.
+ */
+export const KERNEL_THREADS = '[kernel threads]';
 
 export type UnitKey = string;
 
@@ -66,7 +79,7 @@ export interface FanUnit {
  * ends worker k holds k-1 of them; with O_CLOEXEC none.
  */
 export interface WriteEnds {
-  /** Write ends of pipes other than the member's own, over all members. */
+  /** Write ends of siblings' pipes (other members' own), over all members. */
   total: number;
   /** The most one member holds. */
   max: number;
@@ -81,6 +94,9 @@ function writesPipe(kind: string, access: string): boolean {
 
 export function countWriteEnds(members: ProcessInfo[], memberObjects: Map<number, IpcObject[]>): WriteEnds {
   const ends: WriteEnds = { total: 0, max: 0, onlyOwnReadEnd: 0 };
+  // a sibling's pipe is one the fan holds as a member's own: a pipe shared with processes outside (init's stdout,
+  // a daemon's log pipe, kept by every child on the whole machine) is nobody's trap
+  const siblings = new Set([...memberObjects.values()].flatMap((list) => list.map((o) => o.id)));
   for (const m of members) {
     const own = new Set((memberObjects.get(m.pid) ?? []).map((o) => o.id));
     let writes = 0;
@@ -90,7 +106,7 @@ export function countWriteEnds(members: ProcessInfo[], memberObjects: Map<number
       const kind = fd.object.slice(0, fd.object.indexOf(':'));
       if (kind !== 'pipe') continue;
       pipeFds += 1;
-      if (writesPipe(kind, fd.access) && !own.has(fd.object)) writes += 1;
+      if (writesPipe(kind, fd.access) && !own.has(fd.object) && siblings.has(fd.object)) writes += 1;
       else if (fd.access === 'r' && own.has(fd.object)) ownRead += 1;
     }
     for (const c of m.fdsOmitted ?? []) {
@@ -165,24 +181,32 @@ function countMembers(members: ProcessInfo[], queuedHolders: Set<number>): FanCo
 }
 
 /**
- * Groups a frame's processes into units. `expanded` holds fan keys the user
+ * Groups a frame's processes into units (`fanMin`: siblings with one command
+ * fold from this many; kernel threads, children of kthreadd, fold together). `expanded` holds fan keys the user
  * opened. `knownFans` (fans seen before) keep being fans down to 2 members, so
  * a pool shrinking past FAN_MIN does not burst into single nodes and back.
  */
-export function groupFrame(frame: Pick<Frame, 'processes' | 'objects'>, expanded: ReadonlySet<UnitKey>, knownFans: ReadonlySet<UnitKey> = new Set()): MapGroups {
+export function groupFrame(
+  frame: Pick<Frame, 'processes' | 'objects'>,
+  expanded: ReadonlySet<UnitKey>,
+  knownFans: ReadonlySet<UnitKey> = new Set(),
+  fanMin: number = FAN_MIN,
+): MapGroups {
   const pids = new Set(frame.processes.map((p) => p.pid));
+  // kernel threads fold into one fan whatever their names, when PID 2 is kthreadd (not some process of a PID namespace)
+  const kthreadd = frame.processes.some((p) => p.pid === KTHREADD_PID && p.comm === 'kthreadd');
   const siblings = new Map<UnitKey, ProcessInfo[]>();
   for (const p of frame.processes) {
     // Roots (parent not observed) are never folded: each is a starting point of its own.
     if (!pids.has(p.ppid)) continue;
-    const key = fanKey(p.ppid, p.comm);
+    const key = fanKey(p.ppid, kthreadd && p.ppid === KTHREADD_PID ? KERNEL_THREADS : p.comm);
     const list = siblings.get(key);
     if (list) list.push(p);
     else siblings.set(key, [p]);
   }
   const fans = new Map<UnitKey, ProcessInfo[]>();
   for (const [key, list] of siblings) {
-    if (list.length >= FAN_MIN || (knownFans.has(key) && list.length >= 2)) fans.set(key, list.sort((a, b) => a.pid - b.pid));
+    if (list.length >= fanMin || (knownFans.has(key) && list.length >= 2)) fans.set(key, list.sort((a, b) => a.pid - b.pid));
   }
   const unitOf = new Map<number, UnitKey>();
   for (const [key, list] of fans) for (const p of list) unitOf.set(p.pid, key);
@@ -247,7 +271,7 @@ export function groupFrame(frame: Pick<Frame, 'processes' | 'objects'>, expanded
       kind: 'fan',
       key,
       ppid: members[0]!.ppid,
-      comm: members[0]!.comm,
+      comm: key === fanKey(KTHREADD_PID, KERNEL_THREADS) ? KERNEL_THREADS : members[0]!.comm,
       members,
       memberObjects,
       objectKinds,

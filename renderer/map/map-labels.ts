@@ -2,7 +2,7 @@ import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
 import type { IpcObject, ObjectKind, ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import { blockedCall, objectLabel } from '../format/kernel-words';
 import type { StringKey, Translate } from '../i18n/strings';
-import type { FanUnit } from './map-group';
+import { KERNEL_THREADS, type FanUnit } from './map-group';
 
 /** Words the map writes on the canvas and in its tooltip, from the frame's values. */
 
@@ -15,7 +15,8 @@ export function fanLines(fan: FanUnit, t: Translate): { head: string; counts: st
   if (counts.running) parts.push(t('mapFanRunning', { count: counts.running }));
   if (counts.other) parts.push(t('mapFanOther', { count: counts.other }));
   if (counts.holdingQueued) parts.push(t(counts.holdingQueuedCut ? 'wireFanQueuedAtLeast' : 'mapFanQueued', { count: counts.holdingQueued }));
-  return { head: t('mapFanHead', { count: counts.total, comm: fan.comm }), counts: parts.join(', ') };
+  const head = fan.comm === KERNEL_THREADS ? t('mapFanKernelThreads', { count: counts.total }) : t('mapFanHead', { count: counts.total, comm: fan.comm });
+  return { head, counts: parts.join(', ') };
 }
 
 /**

@@ -15,10 +15,13 @@ export type MapReason = { why: 'processes' | 'objects'; n: number } | { why: 'sm
 export const PICTURE_TEXT = 13;
 /**
  * ...and the least it may be on screen before an observation goes to the map
- * (CSS px). A pipeline's two pipes at 1280x720 fill the stage's width at
- * ~10 px; four stacked socket glyphs there shrink it to ~6 px.
+ * (CSS px). Measured in Chromium at 1280x720 (e2e/picture-fit.e2e.ts): two
+ * processes in a deadlock over three pipes draw it at 7.7 px, their names,
+ * byte counts and fd labels at 8-13 px, and a user's review found that picture
+ * readable (9.5 sent it to the map); five stacked objects with socket pairs
+ * shrink it to 4.7 px, where nothing reads.
  */
-export const MIN_PICTURE_TEXT_PX = 9.5;
+export const MIN_PICTURE_TEXT_PX = 7.5;
 
 /** Where an observation's picture would be drawn: the stage's size, the type scale, "show all". */
 export interface StageFit {
@@ -47,6 +50,15 @@ export function pictureTextPx(frame: Frame, fit: StageFit): number {
 }
 
 /**
+ * The objects the map draws and its summary counts: each socket of a pair,
+ * each end of a connection on its own. The reason line says this count too,
+ * under the summary (the picture's own count folds pairs: 5 beside 7).
+ */
+export function mapObjectCount(frame: Frame): number {
+  return frame.objects.length;
+}
+
+/**
  * Whether a frame is drawn on the map rather than the picture, and why: more
  * processes than the picture draws (12); an observation with more objects
  * than it draws (6, counted as it draws them: each pair or connection once,
@@ -64,11 +76,11 @@ export function mapReason(frame: Frame | null, fit: StageFit | null = null): Map
     if ('all' in frame.observing) return { why: 'all' };
     // folding only ever removes objects: a frame within the limit needs no count
     const n = frame.objects.length > MAX_OBJECTS ? pictureObjectCount(frame) : 0;
-    if (n > MAX_OBJECTS) return { why: 'objects', n };
+    if (n > MAX_OBJECTS) return { why: 'objects', n: mapObjectCount(frame) };
     // Within the limits, the picture may still be too tall for the stage: its text shrinks with it.
     if (!fit || fit.box.width <= 0 || fit.box.height <= 0 || frame.objects.length < 2) return null;
     const px = pictureTextPx(frame, fit);
-    return px < MIN_PICTURE_TEXT_PX ? { why: 'small-text', n: pictureObjectCount(frame), px: Math.round(px) } : null;
+    return px < MIN_PICTURE_TEXT_PX ? { why: 'small-text', n: mapObjectCount(frame), px: Math.round(px) } : null;
   }
   const lesson = frame.lesson;
   if (!lesson) return null;

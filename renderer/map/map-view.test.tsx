@@ -5,6 +5,8 @@ import { renderApp } from '../fixtures/render-app';
 import { freshRenderer } from '../fixtures/test-setup';
 import { useAppStore } from '../store/app-store';
 import { pipeMoments } from '../fixtures/pipe-lesson-frames';
+import observed from '../fixtures/real-frames-observe.json';
+import type { Frame } from '../../native-bridge/model/frame-types';
 import { selectShowsMap } from './map-selectors';
 import { poolFrame, withPair } from './testing/pool-frame';
 
@@ -89,5 +91,20 @@ describe('selectShowsMap', () => {
     const big = { ...lessonFrame, lesson: { ...lessonFrame.lesson!, roles: Object.fromEntries([...Array(13).keys()].map((i) => [`w${i}`, 2000 + i])) } };
     useAppStore.setState({ frame: big, stageView: 'auto' });
     expect(selectShowsMap(useAppStore.getState())).toBe(true);
+  });
+});
+
+describe('the map chosen for small text', () => {
+  it('gives one object count: the reason line says the summary\'s (each socket of a pair on its own)', async () => {
+    /* real python3 processes observed: 2 pipes, a socket pair and a listener with 2 queued clients (fixtures/real-frames-observe.json) */
+    const sockets = (observed as unknown as Record<string, Frame>).sockets!;
+    const { emit } = await renderApp(clock);
+    act(() => useAppStore.getState().setStageBox({ width: 846, height: 610 }));
+    emit(sockets);
+    const reason = screen.getByTestId('map-reason');
+    expect(reason.dataset.why).toBe('small-text');
+    const said = /^(\d+) objects/.exec(reason.textContent ?? '')?.[1];
+    expect(said).toBe(`${sockets.objects.length}`);
+    await waitFor(() => expect(/· (\d+) objects ·/.exec(screen.getByTestId('map-summary').textContent ?? '')?.[1]).toBe(said));
   });
 });

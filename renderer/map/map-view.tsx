@@ -11,8 +11,10 @@ import { MapController } from './map-controller';
 import type { MapLayout, MapTarget, Point } from './map-geometry';
 import type { MapGroups } from './map-group';
 import { fanSummary, kindName } from './map-labels';
+import { mapFrame, plumbingLeftOut } from './map-lesson-frame';
 import { MapReasonNote } from './map-reason';
 import { searchProcesses } from './map-search';
+import { mapObjectCount } from './map-selectors';
 import { MapTooltip } from './map-tooltip';
 import './map.css';
 
@@ -32,7 +34,7 @@ export interface MapModel {
 function modelSignature({ groups, frame }: MapModel): string {
   const fans = groups.units.map((u) => (u.kind === 'fan' ? `${u.key}/${u.expanded}/${JSON.stringify(u.counts)}/${JSON.stringify(u.objectKinds)}` : '')).join('|');
   const kinds = [...new Set(frame.objects.map((o) => o.kind))].sort().join(',');
-  return `${frame.processes.length}/${frame.objects.length}/${kinds}/${fans}`;
+  return `${frame.processes.length}/${frame.objects.length}/${plumbingLeftOut(frame)}/${kinds}/${fans}`;
 }
 
 export function SystemMap() {
@@ -79,12 +81,12 @@ export function SystemMap() {
       onSelect: (id) => useAppStore.getState().select(id),
     });
     controllerRef.current = controller;
-    controller.setFrame(useAppStore.getState().frame);
+    controller.setFrame(mapFrame(useAppStore.getState().frame));
     // Observing (no lesson): the side column's useful tab is the inspector.
     if (!useAppStore.getState().frame?.lesson) useAppStore.getState().setSideTab('details');
     // Frames reach the canvas outside React: the store only marks the controller dirty.
     const off = useAppStore.subscribe((state, previous) => {
-      if (state.frame !== previous.frame) controller.setFrame(state.frame);
+      if (state.frame !== previous.frame) controller.setFrame(mapFrame(state.frame));
     });
     // Traffic between frames likewise: summed here, drawn by the controller.
     const samples = useObserveStore.getState().traffic;
@@ -166,8 +168,13 @@ export function SystemMap() {
           {!model
             ? t('mapEmpty')
             : hiddenKinds.size
-              ? t('mapSummaryHidden', { processes: model.frame.processes.length, objects: shownObjects, hidden: model.frame.objects.length - shownObjects, fans: fans.length })
-              : t('mapSummary', { processes: model.frame.processes.length, objects: model.frame.objects.length, fans: fans.length })}
+              ? t('mapSummaryHidden', { processes: model.frame.processes.length, objects: shownObjects, hidden: mapObjectCount(model.frame) - shownObjects, fans: fans.length })
+              : t('mapSummary', { processes: model.frame.processes.length, objects: mapObjectCount(model.frame), fans: fans.length })}
+          {model && plumbingLeftOut(model.frame) > 0 && (
+            <span data-testid="map-plumbing" title={t('mapPlumbingTitle')}>
+              {t('mapPlumbing', { n: plumbingLeftOut(model.frame) })}
+            </span>
+          )}
         </span>
       </div>
       {listOpen && query.trim() !== '' && (

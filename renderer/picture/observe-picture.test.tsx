@@ -5,7 +5,7 @@ import type { IpcObject } from '../../native-bridge/model/snapshot-types';
 import captured from '../fixtures/real-frames-observe.json';
 import { frameFeed } from '../fixtures/frame-feed';
 import { MapReasonNote } from '../map/map-reason';
-import { MIN_PICTURE_TEXT_PX, mapReason, pictureTextPx, selectShowsMap } from '../map/map-selectors';
+import { MIN_PICTURE_TEXT_PX, mapObjectCount, mapReason, pictureTextPx, selectShowsMap } from '../map/map-selectors';
 import shmSnapshot from '../fixtures/real-snapshot-shm.json';
 import sockpair from '../fixtures/real-frames-sockpair.json';
 import { useAppStore } from '../store/app-store';
@@ -84,8 +84,9 @@ describe('an observation drawn on the picture, on frames of real processes', () 
 describe('an observation with more objects than the picture draws legibly', () => {
   it('goes to the map by itself and says why; the small ones stay on the picture', () => {
     const many = frames.manyPipes;
-    const n = pictureObjectCount(many);
-    expect(n).toBeGreaterThan(MAX_OBJECTS);
+    expect(pictureObjectCount(many)).toBeGreaterThan(MAX_OBJECTS);
+    /* the count the map's summary gives too (map-view.test.tsx) */
+    const n = mapObjectCount(many);
     expect(mapReason(many)).toEqual({ why: 'objects', n });
     expect(mapReason(frames.sockets)).toBeNull();
     expect(mapReason(frames.fullPipe)).toBeNull();
@@ -113,8 +114,8 @@ describe('an observation whose picture would be too small to read at the stage',
     const fit = { box: STAGE_1280, scale: 1, showAll: false };
     const px = pictureTextPx(sockets, fit);
     expect(px).toBeLessThan(MIN_PICTURE_TEXT_PX);
-    const n = pictureObjectCount(sockets);
-    expect(n).toBeLessThanOrEqual(MAX_OBJECTS);
+    expect(pictureObjectCount(sockets)).toBeLessThanOrEqual(MAX_OBJECTS);
+    const n = mapObjectCount(sockets);
     expect(mapReason(sockets, fit)).toEqual({ why: 'small-text', n, px: Math.round(px) });
     /* not measured yet (jsdom, the first render): the object count alone decides */
     expect(mapReason(sockets, null)).toBeNull();
