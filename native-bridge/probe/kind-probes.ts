@@ -1,7 +1,7 @@
 /**
  * The kind probes a snapshot runs, in order. Adding a kind is one line here.
  */
-import { fileLockProbe } from './kinds/files/file-locks';
+import { createFileLockProbe } from './kinds/files/file-locks';
 import { createInetSocketProbe } from './kinds/sockets/inet-sockets';
 import { createMappedFileProbe } from './kinds/files/mapped-files';
 import type { PidfdTable } from './process/pidfd';
@@ -29,7 +29,7 @@ export function createKindProbes(pidfds: PidfdTable): ClosableKindProbe[] {
     sysvSemProbe,
     createPosixShmProbe(borrow),
     createMqueueProbe(borrow),
-    fileLockProbe,
+    createFileLockProbe(),
     createMappedFileProbe(),
   ];
 }

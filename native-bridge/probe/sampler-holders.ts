@@ -50,7 +50,7 @@ export class HoldersIndexCache {
     if (!index || !sameDescriptorLists(index.fdLists, processes)) {
       const holdersByTarget = indexHolders(processes);
       const fdLists: ScannedFd[][] = [];
-      for (const proc of processes.values()) fdLists.push(proc.fds);
+      for (const proc of processes.values()) if (proc.fds.length > 0) fdLists.push(proc.fds);
       index = { fdLists, held: new Set(holdersByTarget.keys()), extra: null, holdersByTarget };
       built = true;
     }
@@ -110,12 +110,20 @@ function mergeOtherHolders(holdersByTarget: Map<string, HolderRef[]>, extra: Rea
   }
 }
 
-/** True when `fdLists` are, in order and by identity, the descriptor lists of `processes`. */
+/**
+ * Whether the processes holding descriptors are those of `fdLists`, each with
+ * the very same list. A process with none (a kernel thread; on the whole
+ * machine, any process holding nothing that can be IPC) changes no holder:
+ * kworkers come and go at most ticks of a whole-machine watch, and counting
+ * them rebuilt the index, and re-read every kernel-wide source, at each one.
+ */
 function sameDescriptorLists(fdLists: ScannedFd[][], processes: Map<number, ScannedProcessWithExtras>): boolean {
-  if (fdLists.length !== processes.size) return false;
   let i = 0;
-  for (const proc of processes.values()) if (fdLists[i++] !== proc.fds) return false;
-  return true;
+  for (const proc of processes.values()) {
+    if (proc.fds.length === 0) continue;
+    if (fdLists[i++] !== proc.fds) return false;
+  }
+  return i === fdLists.length;
 }
 
 /** Descriptor target -> holders, for targets that can be IPC objects. */
