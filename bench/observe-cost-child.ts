@@ -15,7 +15,7 @@ import { diagnose } from '../native-bridge/diagnose/index';
 import { markInheritedCloexec } from '../native-bridge/libc/fd-hygiene';
 import type { Snapshot } from '../native-bridge/model/snapshot-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS, type SamplerOptions } from '../native-bridge/probe/index';
-import { median, quantile, sleepMs } from './timing';
+import { median, quantile, sleepMs, tickFor } from './timing';
 
 export const OBSERVE_HZ = 10;
 
@@ -71,27 +71,11 @@ function objectsWaited(frame: Snapshot): { waited: number; maxAge: number } {
   return { waited, maxAge };
 }
 
-async function tickFor(seconds: number, tick: () => void): Promise<number> {
-  const started = performance.now();
-  let ticks = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      tick();
-      ticks++;
-      if (performance.now() - started >= seconds * 1000) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 1000 / OBSERVE_HZ);
-  });
-  return ticks;
-}
-
 async function measure(warmSeconds: number, seconds: number): Promise<ObserveChildReport> {
   const sampler = new Sampler(OBSERVE_OPTIONS);
   try {
     let last: Snapshot | null = null;
-    await tickFor(warmSeconds, () => (last = sampler.sample({ all: true })));
+    await tickFor(OBSERVE_HZ, warmSeconds, () => (last = sampler.sample({ all: true })));
     // what the warm-up left behind is collected before the window, not in it
     setFlagsFromString('--expose-gc');
     (runInNewContext('gc') as () => void)();
@@ -100,7 +84,7 @@ async function measure(warmSeconds: number, seconds: number): Promise<ObserveChi
     const frames: Snapshot[] = [];
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const ticks = await tickFor(seconds, () => {
+    const ticks = await tickFor(OBSERVE_HZ, seconds, () => {
       const t = performance.now();
       last = sampler.sample({ all: true });
       durations.push(performance.now() - t);

@@ -11,6 +11,7 @@
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type * as ProbeModule from '../native-bridge/probe/index';
+import { tickFor } from './timing';
 
 export interface TickMeasure {
   checkout: string;
@@ -27,22 +28,6 @@ export interface TickMeasure {
 
 const HZ = 10;
 
-async function tickFor(seconds: number, tick: () => void): Promise<number> {
-  const started = performance.now();
-  let ticks = 0;
-  await new Promise<void>((done) => {
-    const timer = setInterval(() => {
-      tick();
-      ticks++;
-      if (performance.now() - started >= seconds * 1000) {
-        clearInterval(timer);
-        done();
-      }
-    }, 1000 / HZ);
-  });
-  return ticks;
-}
-
 async function measure(checkout: string, seconds: number): Promise<TickMeasure> {
   const bridge = resolve(checkout, 'native-bridge');
   const hygiene = (await import(`${bridge}/libc/fd-hygiene.ts`)) as { markInheritedCloexec(): void };
@@ -51,10 +36,10 @@ async function measure(checkout: string, seconds: number): Promise<TickMeasure> 
   const sampler = new probe.Sampler({ ...probe.WATCH_SAMPLER_OPTIONS, peekBytes: 0, readIo: true, diagnose: true });
   try {
     let processes = 0;
-    await tickFor(3, () => void sampler.sample({ all: true }));
+    await tickFor(HZ, 3, () => void sampler.sample({ all: true }));
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const ticks = await tickFor(seconds, () => (processes = sampler.sample({ all: true }).processes.length));
+    const ticks = await tickFor(HZ, seconds, () => (processes = sampler.sample({ all: true }).processes.length));
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const cpuMs = (cpu.user + cpu.system) / 1000;

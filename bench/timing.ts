@@ -66,3 +66,20 @@ export function pad(text: string, width: number): string {
 export function sleepMs(duration: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, duration));
 }
+
+/** Calls `tick` every 1000/`hz` ms for `seconds` of wall time; resolves with how many ticks ran. */
+export async function tickFor(hz: number, seconds: number, tick: () => void): Promise<number> {
+  const started = performance.now();
+  let ticks = 0;
+  await new Promise<void>((done) => {
+    const timer = setInterval(() => {
+      tick();
+      ticks++;
+      if (performance.now() - started >= seconds * 1000) {
+        clearInterval(timer);
+        done();
+      }
+    }, 1000 / hz);
+  });
+  return ticks;
+}
