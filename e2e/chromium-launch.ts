@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
+import { PythonSituation } from '../native-bridge/diagnose/testing/python-situation';
+import { startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
 
 /**
  * How the end-to-end tests start Debian's Chromium: headless, and with the
@@ -78,6 +80,45 @@ export async function launchPersistentChromium(prefix: string, options: Persiste
     };
   } catch (error) {
     rmSync(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A python3 situation served by `ipcscope web --pid ROOT --tree`, a Chromium to look at it, and the one call that ends all three. */
+export interface ObservedSituation {
+  situation: PythonSituation;
+  web: IpcscopeWeb;
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * The setup the diagnosis e2e files share: runs `source` (PythonSituation),
+ * waits until its process `ready` has said its numbers (the last to start, so
+ * the tree is whole before it is observed), observes the tree with
+ * `ipcscope web --pid ROOT --tree`, and launches Chromium with a fresh
+ * profile. close() closes Chromium, stops the server, kills the situation;
+ * a setup that fails part way ends what it had started.
+ */
+export async function observeSituationInChromium(source: string, ready: string, prefix: string, options: PersistentChromiumOptions = {}): Promise<ObservedSituation> {
+  const situation = new PythonSituation(source);
+  let web: IpcscopeWeb | null = null;
+  let launched: PersistentChromium | null = null;
+  const close = async (): Promise<void> => {
+    try {
+      await launched?.close();
+      await web?.stop();
+    } finally {
+      await situation.kill();
+    }
+  };
+  try {
+    await situation.numbers(ready);
+    web = await startIpcscopeWeb(['--pid', `${situation.pid}`, '--tree']);
+    launched = await launchPersistentChromium(prefix, options);
+    return { situation, web, context: launched.context, close };
+  } catch (error) {
+    await close();
     throw error;
   }
 }
