@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { PythonSituation } from '../native-bridge/diagnose/testing/python-situation';
 import { startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
 
@@ -84,6 +84,62 @@ export async function launchPersistentChromium(prefix: string, options: Persiste
   }
 }
 
+/** An `ipcscope web` server, a Chromium with a fresh profile to look at it, and the one call that ends both. */
+export interface ServedInChromium {
+  web: IpcscopeWeb;
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * The setup most e2e files share: `ipcscope web` with `webArgs`, then
+ * launchPersistentChromium(prefix, options). close() closes Chromium, then
+ * stops the server; a launch that fails stops the server it had started.
+ */
+export async function serveInChromium(webArgs: string[], prefix: string, options: PersistentChromiumOptions = {}): Promise<ServedInChromium> {
+  const web = await startIpcscopeWeb(webArgs);
+  try {
+    const launched = await launchPersistentChromium(prefix, options);
+    const close = async (): Promise<void> => {
+      try {
+        await launched.close();
+      } finally {
+        await web.stop();
+      }
+    };
+    return { web, context: launched.context, close };
+  } catch (error) {
+    await web.stop();
+    throw error;
+  }
+}
+
+/** Like ServedInChromium, with a plain (incognito) Chromium: for files that open pages with their own viewport and theme. */
+export interface ServedInBrowser {
+  web: IpcscopeWeb;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** `ipcscope web` with `webArgs` and a plain Chromium; close() closes the browser, then stops the server. */
+export async function serveInBrowser(webArgs: string[] = []): Promise<ServedInBrowser> {
+  const web = await startIpcscopeWeb(webArgs);
+  try {
+    const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+    const close = async (): Promise<void> => {
+      try {
+        await browser.close();
+      } finally {
+        await web.stop();
+      }
+    };
+    return { web, browser, close };
+  } catch (error) {
+    await web.stop();
+    throw error;
+  }
+}
+
 /** A python3 situation served by `ipcscope web --pid ROOT --tree`, a Chromium to look at it, and the one call that ends all three. */
 export interface ObservedSituation {
   situation: PythonSituation;
@@ -102,23 +158,19 @@ export interface ObservedSituation {
  */
 export async function observeSituationInChromium(source: string, ready: string, prefix: string, options: PersistentChromiumOptions = {}): Promise<ObservedSituation> {
   const situation = new PythonSituation(source);
-  let web: IpcscopeWeb | null = null;
-  let launched: PersistentChromium | null = null;
-  const close = async (): Promise<void> => {
-    try {
-      await launched?.close();
-      await web?.stop();
-    } finally {
-      await situation.kill();
-    }
-  };
   try {
     await situation.numbers(ready);
-    web = await startIpcscopeWeb(['--pid', `${situation.pid}`, '--tree']);
-    launched = await launchPersistentChromium(prefix, options);
-    return { situation, web, context: launched.context, close };
+    const served = await serveInChromium(['--pid', `${situation.pid}`, '--tree'], prefix, options);
+    const close = async (): Promise<void> => {
+      try {
+        await served.close();
+      } finally {
+        await situation.kill();
+      }
+    };
+    return { situation, web: served.web, context: served.context, close };
   } catch (error) {
-    await close();
+    await situation.kill();
     throw error;
   }
 }
