@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveInBrowser, type ServedInBrowser } from './chromium-launch';
 import { PROJECT_ROOT } from './ipcscope-web-process';
 import { answerWith, clickStep, lessonFinished, questionWaiting, showSteps, startFromChooser, waitVerdict } from './lesson-driver';
-import { pidsOnPage, stepUntil } from './page-driver';
+import { openAtProjector, pidsOnPage, stepUntil } from './page-driver';
 import { killIfStillSame, procStartTime } from './proc-facts';
 import { sideTabsCut } from './side-tabs-reach';
 
@@ -66,11 +66,8 @@ function measure(page: Page) {
 describe('lecture mode at 1280x720 with a verdict open', () => {
   it('no lesson title runs under the toggle, whatever its length and parameters', async () => {
     if (!served) throw new Error('setup failed');
-    const { web, browser } = served;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const page = await openAtProjector(served.browser, served.web.url);
     try {
-      await page.goto(web.url);
-      await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 15_000 });
       await page.getByTestId('language').selectOption('en');
       await page.locator('[data-testid^="lesson-card-"]').first().waitFor({ timeout: 15_000 });
       const ids = (await page.locator('[data-testid^="lesson-card-"]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-testid') ?? ''))).map((id) =>
@@ -99,11 +96,8 @@ describe('lecture mode at 1280x720 with a verdict open', () => {
 
   it('keeps the lesson title clear of the toggle and every side tab whole, in both themes', async () => {
     if (!served) throw new Error('setup failed');
-    const { web, browser } = served;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const page = await openAtProjector(served.browser, served.web.url);
     try {
-      await page.goto(web.url);
-      await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 15_000 });
       await page.getByTestId('language').selectOption('en');
       await startFromChooser(page, LESSON);
       await page.getByTestId('lecture').click();

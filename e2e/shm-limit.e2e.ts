@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveInBrowser, type ServedInBrowser } from './chromium-launch';
 import { PROJECT_ROOT } from './ipcscope-web-process';
 import { clickStep, showSteps } from './lesson-driver';
-import { pidsOnPage } from './page-driver';
+import { openAtProjector, pidsOnPage } from './page-driver';
 import { exists, killIfStillSame, procStartTime } from './proc-facts';
 
 /*
@@ -34,10 +34,7 @@ const shmRows = (): number => readFileSync('/proc/sysvipc/shm', 'utf8').trim().s
 describe('a kernel limit hit in a lesson', () => {
   it('shm-server-client with size 0: the page names SHMMIN and its value, nothing is made, nothing is left', async () => {
     if (!served) throw new Error('setup failed');
-    const { web, browser } = served;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(web.url);
-    await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 15_000 });
+    const page = await openAtProjector(served.browser, served.web.url);
     if ((await page.getByTestId('lesson-chooser').count()) === 0) await page.getByTestId('btn-lessons').click();
     await page.getByTestId('param-shm-server-client-size').fill('0');
     const before = shmRows();
