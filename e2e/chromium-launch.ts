@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { PythonSituation } from '../native-bridge/diagnose/testing/python-situation';
+import { startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
 
 /**
  * How the end-to-end tests start Debian's Chromium: headless, and with the
@@ -78,6 +80,97 @@ export async function launchPersistentChromium(prefix: string, options: Persiste
     };
   } catch (error) {
     rmSync(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** An `ipcscope web` server, a Chromium with a fresh profile to look at it, and the one call that ends both. */
+export interface ServedInChromium {
+  web: IpcscopeWeb;
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * The setup most e2e files share: `ipcscope web` with `webArgs`, then
+ * launchPersistentChromium(prefix, options). close() closes Chromium, then
+ * stops the server; a launch that fails stops the server it had started.
+ */
+export async function serveInChromium(webArgs: string[], prefix: string, options: PersistentChromiumOptions = {}): Promise<ServedInChromium> {
+  const web = await startIpcscopeWeb(webArgs);
+  try {
+    const launched = await launchPersistentChromium(prefix, options);
+    const close = async (): Promise<void> => {
+      try {
+        await launched.close();
+      } finally {
+        await web.stop();
+      }
+    };
+    return { web, context: launched.context, close };
+  } catch (error) {
+    await web.stop();
+    throw error;
+  }
+}
+
+/** Like ServedInChromium, with a plain (incognito) Chromium: for files that open pages with their own viewport and theme. */
+export interface ServedInBrowser {
+  web: IpcscopeWeb;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** `ipcscope web` with `webArgs` and a plain Chromium; close() closes the browser, then stops the server. */
+export async function serveInBrowser(webArgs: string[] = []): Promise<ServedInBrowser> {
+  const web = await startIpcscopeWeb(webArgs);
+  try {
+    const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+    const close = async (): Promise<void> => {
+      try {
+        await browser.close();
+      } finally {
+        await web.stop();
+      }
+    };
+    return { web, browser, close };
+  } catch (error) {
+    await web.stop();
+    throw error;
+  }
+}
+
+/** A python3 situation served by `ipcscope web --pid ROOT --tree`, a Chromium to look at it, and the one call that ends all three. */
+export interface ObservedSituation {
+  situation: PythonSituation;
+  web: IpcscopeWeb;
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * The setup the diagnosis e2e files share: runs `source` (PythonSituation),
+ * waits until its process `ready` has said its numbers (the last to start, so
+ * the tree is whole before it is observed), observes the tree with
+ * `ipcscope web --pid ROOT --tree`, and launches Chromium with a fresh
+ * profile. close() closes Chromium, stops the server, kills the situation;
+ * a setup that fails part way ends what it had started.
+ */
+export async function observeSituationInChromium(source: string, ready: string, prefix: string, options: PersistentChromiumOptions = {}): Promise<ObservedSituation> {
+  const situation = new PythonSituation(source);
+  try {
+    await situation.numbers(ready);
+    const served = await serveInChromium(['--pid', `${situation.pid}`, '--tree'], prefix, options);
+    const close = async (): Promise<void> => {
+      try {
+        await served.close();
+      } finally {
+        await situation.kill();
+      }
+    };
+    return { situation, web: served.web, context: served.context, close };
+  } catch (error) {
+    await situation.kill();
     throw error;
   }
 }

@@ -1,13 +1,10 @@
 import { mkdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HIDDEN_WRITER_SITUATION } from '../native-bridge/diagnose/testing/hidden-ends-situation';
-import { PythonSituation, asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
-import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
-import type { IpcscopeWeb } from './ipcscope-web-process';
+import { asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
+import { observeSituationInChromium, type ObservedSituation } from './chromium-launch';
+import { PROJECT_ROOT } from './ipcscope-web-process';
 import { procWchan } from './proc-facts';
 
 /*
@@ -23,34 +20,28 @@ import { procWchan } from './proc-facts';
 const RESULTS = join(PROJECT_ROOT, 'test-results');
 const skip = python3MissingReason();
 
-let situation: PythonSituation | null = null;
-let web: IpcscopeWeb | null = null;
-let browser: Browser | null = null;
+let observed: ObservedSituation | null = null;
 
 beforeAll(async () => {
   if (skip !== null) return;
   mkdirSync(RESULTS, { recursive: true });
-  situation = new PythonSituation(HIDDEN_WRITER_SITUATION);
-  await situation.numbers('sender');
-  web = await startIpcscopeWeb(['--pid', `${situation.pid}`, '--tree']);
-  browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+  observed = await observeSituationInChromium(HIDDEN_WRITER_SITUATION, 'sender', 'ipcscope-e2e-hidden-');
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-  await situation?.kill();
+  await observed?.close();
 });
 
 describe.skipIf(skip !== null)('a reader waiting on a write end not shown, in the browser', () => {
   it('is listed in the three languages as the kernel shows it, and goes once read() returns 0', async () => {
-    if (!situation || !web || !browser) throw new Error('setup failed');
+    if (!observed) throw new Error('setup failed');
+    const { situation, web, context } = observed;
     const [reader, r] = await situation.numbers('reader');
     const [sender] = await situation.numbers('sender');
     await asleepIn(reader!, 'anon_pipe_read');
     const pipe = readlinkSync(`/proc/${reader}/fd/${r}`).replace(/^pipe:\[(\d+)\]$/, 'pipe $1');
 
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = context.pages()[0] ?? (await context.newPage());
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     await page.goto(web.url);

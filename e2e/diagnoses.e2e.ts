@@ -1,11 +1,9 @@
 import { mkdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PythonSituation, asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
-import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
-import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
-import type { IpcscopeWeb } from './ipcscope-web-process';
+import { asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
+import { observeSituationInChromium, type ObservedSituation } from './chromium-launch';
+import { PROJECT_ROOT } from './ipcscope-web-process';
 import { procSyscallArgs, procWchan } from './proc-facts';
 
 /*
@@ -40,30 +38,22 @@ say("a", os.getpid(), r1)
 os.read(r1, 1)
 `;
 
-let situation: PythonSituation | null = null;
-let web: IpcscopeWeb | null = null;
-let context: BrowserContext | null = null;
-let launched: PersistentChromium | null = null;
+let observed: ObservedSituation | null = null;
 
 beforeAll(async () => {
   if (skip !== null) return;
   mkdirSync(RESULTS, { recursive: true });
-  situation = new PythonSituation(SITUATION);
-  await situation.numbers('c');
-  web = await startIpcscopeWeb(['--pid', `${situation.pid}`, '--tree']);
-  launched = await launchPersistentChromium('ipcscope-e2e-chromium-');
-  context = launched.context;
+  observed = await observeSituationInChromium(SITUATION, 'c', 'ipcscope-e2e-chromium-');
 });
 
 afterAll(async () => {
-  await launched?.close();
-  await web?.stop();
-  await situation?.kill();
+  await observed?.close();
 });
 
 describe.skipIf(skip !== null)('diagnoses in the browser', () => {
   it('draws a real deadlock as a ring and lists it with the never-EOF reader, as the kernel shows them', async () => {
-    if (!situation || !web || !context) throw new Error('setup failed');
+    if (!observed) throw new Error('setup failed');
+    const { situation, web, context } = observed;
     const [a, r1] = await situation.numbers('a');
     const [b, r2] = await situation.numbers('b');
     const [c, cr, cw] = await situation.numbers('c');
@@ -111,7 +101,8 @@ describe.skipIf(skip !== null)('diagnoses in the browser', () => {
   });
 
   it('observed afresh, the Diagnoses tab says it is checking the deadlock, never that nothing is stuck', async () => {
-    if (!situation || !web || !context) throw new Error('setup failed');
+    if (!observed) throw new Error('setup failed');
+    const { situation, web, context } = observed;
     const [a] = await situation.numbers('a');
     const [b] = await situation.numbers('b');
     const page = context.pages()[0] ?? (await context.newPage());

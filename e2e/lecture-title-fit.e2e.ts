@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
-import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
+import { serveInBrowser, type ServedInBrowser } from './chromium-launch';
+import { PROJECT_ROOT } from './ipcscope-web-process';
 import { answerWith, clickStep, lessonFinished, questionWaiting, showSteps, startFromChooser, waitVerdict } from './lesson-driver';
-import { pidsOnPage, stepUntil } from './page-driver';
+import { openAtProjector, pidsOnPage, stepUntil } from './page-driver';
 import { killIfStillSame, procStartTime } from './proc-facts';
 import { sideTabsCut } from './side-tabs-reach';
 
@@ -21,21 +20,16 @@ import { sideTabsCut } from './side-tabs-reach';
 const SHOTS = join(PROJECT_ROOT, 'test-results', 'lecture-fit');
 const LESSON = 'mmap-lock';
 
-let web: IpcscopeWeb | null = null;
-let browser: Browser | null = null;
+let served: ServedInBrowser | null = null;
 const seen = new Map<number, number>();
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  web = await startIpcscopeWeb();
-  browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+  served = await serveInBrowser();
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  const server = web;
-  web = null;
-  if (server) await server.stop();
+  await served?.close();
   killIfStillSame(seen);
 });
 
@@ -71,11 +65,9 @@ function measure(page: Page) {
 
 describe('lecture mode at 1280x720 with a verdict open', () => {
   it('no lesson title runs under the toggle, whatever its length and parameters', async () => {
-    if (!browser || !web) throw new Error('setup failed');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    if (!served) throw new Error('setup failed');
+    const page = await openAtProjector(served.browser, served.web.url);
     try {
-      await page.goto(web.url);
-      await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 15_000 });
       await page.getByTestId('language').selectOption('en');
       await page.locator('[data-testid^="lesson-card-"]').first().waitFor({ timeout: 15_000 });
       const ids = (await page.locator('[data-testid^="lesson-card-"]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-testid') ?? ''))).map((id) =>
@@ -103,11 +95,9 @@ describe('lecture mode at 1280x720 with a verdict open', () => {
   }, 300_000);
 
   it('keeps the lesson title clear of the toggle and every side tab whole, in both themes', async () => {
-    if (!browser || !web) throw new Error('setup failed');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    if (!served) throw new Error('setup failed');
+    const page = await openAtProjector(served.browser, served.web.url);
     try {
-      await page.goto(web.url);
-      await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 15_000 });
       await page.getByTestId('language').selectOption('en');
       await startFromChooser(page, LESSON);
       await page.getByTestId('lecture').click();

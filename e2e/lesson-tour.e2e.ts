@@ -1,11 +1,10 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locale } from '../native-bridge/model/frame-types';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
-import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
+import { serveInBrowser, type ServedInBrowser } from './chromium-launch';
+import { PROJECT_ROOT } from './ipcscope-web-process';
 import {
   answerWith,
   choiceTexts,
@@ -39,22 +38,18 @@ const LOCALES: Locale[] = ['en', 'zh-Hans', 'zh-Hant'];
 /** Both themes appear in the screenshots. */
 const THEME: Record<Locale, 'dark' | 'light'> = { en: 'dark', 'zh-Hans': 'light', 'zh-Hant': 'dark' };
 
-let web: IpcscopeWeb | null = null;
-let browser: Browser | null = null;
+let served: ServedInBrowser | null = null;
 const seen = new Map<number, number>();
 const pageProblems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  web = await startIpcscopeWeb();
-  browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+  served = await serveInBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  const server = web;
-  web = null;
-  if (server) await server.stop();
+  // after the last test's own stop, a second close is a no-op
+  await served?.close();
   killIfStillSame(seen);
 });
 
@@ -66,7 +61,8 @@ function remember(pids: number[]): void {
 }
 
 async function openPage(locale: Locale): Promise<Page> {
-  if (!browser || !web) throw new Error('setup failed');
+  if (!served) throw new Error('setup failed');
+  const { web, browser } = served;
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -288,11 +284,8 @@ describe('every lesson through the lesson toolkit, in three languages', () => {
   }
 
   it('leaves no lesson process behind once the server stops', async () => {
-    await browser?.close();
-    browser = null;
-    const server = web;
-    web = null;
-    expect(await server?.stop()).toBe(0);
+    await served?.browser.close();
+    expect(await served?.web.stop()).toBe(0);
     for (const pid of seen.keys()) {
       await expect.poll(() => exists(pid) && procStartTime(pid) === seen.get(pid), { message: `pid ${pid} is gone`, timeout: 5000 }).toBe(false);
     }

@@ -1,9 +1,8 @@
 import { mkdirSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
-import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
+import { serveInChromium, type ServedInChromium } from './chromium-launch';
+import { PROJECT_ROOT } from './ipcscope-web-process';
 import { pidsOnPage, stepUntil } from './page-driver';
 import { killIfStillSame, procStartTime } from './proc-facts';
 
@@ -16,21 +15,16 @@ import { killIfStillSame, procStartTime } from './proc-facts';
  */
 
 const RESULTS = join(PROJECT_ROOT, 'test-results');
-let web: IpcscopeWeb | null = null;
-let context: BrowserContext | null = null;
-let launched: PersistentChromium | null = null;
+let served: ServedInChromium | null = null;
 const seen = new Map<number, number>();
 
 beforeAll(async () => {
   mkdirSync(RESULTS, { recursive: true });
-  web = await startIpcscopeWeb();
-  launched = await launchPersistentChromium('ipcscope-e2e-plumbing-', { viewport: { width: 1280, height: 720 } });
-  context = launched.context;
+  served = await serveInChromium([], 'ipcscope-e2e-plumbing-', { viewport: { width: 1280, height: 720 } });
 });
 
 afterAll(async () => {
-  await launched?.close();
-  await web?.stop();
+  await served?.close();
   killIfStillSame(seen);
 });
 
@@ -48,7 +42,8 @@ function ipcInodes(pid: number): string[] {
 
 describe('a lesson on the map', () => {
   it('draws the objects its picture draws and counts ipcscope\'s own plumbing apart', async () => {
-    if (!web || !context) throw new Error('setup failed');
+    if (!served) throw new Error('setup failed');
+    const { web, context } = served;
     const page = context.pages()[0] ?? (await context.newPage());
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
-import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
+import { serveInChromium, type ServedInChromium } from './chromium-launch';
+import { PROJECT_ROOT } from './ipcscope-web-process';
 import { exists, killIfStillSame, procStartTime, procWchan } from './proc-facts';
 
 /*
@@ -20,30 +19,26 @@ const RESULTS = join(PROJECT_ROOT, 'test-results');
 const SETTLE_MS = 90_000;
 
 let sleeper: ChildProcess | null = null;
-let web: IpcscopeWeb | null = null;
-let context: BrowserContext | null = null;
-let launched: PersistentChromium | null = null;
+let served: ServedInChromium | null = null;
 const seen = new Map<number, number>();
 
 beforeAll(async () => {
   mkdirSync(RESULTS, { recursive: true });
   sleeper = spawn('sleep', ['1000'], { stdio: 'ignore' });
   seen.set(sleeper.pid!, procStartTime(sleeper.pid!) ?? 0);
-  web = await startIpcscopeWeb(['--all']);
-  launched = await launchPersistentChromium('ipcscope-e2e-age-');
-  context = launched.context;
+  served = await serveInChromium(['--all'], 'ipcscope-e2e-age-');
 });
 
 afterAll(async () => {
-  await launched?.close();
-  await web?.stop();
+  await served?.close();
   sleeper?.kill('SIGKILL');
   killIfStillSame(seen);
 });
 
 describe('ipcscope web --all', () => {
   it('inspecting a cold process says when its state was read and how often it is re-checked', async () => {
-    if (!web || !context || !sleeper?.pid) throw new Error('setup failed');
+    if (!served || !sleeper?.pid) throw new Error('setup failed');
+    const { web, context } = served;
     const pid = sleeper.pid;
     const page = context.pages()[0] ?? (await context.newPage());
     const problems: string[] = [];

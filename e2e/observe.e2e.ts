@@ -7,6 +7,7 @@ import { launchPersistentChromium, type PersistentChromium } from './chromium-la
 import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
 import { unreachableHeaderControls } from './header-reach';
+import { setLecture } from './page-driver';
 import { measureFit } from './projector-fit';
 import { exists, procState, procSyscallArgs, procWchan } from './proc-facts';
 
@@ -97,9 +98,7 @@ async function headerOneRowAt1280(page: Page, name: string): Promise<void> {
   for (const locale of ['en', 'zh-Hans', 'zh-Hant']) {
     await page.getByTestId('language').selectOption(locale);
     for (const lecture of [false, true]) {
-      if ((await page.evaluate(() => document.documentElement.dataset.lecture === 'true')) !== lecture) await page.getByTestId('lecture').click();
-      await page.waitForFunction((on) => (document.documentElement.dataset.lecture === 'true') === on, lecture);
-      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      await setLecture(page, lecture);
       const fit = await measureFit(page);
       const widths = await page.evaluate(() =>
         [...document.querySelectorAll('.app-header button, .app-header select')]

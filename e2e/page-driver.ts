@@ -96,3 +96,26 @@ export async function poolFanAsleep(page: Page, workers: number, timeoutMs: numb
   });
   return { fan, key, parent };
 }
+
+/**
+ * A new page at a projector's 1280x720 with the served app open and its
+ * connection up; a page that does not get there is closed, not left open.
+ */
+export async function openAtProjector(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  try {
+    await page.goto(url);
+    await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 15_000 });
+    return page;
+  } catch (error) {
+    await page.close();
+    throw error;
+  }
+}
+
+/** Lecture mode on or off (the header's toggle), once the page has drawn it: two animation frames after the switch. */
+export async function setLecture(page: Page, lecture: boolean): Promise<void> {
+  if ((await page.evaluate(() => document.documentElement.dataset.lecture === 'true')) !== lecture) await page.getByTestId('lecture').click();
+  await page.waitForFunction((on) => (document.documentElement.dataset.lecture === 'true') === on, lecture);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PythonSituation, asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
-import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
-import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
+import { asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
+import { observeSituationInChromium, type ObservedSituation } from './chromium-launch';
+import { PROJECT_ROOT } from './ipcscope-web-process';
 
 const RESULTS = join(PROJECT_ROOT, 'test-results');
 const skip = python3MissingReason();
@@ -28,25 +28,16 @@ quiet()
 os.read(r1, 1)
 `;
 
-let situation: PythonSituation | null = null;
-let web: IpcscopeWeb | null = null;
-let context: BrowserContext | null = null;
-let launched: PersistentChromium | null = null;
+let observed: ObservedSituation | null = null;
 
 beforeAll(async () => {
   if (skip !== null) return;
   mkdirSync(RESULTS, { recursive: true });
-  situation = new PythonSituation(SITUATION);
-  await situation.numbers('b');
-  web = await startIpcscopeWeb(['--pid', `${situation.pid}`, '--tree']);
-  launched = await launchPersistentChromium('ipcscope-e2e-fit-', { viewport: { width: 1280, height: 720 } });
-  context = launched.context;
+  observed = await observeSituationInChromium(SITUATION, 'b', 'ipcscope-e2e-fit-', { viewport: { width: 1280, height: 720 } });
 });
 
 afterAll(async () => {
-  await launched?.close();
-  await web?.stop();
-  await situation?.kill();
+  await observed?.close();
 });
 
 /** The picture's body text (13 units at type scale 1) as Chromium draws it: 13 x the SVG's scale on screen (CSS px). */
@@ -63,7 +54,8 @@ async function openObservation(page: Page, url: string): Promise<void> {
 
 describe.skipIf(skip !== null)('the picture or the map, by the size of the picture\'s text as Chromium draws it', () => {
   it('at 1280x720 a two-process deadlock over three pipes keeps its picture; on a lower window the map, whose reason gives the drawn size', async () => {
-    if (!situation || !web || !context) throw new Error('setup failed');
+    if (!observed) throw new Error('setup failed');
+    const { situation, web, context } = observed;
     const [a] = await situation.numbers('a');
     const [b] = await situation.numbers('b');
     for (const pid of [a!, b!]) await asleepIn(pid, 'anon_pipe_read');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
 import { descendsFrom, exists, isLive, killIfStillSame, procStartTime, procState, procSyscallArgs, procWchan } from './proc-facts';
-import { pidsOnPage, stepUntil } from './page-driver';
+import { pidsOnPage, setLecture, stepUntil } from './page-driver';
 import { badgesOverCode } from './code-badge-fit';
 import { sideTabsCut } from './side-tabs-reach';
 import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
@@ -120,9 +120,7 @@ describe('pipe-parent-child through npm run web', () => {
     for (const locale of ['en', 'zh-Hans', 'zh-Hant']) {
       await page.getByTestId('language').selectOption(locale);
       for (const lecture of [false, true]) {
-        if ((await page.evaluate(() => document.documentElement.dataset.lecture === 'true')) !== lecture) await page.getByTestId('lecture').click();
-        await page.waitForFunction((on) => (document.documentElement.dataset.lecture === 'true') === on, lecture);
-        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        await setLecture(page, lecture);
         await page.locator('aside.side').screenshot({ path: join(RESULTS, `pipe-lesson-side-${locale}${lecture ? '-lecture' : ''}-1280.png`) });
         expect(await badgesOverCode(page), `${locale}${lecture ? ', lecture' : ''}`).toEqual([]);
         expect(await sideTabsCut(page), `side tabs, ${locale}${lecture ? ', lecture' : ''}`).toEqual([]);

@@ -1,12 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium-launch';
-import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
+import { serveInBrowser, type ServedInBrowser } from './chromium-launch';
+import { PROJECT_ROOT } from './ipcscope-web-process';
 import { clickStep, showSteps } from './lesson-driver';
-import { pidsOnPage } from './page-driver';
+import { openAtProjector, pidsOnPage } from './page-driver';
 import { exists, killIfStillSame, procStartTime } from './proc-facts';
 
 /*
@@ -18,19 +16,16 @@ import { exists, killIfStillSame, procStartTime } from './proc-facts';
  */
 
 const RESULTS = join(PROJECT_ROOT, 'test-results');
-let web: IpcscopeWeb | null = null;
-let browser: Browser | null = null;
+let served: ServedInBrowser | null = null;
 const seen = new Map<number, number>();
 
 beforeAll(async () => {
   mkdirSync(RESULTS, { recursive: true });
-  web = await startIpcscopeWeb();
-  browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
+  served = await serveInBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
+  await served?.close();
   killIfStillSame(seen);
 });
 
@@ -38,10 +33,8 @@ const shmRows = (): number => readFileSync('/proc/sysvipc/shm', 'utf8').trim().s
 
 describe('a kernel limit hit in a lesson', () => {
   it('shm-server-client with size 0: the page names SHMMIN and its value, nothing is made, nothing is left', async () => {
-    if (!web || !browser) throw new Error('setup failed');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(web.url);
-    await page.locator('[data-testid="connection-status"][data-status="open"]').waitFor({ timeout: 15_000 });
+    if (!served) throw new Error('setup failed');
+    const page = await openAtProjector(served.browser, served.web.url);
     if ((await page.getByTestId('lesson-chooser').count()) === 0) await page.getByTestId('btn-lessons').click();
     await page.getByTestId('param-shm-server-client-size').fill('0');
     const before = shmRows();

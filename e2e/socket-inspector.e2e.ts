@@ -1,10 +1,9 @@
 import { mkdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PythonSituation, asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
-import { launchPersistentChromium, type PersistentChromium } from './chromium-launch';
-import { PROJECT_ROOT, startIpcscopeWeb, type IpcscopeWeb } from './ipcscope-web-process';
+import { asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
+import { observeSituationInChromium, type ObservedSituation } from './chromium-launch';
+import { PROJECT_ROOT } from './ipcscope-web-process';
 
 /*
  * A socket in the inspector, observed: a real python3 parent sends 5 bytes
@@ -33,32 +32,24 @@ say("parent", os.getpid(), a.fileno())
 os.read(r, 1)
 `;
 
-let situation: PythonSituation | null = null;
-let web: IpcscopeWeb | null = null;
-let context: BrowserContext | null = null;
-let launched: PersistentChromium | null = null;
+let observed: ObservedSituation | null = null;
 
 beforeAll(async () => {
   if (skip !== null) return;
   mkdirSync(RESULTS, { recursive: true });
-  situation = new PythonSituation(SITUATION);
-  await situation.numbers('parent');
-  web = await startIpcscopeWeb(['--pid', `${situation.pid}`, '--tree']);
-  launched = await launchPersistentChromium('ipcscope-e2e-chromium-');
-  context = launched.context;
+  observed = await observeSituationInChromium(SITUATION, 'parent', 'ipcscope-e2e-chromium-');
 }, 120_000);
 
 afterAll(async () => {
-  await launched?.close();
-  await web?.stop();
-  await situation?.kill();
+  await observed?.close();
 });
 
 const socketId = (pid: number, fd: number) => readlinkSync(`/proc/${pid}/fd/${fd}`).replace(/^socket:\[(\d+)\]$/, 'unix:$1');
 
 describe.skipIf(skip !== null)('a socket in the inspector, observed', () => {
   it('says what sock_diag says of both ends, the queued bytes not read, and that send()/recv() are not traffic', async () => {
-    if (!situation || !web || !context) throw new Error('setup failed');
+    if (!observed) throw new Error('setup failed');
+    const { situation, web, context } = observed;
     const [parent, pa] = await situation.numbers('parent');
     const [child, cb] = await situation.numbers('child');
     for (const pid of [parent!, child!]) await asleepIn(pid, 'anon_pipe_read');
