@@ -5,14 +5,12 @@
  * Absent with room in the backlog.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asleepIn, diagnosesOf, pollFor, python3MissingReason, PythonSituation } from './testing/python-situation';
+import { killedAfterEach } from './testing/killed-after-each';
 
 const skip = python3MissingReason();
-const situations: PythonSituation[] = [];
-afterEach(async () => {
-  for (const s of situations.splice(0)) await s.kill();
-});
+const { situations } = killedAfterEach();
 
 const listener = (backlog: number, connects: number): string => `
 import os, socket, time

@@ -6,20 +6,16 @@
  * nobody sleeps on is still confirmed only by a later sample. Real python3
  * processes (listen(1), then connects).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asleepIn, pollFor, python3MissingReason, PythonSituation } from '../diagnose/testing/python-situation';
 import { diagnose } from '../diagnose/index';
 import { processCpuNs } from '../libc/cpu-clock';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
 import { DiagnosisTracker, type CounterReading } from './sampler-diagnoses';
+import { killedAfterEach } from '../diagnose/testing/killed-after-each';
 
 const skip = python3MissingReason();
-const situations: PythonSituation[] = [];
-const samplers: Sampler[] = [];
-afterEach(async () => {
-  for (const s of samplers.splice(0)) s.close();
-  for (const s of situations.splice(0)) await s.kill();
-});
+const { situations, samplers } = killedAfterEach();
 
 const CONFIRM = 300;
 
