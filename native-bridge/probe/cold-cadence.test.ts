@@ -8,10 +8,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeFd, makePipe } from '../libc/libc';
 import type { ProcessInfo, Snapshot } from '../model/snapshot-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS, type Scope } from './sampler';
+import { closedAfterEach } from './testing/closed-after-each';
 import { reapChild } from './testing/reap-child';
 import { until } from './testing/until';
 
@@ -20,14 +21,7 @@ const RECHECK_MS = 500;
 /** The app's observation options, with a shorter cadence so that a test turns a process cold in seconds. */
 const OPTIONS = { ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readIo: true, coldAfterMs: COLD_AFTER_MS, coldRecheckMs: RECHECK_MS };
 
-const children: ChildProcess[] = [];
-const samplers: Sampler[] = [];
-const writeEnds: number[] = [];
-afterEach(async () => {
-  for (const sampler of samplers.splice(0)) sampler.close();
-  for (const fd of writeEnds.splice(0)) closeFd(fd);
-  await Promise.all(children.splice(0).map(reapChild));
-});
+const { children, samplers, fds: writeEnds } = closedAfterEach();
 
 /** A child whose stdin is a pipe (Node's own 'pipe' is a socket pair); `write` puts a line into it. */
 function started(command: string, args: string[]): ChildProcess & { pid: number; write(line: string): void } {

@@ -9,26 +9,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readlinkSync, writeSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeFd, makePipe } from '../libc/libc';
 import { makeSocketPair, sendBytes } from '../libc/sockets';
 import type { Snapshot, UnixSocketObject } from '../model/snapshot-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
-import { reapChild } from './testing/reap-child';
+import { closedAfterEach } from './testing/closed-after-each';
 import { until } from './testing/until';
 
 const RECHECK_MS = 400;
 /** The app's observation options; the children are never cold (checked at every sample), the sources re-read every 0.4 s. */
 const OPTIONS = { ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, coldAfterMs: 600_000, coldRecheckMs: RECHECK_MS };
 
-const children: ChildProcess[] = [];
-const samplers: Sampler[] = [];
-const fds: number[] = [];
-afterEach(async () => {
-  for (const sampler of samplers.splice(0)) sampler.close();
-  for (const fd of fds.splice(0)) closeFd(fd);
-  await Promise.all(children.splice(0).map(reapChild));
-});
+const { children, samplers, fds } = closedAfterEach();
 
 function startChild(command: string, args: string[], stdio: [number | 'ignore', number | 'ignore']): ChildProcess & { pid: number } {
   const child = spawn(command, args, { stdio: [stdio[0], stdio[1], 'ignore'] });
