@@ -15,6 +15,7 @@ import { WebSocket } from 'ws';
 import type { CommandResult } from '../model/commands';
 import type { ServerMessage } from '../web/wire-protocol';
 import { BIN } from './cli-test-support';
+import { endWebServer } from './testing/end-web-server';
 import { waitFor } from './wait-for';
 
 const CLI_BUNDLE_MODULE = fileURLToPath(new URL('../../bin/cli-bundle.js', import.meta.url));
@@ -38,13 +39,8 @@ const alive = (pid: number): boolean => {
 const ppidOf = (pid: number): number => Number(/^\d+ \(.*\) \S (\d+)/s.exec(readFileSync(`/proc/${pid}/stat`, 'latin1'))?.[1]);
 
 afterEach(async () => {
-  socket?.terminate();
+  await endWebServer(server, socket);
   socket = null;
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const gone = new Promise((resolve) => server?.once('exit', resolve));
-    server.kill('SIGKILL');
-    await gone;
-  }
   server = null;
   /* the actors die with their engine (PR_SET_PDEATHSIG); this is the backup */
   for (const pid of actors.splice(0)) {

@@ -13,6 +13,7 @@ import type { Frame } from '../model/frame-types';
 import type { ServerMessage } from '../web/wire-protocol';
 import { BIN, wchanOf } from './cli-test-support';
 import { groupMembers } from './run-child';
+import { endWebServer } from './testing/end-web-server';
 import { waitFor } from './wait-for';
 
 const PIPE_READ_WCHAN = /^(anon_pipe_read|pipe_read|pipe_wait)$/;
@@ -24,13 +25,8 @@ let socket: WebSocket | null = null;
 const groups: number[] = [];
 
 afterEach(async () => {
-  socket?.terminate();
+  await endWebServer(server, socket);
   socket = null;
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const gone = new Promise((resolve) => server?.once('exit', resolve));
-    server.kill('SIGKILL');
-    await gone;
-  }
   server = null;
   for (const pgid of groups.splice(0)) {
     try {

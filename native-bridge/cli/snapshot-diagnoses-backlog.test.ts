@@ -5,6 +5,7 @@
  * set ("pids A, B"), not as a chain ("A -> B" is a deadlock's ring).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backlogListener } from '../diagnose/testing/backlog-listener';
 import { asleepIn, python3MissingReason, PythonSituation } from '../diagnose/testing/python-situation';
 import { runCli } from './cli-test-support';
 
@@ -15,25 +16,7 @@ let client = 0;
 
 beforeAll(async () => {
   if (skip) return;
-  situation = new PythonSituation(`
-import os, socket, time
-name = "\\0ipcscope-cli-backlog-%d" % os.getpid()
-l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-l.bind(name)
-l.listen(1)
-if os.fork() == 0:
-    l.close()
-    say("client", os.getpid())
-    clients = []
-    for i in range(3):
-        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        c.connect(name)
-        clients.append(c)
-    time.sleep(1000)
-    os._exit(0)
-say("listener", os.getpid())
-time.sleep(1000)
-`);
+  situation = new PythonSituation(backlogListener(1, 3));
   server = (await situation.numbers('listener'))[0]!;
   client = (await situation.numbers('client'))[0]!;
   await asleepIn(client, 'unix_wait_for_peer');

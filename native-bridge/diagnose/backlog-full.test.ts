@@ -5,35 +5,13 @@
  * Absent with room in the backlog.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asleepIn, diagnosesOf, pollFor, python3MissingReason, PythonSituation } from './testing/python-situation';
+import { backlogListener } from './testing/backlog-listener';
+import { killedAfterEach } from './testing/killed-after-each';
 
 const skip = python3MissingReason();
-const situations: PythonSituation[] = [];
-afterEach(async () => {
-  for (const s of situations.splice(0)) await s.kill();
-});
-
-const listener = (backlog: number, connects: number): string => `
-import os, socket, time
-name = "\\0ipcscope-diagnose-test-%d" % os.getpid()
-l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-l.bind(name)
-l.listen(${backlog})
-if os.fork() == 0:
-    l.close()
-    clients = []
-    say("client", os.getpid())
-    for i in range(${connects}):
-        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        c.connect(name)
-        clients.append(c)
-        say("connected", i)
-    time.sleep(1000)
-    os._exit(0)
-say("listener", os.getpid(), l.fileno())
-time.sleep(1000)
-`;
+const { situations } = killedAfterEach();
 
 /* listen(1), never accept(); three clients forked while the listener is open (they inherit it), each connect()s once: two queue, one sleeps */
 const inheritedListener = `
@@ -64,7 +42,7 @@ function wchanOf(pid: number): string | undefined {
 
 describe.skipIf(skip !== null)('backlog-full', () => {
   it('names the listener with more pending connections than its backlog, and the client asleep in connect()', async () => {
-    const s = new PythonSituation(listener(1, 3));
+    const s = new PythonSituation(backlogListener(1, 3));
     situations.push(s);
     const [listenerPid] = await s.numbers('listener');
     const [client] = await s.numbers('client');
@@ -77,7 +55,7 @@ describe.skipIf(skip !== null)('backlog-full', () => {
     const listening = snapshot.objects.find((o) => o.id === found[0]!.objects[0]);
     expect(listening).toMatchObject({ kind: 'unix', state: 'LISTEN', pending: 2, backlog: 1 });
     expect(found[0]!.processes).toEqual([listenerPid, client]);
-    expect(found[0]!.evidence[0]).toMatch(/^unix:\d+ \(@ipcscope-diagnose-test-\d+\) has 2 connection\(s\) waiting for accept\(\), more than its backlog of 1$/);
+    expect(found[0]!.evidence[0]).toMatch(/^unix:\d+ \(@ipcscope-backlog-test-\d+\) has 2 connection\(s\) waiting for accept\(\), more than its backlog of 1$/);
     expect(found[0]!.evidence).toContain(`pid ${client} (python3) is asleep in connect(${snapshot.processes.find((p) => p.pid === client)!.blocked!.fd}), wchan unix_wait_for_peer, on ${listening!.id}`);
   });
 
@@ -108,7 +86,7 @@ describe.skipIf(skip !== null)('backlog-full', () => {
   });
 
   it('finds none while the backlog has room', async () => {
-    const s = new PythonSituation(listener(5, 1));
+    const s = new PythonSituation(backlogListener(5, 1));
     situations.push(s);
     const [listenerPid] = await s.numbers('listener');
     await s.numbers('connected 0');

@@ -9,21 +9,17 @@
  * read() returns 0 and the diagnosis goes. A reader whose writer is shown
  * and merely idle gets no diagnosis.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../model/diagnosis-types';
 import type { PipeObject, Snapshot } from '../model/snapshot-types';
 import { Sampler, takeSnapshot, WATCH_SAMPLER_OPTIONS } from '../probe/index';
 import type { Scope } from '../probe/sampler-options';
 import { HIDDEN_READER_SITUATION, HIDDEN_WRITER_SITUATION } from './testing/hidden-ends-situation';
 import { asleepIn, pipeIdOf, pollFor, python3MissingReason, PythonSituation } from './testing/python-situation';
+import { killedAfterEach } from './testing/killed-after-each';
 
 const skip = python3MissingReason();
-const situations: PythonSituation[] = [];
-const samplers: Sampler[] = [];
-afterEach(async () => {
-  for (const s of samplers.splice(0)) s.close();
-  for (const s of situations.splice(0)) await s.kill();
-});
+const { situations, samplers } = killedAfterEach();
 
 const HEALTHY = `
 import os, time

@@ -8,32 +8,20 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeFd, makePipe } from '../libc/libc';
 import type { ProcessInfo, Snapshot } from '../model/snapshot-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS, type Scope } from './sampler';
+import { closedAfterEach } from './testing/closed-after-each';
+import { reapChild } from './testing/reap-child';
+import { until } from './testing/until';
 
 const COLD_AFTER_MS = 1500;
 const RECHECK_MS = 500;
 /** The app's observation options, with a shorter cadence so that a test turns a process cold in seconds. */
 const OPTIONS = { ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readIo: true, coldAfterMs: COLD_AFTER_MS, coldRecheckMs: RECHECK_MS };
 
-const children: ChildProcess[] = [];
-const samplers: Sampler[] = [];
-const writeEnds: number[] = [];
-afterEach(async () => {
-  for (const sampler of samplers.splice(0)) sampler.close();
-  for (const fd of writeEnds.splice(0)) closeFd(fd);
-  await Promise.all(children.splice(0).map(reap));
-});
-
-async function reap(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+const { children, samplers, fds: writeEnds } = closedAfterEach();
 
 /** A child whose stdin is a pipe (Node's own 'pipe' is a socket pair); `write` puts a line into it. */
 function started(command: string, args: string[]): ChildProcess & { pid: number; write(line: string): void } {
@@ -56,17 +44,6 @@ function asleepInRead(pid: number): boolean {
     return stat[stat.lastIndexOf(')') + 2] === 'S' && readFileSync(`/proc/${pid}/wchan`, 'latin1').includes('pipe_read');
   } catch {
     return false;
-  }
-}
-
-/** Polls the kernel (or a sampler) until `check` holds; bounded generously for a loaded machine. */
-async function until<T>(what: string, check: () => T | undefined | false): Promise<T> {
-  const end = Date.now() + 30_000;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -139,7 +116,7 @@ describe('whole-machine frames re-check cold processes on a slower cadence, and 
     samplers.push(sampler);
     const watch = recorder(sampler, { all: true });
     await until('the sleep shown as cold', () => find(watch.sample(), sleeper.pid)?.checkedAt !== undefined);
-    await reap(sleeper);
+    await reapChild(sleeper);
     const reapedAt = Date.now();
     await until('the sleep gone from the frames', () => {
       const proc = find(watch.sample(), sleeper.pid);
@@ -168,14 +145,14 @@ describe('whole-machine frames re-check cold processes on a slower cadence, and 
       // A PID comes round again only after the cursor went past it (and round pid_max): one more process moves
       // it past, as any would. (Rewound to exactly the cursor the last frame saw, by ns_last_pid alone, the new
       // process is found at the old one's next check instead: its clock differs.)
-      await reap(started('true', []));
+      await reapChild(started('true', []));
       await until('sleep asleep', () => readFileSync(`/proc/${old.pid}/wchan`, 'latin1') === 'hrtimer_nanosleep');
       await until('the sleep shown as cold', () => find(watch.sample(), old.pid)?.checkedAt !== undefined);
-      await reap(old);
+      await reapChild(old);
       writeFileSync('/proc/sys/kernel/ns_last_pid', String(old.pid - 1));
       const reused = started('cat', []);
       if (reused.pid !== old.pid) {
-        await reap(reused);
+        await reapChild(reused);
         continue;
       }
       const spawnedAt = Date.now();

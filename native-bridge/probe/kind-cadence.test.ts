@@ -9,33 +9,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readlinkSync, writeSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeFd, makePipe } from '../libc/libc';
 import { makeSocketPair, sendBytes } from '../libc/sockets';
 import type { Snapshot, UnixSocketObject } from '../model/snapshot-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
+import { closedAfterEach } from './testing/closed-after-each';
+import { until } from './testing/until';
 
 const RECHECK_MS = 400;
 /** The app's observation options; the children are never cold (checked at every sample), the sources re-read every 0.4 s. */
 const OPTIONS = { ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, coldAfterMs: 600_000, coldRecheckMs: RECHECK_MS };
 
-const children: ChildProcess[] = [];
-const samplers: Sampler[] = [];
-const fds: number[] = [];
-afterEach(async () => {
-  for (const sampler of samplers.splice(0)) sampler.close();
-  for (const fd of fds.splice(0)) closeFd(fd);
-  await Promise.all(
-    children.splice(0).map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        }),
-    ),
-  );
-});
+const { children, samplers, fds } = closedAfterEach();
 
 function startChild(command: string, args: string[], stdio: [number | 'ignore', number | 'ignore']): ChildProcess & { pid: number } {
   const child = spawn(command, args, { stdio: [stdio[0], stdio[1], 'ignore'] });
@@ -49,29 +35,25 @@ function socketInodeOf(pid: number, fd: number): number {
   return Number(/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))![1]);
 }
 
+/** A socket pair whose other end is a sleeping child's stdin (it never reads), and a whole-machine Sampler. */
+function sleeperOnSocket(): { mine: number; sleeper: ChildProcess & { pid: number }; inode: number; sampler: Sampler } {
+  const [mine, theirs] = makeSocketPair('stream');
+  fds.push(mine);
+  const sleeper = startChild('sleep', ['1000'], [theirs, 'ignore']);
+  closeFd(theirs);
+  const inode = socketInodeOf(sleeper.pid, 0);
+  const sampler = new Sampler(OPTIONS);
+  samplers.push(sampler);
+  return { mine, sleeper, inode, sampler };
+}
+
 function unixSocket(frame: Snapshot, inode: number): UnixSocketObject | undefined {
   return frame.objects.find((o): o is UnixSocketObject => o.kind === 'unix' && o.inode === inode);
 }
 
-async function until<T>(what: string, check: () => T | undefined | false): Promise<T> {
-  const end = Date.now() + 30_000;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('whole-machine frames read kernel-wide sources again when a process that can change them ran, and say when they were read', () => {
   it('bytes queued by this engine alone show within the re-check period, never under a read claimed after them', { timeout: 120_000 }, async () => {
-    const [mine, theirs] = makeSocketPair('stream');
-    fds.push(mine);
-    const sleeper = startChild('sleep', ['1000'], [theirs, 'ignore']);
-    closeFd(theirs);
-    const inode = socketInodeOf(sleeper.pid, 0);
-    const sampler = new Sampler(OPTIONS);
-    samplers.push(sampler);
+    const { mine, inode, sampler } = sleeperOnSocket();
     await until('the sleeper\'s socket listed empty', () => unixSocket(sampler.sample({ all: true }), inode)?.queued === 0);
 
     const before = Date.now();
@@ -122,13 +104,7 @@ describe('whole-machine frames read kernel-wide sources again when a process tha
   });
 
   it('a PID scope reads its sockets at every sample and carries no reading time', async () => {
-    const [mine, theirs] = makeSocketPair('stream');
-    fds.push(mine);
-    const sleeper = startChild('sleep', ['1000'], [theirs, 'ignore']);
-    closeFd(theirs);
-    const inode = socketInodeOf(sleeper.pid, 0);
-    const sampler = new Sampler(OPTIONS);
-    samplers.push(sampler);
+    const { mine, sleeper, inode, sampler } = sleeperOnSocket();
     const scope = { pids: [sleeper.pid] };
     await until('the socket listed', () => unixSocket(sampler.sample(scope), inode) !== undefined);
     sendBytes(mine, Buffer.from('abc'));

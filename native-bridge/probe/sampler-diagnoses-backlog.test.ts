@@ -6,44 +6,19 @@
  * nobody sleeps on is still confirmed only by a later sample. Real python3
  * processes (listen(1), then connects).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asleepIn, pollFor, python3MissingReason, PythonSituation } from '../diagnose/testing/python-situation';
 import { diagnose } from '../diagnose/index';
 import { processCpuNs } from '../libc/cpu-clock';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
 import { DiagnosisTracker, type CounterReading } from './sampler-diagnoses';
+import { backlogListener } from '../diagnose/testing/backlog-listener';
+import { killedAfterEach } from '../diagnose/testing/killed-after-each';
 
 const skip = python3MissingReason();
-const situations: PythonSituation[] = [];
-const samplers: Sampler[] = [];
-afterEach(async () => {
-  for (const s of samplers.splice(0)) s.close();
-  for (const s of situations.splice(0)) await s.kill();
-});
+const { situations, samplers } = killedAfterEach();
 
 const CONFIRM = 300;
-
-/* listen(1) and never accept(); a client connects `connects` times: the third sleeps in unix_wait_for_peer */
-const listener = (connects: number): string => `
-import os, socket, time
-name = "\\0ipcscope-backlog-confirm-%d" % os.getpid()
-l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-l.bind(name)
-l.listen(1)
-if os.fork() == 0:
-    l.close()
-    clients = []
-    say("client", os.getpid())
-    for i in range(${connects}):
-        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        c.connect(name)
-        clients.append(c)
-        say("connected", i)
-    time.sleep(1000)
-    os._exit(0)
-say("listener", os.getpid())
-time.sleep(1000)
-`;
 
 function sampler(): Sampler {
   const made = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readMaps: false, readSignals: false, diagnose: false });
@@ -60,7 +35,7 @@ const passed = (since: number, ms: number) => pollFor(`${ms} ms since ${since}`,
 
 describe.skipIf(skip !== null)('confirming a full backlog', () => {
   it('a client asleep in connect() on it: published at the first pass', async () => {
-    const s = new PythonSituation(listener(3));
+    const s = new PythonSituation(backlogListener(1, 3));
     situations.push(s);
     const [listenerPid] = await s.numbers('listener');
     const [client] = await s.numbers('client');
@@ -79,7 +54,7 @@ describe.skipIf(skip !== null)('confirming a full backlog', () => {
   });
 
   it('nobody asleep on it: pending at the first pass, published by a sample taken later', async () => {
-    const s = new PythonSituation(listener(2));
+    const s = new PythonSituation(backlogListener(1, 2));
     situations.push(s);
     const [client] = await s.numbers('client');
     await s.numbers('connected 1');

@@ -7,21 +7,17 @@
  * clocks read as a Sampler's scan reads them, then the sample, then the wait),
  * and a slow rate is real samples taken far apart.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { processCpuNs } from '../libc/cpu-clock';
 import { pipeIdOf, pollFor, python3MissingReason, PythonSituation } from '../diagnose/testing/python-situation';
 import { startTwoPipeDeadlock } from '../diagnose/testing/two-pipe-deadlock';
 import { diagnose } from '../diagnose/index';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
 import { DiagnosisTracker, timesRunOf, type CounterReading } from './sampler-diagnoses';
+import { killedAfterEach } from '../diagnose/testing/killed-after-each';
 
 const skip = python3MissingReason();
-const situations: PythonSituation[] = [];
-const samplers: Sampler[] = [];
-afterEach(async () => {
-  for (const s of samplers.splice(0)) s.close();
-  for (const s of situations.splice(0)) await s.kill();
-});
+const { situations, samplers } = killedAfterEach();
 
 const CONFIRM = 800;
 

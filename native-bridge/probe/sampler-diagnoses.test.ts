@@ -8,21 +8,17 @@
  * carries neither over many frames; nor does a reader that keeps being woken
  * (a SIGALRM handler, which could close the write end) until the alarms stop.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asleepIn, pipeIdOf, pollFor, python3MissingReason, PythonSituation } from '../diagnose/testing/python-situation';
 import { startTwoPipeDeadlock } from '../diagnose/testing/two-pipe-deadlock';
 import { diagnose } from '../diagnose/index';
 import type { Snapshot } from '../model/snapshot-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from './sampler';
 import { CONFIRM_MS, timesRunOf } from './sampler-diagnoses';
+import { killedAfterEach } from '../diagnose/testing/killed-after-each';
 
 const skip = python3MissingReason();
-const situations: PythonSituation[] = [];
-const samplers: Sampler[] = [];
-afterEach(async () => {
-  for (const s of samplers.splice(0)) s.close();
-  for (const s of situations.splice(0)) await s.kill();
-});
+const { situations, samplers } = killedAfterEach();
 
 function watch(s: PythonSituation, confirmMs = CONFIRM_MS): () => Snapshot {
   const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, peekBytes: 0, readMaps: false, readSignals: false, diagnose: { confirmMs } });

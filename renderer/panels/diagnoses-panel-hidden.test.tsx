@@ -1,11 +1,10 @@
-import { act, render, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { Snapshot } from '../../native-bridge/model/snapshot-types';
 import captured from '../fixtures/real-frames-diagnoses-hidden.json';
 import { freshRenderer } from '../fixtures/test-setup';
-import { useAppStore } from '../store/app-store';
-import { DiagnosesPanel } from './diagnoses-panel';
+import { expectCardInLocales, firstDiagnosisCard } from './testing/diagnosis-card';
 
 /*
  * A frame a Sampler with diagnoses on took of real python3 processes
@@ -23,9 +22,7 @@ afterEach(() => teardown());
 
 describe('the diagnoses panel, a pipe end waited on but not shown', () => {
   it('names a reader waiting on a write end not shown without calling it stuck, in the three languages', () => {
-    render(<DiagnosesPanel />);
-    act(() => useAppStore.getState().ingestFrame(asFrame(hiddenWriter)));
-    const card = screen.getByTestId('diagnosis-card-0');
+    const card = firstDiagnosisCard(asFrame(hiddenWriter));
     expect(card.getAttribute('data-kind')).toBe('hidden-writer');
     expect(within(card).getByRole('heading').textContent).toMatch(/^A reader waiting on a process not shown · seen for \d+\.\d s$/);
     expect(card.textContent).toContain('Not stuck for sure');
@@ -33,28 +30,21 @@ describe('the diagnoses panel, a pipe end waited on but not shown', () => {
     expect(screen.getByTestId('diagnosis-fact-0-1').textContent).toMatch(/^A write end of pipe 47498420 is open in a process this view does not show \(poll on a read end: no POLLHUP\)/);
     expect(card.textContent).not.toMatch(/deadlock|never see EOF/i);
 
-    act(() => useAppStore.getState().setLocale('zh-Hans'));
-    expect(within(card).getByRole('heading').textContent).toMatch(/^读者在等待未显示的进程/);
-    expect(screen.getByTestId('diagnosis-fact-0-1').textContent).toMatch(/^pipe 47498420 的一个写端在本视图未显示的进程中打开着（对读端 poll：没有 POLLHUP）/);
-
-    act(() => useAppStore.getState().setLocale('zh-Hant'));
-    expect(within(card).getByRole('heading').textContent).toMatch(/^讀者在等待未顯示的行程/);
-    expect(screen.getByTestId('diagnosis-fact-0-1').textContent).toMatch(/^pipe 47498420 的一個寫端在本視圖未顯示的行程中開著（對讀端 poll：沒有 POLLHUP）/);
+    expectCardInLocales(card, 'diagnosis-fact-0-1', {
+      'zh-Hans': { heading: /^读者在等待未显示的进程/, fact: /^pipe 47498420 的一个写端在本视图未显示的进程中打开着（对读端 poll：没有 POLLHUP）/ },
+      'zh-Hant': { heading: /^讀者在等待未顯示的行程/, fact: /^pipe 47498420 的一個寫端在本視圖未顯示的行程中開著（對讀端 poll：沒有 POLLHUP）/ },
+    });
   });
 
   it('names a writer waiting on a read end not shown, in the three languages', () => {
-    render(<DiagnosesPanel />);
-    act(() => useAppStore.getState().ingestFrame(asFrame(hiddenReader)));
-    const card = screen.getByTestId('diagnosis-card-0');
+    const card = firstDiagnosisCard(asFrame(hiddenReader));
     expect(card.getAttribute('data-kind')).toBe('hidden-reader');
     expect(within(card).getByRole('heading').textContent).toMatch(/^A writer waiting on a process not shown · seen for \d+\.\d s$/);
     expect(screen.getByTestId('diagnosis-fact-0-0').textContent).toBe('pid 10440 (python3) sleeps in write(4) on pipe 47498518, which is full (65536 of 65536 bytes).');
     expect(screen.getByTestId('diagnosis-fact-0-1').textContent).toMatch(/^A read end of pipe 47498518 is open in a process this view does not show \(poll on a write end: no POLLERR\)/);
-    act(() => useAppStore.getState().setLocale('zh-Hans'));
-    expect(within(card).getByRole('heading').textContent).toMatch(/^写者在等待未显示的进程/);
-    expect(screen.getByTestId('diagnosis-fact-0-1').textContent).toMatch(/^pipe 47498518 的一个读端在本视图未显示的进程中打开着（对写端 poll：没有 POLLERR）/);
-    act(() => useAppStore.getState().setLocale('zh-Hant'));
-    expect(within(card).getByRole('heading').textContent).toMatch(/^寫者在等待未顯示的行程/);
-    expect(screen.getByTestId('diagnosis-fact-0-1').textContent).toMatch(/^pipe 47498518 的一個讀端在本視圖未顯示的行程中開著（對寫端 poll：沒有 POLLERR）/);
+    expectCardInLocales(card, 'diagnosis-fact-0-1', {
+      'zh-Hans': { heading: /^写者在等待未显示的进程/, fact: /^pipe 47498518 的一个读端在本视图未显示的进程中打开着（对写端 poll：没有 POLLERR）/ },
+      'zh-Hant': { heading: /^寫者在等待未顯示的行程/, fact: /^pipe 47498518 的一個讀端在本視圖未顯示的行程中開著（對寫端 poll：沒有 POLLERR）/ },
+    });
   });
 });

@@ -7,21 +7,17 @@
  * kernel says (poll: no POLLHUP on the read end), and turns false once the
  * socket holding the end is closed, though the listed reader never ran.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keyNumbers } from '../../../cli/describe';
 import { asleepIn, pipeIdOf, pollFor, python3MissingReason, PythonSituation } from '../../../diagnose/testing/python-situation';
 import type { PipeObject, Snapshot } from '../../../model/snapshot-types';
 import { timesRunOf } from '../../asleep-since';
 import { Sampler, takeSnapshot, WATCH_SAMPLER_OPTIONS } from '../../sampler';
 import type { Scope } from '../../sampler-options';
+import { killedAfterEach } from '../../../diagnose/testing/killed-after-each';
 
 const skip = python3MissingReason();
-const situations: PythonSituation[] = [];
-const samplers: Sampler[] = [];
-afterEach(async () => {
-  for (const s of samplers.splice(0)) s.close();
-  for (const s of situations.splice(0)) await s.kill();
-});
+const { situations, samplers } = killedAfterEach();
 
 /* P1: the write end only in flight; P2: no write end anywhere; P3: the read end only in flight; P4: no read end anywhere */
 const SITUATION = `
