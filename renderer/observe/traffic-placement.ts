@@ -7,16 +7,11 @@
  * glyphs are obstacles too: a badge never covers a pipe ring or a socket pair.
  * Boxes never overlap while any candidate is free.
  */
-import { glyphBox, pointOnCubic } from '../picture/edge-route';
+import { glyphBox, pointOnCubic, type Box } from '../picture/edge-route';
 import { nodeBoxes, VIEW_WIDTH, type EdgeGeometry, type PictureLayout } from '../picture/layout';
 import { fdLabelBox } from '../picture/fd-edge';
 
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Box } from '../picture/edge-route';
 
 const GAP = 4;
 /** Rows tried above and below the label before giving up on a free place. */

@@ -2,7 +2,7 @@ import { scalePoint } from 'd3';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import type { FdEntry, Holder, IpcObject, MsgQueueObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import { lessonObjects } from '../format/kernel-words';
-import { crossesAny, glyphBox, gutterLanes, gutterRoute, type Box } from './edge-route';
+import { crossesAny, glyphBox, gutterLanes, gutterRoute, pointOnCubic, type Box } from './edge-route';
 import { placeFdLabels, type LabelPlace } from './label-place';
 
 /**
@@ -102,16 +102,9 @@ export interface PictureLayout {
   hidden: { processes: number; objects: number };
 }
 
+/** The point at `t` (0..1) along an edge's cubic. */
 export function pointOnEdge(edge: EdgeGeometry, t: number): Point {
-  const u = 1 - t;
-  const a = u * u * u;
-  const b = 3 * u * u * t;
-  const c = 3 * u * t * t;
-  const d = t * t * t;
-  return {
-    x: a * edge.from.x + b * edge.c1.x + c * edge.c2.x + d * edge.to.x,
-    y: a * edge.from.y + b * edge.c1.y + c * edge.c2.y + d * edge.to.y,
-  };
+  return pointOnCubic(edge, t);
 }
 
 export function edgePath(edge: EdgeGeometry): string {
