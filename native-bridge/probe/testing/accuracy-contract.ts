@@ -11,7 +11,7 @@ interface FieldSet {
   optional: string[];
 }
 
-const OBJECT_BASE: FieldSet = { required: ['id', 'kind', 'holders'], optional: ['queued', 'peek'] };
+const OBJECT_BASE: FieldSet = { required: ['id', 'kind', 'holders'], optional: ['queued', 'peek', 'checkedAt'] };
 
 const OBJECT_FIELDS: Partial<Record<ObjectKind, FieldSet>> = {
   pipe: { required: ['inode', 'capacity', 'queued', 'readers', 'writers'], optional: ['path', 'hiddenWriters', 'hiddenReaders'] },
@@ -19,13 +19,13 @@ const OBJECT_FIELDS: Partial<Record<ObjectKind, FieldSet>> = {
   unix: { required: ['inode', 'type', 'state', 'peer', 'queued'], optional: ['path', 'pending', 'backlog'] },
   shm: {
     required: ['shmid', 'key', 'size', 'nattch', 'attached', 'owner', 'mode', 'cpid', 'lpid', 'markedForDeletion'],
-    optional: ['mappedAt'],
+    optional: ['mappedAt', 'ownerName'],
   },
   msg: {
     required: ['msqid', 'key', 'messages', 'bytes', 'maxBytes', 'owner', 'mode', 'lastSender', 'lastReceiver', 'waitingSenders', 'waitingReceivers'],
-    optional: ['firstMessages', 'receiverTypes'],
+    optional: ['firstMessages', 'receiverTypes', 'ownerName'],
   },
-  sem: { required: ['semid', 'key', 'owner', 'mode', 'semaphores', 'waiting'], optional: ['waitOps'] },
+  sem: { required: ['semid', 'key', 'owner', 'mode', 'semaphores', 'waiting'], optional: ['waitOps', 'ownerName'] },
   mmap: { required: ['device', 'inode', 'path', 'size', 'mappings', 'attached'], optional: [] },
 };
 
