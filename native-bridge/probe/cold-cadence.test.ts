@@ -102,6 +102,8 @@ describe('whole-machine frames re-check cold processes on a slower cadence, and 
     reader.write('two\n');
     const after = seen.io!.rchar;
     await until('the kernel to show the second read', () => kernelRchar(reader.pid) > after);
+    // off the CPU again first: a running process's clock is brought up to date only at a tick or a switch
+    await until('sh asleep in read again', () => asleepInRead(reader.pid));
     const next = watch.sample();
     if (next.takenAt - seenAt < COLD_AFTER_MS) {
       expect(find(next, reader.pid)!.io!.rchar).toBeGreaterThan(after);
@@ -188,6 +190,10 @@ describe('whole-machine frames re-check cold processes on a slower cadence, and 
       const before = kernelRchar(reader.pid);
       reader.write('one\n');
       await until('the kernel to show the read', () => kernelRchar(reader.pid) > before);
+      // and the reader off the CPU again: the CPU clock of a process running on another CPU counts its run only up
+      // to the last scheduler tick or switch (thread_group_cputime), so a sample taken while it still runs may see
+      // its clock unmoved and show its last scan; the switch into sleep brings the clock up to date
+      await until('sh asleep in read again', () => asleepInRead(reader.pid));
       const proc = find(watch.sample(), reader.pid)!;
       expect(proc.io!.rchar).toBeGreaterThan(before);
       expect(proc.checkedAt).toBeUndefined();
