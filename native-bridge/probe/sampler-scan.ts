@@ -107,100 +107,100 @@ export class ProcessScans {
   /** Reads `pid` into `pass`: its last scan when it stands, else what it takes. */
   scanOne(pass: SamplePass, pid: number): void {
     const { processes, idle, waited, unread, problems, now, wholeMachine, verifyIdle, cadence, budget, scanClocks, slowSignals } = pass;
-      const previous = this.previous.get(pid);
-      if (previous && cadence?.mayWait(pid, previous, now, this.allPids)) {
+    const previous = this.previous.get(pid);
+    if (previous && cadence?.mayWait(pid, previous, now, this.allPids)) {
+      idle.add(pid);
+      pass.unchanged++;
+      processes.set(pid, previous.scan);
+      waited.set(pid, previous.checkedAt);
+      return;
+    }
+    // its first scan: never scanned, or scanned without its table (sampler-unread.ts)
+    const first = !previous || previous.scan.fdsUnread === true;
+    // the holder search read its links: they may be its table (below)
+    const searched = first && this.fdRefreshMs > 0 && this.linkTables.has(pid);
+    // after invalidate(), or to take the search's links: whether it is off a CPU now, read before its clock
+    const offCpu = this.fdRefreshMs > 0 && ((verifyIdle && !first) || searched) ? offCpuNow(this.reader, pid) : true;
+    // read before anything else: a change after this read shows at the next tick
+    const cpuNs = this.fdRefreshMs > 0 ? processCpuNs(pid) : null;
+    // taken after the read: a sleep is measured from no earlier than the clock was read
+    if (scanClocks && cpuNs !== null) scanClocks.set(pid, { value: cpuNs, at: Date.now() });
+    if (previous && !first && offCpu && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
+      // Its CPU time (all threads) has not moved: it has not been on a CPU
+      // since, so its syscall, wait, descriptors and maps are as they were.
+      // the whole machine without signal masks re-reads an idle process only when it is orphaned (refreshOrphans)
+      const due = !(wholeMachine && !slowSignals) && idleRefreshDue(pid, previous.at, now, this.idleRefreshMs);
+      const scan = due ? this.refreshIdle(pid, previous, now) : previous.scan;
+      if (scan) {
+        const marks = this.previous.get(pid)!;
+        marks.checkedAt = now;
+        if (cadence?.isCold(marks, now)) waited.set(pid, now);
         idle.add(pid);
-        pass.unchanged++;
-        processes.set(pid, previous.scan);
-        waited.set(pid, previous.checkedAt);
-        return;
-      }
-      // its first scan: never scanned, or scanned without its table (sampler-unread.ts)
-      const first = !previous || previous.scan.fdsUnread === true;
-      // the holder search read its links: they may be its table (below)
-      const searched = first && this.fdRefreshMs > 0 && this.linkTables.has(pid);
-      // after invalidate(), or to take the search's links: whether it is off a CPU now, read before its clock
-      const offCpu = this.fdRefreshMs > 0 && ((verifyIdle && !first) || searched) ? offCpuNow(this.reader, pid) : true;
-      // read before anything else: a change after this read shows at the next tick
-      const cpuNs = this.fdRefreshMs > 0 ? processCpuNs(pid) : null;
-      // taken after the read: a sleep is measured from no earlier than the clock was read
-      if (scanClocks && cpuNs !== null) scanClocks.set(pid, { value: cpuNs, at: Date.now() });
-      if (previous && !first && offCpu && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
-        // Its CPU time (all threads) has not moved: it has not been on a CPU
-        // since, so its syscall, wait, descriptors and maps are as they were.
-        // the whole machine without signal masks re-reads an idle process only when it is orphaned (refreshOrphans)
-        const due = !(wholeMachine && !slowSignals) && idleRefreshDue(pid, previous.at, now, this.idleRefreshMs);
-        const scan = due ? this.refreshIdle(pid, previous, now) : previous.scan;
-        if (scan) {
-          const marks = this.previous.get(pid)!;
-          marks.checkedAt = now;
-          if (cadence?.isCold(marks, now)) waited.set(pid, now);
-          idle.add(pid);
-          if (scan === previous.scan) pass.unchanged++;
-          processes.set(pid, scan);
-          return;
-        }
-      }
-      // off a CPU now and its clock as when the search read its links: it has not run since, they are its table
-      const links = searched && offCpu && cpuNs !== null ? this.linkTables.linksIfUnchanged(pid, cpuNs) : null;
-      // a table a pass read for it but that it changed since (a busy process) is read here: passes would chase it
-      const chased = searched && previous !== undefined;
-      if (first && !links && !chased && budget !== UNLIMITED && (budget.spent() || this.linkTables.behind || pass.unreadBefore)) {
-        // the budget is spent, or the search's passes are reading others already: this table joins them
-        const scan = scanWithoutTable(pid, this.reader, this.options, cpuNs, previous?.scan);
-        if (!scan) {
-          problems.push({ pid, reason: 'no such process' });
-          return;
-        }
-        unread.add(pid);
+        if (scan === previous.scan) pass.unchanged++;
         processes.set(pid, scan);
-        if (previous) previous.scan = scan;
-        else this.previous.set(pid, { scan, at: now, fdCount: -1, checkedAt: now, movedAt: now });
         return;
       }
-      // one fstat of /proc/PID/fd notices an open or close between full refreshes
-      const fdCountNow = !first && now - previous.at < this.fdRefreshMs ? this.reader.fdCount(pid) : -1;
-      // after invalidate() every process that may have run is read in full
-      const readSlow = verifyIdle || first || now - previous.at >= this.fdRefreshMs || (fdCountNow > 0 && fdCountNow !== previous.fdCount);
-      const options = readSlow ? (pass.slowOptions ??= this.slowReadOptions(wholeMachine)) : this.options;
-      const since = performance.now();
-      const scanned = scanProcess(pid, this.reader, {
-        options,
-        reuse: readSlow ? undefined : previous?.scan,
-        ipcFdsOnly: wholeMachine,
-        cpuNs,
-        links,
-      });
-      if (first) budget.charge(since);
-      if (!scanned) {
-        if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
+    }
+    // off a CPU now and its clock as when the search read its links: it has not run since, they are its table
+    const links = searched && offCpu && cpuNs !== null ? this.linkTables.linksIfUnchanged(pid, cpuNs) : null;
+    // a table a pass read for it but that it changed since (a busy process) is read here: passes would chase it
+    const chased = searched && previous !== undefined;
+    if (first && !links && !chased && budget !== UNLIMITED && (budget.spent() || this.linkTables.behind || pass.unreadBefore)) {
+      // the budget is spent, or the search's passes are reading others already: this table joins them
+      const scan = scanWithoutTable(pid, this.reader, this.options, cpuNs, previous?.scan);
+      if (!scan) {
+        problems.push({ pid, reason: 'no such process' });
         return;
       }
-      if (this.io) {
-        const io = this.io.read(pid);
-        if (io) scanned.io = io;
+      unread.add(pid);
+      processes.set(pid, scan);
+      if (previous) previous.scan = scan;
+      else this.previous.set(pid, { scan, at: now, fdCount: -1, checkedAt: now, movedAt: now });
+      return;
+    }
+    // one fstat of /proc/PID/fd notices an open or close between full refreshes
+    const fdCountNow = !first && now - previous.at < this.fdRefreshMs ? this.reader.fdCount(pid) : -1;
+    // after invalidate() every process that may have run is read in full
+    const readSlow = verifyIdle || first || now - previous.at >= this.fdRefreshMs || (fdCountNow > 0 && fdCountNow !== previous.fdCount);
+    const options = readSlow ? (pass.slowOptions ??= this.slowReadOptions(wholeMachine)) : this.options;
+    const since = performance.now();
+    const scanned = scanProcess(pid, this.reader, {
+      options,
+      reuse: readSlow ? undefined : previous?.scan,
+      ipcFdsOnly: wholeMachine,
+      cpuNs,
+      links,
+    });
+    if (first) budget.charge(since);
+    if (!scanned) {
+      if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
+      return;
+    }
+    if (this.io) {
+      const io = this.io.read(pid);
+      if (io) scanned.io = io;
+    }
+    // a table read again and found as it was keeps its identity: what was built from it holds
+    if (readSlow && previous && sameDescriptors(previous.scan.fds, scanned.fds)) scanned.fds = previous.scan.fds;
+    if (this.fdRefreshMs > 0) {
+      // the latest scan is the next tick's baseline; the refresh clock only moves on full reads
+      const at = readSlow || first ? now : previous.at;
+      const fdCount = fdCountNow > 0 ? fdCountNow : readSlow || first ? this.reader.fdCount(pid) : previous.fdCount;
+      if (previous) {
+        // updated in place: nothing else holds it, and a tick then allocates nothing for it
+        if (previous.scan.cpuNs !== cpuNs) previous.movedAt = now;
+        previous.checkedAt = now;
+        previous.scan = scanned;
+        previous.at = at;
+        previous.fdCount = fdCount;
+      } else {
+        this.previous.set(pid, { scan: scanned, at, fdCount, checkedAt: now, movedAt: now });
+        // a new process: its parent forked it, so ran
+        if (wholeMachine) this.cadence.suspect(scanned.ppid);
       }
-      // a table read again and found as it was keeps its identity: what was built from it holds
-      if (readSlow && previous && sameDescriptors(previous.scan.fds, scanned.fds)) scanned.fds = previous.scan.fds;
-      if (this.fdRefreshMs > 0) {
-        // the latest scan is the next tick's baseline; the refresh clock only moves on full reads
-        const at = readSlow || first ? now : previous.at;
-        const fdCount = fdCountNow > 0 ? fdCountNow : readSlow || first ? this.reader.fdCount(pid) : previous.fdCount;
-        if (previous) {
-          // updated in place: nothing else holds it, and a tick then allocates nothing for it
-          if (previous.scan.cpuNs !== cpuNs) previous.movedAt = now;
-          previous.checkedAt = now;
-          previous.scan = scanned;
-          previous.at = at;
-          previous.fdCount = fdCount;
-        } else {
-          this.previous.set(pid, { scan: scanned, at, fdCount, checkedAt: now, movedAt: now });
-          // a new process: its parent forked it, so ran
-          if (wholeMachine) this.cadence.suspect(scanned.ppid);
-        }
-      }
-      if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
-      processes.set(pid, scanned);
+    }
+    if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
+    processes.set(pid, scanned);
   }
 
   /**
