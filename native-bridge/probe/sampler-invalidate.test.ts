@@ -22,16 +22,25 @@ afterEach(() => {
 
 const wchan = (pid: number): string => readFileSync(`/proc/${pid}/wchan`, 'latin1');
 
-/** [fd, link target, access from the link's mode] of every open descriptor, as the kernel shows them. */
+/**
+ * [fd, link target, access from the link's mode] of every open descriptor, as the kernel shows them. A running
+ * shell may close a descriptor between the listing and its lstat (dash's `exec 5</dev/null` opens fd 3, dup2s it
+ * to 5 and closes 3): such a descriptor is gone and left out.
+ */
 function kernelFds(pid: number): [number, string, string][] {
   return readdirSync(`/proc/${pid}/fd`)
     .map(Number)
     .sort((a, b) => a - b)
-    .map((fd) => {
+    .flatMap((fd): [number, string, string][] => {
       const path = `/proc/${pid}/fd/${fd}`;
-      const mode = lstatSync(path).mode;
-      const access = (mode & 0o400 ? 'r' : '') + (mode & 0o200 ? 'w' : '');
-      return [fd, readlinkSync(path), access];
+      try {
+        const mode = lstatSync(path).mode;
+        const access = (mode & 0o400 ? 'r' : '') + (mode & 0o200 ? 'w' : '');
+        return [[fd, readlinkSync(path), access]];
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw error;
+      }
     });
 }
 
