@@ -51,7 +51,9 @@ const DIAGNOSIS_PENDING: Record<DiagnosisKind, StringKey> = {
 /** "Checking: 2 processes asleep on each other (pipe 1 · pipe 2) for 1.2 s of 3.0 s." */
 export function pendingWords(p: PendingDiagnosis, t: Translate): string {
   const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(1);
-  return t(DIAGNOSIS_PENDING[p.kind], { count: p.processes.length, objects: p.objects.map(objectLabel).join(' · '), held: seconds(p.heldMs), need: seconds(p.confirmMs) });
+  // a ring of one (a writer on a pipe only it reads, flock() on its own lock) waits on nobody "else": its own sentence
+  const key = p.kind === 'deadlock' && p.processes.length === 1 ? 'pendingDeadlockSelf' : DIAGNOSIS_PENDING[p.kind];
+  return t(key, { count: p.processes.length, objects: p.objects.map(objectLabel).join(' · '), held: seconds(p.heldMs), need: seconds(p.confirmMs) });
 }
 
 function processWords(p: NamedProcess, t: Translate): string {

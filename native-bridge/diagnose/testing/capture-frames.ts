@@ -10,6 +10,9 @@
  * (confirmMs 3000, so it is caught before it is published), the frame
  * that publishes it, and a healthy pipeline's frame (a reader asleep on a
  * pipe whose writer sleeps in nanosleep: neither).
+ * With `self`, records renderer/fixtures/real-frames-diagnoses-self.json: a
+ * ring of one still being confirmed and then published (a writer asleep on
+ * a full pipe whose only read end it holds itself).
  * With `hidden`, records renderer/fixtures/real-frames-diagnoses-hidden.json:
  * a reader asleep on a pipe whose only write end is in flight in a socket's
  * queue (hidden-writer), and a writer on a full pipe whose only read end is
@@ -43,6 +46,13 @@ if os.fork() == 0:
     os.read(r, 1); os._exit(0)
 say("careless", os.getpid())
 os.read(r, 1)
+`;
+
+const SELF_DEADLOCK = `
+import os
+r, w = os.pipe()
+say("self", os.getpid())
+os.write(w, b"x" * 70000)
 `;
 
 const HEALTHY = `
@@ -81,20 +91,26 @@ async function capture<T>(source: string, asleep: [string, string][], confirmMs:
 
 const diagnosed = (frame: Snapshot) => ((frame.diagnoses ?? []).length > 0 ? frame : undefined);
 
-if (process.argv[2] === 'hidden') {
+/** The first frame that publishes a diagnosis, with the last one before it still pending (held 1.2 s if there was one). */
+function pendingThenConfirmed(frame: Snapshot, before: Snapshot[]): { pending: Snapshot; confirmed: Snapshot } | undefined {
+  if ((frame.diagnoses ?? []).length === 0) return undefined;
+  const stillPending = before.filter((f) => (f.diagnosesPending ?? []).length > 0);
+  const pending = stillPending.find((f) => f.diagnosesPending![0]!.heldMs >= 1200) ?? stillPending.at(-1);
+  if (!pending) throw new Error('the deadlock was published at the first frame: the sample took longer than confirmMs');
+  return { pending, confirmed: frame };
+}
+
+if (process.argv[2] === 'self') {
+  const self = await capture(SELF_DEADLOCK, [['self', 'anon_pipe_write']], 3000, pendingThenConfirmed);
+  writeFileSync(new URL('../../../renderer/fixtures/real-frames-diagnoses-self.json', import.meta.url), `${JSON.stringify(self, null, 1)}\n`);
+  process.stdout.write(`pending: ${JSON.stringify(self.pending.diagnosesPending)}\nconfirmed: ${JSON.stringify(self.confirmed.diagnoses)}\n`);
+} else if (process.argv[2] === 'hidden') {
   const hiddenWriter = await capture(HIDDEN_WRITER_SITUATION, [['reader', 'anon_pipe_read']], 300, diagnosed);
   const hiddenReader = await capture(HIDDEN_READER_SITUATION, [['writer', 'anon_pipe_write']], 300, diagnosed);
   writeFileSync(new URL('../../../renderer/fixtures/real-frames-diagnoses-hidden.json', import.meta.url), `${JSON.stringify({ hiddenWriter, hiddenReader }, null, 1)}\n`);
   process.stdout.write(`hidden-writer: ${JSON.stringify(hiddenWriter.diagnoses)}\nhidden-reader: ${JSON.stringify(hiddenReader.diagnoses)}\n`);
 } else if (process.argv[2] === 'pending') {
-  const deadlock = await capture(DEADLOCK, [['parent', 'anon_pipe_read'], ['child', 'anon_pipe_read']], 3000, (frame, before) => {
-    if ((frame.diagnoses ?? []).length === 0) return undefined;
-    // a frame well under way (held 1.2 s of 3 s), or the last one still pending
-    const stillPending = before.filter((f) => (f.diagnosesPending ?? []).length > 0);
-    const pending = stillPending.find((f) => f.diagnosesPending![0]!.heldMs >= 1200) ?? stillPending.at(-1);
-    if (!pending) throw new Error('the deadlock was published at the first frame: the sample took longer than confirmMs');
-    return { pending, confirmed: frame };
-  });
+  const deadlock = await capture(DEADLOCK, [['parent', 'anon_pipe_read'], ['child', 'anon_pipe_read']], 3000, pendingThenConfirmed);
   let frames = 0;
   const healthy = await capture(HEALTHY, [['reader', 'anon_pipe_read'], ['writer', 'hrtimer_nanosleep']], 3000, (frame) => (++frames >= 5 ? frame : undefined));
   writeFileSync(new URL('../../../renderer/fixtures/real-frames-diagnoses-pending.json', import.meta.url), `${JSON.stringify({ ...deadlock, healthy }, null, 1)}\n`);
