@@ -5,6 +5,7 @@ import { HIDDEN_WRITER_SITUATION } from '../native-bridge/diagnose/testing/hidde
 import { asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
 import { observeSituationInChromium, type ObservedSituation } from './chromium-launch';
 import { PROJECT_ROOT } from './ipcscope-web-process';
+import { paletteFor } from '../renderer/picture/palette';
 import { procWchan } from './proc-facts';
 
 /*
@@ -63,6 +64,25 @@ describe.skipIf(skip !== null)('a reader waiting on a write end not shown, in th
       await page.screenshot({ path: join(RESULTS, `diagnoses-hidden-${locale}.png`) });
     }
     await page.getByTestId('language').selectOption('en');
+    // A notice, not a fault: amber and dashed in the picture in both themes, the card says so.
+    expect(await page.getByTestId('diagnosis-notice-0').textContent()).toBe('information, not a fault');
+    for (const theme of ['dark', 'light'] as const) {
+      for (let i = 0; i < 2 && (await page.evaluate(() => document.documentElement.dataset.theme)) !== theme; i += 1) await page.getByTestId('theme').click();
+      // the map (chosen here: 8 objects) outlines it amber and dashed on its canvas; the picture's halo says so in its attributes
+      await page.getByTestId('view-map').click();
+      await page.screenshot({ path: join(RESULTS, `diagnoses-hidden-notice-map-${theme}.png`) });
+      await page.getByTestId('view-picture').click();
+      const halo = page.getByTestId(`diagnosis-halo-${reader}`);
+      await halo.waitFor({ timeout: 10_000 });
+      expect(await halo.getAttribute('data-severity')).toBe('notice');
+      expect(await halo.getAttribute('stroke')).toBe(paletteFor(theme, false).notice);
+      expect(await halo.getAttribute('stroke-dasharray')).toBeTruthy();
+      expect(await page.getByTestId('diagnosis-label-0').getAttribute('data-severity')).toBe('notice');
+      await page.screenshot({ path: join(RESULTS, `diagnoses-hidden-notice-picture-${theme}.png`) });
+    }
+    // switching the stage opened the Details tab: back to the diagnoses
+    await tab.click();
+    await card.waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('diagnosis-fact-0-0').textContent()).toBe(`pid ${reader} (python3) sleeps in read(${r}) on ${pipe}, which is empty.`);
     // The kernel, now: still asleep in read() on that pipe.
     expect(procWchan(reader!)).toBe('anon_pipe_read');

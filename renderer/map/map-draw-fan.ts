@@ -1,10 +1,11 @@
 import { FAN_H, type PlacedUnit, type Rect } from './map-geometry';
-import { MIN_HEAD_BOX_PX, MIN_LINE_PX, SMALL, TEXT, fitText, headSize, outline, processStroke, roundRect, type DrawInput } from './map-draw-kit';
+import type { DiagnosisSeverity } from '../picture/diagnosis-severity';
+import { MIN_HEAD_BOX_PX, MIN_LINE_PX, SMALL, TEXT, diagnosisOutline, fitText, headSize, outline, processStroke, roundRect, type DrawInput } from './map-draw-kit';
 import type { FanUnit } from './map-group';
 import { fanHoldings, fanLines, kindList } from './map-labels';
 
 /** A fan: a stack of cards with its count and states, or, open, a grid of its members coloured by state. */
-export function drawFan(ctx: CanvasRenderingContext2D, placed: PlacedUnit, input: DrawInput, flagged: Set<number>, showText: boolean, showSmall: boolean, px: number): void {
+export function drawFan(ctx: CanvasRenderingContext2D, placed: PlacedUnit, input: DrawInput, flagged: ReadonlyMap<number, DiagnosisSeverity>, showText: boolean, showSmall: boolean, px: number): void {
   const fan = placed.unit;
   if (fan.kind !== 'fan') return;
   const p = input.palette;
@@ -27,7 +28,9 @@ export function drawFan(ctx: CanvasRenderingContext2D, placed: PlacedUnit, input
   ctx.strokeStyle = counts.blockedTotal ? p.blocked : p.nodeStroke;
   ctx.lineWidth = Math.max(px, 2);
   ctx.stroke();
-  if (fan.members.some((m) => flagged.has(m.pid))) outline(ctx, head, p.eof, Math.max(2 * px, 2.5), 8);
+  const severities = fan.members.map((m) => flagged.get(m.pid));
+  const fanSeverity = severities.includes('fault') ? 'fault' : severities.includes('notice') ? 'notice' : undefined;
+  if (fanSeverity) diagnosisOutline(ctx, head, fanSeverity, p, Math.max(2 * px, 2.5), 8, px);
   if (fan.members.some((m) => input.matches.has(m.pid))) outline(ctx, head, p.flight, Math.max(2 * px, 3), 8);
   // A selected member hidden in a closed fan: the fan carries its mark.
   const selectedInside = !fan.expanded && !!input.selection?.startsWith('process:') && fan.members.some((m) => `process:${m.pid}` === input.selection);
@@ -56,7 +59,8 @@ export function drawFan(ctx: CanvasRenderingContext2D, placed: PlacedUnit, input
       ctx.fillStyle = m.objects.some((o) => (o.queued ?? 0) > 0) ? p.slotFill : p.slotEmpty;
       ctx.fillRect(m.x + m.w - 10, m.y + 3, 7, m.h - 6);
     }
-    if (flagged.has(proc.pid)) outline(ctx, m, p.eof, Math.max(2 * px, 2), 2);
+    const severity = flagged.get(proc.pid);
+    if (severity) diagnosisOutline(ctx, m, severity, p, Math.max(2 * px, 2), 2, px);
     if (input.matches.has(proc.pid)) outline(ctx, m, p.flight, Math.max(2 * px, 2), 2);
     if (input.selection === id) {
       ctx.fillStyle = p.lessonAccent;

@@ -2,6 +2,7 @@ import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
 import type { Access, ObjectKind, ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import type { Translate } from '../i18n/strings';
 import type { TrafficSummary } from '../observe/recent-traffic';
+import { NOTICE_DASH, severityColour, type DiagnosisSeverity } from '../picture/diagnosis-severity';
 import type { Palette } from '../picture/palette';
 import type { MapLayout, Rect } from './map-geometry';
 
@@ -79,6 +80,16 @@ export function fitText(ctx: CanvasRenderingContext2D, text: string, width: numb
     else hi = mid - 1;
   }
   return `${text.slice(0, lo)}…`;
+}
+
+/**
+ * A diagnosis's outline round a box: red and solid for a fault, amber and
+ * dashed for a notice (picture/diagnosis-severity.ts), in screen pixels.
+ */
+export function diagnosisOutline(ctx: CanvasRenderingContext2D, r: Rect, severity: DiagnosisSeverity, p: Palette, width: number, radius: number, px: number): void {
+  if (severity === 'notice') ctx.setLineDash(NOTICE_DASH.map((n) => n * px));
+  outline(ctx, r, severityColour(severity, p), severity === 'notice' ? width * 0.8 : width, radius);
+  ctx.setLineDash([]);
 }
 
 export function outline(ctx: CanvasRenderingContext2D, r: Rect, colour: string, width: number, radius: number): void {

@@ -1,5 +1,5 @@
-import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
 import type { ProcessInfo } from '../../native-bridge/model/snapshot-types';
+import { diagnosisSeverity, severityColour, severityOfItems, type DiagnosisSeverity } from '../picture/diagnosis-severity';
 import { drawDeadlock } from './map-draw-deadlock';
 import { drawFan } from './map-draw-fan';
 import { drawTraffic } from './map-draw-traffic';
@@ -9,6 +9,7 @@ import {
   SMALL,
   TEXT,
   curve,
+  diagnosisOutline,
   edgeColour,
   fitText,
   headSize,
@@ -42,7 +43,7 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
   const showText = TEXT * scale * tf.k >= MIN_TEXT_PX;
   const showSmall = SMALL * scale * tf.k >= MIN_TEXT_PX;
   const px = 1 / tf.k;
-  const flagged = diagnosedSets(input.diagnoses);
+  const flagged = severityOfItems(input.diagnoses);
 
   // The process tree, faint, behind everything.
   ctx.strokeStyle = p.nodeStroke;
@@ -108,7 +109,7 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
 
   for (const placed of layout.objects) {
     if (input.hiddenKinds.has(placed.object.kind) || !visible(placed, view)) continue;
-    drawObject(ctx, placed, input, flagged.objects.has(placed.object.id), showText, showSmall, px);
+    drawObject(ctx, placed, input, flagged.objects.get(placed.object.id), showText, showSmall, px);
   }
   for (const placed of layout.units) {
     if (!visible(placed, view)) continue;
@@ -119,11 +120,7 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
   drawDeadlocks(ctx, input, px);
 }
 
-function diagnosedSets(diagnoses: Diagnosis[]): { processes: Set<number>; objects: Set<string> } {
-  return { processes: new Set(diagnoses.flatMap((d) => d.processes)), objects: new Set(diagnoses.flatMap((d) => d.objects)) };
-}
-
-function drawProcess(ctx: CanvasRenderingContext2D, r: Rect, proc: ProcessInfo, input: DrawInput, flagged: Set<number>, showText: boolean, showSmall: boolean, px: number): void {
+function drawProcess(ctx: CanvasRenderingContext2D, r: Rect, proc: ProcessInfo, input: DrawInput, flagged: ReadonlyMap<number, DiagnosisSeverity>, showText: boolean, showSmall: boolean, px: number): void {
   const p = input.palette;
   const id = `process:${proc.pid}`;
   roundRect(ctx, r, 6);
@@ -132,7 +129,8 @@ function drawProcess(ctx: CanvasRenderingContext2D, r: Rect, proc: ProcessInfo, 
   ctx.strokeStyle = processStroke(proc, p);
   ctx.lineWidth = Math.max(px, proc.blocked ? 2 : 1);
   ctx.stroke();
-  if (flagged.has(proc.pid)) outline(ctx, r, p.eof, Math.max(2 * px, 2.5), 6);
+  const severity = flagged.get(proc.pid);
+  if (severity) diagnosisOutline(ctx, r, severity, p, Math.max(2 * px, 2.5), 6, px);
   if (input.matches.has(proc.pid)) outline(ctx, r, p.flight, Math.max(2 * px, 3), 6);
   if (input.selection === id || input.hovered === id) outline(ctx, r, p.lessonAccent, Math.max(2 * px, input.selection === id ? 3 : 1.5), 6);
   const k = input.transform.k;
@@ -153,7 +151,7 @@ function drawProcess(ctx: CanvasRenderingContext2D, r: Rect, proc: ProcessInfo, 
   }
 }
 
-function drawObject(ctx: CanvasRenderingContext2D, placed: PlacedObject, input: DrawInput, flagged: boolean, showText: boolean, showSmall: boolean, px: number): void {
+function drawObject(ctx: CanvasRenderingContext2D, placed: PlacedObject, input: DrawInput, flagged: DiagnosisSeverity | undefined, showText: boolean, showSmall: boolean, px: number): void {
   const p = input.palette;
   const o = placed.object;
   roundRect(ctx, placed, 4);
@@ -171,7 +169,7 @@ function drawObject(ctx: CanvasRenderingContext2D, placed: PlacedObject, input: 
   roundRect(ctx, placed, 4);
   ctx.stroke();
   ctx.setLineDash([]);
-  if (flagged) outline(ctx, placed, p.eof, Math.max(2 * px, 2.5), 4);
+  if (flagged) diagnosisOutline(ctx, placed, flagged, p, Math.max(2 * px, 2.5), 4, px);
   if (input.selection === o.id || input.hovered === o.id) outline(ctx, placed, p.lessonAccent, Math.max(2 * px, 2), 4);
   const k = input.transform.k;
   if (placed.w * k < MIN_HEAD_BOX_PX) return;
@@ -204,7 +202,7 @@ function drawDeadlocks(ctx: CanvasRenderingContext2D, input: DrawInput, px: numb
     const first = rects[0] ?? (d.objects[0] ? input.layout.objectAt.get(d.objects[0]) : undefined);
     if (!first) continue;
     ctx.font = `700 ${SMALL * p.scale}px ${p.font}`;
-    ctx.fillStyle = p.eof;
+    ctx.fillStyle = severityColour(diagnosisSeverity(d.kind), p);
     ctx.textAlign = 'left';
     ctx.fillText(diagnosisName(d.kind, input.t), first.x, first.y - 6);
   }

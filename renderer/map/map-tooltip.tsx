@@ -1,12 +1,21 @@
 import { blockedSentence, objectLabel, stateWord } from '../format/kernel-words';
 import { fdCount, holderCount } from '../format/omitted-words';
 import type { Translate } from '../i18n/strings';
+import { DIAGNOSIS_TITLE } from '../panels/diagnoses-panel-words';
+import { diagnosisSeverity } from '../picture/diagnosis-severity';
 import type { MapTarget, Point } from './map-geometry';
 import { fanHoldings, fanLines, kindList, objectLines, peerHeldOutside } from './map-labels';
 import type { MapModel } from './map-view';
 
 /** Most holders named in an object's tooltip; the inspector lists all. */
 const MAX_HOLDERS = 6;
+
+/** The diagnoses naming a process or an object, a notice saying it is no fault (its outline is amber and dashed). */
+function diagnosisLines(model: MapModel, t: Translate, pid: number | null, id: string | null): string[] {
+  return (model.frame.diagnoses ?? [])
+    .filter((d) => (pid !== null && d.processes.includes(pid)) || (id !== null && d.objects.includes(id)))
+    .map((d) => (diagnosisSeverity(d.kind) === 'notice' ? `${t(DIAGNOSIS_TITLE[d.kind])} · ${t('diagnosisNotice')}` : t(DIAGNOSIS_TITLE[d.kind])));
+}
 
 /** The lines a hovered item's tooltip shows, read from the model of the frame drawn. */
 export function tooltipLines(target: MapTarget, model: MapModel, t: Translate): string[] {
@@ -16,7 +25,7 @@ export function tooltipLines(target: MapTarget, model: MapModel, t: Translate): 
     if (!p) return [];
     const lines = [`PID ${p.pid} (ppid ${p.ppid}) ${p.comm}`, `${stateWord(p, t)} (${p.state})`];
     if (p.blocked) lines.push(`${blockedSentence(p.blocked, t)} · ${t('wchan', { wchan: p.blocked.wchan })}`);
-    lines.push(`${fdCount(p)} fd`);
+    lines.push(`${fdCount(p)} fd`, ...diagnosisLines(model, t, p.pid, null));
     return lines;
   }
   if (target.type === 'fan') {
@@ -34,7 +43,7 @@ export function tooltipLines(target: MapTarget, model: MapModel, t: Translate): 
   const holders = o.holders.slice(0, MAX_HOLDERS).map((h) => `${h.pid}:fd ${h.fd} ${h.access}`);
   if (holderCount(o) > MAX_HOLDERS) holders.push(`+${holderCount(o) - MAX_HOLDERS}`);
   const held = holders.length ? t('mapHolders', { list: holders.join(', ') }) : t('mapNoHolders');
-  return [objectLabel(o.id), ...(detail ? [detail] : []), held, ...(peer ? [t('mapPeerOutsideWhy')] : [])];
+  return [objectLabel(o.id), ...(detail ? [detail] : []), held, ...(peer ? [t('mapPeerOutsideWhy')] : []), ...diagnosisLines(model, t, null, o.id)];
 }
 
 export function MapTooltip({ target, at, model, t }: { target: MapTarget; at: Point; model: MapModel; t: Translate }) {

@@ -13,6 +13,7 @@ import type { Translate } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
 import { useAppStore, type AppStore } from '../store/app-store';
 import { selectDiagnoses, useFdMarks } from '../picture/diagnosis-marks';
+import { diagnosisSeverity } from '../picture/diagnosis-severity';
 import { DIAGNOSIS_TITLE, DIAGNOSIS_WHY, factWords, pendingWords } from './diagnoses-panel-words';
 
 /** When the shown diagnoses were computed (ms), or null when the frames are not diagnosed. */
@@ -48,15 +49,22 @@ function PendingChecks({ pending, t }: { pending: PendingDiagnosis[]; t: Transla
 
 function DiagnosisCard({ d, index, diagnosedAt, marks, t }: { d: Diagnosis; index: number; diagnosedAt: number; marks: Map<string, number>; t: Translate }) {
   const seconds = d.since === undefined ? null : Math.max(0, (diagnosedAt - d.since) / 1000);
+  const severity = diagnosisSeverity(d.kind);
   return (
-    <li className="diagnosis-card" data-testid={`diagnosis-card-${index}`} data-kind={d.kind}>
+    <li className="diagnosis-card" data-testid={`diagnosis-card-${index}`} data-kind={d.kind} data-severity={severity}>
       <h3>
         {t(DIAGNOSIS_TITLE[d.kind])}
+
         {/* `since` restarts with each run or observation: say what was seen, not how long it has held */}
         {seconds !== null && (
           <span className="diagnosis-since" title={t('diagnosisSinceWhy')}>{` · ${t('diagnosisSince', { seconds: seconds.toFixed(1) })}`}</span>
         )}
       </h3>
+      {severity === 'notice' && (
+        <p className="diagnosis-notice" data-testid={`diagnosis-notice-${index}`} title={t('diagnosisNoticeWhy')}>
+          {t('diagnosisNotice')}
+        </p>
+      )}
       <p className="diagnosis-why">{t(DIAGNOSIS_WHY[d.kind])}</p>
       <p className="diagnosis-objects">
         {[...d.processes.map((pid) => `PID ${pid}`), ...d.objects.map(objectLabel)].join(' · ')}

@@ -35,7 +35,7 @@ describe('diagnoses in the picture', () => {
     expect(ring.split('L')).toHaveLength(4);
     expect(ring.endsWith('Z')).toBe(true);
     for (const id of ['21358', '21455', 'pipe:2537797', 'pipe:2537798']) expect(screen.getByTestId(`diagnosis-halo-${id}`)).toBeTruthy();
-    expect(screen.getByTestId('diagnosis-label-0').textContent).toBe('deadlock');
+    expect(screen.getByTestId('diagnosis-label-0').querySelector('text')!.textContent).toBe('deadlock');
     /* the kernel's own facts stay as they were: both asleep reading */
     expect(screen.getByTestId('process-21358').getAttribute('data-waits-on')).toBe('pipe:2537797');
   });
@@ -45,7 +45,7 @@ describe('diagnoses in the picture', () => {
     expect(screen.getByTestId('diagnosis-0').getAttribute('data-kind')).toBe('never-eof');
     expect(screen.getByTestId('edge-21476-4').getAttribute('data-focus')).toBe('1');
     expect(screen.getByTestId('focus-mark-1').textContent).toBe('1');
-    expect(screen.getByTestId('diagnosis-label-0').textContent).toBe('never EOF');
+    expect(screen.getByTestId('diagnosis-label-0').querySelector('text')!.textContent).toBe('never EOF');
     expect(screen.queryByTestId('diagnosis-ring-0')).toBeNull();
   });
 

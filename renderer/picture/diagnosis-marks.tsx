@@ -1,7 +1,8 @@
 /**
  * The frame's diagnoses drawn on the lesson picture: every process and object
- * a diagnosis names gets a halo in the alarm colour and the diagnosis a short
- * label; a deadlock is drawn as its ring (each process, then the object it
+ * a diagnosis names gets a halo and the diagnosis a short label, in the alarm
+ * colour for a fault and amber and dashed for a notice (diagnosis-severity.ts:
+ * a pipe end held out of view is information, not a fault); a deadlock is drawn as its ring (each process, then the object it
  * sleeps on, then the next process that alone could wake it, back to the
  * start); the forgotten write end of a never-EOF reader gets a numbered mark
  * on its fd edge, numbered after the lesson's own focus marks (focus-notes.tsx)
@@ -10,8 +11,9 @@
 import type { ReactElement } from 'react';
 import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
 import type { Translate } from '../i18n/strings';
-import { DIAGNOSIS_MARK } from '../panels/diagnoses-panel-words';
+import { DIAGNOSIS_MARK, DIAGNOSIS_TITLE, DIAGNOSIS_WHY } from '../panels/diagnoses-panel-words';
 import { useAppStore, type AppStore } from '../store/app-store';
+import { diagnosisSeverity, NOTICE_DASH, severityColour, severityOfItems, type DiagnosisSeverity } from './diagnosis-severity';
 import { useFocusMarks } from './focus-notes';
 import { NODE_HEIGHT, NODE_WIDTH, RING_RADIUS, type PictureLayout, type Point } from './layout';
 import type { Palette } from './palette';
@@ -66,7 +68,11 @@ function ringPoints(d: Diagnosis, layout: PictureLayout): Point[] {
 export function DiagnosisMarks({ layout, diagnoses, palette, t, layer }: Props) {
   const s = palette.scale;
   const color = palette.eof;
-  const halo = { fill: 'none', stroke: color, strokeWidth: 5, strokeOpacity: 0.75 };
+  const severities = severityOfItems(diagnoses);
+  const halo = (severity: DiagnosisSeverity) =>
+    severity === 'notice'
+      ? { fill: 'none', stroke: palette.notice, strokeWidth: 3, strokeOpacity: 0.9, strokeDasharray: NOTICE_DASH.join(' '), 'data-severity': severity }
+      : { fill: 'none', stroke: color, strokeWidth: 5, strokeOpacity: 0.75, 'data-severity': severity };
   /* a process or object named by several diagnoses gets one halo; labels stack above it */
   const labelsAt = new Map<string, number>();
   const halos = new Map<string, ReactElement>();
@@ -76,15 +82,16 @@ export function DiagnosisMarks({ layout, diagnoses, palette, t, layer }: Props) 
     if (processes.length === 0 && objects.length === 0) return null;
     for (const p of processes) {
       const rect = { x: p.x - NODE_WIDTH / 2 - 9, y: p.y - NODE_HEIGHT / 2 - 9, width: NODE_WIDTH + 18, height: NODE_HEIGHT + 18 };
-      halos.set(`process:${p.pid}`, <rect key={`p${p.pid}`} data-testid={`diagnosis-halo-${p.pid}`} {...rect} rx={20} {...halo} />);
+      halos.set(`process:${p.pid}`, <rect key={`p${p.pid}`} data-testid={`diagnosis-halo-${p.pid}`} {...rect} rx={20} {...halo(severities.processes.get(p.pid) ?? 'fault')} />);
     }
     for (const o of objects) {
       const testId = `diagnosis-halo-${o.object.id}`;
       const round = o.object.kind === 'pipe' || o.object.kind === 'fifo';
       const rect = { x: o.x - RING_RADIUS * 0.9 - 10, y: o.y - 55, width: RING_RADIUS * 1.8 + 20, height: 110 };
+      const style = halo(severities.objects.get(o.object.id) ?? 'fault');
       halos.set(
         o.object.id,
-        round ? <circle key={o.object.id} data-testid={testId} cx={o.x} cy={o.y} r={RING_RADIUS + 12} {...halo} /> : <rect key={o.object.id} data-testid={testId} {...rect} rx={16} {...halo} />,
+        round ? <circle key={o.object.id} data-testid={testId} cx={o.x} cy={o.y} r={RING_RADIUS + 12} {...style} /> : <rect key={o.object.id} data-testid={testId} {...rect} rx={16} {...style} />,
       );
     }
     if (layer === 'under') {
@@ -115,10 +122,18 @@ export function DiagnosisMarks({ layout, diagnoses, palette, t, layer }: Props) 
     const anchor = first ? { x: first.x, y: first.y - NODE_HEIGHT / 2 - 18 * s } : { x: object!.x, y: object!.y - above * s };
     const label = t(DIAGNOSIS_MARK[d.kind]);
     const width = (label.length * 8 + 24) * s;
+    const severity = diagnosisSeverity(d.kind);
+    const tone = severityColour(severity, palette);
+    /* a fault: a filled alarm pill; a notice: an amber outline, dashed like its halo */
+    const pill =
+      severity === 'notice'
+        ? { fill: palette.background, stroke: tone, strokeWidth: 1.5, strokeDasharray: NOTICE_DASH.map((n) => n * 0.6).join(' ') }
+        : { fill: tone };
     return (
-      <g key={i} data-testid={`diagnosis-label-${i}`} transform={`translate(${anchor.x},${anchor.y - stacked * 26 * s})`}>
-        <rect x={-width / 2} y={-12 * s} width={width} height={22 * s} rx={11 * s} fill={color} />
-        <text y={4 * s} textAnchor="middle" fill={palette.background} fontFamily={palette.font} fontSize={13 * s} fontWeight={700}>
+      <g key={i} data-testid={`diagnosis-label-${i}`} data-severity={severity} transform={`translate(${anchor.x},${anchor.y - stacked * 26 * s})`}>
+        <title>{severity === 'notice' ? `${t(DIAGNOSIS_TITLE[d.kind])} (${t('diagnosisNotice')}): ${t(DIAGNOSIS_WHY[d.kind])} ${t('diagnosisNoticeWhy')}` : `${t(DIAGNOSIS_TITLE[d.kind])}: ${t(DIAGNOSIS_WHY[d.kind])}`}</title>
+        <rect x={-width / 2} y={-12 * s} width={width} height={22 * s} rx={11 * s} {...pill} />
+        <text y={4 * s} textAnchor="middle" fill={severity === 'notice' ? tone : palette.background} fontFamily={palette.font} fontSize={13 * s} fontWeight={700}>
           {label}
         </text>
       </g>

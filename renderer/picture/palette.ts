@@ -22,6 +22,8 @@ export interface Palette {
   flight: string;
   flightText: string;
   eof: string;
+  /** A diagnosis that is information, not a fault (a pipe end held out of view): amber, drawn dashed. */
+  notice: string;
   font: string;
   mono: string;
   /** Multiplies every font size (lecture mode). */
@@ -49,6 +51,7 @@ const dark: Omit<Palette, 'scale'> = {
   flight: '#ffd166',
   flightText: '#1b1300',
   eof: '#ff6b8b',
+  notice: '#e6b422',
   font: FONT,
   mono: MONO,
 };
@@ -71,6 +74,7 @@ const light: Omit<Palette, 'scale'> = {
   flight: '#f59e0b',
   flightText: '#1b1300',
   eof: '#be123c',
+  notice: '#a16207',
   font: FONT,
   mono: MONO,
 };

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { Frame } from '../../native-bridge/model/frame-types';
+import type { Snapshot } from '../../native-bridge/model/snapshot-types';
+import capturedHidden from '../fixtures/real-frames-diagnoses-hidden.json';
+import { translate } from '../i18n/strings';
+import { paletteFor } from '../picture/palette';
+import { drawMap, type DrawInput } from './map-draw';
+import { groupFrame } from './map-group';
+import { MapLayoutState } from './map-layout';
+import { tooltipLines } from './map-tooltip';
+
+/*
+ * A real frame (capture-frames.ts hidden): python3 10387 asleep in read(3) on
+ * pipe 47498420, whose only write end is in flight in a socket's queue. Its
+ * hidden-writer diagnosis is a notice: on the map its outlines are amber and
+ * dashed, never the fault's solid red.
+ */
+const { hiddenWriter } = capturedHidden as unknown as { hiddenWriter: Snapshot };
+const frame = { ...hiddenWriter, seq: 1, rateHz: 30, events: [], lesson: null } as Frame;
+
+/** A 2D context that records each stroke's colour and dash, and nothing else. */
+function recordingContext(): { ctx: CanvasRenderingContext2D; strokes: { colour: string; dash: number[] }[]; texts: { text: string; fill: string }[] } {
+  const strokes: { colour: string; dash: number[] }[] = [];
+  const texts: { text: string; fill: string }[] = [];
+  let dash: number[] = [];
+  const state: Record<string, unknown> = { fillStyle: '', strokeStyle: '', font: '10px sans', globalAlpha: 1 };
+  const ctx = new Proxy(state, {
+    get(target, key: string) {
+      if (key === 'setLineDash') return (d: number[]) => (dash = [...d]);
+      if (key === 'stroke' || key === 'strokeRect') return () => strokes.push({ colour: String(target.strokeStyle), dash });
+      if (key === 'fillText') return (text: string) => texts.push({ text, fill: String(target.fillStyle) });
+      if (key === 'measureText') return (text: string) => ({ width: text.length * 6 });
+      if (key in target) return target[key];
+      return () => undefined;
+    },
+    set(target, key: string, value: unknown) {
+      target[key] = value;
+      return true;
+    },
+  }) as unknown as CanvasRenderingContext2D;
+  return { ctx, strokes, texts };
+}
+
+function input(theme: 'dark' | 'light'): DrawInput {
+  const groups = groupFrame(frame, new Set());
+  return {
+    layout: new MapLayoutState().layout(groups, frame.processes),
+    transform: { k: 1, x: 0, y: 0 },
+    width: 2000,
+    height: 2000,
+    dpr: 1,
+    palette: paletteFor(theme, false),
+    t: (key, values) => translate('en', key, values),
+    selection: null,
+    hovered: null,
+    matches: new Set(),
+    hiddenKinds: new Set(),
+    diagnoses: frame.diagnoses ?? [],
+  };
+}
+
+describe('the map draws a hidden pipe end as a notice', () => {
+  for (const theme of ['dark', 'light'] as const) {
+    it(`amber dashed outlines and an amber name in the ${theme} theme, no red`, () => {
+      const { ctx, strokes, texts } = recordingContext();
+      const drawn = input(theme);
+      expect(drawn.diagnoses.map((d) => d.kind)).toEqual(['hidden-writer']);
+      drawMap(ctx, drawn);
+      const amber = strokes.filter((s) => s.colour === drawn.palette.notice);
+      // the reader and its pipe
+      expect(amber.length).toBeGreaterThanOrEqual(2);
+      for (const s of amber) expect(s.dash.length).toBeGreaterThan(0);
+      expect(strokes.some((s) => s.colour === drawn.palette.eof)).toBe(false);
+      expect(texts.find((t) => t.fill === drawn.palette.notice)?.text).toBeTruthy();
+      expect(texts.some((t) => t.fill === drawn.palette.eof)).toBe(false);
+    });
+  }
+
+  it('the tooltip of the reader and of the pipe says it is information, not a fault', () => {
+    const groups = groupFrame(frame, new Set());
+    const model = { frame, groups } as unknown as Parameters<typeof tooltipLines>[1];
+    const t = (key: Parameters<DrawInput['t']>[0], values?: Parameters<DrawInput['t']>[1]) => translate('en', key, values);
+    const d = frame.diagnoses![0]!;
+    expect(tooltipLines({ type: 'process', pid: d.processes[0]! }, model, t)).toContain('A reader waiting on a process not shown · information, not a fault');
+    expect(tooltipLines({ type: 'object', id: d.objects[0]! }, model, t)).toContain('A reader waiting on a process not shown · information, not a fault');
+    const zh = (key: Parameters<DrawInput['t']>[0], values?: Parameters<DrawInput['t']>[1]) => translate('zh-Hans', key, values);
+    expect(tooltipLines({ type: 'object', id: d.objects[0]! }, model, zh)).toContain('读者在等待未显示的进程 · 提示，并非故障');
+  });
+});
