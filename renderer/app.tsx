@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'react';
 import type { ViewApi } from '../native-bridge/model/session-api';
 import { ConnectionStatus } from './controls/connection-status';
+import { SharedEngineBanner } from './controls/shared-engine-banner';
 import { ExportButtons } from './controls/export-buttons';
 import { HelpOverlay } from './controls/help-overlay';
 import { LessonChooser } from './controls/lesson-chooser';
@@ -203,6 +204,7 @@ export function App({ api }: { api?: ViewApi | null }) {
         </div>
       </header>
       <LessonBanner />
+      <SharedEngineBanner />
       <ScopeBar />
       <main className={`app-main${hasLesson ? '' : observing ? ' observing' : showsMap ? '' : ' no-lesson'}`}>
         <section className="stage">

@@ -8,6 +8,7 @@ import type { EngineSession } from '../model/session-api';
 import { FrameSender } from './frame-sender';
 import { wireFrame } from '../model/wire-frame';
 import { checkUpgrade, isAllowedHost } from './request-guard';
+import { peerAction, SharedClients } from './shared-session';
 import { sendPlain, serveStatic } from './static-files';
 import { MAX_CLIENT_MESSAGE_BYTES, WS_PATH } from './wire-protocol';
 import type { ClientRequest, ServerMessage } from './wire-protocol';
@@ -166,6 +167,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false });
   const senders = new Map<WebSocket, FrameSender>();
+  /* every window shares the one session: each is told how many there are and what the others did */
+  const clients = new SharedClients<WebSocket>();
+  const tellClientCount = (): void => {
+    for (const [ws, you] of clients.entries()) send(ws, { type: 'clients', count: clients.count, you });
+  };
   let refusals = 0;
 
   const refuse = (socket: Duplex, status: number, reason: string): void => {
@@ -236,15 +242,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
           pending -= 1;
           if (pending < MAX_PENDING_COMMANDS && ws.isPaused && ws.readyState === ws.OPEN) ws.resume();
           send(ws, { type: 'result', id: request.id, result });
+          const action = result.ok ? peerAction(request.command) : null;
+          const client = clients.numberOf(ws);
+          if (action && client !== undefined) for (const [other] of clients.entries()) if (other !== ws) send(other, { type: 'peer-action', client, action });
         });
     });
     ws.on('close', () => {
       senders.get(ws)?.close();
       senders.delete(ws);
+      clients.remove(ws);
+      tellClientCount();
       if (senders.size === 0) unwatch();
     });
     ws.on('error', () => ws.terminate());
     send(ws, { type: 'status', status: 'open', lessons: session.lessons() });
+    clients.add(ws);
+    tellClientCount();
     if (ws.readyState === ws.OPEN) watch();
   }
 

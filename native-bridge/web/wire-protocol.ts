@@ -3,7 +3,7 @@
  * the server (native-bridge/web) and renderer/transport/websocket-transport.ts
  * (which imports them as types only).
  */
-import type { CommandResult } from '../model/commands';
+import type { Command, CommandResult } from '../model/commands';
 import type { Frame, LessonSummary } from '../model/frame-types';
 
 /** Path of the WebSocket endpoint; the token travels as `?token=`. */
@@ -25,4 +25,42 @@ export type ServerMessage =
   | { type: 'status'; status: 'open'; lessons: LessonSummary[] }
   | { type: 'status'; status: 'closing' }
   /** A message the server could not take (not JSON, no id); the connection stays open. */
-  | { type: 'error'; error: string };
+  | { type: 'error'; error: string }
+  | SharedEngineMessage;
+
+/**
+ * Browser mode lets several windows (tabs, browsers) connect to one engine,
+ * and they share its one lesson or observation. Each window is told how many
+ * are connected and its own number when it connects and whenever the count
+ * changes, and the others are told what a window did to the shared session.
+ */
+export interface ClientsMessage {
+  type: 'clients';
+  /** Windows connected now, this one included. */
+  count: number;
+  /** This window's number (1, 2, ... in order of connection, never reused while the server runs). */
+  you: number;
+}
+
+/** What another window's command (one that succeeded and changes the shared session) did. */
+export interface PeerAction {
+  command: Command['type'];
+  /** lesson.start: the lesson's id. */
+  lesson?: string;
+  /** step.back: the step gone back to. */
+  step?: number;
+  /** observe: the scope. */
+  pids?: number[];
+  tree?: boolean;
+  all?: boolean;
+}
+
+export interface PeerActionMessage {
+  type: 'peer-action';
+  /** The number of the window that acted. */
+  client: number;
+  action: PeerAction;
+}
+
+/** The shared-engine notices, appended to ServerMessage. */
+export type SharedEngineMessage = ClientsMessage | PeerActionMessage;

@@ -1,6 +1,7 @@
 import type { Locale } from '../../native-bridge/model/frame-types';
 import { cadenceEn, cadenceZhHans, cadenceZhHant } from './cadence-strings';
 import { diagnoseEn, diagnoseZhHans, diagnoseZhHant } from './diagnose-strings';
+import { sharedEngineEn, sharedEngineZhHans, sharedEngineZhHant } from './shared-engine-strings';
 import { mapEn, mapZhHans, mapZhHant } from './map-strings';
 import { semEn, semZhHans, semZhHant } from './sem-strings';
 import { mmapEn, mmapZhHans, mmapZhHant } from './mmap-strings';
@@ -108,6 +109,7 @@ const en = {
   ...tcpEn,
   ...socketServerEn,
   ...diagnoseEn,
+  ...sharedEngineEn,
   ...mapEn,
   ...semEn,
   ...msgqEn,
@@ -205,6 +207,7 @@ const zhHans: Table = {
   ...tcpZhHans,
   ...socketServerZhHans,
   ...diagnoseZhHans,
+  ...sharedEngineZhHans,
   ...mapZhHans,
   ...semZhHans,
   ...msgqZhHans,
@@ -299,6 +302,7 @@ const zhHant: Table = {
   ...tcpZhHant,
   ...socketServerZhHant,
   ...diagnoseZhHant,
+  ...sharedEngineZhHant,
   ...mapZhHant,
   ...semZhHant,
   ...msgqZhHant,

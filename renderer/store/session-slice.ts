@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { Command, CommandResult } from '../../native-bridge/model/commands';
 import type { LessonSummary } from '../../native-bridge/model/frame-types';
 import type { ViewApi } from '../../native-bridge/model/session-api';
-import { STATUS_CLOSED, STATUS_CONNECTING, STATUS_OPEN } from '../transport/transport';
+import { sharesEngine, STATUS_CLOSED, STATUS_CONNECTING, STATUS_OPEN, type PeerAction } from '../transport/transport';
 import type { AppStore } from './app-store';
 
 /** "connecting" until the transport speaks; then "open", "closed" or an error text. */
@@ -14,6 +14,10 @@ export interface SessionSlice {
   lessons: LessonSummary[];
   /** Last command that failed, as the engine explained it. */
   commandError: string | null;
+  /** Browser mode: windows sharing this engine's one session, and this one's number (null: not told, e.g. Electron). */
+  sharedEngine: { count: number; you: number } | null;
+  /** The last thing another window did to the shared session. */
+  peerAction: { client: number; action: PeerAction; seq: number } | null;
   /** Wires a transport to the store; returns the unsubscribe. */
   connect(api: ViewApi): () => void;
   send(command: Command): Promise<CommandResult>;
@@ -25,6 +29,8 @@ export const sessionInitial = {
   status: STATUS_CONNECTING as ConnectionStatus,
   lessons: [] as LessonSummary[],
   commandError: null as string | null,
+  sharedEngine: null as { count: number; you: number } | null,
+  peerAction: null as { client: number; action: PeerAction; seq: number } | null,
 };
 
 function isLessonSummary(value: unknown): value is LessonSummary {
@@ -42,9 +48,16 @@ export const createSessionSlice: StateCreator<AppStore, [], [], SessionSlice> = 
       set({ status });
       if (status === STATUS_OPEN) void get().loadLessons();
     });
+    const offShared = sharesEngine(api)
+      ? api.onSharedEngine((message) => {
+          if (message.type === 'clients') set({ sharedEngine: { count: message.count, you: message.you } });
+          else set({ peerAction: { client: message.client, action: message.action, seq: (get().peerAction?.seq ?? 0) + 1 } });
+        })
+      : () => undefined;
     return () => {
       offFrame();
       offStatus();
+      offShared();
       if (get().api === api) set({ api: null, status: STATUS_CLOSED });
     };
   },

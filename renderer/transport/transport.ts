@@ -10,3 +10,20 @@ export type { Frame } from '../../native-bridge/model/frame-types';
 export const STATUS_CONNECTING = 'connecting';
 export const STATUS_OPEN = 'open';
 export const STATUS_CLOSED = 'closed';
+
+import type { ViewApi as View } from '../../native-bridge/model/session-api';
+import type { SharedEngineMessage } from '../../native-bridge/web/wire-protocol';
+
+export type { ClientsMessage, PeerAction, PeerActionMessage, SharedEngineMessage } from '../../native-bridge/web/wire-protocol';
+
+/**
+ * A door several windows may share (browser mode: one engine, one session):
+ * it reports how many windows are connected and what the others did.
+ */
+export interface SharedEngineApi {
+  onSharedEngine(listener: (message: SharedEngineMessage) => void): () => void;
+}
+
+export function sharesEngine(api: View): api is View & SharedEngineApi {
+  return typeof (api as Partial<SharedEngineApi>).onSharedEngine === 'function';
+}

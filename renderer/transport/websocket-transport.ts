@@ -1,6 +1,6 @@
 import type { ServerMessage } from '../../native-bridge/web/wire-protocol';
 import { STATUS_CLOSED, STATUS_CONNECTING, STATUS_OPEN } from './transport';
-import type { Command, CommandResult, Frame, ViewApi } from './transport';
+import type { Command, CommandResult, Frame, SharedEngineApi, SharedEngineMessage, ViewApi } from './transport';
 
 /**
  * The browser-mode door: one WebSocket to `ipcscope web`, authenticated by
@@ -25,7 +25,7 @@ export interface WebSocketTransportOptions {
   requestTimeoutMs?: number;
 }
 
-export interface WebSocketTransport extends ViewApi {
+export interface WebSocketTransport extends ViewApi, SharedEngineApi {
   /** Closes for good: no reconnect. */
   close(): void;
 }
@@ -54,6 +54,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
 
   const frameListeners = new Set<(frame: Frame) => void>();
   const statusListeners = new Set<(status: string) => void>();
+  const sharedListeners = new Set<(message: SharedEngineMessage) => void>();
   const pending = new Map<number, Pending>();
   let waiting: string[] = [];
   let socket: WebSocket | null = null;
@@ -97,6 +98,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
         break;
       case 'error':
         console.warn(`ipcscope server: ${message.error}`);
+        break;
+      case 'clients':
+      case 'peer-action':
+        for (const listener of sharedListeners) listener(message);
         break;
     }
   }
@@ -164,6 +169,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
       statusListeners.add(listener);
       listener(status);
       return () => statusListeners.delete(listener);
+    },
+    onSharedEngine(listener: (message: SharedEngineMessage) => void): () => void {
+      sharedListeners.add(listener);
+      return () => sharedListeners.delete(listener);
     },
     close(): void {
       closedForGood = true;
