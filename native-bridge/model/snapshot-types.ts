@@ -246,6 +246,14 @@ export interface InetSocketObject extends ObjectBase {
   peer: string | null;
   pending?: number;
   backlog?: number;
+  /**
+   * LISTEN: the clients on this machine whose connections wait in its accept
+   * queue: the kernel finished the handshake, no accept() took them, so no
+   * process holds their server side (sock_diag lists it with inode 0).
+   */
+  acceptQueue?: string[];
+  /** A client whose connection waits in `peer`'s accept queue (peer is that listener, not a socket a process holds). */
+  peerInAcceptQueue?: boolean;
 }
 
 export interface ShmObject extends ObjectBase {

@@ -8,22 +8,55 @@ import { useAppStore } from '../store/app-store';
  * half-closed socket). A peer outside the frame (held by a process not
  * observed) is named but not a button: selecting it would show nothing.
  */
-function PeerRow({ peer, t }: { peer: string | null; t: Translate }) {
+function SocketLink({ id, t }: { id: string; t: Translate }) {
   const select = useAppStore((s) => s.select);
-  const inFrame = useAppStore((s) => peer !== null && (s.frame?.objects.some((o) => o.id === peer) ?? false));
+  const inFrame = useAppStore((s) => s.frame?.objects.some((o) => o.id === id) ?? false);
+  return !inFrame ? (
+    <>{objectLabel(id)}</>
+  ) : (
+    <button type="button" className="facts-link" title={t('sockPeerSelect')} onClick={() => select(id)}>
+      {objectLabel(id)}
+    </button>
+  );
+}
+
+/** A client whose connection waits in a listener's accept queue: its peer is that queue, not a socket a process holds. */
+function PeerRow({ peer, queued, t }: { peer: string | null; queued?: boolean; t: Translate }) {
+  const [before, after] = t('sockPeerQueued', { listener: '\u0000' }).split('\u0000');
   return (
     <>
       <dt>{t('sockPeer')}</dt>
-      <dd data-testid="facts-peer">
+      <dd data-testid="facts-peer" data-queued={queued ? 'true' : undefined}>
         {peer === null ? (
           t('sockPeerNone')
-        ) : !inFrame ? (
-          objectLabel(peer)
+        ) : queued ? (
+          <>
+            {before}
+            <SocketLink id={peer} t={t} />
+            {after}
+          </>
         ) : (
-          <button type="button" className="facts-link" title={t('sockPeerSelect')} onClick={() => select(peer)}>
-            {objectLabel(peer)}
-          </button>
+          <SocketLink id={peer} t={t} />
         )}
+      </dd>
+    </>
+  );
+}
+
+/** A listener's queued connections: the clients whose connections wait for accept(), held on the server side by no process. */
+function AcceptQueueRow({ queue, t }: { queue: string[] | undefined; t: Translate }) {
+  if (!queue || queue.length === 0) return null;
+  return (
+    <>
+      <dt title={t('sockAcceptQueueWhy')}>{t('sockAcceptQueue')}</dt>
+      <dd data-testid="facts-accept-queue">
+        {queue.map((id, i) => (
+          <span key={id}>
+            {i > 0 && ', '}
+            <SocketLink id={id} t={t} />
+          </span>
+        ))}
+        <div className="facts-note">{t('sockAcceptQueueWhy')}</div>
       </dd>
     </>
   );
@@ -95,8 +128,9 @@ export function SocketFacts({ object, t }: { object: IpcObject; t: Translate }) 
             <dd data-testid="facts-send-q">{`${object.sendQueue} B`}</dd>
           </>
         )}
-        <PeerRow peer={object.peer} t={t} />
+        <PeerRow peer={object.peer} queued={object.peerInAcceptQueue} t={t} />
         <PendingRow object={object} t={t} />
+        <AcceptQueueRow queue={object.acceptQueue} t={t} />
       </>
     );
   }

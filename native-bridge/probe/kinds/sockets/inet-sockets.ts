@@ -184,8 +184,12 @@ function inetObjectsFrom(entries: InetDiagEntry[], ctx: ProbeContext, held: Read
     if (listening) {
       obj.pending = e.rqueue;
       obj.backlog = e.wqueue;
-    } else if (e.rqueue > 0 && ctx.options.peekBytes > 0) {
-      obj.peek = peekHeldSocket(holderRefsOf(ctx, e.inode), ctx.options.peekBytes, borrow);
+      const queued = pendingClients.get(id);
+      if (queued) obj.acceptQueue = queued;
+    } else {
+      // its peer is a listener: the server side waits in that accept queue, held by no process
+      if (peer !== undefined && byId.get(inetId(e.protocol, peer))?.state === TCP_LISTEN) obj.peerInAcceptQueue = true;
+      if (e.rqueue > 0 && ctx.options.peekBytes > 0) obj.peek = peekHeldSocket(holderRefsOf(ctx, e.inode), ctx.options.peekBytes, borrow);
     }
     objects.push(obj);
   }
