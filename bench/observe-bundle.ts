@@ -6,6 +6,7 @@
  * an empty 10 Hz timer costs ~0.3% of a core in plain Node and ~1.0% under
  * tsx on this VM (timerShare below measures both in every run).
  */
+import { NODE_BUNDLE_OPTIONS } from '../bin/node-bundle.js';
 import { spawnTracked } from './bench-children';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -31,12 +32,7 @@ export async function buildObserveBundle(): Promise<string> {
       sourcefile: 'observe-entry.ts',
     },
     outfile: OBSERVE_BUNDLE_PATH,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
+    ...NODE_BUNDLE_OPTIONS,
   });
   return OBSERVE_BUNDLE_PATH;
 }

@@ -7,9 +7,10 @@
 // (native-bridge/paths.ts finds it there). Both are rebuilt when any source
 // is newer, and any failure (no esbuild, a read-only install) leaves the
 // caller on tsx.
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { NODE_BUNDLE_OPTIONS, newestMtime } from './node-bundle.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /* the bundled code finds the root by walking up to our package.json (native-bridge/paths.ts) */
@@ -17,14 +18,6 @@ export const BUNDLE = join(ROOT, 'node_modules', '.ipcscope', 'cli.mjs');
 /* beside the CLI: a bundle finds its worker next to itself (native-bridge/paths.ts SCAN_WORKER_ENTRY) */
 export const SCAN_WORKER_BUNDLE = join(dirname(BUNDLE), 'scan-worker.mjs');
 const SOURCES = [join(ROOT, 'native-bridge'), join(ROOT, 'bin'), join(ROOT, 'package.json')];
-
-function newestMtime(path) {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-  return newest;
-}
 
 function isFresh() {
   let built;
@@ -48,12 +41,7 @@ async function build() {
       },
       outdir: staging,
       outExtension: { '.js': '.mjs' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'silent',
+      ...NODE_BUNDLE_OPTIONS,
     });
     // each rename is atomic: a CLI started meanwhile sees the old file or the new one; the
     // worker goes first, so a new CLI never starts an old worker (an old CLI may briefly

@@ -7,22 +7,15 @@
  * in the engine (buildSync: no esbuild service stays behind); any failure
  * (no esbuild, a read-only install) leaves the caller on tsx.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { NODE_BUNDLE_OPTIONS, newestMtime } from '../../bin/node-bundle.js';
 import { BUNDLE_DIR, SOURCE_DIR } from '../paths';
 
 /* found from the project root (paths.ts): the engine calling this may itself run from the CLI bundle */
 const sources = SOURCE_DIR;
 const entry = join(SOURCE_DIR, 'actor', 'actor-main.ts');
 export const ACTOR_BUNDLE_PATH = join(BUNDLE_DIR, 'actor.mjs');
-
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-  return newest;
-}
 
 function isFresh(): boolean {
   let built: number;
@@ -50,12 +43,7 @@ export async function freshActorBundle(): Promise<string | null> {
     esbuild.buildSync({
       entryPoints: [entry],
       outfile: partial,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'silent',
+      ...NODE_BUNDLE_OPTIONS,
     });
     /* atomic: an engine starting actors meanwhile sees the old bundle or the new one */
     renameSync(partial, ACTOR_BUNDLE_PATH);

@@ -14,24 +14,13 @@ import type { Diagnosis } from '../model/diagnosis-types';
 import type { PipeObject, Snapshot } from '../model/snapshot-types';
 import { Sampler, takeSnapshot, WATCH_SAMPLER_OPTIONS } from '../probe/index';
 import type { Scope } from '../probe/sampler-options';
+import { startHealthyPipeline } from './testing/healthy-pipeline';
 import { HIDDEN_READER_SITUATION, HIDDEN_WRITER_SITUATION } from './testing/hidden-ends-situation';
 import { asleepIn, pipeIdOf, pollFor, python3MissingReason, PythonSituation } from './testing/python-situation';
 import { killedAfterEach } from './testing/killed-after-each';
 
 const skip = python3MissingReason();
 const { situations, samplers } = killedAfterEach();
-
-const HEALTHY = `
-import os, time
-r, w = os.pipe()
-if os.fork() == 0:
-    os.close(w)
-    say("reader", os.getpid(), r)
-    os.read(r, 1); os._exit(0)
-os.close(r)
-say("writer", os.getpid())
-time.sleep(1000)
-`;
 
 const OPTIONS = { peekBytes: 0, readMaps: false, readSignals: false };
 const about = (snapshot: Snapshot, pid: number): Diagnosis[] => (snapshot.diagnoses ?? []).filter((d) => d.processes.includes(pid));
@@ -119,16 +108,11 @@ describe.skipIf(skip !== null)('a reader waiting on a write end this view does n
   }, 90_000);
 
   it('a reader whose writer is shown, asleep elsewhere, gets none', async () => {
-    const s = new PythonSituation(HEALTHY);
-    situations.push(s);
-    const [reader] = await s.numbers('reader');
-    const [writer] = await s.numbers('writer');
-    await asleepIn(reader!, 'anon_pipe_read');
-    await asleepIn(writer!, 'hrtimer_nanosleep');
+    const { situation: s, reader, writer } = await startHealthyPipeline((started) => situations.push(started));
     for (const scope of [{ pids: [s.pid], tree: true }, { all: true }] as Scope[]) {
       const snapshot = takeSnapshot(scope, OPTIONS);
-      expect(about(snapshot, reader!)).toEqual([]);
-      expect(about(snapshot, writer!)).toEqual([]);
+      expect(about(snapshot, reader)).toEqual([]);
+      expect(about(snapshot, writer)).toEqual([]);
     }
   }, 90_000);
 });

@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { asleepIn, pipeIdOf, pollFor, python3MissingReason, PythonSituation } from '../diagnose/testing/python-situation';
+import { startHealthyPipeline } from '../diagnose/testing/healthy-pipeline';
 import { startTwoPipeDeadlock } from '../diagnose/testing/two-pipe-deadlock';
 import { diagnose } from '../diagnose/index';
 import type { Snapshot } from '../model/snapshot-types';
@@ -92,22 +93,7 @@ os.read(r, 1)
   });
 
   it('none for a healthy pipeline, over a second of frames', async () => {
-    const s = new PythonSituation(`
-import os, time
-r, w = os.pipe()
-if os.fork() == 0:
-    os.close(w)
-    say("reader", os.getpid())
-    os.read(r, 1); os._exit(0)
-os.close(r)
-say("writer", os.getpid())
-time.sleep(1000)
-`);
-    situations.push(s);
-    const [reader] = await s.numbers('reader');
-    const [writer] = await s.numbers('writer');
-    await asleepIn(reader!, 'anon_pipe_read');
-    await asleepIn(writer!, 'hrtimer_nanosleep');
+    const { situation: s } = await startHealthyPipeline((started) => situations.push(started));
     const sample = watch(s);
     const started = Date.now();
     let frames = 0;

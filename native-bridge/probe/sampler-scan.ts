@@ -78,37 +78,14 @@ export interface ProcessScanSettings {
 export class ProcessScans {
   /** Each process's last scan and marks, kept between samples. */
   readonly previous = new Map<number, PreviousScan>();
-  private readonly reader: ProcFileReader;
-  private readonly options: ProbeOptions;
-  private readonly io: ProcIoFiles | null;
-  private readonly linkTables: OtherLinkTables;
-  private readonly allPids: AllPids;
-  private readonly cadence: ColdCadence;
-  private readonly fdRefreshMs: number;
-  private readonly idleRefreshMs: number;
-  private readonly settings: ProcessScanSettings;
-
-  constructor(settings: ProcessScanSettings) {
-    this.settings = settings;
-    this.reader = settings.reader;
-    this.options = settings.options;
-    this.io = settings.io;
-    this.linkTables = settings.linkTables;
-    this.allPids = settings.allPids;
-    this.cadence = settings.cadence;
-    this.fdRefreshMs = settings.fdRefreshMs;
-    this.idleRefreshMs = settings.idleRefreshMs;
-  }
-
-  private slowReadOptions(wholeMachine: boolean): ProbeOptions {
-    return this.settings.slowReadOptions(wholeMachine);
-  }
+  constructor(private readonly settings: ProcessScanSettings) {}
 
   /** Reads `pid` into `pass`: its last scan when it stands, else what it takes. */
   scanOne(pass: SamplePass, pid: number): void {
     const { processes, idle, waited, unread, problems, now, wholeMachine, verifyIdle, cadence, budget, scanClocks, slowSignals } = pass;
+    const { reader, options: tickOptions, io: ioFiles, linkTables, allPids, fdRefreshMs, idleRefreshMs } = this.settings;
     const previous = this.previous.get(pid);
-    if (previous && cadence?.mayWait(pid, previous, now, this.allPids)) {
+    if (previous && cadence?.mayWait(pid, previous, now, allPids)) {
       idle.add(pid);
       pass.unchanged++;
       processes.set(pid, previous.scan);
@@ -118,18 +95,18 @@ export class ProcessScans {
     // its first scan: never scanned, or scanned without its table (sampler-unread.ts)
     const first = !previous || previous.scan.fdsUnread === true;
     // the holder search read its links: they may be its table (below)
-    const searched = first && this.fdRefreshMs > 0 && this.linkTables.has(pid);
+    const searched = first && fdRefreshMs > 0 && linkTables.has(pid);
     // after invalidate(), or to take the search's links: whether it is off a CPU now, read before its clock
-    const offCpu = this.fdRefreshMs > 0 && ((verifyIdle && !first) || searched) ? offCpuNow(this.reader, pid) : true;
+    const offCpu = fdRefreshMs > 0 && ((verifyIdle && !first) || searched) ? offCpuNow(reader, pid) : true;
     // read before anything else: a change after this read shows at the next tick
-    const cpuNs = this.fdRefreshMs > 0 ? processCpuNs(pid) : null;
+    const cpuNs = fdRefreshMs > 0 ? processCpuNs(pid) : null;
     // taken after the read: a sleep is measured from no earlier than the clock was read
     if (scanClocks && cpuNs !== null) scanClocks.set(pid, { value: cpuNs, at: Date.now() });
     if (previous && !first && offCpu && cpuNs !== null && previous.scan.cpuNs === cpuNs) {
       // Its CPU time (all threads) has not moved: it has not been on a CPU
       // since, so its syscall, wait, descriptors and maps are as they were.
       // the whole machine without signal masks re-reads an idle process only when it is orphaned (refreshOrphans)
-      const due = !(wholeMachine && !slowSignals) && idleRefreshDue(pid, previous.at, now, this.idleRefreshMs);
+      const due = !(wholeMachine && !slowSignals) && idleRefreshDue(pid, previous.at, now, idleRefreshMs);
       const scan = due ? this.refreshIdle(pid, previous, now) : previous.scan;
       if (scan) {
         const marks = this.previous.get(pid)!;
@@ -142,12 +119,12 @@ export class ProcessScans {
       }
     }
     // off a CPU now and its clock as when the search read its links: it has not run since, they are its table
-    const links = searched && offCpu && cpuNs !== null ? this.linkTables.linksIfUnchanged(pid, cpuNs) : null;
+    const links = searched && offCpu && cpuNs !== null ? linkTables.linksIfUnchanged(pid, cpuNs) : null;
     // a table a pass read for it but that it changed since (a busy process) is read here: passes would chase it
     const chased = searched && previous !== undefined;
-    if (first && !links && !chased && budget !== UNLIMITED && (budget.spent() || this.linkTables.behind || pass.unreadBefore)) {
+    if (first && !links && !chased && budget !== UNLIMITED && (budget.spent() || linkTables.behind || pass.unreadBefore)) {
       // the budget is spent, or the search's passes are reading others already: this table joins them
-      const scan = scanWithoutTable(pid, this.reader, this.options, cpuNs, previous?.scan);
+      const scan = scanWithoutTable(pid, reader, tickOptions, cpuNs, previous?.scan);
       if (!scan) {
         problems.push({ pid, reason: 'no such process' });
         return;
@@ -159,12 +136,12 @@ export class ProcessScans {
       return;
     }
     // one fstat of /proc/PID/fd notices an open or close between full refreshes
-    const fdCountNow = !first && now - previous.at < this.fdRefreshMs ? this.reader.fdCount(pid) : -1;
+    const fdCountNow = !first && now - previous.at < fdRefreshMs ? reader.fdCount(pid) : -1;
     // after invalidate() every process that may have run is read in full
-    const readSlow = verifyIdle || first || now - previous.at >= this.fdRefreshMs || (fdCountNow > 0 && fdCountNow !== previous.fdCount);
-    const options = readSlow ? (pass.slowOptions ??= this.slowReadOptions(wholeMachine)) : this.options;
+    const readSlow = verifyIdle || first || now - previous.at >= fdRefreshMs || (fdCountNow > 0 && fdCountNow !== previous.fdCount);
+    const options = readSlow ? (pass.slowOptions ??= this.settings.slowReadOptions(wholeMachine)) : tickOptions;
     const since = performance.now();
-    const scanned = scanProcess(pid, this.reader, {
+    const scanned = scanProcess(pid, reader, {
       options,
       reuse: readSlow ? undefined : previous?.scan,
       ipcFdsOnly: wholeMachine,
@@ -176,16 +153,16 @@ export class ProcessScans {
       if (!wholeMachine) problems.push({ pid, reason: 'no such process' });
       return;
     }
-    if (this.io) {
-      const io = this.io.read(pid);
+    if (ioFiles) {
+      const io = ioFiles.read(pid);
       if (io) scanned.io = io;
     }
     // a table read again and found as it was keeps its identity: what was built from it holds
     if (readSlow && previous && sameDescriptors(previous.scan.fds, scanned.fds)) scanned.fds = previous.scan.fds;
-    if (this.fdRefreshMs > 0) {
+    if (fdRefreshMs > 0) {
       // the latest scan is the next tick's baseline; the refresh clock only moves on full reads
       const at = readSlow || first ? now : previous.at;
-      const fdCount = fdCountNow > 0 ? fdCountNow : readSlow || first ? this.reader.fdCount(pid) : previous.fdCount;
+      const fdCount = fdCountNow > 0 ? fdCountNow : readSlow || first ? reader.fdCount(pid) : previous.fdCount;
       if (previous) {
         // updated in place: nothing else holds it, and a tick then allocates nothing for it
         if (previous.scan.cpuNs !== cpuNs) previous.movedAt = now;
@@ -196,7 +173,7 @@ export class ProcessScans {
       } else {
         this.previous.set(pid, { scan: scanned, at, fdCount, checkedAt: now, movedAt: now });
         // a new process: its parent forked it, so ran
-        if (wholeMachine) this.cadence.suspect(scanned.ppid);
+        if (wholeMachine) this.settings.cadence.suspect(scanned.ppid);
       }
     }
     if (!scanned.readable && scanned.error) problems.push({ pid, reason: scanned.error });
@@ -225,7 +202,7 @@ export class ProcessScans {
       const previous = this.previous.get(pid);
       const fresh = previous ? this.refreshIdle(pid, previous, now) : null;
       // a cold process keeps its older checkedAt (only its stat was read): its clock is read at the next sample
-      this.cadence.suspect(pid);
+      this.settings.cadence.suspect(pid);
       if (fresh) processes.set(pid, fresh);
       else {
         processes.delete(pid);
@@ -241,7 +218,7 @@ export class ProcessScans {
 
   /** An idle process due for its periodic read: only what can change without it running. */
   private refreshIdle(pid: number, previous: PreviousScan, now: number): ScannedProcessWithExtras | null {
-    const scan = refreshIdleProcess(pid, this.reader, previous.scan);
+    const scan = refreshIdleProcess(pid, this.settings.reader, previous.scan);
     if (scan) this.previous.set(pid, { ...previous, scan, at: now });
     return scan;
   }

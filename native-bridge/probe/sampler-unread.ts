@@ -5,27 +5,12 @@
  * search's passes (link-tables.ts), and the snapshot says so
  * (ProcessInfo.fdsUnread, Snapshot.unreadTables) until a pass has read it.
  */
-import type { ProbeOptions, ScannedFd } from './probe-types';
+import type { ProbeOptions } from './probe-types';
 import type { ProcFileReader } from './process/proc-files';
-import { scanProcess, type ScannedProcessWithExtras } from './process/process-scan';
-
-const NO_FDS: ScannedFd[] = [];
+import { scanProcess, unreadScan, type ScannedProcessWithExtras } from './process/process-scan';
 
 /** What a scan keeps instead of reading the slow parts: nothing read yet. */
-const TABLE_UNREAD: ScannedProcessWithExtras = {
-  pid: 0,
-  ppid: 0,
-  comm: '',
-  state: '?',
-  uid: null,
-  wchan: '',
-  syscallNr: -1,
-  syscallArgs: [],
-  fds: NO_FDS,
-  maps: null,
-  signals: null,
-  readable: true,
-};
+const TABLE_UNREAD = unreadScan(0, 0, '', '?');
 
 /**
  * `pid` scanned without its descriptor table (fdsUnread), or `previous` itself

@@ -21,21 +21,10 @@
 import { writeFileSync } from 'node:fs';
 import { Sampler, WATCH_SAMPLER_OPTIONS } from '../../probe/index';
 import type { Snapshot } from '../../model/snapshot-types';
+import { HEALTHY_PIPELINE } from './healthy-pipeline';
 import { HIDDEN_READER_SITUATION, HIDDEN_WRITER_SITUATION } from './hidden-ends-situation';
 import { asleepIn, pollFor, PythonSituation } from './python-situation';
-
-const DEADLOCK = `
-import os
-r1, w1 = os.pipe()
-r2, w2 = os.pipe()
-if os.fork() == 0:
-    os.close(r1); os.close(w2)
-    say("child", os.getpid())
-    os.read(r2, 1); os._exit(0)
-os.close(w1); os.close(r2)
-say("parent", os.getpid())
-os.read(r1, 1)
-`;
+import { TWO_PIPE_DEADLOCK } from './two-pipe-deadlock';
 
 const NEVER_EOF = `
 import os
@@ -53,18 +42,6 @@ import os
 r, w = os.pipe()
 say("self", os.getpid())
 os.write(w, b"x" * 70000)
-`;
-
-const HEALTHY = `
-import os, time
-r, w = os.pipe()
-if os.fork() == 0:
-    os.close(w)
-    say("reader", os.getpid())
-    os.read(r, 1); os._exit(0)
-os.close(r)
-say("writer", os.getpid())
-time.sleep(1000)
 `;
 
 /** Frames of `source`'s processes once `asleep` ([name, wchan]) all sleep, until `enough` says which to keep. */
@@ -110,13 +87,13 @@ if (process.argv[2] === 'self') {
   writeFileSync(new URL('../../../renderer/fixtures/real-frames-diagnoses-hidden.json', import.meta.url), `${JSON.stringify({ hiddenWriter, hiddenReader }, null, 1)}\n`);
   process.stdout.write(`hidden-writer: ${JSON.stringify(hiddenWriter.diagnoses)}\nhidden-reader: ${JSON.stringify(hiddenReader.diagnoses)}\n`);
 } else if (process.argv[2] === 'pending') {
-  const deadlock = await capture(DEADLOCK, [['parent', 'anon_pipe_read'], ['child', 'anon_pipe_read']], 3000, pendingThenConfirmed);
+  const deadlock = await capture(TWO_PIPE_DEADLOCK, [['parent', 'anon_pipe_read'], ['child', 'anon_pipe_read']], 3000, pendingThenConfirmed);
   let frames = 0;
-  const healthy = await capture(HEALTHY, [['reader', 'anon_pipe_read'], ['writer', 'hrtimer_nanosleep']], 3000, (frame) => (++frames >= 5 ? frame : undefined));
+  const healthy = await capture(HEALTHY_PIPELINE, [['reader', 'anon_pipe_read'], ['writer', 'hrtimer_nanosleep']], 3000, (frame) => (++frames >= 5 ? frame : undefined));
   writeFileSync(new URL('../../../renderer/fixtures/real-frames-diagnoses-pending.json', import.meta.url), `${JSON.stringify({ ...deadlock, healthy }, null, 1)}\n`);
   process.stdout.write(`pending: ${JSON.stringify(deadlock.pending.diagnosesPending)}\nconfirmed: ${JSON.stringify(deadlock.confirmed.diagnoses?.map((d) => d.kind))}\nhealthy: ${JSON.stringify([healthy.diagnoses, healthy.diagnosesPending])}\n`);
 } else {
-  const deadlock = await capture(DEADLOCK, [['parent', 'anon_pipe_read'], ['child', 'anon_pipe_read']], 300, diagnosed);
+  const deadlock = await capture(TWO_PIPE_DEADLOCK, [['parent', 'anon_pipe_read'], ['child', 'anon_pipe_read']], 300, diagnosed);
   const neverEof = await capture(NEVER_EOF, [['careful', 'anon_pipe_read'], ['careless', 'anon_pipe_read']], 300, diagnosed);
   writeFileSync(new URL('../../../renderer/fixtures/real-frames-diagnoses.json', import.meta.url), `${JSON.stringify({ deadlock, neverEof }, null, 1)}\n`);
   process.stdout.write(`deadlock: ${JSON.stringify(deadlock.diagnoses)}\nnever-eof: ${JSON.stringify(neverEof.diagnoses)}\n`);

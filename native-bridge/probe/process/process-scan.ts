@@ -4,7 +4,7 @@
  * may not fully read is still returned, with what could be read and why.
  */
 import { readFileSync } from 'node:fs';
-import type { ProcessIo } from '../../model/snapshot-types';
+import type { ProcessIo, ProcessState } from '../../model/snapshot-types';
 import type { ProbeOptions, MapsEntry, ScannedProcess } from '../probe-types';
 import type { ProcFileReader } from './proc-files';
 import { parseStat, parseStatus, parseSyscall, parseWchan } from './proc-stat';
@@ -61,11 +61,23 @@ const NO_DESCRIPTOR = new Set(['EMFILE', 'ENFILE']);
 function unreadableForNoDescriptor(pid: number, error: unknown): ScannedProcessWithExtras | null {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === undefined || !NO_DESCRIPTOR.has(code)) return null;
+  const scanned = unreadScan(pid, 0, '', '?');
+  scanned.readable = false;
+  scanned.error = `cannot read /proc/${pid}/stat: ${errnoWithLimit(code)} (no descriptor free in this process)`;
+  return scanned;
+}
+
+/**
+ * A scan of `pid` with only its stat fields set: no wait, syscall,
+ * descriptors, maps or signals read yet. Every scan starts from it (here and
+ * sampler-unread.ts), so all share one shape.
+ */
+export function unreadScan(pid: number, ppid: number, comm: string, state: ProcessState): ScannedProcessWithExtras {
   return {
     pid,
-    ppid: 0,
-    comm: '',
-    state: '?',
+    ppid,
+    comm,
+    state,
     uid: null,
     wchan: '',
     syscallNr: -1,
@@ -73,8 +85,7 @@ function unreadableForNoDescriptor(pid: number, error: unknown): ScannedProcessW
     fds: [],
     maps: null,
     signals: null,
-    readable: false,
-    error: `cannot read /proc/${pid}/stat: ${errnoWithLimit(code)} (no descriptor free in this process)`,
+    readable: true,
   };
 }
 
@@ -91,20 +102,7 @@ export function scanProcess(pid: number, reader: ProcFileReader, request: ScanRe
   const stat = parseStat(statText);
   if (!stat) return null;
   const problems: string[] = [];
-  const scanned: ScannedProcessWithExtras = {
-    pid,
-    ppid: stat.ppid,
-    comm: stat.comm,
-    state: stat.state,
-    uid: null,
-    wchan: '',
-    syscallNr: -1,
-    syscallArgs: [],
-    fds: [],
-    maps: null,
-    signals: null,
-    readable: true,
-  };
+  const scanned = unreadScan(pid, stat.ppid, stat.comm, stat.state);
   if (cpuNs !== null) scanned.cpuNs = cpuNs;
   // Kernel threads (children of kthreadd, pid 2) have no descriptors, maps or syscalls.
   if (pid === 2 || stat.ppid === 2) return scanned;

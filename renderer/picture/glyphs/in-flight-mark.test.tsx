@@ -1,10 +1,8 @@
-import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../../native-bridge/model/frame-types';
-import type { ManualClock } from '../../clock/animation-clock';
 import captured from '../../fixtures/real-frames-pass-descriptor.json';
-import { freshRenderer } from '../../fixtures/test-setup';
-import { useAppStore } from '../../store/app-store';
+import { frameFeed } from '../../fixtures/frame-feed';
 import { Picture } from '../picture';
 
 /*
@@ -16,15 +14,7 @@ import { Picture } from '../picture';
  */
 const frames = captured as unknown as Record<'inFlight' | 'received', Frame>;
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
-
-function show(frame: Frame) {
-  act(() => useAppStore.getState().ingestFrame(frame));
-  act(() => clock.advance(16));
-}
+const { show } = frameFeed();
 
 /** The receiver's connected socket: the end holding the received queue. */
 const receiving = (frame: Frame) => frame.objects.find((o) => o.kind === 'unix' && o.state === 'ESTAB' && o.holders.some((h) => h.pid === frame.lesson!.roles.receiver))!;

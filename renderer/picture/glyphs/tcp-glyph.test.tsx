@@ -1,10 +1,9 @@
 import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../../native-bridge/model/frame-types';
 import type { InetSocketObject } from '../../../native-bridge/model/snapshot-types';
-import type { ManualClock } from '../../clock/animation-clock';
 import captured from '../../fixtures/real-frames-tcp.json';
-import { freshRenderer } from '../../fixtures/test-setup';
+import { frameFeed } from '../../fixtures/frame-feed';
 import { useAppStore } from '../../store/app-store';
 import { layoutPicture } from '../layout';
 import { Picture } from '../picture';
@@ -26,15 +25,7 @@ const heldBy = (frame: Frame, role: string): InetSocketObject => {
   return found;
 };
 
-let clock: ManualClock;
-let teardown: () => void;
-beforeEach(() => ({ clock, teardown } = freshRenderer()));
-afterEach(() => teardown());
-
-function show(frame: Frame) {
-  act(() => useAppStore.getState().ingestFrame(frame));
-  act(() => clock.advance(16));
-}
+const { show } = frameFeed();
 
 describe('the TCP connection picture, on frames of a real run', () => {
   it('a client still in the listener\'s queue is drawn as one end, the other side saying where its peer waits', () => {

@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EAGAIN } from '../../../libc/errno';
-import { lastErrno, native } from '../../../libc/libc';
+import { lastErrno } from '../../../libc/libc';
 import type { SockAddr } from '../../../libc/sockets';
 import {
   AF_INET,
@@ -27,43 +26,15 @@ import {
 import type { InetSocketObject } from '../../../model/snapshot-types';
 import { formatIpv6 } from './inet-address';
 import { createInetSocketProbe, inetSocketProbe } from './inet-sockets';
+import { closedAfterEach } from '../../testing/closed-after-each';
+import { heldBySleep, sharedWithSleep } from '../../testing/held-by-sleep';
 import { contextFor, ssInet, type SsLine } from '../../testing/socket-test-context';
 
-const opened: number[] = [];
-const children: ChildProcess[] = [];
+const made = closedAfterEach();
 
 function track(fd: number): number {
-  opened.push(fd);
+  made.fds.push(fd);
   return fd;
-}
-
-afterEach(async () => {
-  for (const fd of opened.splice(0)) native.close(fd);
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-    }
-  }
-});
-
-/** A `sleep` holding `fd` as its stdin (a real second process); our copy of `fd` is closed. */
-async function heldBySleep(fd: number): Promise<ChildProcess> {
-  const child = spawn('sleep', ['30'], { stdio: [fd, 'ignore', 'ignore'] });
-  children.push(child);
-  await new Promise((resolve) => child.once('spawn', resolve));
-  native.close(fd);
-  opened.splice(opened.indexOf(fd), 1);
-  return child;
-}
-
-/** A `sleep` holding `fd` as its stdin, while this process keeps its own descriptor too. */
-async function sharedWithSleep(fd: number): Promise<ChildProcess> {
-  const child = spawn('sleep', ['30'], { stdio: [fd, 'ignore', 'ignore'] });
-  children.push(child);
-  await new Promise((resolve) => child.once('spawn', resolve));
-  return child;
 }
 
 function collectSelf(wholeMachine = false): Map<number, InetSocketObject> {
@@ -246,7 +217,7 @@ describe('inet socket probe against the kernel and ss', () => {
     const unrelated = track(openSocket(AF_INET, SOCK_DGRAM));
     bindTo(unrelated, inet4Address('127.0.0.1', 0));
     const iu = socketInode(unrelated);
-    const child = await heldBySleep(unrelated);
+    const child = await heldBySleep(unrelated, made);
     const scoped = inetSocketProbe.collect(contextFor([child.pid!]));
     expect(scoped.objects.map((o) => o.id)).toEqual([`udp:${iu}`]);
     expect(scoped.objects.some((o) => o.id === `udp:${ia}` || o.id === `tcp:${ib}`)).toBe(false);
@@ -263,7 +234,7 @@ describe('inet socket probe against the kernel and ss', () => {
     const il = socketInode(listener);
     const client = track(openSocket(AF_INET, SOCK_STREAM));
     expect(connectTo(client, inet4Address('127.0.0.1', localPort(listener)))).toBe(0);
-    const child = await heldBySleep(listener);
+    const child = await heldBySleep(listener, made);
     /* first sample: the listener is in no earlier dump, so TCP and UDP are both dumped */
     const first = probe.collect(contextFor([child.pid!]));
     expect(new Map(first.objects.map((o) => [o.id, o])).get(`tcp:${il}`)).toMatchObject({ state: 'LISTEN', pending: 1, backlog: 4 });
@@ -275,13 +246,13 @@ describe('inet socket probe against the kernel and ss', () => {
   it('held sockets no dump lists are asked what they are: a netlink socket costs no dump, an unbound TCP socket the TCP pair only', async () => {
     const dumps: string[] = [];
     const probe = createInetSocketProbe(undefined, (protocol) => dumps.push(protocol));
-    const netlink = await heldBySleep(track(openSocket(AF_NETLINK, SOCK_DGRAM, 0 /* NETLINK_ROUTE */)));
+    const netlink = await heldBySleep(track(openSocket(AF_NETLINK, SOCK_DGRAM, 0 /* NETLINK_ROUTE */)), made);
     expect(probe.collect(contextFor([netlink.pid!])).objects).toEqual([]);
     expect(probe.collect(contextFor([netlink.pid!])).objects).toEqual([]);
     expect(dumps).toEqual([]);
     /* socket() only: in no hash table, so no dump lists it until it is bound */
     const tcp = track(openSocket(AF_INET, SOCK_STREAM));
-    const holder = await sharedWithSleep(tcp);
+    const holder = await sharedWithSleep(tcp, made);
     expect(probe.collect(contextFor([holder.pid!])).objects).toEqual([]);
     expect(dumps).toEqual(['tcp']);
     bindTo(tcp, inet4Address('127.0.0.1', 0));

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,16 +19,18 @@ import {
 } from '../../../libc/sockets';
 import type { UnixSocketObject } from '../../../model/snapshot-types';
 import { Sampler, WATCH_SAMPLER_OPTIONS, takeSnapshot } from '../../sampler';
+import { closedAfterEach } from '../../testing/closed-after-each';
+import { heldBySleep } from '../../testing/held-by-sleep';
 import { contextFor, ssUnix } from '../../testing/socket-test-context';
 import { PidfdTable } from '../../process/pidfd';
 import { createUnixSocketProbe, dumpUnixSockets, queryUnixSocket, unixSocketProbe } from './unix-sockets';
 
-const opened: number[] = [];
-const children: ChildProcess[] = [];
+const made = closedAfterEach();
+const { children } = made;
 let dir: string | null = null;
 
 function track<T extends number | number[]>(fds: T): T {
-  opened.push(...(Array.isArray(fds) ? fds : [fds]));
+  made.fds.push(...(Array.isArray(fds) ? fds : [fds]));
   return fds;
 }
 
@@ -38,15 +39,7 @@ function tempDir(): string {
   return dir;
 }
 
-afterEach(async () => {
-  for (const fd of opened.splice(0)) native.close(fd);
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-    }
-  }
+afterEach(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = null;
 });
@@ -153,13 +146,9 @@ describe('unix socket probe against the kernel and ss', () => {
   it('pid-scoped snapshot: sockets the scanned process holds, plus peers held elsewhere', async () => {
     const [mine, theirs] = track(makeSocketPair('stream'));
     const [other1, other2] = track(makeSocketPair('stream'));
-    /* `sleep` holds `theirs` as its stdin: a real second process */
-    const child = spawn('sleep', ['30'], { stdio: [theirs, 'ignore', 'ignore'] });
-    children.push(child);
-    await new Promise((resolve) => child.once('spawn', resolve));
     const it_ = socketInode(theirs);
-    native.close(theirs);
-    opened.splice(opened.indexOf(theirs), 1);
+    /* `sleep` holds `theirs` as its stdin: a real second process */
+    const child = await heldBySleep(theirs, made);
     const im = socketInode(mine);
 
     const { objects, targets } = unixSocketProbe.collect(contextFor([child.pid!]));
