@@ -157,7 +157,7 @@ export function SystemMap() {
             </button>
           ))}
         </div>
-        <button type="button" className="control small" data-testid="map-fit" onClick={() => controllerRef.current?.fit()}>
+        <button type="button" className="control small" data-testid="map-fit" onClick={() => controllerRef.current?.refit()}>
           {t('mapFit')}
         </button>
         <button type="button" className="control small" data-testid="map-compact" title={t('mapCompactTitle')} onClick={() => controllerRef.current?.compact()}>
