@@ -19,7 +19,7 @@ export const mapEn = {
   mapFanObjects: 'their own: {list}',
   mapFanOpen: 'click to show each one',
   mapFanClose: 'click to fold them back',
-  mapSearch: 'PID, name or command line',
+  mapSearch: 'PID, name, command line',
   mapSearchLabel: 'Find a process',
   mapSearchHint: 'Matches the PID, the name (comm, at most 15 characters) and the command line (/proc/PID/cmdline, asked of the engine as you type)',
   mapMatchCmdline: 'command line',
