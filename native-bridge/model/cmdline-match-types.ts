@@ -5,8 +5,7 @@
  * carries a thousand command lines ten times a second.
  */
 
-/** Most PIDs one question may name: the whole machine with a few thousand processes. */
-export const MATCH_MAX_PIDS = 8192;
+/* MATCH_MAX_PIDS, the most PIDs one question may name, is in commands.ts with the other command bounds. */
 /** Most matches one answer carries; `total` says how many matched. */
 export const MATCH_MAX_ROWS = 50;
 

@@ -4,8 +4,12 @@
  * the engine decides which syscalls happen.
  */
 
-import { MATCH_MAX_PIDS } from './cmdline-match-types';
 import { PROCESS_QUERY_MAX } from './process-list-types';
+
+/** The bound of the picker's and the map search's text, for views (the renderer imports bounds from here only). */
+export { PROCESS_QUERY_MAX };
+/** Most PIDs one "processes.match" may name: the whole machine with a few thousand processes. */
+export const MATCH_MAX_PIDS = 8192;
 
 export const SPEED_MIN = 0.1;
 export const SPEED_MAX = 4;

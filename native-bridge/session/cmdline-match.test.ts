@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChildSet } from '../cli/cli-test-support';
-import { MATCH_MAX_PIDS, type CmdlineMatches } from '../model/cmdline-match-types';
+import type { CmdlineMatches } from '../model/cmdline-match-types';
+import { MATCH_MAX_PIDS } from '../model/commands';
 import { PROCESS_QUERY_MAX } from '../model/process-list-types';
 import { createSession, type Session } from './session';
 import { until } from './session-test-helpers';

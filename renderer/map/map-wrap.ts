@@ -92,14 +92,25 @@ function fill(columns: Cut[], limit: number, glued: number | null): Cut[][] {
   return bands;
 }
 
-/** The zoom Fit reaches for these bands on a `width` x `height` canvas (map-viewport fitTransform). */
-function bandsZoom(bands: Cut[][], width: number, height: number): number {
+/**
+ * The zoom Fit reaches for these bands on a `width` x `height` canvas
+ * (map-viewport fitTransform). Every band starts at x 0; the glued column
+ * sits left of it, so it widens the whole map, not only the first band.
+ */
+function bandsZoom(bands: Cut[][], width: number, height: number, glued: number | null): number {
   let w = 0;
+  let left = 0;
   let h = 0;
   for (const band of bands) {
-    w = Math.max(w, band.reduce((sum, c) => sum + c.width, 0));
+    let bandWidth = 0;
+    for (const c of band) {
+      if (c.column === glued) left = c.width;
+      else bandWidth += c.width;
+    }
+    w = Math.max(w, bandWidth);
     h += Math.max(0, ...band.map((c) => c.height));
   }
+  w += left;
   h += BAND_GAP * Math.max(0, bands.length - 1);
   if (w <= 0 || h <= 0) return MAX_FIT_ZOOM;
   return Math.min(MAX_FIT_ZOOM, (width - 2 * FIT_MARGIN) / w, (height - 2 * FIT_MARGIN) / h);
@@ -134,7 +145,7 @@ export function chooseWrap(columns: ColumnBox[], width: number, height: number, 
       return { column: c.column, width: c.width * cut.pieces, height: cut.tallest };
     });
   const unwrapped = cutAt(Infinity);
-  const plainZoom = bandsZoom([unwrapped], width, height);
+  const plainZoom = bandsZoom([unwrapped], width, height, glued);
   if (plainZoom >= WRAP_BELOW_ZOOM) return plain;
   let best = { wrap: plain, zoom: 0, changes: 0 };
   for (const cap of [Infinity, ...capsToTry(sorted)]) {
@@ -147,7 +158,7 @@ export function chooseWrap(columns: ColumnBox[], width: number, height: number, 
     }
     for (const limit of limits) {
       const bands = fill(cuts, limit, glued);
-      const zoom = bandsZoom(bands, width, height);
+      const zoom = bandsZoom(bands, width, height, glued);
       const changes = bands.length - 1 + pieces;
       if (zoom > best.zoom || (zoom === best.zoom && changes < best.changes)) best = { wrap: { bands: bands.map((band) => band.map((c) => c.column)), cap }, zoom, changes };
     }
