@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIT_MARGIN } from '../renderer/map/map-viewport';
 import { WRAP_BELOW_ZOOM } from '../renderer/map/map-wrap';
 import { serveInChromium, type ServedInChromium } from './chromium-launch';
 import { PROJECT_ROOT } from './ipcscope-web-process';
@@ -49,18 +50,25 @@ interface FitView {
   zoom: number;
   /** Drawn map's height on screen over the canvas's height. */
   heightShare: number;
-  widthShare: number;
+  /** Drawn map's width and height over the canvas's inside Fit's margins: one of them is 1 at Fit. */
+  insideWidth: number;
+  insideHeight: number;
 }
 
 /** Fit clicked, two animation frames later: the zoom and the map's box on screen, as the canvas says (data-view). */
 async function fitView(page: Page): Promise<FitView> {
   await page.getByTestId('map-fit').click();
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  return page.getByTestId('map-canvas').evaluate((canvas) => {
+  return page.getByTestId('map-canvas').evaluate((canvas, margin) => {
     const [k, box] = (canvas.getAttribute('data-view') ?? '').split('@');
     const [x0, y0, x1, y1] = (box ?? '').split(',').map(Number);
-    return { zoom: Number(k), heightShare: (y1! - y0!) / canvas.clientHeight, widthShare: (x1! - x0!) / canvas.clientWidth };
-  });
+    return {
+      zoom: Number(k),
+      heightShare: (y1! - y0!) / canvas.clientHeight,
+      insideWidth: (x1! - x0!) / (canvas.clientWidth - 2 * margin),
+      insideHeight: (y1! - y0!) / (canvas.clientHeight - 2 * margin),
+    };
+  }, FIT_MARGIN);
 }
 
 async function openMap(width: number, height: number): Promise<{ page: Page; problems: string[] }> {
@@ -88,7 +96,7 @@ describe('the whole machine at Fit', () => {
         const view = await fitView(page);
         await page.screenshot({ path: join(RESULTS, `map-fit-all-${name}.png`) });
         // Fit fills one side; the other is no longer a thin strip, unless the map reads unwrapped
-        expect(Math.max(view.heightShare, view.widthShare)).toBeGreaterThan(0.9);
+        expect(Math.max(view.insideWidth, view.insideHeight)).toBeGreaterThan(0.97);
         if (view.zoom < WRAP_BELOW_ZOOM) expect(view.heightShare).toBeGreaterThanOrEqual(HEIGHT_SHARE);
         expect(problems).toEqual([]);
       } finally {
