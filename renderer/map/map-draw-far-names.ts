@@ -7,8 +7,11 @@ import type { PlacedUnit } from './map-geometry';
  * picture is a field of blank boxes. Each process's name (a fan's "N × comm")
  * is then written on its box at FAR_NAME_PX, on a backing, wherever it
  * covers no other such name: the most telling first (found by the search,
- * selected, in a diagnosis, blocked, a fan), then from the top left. Drawn in
- * screen pixels, after everything else.
+ * selected, in a diagnosis, a fan), then from the top left. Nothing that
+ * changes from one sample to the next (blocked or running) decides which
+ * names show: positions are stable, so the names are too, instead of
+ * flickering at the sampling rate. Drawn in screen pixels, after everything
+ * else.
  */
 
 /** On-screen size of a far name (CSS px, times the palette's scale): a projector's back row. */
@@ -27,7 +30,6 @@ function rank(placed: PlacedUnit, input: DrawInput, flagged: ReadonlySet<number>
   if (input.matches.has(proc.pid)) return 0;
   if (input.selection === `process:${proc.pid}`) return 1;
   if (flagged.has(proc.pid)) return 2;
-  if (proc.blocked) return 3;
   return 5;
 }
 
