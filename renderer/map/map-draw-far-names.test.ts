@@ -31,9 +31,13 @@ function farInput(k: number, matches: number[] = []): DrawInput {
 describe('drawFarNames', () => {
   it('names boxes too small for their heads, none over another, the search match first', () => {
     const { ctx, texts, rounds: backs } = recordingContext();
-    const written = drawFarNames(ctx, farInput(0.2, [7059]), new Set());
+    const drawn = farInput(0.2, [7003]);
+    const written = drawFarNames(ctx, drawn, new Set());
     expect(written).toBeGreaterThan(5);
+    // the match is named first, on its own box
+    const box = drawn.layout.processAt.get(7003)!;
     expect(texts[0]!.text).toBe('cat');
+    expect(backs[0]!.x).toBeCloseTo(box.x * 0.2 + 10);
     expect(texts.map((t) => t.text)).toContain('12 × worker');
     for (let i = 0; i < backs.length; i += 1)
       for (let j = i + 1; j < backs.length; j += 1) {
