@@ -211,7 +211,9 @@ export class MapLayoutState {
     const unheld = homeObjects.get(null) ?? [];
     const boxes: ColumnBox[] = [...columns].map(([column, list]) => ({ column, width: this.columnWidth.get(column) ?? COL_W, slots: list.map(([, slot]) => slot.height) }));
     if (unheld.length) boxes.push({ column: UNHELD_COLUMN, width: UNHELD_W, slots: unheld.map(() => OBJ_H + OBJ_GAP) });
-    const placed = this.wrap.place(boxes, view, UNHELD_COLUMN);
+    // each slot keeps its piece of a cut column by its own identity (a new unit taking a hole takes its slot)
+    const ids = new Map<number, unknown[]>([...columns].map(([column, list]) => [column, list.map(([, slot]) => slot)]));
+    const placed = this.wrap.place(boxes, view, UNHELD_COLUMN, ids);
     const at = new Map<UnitKey, { x: number; y: number }>();
     const holes: Rect[] = [];
     for (const [column, list] of columns) {

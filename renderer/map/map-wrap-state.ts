@@ -1,4 +1,4 @@
-import { BAND_GAP, chooseWrap, cutColumn, type ColumnBox, type Wrap } from './map-wrap';
+import { BAND_GAP, chooseWrap, cutColumn, type ColumnBox, type ColumnPieces, type Wrap } from './map-wrap';
 
 /** The map's canvas in CSS px: the shape the columns wrap to. */
 export interface MapView {
@@ -23,6 +23,8 @@ export class WrapState {
   private bandHeight: number[] = [];
   /** The canvas size the wrap was chosen for ('' : not chosen, or asked again). */
   private wrappedFor = '';
+  /** Piece of each slot (by the identity the layout gives it) since the wrap was chosen: a slot never changes piece. */
+  private pieceOf = new Map<unknown, number>();
 
   rewrap(): void {
     this.wrappedFor = '';
@@ -34,11 +36,11 @@ export class WrapState {
    * the column of unheld objects: first band, left of column 0 (its pieces
    * end at x 0 minus nothing: the last one starts at -width).
    */
-  place(columns: ColumnBox[], view: MapView | undefined, glued: number): Map<number, { x: number; y: number }[]> {
+  place(columns: ColumnBox[], view: MapView | undefined, glued: number, ids: Map<number, unknown[]> = new Map()): Map<number, { x: number; y: number }[]> {
     const sorted = [...columns].sort((a, b) => a.column - b.column);
     this.choose(sorted, view, glued);
     const bandOf = (column: number): number => (column === glued ? 0 : (this.bandOf.get(column) ?? 0));
-    const cuts = new Map(sorted.map((c) => [c.column, cutColumn(c.slots, this.wrap.cap)]));
+    const cuts = new Map(sorted.map((c) => [c.column, this.cut(c, ids.get(c.column), this.bandHeight[bandOf(c.column)])]));
     // a band's kept height only grows; one with a band under it keeps headroom, so a few more rows move nothing
     const tallest: number[] = [];
     for (const c of sorted) tallest[bandOf(c.column)] = Math.max(tallest[bandOf(c.column)] ?? 0, cuts.get(c.column)!.tallest);
@@ -71,10 +73,43 @@ export class WrapState {
     return placed;
   }
 
+  /**
+   * The column cut at the wrap's cap, each slot kept in the piece it first
+   * went to (`ids`: the slots' identities, in order). A new slot joins the
+   * last piece while that stays within the band's kept height, so a process
+   * appearing opens a new piece (and moves the columns right of it) only
+   * when the band has no room left.
+   */
+  private cut(c: ColumnBox, ids: unknown[] | undefined, kept: number | undefined): ColumnPieces {
+    const cap = this.wrap.cap;
+    if (!ids || cap === Infinity) return cutColumn(c.slots, cap);
+    const limit = Math.max(cap, kept ?? 0);
+    const at: ColumnPieces['at'] = [];
+    let piece = 0;
+    let y = 0;
+    let tallest = 0;
+    c.slots.forEach((h, i) => {
+      const known = this.pieceOf.get(ids[i]);
+      if (known !== undefined && known > piece) {
+        piece = known;
+        y = 0;
+      } else if (known === undefined && y > 0 && y + h > limit) {
+        piece += 1;
+        y = 0;
+      }
+      this.pieceOf.set(ids[i], piece);
+      at.push({ piece, y });
+      y += h;
+      tallest = Math.max(tallest, y);
+    });
+    return { pieces: piece + 1, tallest, at };
+  }
+
   private choose(sorted: ColumnBox[], view: MapView | undefined, glued: number): void {
     const size = view && view.width > 0 && view.height > 0 ? `${Math.round(view.width)}x${Math.round(view.height)}` : '';
     if (size !== this.wrappedFor) {
       this.wrappedFor = size;
+      this.pieceOf.clear();
       const next = size ? chooseWrap(sorted, view!.width, view!.height, glued) : { bands: [], cap: Infinity };
       if (JSON.stringify(next) !== JSON.stringify(this.wrap)) {
         this.wrap = next;

@@ -94,6 +94,37 @@ describe('the map wraps to the canvas', () => {
   });
 });
 
+describe('a tall column cut beside itself', () => {
+  it('keeps every slot in its piece when a process appears at its end, exits, or opens objects', () => {
+    // init with 40 children (distinct commands: no fan) and a chain 8 deep: the children's column is cut
+    const frame = deepFrame(1, 8, 0);
+    for (let i = 0; i < 40; i += 1) frame.processes.push({ pid: 5000 + i, ppid: 1, comm: `child${i}`, state: 'S', blocked: null, fds: [], readable: true });
+    const view = { width: 946, height: 704 };
+    const state = new MapLayoutState();
+    const layout = layoutOf(state, frame, view);
+    const xs = new Set(layout.units.filter((u) => u.unit.kind === 'process' && u.unit.process.ppid === 1).map((u) => u.x));
+    expect(xs.size).toBeGreaterThan(1);
+    const first = positions(layout);
+    const grown = { ...frame, processes: [...frame.processes, { ...frame.processes[1]!, pid: 6000, ppid: 1, comm: 'late' }] };
+    const next = positions(layoutOf(state, grown, view));
+    for (const [key, at] of first) expect(next.get(key)).toBe(at);
+    const exited = { ...grown, processes: grown.processes.filter((p) => p.pid !== 5003) };
+    const after = positions(layoutOf(state, exited, view));
+    for (const [key, at] of after) expect(at).toBe(next.get(key));
+    // a child opens four pipes: its slot grows, the slots under it in its piece move down, none changes piece
+    const opener = exited.processes.find((p) => p.pid === 5001)!;
+    const pipes = [1, 2, 3, 4].map((i) => ({ id: `pipe:${800 + i}`, kind: 'pipe' as const, inode: 800 + i, capacity: 65536, queued: 0, readers: 1, writers: 1, holders: [{ pid: 5001, fd: 3 + i, access: 'rw' as const }] }));
+    const opened = {
+      ...exited,
+      processes: exited.processes.map((p) => (p === opener ? { ...p, fds: pipes.map((o, i) => ({ fd: 4 + i, object: o.id, access: 'rw' as const, target: `pipe:[${o.inode}]` })) } : p)),
+      objects: pipes,
+    };
+    const x = (at: string | undefined) => at?.split(',')[0];
+    const moved = positions(layoutOf(state, opened, view));
+    for (const [key, at] of after) expect(x(moved.get(key))).toBe(x(at));
+  });
+});
+
 describe('chooseWrap', () => {
   it('cuts a column at a slot boundary, a taller slot alone in its piece', () => {
     expect(cutColumn([50, 50, 50], 100)).toEqual({ pieces: 2, tallest: 100, at: [{ piece: 0, y: 0 }, { piece: 0, y: 50 }, { piece: 1, y: 0 }] });
