@@ -6,6 +6,11 @@
 
 import { PROCESS_QUERY_MAX } from './process-list-types';
 
+/** The bound of the picker's and the map search's text, for views (the renderer imports bounds from here only). */
+export { PROCESS_QUERY_MAX };
+/** Most PIDs one "processes.match" may name: the whole machine with a few thousand processes. */
+export const MATCH_MAX_PIDS = 8192;
+
 export const SPEED_MIN = 0.1;
 export const SPEED_MAX = 4;
 export const RATE_MIN_HZ = 1;
@@ -33,7 +38,9 @@ export type Command =
   | ({ type: 'observe' } & ObserveScope)
   | { type: 'observe.stop' }
   /** The process picker's rows (model/process-list-types.ts): read-only, answered at once. */
-  | { type: 'processes.list'; query?: string };
+  | { type: 'processes.list'; query?: string }
+  /** Which of `pids` have a command line holding every word of `text` (model/cmdline-match-types.ts): read-only, answered at once. */
+  | { type: 'processes.match'; text: string; pids: number[] };
 
 /** What an observation covers; the renderer may name PIDs, never a program to start. */
 export type ObserveScope = { pids: number[]; tree: boolean } | { all: true };
@@ -124,12 +131,27 @@ function observeScope(input: Record<string, unknown>): ObserveScope {
 }
 
 /** Free text the user typed, bounded; control characters are refused (they never name a process). */
-function processQuery(value: unknown): string {
-  if (typeof value !== 'string') throw new CommandError('processes.list "query" must be text');
-  if (value.length > PROCESS_QUERY_MAX) throw new CommandError(`processes.list query is ${value.length} characters long; at most ${PROCESS_QUERY_MAX}`);
+function processQuery(value: unknown, command = 'processes.list', field = 'query'): string {
+  if (typeof value !== 'string') throw new CommandError(`${command} "${field}" must be text`);
+  if (value.length > PROCESS_QUERY_MAX) throw new CommandError(`${command} ${field} is ${value.length} characters long; at most ${PROCESS_QUERY_MAX}`);
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new CommandError('processes.list query may not hold control characters');
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new CommandError(`${command} ${field} may not hold control characters`);
   return value;
+}
+
+/** {text: 1 to PROCESS_QUERY_MAX characters, not blank; pids: up to MATCH_MAX_PIDS PIDs}. */
+function matchQuestion(input: Record<string, unknown>): { text: string; pids: number[] } {
+  onlyKeys(input, ['type', 'text', 'pids']);
+  const text = processQuery(input.text, 'processes.match', 'text');
+  if (text.trim() === '') throw new CommandError('processes.match needs a "text" that is not blank');
+  const pids = input.pids;
+  if (!Array.isArray(pids) || pids.length > MATCH_MAX_PIDS) throw new CommandError(`processes.match needs "pids": a list of at most ${MATCH_MAX_PIDS} PIDs`);
+  for (const pid of pids as unknown[]) {
+    if (typeof pid !== 'number' || !Number.isInteger(pid) || pid < 1 || pid > OBSERVE_PID_MAX) {
+      throw new CommandError(`processes.match: ${JSON.stringify(pid)?.slice(0, 40) ?? 'undefined'} is not a PID (whole numbers 1 to ${OBSERVE_PID_MAX})`);
+    }
+  }
+  return { text, pids: [...new Set(pids as number[])] };
 }
 
 /** Turns untrusted input into a Command, or throws a CommandError that says what is wrong. */
@@ -172,6 +194,8 @@ export function parseCommand(input: unknown): Command {
     case 'processes.list':
       onlyKeys(input, ['type', 'query']);
       return input.query === undefined ? { type } : { type, query: processQuery(input.query) };
+    case 'processes.match':
+      return { type, ...matchQuestion(input) };
     case 'rate':
       onlyKeys(input, ['type', 'hz']);
       return { type, hz: boundedNumber(input.hz, 'sampling rate', RATE_MIN_HZ, RATE_MAX_HZ) };

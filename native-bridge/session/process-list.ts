@@ -14,7 +14,7 @@ import { lightScan } from './process-light-scan';
 import { userNames } from '../probe/process/user-names';
 
 /** NUL-separated arguments as one line; null bytes at the end are the last argument's terminator. */
-function cmdlineOf(pid: number): string {
+export function cmdlineOf(pid: number): string {
   let raw: Buffer;
   try {
     raw = readFileSync(`/proc/${pid}/cmdline`);

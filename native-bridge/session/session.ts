@@ -40,6 +40,7 @@ import { LessonControl } from './lesson-control';
 import type { RunnerEvent } from './lesson-runner';
 import { Observation, ObserveError } from './observation';
 import { listProcessesResult } from './process-list';
+import { matchCmdlinesResult } from './cmdline-match';
 
 export interface SessionOptions {
   /** Pause after each step while playing, at speed 1 (ms). */
@@ -89,6 +90,7 @@ export class Session implements EngineSession {
     const refused = command.type === 'observe' ? checkObserve(command) : null;
     /* read-only: answered at once, never queued behind a step that waits on a blocked call */
     if (command.type === 'processes.list') return listProcessesResult(command.query, this.observation?.machine ?? null);
+    if (command.type === 'processes.match') return matchCmdlinesResult(command.text, command.pids);
     if (refused !== null) return { ok: false, error: refused };
     const ends = this.endsLesson(command);
     if (ends) {
@@ -201,6 +203,8 @@ export class Session implements EngineSession {
       }
       case 'processes.list':
         return listProcessesResult(command.query, this.observation?.machine ?? null);
+      case 'processes.match':
+        return matchCmdlinesResult(command.text, command.pids);
       case 'observe.stop':
         this.endObservation();
         this.frames.emit();

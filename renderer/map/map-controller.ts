@@ -62,6 +62,8 @@ export class MapController {
   /** The fan whose opening took the view from following the map: closing it gives the view back. */
   private fanView: UnitKey | null = null;
   private fittedBounds = '';
+  /** The canvas size the latest layout wrapped its columns for: a resize lays the map out again. */
+  private layoutFor = '';
   private hovered: string | null = null;
   private traffic: TrafficSummary | null = null;
   private readonly zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown>;
@@ -160,6 +162,17 @@ export class MapController {
     this.schedule();
   }
 
+  /**
+   * The Fit button: the columns wrap again to the canvas's shape (they are
+   * otherwise kept while processes come and go), then the map is fitted.
+   */
+  refit(): void {
+    this.layoutState.rewrap();
+    this.rebuild();
+    this.fit();
+    this.schedule();
+  }
+
   /** Fits the whole map to the canvas, zooming out or in (up to MAX_FIT_ZOOM: a small map fills the canvas). */
   fit(): void {
     this.following = true;
@@ -255,7 +268,9 @@ export class MapController {
     const groups = groupFrame(frame, this.expanded, this.knownFans, fanMin);
     for (const unit of groups.units) if (unit.kind === 'fan') this.knownFans.add(unit.key);
     this.groups = groups;
-    this.layout = this.layoutState.layout(groups, frame.processes);
+    const view = this.canvasSize();
+    this.layoutFor = `${view.width}x${view.height}`;
+    this.layout = this.layoutState.layout(groups, frame.processes, view);
     this.hits = new HitIndex(this.layout.hits);
     this.frameDirty = false;
     this.canvas.dataset.frameSeq = String(frame.seq);
@@ -266,6 +281,7 @@ export class MapController {
   tick(): void {
     const frame = this.frame;
     const started = performance.now();
+    if (this.layout && this.layoutFor !== `${this.canvas.clientWidth}x${this.canvas.clientHeight}`) this.frameDirty = true;
     const built = this.frameDirty;
     if (built) this.rebuild();
     const buildMs = performance.now() - started;

@@ -9,30 +9,8 @@ import type { Point, Rect } from './map-geometry';
 import { fanKey, groupFrame } from './map-group';
 import { MapLayoutState } from './map-layout';
 import { poolFrame, withPair } from './testing/pool-frame';
+import { recordingContext } from './testing/recording-context';
 import { wireKeepsPoolFrame } from './testing/wire-pool-frame';
-
-/** A 2D context that records what is written and in which colour, and does nothing else. */
-function recordingContext(): { ctx: CanvasRenderingContext2D; texts: { text: string; fill: string; x: number; y: number }[]; strokes: string[]; rounds: { x: number; y: number; w: number; h: number; stroke: string }[] } {
-  const texts: { text: string; fill: string; x: number; y: number }[] = [];
-  const strokes: string[] = [];
-  const rounds: { x: number; y: number; w: number; h: number; stroke: string }[] = [];
-  const state: Record<string, unknown> = { fillStyle: '', strokeStyle: '', font: '10px sans', globalAlpha: 1 };
-  const ctx = new Proxy(state, {
-    get(target, key: string) {
-      if (key === 'fillText') return (text: string, x: number, y: number) => texts.push({ text, fill: String(target.fillStyle), x, y });
-      if (key === 'roundRect') return (x: number, y: number, w: number, h: number) => rounds.push({ x, y, w, h, stroke: String(target.strokeStyle) });
-      if (key === 'stroke' || key === 'strokeRect') return () => strokes.push(String(target.strokeStyle));
-      if (key === 'measureText') return (text: string) => ({ width: text.length * 6 });
-      if (key in target) return target[key];
-      return () => undefined;
-    },
-    set(target, key: string, value: unknown) {
-      target[key] = value;
-      return true;
-    },
-  }) as unknown as CanvasRenderingContext2D;
-  return { ctx, texts, strokes, rounds };
-}
 
 function input(diagnoses: Diagnosis[], k = 1): DrawInput {
   const frame = withPair(withPair(poolFrame({ workers: 12, running: 1 }), 7001, 7002, 91), 7101, 7102, 92);

@@ -2,6 +2,7 @@ import type { ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import { diagnosisSeverity, severityColour, severityOfItems, type DiagnosisSeverity } from '../picture/diagnosis-severity';
 import { drawDeadlock } from './map-draw-deadlock';
 import { drawFan } from './map-draw-fan';
+import { drawFarNames } from './map-draw-far-names';
 import { drawTraffic } from './map-draw-traffic';
 import {
   MIN_HEAD_BOX_PX,
@@ -118,6 +119,8 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
   }
   if (input.traffic && showSmall) drawTraffic(ctx, input, input.traffic, px);
   drawDeadlocks(ctx, input, px);
+  // last, in screen pixels: names on boxes too small for their heads
+  drawFarNames(ctx, input, flagged.processes);
 }
 
 function drawProcess(ctx: CanvasRenderingContext2D, r: Rect, proc: ProcessInfo, input: DrawInput, flagged: ReadonlyMap<number, DiagnosisSeverity>, showText: boolean, showSmall: boolean, px: number): void {

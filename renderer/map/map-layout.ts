@@ -19,6 +19,8 @@ import {
 import type { MapGroups, MapUnit, UnitKey } from './map-group';
 import { layoutEdges } from './map-edges';
 import { peerHeldOutside } from './map-labels';
+import type { ColumnBox } from './map-wrap';
+import { WrapState, type MapView } from './map-wrap-state';
 
 /**
  * Where units go, kept from frame to frame. Columns are depths in the process
@@ -29,10 +31,15 @@ import { peerHeldOutside } from './map-labels';
  * screen moves because something else exited.
  * A slot's height only grows (a process gaining an object may push the slots
  * under it down; losing one never pulls them up).
+ * Columns wrap to take the canvas's shape (map-wrap.ts: a tall column
+ * continues beside itself, runs of columns form bands one under the other),
+ * chosen when the canvas's size changes, on compact() and on rewrap() (the
+ * Fit button), and kept otherwise (map-wrap-state.ts).
  */
 /** Column of objects nobody holds (an orphaned System V queue): left of the roots. */
 const UNHELD_COLUMN = -1;
-
+/** Width the unheld column takes left of column 0: its objects, and the gap to the roots. */
+const UNHELD_W = COL_W - PROC_W - 40;
 interface Slot {
   column: number;
   order: number;
@@ -88,13 +95,21 @@ export class MapLayoutState {
   private nextObjectOrder = 0;
   /** Width of each column: the widest unit with its objects seen there; it only grows (until compact()). */
   private columnWidth = new Map<number, number>();
+  /** How the columns wrap to the canvas's shape (map-wrap-state.ts). */
+  private readonly wrap = new WrapState();
 
-  /** Drops every hole at once (the "close gaps" button): units below move up. */
+  /** Drops every hole at once (the "close gaps" button): units below move up; the bands are chosen again. */
   compact(): void {
     for (const key of this.gone) this.slots.delete(key);
     this.gone.clear();
     this.columnWidth.clear();
     this.renumber();
+    this.rewrap();
+  }
+
+  /** The next layout chooses its wrap again for the canvas it is given (Fit asked by the user). */
+  rewrap(): void {
+    this.wrap.rewrap();
   }
 
   private renumber(): void {
@@ -126,7 +141,7 @@ export class MapLayoutState {
     return true;
   }
 
-  layout(groups: MapGroups, processes: ProcessInfo[]): MapLayout {
+  layout(groups: MapGroups, processes: ProcessInfo[], view?: MapView): MapLayout {
     const byPid = new Map(processes.map((p) => [p.pid, p]));
     const memo = new Map<number, number>();
     const present = new Set<UnitKey>();
@@ -181,31 +196,32 @@ export class MapLayoutState {
       this.nextOrder.set(depth, order + 1);
       this.slots.set(unit.key, { column: depth, order, height, gone: false });
     }
-    // x of each column: the widths of the columns left of it (column 0 at x 0; the unheld column at -COL_W).
-    const columnX = (column: number): number => {
-      let x = 0;
-      for (let c = 0; c < column; c += 1) x += this.columnWidth.get(c) ?? COL_W;
-      return column < 0 ? column * COL_W : x;
-    };
     const objectIds = new Set(groups.objects.map((o) => o.id));
     for (const id of this.objectOrder.keys()) if (!objectIds.has(id)) this.objectOrder.delete(id);
 
-    // y of each slot: the heights of the slots above it in its column.
+    // Slots of each column in order (holes included), and the unheld objects as a column of their own: where each
+    // goes once the columns wrap to the canvas's shape.
     const columns = new Map<number, [UnitKey, Slot][]>();
     for (const entry of this.slots) {
       const list = columns.get(entry[1].column) ?? [];
       list.push(entry);
       columns.set(entry[1].column, list);
     }
-    const top = new Map<UnitKey, number>();
+    for (const list of columns.values()) list.sort((a, b) => a[1].order - b[1].order);
+    const unheld = homeObjects.get(null) ?? [];
+    const boxes: ColumnBox[] = [...columns].map(([column, list]) => ({ column, width: this.columnWidth.get(column) ?? COL_W, slots: list.map(([, slot]) => slot.height) }));
+    if (unheld.length) boxes.push({ column: UNHELD_COLUMN, width: UNHELD_W, slots: unheld.map(() => OBJ_H + OBJ_GAP) });
+    // each slot keeps its piece of a cut column by its own identity (a new unit taking a hole takes its slot)
+    const ids = new Map<number, unknown[]>([...columns].map(([column, list]) => [column, list.map(([, slot]) => slot)]));
+    const placed = this.wrap.place(boxes, view, UNHELD_COLUMN, ids);
+    const at = new Map<UnitKey, { x: number; y: number }>();
     const holes: Rect[] = [];
     for (const [column, list] of columns) {
-      let y = 0;
-      for (const [key, slot] of list.sort((a, b) => a[1].order - b[1].order)) {
-        top.set(key, y);
-        if (slot.gone) holes.push({ x: columnX(column), y, w: PROC_W, h: slot.height - ROW_GAP });
-        y += slot.height;
-      }
+      list.forEach(([key, slot], i) => {
+        const corner = placed.get(column)![i]!;
+        at.set(key, corner);
+        if (slot.gone) holes.push({ ...corner, w: PROC_W, h: slot.height - ROW_GAP });
+      });
     }
 
     const units: PlacedUnit[] = [];
@@ -215,9 +231,7 @@ export class MapLayoutState {
     const unitAt = new Map<UnitKey, Rect>();
     const hits: HitBox[] = [];
     for (const unit of groups.units) {
-      const slot = this.slots.get(unit.key)!;
-      const x = columnX(slot.column);
-      const y = top.get(unit.key)!;
+      const { x, y } = at.get(unit.key)!;
       const { w, h } = unitSize(unit);
       const members = unit.kind === 'fan' && unit.expanded ? placeMembers(unit, x, y) : [];
       const placed: PlacedUnit = { unit, x, y, w, h, members };
@@ -239,8 +253,8 @@ export class MapLayoutState {
         objects.push({ object, home: unit.key, outsidePeer: peerHeldOutside(object, groups.unitOf), ...rect });
       });
     }
-    (homeObjects.get(null) ?? []).forEach((object, i) => {
-      const rect = { x: UNHELD_COLUMN * COL_W + PROC_W + 40, y: i * (OBJ_H + OBJ_GAP), w: OBJ_W, h: OBJ_H };
+    unheld.forEach((object, i) => {
+      const rect = { ...placed.get(UNHELD_COLUMN)![i]!, w: OBJ_W, h: OBJ_H };
       objects.push({ object, home: null, outsidePeer: null, ...rect });
     });
     for (const o of objects) {

@@ -14,6 +14,7 @@ import { fanSummary, kindName } from './map-labels';
 import { mapFrame, plumbingLeftOut } from './map-lesson-frame';
 import { MapReasonNote } from './map-reason';
 import { searchProcesses } from './map-search';
+import { useCmdlineMatches } from './use-cmdline-matches';
 import { mapObjectCount } from './map-selectors';
 import { MapTooltip } from './map-tooltip';
 import './map.css';
@@ -55,8 +56,10 @@ export function SystemMap() {
   const [listOpen, setListOpen] = useState(false);
   const [hiddenKinds, setHiddenKinds] = useState<ReadonlySet<ObjectKind>>(new Set());
   const palette = useMemo(() => paletteFor(theme, lecture), [theme, lecture]);
-  // The latest frame (modelRef) is searched whenever the query or the shape of the model changes.
-  const matches = useMemo(() => (modelRef.current ? searchProcesses(modelRef.current.frame.processes, query) : []), [model, query]);
+  // Command lines are not in frames: the engine is asked which of the map's PIDs match, after a pause in typing.
+  const byCmdline = useCmdlineMatches(query, () => modelRef.current?.frame.processes.map((p) => p.pid) ?? []);
+  // The latest frame (modelRef) is searched whenever the query, the shape of the model or the engine's answer changes.
+  const matches = useMemo(() => (modelRef.current ? searchProcesses(modelRef.current.frame.processes, query, byCmdline) : []), [model, query, byCmdline]);
   const matchPids = useMemo(() => new Set(matches.map((p) => p.pid)), [matches]);
   const look = useMemo(() => ({ palette, t, selection, matches: matchPids, hiddenKinds }), [palette, t, selection, matchPids, hiddenKinds]);
   const lookRef = useRef(look);
@@ -121,7 +124,9 @@ export function SystemMap() {
             type="search"
             data-testid="map-search"
             placeholder={t('mapSearch')}
+            title={t('mapSearchHint')}
             aria-label={t('mapSearchLabel')}
+            aria-description={t('mapSearchHint')}
             value={query}
             onChange={(e) => {
               setQuery(e.currentTarget.value);
@@ -157,7 +162,7 @@ export function SystemMap() {
             </button>
           ))}
         </div>
-        <button type="button" className="control small" data-testid="map-fit" onClick={() => controllerRef.current?.fit()}>
+        <button type="button" className="control small" data-testid="map-fit" onClick={() => controllerRef.current?.refit()}>
           {t('mapFit')}
         </button>
         <button type="button" className="control small" data-testid="map-compact" title={t('mapCompactTitle')} onClick={() => controllerRef.current?.compact()}>
@@ -182,8 +187,13 @@ export function SystemMap() {
           {matches.length === 0 && <li className="empty">{t('mapNoMatch', { q: query.trim() })}</li>}
           {matches.map((p) => (
             <li key={p.pid}>
-              <button type="button" data-testid={`map-match-${p.pid}`} onClick={() => reveal(p.pid)}>
+              <button type="button" data-testid={`map-match-${p.pid}`} onClick={() => reveal(p.pid)} title={byCmdline.get(p.pid)}>
                 {`${p.pid} ${p.comm}`}
+                {byCmdline.has(p.pid) && !p.comm.toLowerCase().includes(query.trim().toLowerCase()) && (
+                  <span className="map-match-cmdline" data-testid={`map-match-cmdline-${p.pid}`}>
+                    {` · ${t('mapMatchCmdline')}: ${byCmdline.get(p.pid)}`}
+                  </span>
+                )}
               </button>
             </li>
           ))}
