@@ -24,7 +24,7 @@ interface Label {
   h: number;
 }
 
-function rank(placed: PlacedUnit, input: DrawInput, flagged: ReadonlySet<number>): number {
+function rank(placed: PlacedUnit, input: DrawInput, flagged: { has(pid: number): boolean }): number {
   if (placed.unit.kind === 'fan') return 4;
   const proc = placed.unit.process;
   if (input.matches.has(proc.pid)) return 0;
@@ -54,7 +54,7 @@ class LabelGrid {
 }
 
 /** Writes the far names; returns how many were written (for tests). */
-export function drawFarNames(ctx: CanvasRenderingContext2D, input: DrawInput, flagged: ReadonlySet<number>): number {
+export function drawFarNames(ctx: CanvasRenderingContext2D, input: DrawInput, flagged: { has(pid: number): boolean }): number {
   const { transform: tf, width, height, dpr, palette: p } = input;
   const size = FAR_NAME_PX * p.scale;
   const candidates: { placed: PlacedUnit; rank: number }[] = [];
