@@ -44,8 +44,22 @@ describe('frame delta', () => {
     const next = tick(base, { processes, objects });
     const { rebuilt, delta } = roundTrip(base, next);
     expect(rebuilt).toEqual(asJson(next));
-    expect(delta.processes.items.map((p) => p.pid)).toEqual([processes[7]!.pid]);
-    expect(delta.objects.items.map((o) => o.id)).toEqual([objects[3]!.id]);
+    expect(delta.processes.items).toEqual([]);
+    expect(delta.processes.patches).toEqual([{ at: 7, set: { state: 'R', blocked: null } }]);
+    expect(delta.objects.patches).toEqual([{ at: 3, set: { queued: 12 } }]);
+    expect(deltaItems(delta)).toBe(2);
+  });
+
+  it('a field added or dropped (a process read again, or no longer shown as last read) is a patch', () => {
+    const read = base.processes.map((p, i) => (i % 10 === 0 ? { ...p, checkedAt: 1234 } : p));
+    const first = tick(base, { processes: read });
+    const { rebuilt, delta } = roundTrip(base, first);
+    expect(rebuilt).toEqual(asJson(first));
+    expect(delta.processes.patches?.map((p) => p.at)).toEqual([0, 10, 20, 30]);
+    const again = tick(first, { processes: base.processes });
+    const back = roundTrip(first, again);
+    expect(back.rebuilt).toEqual(asJson(again));
+    expect(back.delta.processes.patches?.[0]).toEqual({ at: 0, set: {}, unset: ['checkedAt'] });
   });
 
   it('processes and objects added, removed and reordered', () => {
@@ -56,7 +70,8 @@ describe('frame delta', () => {
     const next = tick(base, { processes, objects });
     const { rebuilt, delta } = roundTrip(base, next);
     expect(rebuilt).toEqual(asJson(next));
-    expect(delta.processes.items.map((p) => p.pid).sort()).toEqual([5000, base.processes[25]!.pid].sort());
+    expect(delta.processes.items.map((p) => p.pid)).toEqual([5000]);
+    expect(delta.processes.patches?.map((p) => p.at)).toEqual([25]);
     expect(delta.objects.items.map((o) => o.id)).toEqual(['pipe:9']);
   });
 
@@ -131,6 +146,7 @@ describe('frame delta', () => {
     const shorter = { ...base, processes: base.processes.slice(0, 3) };
     expect(() => applyFrameDelta(shorter, delta)).toThrow(/copies past/);
     expect(() => applyFrameDelta(base, { ...delta, objects: { runs: [-1, 2], items: [] } })).toThrow(/more items/);
+    expect(() => applyFrameDelta(base, { ...delta, objects: { runs: [-2, 1], items: [], patches: [{ at: 999, set: {} }] } })).toThrow(/patches an item past/);
     expect(() => applyFrameDelta({ ...base, lesson: null }, { ...delta, lesson: { same: [], fields: {} } })).toThrow(/no lesson/);
   });
 });

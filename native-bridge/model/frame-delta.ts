@@ -17,13 +17,26 @@ import type { IpcObject, ProcessInfo } from './snapshot-types';
  */
 
 /**
- * The next list as runs over the base list and new items: flat pairs
- * [start, count]; start >= 0 copies base[start .. start + count), start -1
- * takes the next `count` items of `items`.
+ * The next list as runs over the base list, new items and patched base
+ * items: flat pairs [start, count]; start >= 0 copies base[start .. start +
+ * count), start -1 takes the next `count` items of `items`, start -2 the next
+ * `count` of `patches`.
  */
 export interface ListDelta<T> {
   runs: number[];
   items: T[];
+  /**
+   * Base items with a few fields changed (a process or object read again
+   * only gets a new `checkedAt`; a running process new /proc/PID/io counters):
+   * base[at] with the fields of `set` and without those of `unset`.
+   */
+  patches?: ItemPatch[];
+}
+
+export interface ItemPatch {
+  at: number;
+  set: Record<string, unknown>;
+  unset?: string[];
 }
 
 /** The fields of a record that differ from the base's (`fields`), and those that are the base's (`same`). */
@@ -76,9 +89,10 @@ export function applyFrameDelta(base: Frame, delta: FrameDelta): Frame {
   return next as unknown as Frame;
 }
 
-/** A delta's size in items: how many processes and objects it carries (what changed). */
+/** A delta's size in items: how many processes and objects it carries whole or patched (what changed). */
 export function deltaItems(delta: FrameDelta): number {
-  return delta.processes.items.length + delta.objects.items.length;
+  const { processes, objects } = delta;
+  return processes.items.length + objects.items.length + (processes.patches?.length ?? 0) + (objects.patches?.length ?? 0);
 }
 
 function bothLessons(base: Frame, next: Frame): boolean {
@@ -113,14 +127,23 @@ function applyRecord(base: Record<string, unknown>, delta: RecordDelta): Record<
 /**
  * Runs over `base` for `next`. The lists are usually in the same order with
  * a few items replaced: walked in step, with a map of the base built only
- * when an item is not where the walk expects it.
+ * when an item is not where the walk expects it. An item that is not the
+ * base's object is sent as a patch of the base's item of the same key, when
+ * there is one (only the fields that differ in value), else whole.
  */
 function encodeList<T extends object, K>(base: readonly T[], next: readonly T[], keyOf: (item: T) => K): ListDelta<T> {
   const runs: number[] = [];
   const items: T[] = [];
+  const patches: ItemPatch[] = [];
   let byRef: Map<T, number> | null = null;
   let byKey: Map<K, number> | null = null;
   let expected = 0;
+  const extend = (start: number, at: number): void => {
+    const last = runs.length - 2;
+    const joins = start < 0 ? runs[last] === start : runs[last]! >= 0 && runs[last]! + runs[last + 1]! === at;
+    if (last >= 0 && joins) runs[last + 1]! += 1;
+    else runs.push(start, 1);
+  };
   for (const item of next) {
     let at: number;
     if (base[expected] === item) at = expected;
@@ -128,31 +151,52 @@ function encodeList<T extends object, K>(base: readonly T[], next: readonly T[],
       byRef ??= indexBy(base, (x) => x);
       at = byRef.get(item) ?? -1;
       if (at === -1) {
-        /* not the base's object: the base's item of the same key, when it is equal in value */
+        /* not the base's object: a patch of the base's item of the same key, or nothing when equal in value */
         byKey ??= indexBy(base, keyOf);
         const candidate = byKey.get(keyOf(item));
-        if (candidate !== undefined && sameValue(base[candidate], item)) at = candidate;
+        const patch = candidate === undefined ? null : patchOf(base[candidate]!, item, candidate);
+        if (patch === null) {
+          items.push(item);
+          extend(-1, -1);
+          continue;
+        }
+        expected = candidate! + 1;
+        if (Object.keys(patch.set).length > 0 || patch.unset) {
+          patches.push(patch);
+          extend(-2, -2);
+          continue;
+        }
+        at = candidate!;
       }
     }
-    const last = runs.length - 2;
-    if (at === -1) {
-      items.push(item);
-      if (last >= 0 && runs[last] === -1) runs[last + 1]! += 1;
-      else runs.push(-1, 1);
-    } else {
-      expected = at + 1;
-      if (last >= 0 && runs[last]! >= 0 && runs[last]! + runs[last + 1]! === at) runs[last + 1]! += 1;
-      else runs.push(at, 1);
-    }
+    expected = at + 1;
+    extend(at, at);
   }
-  return { runs, items };
+  return patches.length > 0 ? { runs, items, patches } : { runs, items };
+}
+
+/** The fields of `next` that differ in value from `base`'s, as a patch of base[at]; null when they are not records. */
+function patchOf(base: object, next: object, at: number): ItemPatch | null {
+  if (Array.isArray(base) || Array.isArray(next)) return null;
+  const x = base as Record<string, unknown>;
+  const y = next as Record<string, unknown>;
+  const set: Record<string, unknown> = {};
+  let unset: string[] | undefined;
+  for (const key in y) {
+    const value = y[key];
+    if (value !== undefined && !sameValue(x[key], value)) set[key] = value;
+  }
+  for (const key in x) if (x[key] !== undefined && y[key] === undefined) (unset ??= []).push(key);
+  return unset ? { at, set, unset } : { at, set };
 }
 
 function applyList<T>(base: readonly T[], delta: ListDelta<T>, name: string): T[] {
   const { runs, items } = delta;
-  if (!Array.isArray(runs) || !Array.isArray(items) || runs.length % 2 !== 0) throw new FrameDeltaMismatch(`a malformed ${name} delta`);
+  const patches = delta.patches ?? [];
+  if (!Array.isArray(runs) || !Array.isArray(items) || !Array.isArray(patches) || runs.length % 2 !== 0) throw new FrameDeltaMismatch(`a malformed ${name} delta`);
   const next: T[] = [];
   let taken = 0;
+  let patched = 0;
   for (let i = 0; i < runs.length; i += 2) {
     const start = runs[i]!;
     const count = runs[i + 1]!;
@@ -160,13 +204,24 @@ function applyList<T>(base: readonly T[], delta: ListDelta<T>, name: string): T[
     if (start === -1) {
       if (taken + count > items.length) throw new FrameDeltaMismatch(`a ${name} delta takes more items than it carries`);
       for (let k = 0; k < count; k++) next.push(items[taken++]!);
+    } else if (start === -2) {
+      if (patched + count > patches.length) throw new FrameDeltaMismatch(`a ${name} delta takes more patches than it carries`);
+      for (let k = 0; k < count; k++) next.push(applyPatch(base, patches[patched++]!, name));
     } else {
       if (start < 0 || start + count > base.length) throw new FrameDeltaMismatch(`a ${name} delta copies past the ${base.length} the frame held has`);
       for (let k = start; k < start + count; k++) next.push(base[k]!);
     }
   }
-  if (taken !== items.length) throw new FrameDeltaMismatch(`a ${name} delta carries items it does not place`);
+  if (taken !== items.length || patched !== patches.length) throw new FrameDeltaMismatch(`a ${name} delta carries items it does not place`);
   return next;
+}
+
+function applyPatch<T>(base: readonly T[], patch: ItemPatch, name: string): T {
+  const item = base[patch.at];
+  if (!Number.isInteger(patch.at) || typeof item !== 'object' || item === null) throw new FrameDeltaMismatch(`a ${name} delta patches an item past the ${base.length} the frame held has`);
+  const next = { ...(item as Record<string, unknown>) };
+  for (const key of patch.unset ?? []) delete next[key];
+  return Object.assign(next, patch.set) as T;
 }
 
 function indexBy<T, K>(list: readonly T[], keyOf: (item: T) => K): Map<K, number> {
