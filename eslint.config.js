@@ -41,9 +41,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: 'native-bridge/(?!model/commands$)',
+              regex: 'native-bridge/(?!model/(commands|frame-delta|frame-delta-receiver)$)',
               allowTypeImports: true,
-              message: 'The renderer imports only types from native-bridge (and the command bounds in model/commands); data arrives in frames.',
+              message:
+                'The renderer imports only types from native-bridge (and the command bounds in model/commands, the frame deltas its transports rebuild frames from); data arrives in frames.',
             },
             { group: ['electron', 'node:*', '**/electron/**'], message: 'The renderer runs in a sandboxed page.' },
           ],

@@ -142,6 +142,7 @@ const FAKE_PRELOAD = `
     send: async (command) => (command.type === 'lessons.list' ? { ok: true, data: [] } : { ok: true }),
     onFrame: (listener) => { window.__mapBench.listeners.push(listener); return () => {}; },
     onStatus: () => () => {},
+    askFullFrame: async () => ({ ok: true }),
   };
 `;
 
@@ -150,9 +151,9 @@ async function replay(page: Page, frames: Frame[], label: string, expandFans: bo
   await page.evaluate((all) => ((window as unknown as { __frames: Frame[] }).__frames = all), frames);
   // The first frame: the map mounts (observing), then optionally every fan is opened.
   await page.evaluate(() => {
-    const bench = (window as unknown as { __mapBench: { listeners: ((f: Frame) => void)[] }; __frames: Frame[] }).__mapBench;
+    const bench = (window as unknown as { __mapBench: { listeners: ((update: { type: 'frame'; frame: Frame }) => void)[] }; __frames: Frame[] }).__mapBench;
     const first = (window as unknown as { __frames: Frame[] }).__frames[0]!;
-    bench.listeners.forEach((l) => l({ ...first, seq: 1 }));
+    bench.listeners.forEach((l) => l({ type: 'frame', frame: { ...first, seq: 1 } }));
   });
   // A small observation keeps the detailed picture by itself: the header switch asks for the map whatever the size.
   await page.getByTestId('view-map').click();
@@ -165,7 +166,7 @@ async function replay(page: Page, frames: Frame[], label: string, expandFans: bo
   const result = await page.evaluate(
     async ({ hz, seconds }) => {
       type Paint = { seq: number; paintedAt: number; buildMs: number; drawMs: number };
-      const w = window as unknown as { __mapBench: { listeners: ((f: Frame) => void)[] }; __frames: Frame[] };
+      const w = window as unknown as { __mapBench: { listeners: ((update: { type: 'frame'; frame: Frame }) => void)[] }; __frames: Frame[] };
       const canvas = document.querySelector('[data-testid="map-canvas"]')!;
       const paints: Paint[] = [];
       canvas.addEventListener('map-paint', (e) => paints.push((e as CustomEvent<Paint>).detail));
@@ -184,7 +185,7 @@ async function replay(page: Page, frames: Frame[], label: string, expandFans: bo
         const seq = 2 + i;
         const frame = { ...w.__frames[i % w.__frames.length]!, seq };
         sentAt.set(seq, performance.now());
-        w.__mapBench.listeners.forEach((l) => l(frame));
+        w.__mapBench.listeners.forEach((l) => l({ type: 'frame', frame }));
         await new Promise((resolve) => setTimeout(resolve, 1000 / hz));
       }
       await new Promise((resolve) => setTimeout(resolve, 300));

@@ -6,6 +6,7 @@ import type { ServerMessage } from '../native-bridge/web/wire-protocol';
 import { startIpcscopeWeb } from './ipcscope-web-process';
 import type { IpcscopeWeb } from './ipcscope-web-process';
 import { descendsFrom, exists, killIfStillSame, procStartTime, procWchan } from './proc-facts';
+import { FrameDeltaReceiver } from '../native-bridge/model/frame-delta-receiver';
 
 /*
  * Ctrl+C in the middle of a lesson, while the child sleeps in read(): the
@@ -38,9 +39,10 @@ async function connect(server: IpcscopeWeb): Promise<Client> {
   let latest: Frame | null = null;
   let nextId = 1;
   const waiting = new Map<number, (result: { ok: boolean; error?: string }) => void>();
+  const receiver = new FrameDeltaReceiver();
   ws.on('message', (data) => {
     const message = JSON.parse(String(data)) as ServerMessage;
-    if (message.type === 'frame') latest = message.frame;
+    if (message.type === 'frame' || message.type === 'delta') latest = receiver.receive(message);
     if (message.type === 'result' && typeof message.id === 'number') waiting.get(message.id)?.(message.result);
   });
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));

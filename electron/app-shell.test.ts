@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeFrameDelta } from '../native-bridge/model/frame-delta';
 import type { Frame } from '../native-bridge/model/frame-types';
 import { startTime } from './engine/actor-sweep';
 import { startShell } from './app-shell';
@@ -130,8 +131,8 @@ describe('app shell', () => {
     child.reply({ kind: 'frame', frame: frame(2) });
     expect(window.webContents.sent).toEqual([
       { channel: EVENT_CHANNELS.status, payload: 'open' },
-      { channel: EVENT_CHANNELS.frame, payload: frame(1) },
-      { channel: EVENT_CHANNELS.frame, payload: frame(2) },
+      { channel: EVENT_CHANNELS.frame, payload: { type: 'frame', frame: frame(1) } },
+      { channel: EVENT_CHANNELS.frame, payload: { type: 'frame', frame: frame(2) } },
     ]);
     /* a page that loads later still learns the engine's state */
     window.webContents.emit('did-finish-load');
@@ -159,6 +160,29 @@ describe('app shell', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(shell.engine.running).toBe(false);
     expect(electron.app.quitCalls).toBeGreaterThanOrEqual(1);
+  });
+
+  it("passes the engine's deltas on while the window holds their base; in full after a load, or when the window asks", async () => {
+    const sleeper = { pid: 10, ppid: 1, comm: 'sleep', state: 'S' as const, blocked: null, fds: [], readable: true };
+    const full = (seq: number, processes = [sleeper]): Frame => ({ seq, rateHz: 10, takenAt: seq, durationMs: 1, processes, objects: [], problems: [], events: [], lesson: null });
+    const sentFrames = (): unknown[] => window.webContents.sent.filter((m) => m.channel === EVENT_CHANNELS.frame).map((m) => m.payload);
+    child.reply({ kind: 'frame', frame: full(1) });
+    const delta2 = encodeFrameDelta(full(1), full(2));
+    child.reply({ kind: 'delta', delta: delta2 });
+    expect(sentFrames()).toEqual([{ type: 'frame', frame: full(1) }, { type: 'delta', delta: delta2 }]);
+    /* the page reloads: it holds nothing, so the next goes in full (main rebuilt it) */
+    window.webContents.emit('did-start-loading');
+    child.reply({ kind: 'delta', delta: encodeFrameDelta(full(2), full(3, [])) });
+    expect(sentFrames().at(-1)).toEqual({ type: 'frame', frame: full(3, []) });
+    const delta4 = encodeFrameDelta(full(3, []), full(4));
+    child.reply({ kind: 'delta', delta: delta4 });
+    expect(sentFrames().at(-1)).toEqual({ type: 'delta', delta: delta4 });
+    /* the window's transport found a delta it could not place: it asks, and gets the next frame whole */
+    await expect(electron.ipcMain.invoke(CALL_CHANNELS.fullFrame, { sender: window.webContents, senderFrame: window.webContents.mainFrame }, null)).resolves.toEqual({ ok: true });
+    child.reply({ kind: 'delta', delta: encodeFrameDelta(full(4), full(5)) });
+    expect(sentFrames().at(-1)).toEqual({ type: 'frame', frame: full(5) });
+    /* only our window may ask */
+    await expect(electron.ipcMain.invoke(CALL_CHANNELS.fullFrame, { sender: new electron.FakeWebContents(), senderFrame: null }, null)).rejects.toBeInstanceOf(UntrustedSenderError);
   });
 
   it('on utility-process crash: answers pending calls, tells the window, and SIGKILLs the orphaned actors', async () => {

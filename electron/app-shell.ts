@@ -7,6 +7,7 @@ import { ActorSweep } from './engine/actor-sweep';
 import { registerAppScheme, serveAppScheme } from './window/app-protocol';
 import { EngineClient } from './engine/engine-client';
 import { handleCall, sendEvent } from './window/ipc-main';
+import { WindowFrames } from './window/window-frames';
 import { isTrustedSender } from './window/trusted-sender';
 import { APP_PAGE_URL, contentSecurityPolicy, guardNavigation, guardSession, mainWindowOptions } from './window/window-security';
 
@@ -78,10 +79,13 @@ function openShell(options: ShellOptions): Shell {
       });
     });
   }
-  engine.onFrame((frame) => {
+  const windowFrames = new WindowFrames((update) => sendEvent(contents, 'frame', update));
+  engine.onFrame((frame, update) => {
     sweep.note(frame);
-    sendEvent(contents, 'frame', frame);
+    windowFrames.forward(frame, update);
   });
+  /* a page (re)loading holds no frame: the next goes in full */
+  contents.on('did-start-loading', () => windowFrames.sendFullNext());
   engine.onStatus((status) => {
     lastStatus = status;
     sendEvent(contents, 'status', status);
@@ -105,11 +109,21 @@ function openShell(options: ShellOptions): Shell {
     },
   );
 
+  const removeFullFrameHandler = handleCall(
+    'fullFrame',
+    (event) => isTrustedSender(event, liveContents(), appUrl),
+    async (): Promise<CommandResult> => {
+      windowFrames.sendFullNext();
+      return { ok: true };
+    },
+  );
+
   let shuttingDown: Promise<void> | null = null;
   let finished = false;
   const shutdown = (): Promise<void> => {
     shuttingDown ??= (async () => {
       removeCommandHandler();
+      removeFullFrameHandler();
       await engine.dispose();
       sweep.sweep();
       finished = true;

@@ -7,7 +7,7 @@ import type { Frame } from '../native-bridge/model/frame-types';
 import { startShell } from './app-shell';
 import type { Shell } from './app-shell';
 import * as electron from './fake-electron';
-import { EVENT_CHANNELS } from './window/ipc-channels';
+import { windowFramesSeen } from './testing/window-frames-seen';
 
 vi.mock('electron', async () => await import('./fake-electron'));
 
@@ -79,13 +79,12 @@ describe('shell + real engine, observing from the start', () => {
     shell = await startShell({ buildDir: SOURCES, rendererDir: SOURCES, devServerUrl: undefined, observe: { pids: [sleep.pid!], tree: false } });
     const pid = sleep.pid!;
     const window = electron.FakeBrowserWindow.all[0]!;
-    const sent = await waitFor(
+    const frame: Frame = await waitFor(
       'a frame observing sleep',
-      () => window.webContents.sent.find((m) => m.channel === EVENT_CHANNELS.frame && (m.payload as Frame).observing != null),
+      () => windowFramesSeen(window.webContents.sent).find((f) => f.observing != null),
       30_000,
       50,
     );
-    const frame = sent.payload as Frame;
     expect(frame.observing).toEqual({ pids: [pid], tree: false, gone: [] });
     expect(frame.processes.map((p) => p.pid)).toEqual([pid]);
     expect(frame.processes[0]?.comm).toBe('sleep');

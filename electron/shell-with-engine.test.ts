@@ -9,6 +9,7 @@ import { startShell } from './app-shell';
 import type { Shell } from './app-shell';
 import * as electron from './fake-electron';
 import { CALL_CHANNELS, EVENT_CHANNELS } from './window/ipc-channels';
+import { windowFramesSeen } from './testing/window-frames-seen';
 
 vi.mock('electron', async () => await import('./fake-electron'));
 
@@ -59,13 +60,13 @@ describe('shell + real engine', () => {
       actors.push({ pid, started: at! });
     }
     /* the window receives frames naming those very processes */
-    const frame = await waitFor(
+    const frame: Frame = await waitFor(
       'a frame with the lesson',
-      () => window.webContents.sent.find((m) => m.channel === EVENT_CHANNELS.frame && (m.payload as Frame).lesson !== null),
+      () => windowFramesSeen(window.webContents.sent).find((f) => f.lesson !== null),
       20_000,
       50,
     );
-    expect(Object.values((frame.payload as Frame).lesson!.roles).sort()).toEqual([...pids].sort());
+    expect(Object.values(frame.lesson!.roles).sort()).toEqual([...pids].sort());
     return pids;
   }
 

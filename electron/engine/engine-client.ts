@@ -1,4 +1,6 @@
 import type { Command, CommandResult } from '../../native-bridge/model/commands';
+import { FrameDeltaReceiver } from '../../native-bridge/model/frame-delta-receiver';
+import type { FrameUpdate } from '../../native-bridge/model/frame-delta-receiver';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import { parseFromEngine } from './engine-protocol';
 import type { ToEngine } from './engine-protocol';
@@ -23,12 +25,17 @@ interface Pending {
 
 /**
  * Main's handle on the engine utility process: commands go out with an id and
- * come back as Promises; frames and the process's exit are events.
+ * come back as Promises; frames and the process's exit are events. Frames
+ * arrive in full or as deltas: listeners get the full frame, and the update
+ * it came as (to pass on to the window as it is).
  */
 export class EngineClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly frameListeners = new Set<(frame: Frame) => void>();
+  private readonly frameListeners = new Set<(frame: Frame, update: FrameUpdate) => void>();
+  private readonly frames = new FrameDeltaReceiver();
+  /** A full frame was asked for and has not come yet: deltas meanwhile are dropped. */
+  private awaitingFull = false;
   private readonly statusListeners = new Set<(status: string) => void>();
   private readonly exitListeners = new Set<(code: number) => void>();
   private exitCode: number | null = null;
@@ -75,7 +82,7 @@ export class EngineClient {
     });
   }
 
-  onFrame(listener: (frame: Frame) => void): () => void {
+  onFrame(listener: (frame: Frame, update: FrameUpdate) => void): () => void {
     this.frameListeners.add(listener);
     return () => this.frameListeners.delete(listener);
   }
@@ -118,7 +125,8 @@ export class EngineClient {
     if (message === null) return;
     switch (message.kind) {
       case 'frame':
-        for (const listener of this.frameListeners) listener(message.frame);
+      case 'delta':
+        this.receiveFrame(message.kind === 'frame' ? { type: 'frame', frame: message.frame } : { type: 'delta', delta: message.delta });
         break;
       case 'result': {
         const pending = this.pending.get(message.id);
@@ -138,6 +146,22 @@ export class EngineClient {
         this.emitStatus(`engine error: ${message.error}`);
         break;
     }
+  }
+
+  private receiveFrame(update: FrameUpdate): void {
+    if (update.type === 'frame') this.awaitingFull = false;
+    else if (this.awaitingFull) return;
+    let frame: Frame;
+    try {
+      frame = this.frames.receive(update);
+    } catch (error) {
+      /* never passed on drawn wrong: said aloud, and a full frame asked for */
+      console.error(`ipcscope: ${error instanceof Error ? error.message : String(error)}; asking the engine for a full frame`);
+      this.awaitingFull = true;
+      if (this.running) this.child.postMessage({ kind: 'full-frame' });
+      return;
+    }
+    for (const listener of this.frameListeners) listener(frame, update);
   }
 
   private failPending(error: string): void {

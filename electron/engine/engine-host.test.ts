@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CommandResult } from '../../native-bridge/model/commands';
 import { parseCommand } from '../../native-bridge/model/commands';
 import type { Frame, LessonSummary } from '../../native-bridge/model/frame-types';
 import type { EngineSession } from '../../native-bridge/model/session-api';
+import { keepsPoolFrame } from '../../native-bridge/model/testing/keeps-pool-frame';
+import { wireFrame } from '../../native-bridge/model/wire-frame';
 import { EngineClient } from './engine-client';
 import type { EngineChild } from './engine-client';
 import { runEngineHost } from './engine-host';
@@ -57,13 +59,16 @@ class SleepSession implements EngineSession {
 }
 
 /** Joins engine-host (utility side) and EngineClient (main side) the way parentPort does: asynchronously, by structured clone. */
-function wire(session: EngineSession): { client: EngineClient; exits: number[] } {
+function wire(session: EngineSession, lose: (message: FromEngine) => boolean = () => false): { client: EngineClient; exits: number[]; posted: FromEngine[] } {
+  const posted: FromEngine[] = [];
   const toEngine = new Set<(event: { data: unknown }) => void>();
   const toMain = { message: new Set<(message: unknown) => void>(), exit: new Set<(code: number) => void>() };
   const exits: number[] = [];
   const port: ParentPortLike = {
     on: (_event, listener) => toEngine.add(listener),
     postMessage: (message: FromEngine) => {
+      posted.push(message);
+      if (lose(message)) return;
       const copy = structuredClone(message);
       setImmediate(() => toMain.message.forEach((listener) => listener(copy)));
     },
@@ -84,7 +89,7 @@ function wire(session: EngineSession): { client: EngineClient; exits: number[] }
     exits.push(code);
     setImmediate(() => toMain.exit.forEach((listener) => listener(code)));
   });
-  return { client, exits };
+  return { client, exits, posted };
 }
 
 describe('engine host <-> engine client', () => {
@@ -119,6 +124,55 @@ describe('engine host <-> engine client', () => {
     /* killed and reaped: the kernel no longer lists the lesson's process */
     expect(existsSync(`/proc/${pid}`)).toBe(false);
     expect(await client.send({ type: 'play' })).toMatchObject({ ok: false });
+  });
+
+  it('frames cross as the first in full, then deltas; main rebuilds each; a lost delta makes main ask for a full frame', async () => {
+    const session = new SleepSession();
+    sessions.push(session);
+    let loseNext = false;
+    const { client, posted } = wire(session, (message) => {
+      const lost = loseNext && message.kind === 'delta';
+      if (lost) loseNext = false;
+      return lost;
+    });
+    const frames: Frame[] = [];
+    client.onFrame((frame) => frames.push(frame));
+    const pool = keepsPoolFrame(40);
+    /* worker k runs at frame k: one process changes per frame, the rest are the same descriptions */
+    const frameAt = (seq: number): Frame => ({ ...pool, seq, processes: pool.processes.map((p, i) => (i === seq ? { ...p, state: 'R' as const, blocked: null } : p)) });
+    /* waits for a state, never for a fixed time: messages cross by setImmediate on a loaded machine */
+    const until = async (check: () => boolean): Promise<void> => {
+      for (let i = 0; i < 10_000 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(check()).toBe(true);
+    };
+    for (let seq = 1; seq <= 3; seq += 1) session.emit(frameAt(seq));
+    await until(() => frames.length === 3);
+    expect(posted.filter((m) => m.kind === 'frame' || m.kind === 'delta').map((m) => m.kind)).toEqual(['frame', 'delta', 'delta']);
+    /* as a full frame would have come (key order aside: a patched description gets its new fields last) */
+    const asSent = (f: Frame): unknown => JSON.parse(JSON.stringify(f));
+    expect(frames.map(asSent)).toEqual([1, 2, 3].map((seq) => asSent(wireFrame(frameAt(seq)))));
+
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    loseNext = true;
+    session.emit(frameAt(4));
+    session.emit(frameAt(5));
+    /* frame 5's delta is against 4, which main never got: refused aloud, nothing passed on */
+    await until(() => errors.mock.calls.length > 0);
+    expect(errors).toHaveBeenCalledWith(expect.stringMatching(/against frame 4 .* held is 3.*full frame/));
+    expect(frames.map((f) => f.seq)).toEqual([1, 2, 3]);
+    /* the engine hears the ask, and its next frame goes in full */
+    let seq = 6;
+    await until(() => {
+      if (posted.at(-1)?.kind === 'frame') return true;
+      session.emit(frameAt(seq++));
+      return false;
+    });
+    await until(() => frames.length === 4);
+    const last = seq - 1;
+    expect(frames.map((f) => f.seq)).toEqual([1, 2, 3, last]);
+    expect(asSent(frames.at(-1)!)).toEqual(asSent(wireFrame(frameAt(last))));
+    errors.mockRestore();
+    await client.dispose();
   });
 
   it('a malformed command comes back as { ok: false } from the session, not as a crash', async () => {

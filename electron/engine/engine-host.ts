@@ -1,4 +1,5 @@
 import type { EngineSession } from '../../native-bridge/model/session-api';
+import { FrameDeltaStream } from '../../native-bridge/model/frame-delta-stream';
 import { wireFrame } from '../../native-bridge/model/wire-frame';
 import { parseToEngine } from './engine-protocol';
 import type { FromEngine } from './engine-protocol';
@@ -13,10 +14,16 @@ export interface ParentPortLike {
  * Inside the utility process: relays commands from main to the session and
  * the session's frames back to main. `exit` ends the process once the session
  * is disposed (its processes killed and reaped, its objects removed).
+ * Frames are posted in full first, then as what changed (a structured clone
+ * of a whole-machine frame costs as much as its JSON).
  */
 export function runEngineHost(port: ParentPortLike, session: EngineSession, exit: (code: number) => void): { shutdown(code: number): Promise<void> } {
   let disposing: Promise<void> | null = null;
-  const stopFrames = session.onFrame((frame) => port.postMessage({ kind: 'frame', frame: wireFrame(frame) }));
+  const stream = new FrameDeltaStream();
+  const stopFrames = session.onFrame((frame) => {
+    const update = stream.next(wireFrame(frame));
+    port.postMessage(update.type === 'frame' ? { kind: 'frame', frame: update.frame } : { kind: 'delta', delta: update.delta });
+  });
 
   const shutdown = (code: number): Promise<void> => {
     disposing ??= (async () => {
@@ -38,6 +45,10 @@ export function runEngineHost(port: ParentPortLike, session: EngineSession, exit
     if (message === null) return;
     if (message.kind === 'dispose') {
       void shutdown(0);
+      return;
+    }
+    if (message.kind === 'full-frame') {
+      stream.sendFullNext();
       return;
     }
     if (disposing !== null) {

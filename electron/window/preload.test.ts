@@ -20,9 +20,9 @@ describe('preload', () => {
     electron.ipcRenderer.invoked.length = 0;
   });
 
-  it('exposes window.ipcscope and nothing else, with exactly send, onFrame, onStatus', () => {
+  it('exposes window.ipcscope and nothing else, with exactly send, onFrame, onStatus, askFullFrame', () => {
     expect([...electron.contextBridge.exposed.keys()]).toEqual(['ipcscope']);
-    expect(Object.keys(bridge).sort()).toEqual(['onFrame', 'onStatus', 'send']);
+    expect(Object.keys(bridge).sort()).toEqual(['askFullFrame', 'onFrame', 'onStatus', 'send']);
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
     /* ipcRenderer itself must not leak through any property */
     expect(Object.values(bridge)).not.toContain(electron.ipcRenderer);
@@ -50,6 +50,12 @@ describe('preload', () => {
     expect(electron.ipcRenderer.listenerCount(EVENT_CHANNELS.frame)).toBe(0);
     electron.ipcRenderer.emit(EVENT_CHANNELS.frame, {}, frame);
     expect(frames).toHaveLength(1);
+  });
+
+  it('askFullFrame() invokes the full-frame channel with nothing the page chose', async () => {
+    electron.ipcRenderer.answer = { ok: true };
+    expect(await bridge.askFullFrame()).toEqual({ ok: true });
+    expect(electron.ipcRenderer.invoked).toEqual([{ channel: CALL_CHANNELS.fullFrame, args: [null] }]);
   });
 
   it('onStatus() listens on the status channel only, and unsubscribes', () => {

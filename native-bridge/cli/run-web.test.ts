@@ -15,6 +15,7 @@ import { BIN, wchanOf } from './cli-test-support';
 import { groupMembers } from './run-child';
 import { endWebServer } from './testing/end-web-server';
 import { waitFor } from './wait-for';
+import { FrameDeltaReceiver } from '../model/frame-delta-receiver';
 
 const PIPE_READ_WCHAN = /^(anon_pipe_read|pipe_read|pipe_wait)$/;
 /** May build the renderer first, on a loaded machine. */
@@ -61,9 +62,10 @@ describe('ipcscope run --web', () => {
     const url = await waitFor('the URL', () => /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+)/.exec(stdout), START_MS, 50);
     const frames: Frame[] = [];
     socket = new WebSocket(`ws://127.0.0.1:${url[1]}/ws?token=${url[2]}`, { origin: `http://127.0.0.1:${url[1]}` });
+    const receiver = new FrameDeltaReceiver();
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as ServerMessage;
-      if (message.type === 'frame') frames.push(message.frame);
+      if (message.type === 'frame' || message.type === 'delta') frames.push(receiver.receive(message));
     });
     const cat = await waitFor('cat asleep in read', () => kids(sh).find((pid) => comm(pid) === 'cat' && PIPE_READ_WCHAN.test(wchanOf(pid))), 30_000);
     const inode = /^pipe:\[(\d+)\]$/.exec(readlinkSync(`/proc/${cat}/fd/0`))?.[1];
@@ -106,9 +108,10 @@ describe('ipcscope run --web', () => {
     expect(output.indexOf('ipcscope web: open http')).toBeLessThan(output.indexOf('running sh -c'));
     const frames: Frame[] = [];
     socket = new WebSocket(`ws://127.0.0.1:${url?.[1]}/ws?token=${url?.[2]}`, { origin: `http://127.0.0.1:${url?.[1]}` });
+    const receiver = new FrameDeltaReceiver();
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as ServerMessage;
-      if (message.type === 'frame') frames.push(message.frame);
+      if (message.type === 'frame' || message.type === 'delta') frames.push(receiver.receive(message));
     });
     /* the second cat asleep in read on the pipe between them (the kernel says so), and a frame that shows it so */
     const second = await waitFor('the second cat asleep in read', () => {

@@ -1,4 +1,6 @@
 import type { Frame, SyscallEvent } from '../model/frame-types';
+import { deltaMessage, fullMessage } from './frame-messages';
+import type { FrameMessages } from './frame-messages';
 
 /**
  * Delivers frames to one client without queueing without bound. Frames come
@@ -6,6 +8,11 @@ import type { Frame, SyscallEvent } from '../model/frame-types';
  * bytes, the frame is held back instead of queued. A newer frame replaces a
  * held one, but the held frame's events are carried into it: pictures may be
  * skipped, syscall events never are.
+ *
+ * The first frame goes in full, then deltas against the frame last SENT to
+ * this client (model/frame-delta.ts), whatever was held and replaced in
+ * between; one in `fullEvery` goes in full again, so a client whose copy
+ * went wrong somehow is mended within that many frames.
  */
 
 /** The part of a ws WebSocket the sender needs (kept small for testing). */
@@ -22,38 +29,51 @@ const DEFAULT_HIGH_WATER_BYTES = 512 * 1024;
  */
 const MAX_CARRIED_EVENTS = 5000;
 const RETRY_MS = 20;
+/* at 10 Hz, a full frame every 10 s: ~400 KiB once in a hundred frames of a few KiB */
+const DEFAULT_FULL_EVERY = 100;
 
 export class FrameSender {
-  private held: Frame | null = null;
-  private heldEncoded: string | null = null;
+  private held: FrameMessages | null = null;
   private carriedEvents: SyscallEvent[] = [];
+  /** The frame this client last received, the base of the next delta: null until the first is sent. */
+  private lastSent: Frame | null = null;
+  /** Deltas sent since the last full frame. */
+  private sinceFull = 0;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   /** Frames not sent because a newer one replaced them: counted so the tests can see the coalescing. */
   dropped = 0;
+  /** Frames sent in full and as deltas: counted so the tests can see which went. */
+  fullSent = 0;
+  deltasSent = 0;
 
   constructor(
     private readonly sink: FrameSink,
     private readonly highWater = DEFAULT_HIGH_WATER_BYTES,
     private readonly onOverflow: () => void = () => undefined,
     private readonly maxCarriedEvents = MAX_CARRIED_EVENTS,
+    private readonly fullEvery = DEFAULT_FULL_EVERY,
   ) {}
 
-  /** Offers a frame; `encoded` is the shared JSON message when nothing was carried. */
-  offer(frame: Frame, encoded: string): void {
+  /** Offers a frame; `messages` holds its encodings shared by every client (used when nothing was carried). */
+  offer(messages: FrameMessages): void {
     if (this.closed) return;
     if (this.held !== null) {
       this.dropped += 1;
-      this.carriedEvents = mergeEvents(this.carriedEvents, this.held.events);
+      this.carriedEvents = mergeEvents(this.carriedEvents, this.held.frame.events);
       if (this.carriedEvents.length > this.maxCarriedEvents) {
         this.close();
         this.onOverflow();
         return;
       }
     }
-    this.held = frame;
-    this.heldEncoded = encoded;
+    this.held = messages;
     this.flush();
+  }
+
+  /** The next frame goes in full (the client asked for one). */
+  sendFullNext(): void {
+    this.lastSent = null;
   }
 
   private flush(): void {
@@ -65,14 +85,23 @@ export class FrameSender {
       }, RETRY_MS);
       return;
     }
-    const frame = this.held;
-    const message =
-      this.carriedEvents.length === 0 && this.heldEncoded !== null
-        ? this.heldEncoded
-        : JSON.stringify({ type: 'frame', frame: { ...frame, events: mergeEvents(this.carriedEvents, frame.events) } });
+    const held = this.held;
+    const shared = this.carriedEvents.length === 0;
+    const frame = shared ? held.frame : { ...held.frame, events: mergeEvents(this.carriedEvents, held.frame.events) };
+    const base = this.sinceFull >= this.fullEvery ? null : this.lastSent;
+    let message: string;
+    if (base === null) {
+      message = shared ? held.full() : fullMessage(frame);
+      this.sinceFull = 0;
+      this.fullSent += 1;
+    } else {
+      message = shared ? held.deltaFrom(base) : deltaMessage(base, frame);
+      this.sinceFull += 1;
+      this.deltasSent += 1;
+    }
     this.held = null;
-    this.heldEncoded = null;
     this.carriedEvents = [];
+    this.lastSent = frame;
     this.sink.send(message);
   }
 
@@ -82,6 +111,7 @@ export class FrameSender {
     this.retry = null;
     this.held = null;
     this.carriedEvents = [];
+    this.lastSent = null;
   }
 }
 

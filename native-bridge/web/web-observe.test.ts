@@ -16,6 +16,7 @@ import { ChildSet, runCli, unusedPid, wchanOf } from '../cli/cli-test-support';
 import { waitFor } from '../cli/wait-for';
 import type { Frame } from '../model/frame-types';
 import type { ServerMessage } from './wire-protocol';
+import { FrameDeltaReceiver } from '../model/frame-delta-receiver';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** May build the renderer first, on a loaded machine. */
@@ -86,9 +87,10 @@ describe('ipcscope web --pid', () => {
     const url = await waitFor('the URL', () => /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+)/.exec(stdout), START_MS, 50);
     const frames: Frame[] = [];
     socket = new WebSocket(`ws://127.0.0.1:${url[1]}/ws?token=${url[2]}`, { origin: `http://127.0.0.1:${url[1]}` });
+    const receiver = new FrameDeltaReceiver();
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as ServerMessage;
-      if (message.type === 'frame') frames.push(message.frame);
+      if (message.type === 'frame' || message.type === 'delta') frames.push(receiver.receive(message));
     });
     const first = await waitFor('a frame', () => frames[0], 30_000);
     expect(first.observing).toEqual({ pids: [sh], tree: true, gone: [] });

@@ -8,6 +8,7 @@ import type { CommandResult } from '../model/commands';
 import { createSession, type Session } from '../session/session';
 import { startWebServer } from './web-server';
 import type { WebServer } from './web-server';
+import { framesOf } from './web-test-helpers';
 import type { ServerMessage } from './wire-protocol';
 
 /*
@@ -113,7 +114,7 @@ describe('browser-mode server on the real engine', () => {
     expect(web.watching()).toBe(false);
 
     const client = await connect(web);
-    await waitFor('frames', () => client.messages.filter((m) => m.type === 'frame').length >= 3, 10_000);
+    await waitFor('frames', () => framesOf(client.messages).length >= 3, 10_000);
     expect(s.sampling).toBe(true);
 
     client.ws.close();

@@ -8,7 +8,7 @@ import { startWebServer } from './web-server';
 import type { WebServer } from './web-server';
 import type { ServerMessage } from './wire-protocol';
 import { waitFor } from '../cli/wait-for';
-import { TestSession, testFrame } from './web-test-helpers';
+import { framesOf, TestSession, testFrame } from './web-test-helpers';
 
 /*
  * A real server on 127.0.0.1 with a minimal session: these tests are about the
@@ -216,7 +216,7 @@ describe('WebSocket door', () => {
     }
     client.ws.resume();
     const frames = await waitFor('the last frame', () => {
-      const got = client.messages.flatMap((m) => (m.type === 'frame' ? [m.frame] : []));
+      const got = framesOf(client.messages);
       return got.at(-1)?.seq === total ? got : undefined;
     }, 10_000);
     const events = frames.flatMap((f) => f.events.map((e) => e.seq));
@@ -233,7 +233,7 @@ describe('WebSocket door', () => {
     for (let seq = 1; seq <= 5; seq += 1) session.emit(frame(seq));
     for (const client of [a, b]) {
       const seqs = await waitFor('five frames', () => {
-        const got = client.messages.flatMap((m) => (m.type === 'frame' ? [m.frame.seq] : []));
+        const got = framesOf(client.messages).map((f) => f.seq);
         return got.length === 5 ? got : undefined;
       });
       expect(seqs).toEqual([1, 2, 3, 4, 5]);

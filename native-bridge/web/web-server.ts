@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import type { EngineSession } from '../model/session-api';
 import { FrameSender } from './frame-sender';
+import { FrameMessages } from './frame-messages';
 import { wireFrame } from '../model/wire-frame';
 import { checkUpgrade, isAllowedHost } from './request-guard';
 import { peerAction, SharedClients } from './shared-session';
@@ -206,10 +207,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const watch = (): void => {
     stopFrames ??= session.onFrame((full) => {
       if (senders.size === 0) return;
-      const frame = wireFrame(full);
-      // One JSON encoding shared by every client that keeps up.
-      const encoded = JSON.stringify({ type: 'frame', frame } satisfies ServerMessage);
-      for (const sender of senders.values()) sender.offer(frame, encoded);
+      // Encoded once for every client that keeps up: in full for a client's first, else what changed since its last.
+      const messages = new FrameMessages(wireFrame(full));
+      for (const sender of senders.values()) sender.offer(messages);
     });
   };
   const unwatch = (): void => {

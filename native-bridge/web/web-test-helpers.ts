@@ -6,6 +6,8 @@ import { CommandError, parseCommand } from '../model/commands';
 import type { CommandResult } from '../model/commands';
 import type { Frame, LessonSummary } from '../model/frame-types';
 import type { EngineSession } from '../model/session-api';
+import { FrameDeltaReceiver } from '../model/frame-delta-receiver';
+import type { ServerMessage } from './wire-protocol';
 
 /**
  * A session that only validates commands and emits the frames a test gives
@@ -100,4 +102,10 @@ export function tcpState(localPort: number, remotePort: number): string | null {
     if (local === `0100007F:${hex(localPort)}` && remote === `0100007F:${hex(remotePort)}`) return TCP_STATES[state ?? ''] ?? state ?? null;
   }
   return null;
+}
+
+/** The frames a client received, full frames and deltas rebuilt in order (as the renderer's transport does). */
+export function framesOf(messages: readonly ServerMessage[]): Frame[] {
+  const receiver = new FrameDeltaReceiver();
+  return messages.flatMap((m) => (m.type === 'frame' || m.type === 'delta' ? [receiver.receive(m)] : []));
 }

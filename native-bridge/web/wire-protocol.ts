@@ -4,6 +4,7 @@
  * (which imports them as types only).
  */
 import type { Command, CommandResult } from '../model/commands';
+import type { FrameDelta } from '../model/frame-delta';
 import type { Frame, LessonSummary } from '../model/frame-types';
 
 /** Path of the WebSocket endpoint; the token travels as `?token=`. */
@@ -21,7 +22,16 @@ export interface ClientRequest {
 
 export type ServerMessage =
   | { type: 'result'; id: number | string; result: CommandResult }
+  /** A full frame: the first a client receives, and one now and then after (FrameSender's fullEvery). */
   | { type: 'frame'; frame: Frame }
+  /**
+   * What changed since the frame this client last received (model/frame-delta.ts):
+   * `delta.base` is that frame's seq. Apply it to that frame to get the next one
+   * (model/frame-delta-receiver.ts); a client holding another frame must not draw
+   * it, and reconnects instead (the first message after a connect is a full frame).
+   * Its `frame.fields.events` are the events since the last frame sent, as in a full one.
+   */
+  | { type: 'delta'; delta: FrameDelta }
   | { type: 'status'; status: 'open'; lessons: LessonSummary[] }
   | { type: 'status'; status: 'closing' }
   /** A message the server could not take (not JSON, no id); the connection stays open. */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { FrameUpdate } from '../../native-bridge/model/frame-delta-receiver';
 import type { Frame } from '../../native-bridge/model/frame-types';
 import { connectTransport } from './index';
 import type { IpcscopePreloadApi } from './preload-global';
@@ -10,7 +11,7 @@ afterEach(() => {
 
 describe('connectTransport', () => {
   it('uses the preload when Electron exposed window.ipcscope', async () => {
-    const frameListeners: ((frame: Frame) => void)[] = [];
+    const frameListeners: ((update: FrameUpdate) => void)[] = [];
     const preload: IpcscopePreloadApi = {
       send: vi.fn(async () => ({ ok: true as const })),
       onFrame: (cb) => {
@@ -18,6 +19,7 @@ describe('connectTransport', () => {
         return () => undefined;
       },
       onStatus: () => () => undefined,
+      askFullFrame: async () => ({ ok: true }),
     };
     window.ipcscope = preload;
     const socketMade = vi.fn();
@@ -30,7 +32,7 @@ describe('connectTransport', () => {
     expect(statuses).toEqual(['open']);
     const seqs: number[] = [];
     api.onFrame((f) => seqs.push(f.seq));
-    frameListeners[0]?.({ seq: 3 } as Frame);
+    frameListeners[0]?.({ type: 'frame', frame: { seq: 3 } as Frame });
     expect(seqs).toEqual([3]);
     expect(socketMade).not.toHaveBeenCalled();
   });
@@ -42,6 +44,7 @@ describe('connectTransport', () => {
       },
       onFrame: () => () => undefined,
       onStatus: () => () => undefined,
+      askFullFrame: async () => ({ ok: true }),
     };
     expect(await connectTransport().send({ type: 'play' })).toEqual({ ok: false, error: 'utility process gone' });
   });

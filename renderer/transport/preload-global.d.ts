@@ -1,5 +1,5 @@
 import type { Command, CommandResult } from '../../native-bridge/model/commands';
-import type { Frame } from '../../native-bridge/model/frame-types';
+import type { FrameUpdate } from '../../native-bridge/model/frame-delta-receiver';
 
 /**
  * The API electron/preload exposes on `window.ipcscope` through
@@ -10,7 +10,10 @@ import type { Frame } from '../../native-bridge/model/frame-types';
  */
 export interface IpcscopePreloadApi {
   send(command: Command): Promise<CommandResult>;
-  onFrame(listener: (frame: Frame) => void): () => void;
+  /** Full frames and deltas, as main sends them: the transport rebuilds full frames. */
+  onFrame(listener: (update: FrameUpdate) => void): () => void;
+  /** The next frame comes in full (a delta did not fit the frame the transport holds). */
+  askFullFrame(): Promise<CommandResult>;
   onStatus(listener: (status: string) => void): () => void;
 }
 

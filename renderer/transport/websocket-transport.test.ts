@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeFrameDelta } from '../../native-bridge/model/frame-delta';
 import type { Frame } from '../../native-bridge/model/frame-types';
+import type { ProcessInfo } from '../../native-bridge/model/snapshot-types';
 import { createWebSocketTransport, tokenFromLocation } from './websocket-transport';
 import type { WebSocketConstructor } from './websocket-transport';
 
@@ -116,6 +118,44 @@ describe('websocket transport', () => {
     transport.close();
     vi.advanceTimersByTime(10_000);
     expect(ScriptedSocket.made.at(-1)).toBe(last);
+  });
+
+  it('rebuilds full frames from deltas; a delta that does not fit is refused and the socket reconnected', () => {
+    const transport = createWebSocketTransport({ WebSocketImpl: Impl, token: 'k', url: 'ws://h/ws', initialBackoffMs: 100 });
+    const frames: Frame[] = [];
+    transport.onFrame((f) => frames.push(f));
+    const socket = ScriptedSocket.made[0]!;
+    socket.open();
+    const sleeper: ProcessInfo = { pid: 10, ppid: 1, comm: 'sleep', state: 'S', blocked: null, fds: [], readable: true };
+    const cat: ProcessInfo = { pid: 11, ppid: 1, comm: 'cat', state: 'S', blocked: null, fds: [], readable: true };
+    const frame = (seq: number, processes: ProcessInfo[]): Frame => ({ seq, rateHz: 10, takenAt: seq, durationMs: 1, processes, objects: [], problems: [], events: [], lesson: null });
+    const f1 = frame(1, [sleeper]);
+    const f2 = frame(2, [sleeper, cat]);
+    const f3 = frame(3, [cat]);
+    socket.serve({ type: 'frame', frame: f1 });
+    socket.serve({ type: 'delta', delta: encodeFrameDelta(f1, f2) });
+    socket.serve({ type: 'delta', delta: encodeFrameDelta(f2, f3) });
+    expect(frames).toEqual([f1, f2, f3]);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    /* a delta against frame 1 while frame 3 is held: not drawn, and nothing more from this socket */
+    socket.serve({ type: 'delta', delta: encodeFrameDelta(f1, f2) });
+    socket.serve({ type: 'frame', frame: f1 });
+    expect(frames).toHaveLength(3);
+    expect(errors).toHaveBeenCalledWith(expect.stringMatching(/against frame 1 .* last frame held is 3.*reconnecting/));
+    expect(socket.readyState).toBe(3);
+    vi.advanceTimersByTime(100);
+    const again = ScriptedSocket.made[1]!;
+    again.open();
+    /* a new connection must start from a full frame */
+    again.serve({ type: 'delta', delta: encodeFrameDelta(f2, f3) });
+    expect(frames).toHaveLength(3);
+    vi.advanceTimersByTime(200);
+    const third = ScriptedSocket.made[2]!;
+    third.open();
+    third.serve({ type: 'frame', frame: f2 });
+    third.serve({ type: 'delta', delta: encodeFrameDelta(f2, f3) });
+    expect(frames.map((f) => f.seq)).toEqual([1, 2, 3, 2, 3]);
+    transport.close();
   });
 
   it('gives up on a command nobody answers', async () => {

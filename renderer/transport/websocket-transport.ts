@@ -1,3 +1,4 @@
+import { FrameDeltaReceiver } from '../../native-bridge/model/frame-delta-receiver';
 import type { ServerMessage } from '../../native-bridge/web/wire-protocol';
 import { STATUS_CLOSED, STATUS_CONNECTING, STATUS_OPEN } from './transport';
 import type { Command, CommandResult, Frame, SharedEngineApi, SharedEngineMessage, ViewApi } from './transport';
@@ -6,7 +7,11 @@ import type { Command, CommandResult, Frame, SharedEngineApi, SharedEngineMessag
  * The browser-mode door: one WebSocket to `ipcscope web`, authenticated by
  * the token of the page URL (`?token=`), reconnecting with backoff. Commands
  * sent while (re)connecting wait for the socket; commands in flight when it
- * drops are answered { ok: false } rather than left hanging.
+ * drops are answered { ok: false } rather than left hanging. The server
+ * sends a full frame first, then what changed (`delta`): the frame is
+ * rebuilt here, so listeners get full frames. A delta that does not fit the
+ * frame held is refused: the socket is closed and reconnected, and the first
+ * message of a connection is a full frame.
  */
 
 /** The WebSocket constructor (the browser's, or one given by a test). */
@@ -63,6 +68,8 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
   let nextId = 1;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let closedForGood = false;
+  const receiver = new FrameDeltaReceiver();
+  let refused: WebSocket | null = null;
 
   function setStatus(next: string): void {
     if (next === status) return;
@@ -88,8 +95,20 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
     }
     switch (message.type) {
       case 'frame':
-        for (const listener of frameListeners) listener(message.frame);
+      case 'delta': {
+        let frame: Frame;
+        try {
+          frame = receiver.receive(message);
+        } catch (error) {
+          console.error(`ipcscope: ${error instanceof Error ? error.message : String(error)}; reconnecting for a full frame`);
+          /* nothing more is taken from this socket; its close reconnects */
+          refused = socket;
+          socket?.close();
+          return;
+        }
+        for (const listener of frameListeners) listener(frame);
         break;
+      }
       case 'result':
         if (typeof message.id === 'number') answer(message.id, message.result);
         break;
@@ -112,6 +131,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
     setStatus(STATUS_CONNECTING);
     const ws = new Impl(`${base}?token=${encodeURIComponent(token ?? '')}`);
     socket = ws;
+    receiver.reset();
     ws.onopen = () => {
       attempt = 0;
       setStatus(STATUS_OPEN);
@@ -119,7 +139,9 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
       waiting = [];
       for (const text of queued) ws.send(text);
     };
-    ws.onmessage = (event: MessageEvent) => onMessage(event.data);
+    ws.onmessage = (event: MessageEvent) => {
+      if (socket === ws && refused !== ws) onMessage(event.data);
+    };
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
