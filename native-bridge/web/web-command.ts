@@ -121,11 +121,17 @@ export async function serveWeb(options: WebOptions, hooks: ServeHooks = {}): Pro
         process.on('SIGTERM', exitNow);
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-        // The CLI sets exitCode and lets Node drain; should any handle linger,
-        // this unref'd timer ends the process anyway (it never keeps it alive).
+        // Then end here rather than let Node drain: its teardown closes the
+        // signal handles first (back to SIG_DFL, node::Environment::CleanupHandles)
+        // and then spends up to a few hundred ms freeing the environment, and
+        // `npm start`'s forwarded Ctrl+C landing in that window killed the server
+        // with SIGINT (exit 130, one run in two here). process.exit() keeps the
+        // handlers installed until the process is gone. The caller's code runs
+        // first (its exitCode is set in a microtask; stdout and stderr are
+        // synchronous for files, pipes and terminals on Linux).
         const code = exitCode();
-        setTimeout(() => process.exit(code), 3000).unref();
         resolveExit(code);
+        setImmediate(() => process.exit(code));
       });
     };
     process.on('SIGINT', stop);
