@@ -19,6 +19,9 @@ import { procWchan } from './proc-facts';
  */
 
 const RESULTS = join(PROJECT_ROOT, 'test-results');
+
+/** '#e6b422' as getComputedStyle words it: 'rgb(230, 180, 34)'. */
+const rgbOf = (hex: string): string => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 const skip = python3MissingReason();
 
 let observed: ObservedSituation | null = null;
@@ -78,6 +81,9 @@ describe.skipIf(skip !== null)('a reader waiting on a write end not shown, in th
       expect(await halo.getAttribute('stroke')).toBe(paletteFor(theme, false).notice);
       expect(await halo.getAttribute('stroke-dasharray')).toBeTruthy();
       expect(await page.getByTestId('diagnosis-label-0').getAttribute('data-severity')).toBe('notice');
+      // only a notice: the Diagnoses tab is drawn amber like its halo, not the fault's red
+      expect(await tab.getAttribute('data-severity')).toBe('notice');
+      expect(await tab.evaluate((el) => getComputedStyle(el).color)).toBe(rgbOf(paletteFor(theme, false).notice));
       await page.screenshot({ path: join(RESULTS, `diagnoses-hidden-notice-picture-${theme}.png`) });
     }
     // switching the stage opened the Details tab: back to the diagnoses

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asleepIn, python3MissingReason } from '../native-bridge/diagnose/testing/python-situation';
 import { observeSituationInChromium, type ObservedSituation } from './chromium-launch';
 import { PROJECT_ROOT } from './ipcscope-web-process';
+import { paletteFor } from '../renderer/picture/palette';
 import { procSyscallArgs, procWchan } from './proc-facts';
 
 /*
@@ -87,6 +88,11 @@ describe.skipIf(skip !== null)('diagnoses in the browser', () => {
     await tab.click();
     const kinds = await page.locator('[data-testid^="diagnosis-card-"]').evaluateAll((cards) => cards.map((card) => card.getAttribute('data-kind')));
     expect(kinds.sort()).toEqual(['deadlock', 'never-eof']);
+    // faults: the tab is drawn red (a tab with notices only is amber: diagnoses-hidden.e2e.ts)
+    expect(await tab.getAttribute('data-severity')).toBe('fault');
+    const theme = (await page.evaluate(() => document.documentElement.dataset.theme)) === 'light' ? 'light' : 'dark';
+    const red = paletteFor(theme, false).eof;
+    expect(await tab.evaluate((el) => getComputedStyle(el).color)).toBe(`rgb(${[1, 3, 5].map((i) => parseInt(red.slice(i, i + 2), 16)).join(', ')})`);
     const panel = (await page.getByTestId('diagnoses-panel').textContent()) ?? '';
     expect(panel).toContain(`pid ${a} (python3) sleeps in read(${r1}) on ${p1.replace(':', ' ')}, which is empty.`);
     expect(panel).toContain(`Write end fd ${cw} is still open in pid ${c} (python3)`);

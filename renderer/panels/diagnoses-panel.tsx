@@ -13,7 +13,7 @@ import type { Translate } from '../i18n/strings';
 import { useT } from '../i18n/use-t';
 import { useAppStore, type AppStore } from '../store/app-store';
 import { selectDiagnoses, useFdMarks } from '../picture/diagnosis-marks';
-import { diagnosisSeverity } from '../picture/diagnosis-severity';
+import { diagnosisSeverity, type DiagnosisSeverity } from '../picture/diagnosis-severity';
 import { DIAGNOSIS_TITLE, DIAGNOSIS_WHY, factWords, pendingWords } from './diagnoses-panel-words';
 
 /** When the shown diagnoses were computed (ms), or null when the frames are not diagnosed. */
@@ -21,6 +21,17 @@ const selectDiagnosedAt = (s: AppStore): number | null => (s.frame?.diagnoses ==
 
 /** How many diagnoses the latest frame carries (the side tab's count). */
 export const selectDiagnosisCount = (s: AppStore): number => s.frame?.diagnoses?.length ?? 0;
+
+/**
+ * How loud the side tab is drawn: 'fault' when any diagnosis is a fault (red),
+ * 'notice' when every one is only a notice (amber, as its card and halo), null
+ * when there is none.
+ */
+export const selectDiagnosesSeverity = (s: AppStore): DiagnosisSeverity | null => {
+  const diagnoses = s.frame?.diagnoses ?? [];
+  if (diagnoses.length === 0) return null;
+  return diagnoses.some((d) => diagnosisSeverity(d.kind) === 'fault') ? 'fault' : 'notice';
+};
 
 const NO_PENDING: PendingDiagnosis[] = [];
 /** What the engine is still confirming. */

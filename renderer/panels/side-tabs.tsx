@@ -4,7 +4,7 @@ import { selectClaims } from '../store/lesson-selectors';
 import { selectSideTab, type SideTab } from '../store/panel-slice';
 import { ClaimCards } from './claim-cards';
 import { DetailsPanel } from './details-panel';
-import { DiagnosesPanel, selectDiagnosisCount, selectPendingCount } from './diagnoses-panel';
+import { DiagnosesPanel, selectDiagnosesSeverity, selectDiagnosisCount, selectPendingCount } from './diagnoses-panel';
 import { KernelTables } from './kernel-tables';
 import { StepList } from './step-list';
 
@@ -22,6 +22,9 @@ export function SideTabs({ observing = false }: { observing?: boolean }) {
   const claimCount = useAppStore(selectClaimCount);
   const diagnosisCount = useAppStore(selectDiagnosisCount);
   const pendingCount = useAppStore(selectPendingCount);
+  /* red when any diagnosis is a fault; amber when every one is a notice (picture/diagnosis-severity.ts) */
+  const diagnosesSeverity = useAppStore(selectDiagnosesSeverity);
+  const diagnosesLoudness = diagnosesSeverity === 'fault' ? ' alarm' : diagnosesSeverity === 'notice' ? ' notice' : '';
   /* While the engine confirms a finding the panel says "checking"; a bare "(0)" on the tab would say nothing is wrong. */
   const diagnosesLabel =
     pendingCount === 0
@@ -47,8 +50,9 @@ export function SideTabs({ observing = false }: { observing?: boolean }) {
             type="button"
             role="tab"
             aria-selected={id === shown}
-            className={`tab${id === shown ? ' active' : ''}${id === 'diagnoses' && diagnosisCount > 0 ? ' alarm' : ''}${id === 'diagnoses' && pendingCount > 0 ? ' checking' : ''}`}
+            className={`tab${id === shown ? ' active' : ''}${id === 'diagnoses' ? diagnosesLoudness : ''}${id === 'diagnoses' && pendingCount > 0 ? ' checking' : ''}`}
             data-testid={`tab-${id}`}
+            data-severity={id === 'diagnoses' ? (diagnosesSeverity ?? undefined) : undefined}
             onClick={(e) => {
               e.currentTarget.blur();
               setTab(id);

@@ -33,7 +33,7 @@ export function FdEdge({ edge, palette, focusMark = null }: Props) {
     <g data-testid={`edge-${holder.pid}-${holder.fd}`} data-object={edge.objectId} data-access={holder.access} data-focus={focusMark ?? undefined}>
       {mark && <path d={edgePath(edge)} fill="none" stroke={palette.blocked} strokeOpacity={0.45} strokeWidth={12} strokeLinecap="round" />}
       <path d={edgePath(edge)} fill="none" stroke={color} strokeWidth={3} strokeLinecap="round" markerStart={marker} markerEnd={markerEnd} />
-      <rect x={box.x} y={box.y} width={width} height={box.height} rx={13 * s} fill={palette.background} stroke={color} strokeWidth={1.5} />
+      <rect x={box.x} y={box.y} width={width} height={box.height} rx={Math.min(13 * s, width / 2, box.height / 2)} fill={palette.background} stroke={color} strokeWidth={1.5} />
       {/* a label on end (a narrow gutter) reads bottom to top, along its edge */}
       <text x={mid.x} y={mid.y + 5 * s} transform={edge.label.vertical ? `rotate(-90 ${mid.x} ${mid.y})` : undefined} textAnchor="middle" fill={color} fontFamily={palette.mono} fontSize={14 * s} fontWeight={700}>
         {label}

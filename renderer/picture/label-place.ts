@@ -9,7 +9,8 @@ import { pointOnCubic, type Box, type Cubic, type Point } from './edge-route';
  * its own edge (and a little sideways, the edge still under the pill) to the
  * first place that covers no node, no glyph and no label placed before it.
  * Where the gutter is narrower than a label (beside a socket pair, 28 units)
- * and the edge runs along it, the label stands on end along the edge.
+ * and the edge runs along it, the label stands on end along the edge, in a
+ * pill no thicker than that gutter at any type scale.
  */
 
 /** Where a label sits: its centre, and whether it reads along a vertical run (turned a quarter). */
@@ -26,10 +27,21 @@ export function overlaps(a: Box, b: Box): boolean {
 /** The label's text, as fd-edge.tsx draws it. */
 export const fdLabelText = (holder: Holder): string => `fd ${holder.fd} ${holder.access}`;
 
-/** The label's box around its centre (monospace 14 units at `scale`: 8.4 units a character, padding 8 each side); a label on end is as tall as it would be wide. */
+/** How thick a label's pill is: 26 units at the plain scale, growing with the type. */
+const PILL_THICK = 26;
+/**
+ * A label on end keeps the plain 26 units whatever the scale: the gutter
+ * beside a socket pair or TCP connection is 28 units (a node's side to the
+ * glyph's), and lecture type (x1.35) would make it 35. Its text, 14 x 1.35 =
+ * 19 units of "fd 4 rw" (no descenders), inks about 15 units across, so the
+ * pill still leaves it a margin on both sides.
+ */
+const PILL_THICK_ON_END = 26;
+
+/** The label's box around its centre (monospace 14 units at `scale`: 8.4 units a character, padding 8 each side); a label on end is as tall as it would be wide, and no thicker than a gutter. */
 export function fdLabelBoxAt(holder: Holder, at: Point, scale: number, vertical = false): Box {
   const length = (fdLabelText(holder).length * 8.4 + 16) * scale;
-  const thick = 26 * scale;
+  const thick = vertical ? Math.min(PILL_THICK * scale, PILL_THICK_ON_END) : PILL_THICK * scale;
   return vertical ? { x: at.x - thick / 2, y: at.y - length / 2, width: thick, height: length } : { x: at.x - length / 2, y: at.y - thick / 2, width: length, height: thick };
 }
 
