@@ -23,6 +23,9 @@ export default defineConfig({
           name: 'renderer',
           include: ['renderer/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
+          // vitest's default 5 s per test is too tight: a whole-app render in jsdom took 5-8 s on a loaded 2-core machine
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {
