@@ -36,6 +36,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // an expect.poll without its own timeout waits for the page or the engine: vitest's default 1 s is too
+          // short for a frame to reach Chromium and be drawn on a loaded 2-core machine
+          expect: { poll: { timeout: 30_000 } },
         },
       },
     ],
