@@ -14,8 +14,9 @@ export default defineConfig({
           include: ['native-bridge/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'e2e/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
+          // one session test took 4 to 16.5 s from run to run on a loaded 2-core machine: 30 s left little room for a slower CI
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -23,6 +24,9 @@ export default defineConfig({
           name: 'renderer',
           include: ['renderer/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
+          // vitest's default 5 s per test is too tight: a whole-app render in jsdom took 5-8 s on a loaded 2-core machine
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {
@@ -33,6 +37,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // an expect.poll without its own timeout waits for the page or the engine: vitest's default 1 s is too
+          // short for a frame to reach Chromium and be drawn on a loaded 2-core machine
+          expect: { poll: { timeout: 30_000 } },
         },
       },
     ],

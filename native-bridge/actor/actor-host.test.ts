@@ -159,7 +159,7 @@ describe('actors', () => {
         return wait === null || wait.state === 'Z';
       });
       return dead && holdersOf(`pipe:[${inode}]`).length === 0;
-    }, 5000);
+    }, 30_000);
   });
 
   it('a descriptor the engine inherited without FD_CLOEXEC does not reach the actors', async () => {

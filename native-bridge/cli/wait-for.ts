@@ -6,9 +6,11 @@
 
 /**
  * Polls `check` every `intervalMs` until it returns a value (anything but
- * undefined, null or false: 0 and '' count), or throws after `timeoutMs`.
+ * undefined, null or false: 0 and '' count), or throws after `timeoutMs`:
+ * by default 20 s, generous for a loaded 2-core machine and still below the
+ * engine tests' per-test limit, so a timeout names what was awaited.
  */
-export async function waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 5_000, intervalMs = 10): Promise<T> {
+export async function waitFor<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 20_000, intervalMs = 10): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

@@ -164,8 +164,10 @@ describe('what changes while a watched process does not run', () => {
     const shell = spawn('sh', ['-c', 'sleep 60 & echo $!; wait'], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(shell);
     const pid = Number(await new Promise<string>((resolve) => shell.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()))));
-    // no idle refresh within the test: only the parent's exit can bring the sleep's stat to be read again
-    const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, idleRefreshMs: 600_000 });
+    // no idle refresh within the test: only the parent's exit can bring the sleep's stat to be read again. Nothing
+    // turns cold either: a cold parent is rechecked only every coldRecheckMs, and on a loaded machine sh, asleep in
+    // wait for over coldAfterMs (2 s) before the kill, kept its last scan (S) while a zombie, so the sleep kept its ppid
+    const sampler = new Sampler({ ...WATCH_SAMPLER_OPTIONS, idleRefreshMs: 600_000, coldAfterMs: 600_000 });
     const ppidSeen = (): number | undefined => sampler.sample({ all: true }).processes.find((p) => p.pid === pid)?.ppid;
     const kernelPpid = (): number => Number(readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[1]);
     try {

@@ -69,7 +69,7 @@ export async function stopChild(child: ScriptChild | undefined): Promise<void> {
 }
 
 /** Polls /proc/PID/syscall until its first field is one of `nrs` (the task sleeps in that syscall). */
-export async function waitForSyscall(pid: number, nrs: number[], timeoutMs = 5_000): Promise<string> {
+export async function waitForSyscall(pid: number, nrs: number[], timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let line = '';
@@ -89,7 +89,7 @@ export function wchanOf(pid: number): string {
 }
 
 /** Waits until the child printed a line starting with `prefix`. */
-export async function waitForLine(child: ScriptChild, prefix: string, timeoutMs = 5_000): Promise<string> {
+export async function waitForLine(child: ScriptChild, prefix: string, timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const line = child.lines.find((l) => l.startsWith(prefix));

@@ -31,7 +31,7 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 function kernelWchan(pid: number): string {
   return readFileSync(`/proc/${pid}/wchan`, 'utf8');
 }
-async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
+async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
