@@ -82,6 +82,7 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
     ctx.stroke();
   }
   ctx.globalAlpha = 1;
+  drawSelectedEdges(ctx, input, hiddenObjects, px);
   ctx.strokeStyle = p.blocked;
   ctx.lineWidth = Math.max(3 * px, 3);
   ctx.beginPath();
@@ -121,6 +122,33 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
   drawDeadlocks(ctx, input, px);
   // last, in screen pixels: names on boxes too small for their heads
   drawFarNames(ctx, input, flagged.processes);
+}
+
+/**
+ * The selected process's or object's edges, strong, so the eye finds its
+ * holders (or what it holds) among hundreds of thin lines: a halo in the
+ * selection's colour under the edge's own colour, opaque and wider. Blocked
+ * ones are drawn loud over it afterwards.
+ */
+function drawSelectedEdges(ctx: CanvasRenderingContext2D, input: DrawInput, hiddenObjects: ReadonlySet<string>, px: number): void {
+  const { selection, palette: p } = input;
+  if (!selection) return;
+  const chosen = input.layout.edges.filter((e) => (e.unit === selection || e.objectId === selection) && !(e.objectId && hiddenObjects.has(e.objectId)));
+  if (!chosen.length) return;
+  ctx.strokeStyle = p.lessonAccent;
+  ctx.globalAlpha = 0.35;
+  ctx.lineWidth = Math.max(8 * px, 7);
+  ctx.beginPath();
+  for (const e of chosen) curve(ctx, e.from, e.to, e.bulge);
+  ctx.stroke();
+  ctx.globalAlpha = 1;
+  ctx.lineWidth = Math.max(2.5 * px, 2.5);
+  for (const e of chosen) {
+    ctx.strokeStyle = edgeColour(e.access, p);
+    ctx.beginPath();
+    curve(ctx, e.from, e.to, e.bulge);
+    ctx.stroke();
+  }
 }
 
 function drawProcess(ctx: CanvasRenderingContext2D, r: Rect, proc: ProcessInfo, input: DrawInput, flagged: ReadonlyMap<number, DiagnosisSeverity>, showText: boolean, showSmall: boolean, px: number): void {
