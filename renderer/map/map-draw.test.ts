@@ -184,5 +184,12 @@ describe('drawMap', () => {
     expect(label.y).toBeGreaterThan(writer.y - 18);
     const reader = drawn.layout.processAt.get(7102)!;
     expect(texts.find((t) => t.text === 'whole process: 2 B/s read')!.y).toBeLessThan(reader.y);
+    // a diagnosis named above the reader: its traffic moves right past the name, not over it
+    const named = recordingContext();
+    drawMap(named.ctx, { ...drawn, diagnoses: [{ kind: 'never-eof', processes: [7102], objects: ['pipe:91'], evidence: [], facts: [] }] });
+    const name = named.texts.find((t) => t.text === 'will never see EOF')!;
+    const rate = named.texts.find((t) => t.text.endsWith('2 B/s read'))!;
+    expect(Math.abs(rate.y - name.y)).toBeLessThan(8);
+    expect(rate.x).toBeGreaterThanOrEqual(name.x + name.text.length * 6);
   });
 });

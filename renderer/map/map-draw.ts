@@ -10,6 +10,7 @@ import {
   SMALL,
   TEXT,
   curve,
+  diagnosisNameAt,
   diagnosisOutline,
   edgeColour,
   fitText,
@@ -229,12 +230,11 @@ function drawDeadlocks(ctx: CanvasRenderingContext2D, input: DrawInput, px: numb
       drawDeadlock(ctx, d, input, px);
       continue;
     }
-    const rects = d.processes.map((pid) => input.layout.processAt.get(pid)).filter((r): r is Rect => !!r);
-    const first = rects[0] ?? (d.objects[0] ? input.layout.objectAt.get(d.objects[0]) : undefined);
-    if (!first) continue;
+    const at = diagnosisNameAt(d, input.layout);
+    if (!at) continue;
     ctx.font = `700 ${SMALL * p.scale}px ${p.font}`;
     ctx.fillStyle = severityColour(diagnosisSeverity(d.kind), p);
     ctx.textAlign = 'left';
-    ctx.fillText(diagnosisName(d.kind, input.t), first.x, first.y - 6);
+    ctx.fillText(diagnosisName(d.kind, input.t), at.x, at.y);
   }
 }
