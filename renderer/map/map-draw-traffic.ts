@@ -141,7 +141,7 @@ export function placeTrafficLabels(ctx: CanvasRenderingContext2D, input: DrawInp
     for (const item of row) {
       ctx.font = `${item.colour ? '700 ' : ''}${size}px ${p.mono}`;
       for (const text of item.forms) {
-        const box = freeBox({ x, y, w: ctx.measureText(text).width + (item.colour ? size : 0), h }, boxes, [...names, ...placed]);
+        const box = freeBox({ x, y, w: ctx.measureText(text).width + (item.colour ? size : 0), h }, unit.x + unit.w * 0.75, boxes, [...names, ...placed]);
         if (!box) continue;
         placed.push({ ...box, text, colour: item.colour, unit: unit.unit.key, size });
         x = box.x + box.w + 6;
@@ -152,10 +152,14 @@ export function placeTrafficLabels(ctx: CanvasRenderingContext2D, input: DrawInp
   return placed;
 }
 
-/** `box`, or moved right past a name or label it meets (twice at most): null when it meets a box, or still meets something. */
-function freeBox(box: Rect, boxes: Rect[], soft: Rect[]): Rect | null {
+/**
+ * `box`, or moved right past a name or label it meets (twice at most, and
+ * starting no further than `maxX`, so it still reads as its box's): null when
+ * it meets a box, or still meets something.
+ */
+function freeBox(box: Rect, maxX: number, boxes: Rect[], soft: Rect[]): Rect | null {
   let at = box.x;
-  for (let tries = 0; tries < 3; tries += 1) {
+  for (let tries = 0; tries < 3 && at <= maxX; tries += 1) {
     const moved = { ...box, x: at };
     if (boxes.some((o) => meets(moved, o))) return null;
     const hit = soft.find((o) => meets(moved, o));
