@@ -106,6 +106,62 @@ describe('the whole machine at Fit', () => {
   }
 });
 
+/** Four python3 siblings side by side on the map (each its own comm, so its own box), each writing to a pipe its parent reads. */
+const WRITERS = `
+import os, select, time
+ends = []
+for i in range(1, 5):
+    r, w = os.pipe()
+    if os.fork() == 0:
+        os.close(r)
+        with open("/proc/self/comm", "w") as comm: comm.write("writer%d" % i)
+        while True:
+            os.write(w, b"x" * (40 * i)); time.sleep(0.02)
+    os.close(w)
+    ends.append(r)
+while True:
+    ready, _, _ = select.select(ends, [], [], 0.05)
+    for r in ready: os.read(r, 4096)
+`;
+
+describe('traffic on the whole machine', () => {
+  it('writes the rates of neighbouring boxes without running them into each other', async () => {
+    const writers = spawn('python3', ['-c', WRITERS], { stdio: 'ignore', detached: true });
+    const group = writers.pid!;
+    const { page, problems } = await openMap(1280, 720);
+    try {
+      // the kernel's view: four writer children, each with a pipe's write end
+      const deadline = Date.now() + SETTLE_MS;
+      const kids = () => readFileSync(`/proc/${group}/task/${group}/children`, 'latin1').trim().split(/\s+/).filter(Boolean);
+      while (kids().length < 4 || !kids().every((pid) => /^writer\d$/.test(readFileSync(`/proc/${pid}/comm`, 'latin1').trim()))) {
+        if (Date.now() > deadline) throw new Error('the writers did not start');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const first = Number(kids()[0]);
+      await page.getByTestId('map-search').fill(String(first));
+      const match = page.getByTestId(`map-match-${first}`);
+      await match.waitFor({ timeout: SETTLE_MS });
+      await match.click();
+      // traffic is summed over 2 s of frames: wait till the side panel names a writer's rate
+      await expect.poll(() => page.locator('body').textContent(), { timeout: SETTLE_MS }).toMatch(/writer\d · PID \d+/);
+      await page.screenshot({ path: join(RESULTS, 'map-traffic-labels.png') });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    const gone = Date.now() + SETTLE_MS;
+    while (exists(group)) {
+      if (Date.now() > gone) throw new Error('the writers are still there');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+});
+
 describe('map search', () => {
   it('finds a sleep by an argument only its command line holds, and inspects it', async () => {
     const pid = sleeper!.pid!;

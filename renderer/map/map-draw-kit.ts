@@ -4,7 +4,7 @@ import type { Translate } from '../i18n/strings';
 import type { TrafficSummary } from '../observe/recent-traffic';
 import { NOTICE_DASH, severityColour, type DiagnosisSeverity } from '../picture/diagnosis-severity';
 import type { Palette } from '../picture/palette';
-import type { MapLayout, Rect } from './map-geometry';
+import type { MapLayout, Point, Rect } from './map-geometry';
 
 /** What every part of the map's painting shares: its input, sizes and small canvas helpers. */
 
@@ -108,4 +108,10 @@ export function curve(ctx: CanvasRenderingContext2D, from: { x: number; y: numbe
   }
   const dx = (to.x - from.x) * 0.5;
   ctx.bezierCurveTo(from.x + dx, from.y, to.x - dx, to.y, to.x, to.y);
+}
+
+/** Where a diagnosis other than a deadlock writes its name (left end, baseline): above its first process, else its first object. */
+export function diagnosisNameAt(d: Diagnosis, layout: MapLayout): Point | null {
+  const first = d.processes.map((pid) => layout.processAt.get(pid)).find((r): r is Rect => !!r) ?? (d.objects[0] ? layout.objectAt.get(d.objects[0]) : undefined);
+  return first ? { x: first.x, y: first.y - 6 } : null;
 }

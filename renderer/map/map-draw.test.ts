@@ -46,6 +46,31 @@ describe('drawMap', () => {
     expect(strokes).toContain(drawn.palette.flight); // the search match
   });
 
+  for (const theme of ['dark', 'light'] as const) {
+    it(`draws the selected object's edges to its holders stronger than the rest, on a halo of the selection's colour (${theme})`, () => {
+      const { ctx, lines } = recordingContext();
+      const drawn = { ...input([]), palette: paletteFor(theme, false), selection: 'pipe:91' };
+      const holders = drawn.layout.edges.filter((e) => e.objectId === 'pipe:91');
+      expect(holders.length).toBeGreaterThanOrEqual(2);
+      drawMap(ctx, drawn);
+      const quiet = Math.max(...lines.filter((l) => l.stroke === drawn.palette.readEdge || l.stroke === drawn.palette.writeEdge).map((l) => l.width).filter((w) => w < 2));
+      // one halo under them all, then each holder's edge in its own colour, at least twice the width of a quiet edge
+      expect(lines.filter((l) => l.stroke === drawn.palette.lessonAccent && l.width >= 7)).toHaveLength(1);
+      const halo = lines.findIndex((l) => l.stroke === drawn.palette.lessonAccent && l.width >= 7);
+      const strong = lines.slice(halo + 1, halo + 1 + holders.length);
+      for (const l of strong) expect(l.width).toBeGreaterThanOrEqual(2 * quiet);
+      expect(strong.map((l) => l.stroke).sort()).toEqual(holders.map((e) => (e.access === 'r' ? drawn.palette.readEdge : e.access === 'w' ? drawn.palette.writeEdge : drawn.palette.otherEdge)).sort());
+      // a process selected: its own edges
+      const proc = recordingContext();
+      drawMap(proc.ctx, { ...drawn, selection: 'process:7002' });
+      expect(proc.lines.filter((l) => l.stroke === drawn.palette.lessonAccent && l.width >= 7)).toHaveLength(1);
+      // nothing selected: no halo
+      const none = recordingContext();
+      drawMap(none.ctx, { ...drawn, selection: null });
+      expect(none.lines.filter((l) => l.stroke === drawn.palette.lessonAccent)).toHaveLength(0);
+    });
+  }
+
   it('draws a deadlock as a named ring in the diagnosis colour, and names other diagnoses', () => {
     const { ctx, texts, strokes } = recordingContext();
     const drawn = input([
@@ -159,5 +184,12 @@ describe('drawMap', () => {
     expect(label.y).toBeGreaterThan(writer.y - 18);
     const reader = drawn.layout.processAt.get(7102)!;
     expect(texts.find((t) => t.text === 'whole process: 2 B/s read')!.y).toBeLessThan(reader.y);
+    // a diagnosis named above the reader: its traffic moves right past the name, not over it
+    const named = recordingContext();
+    drawMap(named.ctx, { ...drawn, diagnoses: [{ kind: 'never-eof', processes: [7102], objects: ['pipe:91'], evidence: [], facts: [] }] });
+    const name = named.texts.find((t) => t.text === 'will never see EOF')!;
+    const rate = named.texts.find((t) => t.text.endsWith('2 B/s read'))!;
+    expect(Math.abs(rate.y - name.y)).toBeLessThan(8);
+    expect(rate.x).toBeGreaterThanOrEqual(name.x + name.text.length * 6);
   });
 });

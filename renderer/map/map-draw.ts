@@ -10,6 +10,7 @@ import {
   SMALL,
   TEXT,
   curve,
+  diagnosisNameAt,
   diagnosisOutline,
   edgeColour,
   fitText,
@@ -82,6 +83,7 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
     ctx.stroke();
   }
   ctx.globalAlpha = 1;
+  drawSelectedEdges(ctx, input, hiddenObjects, px);
   ctx.strokeStyle = p.blocked;
   ctx.lineWidth = Math.max(3 * px, 3);
   ctx.beginPath();
@@ -121,6 +123,33 @@ export function drawMap(ctx: CanvasRenderingContext2D, input: DrawInput): void {
   drawDeadlocks(ctx, input, px);
   // last, in screen pixels: names on boxes too small for their heads
   drawFarNames(ctx, input, flagged.processes);
+}
+
+/**
+ * The selected process's or object's edges, strong, so the eye finds its
+ * holders (or what it holds) among hundreds of thin lines: a halo in the
+ * selection's colour under the edge's own colour, opaque and wider. Blocked
+ * ones are drawn loud over it afterwards.
+ */
+function drawSelectedEdges(ctx: CanvasRenderingContext2D, input: DrawInput, hiddenObjects: ReadonlySet<string>, px: number): void {
+  const { selection, palette: p } = input;
+  if (!selection) return;
+  const chosen = input.layout.edges.filter((e) => (e.unit === selection || e.objectId === selection) && !(e.objectId && hiddenObjects.has(e.objectId)));
+  if (!chosen.length) return;
+  ctx.strokeStyle = p.lessonAccent;
+  ctx.globalAlpha = 0.35;
+  ctx.lineWidth = Math.max(8 * px, 7);
+  ctx.beginPath();
+  for (const e of chosen) curve(ctx, e.from, e.to, e.bulge);
+  ctx.stroke();
+  ctx.globalAlpha = 1;
+  ctx.lineWidth = Math.max(2.5 * px, 2.5);
+  for (const e of chosen) {
+    ctx.strokeStyle = edgeColour(e.access, p);
+    ctx.beginPath();
+    curve(ctx, e.from, e.to, e.bulge);
+    ctx.stroke();
+  }
 }
 
 function drawProcess(ctx: CanvasRenderingContext2D, r: Rect, proc: ProcessInfo, input: DrawInput, flagged: ReadonlyMap<number, DiagnosisSeverity>, showText: boolean, showSmall: boolean, px: number): void {
@@ -201,12 +230,11 @@ function drawDeadlocks(ctx: CanvasRenderingContext2D, input: DrawInput, px: numb
       drawDeadlock(ctx, d, input, px);
       continue;
     }
-    const rects = d.processes.map((pid) => input.layout.processAt.get(pid)).filter((r): r is Rect => !!r);
-    const first = rects[0] ?? (d.objects[0] ? input.layout.objectAt.get(d.objects[0]) : undefined);
-    if (!first) continue;
+    const at = diagnosisNameAt(d, input.layout);
+    if (!at) continue;
     ctx.font = `700 ${SMALL * p.scale}px ${p.font}`;
     ctx.fillStyle = severityColour(diagnosisSeverity(d.kind), p);
     ctx.textAlign = 'left';
-    ctx.fillText(diagnosisName(d.kind, input.t), first.x, first.y - 6);
+    ctx.fillText(diagnosisName(d.kind, input.t), at.x, at.y);
   }
 }

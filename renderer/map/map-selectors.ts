@@ -71,9 +71,10 @@ export function mapObjectCount(frame: Frame): number {
  */
 export function mapReason(frame: Frame | null, fit: StageFit | null = null): MapReason | null {
   if (!frame) return null;
+  // the whole machine is said as such, not as a count (the map's summary counts)
+  if (frame.observing && 'all' in frame.observing) return { why: 'all' };
   if (frame.processes.length > MAX_PROCESSES) return { why: 'processes', n: frame.processes.length };
   if (frame.observing) {
-    if ('all' in frame.observing) return { why: 'all' };
     // folding only ever removes objects: a frame within the limit needs no count
     const n = frame.objects.length > MAX_OBJECTS ? pictureObjectCount(frame) : 0;
     if (n > MAX_OBJECTS) return { why: 'objects', n: mapObjectCount(frame) };

@@ -93,9 +93,9 @@ describe('an observation with more objects than the picture draws legibly', () =
     render(<MapReasonNote />);
     show(many);
     expect(selectShowsMap(useAppStore.getState())).toBe(true);
-    expect(text('map-reason')).toBe(`${n} objects: shown on the map`);
+    expect(text('map-reason')).toBe('more than 6 objects: shown on the map');
     act(() => useAppStore.getState().setLocale('zh-Hans'));
-    expect(text('map-reason')).toBe(`${n} 个对象：用全景图显示`);
+    expect(text('map-reason')).toBe('超过 6 个对象：用全景图显示');
     /* the user's own choice wins, and needs no reason */
     act(() => useAppStore.getState().setStageView('picture'));
     expect(selectShowsMap(useAppStore.getState())).toBe(false);
@@ -123,11 +123,11 @@ describe('an observation whose picture would be too small to read at the stage',
     act(() => useAppStore.getState().setStageBox(STAGE_1280));
     show(sockets);
     expect(selectShowsMap(useAppStore.getState())).toBe(true);
-    expect(text('map-reason')).toBe(`${n} objects: the picture's text would be ${Math.round(px)} px here, shown on the map`);
+    expect(text('map-reason')).toBe(`the picture's text would be ${Math.round(px)} px here: shown on the map`);
     act(() => useAppStore.getState().setLocale('zh-Hans'));
-    expect(text('map-reason')).toBe(`${n} 个对象：图示文字在这里只有 ${Math.round(px)} 像素，用全景图显示`);
+    expect(text('map-reason')).toBe(`图示文字在这里只有 ${Math.round(px)} 像素：用全景图显示`);
     act(() => useAppStore.getState().setLocale('zh-Hant'));
-    expect(text('map-reason')).toBe(`${n} 個物件：圖示文字在這裡只有 ${Math.round(px)} 像素，用全景圖顯示`);
+    expect(text('map-reason')).toBe(`圖示文字在這裡只有 ${Math.round(px)} 像素：用全景圖顯示`);
     /* a stage tall enough for it keeps the picture */
     act(() => useAppStore.getState().setStageBox({ width: 1800, height: 1500 }));
     expect(selectShowsMap(useAppStore.getState())).toBe(false);
