@@ -97,6 +97,9 @@ describe('the whole machine at Fit', () => {
         await page.screenshot({ path: join(RESULTS, `map-fit-all-${name}.png`) });
         // Fit fills one side; the other is no longer a thin strip, unless the map reads unwrapped
         expect(Math.max(view.insideWidth, view.insideHeight)).toBeGreaterThan(0.97);
+        // an observation has no log row: the map's panel reaches the window's bottom (lecture type once left 15% empty)
+        const stageBottom = await page.locator('.stage').evaluate((el) => el.getBoundingClientRect().bottom);
+        expect(height - stageBottom).toBeLessThan(24);
         if (view.zoom < WRAP_BELOW_ZOOM) expect(view.heightShare).toBeGreaterThanOrEqual(HEIGHT_SHARE);
         expect(problems).toEqual([]);
       } finally {
