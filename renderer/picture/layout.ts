@@ -379,12 +379,15 @@ function layoutEdges(processes: PlacedProcess[], objects: (PlacedObject & { draw
       const span = Math.abs(to.x - from.x);
       const direct = { from, c1: { x: from.x + dir * span * 0.45, y: from.y }, c2: { x: to.x - dir * span * 0.35, y: to.y + (from.y - to.y) * 0.2 }, to };
       // Through another glyph (an object rows away): down the gutter, in at this glyph's side (edge-route.ts).
-      const others = glyphs.filter((g) => g.id !== (drawnBy ?? object).id).map((g) => g.box);
+      const others = glyphs.filter((g) => g.id !== glyph.id).map((g) => g.box);
       const own = glyphBox(glyph, ox, oy);
       const sideX = dir === 1 ? own.x : own.x + own.width;
-      // the far end of a pair from this node: over the near end, onto the far end's top
+      // the far end of a pair from this node: over (or under) the near end, onto the far end's top (or bottom)
       if (pairSide && pairSide !== node.side) {
-        edges.push({ id: `${object.id}/${holder.pid}/${holder.fd}`, pid: holder.pid, objectId: object.id, holder, ...overPairRoute(from.x, node.y - NODE_HEIGHT / 2, { x: ox, y: oy }, dir) });
+        const ends = { sideX: from.x, top: node.y - NODE_HEIGHT / 2, bottom: node.y + NODE_HEIGHT / 2 };
+        const over = overPairRoute(ends, { x: ox, y: oy }, dir);
+        const route = crossesAny(over, others) ? overPairRoute(ends, { x: ox, y: oy }, dir, true) : over;
+        edges.push({ id: `${object.id}/${holder.pid}/${holder.fd}`, pid: holder.pid, objectId: object.id, holder, ...route });
         continue;
       }
       if (crossesAny(direct, others)) rerouted.push({ index: edges.length, from, toY: oy + k * 16, sideX, dir, others });
