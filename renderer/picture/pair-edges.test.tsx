@@ -37,12 +37,15 @@ const reaches = (p: { x: number; y: number }, b: Rect) => p.x >= b.x - 8 && p.x 
 
 describe('one process holding both ends of a socket pair', () => {
   for (const [moment, fds] of [['streamMade', [20, 21]], ['bothMade', [20, 21, 22, 23]]] as const) {
-    for (const lecture of [false, true]) {
-      it(`${moment}${lecture ? ', lecture' : ''}: each fd edge ends on the box of the socket it names, labels apart`, () => {
+    for (const [lecture, theme] of [[false, 'dark'], [true, 'dark'], [false, 'light'], [true, 'light']] as const) {
+      it(`${moment}, ${theme}${lecture ? ', lecture' : ''}: each fd edge ends on the box of the socket it names, labels apart`, () => {
         const frame = frames[moment];
         const parent = frame.lesson!.roles.parent!;
         render(<Picture />);
-        act(() => useAppStore.getState().setLecture(lecture));
+        act(() => {
+          useAppStore.getState().setLecture(lecture);
+          useAppStore.getState().setTheme(theme);
+        });
         show(frame);
         const labels: Rect[] = [];
         for (const fd of fds) {
