@@ -14,7 +14,9 @@ import { killIfStillSame, procStartTime } from './proc-facts';
  * "fd N rw" label of the edge between them stands on end in that gutter.
  * At every step, as Chromium draws it, no label covers another label, a
  * glyph's shapes (boxes, rings, titles) or a process node; each label names
- * a descriptor the kernel shows in /proc/PID/fd on the object it points at.
+ * a descriptor the kernel shows in /proc/PID/fd on the object it points at,
+ * and each edge to a pair's end reaches that end's own box (the parent holds
+ * both ends of each pair before the fork).
  */
 
 const SHOTS = join(PROJECT_ROOT, 'test-results', 'lecture-labels');
@@ -40,7 +42,7 @@ interface DrawnLabel {
 }
 
 /** Labels that cover something, and every label drawn, as Chromium lays them out (CSS px, 1 px tolerance). */
-function measureLabels(page: Page): Promise<{ covered: string[]; labels: DrawnLabel[] }> {
+function measureLabels(page: Page): Promise<{ covered: string[]; labels: DrawnLabel[]; missed: string[] }> {
   return page.evaluate(() => {
     const picture = document.querySelector('[data-testid="picture"]')!;
     const box = (el: Element) => el.getBoundingClientRect();
@@ -59,7 +61,18 @@ function measureLabels(page: Page): Promise<{ covered: string[]; labels: DrawnLa
     labels.forEach((label, i) => {
       for (const other of [...labels.slice(0, i), ...shapes]) if (hit(label.r, other.r)) covered.push(`${label.name} / ${other.name}`);
     });
+    // an edge to a socket pair's end ends on that end's box, never on the other end's (8 px: the arrowhead stops short of it)
+    const missed: string[] = [];
+    for (const g of edges) {
+      const end = picture.querySelector(`[data-testid="pair-end-${g.getAttribute('data-object')}"] > rect`);
+      const path = g.querySelector('path:last-of-type') as SVGPathElement | null;
+      if (!end || !path) continue;
+      const p = path.getPointAtLength(path.getTotalLength()).matrixTransform(path.getScreenCTM()!);
+      const r = box(end);
+      if (p.x < r.left - 8 || p.x > r.right + 8 || p.y < r.top - 8 || p.y > r.bottom + 8) missed.push(`${g.getAttribute('data-testid')} ends at ${Math.round(p.x)},${Math.round(p.y)}, off pair-end-${g.getAttribute('data-object')}`);
+    }
     return {
+      missed,
       covered,
       labels: edges.map((g) => ({ edge: g.getAttribute('data-testid')!, object: g.getAttribute('data-object')!, text: g.querySelector('text')?.textContent ?? '' })),
     };
@@ -96,7 +109,7 @@ describe('socketpair lessons in lecture mode at 1280x720', () => {
           }
           await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
           const drawn = await measureLabels(page);
-          covered.push(...drawn.covered.map((c) => `step ${step}: ${c}`));
+          covered.push(...drawn.covered.map((c) => `step ${step}: ${c}`), ...drawn.missed.map((m) => `step ${step}: ${m}`));
           // each label names a real descriptor: /proc/PID/fd/N still on the object its edge points at (or closed since the frame)
           for (const { edge, object, text } of drawn.labels) {
             const [, pid, fd] = /^edge-(\d+)-(\d+)$/.exec(edge)!;

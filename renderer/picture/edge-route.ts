@@ -105,3 +105,26 @@ export function gutterRoute(from: Point, sideX: number, toY: number, dir: 1 | -1
   const bend = from.x + dir * lane;
   return { from, c1: { x: bend, y: toY }, c2: { x: bend, y: toY }, to };
 }
+
+/** A socket pair's end boxes (socket-pair-glyph.tsx: 206 wide, 132 high, 56 apart): where an edge over the near end reaches the far one's top, and how high it arcs to clear the pair's title. */
+const PAIR_BOX_HALF_HEIGHT = 66;
+const PAIR_TOP_IN = 40;
+const PAIR_ARC_ABOVE = 170;
+
+/**
+ * An edge to the far end of a socket pair (the box on the other side of
+ * the glyph from its holder, as when one process holds both ends after
+ * socketpair()): a straight way in would run under the near end and seem to
+ * reach it. It leaves the node's upper side, arcs over the near end and the
+ * title, and comes down onto the far end's top, near its outer side; `below`
+ * (when a glyph above is in the way) mirrors it under the pair, onto the far
+ * end's bottom. `node`: the node's side x and its top and bottom; `o`: the
+ * pair's centre; `dir` 1 when the node is on the left.
+ */
+export function overPairRoute(node: { sideX: number; top: number; bottom: number }, o: Point, dir: 1 | -1, below = false): Cubic {
+  const up = below ? -1 : 1;
+  const from = { x: node.sideX, y: below ? node.bottom - 14 : node.top + 14 };
+  const to = { x: o.x + dir * (PAIR_HALF_WIDTH - PAIR_TOP_IN), y: o.y - up * (PAIR_BOX_HALF_HEIGHT + 6) };
+  const arc = o.y - up * PAIR_ARC_ABOVE;
+  return { from, c1: { x: from.x + dir * 30, y: arc }, c2: { x: to.x, y: arc }, to };
+}

@@ -1,9 +1,10 @@
 import { scalePoint } from 'd3';
 import type { Frame } from '../../native-bridge/model/frame-types';
-import type { FdEntry, Holder, IpcObject, MsgQueueObject, ProcessInfo } from '../../native-bridge/model/snapshot-types';
+import type { FdEntry, Holder, IpcObject, MsgQueueObject, ProcessInfo, UnixSocketObject } from '../../native-bridge/model/snapshot-types';
 import { lessonObjects } from '../format/kernel-words';
-import { crossesAny, glyphBox, gutterLanes, gutterRoute, pointOnCubic, type Box } from './edge-route';
+import { crossesAny, glyphBox, gutterLanes, gutterRoute, overPairRoute, pointOnCubic, type Box } from './edge-route';
 import { placeFdLabels, type LabelPlace } from './label-place';
+import { pairSides } from './pair-sides';
 
 /**
  * Where things go in the picture. Positions come from stable keys (the
@@ -312,15 +313,41 @@ export function layoutPicture(frame: Frame, showAll: boolean, scale = 1): Pictur
     const at = objects.find((p) => p.object.id === folded.get(object.id));
     return at && 'state' in at.object && at.object.state === 'LISTEN' ? [{ object, x: at.x, y: at.y, drawnBy: at.object }] : [];
   });
-  const curves = layoutEdges(processes, [...objects, ...waitingIn]);
+  const curves = layoutEdges(processes, [...objects.map((o) => ({ ...o, pairSide: pairEndSide(o.object, o.object, frame.objects, processes) })), ...waitingIn, ...farPairEnds(objects, frame.objects, drawnIds, processes)]);
   const obstacles = [...objects.map((o) => glyphBox(o.object, o.x, o.y)), ...nodeBoxes(processes, shownIds, scale)];
   const labels = placeFdLabels(curves, obstacles, scale, { width: VIEW_WIDTH, height });
   const edges = curves.map((curve, i) => ({ ...curve, label: labels[i]! }));
   return { processes, objects, edges, shownIds, height, hidden };
 }
 
-/** `drawnBy`: the glyph an object is drawn in when not its own (a queued client in its listener). */
-function layoutEdges(processes: PlacedProcess[], objects: (PlacedObject & { drawnBy?: IpcObject })[]): Omit<EdgeGeometry, 'label'>[] {
+const joinedUnix = (o: IpcObject | undefined): o is UnixSocketObject => o?.kind === 'unix' && o.state !== 'LISTEN' && o.peer !== null;
+
+/** Which box of the pair glyph drawn for `glyph` shows `end` (socket-pair-glyph.tsx puts them by pairSides); undefined when `glyph` is no joined pair. */
+function pairEndSide(end: IpcObject, glyph: IpcObject, frameObjects: readonly IpcObject[], placed: PlacedProcess[]): 'left' | 'right' | undefined {
+  if (!joinedUnix(glyph)) return undefined;
+  const peer = frameObjects.find((o) => o.id === glyph.peer);
+  if (!joinedUnix(peer)) return undefined;
+  const [left] = pairSides(glyph, peer, placed);
+  return left?.id === end.id ? 'left' : 'right';
+}
+
+/**
+ * A pair's other end, for the holders on the far side from its box (one
+ * process holding both ends): their edges go over the near end to it, each
+ * with its label. Holders on its own side keep the glyph's short line.
+ */
+function farPairEnds(objects: PlacedObject[], frameObjects: readonly IpcObject[], drawnIds: ReadonlySet<string>, placed: PlacedProcess[]) {
+  return objects.flatMap(({ object, x, y }) => {
+    const peer = joinedUnix(object) ? frameObjects.find((o) => o.id === object.peer) : undefined;
+    if (!joinedUnix(peer) || drawnIds.has(peer.id)) return [];
+    const pairSide = pairEndSide(peer, object, frameObjects, placed)!;
+    const holders = peer.holders.filter((h) => placed.some((p) => p.pid === h.pid && p.process && p.side !== pairSide));
+    return holders.length > 0 ? [{ object: { ...peer, holders }, x, y, drawnBy: object, pairSide }] : [];
+  });
+}
+
+/** `drawnBy`: the glyph an object is drawn in when not its own (a queued client in its listener, a pair's other end); `pairSide`: which of a pair glyph's boxes shows it. */
+function layoutEdges(processes: PlacedProcess[], objects: (PlacedObject & { drawnBy?: IpcObject; pairSide?: 'left' | 'right' })[]): Omit<EdgeGeometry, 'label'>[] {
   const placed = new Map(processes.filter((p) => p.process).map((p) => [p.pid, p]));
   const edges: Omit<EdgeGeometry, 'label'>[] = [];
   const rerouted: { index: number; from: Point; toY: number; sideX: number; dir: 1 | -1; others: Box[] }[] = [];
@@ -333,7 +360,7 @@ function layoutEdges(processes: PlacedProcess[], objects: (PlacedObject & { draw
       .filter((o) => glyphOf(o) === id)
       .flatMap((o) => o.object.holders.filter((h) => h.pid === pid))
       .sort((a, b) => a.fd - b.fd);
-  for (const { object, x: ox, y: oy, drawnBy } of objects) {
+  for (const { object, x: ox, y: oy, drawnBy, pairSide } of objects) {
     const holders = object.holders.filter((h) => placed.has(h.pid)).sort((a, b) => a.pid - b.pid || a.fd - b.fd);
     for (const holder of holders) {
       const node = placed.get(holder.pid)!;
@@ -344,16 +371,25 @@ function layoutEdges(processes: PlacedProcess[], objects: (PlacedObject & { draw
       // lower fds end lower on the glyph too (turning the other way on the left side): the fanned edges never cross
       const angle = Math.atan2(from.y - oy, from.x - ox) - dir * k * 0.28;
       const glyph = drawnBy ?? object;
-      const pair = glyph.kind === 'tcp' && glyph.state !== 'LISTEN';
+      // a TCP connection, or the near end of a Unix pair: in at the box's outer side (a ring's radius falls short of it, or past it rows away)
+      const pair = (glyph.kind === 'tcp' && glyph.state !== 'LISTEN') || pairSide === node.side;
       const to = pair
         ? { x: ox - dir * (TCP_PAIR_HALF_WIDTH + 6), y: oy + k * 16 }
         : { x: ox + Math.cos(angle) * (RING_RADIUS + 6), y: oy + Math.sin(angle) * (RING_RADIUS + 6) };
       const span = Math.abs(to.x - from.x);
       const direct = { from, c1: { x: from.x + dir * span * 0.45, y: from.y }, c2: { x: to.x - dir * span * 0.35, y: to.y + (from.y - to.y) * 0.2 }, to };
       // Through another glyph (an object rows away): down the gutter, in at this glyph's side (edge-route.ts).
-      const others = glyphs.filter((g) => g.id !== (drawnBy ?? object).id).map((g) => g.box);
+      const others = glyphs.filter((g) => g.id !== glyph.id).map((g) => g.box);
       const own = glyphBox(glyph, ox, oy);
       const sideX = dir === 1 ? own.x : own.x + own.width;
+      // the far end of a pair from this node: over (or under) the near end, onto the far end's top (or bottom)
+      if (pairSide && pairSide !== node.side) {
+        const ends = { sideX: from.x, top: node.y - NODE_HEIGHT / 2, bottom: node.y + NODE_HEIGHT / 2 };
+        const over = overPairRoute(ends, { x: ox, y: oy }, dir);
+        const route = crossesAny(over, others) ? overPairRoute(ends, { x: ox, y: oy }, dir, true) : over;
+        edges.push({ id: `${object.id}/${holder.pid}/${holder.fd}`, pid: holder.pid, objectId: object.id, holder, ...route });
+        continue;
+      }
       if (crossesAny(direct, others)) rerouted.push({ index: edges.length, from, toY: oy + k * 16, sideX, dir, others });
       edges.push({ id: `${object.id}/${holder.pid}/${holder.fd}`, pid: holder.pid, objectId: object.id, holder, ...direct });
     }

@@ -19,6 +19,7 @@ import { clipToWidth, estimateWidth } from '../text-fit';
 import { InFlightMark } from './in-flight-mark';
 import { shortName } from './listener-glyph';
 import { MissingEnd } from './missing-end';
+import { pairSides } from '../pair-sides';
 
 const BOX_W = 206;
 const BOX_H = 132;
@@ -46,12 +47,6 @@ interface Props extends GlyphProps {
 export function queueText(peek: string | null | undefined, width: number, fontSize: number): string | null {
   if (!peek) return null;
   return clipToWidth(escapeBytes(decodeBase64(peek)), width, fontSize, true);
-}
-
-/** Left or right: an end goes on the side of a process that holds it, the made end on the left otherwise. */
-export function pairSides(end: UnixSocketObject, peer: UnixSocketObject | null, placed: PlacedProcess[]): [UnixSocketObject | null, UnixSocketObject | null] {
-  const sideOf = (o: UnixSocketObject | null) => placed.find((p) => o?.holders.some((h) => h.pid === p.pid))?.side;
-  return sideOf(end) === 'right' || sideOf(peer) === 'left' ? [peer, end] : [end, peer];
 }
 
 function holderText(o: UnixSocketObject, placed: PlacedProcess[], t: Translate): string {
@@ -150,7 +145,8 @@ export function SocketPairGlyph({ end, peer, queuedIn = null, placed, x, y, pale
   const holderLines = (o: UnixSocketObject | null, side: 'left' | 'right') =>
     o && o.id !== end.id
       ? placed
-          .filter((p) => o.holders.some((h) => h.pid === p.pid))
+          // a holder on the far side gets a labelled edge from the layout, round the near end (edge-route.ts overPairRoute)
+          .filter((p) => p.side === side && o.holders.some((h) => h.pid === p.pid))
           .map((p) => {
             const nodeX = p.x - x + (p.side === 'left' ? NODE_WIDTH / 2 : -NODE_WIDTH / 2);
             const boxX = side === 'left' ? -GAP / 2 - BOX_W : GAP / 2 + BOX_W;
