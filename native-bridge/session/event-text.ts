@@ -124,6 +124,8 @@ export function resultText(call: string, result: number | string | null, errno: 
 export function shownResult(data: Record<string, unknown> | undefined): string | null {
   if (typeof data?.address === 'string') return data.address;
   if (typeof data?.keyHex === 'string') return data.keyHex;
+  /* an id with the key it was made under, when ftok's first key was taken (actor/ops/ftok-fresh-key.ts) */
+  if (typeof data?.shown === 'string') return data.shown;
   /* getsockname returns 0 and fills in the address: show both (the port the kernel chose) */
   if (typeof data?.sockname === 'string') return `0, addr = ${data.sockname}`;
   return null;

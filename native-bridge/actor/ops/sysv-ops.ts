@@ -28,6 +28,7 @@ import {
   shmStat,
   sysv,
 } from '../../libc/sysv';
+import { createWithFreshKey } from './ftok-fresh-key';
 import { addMapping, addressArg, findMapping, hexAddress, latestMappingOf, removeMapping } from './mappings';
 import { type OpTable, OpArgError, bytesArg, intArg, intListArg, failed, stringArg, syscallOutcome } from './op-types';
 
@@ -65,7 +66,10 @@ export const sysvOps: OpTable = {
     sleepsIn: [],
     run(args) {
       const size = intArg(args, 'size', 4096);
-      const id = sysv.shmget(intArg(args, 'key', IPC_PRIVATE), size, getFlags(args));
+      const flags = getFlags(args);
+      /* retryDir: a key some other program holds gives a new directory and key instead of EEXIST (ftok-fresh-key.ts) */
+      if (typeof args.retryDir === 'string') return createWithFreshKey(args, (key) => sysv.shmget(key, size, flags), 'shmid');
+      const id = sysv.shmget(intArg(args, 'key', IPC_PRIVATE), size, flags);
       return syscallOutcome(id, { shmid: id, object: `shm:${id}` });
     },
   },
@@ -128,7 +132,9 @@ export const sysvOps: OpTable = {
   msgget: {
     sleepsIn: [],
     run(args) {
-      const id = sysv.msgget(intArg(args, 'key', IPC_PRIVATE), getFlags(args));
+      const flags = getFlags(args);
+      if (typeof args.retryDir === 'string') return createWithFreshKey(args, (key) => sysv.msgget(key, flags), 'msqid');
+      const id = sysv.msgget(intArg(args, 'key', IPC_PRIVATE), flags);
       return syscallOutcome(id, { msqid: id, object: `msg:${id}` });
     },
   },
