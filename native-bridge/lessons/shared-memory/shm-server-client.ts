@@ -15,6 +15,7 @@ import { shmClientC, shmServerC } from '../programs/shm-server-client/shm-progra
 import { exclQuestion, ftokEightBits, ftokQuestion, nattchQuestion, notFreedWithProcess, pageRounded, SHM_REQUESTED, survivesQuestion } from './shm-claims';
 import { SHM_SIZE_MAX, shmgetLimitNote } from './shm-limits';
 import { exitWith, text } from '../step-kit';
+import { freshKeyArgs, ftokPath, keyTakenNote, saveFreshKey, withCollisionNote } from '../sysv-fresh-key';
 
 export { mappedLength, shmRow, SHM_REQUESTED } from './shm-claims';
 
@@ -26,7 +27,8 @@ const PROJ_ID = 0x41;
 /* 0x141 & 0xff == 0x41: glibc's ftok keeps only the low 8 bits of proj_id */
 const PROJ_ID_HIGH = 0x141;
 
-const ftokArgs = (projId: number) => (v: LessonVars) => ({ path: stringVar(v, 'dir'), projId });
+/* the client's ftok follows the directory the server's create ended up with (sysv-fresh-key.ts) */
+const ftokArgs = (projId: number) => (v: LessonVars) => ({ path: ftokPath(v), projId });
 const saveKey = (name: string) => (reply: { result: number }, vars: LessonVars) => {
   if (reply.result !== -1) vars[name] = reply.result;
 };
@@ -72,22 +74,23 @@ function build(size: number): LessonStep[] {
     id: 'create',
     role: 'server',
     op: 'shmget',
-    args: shmgetArgs('key', true, size),
+    args: (v) => ({ ...shmgetArgs('key', true, size)(v), ...freshKeyArgs(v, PROJ_ID) }),
     save: (reply, vars) => {
       if (reply.result < 0) return;
       vars.shmid = reply.result;
+      saveFreshKey(reply, vars, 'key');
       /* removed with the lesson's directory if the lesson stops before its IPC_RMID */
       recordShm(stringVar(vars, 'dir'), reply.result);
     },
     code: 'shmid = shmget(key, size, IPC_CREAT | IPC_EXCL | 0666);',
     ...server('shmget('),
     /* a size the kernel refuses (below SHMMIN, beyond shmmax, past shmall) is named with the limit's value */
-    failureNote: (reply) => shmgetLimitNote(size, reply.errno),
-    explain: text(
+    failureNote: (reply) => shmgetLimitNote(size, reply.errno) ?? keyTakenNote('shm', reply),
+    explain: withCollisionNote(text(
       `The server creates a segment of ${size} bytes. ipcs -m now lists it: its key, its shmid, nattch 0.`,
       `服务器创建一个 ${size} 字节的共享内存段。ipcs -m 现在列出了它：键值、shmid、nattch 为 0。`,
       `伺服器建立一個 ${size} 位元組的共享記憶體區段。ipcs -m 現在列出了它：鍵值、shmid、nattch 為 0。`,
-    ),
+    )),
   },
   {
     role: 'client',
