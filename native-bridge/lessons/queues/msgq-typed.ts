@@ -26,6 +26,7 @@ import {
 } from './msgq-claims';
 import { msgReceiverC, msgSenderC } from '../programs/msgq-typed/msgq-programs';
 import { exitWith, text } from '../step-kit';
+import { freshKeyArgs, ftokPath, keyTakenNote, saveFreshKey, withCollisionNote } from '../sysv-fresh-key';
 
 export { kernelLimit, msgRow, queueCapacity, MSG_TOO_BIG } from './msgq-claims';
 
@@ -38,7 +39,8 @@ const PROJ_ID = 0x71;
 export const SMALL_QBYTES = 40;
 export const BLOCKED_SIZE = 36;
 
-const ftokArgs = (v: LessonVars) => ({ path: stringVar(v, 'dir'), projId: PROJ_ID });
+/* the sender's ftok follows the directory the receiver's create ended up with (sysv-fresh-key.ts) */
+const ftokArgs = (v: LessonVars) => ({ path: ftokPath(v), projId: PROJ_ID });
 const saveNumber = (name: string) => (reply: { result: number }, vars: LessonVars) => {
   if (reply.result !== -1) vars[name] = reply.result;
 };
@@ -70,20 +72,23 @@ const steps: LessonStep[] = [
     id: 'create',
     role: 'receiver',
     op: 'msgget',
-    args: (v) => ({ key: numberVar(v, 'key'), perms: 0o600 }),
+    /* IPC_EXCL: a key another program's queue holds must not be opened (and later removed) as ours */
+    args: (v) => ({ key: numberVar(v, 'key'), excl: true, perms: 0o600, ...freshKeyArgs(v, PROJ_ID) }),
     save: (reply, vars) => {
       if (reply.result < 0) return;
       vars.msqid = reply.result;
+      saveFreshKey(reply, vars, 'key');
       /* removed with the lesson's directory if the lesson stops before its IPC_RMID */
       recordMsg(stringVar(vars, 'dir'), reply.result);
     },
-    code: 'msqid = msgget(key, IPC_CREAT | 0600);',
+    code: 'msqid = msgget(key, IPC_CREAT | IPC_EXCL | 0600);',
     ...receiver('msgget('),
-    explain: text(
+    failureNote: (reply) => keyTakenNote('msg', reply),
+    explain: withCollisionNote(text(
       'msgget creates the queue. ipcs -q lists it: no messages, 0 bytes used. Its capacity (msg_qbytes) is drawn as the bar.',
       'msgget 创建队列。ipcs -q 列出了它：没有消息，已用 0 字节。它的容量（msg_qbytes）画成一条横条。',
       'msgget 建立佇列。ipcs -q 列出了它：沒有訊息，已用 0 位元組。它的容量（msg_qbytes）畫成一條橫條。',
-    ),
+    )),
   },
   {
     role: 'receiver',

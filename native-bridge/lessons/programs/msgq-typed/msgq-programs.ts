@@ -18,7 +18,7 @@ export const msgReceiverC = cProgram('msg_receiver.c', ['receiver'], [
   '    struct message m;',
   '    struct msqid_ds ds;',
   ['    key_t key = ftok(path, \'q\');', text('the sender computes the same key', '发送方会算出同一个键值', '發送方會算出同一個鍵值')],
-  ['    int msqid = msgget(key, IPC_CREAT | 0600);', text('a new, empty queue', '一个新的空队列', '一個新的空佇列')],
+  ['    int msqid = msgget(key, IPC_CREAT | IPC_EXCL | 0600);', text('a new, empty queue; EEXIST if the key is taken', '一个新的空队列；键值已被占用则 EEXIST', '一個新的空佇列；鍵值已被佔用則 EEXIST')],
   '    if (msqid < 0)',
   '        return 1;',
   ['    msgrcv(msqid, &m, sizeof m.text, 2, 0);', text('type 2 only: sleeps until one arrives', '只要类型 2：在它到达之前一直睡眠', '只要類型 2：在它到達之前一直睡眠')],
