@@ -6,8 +6,8 @@ import { translate } from '../i18n/strings';
 import { paletteFor } from '../picture/palette';
 import { drawMap, type DrawInput } from './map-draw';
 import { groupFrame } from './map-group';
-import { MapLayoutState } from './map-layout';
 import { tooltipLines } from './map-tooltip';
+import { drawInputFor } from './testing/draw-input';
 import { recordingContext } from './testing/recording-context';
 
 /*
@@ -20,21 +20,7 @@ const { hiddenWriter } = capturedHidden as unknown as { hiddenWriter: Snapshot }
 const frame = { ...hiddenWriter, seq: 1, rateHz: 30, events: [], lesson: null } as Frame;
 
 function input(theme: 'dark' | 'light'): DrawInput {
-  const groups = groupFrame(frame, new Set());
-  return {
-    layout: new MapLayoutState().layout(groups, frame.processes),
-    transform: { k: 1, x: 0, y: 0 },
-    width: 2000,
-    height: 2000,
-    dpr: 1,
-    palette: paletteFor(theme, false),
-    t: (key, values) => translate('en', key, values),
-    selection: null,
-    hovered: null,
-    matches: new Set(),
-    hiddenKinds: new Set(),
-    diagnoses: frame.diagnoses ?? [],
-  };
+  return drawInputFor(frame, { palette: paletteFor(theme, false) });
 }
 
 describe('the map draws a hidden pipe end as a notice', () => {
