@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { WebSocket } from 'ws';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../cli/wait-for';
 import type { CommandResult } from '../model/commands';
-import { createSession, type Session } from '../session/session';
-import { connectClient, sendCommand, useStaticRoot } from './testing/engine-clients';
-import { startWebServer } from './web-server';
-import type { WebServer } from './web-server';
+import { sendCommand, useServedEngine } from './testing/engine-clients';
 import { framesOf } from './web-test-helpers';
 
 /*
@@ -15,18 +11,7 @@ import { framesOf } from './web-test-helpers';
  * engine samples only while a client watches. The kernel is read in /proc.
  */
 
-let session: Session | null = null;
-let server: WebServer | null = null;
-const sockets: WebSocket[] = [];
-const staticRoot = useStaticRoot('ipcscope-web-engine-');
-
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-  await server?.close();
-  await session?.dispose();
-  server = null;
-  session = null;
-});
+const engine = useServedEngine('ipcscope-web-engine-');
 
 const text = (path: string): string => {
   try {
@@ -43,9 +28,8 @@ function stepIndex(result: CommandResult): number {
 
 describe('browser-mode server on the real engine', () => {
   it('several clients sending start and steps without waiting: every step applied, in order; the child asleep in anon_pipe_read', async () => {
-    session = await createSession();
-    server = await startWebServer({ session, staticRoot: staticRoot(), port: 0 });
-    const [a, b, c, d] = await Promise.all([connectClient(server, sockets), connectClient(server, sockets), connectClient(server, sockets), connectClient(server, sockets)]);
+    const { server } = await engine.start();
+    const [a, b, c, d] = await Promise.all([engine.connect(server), engine.connect(server), engine.connect(server), engine.connect(server)]);
 
     const [start, first] = await Promise.all([sendCommand(a!, { type: 'lesson.start', lesson: 'pipe-parent-child' }), sendCommand(a!, { type: 'step' })]);
     expect(start).toMatchObject({ ok: true });
@@ -68,14 +52,11 @@ describe('browser-mode server on the real engine', () => {
   });
 
   it('the engine samples only while a client is connected', async () => {
-    session = await createSession();
-    const s = session;
-    const web = await startWebServer({ session: s, staticRoot: staticRoot(), port: 0 });
-    server = web;
+    const { session: s, server: web } = await engine.start();
     expect(s.sampling).toBe(false);
     expect(web.watching()).toBe(false);
 
-    const client = await connectClient(web, sockets);
+    const client = await engine.connect(web);
     await waitFor('frames', () => framesOf(client.messages).length >= 3, 10_000);
     expect(s.sampling).toBe(true);
 

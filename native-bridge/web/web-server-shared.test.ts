@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { WebSocket } from 'ws';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../cli/wait-for';
-import { createSession, type Session } from '../session/session';
-import { connectClient, sendCommand, useStaticRoot, type EngineClient } from './testing/engine-clients';
-import { startWebServer, type WebServer } from './web-server';
+import { sendCommand, useServedEngine, type EngineClient } from './testing/engine-clients';
 import type { ClientsMessage, PeerActionMessage } from './wire-protocol';
 
 /*
@@ -16,18 +13,7 @@ import type { ClientsMessage, PeerActionMessage } from './wire-protocol';
  * the count the others see.
  */
 
-let session: Session | null = null;
-let server: WebServer | null = null;
-const sockets: WebSocket[] = [];
-const staticRoot = useStaticRoot('ipcscope-web-shared-');
-
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-  await server?.close();
-  await session?.dispose();
-  server = null;
-  session = null;
-});
+const engine = useServedEngine('ipcscope-web-shared-');
 
 const lastClients = (c: EngineClient): ClientsMessage | undefined => c.messages.filter((m): m is ClientsMessage => m.type === 'clients').at(-1);
 const peerActions = (c: EngineClient): PeerActionMessage[] => c.messages.filter((m): m is PeerActionMessage => m.type === 'peer-action');
@@ -41,11 +27,10 @@ const comm = (pid: number): string => {
 
 describe('two windows on one engine', () => {
   it('each knows how many share it and its own number; a lesson one starts is announced to the other, by number', async () => {
-    session = await createSession();
-    server = await startWebServer({ session, staticRoot: staticRoot(), port: 0 });
-    const a = await connectClient(server, sockets);
+    const { server } = await engine.start();
+    const a = await engine.connect(server);
     await waitFor('window 1 told it is alone', () => lastClients(a)?.count === 1, 10_000);
-    const b = await connectClient(server, sockets);
+    const b = await engine.connect(server);
     await waitFor('both told there are two', () => lastClients(a)?.count === 2 && lastClients(b)?.count === 2, 10_000);
     const one = lastClients(a)!.you;
     const two = lastClients(b)!.you;

@@ -6,11 +6,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
 import { waitFor } from '../../cli/wait-for';
 import type { CommandResult } from '../../model/commands';
-import type { WebServer } from '../web-server';
+import { createSession, type Session } from '../../session/session';
+import { startWebServer, type WebServer } from '../web-server';
 import type { ServerMessage } from '../wire-protocol';
 
 /**
@@ -56,4 +57,41 @@ export function sendCommand(client: EngineClient, command: unknown): Promise<Com
     () => client.messages.flatMap((m) => (m.type === 'result' && m.id === id ? [m.result] : []))[0],
     30_000,
   );
+}
+
+export interface ServedEngine {
+  /** A real session behind a web server on an ephemeral port; both closed after the test. */
+  start(): Promise<{ session: Session; server: WebServer }>;
+  /** A client of `web`, terminated after the test. */
+  connect(web: WebServer): Promise<EngineClient>;
+}
+
+/**
+ * Real sessions served in front of a static root holding only index.html,
+ * and their clients: after each test the clients are terminated, then the
+ * servers closed, then the sessions disposed (their processes with them).
+ */
+export function useServedEngine(prefix: string): ServedEngine {
+  const staticRoot = useStaticRoot(prefix);
+  const sockets: WebSocket[] = [];
+  const started: { session: Session; server: WebServer }[] = [];
+  afterEach(async () => {
+    for (const ws of sockets.splice(0)) ws.terminate();
+    for (const { session, server } of started.splice(0)) {
+      await server.close();
+      await session.dispose();
+    }
+  });
+  return {
+    start: async () => {
+      const session = await createSession();
+      const server = await startWebServer({ session, staticRoot: staticRoot(), port: 0 }).catch(async (error: unknown) => {
+        await session.dispose();
+        throw error;
+      });
+      started.push({ session, server });
+      return { session, server };
+    },
+    connect: (web) => connectClient(web, sockets),
+  };
 }
