@@ -1,12 +1,11 @@
-import { mkdirSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveInBrowser, type ServedInBrowser } from './chromium-launch';
-import { PROJECT_ROOT } from './ipcscope-web-process';
+import { describe, expect, it } from 'vitest';
 import { clickStep, lessonFinished, MAX_LESSON_STEPS, questionWaiting, showSteps, startFromChooser, answerWith } from './lesson-driver';
 import { openAtProjector, pidsOnPage, setLecture } from './page-driver';
-import { killIfStillSame, procStartTime } from './proc-facts';
+import { procStartTime } from './proc-facts';
+import { useServedBrowser } from './served-browser-suite';
 
 /*
  * The socketpair lessons in lecture mode (type x1.35) on a 1280x720
@@ -19,21 +18,9 @@ import { killIfStillSame, procStartTime } from './proc-facts';
  * both ends of each pair before the fork).
  */
 
-const SHOTS = join(PROJECT_ROOT, 'test-results', 'lecture-labels');
 const LESSONS = ['stream-vs-datagram', 'pass-descriptor'];
 
-let served: ServedInBrowser | null = null;
-const seen = new Map<number, number>();
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  served = await serveInBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await served?.close();
-  killIfStillSame(seen);
-});
+const { shots: SHOTS, seen, served } = useServedBrowser('lecture-labels');
 
 interface DrawnLabel {
   edge: string;
@@ -91,8 +78,8 @@ function heldObject(pid: number, fd: number): string | null {
 describe('socketpair lessons in lecture mode at 1280x720', () => {
   for (const lesson of LESSONS) {
     it(`${lesson}: no "fd N" label covers another label, a glyph or a node at any step`, async () => {
-      if (!served) throw new Error('setup failed');
-      const page = await openAtProjector(served.browser, served.web.url);
+      const { browser, web } = served();
+      const page = await openAtProjector(browser, web.url);
       try {
         await page.getByTestId('language').selectOption('en');
         await startFromChooser(page, lesson);

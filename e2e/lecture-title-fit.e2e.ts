@@ -1,12 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveInBrowser, type ServedInBrowser } from './chromium-launch';
-import { PROJECT_ROOT } from './ipcscope-web-process';
+import { describe, expect, it } from 'vitest';
 import { answerWith, clickStep, lessonFinished, questionWaiting, showSteps, startFromChooser, waitVerdict } from './lesson-driver';
 import { openAtProjector, pidsOnPage, stepUntil } from './page-driver';
-import { killIfStillSame, procStartTime } from './proc-facts';
+import { procStartTime } from './proc-facts';
+import { useServedBrowser } from './served-browser-suite';
 import { sideTabsCut } from './side-tabs-reach';
 
 /*
@@ -17,21 +15,9 @@ import { sideTabsCut } from './side-tabs-reach';
  * whole, none scrolled out of view ("Steps" read as "eps").
  */
 
-const SHOTS = join(PROJECT_ROOT, 'test-results', 'lecture-fit');
 const LESSON = 'mmap-lock';
 
-let served: ServedInBrowser | null = null;
-const seen = new Map<number, number>();
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  served = await serveInBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await served?.close();
-  killIfStillSame(seen);
-});
+const { shots: SHOTS, seen, served } = useServedBrowser('lecture-fit');
 
 /** Boxes of the title and the toggle, and every scrolled ancestor of the side tabs. */
 function measure(page: Page) {
@@ -65,8 +51,8 @@ function measure(page: Page) {
 
 describe('lecture mode at 1280x720 with a verdict open', () => {
   it('no lesson title runs under the toggle, whatever its length and parameters', async () => {
-    if (!served) throw new Error('setup failed');
-    const page = await openAtProjector(served.browser, served.web.url);
+    const { browser, web } = served();
+    const page = await openAtProjector(browser, web.url);
     try {
       await page.getByTestId('language').selectOption('en');
       await page.locator('[data-testid^="lesson-card-"]').first().waitFor({ timeout: 15_000 });
@@ -95,8 +81,8 @@ describe('lecture mode at 1280x720 with a verdict open', () => {
   }, 300_000);
 
   it('keeps the lesson title clear of the toggle and every side tab whole, in both themes', async () => {
-    if (!served) throw new Error('setup failed');
-    const page = await openAtProjector(served.browser, served.web.url);
+    const { browser, web } = served();
+    const page = await openAtProjector(browser, web.url);
     try {
       await page.getByTestId('language').selectOption('en');
       await startFromChooser(page, LESSON);

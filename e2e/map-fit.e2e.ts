@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PIPE_WRITERS_QUIET } from '../native-bridge/diagnose/testing/pipe-writers';
 import { FIT_MARGIN } from '../renderer/map/map-viewport';
 import { WRAP_BELOW_ZOOM } from '../renderer/map/map-wrap';
 import { serveInChromium, type ServedInChromium } from './chromium-launch';
@@ -109,27 +110,9 @@ describe('the whole machine at Fit', () => {
   }
 });
 
-/** Four python3 siblings side by side on the map (each its own comm, so its own box), each writing to a pipe its parent reads. */
-const WRITERS = `
-import os, select, time
-ends = []
-for i in range(1, 5):
-    r, w = os.pipe()
-    if os.fork() == 0:
-        os.close(r)
-        with open("/proc/self/comm", "w") as comm: comm.write("writer%d" % i)
-        while True:
-            os.write(w, b"x" * (40 * i)); time.sleep(0.02)
-    os.close(w)
-    ends.append(r)
-while True:
-    ready, _, _ = select.select(ends, [], [], 0.05)
-    for r in ready: os.read(r, 4096)
-`;
-
 describe('traffic on the whole machine', () => {
   it('writes the rates of neighbouring boxes without running them into each other', async () => {
-    const writers = spawn('python3', ['-c', WRITERS], { stdio: 'ignore', detached: true });
+    const writers = spawn('python3', ['-c', PIPE_WRITERS_QUIET], { stdio: 'ignore', detached: true });
     const group = writers.pid!;
     const { page, problems } = await openMap(1280, 720);
     try {

@@ -5,22 +5,14 @@
  * line matches nothing; bad questions are refused with the limit.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ChildSet } from '../cli/cli-test-support';
+import { describe, expect, it } from 'vitest';
 import type { CmdlineMatches } from '../model/cmdline-match-types';
 import { MATCH_MAX_PIDS } from '../model/commands';
 import { PROCESS_QUERY_MAX } from '../model/process-list-types';
-import { createSession, type Session } from './session';
 import { until } from './session-test-helpers';
+import { useSessionsAndChildren } from './testing/session-and-children';
 
-const children = new ChildSet();
-let session: Session | null = null;
-
-afterEach(async () => {
-  await session?.dispose();
-  session = null;
-  await children.killAll();
-});
+const { children, open } = useSessionsAndChildren();
 
 const cmdlineOf = (pid: number): string[] => {
   try {
@@ -45,7 +37,7 @@ describe('processes.match', () => {
     // the kernel's view: comm is "sleep", the argument lives only in cmdline
     expect(readFileSync(`/proc/${pid}/comm`, 'latin1').trim()).toBe('sleep');
     expect(cmdlineOf(pid)).toContain(mark);
-    session = await createSession();
+    const session = await open();
     // a PID of nothing (pid_max is far below it on this machine), and ourselves: neither matches
     const result = await session.handle({ type: 'processes.match', text: `SLEEP ${mark}`, pids: [other, pid, 4_000_000, process.pid] });
     expect(result.ok).toBe(true);
@@ -57,9 +49,9 @@ describe('processes.match', () => {
   });
 
   it('refuses a question that is not bounded text and a bounded list of PIDs', async () => {
-    session = await createSession();
+    const session = await open();
     const refused = async (command: unknown): Promise<string> => {
-      const result = await session!.handle(command);
+      const result = await session.handle(command);
       expect(result.ok).toBe(false);
       return result.ok ? '' : result.error;
     };

@@ -9,12 +9,12 @@
  * the process's own rate. Checked against /proc/PID/io and /proc/PID/fd.
  */
 import { readFileSync, readlinkSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ChildSet, wchanOf } from '../cli/cli-test-support';
+import { describe, expect, it } from 'vitest';
+import { wchanOf } from '../cli/cli-test-support';
 import type { Frame } from '../model/frame-types';
 import type { TrafficEntry } from '../model/traffic-types';
-import { createSession, type Session } from './session';
 import { recordFrames, until } from './session-test-helpers';
+import { useSessionsAndChildren } from './testing/session-and-children';
 
 /*
  * Every inherited descriptor above 2 closed first: the counts must have one
@@ -34,14 +34,7 @@ while :; do echo ping; read -t 1 -u 9; done
 const PIPE_READ_WCHAN = /^(anon_pipe_read|pipe_read|pipe_wait)$/;
 const WRITES = 3;
 
-const children = new ChildSet();
-let session: Session | null = null;
-
-afterEach(async () => {
-  await session?.dispose();
-  session = null;
-  await children.killAll();
-});
+const { children, open } = useSessionsAndChildren();
 
 function childrenOf(pid: number): number[] {
   try {
@@ -78,7 +71,7 @@ function entries(frames: Frame[], match: (entry: TrafficEntry) => boolean): Traf
 describe('observe: traffic between frames', () => {
   it('shows each write of a parent to its child along the descriptor that carried it', async () => {
     const { bash, cat, pipe } = await writerAndReader();
-    session = await createSession();
+    const session = await open();
     const rec = recordFrames(session);
     const result = await session.handle({ type: 'observe', pids: [bash], tree: true });
     expect(result.ok).toBe(true);
@@ -113,7 +106,7 @@ describe('observe: traffic between frames', () => {
 
   it('shows the same writes as a per-process rate when the whole machine is observed', async () => {
     const { bash } = await writerAndReader();
-    session = await createSession();
+    const session = await open();
     const rec = recordFrames(session);
     expect((await session.handle({ type: 'observe', all: true })).ok).toBe(true);
     await until(() => rec.frames.some((frame) => frame.observing != null), 30_000);

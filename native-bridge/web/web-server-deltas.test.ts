@@ -1,7 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ChildSet, wchanOf } from '../cli/cli-test-support';
 import { waitFor } from '../cli/wait-for';
@@ -10,6 +8,7 @@ import type { Frame } from '../model/frame-types';
 import type { EngineSession } from '../model/session-api';
 import { wireFrame } from '../model/wire-frame';
 import { createSession, type Session } from '../session/session';
+import { useStaticRoot } from './testing/engine-clients';
 import { startWebServer } from './web-server';
 import type { WebServer } from './web-server';
 import type { ServerMessage } from './wire-protocol';
@@ -26,19 +25,11 @@ import type { ServerMessage } from './wire-protocol';
 
 const PIPE_READ_WCHAN = /^(anon_pipe_read|pipe_read|pipe_wait)$/;
 
-let dir: string;
 let session: Session | null = null;
 let server: WebServer | null = null;
 let socket: WebSocket | null = null;
 const children = new ChildSet();
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ipcscope-web-deltas-'));
-  mkdirSync(join(dir, 'dist'));
-  writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>ipcscope</title>');
-});
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const staticRoot = useStaticRoot('ipcscope-web-deltas-');
 
 afterEach(async () => {
   socket?.terminate();
@@ -74,7 +65,7 @@ describe('frames as deltas over the WebSocket', () => {
     const real = await createSession();
     session = real;
     const sentInFull = new Map<number, string>();
-    const web = await startWebServer({ session: tapped(real, sentInFull), staticRoot: join(dir, 'dist'), port: 0 });
+    const web = await startWebServer({ session: tapped(real, sentInFull), staticRoot: staticRoot(), port: 0 });
     server = web;
 
     const rebuilt: Frame[] = [];

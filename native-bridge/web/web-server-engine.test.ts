@@ -1,15 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../cli/wait-for';
 import type { CommandResult } from '../model/commands';
-import { createSession, type Session } from '../session/session';
-import { startWebServer } from './web-server';
-import type { WebServer } from './web-server';
+import { sendCommand, useServedEngine } from './testing/engine-clients';
 import { framesOf } from './web-test-helpers';
-import type { ServerMessage } from './wire-protocol';
 
 /*
  * The browser-mode server in front of the real engine: commands from several
@@ -17,54 +11,7 @@ import type { ServerMessage } from './wire-protocol';
  * engine samples only while a client watches. The kernel is read in /proc.
  */
 
-let dir: string;
-let session: Session | null = null;
-let server: WebServer | null = null;
-const sockets: WebSocket[] = [];
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ipcscope-web-engine-'));
-  mkdirSync(join(dir, 'dist'));
-  writeFileSync(join(dir, 'dist', 'index.html'), '<!doctype html><title>ipcscope</title>');
-});
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-  await server?.close();
-  await session?.dispose();
-  server = null;
-  session = null;
-});
-
-interface Client {
-  ws: WebSocket;
-  messages: ServerMessage[];
-  nextId: number;
-}
-
-function connect(web: WebServer): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws?token=${web.token}`, { origin: `http://127.0.0.1:${web.port}` });
-    sockets.push(ws);
-    const client: Client = { ws, messages: [], nextId: 1 };
-    ws.on('message', (data) => client.messages.push(JSON.parse(String(data)) as ServerMessage));
-    ws.once('open', () => resolve(client));
-    ws.once('error', reject);
-  });
-}
-
-/** Sends a command without waiting; the promise is its result. */
-function send(client: Client, command: unknown): Promise<CommandResult> {
-  const id = client.nextId++;
-  client.ws.send(JSON.stringify({ id, command }));
-  return waitFor(
-    `result ${id}`,
-    () => client.messages.flatMap((m) => (m.type === 'result' && m.id === id ? [m.result] : []))[0],
-    30_000,
-  );
-}
+const engine = useServedEngine('ipcscope-web-engine-');
 
 const text = (path: string): string => {
   try {
@@ -81,17 +28,16 @@ function stepIndex(result: CommandResult): number {
 
 describe('browser-mode server on the real engine', () => {
   it('several clients sending start and steps without waiting: every step applied, in order; the child asleep in anon_pipe_read', async () => {
-    session = await createSession();
-    server = await startWebServer({ session, staticRoot: join(dir, 'dist'), port: 0 });
-    const [a, b, c, d] = await Promise.all([connect(server), connect(server), connect(server), connect(server)]);
+    const { server } = await engine.start();
+    const [a, b, c, d] = await Promise.all([engine.connect(server), engine.connect(server), engine.connect(server), engine.connect(server)]);
 
-    const [start, first] = await Promise.all([send(a!, { type: 'lesson.start', lesson: 'pipe-parent-child' }), send(a!, { type: 'step' })]);
+    const [start, first] = await Promise.all([sendCommand(a!, { type: 'lesson.start', lesson: 'pipe-parent-child' }), sendCommand(a!, { type: 'step' })]);
     expect(start).toMatchObject({ ok: true });
     expect(stepIndex(first!)).toBe(0);
     const parent = (start!.ok ? (start!.data as { roles: Record<string, number> }).roles.parent : -1) ?? -1;
 
     const perClient = await Promise.all(
-      [[a!], [b!, b!], [c!, c!], [d!, d!]].map((clients) => Promise.all(clients.map((client) => send(client, { type: 'step' })))),
+      [[a!], [b!, b!], [c!, c!], [d!, d!]].map((clients) => Promise.all(clients.map((client) => sendCommand(client, { type: 'step' })))),
     );
     for (const results of perClient) {
       const indices = results.map(stepIndex);
@@ -106,14 +52,11 @@ describe('browser-mode server on the real engine', () => {
   });
 
   it('the engine samples only while a client is connected', async () => {
-    session = await createSession();
-    const s = session;
-    const web = await startWebServer({ session: s, staticRoot: join(dir, 'dist'), port: 0 });
-    server = web;
+    const { session: s, server: web } = await engine.start();
     expect(s.sampling).toBe(false);
     expect(web.watching()).toBe(false);
 
-    const client = await connect(web);
+    const client = await engine.connect(web);
     await waitFor('frames', () => framesOf(client.messages).length >= 3, 10_000);
     expect(s.sampling).toBe(true);
 

@@ -1,31 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { translate } from '../i18n/strings';
 import { paletteFor } from '../picture/palette';
 import type { DrawInput } from './map-draw';
 import { drawFarNames, FAR_NAME_PX } from './map-draw-far-names';
-import { groupFrame } from './map-group';
-import { MapLayoutState } from './map-layout';
+import { drawInputFor } from './testing/draw-input';
 import { poolFrame, withPair } from './testing/pool-frame';
 import { recordingContext } from './testing/recording-context';
 
 function farInput(k: number, matches: number[] = []): DrawInput {
   let frame = poolFrame({ workers: 12 });
   for (let i = 0; i < 30; i += 1) frame = withPair(frame, 7000 + 2 * i, 7001 + 2 * i, 90 + i);
-  const layout = new MapLayoutState().layout(groupFrame(frame, new Set()), frame.processes);
-  return {
-    layout,
-    transform: { k, x: 10, y: 10 },
-    width: 900,
-    height: 700,
-    dpr: 1,
-    palette: paletteFor('dark', true),
-    t: (key, values) => translate('en', key, values),
-    selection: null,
-    hovered: null,
-    matches: new Set(matches),
-    hiddenKinds: new Set(),
-    diagnoses: [],
-  };
+  return drawInputFor(frame, { transform: { k, x: 10, y: 10 }, width: 900, height: 700, palette: paletteFor('dark', true), matches: new Set(matches), diagnoses: [] });
 }
 
 describe('drawFarNames', () => {

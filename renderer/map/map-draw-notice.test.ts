@@ -6,8 +6,9 @@ import { translate } from '../i18n/strings';
 import { paletteFor } from '../picture/palette';
 import { drawMap, type DrawInput } from './map-draw';
 import { groupFrame } from './map-group';
-import { MapLayoutState } from './map-layout';
 import { tooltipLines } from './map-tooltip';
+import { drawInputFor } from './testing/draw-input';
+import { recordingContext } from './testing/recording-context';
 
 /*
  * A real frame (capture-frames.ts hidden): python3 10387 asleep in read(3) on
@@ -18,59 +19,22 @@ import { tooltipLines } from './map-tooltip';
 const { hiddenWriter } = capturedHidden as unknown as { hiddenWriter: Snapshot };
 const frame = { ...hiddenWriter, seq: 1, rateHz: 30, events: [], lesson: null } as Frame;
 
-/** A 2D context that records each stroke's colour and dash, and nothing else. */
-function recordingContext(): { ctx: CanvasRenderingContext2D; strokes: { colour: string; dash: number[] }[]; texts: { text: string; fill: string }[] } {
-  const strokes: { colour: string; dash: number[] }[] = [];
-  const texts: { text: string; fill: string }[] = [];
-  let dash: number[] = [];
-  const state: Record<string, unknown> = { fillStyle: '', strokeStyle: '', font: '10px sans', globalAlpha: 1 };
-  const ctx = new Proxy(state, {
-    get(target, key: string) {
-      if (key === 'setLineDash') return (d: number[]) => (dash = [...d]);
-      if (key === 'stroke' || key === 'strokeRect') return () => strokes.push({ colour: String(target.strokeStyle), dash });
-      if (key === 'fillText') return (text: string) => texts.push({ text, fill: String(target.fillStyle) });
-      if (key === 'measureText') return (text: string) => ({ width: text.length * 6 });
-      if (key in target) return target[key];
-      return () => undefined;
-    },
-    set(target, key: string, value: unknown) {
-      target[key] = value;
-      return true;
-    },
-  }) as unknown as CanvasRenderingContext2D;
-  return { ctx, strokes, texts };
-}
-
 function input(theme: 'dark' | 'light'): DrawInput {
-  const groups = groupFrame(frame, new Set());
-  return {
-    layout: new MapLayoutState().layout(groups, frame.processes),
-    transform: { k: 1, x: 0, y: 0 },
-    width: 2000,
-    height: 2000,
-    dpr: 1,
-    palette: paletteFor(theme, false),
-    t: (key, values) => translate('en', key, values),
-    selection: null,
-    hovered: null,
-    matches: new Set(),
-    hiddenKinds: new Set(),
-    diagnoses: frame.diagnoses ?? [],
-  };
+  return drawInputFor(frame, { palette: paletteFor(theme, false) });
 }
 
 describe('the map draws a hidden pipe end as a notice', () => {
   for (const theme of ['dark', 'light'] as const) {
     it(`amber dashed outlines and an amber name in the ${theme} theme, no red`, () => {
-      const { ctx, strokes, texts } = recordingContext();
+      const { ctx, lines, texts } = recordingContext();
       const drawn = input(theme);
       expect(drawn.diagnoses.map((d) => d.kind)).toEqual(['hidden-writer']);
       drawMap(ctx, drawn);
-      const amber = strokes.filter((s) => s.colour === drawn.palette.notice);
+      const amber = lines.filter((s) => s.stroke === drawn.palette.notice);
       // the reader and its pipe
       expect(amber.length).toBeGreaterThanOrEqual(2);
       for (const s of amber) expect(s.dash.length).toBeGreaterThan(0);
-      expect(strokes.some((s) => s.colour === drawn.palette.eof)).toBe(false);
+      expect(lines.some((s) => s.stroke === drawn.palette.eof)).toBe(false);
       expect(texts.find((t) => t.fill === drawn.palette.notice)?.text).toBeTruthy();
       expect(texts.some((t) => t.fill === drawn.palette.eof)).toBe(false);
     });

@@ -3,13 +3,11 @@ import type { Frame, Locale } from '../../native-bridge/model/frame-types';
 import allTraffic from '../fixtures/real-frame-all-traffic.json';
 import { translate } from '../i18n/strings';
 import { summarize } from '../observe/recent-traffic';
-import { paletteFor } from '../picture/palette';
 import { drawMap, type DrawInput } from './map-draw';
 import { SMALL } from './map-draw-kit';
 import { placeTrafficLabels } from './map-draw-traffic';
 import type { Rect } from './map-geometry';
-import { groupFrame } from './map-group';
-import { MapLayoutState } from './map-layout';
+import { drawInputFor } from './testing/draw-input';
 import { recordingContext } from './testing/recording-context';
 
 /*
@@ -22,21 +20,13 @@ import { recordingContext } from './testing/recording-context';
 const frame = allTraffic as unknown as Frame;
 
 function input(locale: Locale, k = 1): DrawInput {
-  return {
-    layout: new MapLayoutState().layout(groupFrame(frame, new Set()), frame.processes),
+  return drawInputFor(frame, {
     transform: { k, x: 0, y: 0 },
     width: 4000,
     height: 4000,
-    dpr: 1,
-    palette: paletteFor('dark', false),
     t: (key, values) => translate(locale, key, values),
-    selection: null,
-    hovered: null,
-    matches: new Set(),
-    hiddenKinds: new Set(),
-    diagnoses: frame.diagnoses ?? [],
     traffic: summarize([{ takenAt: frame.takenAt, intervalMs: 1000, entries: frame.traffic ?? [] }]),
-  };
+  });
 }
 
 const meets = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../native-bridge/model/diagnosis-types';
-import { translate } from '../i18n/strings';
 import { paletteFor } from '../picture/palette';
 import { summarize } from '../observe/recent-traffic';
 import { drawMap, type DrawInput } from './map-draw';
@@ -8,27 +7,14 @@ import { drawDeadlock, memberRing, pillPlace, ringJoins, ringMembers } from './m
 import type { Point, Rect } from './map-geometry';
 import { fanKey, groupFrame } from './map-group';
 import { MapLayoutState } from './map-layout';
+import { drawInputFor } from './testing/draw-input';
 import { poolFrame, withPair } from './testing/pool-frame';
 import { recordingContext } from './testing/recording-context';
 import { wireKeepsPoolFrame } from './testing/wire-pool-frame';
 
 function input(diagnoses: Diagnosis[], k = 1): DrawInput {
   const frame = withPair(withPair(poolFrame({ workers: 12, running: 1 }), 7001, 7002, 91), 7101, 7102, 92);
-  const layout = new MapLayoutState().layout(groupFrame(frame, new Set()), frame.processes);
-  return {
-    layout,
-    transform: { k, x: 0, y: 0 },
-    width: 2000,
-    height: 2000,
-    dpr: 2,
-    palette: paletteFor('dark', false),
-    t: (key, values) => translate('en', key, values),
-    selection: 'process:7002',
-    hovered: null,
-    matches: new Set([7101]),
-    hiddenKinds: new Set(),
-    diagnoses,
-  };
+  return drawInputFor(frame, { transform: { k, x: 0, y: 0 }, dpr: 2, selection: 'process:7002', matches: new Set([7101]), diagnoses });
 }
 
 describe('drawMap', () => {

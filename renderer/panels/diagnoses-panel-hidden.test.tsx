@@ -1,10 +1,9 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
 import type { Snapshot } from '../../native-bridge/model/snapshot-types';
 import captured from '../fixtures/real-frames-diagnoses-hidden.json';
 import { freshRenderer } from '../fixtures/test-setup';
-import { expectCardInLocales, firstDiagnosisCard } from './testing/diagnosis-card';
+import { expectCardInLocales, firstDiagnosisCard, frameOf } from './testing/diagnosis-card';
 
 /*
  * A frame a Sampler with diagnoses on took of real python3 processes
@@ -14,7 +13,6 @@ import { expectCardInLocales, firstDiagnosisCard } from './testing/diagnosis-car
  * asleep in write(4) on the full pipe 47498518, whose only read end was.
  */
 const { hiddenWriter, hiddenReader } = captured as unknown as { hiddenWriter: Snapshot; hiddenReader: Snapshot };
-const asFrame = (snapshot: Snapshot): Frame => ({ ...snapshot, seq: 1, rateHz: 30, events: [], lesson: null });
 
 let teardown: () => void;
 beforeEach(() => ({ teardown } = freshRenderer()));
@@ -22,7 +20,7 @@ afterEach(() => teardown());
 
 describe('the diagnoses panel, a pipe end waited on but not shown', () => {
   it('names a reader waiting on a write end not shown without calling it stuck, in the three languages', () => {
-    const card = firstDiagnosisCard(asFrame(hiddenWriter));
+    const card = firstDiagnosisCard(frameOf(hiddenWriter));
     expect(card.getAttribute('data-kind')).toBe('hidden-writer');
     expect(within(card).getByRole('heading').textContent).toMatch(/^A reader waiting on a process not shown · seen for \d+\.\d s$/);
     expect(card.textContent).toContain('Not stuck for sure');
@@ -37,7 +35,7 @@ describe('the diagnoses panel, a pipe end waited on but not shown', () => {
   });
 
   it('names a writer waiting on a read end not shown, in the three languages', () => {
-    const card = firstDiagnosisCard(asFrame(hiddenReader));
+    const card = firstDiagnosisCard(frameOf(hiddenReader));
     expect(card.getAttribute('data-kind')).toBe('hidden-reader');
     expect(within(card).getByRole('heading').textContent).toMatch(/^A writer waiting on a process not shown · seen for \d+\.\d s$/);
     expect(screen.getByTestId('diagnosis-fact-0-0').textContent).toBe('pid 10440 (python3) sleeps in write(4) on pipe 47498518, which is full (65536 of 65536 bytes).');

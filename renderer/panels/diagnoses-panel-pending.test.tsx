@@ -1,12 +1,12 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
 import type { Snapshot } from '../../native-bridge/model/snapshot-types';
 import captured from '../fixtures/real-frames-diagnoses-pending.json';
 import { freshRenderer } from '../fixtures/test-setup';
 import { useAppStore } from '../store/app-store';
 import { DiagnosesPanel } from './diagnoses-panel';
 import { SideTabs } from './side-tabs';
+import { showSnapshot } from './testing/diagnosis-card';
 
 /*
  * Frames a Sampler diagnosing with confirmMs 3000 took of real python3
@@ -18,20 +18,15 @@ import { SideTabs } from './side-tabs';
  *   healthy: a reader asleep on a pipe whose writer sleeps in nanosleep: nothing found, nothing pending.
  */
 const frames = captured as unknown as { pending: Snapshot; confirmed: Snapshot; healthy: Snapshot };
-const asFrame = (snapshot: Snapshot, seq = 1): Frame => ({ ...snapshot, seq, rateHz: 30, events: [], lesson: null });
 
 let teardown: () => void;
 beforeEach(() => ({ teardown } = freshRenderer()));
 afterEach(() => teardown());
 
-function show(snapshot: Snapshot, seq = 1) {
-  act(() => useAppStore.getState().ingestFrame(asFrame(snapshot, seq)));
-}
-
 describe('the diagnoses panel while the engine is still confirming', () => {
   it('says what it is checking and for how long it has held, never "nothing stuck"', () => {
     render(<DiagnosesPanel />);
-    show(frames.pending);
+    showSnapshot(frames.pending);
     expect(screen.queryByTestId('diagnoses-none')).toBeNull();
     expect(screen.queryByTestId('diagnosis-card-0')).toBeNull();
     expect(screen.getByTestId('diagnoses-pending').querySelector('h3')!.textContent).toBe('Being checked (1)');
@@ -44,7 +39,7 @@ describe('the diagnoses panel while the engine is still confirming', () => {
 
   it('speaks the learner\'s language', () => {
     render(<DiagnosesPanel />);
-    show(frames.pending);
+    showSnapshot(frames.pending);
     act(() => useAppStore.getState().setLocale('zh-Hans'));
     expect(screen.getByTestId('diagnosis-pending-0').textContent).toBe('正在核实：2 个进程互相等待对方（pipe 41132880 · pipe 41132881），已观察 1.2 秒，需 3.0 秒。');
     act(() => useAppStore.getState().setLocale('zh-Hant'));
@@ -54,8 +49,8 @@ describe('the diagnoses panel while the engine is still confirming', () => {
 
   it('shows the deadlock once published, with nothing left pending; a healthy frame has neither', () => {
     render(<DiagnosesPanel />);
-    show(frames.pending);
-    show(frames.confirmed, 2);
+    showSnapshot(frames.pending);
+    showSnapshot(frames.confirmed, 2);
     expect(screen.getByTestId('diagnosis-card-0').getAttribute('data-kind')).toBe('deadlock');
     expect(screen.queryByTestId('diagnoses-pending')).toBeNull();
     expect(screen.queryByTestId('diagnoses-none')).toBeNull();
@@ -68,7 +63,7 @@ describe('the diagnoses panel while the engine is still confirming', () => {
     act(() => useAppStore.getState().setLocale('zh-Hant'));
     expect(screen.getByTestId('diagnosis-card-0').querySelector('h3')!.textContent).toBe('死結 · 已觀察到 3.8 秒');
     act(() => useAppStore.getState().setLocale('en'));
-    show(frames.healthy, 3);
+    showSnapshot(frames.healthy, 3);
     expect(screen.getByTestId('diagnoses-none').textContent).toMatch(/^Nothing stuck found/);
     expect(screen.queryByTestId('diagnoses-pending')).toBeNull();
     expect(screen.queryByTestId('diagnosis-card-0')).toBeNull();
@@ -76,7 +71,7 @@ describe('the diagnoses panel while the engine is still confirming', () => {
 
   it('the tab says it is checking, not "(0)", while a finding is being confirmed, in each language', () => {
     render(<SideTabs observing />);
-    show(frames.pending);
+    showSnapshot(frames.pending);
     const tab = screen.getByTestId('tab-diagnoses');
     expect(tab.textContent).toBe('Diagnoses (checking…)');
     expect(tab.classList.contains('checking')).toBe(true);
@@ -85,16 +80,16 @@ describe('the diagnoses panel while the engine is still confirming', () => {
     act(() => useAppStore.getState().setLocale('zh-Hant'));
     expect(tab.textContent).toBe('診斷（核實中…）');
     act(() => useAppStore.getState().setLocale('en'));
-    show(frames.confirmed, 2);
+    showSnapshot(frames.confirmed, 2);
     expect(tab.textContent).toBe('Diagnoses (1)');
     expect(tab.classList.contains('checking')).toBe(false);
-    show(frames.healthy, 3);
+    showSnapshot(frames.healthy, 3);
     expect(tab.textContent).toBe('Diagnoses (0)');
   });
 
   it('a published diagnosis and another still checked: both on the tab', () => {
     render(<SideTabs observing />);
-    show({ ...frames.confirmed, diagnosesPending: frames.pending.diagnosesPending });
+    showSnapshot({ ...frames.confirmed, diagnosesPending: frames.pending.diagnosesPending });
     expect(screen.getByTestId('tab-diagnoses').textContent).toBe('Diagnoses (1, checking…)');
   });
 });

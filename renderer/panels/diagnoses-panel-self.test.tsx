@@ -1,11 +1,11 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
 import type { Snapshot } from '../../native-bridge/model/snapshot-types';
 import captured from '../fixtures/real-frames-diagnoses-self.json';
 import { freshRenderer } from '../fixtures/test-setup';
 import { useAppStore } from '../store/app-store';
 import { DiagnosesPanel } from './diagnoses-panel';
+import { showSnapshot } from './testing/diagnosis-card';
 
 /*
  * Frames a Sampler diagnosing with confirmMs 3000 took of a real python3
@@ -15,15 +15,10 @@ import { DiagnosesPanel } from './diagnoses-panel';
  *   pending: held 1240 ms of the 3000; confirmed: the frame that publishes it.
  */
 const frames = captured as unknown as { pending: Snapshot; confirmed: Snapshot };
-const asFrame = (snapshot: Snapshot, seq = 1): Frame => ({ ...snapshot, seq, rateHz: 30, events: [], lesson: null });
 
 let teardown: () => void;
 beforeEach(() => ({ teardown } = freshRenderer()));
 afterEach(() => teardown());
-
-function show(snapshot: Snapshot, seq = 1) {
-  act(() => useAppStore.getState().ingestFrame(asFrame(snapshot, seq)));
-}
 
 describe('a process deadlocked on itself, while it is checked', () => {
   it('is one process waking only itself, not processes waiting on each other, in each language', () => {
@@ -31,7 +26,7 @@ describe('a process deadlocked on itself, while it is checked', () => {
     expect(pending).toMatchObject({ kind: 'deadlock', processes: [expect.any(Number)] });
     const pipe = pending!.objects[0]!.replace('pipe:', 'pipe ');
     render(<DiagnosesPanel />);
-    show(frames.pending);
+    showSnapshot(frames.pending);
     const line = () => screen.getByTestId('diagnosis-pending-0').textContent;
     expect(line()).toBe(`Checking: a process asleep on ${pipe}, which only it could wake, for 1.2 s of 3.0 s.`);
     act(() => useAppStore.getState().setLocale('zh-Hans'));
@@ -44,8 +39,8 @@ describe('a process deadlocked on itself, while it is checked', () => {
 
   it('once published, its card says only it could wake itself', () => {
     render(<DiagnosesPanel />);
-    show(frames.pending);
-    show(frames.confirmed, 2);
+    showSnapshot(frames.pending);
+    showSnapshot(frames.confirmed, 2);
     const card = screen.getByTestId('diagnosis-card-0');
     expect(card.getAttribute('data-kind')).toBe('deadlock');
     expect(card.textContent).toMatch(/Only it holds a read end itself\./);

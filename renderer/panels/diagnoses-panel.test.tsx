@@ -1,6 +1,5 @@
 import { act, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Frame } from '../../native-bridge/model/frame-types';
 import type { Snapshot } from '../../native-bridge/model/snapshot-types';
 import captured from '../fixtures/real-frames-diagnoses.json';
 import healthy from '../fixtures/real-snapshot-two-pipes.json';
@@ -8,6 +7,7 @@ import { freshRenderer } from '../fixtures/test-setup';
 import { useAppStore } from '../store/app-store';
 import { DiagnosesPanel } from './diagnoses-panel';
 import { SideTabs } from './side-tabs';
+import { frameOf } from './testing/diagnosis-card';
 
 /*
  * Frames a Sampler with diagnoses on took of real python3 processes
@@ -17,7 +17,6 @@ import { SideTabs } from './side-tabs';
  *   never-eof: 21476 and 21564 asleep in read(3) on pipe 2550053, whose only write end is 21476's own fd 4.
  */
 const frames = captured as unknown as { deadlock: Snapshot; neverEof: Snapshot };
-const asFrame = (snapshot: Snapshot, seq = 1): Frame => ({ ...snapshot, seq, rateHz: 30, events: [], lesson: null });
 
 let teardown: () => void;
 beforeEach(() => ({ teardown } = freshRenderer()));
@@ -25,7 +24,7 @@ afterEach(() => teardown());
 
 function show(snapshot: Snapshot) {
   render(<DiagnosesPanel />);
-  act(() => useAppStore.getState().ingestFrame(asFrame(snapshot)));
+  act(() => useAppStore.getState().ingestFrame(frameOf(snapshot)));
 }
 
 describe('the diagnoses panel', () => {
@@ -62,13 +61,13 @@ describe('the diagnoses panel', () => {
     const clean: Snapshot = { ...(healthy as unknown as Snapshot), diagnoses: [], diagnosedAt: 1795261341940 };
     show(clean);
     expect(screen.getByTestId('diagnoses-none').textContent).toMatch(/^Nothing stuck found/);
-    act(() => useAppStore.getState().ingestFrame(asFrame(healthy as unknown as Snapshot, 2)));
+    act(() => useAppStore.getState().ingestFrame(frameOf(healthy as unknown as Snapshot, 2)));
     expect(screen.getByTestId('diagnoses-panel').textContent).toContain('These frames are not diagnosed.');
   });
 
   it('has a side tab counting the diagnoses', () => {
     render(<SideTabs />);
-    act(() => useAppStore.getState().ingestFrame(asFrame(frames.neverEof)));
+    act(() => useAppStore.getState().ingestFrame(frameOf(frames.neverEof)));
     const tab = screen.getByTestId('tab-diagnoses');
     expect(tab.textContent).toBe('Diagnoses (1)');
     act(() => tab.click());

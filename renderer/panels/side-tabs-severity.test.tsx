@@ -7,6 +7,7 @@ import notices from '../fixtures/real-frames-diagnoses-hidden.json';
 import { freshRenderer } from '../fixtures/test-setup';
 import { useAppStore } from '../store/app-store';
 import { SideTabs } from './side-tabs';
+import { frameOf } from './testing/diagnosis-card';
 
 /*
  * Frames a Sampler with diagnoses on took of real python3 processes
@@ -17,7 +18,6 @@ import { SideTabs } from './side-tabs';
  */
 const { hiddenWriter, hiddenReader } = notices as unknown as { hiddenWriter: Snapshot; hiddenReader: Snapshot };
 const { deadlock } = faults as unknown as { deadlock: Snapshot };
-const asFrame = (snapshot: Snapshot, seq = 1): Frame => ({ ...snapshot, seq, rateHz: 30, events: [], lesson: null });
 
 let teardown: () => void;
 beforeEach(() => ({ teardown } = freshRenderer()));
@@ -31,7 +31,7 @@ function diagnosesTab(frame: Frame): HTMLElement {
 
 describe('the Diagnoses side tab is as loud as its loudest diagnosis', () => {
   it('is amber, not red, when every diagnosis is only a notice', () => {
-    const tab = diagnosesTab(asFrame(hiddenWriter));
+    const tab = diagnosesTab(frameOf(hiddenWriter));
     expect(hiddenWriter.diagnoses?.map((d) => d.kind)).toEqual(['hidden-writer']);
     expect(tab.textContent).toBe('Diagnoses (1)');
     expect(tab.getAttribute('data-severity')).toBe('notice');
@@ -41,7 +41,7 @@ describe('the Diagnoses side tab is as loud as its loudest diagnosis', () => {
 
   it('is red when any diagnosis is a fault, even beside notices', () => {
     const both: Snapshot = { ...deadlock, diagnoses: [...(hiddenReader.diagnoses ?? []), ...(deadlock.diagnoses ?? [])] };
-    const tab = diagnosesTab(asFrame(both));
+    const tab = diagnosesTab(frameOf(both));
     expect(tab.textContent).toBe('Diagnoses (2)');
     expect(tab.getAttribute('data-severity')).toBe('fault');
     expect(tab.classList.contains('alarm')).toBe(true);
@@ -49,7 +49,7 @@ describe('the Diagnoses side tab is as loud as its loudest diagnosis', () => {
   });
 
   it('is neither when nothing is diagnosed', () => {
-    const tab = diagnosesTab(asFrame({ ...hiddenWriter, diagnoses: [] }));
+    const tab = diagnosesTab(frameOf({ ...hiddenWriter, diagnoses: [] }));
     expect(tab.textContent).toBe('Diagnoses (0)');
     expect(tab.hasAttribute('data-severity')).toBe(false);
     expect(tab.classList.contains('alarm') || tab.classList.contains('notice')).toBe(false);

@@ -12,30 +12,10 @@
 import { writeFileSync } from 'node:fs';
 import type { Frame } from '../../model/frame-types';
 import { Observation } from '../../session/observation';
+import { PIPE_WRITERS } from './pipe-writers';
 import { pollFor, PythonSituation } from './python-situation';
 
-const WRITERS = `
-import os, select, time
-ends = []
-for i in range(1, 5):
-    r, w = os.pipe()
-    if os.fork() == 0:
-        os.close(r)
-        with open("/proc/self/comm", "w") as comm: comm.write("writer%d" % i)
-        say("writer", os.getpid())
-        while True:
-            os.write(w, b"x" * (40 * i)); time.sleep(0.02)
-    os.close(w)
-    ends.append(r)
-out_r, out_w = os.pipe()
-say("parent", os.getpid())
-while True:
-    ready, _, _ = select.select(ends, [], [], 0.05)
-    for r in ready: os.read(r, 4096)
-    os.write(out_w, b"y" * 16); os.read(out_r, 16)
-`;
-
-const s = new PythonSituation(WRITERS);
+const s = new PythonSituation(PIPE_WRITERS);
 try {
   const writers = await s.numbers('writer');
   await pollFor('four writers', () => (s.lines.filter((l) => l.startsWith('writer')).length >= 4 ? true : undefined));
