@@ -5,9 +5,9 @@ import { useT } from '../i18n/use-t';
 import { SideTabs } from '../panels/side-tabs';
 import { useAppStore } from '../store/app-store';
 import { useObserveStore } from './observe-store';
-import { callRateText, rateText, summarize, TRAFFIC_WINDOW_MS, trafficRows } from './recent-traffic';
+import { callRateText, rateText, shownTrafficRows, summarize, TRAFFIC_WINDOW_MS, trafficRows } from './recent-traffic';
 
-/* Lines shown: the busiest; the rest are counted (the whole machine may move bytes in hundreds of processes). */
+/* Lines shown: the selected process's or object's, then the busiest; the rest are counted (the whole machine may move bytes in hundreds of processes). */
 export const TRAFFIC_ROWS_SHOWN = 8;
 
 /*
@@ -33,7 +33,8 @@ function TrafficPanel() {
   const summary = useMemo(() => summarize(samples), [samples]);
   const rows = useMemo(() => trafficRows(summary), [summary]);
   const seconds = TRAFFIC_WINDOW_MS / 1000;
-  const shown = rows.slice(0, TRAFFIC_ROWS_SHOWN);
+  const selection = useAppStore((s) => s.selection);
+  const shown = useMemo(() => shownTrafficRows(rows, selection, TRAFFIC_ROWS_SHOWN), [rows, selection]);
   return (
     <section className="panel traffic-panel" aria-labelledby="traffic-title" data-testid="traffic-panel">
       <h2 id="traffic-title">{t('obsTrafficTitle')}</h2>
@@ -48,8 +49,8 @@ function TrafficPanel() {
         <p className="empty">{t('obsTrafficNone', { seconds })}</p>
       ) : (
         <ul className="traffic-list">
-          {shown.map((row) => (
-            <li key={row.key} data-testid="traffic-line" data-via={row.fd === undefined ? 'process' : 'descriptor'}>
+          {shown.map(({ row, selected }) => (
+            <li key={row.key} data-testid="traffic-line" data-via={row.fd === undefined ? 'process' : 'descriptor'} className={selected ? 'selected' : undefined}>
               <span className="traffic-who">{t('obsTrafficWho', { name: names.get(row.pid) ?? '?', pid: row.pid })}</span>{' '}
               <span className="traffic-via">
                 {row.fd === undefined ? t('obsTrafficWhole') : t('obsTrafficVia', { fd: row.fd, object: objectLabel(row.object ?? '') })}

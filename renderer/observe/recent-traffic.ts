@@ -93,6 +93,18 @@ export function trafficRows(summary: TrafficSummary): TrafficRow[] {
     .sort((a, b) => weight(b)[0] - weight(a)[0] || weight(b)[1] - weight(a)[1] || a.pid - b.pid);
 }
 
+/**
+ * The rows the panel shows: those of the selected process or object first
+ * (a developer who clicks a quiet process wants its rate, though a busy
+ * machine has louder ones), then the busiest others, `cap` in all.
+ */
+export function shownTrafficRows(rows: TrafficRow[], selection: string | null, cap: number): { row: TrafficRow; selected: boolean }[] {
+  const isSelected = (row: TrafficRow) => selection !== null && (selection === `process:${row.pid}` || (row.object !== undefined && selection === row.object));
+  const selected = rows.filter(isSelected);
+  const others = rows.filter((row) => !isSelected(row));
+  return [...selected.map((row) => ({ row, selected: true })), ...others.map((row) => ({ row, selected: false }))].slice(0, cap);
+}
+
 /** Calls per second over `spanMs`, as "0.5", "12". */
 export function callRateText(calls: number, spanMs: number): string {
   const perSecond = (calls * 1000) / Math.max(spanMs, 1);
