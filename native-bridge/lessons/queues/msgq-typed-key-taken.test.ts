@@ -1,10 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readKernelWait } from '../../actor/kernel-wait';
 import { encodeMsgbuf, IPC_CREAT, IPC_EXCL, IPC_NOWAIT, IPC_RMID, msgStat, sysv } from '../../libc/sysv';
 import { kernelLimit, msgRow, msgqTyped } from './msgq-typed';
-import { LessonRun, until } from '../testing/lesson-run';
+import { asleepInCall as asleepIn, LessonRun, until } from '../testing/lesson-run';
 import { listed, SysvSweep } from '../testing/sysv-tables';
 
 let run: LessonRun | null = null;
@@ -14,11 +13,6 @@ afterEach(async () => {
   run = null;
   sweep.removeLeft();
 });
-
-const asleepIn = (pid: number, wchan: string, nr: number, msqid: number): boolean => {
-  const w = readKernelWait(pid);
-  return w !== null && w.state === 'S' && w.wchan === wchan && w.syscallNr === nr && w.arg0 === msqid;
-};
 
 describe('message queue lesson, when ftok\'s key is already taken', () => {
   it('makes its own queue under a new key; the queue that held the first key keeps its message, capacity and life', async () => {

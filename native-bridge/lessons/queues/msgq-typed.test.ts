@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readKernelWait } from '../../actor/kernel-wait';
 import { BLOCKED_SIZE, MSG_TOO_BIG, SMALL_QBYTES, kernelLimit, msgRow, msgqTyped, queueCapacity } from './msgq-typed';
-import { LessonRun, until } from '../testing/lesson-run';
+import { asleepInCall as asleepIn, LessonRun, until } from '../testing/lesson-run';
 import { killEngineFixture, type FixtureLine } from '../testing/killed-engine';
 import { ipcsColumns, SysvSweep } from '../testing/sysv-tables';
 
@@ -19,11 +18,6 @@ function ipcsQueue(msqid: number): { bytes: number; messages: number } | null {
   const columns = ipcsColumns('msg', msqid);
   return columns && { bytes: Number(columns[4]), messages: Number(columns[5]) };
 }
-
-const asleepIn = (pid: number, wchan: string, nr: number, msqid: number): boolean => {
-  const w = readKernelWait(pid);
-  return w !== null && w.state === 'S' && w.wchan === wchan && w.syscallNr === nr && w.arg0 === msqid;
-};
 
 describe('typed messages on a System V queue', () => {
   it('msgrcv sleeps for a type not there, receives by type then type 0, msgmax refuses 9000 bytes, a sender sleeps on a small queue until a msgrcv makes room, IPC_RMID wakes the next with EIDRM', async () => {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { alive, holdersOf, until } from '../../actor/kernel-test-helpers';
+import { readKernelWait } from '../../actor/kernel-wait';
 import type { LessonParams } from '../../model/frame-types';
 import { LessonRunner, type RunnerEvent, type StepOutcome } from '../../session/lesson-runner';
 import { validateParams } from '../lesson-params';
@@ -69,4 +70,10 @@ export class LessonRun {
 /** /proc/PID/comm without the newline: the kernel's name of the process. */
 export function commOf(pid: number): string {
   return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+}
+
+/** The kernel shows `pid` asleep (S) in `wchan`, inside syscall `nr` whose first argument is `arg0` (an id, a descriptor). */
+export function asleepInCall(pid: number, wchan: string, nr: number, arg0: number): boolean {
+  const w = readKernelWait(pid);
+  return w !== null && w.state === 'S' && w.wchan === wchan && w.syscallNr === nr && w.arg0 === arg0;
 }
